@@ -1,0 +1,90 @@
+// openautomate-executor: the headless entry point the bot agent service launches.
+// It only reads the command line; the pipeline lives in core/ (see oa::Executor).
+
+#include "AgentPaths.h"
+#include "Executor.h"
+#include "ExitCode.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QTextStream>
+
+namespace {
+
+const char kExitCodes[] =
+    "Exit codes:\n"
+    "  0      the script succeeded\n"
+    "  1      invalid command line or execution ID (nothing was touched)\n"
+    "  2      another live executor holds the task's lock\n"
+    "  3      the task folder or its execution.json does not exist\n"
+    "  4      execution.json is invalid (the message names the field)\n"
+    "  5      the Python interpreter or the virtual environment failed\n"
+    "  6      installing the requirements failed (see Tasks/<id>/pip.log)\n"
+    "  99     unexpected internal error\n"
+    "  other  the script's own exit code; 128+N when signal N killed it.\n"
+    "         result.json's Outcome tells a script's code from the executor's.";
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    // The application name stays the executable's name: QLockFile records it, and compares it
+    // with the running process's name to tell a live lock holder from a recycled PID.
+    QCoreApplication::setApplicationVersion(QStringLiteral(OA_VERSION));
+    qSetMessagePattern(QStringLiteral(
+        "%{time yyyy-MM-ddTHH:mm:ss.zzz} "
+        "%{if-debug}DEBUG%{endif}%{if-info}INFO %{endif}%{if-warning}WARN %{endif}%{if-critical}ERROR%{endif}%{if-fatal}FATAL%{endif}"
+        " [%{category}] %{message}"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Runs one OpenAutomate execution: locks the task, reads Tasks/<id>/execution.json, builds an "
+                       "isolated Python virtual environment, installs the requirements, runs the script with its output "
+                       "in Tasks/<id>/output.log and error.log, cleans up and writes Tasks/<id>/result.json.\n\n")
+        + QString::fromLatin1(kExitCodes));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption baseDirOption(
+        QStringLiteral("base-dir"),
+        QStringLiteral("The bot agent folder. Default: $OPENAUTOMATE_BOTAGENT_DIR, else %1.")
+            .arg(oa::AgentPaths::platformDefaultBaseDir()),
+        QStringLiteral("dir"));
+    const QCommandLineOption pythonOption(
+        QStringLiteral("python"),
+        QStringLiteral("The base Python interpreter. Default: $OPENAUTOMATE_PYTHON, else python3, then python, on PATH."),
+        QStringLiteral("path"));
+    const QCommandLineOption keepVenvOption(QStringLiteral("keep-venv"),
+                                            QStringLiteral("Keep venvs/<id> after the run, for inspection."));
+    parser.addOptions({baseDirOption, pythonOption, keepVenvOption});
+    parser.addPositionalArgument(QStringLiteral("execution-id"),
+                                 QStringLiteral("The execution to run: 1-128 letters, digits, '-', '_' or '.'."));
+
+    QTextStream err(stderr);
+    if (!parser.parse(QCoreApplication::arguments())) {
+        err << parser.errorText() << "\nTry --help.\n";
+        return int(oa::ExitCode::InvalidArguments);
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText();
+        return 0;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        QTextStream(stdout) << QCoreApplication::applicationName() << ' ' << QCoreApplication::applicationVersion() << '\n';
+        return 0;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1) {
+        err << (positional.isEmpty() ? QStringLiteral("missing the execution ID")
+                                     : QStringLiteral("expected one execution ID, got %1").arg(positional.size()))
+            << "\nUsage: openautomate-executor [--base-dir DIR] [--python PATH] [--keep-venv] <execution-id>\n";
+        return int(oa::ExitCode::InvalidArguments);
+    }
+
+    oa::ExecutorOptions options;
+    options.baseDir = oa::AgentPaths::resolveBaseDir(parser.value(baseDirOption));
+    options.executionId = positional.first();
+    options.python = parser.value(pythonOption);
+    options.keepVenv = parser.isSet(keepVenvOption);
+    return oa::Executor(options).run();
+}

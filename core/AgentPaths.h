@@ -1,0 +1,55 @@
+#pragma once
+
+#include "ExitCode.h"
+
+#include <QString>
+
+namespace oa {
+
+// Where everything of one bot agent lives. All paths the executor writes or removes are derived
+// here, from a validated execution ID, so that none of them can point outside the base folder.
+//
+//   {base}/Locks/{id}.lock     the task lock (QLockFile)
+//   {base}/Tasks/{id}/         execution.json, the script, logs and result.json
+//   {base}/venvs/{id}/         the per-execution virtual environment
+//   {base}/Temp/{id}/          TMP/TEMP/TMPDIR of the script
+class AgentPaths {
+public:
+    // --base-dir, else OPENAUTOMATE_BOTAGENT_DIR, else the platform default.
+    static QString resolveBaseDir(const QString &commandLineValue);
+    static QString platformDefaultBaseDir();
+
+    // Letters, digits, '-', '_' and '.', 1 to 128 characters, not "." or "..".
+    static bool isValidExecutionId(const QString &id);
+
+    explicit AgentPaths(const QString &baseDir);
+
+    QString baseDir() const { return m_base; }
+    QString locksDir() const;
+    QString tasksDir() const;
+    QString venvsDir() const;
+    QString tempRootDir() const;
+
+    QString lockFile(const QString &id) const;
+    QString taskDir(const QString &id) const;
+    QString venvDir(const QString &id) const;
+    QString tempDir(const QString &id) const;
+    QString executionFile(const QString &id) const;
+    QString resultFile(const QString &id) const;
+    QString executorLogFile(const QString &id) const;
+    QString outputLogFile(const QString &id) const;
+    QString errorLogFile(const QString &id) const;
+    QString pipLogFile(const QString &id) const;
+
+    // True when `path` (resolved through every existing symlink) lies strictly inside the base
+    // folder. Used before anything is created in, or removed from, the agent's folders.
+    bool isInside(const QString &path) const;
+
+    // Creates `dir` (and parents) after checking that it stays inside the base folder.
+    Status ensureDir(const QString &dir) const;
+
+private:
+    QString m_base;
+};
+
+} // namespace oa

@@ -1,0 +1,239 @@
+#include "ExecutionInfo.h"
+
+#include "CommandLineSplitter.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+
+namespace oa {
+
+namespace {
+
+const QString kExecutionId = QStringLiteral("ExecutionId");
+const QString kScriptPath = QStringLiteral("ScriptPath");
+const QString kArguments = QStringLiteral("Arguments");
+const QString kRequirements = QStringLiteral("Requirements");
+const QString kKeepVenv = QStringLiteral("KeepVirtualEnvironment");
+
+// The keys the executor reads; any other key earns a warning in the log and is ignored.
+const QStringList kKnownKeys = {kExecutionId, kScriptPath, kArguments, kRequirements, kKeepVenv};
+
+Failure invalid(const QString &field, const QString &reason)
+{
+    return fail(ExitCode::InvalidExecution, QStringLiteral("execution.json: %1: %2").arg(field, reason));
+}
+
+QString jsonTypeName(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null: return QStringLiteral("null");
+    case QJsonValue::Bool: return QStringLiteral("a boolean");
+    case QJsonValue::Double: return QStringLiteral("a number");
+    case QJsonValue::String: return QStringLiteral("a string");
+    case QJsonValue::Array: return QStringLiteral("an array");
+    case QJsonValue::Object: return QStringLiteral("an object");
+    case QJsonValue::Undefined: break;
+    }
+    return QStringLiteral("undefined");
+}
+
+bool hasControlCharacter(const QString &s)
+{
+    for (const QChar c : s) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f || c.category() == QChar::Other_Control)
+            return true;
+    }
+    return false;
+}
+
+bool looksAbsolute(const QString &path)
+{
+    if (QDir::isAbsolutePath(path) || path.startsWith(u'/') || path.startsWith(u'\\'))
+        return true;
+    // A Windows drive path ("C:\x", "C:x") is absolute or drive-relative everywhere we care.
+    return path.size() >= 2 && path.at(1) == u':' && path.at(0).isLetter();
+}
+
+// Keys are matched case-insensitively because the C# service may write camelCase. Two keys
+// that differ only in case are ambiguous and rejected rather than guessed between.
+Result<QHash<QString, QJsonValue>> canonicalKeys(const QJsonObject &object, QStringList &warnings)
+{
+    QHash<QString, QJsonValue> fields;
+    QHash<QString, QString> seen; // lower-case -> key as written
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        const QString lower = it.key().toLower();
+        if (seen.contains(lower))
+            return invalid(it.key(), QStringLiteral("given twice (also as \"%1\"); keys are case-insensitive").arg(seen.value(lower)));
+        seen.insert(lower, it.key());
+        QString canonical;
+        for (const QString &known : kKnownKeys) {
+            if (known.toLower() == lower)
+                canonical = known;
+        }
+        if (canonical.isEmpty()) {
+            warnings.append(QStringLiteral("execution.json: unknown key \"%1\" is ignored").arg(it.key()));
+            continue;
+        }
+        // JSON null is what C# serializers write for an unset property: treat it as absent.
+        if (!it.value().isNull())
+            fields.insert(canonical, it.value());
+    }
+    return fields;
+}
+
+Result<QString> resolveScript(const QString &scriptPath, const QString &taskDir)
+{
+    if (scriptPath.isEmpty())
+        return invalid(kScriptPath, QStringLiteral("is empty"));
+    if (hasControlCharacter(scriptPath))
+        return invalid(kScriptPath, QStringLiteral("holds a control character"));
+    if (looksAbsolute(scriptPath))
+        return invalid(kScriptPath, QStringLiteral("\"%1\" is absolute; it must be relative to the task folder").arg(scriptPath));
+
+    const QString canonicalTask = QFileInfo(taskDir).canonicalFilePath();
+    const QFileInfo script(QDir(taskDir).filePath(scriptPath));
+    const QString canonicalScript = script.canonicalFilePath(); // follows every symlink
+    if (canonicalScript.isEmpty())
+        return invalid(kScriptPath, QStringLiteral("\"%1\" does not exist in the task folder %2").arg(scriptPath, taskDir));
+    if (canonicalTask.isEmpty() || !canonicalScript.startsWith(canonicalTask + u'/'))
+        return invalid(kScriptPath, QStringLiteral("\"%1\" resolves to %2, outside the task folder %3")
+                                        .arg(scriptPath, canonicalScript, canonicalTask));
+    if (!QFileInfo(canonicalScript).isFile())
+        return invalid(kScriptPath, QStringLiteral("\"%1\" is not a regular file").arg(scriptPath));
+    return canonicalScript;
+}
+
+Result<QStringList> parseArguments(const QJsonValue &value)
+{
+    if (value.isUndefined())
+        return QStringList();
+    QStringList arguments;
+    if (value.isString()) {
+        auto split = CommandLineSplitter::split(value.toString());
+        if (!split)
+            return invalid(kArguments, split.failure().message);
+        arguments = split.value();
+    } else if (value.isArray()) {
+        const QJsonArray array = value.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            if (!array.at(i).isString())
+                return invalid(QStringLiteral("%1[%2]").arg(kArguments).arg(i),
+                               QStringLiteral("must be a string, not %1").arg(jsonTypeName(array.at(i))));
+            arguments.append(array.at(i).toString());
+        }
+    } else {
+        return invalid(kArguments, QStringLiteral("must be a string or an array of strings, not %1").arg(jsonTypeName(value)));
+    }
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        if (arguments.at(i).contains(QChar(0)))
+            return invalid(QStringLiteral("%1[%2]").arg(kArguments).arg(i), QStringLiteral("holds a NUL character"));
+    }
+    return arguments;
+}
+
+Result<QStringList> parseRequirements(const QJsonValue &value)
+{
+    if (!value.isArray())
+        return invalid(kRequirements, QStringLiteral("must be an array of strings, not %1").arg(jsonTypeName(value)));
+    const QJsonArray array = value.toArray();
+    QStringList requirements;
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        const QString field = QStringLiteral("%1[%2]").arg(kRequirements).arg(i);
+        if (!array.at(i).isString())
+            return invalid(field, QStringLiteral("must be a string, not %1").arg(jsonTypeName(array.at(i))));
+        const QString requirement = array.at(i).toString().trimmed();
+        if (auto problem = ExecutionInfo::requirementProblem(array.at(i).toString()))
+            return invalid(field, *problem);
+        requirements.append(requirement);
+    }
+    return requirements;
+}
+
+} // namespace
+
+std::optional<QString> ExecutionInfo::requirementProblem(const QString &requirement)
+{
+    if (hasControlCharacter(requirement))
+        return QStringLiteral("holds a newline or another control character");
+    const QString trimmed = requirement.trimmed();
+    if (trimmed.isEmpty())
+        return QStringLiteral("is empty");
+    if (trimmed.startsWith(u'-'))
+        return QStringLiteral("\"%1\" starts with '-'; pip options are not allowed in requirements").arg(trimmed);
+    return std::nullopt;
+}
+
+Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString &expectedId, const QString &taskDir)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &error);
+    if (error.error != QJsonParseError::NoError)
+        return fail(ExitCode::InvalidExecution, QStringLiteral("execution.json: not valid JSON at offset %1: %2")
+                                                    .arg(error.offset).arg(error.errorString()));
+    if (!document.isObject())
+        return fail(ExitCode::InvalidExecution, QStringLiteral("execution.json: the top level must be an object"));
+
+    ExecutionInfo info;
+    auto keyed = canonicalKeys(document.object(), info.warnings);
+    if (!keyed)
+        return keyed.failure();
+    const QHash<QString, QJsonValue> &fields = keyed.value();
+    const auto field = [&fields](const QString &key) { return fields.value(key, QJsonValue(QJsonValue::Undefined)); };
+
+    const QJsonValue id = field(kExecutionId);
+    if (id.isUndefined())
+        return invalid(kExecutionId, QStringLiteral("is missing"));
+    if (!id.isString())
+        return invalid(kExecutionId, QStringLiteral("must be a string, not %1").arg(jsonTypeName(id)));
+    if (id.toString() != expectedId)
+        return invalid(kExecutionId, QStringLiteral("\"%1\" does not match the execution ID \"%2\" given on the command line")
+                                         .arg(id.toString(), expectedId));
+    info.executionId = expectedId;
+
+    const QJsonValue script = field(kScriptPath);
+    if (script.isUndefined())
+        return invalid(kScriptPath, QStringLiteral("is missing"));
+    if (!script.isString())
+        return invalid(kScriptPath, QStringLiteral("must be a string, not %1").arg(jsonTypeName(script)));
+    info.scriptPath = script.toString();
+    auto scriptFile = resolveScript(info.scriptPath, taskDir);
+    if (!scriptFile)
+        return scriptFile.failure();
+    info.scriptFile = scriptFile.value();
+
+    auto arguments = parseArguments(field(kArguments));
+    if (!arguments)
+        return arguments.failure();
+    info.arguments = arguments.value();
+
+    const QJsonValue requirements = field(kRequirements);
+    if (!requirements.isUndefined()) {
+        auto parsed = parseRequirements(requirements);
+        if (!parsed)
+            return parsed.failure();
+        info.requirements = parsed.value();
+    } else {
+        const QString candidate = QFileInfo(info.scriptFile).absolutePath() + QStringLiteral("/requirements.txt");
+        const QString canonical = QFileInfo(candidate).canonicalFilePath();
+        if (!canonical.isEmpty()) {
+            if (!canonical.startsWith(QFileInfo(taskDir).canonicalFilePath() + u'/'))
+                return invalid(QStringLiteral("requirements.txt"), QStringLiteral("%1 resolves outside the task folder").arg(candidate));
+            info.requirementsFile = canonical;
+        }
+    }
+
+    const QJsonValue keep = field(kKeepVenv);
+    if (!keep.isUndefined()) {
+        if (!keep.isBool())
+            return invalid(kKeepVenv, QStringLiteral("must be true or false, not %1").arg(jsonTypeName(keep)));
+        info.keepVirtualEnvironment = keep.toBool();
+    }
+    return info;
+}
+
+} // namespace oa

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "ExitCode.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace oa {
+
+// The validated content of Tasks/{id}/execution.json. Construct it only through parse(), so
+// that every instance has passed every check: a script inside the task folder, requirements
+// that can never reach pip as options, and an ID that matches the command line.
+struct ExecutionInfo {
+    QString executionId;
+    QString scriptPath;         // as written in execution.json (relative)
+    QString scriptFile;         // canonical absolute path, inside the task folder
+    QStringList arguments;
+    std::optional<QStringList> requirements; // absent: use requirements.txt next to the script, if any
+    QString requirementsFile;   // canonical path of that requirements.txt, when it is used
+    bool keepVirtualEnvironment = false;
+    QStringList warnings;       // unknown keys and other things worth a log line
+
+    bool needsPackages() const { return (requirements && !requirements->isEmpty()) || !requirementsFile.isEmpty(); }
+
+    // `json` is the file's bytes; `expectedId` the ID from the command line; `taskDir` the task
+    // folder. Every rejection is ExitCode::InvalidExecution and names the field and the reason.
+    static Result<ExecutionInfo> parse(const QByteArray &json, const QString &expectedId, const QString &taskDir);
+
+    // A requirement string is refused when it is empty, starts with '-' (it would be a pip
+    // option such as --index-url or -r), or holds a control character such as a newline.
+    static std::optional<QString> requirementProblem(const QString &requirement);
+};
+
+} // namespace oa

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QFile>
+#include <QList>
+#include <QLoggingCategory>
+#include <QString>
+#include <QVariantMap>
+
+namespace oa {
+
+// The executor's structured log. Each event goes to two places:
+//  - QLoggingCategory (one category per area), which the console prints as a human-readable line;
+//  - Tasks/{id}/executor.log as one JSON line in Serilog's compact format (CLEF: @t, @l, @mt plus
+//    properties), so that the service's Serilog and Seq tooling read it as it is.
+// Events logged before the file may be written (while the lock is not yet held) are kept in
+// memory and written when the file opens; if it never opens, they were on the console only.
+class ExecutionLog {
+public:
+    enum class Level { Debug, Information, Warning, Error };
+    // What Q_LOGGING_CATEGORY declares: a function returning the category.
+    using Category = const QLoggingCategory &(*)();
+
+    explicit ExecutionLog(QString executionId);
+
+    // Opens (appends to) the log file and writes the buffered events. False when it cannot.
+    bool openFile(const QString &path);
+    void closeFile();
+
+    // `messageTemplate` uses Serilog placeholders, e.g. "Created {VenvPath}"; `properties`
+    // fills them and is stored as-is in the JSON line.
+    void write(Level level, Category category, const QString &messageTemplate,
+               const QVariantMap &properties = {});
+    void info(Category c, const QString &t, const QVariantMap &p = {}) { write(Level::Information, c, t, p); }
+    void warning(Category c, const QString &t, const QVariantMap &p = {}) { write(Level::Warning, c, t, p); }
+    void error(Category c, const QString &t, const QVariantMap &p = {}) { write(Level::Error, c, t, p); }
+
+    static QString render(const QString &messageTemplate, const QVariantMap &properties);
+    static QByteArray toClef(const QDateTime &time, Level level, const QString &category,
+                             const QString &messageTemplate, const QVariantMap &properties);
+
+private:
+    QString m_executionId;
+    QFile m_file;
+    QList<QByteArray> m_pending;
+};
+
+} // namespace oa

@@ -1,0 +1,270 @@
+#include "Executor.h"
+
+#include "LoggingCategories.h"
+#include "PythonEnvironment.h"
+#include "ScriptRunner.h"
+#include "TreeRemover.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+
+#include <exception>
+
+namespace oa {
+
+Executor::Executor(ExecutorOptions options)
+    : m_options(std::move(options)), m_paths(m_options.baseDir), m_log(m_options.executionId)
+{
+    m_record.executionId = m_options.executionId;
+}
+
+Executor::~Executor() = default;
+
+Status Executor::timed(Stage stage, const std::function<Status()> &body)
+{
+    m_record.stage = stage;
+    QElapsedTimer timer;
+    timer.start();
+    const Status status = body();
+    m_record.stageDurationsMs.append({stage, timer.elapsed()});
+    return status;
+}
+
+int Executor::run()
+{
+    m_record.startedAt = QDateTime::currentDateTimeUtc();
+    if (!AgentPaths::isValidExecutionId(m_options.executionId)) {
+        m_log.error(lcExecutor, QStringLiteral("Invalid execution ID \"{ExecutionIdGiven}\": use 1 to 128 letters, digits, '-', '_' or '.', not \".\" or \"..\""),
+                    {{QStringLiteral("ExecutionIdGiven"), m_options.executionId}});
+        return int(ExitCode::InvalidArguments);
+    }
+    m_log.info(lcExecutor, QStringLiteral("Executor {ExecutorVersion} starting execution {ExecutionId} in {BaseDir} as PID {Pid}"),
+               {{QStringLiteral("ExecutorVersion"), QStringLiteral(OA_VERSION)},
+                {QStringLiteral("ExecutionId"), m_options.executionId},
+                {QStringLiteral("BaseDir"), m_paths.baseDir()},
+                {QStringLiteral("Pid"), QCoreApplication::applicationPid()}});
+
+    // Until the lock is held, nothing may be written into the task: a refused duplicate (exit 2)
+    // and a missing task (exit 3) leave no trace but the console.
+    const Status locked = timed(Stage::Lock, [this] { return acquireLock(); });
+    if (!locked) {
+        m_log.error(lcLock, QStringLiteral("{Message}"), {{QStringLiteral("Message"), locked.failure().message}});
+        return int(locked.failure().code);
+    }
+
+    Status status = ok();
+    try {
+        status = runStages();
+    } catch (const std::exception &e) {
+        status = fail(ExitCode::Unexpected, QStringLiteral("unexpected error: %1").arg(QString::fromLocal8Bit(e.what())));
+    } catch (...) {
+        status = fail(ExitCode::Unexpected, QStringLiteral("unexpected error of unknown type"));
+    }
+    return finish(status);
+}
+
+Status Executor::acquireLock()
+{
+    const QString id = m_options.executionId;
+    if (!QFileInfo(m_paths.taskDir(id)).isDir())
+        return fail(ExitCode::TaskNotFound, QStringLiteral("the task folder %1 does not exist").arg(m_paths.taskDir(id)));
+    if (const Status made = m_paths.ensureDir(m_paths.locksDir()); !made)
+        return made;
+    m_lock = std::make_unique<TaskLock>(m_paths.lockFile(id));
+    if (const Status acquired = m_lock->tryAcquire(); !acquired)
+        return acquired;
+    m_log.info(lcLock, QStringLiteral("Locked {LockFile}"), {{QStringLiteral("LockFile"), m_lock->path()}});
+    return ok();
+}
+
+Status Executor::runStages()
+{
+    if (Status s = readAndValidate(); !s)
+        return s;
+    if (Status s = prepareEnvironment(); !s)
+        return s;
+    return timed(Stage::Run, [this] { return runScript(); });
+}
+
+Status Executor::readAndValidate()
+{
+    const QString id = m_options.executionId;
+    QByteArray json;
+    const Status read = timed(Stage::Read, [&]() -> Status {
+        QFile file(m_paths.executionFile(id));
+        if (!file.exists())
+            return fail(ExitCode::TaskNotFound, QStringLiteral("%1 does not exist").arg(file.fileName()));
+        m_taskFilesAllowed = true;
+        if (!m_log.openFile(m_paths.executorLogFile(id)))
+            qCWarning(lcExecutor).noquote() << "cannot write" << m_paths.executorLogFile(id) << "; logging to the console only";
+        if (!file.open(QIODevice::ReadOnly))
+            return fail(ExitCode::InvalidExecution, QStringLiteral("cannot read %1: %2").arg(file.fileName(), file.errorString()));
+        json = file.readAll();
+        return ok();
+    });
+    if (!read)
+        return read;
+
+    return timed(Stage::Validate, [&]() -> Status {
+        auto info = ExecutionInfo::parse(json, id, m_paths.taskDir(id));
+        if (!info)
+            return info.failure();
+        m_info = std::move(info).value();
+        for (const QString &warning : std::as_const(m_info->warnings)) {
+            m_log.warning(lcConfig, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), warning}});
+            m_record.warnings.append(warning);
+        }
+        if (m_options.keepVenv)
+            m_info->keepVirtualEnvironment = true;
+        m_log.info(lcConfig, QStringLiteral("Script {ScriptPath} with {ArgumentCount} argument(s); requirements: {Requirements}"),
+                   {{QStringLiteral("ScriptPath"), m_info->scriptPath},
+                    {QStringLiteral("ArgumentCount"), m_info->arguments.size()},
+                    {QStringLiteral("Requirements"), m_info->requirements && !m_info->requirements->isEmpty() ? m_info->requirements->join(QStringLiteral(", "))
+                                                     : !m_info->requirementsFile.isEmpty() ? m_info->requirementsFile
+                                                                                           : QStringLiteral("none")}});
+        return ok();
+    });
+}
+
+Status Executor::prepareEnvironment()
+{
+    const QString id = m_options.executionId;
+    const Status created = timed(Stage::Environment, [&]() -> Status {
+        auto interpreter = PythonInterpreter::locate(m_options.python);
+        if (!interpreter)
+            return interpreter.failure();
+        m_interpreter = interpreter.value();
+        m_record.pythonExecutable = m_interpreter->executable;
+        m_record.pythonVersion = m_interpreter->version;
+        if (Status s = m_paths.ensureDir(m_paths.venvsDir()); !s)
+            return s;
+        m_ownsVenv = true;
+        PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
+        if (Status s = venv.create(m_info->needsPackages()); !s)
+            return s;
+        m_log.info(lcVenv, QStringLiteral("Created virtual environment {VenvPath} with Python {PythonVersion} from {PythonExecutable}"),
+                   {{QStringLiteral("VenvPath"), venv.directory()},
+                    {QStringLiteral("PythonVersion"), m_interpreter->version},
+                    {QStringLiteral("PythonExecutable"), m_interpreter->executable}});
+        return ok();
+    });
+    if (!created || !m_info->needsPackages())
+        return created;
+
+    return timed(Stage::Requirements, [&]() -> Status {
+        PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
+        const QString pipLog = m_paths.pipLogFile(id);
+        QFile::remove(pipLog); // pip.log describes this run only
+        m_log.info(lcPip, QStringLiteral("Installing requirements; pip's output goes to {PipLog}"),
+                   {{QStringLiteral("PipLog"), pipLog}});
+        if (Status s = venv.install(m_info->requirements.value_or(QStringList()), m_info->requirementsFile, pipLog); !s)
+            return s;
+        m_record.pipFreeze = venv.freeze();
+        m_log.info(lcPip, QStringLiteral("Installed {Packages}"),
+                   {{QStringLiteral("Packages"), m_record.pipFreeze.join(QStringLiteral(", "))}});
+        return ok();
+    });
+}
+
+Status Executor::runScript()
+{
+    const QString id = m_options.executionId;
+    if (Status s = m_paths.ensureDir(m_paths.tempDir(id)); !s)
+        return s;
+    m_ownsTemp = true;
+
+    const PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
+    ScriptLaunch launch;
+    launch.executionId = id;
+    launch.python = venv.pythonExecutable();
+    launch.venvDir = venv.directory();
+    launch.venvBinDir = venv.binDirectory();
+    launch.scriptFile = m_info->scriptFile;
+    launch.arguments = m_info->arguments;
+    launch.taskDir = m_paths.taskDir(id);
+    launch.tempDir = m_paths.tempDir(id);
+    launch.outputLog = m_paths.outputLogFile(id);
+    launch.errorLog = m_paths.errorLogFile(id);
+
+    m_log.info(lcRun, QStringLiteral("Running {ScriptFile}; stdout to {OutputLog}, stderr to {ErrorLog}"),
+               {{QStringLiteral("ScriptFile"), launch.scriptFile},
+                {QStringLiteral("OutputLog"), launch.outputLog},
+                {QStringLiteral("ErrorLog"), launch.errorLog}});
+    const ProcessExit exit = ScriptRunner::run(launch);
+    if (!exit.started)
+        return fail(ExitCode::EnvironmentFailed, QStringLiteral("cannot start %1: %2").arg(launch.python, exit.startError));
+
+    if (exit.leftoversStopped > 0) {
+        const QString warning = QStringLiteral("the script left %1 process(es) running; they were stopped").arg(exit.leftoversStopped);
+        m_log.warning(lcRun, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), warning}});
+        m_record.warnings.append(warning);
+    }
+    m_exitCode = exit.conventionalExitCode();
+    m_record.scriptExitCode = m_exitCode;
+    if (exit.signal != 0) {
+        m_record.scriptSignal = exit.signal;
+        m_record.message = QStringLiteral("the script was killed by signal %1 (exit code %2)").arg(exit.signal).arg(m_exitCode);
+    } else {
+        m_record.message = QStringLiteral("the script exited with code %1").arg(m_exitCode);
+    }
+    m_record.outcome = m_exitCode == 0 ? Outcome::Succeeded : Outcome::Failed;
+    return ok();
+}
+
+void Executor::cleanUp()
+{
+    const QString id = m_options.executionId;
+    const TreeRemover remover(m_paths);
+    QStringList targets;
+    if (m_ownsTemp)
+        targets << m_paths.tempDir(id);
+    if (m_ownsVenv && !(m_info && m_info->keepVirtualEnvironment))
+        targets << m_paths.venvDir(id);
+    else if (m_ownsVenv)
+        m_log.info(lcCleanup, QStringLiteral("Keeping virtual environment {VenvPath}"), {{QStringLiteral("VenvPath"), m_paths.venvDir(id)}});
+    for (const QString &target : std::as_const(targets)) {
+        if (const Status removed = remover.remove(target); !removed) {
+            m_log.warning(lcCleanup, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), removed.failure().message}});
+            m_record.warnings.append(removed.failure().message);
+        }
+    }
+}
+
+int Executor::finish(const Status &status)
+{
+    if (!status) {
+        const Failure &failure = status.failure();
+        m_exitCode = int(failure.code);
+        m_record.outcome = outcomeForExitCode(failure.code);
+        m_record.message = failure.message;
+        m_log.error(lcExecutor, QStringLiteral("{Stage} failed: {Message}"),
+                    {{QStringLiteral("Stage"), stageName(m_record.stage)}, {QStringLiteral("Message"), failure.message}});
+    }
+    const Stage endedIn = m_record.stage;
+    timed(Stage::Cleanup, [this] {
+        cleanUp();
+        return ok();
+    });
+    m_record.stage = endedIn;
+    m_record.exitCode = m_exitCode;
+    m_record.finishedAt = QDateTime::currentDateTimeUtc();
+
+    if (m_taskFilesAllowed) {
+        if (const Status saved = m_record.save(m_paths.resultFile(m_options.executionId)); !saved) {
+            m_log.error(lcExecutor, QStringLiteral("{Message}"), {{QStringLiteral("Message"), saved.failure().message}});
+            if (m_exitCode == 0)
+                m_exitCode = int(ExitCode::Unexpected); // the service must not report success it cannot prove
+        }
+    }
+    m_log.info(lcExecutor, QStringLiteral("Finished with outcome {Outcome} and exit code {ExitCode} in {DurationMs} ms"),
+               {{QStringLiteral("Outcome"), outcomeName(m_record.outcome)},
+                {QStringLiteral("ExitCode"), m_exitCode},
+                {QStringLiteral("DurationMs"), m_record.startedAt.msecsTo(m_record.finishedAt)}});
+    m_log.closeFile();
+    if (m_lock)
+        m_lock->release(); // last: the task is not free until its files are final
+    return m_exitCode;
+}
+
+} // namespace oa

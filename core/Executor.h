@@ -1,0 +1,64 @@
+#pragma once
+
+#include "AgentPaths.h"
+#include "ExecutionInfo.h"
+#include "ExecutionLog.h"
+#include "ExitCode.h"
+#include "PythonInterpreter.h"
+#include "ResultRecord.h"
+#include "TaskLock.h"
+
+#include <QElapsedTimer>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace oa {
+
+struct ExecutorOptions {
+    QString baseDir;      // already resolved (AgentPaths::resolveBaseDir)
+    QString executionId;
+    QString python;       // --python, may be empty
+    bool keepVenv = false;
+};
+
+// Sequences one execution: lock, read, validate, venv, requirements, run, cleanup.
+// Each stage is its own small class; this one only orders them, times them, and makes sure
+// that cleanup and result.json happen on every path once the lock is held.
+class Executor {
+public:
+    explicit Executor(ExecutorOptions options);
+    ~Executor();
+
+    // Runs the whole execution and returns the process exit code (see ExitCode, or the
+    // script's own code).
+    int run();
+
+private:
+    Status acquireLock();
+    Status runStages();
+    Status readAndValidate();
+    Status prepareEnvironment();
+    Status runScript();
+    int finish(const Status &status);
+    void cleanUp();
+
+    // Runs `body` as `stage`, recording its duration and that the run is now in it.
+    Status timed(Stage stage, const std::function<Status()> &body);
+
+    ExecutorOptions m_options;
+    AgentPaths m_paths;
+    ExecutionLog m_log;
+    std::unique_ptr<TaskLock> m_lock;
+    std::optional<ExecutionInfo> m_info;
+    std::optional<PythonInterpreter> m_interpreter;
+    ResultRecord m_record;
+    int m_exitCode = 0;
+    bool m_taskFilesAllowed = false; // execution.json exists: logs and result.json may be written
+    bool m_ownsVenv = false;
+    bool m_ownsTemp = false;
+};
+
+} // namespace oa

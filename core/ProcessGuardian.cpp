@@ -1,0 +1,163 @@
+#include "ProcessGuardian.h"
+
+#include "LoggingCategories.h"
+
+#ifdef Q_OS_LINUX
+#include <cerrno>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#endif
+#ifdef Q_OS_WIN
+#include <windows.h>
+#endif
+
+namespace oa {
+
+ProcessGuardian &ProcessGuardian::instance()
+{
+    static ProcessGuardian guardian;
+    return guardian;
+}
+
+#ifdef Q_OS_LINUX
+
+namespace {
+
+// Runs in the forked guardian: only async-signal-safe calls from here on.
+[[noreturn]] void guardianMain(int readFd)
+{
+    ::setsid(); // out of the executor's group: a signal meant for the executor's group misses it
+    ::dup2(readFd, STDIN_FILENO);
+    const int devNull = ::open("/dev/null", O_RDWR);
+    if (devNull >= 0) {
+        // Don't hold the service's stdout/stderr pipes open after the executor is gone.
+        ::dup2(devNull, STDOUT_FILENO);
+        ::dup2(devNull, STDERR_FILENO);
+    }
+    // Close everything else, the lock file's descriptor above all: its flock must die with
+    // the executor, or a crashed executor's lock would look held.
+#ifdef SYS_close_range
+    if (::syscall(SYS_close_range, 3U, ~0U, 0U) != 0)
+#endif
+        for (int fd = 3; fd < 65536; ++fd)
+            ::close(fd);
+
+    qint64 guarded = 0;
+    for (;;) {
+        qint64 value = 0;
+        const ssize_t n = ::read(STDIN_FILENO, &value, sizeof value);
+        if (n == static_cast<ssize_t>(sizeof value)) {
+            guarded = value;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        break; // EOF: the executor closed the pipe, or died
+    }
+    if (guarded > 1)
+        ::kill(-static_cast<pid_t>(guarded), SIGKILL);
+    ::_exit(0);
+}
+
+} // namespace
+
+bool ProcessGuardian::ensureStarted()
+{
+    if (m_writeFd >= 0)
+        return true;
+    // A guardian that somebody killed must not take the executor with it through SIGPIPE.
+    ::signal(SIGPIPE, SIG_IGN);
+    int fds[2];
+    // O_CLOEXEC: no child may inherit the write end, or the pipe would never see EOF.
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
+        qCWarning(lcProcess) << "cannot create the guardian pipe; grandchildren may outlive a killed executor";
+        return false;
+    }
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        ::close(fds[0]);
+        ::close(fds[1]);
+        qCWarning(lcProcess) << "cannot fork the process guardian; grandchildren may outlive a killed executor";
+        return false;
+    }
+    if (pid == 0)
+        guardianMain(fds[0]);
+    ::close(fds[0]);
+    m_writeFd = fds[1];
+    m_guardianPid = pid;
+    qCDebug(lcProcess) << "process guardian started, PID" << pid;
+    return true;
+}
+
+void ProcessGuardian::send(qint64 value)
+{
+    if (!ensureStarted())
+        return;
+    ssize_t n;
+    do {
+        n = ::write(m_writeFd, &value, sizeof value); // 8 bytes to a pipe: atomic
+    } while (n < 0 && errno == EINTR);
+}
+
+void ProcessGuardian::watch(qint64 processGroup)
+{
+    send(processGroup);
+}
+
+void ProcessGuardian::release()
+{
+    if (m_writeFd >= 0)
+        send(0);
+}
+
+ProcessGuardian::~ProcessGuardian()
+{
+    if (m_writeFd < 0)
+        return;
+    send(0);
+    ::close(m_writeFd);
+    int status = 0;
+    ::waitpid(static_cast<pid_t>(m_guardianPid), &status, 0);
+}
+
+#elif defined(Q_OS_WIN)
+
+bool ProcessGuardian::ensureStarted()
+{
+    if (m_job)
+        return true;
+    HANDLE job = ::CreateJobObjectW(nullptr, nullptr);
+    if (!job)
+        return false;
+    JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits = {};
+    limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+    if (!::SetInformationJobObject(job, JobObjectExtendedLimitInformation, &limits, sizeof limits)
+        || !::AssignProcessToJobObject(job, ::GetCurrentProcess())) {
+        ::CloseHandle(job);
+        qCWarning(lcProcess) << "cannot set up the kill-on-close job object";
+        return false;
+    }
+    m_job = job; // deliberately never closed: the kernel closes it when the executor dies
+    return true;
+}
+
+void ProcessGuardian::watch(qint64) { ensureStarted(); }
+void ProcessGuardian::release() {}
+void ProcessGuardian::send(qint64) {}
+ProcessGuardian::~ProcessGuardian() = default;
+
+#else
+
+bool ProcessGuardian::ensureStarted() { return false; }
+void ProcessGuardian::watch(qint64) {}
+void ProcessGuardian::release() {}
+void ProcessGuardian::send(qint64) {}
+ProcessGuardian::~ProcessGuardian() = default;
+
+#endif
+
+} // namespace oa

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QtGlobal>
+
+namespace oa {
+
+// Makes sure that nothing the executor started outlives it, even when it is killed with
+// SIGKILL and runs no code of its own.
+//
+// Linux: every child runs in its own session (its process group is its PID) with
+// PR_SET_PDEATHSIG, which only reaches the direct child. For the grandchildren, a tiny guardian
+// process, forked once, waits on a pipe. The executor tells it which group to guard; when the
+// executor dies, the kernel closes the pipe, and the guardian SIGKILLs the whole group.
+//
+// Windows: the executor puts itself in a Job Object with KILL_ON_JOB_CLOSE on first use;
+// every process it starts inherits the job, and the kernel kills the job when the executor's
+// last handle to it closes, which is at its death.
+class ProcessGuardian {
+public:
+    static ProcessGuardian &instance();
+
+    // Guard `processGroup` from now on (one at a time: the executor runs one child at a time).
+    void watch(qint64 processGroup);
+    // The group has been confirmed empty: stop guarding it.
+    void release();
+
+    ProcessGuardian(const ProcessGuardian &) = delete;
+    ProcessGuardian &operator=(const ProcessGuardian &) = delete;
+
+private:
+    ProcessGuardian() = default;
+    ~ProcessGuardian();
+    bool ensureStarted();
+    void send(qint64 value);
+
+    int m_writeFd = -1;
+    qint64 m_guardianPid = 0;
+    void *m_job = nullptr; // Windows job handle
+};
+
+} // namespace oa

@@ -1,0 +1,85 @@
+#include "ProcessTable.h"
+
+#include <QByteArray>
+#include <QDir>
+#include <QFile>
+
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <signal.h>
+#endif
+
+namespace oa {
+
+#ifdef Q_OS_LINUX
+namespace {
+
+struct StatLine {
+    char state = '?';
+    qint64 processGroup = -1;
+};
+
+// /proc/PID/stat is "pid (comm) state ppid pgrp ...", and comm may itself hold spaces or ')'.
+bool readStat(const QString &pidText, StatLine &out)
+{
+    QFile file(QStringLiteral("/proc/") + pidText + QStringLiteral("/stat"));
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray line = file.read(512);
+    const qsizetype close = line.lastIndexOf(')');
+    if (close < 0)
+        return false;
+    const QList<QByteArray> fields = line.mid(close + 2).split(' ');
+    if (fields.size() < 3 || fields.at(0).isEmpty())
+        return false;
+    out.state = fields.at(0).at(0);
+    out.processGroup = fields.at(2).toLongLong();
+    return true;
+}
+
+bool isDeadState(char state)
+{
+    return state == 'Z' || state == 'X' || state == 'x';
+}
+
+} // namespace
+#endif
+
+bool ProcessTable::isAlive(qint64 pid)
+{
+    if (pid <= 0)
+        return false;
+#ifdef Q_OS_LINUX
+    StatLine stat;
+    return readStat(QString::number(pid), stat) && !isDeadState(stat.state);
+#elif defined(Q_OS_UNIX)
+    return ::kill(pid_t(pid), 0) == 0 || errno == EPERM;
+#else
+    return false;
+#endif
+}
+
+QList<qint64> ProcessTable::livingMembersOfGroup(qint64 processGroup)
+{
+    QList<qint64> members;
+    if (processGroup <= 1)
+        return members;
+#ifdef Q_OS_UNIX
+    // Cheap first: no process in the group at all (not even a zombie).
+    if (::kill(-pid_t(processGroup), 0) == -1 && errno == ESRCH)
+        return members;
+#endif
+#ifdef Q_OS_LINUX
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        bool numeric = false;
+        const qint64 pid = entry.toLongLong(&numeric);
+        StatLine stat;
+        if (numeric && readStat(entry, stat) && stat.processGroup == processGroup && !isDeadState(stat.state))
+            members.append(pid);
+    }
+#endif
+    return members;
+}
+
+} // namespace oa

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QList>
+#include <QtGlobal>
+
+namespace oa {
+
+// Read-only questions about the live process table (/proc on Linux). Zombies count as dead:
+// they run no code, and in a container whose PID 1 never reaps they would linger for ever.
+class ProcessTable {
+public:
+    static bool isAlive(qint64 pid);
+    static QList<qint64> livingMembersOfGroup(qint64 processGroup);
+};
+
+} // namespace oa

@@ -1,0 +1,135 @@
+#include "PythonEnvironment.h"
+
+#include "ChildProcess.h"
+#include "LoggingCategories.h"
+
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+
+namespace oa {
+
+PythonEnvironment::PythonEnvironment(PythonInterpreter base, QString venvDir)
+    : m_base(std::move(base)), m_dir(std::move(venvDir))
+{
+}
+
+QString PythonEnvironment::binDirectory() const
+{
+#ifdef Q_OS_WIN
+    return m_dir + QStringLiteral("/Scripts");
+#else
+    return m_dir + QStringLiteral("/bin");
+#endif
+}
+
+QString PythonEnvironment::pythonExecutable() const
+{
+#ifdef Q_OS_WIN
+    return binDirectory() + QStringLiteral("/python.exe");
+#else
+    return binDirectory() + QStringLiteral("/python");
+#endif
+}
+
+Status PythonEnvironment::create(bool withPip) const
+{
+    ProcessSpec spec;
+    spec.program = m_base.executable;
+    // --clear: a venv left behind by an earlier run (--keep-venv, or a crash) is rebuilt, not trusted.
+    spec.arguments = {QStringLiteral("-m"), QStringLiteral("venv"), QStringLiteral("--clear")};
+    if (!withPip)
+        spec.arguments << QStringLiteral("--without-pip");
+    spec.arguments << QDir::toNativeSeparators(m_dir);
+    spec.captureStderr = true;
+    const ProcessExit exit = ChildProcess::run(spec);
+    const QString output = QString::fromUtf8(exit.capturedStdout).trimmed();
+
+    if (!exit.started)
+        return fail(ExitCode::EnvironmentFailed,
+                    QStringLiteral("cannot start %1 to create the virtual environment: %2").arg(m_base.executable, exit.startError));
+    if (!exit.succeeded()) {
+        const QString lastLine = output.section(u'\n', -1);
+        return fail(ExitCode::EnvironmentFailed,
+                    QStringLiteral("creating the virtual environment %1 failed (exit code %2): %3")
+                        .arg(m_dir).arg(exit.conventionalExitCode()).arg(lastLine.isEmpty() ? QStringLiteral("no output") : lastLine));
+    }
+    if (!QFile::exists(pythonExecutable()))
+        return fail(ExitCode::EnvironmentFailed,
+                    QStringLiteral("the virtual environment %1 has no interpreter at %2").arg(m_dir, pythonExecutable()));
+    return ok();
+}
+
+Status PythonEnvironment::install(const QStringList &requirements, const QString &requirementsFile, const QString &pipLog) const
+{
+    ProcessSpec spec;
+    spec.program = pythonExecutable();
+    spec.arguments = {QStringLiteral("-m"), QStringLiteral("pip"), QStringLiteral("install"),
+                      QStringLiteral("--disable-pip-version-check"), QStringLiteral("--no-input")};
+    if (!requirementsFile.isEmpty())
+        spec.arguments << QStringLiteral("-r") << requirementsFile;
+    if (!requirements.isEmpty())
+        spec.arguments << QStringLiteral("--") << requirements; // after "--", nothing is an option
+    spec.stdoutFile = pipLog;
+    spec.appendOutput = true;
+    spec.environment.insert(QStringLiteral("PYTHONIOENCODING"), QStringLiteral("utf-8"));
+
+    const ProcessExit exit = ChildProcess::run(spec);
+    if (!exit.started)
+        return fail(ExitCode::RequirementsFailed, QStringLiteral("cannot start pip: %1").arg(exit.startError));
+    if (exit.succeeded())
+        return ok();
+    QFile log(pipLog);
+    QString output;
+    if (log.open(QIODevice::ReadOnly))
+        output = QString::fromUtf8(log.readAll());
+    return fail(ExitCode::RequirementsFailed,
+                QStringLiteral("pip install failed (exit code %1): %2; pip's output is in %3")
+                    .arg(exit.conventionalExitCode()).arg(describePipFailure(output), pipLog));
+}
+
+QStringList PythonEnvironment::freeze() const
+{
+    ProcessSpec spec;
+    spec.program = pythonExecutable();
+    spec.arguments = {QStringLiteral("-m"), QStringLiteral("pip"), QStringLiteral("freeze"),
+                      QStringLiteral("--disable-pip-version-check")};
+    const ProcessExit exit = ChildProcess::run(spec);
+    if (!exit.succeeded()) {
+        qCWarning(lcPip) << "pip freeze failed with exit code" << exit.conventionalExitCode();
+        return {};
+    }
+    return QString::fromUtf8(exit.capturedStdout).split(u'\n', Qt::SkipEmptyParts);
+}
+
+QString PythonEnvironment::describePipFailure(const QString &pipOutput)
+{
+    // The most specific explanations first: each names the requirement pip could not satisfy.
+    static const QList<std::pair<QRegularExpression, QString>> patterns = {
+        {QRegularExpression(QStringLiteral("No matching distribution found for (.+)")),
+         QStringLiteral("requirement \"%1\": no matching distribution found")},
+        {QRegularExpression(QStringLiteral("Could not find a version that satisfies the requirement (\\S+)")),
+         QStringLiteral("requirement \"%1\": no version satisfies it")},
+        {QRegularExpression(QStringLiteral("Invalid requirement: '?(.+?)'?\\s*$"), QRegularExpression::MultilineOption),
+         QStringLiteral("requirement \"%1\" is not valid")},
+        {QRegularExpression(QStringLiteral("Failed building wheel for (\\S+)")),
+         QStringLiteral("requirement \"%1\": building its wheel failed")},
+        {QRegularExpression(QStringLiteral("Cannot install (.+?) because these package versions have conflicting dependencies")),
+         QStringLiteral("requirements %1 conflict with each other")},
+        {QRegularExpression(QStringLiteral("Could not open requirements file: (.+)")),
+         QStringLiteral("cannot open the requirements file: %1")},
+    };
+    for (const auto &[pattern, message] : patterns) {
+        const auto match = pattern.match(pipOutput);
+        if (match.hasMatch())
+            return message.arg(match.captured(1).trimmed());
+    }
+    const QStringList lines = pipOutput.split(u'\n', Qt::SkipEmptyParts);
+    for (auto it = lines.crbegin(); it != lines.crend(); ++it) {
+        if (it->startsWith(QLatin1String("ERROR:")))
+            return it->mid(6).trimmed();
+    }
+    return lines.isEmpty() ? QStringLiteral("pip printed nothing") : lines.last().trimmed();
+}
+
+} // namespace oa

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "ExitCode.h"
+#include "PythonInterpreter.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace oa {
+
+// One execution's virtual environment, venvs/{id}, built by the base interpreter.
+class PythonEnvironment {
+public:
+    PythonEnvironment(PythonInterpreter base, QString venvDir);
+
+    QString directory() const { return m_dir; }
+    // bin/python on Unix, Scripts\python.exe on Windows.
+    QString pythonExecutable() const;
+    QString binDirectory() const;
+
+    // `python -m venv`. pip is only put in when packages will be installed: with pip a venv
+    // costs seconds, without it tens of milliseconds. ExitCode::EnvironmentFailed on failure.
+    Status create(bool withPip) const;
+
+    // pip install, each requirement its own argument after "--" (never an option), or -r for
+    // a requirements.txt. pip sees the agent's own PIP_* variables and pip.conf. Its whole
+    // output goes to `pipLog`. ExitCode::RequirementsFailed names the requirement that failed.
+    Status install(const QStringList &requirements, const QString &requirementsFile, const QString &pipLog) const;
+
+    // `pip freeze` of the venv: the versions that were really installed.
+    QStringList freeze() const;
+
+    // Reads pip's output and says which requirement failed and why, in one line.
+    static QString describePipFailure(const QString &pipOutput);
+
+private:
+    PythonInterpreter m_base;
+    QString m_dir;
+};
+
+} // namespace oa

@@ -1,0 +1,56 @@
+#include "ResultRecord.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QSysInfo>
+
+namespace oa {
+
+QByteArray ResultRecord::toJson() const
+{
+    QJsonObject durations;
+    for (const auto &[stageValue, ms] : stageDurationsMs)
+        durations.insert(stageName(stageValue), ms);
+
+    QJsonObject root{
+        {QStringLiteral("ExecutionId"), executionId},
+        {QStringLiteral("Outcome"), outcomeName(outcome)},
+        {QStringLiteral("ExitCode"), exitCode},
+        {QStringLiteral("Stage"), stageName(stage)},
+        {QStringLiteral("Message"), message},
+        {QStringLiteral("StartedAt"), startedAt.toUTC().toString(Qt::ISODateWithMs)},
+        {QStringLiteral("FinishedAt"), finishedAt.toUTC().toString(Qt::ISODateWithMs)},
+        {QStringLiteral("DurationMs"), startedAt.msecsTo(finishedAt)},
+        {QStringLiteral("StageDurationsMs"), durations},
+        {QStringLiteral("MachineName"), QSysInfo::machineHostName()},
+        {QStringLiteral("ExecutorVersion"), QStringLiteral(OA_VERSION)},
+    };
+    if (scriptExitCode)
+        root.insert(QStringLiteral("ScriptExitCode"), *scriptExitCode);
+    if (scriptSignal)
+        root.insert(QStringLiteral("ScriptSignal"), *scriptSignal);
+    if (!pythonExecutable.isEmpty()) {
+        root.insert(QStringLiteral("Python"), QJsonObject{{QStringLiteral("Executable"), pythonExecutable},
+                                                          {QStringLiteral("Version"), pythonVersion}});
+    }
+    if (!pipFreeze.isEmpty())
+        root.insert(QStringLiteral("PipFreeze"), QJsonArray::fromStringList(pipFreeze));
+    if (!warnings.isEmpty())
+        root.insert(QStringLiteral("Warnings"), QJsonArray::fromStringList(warnings));
+    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+Status ResultRecord::save(const QString &path) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+    file.write(toJson());
+    if (!file.commit())
+        return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+    return ok();
+}
+
+} // namespace oa

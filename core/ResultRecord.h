@@ -1,0 +1,38 @@
+#pragma once
+
+#include "ExitCode.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <utility>
+
+namespace oa {
+
+// Tasks/{id}/result.json: what the service reports back to the server, and what the monitor
+// shows. Written once, at the end, atomically (QSaveFile: a temporary file, then a rename), so
+// a reader never sees half of it.
+struct ResultRecord {
+    QString executionId;
+    Outcome outcome = Outcome::InternalError;
+    int exitCode = 0;
+    std::optional<int> scriptExitCode; // when the script ran: its own status
+    std::optional<int> scriptSignal;   // when a signal killed it
+    Stage stage = Stage::Lock;         // where the run ended
+    QString message;
+    QDateTime startedAt;
+    QDateTime finishedAt;
+    QList<std::pair<Stage, qint64>> stageDurationsMs; // in the order the stages ran
+    QString pythonExecutable;
+    QString pythonVersion;
+    QStringList pipFreeze;           // when requirements were installed
+    QStringList warnings;
+
+    QByteArray toJson() const;
+    // ExitCode::Unexpected when the file cannot be written.
+    Status save(const QString &path) const;
+};
+
+} // namespace oa

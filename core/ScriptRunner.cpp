@@ -1,0 +1,39 @@
+#include "ScriptRunner.h"
+
+#include <QDir>
+
+namespace oa {
+
+QProcessEnvironment ScriptRunner::environment(const ScriptLaunch &launch, QProcessEnvironment env)
+{
+    const QString temp = QDir::toNativeSeparators(launch.tempDir);
+    env.insert(QStringLiteral("TMP"), temp);
+    env.insert(QStringLiteral("TEMP"), temp);
+    env.insert(QStringLiteral("TMPDIR"), temp);
+    env.insert(QStringLiteral("PYTHONUNBUFFERED"), QStringLiteral("1"));
+    env.insert(QStringLiteral("PYTHONIOENCODING"), QStringLiteral("utf-8"));
+    env.insert(QStringLiteral("OPENAUTOMATE_EXECUTION_ID"), launch.executionId);
+    env.insert(QStringLiteral("OPENAUTOMATE_TASK_DIR"), QDir::toNativeSeparators(launch.taskDir));
+    // Activate the venv, so that a script which starts "python" or "pip" gets the venv's.
+    env.insert(QStringLiteral("VIRTUAL_ENV"), QDir::toNativeSeparators(launch.venvDir));
+    const QString path = env.value(QStringLiteral("PATH"));
+    env.insert(QStringLiteral("PATH"), QDir::toNativeSeparators(launch.venvBinDir)
+                                           + QDir::listSeparator() + path);
+    // A PYTHONHOME meant for another interpreter would break the venv's.
+    env.remove(QStringLiteral("PYTHONHOME"));
+    return env;
+}
+
+ProcessExit ScriptRunner::run(const ScriptLaunch &launch)
+{
+    ProcessSpec spec;
+    spec.program = launch.python;
+    spec.arguments = QStringList{launch.scriptFile} + launch.arguments;
+    spec.workingDirectory = launch.taskDir;
+    spec.environment = environment(launch);
+    spec.stdoutFile = launch.outputLog;
+    spec.stderrFile = launch.errorLog;
+    return ChildProcess::run(spec);
+}
+
+} // namespace oa

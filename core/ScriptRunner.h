@@ -1,0 +1,37 @@
+#pragma once
+
+#include "ChildProcess.h"
+
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+namespace oa {
+
+// Everything the script run needs to know, gathered by the Executor.
+struct ScriptLaunch {
+    QString executionId;
+    QString python;        // the venv's interpreter
+    QString venvDir;
+    QString venvBinDir;
+    QString scriptFile;
+    QStringList arguments;
+    QString taskDir;       // the working directory
+    QString tempDir;       // TMP, TEMP and TMPDIR
+    QString outputLog;     // stdout, streamed to disk
+    QString errorLog;      // stderr, streamed to disk
+};
+
+// Runs the automation script with the venv's interpreter. The executor exits with what
+// ProcessExit::conventionalExitCode() gives: the script's own code, or 128 + a signal number.
+class ScriptRunner {
+public:
+    static ProcessExit run(const ScriptLaunch &launch);
+
+    // The agent's environment plus what the script is promised: the venv activated,
+    // TMP/TEMP/TMPDIR, unbuffered UTF-8 output and the OPENAUTOMATE_* variables.
+    static QProcessEnvironment environment(const ScriptLaunch &launch,
+                                           QProcessEnvironment base = QProcessEnvironment::systemEnvironment());
+};
+
+} // namespace oa
