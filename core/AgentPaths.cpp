@@ -93,13 +93,13 @@ bool AgentPaths::isInside(const QString &path) const
     return target.startsWith(prefix) && target.size() > prefix.size();
 }
 
-Status AgentPaths::ensureDir(const QString &dir) const
+Status AgentPaths::ensureDir(const QString &dir, ExitCode code) const
 {
     if (!isInside(dir))
-        return fail(ExitCode::Unexpected,
+        return fail(code,
                     QStringLiteral("refusing to create %1: it resolves outside the agent folder %2").arg(dir, m_base));
     if (!QDir().mkpath(dir))
-        return fail(ExitCode::Unexpected, QStringLiteral("cannot create folder %1").arg(dir));
+        return fail(code, QStringLiteral("cannot create folder %1").arg(dir));
     return ok();
 }
 

@@ -46,7 +46,8 @@ public:
     bool isInside(const QString &path) const;
 
     // Creates `dir` (and parents) after checking that it stays inside the base folder.
-    Status ensureDir(const QString &dir) const;
+    // A failure carries `code`, so that each stage reports its own exit code.
+    Status ensureDir(const QString &dir, ExitCode code = ExitCode::Unexpected) const;
 
 private:
     QString m_base;

@@ -95,6 +95,10 @@ Result<QString> resolveScript(const QString &scriptPath, const QString &taskDir)
     if (looksAbsolute(scriptPath))
         return invalid(kScriptPath, QStringLiteral("\"%1\" is absolute; it must be relative to the task folder").arg(scriptPath));
 
+    const QString lexical = QDir::cleanPath(taskDir + u'/' + scriptPath);
+    if (!lexical.startsWith(QDir::cleanPath(taskDir) + u'/'))
+        return invalid(kScriptPath, QStringLiteral("\"%1\" climbs out of the task folder").arg(scriptPath));
+
     const QString canonicalTask = QFileInfo(taskDir).canonicalFilePath();
     const QFileInfo script(QDir(taskDir).filePath(scriptPath));
     const QString canonicalScript = script.canonicalFilePath(); // follows every symlink

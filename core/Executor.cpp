@@ -137,7 +137,7 @@ Status Executor::prepareEnvironment()
         m_interpreter = interpreter.value();
         m_record.pythonExecutable = m_interpreter->executable;
         m_record.pythonVersion = m_interpreter->version;
-        if (Status s = m_paths.ensureDir(m_paths.venvsDir()); !s)
+        if (Status s = m_paths.ensureDir(m_paths.venvDir(id), ExitCode::EnvironmentFailed); !s)
             return s;
         m_ownsVenv = true;
         PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
@@ -170,7 +170,7 @@ Status Executor::prepareEnvironment()
 Status Executor::runScript()
 {
     const QString id = m_options.executionId;
-    if (Status s = m_paths.ensureDir(m_paths.tempDir(id)); !s)
+    if (Status s = m_paths.ensureDir(m_paths.tempDir(id), ExitCode::EnvironmentFailed); !s)
         return s;
     m_ownsTemp = true;
 

@@ -1,0 +1,98 @@
+// Locks across real processes: parallel launches of one ID, and recovery after kill -9.
+#include "TestSupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTest>
+
+#include <memory>
+#include <signal.h>
+
+using namespace oatest;
+
+class TestExecutorConcurrency : public QObject {
+    Q_OBJECT
+private slots:
+    void parallelLaunchesRunOnce();
+    void killedExecutorTakesItsTreeAlong();
+};
+
+void TestExecutorConcurrency::parallelLaunchesRunOnce()
+{
+    Agent agent;
+    agent.makeScriptTask(QStringLiteral("same"),
+                         "import time\n"
+                         "with open('runs.txt', 'a') as f: f.write('run\\n')\n"
+                         "time.sleep(4)\n");
+    constexpr int kLaunches = 12;
+    std::vector<std::unique_ptr<QProcess>> processes;
+    for (int i = 0; i < kLaunches; ++i) {
+        auto p = std::make_unique<QProcess>();
+        p->setProcessEnvironment(cleanEnvironment());
+        p->start(executorPath(), executorArgs(agent, QStringLiteral("same")));
+        processes.push_back(std::move(p));
+    }
+    int ran = 0;
+    int refused = 0;
+    for (auto &p : processes) {
+        QVERIFY(p->waitForFinished(120000));
+        if (p->exitCode() == 0)
+            ++ran;
+        else if (p->exitCode() == 2)
+            ++refused;
+        else
+            qWarning() << "unexpected exit" << p->exitCode() << p->readAllStandardError();
+    }
+    QCOMPARE(ran, 1);
+    QCOMPARE(refused, kLaunches - 1);
+    QCOMPARE(readFile(agent.taskFile(QStringLiteral("same"), QStringLiteral("runs.txt"))), QByteArray("run\n"));
+    // Only the one that ran wrote its log: the refused ones left no trace in the task folder.
+    QCOMPARE(readFile(agent.taskFile(QStringLiteral("same"), QStringLiteral("executor.log"))).count("starting execution"), 1);
+}
+
+void TestExecutorConcurrency::killedExecutorTakesItsTreeAlong()
+{
+    Agent agent;
+    // The script starts a background grandchild, records both PIDs, then waits for ever; the
+    // second run finds 'again' and finishes at once.
+    agent.makeScriptTask(QStringLiteral("crash"),
+                         "import os, subprocess, sys, time\n"
+                         "if os.path.exists('again'):\n"
+                         "    print('second run'); sys.exit(0)\n"
+                         "child = subprocess.Popen(['sleep', '300'])\n"
+                         "open('pids.tmp', 'w').write(f'{os.getpid()} {child.pid}')\n"
+                         "os.rename('pids.tmp', 'pids')\n"
+                         "time.sleep(300)\n");
+    QProcess executor;
+    executor.setProcessEnvironment(cleanEnvironment());
+    executor.start(executorPath(), executorArgs(agent, QStringLiteral("crash")));
+    const QString pidsFile = agent.taskFile(QStringLiteral("crash"), QStringLiteral("pids"));
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(pidsFile), 60000);
+    const QList<QByteArray> pids = readFile(pidsFile).split(' ');
+    QCOMPARE(pids.size(), 2);
+    const qint64 script = pids.at(0).toLongLong();
+    const qint64 grandchild = pids.at(1).toLongLong();
+    QVERIFY(isProcessAlive(script));
+    QVERIFY(isProcessAlive(grandchild));
+
+    ::kill(pid_t(executor.processId()), SIGKILL);
+    QVERIFY(executor.waitForFinished());
+    QTRY_VERIFY_WITH_TIMEOUT(!isProcessAlive(script) && !isProcessAlive(grandchild), 2000);
+
+    // The dead executor's lock is still on disk; the next launch takes it over and runs.
+    QVERIFY(QFile::exists(agent.lockFile(QStringLiteral("crash"))));
+    QFile again(agent.taskFile(QStringLiteral("crash"), QStringLiteral("again")));
+    QVERIFY(again.open(QIODevice::WriteOnly));
+    again.close();
+    const Run run = runExecutor(executorArgs(agent, QStringLiteral("crash")));
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(readFile(agent.taskFile(QStringLiteral("crash"), QStringLiteral("output.log"))), QByteArray("second run\n"));
+    QCOMPARE(readJson(agent.taskFile(QStringLiteral("crash"), QStringLiteral("result.json"))).value("Outcome").toString(),
+             QStringLiteral("Succeeded"));
+    QVERIFY(!QFile::exists(agent.lockFile(QStringLiteral("crash"))));
+}
+
+QTEST_GUILESS_MAIN(TestExecutorConcurrency)
+#include "tst_executor_concurrency.moc"

@@ -1,0 +1,152 @@
+#include "TestSupport.h"
+
+#include "ProcessTable.h"
+#include "PythonInterpreter.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QStandardPaths>
+#include <QTest>
+
+namespace oatest {
+
+QString executorPath() { return QStringLiteral(OA_EXECUTOR_PATH); }
+QString lockHolderPath() { return QStringLiteral(OA_LOCKHOLDER_PATH); }
+QString testDataDir() { return QStringLiteral(OA_TEST_DATA_DIR); }
+
+QString python()
+{
+    static const QString resolved = [] {
+        QString requested = qEnvironmentVariable("OA_TEST_PYTHON");
+        if (requested.isEmpty())
+            requested = QStandardPaths::findExecutable(QStringLiteral("python3"));
+        auto probed = oa::PythonInterpreter::probe(requested);
+        return probed ? probed->executable : requested;
+    }();
+    return resolved;
+}
+
+QProcessEnvironment cleanEnvironment()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &key : env.keys()) {
+        if (key.startsWith(QLatin1String("PIP_")) || key.startsWith(QLatin1String("OPENAUTOMATE_"))
+            || key.startsWith(QLatin1String("PYTHON")))
+            env.remove(key);
+    }
+    // The tests name their interpreter explicitly so that PATH order cannot change a result.
+    env.insert(QStringLiteral("OPENAUTOMATE_PYTHON"), python());
+    // pip must never reach for a network index from a test, whatever the machine's pip.conf says.
+    env.insert(QStringLiteral("PIP_NO_INDEX"), QStringLiteral("1"));
+    env.insert(QStringLiteral("PIP_CONFIG_FILE"), QStringLiteral("/dev/null"));
+    return env;
+}
+
+QProcessEnvironment offlinePipEnvironment(const QString &wheelDir)
+{
+    QProcessEnvironment env = cleanEnvironment();
+    env.insert(QStringLiteral("PIP_FIND_LINKS"), wheelDir);
+    return env;
+}
+
+Agent::Agent() : m_base(QFileInfo(m_dir.path()).canonicalFilePath() + QStringLiteral("/agent"))
+{
+    QDir().mkpath(m_base + QStringLiteral("/Tasks"));
+}
+
+void Agent::makeTaskRaw(const QString &id, const QByteArray &executionJson, const QMap<QString, QByteArray> &files) const
+{
+    QDir().mkpath(taskDir(id));
+    QFile json(taskFile(id, QStringLiteral("execution.json")));
+    QVERIFY(json.open(QIODevice::WriteOnly));
+    json.write(executionJson);
+    for (auto it = files.begin(); it != files.end(); ++it) {
+        const QString path = taskFile(id, it.key());
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(it.value());
+    }
+}
+
+void Agent::makeTask(const QString &id, const QJsonObject &execution, const QMap<QString, QByteArray> &files) const
+{
+    makeTaskRaw(id, QJsonDocument(execution).toJson(), files);
+}
+
+void Agent::makeScriptTask(const QString &id, const QByteArray &script, const QJsonObject &extra) const
+{
+    QJsonObject execution{{QStringLiteral("ExecutionId"), id}, {QStringLiteral("ScriptPath"), QStringLiteral("main.py")}};
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+        execution.insert(it.key(), it.value());
+    makeTask(id, execution, {{QStringLiteral("main.py"), script}});
+}
+
+QStringList Agent::listing() const
+{
+    QStringList paths;
+    QDirIterator it(m_base, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext())
+        paths.append(QDir(m_base).relativeFilePath(it.next()));
+    paths.sort();
+    return paths;
+}
+
+QStringList executorArgs(const Agent &agent, const QString &id, const QStringList &extra)
+{
+    return QStringList{QStringLiteral("--base-dir"), agent.base()} + extra + QStringList{id};
+}
+
+Run runExecutor(const QStringList &arguments, const QProcessEnvironment &env, int timeoutMs)
+{
+    QProcess process;
+    process.setProcessEnvironment(env);
+    process.setStandardInputFile(QProcess::nullDevice());
+    process.start(executorPath(), arguments);
+    Run run;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        qWarning("the executor did not finish within %d ms", timeoutMs);
+    }
+    run.exitCode = process.exitCode();
+    run.exitStatus = process.exitStatus();
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
+}
+
+QString buildWheel(const QString &dir, const QString &name, const QString &version, const QStringList &requires)
+{
+    QProcess process;
+    process.start(python(), QStringList{testDataDir() + QStringLiteral("/make_wheel.py"), dir, name, version} + requires);
+    if (!process.waitForFinished(60000) || process.exitCode() != 0) {
+        qWarning("make_wheel.py failed: %s", process.readAllStandardError().constData());
+        return {};
+    }
+    return QString::fromUtf8(process.readAllStandardOutput()).trimmed();
+}
+
+QJsonObject readJson(const QString &path)
+{
+    return QJsonDocument::fromJson(readFile(path)).object();
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return file.readAll();
+}
+
+bool isProcessAlive(qint64 pid)
+{
+    return oa::ProcessTable::isAlive(pid);
+}
+
+} // namespace oatest

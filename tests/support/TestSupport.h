@@ -1,0 +1,71 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QMap>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+
+namespace oatest {
+
+QString executorPath();
+QString lockHolderPath();
+QString testDataDir();
+
+// The real interpreter the tests use: $OA_TEST_PYTHON, else python3 on PATH, resolved once to
+// its real executable so that a pyenv shim is not paid for in every test.
+QString python();
+
+// The environment every executor in the tests gets: the machine's, minus everything that
+// would make a result depend on the machine (PIP_*, OPENAUTOMATE_*, PYTHON* variables).
+QProcessEnvironment cleanEnvironment();
+
+// An agent base folder in a QTemporaryDir, with helpers to lay out tasks.
+class Agent {
+public:
+    Agent();
+    bool isValid() const { return m_dir.isValid(); }
+    QString base() const { return m_base; }
+    QString taskDir(const QString &id) const { return m_base + QStringLiteral("/Tasks/") + id; }
+    QString taskFile(const QString &id, const QString &name) const { return taskDir(id) + u'/' + name; }
+    QString lockFile(const QString &id) const { return m_base + QStringLiteral("/Locks/") + id + QStringLiteral(".lock"); }
+
+    // Writes execution.json (given as an object, or raw bytes) and the other files.
+    void makeTask(const QString &id, const QJsonObject &execution, const QMap<QString, QByteArray> &files = {}) const;
+    void makeTaskRaw(const QString &id, const QByteArray &executionJson, const QMap<QString, QByteArray> &files = {}) const;
+    // A task whose main.py is `script`, with the given arguments and requirements.
+    void makeScriptTask(const QString &id, const QByteArray &script, const QJsonObject &extra = {}) const;
+
+    // Every path below the base folder, relative, sorted: to prove that nothing was touched.
+    QStringList listing() const;
+
+private:
+    QTemporaryDir m_dir;
+    QString m_base;
+};
+
+struct Run {
+    int exitCode = -1;
+    QProcess::ExitStatus exitStatus = QProcess::CrashExit;
+    QByteArray out;
+    QByteArray err;
+};
+
+// Runs openautomate-executor to completion.
+Run runExecutor(const QStringList &arguments, const QProcessEnvironment &env = cleanEnvironment(), int timeoutMs = 300000);
+// The arguments for the common case: --base-dir BASE ID.
+QStringList executorArgs(const Agent &agent, const QString &id, const QStringList &extra = {});
+
+// Builds a tiny pure-Python wheel into `dir`; returns its path.
+QString buildWheel(const QString &dir, const QString &name, const QString &version, const QStringList &requires = {});
+// cleanEnvironment() plus pip pointed at `wheelDir` only (PIP_NO_INDEX, PIP_FIND_LINKS).
+QProcessEnvironment offlinePipEnvironment(const QString &wheelDir);
+
+QJsonObject readJson(const QString &path);
+QByteArray readFile(const QString &path);
+bool isProcessAlive(qint64 pid);
+
+} // namespace oatest

@@ -1,0 +1,112 @@
+#include "AgentPaths.h"
+#include "TestSupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using oa::AgentPaths;
+
+class TestAgentPaths : public QObject {
+    Q_OBJECT
+private slots:
+    void executionIds_data();
+    void executionIds();
+    void baseDirResolution();
+    void layout();
+    void insideDetection();
+    void ensureDirRefusesSymlinkEscape();
+};
+
+void TestAgentPaths::executionIds_data()
+{
+    QTest::addColumn<QString>("id");
+    QTest::addColumn<bool>("valid");
+    QTest::newRow("guid") << QStringLiteral("3f2c9a1e-7b4d-4c55-9e1a-0d2b6f8e4a10") << true;
+    QTest::newRow("dots and underscores") << QStringLiteral("job_1.retry-2") << true;
+    QTest::newRow("one character") << QStringLiteral("a") << true;
+    QTest::newRow("128 characters") << QString(128, u'x') << true;
+    QTest::newRow("129 characters") << QString(129, u'x') << false;
+    QTest::newRow("empty") << QString() << false;
+    QTest::newRow("dot") << QStringLiteral(".") << false;
+    QTest::newRow("dot dot") << QStringLiteral("..") << false;
+    QTest::newRow("three dots are a name") << QStringLiteral("...") << true;
+    QTest::newRow("slash traversal") << QStringLiteral("../etc") << false;
+    QTest::newRow("backslash") << QStringLiteral("a\\b") << false;
+    QTest::newRow("space") << QStringLiteral("a b") << false;
+    QTest::newRow("newline") << QStringLiteral("a\nb") << false;
+    QTest::newRow("NUL") << QStringLiteral("a") + QChar(0) + QStringLiteral("b") << false;
+    QTest::newRow("non-ASCII letter") << QStringLiteral("t\u00e2che") << false;
+    QTest::newRow("colon") << QStringLiteral("c:x") << false;
+    QTest::newRow("option-like is still a valid name") << QStringLiteral("-x") << true;
+}
+
+void TestAgentPaths::executionIds()
+{
+    QFETCH(QString, id);
+    QFETCH(bool, valid);
+    QCOMPARE(AgentPaths::isValidExecutionId(id), valid);
+}
+
+void TestAgentPaths::baseDirResolution()
+{
+    qunsetenv("OPENAUTOMATE_BOTAGENT_DIR");
+    QCOMPARE(AgentPaths::resolveBaseDir(QString()), AgentPaths::platformDefaultBaseDir());
+#ifdef Q_OS_LINUX
+    QCOMPARE(AgentPaths::platformDefaultBaseDir(), QStringLiteral("/var/lib/openautomate/botagent"));
+#endif
+    qputenv("OPENAUTOMATE_BOTAGENT_DIR", "/srv/from-env/");
+    QCOMPARE(AgentPaths::resolveBaseDir(QString()), QStringLiteral("/srv/from-env"));
+    QCOMPARE(AgentPaths::resolveBaseDir(QStringLiteral("/srv/from-cli")), QStringLiteral("/srv/from-cli"));
+    qunsetenv("OPENAUTOMATE_BOTAGENT_DIR");
+    // A relative --base-dir is made absolute against the working directory.
+    QCOMPARE(AgentPaths::resolveBaseDir(QStringLiteral("rel")), QDir::current().absoluteFilePath(QStringLiteral("rel")));
+}
+
+void TestAgentPaths::layout()
+{
+    const AgentPaths paths(QStringLiteral("/base"));
+    QCOMPARE(paths.lockFile(QStringLiteral("x")), QStringLiteral("/base/Locks/x.lock"));
+    QCOMPARE(paths.taskDir(QStringLiteral("x")), QStringLiteral("/base/Tasks/x"));
+    QCOMPARE(paths.venvDir(QStringLiteral("x")), QStringLiteral("/base/venvs/x"));
+    QCOMPARE(paths.tempDir(QStringLiteral("x")), QStringLiteral("/base/Temp/x"));
+    QCOMPARE(paths.executionFile(QStringLiteral("x")), QStringLiteral("/base/Tasks/x/execution.json"));
+    QCOMPARE(paths.resultFile(QStringLiteral("x")), QStringLiteral("/base/Tasks/x/result.json"));
+}
+
+void TestAgentPaths::insideDetection()
+{
+    QTemporaryDir tmp;
+    const QString base = tmp.path() + QStringLiteral("/agent");
+    QVERIFY(QDir().mkpath(base + QStringLiteral("/venvs")));
+    QVERIFY(QDir().mkpath(tmp.path() + QStringLiteral("/outside")));
+    const AgentPaths paths(base);
+    QVERIFY(paths.isInside(base + QStringLiteral("/venvs/x")));
+    QVERIFY(paths.isInside(base + QStringLiteral("/not/yet/created")));
+    QVERIFY(!paths.isInside(base));
+    QVERIFY(!paths.isInside(tmp.path() + QStringLiteral("/outside")));
+    QVERIFY(!paths.isInside(base + QStringLiteral("/../outside")));
+    QVERIFY(!paths.isInside(base + QStringLiteral("-sibling/x")));
+    QVERIFY(QFile::link(tmp.path() + QStringLiteral("/outside"), base + QStringLiteral("/Temp")));
+    QVERIFY(!paths.isInside(base + QStringLiteral("/Temp/x")));
+}
+
+void TestAgentPaths::ensureDirRefusesSymlinkEscape()
+{
+    QTemporaryDir tmp;
+    const QString base = tmp.path() + QStringLiteral("/agent");
+    QVERIFY(QDir().mkpath(base));
+    QVERIFY(QDir().mkpath(tmp.path() + QStringLiteral("/outside")));
+    QVERIFY(QFile::link(tmp.path() + QStringLiteral("/outside"), base + QStringLiteral("/venvs")));
+    const AgentPaths paths(base);
+    const oa::Status made = paths.ensureDir(paths.venvDir(QStringLiteral("x")));
+    QVERIFY(!made);
+    QVERIFY(made.failure().message.contains(QStringLiteral("outside")));
+    QVERIFY(!QFile::exists(tmp.path() + QStringLiteral("/outside/x")));
+    QVERIFY(paths.ensureDir(paths.tempDir(QStringLiteral("x"))));
+    QVERIFY(QFileInfo(paths.tempDir(QStringLiteral("x"))).isDir());
+}
+
+QTEST_GUILESS_MAIN(TestAgentPaths)
+#include "tst_agentpaths.moc"

@@ -1,0 +1,126 @@
+#include "ChildProcess.h"
+#include "ProcessTable.h"
+#include "TestSupport.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using oa::ChildProcess;
+using oa::ProcessSpec;
+
+class TestChildProcess : public QObject {
+    Q_OBJECT
+private slots:
+    void exitCodes_data();
+    void exitCodes();
+    void stdinIsNull();
+    void ownProcessGroup();
+    void outputStreamsToFiles();
+    void leftoversAreStopped();
+    void leftoverIgnoringTermIsKilled();
+    void failedStartIsReported();
+
+private:
+    static ProcessSpec shell(const QString &script)
+    {
+        ProcessSpec spec;
+        spec.program = QStringLiteral("/bin/sh");
+        spec.arguments = {QStringLiteral("-c"), script};
+        return spec;
+    }
+    QTemporaryDir m_tmp;
+};
+
+void TestChildProcess::exitCodes_data()
+{
+    QTest::addColumn<QString>("script");
+    QTest::addColumn<int>("conventional");
+    QTest::addColumn<int>("signal");
+    QTest::newRow("zero") << "exit 0" << 0 << 0;
+    QTest::newRow("seven") << "exit 7" << 7 << 0;
+    QTest::newRow("255") << "exit 255" << 255 << 0;
+    QTest::newRow("SIGKILL") << "kill -9 $$" << 137 << 9;
+    QTest::newRow("SIGTERM") << "kill -15 $$" << 143 << 15;
+}
+
+void TestChildProcess::exitCodes()
+{
+    QFETCH(QString, script);
+    QFETCH(int, conventional);
+    QFETCH(int, signal);
+    const oa::ProcessExit exit = ChildProcess::run(shell(script));
+    QVERIFY(exit.started);
+    QCOMPARE(exit.conventionalExitCode(), conventional);
+    QCOMPARE(exit.signal, signal);
+}
+
+void TestChildProcess::stdinIsNull()
+{
+    // `cat` reading a pipe that nobody closes would hang; on the null device it sees EOF at once.
+    ProcessSpec spec = shell(QStringLiteral("cat; echo done"));
+    const oa::ProcessExit exit = ChildProcess::run(spec);
+    QVERIFY(exit.succeeded());
+    QCOMPARE(exit.capturedStdout, QByteArray("done\n"));
+}
+
+void TestChildProcess::ownProcessGroup()
+{
+    // Fields 5 and 6 of /proc/self/stat after the command name: pgrp and session.
+    const oa::ProcessExit exit = ChildProcess::run(shell(QStringLiteral("echo $$; cut -d')' -f2 /proc/$$/stat | cut -d' ' -f4,5")));
+    QVERIFY(exit.succeeded());
+    const QList<QByteArray> lines = exit.capturedStdout.trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    const QByteArray pid = lines.at(0);
+    QCOMPARE(lines.at(1), pid + ' ' + pid); // process group leader and session leader
+}
+
+void TestChildProcess::outputStreamsToFiles()
+{
+    ProcessSpec spec = shell(QStringLiteral("echo out; echo err >&2"));
+    spec.stdoutFile = m_tmp.filePath(QStringLiteral("o.log"));
+    spec.stderrFile = m_tmp.filePath(QStringLiteral("e.log"));
+    QVERIFY(ChildProcess::run(spec).succeeded());
+    QCOMPARE(oatest::readFile(spec.stdoutFile), QByteArray("out\n"));
+    QCOMPARE(oatest::readFile(spec.stderrFile), QByteArray("err\n"));
+
+    spec.stderrFile.clear();
+    spec.appendOutput = true;
+    QVERIFY(ChildProcess::run(spec).succeeded());
+    QCOMPARE(oatest::readFile(spec.stdoutFile), QByteArray("out\nout\nerr\n"));
+}
+
+void TestChildProcess::leftoversAreStopped()
+{
+    const QString pidFile = m_tmp.filePath(QStringLiteral("bg.pid"));
+    const oa::ProcessExit exit = ChildProcess::run(shell(QStringLiteral("sleep 300 & echo $! > '%1'").arg(pidFile)));
+    QVERIFY(exit.succeeded());
+    QCOMPARE(exit.leftoversStopped, 1);
+    const qint64 background = oatest::readFile(pidFile).trimmed().toLongLong();
+    QVERIFY(background > 0);
+    QVERIFY(!oatest::isProcessAlive(background));
+    QVERIFY(oa::ProcessTable::livingMembersOfGroup(exit.pid).isEmpty());
+}
+
+void TestChildProcess::leftoverIgnoringTermIsKilled()
+{
+    const QString pidFile = m_tmp.filePath(QStringLiteral("stubborn.pid"));
+    const oa::ProcessExit exit = ChildProcess::run(
+        shell(QStringLiteral("trap '' TERM; sleep 300 & echo $! > '%1'").arg(pidFile)));
+    QVERIFY(exit.succeeded());
+    QCOMPARE(exit.leftoversStopped, 1);
+    QVERIFY(!oatest::isProcessAlive(oatest::readFile(pidFile).trimmed().toLongLong()));
+}
+
+void TestChildProcess::failedStartIsReported()
+{
+    ProcessSpec spec;
+    spec.program = m_tmp.filePath(QStringLiteral("no-such-program"));
+    const oa::ProcessExit exit = ChildProcess::run(spec);
+    QVERIFY(!exit.started);
+    QVERIFY(!exit.startError.isEmpty());
+    QVERIFY(!exit.succeeded());
+}
+
+QTEST_GUILESS_MAIN(TestChildProcess)
+#include "tst_childprocess.moc"

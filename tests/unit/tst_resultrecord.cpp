@@ -1,0 +1,94 @@
+#include "ResultRecord.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using oa::ResultRecord;
+
+class TestResultRecord : public QObject {
+    Q_OBJECT
+private slots:
+    void fields();
+    void optionalFieldsOmitted();
+    void savedAtomically();
+    void unwritableFolderFails();
+};
+
+static ResultRecord sample()
+{
+    ResultRecord r;
+    r.executionId = QStringLiteral("job-1");
+    r.outcome = oa::Outcome::Failed;
+    r.exitCode = 3;
+    r.scriptExitCode = 3;
+    r.stage = oa::Stage::Run;
+    r.message = QStringLiteral("the script exited with code 3");
+    r.startedAt = QDateTime::fromString(QStringLiteral("2026-01-01T00:00:00.000Z"), Qt::ISODateWithMs);
+    r.finishedAt = r.startedAt.addMSecs(1500);
+    r.stageDurationsMs = {{oa::Stage::Lock, 1}, {oa::Stage::Environment, 40}, {oa::Stage::Run, 1400}};
+    r.pythonExecutable = QStringLiteral("/usr/bin/python3.11");
+    r.pythonVersion = QStringLiteral("3.11.2");
+    r.pipFreeze = {QStringLiteral("requests==2.28.1")};
+    return r;
+}
+
+void TestResultRecord::fields()
+{
+    const QJsonObject json = QJsonDocument::fromJson(sample().toJson()).object();
+    QCOMPARE(json.value("ExecutionId").toString(), QStringLiteral("job-1"));
+    QCOMPARE(json.value("Outcome").toString(), QStringLiteral("Failed"));
+    QCOMPARE(json.value("ExitCode").toInt(), 3);
+    QCOMPARE(json.value("ScriptExitCode").toInt(), 3);
+    QCOMPARE(json.value("Stage").toString(), QStringLiteral("Run"));
+    QCOMPARE(json.value("Message").toString(), QStringLiteral("the script exited with code 3"));
+    QCOMPARE(json.value("StartedAt").toString(), QStringLiteral("2026-01-01T00:00:00.000Z"));
+    QCOMPARE(json.value("FinishedAt").toString(), QStringLiteral("2026-01-01T00:00:01.500Z"));
+    QCOMPARE(json.value("DurationMs").toInt(), 1500);
+    QCOMPARE(json.value("StageDurationsMs").toObject().value("Environment").toInt(), 40);
+    QCOMPARE(json.value("Python").toObject().value("Version").toString(), QStringLiteral("3.11.2"));
+    QCOMPARE(json.value("PipFreeze").toArray().first().toString(), QStringLiteral("requests==2.28.1"));
+}
+
+void TestResultRecord::optionalFieldsOmitted()
+{
+    ResultRecord r = sample();
+    r.scriptExitCode.reset();
+    r.pipFreeze.clear();
+    r.pythonExecutable.clear();
+    const QJsonObject json = QJsonDocument::fromJson(r.toJson()).object();
+    QVERIFY(!json.contains("ScriptExitCode"));
+    QVERIFY(!json.contains("PipFreeze"));
+    QVERIFY(!json.contains("Python"));
+    QVERIFY(!json.contains("ScriptSignal"));
+}
+
+void TestResultRecord::savedAtomically()
+{
+    QTemporaryDir tmp;
+    const QString path = tmp.filePath(QStringLiteral("result.json"));
+    QFile old(path);
+    QVERIFY(old.open(QIODevice::WriteOnly));
+    old.write("{\"Outcome\":\"Old\"}");
+    old.close();
+    QVERIFY(sample().save(path));
+    QCOMPARE(QDir(tmp.path()).entryList(QDir::Files), QStringList{"result.json"}); // no temporary left
+    QVERIFY(QFile::exists(path));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(QJsonDocument::fromJson(file.readAll()).object().value("Outcome").toString(), QStringLiteral("Failed"));
+}
+
+void TestResultRecord::unwritableFolderFails()
+{
+    const oa::Status saved = sample().save(QStringLiteral("/proc/no-such-dir/result.json"));
+    QVERIFY(!saved);
+    QVERIFY(saved.failure().message.contains(QStringLiteral("/proc/no-such-dir/result.json")));
+}
+
+QTEST_GUILESS_MAIN(TestResultRecord)
+#include "tst_resultrecord.moc"
