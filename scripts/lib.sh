@@ -1,0 +1,31 @@
+# Shared by the scripts in this folder: installs what the build and the tests need, once.
+# Sourced, not run.
+
+OA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Debian 12 packages: the toolchain, Qt 6 (Core, Widgets, Test, Linguist tools), Python's venv.
+OA_PACKAGES=(
+    build-essential cmake ninja-build pkg-config
+    qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-tools-dev-tools libgl-dev
+    python3 python3-venv python3-pip
+)
+
+oa_install_packages() {
+    local missing=()
+    for pkg in "${OA_PACKAGES[@]}" "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "==> installing: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# oa_build BUILD_DIR [cmake args...]
+oa_build() {
+    local dir="$1"; shift
+    cmake -S "$OA_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
+    cmake --build "$dir" --parallel "$(nproc)"
+}
