@@ -1,6 +1,7 @@
 // openautomate-executor: the headless entry point the bot agent service launches.
 // It only reads the command line; the pipeline lives in core/ (see oa::Executor).
 
+#include "AdminCommands.h"
 #include "AgentPaths.h"
 #include "Executor.h"
 #include "ExitCode.h"
@@ -22,7 +23,9 @@ const char kExitCodes[] =
     "  6      installing the requirements failed (see Tasks/<id>/pip.log)\n"
     "  99     unexpected internal error\n"
     "  other  the script's own exit code; 128+N when signal N killed it.\n"
-    "         result.json's Outcome tells a script's code from the executor's.";
+    "         result.json's Outcome tells a script's code from the executor's.\n"
+    "Lock tools: 0 done; 1 bad usage; 2 refused (a live lock, or --force needed);\n"
+    "  3 no such lock.";
 
 } // namespace
 
@@ -56,7 +59,21 @@ int main(int argc, char *argv[])
         QStringLiteral("path"));
     const QCommandLineOption keepVenvOption(QStringLiteral("keep-venv"),
                                             QStringLiteral("Keep venvs/<id> after the run, for inspection."));
-    parser.addOptions({baseDirOption, pythonOption, keepVenvOption});
+    const QCommandLineOption listOption(QStringLiteral("list"), QStringLiteral("List the tasks and their states."));
+    const QCommandLineOption locksOption(QStringLiteral("locks"),
+                                         QStringLiteral("List every lock with its PID, host, age and verdict."));
+    const QCommandLineOption clearOrphanedOption(
+        QStringLiteral("clear-orphaned-locks"),
+        QStringLiteral("Remove the locks whose owner is provably dead on this host, and report each."));
+    const QCommandLineOption clearLockOption(
+        QStringLiteral("clear-lock"),
+        QStringLiteral("Remove the lock of one execution. A lock from another host, or an unreadable one, needs --force. "
+                       "A live lock is never removed."),
+        QStringLiteral("id"));
+    const QCommandLineOption forceOption(QStringLiteral("force"), QStringLiteral("With --clear-lock: break a lock that cannot be judged from here."));
+    const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("With the lock tools: print JSON for scripts."));
+    parser.addOptions({baseDirOption, pythonOption, keepVenvOption, listOption, locksOption, clearOrphanedOption,
+                       clearLockOption, forceOption, jsonOption});
     parser.addPositionalArgument(QStringLiteral("execution-id"),
                                  QStringLiteral("The execution to run: 1-128 letters, digits, '-', '_' or '.'."));
 
@@ -74,10 +91,32 @@ int main(int argc, char *argv[])
         return 0;
     }
     const QStringList positional = parser.positionalArguments();
+    const int tools = int(parser.isSet(listOption)) + int(parser.isSet(locksOption)) + int(parser.isSet(clearOrphanedOption))
+                      + int(parser.isSet(clearLockOption));
+    if (tools > 0) {
+        if (tools > 1 || !positional.isEmpty()) {
+            err << "--list, --locks, --clear-orphaned-locks and --clear-lock each stand alone, without an execution ID\n";
+            return int(oa::ExitCode::InvalidArguments);
+        }
+        const oa::AgentPaths paths(oa::AgentPaths::resolveBaseDir(parser.value(baseDirOption)));
+        const bool json = parser.isSet(jsonOption);
+        if (parser.isSet(listOption))
+            return AdminCommands::listTasks(paths, json);
+        if (parser.isSet(locksOption))
+            return AdminCommands::listLocks(paths, json);
+        if (parser.isSet(clearOrphanedOption))
+            return AdminCommands::clearOrphanedLocks(paths, json);
+        return AdminCommands::clearLock(paths, parser.value(clearLockOption), parser.isSet(forceOption), json);
+    }
+    if (parser.isSet(forceOption) || parser.isSet(jsonOption)) {
+        err << "--force and --json go with the lock tools only\n";
+        return int(oa::ExitCode::InvalidArguments);
+    }
     if (positional.size() != 1) {
         err << (positional.isEmpty() ? QStringLiteral("missing the execution ID")
                                      : QStringLiteral("expected one execution ID, got %1").arg(positional.size()))
-            << "\nUsage: openautomate-executor [--base-dir DIR] [--python PATH] [--keep-venv] <execution-id>\n";
+            << "\nUsage: openautomate-executor [--base-dir DIR] [--python PATH] [--keep-venv] <execution-id>\n"
+               "       openautomate-executor [--base-dir DIR] --list | --locks | --clear-orphaned-locks | --clear-lock ID [--force] [--json]\n";
         return int(oa::ExitCode::InvalidArguments);
     }
 

@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 
 #ifdef Q_OS_UNIX
 #include <cerrno>
@@ -57,6 +58,24 @@ bool ProcessTable::isAlive(qint64 pid)
 #else
     return false;
 #endif
+}
+
+bool ProcessTable::isRunning(qint64 pid, const QString &appName)
+{
+    if (!isAlive(pid))
+        return false;
+#ifdef Q_OS_LINUX
+    // Like QLockFile: compare the executable's file name; an unreadable link proves nothing.
+    const QString exe = QFileInfo(QStringLiteral("/proc/%1/exe").arg(pid)).symLinkTarget();
+    if (!exe.isEmpty() && !appName.isEmpty()) {
+        QString name = QFileInfo(exe).fileName();
+        name.remove(QStringLiteral(" (deleted)")); // a binary replaced by an upgrade still runs
+        return name == appName;
+    }
+#else
+    Q_UNUSED(appName)
+#endif
+    return true;
 }
 
 QList<qint64> ProcessTable::livingMembersOfGroup(qint64 processGroup)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QList>
+#include <QString>
 #include <QtGlobal>
 
 namespace oa {
@@ -10,6 +11,8 @@ namespace oa {
 class ProcessTable {
 public:
     static bool isAlive(qint64 pid);
+    // Alive, and still the program `appName` names (QLockFile's test against a recycled PID).
+    static bool isRunning(qint64 pid, const QString &appName);
     static QList<qint64> livingMembersOfGroup(qint64 processGroup);
 };
 

@@ -1,0 +1,208 @@
+#include "AdminCommands.h"
+
+#include "ExitCode.h"
+#include "LockInspector.h"
+#include "TaskScanner.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+namespace AdminCommands {
+
+namespace {
+
+QTextStream &out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+QTextStream &err()
+{
+    static QTextStream stream(stderr);
+    return stream;
+}
+
+QString iso(const QDateTime &t)
+{
+    return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
+}
+
+QString age(qint64 seconds)
+{
+    if (seconds < 0)
+        return QStringLiteral("?");
+    if (seconds < 120)
+        return QStringLiteral("%1s").arg(seconds);
+    if (seconds < 7200)
+        return QStringLiteral("%1m").arg(seconds / 60);
+    if (seconds < 172800)
+        return QStringLiteral("%1h").arg(seconds / 3600);
+    return QStringLiteral("%1d").arg(seconds / 86400);
+}
+
+QJsonObject lockJson(const oa::LockRecord &lock)
+{
+    return QJsonObject{
+        {QStringLiteral("ExecutionId"), lock.executionId},
+        {QStringLiteral("Path"), lock.path},
+        {QStringLiteral("Pid"), lock.info.pid},
+        {QStringLiteral("Host"), lock.info.hostName},
+        {QStringLiteral("ProcessName"), lock.info.appName},
+        {QStringLiteral("AcquiredAt"), iso(lock.info.acquiredAt)},
+        {QStringLiteral("AgeSeconds"), lock.ageSeconds()},
+        {QStringLiteral("Verdict"), oa::lockVerdictName(lock.verdict)},
+    };
+}
+
+void printJson(const QJsonObject &object)
+{
+    out() << QJsonDocument(object).toJson(QJsonDocument::Indented);
+    out().flush();
+}
+
+// Prints rows as left-aligned columns; the header is the first row.
+void printTable(const QList<QStringList> &rows)
+{
+    if (rows.isEmpty())
+        return;
+    QList<qsizetype> widths(rows.first().size(), 0);
+    for (const QStringList &row : rows)
+        for (qsizetype i = 0; i < row.size(); ++i)
+            widths[i] = qMax(widths[i], row.at(i).size());
+    for (const QStringList &row : rows) {
+        QString line;
+        for (qsizetype i = 0; i < row.size(); ++i)
+            line += i + 1 < row.size() ? row.at(i).leftJustified(widths[i] + 2) : row.at(i);
+        out() << line.trimmed() << '\n';
+    }
+    out().flush();
+}
+
+} // namespace
+
+int listTasks(const oa::AgentPaths &paths, bool json)
+{
+    const QList<oa::TaskSummary> tasks = oa::TaskScanner(paths).scan();
+    if (json) {
+        QJsonArray array;
+        for (const oa::TaskSummary &t : tasks) {
+            QJsonObject o{{QStringLiteral("Id"), t.id},
+                          {QStringLiteral("State"), oa::taskStateName(t.state)},
+                          {QStringLiteral("ScriptPath"), t.scriptPath},
+                          {QStringLiteral("Arguments"), t.arguments},
+                          {QStringLiteral("RequirementsCount"), t.requirementsCount},
+                          {QStringLiteral("StartedAt"), iso(t.startedAt)},
+                          {QStringLiteral("FinishedAt"), iso(t.finishedAt)},
+                          {QStringLiteral("DurationMs"), t.durationMs},
+                          {QStringLiteral("Outcome"), t.outcome},
+                          {QStringLiteral("Message"), t.message}};
+            o.insert(QStringLiteral("ExitCode"), t.exitCode ? QJsonValue(*t.exitCode) : QJsonValue());
+            o.insert(QStringLiteral("Lock"), t.lock ? QJsonValue(lockJson(*t.lock)) : QJsonValue());
+            array.append(o);
+        }
+        printJson({{QStringLiteral("BaseDir"), paths.baseDir()}, {QStringLiteral("Tasks"), array}});
+        return 0;
+    }
+    QList<QStringList> rows{{QStringLiteral("ID"), QStringLiteral("STATE"), QStringLiteral("EXIT"), QStringLiteral("STARTED"),
+                             QStringLiteral("DURATION"), QStringLiteral("SCRIPT"), QStringLiteral("DETAIL")}};
+    for (const oa::TaskSummary &t : tasks) {
+        QString detail = t.message;
+        if (t.lock)
+            detail = QStringLiteral("PID %1 on %2, %3 old").arg(t.lock->info.pid).arg(t.lock->info.hostName, age(t.lock->ageSeconds()));
+        rows.append({t.id, oa::taskStateName(t.state), t.exitCode ? QString::number(*t.exitCode) : QStringLiteral("-"),
+                     t.startedAt.isValid() ? iso(t.startedAt) : QStringLiteral("-"),
+                     t.durationMs >= 0 ? QStringLiteral("%1s").arg(double(t.durationMs) / 1000.0, 0, 'f', 1) : QStringLiteral("-"),
+                     t.scriptPath.isEmpty() ? QStringLiteral("-") : t.scriptPath, detail});
+    }
+    printTable(rows);
+    out() << tasks.size() << " task(s) in " << paths.tasksDir() << '\n';
+    return 0;
+}
+
+int listLocks(const oa::AgentPaths &paths, bool json)
+{
+    const QList<oa::LockRecord> locks = oa::LockInspector(paths).locks();
+    if (json) {
+        QJsonArray array;
+        for (const oa::LockRecord &lock : locks)
+            array.append(lockJson(lock));
+        printJson({{QStringLiteral("BaseDir"), paths.baseDir()}, {QStringLiteral("Locks"), array}});
+        return 0;
+    }
+    QList<QStringList> rows{{QStringLiteral("ID"), QStringLiteral("VERDICT"), QStringLiteral("PID"), QStringLiteral("HOST"),
+                             QStringLiteral("PROCESS"), QStringLiteral("AGE"), QStringLiteral("SINCE")}};
+    for (const oa::LockRecord &lock : locks)
+        rows.append({lock.executionId, oa::lockVerdictName(lock.verdict), QString::number(lock.info.pid), lock.info.hostName,
+                     lock.info.appName, age(lock.ageSeconds()), iso(lock.info.acquiredAt)});
+    printTable(rows);
+    out() << locks.size() << " lock(s) in " << paths.locksDir() << '\n';
+    return 0;
+}
+
+int clearOrphanedLocks(const oa::AgentPaths &paths, bool json)
+{
+    const oa::LockInspector inspector(paths);
+    QJsonArray removed;
+    QJsonArray failed;
+    for (const oa::LockRecord &lock : inspector.locks()) {
+        if (lock.verdict != oa::LockVerdict::Orphaned)
+            continue;
+        const oa::Status cleared = inspector.clear(lock.executionId, false);
+        if (cleared) {
+            removed.append(lockJson(lock));
+            if (!json)
+                out() << "removed the orphaned lock of " << lock.executionId << " (PID " << lock.info.pid
+                      << " on " << lock.info.hostName << " is dead, locked " << iso(lock.info.acquiredAt) << ")\n";
+        } else {
+            failed.append(QJsonObject{{QStringLiteral("ExecutionId"), lock.executionId},
+                                      {QStringLiteral("Message"), cleared.failure().message}});
+            if (!json)
+                err() << "could not remove the lock of " << lock.executionId << ": " << cleared.failure().message << '\n';
+        }
+    }
+    if (json)
+        printJson({{QStringLiteral("Removed"), removed}, {QStringLiteral("Failed"), failed}});
+    else
+        out() << removed.size() << " orphaned lock(s) removed\n";
+    out().flush();
+    err().flush();
+    return failed.isEmpty() ? 0 : int(oa::ExitCode::AlreadyRunning);
+}
+
+int clearLock(const oa::AgentPaths &paths, const QString &executionId, bool force, bool json)
+{
+    if (!oa::AgentPaths::isValidExecutionId(executionId)) {
+        err() << "Invalid execution ID \"" << executionId << "\"\n";
+        err().flush();
+        return int(oa::ExitCode::InvalidArguments);
+    }
+    const oa::LockInspector inspector(paths);
+    const auto lock = inspector.lock(executionId);
+    if (lock && force && lock->verdict != oa::LockVerdict::Orphaned && lock->verdict != oa::LockVerdict::Live) {
+        err() << "Force-clearing the " << oa::lockVerdictName(lock->verdict) << " lock of " << executionId << ": PID "
+              << lock->info.pid << " on host \"" << lock->info.hostName << "\", taken " << iso(lock->info.acquiredAt) << " ("
+              << age(lock->ageSeconds()) << " ago). If that executor is still running, the task may now start a second time.\n";
+        err().flush();
+    }
+    const oa::Status cleared = inspector.clear(executionId, force);
+    if (json) {
+        QJsonObject o{{QStringLiteral("ExecutionId"), executionId}, {QStringLiteral("Removed"), cleared.ok()}};
+        if (lock)
+            o.insert(QStringLiteral("Lock"), lockJson(*lock));
+        if (!cleared)
+            o.insert(QStringLiteral("Message"), cleared.failure().message);
+        printJson(o);
+    } else if (cleared) {
+        out() << "removed the " << oa::lockVerdictName(lock->verdict) << " lock of " << executionId << '\n';
+    } else {
+        err() << cleared.failure().message << '\n';
+    }
+    out().flush();
+    err().flush();
+    return cleared ? 0 : int(cleared.failure().code);
+}
+
+} // namespace AdminCommands

@@ -1,0 +1,17 @@
+#pragma once
+
+#include "AgentPaths.h"
+
+#include <QString>
+
+// The executor's headless lock and task tools (--list, --locks, --clear-orphaned-locks,
+// --clear-lock). The logic is core's (TaskScanner, LockInspector); this only prints it, as a
+// table for people or as JSON (--json) for the service and scripts. Each returns the exit code.
+namespace AdminCommands {
+
+int listTasks(const oa::AgentPaths &paths, bool json);
+int listLocks(const oa::AgentPaths &paths, bool json);
+int clearOrphanedLocks(const oa::AgentPaths &paths, bool json);
+int clearLock(const oa::AgentPaths &paths, const QString &executionId, bool force, bool json);
+
+} // namespace AdminCommands

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "AgentPaths.h"
+#include "ExitCode.h"
+
+#include <QList>
+#include <QString>
+
+namespace oa {
+
+// venvs/{id} and Temp/{id} folders that no running execution owns: what a crash or
+// --keep-venv left behind. Owned means: a Live lock for that ID on this host.
+struct Leftover {
+    enum class Kind { Venv, Temp };
+    Kind kind = Kind::Venv;
+    QString executionId;
+    QString path;
+    qint64 sizeBytes = 0;
+};
+
+class Leftovers {
+public:
+    explicit Leftovers(const AgentPaths &paths) : m_paths(paths) {}
+
+    QList<Leftover> scan() const;
+    // Re-checks that the owner is not running, then removes the folder (TreeRemover rules).
+    Status remove(const Leftover &leftover) const;
+
+    static qint64 folderSize(const QString &path); // does not follow symlinks
+
+private:
+    bool isOwnedByRunningExecution(const QString &id) const;
+    const AgentPaths &m_paths;
+};
+
+} // namespace oa

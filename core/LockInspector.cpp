@@ -1,0 +1,105 @@
+#include "LockInspector.h"
+
+#include "LoggingCategories.h"
+#include "ProcessTable.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QLockFile>
+#include <QSysInfo>
+
+namespace oa {
+
+QString lockVerdictName(LockVerdict verdict)
+{
+    switch (verdict) {
+    case LockVerdict::Live: return QStringLiteral("Live");
+    case LockVerdict::Orphaned: return QStringLiteral("Orphaned");
+    case LockVerdict::Foreign: return QStringLiteral("Foreign");
+    case LockVerdict::Unreadable: return QStringLiteral("Unreadable");
+    }
+    return QStringLiteral("Unreadable");
+}
+
+qint64 LockRecord::ageSeconds(const QDateTime &now) const
+{
+    return info.acquiredAt.isValid() ? info.acquiredAt.secsTo(now) : -1;
+}
+
+bool LockInspector::isThisHost(const QString &hostName)
+{
+    // QLockFile treats an empty host name as local too.
+    return hostName.isEmpty() || hostName == QSysInfo::machineHostName();
+}
+
+LockRecord LockInspector::inspect(const QString &executionId, const QString &lockFilePath)
+{
+    LockRecord record;
+    record.executionId = executionId;
+    record.path = lockFilePath;
+    const auto info = TaskLock::read(lockFilePath);
+    if (!info) {
+        record.info.acquiredAt = QFileInfo(lockFilePath).lastModified().toUTC();
+        return record; // Unreadable
+    }
+    record.info = *info;
+    if (!isThisHost(info->hostName))
+        record.verdict = LockVerdict::Foreign;
+    else if (ProcessTable::isRunning(info->pid, info->appName))
+        record.verdict = LockVerdict::Live;
+    else
+        record.verdict = LockVerdict::Orphaned;
+    return record;
+}
+
+QList<LockRecord> LockInspector::locks() const
+{
+    QList<LockRecord> records;
+    const QDir dir(m_paths.locksDir());
+    const QStringList names = dir.entryList({QStringLiteral("*.lock")}, QDir::Files | QDir::Hidden, QDir::Name);
+    for (const QString &name : names) {
+        const QString id = name.chopped(5);
+        if (AgentPaths::isValidExecutionId(id))
+            records.append(inspect(id, dir.filePath(name)));
+    }
+    return records;
+}
+
+std::optional<LockRecord> LockInspector::lock(const QString &executionId) const
+{
+    if (!AgentPaths::isValidExecutionId(executionId))
+        return std::nullopt;
+    const QString path = m_paths.lockFile(executionId);
+    if (!QFileInfo::exists(path))
+        return std::nullopt;
+    return inspect(executionId, path);
+}
+
+Status LockInspector::clear(const QString &executionId, bool force) const
+{
+    const auto record = lock(executionId);
+    if (!record)
+        return fail(ExitCode::TaskNotFound, QStringLiteral("there is no lock for %1 in %2").arg(executionId, m_paths.locksDir()));
+    switch (record->verdict) {
+    case LockVerdict::Live:
+        return fail(ExitCode::AlreadyRunning, QStringLiteral("the lock of %1 is held by the live process %2; it is never removed")
+                                                  .arg(executionId).arg(record->info.pid));
+    case LockVerdict::Foreign:
+    case LockVerdict::Unreadable:
+        if (!force)
+            return fail(ExitCode::AlreadyRunning,
+                        QStringLiteral("the lock of %1 is %2 and cannot be judged from here; clearing it needs --force")
+                            .arg(executionId, lockVerdictName(record->verdict)));
+        break;
+    case LockVerdict::Orphaned:
+        break;
+    }
+    QLockFile lockFile(record->path);
+    if (!lockFile.removeStaleLockFile())
+        return fail(ExitCode::AlreadyRunning,
+                    QStringLiteral("the lock of %1 could not be removed: a process still holds the file").arg(executionId));
+    qCInfo(lcLock).noquote() << "removed" << lockVerdictName(record->verdict) << "lock" << record->path;
+    return ok();
+}
+
+} // namespace oa

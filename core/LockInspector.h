@@ -1,0 +1,52 @@
+#pragma once
+
+#include "AgentPaths.h"
+#include "ExitCode.h"
+#include "TaskLock.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+namespace oa {
+
+// What a lock file says about its holder. The rules, in order:
+//  - Unreadable: the file is not a QLockFile record (corrupt, truncated, not ours);
+//  - Foreign:    taken on another host; only its age can be judged from here;
+//  - Live:       its PID runs on this host under the name it was locked with;
+//  - Orphaned:   its PID is dead on this host (or now belongs to another program).
+enum class LockVerdict { Live, Orphaned, Foreign, Unreadable };
+QString lockVerdictName(LockVerdict verdict);
+
+struct LockRecord {
+    QString executionId;
+    QString path;
+    LockInfo info;          // empty for Unreadable
+    LockVerdict verdict = LockVerdict::Unreadable;
+
+    qint64 ageSeconds(const QDateTime &now = QDateTime::currentDateTimeUtc()) const;
+};
+
+// Reads and clears task locks without ever taking one. Shared by the executor's lock commands
+// and the monitor, so both tell the same truth.
+class LockInspector {
+public:
+    explicit LockInspector(const AgentPaths &paths) : m_paths(paths) {}
+
+    // Every Locks/*.lock, sorted by execution ID.
+    QList<LockRecord> locks() const;
+    std::optional<LockRecord> lock(const QString &executionId) const;
+    static LockRecord inspect(const QString &executionId, const QString &lockFilePath);
+    static bool isThisHost(const QString &hostName);
+
+    // Removes one lock. Orphaned locks go without `force`; Foreign and Unreadable locks need it;
+    // a Live lock is never removed. Uses QLockFile::removeStaleLockFile(), which still refuses
+    // when a live process holds the file's flock. AlreadyRunning when refused, TaskNotFound when
+    // there is no such lock.
+    Status clear(const QString &executionId, bool force) const;
+
+private:
+    const AgentPaths &m_paths;
+};
+
+} // namespace oa

@@ -1,0 +1,91 @@
+#include "LogTail.h"
+
+#include <QFile>
+
+#ifdef Q_OS_UNIX
+#include <sys/stat.h>
+#endif
+
+namespace oa {
+
+namespace {
+
+constexpr qint64 kMaxPollBytes = 8 * 1024 * 1024; // a burst larger than this is read over several polls
+
+quint64 identityOf(const QString &path)
+{
+#ifdef Q_OS_UNIX
+    struct stat st;
+    if (::stat(QFile::encodeName(path).constData(), &st) == 0)
+        return (quint64(st.st_dev) << 32) ^ quint64(st.st_ino);
+#else
+    Q_UNUSED(path)
+#endif
+    return 0;
+}
+
+// Moves `offset` forward to just after the next newline, so a view never starts mid-line.
+qint64 alignToLineStart(QFile &file, qint64 offset)
+{
+    if (offset <= 0)
+        return 0;
+    if (!file.seek(offset - 1))
+        return offset;
+    const QByteArray probe = file.read(64 * 1024);
+    const qsizetype newline = probe.indexOf('\n');
+    return newline < 0 ? offset : offset + newline;
+}
+
+} // namespace
+
+LogTail::LogTail(QString path, qint64 initialTailBytes) : m_path(std::move(path)), m_initialTail(initialTailBytes) {}
+
+LogTail::Update LogTail::poll()
+{
+    Update update;
+    QFile file(m_path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (m_end > 0) { // the file disappeared: what was shown is gone
+            update.reset = true;
+            m_start = 0;
+            m_end = -1;
+        }
+        return update;
+    }
+    const qint64 size = file.size();
+    const quint64 identity = identityOf(m_path);
+    if (m_end >= 0 && (size < m_end || identity != m_identity)) {
+        update.reset = true;
+        m_end = -1;
+    }
+    m_identity = identity;
+    if (m_end < 0) {
+        m_start = alignToLineStart(file, qMax<qint64>(0, size - m_initialTail));
+        m_end = m_start;
+    }
+    if (size > m_end && file.seek(m_end)) {
+        update.data = file.read(qMin(size - m_end, kMaxPollBytes));
+        m_end += update.data.size();
+    }
+    return update;
+}
+
+QByteArray LogTail::loadEarlier(qint64 maxBytes)
+{
+    if (m_start <= 0)
+        return {};
+    QFile file(m_path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    const qint64 unaligned = qMax<qint64>(0, m_start - maxBytes);
+    qint64 from = alignToLineStart(file, unaligned);
+    if (from >= m_start) // one line longer than maxBytes: show part of it rather than nothing
+        from = unaligned;
+    if (!file.seek(from))
+        return {};
+    const QByteArray data = file.read(m_start - from);
+    m_start = from;
+    return data;
+}
+
+} // namespace oa

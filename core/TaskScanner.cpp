@@ -1,0 +1,165 @@
+#include "TaskScanner.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace oa {
+
+QString taskStateName(TaskState state)
+{
+    switch (state) {
+    case TaskState::Pending: return QStringLiteral("Pending");
+    case TaskState::Running: return QStringLiteral("Running");
+    case TaskState::Orphaned: return QStringLiteral("Orphaned");
+    case TaskState::RunningElsewhere: return QStringLiteral("RunningElsewhere");
+    case TaskState::Succeeded: return QStringLiteral("Succeeded");
+    case TaskState::Failed: return QStringLiteral("Failed");
+    case TaskState::TimedOut: return QStringLiteral("TimedOut");
+    case TaskState::Cancelled: return QStringLiteral("Cancelled");
+    case TaskState::Invalid: return QStringLiteral("Invalid");
+    }
+    return QStringLiteral("Invalid");
+}
+
+bool TaskSummary::operator==(const TaskSummary &o) const
+{
+    const auto lockKey = [](const std::optional<LockRecord> &l) {
+        return l ? std::make_tuple(true, l->info.pid, l->info.hostName, int(l->verdict)) : std::make_tuple(false, qint64(0), QString(), 0);
+    };
+    return id == o.id && state == o.state && scriptPath == o.scriptPath && arguments == o.arguments
+           && requirementsCount == o.requirementsCount && startedAt == o.startedAt && finishedAt == o.finishedAt
+           && durationMs == o.durationMs && exitCode == o.exitCode && outcome == o.outcome && message == o.message
+           && lockKey(lock) == lockKey(o.lock);
+}
+
+TaskState TaskScanner::stateFromOutcome(const QString &outcome)
+{
+    if (outcome == QLatin1String("Succeeded"))
+        return TaskState::Succeeded;
+    if (outcome == QLatin1String("TimedOut"))
+        return TaskState::TimedOut;
+    if (outcome == QLatin1String("Cancelled"))
+        return TaskState::Cancelled;
+    return TaskState::Failed;
+}
+
+namespace {
+
+// execution.json's keys are case-insensitive; the scanner reads them the same way.
+QJsonValue field(const QJsonObject &object, QLatin1String key)
+{
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (it.key().compare(key, Qt::CaseInsensitive) == 0)
+            return it.value();
+    }
+    return QJsonValue(QJsonValue::Undefined);
+}
+
+std::optional<QJsonObject> readObject(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = file.exists() ? QStringLiteral("cannot read %1").arg(path) : QStringLiteral("execution.json is missing");
+        return std::nullopt;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.read(4 * 1024 * 1024), &parseError);
+    if (!doc.isObject()) {
+        if (error)
+            *error = QStringLiteral("%1 is not a JSON object: %2").arg(QDir(path).dirName(), parseError.errorString());
+        return std::nullopt;
+    }
+    return doc.object();
+}
+
+} // namespace
+
+TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRecord> &lock) const
+{
+    TaskSummary t;
+    t.id = id;
+    t.lock = lock;
+
+    QString error;
+    const auto execution = readObject(m_paths.executionFile(id), &error);
+    if (execution) {
+        t.scriptPath = field(*execution, QLatin1String("ScriptPath")).toString();
+        const QJsonValue args = field(*execution, QLatin1String("Arguments"));
+        if (args.isArray()) {
+            QStringList words;
+            for (const QJsonValue &v : args.toArray())
+                words.append(v.toString());
+            t.arguments = words.join(u' ');
+        } else {
+            t.arguments = args.toString();
+        }
+        t.requirementsCount = int(field(*execution, QLatin1String("Requirements")).toArray().size());
+    }
+
+    if (const auto result = readObject(m_paths.resultFile(id), nullptr)) {
+        t.outcome = result->value(QStringLiteral("Outcome")).toString();
+        t.message = result->value(QStringLiteral("Message")).toString();
+        t.startedAt = QDateTime::fromString(result->value(QStringLiteral("StartedAt")).toString(), Qt::ISODateWithMs);
+        t.finishedAt = QDateTime::fromString(result->value(QStringLiteral("FinishedAt")).toString(), Qt::ISODateWithMs);
+        t.durationMs = result->value(QStringLiteral("DurationMs")).toInteger(-1);
+        if (result->contains(QStringLiteral("ExitCode")))
+            t.exitCode = result->value(QStringLiteral("ExitCode")).toInt();
+    }
+
+    if (lock) {
+        switch (lock->verdict) {
+        case LockVerdict::Live: t.state = TaskState::Running; break;
+        case LockVerdict::Orphaned: t.state = TaskState::Orphaned; break;
+        case LockVerdict::Foreign:
+        case LockVerdict::Unreadable: t.state = TaskState::RunningElsewhere; break;
+        }
+        if (t.state == TaskState::Running) {
+            // The result on disk belongs to an earlier run; show this run's start instead.
+            t.startedAt = lock->info.acquiredAt;
+            t.finishedAt = QDateTime();
+            t.durationMs = -1;
+            t.exitCode.reset();
+        }
+    } else if (!execution) {
+        t.state = TaskState::Invalid;
+        t.message = error;
+    } else if (!t.outcome.isEmpty()) {
+        t.state = stateFromOutcome(t.outcome);
+    } else {
+        t.state = TaskState::Pending;
+    }
+    return t;
+}
+
+QList<TaskSummary> TaskScanner::scan() const
+{
+    QHash<QString, LockRecord> locks;
+    for (const LockRecord &lock : LockInspector(m_paths).locks())
+        locks.insert(lock.executionId, lock);
+
+    QList<TaskSummary> tasks;
+    const QStringList ids = QDir(m_paths.tasksDir()).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+    tasks.reserve(ids.size());
+    for (const QString &id : ids) {
+        if (!AgentPaths::isValidExecutionId(id))
+            continue;
+        const auto lock = locks.constFind(id);
+        tasks.append(summarize(id, lock == locks.cend() ? std::nullopt : std::optional<LockRecord>(*lock)));
+    }
+    return tasks;
+}
+
+std::optional<TaskSummary> TaskScanner::task(const QString &id) const
+{
+    if (!AgentPaths::isValidExecutionId(id) || !QFileInfo(m_paths.taskDir(id)).isDir())
+        return std::nullopt;
+    return summarize(id, LockInspector(m_paths).lock(id));
+}
+
+} // namespace oa
