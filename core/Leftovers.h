@@ -16,6 +16,10 @@ struct Leftover {
     QString executionId;
     QString path;
     qint64 sizeBytes = 0;
+    bool operator==(const Leftover &o) const
+    {
+        return kind == o.kind && executionId == o.executionId && path == o.path && sizeBytes == o.sizeBytes;
+    }
 };
 
 class Leftovers {
@@ -30,7 +34,7 @@ public:
 
 private:
     bool isOwnedByRunningExecution(const QString &id) const;
-    const AgentPaths &m_paths;
+    AgentPaths m_paths; // a copy: cheap, and never dangles
 };
 
 } // namespace oa

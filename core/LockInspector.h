@@ -25,6 +25,11 @@ struct LockRecord {
     LockVerdict verdict = LockVerdict::Unreadable;
 
     qint64 ageSeconds(const QDateTime &now = QDateTime::currentDateTimeUtc()) const;
+    bool operator==(const LockRecord &o) const
+    {
+        return executionId == o.executionId && path == o.path && verdict == o.verdict && info.pid == o.info.pid
+               && info.hostName == o.info.hostName && info.appName == o.info.appName && info.acquiredAt == o.info.acquiredAt;
+    }
 };
 
 // Reads and clears task locks without ever taking one. Shared by the executor's lock commands
@@ -46,7 +51,7 @@ public:
     Status clear(const QString &executionId, bool force) const;
 
 private:
-    const AgentPaths &m_paths;
+    AgentPaths m_paths; // a copy: cheap, and never dangles
 };
 
 } // namespace oa

@@ -28,13 +28,10 @@ QString taskStateName(TaskState state)
 
 bool TaskSummary::operator==(const TaskSummary &o) const
 {
-    const auto lockKey = [](const std::optional<LockRecord> &l) {
-        return l ? std::make_tuple(true, l->info.pid, l->info.hostName, int(l->verdict)) : std::make_tuple(false, qint64(0), QString(), 0);
-    };
     return id == o.id && state == o.state && scriptPath == o.scriptPath && arguments == o.arguments
            && requirementsCount == o.requirementsCount && startedAt == o.startedAt && finishedAt == o.finishedAt
            && durationMs == o.durationMs && exitCode == o.exitCode && outcome == o.outcome && message == o.message
-           && lockKey(lock) == lockKey(o.lock);
+           && lock == o.lock;
 }
 
 TaskState TaskScanner::stateFromOutcome(const QString &outcome)

@@ -54,7 +54,7 @@ public:
 
 private:
     TaskSummary summarize(const QString &id, const std::optional<LockRecord> &lock) const;
-    const AgentPaths &m_paths;
+    AgentPaths m_paths; // a copy: cheap, and never dangles
 };
 
 } // namespace oa

@@ -16,7 +16,7 @@ public:
     Status remove(const QString &path) const;
 
 private:
-    const AgentPaths &m_paths;
+    AgentPaths m_paths; // a copy: cheap, and never dangles
 };
 
 } // namespace oa

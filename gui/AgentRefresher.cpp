@@ -1,0 +1,107 @@
+#include "AgentRefresher.h"
+
+#include <QDir>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace {
+constexpr int kMinPollMs = 2000;
+constexpr int kDebounceMs = 150;
+} // namespace
+
+AgentRefresher::AgentRefresher(QObject *parent) : QObject(parent)
+{
+    m_debounce.setSingleShot(true);
+    m_debounce.setInterval(kDebounceMs);
+    connect(&m_debounce, &QTimer::timeout, this, &AgentRefresher::startScan);
+    m_poll.setInterval(kMinPollMs);
+    connect(&m_poll, &QTimer::timeout, this, &AgentRefresher::startScan);
+    connect(&m_watcher, &QFileSystemWatcher::directoryChanged, this, &AgentRefresher::requestSoon);
+    connect(&m_future, &QFutureWatcher<AgentSnapshot>::finished, this, &AgentRefresher::finished);
+}
+
+AgentRefresher::~AgentRefresher()
+{
+    m_future.waitForFinished();
+}
+
+AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers)
+{
+    QElapsedTimer timer;
+    timer.start();
+    const oa::AgentPaths paths(baseDir);
+    AgentSnapshot snapshot;
+    snapshot.baseDir = baseDir;
+    snapshot.tasks = oa::TaskScanner(paths).scan();
+    snapshot.locks = oa::LockInspector(paths).locks();
+    if (withLeftovers) {
+        snapshot.leftovers = oa::Leftovers(paths).scan();
+        snapshot.hasLeftovers = true;
+    }
+    snapshot.scanMs = timer.elapsed();
+    return snapshot;
+}
+
+void AgentRefresher::setBaseDir(const QString &baseDir)
+{
+    m_baseDir = baseDir;
+    rewatch();
+    m_poll.start();
+    refreshNow();
+}
+
+void AgentRefresher::setLeftoversWanted(bool wanted)
+{
+    m_leftoversWanted = wanted;
+    if (wanted)
+        refreshNow();
+}
+
+void AgentRefresher::rewatch()
+{
+    if (!m_watcher.directories().isEmpty())
+        m_watcher.removePaths(m_watcher.directories());
+    const oa::AgentPaths paths(m_baseDir);
+    QStringList dirs;
+    for (const QString &dir : {m_baseDir, paths.tasksDir(), paths.locksDir(), paths.venvsDir(), paths.tempRootDir()})
+        if (QFileInfo(dir).isDir())
+            dirs.append(dir);
+    if (!dirs.isEmpty())
+        m_watcher.addPaths(dirs);
+}
+
+void AgentRefresher::refreshNow()
+{
+    m_debounce.stop();
+    startScan();
+}
+
+void AgentRefresher::requestSoon()
+{
+    m_debounce.start();
+}
+
+void AgentRefresher::startScan()
+{
+    if (m_baseDir.isEmpty())
+        return;
+    if (m_future.isRunning()) {
+        m_pending = true; // one more pass once this one is done
+        return;
+    }
+    m_future.setFuture(QtConcurrent::run(&AgentRefresher::scan, m_baseDir, m_leftoversWanted));
+}
+
+void AgentRefresher::finished()
+{
+    const AgentSnapshot snapshot = m_future.result();
+    // A folder created since (Locks/ appears with the first run) is watched from now on.
+    if (m_watcher.directories().size() < 5)
+        rewatch();
+    m_poll.setInterval(qMax<qint64>(kMinPollMs, snapshot.scanMs * 5));
+    if (snapshot.baseDir == m_baseDir)
+        emit scanned(snapshot);
+    if (m_pending) {
+        m_pending = false;
+        startScan();
+    }
+}

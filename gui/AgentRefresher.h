@@ -1,0 +1,60 @@
+#pragma once
+
+#include "Leftovers.h"
+#include "LockInspector.h"
+#include "TaskScanner.h"
+
+#include <QElapsedTimer>
+#include <QFileSystemWatcher>
+#include <QFutureWatcher>
+#include <QObject>
+#include <QTimer>
+
+// Everything the monitor shows of an agent folder, read in one background pass.
+struct AgentSnapshot {
+    QString baseDir;
+    QList<oa::TaskSummary> tasks;
+    QList<oa::LockRecord> locks;
+    QList<oa::Leftover> leftovers;
+    bool hasLeftovers = false;
+    qint64 scanMs = 0;
+};
+
+// Keeps the monitor current without ever blocking the UI: scans run on the thread pool, one at
+// a time. A QFileSystemWatcher on Tasks/, Locks/, venvs/ and Temp/ asks for a scan when entries
+// come or go; a poll catches what the watcher cannot see (files changing inside a task folder,
+// network shares). The poll interval grows with the scan's cost, so a huge agent folder is
+// not scanned back to back.
+class AgentRefresher final : public QObject {
+    Q_OBJECT
+public:
+    explicit AgentRefresher(QObject *parent = nullptr);
+    ~AgentRefresher() override;
+
+    void setBaseDir(const QString &baseDir);
+    QString baseDir() const { return m_baseDir; }
+    // Leftover sizes cost a walk through every venv: only while someone looks at them.
+    void setLeftoversWanted(bool wanted);
+
+    static AgentSnapshot scan(const QString &baseDir, bool withLeftovers);
+
+public slots:
+    void refreshNow();
+
+signals:
+    void scanned(const AgentSnapshot &snapshot);
+
+private:
+    void requestSoon();
+    void startScan();
+    void finished();
+    void rewatch();
+
+    QString m_baseDir;
+    bool m_leftoversWanted = false;
+    bool m_pending = false;
+    QFileSystemWatcher m_watcher;
+    QTimer m_debounce;
+    QTimer m_poll;
+    QFutureWatcher<AgentSnapshot> m_future;
+};

@@ -1,0 +1,81 @@
+#include "LeftoversPanel.h"
+
+#include "LeftoverTableModel.h"
+#include "StateStyle.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTableView>
+#include <QVBoxLayout>
+
+LeftoversPanel::LeftoversPanel(QWidget *parent) : QWidget(parent), m_model(new LeftoverTableModel(this))
+{
+    m_view = new QTableView(this);
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_total = new QLabel(this);
+    m_clean = new QPushButton(tr("Clean &up…"), this);
+    m_clean->setToolTip(tr("Deletes the selected folders, or all of them when none is selected"));
+    connect(m_clean, &QPushButton::clicked, this, &LeftoversPanel::cleanUp);
+    auto *bottom = new QHBoxLayout;
+    bottom->addWidget(m_total, 1);
+    bottom->addWidget(m_clean);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_view, 1);
+    layout->addLayout(bottom);
+    confirm = [this](const QString &title, const QString &text) {
+        return QMessageBox::question(this, title, text, QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
+               == QMessageBox::Yes;
+    };
+    setLeftovers(QString(), {});
+}
+
+void LeftoversPanel::setLeftovers(const QString &baseDir, const QList<oa::Leftover> &leftovers)
+{
+    m_baseDir = baseDir;
+    m_model->setRows(leftovers);
+    m_total->setText(tr("%n folder(s), %1 in all", nullptr, int(leftovers.size())).arg(StateStyle::size(m_model->totalBytes())));
+    m_clean->setEnabled(!leftovers.isEmpty());
+}
+
+void LeftoversPanel::cleanUp()
+{
+    QList<oa::Leftover> targets;
+    for (const QModelIndex &index : m_view->selectionModel()->selectedRows())
+        if (const oa::Leftover *l = m_model->rowAt(index.row()))
+            targets.append(*l);
+    if (targets.isEmpty())
+        targets = m_model->rows();
+    if (targets.isEmpty())
+        return;
+    qint64 bytes = 0;
+    QStringList lines;
+    for (const oa::Leftover &l : targets) {
+        bytes += l.sizeBytes;
+        lines.append(QStringLiteral("• %1 (%2)").arg(l.path, StateStyle::size(l.sizeBytes)));
+    }
+    if (!confirm(tr("Clean up leftovers"),
+                 tr("Delete %n folder(s), %1 in all? No running task uses them.", nullptr, int(targets.size())).arg(StateStyle::size(bytes))
+                     + QStringLiteral("\n\n") + lines.join(u'\n')))
+        return;
+    const oa::Leftovers leftovers{oa::AgentPaths(m_baseDir)};
+    int removed = 0;
+    QStringList failures;
+    for (const oa::Leftover &l : targets) {
+        const oa::Status done = leftovers.remove(l);
+        if (done)
+            ++removed;
+        else
+            failures.append(done.failure().message);
+    }
+    emit message(tr("Deleted %n folder(s).", nullptr, removed)
+                 + (failures.isEmpty() ? QString() : u' ' + tr("Not deleted: %1").arg(failures.join(QStringLiteral("; ")))));
+    emit leftoversChanged();
+}

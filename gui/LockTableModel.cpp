@@ -1,0 +1,51 @@
+#include "LockTableModel.h"
+
+#include "StateStyle.h"
+
+#include <QLocale>
+
+QVariant LockTableModel::data(const QModelIndex &index, int role) const
+{
+    const oa::LockRecord *l = rowAt(index.row());
+    if (!l)
+        return {};
+    if (role == VerdictRole)
+        return int(l->verdict);
+    const auto column = Column(index.column());
+    if (role == Qt::DisplayRole) {
+        switch (column) {
+        case IdColumn: return l->executionId;
+        case VerdictColumn: return StateStyle::verdictLabel(l->verdict);
+        case PidColumn: return l->verdict == oa::LockVerdict::Unreadable ? QVariant() : QVariant(l->info.pid);
+        case HostColumn: return l->info.hostName;
+        case ProcessColumn: return l->info.appName;
+        case AgeColumn: return StateStyle::age(l->ageSeconds());
+        case SinceColumn:
+            return l->info.acquiredAt.isValid() ? QLocale().toString(l->info.acquiredAt.toLocalTime(), QLocale::ShortFormat) : QString();
+        case ColumnCount: break;
+        }
+        return {};
+    }
+    if (role == Qt::DecorationRole && column == VerdictColumn)
+        return StateStyle::verdictIcon(l->verdict);
+    if (role == Qt::ToolTipRole)
+        return l->path;
+    return {};
+}
+
+QVariant LockTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (Column(section)) {
+    case IdColumn: return tr("Execution ID");
+    case VerdictColumn: return tr("Verdict");
+    case PidColumn: return tr("PID");
+    case HostColumn: return tr("Host");
+    case ProcessColumn: return tr("Process");
+    case AgeColumn: return tr("Age");
+    case SinceColumn: return tr("Locked since");
+    case ColumnCount: break;
+    }
+    return {};
+}

@@ -1,0 +1,126 @@
+#include "LocksPanel.h"
+
+#include "LockTableModel.h"
+#include "StateStyle.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTableView>
+#include <QVBoxLayout>
+
+LocksPanel::LocksPanel(QWidget *parent) : QWidget(parent), m_model(new LockTableModel(this))
+{
+    m_view = new QTableView(this);
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setAlternatingRowColors(true);
+
+    m_clear = new QPushButton(tr("&Clear orphaned locks…"), this);
+    m_clear->setToolTip(tr("Removes locks whose process is dead on this host; the selected ones, or all when none is selected"));
+    m_force = new QPushButton(tr("&Force clear…"), this);
+    m_force->setToolTip(tr("Removes the selected lock from another host or an unreadable lock"));
+    connect(m_clear, &QPushButton::clicked, this, &LocksPanel::clearOrphaned);
+    connect(m_force, &QPushButton::clicked, this, &LocksPanel::forceClearSelected);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &LocksPanel::updateButtons);
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_clear);
+    buttons->addWidget(m_force);
+    buttons->addStretch(1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_view, 1);
+    layout->addLayout(buttons);
+
+    confirm = [this](const QString &title, const QString &text) {
+        return QMessageBox::warning(this, title, text, QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
+               == QMessageBox::Yes;
+    };
+    updateButtons();
+}
+
+void LocksPanel::setLocks(const QString &baseDir, const QList<oa::LockRecord> &locks)
+{
+    m_baseDir = baseDir;
+    m_model->setRows(locks);
+    updateButtons();
+}
+
+QList<oa::LockRecord> LocksPanel::selected() const
+{
+    QList<oa::LockRecord> records;
+    for (const QModelIndex &index : m_view->selectionModel()->selectedRows())
+        if (const oa::LockRecord *r = m_model->rowAt(index.row()))
+            records.append(*r);
+    return records;
+}
+
+void LocksPanel::updateButtons()
+{
+    const QList<oa::LockRecord> chosen = selected();
+    bool anyOrphaned = false;
+    for (const oa::LockRecord &r : (chosen.isEmpty() ? m_model->rows() : chosen))
+        anyOrphaned = anyOrphaned || r.verdict == oa::LockVerdict::Orphaned;
+    m_clear->setEnabled(anyOrphaned);
+    m_force->setEnabled(chosen.size() == 1 && (chosen.first().verdict == oa::LockVerdict::Foreign
+                                               || chosen.first().verdict == oa::LockVerdict::Unreadable));
+}
+
+void LocksPanel::clearOrphaned()
+{
+    QList<oa::LockRecord> targets;
+    const QList<oa::LockRecord> chosen = selected();
+    for (const oa::LockRecord &r : (chosen.isEmpty() ? m_model->rows() : chosen))
+        if (r.verdict == oa::LockVerdict::Orphaned)
+            targets.append(r);
+    if (targets.isEmpty())
+        return;
+    QStringList lines;
+    for (const oa::LockRecord &r : targets)
+        lines.append(tr("• %1 (PID %2, locked %3 ago)").arg(r.executionId).arg(r.info.pid).arg(StateStyle::age(r.ageSeconds())));
+    if (!confirm(tr("Clear orphaned locks"),
+                 tr("The processes that held these locks are dead on this host. Remove %n lock(s)?", nullptr, int(targets.size()))
+                     + QStringLiteral("\n\n") + lines.join(u'\n')))
+        return;
+    const oa::AgentPaths paths(m_baseDir);
+    const oa::LockInspector inspector(paths);
+    int removed = 0;
+    QStringList failures;
+    for (const oa::LockRecord &r : targets) {
+        const oa::Status cleared = inspector.clear(r.executionId, false); // judged again right now
+        if (cleared)
+            ++removed;
+        else
+            failures.append(cleared.failure().message);
+    }
+    emit message(tr("Removed %n orphaned lock(s).", nullptr, removed)
+                 + (failures.isEmpty() ? QString() : u' ' + tr("Not removed: %1").arg(failures.join(QStringLiteral("; ")))));
+    emit locksChanged();
+}
+
+void LocksPanel::forceClearSelected()
+{
+    const QList<oa::LockRecord> chosen = selected();
+    if (chosen.size() != 1)
+        return;
+    const oa::LockRecord r = chosen.first();
+    if (r.verdict == oa::LockVerdict::Live || r.verdict == oa::LockVerdict::Orphaned)
+        return;
+    const QString risk =
+        r.verdict == oa::LockVerdict::Foreign
+            ? tr("The lock of %1 was taken by PID %2 on the host \"%3\" %4 ago. This machine cannot tell whether that "
+                 "executor still runs. If it does, removing the lock lets the same execution start a second time.")
+                  .arg(r.executionId).arg(r.info.pid).arg(r.info.hostName, StateStyle::age(r.ageSeconds()))
+            : tr("The lock file of %1 cannot be read, so nobody can tell who holds it. If an executor still runs it, "
+                 "removing the lock lets the same execution start a second time.").arg(r.executionId);
+    if (!confirm(tr("Force-clear a lock"), risk + QStringLiteral("\n\n") + tr("Remove this lock anyway?")))
+        return;
+    const oa::Status cleared = oa::LockInspector(oa::AgentPaths(m_baseDir)).clear(r.executionId, true);
+    emit message(cleared ? tr("Removed the lock of %1.").arg(r.executionId) : cleared.failure().message);
+    emit locksChanged();
+}

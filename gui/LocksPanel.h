@@ -1,0 +1,47 @@
+#pragma once
+
+#include "AgentPaths.h"
+#include "LockInspector.h"
+
+#include <QWidget>
+
+#include <functional>
+
+class LockTableModel;
+class QPushButton;
+class QTableView;
+
+// The Locks tab: every lock with its verdict, and the two ways to clear one. Orphaned locks are
+// cleared after a confirmation that lists them; a lock from another host, or an unreadable
+// one, needs its own confirmation that spells out the risk. A live lock cannot be cleared here.
+class LocksPanel final : public QWidget {
+    Q_OBJECT
+public:
+    explicit LocksPanel(QWidget *parent = nullptr);
+
+    void setLocks(const QString &baseDir, const QList<oa::LockRecord> &locks);
+    LockTableModel *model() const { return m_model; }
+    QTableView *view() const { return m_view; }
+
+    // Asks the operator; replaced by tests. Returns true to go ahead.
+    std::function<bool(const QString &title, const QString &text)> confirm;
+
+public slots:
+    // The selected orphaned locks, or all of them when none is selected.
+    void clearOrphaned();
+    void forceClearSelected();
+
+signals:
+    void locksChanged();
+    void message(const QString &text);
+
+private:
+    QList<oa::LockRecord> selected() const;
+    void updateButtons();
+
+    QString m_baseDir;
+    LockTableModel *m_model;
+    QTableView *m_view;
+    QPushButton *m_clear;
+    QPushButton *m_force;
+};

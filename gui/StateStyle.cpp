@@ -1,0 +1,103 @@
+#include "StateStyle.h"
+
+#include <QCoreApplication>
+#include <QLocale>
+
+namespace StateStyle {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("StateStyle", text);
+}
+} // namespace
+
+QString label(oa::TaskState state)
+{
+    switch (state) {
+    case oa::TaskState::Pending: return tr("Pending");
+    case oa::TaskState::Running: return tr("Running");
+    case oa::TaskState::Orphaned: return tr("Orphaned");
+    case oa::TaskState::RunningElsewhere: return tr("Running elsewhere");
+    case oa::TaskState::Succeeded: return tr("Succeeded");
+    case oa::TaskState::Failed: return tr("Failed");
+    case oa::TaskState::TimedOut: return tr("Timed out");
+    case oa::TaskState::Cancelled: return tr("Cancelled");
+    case oa::TaskState::Invalid: return tr("Invalid");
+    }
+    return tr("Invalid");
+}
+
+QIcon icon(oa::TaskState state)
+{
+    switch (state) {
+    case oa::TaskState::Pending: return QIcon(QStringLiteral(":/icons/state-pending.png"));
+    case oa::TaskState::Running: return QIcon(QStringLiteral(":/icons/state-running.png"));
+    case oa::TaskState::Orphaned: return QIcon(QStringLiteral(":/icons/state-orphaned.png"));
+    case oa::TaskState::RunningElsewhere: return QIcon(QStringLiteral(":/icons/state-elsewhere.png"));
+    case oa::TaskState::Succeeded: return QIcon(QStringLiteral(":/icons/state-succeeded.png"));
+    case oa::TaskState::Failed: return QIcon(QStringLiteral(":/icons/state-failed.png"));
+    case oa::TaskState::TimedOut: return QIcon(QStringLiteral(":/icons/state-timedout.png"));
+    case oa::TaskState::Cancelled: return QIcon(QStringLiteral(":/icons/state-cancelled.png"));
+    case oa::TaskState::Invalid: return QIcon(QStringLiteral(":/icons/state-invalid.png"));
+    }
+    return {};
+}
+
+QColor color(oa::TaskState state)
+{
+    switch (state) {
+    case oa::TaskState::Failed:
+    case oa::TaskState::Invalid: return QColor(0xb0, 0x20, 0x20);
+    case oa::TaskState::Orphaned:
+    case oa::TaskState::TimedOut: return QColor(0xa0, 0x60, 0x00);
+    case oa::TaskState::Running: return QColor(0x15, 0x60, 0xb0);
+    case oa::TaskState::Succeeded: return QColor(0x20, 0x80, 0x3a);
+    case oa::TaskState::Pending:
+    case oa::TaskState::RunningElsewhere:
+    case oa::TaskState::Cancelled: break;
+    }
+    return {};
+}
+
+QString verdictLabel(oa::LockVerdict verdict)
+{
+    switch (verdict) {
+    case oa::LockVerdict::Live: return tr("Live");
+    case oa::LockVerdict::Orphaned: return tr("Orphaned");
+    case oa::LockVerdict::Foreign: return tr("Other host");
+    case oa::LockVerdict::Unreadable: return tr("Unreadable");
+    }
+    return tr("Unreadable");
+}
+
+QIcon verdictIcon(oa::LockVerdict verdict)
+{
+    switch (verdict) {
+    case oa::LockVerdict::Live: return icon(oa::TaskState::Running);
+    case oa::LockVerdict::Orphaned: return icon(oa::TaskState::Orphaned);
+    case oa::LockVerdict::Foreign: return icon(oa::TaskState::RunningElsewhere);
+    case oa::LockVerdict::Unreadable: return icon(oa::TaskState::Invalid);
+    }
+    return {};
+}
+
+QString age(qint64 seconds)
+{
+    if (seconds < 0)
+        return QStringLiteral("?");
+    if (seconds < 120)
+        return tr("%1 s").arg(seconds);
+    if (seconds < 7200)
+        return tr("%1 min").arg(seconds / 60);
+    if (seconds < 172800)
+        return tr("%1 h").arg(seconds / 3600);
+    return tr("%1 d").arg(seconds / 86400);
+}
+
+QString size(qint64 bytes)
+{
+    return QLocale().formattedDataSize(bytes);
+}
+
+} // namespace StateStyle

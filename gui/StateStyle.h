@@ -1,0 +1,23 @@
+#pragma once
+
+#include "LockInspector.h"
+#include "TaskScanner.h"
+
+#include <QColor>
+#include <QIcon>
+#include <QString>
+
+// How each task state and lock verdict looks: a translated name, an icon from the resources,
+// and a colour for text that must stand out.
+namespace StateStyle {
+
+QString label(oa::TaskState state);
+QIcon icon(oa::TaskState state);
+QColor color(oa::TaskState state);
+QString verdictLabel(oa::LockVerdict verdict);
+QIcon verdictIcon(oa::LockVerdict verdict);
+// "42 s", "3 min", "5 h", "2 d"
+QString age(qint64 seconds);
+QString size(qint64 bytes);
+
+} // namespace StateStyle

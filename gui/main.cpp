@@ -1,0 +1,82 @@
+// openautomate-monitor: the operator console for one bot agent folder.
+
+#include "AgentPaths.h"
+#include "MainWindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTextStream>
+#include <QTimer>
+#include <QTranslator>
+
+namespace {
+
+// The monitor's own strings from the resources (:/i18n), and Qt's for its dialogs when the
+// system has them. `language` (--lang) wins over the system locale.
+void installTranslations(QApplication &app, const QString &language)
+{
+    const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
+    QLocale::setDefault(locale);
+    auto *own = new QTranslator(&app);
+    if (own->load(locale, QStringLiteral("openautomate-monitor"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(own);
+    auto *qt = new QTranslator(&app);
+    if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(qt);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("OpenAutomate"));
+    QApplication::setApplicationName(QStringLiteral("openautomate-monitor"));
+    QApplication::setApplicationVersion(QStringLiteral(OA_VERSION));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/openautomate.png")));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Shows the tasks, locks, logs and leftovers of an OpenAutomate bot agent folder."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption baseDirOption(QStringLiteral("base-dir"),
+                                           QStringLiteral("The bot agent folder. Default: $OPENAUTOMATE_BOTAGENT_DIR, else %1.")
+                                               .arg(oa::AgentPaths::platformDefaultBaseDir()),
+                                           QStringLiteral("dir"));
+    const QCommandLineOption selectOption(QStringLiteral("select"), QStringLiteral("Select this task at start."), QStringLiteral("id"));
+    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
+                                              QStringLiteral("Load, render the main window to this PNG, and exit."),
+                                              QStringLiteral("file.png"));
+    const QCommandLineOption langOption(QStringLiteral("lang"), QStringLiteral("The language, e.g. de or en (default: the system's)."),
+                                        QStringLiteral("code"));
+    parser.addOptions({baseDirOption, selectOption, screenshotOption, langOption});
+    parser.process(app);
+
+    installTranslations(app, parser.value(langOption));
+
+    MainWindow window;
+    window.setBaseDir(oa::AgentPaths::resolveBaseDir(parser.value(baseDirOption)));
+    if (parser.isSet(selectOption))
+        window.selectTask(parser.value(selectOption));
+
+    if (parser.isSet(screenshotOption)) {
+        const QString file = parser.value(screenshotOption);
+        window.resize(1280, 800);
+        window.show();
+        // After the first scan is shown and the log views have read their files, render and exit.
+        QObject::connect(&window, &MainWindow::snapshotApplied, &app, [&window, file] {
+            QTimer::singleShot(300, &window, [&window, file] {
+                const bool saved = window.grab().save(file, "PNG");
+                if (!saved)
+                    QTextStream(stderr) << "cannot write the screenshot " << file << '\n';
+                QApplication::exit(saved ? 0 : 1);
+            });
+        }, Qt::SingleShotConnection);
+        return QApplication::exec();
+    }
+    window.show();
+    return QApplication::exec();
+}
