@@ -21,7 +21,7 @@ QString formatDuration(qint64 ms)
     if (ms < 0)
         return {};
     if (ms < 10000)
-        return QStringLiteral("%1 s").arg(double(ms) / 1000.0, 0, 'f', 2);
+        return TaskTableModel::tr("%1 s").arg(QLocale().toString(double(ms) / 1000.0, 'f', 2));
     const qint64 s = ms / 1000;
     return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
 }

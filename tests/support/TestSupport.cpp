@@ -3,6 +3,7 @@
 #include "ProcessTable.h"
 #include "PythonInterpreter.h"
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -10,6 +11,8 @@
 #include <QJsonDocument>
 #include <QStandardPaths>
 #include <QTest>
+
+#include <signal.h>
 
 namespace oatest {
 
@@ -129,6 +132,55 @@ QString buildWheel(const QString &dir, const QString &name, const QString &versi
         return {};
     }
     return QString::fromUtf8(process.readAllStandardOutput()).trimmed();
+}
+
+bool startLockHolder(QProcess &holder, const QString &lockFile)
+{
+    QDir().mkpath(QFileInfo(lockFile).absolutePath());
+    holder.start(lockHolderPath(), {lockFile});
+    return holder.waitForStarted() && holder.waitForReadyRead(10000) && holder.readLine().trimmed() == "locked";
+}
+
+void writeResult(const Agent &agent, const QString &id, const QString &outcome, int exitCode)
+{
+    QFile file(agent.taskFile(id, QStringLiteral("result.json")));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QJsonDocument(QJsonObject{{QStringLiteral("ExecutionId"), id},
+                                         {QStringLiteral("Outcome"), outcome},
+                                         {QStringLiteral("ExitCode"), exitCode},
+                                         {QStringLiteral("Message"), QStringLiteral("fixture: %1").arg(outcome)},
+                                         {QStringLiteral("StartedAt"), QStringLiteral("2026-11-01T08:00:00.000Z")},
+                                         {QStringLiteral("FinishedAt"), QStringLiteral("2026-11-01T08:00:02.500Z")},
+                                         {QStringLiteral("DurationMs"), 2500}})
+                   .toJson());
+}
+
+void writeForeignLock(const Agent &agent, const QString &id, const QString &host)
+{
+    QDir().mkpath(agent.base() + QStringLiteral("/Locks"));
+    QFile file(agent.lockFile(id));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QStringLiteral("4242\nopenautomate-executor\n%1\nforeign-machine-id\nforeign-boot-id\n").arg(host).toUtf8());
+}
+
+bool makeOrphanedLock(const Agent &agent, const QString &id)
+{
+    agent.makeScriptTask(id, "import os, time\nopen('started', 'w').write(str(os.getpid()))\ntime.sleep(300)\n");
+    QProcess executor;
+    executor.setProcessEnvironment(cleanEnvironment());
+    executor.start(executorPath(), executorArgs(agent, id));
+    const QString started = agent.taskFile(id, QStringLiteral("started"));
+    QDeadlineTimer deadline(60000);
+    while (!QFile::exists(started) && !deadline.hasExpired())
+        QTest::qWait(50);
+    const qint64 script = readFile(started).toLongLong();
+    ::kill(pid_t(executor.processId()), SIGKILL);
+    executor.waitForFinished();
+    QDeadlineTimer gone(5000);
+    while (isProcessAlive(script) && !gone.hasExpired())
+        QTest::qWait(20);
+    QFile::remove(started);
+    return script > 0 && !isProcessAlive(script) && QFile::exists(agent.lockFile(id));
 }
 
 QJsonObject readJson(const QString &path)

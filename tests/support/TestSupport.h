@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QMap>
 #include <QProcess>
@@ -63,6 +64,18 @@ QStringList executorArgs(const Agent &agent, const QString &id, const QStringLis
 QString buildWheel(const QString &dir, const QString &name, const QString &version, const QStringList &requires = {});
 // cleanEnvironment() plus pip pointed at `wheelDir` only (PIP_NO_INDEX, PIP_FIND_LINKS).
 QProcessEnvironment offlinePipEnvironment(const QString &wheelDir);
+
+// Starts the helper that holds `lockFile` with QLockFile, as a live executor would; returns
+// once it holds the lock. The caller kills it.
+bool startLockHolder(QProcess &holder, const QString &lockFile);
+
+// Writes a result.json as the executor would at the end of a run.
+void writeResult(const Agent &agent, const QString &id, const QString &outcome, int exitCode);
+// Writes a lock file in QLockFile's format as if taken on another machine.
+void writeForeignLock(const Agent &agent, const QString &id, const QString &host = QStringLiteral("bot-07.other-site"));
+// Runs the real executor on a task whose script sleeps, kills the executor with SIGKILL while
+// the script runs, and waits until its process tree is gone: a real orphaned lock.
+bool makeOrphanedLock(const Agent &agent, const QString &id);
 
 QJsonObject readJson(const QString &path);
 QByteArray readFile(const QString &path);

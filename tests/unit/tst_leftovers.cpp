@@ -1,0 +1,71 @@
+#include "Leftovers.h"
+#include "TestSupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTest>
+
+using namespace oatest;
+
+class TestLeftovers : public QObject {
+    Q_OBJECT
+private slots:
+    void findsOnlyUnownedFolders();
+    void removeRefusesRunningOwner();
+};
+
+static void makeFile(const QString &path, qint64 size)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(QByteArray(size, 'x'));
+}
+
+void TestLeftovers::findsOnlyUnownedFolders()
+{
+    Agent agent;
+    makeFile(agent.base() + QStringLiteral("/venvs/crashed/lib/a.py"), 1000);
+    makeFile(agent.base() + QStringLiteral("/venvs/crashed/lib/b.py"), 24);
+    makeFile(agent.base() + QStringLiteral("/Temp/crashed/scratch"), 10);
+    makeFile(agent.base() + QStringLiteral("/venvs/busy/x"), 5);
+    QProcess holder;
+    QVERIFY(startLockHolder(holder, agent.lockFile(QStringLiteral("busy"))));
+
+    const QList<oa::Leftover> found = oa::Leftovers(oa::AgentPaths(agent.base())).scan();
+    QCOMPARE(found.size(), 2);
+    QCOMPARE(found.at(0).kind, oa::Leftover::Kind::Venv);
+    QCOMPARE(found.at(0).executionId, QStringLiteral("crashed"));
+    QCOMPARE(found.at(0).sizeBytes, 1024);
+    QCOMPARE(found.at(1).kind, oa::Leftover::Kind::Temp);
+    QCOMPARE(found.at(1).sizeBytes, 10);
+
+    QVERIFY(oa::Leftovers(oa::AgentPaths(agent.base())).remove(found.at(0)));
+    QVERIFY(!QFile::exists(agent.base() + QStringLiteral("/venvs/crashed")));
+    holder.kill();
+    holder.waitForFinished();
+}
+
+void TestLeftovers::removeRefusesRunningOwner()
+{
+    Agent agent;
+    makeFile(agent.base() + QStringLiteral("/venvs/busy/x"), 5);
+    QProcess holder;
+    QVERIFY(startLockHolder(holder, agent.lockFile(QStringLiteral("busy"))));
+    oa::Leftover leftover{oa::Leftover::Kind::Venv, QStringLiteral("busy"), QString(), 5};
+    const oa::Status removed = oa::Leftovers(oa::AgentPaths(agent.base())).remove(leftover);
+    QVERIFY(!removed);
+    QVERIFY(QFile::exists(agent.base() + QStringLiteral("/venvs/busy/x")));
+    // The path always comes from the ID: a path aimed elsewhere is ignored.
+    QTemporaryDir outside;
+    makeFile(outside.filePath(QStringLiteral("keep")), 1);
+    oa::Leftover aimed{oa::Leftover::Kind::Temp, QStringLiteral("other"), outside.path(), 1};
+    QVERIFY(oa::Leftovers(oa::AgentPaths(agent.base())).remove(aimed));
+    QVERIFY(QFile::exists(outside.filePath(QStringLiteral("keep"))));
+    holder.kill();
+    holder.waitForFinished();
+}
+
+QTEST_GUILESS_MAIN(TestLeftovers)
+#include "tst_leftovers.moc"

@@ -1,0 +1,106 @@
+#include "LockInspector.h"
+#include "TestSupport.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QTest>
+
+using namespace oatest;
+using oa::LockVerdict;
+
+class TestLockInspector : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void verdicts_data();
+    void verdicts();
+    void clearRules_data();
+    void clearRules();
+    void recycledPidIsOrphaned();
+
+private:
+    Agent m_agent;
+    QProcess m_holder;
+};
+
+void TestLockInspector::initTestCase()
+{
+    QVERIFY(startLockHolder(m_holder, m_agent.lockFile(QStringLiteral("live"))));
+    QVERIFY(makeOrphanedLock(m_agent, QStringLiteral("orphaned")));
+    writeForeignLock(m_agent, QStringLiteral("foreign"));
+    QFile garbage(m_agent.lockFile(QStringLiteral("garbage")));
+    QVERIFY(garbage.open(QIODevice::WriteOnly));
+    garbage.write("not a lock\n");
+}
+
+void TestLockInspector::cleanupTestCase()
+{
+    m_holder.kill();
+    m_holder.waitForFinished();
+}
+
+void TestLockInspector::verdicts_data()
+{
+    QTest::addColumn<QString>("id");
+    QTest::addColumn<int>("verdict");
+    QTest::newRow("live helper") << "live" << int(LockVerdict::Live);
+    QTest::newRow("killed executor") << "orphaned" << int(LockVerdict::Orphaned);
+    QTest::newRow("other host") << "foreign" << int(LockVerdict::Foreign);
+    QTest::newRow("garbage") << "garbage" << int(LockVerdict::Unreadable);
+}
+
+void TestLockInspector::verdicts()
+{
+    QFETCH(QString, id);
+    QFETCH(int, verdict);
+    const auto lock = oa::LockInspector(oa::AgentPaths(m_agent.base())).lock(id);
+    QVERIFY(lock);
+    QCOMPARE(oa::lockVerdictName(lock->verdict), oa::lockVerdictName(LockVerdict(verdict)));
+    QVERIFY(lock->ageSeconds() >= 0);
+}
+
+void TestLockInspector::clearRules_data()
+{
+    QTest::addColumn<QString>("id");
+    QTest::addColumn<bool>("force");
+    QTest::addColumn<bool>("removed");
+    QTest::addColumn<int>("code");
+    // Order matters: each row acts on the fixture left by the rows before it.
+    QTest::newRow("live, no force") << "live" << false << false << int(oa::ExitCode::AlreadyRunning);
+    QTest::newRow("live, force: still never") << "live" << true << false << int(oa::ExitCode::AlreadyRunning);
+    QTest::newRow("foreign, no force") << "foreign" << false << false << int(oa::ExitCode::AlreadyRunning);
+    QTest::newRow("garbage, no force") << "garbage" << false << false << int(oa::ExitCode::AlreadyRunning);
+    QTest::newRow("orphaned, no force needed") << "orphaned" << false << true << 0;
+    QTest::newRow("foreign, force") << "foreign" << true << true << 0;
+    QTest::newRow("garbage, force") << "garbage" << true << true << 0;
+    QTest::newRow("no such lock") << "orphaned" << false << false << int(oa::ExitCode::TaskNotFound);
+}
+
+void TestLockInspector::clearRules()
+{
+    QFETCH(QString, id);
+    QFETCH(bool, force);
+    QFETCH(bool, removed);
+    QFETCH(int, code);
+    const oa::Status cleared = oa::LockInspector(oa::AgentPaths(m_agent.base())).clear(id, force);
+    QCOMPARE(cleared.ok(), removed);
+    if (!removed)
+        QCOMPARE(int(cleared.failure().code), code);
+    QCOMPARE(QFile::exists(m_agent.lockFile(id)), !removed && code != int(oa::ExitCode::TaskNotFound));
+    QVERIFY(QFile::exists(m_agent.lockFile(QStringLiteral("live"))));
+}
+
+void TestLockInspector::recycledPidIsOrphaned()
+{
+    // A lock whose PID now belongs to another program (our own test process) is orphaned.
+    const QString path = m_agent.lockFile(QStringLiteral("recycled"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QStringLiteral("%1\nopenautomate-executor\n%2\n").arg(QCoreApplication::applicationPid()).arg(QSysInfo::machineHostName()).toUtf8());
+    file.close();
+    QCOMPARE(oa::lockVerdictName(oa::LockInspector::inspect(QStringLiteral("recycled"), path).verdict), QStringLiteral("Orphaned"));
+}
+
+QTEST_GUILESS_MAIN(TestLockInspector)
+#include "tst_lockinspector.moc"
