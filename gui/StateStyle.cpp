@@ -5,27 +5,21 @@
 
 namespace StateStyle {
 
-namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("StateStyle", text);
-}
-} // namespace
-
+// Spelled out as QCoreApplication::translate("StateStyle", ...) so that lupdate finds each one.
 QString label(oa::TaskState state)
 {
     switch (state) {
-    case oa::TaskState::Pending: return tr("Pending");
-    case oa::TaskState::Running: return tr("Running");
-    case oa::TaskState::Orphaned: return tr("Orphaned");
-    case oa::TaskState::RunningElsewhere: return tr("Running elsewhere");
-    case oa::TaskState::Succeeded: return tr("Succeeded");
-    case oa::TaskState::Failed: return tr("Failed");
-    case oa::TaskState::TimedOut: return tr("Timed out");
-    case oa::TaskState::Cancelled: return tr("Cancelled");
-    case oa::TaskState::Invalid: return tr("Invalid");
+    case oa::TaskState::Pending: return QCoreApplication::translate("StateStyle", "Pending");
+    case oa::TaskState::Running: return QCoreApplication::translate("StateStyle", "Running");
+    case oa::TaskState::Orphaned: return QCoreApplication::translate("StateStyle", "Orphaned");
+    case oa::TaskState::RunningElsewhere: return QCoreApplication::translate("StateStyle", "Running elsewhere");
+    case oa::TaskState::Succeeded: return QCoreApplication::translate("StateStyle", "Succeeded");
+    case oa::TaskState::Failed: return QCoreApplication::translate("StateStyle", "Failed");
+    case oa::TaskState::TimedOut: return QCoreApplication::translate("StateStyle", "Timed out");
+    case oa::TaskState::Cancelled: return QCoreApplication::translate("StateStyle", "Cancelled");
+    case oa::TaskState::Invalid: return QCoreApplication::translate("StateStyle", "Invalid");
     }
-    return tr("Invalid");
+    return QCoreApplication::translate("StateStyle", "Invalid");
 }
 
 QIcon icon(oa::TaskState state)
@@ -63,12 +57,12 @@ QColor color(oa::TaskState state)
 QString verdictLabel(oa::LockVerdict verdict)
 {
     switch (verdict) {
-    case oa::LockVerdict::Live: return tr("Live");
-    case oa::LockVerdict::Orphaned: return tr("Orphaned");
-    case oa::LockVerdict::Foreign: return tr("Other host");
-    case oa::LockVerdict::Unreadable: return tr("Unreadable");
+    case oa::LockVerdict::Live: return QCoreApplication::translate("StateStyle", "Live");
+    case oa::LockVerdict::Orphaned: return QCoreApplication::translate("StateStyle", "Orphaned");
+    case oa::LockVerdict::Foreign: return QCoreApplication::translate("StateStyle", "Other host");
+    case oa::LockVerdict::Unreadable: return QCoreApplication::translate("StateStyle", "Unreadable");
     }
-    return tr("Unreadable");
+    return QCoreApplication::translate("StateStyle", "Unreadable");
 }
 
 QIcon verdictIcon(oa::LockVerdict verdict)
@@ -87,12 +81,12 @@ QString age(qint64 seconds)
     if (seconds < 0)
         return QStringLiteral("?");
     if (seconds < 120)
-        return tr("%1 s").arg(seconds);
+        return QCoreApplication::translate("StateStyle", "%1 s").arg(seconds);
     if (seconds < 7200)
-        return tr("%1 min").arg(seconds / 60);
+        return QCoreApplication::translate("StateStyle", "%1 min").arg(seconds / 60);
     if (seconds < 172800)
-        return tr("%1 h").arg(seconds / 3600);
-    return tr("%1 d").arg(seconds / 86400);
+        return QCoreApplication::translate("StateStyle", "%1 h").arg(seconds / 3600);
+    return QCoreApplication::translate("StateStyle", "%1 d").arg(seconds / 86400);
 }
 
 QString size(qint64 bytes)

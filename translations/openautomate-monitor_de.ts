@@ -465,5 +465,9 @@
         <source>Lock holder</source>
         <translation>Sperrinhaber</translation>
     </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
 </context>
 </TS>

@@ -1,0 +1,280 @@
+// The monitor, offscreen, over a fixture agent folder with a task in every state and real locks.
+#include "LeftoverTableModel.h"
+#include "LeftoversPanel.h"
+#include "LockTableModel.h"
+#include "LocksPanel.h"
+#include "LogView.h"
+#include "MainWindow.h"
+#include "TaskDetailPane.h"
+#include "TaskFilterProxy.h"
+#include "TaskTableModel.h"
+#include "TestSupport.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QImage>
+#include <QProcess>
+#include <QScrollBar>
+#include <QSettings>
+#include <QTreeWidget>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+
+using namespace oatest;
+
+class TestMonitor : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void everyStateShown();
+    void stateFilterAndSearch();
+    void refreshKeepsSelection();
+    void detailPaneShowsResult();
+    void logViewFollowsAppends();
+    void logViewCopesWithTruncation();
+    void clearingRemovesExactlyTheOrphaned();
+    void forceClearNeedsItsOwnConfirmation();
+    void leftoversCleanup();
+    void screenshotOption();
+
+private:
+    int rowOf(const QString &id) const { return m_window->taskModel()->rowOf(id); }
+    bool waitForScan(); // waits for the next snapshot to be applied
+    Agent m_agent;
+    QProcess m_holder;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+bool TestMonitor::waitForScan()
+{
+    QSignalSpy spy(m_window.get(), &MainWindow::snapshotApplied);
+    m_window->refresher()->refreshNow();
+    return spy.wait(20000);
+}
+
+void TestMonitor::initTestCase()
+{
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_agent.base() + QStringLiteral("/../settings"));
+    m_agent.makeScriptTask(QStringLiteral("pending"), "print(1)\n");
+    for (const auto &[id, outcome] : {std::pair{"ok", "Succeeded"}, std::pair{"bad", "Failed"}, std::pair{"slow", "TimedOut"},
+                                      std::pair{"stopped", "Cancelled"}}) {
+        m_agent.makeScriptTask(QString::fromLatin1(id), "print(1)\n");
+        writeResult(m_agent, QString::fromLatin1(id), QString::fromLatin1(outcome), 1);
+    }
+    m_agent.makeTaskRaw(QStringLiteral("broken"), "{");
+    m_agent.makeScriptTask(QStringLiteral("live"), "print(1)\n");
+    QVERIFY(startLockHolder(m_holder, m_agent.lockFile(QStringLiteral("live"))));
+    QVERIFY(makeOrphanedLock(m_agent, QStringLiteral("crashed")));
+    QVERIFY(makeOrphanedLock(m_agent, QStringLiteral("crashed-too")));
+    m_agent.makeScriptTask(QStringLiteral("remote"), "print(1)\n");
+    writeForeignLock(m_agent, QStringLiteral("remote"));
+
+    m_window = std::make_unique<MainWindow>();
+    m_window->show();
+    QSignalSpy spy(m_window.get(), &MainWindow::snapshotApplied);
+    m_window->setBaseDir(m_agent.base());
+    QVERIFY(spy.wait(20000));
+}
+
+void TestMonitor::cleanupTestCase()
+{
+    m_window.reset();
+    m_holder.kill();
+    m_holder.waitForFinished();
+}
+
+void TestMonitor::everyStateShown()
+{
+    const QMap<QString, oa::TaskState> expected{
+        {"pending", oa::TaskState::Pending}, {"ok", oa::TaskState::Succeeded}, {"bad", oa::TaskState::Failed},
+        {"slow", oa::TaskState::TimedOut}, {"stopped", oa::TaskState::Cancelled}, {"broken", oa::TaskState::Invalid},
+        {"live", oa::TaskState::Running}, {"crashed", oa::TaskState::Orphaned}, {"remote", oa::TaskState::RunningElsewhere}};
+    TaskTableModel *model = m_window->taskModel();
+    for (auto it = expected.begin(); it != expected.end(); ++it) {
+        const int row = rowOf(it.key());
+        QVERIFY2(row >= 0, qPrintable(it.key()));
+        QCOMPARE(model->index(row, 0).data(TaskTableModel::StateRole).toInt(), int(it.value()));
+        QVERIFY(!model->index(row, TaskTableModel::StateColumn).data(Qt::DecorationRole).value<QIcon>().isNull());
+    }
+    const int live = rowOf(QStringLiteral("live"));
+    QVERIFY(model->index(live, TaskTableModel::LockColumn).data().toString().contains(QString::number(m_holder.processId())));
+}
+
+void TestMonitor::stateFilterAndSearch()
+{
+    TaskFilterProxy *proxy = m_window->taskProxy();
+    proxy->setStateFilter(int(oa::TaskState::Orphaned));
+    QCOMPARE(proxy->rowCount(), 2);
+    proxy->setStateFilter(std::nullopt);
+    proxy->setText(QStringLiteral("remo"));
+    QCOMPARE(proxy->rowCount(), 1);
+    QCOMPARE(proxy->index(0, 0).data(TaskTableModel::IdRole).toString(), QStringLiteral("remote"));
+    proxy->setText(QString());
+    QCOMPARE(proxy->rowCount(), m_window->taskModel()->rowCount());
+}
+
+void TestMonitor::refreshKeepsSelection()
+{
+    m_window->selectTask(QStringLiteral("ok"));
+    QCOMPARE(m_window->selectedTaskId(), QStringLiteral("ok"));
+    const int before = m_window->taskModel()->rowCount();
+    // New tasks sort before and after the selection; a refresh merges them in.
+    m_agent.makeScriptTask(QStringLiteral("aaa-new"), "print(1)\n");
+    m_agent.makeScriptTask(QStringLiteral("zzz-new"), "print(1)\n");
+    QVERIFY(waitForScan());
+    QCOMPARE(m_window->taskModel()->rowCount(), before + 2);
+    QCOMPARE(m_window->selectedTaskId(), QStringLiteral("ok"));
+    QDir(m_agent.taskDir(QStringLiteral("aaa-new"))).removeRecursively();
+    QVERIFY(waitForScan());
+    QCOMPARE(m_window->selectedTaskId(), QStringLiteral("ok"));
+}
+
+void TestMonitor::detailPaneShowsResult()
+{
+    m_window->selectTask(QStringLiteral("bad"));
+    QCOMPARE(m_window->detailPane()->taskId(), QStringLiteral("bad"));
+    auto *tree = m_window->detailPane()->findChild<QTreeWidget *>();
+    QVERIFY(tree);
+    const QList<QTreeWidgetItem *> outcome = tree->findItems(QStringLiteral("Outcome"), Qt::MatchRecursive | Qt::MatchExactly);
+    QCOMPARE(outcome.size(), 1);
+    QCOMPARE(outcome.first()->text(1), QStringLiteral("Failed"));
+    QCOMPARE(tree->findItems(QStringLiteral("ScriptPath"), Qt::MatchRecursive | Qt::MatchExactly).first()->text(1),
+             QStringLiteral("main.py"));
+}
+
+void TestMonitor::logViewFollowsAppends()
+{
+    m_window->selectTask(QStringLiteral("bad"));
+    LogView *errors = m_window->detailPane()->errorView();
+    QFile file(m_agent.taskFile(QStringLiteral("bad"), QStringLiteral("error.log")));
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered));
+    file.write("Traceback (most recent call last):\n");
+    QTRY_VERIFY_WITH_TIMEOUT(errors->text().contains(QStringLiteral("Traceback")), 5000);
+    file.write("ValueError: bad invoice\n");
+    QTRY_VERIFY_WITH_TIMEOUT(errors->text().contains(QStringLiteral("ValueError: bad invoice")), 5000);
+    QCOMPARE(errors->text().count(QStringLiteral("Traceback")), 1); // appended, not reloaded
+    QCOMPARE(errors->errorLineCount(), 2);
+    QVERIFY(m_window->detailPane()->tabText(2).contains(QStringLiteral("2")));
+}
+
+void TestMonitor::logViewCopesWithTruncation()
+{
+    LogView view(LogView::Kind::Plain);
+    const QString path = m_agent.taskFile(QStringLiteral("ok"), QStringLiteral("output.log"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("first run line 1\nfirst run line 2\n");
+    file.close();
+    view.setFile(path);
+    QVERIFY(view.text().contains(QStringLiteral("first run line 2")));
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write("second\n");
+    file.close();
+    QTRY_COMPARE_WITH_TIMEOUT(view.text(), QStringLiteral("second"), 5000);
+}
+
+void TestMonitor::clearingRemovesExactlyTheOrphaned()
+{
+    LocksPanel *locks = m_window->locksPanel();
+    QCOMPARE(locks->model()->rowCount(), 4);
+    QString asked;
+    locks->confirm = [&asked](const QString &, const QString &text) {
+        asked = text;
+        return true;
+    };
+    locks->view()->clearSelection();
+    locks->clearOrphaned(); // none selected: all orphaned ones
+    QVERIFY(asked.contains(QStringLiteral("crashed")) && asked.contains(QStringLiteral("crashed-too")));
+    QVERIFY(!asked.contains(QStringLiteral("live")) && !asked.contains(QStringLiteral("remote")));
+    QVERIFY(!QFile::exists(m_agent.lockFile(QStringLiteral("crashed"))));
+    QVERIFY(!QFile::exists(m_agent.lockFile(QStringLiteral("crashed-too"))));
+    QVERIFY(QFile::exists(m_agent.lockFile(QStringLiteral("live"))));
+    QVERIFY(QFile::exists(m_agent.lockFile(QStringLiteral("remote"))));
+    QTRY_COMPARE_WITH_TIMEOUT(locks->model()->rowCount(), 2, 10000);
+}
+
+void TestMonitor::forceClearNeedsItsOwnConfirmation()
+{
+    LocksPanel *locks = m_window->locksPanel();
+    QVERIFY(waitForScan());
+    // The live lock: the force button does nothing, whatever the answer would be.
+    const int live = locks->model()->rowOf(QStringLiteral("live"));
+    locks->view()->selectRow(live);
+    bool asked = false;
+    locks->confirm = [&asked](const QString &, const QString &) { return asked = true; };
+    locks->forceClearSelected();
+    QVERIFY(!asked);
+    QVERIFY(QFile::exists(m_agent.lockFile(QStringLiteral("live"))));
+    // The foreign lock: refused when the operator says no, removed when they say yes.
+    locks->view()->selectRow(locks->model()->rowOf(QStringLiteral("remote")));
+    QString text;
+    locks->confirm = [&text](const QString &, const QString &t) {
+        text = t;
+        return false;
+    };
+    locks->forceClearSelected();
+    QVERIFY(text.contains(QStringLiteral("bot-07.other-site")));
+    QVERIFY(text.contains(QStringLiteral("second time")));
+    QVERIFY(QFile::exists(m_agent.lockFile(QStringLiteral("remote"))));
+    locks->confirm = [](const QString &, const QString &) { return true; };
+    locks->forceClearSelected();
+    QVERIFY(!QFile::exists(m_agent.lockFile(QStringLiteral("remote"))));
+}
+
+void TestMonitor::leftoversCleanup()
+{
+    // The executors killed for the orphaned locks left venvs/ and Temp/ behind; a running
+    // task's venv is never a leftover.
+    QDir().mkpath(m_agent.base() + QStringLiteral("/venvs/live"));
+    m_window->refresher()->setLeftoversWanted(true);
+    LeftoversPanel *panel = m_window->leftoversPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(panel->model()->rowCount() > 0, 10000);
+    QStringList ids;
+    for (const oa::Leftover &l : panel->model()->rows())
+        ids.append(l.executionId);
+    QVERIFY2(!ids.contains(QStringLiteral("live")), qPrintable(ids.join(u',')));
+    QVERIFY(ids.contains(QStringLiteral("crashed")));
+    QVERIFY(panel->model()->totalBytes() > 0);
+    QString asked;
+    panel->confirm = [&asked](const QString &, const QString &text) {
+        asked = text;
+        return true;
+    };
+    panel->view()->clearSelection();
+    panel->cleanUp();
+    QVERIFY(asked.contains(QStringLiteral("venvs/crashed")));
+    QVERIFY(!QFile::exists(m_agent.base() + QStringLiteral("/venvs/crashed")));
+    QVERIFY(!QFile::exists(m_agent.base() + QStringLiteral("/Temp/crashed")));
+    QVERIFY(QFile::exists(m_agent.base() + QStringLiteral("/venvs/live")));
+    QTRY_COMPARE_WITH_TIMEOUT(panel->model()->rowCount(), 0, 10000);
+}
+
+void TestMonitor::screenshotOption()
+{
+    const QString png = m_agent.base() + QStringLiteral("/../shot.png");
+    QProcess monitor;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_agent.base() + QStringLiteral("/../config"));
+    monitor.setProcessEnvironment(env);
+    monitor.start(QStringLiteral(OA_MONITOR_PATH), {QStringLiteral("--base-dir"), m_agent.base(), QStringLiteral("--select"),
+                                                    QStringLiteral("bad"), QStringLiteral("--screenshot"), png});
+    QVERIFY(monitor.waitForFinished(60000));
+    QCOMPARE(monitor.exitCode(), 0);
+    const QImage image(png);
+    QVERIFY(!image.isNull());
+    QVERIFY(image.width() >= 800 && image.height() >= 500);
+    // Not a blank canvas: a rendered window has many distinct colours.
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 7)
+        for (int x = 0; x < image.width(); x += 7)
+            colours.insert(image.pixel(x, y));
+    QVERIFY(colours.size() > 20);
+}
+
+QTEST_MAIN(TestMonitor)
+#include "tst_monitor.moc"

@@ -1,0 +1,37 @@
+// The German translation is compiled into the monitor and loads by locale.
+#include <QCoreApplication>
+#include <QLocale>
+#include <QTest>
+#include <QTranslator>
+
+class TestTranslations : public QObject {
+    Q_OBJECT
+private slots:
+    void germanLoadsFromResources();
+    void englishNeedsNoFile();
+};
+
+void TestTranslations::germanLoadsFromResources()
+{
+    QTranslator translator;
+    QVERIFY(translator.load(QLocale(QStringLiteral("de_DE")), QStringLiteral("openautomate-monitor"), QStringLiteral("_"),
+                            QStringLiteral(":/i18n")));
+    QVERIFY(!translator.isEmpty());
+    QCoreApplication::installTranslator(&translator);
+    QCOMPARE(QCoreApplication::translate("MainWindow", "&File"), QStringLiteral("&Datei"));
+    QCOMPARE(QCoreApplication::translate("StateStyle", "Orphaned"), QStringLiteral("Verwaist"));
+    QCOMPARE(QCoreApplication::translate("MainWindow", "%n task(s)", nullptr, 1), QStringLiteral("1 Aufgabe"));
+    QCOMPARE(QCoreApplication::translate("MainWindow", "%n task(s)", nullptr, 3), QStringLiteral("3 Aufgaben"));
+    QCoreApplication::removeTranslator(&translator);
+}
+
+void TestTranslations::englishNeedsNoFile()
+{
+    QTranslator translator;
+    QVERIFY(!translator.load(QLocale(QStringLiteral("en_US")), QStringLiteral("openautomate-monitor"), QStringLiteral("_"),
+                             QStringLiteral(":/i18n")));
+    QCOMPARE(QCoreApplication::translate("MainWindow", "&File"), QStringLiteral("&File"));
+}
+
+QTEST_GUILESS_MAIN(TestTranslations)
+#include "tst_translations.moc"

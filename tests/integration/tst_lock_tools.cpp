@@ -1,0 +1,155 @@
+// The executor's headless lock and task tools, against real locks: a live helper, an executor
+// killed with SIGKILL, a lock file from another host.
+#include "TestSupport.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTest>
+
+using namespace oatest;
+
+class TestLockTools : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void listJson();
+    void listTable();
+    void locksJson();
+    void clearOrphanedRemovesExactlyThose();
+    void clearLockRules_data();
+    void clearLockRules();
+    void usageErrors_data();
+    void usageErrors();
+
+private:
+    QStringList tool(const QStringList &args) const { return QStringList{QStringLiteral("--base-dir"), m_agent.base()} + args; }
+    Agent m_agent;
+    QProcess m_holder;
+};
+
+void TestLockTools::initTestCase()
+{
+    m_agent.makeScriptTask(QStringLiteral("live"), "print(1)\n");
+    QVERIFY(startLockHolder(m_holder, m_agent.lockFile(QStringLiteral("live"))));
+    QVERIFY(makeOrphanedLock(m_agent, QStringLiteral("dead-1")));
+    QVERIFY(makeOrphanedLock(m_agent, QStringLiteral("dead-2")));
+    m_agent.makeScriptTask(QStringLiteral("remote"), "print(1)\n");
+    writeForeignLock(m_agent, QStringLiteral("remote"));
+    m_agent.makeScriptTask(QStringLiteral("done"), "print(1)\n");
+    writeResult(m_agent, QStringLiteral("done"), QStringLiteral("Succeeded"), 0);
+}
+
+void TestLockTools::cleanupTestCase()
+{
+    m_holder.kill();
+    m_holder.waitForFinished();
+}
+
+void TestLockTools::listJson()
+{
+    const Run run = runExecutor(tool({QStringLiteral("--list"), QStringLiteral("--json")}));
+    QCOMPARE(run.exitCode, 0);
+    const QJsonObject doc = QJsonDocument::fromJson(run.out).object();
+    QCOMPARE(doc.value("BaseDir").toString(), m_agent.base());
+    QMap<QString, QString> states;
+    for (const QJsonValue &t : doc.value("Tasks").toArray())
+        states.insert(t.toObject().value("Id").toString(), t.toObject().value("State").toString());
+    QCOMPARE(states.value("live"), QStringLiteral("Running"));
+    QCOMPARE(states.value("dead-1"), QStringLiteral("Orphaned"));
+    QCOMPARE(states.value("remote"), QStringLiteral("RunningElsewhere"));
+    QCOMPARE(states.value("done"), QStringLiteral("Succeeded"));
+}
+
+void TestLockTools::listTable()
+{
+    const Run run = runExecutor(tool({QStringLiteral("--list")}));
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY(run.out.startsWith("ID"));
+    QVERIFY(run.out.contains("Orphaned"));
+    QVERIFY(run.out.contains("5 task(s)"));
+}
+
+void TestLockTools::locksJson()
+{
+    const Run run = runExecutor(tool({QStringLiteral("--locks"), QStringLiteral("--json")}));
+    QCOMPARE(run.exitCode, 0);
+    const QJsonArray locks = QJsonDocument::fromJson(run.out).object().value("Locks").toArray();
+    QCOMPARE(locks.size(), 4);
+    for (const QJsonValue &v : locks) {
+        const QJsonObject l = v.toObject();
+        QVERIFY(l.contains("Pid") && l.contains("Host") && l.contains("AgeSeconds") && l.contains("ProcessName"));
+        if (l.value("ExecutionId") == QStringLiteral("live")) {
+            QCOMPARE(l.value("Verdict").toString(), QStringLiteral("Live"));
+            QCOMPARE(l.value("Pid").toInteger(), m_holder.processId());
+        }
+    }
+}
+
+void TestLockTools::clearOrphanedRemovesExactlyThose()
+{
+    const Run run = runExecutor(tool({QStringLiteral("--clear-orphaned-locks"), QStringLiteral("--json")}));
+    QCOMPARE(run.exitCode, 0);
+    QStringList removed;
+    for (const QJsonValue &v : QJsonDocument::fromJson(run.out).object().value("Removed").toArray())
+        removed.append(v.toObject().value("ExecutionId").toString());
+    removed.sort();
+    QCOMPARE(removed, QStringList({"dead-1", "dead-2"}));
+    QVERIFY(!QFile::exists(m_agent.lockFile(QStringLiteral("dead-1"))));
+    QVERIFY(!QFile::exists(m_agent.lockFile(QStringLiteral("dead-2"))));
+    QVERIFY(QFile::exists(m_agent.lockFile(QStringLiteral("live"))));
+    QVERIFY(QFile::exists(m_agent.lockFile(QStringLiteral("remote"))));
+    const Run again = runExecutor(tool({QStringLiteral("--clear-orphaned-locks")}));
+    QCOMPARE(again.exitCode, 0);
+    QVERIFY(again.out.contains("0 orphaned lock(s) removed"));
+}
+
+void TestLockTools::clearLockRules_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QByteArray>("said");
+    QTest::addColumn<bool>("stillThere");
+    QTest::addColumn<QString>("id");
+    QTest::newRow("live") << QStringList{"--clear-lock", "live"} << 2 << QByteArray("never removed") << true << "live";
+    QTest::newRow("live with --force") << QStringList{"--clear-lock", "live", "--force"} << 2 << QByteArray("never removed") << true << "live";
+    QTest::newRow("foreign needs --force") << QStringList{"--clear-lock", "remote"} << 2 << QByteArray("needs --force") << true << "remote";
+    QTest::newRow("foreign with --force") << QStringList{"--clear-lock", "remote", "--force"} << 0
+                                          << QByteArray("may now start a second time") << false << "remote";
+    QTest::newRow("no such lock") << QStringList{"--clear-lock", "remote"} << 3 << QByteArray("there is no lock") << false << "remote";
+    QTest::newRow("invalid ID") << QStringList{"--clear-lock", "../x"} << 1 << QByteArray("Invalid execution ID") << false << "x";
+}
+
+void TestLockTools::clearLockRules()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, exitCode);
+    QFETCH(QByteArray, said);
+    QFETCH(bool, stillThere);
+    QFETCH(QString, id);
+    const Run run = runExecutor(tool(args));
+    QCOMPARE(run.exitCode, exitCode);
+    const QByteArray all = run.out + run.err;
+    QVERIFY2(all.contains(said), all.constData());
+    QCOMPARE(QFile::exists(m_agent.lockFile(id)), stillThere);
+}
+
+void TestLockTools::usageErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("two tools") << QStringList{"--list", "--locks"};
+    QTest::newRow("tool plus ID") << QStringList{"--list", "some-id"};
+    QTest::newRow("--json alone") << QStringList{"--json", "some-id"};
+}
+
+void TestLockTools::usageErrors()
+{
+    QFETCH(QStringList, args);
+    QCOMPARE(runExecutor(tool(args)).exitCode, 1);
+}
+
+QTEST_GUILESS_MAIN(TestLockTools)
+#include "tst_lock_tools.moc"
