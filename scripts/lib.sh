@@ -7,7 +7,7 @@ OA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OA_PACKAGES=(
     build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-tools-dev-tools libgl-dev
-    python3 python3-venv python3-pip
+    python3 python3-venv python3-pip fonts-dejavu-core
 )
 
 oa_install_packages() {

@@ -1,0 +1,114 @@
+// Benchmarks for the monitor's two heavy reads, each against a baseline measured in the same run:
+//  1. scanning 10,000 task folders (TaskScanner::scan) vs. only listing the folders;
+//  2. opening a 1 GiB log (LogTail's first poll) vs. reading the file whole.
+// Medians of several runs. Usage: oa-bench-monitor [WORKDIR] [RUNS]
+#include "AgentPaths.h"
+#include "LogTail.h"
+#include "TaskScanner.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QSysInfo>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QThread>
+
+#include <algorithm>
+#include <functional>
+
+namespace {
+
+QTextStream out(stdout);
+
+double medianMs(int runs, const std::function<void()> &body)
+{
+    QList<double> times;
+    for (int i = 0; i < runs; ++i) {
+        QElapsedTimer t;
+        t.start();
+        body();
+        times.append(double(t.nsecsElapsed()) / 1e6);
+    }
+    std::sort(times.begin(), times.end());
+    return times.at(times.size() / 2);
+}
+
+void write(const QString &path, const QByteArray &data)
+{
+    QFile f(path);
+    if (f.open(QIODevice::WriteOnly))
+        f.write(data);
+}
+
+void makeAgent(const QString &base, int count)
+{
+    QDir().mkpath(base + QStringLiteral("/Locks"));
+    for (int i = 0; i < count; ++i) {
+        const QString id = QStringLiteral("task-%1").arg(i, 5, 10, QLatin1Char('0'));
+        const QString dir = base + QStringLiteral("/Tasks/") + id;
+        QDir().mkpath(dir);
+        write(dir + QStringLiteral("/execution.json"),
+              QStringLiteral(R"({"ExecutionId":"%1","ScriptPath":"main.py","Arguments":"--n %2","Requirements":["requests","openpyxl"]})")
+                  .arg(id).arg(i).toUtf8());
+        if (i % 3 != 0) // two thirds have finished
+            write(dir + QStringLiteral("/result.json"),
+                  QStringLiteral(R"({"ExecutionId":"%1","Outcome":"%2","ExitCode":%3,"StartedAt":"2026-11-01T08:00:00.000Z","FinishedAt":"2026-11-01T08:00:02.000Z","DurationMs":2000,"Message":"done"})")
+                      .arg(id, i % 7 == 0 ? QStringLiteral("Failed") : QStringLiteral("Succeeded")).arg(i % 7 == 0 ? 1 : 0).toUtf8());
+        if (i % 500 == 0) // a few orphaned locks
+            write(base + QStringLiteral("/Locks/") + id + QStringLiteral(".lock"),
+                  QStringLiteral("999999\nopenautomate-executor\n%1\n").arg(QSysInfo::machineHostName()).toUtf8());
+    }
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    QTemporaryDir tmp(args.size() > 1 ? args.at(1) + QStringLiteral("/oa-bench-XXXXXX") : QDir::tempPath() + QStringLiteral("/oa-bench-XXXXXX"));
+    const int runs = args.size() > 2 ? args.at(2).toInt() : 5;
+    const QString base = tmp.path() + QStringLiteral("/agent");
+    constexpr int kTasks = 10000;
+
+    out << "machine: " << QSysInfo::prettyProductName() << ", " << QThread::idealThreadCount() << " cores; medians of " << runs << " runs\n";
+    makeAgent(base, kTasks);
+    const oa::AgentPaths paths(base);
+    qsizetype seen = 0;
+    const double list = medianMs(runs, [&] {
+        seen = QDir(paths.tasksDir()).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size();
+    });
+    const double scan = medianMs(runs, [&] { seen = oa::TaskScanner(paths).scan().size(); });
+    out << QStringLiteral("scan %1 tasks:      %2 ms   (baseline, listing the folders only: %3 ms; ratio %4)\n")
+               .arg(seen).arg(scan, 0, 'f', 1).arg(list, 0, 'f', 1).arg(scan / list, 0, 'f', 1);
+
+    const QString log = tmp.path() + QStringLiteral("/big.log");
+    {
+        QFile f(log);
+        f.open(QIODevice::WriteOnly);
+        const QByteArray line = QByteArray(127, 'x') + '\n';
+        QByteArray block;
+        for (int i = 0; i < 8192; ++i)
+            block += line; // 1 MiB
+        for (int i = 0; i < 1024; ++i)
+            f.write(block);
+    }
+    qint64 tailBytes = 0;
+    const double tail = medianMs(runs, [&] {
+        oa::LogTail t(log);
+        tailBytes = t.poll().data.size();
+    });
+    qint64 wholeBytes = 0;
+    const double whole = medianMs(qMin(runs, 3), [&] {
+        QFile f(log);
+        if (f.open(QIODevice::ReadOnly))
+            wholeBytes = f.readAll().size();
+    });
+    out << QStringLiteral("(the tail view reads %1 KiB of %2 MiB)\n").arg(tailBytes / 1024).arg(wholeBytes >> 20);
+    out << QStringLiteral("open a 1 GiB log:   %1 ms   (baseline, reading it whole: %2 ms; %3x faster)\n")
+               .arg(tail, 0, 'f', 2).arg(whole, 0, 'f', 1).arg(whole / tail, 0, 'f', 0);
+    out.flush();
+    return 0;
+}

@@ -1,0 +1,67 @@
+"""Builds an agent folder with tasks in several states, using the real executor.
+
+Usage: python3 make_demo_agent.py EXECUTOR AGENT_DIR
+Leaves one executor running (its script sleeps for 10 minutes) and prints that executor's PID,
+so that a screenshot shows a Running task; kill it when done.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+executor, agent = sys.argv[1], os.path.abspath(sys.argv[2])
+shutil.rmtree(agent, ignore_errors=True)
+tasks = os.path.join(agent, "Tasks")
+
+
+def task(task_id, script, **extra):
+    folder = os.path.join(tasks, task_id)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "main.py"), "w") as f:
+        f.write(script)
+    with open(os.path.join(folder, "execution.json"), "w") as f:
+        json.dump({"ExecutionId": task_id, "ScriptPath": "main.py", **extra}, f, indent=2)
+
+
+def run(task_id):
+    subprocess.run([executor, "--base-dir", agent, task_id], stderr=subprocess.DEVNULL, check=False)
+
+
+task("invoice-import-0412", "import time\nfor i in range(3):\n    print(f'imported batch {i}')\n",
+     Arguments='--source "Q4 invoices.xlsx" --dry-run')
+run("invoice-import-0412")
+task("crm-sync-0413", "import sys\nprint('connecting to CRM')\nraise ConnectionError('CRM at crm.local:443 refused the connection')\n",
+     Arguments=["--full"])
+run("crm-sync-0413")
+task("report-mail-0414", "print('sending reports')\n", Requirements=["requests>=2.28", "openpyxl"])
+task("payroll-export-0415", "print(1)\n")
+os.makedirs(os.path.join(tasks, "broken-0416"), exist_ok=True)
+with open(os.path.join(tasks, "broken-0416", "execution.json"), "w") as f:
+    f.write('{"ExecutionId": "broken-0416", ')
+
+# Orphaned: an executor killed with SIGKILL while its script runs.
+task("stock-check-0417", "import time\nopen('started', 'w').close()\ntime.sleep(600)\n")
+p = subprocess.Popen([executor, "--base-dir", agent, "stock-check-0417"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+while not os.path.exists(os.path.join(tasks, "stock-check-0417", "started")):
+    time.sleep(0.05)
+os.kill(p.pid, signal.SIGKILL)
+p.wait()
+os.remove(os.path.join(tasks, "stock-check-0417", "started"))
+
+# Running elsewhere: a lock file written by another bot machine on a shared folder.
+task("ledger-close-0418", "print(1)\n")
+with open(os.path.join(agent, "Locks", "ledger-close-0418.lock"), "w") as f:
+    f.write("2231\nopenautomate-executor\nbot-07.plant-b\nother-machine-id\nother-boot-id\n")
+
+# Running: a live executor whose script prints progress and sleeps.
+task("web-scrape-0419", "import time\nfor i in range(5):\n    print(f'page {i + 1} scraped', flush=True)\ntime.sleep(600)\n")
+live = subprocess.Popen([executor, "--base-dir", agent, "web-scrape-0419"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                        start_new_session=True)
+while not os.path.exists(os.path.join(tasks, "web-scrape-0419", "output.log")):
+    time.sleep(0.05)
+time.sleep(0.5)
+print(live.pid)
