@@ -1,5 +1,6 @@
 #include "AdminCommands.h"
 
+#include "CancelChannel.h"
 #include "ExitCode.h"
 #include "LockInspector.h"
 #include "TaskScanner.h"
@@ -7,7 +8,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QDeadlineTimer>
+#include <QFile>
 #include <QTextStream>
+#include <QThread>
 
 namespace AdminCommands {
 
@@ -203,6 +207,52 @@ int clearLock(const oa::AgentPaths &paths, const QString &executionId, bool forc
     out().flush();
     err().flush();
     return cleared ? 0 : int(cleared.failure().code);
+}
+
+int cancel(const oa::AgentPaths &paths, const QString &executionId, bool wait, bool json)
+{
+    const auto report = [&](int code, const QString &state, const QString &message) {
+        if (json)
+            printJson({{QStringLiteral("ExecutionId"), executionId}, {QStringLiteral("State"), state}, {QStringLiteral("Message"), message}});
+        else
+            (code == 0 ? out() : err()) << message << '\n';
+        out().flush();
+        err().flush();
+        return code;
+    };
+    const auto requested = oa::CancelChannel::request(paths, executionId);
+    if (!requested)
+        return report(int(requested.failure().code), QStringLiteral("Refused"), requested.failure().message);
+
+    // Accepted: the executor deletes the request on its next tick (about every 200 ms).
+    const QString request = requested.value();
+    QDeadlineTimer acceptDeadline(15000);
+    while (QFile::exists(request) && !acceptDeadline.hasExpired())
+        QThread::msleep(50);
+    if (QFile::exists(request)) {
+        QFile::remove(request); // never act on it later, behind the caller's back
+        return report(int(oa::ExitCode::AlreadyRunning), QStringLiteral("NotAccepted"),
+                      QStringLiteral("the executor of %1 did not accept the cancel request within 15 s").arg(executionId));
+    }
+    if (!wait)
+        return report(0, QStringLiteral("Accepted"), QStringLiteral("cancel request for %1 accepted").arg(executionId));
+
+    // The executor's stop is bounded (grace period + 2 s per child); this wait is bounded too.
+    QDeadlineTimer stopDeadline(600000);
+    const oa::LockInspector inspector(paths);
+    while (!stopDeadline.hasExpired()) {
+        const auto lock = inspector.lock(executionId);
+        if (!lock || lock->verdict != oa::LockVerdict::Live)
+            break;
+        QThread::msleep(100);
+    }
+    const auto lock = inspector.lock(executionId);
+    if (lock && lock->verdict == oa::LockVerdict::Live)
+        return report(int(oa::ExitCode::AlreadyRunning), QStringLiteral("Stopping"),
+                      QStringLiteral("%1 accepted the cancel but has not stopped after 10 minutes").arg(executionId));
+    const auto task = oa::TaskScanner(paths).task(executionId);
+    return report(0, QStringLiteral("Stopped"),
+                  QStringLiteral("%1 stopped (outcome %2)").arg(executionId, task && !task->outcome.isEmpty() ? task->outcome : QStringLiteral("unknown")));
 }
 
 } // namespace AdminCommands

@@ -13,5 +13,8 @@ int listTasks(const oa::AgentPaths &paths, bool json);
 int listLocks(const oa::AgentPaths &paths, bool json);
 int clearOrphanedLocks(const oa::AgentPaths &paths, bool json);
 int clearLock(const oa::AgentPaths &paths, const QString &executionId, bool force, bool json);
+// Asks the executor running `executionId` to stop (CancelChannel); returns once it accepted,
+// or with `wait` once it has stopped.
+int cancel(const oa::AgentPaths &paths, const QString &executionId, bool wait, bool json);
 
 } // namespace AdminCommands

@@ -3,6 +3,7 @@
 
 #include "AdminCommands.h"
 #include "AgentPaths.h"
+#include "ExecutionControl.h"
 #include "Executor.h"
 #include "ExitCode.h"
 
@@ -21,11 +22,16 @@ const char kExitCodes[] =
     "  4      execution.json is invalid (the message names the field)\n"
     "  5      the Python interpreter or the virtual environment failed\n"
     "  6      installing the requirements failed (see Tasks/<id>/pip.log)\n"
+    "  7      timed out (--timeout / TimeoutSeconds); the whole process tree was stopped\n"
+    "  8      cancelled (--cancel, SIGTERM or SIGINT); the whole process tree was stopped\n"
+    "  9      a resource limit was exceeded (MaxMemoryMB / MaxCpuSeconds)\n"
     "  99     unexpected internal error\n"
     "  other  the script's own exit code; 128+N when signal N killed it.\n"
     "         result.json's Outcome tells a script's code from the executor's.\n"
     "Lock tools: 0 done; 1 bad usage; 2 refused (a live lock, or --force needed);\n"
-    "  3 no such lock.";
+    "  3 no such lock.\n"
+    "--cancel: 0 accepted (with --wait: stopped); 1 bad usage; 2 refused or not\n"
+    "  accepted (a lock from another host, no answer); 3 not running.";
 
 } // namespace
 
@@ -71,9 +77,20 @@ int main(int argc, char *argv[])
                        "A live lock is never removed."),
         QStringLiteral("id"));
     const QCommandLineOption forceOption(QStringLiteral("force"), QStringLiteral("With --clear-lock: break a lock that cannot be judged from here."));
+    const QCommandLineOption timeoutOption(QStringLiteral("timeout"),
+                                           QStringLiteral("Stop the whole run (venv and pip included) after this many seconds. "
+                                                          "Wins over TimeoutSeconds."),
+                                           QStringLiteral("seconds"));
+    const QCommandLineOption graceOption(QStringLiteral("grace-seconds"),
+                                         QStringLiteral("Between SIGTERM and SIGKILL when a run is stopped. Default: GraceSeconds, else 10."),
+                                         QStringLiteral("seconds"));
+    const QCommandLineOption cancelOption(QStringLiteral("cancel"),
+                                          QStringLiteral("Ask the executor running this execution to stop its process tree."),
+                                          QStringLiteral("id"));
+    const QCommandLineOption waitOption(QStringLiteral("wait"), QStringLiteral("With --cancel: return only once the task has stopped."));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("With the lock tools: print JSON for scripts."));
     parser.addOptions({baseDirOption, pythonOption, keepVenvOption, listOption, locksOption, clearOrphanedOption,
-                       clearLockOption, forceOption, jsonOption});
+                       clearLockOption, forceOption, jsonOption, timeoutOption, graceOption, cancelOption, waitOption});
     parser.addPositionalArgument(QStringLiteral("execution-id"),
                                  QStringLiteral("The execution to run: 1-128 letters, digits, '-', '_' or '.'."));
 
@@ -92,10 +109,10 @@ int main(int argc, char *argv[])
     }
     const QStringList positional = parser.positionalArguments();
     const int tools = int(parser.isSet(listOption)) + int(parser.isSet(locksOption)) + int(parser.isSet(clearOrphanedOption))
-                      + int(parser.isSet(clearLockOption));
+                      + int(parser.isSet(clearLockOption)) + int(parser.isSet(cancelOption));
     if (tools > 0) {
         if (tools > 1 || !positional.isEmpty()) {
-            err << "--list, --locks, --clear-orphaned-locks and --clear-lock each stand alone, without an execution ID\n";
+            err << "--list, --locks, --clear-orphaned-locks, --clear-lock and --cancel each stand alone, without an execution ID\n";
             return int(oa::ExitCode::InvalidArguments);
         }
         const oa::AgentPaths paths(oa::AgentPaths::resolveBaseDir(parser.value(baseDirOption)));
@@ -104,19 +121,22 @@ int main(int argc, char *argv[])
             return AdminCommands::listTasks(paths, json);
         if (parser.isSet(locksOption))
             return AdminCommands::listLocks(paths, json);
+        if (parser.isSet(cancelOption))
+            return AdminCommands::cancel(paths, parser.value(cancelOption), parser.isSet(waitOption), json);
         if (parser.isSet(clearOrphanedOption))
             return AdminCommands::clearOrphanedLocks(paths, json);
         return AdminCommands::clearLock(paths, parser.value(clearLockOption), parser.isSet(forceOption), json);
     }
-    if (parser.isSet(forceOption) || parser.isSet(jsonOption)) {
-        err << "--force and --json go with the lock tools only\n";
+    if (parser.isSet(forceOption) || parser.isSet(jsonOption) || parser.isSet(waitOption)) {
+        err << "--force, --json and --wait go with the lock tools and --cancel only\n";
         return int(oa::ExitCode::InvalidArguments);
     }
     if (positional.size() != 1) {
         err << (positional.isEmpty() ? QStringLiteral("missing the execution ID")
                                      : QStringLiteral("expected one execution ID, got %1").arg(positional.size()))
-            << "\nUsage: openautomate-executor [--base-dir DIR] [--python PATH] [--keep-venv] <execution-id>\n"
-               "       openautomate-executor [--base-dir DIR] --list | --locks | --clear-orphaned-locks | --clear-lock ID [--force] [--json]\n";
+            << "\nUsage: openautomate-executor [--base-dir DIR] [--python PATH] [--keep-venv] [--timeout S] [--grace-seconds S] <execution-id>\n"
+               "       openautomate-executor [--base-dir DIR] --list | --locks | --clear-orphaned-locks | --clear-lock ID [--force] [--json]\n"
+               "       openautomate-executor [--base-dir DIR] --cancel ID [--wait] [--json]\n";
         return int(oa::ExitCode::InvalidArguments);
     }
 
@@ -125,5 +145,20 @@ int main(int argc, char *argv[])
     options.executionId = positional.first();
     options.python = parser.value(pythonOption);
     options.keepVenv = parser.isSet(keepVenvOption);
+    for (const auto &[option, target, allowZero] :
+         {std::tuple{&timeoutOption, &options.timeoutSeconds, false}, std::tuple{&graceOption, &options.graceSeconds, true}}) {
+        if (!parser.isSet(*option))
+            continue;
+        bool isNumber = false;
+        const double value = parser.value(*option).toDouble(&isNumber);
+        if (!isNumber || !(allowZero ? value >= 0 : value > 0) || value > 1e9) {
+            err << "--" << option->names().first() << ": \"" << parser.value(*option) << "\" is not a "
+                << (allowZero ? "number of seconds (0 or more)" : "positive number of seconds") << '\n';
+            return int(oa::ExitCode::InvalidArguments);
+        }
+        *target = value;
+    }
+    // SIGTERM and SIGINT mean "cancel": the tree is stopped and cleaned up, never left running.
+    oa::ExecutionControl::installSignalHandlers();
     return oa::Executor(options).run();
 }

@@ -8,6 +8,7 @@
 #include <QEventLoop>
 #include <QProcess>
 #include <QThread>
+#include <QTimer>
 
 #ifdef Q_OS_LINUX
 #include <signal.h>
@@ -49,24 +50,89 @@ bool waitUntilGone(qint64 processGroup, QDeadlineTimer deadline)
 
 } // namespace
 
-int ChildProcess::stopGroup(qint64 processGroup, int graceMs)
+int ChildProcess::stopGroup(qint64 processGroup, int graceMs, QList<qint64> *survivors)
 {
     const int alive = int(ProcessTable::livingMembersOfGroup(processGroup).size());
     if (alive == 0)
         return 0;
 #ifdef Q_OS_UNIX
-    ::kill(-pid_t(processGroup), SIGTERM);
-    if (!waitUntilGone(processGroup, QDeadlineTimer(graceMs))) {
+    if (graceMs > 0)
+        ::kill(-pid_t(processGroup), SIGTERM);
+    if (graceMs <= 0 || !waitUntilGone(processGroup, QDeadlineTimer(graceMs))) {
         ::kill(-pid_t(processGroup), SIGKILL);
-        if (!waitUntilGone(processGroup, QDeadlineTimer(kLeftoverGraceMs)))
-            qCWarning(lcProcess) << "processes of group" << processGroup << "survived SIGKILL:"
-                                 << ProcessTable::livingMembersOfGroup(processGroup);
+        if (!waitUntilGone(processGroup, QDeadlineTimer(kLeftoverGraceMs))) {
+            const QList<qint64> left = ProcessTable::livingMembersOfGroup(processGroup);
+            qCWarning(lcProcess) << "processes of group" << processGroup << "survived SIGKILL:" << left;
+            if (survivors)
+                *survivors = left;
+        }
     }
 #endif
     return alive;
 }
 
-ProcessExit ChildProcess::run(const ProcessSpec &spec)
+namespace {
+
+// Stops a running child's tree for a StopRequest: SIGTERM to the whole group at once, SIGKILL
+// to whatever is left when the grace period ends. The event loop keeps running throughout.
+class TreeStopper {
+public:
+    TreeStopper(QProcess &process, qint64 group) : m_process(process), m_group(group) {}
+
+    void stop(const StopRequest &request, int graceMs)
+    {
+        if (m_hardKilled)
+            return;
+        if (request.immediate || graceMs <= 0) {
+            hardKill();
+            return;
+        }
+        if (m_terminated)
+            return;
+        m_terminated = true;
+#ifdef Q_OS_UNIX
+        ::kill(-pid_t(m_group), SIGTERM);
+#else
+        m_process.terminate();
+#endif
+        m_graceEnds = QDeadlineTimer(graceMs);
+    }
+
+    // What is left of the grace period after the child itself exited: its group gets that too.
+    int remainingGraceMs() const
+    {
+        return m_terminated && !m_hardKilled ? int(qMax<qint64>(0, m_graceEnds.remainingTime())) : 0;
+    }
+
+    void tick()
+    {
+        if (m_terminated && !m_hardKilled && m_graceEnds.hasExpired())
+            hardKill();
+    }
+
+private:
+    void hardKill()
+    {
+        m_hardKilled = true;
+#ifdef Q_OS_UNIX
+        ::kill(-pid_t(m_group), SIGKILL);
+#else
+        m_process.kill();
+#endif
+    }
+
+    QProcess &m_process;
+    qint64 m_group;
+    bool m_terminated = false;
+    bool m_hardKilled = false;
+    QDeadlineTimer m_graceEnds;
+};
+
+constexpr int kControlTickMs = 200;
+
+} // namespace
+
+ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
 {
     ProcessExit result;
     QProcess process;
@@ -100,11 +166,27 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec)
     result.pid = process.processId();
     ProcessGuardian::instance().watch(result.pid);
 
-    // An event loop rather than waitForFinished(): it keeps the executor responsive to timers
-    // and signals while a long script runs, and has no 30 s default to forget about.
+    // An event loop rather than waitForFinished(): the RunControl's tick runs in it (deadlines,
+    // cancel requests, resource samples), and there is no 30 s default to forget about.
+    TreeStopper stopper(process, result.pid);
+    const auto tick = [&] {
+        if (control) {
+            if (auto request = control->check(result.pid)) {
+                if (!result.stopped || request->immediate)
+                    result.stopped = request;
+                stopper.stop(*request, control->graceMs());
+            }
+        }
+        stopper.tick();
+    };
+    tick(); // a request that came before the start (a cancel during the previous step) acts at once
     if (process.state() != QProcess::NotRunning) {
         QEventLoop loop;
         QObject::connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
+        QTimer timer;
+        timer.setInterval(kControlTickMs);
+        QObject::connect(&timer, &QTimer::timeout, &loop, tick);
+        timer.start();
         loop.exec();
     }
     if (spec.stdoutFile.isEmpty())
@@ -114,7 +196,8 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec)
     else
         result.exitCode = process.exitCode();
 
-    result.leftoversStopped = stopGroup(result.pid, kLeftoverGraceMs);
+    // Whatever the child left in its group goes too: after a stop, at once; else gracefully.
+    result.leftoversStopped = stopGroup(result.pid, result.stopped ? stopper.remainingGraceMs() : kLeftoverGraceMs, &result.survivors);
     ProcessGuardian::instance().release();
     return result;
 }

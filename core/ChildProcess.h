@@ -5,6 +5,10 @@
 #include <QString>
 #include <QStringList>
 
+#include "ExitCode.h"
+
+#include <optional>
+
 namespace oa {
 
 // What to start. Output goes to files when they are named (streamed to disk, memory bounded,
@@ -20,6 +24,24 @@ struct ProcessSpec {
     bool captureStderr = false;  // without a stdoutFile: merge stderr into the captured output
 };
 
+// Why a running child had to be stopped early: a timeout, a cancel, a resource limit.
+struct StopRequest {
+    ExitCode code = ExitCode::Cancelled;
+    QString message;
+    bool immediate = false; // skip the grace period (a second signal, for example)
+};
+
+// Consulted about every 200 ms while a child runs. The executor's ExecutionControl implements it:
+// deadlines, cancel requests, resource sampling and live status all happen in that tick.
+class RunControl {
+public:
+    virtual ~RunControl() = default;
+    // `processGroup` is the running child's group; nullopt means carry on.
+    virtual std::optional<StopRequest> check(qint64 processGroup) = 0;
+    // How long a stopped tree gets between SIGTERM and SIGKILL.
+    virtual int graceMs() const = 0;
+};
+
 struct ProcessExit {
     bool started = false;
     QString startError;     // why it did not start
@@ -28,6 +50,8 @@ struct ProcessExit {
     qint64 pid = 0;
     QByteArray capturedStdout;
     int leftoversStopped = 0; // processes of its group still alive after it exited
+    std::optional<StopRequest> stopped; // set when the RunControl stopped it
+    QList<qint64> survivors;  // still alive after SIGKILL and a bounded wait: reported, never waited on
 
     bool succeeded() const { return started && signal == 0 && exitCode == 0; }
     // The shell convention: the exit status, or 128 + the signal number.
@@ -40,11 +64,11 @@ struct ProcessExit {
 // when its script is, and background leftovers would keep writing into a released task.
 class ChildProcess {
 public:
-    static ProcessExit run(const ProcessSpec &spec);
+    static ProcessExit run(const ProcessSpec &spec, RunControl *control = nullptr);
 
-    // SIGTERM to the group, up to `graceMs` for it to go, then SIGKILL. Returns how many
-    // processes were alive when it started.
-    static int stopGroup(qint64 processGroup, int graceMs);
+    // SIGTERM to the group, up to `graceMs` for it to go, then SIGKILL and up to 2 s more.
+    // Returns how many processes were alive when it started; `survivors` gets any left after.
+    static int stopGroup(qint64 processGroup, int graceMs, QList<qint64> *survivors = nullptr);
 };
 
 } // namespace oa

@@ -19,9 +19,14 @@ const QString kScriptPath = QStringLiteral("ScriptPath");
 const QString kArguments = QStringLiteral("Arguments");
 const QString kRequirements = QStringLiteral("Requirements");
 const QString kKeepVenv = QStringLiteral("KeepVirtualEnvironment");
+const QString kTimeout = QStringLiteral("TimeoutSeconds");
+const QString kGrace = QStringLiteral("GraceSeconds");
+const QString kMaxMemory = QStringLiteral("MaxMemoryMB");
+const QString kMaxCpu = QStringLiteral("MaxCpuSeconds");
 
 // The keys the executor reads; any other key earns a warning in the log and is ignored.
-const QStringList kKnownKeys = {kExecutionId, kScriptPath, kArguments, kRequirements, kKeepVenv};
+const QStringList kKnownKeys = {kExecutionId, kScriptPath, kArguments, kRequirements, kKeepVenv,
+                                kTimeout, kGrace, kMaxMemory, kMaxCpu};
 
 Failure invalid(const QString &field, const QString &reason)
 {
@@ -158,6 +163,21 @@ Result<QStringList> parseRequirements(const QJsonValue &value)
     return requirements;
 }
 
+// A number field: positive, or (allowZero) not negative; finite and below a year of seconds
+// or a petabyte of megabytes, so that no arithmetic on it can overflow.
+Result<std::optional<double>> parseNumber(const QJsonValue &value, const QString &field, bool allowZero)
+{
+    if (value.isUndefined())
+        return std::optional<double>();
+    if (!value.isDouble())
+        return invalid(field, QStringLiteral("must be a number, not %1").arg(jsonTypeName(value)));
+    const double number = value.toDouble();
+    if (!(allowZero ? number >= 0 : number > 0) || number > 1e9)
+        return invalid(field, QStringLiteral("%1 is out of range; it must be %2 and at most 1e9")
+                                  .arg(number).arg(allowZero ? QStringLiteral("zero or more") : QStringLiteral("more than zero")));
+    return std::optional<double>(number);
+}
+
 } // namespace
 
 std::optional<QString> ExecutionInfo::requirementProblem(const QString &requirement)
@@ -236,6 +256,19 @@ Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString
         if (!keep.isBool())
             return invalid(kKeepVenv, QStringLiteral("must be true or false, not %1").arg(jsonTypeName(keep)));
         info.keepVirtualEnvironment = keep.toBool();
+    }
+
+    const std::pair<const QString *, std::optional<double> ExecutionInfo::*> numbers[] = {
+        {&kTimeout, &ExecutionInfo::timeoutSeconds},
+        {&kGrace, &ExecutionInfo::graceSeconds},
+        {&kMaxMemory, &ExecutionInfo::maxMemoryMB},
+        {&kMaxCpu, &ExecutionInfo::maxCpuSeconds},
+    };
+    for (const auto &[key, member] : numbers) {
+        auto number = parseNumber(field(*key), *key, key == &kGrace);
+        if (!number)
+            return number.failure();
+        info.*member = number.value();
     }
     return info;
 }

@@ -21,6 +21,10 @@ struct ExecutionInfo {
     std::optional<QStringList> requirements; // absent: use requirements.txt next to the script, if any
     QString requirementsFile;   // canonical path of that requirements.txt, when it is used
     bool keepVirtualEnvironment = false;
+    std::optional<double> timeoutSeconds;   // TimeoutSeconds: the whole run
+    std::optional<double> graceSeconds;     // GraceSeconds: SIGTERM to SIGKILL
+    std::optional<double> maxMemoryMB;      // MaxMemoryMB: the script's tree
+    std::optional<double> maxCpuSeconds;    // MaxCpuSeconds: the script's tree
     QStringList warnings;       // unknown keys and other things worth a log line
 
     bool needsPackages() const { return (requirements && !requirements->isEmpty()) || !requirementsFile.isEmpty(); }

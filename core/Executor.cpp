@@ -14,8 +14,10 @@
 namespace oa {
 
 Executor::Executor(ExecutorOptions options)
-    : m_options(std::move(options)), m_paths(m_options.baseDir), m_log(m_options.executionId)
+    : m_options(std::move(options)), m_paths(m_options.baseDir), m_log(m_options.executionId),
+      m_control(m_paths, m_options.executionId, m_log)
 {
+    m_clock.start();
     m_record.executionId = m_options.executionId;
 }
 
@@ -24,6 +26,7 @@ Executor::~Executor() = default;
 Status Executor::timed(Stage stage, const std::function<Status()> &body)
 {
     m_record.stage = stage;
+    m_control.setStage(stage);
     QElapsedTimer timer;
     timer.start();
     const Status status = body();
@@ -78,12 +81,50 @@ Status Executor::acquireLock()
     return ok();
 }
 
+RunLimits Executor::limitsFor(const ExecutionInfo &info) const
+{
+    RunLimits limits;
+    if (const auto timeout = m_options.timeoutSeconds ? m_options.timeoutSeconds : info.timeoutSeconds)
+        limits.timeoutMs = qint64(*timeout * 1000.0);
+    if (const auto grace = m_options.graceSeconds ? m_options.graceSeconds : info.graceSeconds)
+        limits.graceMs = qint64(*grace * 1000.0);
+    if (info.maxMemoryMB)
+        limits.maxMemoryBytes = qint64(*info.maxMemoryMB * 1024.0 * 1024.0);
+    limits.maxCpuSeconds = info.maxCpuSeconds;
+    return limits;
+}
+
+std::optional<Failure> Executor::stopped(const ProcessExit &exit)
+{
+    if (!exit.survivors.isEmpty()) {
+        QStringList pids;
+        for (const qint64 pid : exit.survivors)
+            pids.append(QString::number(pid));
+        const QString warning = QStringLiteral("%1 process(es) survived the stop: PID %2").arg(exit.survivors.size()).arg(pids.join(QStringLiteral(", ")));
+        m_log.error(lcProcess, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), warning}});
+        m_record.warnings.append(warning);
+        m_record.survivors += exit.survivors;
+    }
+    return PythonEnvironment::stopFailure(exit);
+}
+
 Status Executor::runStages()
 {
+    const auto stopRequested = [this]() -> std::optional<Failure> {
+        if (auto stop = m_control.pendingStop())
+            return fail(stop->code, stop->message);
+        return std::nullopt;
+    };
     if (Status s = readAndValidate(); !s)
         return s;
+    if (Status begun = m_control.begin(m_clock); !begun)
+        return begun;
+    if (auto stop = stopRequested())
+        return *stop;
     if (Status s = prepareEnvironment(); !s)
         return s;
+    if (auto stop = stopRequested())
+        return *stop;
     return timed(Stage::Run, [this] { return runScript(); });
 }
 
@@ -117,6 +158,7 @@ Status Executor::readAndValidate()
         }
         if (m_options.keepVenv)
             m_info->keepVirtualEnvironment = true;
+        m_control.setLimits(limitsFor(*m_info));
         m_log.info(lcConfig, QStringLiteral("Script {ScriptPath} with {ArgumentCount} argument(s); requirements: {Requirements}"),
                    {{QStringLiteral("ScriptPath"), m_info->scriptPath},
                     {QStringLiteral("ArgumentCount"), m_info->arguments.size()},
@@ -141,7 +183,9 @@ Status Executor::prepareEnvironment()
             return s;
         m_ownsVenv = true;
         PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
-        if (Status s = venv.create(m_info->needsPackages()); !s)
+        if (Status s = venv.create(m_info->needsPackages(), &m_control); !s)
+            return s;
+        if (Status s = venv.installHelpers(); !s)
             return s;
         m_log.info(lcVenv, QStringLiteral("Created virtual environment {VenvPath} with Python {PythonVersion} from {PythonExecutable}"),
                    {{QStringLiteral("VenvPath"), venv.directory()},
@@ -158,9 +202,9 @@ Status Executor::prepareEnvironment()
         QFile::remove(pipLog); // pip.log describes this run only
         m_log.info(lcPip, QStringLiteral("Installing requirements; pip's output goes to {PipLog}"),
                    {{QStringLiteral("PipLog"), pipLog}});
-        if (Status s = venv.install(m_info->requirements.value_or(QStringList()), m_info->requirementsFile, pipLog); !s)
+        if (Status s = venv.install(m_info->requirements.value_or(QStringList()), m_info->requirementsFile, pipLog, &m_control); !s)
             return s;
-        m_record.pipFreeze = venv.freeze();
+        m_record.pipFreeze = venv.freeze(&m_control);
         m_log.info(lcPip, QStringLiteral("Installed {Packages}"),
                    {{QStringLiteral("Packages"), m_record.pipFreeze.join(QStringLiteral(", "))}});
         return ok();
@@ -186,12 +230,19 @@ Status Executor::runScript()
     launch.tempDir = m_paths.tempDir(id);
     launch.outputLog = m_paths.outputLogFile(id);
     launch.errorLog = m_paths.errorLogFile(id);
+    launch.progressFile = m_control.progressFile();
 
     m_log.info(lcRun, QStringLiteral("Running {ScriptFile}; stdout to {OutputLog}, stderr to {ErrorLog}"),
                {{QStringLiteral("ScriptFile"), launch.scriptFile},
                 {QStringLiteral("OutputLog"), launch.outputLog},
                 {QStringLiteral("ErrorLog"), launch.errorLog}});
-    const ProcessExit exit = ScriptRunner::run(launch);
+    m_control.enterScriptRun();
+    const ProcessExit exit = ScriptRunner::run(launch, &m_control);
+    const ResourceSampler::Figures figures = m_control.resources();
+    m_record.peakMemoryBytes = figures.peakMemoryBytes;
+    m_record.cpuSeconds = figures.cpuSeconds;
+    if (auto stop = stopped(exit))
+        return *stop;
     if (!exit.started)
         return fail(ExitCode::EnvironmentFailed, QStringLiteral("cannot start %1: %2").arg(launch.python, exit.startError));
 
@@ -248,6 +299,14 @@ int Executor::finish(const Status &status)
     });
     m_record.stage = endedIn;
     m_record.exitCode = m_exitCode;
+    m_control.end(outcomeName(m_record.outcome));
+    const ProgressReader::Progress &progress = m_control.progress();
+    m_record.progressPercent = progress.percent;
+    m_record.progressMessage = progress.message;
+    m_record.progressUpdates = progress.updates;
+    m_record.badProgressLines = progress.badLines;
+    if (progress.badLines > 0)
+        m_record.warnings.append(QStringLiteral("%1 progress line(s) were not valid and were ignored").arg(progress.badLines));
     m_record.finishedAt = QDateTime::currentDateTimeUtc();
 
     if (m_taskFilesAllowed) {

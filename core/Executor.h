@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AgentPaths.h"
+#include "ExecutionControl.h"
 #include "ExecutionInfo.h"
 #include "ExecutionLog.h"
 #include "ExitCode.h"
@@ -22,6 +23,8 @@ struct ExecutorOptions {
     QString executionId;
     QString python;       // --python, may be empty
     bool keepVenv = false;
+    std::optional<double> timeoutSeconds; // --timeout: wins over TimeoutSeconds
+    std::optional<double> graceSeconds;   // --grace-seconds: wins over GraceSeconds
 };
 
 // Sequences one execution: lock, read, validate, venv, requirements, run, cleanup.
@@ -47,10 +50,15 @@ private:
 
     // Runs `body` as `stage`, recording its duration and that the run is now in it.
     Status timed(Stage stage, const std::function<Status()> &body);
+    RunLimits limitsFor(const ExecutionInfo &info) const;
+    // A child's stop (timeout, cancel, limit) as this step's failure, with its survivors noted.
+    std::optional<Failure> stopped(const ProcessExit &exit);
 
     ExecutorOptions m_options;
     AgentPaths m_paths;
     ExecutionLog m_log;
+    QElapsedTimer m_clock; // since the executor started: the timeout counts from here
+    ExecutionControl m_control;
     std::unique_ptr<TaskLock> m_lock;
     std::optional<ExecutionInfo> m_info;
     std::optional<PythonInterpreter> m_interpreter;

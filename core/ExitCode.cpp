@@ -13,6 +13,9 @@ QString outcomeName(Outcome outcome)
     case Outcome::InvalidExecution: return QStringLiteral("InvalidExecution");
     case Outcome::EnvironmentFailed: return QStringLiteral("EnvironmentFailed");
     case Outcome::RequirementsFailed: return QStringLiteral("RequirementsFailed");
+    case Outcome::TimedOut: return QStringLiteral("TimedOut");
+    case Outcome::Cancelled: return QStringLiteral("Cancelled");
+    case Outcome::ResourceLimitExceeded: return QStringLiteral("ResourceLimitExceeded");
     case Outcome::InternalError: return QStringLiteral("InternalError");
     }
     return QStringLiteral("InternalError");
@@ -28,6 +31,9 @@ Outcome outcomeForExitCode(ExitCode code)
     case ExitCode::InvalidExecution: return Outcome::InvalidExecution;
     case ExitCode::EnvironmentFailed: return Outcome::EnvironmentFailed;
     case ExitCode::RequirementsFailed: return Outcome::RequirementsFailed;
+    case ExitCode::TimedOut: return Outcome::TimedOut;
+    case ExitCode::Cancelled: return Outcome::Cancelled;
+    case ExitCode::ResourceLimitExceeded: return Outcome::ResourceLimitExceeded;
     case ExitCode::Unexpected: return Outcome::InternalError;
     }
     return Outcome::InternalError;

@@ -19,6 +19,9 @@ enum class ExitCode : int {
     InvalidExecution = 4,
     EnvironmentFailed = 5,
     RequirementsFailed = 6,
+    TimedOut = 7,
+    Cancelled = 8,
+    ResourceLimitExceeded = 9,
     Unexpected = 99,
 };
 
@@ -32,6 +35,9 @@ enum class Outcome {
     InvalidExecution,
     EnvironmentFailed,
     RequirementsFailed,
+    TimedOut,
+    Cancelled,
+    ResourceLimitExceeded,
     InternalError,
 };
 

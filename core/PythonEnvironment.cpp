@@ -32,7 +32,7 @@ QString PythonEnvironment::pythonExecutable() const
 #endif
 }
 
-Status PythonEnvironment::create(bool withPip) const
+Status PythonEnvironment::create(bool withPip, RunControl *control) const
 {
     ProcessSpec spec;
     spec.program = m_base.executable;
@@ -42,7 +42,9 @@ Status PythonEnvironment::create(bool withPip) const
         spec.arguments << QStringLiteral("--without-pip");
     spec.arguments << QDir::toNativeSeparators(m_dir);
     spec.captureStderr = true;
-    const ProcessExit exit = ChildProcess::run(spec);
+    const ProcessExit exit = ChildProcess::run(spec, control);
+    if (auto stopped = stopFailure(exit))
+        return *stopped;
     const QString output = QString::fromUtf8(exit.capturedStdout).trimmed();
 
     if (!exit.started)
@@ -60,7 +62,8 @@ Status PythonEnvironment::create(bool withPip) const
     return ok();
 }
 
-Status PythonEnvironment::install(const QStringList &requirements, const QString &requirementsFile, const QString &pipLog) const
+Status PythonEnvironment::install(const QStringList &requirements, const QString &requirementsFile, const QString &pipLog,
+                                  RunControl *control) const
 {
     ProcessSpec spec;
     spec.program = pythonExecutable();
@@ -74,7 +77,9 @@ Status PythonEnvironment::install(const QStringList &requirements, const QString
     spec.appendOutput = true;
     spec.environment.insert(QStringLiteral("PYTHONIOENCODING"), QStringLiteral("utf-8"));
 
-    const ProcessExit exit = ChildProcess::run(spec);
+    const ProcessExit exit = ChildProcess::run(spec, control);
+    if (auto stopped = stopFailure(exit))
+        return *stopped;
     if (!exit.started)
         return fail(ExitCode::RequirementsFailed, QStringLiteral("cannot start pip: %1").arg(exit.startError));
     if (exit.succeeded())
@@ -88,18 +93,43 @@ Status PythonEnvironment::install(const QStringList &requirements, const QString
                     .arg(exit.conventionalExitCode()).arg(describePipFailure(output), pipLog));
 }
 
-QStringList PythonEnvironment::freeze() const
+QStringList PythonEnvironment::freeze(RunControl *control) const
 {
     ProcessSpec spec;
     spec.program = pythonExecutable();
     spec.arguments = {QStringLiteral("-m"), QStringLiteral("pip"), QStringLiteral("freeze"),
                       QStringLiteral("--disable-pip-version-check")};
-    const ProcessExit exit = ChildProcess::run(spec);
+    const ProcessExit exit = ChildProcess::run(spec, control);
     if (!exit.succeeded()) {
         qCWarning(lcPip) << "pip freeze failed with exit code" << exit.conventionalExitCode();
         return {};
     }
     return QString::fromUtf8(exit.capturedStdout).split(u'\n', Qt::SkipEmptyParts);
+}
+
+std::optional<Failure> PythonEnvironment::stopFailure(const ProcessExit &exit)
+{
+    if (!exit.stopped)
+        return std::nullopt;
+    return fail(exit.stopped->code, exit.stopped->message);
+}
+
+Status PythonEnvironment::installHelpers() const
+{
+#ifdef Q_OS_WIN
+    const QString sitePackages = m_dir + QStringLiteral("/Lib/site-packages");
+#else
+    const QStringList libs = QDir(m_dir + QStringLiteral("/lib")).entryList({QStringLiteral("python*")}, QDir::Dirs);
+    const QString sitePackages = libs.isEmpty() ? QString() : m_dir + QStringLiteral("/lib/") + libs.first() + QStringLiteral("/site-packages");
+#endif
+    if (sitePackages.isEmpty() || !QDir().mkpath(sitePackages + QStringLiteral("/openautomate")))
+        return fail(ExitCode::EnvironmentFailed, QStringLiteral("the virtual environment %1 has no site-packages folder").arg(m_dir));
+    const QString target = sitePackages + QStringLiteral("/openautomate/__init__.py");
+    QFile::remove(target);
+    if (!QFile::copy(QStringLiteral(":/python/openautomate/__init__.py"), target))
+        return fail(ExitCode::EnvironmentFailed, QStringLiteral("cannot write the helper module %1").arg(target));
+    QFile::setPermissions(target, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
+    return ok();
 }
 
 QString PythonEnvironment::describePipFailure(const QString &pipOutput)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ExitCode.h"
+#include "ChildProcess.h"
 #include "PythonInterpreter.h"
 
 #include <QString>
@@ -20,18 +21,25 @@ public:
 
     // `python -m venv`. pip is only put in when packages will be installed: with pip a venv
     // costs seconds, without it tens of milliseconds. ExitCode::EnvironmentFailed on failure.
-    Status create(bool withPip) const;
+    Status create(bool withPip, RunControl *control = nullptr) const;
 
     // pip install, each requirement its own argument after "--" (never an option), or -r for
     // a requirements.txt. pip sees the agent's own PIP_* variables and pip.conf. Its whole
     // output goes to `pipLog`. ExitCode::RequirementsFailed names the requirement that failed.
-    Status install(const QStringList &requirements, const QString &requirementsFile, const QString &pipLog) const;
+    Status install(const QStringList &requirements, const QString &requirementsFile, const QString &pipLog,
+                   RunControl *control = nullptr) const;
+
+    // Puts the executor's helper module (`from openautomate import progress`) into the venv's
+    // site-packages, from the executor's resources.
+    Status installHelpers() const;
 
     // `pip freeze` of the venv: the versions that were really installed.
-    QStringList freeze() const;
+    QStringList freeze(RunControl *control = nullptr) const;
 
     // Reads pip's output and says which requirement failed and why, in one line.
     static QString describePipFailure(const QString &pipOutput);
+    // A child stopped by the RunControl fails with the stop's own code and reason.
+    static std::optional<Failure> stopFailure(const ProcessExit &exit);
 
 private:
     PythonInterpreter m_base;

@@ -37,6 +37,23 @@ QByteArray ResultRecord::toJson() const
     }
     if (!pipFreeze.isEmpty())
         root.insert(QStringLiteral("PipFreeze"), QJsonArray::fromStringList(pipFreeze));
+    if (peakMemoryBytes)
+        root.insert(QStringLiteral("PeakMemoryBytes"), *peakMemoryBytes);
+    if (cpuSeconds)
+        root.insert(QStringLiteral("CpuSeconds"), *cpuSeconds);
+    if (progressUpdates > 0 || badProgressLines > 0) {
+        root.insert(QStringLiteral("Progress"),
+                    QJsonObject{{QStringLiteral("Percent"), progressPercent ? QJsonValue(*progressPercent) : QJsonValue()},
+                                {QStringLiteral("Message"), progressMessage},
+                                {QStringLiteral("Updates"), progressUpdates},
+                                {QStringLiteral("BadLines"), badProgressLines}});
+    }
+    if (!survivors.isEmpty()) {
+        QJsonArray pids;
+        for (const qint64 pid : survivors)
+            pids.append(pid);
+        root.insert(QStringLiteral("Survivors"), pids);
+    }
     if (!warnings.isEmpty())
         root.insert(QStringLiteral("Warnings"), QJsonArray::fromStringList(warnings));
     return QJsonDocument(root).toJson(QJsonDocument::Indented);

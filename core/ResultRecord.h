@@ -29,6 +29,13 @@ struct ResultRecord {
     QString pythonVersion;
     QStringList pipFreeze;           // when requirements were installed
     QStringList warnings;
+    std::optional<qint64> peakMemoryBytes;  // the script's tree, when it ran
+    std::optional<double> cpuSeconds;
+    std::optional<double> progressPercent;
+    QString progressMessage;
+    int progressUpdates = 0;
+    int badProgressLines = 0;
+    QList<qint64> survivors;         // processes still alive after a stop
 
     QByteArray toJson() const;
     // ExitCode::Unexpected when the file cannot be written.

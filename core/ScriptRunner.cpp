@@ -14,6 +14,8 @@ QProcessEnvironment ScriptRunner::environment(const ScriptLaunch &launch, QProce
     env.insert(QStringLiteral("PYTHONIOENCODING"), QStringLiteral("utf-8"));
     env.insert(QStringLiteral("OPENAUTOMATE_EXECUTION_ID"), launch.executionId);
     env.insert(QStringLiteral("OPENAUTOMATE_TASK_DIR"), QDir::toNativeSeparators(launch.taskDir));
+    if (!launch.progressFile.isEmpty())
+        env.insert(QStringLiteral("OPENAUTOMATE_PROGRESS_FILE"), QDir::toNativeSeparators(launch.progressFile));
     // Activate the venv, so that a script which starts "python" or "pip" gets the venv's.
     env.insert(QStringLiteral("VIRTUAL_ENV"), QDir::toNativeSeparators(launch.venvDir));
     const QString path = env.value(QStringLiteral("PATH"));
@@ -24,7 +26,7 @@ QProcessEnvironment ScriptRunner::environment(const ScriptLaunch &launch, QProce
     return env;
 }
 
-ProcessExit ScriptRunner::run(const ScriptLaunch &launch)
+ProcessExit ScriptRunner::run(const ScriptLaunch &launch, RunControl *control)
 {
     ProcessSpec spec;
     spec.program = launch.python;
@@ -33,7 +35,7 @@ ProcessExit ScriptRunner::run(const ScriptLaunch &launch)
     spec.environment = environment(launch);
     spec.stdoutFile = launch.outputLog;
     spec.stderrFile = launch.errorLog;
-    return ChildProcess::run(spec);
+    return ChildProcess::run(spec, control);
 }
 
 } // namespace oa

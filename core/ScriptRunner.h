@@ -20,13 +20,14 @@ struct ScriptLaunch {
     QString tempDir;       // TMP, TEMP and TMPDIR
     QString outputLog;     // stdout, streamed to disk
     QString errorLog;      // stderr, streamed to disk
+    QString progressFile;  // OPENAUTOMATE_PROGRESS_FILE
 };
 
 // Runs the automation script with the venv's interpreter. The executor exits with what
 // ProcessExit::conventionalExitCode() gives: the script's own code, or 128 + a signal number.
 class ScriptRunner {
 public:
-    static ProcessExit run(const ScriptLaunch &launch);
+    static ProcessExit run(const ScriptLaunch &launch, RunControl *control = nullptr);
 
     // The agent's environment plus what the script is promised: the venv activated,
     // TMP/TEMP/TMPDIR, unbuffered UTF-8 output and the OPENAUTOMATE_* variables.

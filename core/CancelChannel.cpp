@@ -1,0 +1,90 @@
+#include "CancelChannel.h"
+
+#include "LockInspector.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QUuid>
+
+namespace oa {
+
+namespace {
+QString runFile(const AgentPaths &paths, const QString &id)
+{
+    return paths.locksDir() + u'/' + id + QStringLiteral(".run");
+}
+} // namespace
+
+CancelChannel::CancelChannel(const AgentPaths &paths, const QString &executionId)
+    : m_paths(paths), m_id(executionId), m_token(QUuid::createUuid().toString(QUuid::Id128))
+{
+}
+
+QString CancelChannel::requestPath() const
+{
+    return m_paths.locksDir() + u'/' + m_id + QStringLiteral(".cancel-") + m_token;
+}
+
+Status CancelChannel::open(qint64 pid)
+{
+    // Requests addressed to earlier runs of this ID are void.
+    const QStringList stale = QDir(m_paths.locksDir()).entryList({m_id + QStringLiteral(".cancel-*")}, QDir::Files);
+    for (const QString &name : stale)
+        QFile::remove(m_paths.locksDir() + u'/' + name);
+    QSaveFile file(runFile(m_paths, m_id));
+    if (!file.open(QIODevice::WriteOnly))
+        return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString()));
+    file.write(QJsonDocument(QJsonObject{{QStringLiteral("Pid"), pid}, {QStringLiteral("RunToken"), m_token}}).toJson(QJsonDocument::Compact));
+    if (!file.commit())
+        return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString()));
+    return ok();
+}
+
+bool CancelChannel::requested() const
+{
+    return QFile::exists(requestPath());
+}
+
+void CancelChannel::acknowledge()
+{
+    QFile::remove(requestPath());
+}
+
+void CancelChannel::close()
+{
+    QFile::remove(requestPath());
+    QFile::remove(runFile(m_paths, m_id));
+}
+
+Result<QString> CancelChannel::request(const AgentPaths &paths, const QString &executionId)
+{
+    if (!AgentPaths::isValidExecutionId(executionId))
+        return fail(ExitCode::InvalidArguments, QStringLiteral("invalid execution ID \"%1\"").arg(executionId));
+    const auto lock = LockInspector(paths).lock(executionId);
+    if (!lock || lock->verdict == LockVerdict::Orphaned)
+        return fail(ExitCode::TaskNotFound, QStringLiteral("%1 is not running").arg(executionId));
+    if (lock->verdict != LockVerdict::Live)
+        return fail(ExitCode::AlreadyRunning, QStringLiteral("%1 is locked by %2 on host \"%3\"; it can only be cancelled there")
+                                                  .arg(executionId, QString::number(lock->info.pid), lock->info.hostName));
+    QFile run(runFile(paths, executionId));
+    if (!run.open(QIODevice::ReadOnly))
+        return fail(ExitCode::TaskNotFound, QStringLiteral("%1 is locked but not running an execution yet; try again").arg(executionId));
+    const QJsonObject info = QJsonDocument::fromJson(run.readAll()).object();
+    const QString token = info.value(QStringLiteral("RunToken")).toString();
+    if (info.value(QStringLiteral("Pid")).toInteger() != lock->info.pid || token.isEmpty())
+        return fail(ExitCode::TaskNotFound, QStringLiteral("%1: the lock holder (PID %2) is not the run that %3 describes")
+                                                .arg(executionId).arg(lock->info.pid).arg(run.fileName()));
+    const QString path = paths.locksDir() + u'/' + executionId + QStringLiteral(".cancel-") + token;
+    QSaveFile request(path);
+    if (!request.open(QIODevice::WriteOnly))
+        return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: %2").arg(path, request.errorString()));
+    request.write(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toUtf8());
+    if (!request.commit())
+        return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: %2").arg(path, request.errorString()));
+    return path;
+}
+
+} // namespace oa

@@ -1,0 +1,210 @@
+#include "ExecutionControl.h"
+
+#include "ExecutionLog.h"
+#include "LoggingCategories.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
+#include <csignal>
+#include <cstdio>
+
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
+
+namespace oa {
+
+namespace {
+
+volatile std::sig_atomic_t g_signals = 0;
+volatile std::sig_atomic_t g_lastSignal = 0;
+
+extern "C" void onStopSignal(int signal)
+{
+    g_lastSignal = signal;
+    g_signals = g_signals + 1;
+}
+
+constexpr qint64 kStatusIntervalMs = 1000;
+
+QString signalName(int signal)
+{
+    return signal == SIGINT ? QStringLiteral("SIGINT") : QStringLiteral("SIGTERM");
+}
+
+} // namespace
+
+ExecutionControl::ExecutionControl(const AgentPaths &paths, const QString &executionId, ExecutionLog &log)
+    : m_paths(paths), m_id(executionId), m_log(log), m_cancel(paths, executionId)
+{
+#ifdef Q_OS_UNIX
+    m_ttyProgress = ::isatty(STDOUT_FILENO) == 1;
+#endif
+}
+
+ExecutionControl::~ExecutionControl()
+{
+    m_cancel.close();
+}
+
+void ExecutionControl::installSignalHandlers()
+{
+#ifdef Q_OS_UNIX
+    struct sigaction action = {};
+    action.sa_handler = onStopSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+#else
+    std::signal(SIGTERM, onStopSignal);
+    std::signal(SIGINT, onStopSignal);
+#endif
+}
+
+Status ExecutionControl::begin(const QElapsedTimer &startedAt)
+{
+    m_started = &startedAt;
+    m_begun = true;
+    QFile::remove(progressFile()); // progress describes this run only
+    m_progress = std::make_unique<ProgressReader>(progressFile());
+    if (Status opened = m_cancel.open(QCoreApplication::applicationPid()); !opened)
+        return opened;
+    writeStatus(QStringLiteral("Running"));
+    return ok();
+}
+
+void ExecutionControl::setLimits(const RunLimits &limits)
+{
+    m_limits = limits;
+}
+
+void ExecutionControl::setStage(Stage stage)
+{
+    m_stage = stage;
+    if (m_begun)
+        writeStatus(m_stop ? QStringLiteral("Stopping") : QStringLiteral("Running"));
+}
+
+void ExecutionControl::enterScriptRun()
+{
+    m_inScript = true;
+}
+
+QString ExecutionControl::progressFile() const
+{
+    return m_paths.taskDir(m_id) + QStringLiteral("/progress.jsonl");
+}
+
+const ProgressReader::Progress &ExecutionControl::progress() const
+{
+    static const ProgressReader::Progress none;
+    return m_progress ? m_progress->progress() : none;
+}
+
+std::optional<StopRequest> ExecutionControl::pendingStop()
+{
+    if (g_signals > 0 && !m_stop) {
+        m_stop = StopRequest{ExitCode::Cancelled, QStringLiteral("cancelled by %1 to the executor").arg(signalName(g_lastSignal))};
+    } else if (m_begun && !m_stop && m_cancel.requested()) {
+        m_cancel.acknowledge();
+        m_stop = StopRequest{ExitCode::Cancelled, QStringLiteral("cancelled on request (openautomate-executor --cancel)")};
+    } else if (!m_stop && m_limits.timeoutMs && m_started && m_started->elapsed() >= *m_limits.timeoutMs) {
+        m_stop = StopRequest{ExitCode::TimedOut, QStringLiteral("timed out after %1 s (TimeoutSeconds %2)")
+                                                     .arg(double(m_started->elapsed()) / 1000.0, 0, 'f', 1)
+                                                     .arg(double(*m_limits.timeoutMs) / 1000.0)};
+    }
+    if (m_stop && g_signals > 1)
+        m_stop->immediate = true; // asked twice: no more grace
+    return m_stop;
+}
+
+std::optional<StopRequest> ExecutionControl::check(qint64 processGroup)
+{
+    const bool wasStopping = m_stop.has_value();
+    if (m_inScript && processGroup > 0) {
+        m_sampler.sample(processGroup);
+        const ResourceSampler::Figures f = m_sampler.figures();
+        if (!m_stop && m_limits.maxMemoryBytes && f.peakMemoryBytes > *m_limits.maxMemoryBytes)
+            m_stop = StopRequest{ExitCode::ResourceLimitExceeded,
+                                 QStringLiteral("memory limit exceeded: the process tree reached %1 MB (MaxMemoryMB %2)")
+                                     .arg(f.peakMemoryBytes / (1024 * 1024)).arg(*m_limits.maxMemoryBytes / (1024 * 1024))};
+        if (!m_stop && m_limits.maxCpuSeconds && f.cpuSeconds > *m_limits.maxCpuSeconds)
+            m_stop = StopRequest{ExitCode::ResourceLimitExceeded,
+                                 QStringLiteral("CPU limit exceeded: the process tree used %1 s of CPU (MaxCpuSeconds %2)")
+                                     .arg(f.cpuSeconds, 0, 'f', 1).arg(*m_limits.maxCpuSeconds)};
+        readProgress();
+    }
+    const std::optional<StopRequest> stop = pendingStop();
+    if (stop && !wasStopping) {
+        m_log.warning(lcExecutor, QStringLiteral("Stopping the process tree: {Reason}"), {{QStringLiteral("Reason"), stop->message}});
+        writeStatus(QStringLiteral("Stopping"));
+    } else if (m_begun && (!m_lastStatus.isValid() || m_lastStatus.elapsed() >= kStatusIntervalMs)) {
+        writeStatus(stop ? QStringLiteral("Stopping") : QStringLiteral("Running"));
+    }
+    return stop;
+}
+
+void ExecutionControl::readProgress()
+{
+    if (!m_progress || !m_progress->poll())
+        return;
+    const ProgressReader::Progress &p = m_progress->progress();
+    const int percent = p.percent ? int(*p.percent) : -1;
+    if (m_ttyProgress) {
+        std::fprintf(stdout, "\r\033[K[%3d%%] %s", qMax(percent, 0), p.message.left(100).toLocal8Bit().constData());
+        std::fflush(stdout);
+    } else if (percent != m_lastShownPercent) {
+        m_log.info(lcRun, QStringLiteral("Progress {Percent}%: {ProgressMessage}"),
+                   {{QStringLiteral("Percent"), p.percent.value_or(0)}, {QStringLiteral("ProgressMessage"), p.message}});
+    }
+    m_lastShownPercent = percent;
+}
+
+void ExecutionControl::writeStatus(const QString &state, const QString &outcome)
+{
+    m_lastStatus.start();
+    const ResourceSampler::Figures f = m_sampler.figures();
+    const ProgressReader::Progress &p = progress();
+    QJsonObject status{
+        {QStringLiteral("ExecutionId"), m_id},
+        {QStringLiteral("State"), state},
+        {QStringLiteral("Stage"), stageName(m_stage)},
+        {QStringLiteral("Percent"), p.percent ? QJsonValue(*p.percent) : QJsonValue()},
+        {QStringLiteral("Message"), p.message},
+        {QStringLiteral("Pid"), QCoreApplication::applicationPid()},
+        {QStringLiteral("UpdatedAt"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+        {QStringLiteral("MemoryBytes"), f.memoryBytes},
+        {QStringLiteral("PeakMemoryBytes"), f.peakMemoryBytes},
+        {QStringLiteral("CpuSeconds"), f.cpuSeconds},
+        {QStringLiteral("BadProgressLines"), p.badLines},
+    };
+    if (!outcome.isEmpty())
+        status.insert(QStringLiteral("Outcome"), outcome);
+    if (m_stop)
+        status.insert(QStringLiteral("StopReason"), m_stop->message);
+    QSaveFile file(m_paths.taskDir(m_id) + QStringLiteral("/status.json"));
+    if (file.open(QIODevice::WriteOnly)) {
+        file.write(QJsonDocument(status).toJson(QJsonDocument::Compact));
+        file.commit();
+    }
+}
+
+void ExecutionControl::end(const QString &outcome)
+{
+    if (m_progress)
+        m_progress->poll(); // the last lines the script wrote before it exited
+    if (m_ttyProgress && m_lastShownPercent >= 0) {
+        std::fputc('\n', stdout);
+        std::fflush(stdout);
+    }
+    if (m_begun)
+        writeStatus(QStringLiteral("Finished"), outcome);
+    m_cancel.close();
+}
+
+} // namespace oa

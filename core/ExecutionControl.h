@@ -1,0 +1,81 @@
+#pragma once
+
+#include "AgentPaths.h"
+#include "CancelChannel.h"
+#include "ChildProcess.h"
+#include "ExitCode.h"
+#include "ProgressReader.h"
+#include "ResourceSampler.h"
+
+#include <QDateTime>
+#include <QDeadlineTimer>
+#include <QElapsedTimer>
+
+#include <memory>
+#include <optional>
+
+namespace oa {
+
+class ExecutionLog;
+
+struct RunLimits {
+    std::optional<qint64> timeoutMs;        // the whole run, venv and pip included
+    qint64 graceMs = 10000;                 // SIGTERM to SIGKILL
+    std::optional<qint64> maxMemoryBytes;   // the script's tree
+    std::optional<double> maxCpuSeconds;    // the script's tree
+};
+
+// Everything that watches a run while it runs, ticked by ChildProcess about every 200 ms:
+// the deadline, cancel requests (CancelChannel, SIGTERM/SIGINT), resource samples and limits,
+// script progress, and Tasks/{id}/status.json. It decides when to stop; ChildProcess stops.
+class ExecutionControl final : public RunControl {
+public:
+    ExecutionControl(const AgentPaths &paths, const QString &executionId, ExecutionLog &log);
+    ~ExecutionControl() override;
+
+    // SIGTERM and SIGINT become a cancel (a second one: stop without grace). Process-wide.
+    static void installSignalHandlers();
+
+    // After the lock: the cancel channel opens and status.json starts. `startedAt` is when the
+    // executor started: the timeout counts from there.
+    Status begin(const QElapsedTimer &startedAt);
+    void setLimits(const RunLimits &limits);
+    const RunLimits &limits() const { return m_limits; }
+    void setStage(Stage stage);
+    // Resource limits and progress apply to the script's tree only, from here on.
+    void enterScriptRun();
+
+    std::optional<StopRequest> check(qint64 processGroup) override;
+    int graceMs() const override { return int(m_limits.graceMs); }
+    // Between steps, with no child running: a cancel or an expired deadline.
+    std::optional<StopRequest> pendingStop();
+
+    QString progressFile() const;
+    const ProgressReader::Progress &progress() const;
+    ResourceSampler::Figures resources() const { return m_sampler.figures(); }
+
+    // The last status.json: the run is over.
+    void end(const QString &outcome);
+
+private:
+    void writeStatus(const QString &state, const QString &outcome = QString());
+    void readProgress();
+
+    AgentPaths m_paths;
+    QString m_id;
+    ExecutionLog &m_log;
+    CancelChannel m_cancel;
+    RunLimits m_limits;
+    const QElapsedTimer *m_started = nullptr;
+    Stage m_stage = Stage::Lock;
+    bool m_inScript = false;
+    bool m_begun = false;
+    std::optional<StopRequest> m_stop; // the first reason to stop; later ones are kept out
+    ResourceSampler m_sampler;
+    std::unique_ptr<ProgressReader> m_progress;
+    QElapsedTimer m_lastStatus;
+    bool m_ttyProgress = false;
+    int m_lastShownPercent = -1;
+};
+
+} // namespace oa
