@@ -31,7 +31,7 @@ bool TaskSummary::operator==(const TaskSummary &o) const
     return id == o.id && state == o.state && scriptPath == o.scriptPath && arguments == o.arguments
            && requirementsCount == o.requirementsCount && startedAt == o.startedAt && finishedAt == o.finishedAt
            && durationMs == o.durationMs && exitCode == o.exitCode && outcome == o.outcome && message == o.message
-           && lock == o.lock;
+           && lock == o.lock && stage == o.stage && percent == o.percent && progressMessage == o.progressMessage;
 }
 
 TaskState TaskScanner::stateFromOutcome(const QString &outcome)
@@ -122,6 +122,13 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
             t.finishedAt = QDateTime();
             t.durationMs = -1;
             t.exitCode.reset();
+            // Live progress: only running tasks have a status.json worth reading.
+            if (const auto status = readObject(m_paths.taskDir(id) + QStringLiteral("/status.json"), nullptr)) {
+                t.stage = status->value(QStringLiteral("Stage")).toString();
+                t.progressMessage = status->value(QStringLiteral("Message")).toString();
+                if (status->value(QStringLiteral("Percent")).isDouble())
+                    t.percent = status->value(QStringLiteral("Percent")).toDouble();
+            }
         }
     } else if (!execution) {
         t.state = TaskState::Invalid;

@@ -37,6 +37,10 @@ struct TaskSummary {
     QString outcome;
     QString message;              // result.json's Message, or why the task is Invalid
     std::optional<LockRecord> lock;
+    // From status.json while the task runs (Running only).
+    QString stage;
+    std::optional<double> percent;
+    QString progressMessage;
 
     bool operator==(const TaskSummary &other) const;
     bool operator!=(const TaskSummary &other) const { return !(*this == other); }

@@ -58,10 +58,19 @@ with open(os.path.join(agent, "Locks", "ledger-close-0418.lock"), "w") as f:
     f.write("2231\nopenautomate-executor\nbot-07.plant-b\nother-machine-id\nother-boot-id\n")
 
 # Running: a live executor whose script prints progress and sleeps.
-task("web-scrape-0419", "import time\nfor i in range(5):\n    print(f'page {i + 1} scraped', flush=True)\ntime.sleep(600)\n")
+task("web-scrape-0419", "import time\nfrom openautomate import progress\nfor i in range(3):\n"
+     "    print(f'page {i + 1} scraped', flush=True)\n    progress((i + 1) * 20, f'page {i + 1} of 5')\ntime.sleep(600)\n",
+     TimeoutSeconds=3600)
 live = subprocess.Popen([executor, "--base-dir", agent, "web-scrape-0419"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                         start_new_session=True)
-while not os.path.exists(os.path.join(tasks, "web-scrape-0419", "output.log")):
-    time.sleep(0.05)
-time.sleep(0.5)
+status = os.path.join(tasks, "web-scrape-0419", "status.json")
+deadline = time.time() + 30
+while time.time() < deadline:
+    try:
+        with open(status) as f:
+            if json.load(f).get("Percent") == 60:
+                break
+    except (OSError, ValueError):
+        pass
+    time.sleep(0.1)
 print(live.pid)

@@ -1,7 +1,9 @@
 #include "MainWindow.h"
 
 #include "LeftoversPanel.h"
+#include "CancelChannel.h"
 #include "LocksPanel.h"
+#include "ProgressDelegate.h"
 #include "StateStyle.h"
 #include "TaskDetailPane.h"
 #include "TaskFilterProxy.h"
@@ -78,6 +80,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_taskView->setAlternatingRowColors(true);
     m_taskView->setWordWrap(false);
     m_taskView->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_taskView->setItemDelegateForColumn(TaskTableModel::ProgressColumn, new ProgressDelegate(m_taskView));
     connect(m_taskView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::selectionChanged);
 
     auto *taskSide = new QWidget(this);
@@ -140,12 +143,15 @@ void MainWindow::buildActions()
     QMenu *task = menuBar()->addMenu(tr("T&ask"));
     m_runAction = task->addAction(StateStyle::icon(oa::TaskState::Running), tr("&Run pending task"), this, &MainWindow::runSelected);
     m_runAction->setShortcut(Qt::CTRL | Qt::Key_R);
+    m_cancelAction = task->addAction(StateStyle::icon(oa::TaskState::Cancelled), tr("Ca&ncel running task…"), this,
+                                     &MainWindow::cancelSelected);
+    m_cancelAction->setShortcut(Qt::CTRL | Qt::Key_K);
     m_openFolderAction = task->addAction(tr("Open task &folder"), this, &MainWindow::openTaskFolder);
     m_openFolderAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_O);
     m_copyIdAction = task->addAction(tr("&Copy execution ID"), this, &MainWindow::copyTaskId);
     m_copyIdAction->setShortcut(QKeySequence::Copy);
     m_copyIdAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    m_taskView->addActions({m_runAction, m_openFolderAction, m_copyIdAction});
+    m_taskView->addActions({m_runAction, m_cancelAction, m_openFolderAction, m_copyIdAction});
     task->addSeparator();
     QAction *refresh = task->addAction(tr("Re-read &now"), &m_refresher, &AgentRefresher::refreshNow);
     refresh->setShortcut(QKeySequence::Refresh);
@@ -174,6 +180,7 @@ void MainWindow::buildActions()
     bar->addAction(open);
     bar->addAction(refresh);
     bar->addAction(m_runAction);
+    bar->addAction(m_cancelAction);
     bar->addAction(m_openFolderAction);
     selectionChanged();
 }
@@ -200,6 +207,7 @@ void MainWindow::apply(const AgentSnapshot &snapshot)
         m_taskView->resizeColumnsToContents();
         for (int c = 0; c < TaskTableModel::ColumnCount; ++c)
             m_taskView->setColumnWidth(c, qMin(m_taskView->columnWidth(c), 420));
+        m_taskView->setColumnWidth(TaskTableModel::ProgressColumn, qMax(m_taskView->columnWidth(TaskTableModel::ProgressColumn), 260));
         m_locks->view()->resizeColumnsToContents();
     }
     if (!m_pendingSelection.isEmpty())
@@ -252,6 +260,7 @@ void MainWindow::selectionChanged()
         m_details->showTask(oa::AgentPaths(baseDir()), id);
     const bool pending = current.isValid() && current.data(TaskTableModel::StateRole).toInt() == int(oa::TaskState::Pending);
     m_runAction->setEnabled(pending);
+    m_cancelAction->setEnabled(current.isValid() && current.data(TaskTableModel::StateRole).toInt() == int(oa::TaskState::Running));
     m_openFolderAction->setEnabled(current.isValid());
     m_copyIdAction->setEnabled(current.isValid());
 }
@@ -272,6 +281,21 @@ void MainWindow::runSelected()
         return;
     }
     statusBar()->showMessage(tr("Started %1 as PID %2.").arg(id).arg(pid), 5000);
+    m_refresher.refreshNow();
+}
+
+void MainWindow::cancelSelected()
+{
+    const QString id = selectedTaskId();
+    if (id.isEmpty())
+        return;
+    if (QMessageBox::question(this, tr("Cancel task"),
+                              tr("Stop %1? Its whole process tree gets a graceful stop, then a hard kill after the grace period.").arg(id),
+                              QMessageBox::Yes | QMessageBox::No, QMessageBox::No)
+        != QMessageBox::Yes)
+        return;
+    const auto requested = oa::CancelChannel::request(oa::AgentPaths(baseDir()), id);
+    statusBar()->showMessage(requested ? tr("Asked %1 to stop.").arg(id) : requested.failure().message, 8000);
     m_refresher.refreshNow();
 }
 

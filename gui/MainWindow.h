@@ -53,6 +53,7 @@ private:
     void rememberRecent(const QString &dir);
     void rebuildRecentMenu();
     void runSelected();
+    void cancelSelected();
     void openTaskFolder();
     void copyTaskId();
     void updateStatus(const AgentSnapshot &snapshot);
@@ -71,6 +72,7 @@ private:
     QLabel *m_status;
     QMenu *m_recentMenu = nullptr;
     QAction *m_runAction = nullptr;
+    QAction *m_cancelAction = nullptr;
     QAction *m_openFolderAction = nullptr;
     QAction *m_copyIdAction = nullptr;
     QString m_pendingSelection;

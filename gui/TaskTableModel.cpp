@@ -37,12 +37,24 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
         return int(t->state);
     if (role == IdRole)
         return t->id;
+    if (role == PercentRole)
+        return t->percent ? QVariant(*t->percent) : QVariant();
     const auto column = Column(index.column());
     if (role == Qt::DisplayRole || role == SortRole) {
         const bool sort = role == SortRole;
         switch (column) {
         case StateColumn: return sort ? QVariant(int(t->state)) : QVariant(StateStyle::label(t->state));
         case IdColumn: return t->id;
+        case ProgressColumn: {
+            if (sort)
+                return t->percent.value_or(-1);
+            if (t->state != oa::TaskState::Running)
+                return QString();
+            QStringList parts{t->stage};
+            if (!t->progressMessage.isEmpty())
+                parts.append(t->progressMessage);
+            return parts.join(QStringLiteral(" · "));
+        }
         case ScriptColumn: return t->arguments.isEmpty() ? t->scriptPath : t->scriptPath + u' ' + t->arguments;
         case StartedColumn:
             if (sort)
@@ -81,6 +93,7 @@ QVariant TaskTableModel::headerData(int section, Qt::Orientation orientation, in
     switch (Column(section)) {
     case StateColumn: return tr("State");
     case IdColumn: return tr("Execution ID");
+    case ProgressColumn: return tr("Progress");
     case ScriptColumn: return tr("Script and arguments");
     case StartedColumn: return tr("Started");
     case DurationColumn: return tr("Duration");

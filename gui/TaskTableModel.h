@@ -11,9 +11,9 @@ struct TaskIdOf {
 class TaskTableModel final : public KeyedRowsModel<oa::TaskSummary, TaskIdOf> {
     Q_OBJECT
 public:
-    enum Column { StateColumn, IdColumn, ScriptColumn, StartedColumn, DurationColumn, ExitCodeColumn,
+    enum Column { StateColumn, IdColumn, ProgressColumn, ScriptColumn, StartedColumn, DurationColumn, ExitCodeColumn,
                   RequirementsColumn, LockColumn, ColumnCount };
-    enum Role { SortRole = Qt::UserRole + 1, StateRole, IdRole };
+    enum Role { SortRole = Qt::UserRole + 1, StateRole, IdRole, PercentRole };
 
     using KeyedRowsModel::KeyedRowsModel;
 

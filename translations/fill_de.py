@@ -123,6 +123,11 @@ GERMAN = {
     "Requirements": "Pakete",
     "Lock holder": "Sperrinhaber",
     "Progress": "Fortschritt",
+    "Ca&ncel running task…": "Laufende Aufgabe a&bbrechen…",
+    "Cancel task": "Aufgabe abbrechen",
+    "Stop %1? Its whole process tree gets a graceful stop, then a hard kill after the grace period.":
+        "%1 anhalten? Der ganze Prozessbaum wird zuerst sanft beendet, nach der Schonfrist hart.",
+    "Asked %1 to stop.": "%1 wurde zum Anhalten aufgefordert.",
     "Stage": "Phase",
 }
 

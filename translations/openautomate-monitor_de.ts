@@ -312,6 +312,22 @@
         <source>Open agent folder</source>
         <translation>Agent-Ordner öffnen</translation>
     </message>
+    <message>
+        <source>Ca&amp;ncel running task…</source>
+        <translation>Laufende Aufgabe a&amp;bbrechen…</translation>
+    </message>
+    <message>
+        <source>Cancel task</source>
+        <translation>Aufgabe abbrechen</translation>
+    </message>
+    <message>
+        <source>Stop %1? Its whole process tree gets a graceful stop, then a hard kill after the grace period.</source>
+        <translation>%1 anhalten? Der ganze Prozessbaum wird zuerst sanft beendet, nach der Schonfrist hart.</translation>
+    </message>
+    <message>
+        <source>Asked %1 to stop.</source>
+        <translation>%1 wurde zum Anhalten aufgefordert.</translation>
+    </message>
 </context>
 <context>
     <name>StateStyle</name>
@@ -468,6 +484,10 @@
     <message>
         <source>%1 s</source>
         <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Fortschritt</translation>
     </message>
 </context>
 </TS>

@@ -68,6 +68,10 @@ void TestMonitor::initTestCase()
     m_agent.makeTaskRaw(QStringLiteral("broken"), "{");
     m_agent.makeScriptTask(QStringLiteral("live"), "print(1)\n");
     QVERIFY(startLockHolder(m_holder, m_agent.lockFile(QStringLiteral("live"))));
+    QFile status(m_agent.taskFile(QStringLiteral("live"), QStringLiteral("status.json")));
+    QVERIFY(status.open(QIODevice::WriteOnly));
+    status.write(R"({"ExecutionId":"live","State":"Running","Stage":"Run","Percent":40,"Message":"Reading invoices"})");
+    status.close();
     QVERIFY(makeOrphanedLock(m_agent, QStringLiteral("crashed")));
     QVERIFY(makeOrphanedLock(m_agent, QStringLiteral("crashed-too")));
     m_agent.makeScriptTask(QStringLiteral("remote"), "print(1)\n");
@@ -102,6 +106,10 @@ void TestMonitor::everyStateShown()
     }
     const int live = rowOf(QStringLiteral("live"));
     QVERIFY(model->index(live, TaskTableModel::LockColumn).data().toString().contains(QString::number(m_holder.processId())));
+    // A running task shows its stage and progress from status.json; finished ones show none.
+    QCOMPARE(model->index(live, TaskTableModel::ProgressColumn).data(TaskTableModel::PercentRole).toDouble(), 40.0);
+    QCOMPARE(model->index(live, TaskTableModel::ProgressColumn).data().toString(), QStringLiteral("Run · Reading invoices"));
+    QVERIFY(model->index(rowOf(QStringLiteral("ok")), TaskTableModel::ProgressColumn).data().toString().isEmpty());
 }
 
 void TestMonitor::stateFilterAndSearch()

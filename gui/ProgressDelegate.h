@@ -1,0 +1,11 @@
+#pragma once
+
+#include <QStyledItemDelegate>
+
+// Draws the Progress column of a running task as a progress bar with its stage and message.
+class ProgressDelegate final : public QStyledItemDelegate {
+    Q_OBJECT
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+};
