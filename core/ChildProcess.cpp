@@ -11,6 +11,7 @@
 #include <QTimer>
 
 #ifdef Q_OS_LINUX
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -22,12 +23,19 @@ namespace {
 
 constexpr int kLeftoverGraceMs = 2000;
 
-void confine(QProcess &process)
+void confine(QProcess &process, const QByteArray &cgroupProcsFile)
 {
 #ifdef Q_OS_LINUX
     const pid_t parent = ::getpid();
     // Runs in Qt 6.4's vfork-like child: raw syscalls only, no allocation, no Qt.
-    process.setChildProcessModifier([parent] {
+    process.setChildProcessModifier([parent, cgroupProcsFile] {
+        if (!cgroupProcsFile.isEmpty()) { // into the execution's cgroup before any code of its own
+            const int fd = ::open(cgroupProcsFile.constData(), O_WRONLY | O_CLOEXEC);
+            if (fd >= 0) {
+                [[maybe_unused]] const ssize_t written = ::write(fd, "0", 1);
+                ::close(fd);
+            }
+        }
         ::setsid();                           // own session and process group (pgid == pid)
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);   // dies with the thread that started it (our main thread)
         if (::getppid() != parent)            // the executor died before prctl took effect
@@ -35,12 +43,28 @@ void confine(QProcess &process)
     });
 #else
     Q_UNUSED(process)
+    Q_UNUSED(cgroupProcsFile)
 #endif
 }
 
-bool waitUntilGone(qint64 processGroup, QDeadlineTimer deadline)
+QList<qint64> membersOf(qint64 processGroup, RunControl *control)
 {
-    while (!ProcessTable::livingMembersOfGroup(processGroup).isEmpty()) {
+    return control ? control->treeMembers(processGroup) : ProcessTable::livingMembersOfGroup(processGroup);
+}
+
+void signalTree(qint64 processGroup, int signal, RunControl *control)
+{
+    if (control)
+        control->signalTree(processGroup, signal);
+#ifdef Q_OS_UNIX
+    else
+        ::kill(-pid_t(processGroup), signal);
+#endif
+}
+
+bool waitUntilGone(qint64 processGroup, QDeadlineTimer deadline, RunControl *control)
+{
+    while (!membersOf(processGroup, control).isEmpty()) {
         if (deadline.hasExpired())
             return false;
         QThread::msleep(20);
@@ -50,18 +74,33 @@ bool waitUntilGone(qint64 processGroup, QDeadlineTimer deadline)
 
 } // namespace
 
-int ChildProcess::stopGroup(qint64 processGroup, int graceMs, QList<qint64> *survivors)
+void RunControl::signalTree(qint64 processGroup, int signal)
 {
-    const int alive = int(ProcessTable::livingMembersOfGroup(processGroup).size());
+#ifdef Q_OS_UNIX
+    ::kill(-pid_t(processGroup), signal);
+#else
+    Q_UNUSED(processGroup)
+    Q_UNUSED(signal)
+#endif
+}
+
+QList<qint64> RunControl::treeMembers(qint64 processGroup)
+{
+    return ProcessTable::livingMembersOfGroup(processGroup);
+}
+
+int ChildProcess::stopGroup(qint64 processGroup, int graceMs, QList<qint64> *survivors, RunControl *control)
+{
+    const int alive = int(membersOf(processGroup, control).size());
     if (alive == 0)
         return 0;
 #ifdef Q_OS_UNIX
     if (graceMs > 0)
-        ::kill(-pid_t(processGroup), SIGTERM);
-    if (graceMs <= 0 || !waitUntilGone(processGroup, QDeadlineTimer(graceMs))) {
-        ::kill(-pid_t(processGroup), SIGKILL);
-        if (!waitUntilGone(processGroup, QDeadlineTimer(kLeftoverGraceMs))) {
-            const QList<qint64> left = ProcessTable::livingMembersOfGroup(processGroup);
+        signalTree(processGroup, SIGTERM, control);
+    if (graceMs <= 0 || !waitUntilGone(processGroup, QDeadlineTimer(graceMs), control)) {
+        signalTree(processGroup, SIGKILL, control);
+        if (!waitUntilGone(processGroup, QDeadlineTimer(kLeftoverGraceMs), control)) {
+            const QList<qint64> left = membersOf(processGroup, control);
             qCWarning(lcProcess) << "processes of group" << processGroup << "survived SIGKILL:" << left;
             if (survivors)
                 *survivors = left;
@@ -77,7 +116,7 @@ namespace {
 // to whatever is left when the grace period ends. The event loop keeps running throughout.
 class TreeStopper {
 public:
-    TreeStopper(QProcess &process, qint64 group) : m_process(process), m_group(group) {}
+    TreeStopper(QProcess &process, qint64 group, RunControl *control) : m_process(process), m_group(group), m_control(control) {}
 
     void stop(const StopRequest &request, int graceMs)
     {
@@ -91,7 +130,7 @@ public:
             return;
         m_terminated = true;
 #ifdef Q_OS_UNIX
-        ::kill(-pid_t(m_group), SIGTERM);
+        signalTree(m_group, SIGTERM, m_control);
 #else
         m_process.terminate();
 #endif
@@ -115,7 +154,7 @@ private:
     {
         m_hardKilled = true;
 #ifdef Q_OS_UNIX
-        ::kill(-pid_t(m_group), SIGKILL);
+        signalTree(m_group, SIGKILL, m_control);
 #else
         m_process.kill();
 #endif
@@ -123,6 +162,7 @@ private:
 
     QProcess &m_process;
     qint64 m_group;
+    RunControl *m_control;
     bool m_terminated = false;
     bool m_hardKilled = false;
     QDeadlineTimer m_graceEnds;
@@ -154,7 +194,7 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
     } else {
         process.setStandardErrorFile(QProcess::nullDevice());
     }
-    confine(process);
+    confine(process, spec.cgroupProcsFile);
 
     qCDebug(lcProcess).noquote() << "starting" << spec.program << spec.arguments.join(u' ');
     process.start();
@@ -168,7 +208,7 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
 
     // An event loop rather than waitForFinished(): the RunControl's tick runs in it (deadlines,
     // cancel requests, resource samples), and there is no 30 s default to forget about.
-    TreeStopper stopper(process, result.pid);
+    TreeStopper stopper(process, result.pid, control);
     const auto tick = [&] {
         if (control) {
             if (auto request = control->check(result.pid)) {
@@ -197,7 +237,8 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
         result.exitCode = process.exitCode();
 
     // Whatever the child left in its group goes too: after a stop, at once; else gracefully.
-    result.leftoversStopped = stopGroup(result.pid, result.stopped ? stopper.remainingGraceMs() : kLeftoverGraceMs, &result.survivors);
+    result.leftoversStopped = stopGroup(result.pid, result.stopped ? stopper.remainingGraceMs() : kLeftoverGraceMs,
+                                        &result.survivors, control);
     ProcessGuardian::instance().release();
     return result;
 }

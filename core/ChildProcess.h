@@ -22,6 +22,7 @@ struct ProcessSpec {
     QString stderrFile;          // empty with a stdoutFile: stderr is merged into it
     bool appendOutput = false;
     bool captureStderr = false;  // without a stdoutFile: merge stderr into the captured output
+    QByteArray cgroupProcsFile;  // when set, the child moves itself into that cgroup first
 };
 
 // Why a running child had to be stopped early: a timeout, a cancel, a resource limit.
@@ -40,6 +41,9 @@ public:
     virtual std::optional<StopRequest> check(qint64 processGroup) = 0;
     // How long a stopped tree gets between SIGTERM and SIGKILL.
     virtual int graceMs() const = 0;
+    // The tree: the process group, plus whatever else the control tracks (a cgroup).
+    virtual void signalTree(qint64 processGroup, int signal);
+    virtual QList<qint64> treeMembers(qint64 processGroup);
 };
 
 struct ProcessExit {
@@ -68,7 +72,7 @@ public:
 
     // SIGTERM to the group, up to `graceMs` for it to go, then SIGKILL and up to 2 s more.
     // Returns how many processes were alive when it started; `survivors` gets any left after.
-    static int stopGroup(qint64 processGroup, int graceMs, QList<qint64> *survivors = nullptr);
+    static int stopGroup(qint64 processGroup, int graceMs, QList<qint64> *survivors = nullptr, RunControl *control = nullptr);
 };
 
 } // namespace oa

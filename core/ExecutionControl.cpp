@@ -2,6 +2,8 @@
 
 #include "ExecutionLog.h"
 #include "LoggingCategories.h"
+#include "ProcessGuardian.h"
+#include "ProcessTable.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -90,9 +92,53 @@ void ExecutionControl::setStage(Stage stage)
         writeStatus(m_stop ? QStringLiteral("Stopping") : QStringLiteral("Running"));
 }
 
-void ExecutionControl::enterScriptRun()
+QByteArray ExecutionControl::enterScriptRun()
 {
     m_inScript = true;
+    QString why;
+    m_cgroup = CgroupScope::create(QStringLiteral("openautomate-%1-%2").arg(QCoreApplication::applicationPid()).arg(m_id),
+                                   m_limits.maxMemoryBytes, &why);
+    if (!m_cgroup) {
+        m_log.info(lcProcess, QStringLiteral("Containing the script by process group ({Reason})"), {{QStringLiteral("Reason"), why}});
+        return {};
+    }
+    ProcessGuardian::instance().watchCgroup(QFile::encodeName(m_cgroup->path() + QStringLiteral("/cgroup.kill")));
+    m_log.info(lcProcess, QStringLiteral("Containing the script in cgroup {Cgroup}; memory limit enforced by the kernel: {KernelMemoryLimit}"),
+               {{QStringLiteral("Cgroup"), m_cgroup->path()}, {QStringLiteral("KernelMemoryLimit"), m_cgroup->memoryEnforced()}});
+    return m_cgroup->procsFile();
+}
+
+void ExecutionControl::leaveScriptRun()
+{
+    if (m_cgroup)
+        m_sampler.raise(m_cgroup->cpuSeconds(), m_cgroup->memoryPeakBytes());
+    m_inScript = false;
+    if (m_cgroup) {
+        ProcessGuardian::instance().watchCgroup({});
+        m_cgroup.reset(); // kills anything left inside, removes the cgroup
+    }
+}
+
+void ExecutionControl::signalTree(qint64 processGroup, int signal)
+{
+    RunControl::signalTree(processGroup, signal);
+    if (m_cgroup) {
+        if (signal == SIGKILL)
+            m_cgroup->killAll();
+        else
+            m_cgroup->signalAll(signal);
+    }
+}
+
+QList<qint64> ExecutionControl::treeMembers(qint64 processGroup)
+{
+    QList<qint64> members = RunControl::treeMembers(processGroup);
+    if (m_cgroup) {
+        for (const qint64 pid : m_cgroup->members())
+            if (!members.contains(pid) && ProcessTable::isAlive(pid))
+                members.append(pid);
+    }
+    return members;
 }
 
 QString ExecutionControl::progressFile() const
@@ -127,8 +173,14 @@ std::optional<StopRequest> ExecutionControl::check(qint64 processGroup)
 {
     const bool wasStopping = m_stop.has_value();
     if (m_inScript && processGroup > 0) {
-        m_sampler.sample(processGroup);
+        m_sampler.sample(treeMembers(processGroup));
+        if (m_cgroup)
+            m_sampler.raise(m_cgroup->cpuSeconds(), m_cgroup->memoryPeakBytes());
         const ResourceSampler::Figures f = m_sampler.figures();
+        if (!m_stop && m_cgroup && m_cgroup->oomKills() > 0)
+            m_stop = StopRequest{ExitCode::ResourceLimitExceeded,
+                                 QStringLiteral("memory limit exceeded: the kernel's memory.max (MaxMemoryMB %1) stopped a process of the tree")
+                                     .arg(m_limits.maxMemoryBytes.value_or(0) / (1024 * 1024))};
         if (!m_stop && m_limits.maxMemoryBytes && f.peakMemoryBytes > *m_limits.maxMemoryBytes)
             m_stop = StopRequest{ExitCode::ResourceLimitExceeded,
                                  QStringLiteral("memory limit exceeded: the process tree reached %1 MB (MaxMemoryMB %2)")

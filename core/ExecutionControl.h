@@ -2,6 +2,7 @@
 
 #include "AgentPaths.h"
 #include "CancelChannel.h"
+#include "CgroupScope.h"
 #include "ChildProcess.h"
 #include "ExitCode.h"
 #include "ProgressReader.h"
@@ -42,8 +43,13 @@ public:
     void setLimits(const RunLimits &limits);
     const RunLimits &limits() const { return m_limits; }
     void setStage(Stage stage);
-    // Resource limits and progress apply to the script's tree only, from here on.
-    void enterScriptRun();
+    // Resource limits and progress apply to the script's tree only, from here on. Creates the
+    // execution's cgroup when cgroup v2 allows; returns the file a child joins it through.
+    QByteArray enterScriptRun();
+    // The script is over: final figures are taken and the cgroup is removed.
+    void leaveScriptRun();
+    void signalTree(qint64 processGroup, int signal) override;
+    QList<qint64> treeMembers(qint64 processGroup) override;
 
     std::optional<StopRequest> check(qint64 processGroup) override;
     int graceMs() const override { return int(m_limits.graceMs); }
@@ -73,6 +79,7 @@ private:
     std::optional<StopRequest> m_stop; // the first reason to stop; later ones are kept out
     ResourceSampler m_sampler;
     std::unique_ptr<ProgressReader> m_progress;
+    std::unique_ptr<CgroupScope> m_cgroup;
     QElapsedTimer m_lastStatus;
     bool m_ttyProgress = false;
     int m_lastShownPercent = -1;

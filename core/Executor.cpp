@@ -236,8 +236,9 @@ Status Executor::runScript()
                {{QStringLiteral("ScriptFile"), launch.scriptFile},
                 {QStringLiteral("OutputLog"), launch.outputLog},
                 {QStringLiteral("ErrorLog"), launch.errorLog}});
-    m_control.enterScriptRun();
+    launch.cgroupProcsFile = m_control.enterScriptRun();
     const ProcessExit exit = ScriptRunner::run(launch, &m_control);
+    m_control.leaveScriptRun();
     const ResourceSampler::Figures figures = m_control.resources();
     m_record.peakMemoryBytes = figures.peakMemoryBytes;
     m_record.cpuSeconds = figures.cpuSeconds;

@@ -4,6 +4,7 @@
 
 #ifdef Q_OS_LINUX
 #include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -46,20 +47,45 @@ namespace {
         for (int fd = 3; fd < 65536; ++fd)
             ::close(fd);
 
+    // Messages: a positive number is the process group to guard (0: none); a negative number
+    // -N announces N bytes of a cgroup.kill path (0 bytes: none).
     qint64 guarded = 0;
+    static char cgroupKill[4096];
+    cgroupKill[0] = '\0';
+    const auto readFully = [](void *buffer, size_t size) {
+        size_t done = 0;
+        while (done < size) {
+            const ssize_t n = ::read(STDIN_FILENO, static_cast<char *>(buffer) + done, size - done);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                return false;
+            done += size_t(n);
+        }
+        return true;
+    };
     for (;;) {
         qint64 value = 0;
-        const ssize_t n = ::read(STDIN_FILENO, &value, sizeof value);
-        if (n == static_cast<ssize_t>(sizeof value)) {
+        if (!readFully(&value, sizeof value))
+            break; // EOF: the executor closed the pipe, or died
+        if (value >= 0) {
             guarded = value;
-            continue;
+        } else {
+            const size_t length = size_t(-value);
+            if (length >= sizeof cgroupKill || !readFully(cgroupKill, length))
+                break;
+            cgroupKill[length] = '\0';
         }
-        if (n < 0 && errno == EINTR)
-            continue;
-        break; // EOF: the executor closed the pipe, or died
     }
     if (guarded > 1)
         ::kill(-static_cast<pid_t>(guarded), SIGKILL);
+    if (cgroupKill[0] != '\0') {
+        const int fd = ::open(cgroupKill, O_WRONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            [[maybe_unused]] const ssize_t written = ::write(fd, "1", 1);
+            ::close(fd);
+        }
+    }
     ::_exit(0);
 }
 
@@ -114,6 +140,22 @@ void ProcessGuardian::release()
         send(0);
 }
 
+void ProcessGuardian::watchCgroup(const QByteArray &cgroupKillFile)
+{
+    if (cgroupKillFile.size() >= 4096 || !ensureStarted())
+        return;
+    // An empty path is sent as one NUL byte, which clears the guardian's copy.
+    const QByteArray body = cgroupKillFile.isEmpty() ? QByteArray(1, '\0') : cgroupKillFile;
+    const qint64 header = -qint64(body.size());
+    // One write, header and path together: the guardian never sees half a message.
+    QByteArray message(reinterpret_cast<const char *>(&header), sizeof header);
+    message += body;
+    ssize_t n;
+    do {
+        n = ::write(m_writeFd, message.constData(), size_t(message.size()));
+    } while (n < 0 && errno == EINTR);
+}
+
 ProcessGuardian::~ProcessGuardian()
 {
     if (m_writeFd < 0)
@@ -147,6 +189,7 @@ bool ProcessGuardian::ensureStarted()
 
 void ProcessGuardian::watch(qint64) { ensureStarted(); }
 void ProcessGuardian::release() {}
+void ProcessGuardian::watchCgroup(const QByteArray &) {}
 void ProcessGuardian::send(qint64) {}
 ProcessGuardian::~ProcessGuardian() = default;
 
@@ -155,6 +198,7 @@ ProcessGuardian::~ProcessGuardian() = default;
 bool ProcessGuardian::ensureStarted() { return false; }
 void ProcessGuardian::watch(qint64) {}
 void ProcessGuardian::release() {}
+void ProcessGuardian::watchCgroup(const QByteArray &) {}
 void ProcessGuardian::send(qint64) {}
 ProcessGuardian::~ProcessGuardian() = default;
 

@@ -23,6 +23,8 @@ public:
     void watch(qint64 processGroup);
     // The group has been confirmed empty: stop guarding it.
     void release();
+    // Also write "1" to this cgroup.kill file when the executor dies (empty: no cgroup).
+    void watchCgroup(const QByteArray &cgroupKillFile);
 
     ProcessGuardian(const ProcessGuardian &) = delete;
     ProcessGuardian &operator=(const ProcessGuardian &) = delete;

@@ -1,6 +1,5 @@
 #include "ResourceSampler.h"
 
-#include "ProcessTable.h"
 
 #include <QFile>
 
@@ -49,12 +48,20 @@ bool readSample(qint64 pid, ProcSample &out)
 
 } // namespace
 
-void ResourceSampler::sample(qint64 processGroup)
+void ResourceSampler::raise(std::optional<double> cpuSeconds, std::optional<qint64> peakMemoryBytes)
+{
+    if (cpuSeconds)
+        m_figures.cpuSeconds = qMax(m_figures.cpuSeconds, *cpuSeconds);
+    if (peakMemoryBytes)
+        m_figures.peakMemoryBytes = qMax(m_figures.peakMemoryBytes, *peakMemoryBytes);
+}
+
+void ResourceSampler::sample(const QList<qint64> &pids)
 {
 #ifdef Q_OS_LINUX
     qint64 rss = 0;
     qint64 hwm = 0;
-    for (const qint64 pid : ProcessTable::livingMembersOfGroup(processGroup)) {
+    for (const qint64 pid : pids) {
         ProcSample s;
         if (!readSample(pid, s))
             continue;
@@ -69,7 +76,7 @@ void ResourceSampler::sample(qint64 processGroup)
     m_figures.peakMemoryBytes = qMax(m_figures.peakMemoryBytes, qMax(rss, hwm));
     m_figures.cpuSeconds = qMax(m_figures.cpuSeconds, cpu);
 #else
-    Q_UNUSED(processGroup)
+    Q_UNUSED(pids)
 #endif
 }
 

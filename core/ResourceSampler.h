@@ -1,7 +1,10 @@
 #pragma once
 
 #include <QHash>
+#include <QList>
 #include <QtGlobal>
+
+#include <optional>
 
 namespace oa {
 
@@ -20,7 +23,9 @@ public:
         double cpuSeconds = 0;      // since reset()
     };
 
-    void sample(qint64 processGroup);
+    void sample(const QList<qint64> &pids);
+    // Exact figures from a cgroup replace the sampled ones when they are larger.
+    void raise(std::optional<double> cpuSeconds, std::optional<qint64> peakMemoryBytes);
     Figures figures() const { return m_figures; }
 
 private:

@@ -21,6 +21,7 @@ struct ScriptLaunch {
     QString outputLog;     // stdout, streamed to disk
     QString errorLog;      // stderr, streamed to disk
     QString progressFile;  // OPENAUTOMATE_PROGRESS_FILE
+    QByteArray cgroupProcsFile; // the execution's cgroup, when there is one
 };
 
 // Runs the automation script with the venv's interpreter. The executor exits with what

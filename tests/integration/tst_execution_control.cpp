@@ -1,5 +1,6 @@
 // Timeouts, cancellation, whole-tree stops, progress and resource limits of the real executor.
 // Every "is it gone" check reads the live process table (/proc), never the executor's word.
+#include "CgroupScope.h"
 #include "TestSupport.h"
 
 #include <QDir>
@@ -70,6 +71,8 @@ private slots:
     void cpuLimit();
     void limitsValidated_data();
     void limitsValidated();
+    void escapedDaemonStoppedWithTheScript();
+    void escapedDaemonDiesWithAKilledExecutor();
 
 private:
     // Starts the executor in the background and waits for its script's "pids" file.
@@ -364,6 +367,57 @@ void TestExecutionControl::limitsValidated()
     QCOMPARE(run.exitCode, 4);
     QVERIFY2(run.err.contains(expected), run.err.constData());
     QCOMPARE(runExecutor(executorArgs(agent, QStringLiteral("l"), {QStringLiteral("--timeout"), QStringLiteral("abc")})).exitCode, 1);
+}
+
+// A daemon: double fork and setsid(), out of the script's process group and session. Only a
+// cgroup still holds it; without cgroup v2 these tests are skipped (the README says so).
+static const QByteArray kDaemonScript = "import os, sys, time\n"
+                                        "if os.fork() == 0:\n"
+                                        "    os.setsid()\n"
+                                        "    if os.fork() == 0:\n"
+                                        "        open('daemon.tmp', 'w').write(str(os.getpid()))\n"
+                                        "        os.rename('daemon.tmp', 'daemon.pid')\n"
+                                        "        time.sleep(300)\n"
+                                        "    os._exit(0)\n"
+                                        "while not os.path.exists('daemon.pid'): time.sleep(0.05)\n"
+                                        "open('pids', 'w').write(str(os.getpid()))\n"
+                                        "time.sleep(float(sys.argv[1]))\n";
+
+static bool cgroupV2Writable(QString *why)
+{
+    return oa::CgroupScope::create(QStringLiteral("openautomate-%1-probe").arg(QCoreApplication::applicationPid()), std::nullopt, why) != nullptr;
+}
+
+void TestExecutionControl::escapedDaemonStoppedWithTheScript()
+{
+    QString why;
+    if (!cgroupV2Writable(&why))
+        QSKIP(qPrintable(QStringLiteral("cgroup v2 is not available: ") + why));
+    Agent agent;
+    agent.makeScriptTask(QStringLiteral("daemon"), kDaemonScript, {{QStringLiteral("Arguments"), QStringLiteral("0")}});
+    const Run run = runExecutor(executorArgs(agent, QStringLiteral("daemon")));
+    QCOMPARE(run.exitCode, 0);
+    const qint64 daemon = readFile(agent.taskFile(QStringLiteral("daemon"), QStringLiteral("daemon.pid"))).toLongLong();
+    QVERIFY(daemon > 0);
+    QVERIFY(!isProcessAlive(daemon));
+    QVERIFY(run.err.contains("Containing the script in cgroup"));
+}
+
+void TestExecutionControl::escapedDaemonDiesWithAKilledExecutor()
+{
+    QString why;
+    if (!cgroupV2Writable(&why))
+        QSKIP(qPrintable(QStringLiteral("cgroup v2 is not available: ") + why));
+    Agent agent;
+    agent.makeScriptTask(QStringLiteral("daemon9"), kDaemonScript, {{QStringLiteral("Arguments"), QStringLiteral("300")}});
+    QProcess executor;
+    QVERIFY(startAndWaitForScript(executor, agent, QStringLiteral("daemon9")));
+    const qint64 daemon = readFile(agent.taskFile(QStringLiteral("daemon9"), QStringLiteral("daemon.pid"))).toLongLong();
+    const qint64 script = readFile(agent.taskFile(QStringLiteral("daemon9"), QStringLiteral("pids"))).toLongLong();
+    QVERIFY(isProcessAlive(daemon));
+    ::kill(pid_t(executor.processId()), SIGKILL);
+    QVERIFY(executor.waitForFinished());
+    QTRY_VERIFY_WITH_TIMEOUT(!isProcessAlive(daemon) && !isProcessAlive(script), 2000);
 }
 
 QTEST_GUILESS_MAIN(TestExecutionControl)
