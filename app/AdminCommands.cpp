@@ -255,4 +255,54 @@ int cancel(const oa::AgentPaths &paths, const QString &executionId, bool wait, b
                   QStringLiteral("%1 stopped (outcome %2)").arg(executionId, task && !task->outcome.isEmpty() ? task->outcome : QStringLiteral("unknown")));
 }
 
+int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json)
+{
+    const oa::EnvironmentCache cache(settings);
+    const QList<oa::CacheEntry> entries = cache.entries();
+    qint64 total = 0;
+    for (const oa::CacheEntry &e : entries)
+        total += e.sizeBytes;
+    if (json) {
+        QJsonArray array;
+        for (const oa::CacheEntry &e : entries)
+            array.append(QJsonObject{{QStringLiteral("Key"), e.key},
+                                     {QStringLiteral("Entry"), e.name},
+                                     {QStringLiteral("Inputs"), e.inputs},
+                                     {QStringLiteral("PipFreeze"), QJsonArray::fromStringList(e.freeze)},
+                                     {QStringLiteral("SizeBytes"), e.sizeBytes},
+                                     {QStringLiteral("CreatedAt"), iso(e.createdAt)},
+                                     {QStringLiteral("LastUsed"), iso(e.lastUsed)},
+                                     {QStringLiteral("InUse"), e.inUse},
+                                     {QStringLiteral("Expired"), e.expired}});
+        printJson({{QStringLiteral("CacheDir"), settings.dir}, {QStringLiteral("TotalBytes"), total}, {QStringLiteral("Entries"), array}});
+        return 0;
+    }
+    QList<QStringList> rows{{QStringLiteral("KEY"), QStringLiteral("SIZE"), QStringLiteral("LAST USE"), QStringLiteral("IN USE"),
+                             QStringLiteral("REQUIREMENTS")}};
+    for (const oa::CacheEntry &e : entries) {
+        const QString requirements = e.inputs.section(u'\n', 1, 1).section(u' ', 1);
+        rows.append({e.key.left(12) + (e.expired ? QStringLiteral(" (expired)") : QString()),
+                     QStringLiteral("%1 MiB").arg(double(e.sizeBytes) / 1048576.0, 0, 'f', 1), iso(e.lastUsed),
+                     e.inUse ? QStringLiteral("yes") : QStringLiteral("no"), requirements});
+    }
+    printTable(rows);
+    out() << entries.size() << " environment(s), " << QString::number(double(total) / 1048576.0, 'f', 1) << " MiB in " << settings.dir << '\n';
+    out().flush();
+    return 0;
+}
+
+int pruneEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json)
+{
+    const oa::EnvironmentCache::PruneReport report = oa::EnvironmentCache(settings).prune();
+    if (json) {
+        printJson({{QStringLiteral("Removed"), QJsonArray::fromStringList(report.removed)}, {QStringLiteral("FreedBytes"), report.freedBytes}});
+    } else {
+        for (const QString &name : report.removed)
+            out() << "removed " << name << '\n';
+        out() << report.removed.size() << " removed, " << QString::number(double(report.freedBytes) / 1048576.0, 'f', 1) << " MiB freed\n";
+        out().flush();
+    }
+    return 0;
+}
+
 } // namespace AdminCommands

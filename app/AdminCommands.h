@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AgentPaths.h"
+#include "EnvironmentCache.h"
 
 #include <QString>
 
@@ -16,5 +17,7 @@ int clearLock(const oa::AgentPaths &paths, const QString &executionId, bool forc
 // Asks the executor running `executionId` to stop (CancelChannel); returns once it accepted,
 // or with `wait` once it has stopped.
 int cancel(const oa::AgentPaths &paths, const QString &executionId, bool wait, bool json);
+int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json);
+int pruneEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json);
 
 } // namespace AdminCommands

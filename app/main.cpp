@@ -3,12 +3,15 @@
 
 #include "AdminCommands.h"
 #include "AgentPaths.h"
+#include "EnvironmentCache.h"
 #include "ExecutionControl.h"
 #include "Executor.h"
 #include "ExitCode.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QTextStream>
 
 namespace {
@@ -32,6 +35,25 @@ const char kExitCodes[] =
     "  3 no such lock.\n"
     "--cancel: 0 accepted (with --wait: stopped); 1 bad usage; 2 refused or not\n"
     "  accepted (a lock from another host, no answer); 3 not running.";
+
+// "7d", "12h", "500M", "3600": a positive number with an optional unit from `units`.
+std::optional<qint64> parseQuantity(const QString &text, const QList<std::pair<char16_t, qint64>> &units)
+{
+    QString number = text.trimmed().toLower();
+    qint64 factor = 1;
+    for (const auto &[suffix, multiplier] : units) {
+        if (number.endsWith(QChar(suffix)) || number.endsWith(QString(QChar(suffix)) + u'b')) {
+            number = number.left(number.lastIndexOf(QChar(suffix)));
+            factor = multiplier;
+            break;
+        }
+    }
+    bool ok = false;
+    const double value = number.toDouble(&ok);
+    if (!ok || value <= 0 || value * double(factor) > 9e18)
+        return std::nullopt;
+    return qint64(value * double(factor));
+}
 
 } // namespace
 
@@ -88,9 +110,24 @@ int main(int argc, char *argv[])
                                           QStringLiteral("Ask the executor running this execution to stop its process tree."),
                                           QStringLiteral("id"));
     const QCommandLineOption waitOption(QStringLiteral("wait"), QStringLiteral("With --cancel: return only once the task has stopped."));
+    const QCommandLineOption noCacheOption(QStringLiteral("no-env-cache"),
+                                           QStringLiteral("Build this execution's packages in its own venv, as without a cache."));
+    const QCommandLineOption cacheDirOption(QStringLiteral("env-cache-dir"),
+                                            QStringLiteral("Where the environment cache lives. Default: <base-dir>/EnvCache."),
+                                            QStringLiteral("dir"));
+    const QCommandLineOption cacheAgeOption(QStringLiteral("env-cache-max-age"),
+                                            QStringLiteral("Rebuild cached environments older than this (e.g. 7d, 12h, 3600). Default 7d."),
+                                            QStringLiteral("age"));
+    const QCommandLineOption cacheSizeOption(QStringLiteral("env-cache-max-size"),
+                                             QStringLiteral("Evict least recently used environments past this size (e.g. 10G, 500M). Default 10G."),
+                                             QStringLiteral("size"));
+    const QCommandLineOption listCacheOption(QStringLiteral("env-cache"), QStringLiteral("List the cached environments."));
+    const QCommandLineOption pruneCacheOption(QStringLiteral("prune-env-cache"),
+                                              QStringLiteral("Remove expired, superseded and least recently used environments (never one in use)."));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("With the lock tools: print JSON for scripts."));
     parser.addOptions({baseDirOption, pythonOption, keepVenvOption, listOption, locksOption, clearOrphanedOption,
-                       clearLockOption, forceOption, jsonOption, timeoutOption, graceOption, cancelOption, waitOption});
+                       clearLockOption, forceOption, jsonOption, timeoutOption, graceOption, cancelOption, waitOption, noCacheOption, cacheDirOption,
+                       cacheAgeOption, cacheSizeOption, listCacheOption, pruneCacheOption});
     parser.addPositionalArgument(QStringLiteral("execution-id"),
                                  QStringLiteral("The execution to run: 1-128 letters, digits, '-', '_' or '.'."));
 
@@ -108,19 +145,47 @@ int main(int argc, char *argv[])
         return 0;
     }
     const QStringList positional = parser.positionalArguments();
-    const int tools = int(parser.isSet(listOption)) + int(parser.isSet(locksOption)) + int(parser.isSet(clearOrphanedOption))
-                      + int(parser.isSet(clearLockOption)) + int(parser.isSet(cancelOption));
-    if (tools > 0) {
-        if (tools > 1 || !positional.isEmpty()) {
-            err << "--list, --locks, --clear-orphaned-locks, --clear-lock and --cancel each stand alone, without an execution ID\n";
+    // The cache settings are needed both by a run and by --env-cache/--prune-env-cache.
+    const oa::AgentPaths agentPaths(oa::AgentPaths::resolveBaseDir(parser.value(baseDirOption)));
+    oa::EnvironmentCache::Settings cacheSettings;
+    cacheSettings.dir = parser.isSet(cacheDirOption) ? QDir::cleanPath(QFileInfo(parser.value(cacheDirOption)).absoluteFilePath())
+                                                     : agentPaths.baseDir() + QStringLiteral("/EnvCache");
+    if (parser.isSet(cacheAgeOption)) {
+        const auto seconds = parseQuantity(parser.value(cacheAgeOption), {{u's', 1}, {u'm', 60}, {u'h', 3600}, {u'd', 86400}});
+        if (!seconds) {
+            err << "--env-cache-max-age: \"" << parser.value(cacheAgeOption) << "\" is not a duration such as 7d, 12h or 3600\n";
             return int(oa::ExitCode::InvalidArguments);
         }
-        const oa::AgentPaths paths(oa::AgentPaths::resolveBaseDir(parser.value(baseDirOption)));
+        cacheSettings.maxAgeSeconds = *seconds;
+    }
+    if (parser.isSet(cacheSizeOption)) {
+        const auto bytes = parseQuantity(parser.value(cacheSizeOption),
+                                         {{u'k', 1024}, {u'm', 1024 * 1024}, {u'g', qint64(1) << 30}, {u't', qint64(1) << 40}});
+        if (!bytes) {
+            err << "--env-cache-max-size: \"" << parser.value(cacheSizeOption) << "\" is not a size such as 10G or 500M\n";
+            return int(oa::ExitCode::InvalidArguments);
+        }
+        cacheSettings.maxSizeBytes = *bytes;
+    }
+    const int tools = int(parser.isSet(listOption)) + int(parser.isSet(locksOption)) + int(parser.isSet(clearOrphanedOption))
+                      + int(parser.isSet(clearLockOption)) + int(parser.isSet(cancelOption))
+                      + int(parser.isSet(listCacheOption)) + int(parser.isSet(pruneCacheOption));
+    if (tools > 0) {
+        if (tools > 1 || !positional.isEmpty()) {
+            err << "--list, --locks, --clear-orphaned-locks, --clear-lock, --cancel, --env-cache and --prune-env-cache each "
+                   "stand alone, without an execution ID\n";
+            return int(oa::ExitCode::InvalidArguments);
+        }
+        const oa::AgentPaths &paths = agentPaths;
         const bool json = parser.isSet(jsonOption);
         if (parser.isSet(listOption))
             return AdminCommands::listTasks(paths, json);
         if (parser.isSet(locksOption))
             return AdminCommands::listLocks(paths, json);
+        if (parser.isSet(listCacheOption))
+            return AdminCommands::listEnvironmentCache(cacheSettings, json);
+        if (parser.isSet(pruneCacheOption))
+            return AdminCommands::pruneEnvironmentCache(cacheSettings, json);
         if (parser.isSet(cancelOption))
             return AdminCommands::cancel(paths, parser.value(cancelOption), parser.isSet(waitOption), json);
         if (parser.isSet(clearOrphanedOption))
@@ -136,15 +201,20 @@ int main(int argc, char *argv[])
                                      : QStringLiteral("expected one execution ID, got %1").arg(positional.size()))
             << "\nUsage: openautomate-executor [--base-dir DIR] [--python PATH] [--keep-venv] [--timeout S] [--grace-seconds S] <execution-id>\n"
                "       openautomate-executor [--base-dir DIR] --list | --locks | --clear-orphaned-locks | --clear-lock ID [--force] [--json]\n"
-               "       openautomate-executor [--base-dir DIR] --cancel ID [--wait] [--json]\n";
+               "       openautomate-executor [--base-dir DIR] --cancel ID [--wait] [--json]\n"
+               "       openautomate-executor [--base-dir DIR] --env-cache | --prune-env-cache [--json]\n";
         return int(oa::ExitCode::InvalidArguments);
     }
 
     oa::ExecutorOptions options;
-    options.baseDir = oa::AgentPaths::resolveBaseDir(parser.value(baseDirOption));
+    options.baseDir = agentPaths.baseDir();
     options.executionId = positional.first();
     options.python = parser.value(pythonOption);
     options.keepVenv = parser.isSet(keepVenvOption);
+    options.useEnvCache = !parser.isSet(noCacheOption);
+    options.envCacheDir = cacheSettings.dir;
+    options.envCacheMaxAgeSeconds = cacheSettings.maxAgeSeconds;
+    options.envCacheMaxSizeBytes = cacheSettings.maxSizeBytes;
     for (const auto &[option, target, allowZero] :
          {std::tuple{&timeoutOption, &options.timeoutSeconds, false}, std::tuple{&graceOption, &options.graceSeconds, true}}) {
         if (!parser.isSet(*option))

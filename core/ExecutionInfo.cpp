@@ -23,10 +23,11 @@ const QString kTimeout = QStringLiteral("TimeoutSeconds");
 const QString kGrace = QStringLiteral("GraceSeconds");
 const QString kMaxMemory = QStringLiteral("MaxMemoryMB");
 const QString kMaxCpu = QStringLiteral("MaxCpuSeconds");
+const QString kUseCache = QStringLiteral("UseEnvironmentCache");
 
 // The keys the executor reads; any other key earns a warning in the log and is ignored.
 const QStringList kKnownKeys = {kExecutionId, kScriptPath, kArguments, kRequirements, kKeepVenv,
-                                kTimeout, kGrace, kMaxMemory, kMaxCpu};
+                                kTimeout, kGrace, kMaxMemory, kMaxCpu, kUseCache};
 
 Failure invalid(const QString &field, const QString &reason)
 {
@@ -251,11 +252,14 @@ Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString
         }
     }
 
-    const QJsonValue keep = field(kKeepVenv);
-    if (!keep.isUndefined()) {
-        if (!keep.isBool())
-            return invalid(kKeepVenv, QStringLiteral("must be true or false, not %1").arg(jsonTypeName(keep)));
-        info.keepVirtualEnvironment = keep.toBool();
+    for (const auto &[key, member] : {std::pair{&kKeepVenv, &ExecutionInfo::keepVirtualEnvironment},
+                                      std::pair{&kUseCache, &ExecutionInfo::useEnvironmentCache}}) {
+        const QJsonValue flag = field(*key);
+        if (flag.isUndefined())
+            continue;
+        if (!flag.isBool())
+            return invalid(*key, QStringLiteral("must be true or false, not %1").arg(jsonTypeName(flag)));
+        info.*member = flag.toBool();
     }
 
     const std::pair<const QString *, std::optional<double> ExecutionInfo::*> numbers[] = {

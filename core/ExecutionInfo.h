@@ -21,6 +21,7 @@ struct ExecutionInfo {
     std::optional<QStringList> requirements; // absent: use requirements.txt next to the script, if any
     QString requirementsFile;   // canonical path of that requirements.txt, when it is used
     bool keepVirtualEnvironment = false;
+    bool useEnvironmentCache = true;        // UseEnvironmentCache: false gives the uncached behaviour
     std::optional<double> timeoutSeconds;   // TimeoutSeconds: the whole run
     std::optional<double> graceSeconds;     // GraceSeconds: SIGTERM to SIGKILL
     std::optional<double> maxMemoryMB;      // MaxMemoryMB: the script's tree

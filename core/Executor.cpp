@@ -183,7 +183,9 @@ Status Executor::prepareEnvironment()
             return s;
         m_ownsVenv = true;
         PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
-        if (Status s = venv.create(m_info->needsPackages(), &m_control); !s)
+        // With the cache, the venv needs no pip of its own: the packages (and pip) come from
+        // the shared entry. Without it, the venv gets pip as before.
+        if (Status s = venv.create(m_info->needsPackages() && !usesCache(), &m_control); !s)
             return s;
         if (Status s = venv.installHelpers(); !s)
             return s;
@@ -196,19 +198,68 @@ Status Executor::prepareEnvironment()
     if (!created || !m_info->needsPackages())
         return created;
 
-    return timed(Stage::Requirements, [&]() -> Status {
-        PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
-        const QString pipLog = m_paths.pipLogFile(id);
-        QFile::remove(pipLog); // pip.log describes this run only
-        m_log.info(lcPip, QStringLiteral("Installing requirements; pip's output goes to {PipLog}"),
-                   {{QStringLiteral("PipLog"), pipLog}});
-        if (Status s = venv.install(m_info->requirements.value_or(QStringList()), m_info->requirementsFile, pipLog, &m_control); !s)
-            return s;
-        m_record.pipFreeze = venv.freeze(&m_control);
-        m_log.info(lcPip, QStringLiteral("Installed {Packages}"),
-                   {{QStringLiteral("Packages"), m_record.pipFreeze.join(QStringLiteral(", "))}});
-        return ok();
-    });
+    return timed(Stage::Requirements, [this] { return usesCache() ? linkCachedEnvironment() : installRequirements(); });
+}
+
+bool Executor::usesCache() const
+{
+    return m_options.useEnvCache && m_info && m_info->useEnvironmentCache && m_interpreter
+           && !m_interpreter->pipCommand().isEmpty();
+}
+
+Status Executor::installRequirements()
+{
+    const QString id = m_options.executionId;
+    PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
+    const QString pipLog = m_paths.pipLogFile(id);
+    QFile::remove(pipLog); // pip.log describes this run only
+    m_log.info(lcPip, QStringLiteral("Installing requirements; pip's output goes to {PipLog}"),
+               {{QStringLiteral("PipLog"), pipLog}});
+    if (Status s = venv.install(m_info->requirements.value_or(QStringList()), m_info->requirementsFile, pipLog, &m_control); !s)
+        return s;
+    m_record.pipFreeze = venv.freeze(&m_control);
+    m_log.info(lcPip, QStringLiteral("Installed {Packages}"), {{QStringLiteral("Packages"), m_record.pipFreeze.join(QStringLiteral(", "))}});
+    return ok();
+}
+
+Status Executor::linkCachedEnvironment()
+{
+    const QString id = m_options.executionId;
+    EnvironmentCache::Settings settings;
+    settings.dir = m_options.envCacheDir.isEmpty() ? m_paths.baseDir() + QStringLiteral("/EnvCache") : m_options.envCacheDir;
+    if (m_options.envCacheMaxAgeSeconds)
+        settings.maxAgeSeconds = *m_options.envCacheMaxAgeSeconds;
+    if (m_options.envCacheMaxSizeBytes)
+        settings.maxSizeBytes = *m_options.envCacheMaxSizeBytes;
+    m_cache = std::make_unique<EnvironmentCache>(settings);
+
+    QByteArray requirementsTxt;
+    if (!m_info->requirementsFile.isEmpty()) {
+        QFile file(m_info->requirementsFile);
+        if (file.open(QIODevice::ReadOnly))
+            requirementsTxt = file.readAll();
+    }
+    const EnvironmentKey key = EnvironmentKey::build(m_interpreter->executable, m_interpreter->version,
+                                                     m_info->requirements.value_or(QStringList()), requirementsTxt,
+                                                     QProcessEnvironment::systemEnvironment());
+    const QString pipLog = m_paths.pipLogFile(id);
+    QFile::remove(pipLog);
+    auto entry = m_cache->acquire(key, *m_interpreter, m_info->requirements.value_or(QStringList()), m_info->requirementsFile, id,
+                                  pipLog, m_log, &m_control);
+    if (!entry)
+        return entry.failure();
+    const PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
+    if (Status linked = EnvironmentCache::link(entry.value(), venv.sitePackages()); !linked)
+        return linked;
+    m_record.pipFreeze = entry->freeze;
+    m_record.cacheKey = entry->key;
+    m_record.cacheEntry = entry->name;
+    m_record.cacheReused = entry->reused;
+    m_log.info(lcVenv, QStringLiteral("Using cached environment {EnvEntry} ({CacheUse}); versions: {Packages}"),
+               {{QStringLiteral("EnvEntry"), entry->name},
+                {QStringLiteral("CacheUse"), entry->reused ? QStringLiteral("reused") : QStringLiteral("built now")},
+                {QStringLiteral("Packages"), entry->freeze.join(QStringLiteral(", "))}});
+    return ok();
 }
 
 Status Executor::runScript()
@@ -267,6 +318,7 @@ Status Executor::runScript()
 void Executor::cleanUp()
 {
     const QString id = m_options.executionId;
+    m_cache.reset(); // this execution no longer uses its cache entry
     const TreeRemover remover(m_paths);
     QStringList targets;
     if (m_ownsTemp)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AgentPaths.h"
+#include "EnvironmentCache.h"
 #include "ExecutionControl.h"
 #include "ExecutionInfo.h"
 #include "ExecutionLog.h"
@@ -25,6 +26,10 @@ struct ExecutorOptions {
     bool keepVenv = false;
     std::optional<double> timeoutSeconds; // --timeout: wins over TimeoutSeconds
     std::optional<double> graceSeconds;   // --grace-seconds: wins over GraceSeconds
+    bool useEnvCache = true;              // --no-env-cache turns it off
+    QString envCacheDir;                  // --env-cache-dir; default {base}/EnvCache
+    std::optional<qint64> envCacheMaxAgeSeconds;
+    std::optional<qint64> envCacheMaxSizeBytes;
 };
 
 // Sequences one execution: lock, read, validate, venv, requirements, run, cleanup.
@@ -45,6 +50,9 @@ private:
     Status readAndValidate();
     Status prepareEnvironment();
     Status runScript();
+    bool usesCache() const;
+    Status installRequirements();
+    Status linkCachedEnvironment();
     int finish(const Status &status);
     void cleanUp();
 
@@ -62,6 +70,7 @@ private:
     std::unique_ptr<TaskLock> m_lock;
     std::optional<ExecutionInfo> m_info;
     std::optional<PythonInterpreter> m_interpreter;
+    std::unique_ptr<EnvironmentCache> m_cache;
     ResultRecord m_record;
     int m_exitCode = 0;
     bool m_taskFilesAllowed = false; // execution.json exists: logs and result.json may be written

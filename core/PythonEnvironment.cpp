@@ -114,14 +114,19 @@ std::optional<Failure> PythonEnvironment::stopFailure(const ProcessExit &exit)
     return fail(exit.stopped->code, exit.stopped->message);
 }
 
-Status PythonEnvironment::installHelpers() const
+QString PythonEnvironment::sitePackages() const
 {
 #ifdef Q_OS_WIN
-    const QString sitePackages = m_dir + QStringLiteral("/Lib/site-packages");
+    return m_dir + QStringLiteral("/Lib/site-packages");
 #else
     const QStringList libs = QDir(m_dir + QStringLiteral("/lib")).entryList({QStringLiteral("python*")}, QDir::Dirs);
-    const QString sitePackages = libs.isEmpty() ? QString() : m_dir + QStringLiteral("/lib/") + libs.first() + QStringLiteral("/site-packages");
+    return libs.isEmpty() ? QString() : m_dir + QStringLiteral("/lib/") + libs.first() + QStringLiteral("/site-packages");
 #endif
+}
+
+Status PythonEnvironment::installHelpers() const
+{
+    const QString sitePackages = this->sitePackages();
     if (sitePackages.isEmpty() || !QDir().mkpath(sitePackages + QStringLiteral("/openautomate")))
         return fail(ExitCode::EnvironmentFailed, QStringLiteral("the virtual environment %1 has no site-packages folder").arg(m_dir));
     const QString target = sitePackages + QStringLiteral("/openautomate/__init__.py");

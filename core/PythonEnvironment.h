@@ -18,6 +18,8 @@ public:
     // bin/python on Unix, Scripts\python.exe on Windows.
     QString pythonExecutable() const;
     QString binDirectory() const;
+    // lib/pythonX.Y/site-packages (Lib/site-packages on Windows); empty before create().
+    QString sitePackages() const;
 
     // `python -m venv`. pip is only put in when packages will be installed: with pip a venv
     // costs seconds, without it tens of milliseconds. ExitCode::EnvironmentFailed on failure.

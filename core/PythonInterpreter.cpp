@@ -12,8 +12,18 @@ Result<PythonInterpreter> PythonInterpreter::probe(const QString &program)
     ProcessSpec spec;
     spec.program = program;
     // -I: ignore PYTHON* variables and the user site, so the probe sees the interpreter itself.
-    spec.arguments = {QStringLiteral("-I"), QStringLiteral("-c"),
-                      QStringLiteral("import sys, platform; print(sys.executable); print(platform.python_version())")};
+    spec.arguments = {QStringLiteral("-I"), QStringLiteral("-c"), QStringLiteral(
+        "import sys, platform, glob, os, importlib.util\n"
+        "print(sys.executable); print(platform.python_version())\n"
+        "print(1 if importlib.util.find_spec('pip') else 0)\n"
+        "wheels = []\n"
+        "try:\n"
+        "    import ensurepip\n"
+        "    wheels = glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), '_bundled', 'pip-*.whl'))\n"
+        "except ImportError:\n"
+        "    pass\n"
+        "wheels += glob.glob('/usr/share/python-wheels/pip-*.whl')\n"
+        "print(sorted(wheels)[-1] if wheels else '')\n")};
     const ProcessExit exit = ChildProcess::run(spec);
     if (!exit.started)
         return fail(ExitCode::EnvironmentFailed,
@@ -27,9 +37,20 @@ Result<PythonInterpreter> PythonInterpreter::probe(const QString &program)
     interpreter.requested = program;
     interpreter.executable = lines.at(0).trimmed();
     interpreter.version = lines.at(1).trimmed();
+    interpreter.hasPip = lines.value(2).trimmed() == QLatin1String("1");
+    interpreter.bundledPipWheel = lines.value(3).trimmed();
     if (interpreter.executable.isEmpty() || !QFileInfo(interpreter.executable).isExecutable())
         interpreter.executable = program; // embedded interpreters may not know their own path
     return interpreter;
+}
+
+QStringList PythonInterpreter::pipCommand() const
+{
+    if (hasPip)
+        return {executable, QStringLiteral("-m"), QStringLiteral("pip")};
+    if (!bundledPipWheel.isEmpty()) // pip runs from its own wheel: python pip.whl/pip ...
+        return {executable, bundledPipWheel + QStringLiteral("/pip")};
+    return {};
 }
 
 Result<PythonInterpreter> PythonInterpreter::locate(const QString &explicitPath)

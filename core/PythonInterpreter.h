@@ -13,6 +13,12 @@ struct PythonInterpreter {
     QString requested;   // what was asked for: a path or a name on PATH
     QString executable;  // the real interpreter
     QString version;     // e.g. "3.11.7"
+    bool hasPip = false;        // `python -m pip` works: pip can install with --target
+    QString bundledPipWheel;    // ensurepip's pip wheel (python3-venv ships it), or empty
+
+    // How to run pip for this interpreter without a venv: `-m pip`, or straight from the
+    // bundled wheel. Empty when neither exists.
+    QStringList pipCommand() const;
 
     // `explicitPath` (--python), else OPENAUTOMATE_PYTHON, else python3, then python, on PATH.
     // ExitCode::EnvironmentFailed when none can be found or run.

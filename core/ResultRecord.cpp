@@ -54,6 +54,10 @@ QByteArray ResultRecord::toJson() const
             pids.append(pid);
         root.insert(QStringLiteral("Survivors"), pids);
     }
+    if (!cacheEntry.isEmpty())
+        root.insert(QStringLiteral("EnvironmentCache"), QJsonObject{{QStringLiteral("Key"), cacheKey},
+                                                                    {QStringLiteral("Entry"), cacheEntry},
+                                                                    {QStringLiteral("Reused"), cacheReused}});
     if (!warnings.isEmpty())
         root.insert(QStringLiteral("Warnings"), QJsonArray::fromStringList(warnings));
     return QJsonDocument(root).toJson(QJsonDocument::Indented);

@@ -36,6 +36,9 @@ struct ResultRecord {
     int progressUpdates = 0;
     int badProgressLines = 0;
     QList<qint64> survivors;         // processes still alive after a stop
+    QString cacheKey;                // the environment cache entry used, if any
+    QString cacheEntry;
+    bool cacheReused = false;
 
     QByteArray toJson() const;
     // ExitCode::Unexpected when the file cannot be written.

@@ -1,0 +1,108 @@
+#include "EnvironmentKey.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+
+namespace oa {
+
+namespace {
+
+// The settings that select what is installed; proxies, timeouts and verbosity do not.
+const QStringList kKeyedPipVariables = {
+    QStringLiteral("PIP_INDEX_URL"), QStringLiteral("PIP_EXTRA_INDEX_URL"), QStringLiteral("PIP_FIND_LINKS"),
+    QStringLiteral("PIP_NO_INDEX"), QStringLiteral("PIP_CONSTRAINT"), QStringLiteral("PIP_PRE"),
+    QStringLiteral("PIP_ONLY_BINARY"), QStringLiteral("PIP_NO_BINARY"), QStringLiteral("PIP_PREFER_BINARY"),
+    QStringLiteral("PIP_PLATFORM"), QStringLiteral("PIP_IMPLEMENTATION"), QStringLiteral("PIP_ABI"),
+    QStringLiteral("PIP_REQUIRE_HASHES"), QStringLiteral("PIP_CONFIG_FILE"),
+};
+
+QByteArray readSmall(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.read(1024 * 1024) : QByteArray();
+}
+
+} // namespace
+
+QString EnvironmentKey::normalizeRequirement(const QString &requirement)
+{
+    static const QRegularExpression name(QStringLiteral("^\\s*([A-Za-z0-9][A-Za-z0-9._-]*)"));
+    static const QRegularExpression separators(QStringLiteral("[-_.]+"));
+    static const QRegularExpression whitespace(QStringLiteral("\\s+"));
+    const auto match = name.match(requirement);
+    if (!match.hasMatch())
+        return QString(requirement).remove(whitespace);
+    const QString canonical = match.captured(1).toLower().replace(separators, QStringLiteral("-"));
+    return canonical + requirement.mid(match.capturedEnd(1)).remove(whitespace);
+}
+
+EnvironmentKey EnvironmentKey::build(const QString &interpreter, const QString &version, const QStringList &requirements,
+                                     const QByteArray &requirementsFile, const QProcessEnvironment &env)
+{
+    EnvironmentKey key;
+    key.interpreter = interpreter;
+    key.version = version;
+    for (const QString &r : requirements)
+        key.requirements.append(normalizeRequirement(r));
+    key.requirements.sort();
+    key.requirements.removeDuplicates();
+    key.requirementsFile = requirementsFile;
+    for (const QString &name : kKeyedPipVariables)
+        if (env.contains(name))
+            key.pipSettings.insert(name, env.value(name));
+    // A constraints file decides versions: its content counts, not only its name.
+    if (env.contains(QStringLiteral("PIP_CONSTRAINT")))
+        for (const QString &file : env.value(QStringLiteral("PIP_CONSTRAINT")).split(u' ', Qt::SkipEmptyParts))
+            key.pipConfig += "constraint " + file.toUtf8() + '\n' + readSmall(file);
+    // pip's configuration files, in pip's own order (site, XDG, user, PIP_CONFIG_FILE).
+    const QString home = env.value(QStringLiteral("HOME"), QDir::homePath());
+    const QString xdg = env.value(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/.config"));
+    QStringList files{QStringLiteral("/etc/pip.conf"), QStringLiteral("/etc/xdg/pip/pip.conf"),
+                      home + QStringLiteral("/.pip/pip.conf"), xdg + QStringLiteral("/pip/pip.conf")};
+    if (env.contains(QStringLiteral("PIP_CONFIG_FILE")))
+        files.append(env.value(QStringLiteral("PIP_CONFIG_FILE")));
+    for (const QString &file : files) {
+        const QByteArray content = readSmall(file);
+        if (!content.isEmpty())
+            key.pipConfig += "file " + file.toUtf8() + '\n' + content;
+    }
+    return key;
+}
+
+QString EnvironmentKey::describe() const
+{
+    QStringList lines{QStringLiteral("interpreter %1 %2").arg(interpreter, version),
+                      QStringLiteral("requirements %1").arg(requirements.join(QStringLiteral(", ")))};
+    if (!requirementsFile.isEmpty())
+        lines.append(QStringLiteral("requirements.txt sha256 %1")
+                         .arg(QString::fromLatin1(QCryptographicHash::hash(requirementsFile, QCryptographicHash::Sha256).toHex().left(16))));
+    for (auto it = pipSettings.begin(); it != pipSettings.end(); ++it)
+        lines.append(QStringLiteral("%1=%2").arg(it.key(), it.value()));
+    if (!pipConfig.isEmpty())
+        lines.append(QStringLiteral("pip configuration sha256 %1")
+                         .arg(QString::fromLatin1(QCryptographicHash::hash(pipConfig, QCryptographicHash::Sha256).toHex().left(16))));
+    return lines.join(u'\n');
+}
+
+QString EnvironmentKey::digest() const
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    // Length-prefixed fields: no two different inputs can produce the same byte stream.
+    const auto add = [&hash](const QByteArray &field) {
+        hash.addData(QByteArray(QByteArray::number(field.size()) + ':'));
+        hash.addData(field);
+    };
+    add("openautomate-env-v1");
+    add(interpreter.toUtf8());
+    add(version.toUtf8());
+    add(requirements.join(u'\n').toUtf8());
+    add(requirementsFile);
+    for (auto it = pipSettings.begin(); it != pipSettings.end(); ++it)
+        add((it.key() + u'=' + it.value()).toUtf8());
+    add(pipConfig);
+    return QString::fromLatin1(hash.result().toHex().left(32));
+}
+
+} // namespace oa

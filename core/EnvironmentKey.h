@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QByteArray>
+#include <QMap>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+namespace oa {
+
+// Everything that changes what `pip install` puts into an environment, and its digest: the key
+// of an environment cache entry.
+struct EnvironmentKey {
+    QString interpreter;            // the real executable
+    QString version;                // its full version
+    QStringList requirements;       // normalized and sorted
+    QByteArray requirementsFile;    // the content of a requirements.txt used, or empty
+    QMap<QString, QString> pipSettings; // PIP_* variables that decide what gets installed
+    QByteArray pipConfig;           // the content of every pip configuration file in effect
+
+    // Lower-case canonical project name (PEP 503: runs of -_. become -) and the rest of the
+    // specifier with all whitespace removed: " Requests >= 2.28 " -> "requests>=2.28".
+    static QString normalizeRequirement(const QString &requirement);
+    // The PIP_* variables and pip.conf files pip would read in `env` (site-wide, per user,
+    // PIP_CONFIG_FILE).
+    static EnvironmentKey build(const QString &interpreter, const QString &version, const QStringList &requirements,
+                                const QByteArray &requirementsFile, const QProcessEnvironment &env);
+
+    // A stable hex digest of all of the above.
+    QString digest() const;
+    // For entry.json and `--env-cache`: the inputs in readable form.
+    QString describe() const;
+};
+
+} // namespace oa
