@@ -96,7 +96,7 @@ QList<CacheEntry> EnvironmentCache::entries() const
     for (const QString &name : names) {
         if (auto e = readEntry(path(QStringLiteral("entries/")) + name)) {
             e->inUse = isInUse(name);
-            e->expired = e->createdAt.secsTo(now) > m_settings.maxAgeSeconds;
+            e->expired = e->createdAt.msecsTo(now) > m_settings.maxAgeSeconds * 1000;
             list.append(*e);
         }
     }
@@ -118,7 +118,7 @@ std::optional<CacheEntry> EnvironmentCache::freshEntry(const QString &key) const
     const QStringList names = QDir(path(QStringLiteral("entries"))).entryList({key + QStringLiteral("-*")}, QDir::Dirs);
     for (const QString &name : names) {
         const auto e = readEntry(path(QStringLiteral("entries/")) + name);
-        if (e && e->key == key && e->createdAt.secsTo(now) <= m_settings.maxAgeSeconds && (!best || e->createdAt > best->createdAt))
+        if (e && e->key == key && e->createdAt.msecsTo(now) <= m_settings.maxAgeSeconds * 1000 && (!best || e->createdAt > best->createdAt))
             best = e;
     }
     return best;

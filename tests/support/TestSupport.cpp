@@ -1,5 +1,6 @@
 #include "TestSupport.h"
 
+#include "FileProtection.h"
 #include "ProcessTable.h"
 #include "PythonInterpreter.h"
 
@@ -58,6 +59,11 @@ QProcessEnvironment offlinePipEnvironment(const QString &wheelDir)
 Agent::Agent() : m_base(QFileInfo(m_dir.path()).canonicalFilePath() + QStringLiteral("/agent"))
 {
     QDir().mkpath(m_base + QStringLiteral("/Tasks"));
+}
+
+Agent::~Agent()
+{
+    oa::FileProtection::unprotectTree(m_base + QStringLiteral("/EnvCache"));
 }
 
 void Agent::makeTaskRaw(const QString &id, const QByteArray &executionJson, const QMap<QString, QByteArray> &files) const

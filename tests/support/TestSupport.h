@@ -28,6 +28,7 @@ QProcessEnvironment cleanEnvironment();
 class Agent {
 public:
     Agent();
+    ~Agent(); // lifts the environment cache's immutable attributes, so the folder can go
     bool isValid() const { return m_dir.isValid(); }
     QString base() const { return m_base; }
     QString taskDir(const QString &id) const { return m_base + QStringLiteral("/Tasks/") + id; }

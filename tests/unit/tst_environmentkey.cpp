@@ -1,0 +1,145 @@
+#include "EnvironmentKey.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using oa::EnvironmentKey;
+
+class TestEnvironmentKey : public QObject {
+    Q_OBJECT
+private slots:
+    void normalize_data();
+    void normalize();
+    void sameInputsSameKey();
+    void eachInputChangesTheKey_data();
+    void eachInputChangesTheKey();
+    void irrelevantSettingsDoNotChangeIt();
+
+private:
+    static QProcessEnvironment baseEnv()
+    {
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("HOME"), QStringLiteral("/nonexistent-home"));
+        env.insert(QStringLiteral("PIP_FIND_LINKS"), QStringLiteral("/srv/wheels"));
+        return env;
+    }
+    static EnvironmentKey key(const QStringList &reqs, const QProcessEnvironment &env = baseEnv(),
+                              const QString &interpreter = QStringLiteral("/usr/bin/python3.11"),
+                              const QString &version = QStringLiteral("3.11.2"), const QByteArray &txt = {})
+    {
+        return EnvironmentKey::build(interpreter, version, reqs, txt, env);
+    }
+};
+
+void TestEnvironmentKey::normalize_data()
+{
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<QString>("normalized");
+    QTest::newRow("case and spaces") << " Requests >= 2.28 " << "requests>=2.28";
+    QTest::newRow("separators") << "Python_Dateutil" << "python-dateutil";
+    QTest::newRow("dots") << "zope.interface==5" << "zope-interface==5";
+    QTest::newRow("extras and markers") << "pandas[excel] ; python_version >= '3.8'" << "pandas[excel];python_version>='3.8'";
+    QTest::newRow("url") << "pkg @ file:///srv/pkg.whl" << "pkg@file:///srv/pkg.whl";
+}
+
+void TestEnvironmentKey::normalize()
+{
+    QFETCH(QString, input);
+    QFETCH(QString, normalized);
+    QCOMPARE(EnvironmentKey::normalizeRequirement(input), normalized);
+}
+
+void TestEnvironmentKey::sameInputsSameKey()
+{
+    QCOMPARE(key({"pandas==1.5.3", "requests"}).digest(), key({"pandas==1.5.3", "requests"}).digest());
+    // Order, case, whitespace and repeats of requirements do not matter.
+    QCOMPARE(key({"requests", "Pandas == 1.5.3"}).digest(), key({"pandas==1.5.3", "requests", "requests"}).digest());
+    QCOMPARE(key({"a"}).digest().size(), 32);
+}
+
+void TestEnvironmentKey::eachInputChangesTheKey_data()
+{
+    QTest::addColumn<int>("which");
+    QTest::newRow("interpreter path") << 0;
+    QTest::newRow("interpreter version") << 1;
+    QTest::newRow("a requirement") << 2;
+    QTest::newRow("a version specifier") << 3;
+    QTest::newRow("requirements.txt content") << 4;
+    QTest::newRow("index URL") << 5;
+    QTest::newRow("find-links") << 6;
+    QTest::newRow("no-index") << 7;
+    QTest::newRow("constraints file content") << 8;
+    QTest::newRow("pip.conf content") << 9;
+}
+
+void TestEnvironmentKey::eachInputChangesTheKey()
+{
+    QFETCH(int, which);
+    QTemporaryDir tmp;
+    const QString base = key({"requests"}).digest();
+    QProcessEnvironment env = baseEnv();
+    QString changed;
+    switch (which) {
+    case 0: changed = key({"requests"}, env, QStringLiteral("/opt/python/bin/python3.11")).digest(); break;
+    case 1: changed = key({"requests"}, env, QStringLiteral("/usr/bin/python3.11"), QStringLiteral("3.11.7")).digest(); break;
+    case 2: changed = key({"requests", "six"}).digest(); break;
+    case 3: changed = key({"requests<3"}).digest(); break;
+    case 4: changed = key({"requests"}, env, QStringLiteral("/usr/bin/python3.11"), QStringLiteral("3.11.2"), "urllib3<2\n").digest(); break;
+    case 5:
+        env.insert(QStringLiteral("PIP_INDEX_URL"), QStringLiteral("https://pypi.example.corp/simple"));
+        changed = key({"requests"}, env).digest();
+        break;
+    case 6:
+        env.insert(QStringLiteral("PIP_FIND_LINKS"), QStringLiteral("/srv/other-wheels"));
+        changed = key({"requests"}, env).digest();
+        break;
+    case 7:
+        env.insert(QStringLiteral("PIP_NO_INDEX"), QStringLiteral("1"));
+        changed = key({"requests"}, env).digest();
+        break;
+    case 8: {
+        const QString constraints = tmp.filePath(QStringLiteral("c.txt"));
+        QFile f(constraints);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("urllib3<2\n");
+        f.close();
+        env.insert(QStringLiteral("PIP_CONSTRAINT"), constraints);
+        const QString first = key({"requests"}, env).digest();
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("urllib3<1.27\n"); // same file, new content
+        f.close();
+        QVERIFY(key({"requests"}, env).digest() != first);
+        changed = first;
+        break;
+    }
+    case 9: {
+        const QString conf = tmp.filePath(QStringLiteral("pip.conf"));
+        QFile f(conf);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("[global]\nindex-url = https://mirror.local/simple\n");
+        f.close();
+        env.insert(QStringLiteral("PIP_CONFIG_FILE"), conf);
+        const QString first = key({"requests"}, env).digest();
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("[global]\nindex-url = https://other.local/simple\n");
+        f.close();
+        QVERIFY(key({"requests"}, env).digest() != first);
+        changed = first;
+        break;
+    }
+    }
+    QVERIFY(!changed.isEmpty());
+    QVERIFY2(changed != base, qPrintable(changed));
+}
+
+void TestEnvironmentKey::irrelevantSettingsDoNotChangeIt()
+{
+    QProcessEnvironment env = baseEnv();
+    env.insert(QStringLiteral("PIP_DEFAULT_TIMEOUT"), QStringLiteral("180"));
+    env.insert(QStringLiteral("PIP_PROXY"), QStringLiteral("http://proxy:3128"));
+    env.insert(QStringLiteral("PATH"), QStringLiteral("/somewhere/else"));
+    QCOMPARE(key({"requests"}, env).digest(), key({"requests"}).digest());
+}
+
+QTEST_GUILESS_MAIN(TestEnvironmentKey)
+#include "tst_environmentkey.moc"
