@@ -173,7 +173,7 @@ Status Executor::prepareEnvironment()
 {
     const QString id = m_options.executionId;
     const Status created = timed(Stage::Environment, [&]() -> Status {
-        auto interpreter = PythonInterpreter::locate(m_options.python);
+        auto interpreter = PythonInterpreter::locate(m_options.python, cacheDir() + QStringLiteral("/interpreters.json"));
         if (!interpreter)
             return interpreter.failure();
         m_interpreter = interpreter.value();
@@ -201,6 +201,11 @@ Status Executor::prepareEnvironment()
     return timed(Stage::Requirements, [this] { return usesCache() ? linkCachedEnvironment() : installRequirements(); });
 }
 
+QString Executor::cacheDir() const
+{
+    return m_options.envCacheDir.isEmpty() ? m_paths.baseDir() + QStringLiteral("/EnvCache") : m_options.envCacheDir;
+}
+
 bool Executor::usesCache() const
 {
     return m_options.useEnvCache && m_info && m_info->useEnvironmentCache && m_interpreter
@@ -226,7 +231,7 @@ Status Executor::linkCachedEnvironment()
 {
     const QString id = m_options.executionId;
     EnvironmentCache::Settings settings;
-    settings.dir = m_options.envCacheDir.isEmpty() ? m_paths.baseDir() + QStringLiteral("/EnvCache") : m_options.envCacheDir;
+    settings.dir = cacheDir();
     if (m_options.envCacheMaxAgeSeconds)
         settings.maxAgeSeconds = *m_options.envCacheMaxAgeSeconds;
     if (m_options.envCacheMaxSizeBytes)

@@ -51,6 +51,7 @@ private:
     Status prepareEnvironment();
     Status runScript();
     bool usesCache() const;
+    QString cacheDir() const;
     Status installRequirements();
     Status linkCachedEnvironment();
     int finish(const Status &status);

@@ -2,7 +2,13 @@
 
 #include "ChildProcess.h"
 
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
 #include <QStandardPaths>
 
 namespace oa {
@@ -53,7 +59,68 @@ QStringList PythonInterpreter::pipCommand() const
     return {};
 }
 
-Result<PythonInterpreter> PythonInterpreter::locate(const QString &explicitPath)
+namespace {
+
+constexpr qint64 kProbeCacheMaxAgeMs = 3600 * 1000;
+
+// Only a real binary is cached: a shim (a "#!" script such as pyenv's) may pick another
+// interpreter tomorrow without changing itself.
+bool isBinary(const QString &program)
+{
+    QFile file(program);
+    return file.open(QIODevice::ReadOnly) && file.read(4) == QByteArray("\x7f" "ELF", 4);
+}
+
+QJsonObject fingerprint(const QFileInfo &info)
+{
+    return {{QStringLiteral("Size"), info.size()}, {QStringLiteral("ModifiedMs"), info.lastModified().toMSecsSinceEpoch()}};
+}
+
+Result<PythonInterpreter> probeCached(const QString &program, const QString &cacheFile)
+{
+    const QFileInfo info(QFileInfo(program).canonicalFilePath());
+    if (cacheFile.isEmpty() || !info.exists() || !isBinary(info.filePath()))
+        return PythonInterpreter::probe(program);
+    QJsonObject all;
+    {
+        QFile file(cacheFile);
+        if (file.open(QIODevice::ReadOnly))
+            all = QJsonDocument::fromJson(file.readAll()).object();
+    }
+    const QJsonObject cached = all.value(info.filePath()).toObject();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (cached.value(QStringLiteral("Fingerprint")).toObject() == fingerprint(info)
+        && now - cached.value(QStringLiteral("ProbedAtMs")).toInteger() < kProbeCacheMaxAgeMs) {
+        PythonInterpreter p;
+        p.requested = program;
+        p.executable = cached.value(QStringLiteral("Executable")).toString();
+        p.version = cached.value(QStringLiteral("Version")).toString();
+        p.hasPip = cached.value(QStringLiteral("HasPip")).toBool();
+        p.bundledPipWheel = cached.value(QStringLiteral("BundledPipWheel")).toString();
+        if (QFileInfo(p.executable).isExecutable() && (p.bundledPipWheel.isEmpty() || QFileInfo::exists(p.bundledPipWheel)))
+            return p;
+    }
+    auto probed = PythonInterpreter::probe(program);
+    if (probed) {
+        all.insert(info.filePath(), QJsonObject{{QStringLiteral("Fingerprint"), fingerprint(info)},
+                                                {QStringLiteral("ProbedAtMs"), now},
+                                                {QStringLiteral("Executable"), probed->executable},
+                                                {QStringLiteral("Version"), probed->version},
+                                                {QStringLiteral("HasPip"), probed->hasPip},
+                                                {QStringLiteral("BundledPipWheel"), probed->bundledPipWheel}});
+        QDir().mkpath(QFileInfo(cacheFile).absolutePath());
+        QSaveFile file(cacheFile);
+        if (file.open(QIODevice::WriteOnly)) {
+            file.write(QJsonDocument(all).toJson());
+            file.commit();
+        }
+    }
+    return probed;
+}
+
+} // namespace
+
+Result<PythonInterpreter> PythonInterpreter::locate(const QString &explicitPath, const QString &probeCache)
 {
     QString requested = explicitPath;
     QString source = QStringLiteral("--python");
@@ -68,12 +135,12 @@ Result<PythonInterpreter> PythonInterpreter::locate(const QString &explicitPath)
         if (program.isEmpty() || !QFileInfo(program).isFile())
             return fail(ExitCode::EnvironmentFailed,
                         QStringLiteral("the Python interpreter \"%1\" (from %2) does not exist").arg(requested, source));
-        return probe(program);
+        return probeCached(program, probeCache);
     }
     for (const QString &name : {QStringLiteral("python3"), QStringLiteral("python")}) {
         const QString program = QStandardPaths::findExecutable(name);
         if (!program.isEmpty())
-            return probe(program);
+            return probeCached(program, probeCache);
     }
     return fail(ExitCode::EnvironmentFailed,
                 QStringLiteral("no Python interpreter: neither python3 nor python is on PATH; "

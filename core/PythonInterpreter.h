@@ -22,7 +22,9 @@ struct PythonInterpreter {
 
     // `explicitPath` (--python), else OPENAUTOMATE_PYTHON, else python3, then python, on PATH.
     // ExitCode::EnvironmentFailed when none can be found or run.
-    static Result<PythonInterpreter> locate(const QString &explicitPath);
+    // With `probeCache` (a JSON file), a real interpreter binary (not a shell shim) is probed once
+    // an hour: the answer is kept with the binary's size and time, and used while they match.
+    static Result<PythonInterpreter> locate(const QString &explicitPath, const QString &probeCache = QString());
 
     // Asks `program` for its real executable and version.
     static Result<PythonInterpreter> probe(const QString &program);

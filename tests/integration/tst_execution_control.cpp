@@ -62,6 +62,7 @@ private slots:
     void cancelDuringScript();
     void cancelWithWait();
     void cancelDuringVenvCreation();
+    void cancelDuringPip_data();
     void cancelDuringPip();
     void sigtermToExecutorCancels();
     void cancelWhenNotRunning();
@@ -194,7 +195,8 @@ void TestExecutionControl::cancelDuringVenvCreation()
     agent.makeScriptTask(QStringLiteral("v"), "print(1)\n", {{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-x")}}});
     QProcess executor;
     executor.setProcessEnvironment(offlinePipEnvironment(wheels.path()));
-    executor.start(executorPath(), executorArgs(agent, QStringLiteral("v")));
+    // Without the cache the venv is made by `python -m venv` with pip: seconds, time to cancel.
+    executor.start(executorPath(), executorArgs(agent, QStringLiteral("v"), {QStringLiteral("--no-env-cache")}));
     const QString venv = agent.base() + QStringLiteral("/venvs/v");
     QTRY_VERIFY_WITH_TIMEOUT(!processesMentioning(QStringLiteral("-m venv")).isEmpty() && QFile::exists(agent.base() + QStringLiteral("/Locks/v.run")), 30000);
     const Run cancel = runExecutor({QStringLiteral("--base-dir"), agent.base(), QStringLiteral("--cancel"), QStringLiteral("v")});
@@ -208,8 +210,16 @@ void TestExecutionControl::cancelDuringVenvCreation()
     QVERIFY(!QFile::exists(agent.lockFile(QStringLiteral("v"))));
 }
 
+void TestExecutionControl::cancelDuringPip_data()
+{
+    QTest::addColumn<bool>("cached");
+    QTest::newRow("building a cache entry") << true;
+    QTest::newRow("installing into the venv (--no-env-cache)") << false;
+}
+
 void TestExecutionControl::cancelDuringPip()
 {
+    QFETCH(bool, cached);
     // pip slowed down on purpose: its only package source is a loopback page that answers after 60 s.
     QProcess index;
     index.start(python(), {testDataDir() + QStringLiteral("/slow_index.py"), QStringLiteral("60")});
@@ -220,9 +230,11 @@ void TestExecutionControl::cancelDuringPip()
     QProcess executor;
     QProcessEnvironment env = offlinePipEnvironment(url);
     executor.setProcessEnvironment(env);
-    executor.start(executorPath(), executorArgs(agent, QStringLiteral("p")));
+    executor.start(executorPath(), executorArgs(agent, QStringLiteral("p"), cached ? QStringList() : QStringList{QStringLiteral("--no-env-cache")}));
     const QString venv = agent.base() + QStringLiteral("/venvs/p");
-    QTRY_VERIFY_WITH_TIMEOUT(!processesMentioning(venv + QStringLiteral("/bin/python -m pip install")).isEmpty(), 60000);
+    // pip runs for the cache build (pip install --target EnvCache/staging/...) or in the venv.
+    const QString pipMarker = cached ? agent.base() + QStringLiteral("/EnvCache/staging") : venv + QStringLiteral("/bin/python -m pip install");
+    QTRY_VERIFY_WITH_TIMEOUT(!processesMentioning(pipMarker).isEmpty(), 60000);
     QTest::qWait(500);
     const Run cancel = runExecutor({QStringLiteral("--base-dir"), agent.base(), QStringLiteral("--cancel"), QStringLiteral("p")});
     QCOMPARE(cancel.exitCode, 0);
@@ -231,7 +243,11 @@ void TestExecutionControl::cancelDuringPip()
     QCOMPARE(readJson(agent.taskFile(QStringLiteral("p"), QStringLiteral("result.json"))).value("Stage").toString(),
              QStringLiteral("Requirements"));
     QVERIFY(processesMentioning(venv).isEmpty()); // pip is gone
+    QVERIFY(processesMentioning(agent.base()).isEmpty());
     QVERIFY(!QFile::exists(venv));
+    if (cached) // the interrupted build is not published, and its staging folder is gone
+        QVERIFY(QDir(agent.base() + QStringLiteral("/EnvCache/staging")).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot)
+                && QDir(agent.base() + QStringLiteral("/EnvCache/entries")).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot));
     QVERIFY(!QFile::exists(agent.lockFile(QStringLiteral("p"))));
     index.kill();
     index.waitForFinished();
