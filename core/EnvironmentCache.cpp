@@ -111,6 +111,19 @@ qint64 EnvironmentCache::totalBytes() const
     return total;
 }
 
+EnvironmentCache::Summary EnvironmentCache::summarize(const QString &cacheDir)
+{
+    Summary summary;
+    const QString entriesDir = cacheDir + QStringLiteral("/entries");
+    for (const QString &name : QDir(entriesDir).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        if (const auto e = readEntry(entriesDir + u'/' + name)) {
+            ++summary.entries;
+            summary.bytes += e->sizeBytes;
+        }
+    }
+    return summary;
+}
+
 std::optional<CacheEntry> EnvironmentCache::freshEntry(const QString &key) const
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();

@@ -71,6 +71,14 @@ public:
     QList<CacheEntry> entries() const;
     qint64 totalBytes() const;
 
+    // Reads a cache folder without creating anything (for the monitor): how many complete
+    // entries it holds and their total size.
+    struct Summary {
+        int entries = 0;
+        qint64 bytes = 0;
+    };
+    static Summary summarize(const QString &cacheDir);
+
     struct PruneReport {
         QStringList removed;
         qint64 freedBytes = 0;

@@ -1,5 +1,7 @@
 #include "AgentRefresher.h"
 
+#include "EnvironmentCache.h"
+
 #include <QDir>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -33,6 +35,9 @@ AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers)
     snapshot.baseDir = baseDir;
     snapshot.tasks = oa::TaskScanner(paths).scan();
     snapshot.locks = oa::LockInspector(paths).locks();
+    const oa::EnvironmentCache::Summary cache = oa::EnvironmentCache::summarize(baseDir + QStringLiteral("/EnvCache"));
+    snapshot.cacheEntries = cache.entries;
+    snapshot.cacheBytes = cache.bytes;
     if (withLeftovers) {
         snapshot.leftovers = oa::Leftovers(paths).scan();
         snapshot.hasLeftovers = true;

@@ -17,6 +17,8 @@ struct AgentSnapshot {
     QList<oa::LockRecord> locks;
     QList<oa::Leftover> leftovers;
     bool hasLeftovers = false;
+    int cacheEntries = 0;      // the environment cache under the agent folder
+    qint64 cacheBytes = 0;
     qint64 scanMs = 0;
 };
 

@@ -229,6 +229,8 @@ void MainWindow::updateStatus(const AgentSnapshot &snapshot)
             parts.append(QStringLiteral("%1 %2").arg(counts.at(s)).arg(StateStyle::label(oa::TaskState(s))));
     m_status->setText(tr("%n task(s)", nullptr, int(snapshot.tasks.size()))
                       + (parts.isEmpty() ? QString() : QStringLiteral(": ") + parts.join(QStringLiteral(", ")))
+                      + QStringLiteral(" · ")
+                      + tr("environment cache: %n environment(s), %1", nullptr, snapshot.cacheEntries).arg(StateStyle::size(snapshot.cacheBytes))
                       + QStringLiteral(" · ") + tr("scanned in %1 ms").arg(snapshot.scanMs));
 }
 

@@ -6,4 +6,19 @@ source "$(dirname "$0")/lib.sh"
 oa_install_packages
 oa_build "$OA_ROOT/build-bench" -DCMAKE_BUILD_TYPE=Release -DOA_BUILD_TESTS=OFF -DOA_BUILD_GUI=OFF
 echo "== monitor: 10,000-task scan and 1 GiB log open"
-"$OA_ROOT/build-bench/bench/oa-bench-monitor" "${TMPDIR:-/tmp}" "${1:-7}"
+"$OA_ROOT/build-bench/bench/oa-bench-monitor" "${TMPDIR:-/tmp}" 7
+
+# The environment benchmark needs the real workload's wheels, repackaged from Debian's .debs.
+wheels="$OA_ROOT/build-bench/wheelhouse"
+if [ ! -f "$wheels/.complete" ]; then
+    tool="$OA_ROOT/../shared/tools/debian-wheelhouse"
+    [ -x "$tool" ] || { echo "missing $tool (it builds the wheelhouse)"; exit 1; }
+    rm -rf "$wheels"
+    "$tool" "$wheels" python3-pandas python3-pandas-lib python3-numpy python3-openpyxl python3-et-xmlfile \
+        python3-requests python3-urllib3 python3-idna python3-certifi python3-charset-normalizer \
+        python3-dateutil python3-tz python3-six
+    touch "$wheels/.complete"
+fi
+echo "== environments: seed-naive, cold, warm, floor, hello world"
+/usr/bin/python3 "$OA_ROOT/bench/env_bench.py" "$OA_ROOT/build-bench/app/openautomate-executor" "$wheels" \
+    --python /usr/bin/python3 --runs "${1:-3}"

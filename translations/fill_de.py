@@ -128,6 +128,7 @@ GERMAN = {
     "Stop %1? Its whole process tree gets a graceful stop, then a hard kill after the grace period.":
         "%1 anhalten? Der ganze Prozessbaum wird zuerst sanft beendet, nach der Schonfrist hart.",
     "Asked %1 to stop.": "%1 wurde zum Anhalten aufgefordert.",
+    "environment cache: %n environment(s), %1": ("Umgebungs-Cache: %n Umgebung, %1", "Umgebungs-Cache: %n Umgebungen, %1"),
     "Stage": "Phase",
 }
 

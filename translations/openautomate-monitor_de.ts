@@ -328,6 +328,13 @@
         <source>Asked %1 to stop.</source>
         <translation>%1 wurde zum Anhalten aufgefordert.</translation>
     </message>
+    <message numerus="yes">
+        <source>environment cache: %n environment(s), %1</source>
+        <translation>
+            <numerusform>Umgebungs-Cache: %n Umgebung, %1</numerusform>
+            <numerusform>Umgebungs-Cache: %n Umgebungen, %1</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>StateStyle</name>
