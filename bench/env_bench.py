@@ -120,7 +120,11 @@ def main():
         samples.append(timed(lambda: executor(agent, tid)))
     results["warm"] = median(samples)
     entry_dir = os.path.join(agent, "EnvCache", "entries")
-    site = os.path.join(entry_dir, os.listdir(entry_dir)[0], "site-packages")
+    # The entry itself is immutable (even hardlinking into it is refused): experiment on a copy.
+    site = os.path.join(work, "site-packages-copy")
+    run(["cp", "-a", os.path.join(entry_dir, next(n for n in os.listdir(entry_dir) if not n.endswith(".used")), "site-packages"), site])
+    run(["chattr", "-R", "-i", site])
+    run(["chmod", "-R", "u+w", site])
 
     # 4. floor: the script in a ready venv
     results["floor"] = median([timed(lambda: run([f"{floor_venv}/bin/python", script], env=env)) for _ in range(max(runs, 5))])

@@ -41,6 +41,33 @@ void touch(const QString &path)
         file.setFileTime(QDateTime::currentDateTimeUtc(), QFileDevice::FileModificationTime);
 }
 
+// "name==version" of every distribution in a site-packages folder, sorted, as pip freeze
+// prints them: read from each *.dist-info/METADATA.
+QStringList installedDistributions(const QString &sitePackages)
+{
+    QStringList found;
+    for (const QString &info : QDir(sitePackages).entryList({QStringLiteral("*.dist-info")}, QDir::Dirs)) {
+        QFile metadata(sitePackages + u'/' + info + QStringLiteral("/METADATA"));
+        if (!metadata.open(QIODevice::ReadOnly))
+            continue;
+        QString name;
+        QString version;
+        while (!metadata.atEnd() && (name.isEmpty() || version.isEmpty())) {
+            const QByteArray line = metadata.readLine().trimmed();
+            if (line.isEmpty())
+                break; // the headers end at the first empty line
+            if (line.startsWith("Name:"))
+                name = QString::fromUtf8(line.mid(5).trimmed());
+            else if (line.startsWith("Version:"))
+                version = QString::fromUtf8(line.mid(8).trimmed());
+        }
+        if (!name.isEmpty())
+            found.append(name.toLower().replace(u'_', u'-') + QStringLiteral("==") + version);
+    }
+    found.sort();
+    return found;
+}
+
 QString pidOf(const QString &name, QChar separator, int field)
 {
     return name.section(separator, field, field);
@@ -270,29 +297,27 @@ Result<CacheEntry> EnvironmentCache::build(const EnvironmentKey &key, const Pyth
                                                                 .arg(exit.conventionalExitCode())
                                                                 .arg(PythonEnvironment::describePipFailure(output), pipLog)));
     }
-    // 2. pip itself, from the interpreter's bundled wheel, so `python -m pip` works in the venv.
+    // 2. Compile once, in parallel. Test suites inside packages are never imported, so they
+    //    are left out; so is pip (step 3), which only a script that installs something runs.
+    if (auto stopped = step({python.executable, QStringLiteral("-m"), QStringLiteral("compileall"), QStringLiteral("-q"),
+                             QStringLiteral("-j"), QStringLiteral("0"), QStringLiteral("-x"), QStringLiteral("[/\\\\]tests?[/\\\\]"), site},
+                            false, exit))
+        return failBuild(*stopped);
+    // 3. pip itself, from the interpreter's bundled wheel, so `python -m pip` works in the venv.
     if (!python.bundledPipWheel.isEmpty() && !QFile::exists(site + QStringLiteral("/pip"))) {
         if (auto stopped = step({python.executable, QStringLiteral("-m"), QStringLiteral("zipfile"), QStringLiteral("-e"),
                                  python.bundledPipWheel, site}, false, exit))
             return failBuild(*stopped);
     }
-    // 3. Compile once, in parallel; test suites inside packages are never imported.
-    if (auto stopped = step({python.executable, QStringLiteral("-m"), QStringLiteral("compileall"), QStringLiteral("-q"),
-                             QStringLiteral("-j"), QStringLiteral("0"), QStringLiteral("-x"), QStringLiteral("[/\\\\]tests?[/\\\\]"), site},
-                            false, exit))
-        return failBuild(*stopped);
-    // 4. Record what was resolved.
-    if (auto stopped = step(python.pipCommand() + QStringList{QStringLiteral("list"), QStringLiteral("--disable-pip-version-check"),
-                                                              QStringLiteral("--path"), site, QStringLiteral("--format"), QStringLiteral("freeze")},
-                            true, exit))
-        return failBuild(*stopped);
+    // 4. Record what was resolved, from the .dist-info folders (no second pip start).
+    const QStringList frozen = installedDistributions(site);
     CacheEntry entry;
     entry.key = digest;
     entry.createdAt = QDateTime::currentDateTimeUtc();
     entry.name = QStringLiteral("%1-%2").arg(digest).arg(entry.createdAt.toMSecsSinceEpoch());
     entry.dir = path(QStringLiteral("entries/")) + entry.name;
     entry.sitePackages = entry.dir + QStringLiteral("/site-packages");
-    entry.freeze = QString::fromUtf8(exit.capturedStdout).split(u'\n', Qt::SkipEmptyParts);
+    entry.freeze = frozen;
     entry.inputs = key.describe();
     entry.sizeBytes = Leftovers::folderSize(staging);
     const QJsonObject json{{QStringLiteral("Key"), digest},
