@@ -20,17 +20,9 @@ struct StatLine {
     qint64 processGroup = -1;
 };
 
-// /proc/PID/stat is "pid (comm) state ppid pgrp ...", and comm may itself hold spaces or ')'.
 bool readStat(const QString &pidText, StatLine &out)
 {
-    QFile file(QStringLiteral("/proc/") + pidText + QStringLiteral("/stat"));
-    if (!file.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray line = file.read(512);
-    const qsizetype close = line.lastIndexOf(')');
-    if (close < 0)
-        return false;
-    const QList<QByteArray> fields = line.mid(close + 2).split(' ');
+    const QList<QByteArray> fields = ProcessTable::statFields(pidText.toLongLong());
     if (fields.size() < 3 || fields.at(0).isEmpty())
         return false;
     out.state = fields.at(0).at(0);
@@ -45,6 +37,24 @@ bool isDeadState(char state)
 
 } // namespace
 #endif
+
+QList<QByteArray> ProcessTable::statFields(qint64 pid)
+{
+#ifdef Q_OS_LINUX
+    // "pid (comm) state ppid pgrp ...", and comm may itself hold spaces or ')'.
+    QFile file(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray line = file.read(1024);
+    const qsizetype close = line.lastIndexOf(')');
+    if (close < 0)
+        return {};
+    return line.mid(close + 2).split(' ');
+#else
+    Q_UNUSED(pid)
+    return {};
+#endif
+}
 
 bool ProcessTable::isAlive(qint64 pid)
 {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QList>
 #include <QString>
 #include <QtGlobal>
@@ -14,6 +15,9 @@ public:
     // Alive, and still the program `appName` names (QLockFile's test against a recycled PID).
     static bool isRunning(qint64 pid, const QString &appName);
     static QList<qint64> livingMembersOfGroup(qint64 processGroup);
+    // The fields of /proc/PID/stat after "pid (comm) ": [0] is the state, [2] the process
+    // group, [11]/[12] utime/stime, [21] rss (man 5 proc, minus 3). Empty when unreadable.
+    static QList<QByteArray> statFields(qint64 pid);
 };
 
 } // namespace oa

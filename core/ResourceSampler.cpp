@@ -1,5 +1,7 @@
 #include "ResourceSampler.h"
 
+#include "ProcessTable.h"
+
 
 #include <QFile>
 
@@ -22,15 +24,7 @@ bool readSample(qint64 pid, ProcSample &out)
 {
     static const double ticks = double(::sysconf(_SC_CLK_TCK));
     static const qint64 page = qint64(::sysconf(_SC_PAGESIZE));
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray line = stat.read(1024);
-    const qsizetype close = line.lastIndexOf(')');
-    if (close < 0)
-        return false;
-    // After "pid (comm) ": state is field 3; utime 14, stime 15, rss 24 (1-based, man proc).
-    const QList<QByteArray> f = line.mid(close + 2).split(' ');
+    const QList<QByteArray> f = ProcessTable::statFields(pid);
     if (f.size() < 22)
         return false;
     out.cpuSeconds = double(f.at(11).toLongLong() + f.at(12).toLongLong()) / ticks;

@@ -2,6 +2,7 @@
 
 #include "LeftoverTableModel.h"
 #include "StateStyle.h"
+#include "TableViews.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -14,12 +15,7 @@
 
 LeftoversPanel::LeftoversPanel(QWidget *parent) : QWidget(parent), m_model(new LeftoverTableModel(this))
 {
-    m_view = new QTableView(this);
-    m_view->setModel(m_model);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view = makeListTable(m_model, this);
     m_total = new QLabel(this);
     m_clean = new QPushButton(tr("Clean &up…"), this);
     m_clean->setToolTip(tr("Deletes the selected folders, or all of them when none is selected"));

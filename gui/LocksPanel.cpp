@@ -2,6 +2,7 @@
 
 #include "LockTableModel.h"
 #include "StateStyle.h"
+#include "TableViews.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -13,13 +14,7 @@
 
 LocksPanel::LocksPanel(QWidget *parent) : QWidget(parent), m_model(new LockTableModel(this))
 {
-    m_view = new QTableView(this);
-    m_view->setModel(m_model);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->setAlternatingRowColors(true);
+    m_view = makeListTable(m_model, this);
 
     m_clear = new QPushButton(tr("&Clear orphaned locks…"), this);
     m_clear->setToolTip(tr("Removes locks whose process is dead on this host; the selected ones, or all when none is selected"));

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <QAbstractItemModel>
+#include <QHeaderView>
+#include <QTableView>
+
+// The monitor's list tables all look and select alike: whole rows, several at once, no row
+// numbers, the last column stretched.
+inline QTableView *makeListTable(QAbstractItemModel *model, QWidget *parent)
+{
+    auto *view = new QTableView(parent);
+    view->setModel(model);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    view->verticalHeader()->hide();
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->setAlternatingRowColors(true);
+    return view;
+}
