@@ -207,7 +207,7 @@ void MainWindow::apply(const AgentSnapshot &snapshot)
         m_taskView->resizeColumnsToContents();
         for (int c = 0; c < TaskTableModel::ColumnCount; ++c)
             m_taskView->setColumnWidth(c, qMin(m_taskView->columnWidth(c), 420));
-        m_taskView->setColumnWidth(TaskTableModel::ProgressColumn, qMax(m_taskView->columnWidth(TaskTableModel::ProgressColumn), 260));
+        m_taskView->setColumnWidth(TaskTableModel::ProgressColumn, qMax(m_taskView->columnWidth(TaskTableModel::ProgressColumn), 200));
         m_locks->view()->resizeColumnsToContents();
     }
     if (!m_pendingSelection.isEmpty())
