@@ -1,5 +1,6 @@
 #include "CancelChannel.h"
 
+#include "JsonFile.h"
 #include "LockInspector.h"
 
 #include <QDir>
@@ -69,14 +70,15 @@ Result<QString> CancelChannel::request(const AgentPaths &paths, const QString &e
     if (lock->verdict != LockVerdict::Live)
         return fail(ExitCode::AlreadyRunning, QStringLiteral("%1 is locked by %2 on host \"%3\"; it can only be cancelled there")
                                                   .arg(executionId, QString::number(lock->info.pid), lock->info.hostName));
-    QFile run(runFile(paths, executionId));
-    if (!run.open(QIODevice::ReadOnly))
+    const QString run = runFile(paths, executionId);
+    const auto runInfo = readJsonObject(run);
+    if (!runInfo)
         return fail(ExitCode::TaskNotFound, QStringLiteral("%1 is locked but not running an execution yet; try again").arg(executionId));
-    const QJsonObject info = QJsonDocument::fromJson(run.readAll()).object();
+    const QJsonObject &info = *runInfo;
     const QString token = info.value(QStringLiteral("RunToken")).toString();
     if (info.value(QStringLiteral("Pid")).toInteger() != lock->info.pid || token.isEmpty())
         return fail(ExitCode::TaskNotFound, QStringLiteral("%1: the lock holder (PID %2) is not the run that %3 describes")
-                                                .arg(executionId).arg(lock->info.pid).arg(run.fileName()));
+                                                .arg(executionId).arg(lock->info.pid).arg(run));
     const QString path = paths.locksDir() + u'/' + executionId + QStringLiteral(".cancel-") + token;
     QSaveFile request(path);
     if (!request.open(QIODevice::WriteOnly))

@@ -2,6 +2,7 @@
 
 #include "ExecutionLog.h"
 #include "FileProtection.h"
+#include "JsonFile.h"
 #include "Leftovers.h"
 #include "LoggingCategories.h"
 #include "ProcessTable.h"
@@ -97,10 +98,10 @@ std::optional<CacheEntry> EnvironmentCache::readEntry(const QString &dir)
 {
     if (!QFile::exists(dir + QStringLiteral("/COMPLETE")))
         return std::nullopt;
-    QFile file(dir + QStringLiteral("/entry.json"));
-    if (!file.open(QIODevice::ReadOnly))
+    const auto json = readJsonObject(dir + QStringLiteral("/entry.json"));
+    if (!json)
         return std::nullopt;
-    const QJsonObject o = QJsonDocument::fromJson(file.readAll()).object();
+    const QJsonObject &o = *json;
     CacheEntry e;
     e.dir = dir;
     e.name = QFileInfo(dir).fileName();
@@ -204,10 +205,7 @@ Result<CacheEntry> EnvironmentCache::acquire(const EnvironmentKey &key, const Py
     while (!buildLock.tryLock(0)) {
         if (waited.elapsed() - lastReport >= kWaitReportMs) {
             lastReport = waited.elapsed();
-            const QJsonObject owner = QJsonDocument::fromJson([&] {
-                QFile f(path(QStringLiteral("locks/%1.owner").arg(digest)));
-                return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-            }()).object();
+            const QJsonObject owner = readJsonObject(path(QStringLiteral("locks/%1.owner").arg(digest))).value_or(QJsonObject());
             log.info(lcVenv, QStringLiteral("Waiting for PID {BuilderPid} (execution {BuilderExecutionId}) to build environment {EnvKey}"),
                      {{QStringLiteral("BuilderPid"), owner.value(QStringLiteral("Pid")).toInteger()},
                       {QStringLiteral("BuilderExecutionId"), owner.value(QStringLiteral("ExecutionId")).toString()},

@@ -41,7 +41,6 @@ public:
     // executor started: the timeout counts from there.
     Status begin(const QElapsedTimer &startedAt);
     void setLimits(const RunLimits &limits);
-    const RunLimits &limits() const { return m_limits; }
     void setStage(Stage stage);
     // Resource limits and progress apply to the script's tree only, from here on. Creates the
     // execution's cgroup when cgroup v2 allows; returns the file a child joins it through.

@@ -1,6 +1,7 @@
 #include "PythonInterpreter.h"
 
 #include "ChildProcess.h"
+#include "JsonFile.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -81,12 +82,7 @@ Result<PythonInterpreter> probeCached(const QString &program, const QString &cac
     const QFileInfo info(QFileInfo(program).canonicalFilePath());
     if (cacheFile.isEmpty() || !info.exists() || !isBinary(info.filePath()))
         return PythonInterpreter::probe(program);
-    QJsonObject all;
-    {
-        QFile file(cacheFile);
-        if (file.open(QIODevice::ReadOnly))
-            all = QJsonDocument::fromJson(file.readAll()).object();
-    }
+    QJsonObject all = readJsonObject(cacheFile).value_or(QJsonObject());
     const QJsonObject cached = all.value(info.filePath()).toObject();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (cached.value(QStringLiteral("Fingerprint")).toObject() == fingerprint(info)

@@ -1,5 +1,7 @@
 #include "TaskDetails.h"
 
+#include "JsonFile.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -29,35 +31,19 @@ QString display(const QJsonValue &value)
     return QString();
 }
 
-std::optional<QJsonObject> readObject(const QString &path, QString &problem)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        problem = file.exists() ? file.errorString() : QStringLiteral("missing");
-        return std::nullopt;
-    }
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(file.read(4 * 1024 * 1024), &error);
-    if (!doc.isObject()) {
-        problem = error.error != QJsonParseError::NoError ? error.errorString() : QStringLiteral("not a JSON object");
-        return std::nullopt;
-    }
-    return doc.object();
-}
-
 } // namespace
 
 TaskDetails TaskDetails::load(const AgentPaths &paths, const QString &id)
 {
     TaskDetails details;
     QString problem;
-    if (const auto execution = readObject(paths.executionFile(id), problem)) {
+    if (const auto execution = readJsonObject(paths.executionFile(id), &problem)) {
         for (auto it = execution->begin(); it != execution->end(); ++it)
             details.execution.append({it.key(), display(it.value())});
     } else {
         details.execution.append({QStringLiteral("execution.json"), problem});
     }
-    if (const auto result = readObject(paths.resultFile(id), problem)) {
+    if (const auto result = readJsonObject(paths.resultFile(id))) {
         details.hasResult = true;
         for (auto it = result->begin(); it != result->end(); ++it) {
             if (it.key() == QLatin1String("StageDurationsMs")) {

@@ -1,5 +1,7 @@
 #include "TaskScanner.h"
 
+#include "JsonFile.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -57,24 +59,6 @@ QJsonValue field(const QJsonObject &object, QLatin1String key)
     return QJsonValue(QJsonValue::Undefined);
 }
 
-std::optional<QJsonObject> readObject(const QString &path, QString *error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        if (error)
-            *error = file.exists() ? QStringLiteral("cannot read %1").arg(path) : QStringLiteral("execution.json is missing");
-        return std::nullopt;
-    }
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(file.read(4 * 1024 * 1024), &parseError);
-    if (!doc.isObject()) {
-        if (error)
-            *error = QStringLiteral("%1 is not a JSON object: %2").arg(QDir(path).dirName(), parseError.errorString());
-        return std::nullopt;
-    }
-    return doc.object();
-}
-
 } // namespace
 
 TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRecord> &lock) const
@@ -84,7 +68,7 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
     t.lock = lock;
 
     QString error;
-    const auto execution = readObject(m_paths.executionFile(id), &error);
+    const auto execution = readJsonObject(m_paths.executionFile(id), &error);
     if (execution) {
         t.scriptPath = field(*execution, QLatin1String("ScriptPath")).toString();
         const QJsonValue args = field(*execution, QLatin1String("Arguments"));
@@ -99,7 +83,7 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
         t.requirementsCount = int(field(*execution, QLatin1String("Requirements")).toArray().size());
     }
 
-    if (const auto result = readObject(m_paths.resultFile(id), nullptr)) {
+    if (const auto result = readJsonObject(m_paths.resultFile(id))) {
         t.outcome = result->value(QStringLiteral("Outcome")).toString();
         t.message = result->value(QStringLiteral("Message")).toString();
         t.startedAt = QDateTime::fromString(result->value(QStringLiteral("StartedAt")).toString(), Qt::ISODateWithMs);
@@ -123,7 +107,7 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
             t.durationMs = -1;
             t.exitCode.reset();
             // Live progress: only running tasks have a status.json worth reading.
-            if (const auto status = readObject(m_paths.taskDir(id) + QStringLiteral("/status.json"), nullptr)) {
+            if (const auto status = readJsonObject(m_paths.taskDir(id) + QStringLiteral("/status.json"))) {
                 t.stage = status->value(QStringLiteral("Stage")).toString();
                 t.progressMessage = status->value(QStringLiteral("Message")).toString();
                 if (status->value(QStringLiteral("Percent")).isDouble())
@@ -132,7 +116,7 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
         }
     } else if (!execution) {
         t.state = TaskState::Invalid;
-        t.message = error;
+        t.message = QStringLiteral("execution.json: %1").arg(error);
     } else if (!t.outcome.isEmpty()) {
         t.state = stateFromOutcome(t.outcome);
     } else {

@@ -1,5 +1,7 @@
 #include "LogView.h"
 
+#include "ExecutionLog.h"
+
 #include <QDateTime>
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -7,7 +9,6 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QScrollBar>
 #include <QTextBlock>
 #include <QVBoxLayout>
@@ -23,19 +24,7 @@ struct Line {
 
 QString renderClef(const QJsonObject &event)
 {
-    static const QRegularExpression placeholder(QStringLiteral("\\{([A-Za-z0-9_]+)\\}"));
-    QString message = event.value(QStringLiteral("@mt")).toString();
-    auto it = placeholder.globalMatch(message);
-    QString rendered;
-    qsizetype last = 0;
-    while (it.hasNext()) {
-        const auto m = it.next();
-        rendered += QStringView(message).mid(last, m.capturedStart() - last);
-        const QJsonValue v = event.value(m.captured(1));
-        rendered += v.isUndefined() ? m.captured(0) : v.toVariant().toString();
-        last = m.capturedEnd();
-    }
-    rendered += QStringView(message).mid(last);
+    const QString rendered = oa::ExecutionLog::render(event.value(QStringLiteral("@mt")).toString(), event.toVariantMap());
     const QString level = event.value(QStringLiteral("@l")).toString(QStringLiteral("Information"));
     const QDateTime t = QDateTime::fromString(event.value(QStringLiteral("@t")).toString(), Qt::ISODateWithMs);
     return QStringLiteral("%1 %2 [%3] %4")

@@ -37,7 +37,6 @@ public:
     LocksPanel *locksPanel() const { return m_locks; }
     LeftoversPanel *leftoversPanel() const { return m_leftovers; }
     AgentRefresher *refresher() { return &m_refresher; }
-    bool hasScanned() const { return m_scans > 0; }
 
 signals:
     void snapshotApplied();

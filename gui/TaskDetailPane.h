@@ -18,9 +18,7 @@ public:
     void showTask(const oa::AgentPaths &paths, const QString &id); // empty id: nothing selected
     void reloadDetails();
     QString taskId() const { return m_id; }
-    LogView *outputView() const { return m_output; }
     LogView *errorView() const { return m_errors; }
-    LogView *executorView() const { return m_executor; }
 
 private:
     void fill(const oa::TaskDetails &details);
