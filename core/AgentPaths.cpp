@@ -60,46 +60,13 @@ QString AgentPaths::outputLogFile(const QString &id) const { return taskDir(id) 
 QString AgentPaths::errorLogFile(const QString &id) const { return taskDir(id) + QStringLiteral("/error.log"); }
 QString AgentPaths::pipLogFile(const QString &id) const { return taskDir(id) + QStringLiteral("/pip.log"); }
 
-// Resolves the longest existing prefix of `path` through symlinks and appends the rest, so that
-// a path that does not exist yet is judged by where its existing parent really is.
-static QString resolveExistingPrefix(const QString &path)
-{
-    QString existing = QDir::cleanPath(path);
-    QString rest;
-    while (!existing.isEmpty()) {
-        const QFileInfo info(existing);
-        if (info.exists() || info.isSymLink()) {
-            const QString canonical = info.canonicalFilePath();
-            if (canonical.isEmpty())
-                return QString(); // dangling symlink: cannot vouch for it
-            return rest.isEmpty() ? canonical : canonical + u'/' + rest;
-        }
-        const qsizetype slash = existing.lastIndexOf(u'/');
-        if (slash <= 0)
-            return QDir::cleanPath(path);
-        rest = rest.isEmpty() ? existing.mid(slash + 1) : existing.mid(slash + 1) + u'/' + rest;
-        existing.truncate(slash);
-    }
-    return QString();
-}
-
-bool AgentPaths::isInside(const QString &path) const
-{
-    const QString base = resolveExistingPrefix(m_base);
-    const QString target = resolveExistingPrefix(path);
-    if (base.isEmpty() || target.isEmpty())
-        return false;
-    const QString prefix = base.endsWith(u'/') ? base : base + u'/';
-    return target.startsWith(prefix) && target.size() > prefix.size();
-}
-
 Status AgentPaths::ensureDir(const QString &dir, ExitCode code) const
 {
-    if (!isInside(dir))
-        return fail(code,
-                    QStringLiteral("refusing to create %1: it resolves outside the agent folder %2").arg(dir, m_base));
-    if (!QDir().mkpath(dir))
-        return fail(code, QStringLiteral("cannot create folder %1").arg(dir));
+    if (Status made = folder().ensureDir(dir); !made) {
+        Failure failure = made.failure();
+        failure.code = code;
+        return failure;
+    }
     return ok();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AgentFolder.h"
 #include "ExitCode.h"
 
 #include <QString>
@@ -41,12 +42,11 @@ public:
     QString errorLogFile(const QString &id) const;
     QString pipLogFile(const QString &id) const;
 
-    // True when `path` (resolved through every existing symlink) lies strictly inside the base
-    // folder. Used before anything is created in, or removed from, the agent's folders.
-    bool isInside(const QString &path) const;
+    // The gatekeeper through which everything below the base is read, written and removed.
+    AgentFolder folder() const { return AgentFolder(m_base); }
 
-    // Creates `dir` (and parents) after checking that it stays inside the base folder.
-    // A failure carries `code`, so that each stage reports its own exit code.
+    // Creates `dir` (and parents) through the gatekeeper: no component below the base may be a
+    // link. A failure carries `code`, so that each stage reports its own exit code.
     Status ensureDir(const QString &dir, ExitCode code = ExitCode::Unexpected) const;
 
 private:

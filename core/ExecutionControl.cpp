@@ -9,7 +9,6 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 
 #include <csignal>
 #include <cstdio>
@@ -72,7 +71,7 @@ Status ExecutionControl::begin(const QElapsedTimer &startedAt)
 {
     m_started = &startedAt;
     m_begun = true;
-    QFile::remove(progressFile()); // progress describes this run only
+    m_paths.folder().removeFile(progressFile()); // progress describes this run only
     m_progress = std::make_unique<ProgressReader>(progressFile());
     if (Status opened = m_cancel.open(QCoreApplication::applicationPid()); !opened)
         return opened;
@@ -239,11 +238,15 @@ void ExecutionControl::writeStatus(const QString &state, const QString &outcome)
         status.insert(QStringLiteral("Outcome"), outcome);
     if (m_stop)
         status.insert(QStringLiteral("StopReason"), m_stop->message);
-    QSaveFile file(m_paths.taskDir(m_id) + QStringLiteral("/status.json"));
-    if (file.open(QIODevice::WriteOnly)) {
-        file.write(QJsonDocument(status).toJson(QJsonDocument::Compact));
-        file.commit();
-    }
+    // Through the gatekeeper: a script that plants a link or a FIFO at status.json gets it
+    // replaced, never written through. A failure (a full disk) keeps the last good file and is
+    // logged once; result.json, not status.json, is what must be saved.
+    const QString path = m_paths.taskDir(m_id) + QStringLiteral("/status.json");
+    const Status saved = m_paths.folder().writeAtomically(path, QJsonDocument(status).toJson(QJsonDocument::Compact));
+    if (!saved && !m_statusFailed)
+        m_log.warning(lcExecutor, QStringLiteral("Cannot update {StatusFile}: {Reason}"),
+                      {{QStringLiteral("StatusFile"), path}, {QStringLiteral("Reason"), saved.failure().message}});
+    m_statusFailed = !saved;
 }
 
 void ExecutionControl::end(const QString &outcome)

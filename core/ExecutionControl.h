@@ -81,6 +81,7 @@ private:
     std::unique_ptr<CgroupScope> m_cgroup;
     QElapsedTimer m_lastStatus;
     bool m_ttyProgress = false;
+    bool m_statusFailed = false; // the last status.json write failed: warn once, not every second
     int m_lastShownPercent = -1;
 };
 

@@ -14,6 +14,10 @@ namespace oa {
 // that every instance has passed every check: a script inside the task folder, requirements
 // that can never reach pip as options, and an ID that matches the command line.
 struct ExecutionInfo {
+    // execution.json and requirements.txt are read up to this size; a larger one is refused
+    // (exit 4) rather than read whole: real ones are a few KiB.
+    static constexpr qint64 kMaxFileBytes = 4 * 1024 * 1024;
+
     QString executionId;
     QString scriptPath;         // as written in execution.json (relative)
     QString scriptFile;         // canonical absolute path, inside the task folder

@@ -9,16 +9,20 @@ namespace oa {
 
 ExecutionLog::ExecutionLog(QString executionId) : m_executionId(std::move(executionId)) {}
 
-bool ExecutionLog::openFile(const QString &path)
+Status ExecutionLog::openFile(const AgentFolder &folder, const QString &path, QString *replaced)
 {
-    m_file.setFileName(path);
-    if (!m_file.open(QIODevice::WriteOnly | QIODevice::Append))
-        return false;
+    auto fd = folder.openForWriting(path, AgentFolder::WriteMode::Append, replaced);
+    if (!fd)
+        return fd.failure();
+    const int handle = fd->get();
+    if (!m_file.open(handle, QIODevice::WriteOnly | QIODevice::Append, QFileDevice::AutoCloseHandle))
+        return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: %2").arg(path, m_file.errorString()));
+    fd.value().release(); // m_file closes it now
     for (const QByteArray &line : std::as_const(m_pending))
         m_file.write(line);
     m_pending.clear();
     m_file.flush();
-    return true;
+    return ok();
 }
 
 void ExecutionLog::closeFile()

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "AgentFolder.h"
+#include "ExitCode.h"
+
 #include <QFile>
 #include <QList>
 #include <QLoggingCategory>
@@ -22,8 +25,10 @@ public:
 
     explicit ExecutionLog(QString executionId);
 
-    // Opens (appends to) the log file and writes the buffered events. False when it cannot.
-    bool openFile(const QString &path);
+    // Opens (appends to) the log file through the gatekeeper and writes the buffered events.
+    // Something planted at its name (a link, a FIFO) is replaced, and `replaced` says what it
+    // was. The failure when it cannot.
+    Status openFile(const AgentFolder &folder, const QString &path, QString *replaced = nullptr);
     void closeFile();
 
     // `messageTemplate` uses Serilog placeholders, e.g. "Created {VenvPath}"; `properties`

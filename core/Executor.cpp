@@ -3,7 +3,6 @@
 #include "LoggingCategories.h"
 #include "PythonEnvironment.h"
 #include "ScriptRunner.h"
-#include "TreeRemover.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -12,6 +11,24 @@
 #include <exception>
 
 namespace oa {
+
+void Executor::warnPlanted(const QString &what)
+{
+    if (what.isEmpty())
+        return;
+    m_log.warning(lcExecutor, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), what}});
+    m_record.warnings.append(what);
+}
+
+Status Executor::freshLog(const QString &path)
+{
+    QString replaced;
+    const auto fd = m_paths.folder().openForWriting(path, AgentFolder::WriteMode::Truncate, &replaced);
+    warnPlanted(replaced);
+    if (!fd)
+        return fail(ExitCode::Unexpected, fd.failure().message);
+    return ok();
+}
 
 Executor::Executor(ExecutorOptions options)
     : m_options(std::move(options)), m_paths(m_options.baseDir), m_log(m_options.executionId),
@@ -70,8 +87,17 @@ int Executor::run()
 Status Executor::acquireLock()
 {
     const QString id = m_options.executionId;
-    if (!QFileInfo(m_paths.taskDir(id)).isDir())
+    // The task folder must be a real folder under Tasks/: a link (to anywhere) is refused before
+    // anything is written, so that no log or result can land outside the base.
+    QString problem;
+    const AgentFolder::Kind task = m_paths.folder().kindOf(m_paths.taskDir(id), &problem);
+    if (!problem.isEmpty())
+        return fail(ExitCode::TaskNotFound, QStringLiteral("the task folder %1 cannot be used: %2").arg(m_paths.taskDir(id), problem));
+    if (task == AgentFolder::Kind::Missing)
         return fail(ExitCode::TaskNotFound, QStringLiteral("the task folder %1 does not exist").arg(m_paths.taskDir(id)));
+    if (task != AgentFolder::Kind::Directory)
+        return fail(ExitCode::TaskNotFound, QStringLiteral("the task folder %1 is %2, not a folder; refusing to run it")
+                                                .arg(m_paths.taskDir(id), AgentFolder::kindName(task)));
     if (const Status made = m_paths.ensureDir(m_paths.locksDir()); !made)
         return made;
     m_lock = std::make_unique<TaskLock>(m_paths.lockFile(id));
@@ -133,15 +159,20 @@ Status Executor::readAndValidate()
     const QString id = m_options.executionId;
     QByteArray json;
     const Status read = timed(Stage::Read, [&]() -> Status {
-        QFile file(m_paths.executionFile(id));
-        if (!file.exists())
-            return fail(ExitCode::TaskNotFound, QStringLiteral("%1 does not exist").arg(file.fileName()));
+        const AgentFolder folder = m_paths.folder();
+        const QString executionFile = m_paths.executionFile(id);
+        if (folder.kindOf(executionFile) == AgentFolder::Kind::Missing)
+            return fail(ExitCode::TaskNotFound, QStringLiteral("%1 does not exist").arg(executionFile));
         m_taskFilesAllowed = true;
-        if (!m_log.openFile(m_paths.executorLogFile(id)))
-            qCWarning(lcExecutor).noquote() << "cannot write" << m_paths.executorLogFile(id) << "; logging to the console only";
-        if (!file.open(QIODevice::ReadOnly))
-            return fail(ExitCode::InvalidExecution, QStringLiteral("cannot read %1: %2").arg(file.fileName(), file.errorString()));
-        json = file.readAll();
+        QString replaced;
+        if (const Status opened = m_log.openFile(folder, m_paths.executorLogFile(id), &replaced); !opened)
+            qCWarning(lcExecutor).noquote() << opened.failure().message << "; logging to the console only";
+        warnPlanted(replaced);
+        // Never blocks (a FIFO is refused at once) and never reads more than any real file needs.
+        auto content = folder.readFile(executionFile, ExecutionInfo::kMaxFileBytes);
+        if (!content)
+            return fail(ExitCode::InvalidExecution, content.failure().message);
+        json = std::move(content).value();
         return ok();
     });
     if (!read)
@@ -217,7 +248,8 @@ Status Executor::installRequirements()
     const QString id = m_options.executionId;
     PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
     const QString pipLog = m_paths.pipLogFile(id);
-    QFile::remove(pipLog); // pip.log describes this run only
+    if (Status fresh = freshLog(pipLog); !fresh) // pip.log describes this run only
+        return fresh;
     m_log.info(lcPip, QStringLiteral("Installing requirements; pip's output goes to {PipLog}"),
                {{QStringLiteral("PipLog"), pipLog}});
     if (Status s = venv.install(m_info->requirements.value_or(QStringList()), m_info->requirementsFile, pipLog, &m_control); !s)
@@ -240,15 +272,17 @@ Status Executor::linkCachedEnvironment()
 
     QByteArray requirementsTxt;
     if (!m_info->requirementsFile.isEmpty()) {
-        QFile file(m_info->requirementsFile);
-        if (file.open(QIODevice::ReadOnly))
-            requirementsTxt = file.readAll();
+        auto content = m_paths.folder().readFile(m_info->requirementsFile, ExecutionInfo::kMaxFileBytes);
+        if (!content)
+            return fail(ExitCode::InvalidExecution, content.failure().message);
+        requirementsTxt = std::move(content).value();
     }
     const EnvironmentKey key = EnvironmentKey::build(m_interpreter->executable, m_interpreter->version,
                                                      m_info->requirements.value_or(QStringList()), requirementsTxt,
                                                      QProcessEnvironment::systemEnvironment());
     const QString pipLog = m_paths.pipLogFile(id);
-    QFile::remove(pipLog);
+    if (Status fresh = freshLog(pipLog); !fresh)
+        return fresh;
     auto entry = m_cache->acquire(key, *m_interpreter, m_info->requirements.value_or(QStringList()), m_info->requirementsFile, id,
                                   pipLog, m_log, &m_control);
     if (!entry)
@@ -287,6 +321,10 @@ Status Executor::runScript()
     launch.outputLog = m_paths.outputLogFile(id);
     launch.errorLog = m_paths.errorLogFile(id);
     launch.progressFile = m_control.progressFile();
+    for (const QString &log : {launch.outputLog, launch.errorLog}) {
+        if (Status fresh = freshLog(log); !fresh)
+            return fresh;
+    }
 
     m_log.info(lcRun, QStringLiteral("Running {ScriptFile}; stdout to {OutputLog}, stderr to {ErrorLog}"),
                {{QStringLiteral("ScriptFile"), launch.scriptFile},
@@ -324,7 +362,7 @@ void Executor::cleanUp()
 {
     const QString id = m_options.executionId;
     m_cache.reset(); // this execution no longer uses its cache entry
-    const TreeRemover remover(m_paths);
+    const AgentFolder folder = m_paths.folder();
     QStringList targets;
     if (m_ownsTemp)
         targets << m_paths.tempDir(id);
@@ -333,7 +371,7 @@ void Executor::cleanUp()
     else if (m_ownsVenv)
         m_log.info(lcCleanup, QStringLiteral("Keeping virtual environment {VenvPath}"), {{QStringLiteral("VenvPath"), m_paths.venvDir(id)}});
     for (const QString &target : std::as_const(targets)) {
-        if (const Status removed = remover.remove(target); !removed) {
+        if (const Status removed = folder.removeTree(target); !removed) {
             m_log.warning(lcCleanup, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), removed.failure().message}});
             m_record.warnings.append(removed.failure().message);
         }
@@ -368,10 +406,14 @@ int Executor::finish(const Status &status)
     m_record.finishedAt = QDateTime::currentDateTimeUtc();
 
     if (m_taskFilesAllowed) {
-        if (const Status saved = m_record.save(m_paths.resultFile(m_options.executionId)); !saved) {
-            m_log.error(lcExecutor, QStringLiteral("{Message}"), {{QStringLiteral("Message"), saved.failure().message}});
-            if (m_exitCode == 0)
-                m_exitCode = int(ExitCode::Unexpected); // the service must not report success it cannot prove
+        const QString resultFile = m_paths.resultFile(m_options.executionId);
+        warnPlanted(m_paths.folder().plantedAt(resultFile));
+        if (const Status saved = m_record.save(m_paths.folder(), resultFile); !saved) {
+            // The previous result.json is intact; the service must not report an outcome that
+            // nobody can read back, so whatever happened, this run ends as an internal error.
+            m_log.error(lcExecutor, QStringLiteral("The result could not be saved, so the run ends with exit code {ExitCode}: {Message}"),
+                        {{QStringLiteral("ExitCode"), int(ExitCode::Unexpected)}, {QStringLiteral("Message"), saved.failure().message}});
+            m_exitCode = int(ExitCode::Unexpected);
         }
     }
     m_log.info(lcExecutor, QStringLiteral("Finished with outcome {Outcome} and exit code {ExitCode} in {DurationMs} ms"),

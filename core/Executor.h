@@ -55,6 +55,11 @@ private:
     Status installRequirements();
     Status linkCachedEnvironment();
     int finish(const Status &status);
+    // Records a warning that something was planted where the executor writes (empty: nothing).
+    void warnPlanted(const QString &what);
+    // Creates `path` empty through the gatekeeper, replacing anything planted there, so that a
+    // child process that opens it by name writes into a regular file of the task.
+    Status freshLog(const QString &path);
     void cleanUp();
 
     // Runs `body` as `stage`, recording its duration and that the run is now in it.

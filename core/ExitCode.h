@@ -52,6 +52,7 @@ QString stageName(Stage stage);
 struct Failure {
     ExitCode code = ExitCode::Unexpected;
     QString message;
+    int systemError = 0; // errno, where a system call failed: lets callers tell ENOENT from EACCES
 };
 
 // An expected-style result: a value, or the Failure that prevented it.

@@ -1,21 +1,35 @@
 #include "JsonFile.h"
 
-#include <QFile>
+#include "AgentFolder.h"
+
 #include <QJsonDocument>
 #include <QJsonParseError>
 
+#include <cerrno>
+
 namespace oa {
 
-std::optional<QJsonObject> readJsonObject(const QString &path, QString *problem)
+namespace {
+
+constexpr qint64 kMaxJsonBytes = 4 * 1024 * 1024;
+
+std::optional<QJsonObject> fromRead(const Result<QByteArray> &read, QString *problem)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    if (!read) {
         if (problem)
-            *problem = file.exists() ? QStringLiteral("cannot read: %1").arg(file.errorString()) : QStringLiteral("missing");
+            *problem = read.failure().systemError == ENOENT ? QStringLiteral("missing")
+                                                            : QStringLiteral("cannot read: %1").arg(read.failure().message);
         return std::nullopt;
     }
+    return parseJsonObject(*read, problem);
+}
+
+} // namespace
+
+std::optional<QJsonObject> parseJsonObject(const QByteArray &json, QString *problem)
+{
     QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(file.read(4 * 1024 * 1024), &error);
+    const QJsonDocument document = QJsonDocument::fromJson(json, &error);
     if (!document.isObject()) {
         if (problem)
             *problem = QStringLiteral("not a JSON object: %1")
@@ -23,6 +37,16 @@ std::optional<QJsonObject> readJsonObject(const QString &path, QString *problem)
         return std::nullopt;
     }
     return document.object();
+}
+
+std::optional<QJsonObject> readJsonObject(const QString &path, QString *problem)
+{
+    return fromRead(AgentFolder::readRegularFile(path, kMaxJsonBytes), problem);
+}
+
+std::optional<QJsonObject> readJsonObject(const AgentFolder &folder, const QString &path, QString *problem)
+{
+    return fromRead(folder.readFile(path, kMaxJsonBytes), problem);
 }
 
 } // namespace oa

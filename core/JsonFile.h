@@ -7,10 +7,19 @@
 
 namespace oa {
 
+class AgentFolder;
+
 // Reads a small JSON file whose top level is an object (result.json, status.json, entry.json,
-// a lock's .run file, ...). At most 4 MiB is read: these files are never larger, and a broken
-// one must not cost memory. nullopt, with a short reason in `problem` ("missing", "cannot
-// read: ...", "not a JSON object: ..."), when the file does not give an object.
+// a lock's run file, ...). Only a regular file is read, opened non-blocking and never through a
+// final symlink, and at most 4 MiB of it: these files are never larger, and a FIFO, a link or a
+// huge file planted in their place must neither hang nor cost memory. nullopt, with a short
+// reason in `problem` ("missing", "cannot read: ...", "not a JSON object: ..."), when the file
+// does not give an object.
 std::optional<QJsonObject> readJsonObject(const QString &path, QString *problem = nullptr);
+// The same below the agent folder: no component below the base may be a link.
+std::optional<QJsonObject> readJsonObject(const AgentFolder &folder, const QString &path, QString *problem = nullptr);
+
+// A JSON object from bytes; nullopt with the parser's reason in `problem`.
+std::optional<QJsonObject> parseJsonObject(const QByteArray &json, QString *problem = nullptr);
 
 } // namespace oa

@@ -1,7 +1,6 @@
 #include "Leftovers.h"
 
 #include "LockInspector.h"
-#include "TreeRemover.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -55,7 +54,7 @@ Status Leftovers::remove(const Leftover &leftover) const
     // The path is derived again from the ID: a caller cannot aim this at anything else.
     const QString path = leftover.kind == Leftover::Kind::Venv ? m_paths.venvDir(leftover.executionId)
                                                                : m_paths.tempDir(leftover.executionId);
-    return TreeRemover(m_paths).remove(path);
+    return m_paths.folder().removeTree(path);
 }
 
 } // namespace oa

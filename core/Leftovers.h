@@ -27,7 +27,7 @@ public:
     explicit Leftovers(const AgentPaths &paths) : m_paths(paths) {}
 
     QList<Leftover> scan() const;
-    // Re-checks that the owner is not running, then removes the folder (TreeRemover rules).
+    // Re-checks that the owner is not running, then removes the folder through the gatekeeper (never following a link).
     Status remove(const Leftover &leftover) const;
 
     static qint64 folderSize(const QString &path); // does not follow symlinks

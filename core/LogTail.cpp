@@ -1,10 +1,10 @@
 #include "LogTail.h"
 
+#include "AgentFolder.h"
+
 #include <QFile>
 
-#ifdef Q_OS_UNIX
 #include <sys/stat.h>
-#endif
 
 namespace oa {
 
@@ -12,15 +12,11 @@ namespace {
 
 constexpr qint64 kMaxPollBytes = 8 * 1024 * 1024; // a burst larger than this is read over several polls
 
-quint64 identityOf(const QString &path)
+quint64 identityOf(const QFile &file)
 {
-#ifdef Q_OS_UNIX
     struct stat st;
-    if (::stat(QFile::encodeName(path).constData(), &st) == 0)
+    if (::fstat(file.handle(), &st) == 0)
         return (quint64(st.st_dev) << 32) ^ quint64(st.st_ino);
-#else
-    Q_UNUSED(path)
-#endif
     return 0;
 }
 
@@ -36,6 +32,17 @@ qint64 alignToLineStart(QFile &file, qint64 offset)
     return newline < 0 ? offset : offset + newline;
 }
 
+// Logs are written by task code: only a regular file is followed, opened non-blocking and not
+// through a final link, so that a FIFO planted as a log never hangs the reader.
+bool openRegular(QFile &file, const QString &path)
+{
+    auto fd = AgentFolder::openRegularFile(path);
+    if (!fd || !file.open(fd->get(), QIODevice::ReadOnly, QFileDevice::AutoCloseHandle))
+        return false;
+    fd.value().release();
+    return true;
+}
+
 } // namespace
 
 LogTail::LogTail(QString path, qint64 initialTailBytes) : m_path(std::move(path)), m_initialTail(initialTailBytes) {}
@@ -43,8 +50,8 @@ LogTail::LogTail(QString path, qint64 initialTailBytes) : m_path(std::move(path)
 LogTail::Update LogTail::poll()
 {
     Update update;
-    QFile file(m_path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    QFile file;
+    if (!openRegular(file, m_path)) {
         if (m_end > 0) { // the file disappeared: what was shown is gone
             update.reset = true;
             m_start = 0;
@@ -53,7 +60,7 @@ LogTail::Update LogTail::poll()
         return update;
     }
     const qint64 size = file.size();
-    const quint64 identity = identityOf(m_path);
+    const quint64 identity = identityOf(file);
     if (m_end >= 0 && (size < m_end || identity != m_identity)) {
         update.reset = true;
         m_end = -1;
@@ -74,8 +81,8 @@ QByteArray LogTail::loadEarlier(qint64 maxBytes)
 {
     if (m_start <= 0)
         return {};
-    QFile file(m_path);
-    if (!file.open(QIODevice::ReadOnly))
+    QFile file;
+    if (!openRegular(file, m_path))
         return {};
     const qint64 unaligned = qMax<qint64>(0, m_start - maxBytes);
     qint64 from = alignToLineStart(file, unaligned);

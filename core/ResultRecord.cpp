@@ -3,7 +3,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 #include <QSysInfo>
 
 namespace oa {
@@ -63,15 +62,9 @@ QByteArray ResultRecord::toJson() const
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 
-Status ResultRecord::save(const QString &path) const
+Status ResultRecord::save(const AgentFolder &folder, const QString &path) const
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
-    file.write(toJson());
-    if (!file.commit())
-        return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
-    return ok();
+    return folder.writeAtomically(path, toJson());
 }
 
 } // namespace oa

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AgentFolder.h"
 #include "ExitCode.h"
 
 #include <QDateTime>
@@ -12,8 +13,8 @@
 namespace oa {
 
 // Tasks/{id}/result.json: what the service reports back to the server, and what the monitor
-// shows. Written once, at the end, atomically (QSaveFile: a temporary file, then a rename), so
-// a reader never sees half of it.
+// shows. Written once, at the end, atomically (a temporary file, then a rename), so a reader
+// never sees half of it.
 struct ResultRecord {
     QString executionId;
     Outcome outcome = Outcome::InternalError;
@@ -41,8 +42,10 @@ struct ResultRecord {
     bool cacheReused = false;
 
     QByteArray toJson() const;
+    // Written through the gatekeeper (AgentFolder::writeAtomically): a link planted at the
+    // name is replaced, never followed, and the previous file stays whole when the disk is full.
     // ExitCode::Unexpected when the file cannot be written.
-    Status save(const QString &path) const;
+    Status save(const AgentFolder &folder, const QString &path) const;
 };
 
 } // namespace oa

@@ -37,13 +37,13 @@ TaskDetails TaskDetails::load(const AgentPaths &paths, const QString &id)
 {
     TaskDetails details;
     QString problem;
-    if (const auto execution = readJsonObject(paths.executionFile(id), &problem)) {
+    if (const auto execution = readJsonObject(paths.folder(), paths.executionFile(id), &problem)) {
         for (auto it = execution->begin(); it != execution->end(); ++it)
             details.execution.append({it.key(), display(it.value())});
     } else {
         details.execution.append({QStringLiteral("execution.json"), problem});
     }
-    if (const auto result = readJsonObject(paths.resultFile(id))) {
+    if (const auto result = readJsonObject(paths.folder(), paths.resultFile(id))) {
         details.hasResult = true;
         for (auto it = result->begin(); it != result->end(); ++it) {
             if (it.key() == QLatin1String("StageDurationsMs")) {

@@ -68,7 +68,7 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
     t.lock = lock;
 
     QString error;
-    const auto execution = readJsonObject(m_paths.executionFile(id), &error);
+    const auto execution = readJsonObject(m_paths.folder(), m_paths.executionFile(id), &error);
     if (execution) {
         t.scriptPath = field(*execution, QLatin1String("ScriptPath")).toString();
         const QJsonValue args = field(*execution, QLatin1String("Arguments"));
@@ -83,7 +83,7 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
         t.requirementsCount = int(field(*execution, QLatin1String("Requirements")).toArray().size());
     }
 
-    if (const auto result = readJsonObject(m_paths.resultFile(id))) {
+    if (const auto result = readJsonObject(m_paths.folder(), m_paths.resultFile(id))) {
         t.outcome = result->value(QStringLiteral("Outcome")).toString();
         t.message = result->value(QStringLiteral("Message")).toString();
         t.startedAt = QDateTime::fromString(result->value(QStringLiteral("StartedAt")).toString(), Qt::ISODateWithMs);
@@ -107,7 +107,7 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
             t.durationMs = -1;
             t.exitCode.reset();
             // Live progress: only running tasks have a status.json worth reading.
-            if (const auto status = readJsonObject(m_paths.taskDir(id) + QStringLiteral("/status.json"))) {
+            if (const auto status = readJsonObject(m_paths.folder(), m_paths.taskDir(id) + QStringLiteral("/status.json"))) {
                 t.stage = status->value(QStringLiteral("Stage")).toString();
                 t.progressMessage = status->value(QStringLiteral("Message")).toString();
                 if (status->value(QStringLiteral("Percent")).isDouble())
@@ -132,20 +132,40 @@ QList<TaskSummary> TaskScanner::scan() const
         locks.insert(lock.executionId, lock);
 
     QList<TaskSummary> tasks;
-    const QStringList ids = QDir(m_paths.tasksDir()).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
-    tasks.reserve(ids.size());
-    for (const QString &id : ids) {
-        if (!AgentPaths::isValidExecutionId(id))
+    const QList<AgentFolder::Entry> entries = m_paths.folder().list(m_paths.tasksDir());
+    tasks.reserve(entries.size());
+    for (const AgentFolder::Entry &entry : entries) {
+        if (!AgentPaths::isValidExecutionId(entry.name))
             continue;
-        const auto lock = locks.constFind(id);
-        tasks.append(summarize(id, lock == locks.cend() ? std::nullopt : std::optional<LockRecord>(*lock)));
+        if (entry.kind == AgentFolder::Kind::Symlink) {
+            tasks.append(refused(entry.name, QStringLiteral("the task folder is a symbolic link; the executor refuses to run it")));
+            continue;
+        }
+        if (entry.kind != AgentFolder::Kind::Directory)
+            continue;
+        const auto lock = locks.constFind(entry.name);
+        tasks.append(summarize(entry.name, lock == locks.cend() ? std::nullopt : std::optional<LockRecord>(*lock)));
     }
     return tasks;
 }
 
+TaskSummary TaskScanner::refused(const QString &id, const QString &why)
+{
+    TaskSummary t;
+    t.id = id;
+    t.state = TaskState::Invalid;
+    t.message = why;
+    return t;
+}
+
 std::optional<TaskSummary> TaskScanner::task(const QString &id) const
 {
-    if (!AgentPaths::isValidExecutionId(id) || !QFileInfo(m_paths.taskDir(id)).isDir())
+    if (!AgentPaths::isValidExecutionId(id))
+        return std::nullopt;
+    const AgentFolder::Kind kind = m_paths.folder().kindOf(m_paths.taskDir(id));
+    if (kind == AgentFolder::Kind::Symlink)
+        return refused(id, QStringLiteral("the task folder is a symbolic link; the executor refuses to run it"));
+    if (kind != AgentFolder::Kind::Directory)
         return std::nullopt;
     return summarize(id, LockInspector(m_paths).lock(id));
 }

@@ -58,6 +58,7 @@ public:
 
 private:
     TaskSummary summarize(const QString &id, const std::optional<LockRecord> &lock) const;
+    static TaskSummary refused(const QString &id, const QString &why);
     AgentPaths m_paths; // a copy: cheap, and never dangles
 };
 

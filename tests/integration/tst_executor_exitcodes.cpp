@@ -191,7 +191,7 @@ void TestExecutorExitCodes::venvFolderEscapesBase()
     QVERIFY(QFile::link(outside.path(), agent.base() + QStringLiteral("/venvs")));
     const Run run = runExecutor(executorArgs(agent, QStringLiteral("esc")));
     QCOMPARE(run.exitCode, 5);
-    QVERIFY2(run.err.contains("outside the agent folder"), run.err.constData());
+    QVERIFY2(run.err.contains("is a symbolic link, not a folder"), run.err.constData());
     QCOMPARE(QDir(outside.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot), QStringList{"precious.txt"});
 }
 

@@ -15,7 +15,6 @@ private slots:
     void executionIds();
     void baseDirResolution();
     void layout();
-    void insideDetection();
     void ensureDirRefusesSymlinkEscape();
 };
 
@@ -75,23 +74,6 @@ void TestAgentPaths::layout()
     QCOMPARE(paths.resultFile(QStringLiteral("x")), QStringLiteral("/base/Tasks/x/result.json"));
 }
 
-void TestAgentPaths::insideDetection()
-{
-    QTemporaryDir tmp;
-    const QString base = tmp.path() + QStringLiteral("/agent");
-    QVERIFY(QDir().mkpath(base + QStringLiteral("/venvs")));
-    QVERIFY(QDir().mkpath(tmp.path() + QStringLiteral("/outside")));
-    const AgentPaths paths(base);
-    QVERIFY(paths.isInside(base + QStringLiteral("/venvs/x")));
-    QVERIFY(paths.isInside(base + QStringLiteral("/not/yet/created")));
-    QVERIFY(!paths.isInside(base));
-    QVERIFY(!paths.isInside(tmp.path() + QStringLiteral("/outside")));
-    QVERIFY(!paths.isInside(base + QStringLiteral("/../outside")));
-    QVERIFY(!paths.isInside(base + QStringLiteral("-sibling/x")));
-    QVERIFY(QFile::link(tmp.path() + QStringLiteral("/outside"), base + QStringLiteral("/Temp")));
-    QVERIFY(!paths.isInside(base + QStringLiteral("/Temp/x")));
-}
-
 void TestAgentPaths::ensureDirRefusesSymlinkEscape()
 {
     QTemporaryDir tmp;
@@ -102,7 +84,7 @@ void TestAgentPaths::ensureDirRefusesSymlinkEscape()
     const AgentPaths paths(base);
     const oa::Status made = paths.ensureDir(paths.venvDir(QStringLiteral("x")));
     QVERIFY(!made);
-    QVERIFY(made.failure().message.contains(QStringLiteral("outside")));
+    QVERIFY2(made.failure().message.contains(QStringLiteral("symbolic link")), qPrintable(made.failure().message));
     QVERIFY(!QFile::exists(tmp.path() + QStringLiteral("/outside/x")));
     QVERIFY(paths.ensureDir(paths.tempDir(QStringLiteral("x"))));
     QVERIFY(QFileInfo(paths.tempDir(QStringLiteral("x"))).isDir());

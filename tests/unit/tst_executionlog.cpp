@@ -74,7 +74,7 @@ void TestExecutionLog::bufferedUntilOpened()
     ExecutionLog log(QStringLiteral("job-9"));
     log.info(lcExecutor, QStringLiteral("first {N}"), {{QStringLiteral("N"), 1}});
     QVERIFY(!QFile::exists(path));
-    QVERIFY(log.openFile(path));
+    QVERIFY(log.openFile(oa::AgentFolder(tmp.path()), path));
     log.warning(lcLock, QStringLiteral("second"));
     log.closeFile();
     QFile file(path);
@@ -95,7 +95,7 @@ void TestExecutionLog::appendsAcrossRuns()
     const QString path = tmp.filePath(QStringLiteral("executor.log"));
     for (int run = 0; run < 2; ++run) {
         ExecutionLog log(QStringLiteral("job"));
-        QVERIFY(log.openFile(path));
+        QVERIFY(log.openFile(oa::AgentFolder(tmp.path()), path));
         log.info(lcExecutor, QStringLiteral("run"));
     }
     QFile file(path);

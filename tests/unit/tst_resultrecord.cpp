@@ -75,7 +75,7 @@ void TestResultRecord::savedAtomically()
     QVERIFY(old.open(QIODevice::WriteOnly));
     old.write("{\"Outcome\":\"Old\"}");
     old.close();
-    QVERIFY(sample().save(path));
+    QVERIFY(sample().save(oa::AgentFolder(tmp.path()), path));
     QCOMPARE(QDir(tmp.path()).entryList(QDir::Files), QStringList{"result.json"}); // no temporary left
     QVERIFY(QFile::exists(path));
     QFile file(path);
@@ -85,7 +85,7 @@ void TestResultRecord::savedAtomically()
 
 void TestResultRecord::unwritableFolderFails()
 {
-    const oa::Status saved = sample().save(QStringLiteral("/proc/no-such-dir/result.json"));
+    const oa::Status saved = sample().save(oa::AgentFolder(QStringLiteral("/proc")), QStringLiteral("/proc/no-such-dir/result.json"));
     QVERIFY(!saved);
     QVERIFY(saved.failure().message.contains(QStringLiteral("/proc/no-such-dir/result.json")));
 }

@@ -1,5 +1,5 @@
 #include "AgentPaths.h"
-#include "TreeRemover.h"
+#include "AgentFolder.h"
 
 #include <QDir>
 #include <QFile>
@@ -7,9 +7,9 @@
 #include <QTest>
 
 using oa::AgentPaths;
-using oa::TreeRemover;
+using oa::AgentFolder;
 
-class TestTreeRemover : public QObject {
+class TestAgentFolder : public QObject {
     Q_OBJECT
 private slots:
     void init();
@@ -27,7 +27,7 @@ private:
     QString m_outside;
 };
 
-void TestTreeRemover::touch(const QString &path)
+void TestAgentFolder::touch(const QString &path)
 {
     QDir().mkpath(QFileInfo(path).absolutePath());
     QFile file(path);
@@ -35,7 +35,7 @@ void TestTreeRemover::touch(const QString &path)
     file.write("x");
 }
 
-void TestTreeRemover::init()
+void TestAgentFolder::init()
 {
     m_tmp = std::make_unique<QTemporaryDir>();
     m_base = m_tmp->path() + QStringLiteral("/agent");
@@ -44,7 +44,7 @@ void TestTreeRemover::init()
     touch(m_outside + QStringLiteral("/keep.txt"));
 }
 
-void TestTreeRemover::removesNestedTree()
+void TestAgentFolder::removesNestedTree()
 {
     const AgentPaths paths(m_base);
     touch(m_base + QStringLiteral("/venvs/a/lib/python3/site-packages/x.py"));
@@ -52,35 +52,35 @@ void TestTreeRemover::removesNestedTree()
     QFile ro(m_base + QStringLiteral("/venvs/a/readonly"));
     touch(ro.fileName());
     ro.setPermissions(QFileDevice::ReadOwner);
-    QVERIFY(TreeRemover(paths).remove(m_base + QStringLiteral("/venvs/a")));
+    QVERIFY(AgentFolder(m_base).removeTree(m_base + QStringLiteral("/venvs/a")));
     QVERIFY(!QFile::exists(m_base + QStringLiteral("/venvs/a")));
     QVERIFY(QFile::exists(m_base + QStringLiteral("/venvs")));
 }
 
-void TestTreeRemover::missingIsFine()
+void TestAgentFolder::missingIsFine()
 {
-    QVERIFY(TreeRemover(AgentPaths(m_base)).remove(m_base + QStringLiteral("/venvs/none")));
+    QVERIFY(AgentFolder(m_base).removeTree(m_base + QStringLiteral("/venvs/none")));
 }
 
-void TestTreeRemover::symlinkedEntryIsUnlinkedNotFollowed()
+void TestAgentFolder::symlinkedEntryIsUnlinkedNotFollowed()
 {
     QVERIFY(QFile::link(m_outside, m_base + QStringLiteral("/venvs/b")));
-    QVERIFY(TreeRemover(AgentPaths(m_base)).remove(m_base + QStringLiteral("/venvs/b")));
+    QVERIFY(AgentFolder(m_base).removeTree(m_base + QStringLiteral("/venvs/b")));
     QVERIFY(!QFileInfo(m_base + QStringLiteral("/venvs/b")).isSymLink());
     QVERIFY(QFile::exists(m_outside + QStringLiteral("/keep.txt")));
 }
 
-void TestTreeRemover::symlinkInsideIsNotFollowed()
+void TestAgentFolder::symlinkInsideIsNotFollowed()
 {
     touch(m_base + QStringLiteral("/venvs/c/file"));
     QVERIFY(QFile::link(m_outside, m_base + QStringLiteral("/venvs/c/escape")));
     QVERIFY(QFile::link(m_outside + QStringLiteral("/keep.txt"), m_base + QStringLiteral("/venvs/c/file-link")));
-    QVERIFY(TreeRemover(AgentPaths(m_base)).remove(m_base + QStringLiteral("/venvs/c")));
+    QVERIFY(AgentFolder(m_base).removeTree(m_base + QStringLiteral("/venvs/c")));
     QVERIFY(!QFile::exists(m_base + QStringLiteral("/venvs/c")));
     QVERIFY(QFile::exists(m_outside + QStringLiteral("/keep.txt")));
 }
 
-void TestTreeRemover::refusesOutside_data()
+void TestAgentFolder::refusesOutside_data()
 {
     QTest::addColumn<QString>("relative"); // to the temporary folder that holds agent/ and precious/
     QTest::newRow("a folder outside") << "precious";
@@ -89,17 +89,17 @@ void TestTreeRemover::refusesOutside_data()
     QTest::newRow("through a symlinked parent") << "agent/Temp/keep.txt";
 }
 
-void TestTreeRemover::refusesOutside()
+void TestAgentFolder::refusesOutside()
 {
     QFETCH(QString, relative);
     QVERIFY(QFile::link(m_outside, m_base + QStringLiteral("/Temp")));
     const QString target = m_tmp->path() + u'/' + relative;
-    const oa::Status removed = TreeRemover(AgentPaths(m_base)).remove(target);
+    const oa::Status removed = AgentFolder(m_base).removeTree(target);
     QVERIFY(!removed);
-    QVERIFY2(removed.failure().message.contains(QStringLiteral("outside the agent folder")), qPrintable(removed.failure().message));
+    QVERIFY2(removed.failure().message.startsWith(QStringLiteral("refusing")), qPrintable(removed.failure().message));
     QVERIFY(QFile::exists(m_outside + QStringLiteral("/keep.txt")));
     QVERIFY(QFile::exists(m_base + QStringLiteral("/venvs")));
 }
 
-QTEST_GUILESS_MAIN(TestTreeRemover)
-#include "tst_treeremover.moc"
+QTEST_GUILESS_MAIN(TestAgentFolder)
+#include "tst_agentfolder.moc"

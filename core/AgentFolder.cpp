@@ -1,0 +1,481 @@
+#include "AgentFolder.h"
+
+#include <QDir>
+#include <QFile>
+#include <QRandomGenerator>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace oa {
+
+namespace {
+
+QByteArray encoded(const QString &name)
+{
+    return QFile::encodeName(name);
+}
+
+AgentFolder::Kind kindOfMode(mode_t mode)
+{
+    if (S_ISREG(mode))
+        return AgentFolder::Kind::Regular;
+    if (S_ISDIR(mode))
+        return AgentFolder::Kind::Directory;
+    if (S_ISLNK(mode))
+        return AgentFolder::Kind::Symlink;
+    if (S_ISFIFO(mode))
+        return AgentFolder::Kind::Fifo;
+    if (S_ISSOCK(mode))
+        return AgentFolder::Kind::Socket;
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return AgentFolder::Kind::Device;
+    return AgentFolder::Kind::Other;
+}
+
+// A short description of what is planted at a name, for warnings.
+QString describe(const struct stat &st)
+{
+    if (S_ISREG(st.st_mode) && st.st_nlink > 1)
+        return QStringLiteral("a hard link to a file with %1 names").arg(st.st_nlink);
+    return AgentFolder::kindName(kindOfMode(st.st_mode));
+}
+
+bool writeAll(int fd, const QByteArray &data, int *error)
+{
+    const char *p = data.constData();
+    qsizetype left = data.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd, p, size_t(left));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            *error = errno;
+            return false;
+        }
+        if (n == 0) {
+            *error = ENOSPC;
+            return false;
+        }
+        p += n;
+        left -= n;
+    }
+    return true;
+}
+
+bool removeContents(int dirFd);
+
+// Unlinks `name` in `dirFd`: a folder with everything in it, anything else by itself.
+bool removeEntry(int dirFd, const char *name)
+{
+    struct stat st;
+    if (::fstatat(dirFd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return errno == ENOENT;
+    if (!S_ISDIR(st.st_mode))
+        return ::unlinkat(dirFd, name, 0) == 0 || errno == ENOENT;
+    const int child = ::openat(dirFd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (child < 0)
+        return false;
+    const bool emptied = removeContents(child); // takes ownership of `child`
+    return (::unlinkat(dirFd, name, AT_REMOVEDIR) == 0 || errno == ENOENT) && emptied;
+}
+
+bool removeContents(int dirFd)
+{
+    DIR *dir = ::fdopendir(dirFd);
+    if (!dir) {
+        ::close(dirFd);
+        return false;
+    }
+    QList<QByteArray> names;
+    while (const dirent *entry = ::readdir(dir)) {
+        if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0)
+            names.append(QByteArray(entry->d_name));
+    }
+    bool success = true;
+    for (const QByteArray &name : std::as_const(names))
+        success = removeEntry(::dirfd(dir), name.constData()) && success;
+    ::closedir(dir);
+    return success;
+}
+
+// A failure on the way to `path`, said so: the message names the file that was wanted too.
+Failure towards(Failure failure, const QString &path)
+{
+    failure.message = QStringLiteral("%1 (on the way to %2)").arg(failure.message, path);
+    return failure;
+}
+
+} // namespace
+
+UniqueFd::~UniqueFd()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+UniqueFd &UniqueFd::operator=(UniqueFd &&other) noexcept
+{
+    if (this != &other) {
+        if (m_fd >= 0)
+            ::close(m_fd);
+        m_fd = other.release();
+    }
+    return *this;
+}
+
+Failure fileFailure(const QString &what, const QString &path, int error)
+{
+    Failure failure{ExitCode::Unexpected, QStringLiteral("%1 %2: %3").arg(what, path, QString::fromLocal8Bit(std::strerror(error)))};
+    failure.systemError = error;
+    return failure;
+}
+
+QString AgentFolder::kindName(Kind kind)
+{
+    switch (kind) {
+    case Kind::Missing: return QStringLiteral("nothing");
+    case Kind::Regular: return QStringLiteral("a regular file");
+    case Kind::Directory: return QStringLiteral("a folder");
+    case Kind::Symlink: return QStringLiteral("a symbolic link");
+    case Kind::Fifo: return QStringLiteral("a FIFO");
+    case Kind::Socket: return QStringLiteral("a socket");
+    case Kind::Device: return QStringLiteral("a device");
+    case Kind::Other: break;
+    }
+    return QStringLiteral("a special file");
+}
+
+AgentFolder::AgentFolder(const QString &baseDir) : m_base(QDir::cleanPath(baseDir)) {}
+
+bool AgentFolder::contains(const QString &path) const
+{
+    const QString clean = QDir::cleanPath(path);
+    return clean == m_base || clean.startsWith(m_base.endsWith(u'/') ? m_base : m_base + u'/');
+}
+
+Result<QStringList> AgentFolder::components(const QString &path) const
+{
+    const QString clean = QDir::cleanPath(QDir::isRelativePath(path) ? m_base + u'/' + path : path);
+    if (!contains(clean))
+        return fail(ExitCode::Unexpected, QStringLiteral("refusing %1: it is outside the agent folder %2").arg(path, m_base));
+    const QString relative = clean.mid(m_base.size()).section(u'/', 0, -1, QString::SectionSkipEmpty);
+    QStringList parts = relative.split(u'/', Qt::SkipEmptyParts);
+    if (parts.contains(QStringLiteral("..")))
+        return fail(ExitCode::Unexpected, QStringLiteral("refusing %1: it leaves the agent folder %2").arg(path, m_base));
+    return parts;
+}
+
+Result<UniqueFd> AgentFolder::walk(const QStringList &parts, qsizetype count, bool create) const
+{
+    UniqueFd dir(::open(encoded(m_base).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir.isValid())
+        return fileFailure(QStringLiteral("cannot open the agent folder"), m_base, errno);
+    QString walked = m_base;
+    for (qsizetype i = 0; i < count; ++i) {
+        walked += u'/' + parts.at(i);
+        const QByteArray name = encoded(parts.at(i));
+        int fd = ::openat(dir.get(), name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT && create) {
+            if (::mkdirat(dir.get(), name.constData(), 0755) != 0 && errno != EEXIST)
+                return fileFailure(QStringLiteral("cannot create the folder"), walked, errno);
+            fd = ::openat(dir.get(), name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        }
+        if (fd < 0) {
+            const int error = errno;
+            struct stat st;
+            if ((error == ELOOP || error == ENOTDIR) && ::fstatat(dir.get(), name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+                Failure failure{ExitCode::Unexpected, QStringLiteral("refusing %1: it is %2, not a folder").arg(walked, describe(st))};
+                failure.systemError = error;
+                return failure;
+            }
+            return fileFailure(QStringLiteral("cannot open the folder"), walked, error);
+        }
+        dir = UniqueFd(fd);
+    }
+    return dir;
+}
+
+Result<UniqueFd> AgentFolder::openDir(const QString &path, bool create) const
+{
+    const auto parts = components(path);
+    if (!parts)
+        return parts.failure();
+    return walk(*parts, parts->size(), create);
+}
+
+Status AgentFolder::ensureDir(const QString &path) const
+{
+    const auto dir = openDir(path, true);
+    if (!dir)
+        return dir.failure();
+    return ok();
+}
+
+AgentFolder::Kind AgentFolder::kindOf(const QString &path, QString *problem) const
+{
+    const auto parts = components(path);
+    if (!parts || parts->isEmpty()) {
+        if (problem && !parts)
+            *problem = parts.failure().message;
+        return parts ? Kind::Directory : Kind::Missing;
+    }
+    const auto dir = walk(*parts, parts->size() - 1, false);
+    if (!dir) {
+        if (problem)
+            *problem = dir.failure().message;
+        return Kind::Missing;
+    }
+    struct stat st;
+    if (::fstatat(dir->get(), encoded(parts->last()).constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return Kind::Missing;
+    return kindOfMode(st.st_mode);
+}
+
+namespace {
+
+// A regular file in `dir`, judged before it is opened (so that a device is never even opened)
+// and checked again on the descriptor (so that a swap in between is caught).
+Result<UniqueFd> openRegularIn(int dir, const QByteArray &name, const QString &path)
+{
+    struct stat st;
+    if (::fstatat(dir, name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return fileFailure(QStringLiteral("cannot read"), path, errno);
+    if (!S_ISREG(st.st_mode))
+        return fail(ExitCode::Unexpected, QStringLiteral("refusing to read %1: it is %2, not a regular file").arg(path, describe(st)));
+    UniqueFd fd(::openat(dir, name.constData(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+    if (!fd.isValid())
+        return fileFailure(QStringLiteral("cannot read"), path, errno);
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
+        return fail(ExitCode::Unexpected, QStringLiteral("refusing to read %1: it changed into %2 while it was opened").arg(path, describe(st)));
+    return fd;
+}
+
+Result<QByteArray> readAll(const UniqueFd &fd, const QString &path, qint64 maxBytes)
+{
+    struct stat st;
+    if (::fstat(fd.get(), &st) != 0)
+        return fileFailure(QStringLiteral("cannot read"), path, errno);
+    if (st.st_size > maxBytes)
+        return fail(ExitCode::Unexpected, QStringLiteral("refusing to read %1: it has %2 bytes, more than the %3 allowed")
+                                              .arg(path).arg(qint64(st.st_size)).arg(maxBytes));
+    QByteArray data;
+    data.reserve(qsizetype(st.st_size));
+    char buffer[64 * 1024];
+    for (;;) {
+        const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return fileFailure(QStringLiteral("cannot read"), path, errno);
+        }
+        if (n == 0)
+            return data;
+        data.append(buffer, n);
+        if (data.size() > maxBytes)
+            return fail(ExitCode::Unexpected, QStringLiteral("refusing to read %1: it grew past the %2 bytes allowed").arg(path).arg(maxBytes));
+    }
+}
+
+} // namespace
+
+QString AgentFolder::plantedAt(const QString &path) const
+{
+    const auto parts = components(path);
+    if (!parts || parts->isEmpty())
+        return {};
+    const auto dir = walk(*parts, parts->size() - 1, false);
+    struct stat st;
+    if (!dir || ::fstatat(dir->get(), encoded(parts->last()).constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return {};
+    if (S_ISREG(st.st_mode) && st.st_nlink == 1)
+        return {};
+    return QStringLiteral("%1 was %2; it was replaced by a regular file").arg(path, describe(st));
+}
+
+Result<UniqueFd> AgentFolder::openForReading(const QString &path) const
+{
+    const auto parts = components(path);
+    if (!parts)
+        return parts.failure();
+    if (parts->isEmpty())
+        return fail(ExitCode::Unexpected, QStringLiteral("refusing to read %1: it is the agent folder").arg(path));
+    const auto dir = walk(*parts, parts->size() - 1, false);
+    if (!dir)
+        return towards(dir.failure(), path);
+    return openRegularIn(dir->get(), encoded(parts->last()), path);
+}
+
+Result<UniqueFd> AgentFolder::openRegularFile(const QString &path)
+{
+    const QString clean = QDir::cleanPath(path);
+    const qsizetype slash = clean.lastIndexOf(u'/');
+    const QString parent = slash > 0 ? clean.left(slash) : slash == 0 ? QStringLiteral("/") : QStringLiteral(".");
+    UniqueFd dir(::open(encoded(parent).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir.isValid())
+        return fileFailure(QStringLiteral("cannot read"), path, errno);
+    return openRegularIn(dir.get(), encoded(clean.mid(slash + 1)), path);
+}
+
+Result<QByteArray> AgentFolder::readRegularFile(const QString &path, qint64 maxBytes)
+{
+    const auto fd = openRegularFile(path);
+    if (!fd)
+        return fd.failure();
+    return readAll(*fd, path, maxBytes);
+}
+
+Result<QByteArray> AgentFolder::readFile(const QString &path, qint64 maxBytes) const
+{
+    const auto fd = openForReading(path);
+    if (!fd)
+        return fd.failure();
+    return readAll(*fd, path, maxBytes);
+}
+
+Result<UniqueFd> AgentFolder::openForWriting(const QString &path, WriteMode mode, QString *replaced) const
+{
+    const auto parts = components(path);
+    if (!parts)
+        return parts.failure();
+    if (parts->isEmpty())
+        return fail(ExitCode::Unexpected, QStringLiteral("refusing to write %1: it is the agent folder").arg(path));
+    const auto dir = walk(*parts, parts->size() - 1, false);
+    if (!dir)
+        return towards(dir.failure(), path);
+    const QByteArray name = encoded(parts->last());
+    const int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (mode == WriteMode::Append ? O_APPEND : 0);
+    // Two tries: something planted between our unlink and our open is met once more.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        struct stat st;
+        if (::fstatat(dir->get(), name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0
+            && (!S_ISREG(st.st_mode) || st.st_nlink > 1)) {
+            if (replaced)
+                *replaced = QStringLiteral("%1 was %2; it was removed and replaced by a regular file").arg(path, describe(st));
+            const bool isDir = S_ISDIR(st.st_mode);
+            if (::unlinkat(dir->get(), name.constData(), isDir ? AT_REMOVEDIR : 0) != 0 && errno != ENOENT)
+                return fileFailure(QStringLiteral("cannot remove what was planted at"), path, errno);
+        }
+        UniqueFd fd(::openat(dir->get(), name.constData(), flags, 0644));
+        if (!fd.isValid()) {
+            if (errno == ELOOP || errno == ENXIO || errno == EISDIR)
+                continue;
+            return fileFailure(QStringLiteral("cannot write"), path, errno);
+        }
+        if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink > 1)
+            continue; // swapped after the check: close it untouched and look again
+        if (mode == WriteMode::Truncate && ::ftruncate(fd.get(), 0) != 0)
+            return fileFailure(QStringLiteral("cannot truncate"), path, errno);
+        // Regular files never block; the flag was only there for the open.
+        ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
+        return fd;
+    }
+    return fail(ExitCode::Unexpected, QStringLiteral("refusing to write %1: something keeps replacing it with a link or a special file").arg(path));
+}
+
+Status AgentFolder::writeAtomically(const QString &path, const QByteArray &data, QString *replaced) const
+{
+    const auto parts = components(path);
+    if (!parts)
+        return parts.failure();
+    if (parts->isEmpty())
+        return fail(ExitCode::Unexpected, QStringLiteral("refusing to write %1: it is the agent folder").arg(path));
+    const auto dir = walk(*parts, parts->size() - 1, false);
+    if (!dir)
+        return towards(dir.failure(), path);
+    const QByteArray name = encoded(parts->last());
+    const QByteArray temp = '.' + name + ".tmp-" + QByteArray::number(::getpid()) + '-'
+                            + QByteArray::number(QRandomGenerator::global()->generate(), 16);
+    UniqueFd fd(::openat(dir->get(), temp.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+    if (!fd.isValid())
+        return fileFailure(QStringLiteral("cannot create a temporary file for"), path, errno);
+    const auto abandon = [&](const QString &what, int error) -> Status {
+        ::unlinkat(dir->get(), temp.constData(), 0);
+        return fileFailure(what, path, error);
+    };
+    int error = 0;
+    if (!writeAll(fd.get(), data, &error))
+        return abandon(QStringLiteral("cannot write"), error);
+    if (::fsync(fd.get()) != 0)
+        return abandon(QStringLiteral("cannot flush"), errno);
+    if (::close(fd.release()) != 0)
+        return abandon(QStringLiteral("cannot close"), errno);
+    struct stat st;
+    if (::fstatat(dir->get(), name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            ::unlinkat(dir->get(), temp.constData(), 0);
+            return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: a folder is in its place").arg(path));
+        }
+        // rename() replaces a link or a FIFO itself, never what it points to.
+        if (replaced && (!S_ISREG(st.st_mode) || st.st_nlink > 1))
+            *replaced = QStringLiteral("%1 was %2; it was replaced by a regular file").arg(path, describe(st));
+    }
+    if (::renameat(dir->get(), temp.constData(), dir->get(), name.constData()) != 0)
+        return abandon(QStringLiteral("cannot rename the temporary file onto"), errno);
+    if (::fsync(dir->get()) != 0 && errno != EINVAL && errno != EROFS)
+        return fileFailure(QStringLiteral("cannot flush the folder of"), path, errno);
+    return ok();
+}
+
+Status AgentFolder::removeFile(const QString &path) const
+{
+    const auto parts = components(path);
+    if (!parts)
+        return parts.failure();
+    if (parts->isEmpty())
+        return fail(ExitCode::Unexpected, QStringLiteral("refusing to remove the agent folder %1").arg(path));
+    const auto dir = walk(*parts, parts->size() - 1, false);
+    if (!dir)
+        return dir.failure().systemError == ENOENT ? ok() : Status(dir.failure());
+    if (::unlinkat(dir->get(), encoded(parts->last()).constData(), 0) != 0 && errno != ENOENT)
+        return fileFailure(QStringLiteral("cannot remove"), path, errno);
+    return ok();
+}
+
+Status AgentFolder::removeTree(const QString &path) const
+{
+    const auto parts = components(path);
+    if (!parts)
+        return parts.failure();
+    if (parts->isEmpty())
+        return fail(ExitCode::Unexpected, QStringLiteral("refusing to remove the agent folder %1").arg(path));
+    const auto dir = walk(*parts, parts->size() - 1, false);
+    if (!dir)
+        return dir.failure().systemError == ENOENT ? ok() : Status(dir.failure());
+    if (!removeEntry(dir->get(), encoded(parts->last()).constData()))
+        return fileFailure(QStringLiteral("cannot remove everything in"), path, errno ? errno : EIO);
+    return ok();
+}
+
+QList<AgentFolder::Entry> AgentFolder::list(const QString &path) const
+{
+    QList<Entry> entries;
+    auto dir = openDir(path);
+    if (!dir)
+        return entries;
+    const int fd = dir.value().release();
+    DIR *stream = ::fdopendir(fd);
+    if (!stream) {
+        ::close(fd);
+        return entries;
+    }
+    while (const dirent *entry = ::readdir(stream)) {
+        if (std::strcmp(entry->d_name, ".") == 0 || std::strcmp(entry->d_name, "..") == 0)
+            continue;
+        struct stat st;
+        if (::fstatat(::dirfd(stream), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        entries.append({QFile::decodeName(entry->d_name), kindOfMode(st.st_mode)});
+    }
+    ::closedir(stream);
+    std::sort(entries.begin(), entries.end(), [](const Entry &a, const Entry &b) { return a.name < b.name; });
+    return entries;
+}
+
+} // namespace oa

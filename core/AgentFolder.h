@@ -1,0 +1,121 @@
+#pragma once
+
+#include "ExitCode.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace oa {
+
+// A file descriptor that closes itself. Move-only.
+class UniqueFd {
+public:
+    UniqueFd() = default;
+    explicit UniqueFd(int fd) : m_fd(fd) {}
+    ~UniqueFd();
+    UniqueFd(UniqueFd &&other) noexcept : m_fd(other.release()) {}
+    UniqueFd &operator=(UniqueFd &&other) noexcept;
+    UniqueFd(const UniqueFd &) = delete;
+    UniqueFd &operator=(const UniqueFd &) = delete;
+
+    int get() const { return m_fd; }
+    bool isValid() const { return m_fd >= 0; }
+    int release()
+    {
+        const int fd = m_fd;
+        m_fd = -1;
+        return fd;
+    }
+
+private:
+    int m_fd = -1;
+};
+
+// The one gatekeeper for the agent's base folder: every read, create, replace and delete below
+// it goes through here, in the executor, the lock tools, the scanner, the cache and the monitor.
+//
+// Everything below the base is untrusted: a task author, or a script while it runs, may put a
+// symlink, a FIFO, a device, a hard link or a huge file anywhere in it. So:
+//  - paths are walked one component at a time from the base with openat(O_NOFOLLOW): a symlink
+//    in any component below the base is refused (the base itself is the administrator's and
+//    may be a link);
+//  - a file is read only if it is a regular file, opened non-blocking, and only up to a bound;
+//  - a file the executor writes is never written through: a planted symlink, FIFO, hard link or
+//    other non-regular file at its name is unlinked where it stands and replaced, and the
+//    caller is told (`replaced`) so that it can warn;
+//  - whole files are replaced atomically (temporary file, every write checked, fsync, rename,
+//    fsync of the folder): the previous file stays intact when anything fails, a full disk
+//    included (QSaveFile in Qt 6.4.2 can report success after a short write);
+//  - trees are removed without ever following a link.
+// Paths are absolute paths inside the base, as AgentPaths builds them, or relative to it.
+// Failures carry ExitCode::Unexpected, the errno in `systemError`, and a message that names
+// the path; callers re-map the code to their stage's.
+class AgentFolder {
+public:
+    explicit AgentFolder(const QString &baseDir);
+    QString base() const { return m_base; }
+
+    // True when `path` lies lexically inside the base (or is the base).
+    bool contains(const QString &path) const;
+
+    // The folder at `path`, every component below the base a real folder. With `create`,
+    // missing components are made (0755).
+    Result<UniqueFd> openDir(const QString &path, bool create = false) const;
+    Status ensureDir(const QString &path) const;
+
+    // What is at `path`, without following a final symlink; nullopt when nothing is (or a
+    // component on the way is missing, a link or not a folder: then `problem` says which).
+    enum class Kind { Missing, Regular, Directory, Symlink, Fifo, Socket, Device, Other };
+    static QString kindName(Kind kind);
+    Kind kindOf(const QString &path, QString *problem = nullptr) const;
+    // What was planted at a name the executor writes, for a warning: empty when nothing is
+    // there or a regular file with no other name is.
+    QString plantedAt(const QString &path) const;
+
+    // A regular file's content, at most `maxBytes` (more is an error, not a silent cut).
+    // A missing file fails with systemError ENOENT.
+    Result<QByteArray> readFile(const QString &path, qint64 maxBytes) const;
+    // A regular file opened for reading, non-blocking, never through a link.
+    Result<UniqueFd> openForReading(const QString &path) const;
+    // The same checks on the last component only, for a path that may lie anywhere (a log the
+    // monitor tails, a file in a cache folder the administrator placed elsewhere).
+    static Result<UniqueFd> openRegularFile(const QString &path);
+    static Result<QByteArray> readRegularFile(const QString &path, qint64 maxBytes);
+
+    // Opens `path` for writing as a regular file that only this name links to: truncated, or
+    // appended to. Something else planted at the name is unlinked first and described in
+    // `replaced`. The parent folder must exist.
+    enum class WriteMode { Truncate, Append };
+    Result<UniqueFd> openForWriting(const QString &path, WriteMode mode, QString *replaced = nullptr) const;
+
+    // Replaces `path` with exactly `data`, atomically; see above.
+    Status writeAtomically(const QString &path, const QByteArray &data, QString *replaced = nullptr) const;
+
+    // Removes a file or a link (never what it points to). Missing is fine.
+    Status removeFile(const QString &path) const;
+    // Removes a folder and everything in it, never following a link; a link or file at `path`
+    // is removed itself. Missing is fine.
+    Status removeTree(const QString &path) const;
+
+    // The names in a folder, with their kinds (links not followed), sorted. Empty if unreadable.
+    struct Entry {
+        QString name;
+        Kind kind = Kind::Other;
+    };
+    QList<Entry> list(const QString &dir) const;
+
+private:
+    // Splits `path` into the folder that holds it and its last component.
+    Result<QStringList> components(const QString &path) const;
+    Result<UniqueFd> walk(const QStringList &parts, qsizetype count, bool create) const;
+
+    QString m_base;
+};
+
+// A failure that names `path` and errno `error`.
+Failure fileFailure(const QString &what, const QString &path, int error);
+
+} // namespace oa
