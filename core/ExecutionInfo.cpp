@@ -115,7 +115,9 @@ Result<QString> resolveScript(const QString &scriptPath, const QString &taskDir)
                                         .arg(scriptPath, canonicalScript, canonicalTask));
     if (!QFileInfo(canonicalScript).isFile())
         return invalid(kScriptPath, QStringLiteral("\"%1\" is not a regular file").arg(scriptPath));
-    return canonicalScript;
+    // Spelled from the task folder as given, so that the path stays below the agent folder as
+    // the gatekeeper sees it, even where the base folder itself is reached through a link.
+    return QString(QDir::cleanPath(taskDir) + canonicalScript.mid(canonicalTask.size()));
 }
 
 Result<QStringList> parseArguments(const QJsonValue &value)
@@ -246,9 +248,12 @@ Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString
         const QString candidate = QFileInfo(info.scriptFile).absolutePath() + QStringLiteral("/requirements.txt");
         const QString canonical = QFileInfo(candidate).canonicalFilePath();
         if (!canonical.isEmpty()) {
-            if (!canonical.startsWith(QFileInfo(taskDir).canonicalFilePath() + u'/'))
+            const QString canonicalTask = QFileInfo(taskDir).canonicalFilePath();
+            if (!canonical.startsWith(canonicalTask + u'/'))
                 return invalid(QStringLiteral("requirements.txt"), QStringLiteral("%1 resolves outside the task folder").arg(candidate));
-            info.requirementsFile = canonical;
+            if (!QFileInfo(canonical).isFile())
+                return invalid(QStringLiteral("requirements.txt"), QStringLiteral("%1 is not a regular file").arg(candidate));
+            info.requirementsFile = QDir::cleanPath(taskDir) + canonical.mid(canonicalTask.size());
         }
     }
 

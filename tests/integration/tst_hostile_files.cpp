@@ -34,6 +34,7 @@ private slots:
     void progressFifoDuringRunKeepsTheWatchdog();
     void hugeExecutionJsonIsRefused();
     void fullDiskKeepsThePreviousResult();
+    void baseFolderReachedThroughALink();
 
 private:
     // A file outside the agent folder that no run may change.
@@ -303,6 +304,24 @@ void TestHostileFiles::fullDiskKeepsThePreviousResult()
         QVERIFY2(!name.contains(QStringLiteral(".tmp-")), qPrintable(name)); // no temporary left behind
     const QByteArray status = readFile(task + QStringLiteral("/status.json"));
     QVERIFY2(status.isEmpty() || !readJson(task + QStringLiteral("/status.json")).isEmpty(), status.constData());
+}
+
+void TestHostileFiles::baseFolderReachedThroughALink()
+{
+    // The base folder is the administrator's: it may be a link, and everything below it still
+    // works, the requirements.txt the cache reads through the gatekeeper included.
+    Agent agent;
+    QTemporaryDir wheels;
+    QVERIFY(!buildWheel(wheels.path(), QStringLiteral("oa-linked"), QStringLiteral("2.0")).isEmpty());
+    agent.makeTask(QStringLiteral("lnk"),
+                   QJsonObject{{QStringLiteral("ExecutionId"), QStringLiteral("lnk")}, {QStringLiteral("ScriptPath"), QStringLiteral("bot/run.py")}},
+                   {{QStringLiteral("bot/run.py"), "import oa_linked\nprint(oa_linked.__version__)\n"},
+                    {QStringLiteral("bot/requirements.txt"), "oa-linked==2.0\n"}});
+    const QString link = m_outside->filePath(QStringLiteral("agent-link"));
+    QVERIFY(QFile::link(agent.base(), link));
+    const Run run = runExecutor({QStringLiteral("--base-dir"), link, QStringLiteral("lnk")}, offlinePipEnvironment(wheels.path()));
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(readFile(agent.taskFile(QStringLiteral("lnk"), QStringLiteral("output.log"))), QByteArray("2.0\n"));
 }
 
 QTEST_GUILESS_MAIN(TestHostileFiles)
