@@ -6,6 +6,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 using oa::AgentPaths;
 using oa::AgentFolder;
 
@@ -19,6 +24,14 @@ private slots:
     void symlinkInsideIsNotFollowed();
     void refusesOutside_data();
     void refusesOutside();
+    void readRefusesWhatIsNotARegularFile_data();
+    void readRefusesWhatIsNotARegularFile();
+    void readIsBounded();
+    void linkedComponentIsRefused();
+    void writeReplacesPlantedEntries_data();
+    void writeReplacesPlantedEntries();
+    void failedAtomicWriteKeepsThePreviousFile();
+    void listShowsKindsWithoutFollowing();
 
 private:
     void touch(const QString &path);
@@ -99,6 +112,157 @@ void TestAgentFolder::refusesOutside()
     QVERIFY2(removed.failure().message.startsWith(QStringLiteral("refusing")), qPrintable(removed.failure().message));
     QVERIFY(QFile::exists(m_outside + QStringLiteral("/keep.txt")));
     QVERIFY(QFile::exists(m_base + QStringLiteral("/venvs")));
+}
+
+void TestAgentFolder::readRefusesWhatIsNotARegularFile_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::newRow("FIFO") << "FIFO";
+    QTest::newRow("symbolic link") << "symbolic link";
+    QTest::newRow("folder") << "folder";
+    QTest::newRow("device") << "device";
+}
+
+void TestAgentFolder::readRefusesWhatIsNotARegularFile()
+{
+    QFETCH(QString, kind);
+    const QString path = m_base + QStringLiteral("/thing");
+    const QByteArray native = QFile::encodeName(path);
+    if (kind == QLatin1String("FIFO"))
+        QVERIFY(::mkfifo(native.constData(), 0644) == 0);
+    else if (kind == QLatin1String("symbolic link"))
+        QVERIFY(QFile::link(m_outside + QStringLiteral("/keep.txt"), path));
+    else if (kind == QLatin1String("folder"))
+        QVERIFY(QDir().mkpath(path));
+    else
+        QVERIFY(QFile::link(QStringLiteral("/dev/zero"), path)); // a link to a device: refused as a link
+    QElapsedTimer timer;
+    timer.start();
+    const auto read = AgentFolder(m_base).readFile(path, 1024);
+    QVERIFY(!read);
+    QVERIFY2(read.failure().message.contains(kind == QLatin1String("device") ? QStringLiteral("symbolic link") : kind),
+             qPrintable(read.failure().message));
+    QVERIFY(timer.elapsed() < 5000); // a FIFO with no writer must not block
+    QVERIFY(!AgentFolder::readRegularFile(path, 1024));
+}
+
+void TestAgentFolder::readIsBounded()
+{
+    touch(m_base + QStringLiteral("/small"));
+    QCOMPARE(AgentFolder(m_base).readFile(m_base + QStringLiteral("/small"), 1).value(), QByteArray("x"));
+    QFile big(m_base + QStringLiteral("/big"));
+    QVERIFY(big.open(QIODevice::WriteOnly));
+    big.write(QByteArray(4096, 'y'));
+    big.close();
+    const auto read = AgentFolder(m_base).readFile(big.fileName(), 4095);
+    QVERIFY(!read);
+    QVERIFY2(read.failure().message.contains(QStringLiteral("4096 bytes")), qPrintable(read.failure().message));
+    const auto missing = AgentFolder(m_base).readFile(m_base + QStringLiteral("/none"), 10);
+    QVERIFY(!missing);
+    QCOMPARE(missing.failure().systemError, ENOENT);
+}
+
+void TestAgentFolder::linkedComponentIsRefused()
+{
+    // A link in any component below the base is refused, for reads, writes, folders and removal.
+    QVERIFY(QFile::link(m_outside, m_base + QStringLiteral("/Tasks")));
+    const AgentFolder folder(m_base);
+    const QString through = m_base + QStringLiteral("/Tasks/keep.txt");
+    QVERIFY(!folder.readFile(through, 100));
+    QVERIFY(!folder.writeAtomically(through, "changed"));
+    QVERIFY(!folder.openForWriting(through, AgentFolder::WriteMode::Truncate));
+    QVERIFY(!folder.ensureDir(m_base + QStringLiteral("/Tasks/new")));
+    QVERIFY(!folder.removeFile(through));
+    QCOMPARE(folder.kindOf(m_base + QStringLiteral("/Tasks")), AgentFolder::Kind::Symlink);
+    QFile keep(m_outside + QStringLiteral("/keep.txt"));
+    QVERIFY(keep.open(QIODevice::ReadOnly));
+    QCOMPARE(keep.readAll(), QByteArray("x"));
+    QVERIFY(!QFile::exists(m_outside + QStringLiteral("/new")));
+    // The base itself may be a link: it is the administrator's.
+    const QString linkedBase = m_tmp->path() + QStringLiteral("/base-link");
+    QVERIFY(QFile::link(m_base, linkedBase));
+    QVERIFY(AgentFolder(linkedBase).writeAtomically(linkedBase + QStringLiteral("/venvs/f"), "ok"));
+}
+
+void TestAgentFolder::writeReplacesPlantedEntries_data()
+{
+    QTest::addColumn<QString>("planted");
+    QTest::addColumn<bool>("atomic");
+    for (const bool atomic : {true, false}) {
+        const char *how = atomic ? "atomic" : "open";
+        QTest::addRow("symbolic link, %s", how) << "symbolic link" << atomic;
+        QTest::addRow("FIFO, %s", how) << "FIFO" << atomic;
+        QTest::addRow("hard link, %s", how) << "hard link" << atomic;
+        QTest::addRow("socket, %s", how) << "socket" << atomic;
+    }
+}
+
+void TestAgentFolder::writeReplacesPlantedEntries()
+{
+    QFETCH(QString, planted);
+    QFETCH(bool, atomic);
+    const QString path = m_base + QStringLiteral("/venvs/target");
+    const QByteArray native = QFile::encodeName(path);
+    const QString outsideFile = m_outside + QStringLiteral("/keep.txt");
+    int socketFd = -1;
+    if (planted == QLatin1String("symbolic link")) {
+        QVERIFY(QFile::link(outsideFile, path));
+    } else if (planted == QLatin1String("FIFO")) {
+        QVERIFY(::mkfifo(native.constData(), 0644) == 0);
+    } else if (planted == QLatin1String("hard link")) {
+        QVERIFY(::link(QFile::encodeName(outsideFile).constData(), native.constData()) == 0);
+    } else {
+        socketFd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+        sockaddr_un address = {};
+        address.sun_family = AF_UNIX;
+        QVERIFY(size_t(native.size()) < sizeof address.sun_path);
+        std::memcpy(address.sun_path, native.constData(), size_t(native.size()));
+        QVERIFY(::bind(socketFd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0);
+    }
+    const AgentFolder folder(m_base);
+    QString replaced;
+    if (atomic) {
+        QVERIFY(folder.writeAtomically(path, "new", &replaced));
+    } else {
+        auto fd = folder.openForWriting(path, AgentFolder::WriteMode::Truncate, &replaced);
+        QVERIFY2(fd, fd ? "" : qPrintable(fd.failure().message));
+        QCOMPARE(::write(fd->get(), "new", 3), ssize_t(3));
+    }
+    if (socketFd >= 0)
+        ::close(socketFd);
+    QVERIFY2(replaced.contains(planted), qPrintable(replaced));
+    QFile keep(outsideFile);
+    QVERIFY(keep.open(QIODevice::ReadOnly));
+    QCOMPARE(keep.readAll(), QByteArray("x"));
+    QCOMPARE(folder.readFile(path, 100).value(), QByteArray("new"));
+    QCOMPARE(folder.kindOf(path), AgentFolder::Kind::Regular);
+    QVERIFY(folder.plantedAt(path).isEmpty());
+}
+
+void TestAgentFolder::failedAtomicWriteKeepsThePreviousFile()
+{
+    // A folder where the file should be: the write fails and leaves no temporary behind.
+    QVERIFY(QDir().mkpath(m_base + QStringLiteral("/venvs/dir/inner")));
+    const AgentFolder folder(m_base);
+    QVERIFY(!folder.writeAtomically(m_base + QStringLiteral("/venvs/dir"), "data"));
+    QCOMPARE(QDir(m_base + QStringLiteral("/venvs")).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+             QStringList{"dir"});
+    // Replacing an existing file: the old content stays until the new one is complete.
+    touch(m_base + QStringLiteral("/venvs/file"));
+    QVERIFY(folder.writeAtomically(m_base + QStringLiteral("/venvs/file"), "second"));
+    QCOMPARE(folder.readFile(m_base + QStringLiteral("/venvs/file"), 100).value(), QByteArray("second"));
+}
+
+void TestAgentFolder::listShowsKindsWithoutFollowing()
+{
+    touch(m_base + QStringLiteral("/Tasks/a/execution.json"));
+    QVERIFY(QFile::link(m_outside, m_base + QStringLiteral("/Tasks/b")));
+    QVERIFY(::mkfifo(QFile::encodeName(m_base + QStringLiteral("/Tasks/c")).constData(), 0644) == 0);
+    const QList<AgentFolder::Entry> entries = AgentFolder(m_base).list(m_base + QStringLiteral("/Tasks"));
+    QCOMPARE(entries.size(), 3);
+    QCOMPARE(entries.at(0).kind, AgentFolder::Kind::Directory);
+    QCOMPARE(entries.at(1).kind, AgentFolder::Kind::Symlink);
+    QCOMPARE(entries.at(2).kind, AgentFolder::Kind::Fifo);
 }
 
 QTEST_GUILESS_MAIN(TestAgentFolder)
