@@ -55,6 +55,7 @@ QString AgentPaths::venvDir(const QString &id) const { return venvsDir() + u'/' 
 QString AgentPaths::tempDir(const QString &id) const { return tempRootDir() + u'/' + id; }
 QString AgentPaths::executionFile(const QString &id) const { return taskDir(id) + QStringLiteral("/execution.json"); }
 QString AgentPaths::resultFile(const QString &id) const { return taskDir(id) + QStringLiteral("/result.json"); }
+QString AgentPaths::statusFile(const QString &id) const { return taskDir(id) + QStringLiteral("/status.json"); }
 QString AgentPaths::executorLogFile(const QString &id) const { return taskDir(id) + QStringLiteral("/executor.log"); }
 QString AgentPaths::outputLogFile(const QString &id) const { return taskDir(id) + QStringLiteral("/output.log"); }
 QString AgentPaths::errorLogFile(const QString &id) const { return taskDir(id) + QStringLiteral("/error.log"); }

@@ -37,6 +37,7 @@ public:
     QString tempDir(const QString &id) const;
     QString executionFile(const QString &id) const;
     QString resultFile(const QString &id) const;
+    QString statusFile(const QString &id) const;
     QString executorLogFile(const QString &id) const;
     QString outputLogFile(const QString &id) const;
     QString errorLogFile(const QString &id) const;

@@ -4,11 +4,10 @@
 #include "LoggingCategories.h"
 #include "ProcessGuardian.h"
 #include "ProcessTable.h"
+#include "StatusRecord.h"
 
 #include <QCoreApplication>
 #include <QFile>
-#include <QJsonDocument>
-#include <QJsonObject>
 
 #include <csignal>
 #include <cstdio>
@@ -221,28 +220,26 @@ void ExecutionControl::writeStatus(const QString &state, const QString &outcome)
     m_lastStatus.start();
     const ResourceSampler::Figures f = m_sampler.figures();
     const ProgressReader::Progress &p = progress();
-    QJsonObject status{
-        {QStringLiteral("ExecutionId"), m_id},
-        {QStringLiteral("State"), state},
-        {QStringLiteral("Stage"), stageName(m_stage)},
-        {QStringLiteral("Percent"), p.percent ? QJsonValue(*p.percent) : QJsonValue()},
-        {QStringLiteral("Message"), p.message},
-        {QStringLiteral("Pid"), QCoreApplication::applicationPid()},
-        {QStringLiteral("UpdatedAt"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
-        {QStringLiteral("MemoryBytes"), f.memoryBytes},
-        {QStringLiteral("PeakMemoryBytes"), f.peakMemoryBytes},
-        {QStringLiteral("CpuSeconds"), f.cpuSeconds},
-        {QStringLiteral("BadProgressLines"), p.badLines},
-    };
-    if (!outcome.isEmpty())
-        status.insert(QStringLiteral("Outcome"), outcome);
+    StatusRecord status;
+    status.executionId = m_id;
+    status.state = state;
+    status.stage = stageName(m_stage);
+    status.percent = p.percent;
+    status.message = p.message;
+    status.pid = QCoreApplication::applicationPid();
+    status.updatedAt = QDateTime::currentDateTimeUtc();
+    status.memoryBytes = f.memoryBytes;
+    status.peakMemoryBytes = f.peakMemoryBytes;
+    status.cpuSeconds = f.cpuSeconds;
+    status.badProgressLines = p.badLines;
+    status.outcome = outcome;
     if (m_stop)
-        status.insert(QStringLiteral("StopReason"), m_stop->message);
+        status.stopReason = m_stop->message;
     // Through the gatekeeper: a script that plants a link or a FIFO at status.json gets it
     // replaced, never written through. A failure (a full disk) keeps the last good file and is
     // logged once; result.json, not status.json, is what must be saved.
-    const QString path = m_paths.taskDir(m_id) + QStringLiteral("/status.json");
-    const Status saved = m_paths.folder().writeAtomically(path, QJsonDocument(status).toJson(QJsonDocument::Compact));
+    const QString path = m_paths.statusFile(m_id);
+    const Status saved = m_paths.folder().writeAtomically(path, status.toJson());
     if (!saved && !m_statusFailed)
         m_log.warning(lcExecutor, QStringLiteral("Cannot update {StatusFile}: {Reason}"),
                       {{QStringLiteral("StatusFile"), path}, {QStringLiteral("Reason"), saved.failure().message}});

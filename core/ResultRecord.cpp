@@ -62,6 +62,19 @@ QByteArray ResultRecord::toJson() const
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 
+ResultRecord::Summary ResultRecord::summaryFromJson(const QJsonObject &o)
+{
+    Summary s;
+    s.outcome = o.value(QStringLiteral("Outcome")).toString();
+    s.message = o.value(QStringLiteral("Message")).toString();
+    s.startedAt = QDateTime::fromString(o.value(QStringLiteral("StartedAt")).toString(), Qt::ISODateWithMs);
+    s.finishedAt = QDateTime::fromString(o.value(QStringLiteral("FinishedAt")).toString(), Qt::ISODateWithMs);
+    s.durationMs = o.value(QStringLiteral("DurationMs")).toInteger(-1);
+    if (o.contains(QStringLiteral("ExitCode")))
+        s.exitCode = o.value(QStringLiteral("ExitCode")).toInt();
+    return s;
+}
+
 Status ResultRecord::save(const AgentFolder &folder, const QString &path) const
 {
     return folder.writeAtomically(path, toJson());

@@ -4,6 +4,7 @@
 #include "ExitCode.h"
 
 #include <QDateTime>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -42,6 +43,18 @@ struct ResultRecord {
     bool cacheReused = false;
 
     QByteArray toJson() const;
+
+    // What --list and the monitor show of a result.json: read here, next to the writer, so that
+    // the field names live in one place.
+    struct Summary {
+        QString outcome;
+        QString message;
+        QDateTime startedAt;
+        QDateTime finishedAt;
+        qint64 durationMs = -1;
+        std::optional<int> exitCode;
+    };
+    static Summary summaryFromJson(const QJsonObject &object);
     // Written through the gatekeeper (AgentFolder::writeAtomically): a link planted at the
     // name is replaced, never followed, and the previous file stays whole when the disk is full.
     // ExitCode::Unexpected when the file cannot be written.

@@ -1,6 +1,8 @@
 #include "TaskScanner.h"
 
 #include "JsonFile.h"
+#include "ResultRecord.h"
+#include "StatusRecord.h"
 
 #include <QDir>
 #include <QFile>
@@ -83,14 +85,14 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
         t.requirementsCount = int(field(*execution, QLatin1String("Requirements")).toArray().size());
     }
 
-    if (const auto result = readJsonObject(m_paths.folder(), m_paths.resultFile(id))) {
-        t.outcome = result->value(QStringLiteral("Outcome")).toString();
-        t.message = result->value(QStringLiteral("Message")).toString();
-        t.startedAt = QDateTime::fromString(result->value(QStringLiteral("StartedAt")).toString(), Qt::ISODateWithMs);
-        t.finishedAt = QDateTime::fromString(result->value(QStringLiteral("FinishedAt")).toString(), Qt::ISODateWithMs);
-        t.durationMs = result->value(QStringLiteral("DurationMs")).toInteger(-1);
-        if (result->contains(QStringLiteral("ExitCode")))
-            t.exitCode = result->value(QStringLiteral("ExitCode")).toInt();
+    if (const auto json = readJsonObject(m_paths.folder(), m_paths.resultFile(id))) {
+        const ResultRecord::Summary result = ResultRecord::summaryFromJson(*json);
+        t.outcome = result.outcome;
+        t.message = result.message;
+        t.startedAt = result.startedAt;
+        t.finishedAt = result.finishedAt;
+        t.durationMs = result.durationMs;
+        t.exitCode = result.exitCode;
     }
 
     if (lock) {
@@ -107,11 +109,11 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
             t.durationMs = -1;
             t.exitCode.reset();
             // Live progress: only running tasks have a status.json worth reading.
-            if (const auto status = readJsonObject(m_paths.folder(), m_paths.taskDir(id) + QStringLiteral("/status.json"))) {
-                t.stage = status->value(QStringLiteral("Stage")).toString();
-                t.progressMessage = status->value(QStringLiteral("Message")).toString();
-                if (status->value(QStringLiteral("Percent")).isDouble())
-                    t.percent = status->value(QStringLiteral("Percent")).toDouble();
+            if (const auto json = readJsonObject(m_paths.folder(), m_paths.statusFile(id))) {
+                const StatusRecord status = StatusRecord::fromJson(*json);
+                t.stage = status.stage;
+                t.progressMessage = status.message;
+                t.percent = status.percent;
             }
         }
     } else if (!execution) {
