@@ -210,6 +210,10 @@ Status Executor::prepareEnvironment()
         m_interpreter = interpreter.value();
         m_record.pythonExecutable = m_interpreter->executable;
         m_record.pythonVersion = m_interpreter->version;
+        // A venv left by an earlier run (kept, or a crash) was writable by that run's script:
+        // it is removed, never reused, so that nothing planted in it survives into this run.
+        if (Status s = m_paths.folder().removeTree(m_paths.venvDir(id)); !s)
+            return fail(ExitCode::EnvironmentFailed, s.failure().message);
         if (Status s = m_paths.ensureDir(m_paths.venvDir(id), ExitCode::EnvironmentFailed); !s)
             return s;
         m_ownsVenv = true;
@@ -304,6 +308,8 @@ Status Executor::linkCachedEnvironment()
 Status Executor::runScript()
 {
     const QString id = m_options.executionId;
+    if (Status s = m_paths.folder().removeTree(m_paths.tempDir(id)); !s) // the same for its temp folder
+        return fail(ExitCode::EnvironmentFailed, s.failure().message);
     if (Status s = m_paths.ensureDir(m_paths.tempDir(id), ExitCode::EnvironmentFailed); !s)
         return s;
     m_ownsTemp = true;

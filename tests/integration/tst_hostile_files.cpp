@@ -35,6 +35,7 @@ private slots:
     void hugeExecutionJsonIsRefused();
     void fullDiskKeepsThePreviousResult();
     void baseFolderReachedThroughALink();
+    void plantedVenvAndTempAreNotReused();
 
 private:
     // A file outside the agent folder that no run may change.
@@ -322,6 +323,28 @@ void TestHostileFiles::baseFolderReachedThroughALink()
     const Run run = runExecutor({QStringLiteral("--base-dir"), link, QStringLiteral("lnk")}, offlinePipEnvironment(wheels.path()));
     QVERIFY2(run.exitCode == 0, run.err.constData());
     QCOMPARE(readFile(agent.taskFile(QStringLiteral("lnk"), QStringLiteral("output.log"))), QByteArray("2.0\n"));
+}
+
+void TestHostileFiles::plantedVenvAndTempAreNotReused()
+{
+    // A kept venv is writable by the script that used it. The next run of the ID must not
+    // write through, or import, anything that script left in it.
+    Agent agent;
+    agent.makeScriptTask(QStringLiteral("v"), "import sys\nprint(any('planted' in p for p in sys.path))\n");
+    const QString venv = agent.base() + QStringLiteral("/venvs/v");
+    QVERIFY(QDir().mkpath(venv + QStringLiteral("/bin")));
+    const QString target = precious(QStringLiteral("cfg-target"));
+    QVERIFY(QFile::link(target, venv + QStringLiteral("/pyvenv.cfg")));
+    QVERIFY(QFile::link(m_outside->path(), venv + QStringLiteral("/planted")));
+    QVERIFY(QDir().mkpath(agent.base() + QStringLiteral("/Temp")));
+    QVERIFY(QFile::link(m_outside->path(), agent.base() + QStringLiteral("/Temp/v")));
+    const Run run = runExecutor(executorArgs(agent, QStringLiteral("v")), cleanEnvironment(), 60000);
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(readFile(agent.taskFile(QStringLiteral("v"), QStringLiteral("output.log"))), QByteArray("False\n"));
+    QCOMPARE(readFile(target), preciousContent());
+    QVERIFY(QFile::exists(target));
+    QVERIFY(!QFile::exists(venv));
+    QVERIFY(!QFileInfo::exists(agent.base() + QStringLiteral("/Temp/v")));
 }
 
 QTEST_GUILESS_MAIN(TestHostileFiles)
