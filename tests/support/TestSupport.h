@@ -78,6 +78,11 @@ void writeForeignLock(const Agent &agent, const QString &id, const QString &host
 // the script runs, and waits until its process tree is gone: a real orphaned lock.
 bool makeOrphanedLock(const Agent &agent, const QString &id);
 
+// Waits until `path` holds exactly `count` positive integers separated by whitespace, and returns
+// them; an empty list after `timeoutMs`. A file that merely exists is not enough: its writer may
+// not have written the PIDs yet. (Scripts in the tests also write to a temporary name and rename.)
+QList<qint64> waitForPids(const QString &path, int count = 1, int timeoutMs = 60000);
+
 QJsonObject readJson(const QString &path);
 QByteArray readFile(const QString &path);
 bool isProcessAlive(qint64 pid);
