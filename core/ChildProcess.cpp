@@ -89,7 +89,7 @@ QList<qint64> RunControl::treeMembers(qint64 processGroup)
     return ProcessTable::livingMembersOfGroup(processGroup);
 }
 
-int ChildProcess::stopGroup(qint64 processGroup, int graceMs, QList<qint64> *survivors, RunControl *control)
+int ChildProcess::stopGroup(qint64 processGroup, qint64 graceMs, QList<qint64> *survivors, RunControl *control)
 {
     const int alive = int(membersOf(processGroup, control).size());
     if (alive == 0)
@@ -118,7 +118,7 @@ class TreeStopper {
 public:
     TreeStopper(QProcess &process, qint64 group, RunControl *control) : m_process(process), m_group(group), m_control(control) {}
 
-    void stop(const StopRequest &request, int graceMs)
+    void stop(const StopRequest &request, qint64 graceMs)
     {
         if (m_hardKilled)
             return;
@@ -138,9 +138,9 @@ public:
     }
 
     // What is left of the grace period after the child itself exited: its group gets that too.
-    int remainingGraceMs() const
+    qint64 remainingGraceMs() const
     {
-        return m_terminated && !m_hardKilled ? int(qMax<qint64>(0, m_graceEnds.remainingTime())) : 0;
+        return m_terminated && !m_hardKilled ? qMax<qint64>(0, m_graceEnds.remainingTime()) : 0;
     }
 
     void tick()
