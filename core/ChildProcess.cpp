@@ -10,6 +10,9 @@
 #include <QThread>
 #include <QTimer>
 
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#endif
 #ifdef Q_OS_LINUX
 #include <fcntl.h>
 #include <signal.h>
@@ -200,6 +203,11 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
     process.start();
     if (!process.waitForStarted(-1)) {
         result.startError = process.errorString();
+#ifdef Q_OS_UNIX
+        // Qt reports the child's failed execve() as "execve: " + strerror(errno), in this
+        // process's locale: compared with the same function's text for E2BIG.
+        result.argumentsTooLong = result.startError.endsWith(qt_error_string(E2BIG));
+#endif
         return result;
     }
     result.started = true;

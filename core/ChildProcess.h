@@ -50,6 +50,7 @@ public:
 struct ProcessExit {
     bool started = false;
     QString startError;     // why it did not start
+    bool argumentsTooLong = false; // it did not start because execve() refused its arguments (E2BIG)
     int exitCode = 0;       // the exit status of a normal exit
     int signal = 0;         // the signal that killed it, or 0
     qint64 pid = 0;

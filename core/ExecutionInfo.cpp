@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
+#include <QProcessEnvironment>
 
 namespace oa {
 
@@ -242,6 +243,10 @@ Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString
     if (!arguments)
         return arguments.failure();
     info.arguments = arguments.value();
+    // Checked here, before any venv is built: what execve() would refuse is the task's fault (exit 4),
+    // not the environment's. The script inherits the executor's environment, plus what the reserve covers.
+    if (const auto tooLong = ArgumentLimits::ofThisSystem().check(info.arguments, QProcessEnvironment::systemEnvironment()))
+        return invalid(tooLong->field, tooLong->reason);
 
     const QJsonValue requirements = field(kRequirements);
     if (!requirements.isUndefined()) {

@@ -301,7 +301,7 @@ Status Executor::runScript()
     if (auto stop = stopped(exit))
         return *stop;
     if (!exit.started)
-        return fail(ExitCode::EnvironmentFailed, QStringLiteral("cannot start %1: %2").arg(launch.python, exit.startError));
+        return ScriptRunner::startFailure(launch, exit);
 
     if (exit.leftoversStopped > 0) {
         const QString warning = QStringLiteral("the script left %1 process(es) running; they were stopped").arg(exit.leftoversStopped);

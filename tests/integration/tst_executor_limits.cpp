@@ -1,4 +1,4 @@
-// Durations and sizes at and past their limits, through the real executor binary:
+// Durations, sizes and arguments at and past their limits, through the real executor binary:
 // every value it accepts must work as documented, and every value it refuses must be refused
 // up front, with the field and the maximum named.
 #include "TestSupport.h"
@@ -22,6 +22,9 @@ private slots:
     void executionJsonAboveMaximum();
     void commandLineAboveMaximum_data();
     void commandLineAboveMaximum();
+    void argumentTooLongForTheOs();
+    void argumentListTooLongForTheOs();
+    void argumentOf100KiBIsPassed();
 };
 
 void TestExecutorLimits::largeGraceStillSendsSigterm_data()
@@ -117,6 +120,55 @@ void TestExecutorLimits::commandLineAboveMaximum()
     QCOMPARE(run.exitCode, 1);
     QVERIFY2(QString::fromUtf8(run.err).contains(expected), run.err.constData());
     QCOMPARE(agent.listing(), before); // exit 1 touches nothing
+}
+
+// A refused argument list is the task's fault, found at validation: no interpreter is probed
+// and no venv is built, and the message names Arguments, the culprit and the limit.
+static void checkRefusedBeforeTheVenv(const Agent &agent, const QString &id, const Run &run, const QString &expected)
+{
+    QVERIFY2(run.exitCode == 4, run.err.constData());
+    QVERIFY2(QString::fromUtf8(run.err).contains(expected), run.err.right(2000).constData());
+    const QJsonObject result = readJson(agent.taskFile(id, QStringLiteral("result.json")));
+    QVERIFY2(result.value("Message").toString().contains(expected), qPrintable(result.value("Message").toString()));
+    QCOMPARE(result.value("Outcome").toString(), QStringLiteral("InvalidExecution"));
+    QCOMPARE(result.value("Stage").toString(), QStringLiteral("Validate"));
+    QVERIFY(!result.value("StageDurationsMs").toObject().contains("Environment"));
+    QVERIFY(!result.contains("Python"));
+    QVERIFY(!QFile::exists(agent.base() + QStringLiteral("/venvs/") + id));
+}
+
+void TestExecutorLimits::argumentTooLongForTheOs()
+{
+    // 1 MiB in one argument: Linux's execve() refuses any string over 32 pages (128 KiB).
+    Agent agent;
+    agent.makeScriptTask(QStringLiteral("huge"), "print(1)\n",
+                         {{QStringLiteral("Arguments"), QJsonArray{QStringLiteral("small"), QString(1024 * 1024, u'x')}}});
+    const Run run = runExecutor(executorArgs(agent, QStringLiteral("huge")));
+    checkRefusedBeforeTheVenv(agent, QStringLiteral("huge"), run,
+                              QStringLiteral("execution.json: Arguments[1]: is 1048576 bytes long; the OS passes at most 131071 bytes"));
+}
+
+void TestExecutorLimits::argumentListTooLongForTheOs()
+{
+    // Each argument is fine on its own; 80 of 100 KiB pass ARG_MAX, which Linux caps at 6 MiB.
+    Agent agent;
+    QJsonArray arguments;
+    for (int i = 0; i < 80; ++i)
+        arguments.append(QString(100 * 1024, QChar(u'a' + i % 26)));
+    agent.makeScriptTask(QStringLiteral("many"), "print(1)\n", {{QStringLiteral("Arguments"), arguments}});
+    const Run run = runExecutor(executorArgs(agent, QStringLiteral("many")));
+    checkRefusedBeforeTheVenv(agent, QStringLiteral("many"), run, QStringLiteral("execution.json: Arguments: 80 argument(s) need 8192720 bytes"));
+    QVERIFY(run.err.contains("(ARG_MAX)"));
+}
+
+void TestExecutorLimits::argumentOf100KiBIsPassed()
+{
+    Agent agent;
+    agent.makeScriptTask(QStringLiteral("big"), "import sys\nprint(len(sys.argv[1]), sys.argv[2])\n",
+                         {{QStringLiteral("Arguments"), QJsonArray{QString(100 * 1024, u'z'), QStringLiteral("end")}}});
+    const Run run = runExecutor(executorArgs(agent, QStringLiteral("big")));
+    QVERIFY2(run.exitCode == 0, run.err.right(2000).constData());
+    QCOMPARE(readFile(agent.taskFile(QStringLiteral("big"), QStringLiteral("output.log"))), QByteArray("102400 end\n"));
 }
 
 QTEST_GUILESS_MAIN(TestExecutorLimits)

@@ -142,6 +142,12 @@ void TestExecutionInfo::rejects_data()
     QTest::newRow("carriage return") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","Requirements":["requests\r"]})") << "control character";
     QTest::newRow("tab") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","Requirements":["a\tb"]})") << "control character";
     QTest::newRow("empty requirement") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","Requirements":["  "]})") << "Requirements[0]: is empty";
+    // Arguments the OS could not pass to the script (Linux: 128 KiB per argument)
+    const QByteArray mebibyte(1024 * 1024, 'x');
+    QTest::newRow("1 MiB argument in an array") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","Arguments":["a",")") + mebibyte + R"("]})"
+                                                << "Arguments[1]: is 1048576 bytes long; the OS passes at most 131071 bytes in one argument";
+    QTest::newRow("1 MiB word in an argument string") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","Arguments":"a b )") + mebibyte + R"("})"
+                                                      << "Arguments[2]: is 1048576 bytes long";
     // Durations and sizes: positive (GraceSeconds: or zero), and at most the documented maximum
     QTest::newRow("TimeoutSeconds zero") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","TimeoutSeconds":0})") << "TimeoutSeconds: 0 is out of range; it must be more than zero";
     QTest::newRow("TimeoutSeconds negative") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","TimeoutSeconds":-3})") << "TimeoutSeconds: -3 is out of range; it must be more than zero";
