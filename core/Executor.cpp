@@ -173,7 +173,7 @@ Status Executor::prepareEnvironment()
 {
     const QString id = m_options.executionId;
     const Status created = timed(Stage::Environment, [&]() -> Status {
-        auto interpreter = PythonInterpreter::locate(m_options.python, cacheDir() + QStringLiteral("/interpreters.json"));
+        auto interpreter = PythonInterpreter::locate(m_options.python, cacheDir() + QStringLiteral("/interpreters.json"), &m_control);
         if (!interpreter)
             return interpreter.failure();
         m_interpreter = interpreter.value();

@@ -14,7 +14,7 @@
 
 namespace oa {
 
-Result<PythonInterpreter> PythonInterpreter::probe(const QString &program)
+Result<PythonInterpreter> PythonInterpreter::probe(const QString &program, RunControl *control)
 {
     ProcessSpec spec;
     spec.program = program;
@@ -31,7 +31,9 @@ Result<PythonInterpreter> PythonInterpreter::probe(const QString &program)
         "    pass\n"
         "wheels += glob.glob('/usr/share/python-wheels/pip-*.whl')\n"
         "print(sorted(wheels)[-1] if wheels else '')\n")};
-    const ProcessExit exit = ChildProcess::run(spec);
+    const ProcessExit exit = ChildProcess::run(spec, control);
+    if (exit.stopped) // a timeout or cancel while the interpreter answered (or hung)
+        return fail(exit.stopped->code, exit.stopped->message);
     if (!exit.started)
         return fail(ExitCode::EnvironmentFailed,
                     QStringLiteral("cannot run the Python interpreter %1: %2").arg(program, exit.startError));
@@ -77,11 +79,11 @@ QJsonObject fingerprint(const QFileInfo &info)
     return {{QStringLiteral("Size"), info.size()}, {QStringLiteral("ModifiedMs"), info.lastModified().toMSecsSinceEpoch()}};
 }
 
-Result<PythonInterpreter> probeCached(const QString &program, const QString &cacheFile)
+Result<PythonInterpreter> probeCached(const QString &program, const QString &cacheFile, RunControl *control)
 {
     const QFileInfo info(QFileInfo(program).canonicalFilePath());
     if (cacheFile.isEmpty() || !info.exists() || !isBinary(info.filePath()))
-        return PythonInterpreter::probe(program);
+        return PythonInterpreter::probe(program, control);
     QJsonObject all = readJsonObject(cacheFile).value_or(QJsonObject());
     const QJsonObject cached = all.value(info.filePath()).toObject();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -96,7 +98,7 @@ Result<PythonInterpreter> probeCached(const QString &program, const QString &cac
         if (QFileInfo(p.executable).isExecutable() && (p.bundledPipWheel.isEmpty() || QFileInfo::exists(p.bundledPipWheel)))
             return p;
     }
-    auto probed = PythonInterpreter::probe(program);
+    auto probed = PythonInterpreter::probe(program, control);
     if (probed) {
         all.insert(info.filePath(), QJsonObject{{QStringLiteral("Fingerprint"), fingerprint(info)},
                                                 {QStringLiteral("ProbedAtMs"), now},
@@ -116,7 +118,7 @@ Result<PythonInterpreter> probeCached(const QString &program, const QString &cac
 
 } // namespace
 
-Result<PythonInterpreter> PythonInterpreter::locate(const QString &explicitPath, const QString &probeCache)
+Result<PythonInterpreter> PythonInterpreter::locate(const QString &explicitPath, const QString &probeCache, RunControl *control)
 {
     QString requested = explicitPath;
     QString source = QStringLiteral("--python");
@@ -131,12 +133,12 @@ Result<PythonInterpreter> PythonInterpreter::locate(const QString &explicitPath,
         if (program.isEmpty() || !QFileInfo(program).isFile())
             return fail(ExitCode::EnvironmentFailed,
                         QStringLiteral("the Python interpreter \"%1\" (from %2) does not exist").arg(requested, source));
-        return probeCached(program, probeCache);
+        return probeCached(program, probeCache, control);
     }
     for (const QString &name : {QStringLiteral("python3"), QStringLiteral("python")}) {
         const QString program = QStandardPaths::findExecutable(name);
         if (!program.isEmpty())
-            return probeCached(program, probeCache);
+            return probeCached(program, probeCache, control);
     }
     return fail(ExitCode::EnvironmentFailed,
                 QStringLiteral("no Python interpreter: neither python3 nor python is on PATH; "
