@@ -177,6 +177,10 @@ Status Executor::prepareEnvironment()
         if (!interpreter)
             return interpreter.failure();
         m_interpreter = interpreter.value();
+        for (const QString &warning : std::as_const(m_interpreter->warnings)) {
+            m_log.warning(lcVenv, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), warning}});
+            m_record.warnings.append(warning);
+        }
         m_record.pythonExecutable = m_interpreter->executable;
         m_record.pythonVersion = m_interpreter->version;
         if (Status s = m_paths.ensureDir(m_paths.venvDir(id), ExitCode::EnvironmentFailed); !s)

@@ -3,6 +3,7 @@
 #include "ExitCode.h"
 
 #include <QString>
+#include <QStringList>
 
 namespace oa {
 
@@ -17,6 +18,7 @@ struct PythonInterpreter {
     QString version;     // e.g. "3.11.7"
     bool hasPip = false;        // `python -m pip` works: pip can install with --target
     QString bundledPipWheel;    // ensurepip's pip wheel (python3-venv ships it), or empty
+    QStringList warnings;       // worth a log line: an interpreters.json entry that was ignored
 
     // How to run pip for this interpreter without a venv: `-m pip`, or straight from the
     // bundled wheel. Empty when neither exists.

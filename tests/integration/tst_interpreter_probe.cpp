@@ -1,14 +1,21 @@
 // The base interpreter's probe through the real executor: it runs under the run's control
-// (timeout, cancel, SIGTERM) like every other child.
+// (timeout, cancel, SIGTERM) like every other child, and its cache, interpreters.json, is
+// untrusted input that can neither redirect the executor nor hang it.
+#include "PythonInterpreter.h"
 #include "TestSupport.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <signal.h>
+#include <sys/stat.h>
 
 using namespace oatest;
 
@@ -54,8 +61,15 @@ private slots:
     void hangingProbeTimesOut();
     void hangingProbeStops_data();
     void hangingProbeStops();
+    void plantedCacheEntryIgnored_data();
+    void plantedCacheEntryIgnored();
+    void fifoCacheDoesNotHang();
+    void symlinkedCacheIsNotWrittenThrough();
 
 private:
+    // Runs a script task with the real interpreter and checks that the real interpreter was
+    // used, whatever interpreters.json held, and that a fresh, honest entry replaced it.
+    static void checkRealInterpreterUsed(const Agent &agent, const QString &id, const QString &warning);
     // The stopped run ended in the Environment stage, and the wrapper's tree is gone.
     static void checkStoppedInEnvironment(const Agent &agent, const QString &id, int exitCode, const QString &pidFile);
 };
@@ -127,6 +141,121 @@ void TestInterpreterProbe::hangingProbeStops()
     QCOMPARE(executor.exitStatus(), QProcess::NormalExit);
     QCOMPARE(executor.exitCode(), 8);
     checkStoppedInEnvironment(agent, QStringLiteral("stop"), 8, reaper.pidFile);
+}
+
+static QString cacheFile(const Agent &agent)
+{
+    return agent.base() + QStringLiteral("/EnvCache/interpreters.json");
+}
+
+// The key and fingerprint the executor gives the real interpreter, so that a planted entry
+// passes that check and only the others can reject it.
+static QString interpreterKey()
+{
+    return QFileInfo(python()).canonicalFilePath();
+}
+
+static QJsonObject interpreterFingerprint()
+{
+    const QFileInfo info(interpreterKey());
+    return {{QStringLiteral("Size"), info.size()}, {QStringLiteral("ModifiedMs"), info.lastModified().toMSecsSinceEpoch()}};
+}
+
+void TestInterpreterProbe::checkRealInterpreterUsed(const Agent &agent, const QString &id, const QString &warning)
+{
+    const auto real = oa::PythonInterpreter::probe(python());
+    QVERIFY(real.ok());
+    const Run run = runExecutor(executorArgs(agent, id), cleanEnvironment(), 30000);
+    QVERIFY2(run.exitCode == 0, run.err.right(3000).constData());
+    const QJsonObject result = readJson(agent.taskFile(id, QStringLiteral("result.json")));
+    QCOMPARE(result.value("Python").toObject().value("Executable").toString(), real->executable);
+    QCOMPARE(result.value("Python").toObject().value("Version").toString(), real->version);
+    QCOMPARE(readFile(agent.taskFile(id, QStringLiteral("output.log"))), QByteArray("ran\n"));
+    const QString warnings = result.value("Warnings").toVariant().toStringList().join(u'|');
+    QVERIFY2(warnings.contains(warning), qPrintable(warnings));
+    const QJsonObject entry = readJson(cacheFile(agent)).value(interpreterKey()).toObject();
+    QCOMPARE(entry.value("Executable").toString(), real->executable);
+    QCOMPARE(entry.value("Version").toString(), real->version);
+    QVERIFY(entry.value("ProbedAtMs").toInteger() <= QDateTime::currentMSecsSinceEpoch());
+}
+
+void TestInterpreterProbe::plantedCacheEntryIgnored_data()
+{
+    QTest::addColumn<QString>("executable"); // "%dir" stands for a scratch folder
+    QTest::addColumn<QString>("version");
+    QTest::addColumn<qint64>("probedAgoMs"); // negative: in the future
+    QTest::addColumn<QString>("pipWheel");
+    QTest::addColumn<QString>("warning");
+    const QString real = python();
+    QTest::newRow("ProbedAtMs in the future") << real << "9.9.9" << qint64(-24 * 3600 * 1000) << QString() << "ProbedAtMs";
+    QTest::newRow("Executable is a planted script") << "%dir/evil" << QString() << qint64(1000) << QString() << "Executable \"";
+    QTest::newRow("Executable is a folder") << "%dir" << QString() << qint64(1000) << QString() << "Executable \"";
+    QTest::newRow("BundledPipWheel is a planted file") << real << QString() << qint64(1000) << "%dir/pip-99.0-py3-none-any.whl"
+                                                       << "BundledPipWheel";
+}
+
+void TestInterpreterProbe::plantedCacheEntryIgnored()
+{
+    QFETCH(QString, executable);
+    QFETCH(QString, version);
+    QFETCH(qint64, probedAgoMs);
+    QFETCH(QString, pipWheel);
+    QFETCH(QString, warning);
+    QTemporaryDir dir;
+    // A planted "interpreter": it would leave a mark and then pass for Python.
+    QFile evil(dir.filePath(QStringLiteral("evil")));
+    QVERIFY(evil.open(QIODevice::WriteOnly));
+    evil.write(QStringLiteral("#!/bin/sh\ntouch '%1/ran'\nexec '%2' \"$@\"\n").arg(dir.path(), python()).toUtf8());
+    evil.close();
+    QVERIFY(evil.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+    QFile wheel(dir.filePath(QStringLiteral("pip-99.0-py3-none-any.whl")));
+    QVERIFY(wheel.open(QIODevice::WriteOnly));
+    wheel.close();
+    if (version.isEmpty())
+        version = oa::PythonInterpreter::probe(python())->version;
+
+    Agent agent;
+    QVERIFY(QDir().mkpath(agent.base() + QStringLiteral("/EnvCache")));
+    const QJsonObject planted{{QStringLiteral("Fingerprint"), interpreterFingerprint()},
+                              {QStringLiteral("ProbedAtMs"), QDateTime::currentMSecsSinceEpoch() - probedAgoMs},
+                              {QStringLiteral("Executable"), QString(executable).replace(QStringLiteral("%dir"), dir.path())},
+                              {QStringLiteral("Version"), version},
+                              {QStringLiteral("HasPip"), false},
+                              {QStringLiteral("BundledPipWheel"), QString(pipWheel).replace(QStringLiteral("%dir"), dir.path())}};
+    QFile cache(cacheFile(agent));
+    QVERIFY(cache.open(QIODevice::WriteOnly));
+    cache.write(QJsonDocument(QJsonObject{{interpreterKey(), planted}}).toJson());
+    cache.close();
+    agent.makeScriptTask(QStringLiteral("planted"), "print('ran')\n");
+    checkRealInterpreterUsed(agent, QStringLiteral("planted"), warning);
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("ran")))); // the planted executable never ran
+}
+
+void TestInterpreterProbe::fifoCacheDoesNotHang()
+{
+    Agent agent;
+    QVERIFY(QDir().mkpath(agent.base() + QStringLiteral("/EnvCache")));
+    QCOMPARE(::mkfifo(QFile::encodeName(cacheFile(agent)).constData(), 0600), 0);
+    agent.makeScriptTask(QStringLiteral("fifo"), "print('ran')\n");
+    checkRealInterpreterUsed(agent, QStringLiteral("fifo"), QStringLiteral("not a regular file"));
+    QVERIFY(QFileInfo(cacheFile(agent)).isFile()); // replaced by a regular file
+}
+
+void TestInterpreterProbe::symlinkedCacheIsNotWrittenThrough()
+{
+    QTemporaryDir dir;
+    const QString victim = dir.filePath(QStringLiteral("victim.txt"));
+    QFile file(victim);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("not the executor's to write\n");
+    file.close();
+    Agent agent;
+    QVERIFY(QDir().mkpath(agent.base() + QStringLiteral("/EnvCache")));
+    QVERIFY(QFile::link(victim, cacheFile(agent)));
+    agent.makeScriptTask(QStringLiteral("link"), "print('ran')\n");
+    checkRealInterpreterUsed(agent, QStringLiteral("link"), QStringLiteral("a symlink"));
+    QCOMPARE(readFile(victim), QByteArray("not the executor's to write\n"));
+    QVERIFY(!QFileInfo(cacheFile(agent)).isSymLink());
 }
 
 QTEST_GUILESS_MAIN(TestInterpreterProbe)
