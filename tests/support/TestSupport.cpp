@@ -21,6 +21,11 @@ QString executorPath() { return QStringLiteral(OA_EXECUTOR_PATH); }
 QString lockHolderPath() { return QStringLiteral(OA_LOCKHOLDER_PATH); }
 QString testDataDir() { return QStringLiteral(OA_TEST_DATA_DIR); }
 
+bool requireAllTests()
+{
+    return qEnvironmentVariable("OA_REQUIRE_ALL_TESTS") == QLatin1String("1");
+}
+
 QString python()
 {
     static const QString resolved = [] {
