@@ -7,6 +7,7 @@
 #include "ExecutionControl.h"
 #include "Executor.h"
 #include "ExitCode.h"
+#include "Limits.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -36,8 +37,9 @@ const char kExitCodes[] =
     "--cancel: 0 accepted (with --wait: stopped); 1 bad usage; 2 refused or not\n"
     "  accepted (a lock from another host, no answer); 3 not running.";
 
-// "7d", "12h", "500M", "3600": a positive number with an optional unit from `units`.
-std::optional<qint64> parseQuantity(const QString &text, const QList<std::pair<char16_t, qint64>> &units)
+// "7d", "12h", "500M", "3600": a positive number with an optional unit from `units`, at most
+// `maximum`. nullopt with `why` set otherwise; NaN and infinity are neither positive nor bounded.
+std::optional<qint64> parseQuantity(const QString &text, const QList<std::pair<char16_t, qint64>> &units, qint64 maximum, QString *why)
 {
     QString number = text.trimmed().toLower();
     qint64 factor = 1;
@@ -50,8 +52,14 @@ std::optional<qint64> parseQuantity(const QString &text, const QList<std::pair<c
     }
     bool ok = false;
     const double value = number.toDouble(&ok);
-    if (!ok || value <= 0 || value * double(factor) > 9e18)
+    if (!ok || !(value > 0)) {
+        *why = QStringLiteral("not a positive number");
         return std::nullopt;
+    }
+    if (!(value * double(factor) <= double(maximum))) {
+        *why = QStringLiteral("above the maximum");
+        return std::nullopt;
+    }
     return qint64(value * double(factor));
 }
 
@@ -151,18 +159,24 @@ int main(int argc, char *argv[])
     cacheSettings.dir = parser.isSet(cacheDirOption) ? QDir::cleanPath(QFileInfo(parser.value(cacheDirOption)).absoluteFilePath())
                                                      : agentPaths.baseDir() + QStringLiteral("/EnvCache");
     if (parser.isSet(cacheAgeOption)) {
-        const auto seconds = parseQuantity(parser.value(cacheAgeOption), {{u's', 1}, {u'm', 60}, {u'h', 3600}, {u'd', 86400}});
+        QString why;
+        const auto seconds = parseQuantity(parser.value(cacheAgeOption), {{u's', 1}, {u'm', 60}, {u'h', 3600}, {u'd', 86400}},
+                                           oa::limits::kMaxCacheAgeSeconds, &why);
         if (!seconds) {
-            err << "--env-cache-max-age: \"" << parser.value(cacheAgeOption) << "\" is not a duration such as 7d, 12h or 3600\n";
+            err << "--env-cache-max-age: \"" << parser.value(cacheAgeOption) << "\" is " << why
+                << "; give a duration such as 7d, 12h or 3600, at most " << oa::limits::kMaxCacheAgeSeconds / 86400 << "d\n";
             return int(oa::ExitCode::InvalidArguments);
         }
         cacheSettings.maxAgeSeconds = *seconds;
     }
     if (parser.isSet(cacheSizeOption)) {
+        QString why;
         const auto bytes = parseQuantity(parser.value(cacheSizeOption),
-                                         {{u'k', 1024}, {u'm', 1024 * 1024}, {u'g', qint64(1) << 30}, {u't', qint64(1) << 40}});
+                                         {{u'k', 1024}, {u'm', 1024 * 1024}, {u'g', qint64(1) << 30}, {u't', qint64(1) << 40}},
+                                         oa::limits::kMaxCacheSizeBytes, &why);
         if (!bytes) {
-            err << "--env-cache-max-size: \"" << parser.value(cacheSizeOption) << "\" is not a size such as 10G or 500M\n";
+            err << "--env-cache-max-size: \"" << parser.value(cacheSizeOption) << "\" is " << why
+                << "; give a size such as 10G or 500M, at most " << (oa::limits::kMaxCacheSizeBytes >> 40) << "T\n";
             return int(oa::ExitCode::InvalidArguments);
         }
         cacheSettings.maxSizeBytes = *bytes;
@@ -221,9 +235,11 @@ int main(int argc, char *argv[])
             continue;
         bool isNumber = false;
         const double value = parser.value(*option).toDouble(&isNumber);
-        if (!isNumber || !(allowZero ? value >= 0 : value > 0) || value > 1e9) {
+        // NaN fails both comparisons; infinity fails the second.
+        if (!isNumber || !(allowZero ? value >= 0 : value > 0) || !(value <= oa::limits::kMaxSeconds)) {
             err << "--" << option->names().first() << ": \"" << parser.value(*option) << "\" is not a "
-                << (allowZero ? "number of seconds (0 or more)" : "positive number of seconds") << '\n';
+                << (allowZero ? "number of seconds (0 or more)" : "positive number of seconds") << " up to the maximum of "
+                << QString::number(oa::limits::kMaxSeconds, 'f', 0) << '\n';
             return int(oa::ExitCode::InvalidArguments);
         }
         *target = value;

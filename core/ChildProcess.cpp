@@ -10,6 +10,9 @@
 #include <QThread>
 #include <QTimer>
 
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#endif
 #ifdef Q_OS_LINUX
 #include <fcntl.h>
 #include <signal.h>
@@ -89,7 +92,7 @@ QList<qint64> RunControl::treeMembers(qint64 processGroup)
     return ProcessTable::livingMembersOfGroup(processGroup);
 }
 
-int ChildProcess::stopGroup(qint64 processGroup, int graceMs, QList<qint64> *survivors, RunControl *control)
+int ChildProcess::stopGroup(qint64 processGroup, qint64 graceMs, QList<qint64> *survivors, RunControl *control)
 {
     const int alive = int(membersOf(processGroup, control).size());
     if (alive == 0)
@@ -118,7 +121,7 @@ class TreeStopper {
 public:
     TreeStopper(QProcess &process, qint64 group, RunControl *control) : m_process(process), m_group(group), m_control(control) {}
 
-    void stop(const StopRequest &request, int graceMs)
+    void stop(const StopRequest &request, qint64 graceMs)
     {
         if (m_hardKilled)
             return;
@@ -138,9 +141,9 @@ public:
     }
 
     // What is left of the grace period after the child itself exited: its group gets that too.
-    int remainingGraceMs() const
+    qint64 remainingGraceMs() const
     {
-        return m_terminated && !m_hardKilled ? int(qMax<qint64>(0, m_graceEnds.remainingTime())) : 0;
+        return m_terminated && !m_hardKilled ? qMax<qint64>(0, m_graceEnds.remainingTime()) : 0;
     }
 
     void tick()
@@ -200,6 +203,11 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
     process.start();
     if (!process.waitForStarted(-1)) {
         result.startError = process.errorString();
+#ifdef Q_OS_UNIX
+        // Qt reports the child's failed execve() as "execve: " + strerror(errno), in this
+        // process's locale: compared with the same function's text for E2BIG.
+        result.argumentsTooLong = result.startError.endsWith(qt_error_string(E2BIG));
+#endif
         return result;
     }
     result.started = true;

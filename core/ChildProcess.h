@@ -39,8 +39,9 @@ public:
     virtual ~RunControl() = default;
     // `processGroup` is the running child's group; nullopt means carry on.
     virtual std::optional<StopRequest> check(qint64 processGroup) = 0;
-    // How long a stopped tree gets between SIGTERM and SIGKILL.
-    virtual int graceMs() const = 0;
+    // How long a stopped tree gets between SIGTERM and SIGKILL. 64 bits: GraceSeconds may be
+    // large enough (3,000,000 s) to wrap an int of milliseconds into a negative, no-grace value.
+    virtual qint64 graceMs() const = 0;
     // The tree: the process group, plus whatever else the control tracks (a cgroup).
     virtual void signalTree(qint64 processGroup, int signal);
     virtual QList<qint64> treeMembers(qint64 processGroup);
@@ -49,6 +50,7 @@ public:
 struct ProcessExit {
     bool started = false;
     QString startError;     // why it did not start
+    bool argumentsTooLong = false; // it did not start because execve() refused its arguments (E2BIG)
     int exitCode = 0;       // the exit status of a normal exit
     int signal = 0;         // the signal that killed it, or 0
     qint64 pid = 0;
@@ -72,7 +74,7 @@ public:
 
     // SIGTERM to the group, up to `graceMs` for it to go, then SIGKILL and up to 2 s more.
     // Returns how many processes were alive when it started; `survivors` gets any left after.
-    static int stopGroup(qint64 processGroup, int graceMs, QList<qint64> *survivors = nullptr, RunControl *control = nullptr);
+    static int stopGroup(qint64 processGroup, qint64 graceMs, QList<qint64> *survivors = nullptr, RunControl *control = nullptr);
 };
 
 } // namespace oa

@@ -51,7 +51,7 @@ public:
     QList<qint64> treeMembers(qint64 processGroup) override;
 
     std::optional<StopRequest> check(qint64 processGroup) override;
-    int graceMs() const override { return int(m_limits.graceMs); }
+    qint64 graceMs() const override { return m_limits.graceMs; }
     // Between steps, with no child running: a cancel or an expired deadline.
     std::optional<StopRequest> pendingStop();
 

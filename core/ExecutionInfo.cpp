@@ -1,6 +1,7 @@
 #include "ExecutionInfo.h"
 
 #include "CommandLineSplitter.h"
+#include "Limits.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -9,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
+#include <QProcessEnvironment>
 
 namespace oa {
 
@@ -166,18 +168,24 @@ Result<QStringList> parseRequirements(const QJsonValue &value)
     return requirements;
 }
 
-// A number field: positive, or (allowZero) not negative; finite and below a year of seconds
-// or a petabyte of megabytes, so that no arithmetic on it can overflow.
-Result<std::optional<double>> parseNumber(const QJsonValue &value, const QString &field, bool allowZero)
+// A number field: positive, or (allowZero) not negative, and at most `maximum` (see Limits.h),
+// so that no conversion to milliseconds or bytes can overflow. JSON has no NaN or infinity (Qt
+// refuses an overflowing literal such as 1e999 as an illegal number); the negated comparisons
+// would refuse them anyway.
+Result<std::optional<double>> parseNumber(const QJsonValue &value, const QString &field, bool allowZero, double maximum,
+                                          const QString &unit)
 {
     if (value.isUndefined())
         return std::optional<double>();
     if (!value.isDouble())
         return invalid(field, QStringLiteral("must be a number, not %1").arg(jsonTypeName(value)));
     const double number = value.toDouble();
-    if (!(allowZero ? number >= 0 : number > 0) || number > 1e9)
-        return invalid(field, QStringLiteral("%1 is out of range; it must be %2 and at most 1e9")
-                                  .arg(number).arg(allowZero ? QStringLiteral("zero or more") : QStringLiteral("more than zero")));
+    const QString shown = QString::number(number, 'g', 15);
+    if (!(allowZero ? number >= 0 : number > 0))
+        return invalid(field, QStringLiteral("%1 is out of range; it must be %2")
+                                  .arg(shown, allowZero ? QStringLiteral("zero or more") : QStringLiteral("more than zero")));
+    if (!(number <= maximum))
+        return invalid(field, QStringLiteral("%1 is out of range; the maximum is %2 %3").arg(shown, QString::number(maximum, 'f', 0), unit));
     return std::optional<double>(number);
 }
 
@@ -237,6 +245,10 @@ Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString
     if (!arguments)
         return arguments.failure();
     info.arguments = arguments.value();
+    // Checked here, before any venv is built: what execve() would refuse is the task's fault (exit 4),
+    // not the environment's. The script inherits the executor's environment, plus what the reserve covers.
+    if (const auto tooLong = ArgumentLimits::ofThisSystem().check(info.arguments, QProcessEnvironment::systemEnvironment()))
+        return invalid(tooLong->field, tooLong->reason);
 
     const QJsonValue requirements = field(kRequirements);
     if (!requirements.isUndefined()) {
@@ -267,17 +279,23 @@ Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString
         info.*member = flag.toBool();
     }
 
-    const std::pair<const QString *, std::optional<double> ExecutionInfo::*> numbers[] = {
-        {&kTimeout, &ExecutionInfo::timeoutSeconds},
-        {&kGrace, &ExecutionInfo::graceSeconds},
-        {&kMaxMemory, &ExecutionInfo::maxMemoryMB},
-        {&kMaxCpu, &ExecutionInfo::maxCpuSeconds},
+    struct NumberField {
+        const QString *key;
+        std::optional<double> ExecutionInfo::*member;
+        double maximum;
+        const char *unit;
     };
-    for (const auto &[key, member] : numbers) {
-        auto number = parseNumber(field(*key), *key, key == &kGrace);
-        if (!number)
-            return number.failure();
-        info.*member = number.value();
+    const NumberField numbers[] = {
+        {&kTimeout, &ExecutionInfo::timeoutSeconds, limits::kMaxSeconds, "seconds"},
+        {&kGrace, &ExecutionInfo::graceSeconds, limits::kMaxSeconds, "seconds"},
+        {&kMaxMemory, &ExecutionInfo::maxMemoryMB, limits::kMaxMemoryMB, "MB"},
+        {&kMaxCpu, &ExecutionInfo::maxCpuSeconds, limits::kMaxSeconds, "seconds"},
+    };
+    for (const NumberField &number : numbers) {
+        auto parsed = parseNumber(field(*number.key), *number.key, number.key == &kGrace, number.maximum, QString::fromLatin1(number.unit));
+        if (!parsed)
+            return parsed.failure();
+        info.*number.member = parsed.value();
     }
     return info;
 }

@@ -15,8 +15,9 @@ namespace oa {
 // that can never reach pip as options, and an ID that matches the command line.
 struct ExecutionInfo {
     // execution.json and requirements.txt are read up to this size; a larger one is refused
-    // (exit 4) rather than read whole: real ones are a few KiB.
-    static constexpr qint64 kMaxFileBytes = 4 * 1024 * 1024;
+    // (exit 4) rather than read whole. Real ones are a few KiB; the bound leaves room for an
+    // argument list as large as the OS can pass (ARG_MAX, 2 MiB here) with JSON's overhead.
+    static constexpr qint64 kMaxFileBytes = 16 * 1024 * 1024;
 
     QString executionId;
     QString scriptPath;         // as written in execution.json (relative)

@@ -204,10 +204,14 @@ Status Executor::prepareEnvironment()
 {
     const QString id = m_options.executionId;
     const Status created = timed(Stage::Environment, [&]() -> Status {
-        auto interpreter = PythonInterpreter::locate(m_options.python, cacheDir() + QStringLiteral("/interpreters.json"));
+        auto interpreter = PythonInterpreter::locate(m_options.python, cacheDir() + QStringLiteral("/interpreters.json"), &m_control);
         if (!interpreter)
             return interpreter.failure();
         m_interpreter = interpreter.value();
+        for (const QString &warning : std::as_const(m_interpreter->warnings)) {
+            m_log.warning(lcVenv, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), warning}});
+            m_record.warnings.append(warning);
+        }
         m_record.pythonExecutable = m_interpreter->executable;
         m_record.pythonVersion = m_interpreter->version;
         // A venv left by an earlier run (kept, or a crash) was writable by that run's script:
@@ -345,7 +349,7 @@ Status Executor::runScript()
     if (auto stop = stopped(exit))
         return *stop;
     if (!exit.started)
-        return fail(ExitCode::EnvironmentFailed, QStringLiteral("cannot start %1: %2").arg(launch.python, exit.startError));
+        return ScriptRunner::startFailure(launch, exit);
 
     if (exit.leftoversStopped > 0) {
         const QString warning = QStringLiteral("the script left %1 process(es) running; they were stopped").arg(exit.leftoversStopped);

@@ -9,12 +9,21 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QStandardPaths>
 
+#include <cstring>
+
+#ifdef Q_OS_UNIX
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
+
 namespace oa {
 
-Result<PythonInterpreter> PythonInterpreter::probe(const QString &program)
+Result<PythonInterpreter> PythonInterpreter::probe(const QString &program, RunControl *control)
 {
     ProcessSpec spec;
     spec.program = program;
@@ -31,7 +40,9 @@ Result<PythonInterpreter> PythonInterpreter::probe(const QString &program)
         "    pass\n"
         "wheels += glob.glob('/usr/share/python-wheels/pip-*.whl')\n"
         "print(sorted(wheels)[-1] if wheels else '')\n")};
-    const ProcessExit exit = ChildProcess::run(spec);
+    const ProcessExit exit = ChildProcess::run(spec, control);
+    if (exit.stopped) // a timeout or cancel while the interpreter answered (or hung)
+        return fail(exit.stopped->code, exit.stopped->message);
     if (!exit.started)
         return fail(ExitCode::EnvironmentFailed,
                     QStringLiteral("cannot run the Python interpreter %1: %2").arg(program, exit.startError));
@@ -65,11 +76,24 @@ namespace {
 constexpr qint64 kProbeCacheMaxAgeMs = 3600 * 1000;
 
 // Only a real binary is cached: a shim (a "#!" script such as pyenv's) may pick another
-// interpreter tomorrow without changing itself.
+// interpreter tomorrow without changing itself. Opened non-blocking and read only when it is a
+// regular file: a FIFO in its place must not hang the executor.
 bool isBinary(const QString &program)
 {
+#ifdef Q_OS_UNIX
+    const int fd = ::open(QFile::encodeName(program).constData(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct stat info = {};
+    char magic[4] = {};
+    const bool elf = ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && ::read(fd, magic, sizeof magic) == 4
+                     && std::memcmp(magic, "\x7f" "ELF", 4) == 0;
+    ::close(fd);
+    return elf;
+#else
     QFile file(program);
     return file.open(QIODevice::ReadOnly) && file.read(4) == QByteArray("\x7f" "ELF", 4);
+#endif
 }
 
 QJsonObject fingerprint(const QFileInfo &info)
@@ -77,27 +101,82 @@ QJsonObject fingerprint(const QFileInfo &info)
     return {{QStringLiteral("Size"), info.size()}, {QStringLiteral("ModifiedMs"), info.lastModified().toMSecsSinceEpoch()}};
 }
 
-Result<PythonInterpreter> probeCached(const QString &program, const QString &cacheFile)
+// The places the probe takes ensurepip's pip wheel from (see probe()): nothing else is run as pip.
+bool isBundledPipWheel(const QString &path)
+{
+    const QFileInfo wheel(path);
+    const QString dir = wheel.absolutePath();
+    return wheel.isFile() && wheel.fileName().startsWith(QLatin1String("pip-")) && wheel.fileName().endsWith(QLatin1String(".whl"))
+           && (dir == QLatin1String("/usr/share/python-wheels") || dir.endsWith(QLatin1String("/ensurepip/_bundled")));
+}
+
+// interpreters.json sits in a folder others may write to, so an entry is evidence, not truth.
+// It is used only while the interpreter binary it was keyed by (`binary`, canonical) is unchanged
+// and the probe is recent, and only when it names that same binary, or another real executable
+// binary (sys.executable of a launcher), and a pip wheel from where the probe looks for one.
+// Otherwise nullopt: with `suspicious` set when the entry cannot be an honest probe's answer.
+std::optional<PythonInterpreter> cachedProbe(const QJsonObject &cached, const QFileInfo &binary, qint64 now, QString *suspicious)
+{
+    if (cached.value(QStringLiteral("Fingerprint")).toObject() != fingerprint(binary))
+        return std::nullopt; // the interpreter was replaced or upgraded: probe it again
+    const QJsonValue probedAt = cached.value(QStringLiteral("ProbedAtMs"));
+    if (!probedAt.isDouble() || probedAt.toInteger() > now) {
+        *suspicious = QStringLiteral("its ProbedAtMs is missing or in the future");
+        return std::nullopt;
+    }
+    if (now - probedAt.toInteger() >= kProbeCacheMaxAgeMs)
+        return std::nullopt;
+    PythonInterpreter p;
+    p.executable = cached.value(QStringLiteral("Executable")).toString();
+    p.version = cached.value(QStringLiteral("Version")).toString();
+    p.hasPip = cached.value(QStringLiteral("HasPip")).toBool();
+    p.bundledPipWheel = cached.value(QStringLiteral("BundledPipWheel")).toString();
+    const QFileInfo executable(QFileInfo(p.executable).canonicalFilePath());
+    const bool sameBinary = executable.filePath() == binary.filePath();
+    const bool otherBinary = QFileInfo(p.executable).isAbsolute() && executable.isFile() && executable.isExecutable()
+                             && isBinary(executable.filePath());
+    if (!sameBinary && !otherBinary) {
+        *suspicious = QStringLiteral("its Executable \"%1\" is neither %2 nor an executable binary").arg(p.executable, binary.filePath());
+        return std::nullopt;
+    }
+    static const QRegularExpression version(QStringLiteral("^[0-9]+\\.[0-9]+(\\.[0-9]+)?[0-9A-Za-z+.]*$"));
+    if (!version.match(p.version).hasMatch()) {
+        *suspicious = QStringLiteral("its Version \"%1\" is not a Python version").arg(p.version);
+        return std::nullopt;
+    }
+    if (!p.bundledPipWheel.isEmpty() && !isBundledPipWheel(p.bundledPipWheel)) {
+        if (QFileInfo::exists(p.bundledPipWheel)) // a wheel that merely went away with an upgrade is no news
+            *suspicious = QStringLiteral("its BundledPipWheel \"%1\" is not ensurepip's pip wheel").arg(p.bundledPipWheel);
+        return std::nullopt;
+    }
+    return p;
+}
+
+Result<PythonInterpreter> probeCached(const QString &program, const QString &cacheFile, RunControl *control)
 {
     const QFileInfo info(QFileInfo(program).canonicalFilePath());
     if (cacheFile.isEmpty() || !info.exists() || !isBinary(info.filePath()))
-        return PythonInterpreter::probe(program);
-    QJsonObject all = readJsonObject(cacheFile).value_or(QJsonObject());
-    const QJsonObject cached = all.value(info.filePath()).toObject();
+        return PythonInterpreter::probe(program, control);
+    QStringList warnings;
+    QString problem;
+    // Never through a symlink, never a FIFO or device: readJsonObject refuses both at once.
+    QJsonObject all = readJsonObject(cacheFile, &problem).value_or(QJsonObject());
+    if (!problem.isEmpty() && problem != QLatin1String("missing"))
+        warnings.append(QStringLiteral("the interpreter probe cache %1 is ignored: %2").arg(cacheFile, problem));
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (cached.value(QStringLiteral("Fingerprint")).toObject() == fingerprint(info)
-        && now - cached.value(QStringLiteral("ProbedAtMs")).toInteger() < kProbeCacheMaxAgeMs) {
-        PythonInterpreter p;
-        p.requested = program;
-        p.executable = cached.value(QStringLiteral("Executable")).toString();
-        p.version = cached.value(QStringLiteral("Version")).toString();
-        p.hasPip = cached.value(QStringLiteral("HasPip")).toBool();
-        p.bundledPipWheel = cached.value(QStringLiteral("BundledPipWheel")).toString();
-        if (QFileInfo(p.executable).isExecutable() && (p.bundledPipWheel.isEmpty() || QFileInfo::exists(p.bundledPipWheel)))
-            return p;
+    if (all.contains(info.filePath())) {
+        QString suspicious;
+        if (auto cached = cachedProbe(all.value(info.filePath()).toObject(), info, now, &suspicious)) {
+            cached->requested = program;
+            return *cached;
+        }
+        if (!suspicious.isEmpty())
+            warnings.append(QStringLiteral("the interpreter probe cache %1 has an entry for %2 that is ignored: %3; probing again")
+                                .arg(cacheFile, info.filePath(), suspicious));
     }
-    auto probed = PythonInterpreter::probe(program);
+    auto probed = PythonInterpreter::probe(program, control);
     if (probed) {
+        probed.value().warnings = warnings;
         all.insert(info.filePath(), QJsonObject{{QStringLiteral("Fingerprint"), fingerprint(info)},
                                                 {QStringLiteral("ProbedAtMs"), now},
                                                 {QStringLiteral("Executable"), probed->executable},
@@ -105,6 +184,9 @@ Result<PythonInterpreter> probeCached(const QString &program, const QString &cac
                                                 {QStringLiteral("HasPip"), probed->hasPip},
                                                 {QStringLiteral("BundledPipWheel"), probed->bundledPipWheel}});
         QDir().mkpath(QFileInfo(cacheFile).absolutePath());
+        // QSaveFile writes to a symlink's target: a planted link (or FIFO) is removed, not written through.
+        if (const QFileInfo existing(cacheFile); existing.isSymLink() || (existing.exists() && !existing.isFile()))
+            QFile::remove(cacheFile);
         QSaveFile file(cacheFile);
         if (file.open(QIODevice::WriteOnly)) {
             file.write(QJsonDocument(all).toJson());
@@ -116,7 +198,7 @@ Result<PythonInterpreter> probeCached(const QString &program, const QString &cac
 
 } // namespace
 
-Result<PythonInterpreter> PythonInterpreter::locate(const QString &explicitPath, const QString &probeCache)
+Result<PythonInterpreter> PythonInterpreter::locate(const QString &explicitPath, const QString &probeCache, RunControl *control)
 {
     QString requested = explicitPath;
     QString source = QStringLiteral("--python");
@@ -131,12 +213,12 @@ Result<PythonInterpreter> PythonInterpreter::locate(const QString &explicitPath,
         if (program.isEmpty() || !QFileInfo(program).isFile())
             return fail(ExitCode::EnvironmentFailed,
                         QStringLiteral("the Python interpreter \"%1\" (from %2) does not exist").arg(requested, source));
-        return probeCached(program, probeCache);
+        return probeCached(program, probeCache, control);
     }
     for (const QString &name : {QStringLiteral("python3"), QStringLiteral("python")}) {
         const QString program = QStandardPaths::findExecutable(name);
         if (!program.isEmpty())
-            return probeCached(program, probeCache);
+            return probeCached(program, probeCache, control);
     }
     return fail(ExitCode::EnvironmentFailed,
                 QStringLiteral("no Python interpreter: neither python3 nor python is on PATH; "

@@ -3,8 +3,11 @@
 #include "ExitCode.h"
 
 #include <QString>
+#include <QStringList>
 
 namespace oa {
+
+class RunControl;
 
 // The base interpreter that builds the venvs. Found once per run, and resolved to the real
 // executable (sys.executable), so that a pyenv shell shim, which costs about 90 ms per call,
@@ -15,6 +18,7 @@ struct PythonInterpreter {
     QString version;     // e.g. "3.11.7"
     bool hasPip = false;        // `python -m pip` works: pip can install with --target
     QString bundledPipWheel;    // ensurepip's pip wheel (python3-venv ships it), or empty
+    QStringList warnings;       // worth a log line: an interpreters.json entry that was ignored
 
     // How to run pip for this interpreter without a venv: `-m pip`, or straight from the
     // bundled wheel. Empty when neither exists.
@@ -24,10 +28,13 @@ struct PythonInterpreter {
     // ExitCode::EnvironmentFailed when none can be found or run.
     // With `probeCache` (a JSON file), a real interpreter binary (not a shell shim) is probed once
     // an hour: the answer is kept with the binary's size and time, and used while they match.
-    static Result<PythonInterpreter> locate(const QString &explicitPath, const QString &probeCache = QString());
+    // The probe runs under `control` like every other child of a run: a wrapper that hangs ends
+    // with the run's timeout or cancel (its stop's code and reason), and its tree is stopped.
+    static Result<PythonInterpreter> locate(const QString &explicitPath, const QString &probeCache = QString(),
+                                            RunControl *control = nullptr);
 
     // Asks `program` for its real executable and version.
-    static Result<PythonInterpreter> probe(const QString &program);
+    static Result<PythonInterpreter> probe(const QString &program, RunControl *control = nullptr);
 };
 
 } // namespace oa

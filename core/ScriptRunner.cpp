@@ -1,5 +1,7 @@
 #include "ScriptRunner.h"
 
+#include "Limits.h"
+
 #include <QDir>
 
 namespace oa {
@@ -37,6 +39,20 @@ ProcessExit ScriptRunner::run(const ScriptLaunch &launch, RunControl *control)
     spec.stderrFile = launch.errorLog;
     spec.cgroupProcsFile = launch.cgroupProcsFile;
     return ChildProcess::run(spec, control);
+}
+
+Failure ScriptRunner::startFailure(const ScriptLaunch &launch, const ProcessExit &exit)
+{
+    if (exit.argumentsTooLong)
+        return fail(ExitCode::InvalidExecution,
+                    QStringLiteral("execution.json: Arguments: the OS refused to start the script with its %1 argument(s) "
+                                   "(%2 bytes) as too long (E2BIG); one argument may have at most %3 bytes, and arguments "
+                                   "and environment together %4 bytes (ARG_MAX)")
+                        .arg(launch.arguments.size())
+                        .arg(execveBytes(launch.arguments))
+                        .arg(ArgumentLimits::ofThisSystem().maxArgumentBytes - 1)
+                        .arg(ArgumentLimits::ofThisSystem().maxTotalBytes));
+    return fail(ExitCode::EnvironmentFailed, QStringLiteral("cannot start %1: %2").arg(launch.python, exit.startError));
 }
 
 } // namespace oa

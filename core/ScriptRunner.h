@@ -30,6 +30,11 @@ class ScriptRunner {
 public:
     static ProcessExit run(const ScriptLaunch &launch, RunControl *control = nullptr);
 
+    // Why a script that did not start could not (`exit.started` is false): arguments the OS
+    // refused (E2BIG) are the task's fault, ExitCode::InvalidExecution naming Arguments; anything
+    // else is the environment's, ExitCode::EnvironmentFailed.
+    static Failure startFailure(const ScriptLaunch &launch, const ProcessExit &exit);
+
     // The agent's environment plus what the script is promised: the venv activated,
     // TMP/TEMP/TMPDIR, unbuffered UTF-8 output and the OPENAUTOMATE_* variables.
     static QProcessEnvironment environment(const ScriptLaunch &launch,

@@ -69,11 +69,10 @@ void TestExecutorConcurrency::killedExecutorTakesItsTreeAlong()
     executor.setProcessEnvironment(cleanEnvironment());
     executor.start(executorPath(), executorArgs(agent, QStringLiteral("crash")));
     const QString pidsFile = agent.taskFile(QStringLiteral("crash"), QStringLiteral("pids"));
-    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(pidsFile), 60000);
-    const QList<QByteArray> pids = readFile(pidsFile).split(' ');
+    const QList<qint64> pids = waitForPids(pidsFile, 2);
     QCOMPARE(pids.size(), 2);
-    const qint64 script = pids.at(0).toLongLong();
-    const qint64 grandchild = pids.at(1).toLongLong();
+    const qint64 script = pids.at(0);
+    const qint64 grandchild = pids.at(1);
     QVERIFY(isProcessAlive(script));
     QVERIFY(isProcessAlive(grandchild));
 

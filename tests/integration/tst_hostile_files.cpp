@@ -245,7 +245,7 @@ void TestHostileFiles::hugeExecutionJsonIsRefused()
 {
     Agent agent;
     QByteArray json = "{\"ScriptPath\": \"main.py\", \"Pad\": \"";
-    json += QByteArray(5 * 1024 * 1024, 'x');
+    json += QByteArray(17 * 1024 * 1024, 'x');
     json += "\"}";
     agent.makeTaskRaw(QStringLiteral("big"), json, {{QStringLiteral("main.py"), "print(1)\n"}});
     const Run run = runExecutor(executorArgs(agent, QStringLiteral("big")), cleanEnvironment(), 60000);

@@ -21,6 +21,11 @@ QString executorPath() { return QStringLiteral(OA_EXECUTOR_PATH); }
 QString lockHolderPath() { return QStringLiteral(OA_LOCKHOLDER_PATH); }
 QString testDataDir() { return QStringLiteral(OA_TEST_DATA_DIR); }
 
+bool requireAllTests()
+{
+    return qEnvironmentVariable("OA_REQUIRE_ALL_TESTS") == QLatin1String("1");
+}
+
 QString python()
 {
     static const QString resolved = [] {
@@ -171,15 +176,16 @@ void writeForeignLock(const Agent &agent, const QString &id, const QString &host
 
 bool makeOrphanedLock(const Agent &agent, const QString &id)
 {
-    agent.makeScriptTask(id, "import os, time\nopen('started', 'w').write(str(os.getpid()))\ntime.sleep(300)\n");
+    agent.makeScriptTask(id, "import os, time\n"
+                             "with open('started.tmp', 'w') as f: f.write(str(os.getpid()))\n"
+                             "os.rename('started.tmp', 'started')\n"
+                             "time.sleep(300)\n");
     QProcess executor;
     executor.setProcessEnvironment(cleanEnvironment());
     executor.start(executorPath(), executorArgs(agent, id));
     const QString started = agent.taskFile(id, QStringLiteral("started"));
-    QDeadlineTimer deadline(60000);
-    while (!QFile::exists(started) && !deadline.hasExpired())
-        QTest::qWait(50);
-    const qint64 script = readFile(started).toLongLong();
+    const QList<qint64> pids = waitForPids(started);
+    const qint64 script = pids.value(0);
     ::kill(pid_t(executor.processId()), SIGKILL);
     executor.waitForFinished();
     QDeadlineTimer gone(5000);
@@ -187,6 +193,26 @@ bool makeOrphanedLock(const Agent &agent, const QString &id)
         QTest::qWait(20);
     QFile::remove(started);
     return script > 0 && !isProcessAlive(script) && QFile::exists(agent.lockFile(id));
+}
+
+QList<qint64> waitForPids(const QString &path, int count, int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (true) {
+        QList<qint64> pids;
+        for (const QByteArray &word : readFile(path).simplified().split(' ')) {
+            bool ok = false;
+            const qint64 pid = word.toLongLong(&ok);
+            if (!ok || pid <= 0)
+                break;
+            pids.append(pid);
+        }
+        if (pids.size() == count)
+            return pids;
+        if (deadline.hasExpired())
+            return {};
+        QTest::qWait(25);
+    }
 }
 
 QJsonObject readJson(const QString &path)

@@ -10,7 +10,23 @@
 #include <QStringList>
 #include <QTemporaryDir>
 
+// Skips the current test function with `reason`, as QSKIP does, unless OA_REQUIRE_ALL_TESTS=1:
+// then it fails with the same reason. scripts/test.sh sets that in CI and as root, where every
+// precondition (cgroup v2, say) is expected to hold, so a skip there would hide a mechanism that
+// went untested. Use it for every skip in tests/.
+#define OA_SKIP_OR_FAIL(reason)                                                                        \
+    do {                                                                                               \
+        const QString oaSkipReason_ = (reason);                                                        \
+        if (oatest::requireAllTests())                                                                 \
+            QFAIL(qPrintable(QStringLiteral("cannot run, and OA_REQUIRE_ALL_TESTS=1 forbids skipping: ") \
+                             + oaSkipReason_));                                                        \
+        QSKIP(qPrintable(oaSkipReason_));                                                              \
+    } while (false)
+
 namespace oatest {
+
+// OA_REQUIRE_ALL_TESTS=1: a test that would skip fails instead (see OA_SKIP_OR_FAIL).
+bool requireAllTests();
 
 QString executorPath();
 QString lockHolderPath();
@@ -77,6 +93,11 @@ void writeForeignLock(const Agent &agent, const QString &id, const QString &host
 // Runs the real executor on a task whose script sleeps, kills the executor with SIGKILL while
 // the script runs, and waits until its process tree is gone: a real orphaned lock.
 bool makeOrphanedLock(const Agent &agent, const QString &id);
+
+// Waits until `path` holds exactly `count` positive integers separated by whitespace, and returns
+// them; an empty list after `timeoutMs`. A file that merely exists is not enough: its writer may
+// not have written the PIDs yet. (Scripts in the tests also write to a temporary name and rename.)
+QList<qint64> waitForPids(const QString &path, int count = 1, int timeoutMs = 60000);
 
 QJsonObject readJson(const QString &path);
 QByteArray readFile(const QString &path);

@@ -20,6 +20,7 @@ private slots:
     void leftoversAreStopped();
     void leftoverIgnoringTermIsKilled();
     void failedStartIsReported();
+    void argumentListTooLongIsRecognised();
 
 private:
     static ProcessSpec shell(const QString &script)
@@ -120,6 +121,18 @@ void TestChildProcess::failedStartIsReported()
     QVERIFY(!exit.started);
     QVERIFY(!exit.startError.isEmpty());
     QVERIFY(!exit.succeeded());
+    QVERIFY(!exit.argumentsTooLong); // a missing program is not the arguments' fault
+}
+
+void TestChildProcess::argumentListTooLongIsRecognised()
+{
+    // 1 MiB in one argument: execve() fails with E2BIG in the child, before /bin/true runs.
+    ProcessSpec spec;
+    spec.program = QStringLiteral("/bin/true");
+    spec.arguments = {QString(1024 * 1024, u'x')};
+    const oa::ProcessExit exit = ChildProcess::run(spec);
+    QVERIFY(!exit.started);
+    QVERIFY2(exit.argumentsTooLong, qPrintable(exit.startError));
 }
 
 QTEST_GUILESS_MAIN(TestChildProcess)

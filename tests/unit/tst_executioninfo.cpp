@@ -18,6 +18,8 @@ private slots:
     void accepts();
     void rejects_data();
     void rejects();
+    void numbersAccepted_data();
+    void numbersAccepted();
     void unknownKeysWarn();
     void requirementsTxtNextToScript();
     void requirementsTxtIgnoredWhenRequirementsGiven();
@@ -140,6 +142,24 @@ void TestExecutionInfo::rejects_data()
     QTest::newRow("carriage return") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","Requirements":["requests\r"]})") << "control character";
     QTest::newRow("tab") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","Requirements":["a\tb"]})") << "control character";
     QTest::newRow("empty requirement") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","Requirements":["  "]})") << "Requirements[0]: is empty";
+    // Arguments the OS could not pass to the script (Linux: 128 KiB per argument)
+    const QByteArray mebibyte(1024 * 1024, 'x');
+    QTest::newRow("1 MiB argument in an array") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","Arguments":["a",")") + mebibyte + R"("]})"
+                                                << "Arguments[1]: is 1048576 bytes long; the OS passes at most 131071 bytes in one argument";
+    QTest::newRow("1 MiB word in an argument string") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","Arguments":"a b )") + mebibyte + R"("})"
+                                                      << "Arguments[2]: is 1048576 bytes long";
+    // Durations and sizes: positive (GraceSeconds: or zero), and at most the documented maximum
+    QTest::newRow("TimeoutSeconds zero") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","TimeoutSeconds":0})") << "TimeoutSeconds: 0 is out of range; it must be more than zero";
+    QTest::newRow("TimeoutSeconds negative") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","TimeoutSeconds":-3})") << "TimeoutSeconds: -3 is out of range; it must be more than zero";
+    QTest::newRow("TimeoutSeconds above the maximum") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","TimeoutSeconds":1000000001})") << "TimeoutSeconds: 1000000001 is out of range; the maximum is 1000000000 seconds";
+    QTest::newRow("TimeoutSeconds string") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","TimeoutSeconds":"60"})") << "TimeoutSeconds: must be a number, not a string";
+    QTest::newRow("GraceSeconds negative") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","GraceSeconds":-0.5})") << "GraceSeconds: -0.5 is out of range; it must be zero or more";
+    QTest::newRow("GraceSeconds above the maximum") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","GraceSeconds":3e9})") << "GraceSeconds: 3000000000 is out of range; the maximum is 1000000000 seconds";
+    QTest::newRow("GraceSeconds boolean") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","GraceSeconds":true})") << "GraceSeconds: must be a number, not a boolean";
+    QTest::newRow("MaxMemoryMB zero") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","MaxMemoryMB":0})") << "MaxMemoryMB: 0 is out of range; it must be more than zero";
+    QTest::newRow("MaxMemoryMB above the maximum") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","MaxMemoryMB":1e12})") << "MaxMemoryMB: 1000000000000 is out of range; the maximum is 1000000000 MB";
+    QTest::newRow("MaxCpuSeconds overflowing to infinity") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","MaxCpuSeconds":1e999})") << "illegal number";
+    QTest::newRow("MaxCpuSeconds above the maximum") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","maxCpuSeconds":1e300})") << "MaxCpuSeconds: 1e+300 is out of range; the maximum is 1000000000 seconds";
 }
 
 void TestExecutionInfo::rejects()
@@ -151,6 +171,41 @@ void TestExecutionInfo::rejects()
     QCOMPARE(info.failure().code, oa::ExitCode::InvalidExecution);
     QVERIFY2(info.failure().message.contains(expected), qPrintable(info.failure().message));
     QVERIFY(info.failure().message.startsWith(QStringLiteral("execution.json:")));
+}
+
+void TestExecutionInfo::numbersAccepted_data()
+{
+    QTest::addColumn<QByteArray>("fields");
+    QTest::addColumn<double>("timeout");
+    QTest::addColumn<double>("grace");
+    QTest::addColumn<double>("memory");
+    QTest::addColumn<double>("cpu");
+    // 0 in a column means absent; GraceSeconds 0 is tested on its own row below.
+    QTest::newRow("GraceSeconds 3000000 (3e9 ms, past an int)") << QByteArray(R"("GraceSeconds":3000000)") << 0.0 << 3e6 << 0.0 << 0.0;
+    QTest::newRow("every field at its maximum")
+        << QByteArray(R"("TimeoutSeconds":1e9,"GraceSeconds":1000000000,"MaxMemoryMB":1e9,"MaxCpuSeconds":1e9)") << 1e9 << 1e9 << 1e9 << 1e9;
+    QTest::newRow("fractions") << QByteArray(R"("TimeoutSeconds":0.25,"GraceSeconds":0.5,"MaxMemoryMB":1.5,"MaxCpuSeconds":0.001)")
+                               << 0.25 << 0.5 << 1.5 << 0.001;
+    QTest::newRow("camelCase") << QByteArray(R"("timeoutSeconds":60,"graceSeconds":5,"maxMemoryMB":512,"maxCpuSeconds":30)")
+                               << 60.0 << 5.0 << 512.0 << 30.0;
+}
+
+void TestExecutionInfo::numbersAccepted()
+{
+    QFETCH(QByteArray, fields);
+    QFETCH(double, timeout);
+    QFETCH(double, grace);
+    QFETCH(double, memory);
+    QFETCH(double, cpu);
+    const auto info = ExecutionInfo::parse(R"({"ExecutionId":"job-1","ScriptPath":"main.py",)" + fields + '}', QStringLiteral("job-1"), m_task);
+    QVERIFY2(info.ok(), qPrintable(info.ok() ? QString() : info.failure().message));
+    QCOMPARE(info->timeoutSeconds.value_or(0), timeout);
+    QCOMPARE(info->graceSeconds.value_or(0), grace);
+    QCOMPARE(info->maxMemoryMB.value_or(0), memory);
+    QCOMPARE(info->maxCpuSeconds.value_or(0), cpu);
+    const auto zeroGrace = ExecutionInfo::parse(R"({"ExecutionId":"job-1","ScriptPath":"main.py","GraceSeconds":0})", QStringLiteral("job-1"), m_task);
+    QVERIFY(zeroGrace.ok());
+    QCOMPARE(zeroGrace->graceSeconds, std::optional<double>(0.0));
 }
 
 void TestExecutionInfo::unknownKeysWarn()

@@ -16,6 +16,8 @@ class TestScriptRunner : public QObject {
 private slots:
     void environment();
     void runsInTaskFolderWithArguments();
+    void startFailure_data();
+    void startFailure();
 
 private:
     ScriptLaunch launch() const;
@@ -77,6 +79,37 @@ void TestScriptRunner::runsInTaskFolderWithArguments()
     QCOMPARE(seen.value("tmp").toString(), l.tempDir);
     QCOMPARE(seen.value("argv").toArray().toVariantList(), QVariantList({"a b", "\"quoted\"", ""}));
     QCOMPARE(oatest::readFile(l.errorLog), QByteArray("to stderr\n"));
+}
+
+void TestScriptRunner::startFailure_data()
+{
+    QTest::addColumn<QString>("python");
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("expected");
+    // The OS refusing the arguments is the task's fault (exit 4), even if validation let them by.
+    QTest::newRow("E2BIG") << oatest::python() << QStringList{QString(1024 * 1024, u'x')} << int(oa::ExitCode::InvalidExecution)
+                           << "execution.json: Arguments: the OS refused to start the script with its 1 argument(s) (1048585 bytes)";
+    QTest::newRow("no interpreter") << m_tmp.filePath(QStringLiteral("venv/bin/python")) << QStringList{QStringLiteral("a")}
+                                    << int(oa::ExitCode::EnvironmentFailed) << "cannot start " + m_tmp.filePath(QStringLiteral("venv/bin/python"));
+}
+
+void TestScriptRunner::startFailure()
+{
+    QFETCH(QString, python);
+    QFETCH(QStringList, arguments);
+    QFETCH(int, code);
+    QFETCH(QString, expected);
+    ScriptLaunch l = launch();
+    QVERIFY(QDir().mkpath(l.taskDir));
+    l.python = python;
+    l.scriptFile = l.taskDir + QStringLiteral("/main.py");
+    l.arguments = arguments;
+    const oa::ProcessExit exit = ScriptRunner::run(l);
+    QVERIFY(!exit.started);
+    const oa::Failure failure = ScriptRunner::startFailure(l, exit);
+    QCOMPARE(int(failure.code), code);
+    QVERIFY2(failure.message.contains(expected), qPrintable(failure.message));
 }
 
 QTEST_GUILESS_MAIN(TestScriptRunner)
