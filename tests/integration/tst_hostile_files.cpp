@@ -260,8 +260,8 @@ void TestHostileFiles::fullDiskKeepsThePreviousResult()
     QTemporaryDir mountPoint;
     const QByteArray target = QFile::encodeName(mountPoint.path());
     if (::mount("oa-test", target.constData(), "tmpfs", 0, "size=4m") != 0)
-        QSKIP(qPrintable(QStringLiteral("cannot mount a tmpfs here (%1); run the tests as root to cover a full disk")
-                             .arg(QString::fromLocal8Bit(strerror(errno)))));
+        OA_SKIP_OR_FAIL(QStringLiteral("cannot mount a tmpfs here (%1); run the tests as root to cover a full disk")
+                            .arg(QString::fromLocal8Bit(strerror(errno))));
     Unmount unmount{target};
     const QString base = mountPoint.path() + QStringLiteral("/agent");
     const QString task = base + QStringLiteral("/Tasks/full");
