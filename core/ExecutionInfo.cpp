@@ -256,6 +256,9 @@ Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString
         if (!parsed)
             return parsed.failure();
         info.requirements = parsed.value();
+        // They reach pip's command line: what execve() cannot pass is the task's fault too.
+        if (const auto tooLong = ArgumentLimits::ofThisSystem().check(*info.requirements, QProcessEnvironment::systemEnvironment(), kRequirements))
+            return invalid(tooLong->field, tooLong->reason);
     } else {
         const QString candidate = QFileInfo(info.scriptFile).absolutePath() + QStringLiteral("/requirements.txt");
         const QString canonical = QFileInfo(candidate).canonicalFilePath();

@@ -48,12 +48,13 @@ ArgumentLimits ArgumentLimits::ofThisSystem()
     return limits;
 }
 
-std::optional<ArgumentLimits::Problem> ArgumentLimits::check(const QStringList &arguments, const QProcessEnvironment &environment) const
+std::optional<ArgumentLimits::Problem> ArgumentLimits::check(const QStringList &arguments, const QProcessEnvironment &environment,
+                                                             const QString &field) const
 {
     for (qsizetype i = 0; i < arguments.size(); ++i) {
         const qint64 bytes = stringBytes(arguments.at(i));
         if (bytes > maxArgumentBytes)
-            return Problem{QStringLiteral("Arguments[%1]").arg(i),
+            return Problem{QStringLiteral("%1[%2]").arg(field).arg(i),
                            QStringLiteral("is %1 bytes long; the OS passes at most %2 bytes in one argument "
                                           "(Linux's MAX_ARG_STRLEN, %3 with its NUL)")
                                .arg(bytes - 1).arg(maxArgumentBytes - 1).arg(maxArgumentBytes)};
@@ -65,8 +66,8 @@ std::optional<ArgumentLimits::Problem> ArgumentLimits::check(const QStringList &
     const qint64 argumentBytes = execveBytes(arguments);
     const qint64 environmentBytes = execveBytes(variables);
     if (argumentBytes + environmentBytes + reservedBytes > maxTotalBytes)
-        return Problem{QStringLiteral("Arguments"),
-                       QStringLiteral("%1 argument(s) need %2 bytes; with the environment (%3 bytes) and %4 bytes kept for "
+        return Problem{field,
+                       QStringLiteral("%1 string(s) need %2 bytes; with the environment (%3 bytes) and %4 bytes kept for "
                                       "the executor's own paths and variables that is more than the %5 bytes the OS "
                                       "passes to a program (ARG_MAX)")
                            .arg(arguments.size()).arg(argumentBytes).arg(environmentBytes).arg(reservedBytes).arg(maxTotalBytes)};

@@ -43,7 +43,10 @@ struct ArgumentLimits {
     };
     // Why `arguments` cannot reach the script through execve() next to `environment` (the
     // executor's own, which the script inherits), or nullopt when they fit.
-    std::optional<Problem> check(const QStringList &arguments, const QProcessEnvironment &environment) const;
+    // `field` names the list in the problem ("Arguments", or "Requirements", which reach pip's
+    // command line the same way).
+    std::optional<Problem> check(const QStringList &arguments, const QProcessEnvironment &environment,
+                                 const QString &field = QStringLiteral("Arguments")) const;
 };
 
 // execve()'s cost of `strings`: each one's bytes as passed (UTF-8), its NUL and its pointer.

@@ -25,6 +25,7 @@ private slots:
     void argumentTooLongForTheOs();
     void argumentListTooLongForTheOs();
     void argumentOf100KiBIsPassed();
+    void requirementListTooLongForTheOs();
 };
 
 void TestExecutorLimits::largeGraceStillSendsSigterm_data()
@@ -157,7 +158,7 @@ void TestExecutorLimits::argumentListTooLongForTheOs()
         arguments.append(QString(100 * 1024, QChar(u'a' + i % 26)));
     agent.makeScriptTask(QStringLiteral("many"), "print(1)\n", {{QStringLiteral("Arguments"), arguments}});
     const Run run = runExecutor(executorArgs(agent, QStringLiteral("many")));
-    checkRefusedBeforeTheVenv(agent, QStringLiteral("many"), run, QStringLiteral("execution.json: Arguments: 80 argument(s) need 8192720 bytes"));
+    checkRefusedBeforeTheVenv(agent, QStringLiteral("many"), run, QStringLiteral("execution.json: Arguments: 80 string(s) need 8192720 bytes"));
     QVERIFY(run.err.contains("(ARG_MAX)"));
 }
 
@@ -169,6 +170,19 @@ void TestExecutorLimits::argumentOf100KiBIsPassed()
     const Run run = runExecutor(executorArgs(agent, QStringLiteral("big")));
     QVERIFY2(run.exitCode == 0, run.err.right(2000).constData());
     QCOMPARE(readFile(agent.taskFile(QStringLiteral("big"), QStringLiteral("output.log"))), QByteArray("102400 end\n"));
+}
+
+void TestExecutorLimits::requirementListTooLongForTheOs()
+{
+    // Requirements reach pip's command line: a list execve() cannot pass is exit 4 naming it,
+    // not a pip failure (exit 6) after the venv was built.
+    Agent agent;
+    QJsonArray requirements;
+    for (int i = 0; i < 80; ++i)
+        requirements.append(QStringLiteral("pkg%1==1.0; python_version >= '%2'").arg(i).arg(QString(100 * 1024, u'3')));
+    agent.makeScriptTask(QStringLiteral("reqs"), "print(1)\n", {{QStringLiteral("Requirements"), requirements}});
+    const Run run = runExecutor(executorArgs(agent, QStringLiteral("reqs")));
+    checkRefusedBeforeTheVenv(agent, QStringLiteral("reqs"), run, QStringLiteral("execution.json: Requirements: 80 string(s) need"));
 }
 
 QTEST_GUILESS_MAIN(TestExecutorLimits)

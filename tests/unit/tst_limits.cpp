@@ -53,7 +53,7 @@ void TestLimits::check_data()
                                                  << "is 10 bytes long";
     QTest::newRow("total at the limit") << QStringList(6, QStringLiteral("abc")) << QStringList() << QString() << QString();
     QTest::newRow("total a byte over") << (QStringList(5, QStringLiteral("abc")) << QStringLiteral("abcd")) << QStringList() << "Arguments"
-                                       << QStringLiteral("6 argument(s) need %1 bytes; with the environment (0 bytes) and %2 bytes kept for "
+                                       << QStringLiteral("6 string(s) need %1 bytes; with the environment (0 bytes) and %2 bytes kept for "
                                                          "the executor's own paths and variables that is more than the 100 bytes")
                                               .arg(6 * (4 + p) + 1).arg(reserved());
     QTest::newRow("the environment counts") << QStringList(5, QStringLiteral("abc")) << QStringList{"AB=1"} << "Arguments"
