@@ -171,7 +171,9 @@ void writeForeignLock(const Agent &agent, const QString &id, const QString &host
 
 bool makeOrphanedLock(const Agent &agent, const QString &id)
 {
-    agent.makeScriptTask(id, "import os, time\nopen('started', 'w').write(str(os.getpid()))\ntime.sleep(300)\n");
+    // Written aside and renamed: the PID is read as soon as the name appears, never half-written.
+    agent.makeScriptTask(id, "import os, time\nopen('started.tmp', 'w').write(str(os.getpid()))\n"
+                             "os.rename('started.tmp', 'started')\ntime.sleep(300)\n");
     QProcess executor;
     executor.setProcessEnvironment(cleanEnvironment());
     executor.start(executorPath(), executorArgs(agent, id));
