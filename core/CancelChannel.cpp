@@ -31,6 +31,7 @@ QString CancelChannel::requestPath() const
 
 Status CancelChannel::open(qint64 pid)
 {
+    m_open = true;
     // Requests addressed to earlier runs of this ID are void.
     const QStringList stale = QDir(m_paths.locksDir()).entryList({m_id + QStringLiteral(".cancel-*")}, QDir::Files);
     for (const QString &name : stale)
@@ -56,6 +57,11 @@ void CancelChannel::acknowledge()
 
 void CancelChannel::close()
 {
+    // Only the run that opened the channel (and so holds the lock) owns these files: a launch
+    // refused with exit 2 must not remove the running execution's run file or its request.
+    if (!m_open)
+        return;
+    m_open = false;
     QFile::remove(requestPath());
     QFile::remove(runFile(m_paths, m_id));
 }

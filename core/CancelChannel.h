@@ -22,7 +22,7 @@ public:
     Status open(qint64 pid);         // writes the .run file and clears stale requests
     bool requested() const;          // a request for this run exists
     void acknowledge();              // deletes it: the requester sees "accepted"
-    void close();                    // removes the .run file and any request
+    void close();                    // after open(): removes the .run file and any request
     QString token() const { return m_token; }
 
     // Requester side. AlreadyRunning when the lock is not this host's, TaskNotFound when the
@@ -34,6 +34,7 @@ private:
     AgentPaths m_paths;
     QString m_id;
     QString m_token;
+    bool m_open = false;
 };
 
 } // namespace oa

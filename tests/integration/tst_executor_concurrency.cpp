@@ -17,6 +17,7 @@ class TestExecutorConcurrency : public QObject {
 private slots:
     void parallelLaunchesRunOnce();
     void killedExecutorTakesItsTreeAlong();
+    void refusedLaunchLeavesTheRunAlone();
 };
 
 void TestExecutorConcurrency::parallelLaunchesRunOnce()
@@ -92,6 +93,30 @@ void TestExecutorConcurrency::killedExecutorTakesItsTreeAlong()
     QCOMPARE(readJson(agent.taskFile(QStringLiteral("crash"), QStringLiteral("result.json"))).value("Outcome").toString(),
              QStringLiteral("Succeeded"));
     QVERIFY(!QFile::exists(agent.lockFile(QStringLiteral("crash"))));
+}
+
+void TestExecutorConcurrency::refusedLaunchLeavesTheRunAlone()
+{
+    Agent agent;
+    agent.makeScriptTask(QStringLiteral("busy"), "import os, time\n"
+                                                 "open('started.tmp', 'w').write('1')\n"
+                                                 "os.rename('started.tmp', 'started')\n"
+                                                 "time.sleep(300)\n");
+    QProcess executor;
+    executor.setProcessEnvironment(cleanEnvironment());
+    executor.start(executorPath(), executorArgs(agent, QStringLiteral("busy")));
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(agent.taskFile(QStringLiteral("busy"), QStringLiteral("started"))), 60000);
+    const QStringList locksBefore = QDir(agent.base() + QStringLiteral("/Locks")).entryList(QDir::Files);
+
+    // The refused launch must leave the running execution's files (lock, run file) as they were,
+    // so that it can still be cancelled.
+    QCOMPARE(runExecutor(executorArgs(agent, QStringLiteral("busy")), cleanEnvironment(), 60000).exitCode, 2);
+    QCOMPARE(QDir(agent.base() + QStringLiteral("/Locks")).entryList(QDir::Files), locksBefore);
+    const Run cancel = runExecutor({QStringLiteral("--base-dir"), agent.base(), QStringLiteral("--cancel"), QStringLiteral("busy")},
+                                   cleanEnvironment(), 60000);
+    QVERIFY2(cancel.exitCode == 0, cancel.err.constData());
+    QVERIFY(executor.waitForFinished(30000));
+    QCOMPARE(executor.exitCode(), 8);
 }
 
 QTEST_GUILESS_MAIN(TestExecutorConcurrency)
