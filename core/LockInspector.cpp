@@ -8,6 +8,8 @@
 #include <QLockFile>
 #include <QSysInfo>
 
+#include <algorithm>
+
 namespace oa {
 
 QString lockVerdictName(LockVerdict verdict)
@@ -56,12 +58,15 @@ QList<LockRecord> LockInspector::locks() const
 {
     QList<LockRecord> records;
     const QDir dir(m_paths.locksDir());
-    const QStringList names = dir.entryList({QStringLiteral("*.lock")}, QDir::Files | QDir::Hidden, QDir::Name);
+    // Every kind of entry: a lock path that is not a regular file is still a lock to report.
+    // Names are matched exactly (no QDir name filter, which ignores case).
+    const QStringList names = dir.entryList(QDir::AllEntries | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot);
     for (const QString &name : names) {
-        const QString id = name.chopped(5);
-        if (AgentPaths::isValidExecutionId(id))
+        const QString id = AgentPaths::executionIdOfLockFileName(name);
+        if (!id.isEmpty())
             records.append(inspect(id, dir.filePath(name)));
     }
+    std::sort(records.begin(), records.end(), [](const LockRecord &a, const LockRecord &b) { return a.executionId < b.executionId; });
     return records;
 }
 

@@ -38,7 +38,7 @@ class LockInspector {
 public:
     explicit LockInspector(const AgentPaths &paths) : m_paths(paths) {}
 
-    // Every Locks/*.lock, sorted by execution ID.
+    // Every Locks/{id}.lock of a valid ID, sorted by execution ID.
     QList<LockRecord> locks() const;
     std::optional<LockRecord> lock(const QString &executionId) const;
     static LockRecord inspect(const QString &executionId, const QString &lockFilePath);
