@@ -154,7 +154,7 @@ int clearOrphanedLocks(const oa::AgentPaths &paths, bool json)
     for (const oa::LockRecord &lock : inspector.locks()) {
         if (lock.verdict != oa::LockVerdict::Orphaned)
             continue;
-        const oa::Status cleared = inspector.clear(lock.executionId, false);
+        const oa::Status cleared = inspector.clear(lock.executionId, false, lock); // only the lock just listed
         if (cleared) {
             removed.append(lockJson(lock));
             if (!json)
@@ -191,7 +191,8 @@ int clearLock(const oa::AgentPaths &paths, const QString &executionId, bool forc
               << age(lock->ageSeconds()) << " ago). If that executor is still running, the task may now start a second time.\n";
         err().flush();
     }
-    const oa::Status cleared = inspector.clear(executionId, force);
+    // Only the lock described above is removed: one that changed holder meanwhile is refused.
+    const oa::Status cleared = inspector.clear(executionId, force, lock);
     if (json) {
         QJsonObject o{{QStringLiteral("ExecutionId"), executionId}, {QStringLiteral("Removed"), cleared.ok()}};
         if (lock)

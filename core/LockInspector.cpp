@@ -1,5 +1,6 @@
 #include "LockInspector.h"
 
+#include "LockFiles.h"
 #include "LoggingCategories.h"
 #include "ProcessTable.h"
 
@@ -80,11 +81,27 @@ std::optional<LockRecord> LockInspector::lock(const QString &executionId) const
     return inspect(executionId, path);
 }
 
-Status LockInspector::clear(const QString &executionId, bool force) const
+bool LockRecord::sameHolder(const LockRecord &o) const
 {
+    return path == o.path && info.pid == o.info.pid && info.hostName == o.info.hostName && info.appName == o.info.appName
+           && info.acquiredAt == o.info.acquiredAt;
+}
+
+Status LockInspector::clear(const QString &executionId, bool force, const std::optional<LockRecord> &seen) const
+{
+    if (!lock(executionId))
+        return fail(ExitCode::TaskNotFound, QStringLiteral("there is no lock for %1 in %2").arg(executionId, m_paths.locksDir()));
+    // The verdict is taken again inside the guard, right before the removal: no takeover can run
+    // between this judgement and the unlink.
+    lockfiles::Guard guard(lockfiles::guardFileFor(m_paths.lockFile(executionId)));
+    if (Status guarded = guard.lock(); !guarded)
+        return guarded;
     const auto record = lock(executionId);
     if (!record)
         return fail(ExitCode::TaskNotFound, QStringLiteral("there is no lock for %1 in %2").arg(executionId, m_paths.locksDir()));
+    if (seen && !record->sameHolder(*seen))
+        return fail(ExitCode::AlreadyRunning, QStringLiteral("the lock of %1 changed since it was inspected (now PID %2 on \"%3\", %4); it was not removed")
+                                                  .arg(executionId).arg(record->info.pid).arg(record->info.hostName, lockVerdictName(record->verdict)));
     switch (record->verdict) {
     case LockVerdict::Live:
         return fail(ExitCode::AlreadyRunning, QStringLiteral("the lock of %1 is held by the live process %2; it is never removed")

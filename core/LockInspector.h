@@ -25,6 +25,8 @@ struct LockRecord {
     LockVerdict verdict = LockVerdict::Unreadable;
 
     qint64 ageSeconds(const QDateTime &now = QDateTime::currentDateTimeUtc()) const;
+    // The same lock file from the same taking: path, PID, host, program and time.
+    bool sameHolder(const LockRecord &other) const;
     bool operator==(const LockRecord &o) const
     {
         return executionId == o.executionId && path == o.path && verdict == o.verdict && info.pid == o.info.pid
@@ -45,10 +47,12 @@ public:
     static bool isThisHost(const QString &hostName);
 
     // Removes one lock. Orphaned locks go without `force`; Foreign and Unreadable locks need it;
-    // a Live lock is never removed. Uses QLockFile::removeStaleLockFile(), which still refuses
-    // when a live process holds the file's flock. AlreadyRunning when refused, TaskNotFound when
-    // there is no such lock.
-    Status clear(const QString &executionId, bool force) const;
+    // a Live lock is never removed. The lock is judged again under the Locks/ guard, just before
+    // the removal, so that it cannot race a takeover (see TaskLock::tryAcquire). With `seen` (the
+    // record a caller showed or judged), a lock that has changed holder since is refused.
+    // Uses QLockFile::removeStaleLockFile(), which still refuses when a live process holds the
+    // file's flock. AlreadyRunning when refused, TaskNotFound when there is no such lock.
+    Status clear(const QString &executionId, bool force, const std::optional<LockRecord> &seen = std::nullopt) const;
 
 private:
     AgentPaths m_paths; // a copy: cheap, and never dangles

@@ -1,5 +1,6 @@
 #include "TaskLock.h"
 
+#include "LockFiles.h"
 #include "LoggingCategories.h"
 
 #include <QFileInfo>
@@ -20,6 +21,12 @@ TaskLock::~TaskLock()
 
 Status TaskLock::tryAcquire()
 {
+    // QLockFile::tryLock removes a dead holder's lock by name before it creates its own. Under
+    // the guard, no removal by LockInspector::clear (or another takeover) can run in between and
+    // delete the new lock.
+    lockfiles::Guard guard(lockfiles::guardFileFor(m_path));
+    if (Status guarded = guard.lock(); !guarded)
+        return guarded;
     if (m_lock->tryLock(0)) {
         qCDebug(lcLock) << "acquired" << m_path;
         return ok();
