@@ -18,6 +18,8 @@ private slots:
     void parallelLaunchesRunOnce();
     void killedExecutorTakesItsTreeAlong();
     void refusedLaunchLeavesTheRunAlone();
+    void locksNeverGoStaleByAge_data();
+    void locksNeverGoStaleByAge();
 };
 
 void TestExecutorConcurrency::parallelLaunchesRunOnce()
@@ -117,6 +119,46 @@ void TestExecutorConcurrency::refusedLaunchLeavesTheRunAlone()
     QVERIFY2(cancel.exitCode == 0, cancel.err.constData());
     QVERIFY(executor.waitForFinished(30000));
     QCOMPARE(executor.exitCode(), 8);
+}
+
+void TestExecutorConcurrency::locksNeverGoStaleByAge_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::newRow("another host's lock, two days old") << "foreign";
+    QTest::newRow("a live holder on this host that took it two days ago") << "live";
+    QTest::newRow("an unreadable lock, two days old") << "unreadable";
+}
+
+void TestExecutorConcurrency::locksNeverGoStaleByAge()
+{
+    QFETCH(QString, kind);
+    Agent agent;
+    const QString id = QStringLiteral("old");
+    agent.makeScriptTask(id, "open('ran', 'w').write('ran')\n");
+    const QString lockFile = agent.lockFile(id);
+    QProcess holder;
+    if (kind == QLatin1String("foreign")) {
+        writeForeignLock(agent, id);
+    } else if (kind == QLatin1String("live")) {
+        QVERIFY(startLockHolder(holder, lockFile));
+    } else {
+        QDir().mkpath(agent.base() + QStringLiteral("/Locks"));
+        QFile garbage(lockFile);
+        QVERIFY(garbage.open(QIODevice::WriteOnly));
+        garbage.write("not a lock record\n");
+    }
+    QCOMPARE(QProcess::execute(QStringLiteral("touch"), {QStringLiteral("-d"), QStringLiteral("2 days ago"), lockFile}), 0);
+    const QByteArray before = readFile(lockFile);
+
+    const Run run = runExecutor(executorArgs(agent, id), cleanEnvironment(), 60000);
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY(!QFile::exists(agent.taskFile(id, QStringLiteral("ran"))));
+    QVERIFY(!QFile::exists(agent.taskFile(id, QStringLiteral("result.json"))));
+    QCOMPARE(readFile(lockFile), before);
+    if (holder.state() != QProcess::NotRunning) {
+        holder.kill();
+        holder.waitForFinished();
+    }
 }
 
 QTEST_GUILESS_MAIN(TestExecutorConcurrency)
