@@ -1,6 +1,6 @@
 #include "CancelChannel.h"
 
-#include "JsonFile.h"
+#include "LockFiles.h"
 #include "LockInspector.h"
 
 #include <QDir>
@@ -8,7 +8,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QUuid>
 
 namespace oa {
@@ -34,18 +33,16 @@ Status CancelChannel::open(qint64 pid)
         if (name.startsWith(prefix))
             QFile::remove(m_paths.locksDir() + u'/' + name);
     }
-    QSaveFile file(m_paths.runFile(m_id));
-    if (!file.open(QIODevice::WriteOnly))
-        return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString()));
-    file.write(QJsonDocument(QJsonObject{{QStringLiteral("Pid"), pid}, {QStringLiteral("RunToken"), m_token}}).toJson(QJsonDocument::Compact));
-    if (!file.commit())
-        return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString()));
-    return ok();
+    // Not QSaveFile: it follows a symlink at the final name and writes the target. A new file
+    // renamed into place replaces whatever was planted there instead.
+    return lockfiles::writeReplacing(m_paths.runFile(m_id), m_paths.scratchFile(m_id),
+                                     QJsonDocument(QJsonObject{{QStringLiteral("Pid"), pid}, {QStringLiteral("RunToken"), m_token}})
+                                         .toJson(QJsonDocument::Compact));
 }
 
 bool CancelChannel::requested() const
 {
-    return QFile::exists(requestPath());
+    return lockfiles::kindAt(requestPath()) != lockfiles::Kind::Missing;
 }
 
 void CancelChannel::acknowledge()
@@ -75,10 +72,12 @@ Result<QString> CancelChannel::request(const AgentPaths &paths, const QString &e
         return fail(ExitCode::AlreadyRunning, QStringLiteral("%1 is locked by %2 on host \"%3\"; it can only be cancelled there")
                                                   .arg(executionId, QString::number(lock->info.pid), lock->info.hostName));
     const QString run = paths.runFile(executionId);
-    const auto runInfo = readJsonObject(run);
-    if (!runInfo)
+    // Read without blocking or following a symlink: a FIFO planted there must not hang --cancel.
+    const auto runContent = lockfiles::readRegular(run, 64 * 1024);
+    const QJsonDocument runDocument = runContent ? QJsonDocument::fromJson(runContent->data) : QJsonDocument();
+    if (!runDocument.isObject())
         return fail(ExitCode::TaskNotFound, QStringLiteral("%1 is locked but not running an execution yet; try again").arg(executionId));
-    const QJsonObject &info = *runInfo;
+    const QJsonObject info = runDocument.object();
     const QString token = info.value(QStringLiteral("RunToken")).toString();
     // The token becomes part of a file name: only the form the executor writes is accepted, so a
     // planted @run file cannot aim the request anywhere else.
@@ -87,12 +86,10 @@ Result<QString> CancelChannel::request(const AgentPaths &paths, const QString &e
         return fail(ExitCode::TaskNotFound, QStringLiteral("%1: the lock holder (PID %2) is not the run that %3 describes")
                                                 .arg(executionId).arg(lock->info.pid).arg(run));
     const QString path = paths.cancelRequestFile(executionId, token);
-    QSaveFile request(path);
-    if (!request.open(QIODevice::WriteOnly))
-        return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: %2").arg(path, request.errorString()));
-    request.write(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toUtf8());
-    if (!request.commit())
-        return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: %2").arg(path, request.errorString()));
+    if (Status written = lockfiles::writeReplacing(path, paths.scratchFile(executionId),
+                                                   QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toUtf8());
+        !written)
+        return written.failure();
     return path;
 }
 

@@ -107,6 +107,117 @@ QString describe(Kind kind)
     return QStringLiteral("not a regular file");
 }
 
+#ifdef Q_OS_UNIX
+
+QDateTime modifiedAt(const QString &path)
+{
+    struct stat st;
+    if (::lstat(QFile::encodeName(path).constData(), &st) != 0)
+        return {};
+    return QDateTime::fromMSecsSinceEpoch(qint64(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000, Qt::UTC);
+}
+
+Result<FileContent> readRegular(const QString &path, qint64 maxBytes)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        const int error = errno;
+        const Kind kind = kindAt(path);
+        if (kind != Kind::Regular && kind != Kind::Missing)
+            return fail(ExitCode::Unexpected, QStringLiteral("%1, not a regular file").arg(describe(kind)));
+        return fail(ExitCode::Unexpected, kind == Kind::Missing ? QStringLiteral("missing") : QStringLiteral("cannot open: %1").arg(errnoText(error)));
+    }
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+        const int error = errno;
+        ::close(fd);
+        return fail(ExitCode::Unexpected, QStringLiteral("cannot read: %1").arg(errnoText(error)));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return fail(ExitCode::Unexpected, QStringLiteral("%1, not a regular file").arg(describe(kindOfMode(st.st_mode))));
+    }
+    FileContent content;
+    content.modified = QDateTime::fromMSecsSinceEpoch(qint64(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000, Qt::UTC);
+    content.data.resize(qsizetype(qMin<qint64>(maxBytes, qMax<qint64>(st.st_size, 0))));
+    qsizetype filled = 0;
+    while (filled < content.data.size()) {
+        const ssize_t n = ::read(fd, content.data.data() + filled, size_t(content.data.size() - filled));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        filled += n;
+    }
+    ::close(fd);
+    content.data.truncate(filled);
+    return content;
+}
+
+Status writeReplacing(const QString &path, const QString &tempPath, const QByteArray &data)
+{
+    const QByteArray temp = QFile::encodeName(tempPath);
+    const int fd = ::open(temp.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return fail(ExitCode::Unexpected, QStringLiteral("cannot create %1: %2").arg(tempPath, errnoText(errno)));
+    qsizetype written = 0;
+    while (written < data.size()) {
+        const ssize_t n = ::write(fd, data.constData() + written, size_t(data.size() - written));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        written += n;
+    }
+    const int error = errno;
+    if (::close(fd) != 0 || written < data.size()) {
+        ::unlink(temp.constData());
+        return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: %2").arg(tempPath, errnoText(error)));
+    }
+    if (::rename(temp.constData(), QFile::encodeName(path).constData()) != 0) {
+        const int renameError = errno;
+        ::unlink(temp.constData());
+        return fail(ExitCode::Unexpected, QStringLiteral("cannot replace %1: %2").arg(path, errnoText(renameError)));
+    }
+    return ok();
+}
+
+#else
+
+QDateTime modifiedAt(const QString &path)
+{
+    return QFileInfo(path).lastModified().toUTC();
+}
+
+Result<FileContent> readRegular(const QString &path, qint64 maxBytes)
+{
+    const Kind kind = kindAt(path);
+    if (kind != Kind::Regular)
+        return fail(ExitCode::Unexpected, kind == Kind::Missing ? QStringLiteral("missing") : QStringLiteral("%1, not a regular file").arg(describe(kind)));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(ExitCode::Unexpected, QStringLiteral("cannot open: %1").arg(file.errorString()));
+    return FileContent{file.read(maxBytes), file.fileTime(QFileDevice::FileModificationTime).toUTC()};
+}
+
+Status writeReplacing(const QString &path, const QString &tempPath, const QByteArray &data)
+{
+    QFile temp(tempPath);
+    if (!temp.open(QIODevice::NewOnly | QIODevice::WriteOnly) || temp.write(data) != data.size() || !temp.flush()) {
+        temp.remove();
+        return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: %2").arg(tempPath, temp.errorString()));
+    }
+    temp.close();
+    QFile::remove(path); // QFile::rename does not replace an existing file
+    if (!temp.rename(path)) {
+        temp.remove();
+        return fail(ExitCode::Unexpected, QStringLiteral("cannot replace %1: %2").arg(path, temp.errorString()));
+    }
+    return ok();
+}
+
+#endif
+
 QString guardFileFor(const QString &lockFilePath)
 {
     return QFileInfo(lockFilePath).absolutePath() + QStringLiteral("/@guard");

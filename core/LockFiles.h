@@ -22,9 +22,26 @@ enum class Kind { Missing, Regular, Directory, Symlink, Fifo, Socket, Device, Ot
 Kind kindAt(const QString &path);
 QString describe(Kind kind); // "a FIFO", "a symbolic link", ...
 
+// The modification time of what is at `path` itself (lstat), UTC; invalid when nothing is there.
+QDateTime modifiedAt(const QString &path);
+
+// Reads at most `maxBytes` of the regular file at `path`: opened with O_NONBLOCK and O_NOFOLLOW,
+// then checked with fstat, so a FIFO, socket, device, directory or symlink is refused at once,
+// with a reason that says what it is. `modified` is the opened file's own time.
+struct FileContent {
+    QByteArray data;
+    QDateTime modified; // UTC
+};
+Result<FileContent> readRegular(const QString &path, qint64 maxBytes);
+
 // Removes what is at `path` where it stands: unlinks a file, FIFO, socket or symlink (never its
 // target), removes an empty directory. Missing is fine.
 Status removeInPlace(const QString &path);
+
+// Replaces `path` with a new file holding `data`: written to `tempPath` (created with O_EXCL and
+// O_NOFOLLOW, in the same folder), then renamed over `path`. rename() replaces whatever is at
+// `path`, a symlink included, instead of writing through it.
+Status writeReplacing(const QString &path, const QString &tempPath, const QByteArray &data);
 
 // Locks/@guard for a lock file in Locks/. No execution ID can produce that name ('@' is never
 // part of one).

@@ -5,7 +5,6 @@
 #include "ProcessTable.h"
 
 #include <QDir>
-#include <QFileInfo>
 #include <QLockFile>
 #include <QSysInfo>
 
@@ -40,9 +39,9 @@ LockRecord LockInspector::inspect(const QString &executionId, const QString &loc
     LockRecord record;
     record.executionId = executionId;
     record.path = lockFilePath;
-    const auto info = TaskLock::read(lockFilePath);
+    const auto info = TaskLock::read(lockFilePath, &record.problem);
     if (!info) {
-        record.info.acquiredAt = QFileInfo(lockFilePath).lastModified().toUTC();
+        record.info.acquiredAt = lockfiles::modifiedAt(lockFilePath);
         return record; // Unreadable
     }
     record.info = *info;
@@ -76,7 +75,7 @@ std::optional<LockRecord> LockInspector::lock(const QString &executionId) const
     if (!AgentPaths::isValidExecutionId(executionId))
         return std::nullopt;
     const QString path = m_paths.lockFile(executionId);
-    if (!QFileInfo::exists(path))
+    if (lockfiles::kindAt(path) == lockfiles::Kind::Missing) // lstat: a dangling symlink is still there
         return std::nullopt;
     return inspect(executionId, path);
 }
@@ -115,6 +114,14 @@ Status LockInspector::clear(const QString &executionId, bool force, const std::o
         break;
     case LockVerdict::Orphaned:
         break;
+    }
+    if (const lockfiles::Kind kind = lockfiles::kindAt(record->path); kind != lockfiles::Kind::Regular) {
+        // removeStaleLockFile() would open it: a FIFO blocks, a symlink is followed. Nobody
+        // holds such a thing as a lock; it goes where it stands.
+        if (Status removed = lockfiles::removeInPlace(record->path); !removed)
+            return fail(ExitCode::AlreadyRunning, QStringLiteral("the lock of %1 could not be removed: %2").arg(executionId, removed.failure().message));
+        qCInfo(lcLock).noquote() << "removed" << record->path << "which was" << lockfiles::describe(kind);
+        return ok();
     }
     QLockFile lockFile(record->path);
     if (!lockFile.removeStaleLockFile())

@@ -3,6 +3,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QSysInfo>
 #include <QTest>
@@ -20,6 +21,7 @@ private slots:
     void clearRules_data();
     void clearRules();
     void recycledPidIsOrphaned();
+    void symlinkToALiveLockIsUnreadable();
     void clearRefusesALockThatChangedHolder();
 
 private:
@@ -103,6 +105,22 @@ void TestLockInspector::recycledPidIsOrphaned()
     file.write(QStringLiteral("%1\nopenautomate-executor\n%2\n").arg(QCoreApplication::applicationPid()).arg(QSysInfo::machineHostName()).toUtf8());
     file.close();
     QCOMPARE(oa::lockVerdictName(oa::LockInspector::inspect(QStringLiteral("recycled"), path).verdict), QStringLiteral("Orphaned"));
+}
+
+void TestLockInspector::symlinkToALiveLockIsUnreadable()
+{
+    // Followed, the link would read as the live helper's lock. It is judged for what it is.
+    const QString link = m_agent.lockFile(QStringLiteral("link"));
+    QVERIFY(QFile::link(m_agent.lockFile(QStringLiteral("live")), link));
+    const oa::LockInspector inspector{oa::AgentPaths(m_agent.base())};
+    const auto lock = inspector.lock(QStringLiteral("link"));
+    QVERIFY(lock);
+    QCOMPARE(oa::lockVerdictName(lock->verdict), QStringLiteral("Unreadable"));
+    QVERIFY2(lock->problem.startsWith(QStringLiteral("a symbolic link")), qPrintable(lock->problem));
+    QVERIFY(!inspector.clear(QStringLiteral("link"), false));
+    QVERIFY(inspector.clear(QStringLiteral("link"), true));
+    QVERIFY(!QFileInfo(link).isSymLink());
+    QCOMPARE(oa::lockVerdictName(inspector.lock(QStringLiteral("live"))->verdict), QStringLiteral("Live"));
 }
 
 void TestLockInspector::clearRefusesALockThatChangedHolder()
