@@ -58,6 +58,7 @@ QJsonObject lockJson(const oa::LockRecord &lock)
         {QStringLiteral("AcquiredAt"), iso(lock.info.acquiredAt)},
         {QStringLiteral("AgeSeconds"), lock.ageSeconds()},
         {QStringLiteral("Verdict"), oa::lockVerdictName(lock.verdict)},
+        {QStringLiteral("Problem"), lock.problem},
     };
 }
 
@@ -114,7 +115,9 @@ int listTasks(const oa::AgentPaths &paths, bool json)
                              QStringLiteral("DURATION"), QStringLiteral("SCRIPT"), QStringLiteral("DETAIL")}};
     for (const oa::TaskSummary &t : tasks) {
         QString detail = t.message;
-        if (t.lock)
+        if (t.lock && t.lock->verdict == oa::LockVerdict::Unreadable)
+            detail = QStringLiteral("unreadable lock (%1), %2 old").arg(t.lock->problem, age(t.lock->ageSeconds()));
+        else if (t.lock)
             detail = QStringLiteral("PID %1 on %2, %3 old").arg(t.lock->info.pid).arg(t.lock->info.hostName, age(t.lock->ageSeconds()));
         rows.append({t.id, oa::taskStateName(t.state), t.exitCode ? QString::number(*t.exitCode) : QStringLiteral("-"),
                      t.startedAt.isValid() ? iso(t.startedAt) : QStringLiteral("-"),
@@ -137,10 +140,10 @@ int listLocks(const oa::AgentPaths &paths, bool json)
         return 0;
     }
     QList<QStringList> rows{{QStringLiteral("ID"), QStringLiteral("VERDICT"), QStringLiteral("PID"), QStringLiteral("HOST"),
-                             QStringLiteral("PROCESS"), QStringLiteral("AGE"), QStringLiteral("SINCE")}};
+                             QStringLiteral("PROCESS"), QStringLiteral("AGE"), QStringLiteral("SINCE"), QStringLiteral("PROBLEM")}};
     for (const oa::LockRecord &lock : locks)
         rows.append({lock.executionId, oa::lockVerdictName(lock.verdict), QString::number(lock.info.pid), lock.info.hostName,
-                     lock.info.appName, age(lock.ageSeconds()), iso(lock.info.acquiredAt)});
+                     lock.info.appName, age(lock.ageSeconds()), iso(lock.info.acquiredAt), lock.problem});
     printTable(rows);
     out() << locks.size() << " lock(s) in " << paths.locksDir() << '\n';
     return 0;
@@ -154,7 +157,7 @@ int clearOrphanedLocks(const oa::AgentPaths &paths, bool json)
     for (const oa::LockRecord &lock : inspector.locks()) {
         if (lock.verdict != oa::LockVerdict::Orphaned)
             continue;
-        const oa::Status cleared = inspector.clear(lock.executionId, false);
+        const oa::Status cleared = inspector.clear(lock.executionId, false, lock); // only the lock just listed
         if (cleared) {
             removed.append(lockJson(lock));
             if (!json)
@@ -191,7 +194,8 @@ int clearLock(const oa::AgentPaths &paths, const QString &executionId, bool forc
               << age(lock->ageSeconds()) << " ago). If that executor is still running, the task may now start a second time.\n";
         err().flush();
     }
-    const oa::Status cleared = inspector.clear(executionId, force);
+    // Only the lock described above is removed: one that changed holder meanwhile is refused.
+    const oa::Status cleared = inspector.clear(executionId, force, lock);
     if (json) {
         QJsonObject o{{QStringLiteral("ExecutionId"), executionId}, {QStringLiteral("Removed"), cleared.ok()}};
         if (lock)

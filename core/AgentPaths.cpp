@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QUuid>
 #include <QtGlobal>
 
 namespace oa {
@@ -50,6 +51,22 @@ QString AgentPaths::venvsDir() const { return m_base + QStringLiteral("/venvs");
 QString AgentPaths::tempRootDir() const { return m_base + QStringLiteral("/Temp"); }
 
 QString AgentPaths::lockFile(const QString &id) const { return locksDir() + u'/' + id + QStringLiteral(".lock"); }
+QString AgentPaths::runFile(const QString &id) const { return locksDir() + u'/' + id + QStringLiteral("@run"); }
+QString AgentPaths::cancelRequestFile(const QString &id, const QString &token) const { return locksDir() + u'/' + cancelRequestPrefix(id) + token; }
+QString AgentPaths::cancelRequestPrefix(const QString &id) { return id + QStringLiteral("@cancel-"); }
+QString AgentPaths::scratchFile(const QString &id) const
+{
+    return locksDir() + u'/' + id + QStringLiteral("@tmp-") + QUuid::createUuid().toString(QUuid::Id128);
+}
+
+QString AgentPaths::executionIdOfLockFileName(const QString &name)
+{
+    if (!name.endsWith(QLatin1String(".lock")))
+        return {};
+    const QString id = name.chopped(5);
+    return isValidExecutionId(id) ? id : QString();
+}
+
 QString AgentPaths::taskDir(const QString &id) const { return tasksDir() + u'/' + id; }
 QString AgentPaths::venvDir(const QString &id) const { return venvsDir() + u'/' + id; }
 QString AgentPaths::tempDir(const QString &id) const { return tempRootDir() + u'/' + id; }

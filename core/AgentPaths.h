@@ -11,6 +11,7 @@ namespace oa {
 // here, from a validated execution ID, so that none of them can point outside the base folder.
 //
 //   {base}/Locks/{id}.lock     the task lock (QLockFile)
+//   {base}/Locks/{id}@...      the run file and cancel requests of a running execution
 //   {base}/Tasks/{id}/         execution.json, the script, logs and result.json
 //   {base}/venvs/{id}/         the per-execution virtual environment
 //   {base}/Temp/{id}/          TMP/TEMP/TMPDIR of the script
@@ -31,7 +32,17 @@ public:
     QString venvsDir() const;
     QString tempRootDir() const;
 
+    // Under Locks/, a name belongs to one execution when it is "{id}.lock" or starts with "{id}@".
+    // '@' is never part of an ID, so no name of one ID equals, or starts with, a name of another:
+    // whatever "job" creates or clears can never be a file of "job.cancel-1". Matching is always
+    // exact and case-sensitive, as IDs are (never a QDir name filter, which ignores case).
     QString lockFile(const QString &id) const;
+    QString runFile(const QString &id) const;                               // {id}@run
+    QString cancelRequestFile(const QString &id, const QString &token) const; // {id}@cancel-{token}
+    static QString cancelRequestPrefix(const QString &id);                   // "{id}@cancel-"
+    QString scratchFile(const QString &id) const; // {id}@tmp-{random}: written, then renamed into place
+    // The ID whose lock file `name` (a file name under Locks/) is; empty when it is none.
+    static QString executionIdOfLockFileName(const QString &name);
     QString taskDir(const QString &id) const;
     QString venvDir(const QString &id) const;
     QString tempDir(const QString &id) const;

@@ -1,23 +1,16 @@
 #include "CancelChannel.h"
 
-#include "JsonFile.h"
+#include "LockFiles.h"
 #include "LockInspector.h"
 
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
+#include <QRegularExpression>
 #include <QUuid>
 
 namespace oa {
-
-namespace {
-QString runFile(const AgentPaths &paths, const QString &id)
-{
-    return paths.locksDir() + u'/' + id + QStringLiteral(".run");
-}
-} // namespace
 
 CancelChannel::CancelChannel(const AgentPaths &paths, const QString &executionId)
     : m_paths(paths), m_id(executionId), m_token(QUuid::createUuid().toString(QUuid::Id128))
@@ -26,27 +19,30 @@ CancelChannel::CancelChannel(const AgentPaths &paths, const QString &executionId
 
 QString CancelChannel::requestPath() const
 {
-    return m_paths.locksDir() + u'/' + m_id + QStringLiteral(".cancel-") + m_token;
+    return m_paths.cancelRequestFile(m_id, m_token);
 }
 
 Status CancelChannel::open(qint64 pid)
 {
-    // Requests addressed to earlier runs of this ID are void.
-    const QStringList stale = QDir(m_paths.locksDir()).entryList({m_id + QStringLiteral(".cancel-*")}, QDir::Files);
-    for (const QString &name : stale)
-        QFile::remove(m_paths.locksDir() + u'/' + name);
-    QSaveFile file(runFile(m_paths, m_id));
-    if (!file.open(QIODevice::WriteOnly))
-        return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString()));
-    file.write(QJsonDocument(QJsonObject{{QStringLiteral("Pid"), pid}, {QStringLiteral("RunToken"), m_token}}).toJson(QJsonDocument::Compact));
-    if (!file.commit())
-        return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString()));
-    return ok();
+    m_open = true;
+    // Requests addressed to earlier runs of this ID are void. Matched by exact, case-sensitive
+    // prefix: a QDir name filter ignores case and would reach the requests of "JOB" too.
+    const QString prefix = AgentPaths::cancelRequestPrefix(m_id);
+    const QStringList names = QDir(m_paths.locksDir()).entryList(QDir::AllEntries | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot);
+    for (const QString &name : names) {
+        if (name.startsWith(prefix))
+            QFile::remove(m_paths.locksDir() + u'/' + name);
+    }
+    // Not QSaveFile: it follows a symlink at the final name and writes the target. A new file
+    // renamed into place replaces whatever was planted there instead.
+    return lockfiles::writeReplacing(m_paths.runFile(m_id), m_paths.scratchFile(m_id),
+                                     QJsonDocument(QJsonObject{{QStringLiteral("Pid"), pid}, {QStringLiteral("RunToken"), m_token}})
+                                         .toJson(QJsonDocument::Compact));
 }
 
 bool CancelChannel::requested() const
 {
-    return QFile::exists(requestPath());
+    return lockfiles::kindAt(requestPath()) != lockfiles::Kind::Missing;
 }
 
 void CancelChannel::acknowledge()
@@ -56,8 +52,13 @@ void CancelChannel::acknowledge()
 
 void CancelChannel::close()
 {
+    // Only the run that opened the channel (and so holds the lock) owns these files: a launch
+    // refused with exit 2 must not remove the running execution's run file or its request.
+    if (!m_open)
+        return;
+    m_open = false;
     QFile::remove(requestPath());
-    QFile::remove(runFile(m_paths, m_id));
+    QFile::remove(m_paths.runFile(m_id));
 }
 
 Result<QString> CancelChannel::request(const AgentPaths &paths, const QString &executionId)
@@ -70,22 +71,25 @@ Result<QString> CancelChannel::request(const AgentPaths &paths, const QString &e
     if (lock->verdict != LockVerdict::Live)
         return fail(ExitCode::AlreadyRunning, QStringLiteral("%1 is locked by %2 on host \"%3\"; it can only be cancelled there")
                                                   .arg(executionId, QString::number(lock->info.pid), lock->info.hostName));
-    const QString run = runFile(paths, executionId);
-    const auto runInfo = readJsonObject(run);
-    if (!runInfo)
+    const QString run = paths.runFile(executionId);
+    // Read without blocking or following a symlink: a FIFO planted there must not hang --cancel.
+    const auto runContent = lockfiles::readRegular(run, 64 * 1024);
+    const QJsonDocument runDocument = runContent ? QJsonDocument::fromJson(runContent->data) : QJsonDocument();
+    if (!runDocument.isObject())
         return fail(ExitCode::TaskNotFound, QStringLiteral("%1 is locked but not running an execution yet; try again").arg(executionId));
-    const QJsonObject &info = *runInfo;
+    const QJsonObject info = runDocument.object();
     const QString token = info.value(QStringLiteral("RunToken")).toString();
-    if (info.value(QStringLiteral("Pid")).toInteger() != lock->info.pid || token.isEmpty())
+    // The token becomes part of a file name: only the form the executor writes is accepted, so a
+    // planted @run file cannot aim the request anywhere else.
+    static const QRegularExpression tokenForm(QStringLiteral("^[0-9a-f]{32}$"));
+    if (info.value(QStringLiteral("Pid")).toInteger() != lock->info.pid || !tokenForm.match(token).hasMatch())
         return fail(ExitCode::TaskNotFound, QStringLiteral("%1: the lock holder (PID %2) is not the run that %3 describes")
                                                 .arg(executionId).arg(lock->info.pid).arg(run));
-    const QString path = paths.locksDir() + u'/' + executionId + QStringLiteral(".cancel-") + token;
-    QSaveFile request(path);
-    if (!request.open(QIODevice::WriteOnly))
-        return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: %2").arg(path, request.errorString()));
-    request.write(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toUtf8());
-    if (!request.commit())
-        return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: %2").arg(path, request.errorString()));
+    const QString path = paths.cancelRequestFile(executionId, token);
+    if (Status written = lockfiles::writeReplacing(path, paths.scratchFile(executionId),
+                                                   QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toUtf8());
+        !written)
+        return written.failure();
     return path;
 }
 

@@ -103,6 +103,10 @@ Status Executor::acquireLock()
     m_lock = std::make_unique<TaskLock>(m_paths.lockFile(id));
     if (const Status acquired = m_lock->tryAcquire(); !acquired)
         return acquired;
+    for (const QString &replaced : m_lock->replaced()) { // something planted at the lock path
+        m_log.warning(lcLock, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), replaced}});
+        m_record.warnings.append(replaced);
+    }
     m_log.info(lcLock, QStringLiteral("Locked {LockFile}"), {{QStringLiteral("LockFile"), m_lock->path()}});
     return ok();
 }

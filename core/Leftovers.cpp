@@ -1,6 +1,6 @@
 #include "Leftovers.h"
 
-#include "LockInspector.h"
+#include "LockFiles.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -21,10 +21,12 @@ qint64 Leftovers::folderSize(const QString &path)
     return total;
 }
 
-bool Leftovers::isOwnedByRunningExecution(const QString &id) const
+bool Leftovers::isLocked(const QString &id) const
 {
-    const auto lock = LockInspector(m_paths).lock(id);
-    return lock && lock->verdict == LockVerdict::Live;
+    // Any lock at all, whatever its verdict: a Foreign lock is a run on another host that shares
+    // this folder, an Unreadable one may be anybody's, and an Orphaned one is judged by an
+    // operator, who clears the lock first. Existence is judged with lstat: no file is opened.
+    return lockfiles::kindAt(m_paths.lockFile(id)) != lockfiles::Kind::Missing;
 }
 
 QList<Leftover> Leftovers::scan() const
@@ -33,7 +35,7 @@ QList<Leftover> Leftovers::scan() const
     const auto collect = [&](const QString &root, Leftover::Kind kind) {
         const QStringList ids = QDir(root).entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden, QDir::Name);
         for (const QString &id : ids) {
-            if (!AgentPaths::isValidExecutionId(id) || isOwnedByRunningExecution(id))
+            if (!AgentPaths::isValidExecutionId(id) || isLocked(id))
                 continue;
             const QString path = root + u'/' + id;
             found.append({kind, id, path, folderSize(path)});
@@ -48,9 +50,9 @@ Status Leftovers::remove(const Leftover &leftover) const
 {
     if (!AgentPaths::isValidExecutionId(leftover.executionId))
         return fail(ExitCode::InvalidArguments, QStringLiteral("invalid execution ID \"%1\"").arg(leftover.executionId));
-    if (isOwnedByRunningExecution(leftover.executionId))
+    if (isLocked(leftover.executionId))
         return fail(ExitCode::AlreadyRunning,
-                    QStringLiteral("%1 belongs to the running execution %2").arg(leftover.path, leftover.executionId));
+                    QStringLiteral("%1 belongs to %2, which has a lock (%3)").arg(leftover.path, leftover.executionId, m_paths.lockFile(leftover.executionId)));
     // The path is derived again from the ID: a caller cannot aim this at anything else.
     const QString path = leftover.kind == Leftover::Kind::Venv ? m_paths.venvDir(leftover.executionId)
                                                                : m_paths.tempDir(leftover.executionId);

@@ -8,8 +8,10 @@
 
 namespace oa {
 
-// venvs/{id} and Temp/{id} folders that no running execution owns: what a crash or
-// --keep-venv left behind. Owned means: a Live lock for that ID on this host.
+// venvs/{id} and Temp/{id} folders that no execution owns: what a crash or --keep-venv left
+// behind. Owned means: any lock for that ID, Live, Orphaned, Foreign or Unreadable. The folder
+// may be shared with other hosts, and only the lock's owner (or an operator who cleared the
+// lock) knows that the run is over.
 struct Leftover {
     enum class Kind { Venv, Temp };
     Kind kind = Kind::Venv;
@@ -27,13 +29,14 @@ public:
     explicit Leftovers(const AgentPaths &paths) : m_paths(paths) {}
 
     QList<Leftover> scan() const;
-    // Re-checks that the owner is not running, then removes the folder through the gatekeeper (never following a link).
+    // Re-checks that the ID has no lock, then removes the folder through the gatekeeper (never
+    // following a link).
     Status remove(const Leftover &leftover) const;
 
     static qint64 folderSize(const QString &path); // does not follow symlinks
 
 private:
-    bool isOwnedByRunningExecution(const QString &id) const;
+    bool isLocked(const QString &id) const;
     AgentPaths m_paths; // a copy: cheap, and never dangles
 };
 

@@ -1,12 +1,14 @@
 #include "LockInspector.h"
 
+#include "LockFiles.h"
 #include "LoggingCategories.h"
 #include "ProcessTable.h"
 
 #include <QDir>
-#include <QFileInfo>
 #include <QLockFile>
 #include <QSysInfo>
+
+#include <algorithm>
 
 namespace oa {
 
@@ -37,9 +39,9 @@ LockRecord LockInspector::inspect(const QString &executionId, const QString &loc
     LockRecord record;
     record.executionId = executionId;
     record.path = lockFilePath;
-    const auto info = TaskLock::read(lockFilePath);
+    const auto info = TaskLock::read(lockFilePath, &record.problem);
     if (!info) {
-        record.info.acquiredAt = QFileInfo(lockFilePath).lastModified().toUTC();
+        record.info.acquiredAt = lockfiles::modifiedAt(lockFilePath);
         return record; // Unreadable
     }
     record.info = *info;
@@ -56,12 +58,15 @@ QList<LockRecord> LockInspector::locks() const
 {
     QList<LockRecord> records;
     const QDir dir(m_paths.locksDir());
-    const QStringList names = dir.entryList({QStringLiteral("*.lock")}, QDir::Files | QDir::Hidden, QDir::Name);
+    // Every kind of entry: a lock path that is not a regular file is still a lock to report.
+    // Names are matched exactly (no QDir name filter, which ignores case).
+    const QStringList names = dir.entryList(QDir::AllEntries | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot);
     for (const QString &name : names) {
-        const QString id = name.chopped(5);
-        if (AgentPaths::isValidExecutionId(id))
+        const QString id = AgentPaths::executionIdOfLockFileName(name);
+        if (!id.isEmpty())
             records.append(inspect(id, dir.filePath(name)));
     }
+    std::sort(records.begin(), records.end(), [](const LockRecord &a, const LockRecord &b) { return a.executionId < b.executionId; });
     return records;
 }
 
@@ -70,16 +75,32 @@ std::optional<LockRecord> LockInspector::lock(const QString &executionId) const
     if (!AgentPaths::isValidExecutionId(executionId))
         return std::nullopt;
     const QString path = m_paths.lockFile(executionId);
-    if (!QFileInfo::exists(path))
+    if (lockfiles::kindAt(path) == lockfiles::Kind::Missing) // lstat: a dangling symlink is still there
         return std::nullopt;
     return inspect(executionId, path);
 }
 
-Status LockInspector::clear(const QString &executionId, bool force) const
+bool LockRecord::sameHolder(const LockRecord &o) const
 {
+    return path == o.path && info.pid == o.info.pid && info.hostName == o.info.hostName && info.appName == o.info.appName
+           && info.acquiredAt == o.info.acquiredAt;
+}
+
+Status LockInspector::clear(const QString &executionId, bool force, const std::optional<LockRecord> &seen) const
+{
+    if (!lock(executionId))
+        return fail(ExitCode::TaskNotFound, QStringLiteral("there is no lock for %1 in %2").arg(executionId, m_paths.locksDir()));
+    // The verdict is taken again inside the guard, right before the removal: no takeover can run
+    // between this judgement and the unlink.
+    lockfiles::Guard guard(lockfiles::guardFileFor(m_paths.lockFile(executionId)));
+    if (Status guarded = guard.lock(); !guarded)
+        return guarded;
     const auto record = lock(executionId);
     if (!record)
         return fail(ExitCode::TaskNotFound, QStringLiteral("there is no lock for %1 in %2").arg(executionId, m_paths.locksDir()));
+    if (seen && !record->sameHolder(*seen))
+        return fail(ExitCode::AlreadyRunning, QStringLiteral("the lock of %1 changed since it was inspected (now PID %2 on \"%3\", %4); it was not removed")
+                                                  .arg(executionId).arg(record->info.pid).arg(record->info.hostName, lockVerdictName(record->verdict)));
     switch (record->verdict) {
     case LockVerdict::Live:
         return fail(ExitCode::AlreadyRunning, QStringLiteral("the lock of %1 is held by the live process %2; it is never removed")
@@ -93,6 +114,14 @@ Status LockInspector::clear(const QString &executionId, bool force) const
         break;
     case LockVerdict::Orphaned:
         break;
+    }
+    if (const lockfiles::Kind kind = lockfiles::kindAt(record->path); kind != lockfiles::Kind::Regular) {
+        // removeStaleLockFile() would open it: a FIFO blocks, a symlink is followed. Nobody
+        // holds such a thing as a lock; it goes where it stands.
+        if (Status removed = lockfiles::removeInPlace(record->path); !removed)
+            return fail(ExitCode::AlreadyRunning, QStringLiteral("the lock of %1 could not be removed: %2").arg(executionId, removed.failure().message));
+        qCInfo(lcLock).noquote() << "removed" << record->path << "which was" << lockfiles::describe(kind);
+        return ok();
     }
     QLockFile lockFile(record->path);
     if (!lockFile.removeStaleLockFile())

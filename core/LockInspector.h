@@ -11,7 +11,8 @@
 namespace oa {
 
 // What a lock file says about its holder. The rules, in order:
-//  - Unreadable: the file is not a QLockFile record (corrupt, truncated, not ours);
+//  - Unreadable: not a QLockFile record (corrupt, truncated, not ours), or not a regular file
+//                at all (a FIFO, socket, symlink or directory, which is never opened);
 //  - Foreign:    taken on another host; only its age can be judged from here;
 //  - Live:       its PID runs on this host under the name it was locked with;
 //  - Orphaned:   its PID is dead on this host (or now belongs to another program).
@@ -21,13 +22,16 @@ QString lockVerdictName(LockVerdict verdict);
 struct LockRecord {
     QString executionId;
     QString path;
-    LockInfo info;          // empty for Unreadable
+    LockInfo info;          // for Unreadable, only the file's time
     LockVerdict verdict = LockVerdict::Unreadable;
+    QString problem;        // why it is Unreadable: "a FIFO, not a regular file", ...
 
     qint64 ageSeconds(const QDateTime &now = QDateTime::currentDateTimeUtc()) const;
+    // The same lock file from the same taking: path, PID, host, program and time.
+    bool sameHolder(const LockRecord &other) const;
     bool operator==(const LockRecord &o) const
     {
-        return executionId == o.executionId && path == o.path && verdict == o.verdict && info.pid == o.info.pid
+        return executionId == o.executionId && path == o.path && verdict == o.verdict && problem == o.problem && info.pid == o.info.pid
                && info.hostName == o.info.hostName && info.appName == o.info.appName && info.acquiredAt == o.info.acquiredAt;
     }
 };
@@ -38,17 +42,19 @@ class LockInspector {
 public:
     explicit LockInspector(const AgentPaths &paths) : m_paths(paths) {}
 
-    // Every Locks/*.lock, sorted by execution ID.
+    // Every Locks/{id}.lock of a valid ID, sorted by execution ID.
     QList<LockRecord> locks() const;
     std::optional<LockRecord> lock(const QString &executionId) const;
     static LockRecord inspect(const QString &executionId, const QString &lockFilePath);
     static bool isThisHost(const QString &hostName);
 
     // Removes one lock. Orphaned locks go without `force`; Foreign and Unreadable locks need it;
-    // a Live lock is never removed. Uses QLockFile::removeStaleLockFile(), which still refuses
-    // when a live process holds the file's flock. AlreadyRunning when refused, TaskNotFound when
-    // there is no such lock.
-    Status clear(const QString &executionId, bool force) const;
+    // a Live lock is never removed. The lock is judged again under the Locks/ guard, just before
+    // the removal, so that it cannot race a takeover (see TaskLock::tryAcquire). With `seen` (the
+    // record a caller showed or judged), a lock that has changed holder since is refused.
+    // Uses QLockFile::removeStaleLockFile(), which still refuses when a live process holds the
+    // file's flock. AlreadyRunning when refused, TaskNotFound when there is no such lock.
+    Status clear(const QString &executionId, bool force, const std::optional<LockRecord> &seen = std::nullopt) const;
 
 private:
     AgentPaths m_paths; // a copy: cheap, and never dangles

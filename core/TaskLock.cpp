@@ -1,10 +1,14 @@
 #include "TaskLock.h"
 
+#include "LockFiles.h"
 #include "LoggingCategories.h"
 
-#include <QFileInfo>
-
 namespace oa {
+
+namespace {
+// A QLockFile record is a few short lines; anything longer is read only this far.
+constexpr qint64 kMaxLockFileBytes = 64 * 1024;
+} // namespace
 
 TaskLock::TaskLock(const QString &lockFilePath) : m_path(lockFilePath), m_lock(std::make_unique<QLockFile>(lockFilePath))
 {
@@ -18,8 +22,34 @@ TaskLock::~TaskLock()
     release();
 }
 
+Status TaskLock::replaceNonRegular()
+{
+    m_replaced.clear();
+    // QLockFile reads an existing lock file to judge it, and opens it to remove it: a FIFO there
+    // blocks for ever, a symlink leads elsewhere. Neither can be anybody's lock (QLockFile only
+    // ever creates regular files), so it is removed where it stands and the lock is taken. The
+    // same goes for the name QLockFile uses while it removes a dead lock.
+    for (const QString &path : QStringList{m_path, m_path + QStringLiteral(".rmlock")}) {
+        const lockfiles::Kind kind = lockfiles::kindAt(path);
+        if (kind == lockfiles::Kind::Missing || kind == lockfiles::Kind::Regular)
+            continue;
+        if (Status removed = lockfiles::removeInPlace(path); !removed)
+            return fail(ExitCode::Unexpected, QStringLiteral("cannot take the lock: %1").arg(removed.failure().message));
+        m_replaced.append(QStringLiteral("%1 was %2, not a lock file; it was removed and the lock taken").arg(path, lockfiles::describe(kind)));
+    }
+    return ok();
+}
+
 Status TaskLock::tryAcquire()
 {
+    // QLockFile::tryLock removes a dead holder's lock by name before it creates its own. Under
+    // the guard, no removal by LockInspector::clear (or another takeover) can run in between and
+    // delete the new lock.
+    lockfiles::Guard guard(lockfiles::guardFileFor(m_path));
+    if (Status guarded = guard.lock(); !guarded)
+        return guarded;
+    if (Status cleared = replaceNonRegular(); !cleared)
+        return cleared;
     if (m_lock->tryLock(0)) {
         qCDebug(lcLock) << "acquired" << m_path;
         return ok();
@@ -56,13 +86,29 @@ bool TaskLock::isHeld() const
     return m_lock && m_lock->isLocked();
 }
 
-std::optional<LockInfo> TaskLock::read(const QString &lockFilePath)
+std::optional<LockInfo> TaskLock::read(const QString &lockFilePath, QString *problem)
 {
-    QLockFile probe(lockFilePath);
-    LockInfo info;
-    if (!probe.getLockInfo(&info.pid, &info.hostName, &info.appName))
+    // Never QLockFile::getLockInfo here: it opens the file with a blocking open() and follows a
+    // symlink. The record is QLockFile's: PID, application name, host name, one per line (then
+    // machine and boot IDs, which are not needed here).
+    const auto content = lockfiles::readRegular(lockFilePath, kMaxLockFileBytes);
+    if (!content) {
+        if (problem)
+            *problem = content.failure().message;
         return std::nullopt;
-    info.acquiredAt = QFileInfo(lockFilePath).lastModified().toUTC();
+    }
+    const QList<QByteArray> lines = content->data.split('\n');
+    bool numeric = false;
+    LockInfo info;
+    info.pid = lines.value(0).trimmed().toLongLong(&numeric);
+    if (!numeric || info.pid <= 0) {
+        if (problem)
+            *problem = QStringLiteral("not a QLockFile record (no PID on the first line)");
+        return std::nullopt;
+    }
+    info.appName = QString::fromUtf8(lines.value(1));
+    info.hostName = QString::fromUtf8(lines.value(2));
+    info.acquiredAt = content->modified;
     return info;
 }
 

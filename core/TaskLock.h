@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QLockFile>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 #include <optional>
@@ -34,16 +35,23 @@ public:
 
     // Never blocks. ExitCode::AlreadyRunning when a live process holds it; the message names
     // the holder. A lock left by a dead process on this host is removed by QLockFile and taken.
+    // Runs under the Locks/ guard (see LockFiles.h). Something other than a regular file at the
+    // lock path (a FIFO, a symlink, ...) is removed where it stands and the lock taken; replaced()
+    // then says what was there, for the caller to log.
     Status tryAcquire();
+    QStringList replaced() const { return m_replaced; }
     void release();
     bool isHeld() const;
     QString path() const { return m_path; }
 
-    // Reads a lock file's details without taking it; nullopt when there is no readable lock.
-    static std::optional<LockInfo> read(const QString &lockFilePath);
+    // Reads a lock file's details without taking it, without blocking and without following a
+    // symlink; nullopt when there is no readable lock, and then `problem` says why.
+    static std::optional<LockInfo> read(const QString &lockFilePath, QString *problem = nullptr);
 
 private:
+    Status replaceNonRegular();
     QString m_path;
+    QStringList m_replaced;
     std::unique_ptr<QLockFile> m_lock;
 };
 

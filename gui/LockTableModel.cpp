@@ -28,8 +28,8 @@ QVariant LockTableModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::DecorationRole && column == VerdictColumn)
         return StateStyle::verdictIcon(l->verdict);
-    if (role == Qt::ToolTipRole)
-        return l->path;
+    if (role == Qt::ToolTipRole) // an Unreadable lock also says why (core's wording, untranslated)
+        return l->problem.isEmpty() ? l->path : l->path + u'\n' + l->problem;
     return {};
 }
 

@@ -87,7 +87,7 @@ void LocksPanel::clearOrphaned()
     int removed = 0;
     QStringList failures;
     for (const oa::LockRecord &r : targets) {
-        const oa::Status cleared = inspector.clear(r.executionId, false); // judged again right now
+        const oa::Status cleared = inspector.clear(r.executionId, false, r); // judged again, and still the lock listed
         if (cleared)
             ++removed;
         else
@@ -115,7 +115,8 @@ void LocksPanel::forceClearSelected()
                  "removing the lock lets the same execution start a second time.").arg(r.executionId);
     if (!confirm(tr("Force-clear a lock"), risk + QStringLiteral("\n\n") + tr("Remove this lock anyway?")))
         return;
-    const oa::Status cleared = oa::LockInspector(oa::AgentPaths(m_baseDir)).clear(r.executionId, true);
+    // Only the lock the confirmation described: one that changed holder since is refused.
+    const oa::Status cleared = oa::LockInspector(oa::AgentPaths(m_baseDir)).clear(r.executionId, true, r);
     emit message(cleared ? tr("Removed the lock of %1.").arg(r.executionId) : cleared.failure().message);
     emit locksChanged();
 }

@@ -165,7 +165,8 @@ void TestExecutionControl::cancelDuringScript()
     QVERIFY(!QFile::exists(agent.lockFile(QStringLiteral("c"))));
     QVERIFY(!QFile::exists(agent.base() + QStringLiteral("/Temp/c")));
     QVERIFY(!QFile::exists(agent.base() + QStringLiteral("/venvs/c")));
-    QCOMPARE(QDir(agent.base() + QStringLiteral("/Locks")).entryList(QDir::Files), QStringList()); // no .run or request left
+    // No @run or request left: only the guard, which stays for the next takeover.
+    QCOMPARE(QDir(agent.base() + QStringLiteral("/Locks")).entryList(QDir::Files), QStringList{QStringLiteral("@guard")});
 }
 
 void TestExecutionControl::cancelWithWait()
@@ -198,7 +199,7 @@ void TestExecutionControl::cancelDuringVenvCreation()
     // Without the cache the venv is made by `python -m venv` with pip: seconds, time to cancel.
     executor.start(executorPath(), executorArgs(agent, QStringLiteral("v"), {QStringLiteral("--no-env-cache")}));
     const QString venv = agent.base() + QStringLiteral("/venvs/v");
-    QTRY_VERIFY_WITH_TIMEOUT(!processesMentioning(QStringLiteral("-m venv")).isEmpty() && QFile::exists(agent.base() + QStringLiteral("/Locks/v.run")), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!processesMentioning(QStringLiteral("-m venv")).isEmpty() && QFile::exists(agent.base() + QStringLiteral("/Locks/v@run")), 30000);
     const Run cancel = runExecutor({QStringLiteral("--base-dir"), agent.base(), QStringLiteral("--cancel"), QStringLiteral("v")});
     QCOMPARE(cancel.exitCode, 0);
     QVERIFY(executor.waitForFinished(30000));
@@ -288,7 +289,7 @@ void TestExecutionControl::staleCancelRequestIsIgnored()
     Agent agent;
     agent.makeScriptTask(QStringLiteral("again"), "print('ran')\n");
     QDir().mkpath(agent.base() + QStringLiteral("/Locks"));
-    QFile stale(agent.base() + QStringLiteral("/Locks/again.cancel-0123456789abcdef0123456789abcdef"));
+    QFile stale(agent.base() + QStringLiteral("/Locks/again@cancel-0123456789abcdef0123456789abcdef"));
     QVERIFY(stale.open(QIODevice::WriteOnly));
     stale.close();
     const Run run = runExecutor(executorArgs(agent, QStringLiteral("again")));

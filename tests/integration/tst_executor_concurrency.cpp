@@ -17,6 +17,9 @@ class TestExecutorConcurrency : public QObject {
 private slots:
     void parallelLaunchesRunOnce();
     void killedExecutorTakesItsTreeAlong();
+    void refusedLaunchLeavesTheRunAlone();
+    void locksNeverGoStaleByAge_data();
+    void locksNeverGoStaleByAge();
 };
 
 void TestExecutorConcurrency::parallelLaunchesRunOnce()
@@ -91,6 +94,70 @@ void TestExecutorConcurrency::killedExecutorTakesItsTreeAlong()
     QCOMPARE(readJson(agent.taskFile(QStringLiteral("crash"), QStringLiteral("result.json"))).value("Outcome").toString(),
              QStringLiteral("Succeeded"));
     QVERIFY(!QFile::exists(agent.lockFile(QStringLiteral("crash"))));
+}
+
+void TestExecutorConcurrency::refusedLaunchLeavesTheRunAlone()
+{
+    Agent agent;
+    agent.makeScriptTask(QStringLiteral("busy"), "import os, time\n"
+                                                 "open('started.tmp', 'w').write('1')\n"
+                                                 "os.rename('started.tmp', 'started')\n"
+                                                 "time.sleep(300)\n");
+    QProcess executor;
+    executor.setProcessEnvironment(cleanEnvironment());
+    executor.start(executorPath(), executorArgs(agent, QStringLiteral("busy")));
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(agent.taskFile(QStringLiteral("busy"), QStringLiteral("started"))), 60000);
+    const QStringList locksBefore = QDir(agent.base() + QStringLiteral("/Locks")).entryList(QDir::Files);
+
+    // The refused launch must leave the running execution's files (lock, run file) as they were,
+    // so that it can still be cancelled.
+    QCOMPARE(runExecutor(executorArgs(agent, QStringLiteral("busy")), cleanEnvironment(), 60000).exitCode, 2);
+    QCOMPARE(QDir(agent.base() + QStringLiteral("/Locks")).entryList(QDir::Files), locksBefore);
+    const Run cancel = runExecutor({QStringLiteral("--base-dir"), agent.base(), QStringLiteral("--cancel"), QStringLiteral("busy")},
+                                   cleanEnvironment(), 60000);
+    QVERIFY2(cancel.exitCode == 0, cancel.err.constData());
+    QVERIFY(executor.waitForFinished(30000));
+    QCOMPARE(executor.exitCode(), 8);
+}
+
+void TestExecutorConcurrency::locksNeverGoStaleByAge_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::newRow("another host's lock, two days old") << "foreign";
+    QTest::newRow("a live holder on this host that took it two days ago") << "live";
+    QTest::newRow("an unreadable lock, two days old") << "unreadable";
+}
+
+void TestExecutorConcurrency::locksNeverGoStaleByAge()
+{
+    QFETCH(QString, kind);
+    Agent agent;
+    const QString id = QStringLiteral("old");
+    agent.makeScriptTask(id, "open('ran', 'w').write('ran')\n");
+    const QString lockFile = agent.lockFile(id);
+    QProcess holder;
+    if (kind == QLatin1String("foreign")) {
+        writeForeignLock(agent, id);
+    } else if (kind == QLatin1String("live")) {
+        QVERIFY(startLockHolder(holder, lockFile));
+    } else {
+        QDir().mkpath(agent.base() + QStringLiteral("/Locks"));
+        QFile garbage(lockFile);
+        QVERIFY(garbage.open(QIODevice::WriteOnly));
+        garbage.write("not a lock record\n");
+    }
+    QCOMPARE(QProcess::execute(QStringLiteral("touch"), {QStringLiteral("-d"), QStringLiteral("2 days ago"), lockFile}), 0);
+    const QByteArray before = readFile(lockFile);
+
+    const Run run = runExecutor(executorArgs(agent, id), cleanEnvironment(), 60000);
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY(!QFile::exists(agent.taskFile(id, QStringLiteral("ran"))));
+    QVERIFY(!QFile::exists(agent.taskFile(id, QStringLiteral("result.json"))));
+    QCOMPARE(readFile(lockFile), before);
+    if (holder.state() != QProcess::NotRunning) {
+        holder.kill();
+        holder.waitForFinished();
+    }
 }
 
 QTEST_GUILESS_MAIN(TestExecutorConcurrency)

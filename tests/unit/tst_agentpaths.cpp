@@ -15,6 +15,7 @@ private slots:
     void executionIds();
     void baseDirResolution();
     void layout();
+    void perIdNamesNeverCollide();
     void ensureDirRefusesSymlinkEscape();
 };
 
@@ -72,6 +73,35 @@ void TestAgentPaths::layout()
     QCOMPARE(paths.tempDir(QStringLiteral("x")), QStringLiteral("/base/Temp/x"));
     QCOMPARE(paths.executionFile(QStringLiteral("x")), QStringLiteral("/base/Tasks/x/execution.json"));
     QCOMPARE(paths.resultFile(QStringLiteral("x")), QStringLiteral("/base/Tasks/x/result.json"));
+}
+
+void TestAgentPaths::perIdNamesNeverCollide()
+{
+    const AgentPaths paths(QStringLiteral("/base"));
+    QCOMPARE(paths.runFile(QStringLiteral("x")), QStringLiteral("/base/Locks/x@run"));
+    QCOMPARE(paths.cancelRequestFile(QStringLiteral("x"), QStringLiteral("t")), QStringLiteral("/base/Locks/x@cancel-t"));
+    // IDs that extend one another or look like each other's file names.
+    const QStringList ids{"job", "job.cancel-1", "job.run", "job.lock", "a", "a.lock", "a.lock.lock", "JOB", ".a", "_", "-run"};
+    const auto nameOf = [](const QString &path) { return path.section(u'/', -1); };
+    for (const QString &a : ids) {
+        const QString lockName = nameOf(paths.lockFile(a));
+        QCOMPARE(AgentPaths::executionIdOfLockFileName(lockName), a);
+        QCOMPARE(AgentPaths::executionIdOfLockFileName(nameOf(paths.runFile(a))), QString());
+        QCOMPARE(AgentPaths::executionIdOfLockFileName(nameOf(paths.cancelRequestFile(a, QStringLiteral("0a1b")))), QString());
+        for (const QString &b : ids) {
+            if (a == b)
+                continue;
+            // Every file of B, including B's own requests: none is a name of A or within A's
+            // request prefix (the pattern A's executor clears when it starts).
+            const QStringList namesOfB{nameOf(paths.lockFile(b)), nameOf(paths.runFile(b)), nameOf(paths.cancelRequestFile(b, QStringLiteral("0a1b")))};
+            for (const QString &name : namesOfB) {
+                QVERIFY2(!name.startsWith(AgentPaths::cancelRequestPrefix(a)), qPrintable(a + u' ' + name));
+                QVERIFY2(name != lockName && name != nameOf(paths.runFile(a)), qPrintable(a + u' ' + name));
+            }
+        }
+    }
+    for (const char *notALock : {"x.LOCK", "x@run.lock", ".lock", "..lock", "...lock", "@guard", "x.lock.rmlock", "x@cancel-1"})
+        QCOMPARE(AgentPaths::executionIdOfLockFileName(QLatin1String(notALock)), QString());
 }
 
 void TestAgentPaths::ensureDirRefusesSymlinkEscape()

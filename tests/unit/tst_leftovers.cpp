@@ -6,6 +6,8 @@
 #include <QProcess>
 #include <QTest>
 
+#include <signal.h>
+
 using namespace oatest;
 
 class TestLeftovers : public QObject {
@@ -13,6 +15,8 @@ class TestLeftovers : public QObject {
 private slots:
     void findsOnlyUnownedFolders();
     void removeRefusesRunningOwner();
+    void anyLockKeepsTheFolders_data();
+    void anyLockKeepsTheFolders();
 };
 
 static void makeFile(const QString &path, qint64 size)
@@ -63,6 +67,55 @@ void TestLeftovers::removeRefusesRunningOwner()
     oa::Leftover aimed{oa::Leftover::Kind::Temp, QStringLiteral("other"), outside.path(), 1};
     QVERIFY(oa::Leftovers(oa::AgentPaths(agent.base())).remove(aimed));
     QVERIFY(QFile::exists(outside.filePath(QStringLiteral("keep"))));
+    holder.kill();
+    holder.waitForFinished();
+}
+
+void TestLeftovers::anyLockKeepsTheFolders_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::newRow("live") << "live";
+    QTest::newRow("orphaned: its holder was killed") << "orphaned";
+    QTest::newRow("foreign: a run on another host sharing the folder") << "foreign";
+    QTest::newRow("unreadable") << "unreadable";
+}
+
+void TestLeftovers::anyLockKeepsTheFolders()
+{
+    QFETCH(QString, kind);
+    Agent agent;
+    const QString id = QStringLiteral("locked");
+    makeFile(agent.base() + QStringLiteral("/venvs/locked/lib/a.py"), 10);
+    makeFile(agent.base() + QStringLiteral("/Temp/locked/scratch"), 10);
+    makeFile(agent.base() + QStringLiteral("/venvs/free/lib/a.py"), 10);
+    QProcess holder;
+    if (kind == QLatin1String("live") || kind == QLatin1String("orphaned")) {
+        QVERIFY(startLockHolder(holder, agent.lockFile(id)));
+        if (kind == QLatin1String("orphaned")) {
+            ::kill(pid_t(holder.processId()), SIGKILL);
+            QVERIFY(holder.waitForFinished());
+        }
+    } else if (kind == QLatin1String("foreign")) {
+        writeForeignLock(agent, id);
+    } else {
+        QDir().mkpath(agent.base() + QStringLiteral("/Locks"));
+        QFile garbage(agent.lockFile(id));
+        QVERIFY(garbage.open(QIODevice::WriteOnly));
+        garbage.write("not a lock\n");
+    }
+    QVERIFY(QFile::exists(agent.lockFile(id)));
+
+    const oa::Leftovers leftovers{oa::AgentPaths(agent.base())};
+    const QList<oa::Leftover> found = leftovers.scan();
+    QCOMPARE(found.size(), 1); // only the folder of the ID without a lock
+    QCOMPARE(found.first().executionId, QStringLiteral("free"));
+    for (const auto leftoverKind : {oa::Leftover::Kind::Venv, oa::Leftover::Kind::Temp}) {
+        const oa::Status removed = leftovers.remove({leftoverKind, id, QString(), 10});
+        QVERIFY(!removed);
+        QCOMPARE(removed.failure().code, oa::ExitCode::AlreadyRunning);
+    }
+    QVERIFY(QFile::exists(agent.base() + QStringLiteral("/venvs/locked/lib/a.py")));
+    QVERIFY(QFile::exists(agent.base() + QStringLiteral("/Temp/locked/scratch")));
     holder.kill();
     holder.waitForFinished();
 }

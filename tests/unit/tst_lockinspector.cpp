@@ -1,8 +1,11 @@
 #include "LockInspector.h"
 #include "TestSupport.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
+#include <QSysInfo>
 #include <QTest>
 
 using namespace oatest;
@@ -18,6 +21,8 @@ private slots:
     void clearRules_data();
     void clearRules();
     void recycledPidIsOrphaned();
+    void symlinkToALiveLockIsUnreadable();
+    void clearRefusesALockThatChangedHolder();
 
 private:
     Agent m_agent;
@@ -100,6 +105,47 @@ void TestLockInspector::recycledPidIsOrphaned()
     file.write(QStringLiteral("%1\nopenautomate-executor\n%2\n").arg(QCoreApplication::applicationPid()).arg(QSysInfo::machineHostName()).toUtf8());
     file.close();
     QCOMPARE(oa::lockVerdictName(oa::LockInspector::inspect(QStringLiteral("recycled"), path).verdict), QStringLiteral("Orphaned"));
+}
+
+void TestLockInspector::symlinkToALiveLockIsUnreadable()
+{
+    // Followed, the link would read as the live helper's lock. It is judged for what it is.
+    const QString link = m_agent.lockFile(QStringLiteral("link"));
+    QVERIFY(QFile::link(m_agent.lockFile(QStringLiteral("live")), link));
+    const oa::LockInspector inspector{oa::AgentPaths(m_agent.base())};
+    const auto lock = inspector.lock(QStringLiteral("link"));
+    QVERIFY(lock);
+    QCOMPARE(oa::lockVerdictName(lock->verdict), QStringLiteral("Unreadable"));
+    QVERIFY2(lock->problem.startsWith(QStringLiteral("a symbolic link")), qPrintable(lock->problem));
+    QVERIFY(!inspector.clear(QStringLiteral("link"), false));
+    QVERIFY(inspector.clear(QStringLiteral("link"), true));
+    QVERIFY(!QFileInfo(link).isSymLink());
+    QCOMPARE(oa::lockVerdictName(inspector.lock(QStringLiteral("live"))->verdict), QStringLiteral("Live"));
+}
+
+void TestLockInspector::clearRefusesALockThatChangedHolder()
+{
+    Agent agent;
+    const auto writeDeadLock = [&](qint64 pid) {
+        QDir().mkpath(agent.base() + QStringLiteral("/Locks"));
+        QFile file(agent.lockFile(QStringLiteral("changed")));
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(QStringLiteral("%1\nopenautomate-executor\n%2\n").arg(pid).arg(QSysInfo::machineHostName()).toUtf8());
+    };
+    writeDeadLock(99999998); // above any pid_max: never running
+    const oa::LockInspector inspector{oa::AgentPaths(agent.base())};
+    const auto seen = inspector.lock(QStringLiteral("changed"));
+    QVERIFY(seen && seen->verdict == LockVerdict::Orphaned);
+    // Between the listing and the clear, another dead run's lock took its place.
+    writeDeadLock(99999997);
+    const oa::Status refused = inspector.clear(QStringLiteral("changed"), false, seen);
+    QVERIFY(!refused);
+    QCOMPARE(refused.failure().code, oa::ExitCode::AlreadyRunning);
+    QVERIFY2(refused.failure().message.contains(QStringLiteral("changed since")), qPrintable(refused.failure().message));
+    QVERIFY(QFile::exists(agent.lockFile(QStringLiteral("changed"))));
+    // The lock as it is now can be cleared.
+    QVERIFY(inspector.clear(QStringLiteral("changed"), false, inspector.lock(QStringLiteral("changed"))));
+    QVERIFY(!QFile::exists(agent.lockFile(QStringLiteral("changed"))));
 }
 
 QTEST_GUILESS_MAIN(TestLockInspector)

@@ -2,6 +2,7 @@
 #include "TestSupport.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
@@ -23,6 +24,8 @@ private slots:
     void liveHolderProtectedEvenWhenOld();
     void deadHolderTakenOver();
     void foreignHostNeverTakenOver();
+    void plantedNonRegularReplaced_data();
+    void plantedNonRegularReplaced();
 
 private:
     // Starts the helper process holding `path`; waits until it says it holds the lock.
@@ -140,6 +143,44 @@ void TestTaskLock::foreignHostNeverTakenOver()
     QCOMPARE(refused.failure().code, oa::ExitCode::AlreadyRunning);
     QVERIFY(refused.failure().message.contains(QStringLiteral("bot-07.other-site")));
     QVERIFY(QFile::exists(path));
+}
+
+void TestTaskLock::plantedNonRegularReplaced_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::newRow("symlink to a file elsewhere") << "symlink";
+    QTest::newRow("dangling symlink") << "dangling";
+    QTest::newRow("empty directory") << "directory";
+}
+
+void TestTaskLock::plantedNonRegularReplaced()
+{
+    QFETCH(QString, kind);
+    QTemporaryDir locks;
+    QTemporaryDir outside;
+    const QString path = locks.filePath(QStringLiteral("p.lock"));
+    const QString target = outside.filePath(QStringLiteral("target"));
+    QFile file(target);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    // Looks like a dead holder's lock: QLockFile, following the link, would take it over.
+    file.write("999999\ntst_tasklock\n\n");
+    file.close();
+    if (kind == QLatin1String("symlink"))
+        QVERIFY(QFile::link(target, path));
+    else if (kind == QLatin1String("dangling"))
+        QVERIFY(QFile::link(outside.filePath(QStringLiteral("nothing")), path));
+    else
+        QVERIFY(QDir().mkdir(path));
+
+    TaskLock lock(path);
+    QVERIFY(lock.tryAcquire());
+    QCOMPARE(lock.replaced().size(), 1);
+    QVERIFY2(lock.replaced().first().startsWith(path + QStringLiteral(" was a ")), qPrintable(lock.replaced().first()));
+    const QFileInfo now(path);
+    QVERIFY(now.isFile() && !now.isSymLink());
+    QCOMPARE(TaskLock::read(path)->pid, QCoreApplication::applicationPid());
+    QCOMPARE(oatest::readFile(target), QByteArray("999999\ntst_tasklock\n\n"));
+    QVERIFY(!QFileInfo::exists(outside.filePath(QStringLiteral("nothing"))));
 }
 
 QTEST_GUILESS_MAIN(TestTaskLock)
