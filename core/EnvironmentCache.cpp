@@ -250,7 +250,7 @@ Result<CacheEntry> EnvironmentCache::build(const EnvironmentKey &key, const Pyth
     // A builder that died left its staging folder: nobody else builds this key now (we hold the lock).
     for (const QString &stale : QDir(path(QStringLiteral("staging"))).entryList({digest + QStringLiteral(".*")}, QDir::Dirs)) {
         if (!ProcessTable::isAlive(pidOf(stale, u'.', 1).toLongLong())) {
-            FileProtection::unprotectTree(path(QStringLiteral("staging/")) + stale);
+            FileProtection::unprotectTree(AgentFolder(m_settings.dir), path(QStringLiteral("staging/")) + stale);
             QDir(path(QStringLiteral("staging/")) + stale).removeRecursively();
             log.warning(lcVenv, QStringLiteral("Removed the unfinished build {Staging} of a builder that died"), {{QStringLiteral("Staging"), stale}});
         }
@@ -333,7 +333,7 @@ Result<CacheEntry> EnvironmentCache::build(const EnvironmentKey &key, const Pyth
         removeEntry(entry.name);
         return fail(ExitCode::EnvironmentFailed, QStringLiteral("cannot complete %1").arg(entry.dir));
     }
-    const bool immutable = FileProtection::protectTree(entry.dir);
+    const bool immutable = FileProtection::protectTree(AgentFolder(m_settings.dir), entry.dir);
     log.info(lcVenv, QStringLiteral("Published environment {EnvEntry} ({SizeBytes} bytes, {Packages}); immutable: {Immutable}"),
              {{QStringLiteral("EnvEntry"), entry.name}, {QStringLiteral("SizeBytes"), entry.sizeBytes},
               {QStringLiteral("Packages"), entry.freeze.join(QStringLiteral(", "))}, {QStringLiteral("Immutable"), immutable}});
@@ -343,14 +343,14 @@ Result<CacheEntry> EnvironmentCache::build(const EnvironmentKey &key, const Pyth
 bool EnvironmentCache::removeEntry(const QString &entryName) const
 {
     const QString dir = path(QStringLiteral("entries/")) + entryName;
-    FileProtection::unprotectTree(dir);
+    FileProtection::unprotectTree(AgentFolder(m_settings.dir), dir);
     // Out of sight first, so that no lookup finds it half deleted; then check the users again.
     const QString trash = path(QStringLiteral("staging/")) + entryName + QStringLiteral(".evicted");
     if (!QDir().rename(dir, trash))
         return false;
     if (isInUse(entryName)) { // someone took it between the check and the rename: put it back
         QDir().rename(trash, dir);
-        FileProtection::protectTree(dir);
+        FileProtection::protectTree(AgentFolder(m_settings.dir), dir);
         return false;
     }
     QFile::remove(dir + QStringLiteral(".used"));
@@ -392,7 +392,7 @@ EnvironmentCache::PruneReport EnvironmentCache::prune() const
     for (const QString &name : QDir(staging).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
         const bool evicted = name.endsWith(QLatin1String(".evicted"));
         if (evicted || !ProcessTable::isAlive(pidOf(name, u'.', 1).toLongLong())) {
-            FileProtection::unprotectTree(staging + u'/' + name);
+            FileProtection::unprotectTree(AgentFolder(m_settings.dir), staging + u'/' + name);
             if (QDir(staging + u'/' + name).removeRecursively())
                 report.removed.append(name);
         }
@@ -401,7 +401,7 @@ EnvironmentCache::PruneReport EnvironmentCache::prune() const
         const QString dir = path(QStringLiteral("entries/")) + name;
         QLockFile building(path(QStringLiteral("locks/%1.lock").arg(name.section(u'-', 0, 0))));
         if (!QFile::exists(dir + QStringLiteral("/COMPLETE")) && building.tryLock(0)) {
-            FileProtection::unprotectTree(dir);
+            FileProtection::unprotectTree(AgentFolder(m_settings.dir), dir);
             if (QDir(dir).removeRecursively())
                 report.removed.append(name);
         }
