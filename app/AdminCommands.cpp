@@ -293,7 +293,13 @@ int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool js
 
 int pruneEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json)
 {
-    const oa::EnvironmentCache::PruneReport report = oa::EnvironmentCache(settings).prune();
+    const auto pruned = oa::EnvironmentCache(settings).prune();
+    if (!pruned) {
+        err() << pruned.failure().message << '\n';
+        err().flush();
+        return int(pruned.failure().code);
+    }
+    const oa::EnvironmentCache::PruneReport &report = pruned.value();
     if (json) {
         printJson({{QStringLiteral("Removed"), QJsonArray::fromStringList(report.removed)}, {QStringLiteral("FreedBytes"), report.freedBytes}});
     } else {

@@ -264,6 +264,7 @@ Status Executor::linkCachedEnvironment()
     const QString id = m_options.executionId;
     EnvironmentCache::Settings settings;
     settings.dir = cacheDir();
+    settings.agentBase = m_paths.baseDir();
     if (m_options.envCacheMaxAgeSeconds)
         settings.maxAgeSeconds = *m_options.envCacheMaxAgeSeconds;
     if (m_options.envCacheMaxSizeBytes)
@@ -288,7 +289,7 @@ Status Executor::linkCachedEnvironment()
     if (!entry)
         return entry.failure();
     const PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
-    if (Status linked = EnvironmentCache::link(entry.value(), venv.sitePackages()); !linked)
+    if (Status linked = EnvironmentCache::link(m_paths.folder(), entry.value(), venv.sitePackages()); !linked)
         return linked;
     m_record.pipFreeze = entry->freeze;
     m_record.cacheKey = entry->key;

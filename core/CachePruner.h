@@ -1,0 +1,35 @@
+#pragma once
+
+#include "CacheLayout.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace oa {
+
+// Eviction and clean-up of the environment cache: after every build, and on
+// --prune-env-cache. Entries in use are never evicted.
+class CachePruner {
+public:
+    struct Report {
+        QStringList removed;
+        qint64 freedBytes = 0;
+    };
+
+    CachePruner(const CacheLayout &layout, qint64 maxAgeSeconds, qint64 maxSizeBytes);
+
+    // Removes expired entries that have a newer generation or no user, then the least recently
+    // used entries until the cache fits maxSizeBytes, then crashed builds and stale markers.
+    Report prune() const;
+
+private:
+    // Moves an entry out of sight, checks for users again, and deletes it.
+    bool evict(const QString &entryName) const;
+    void removeLeftovers(Report &report) const;
+
+    const CacheLayout &m_layout;
+    qint64 m_maxAgeSeconds;
+    qint64 m_maxSizeBytes;
+};
+
+} // namespace oa

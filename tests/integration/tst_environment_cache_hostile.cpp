@@ -1,0 +1,100 @@
+// The environment cache when its folder is broken, full, read-only or tampered with: the real
+// executor, a real pip, wheels built here, and filesystems mounted for the test.
+#include "TestSupport.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+#include <cerrno>
+#include <cstring>
+
+#include <sys/mount.h>
+
+using namespace oatest;
+
+namespace {
+
+// A tmpfs mounted on a folder for one test and unmounted when it ends. Mounting needs
+// CAP_SYS_ADMIN; without it the test is skipped, with the reason.
+class TmpfsMount {
+public:
+    explicit TmpfsMount(const QString &dir, bool readOnly, const QByteArray &size = "64m")
+        : m_dir(QFile::encodeName(dir))
+    {
+        QDir().mkpath(dir);
+        if (::mount("none", m_dir.constData(), "tmpfs", readOnly ? MS_RDONLY : 0, QByteArray("size=" + size).constData()) == 0)
+            m_mounted = true;
+        else
+            m_error = QString::fromLocal8Bit(std::strerror(errno));
+    }
+    ~TmpfsMount()
+    {
+        if (m_mounted)
+            ::umount2(m_dir.constData(), MNT_DETACH);
+    }
+    bool isMounted() const { return m_mounted; }
+    QString error() const { return m_error; }
+    bool remountReadOnly() const { return ::mount("none", m_dir.constData(), nullptr, MS_REMOUNT | MS_RDONLY, nullptr) == 0; }
+
+private:
+    QByteArray m_dir;
+    bool m_mounted = false;
+    QString m_error;
+};
+
+} // namespace
+
+class TestEnvironmentCacheHostile : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void unwritableMarkerFailsTheRun();
+
+private:
+    QJsonObject result(const Agent &agent, const QString &id) const
+    {
+        return readJson(agent.taskFile(id, QStringLiteral("result.json")));
+    }
+    Run run(const Agent &agent, const QString &id, const QStringList &extra = {}, int timeoutMs = 120000) const
+    {
+        return runExecutor(executorArgs(agent, id, extra), offlinePipEnvironment(m_wheels.path()), timeoutMs);
+    }
+    QTemporaryDir m_wheels;
+};
+
+void TestEnvironmentCacheHostile::initTestCase()
+{
+    QVERIFY(!buildWheel(m_wheels.path(), QStringLiteral("oa-greeter"), QStringLiteral("1.0")).isEmpty());
+}
+
+void TestEnvironmentCacheHostile::unwritableMarkerFailsTheRun()
+{
+    // A cache that held a good entry, then became read-only: the run cannot record that it uses
+    // the entry, so an eviction could pull it away mid-run. That is said, not ignored.
+    QTemporaryDir scratch;
+    const QString cacheDir = scratch.path() + QStringLiteral("/cache");
+    const TmpfsMount mount(cacheDir, false);
+    if (!mount.isMounted())
+        QSKIP(qPrintable(QStringLiteral("cannot mount a tmpfs on %1: %2").arg(cacheDir, mount.error())));
+    Agent agent;
+    const QJsonObject reqs{{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-greeter")}}};
+    agent.makeScriptTask(QStringLiteral("build"), "import oa_greeter\n", reqs);
+    agent.makeScriptTask(QStringLiteral("reuse"), "import oa_greeter\n", reqs);
+    const QStringList cache{QStringLiteral("--env-cache-dir"), cacheDir};
+    const Run built = run(agent, QStringLiteral("build"), cache);
+    QVERIFY2(built.exitCode == 0, built.err.constData());
+    QVERIFY(mount.remountReadOnly());
+
+    const Run reuse = run(agent, QStringLiteral("reuse"), cache);
+    QCOMPARE(reuse.exitCode, 6);
+    const QString message = result(agent, QStringLiteral("reuse")).value("Message").toString();
+    QVERIFY2(message.contains(cacheDir + QStringLiteral("/in-use/")) && message.contains(QStringLiteral("Read-only file system")), qPrintable(message));
+}
+
+QTEST_GUILESS_MAIN(TestEnvironmentCacheHostile)
+#include "tst_environment_cache_hostile.moc"
