@@ -4,7 +4,6 @@
 #include "ProcessTable.h"
 
 #include <QDateTime>
-#include <QLockFile>
 
 #include <algorithm>
 
@@ -88,8 +87,8 @@ void CachePruner::removeLeftovers(Report &report) const
     // Entries that were never completed, unless their key is being built now.
     const CacheLayout::Scan scan = m_layout.scan();
     for (const auto &[name, problem] : scan.unusable) {
-        QLockFile building(m_layout.lockFile(name.section(u'-', 0, 0)));
-        if (!building.tryLock(0))
+        const auto building = folder.tryLock(m_layout.lockFile(name.section(u'-', 0, 0)));
+        if (!building || !building->isValid())
             continue;
         FileProtection::unprotectTree(folder, m_layout.entryDir(name));
         if (folder.removeTree(m_layout.entryDir(name)))

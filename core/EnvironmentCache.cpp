@@ -10,7 +10,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLockFile>
 #include <QThread>
 
 namespace oa {
@@ -19,6 +18,7 @@ namespace {
 
 constexpr int kWaitStepMs = 200;
 constexpr int kWaitReportMs = 30000;
+constexpr int kOwnerGraceMs = 2000;
 
 } // namespace
 
@@ -92,6 +92,22 @@ Result<bool> EnvironmentCache::markInUse(const CacheEntry &entry, const QString 
     return CacheEntryFile::read(folder, m_layout.entriesDir(), entry.name).entry.has_value();
 }
 
+bool EnvironmentCache::reportWait(const QString &key, ExecutionLog &log, bool onlyWithOwner) const
+{
+    const auto owner = readJsonObject(m_layout.folder(), m_layout.ownerFile(key));
+    if (!owner) {
+        if (onlyWithOwner)
+            return false;
+        log.info(lcVenv, QStringLiteral("Waiting for another execution to build environment {EnvKey}"), {{QStringLiteral("EnvKey"), key}});
+        return true;
+    }
+    log.info(lcVenv, QStringLiteral("Waiting for PID {BuilderPid} (execution {BuilderExecutionId}) to build environment {EnvKey}"),
+             {{QStringLiteral("BuilderPid"), owner->value(QStringLiteral("Pid")).toInteger()},
+              {QStringLiteral("BuilderExecutionId"), owner->value(QStringLiteral("ExecutionId")).toString()},
+              {QStringLiteral("EnvKey"), key}});
+    return true;
+}
+
 Result<CacheEntry> EnvironmentCache::acquire(const EnvironmentKey &key, const PythonInterpreter &python, const QStringList &requirements,
                                              const QString &requirementsFile, const QString &executionId, const QString &pipLog,
                                              ExecutionLog &log, RunControl *control)
@@ -114,21 +130,26 @@ Result<CacheEntry> EnvironmentCache::acquire(const EnvironmentKey &key, const Py
     if (auto reused = reuse())
         return *reused;
 
-    // One builder per key. The others wait, say for whom, and then reuse what it built.
-    QLockFile buildLock(m_layout.lockFile(digest));
-    buildLock.setStaleLockTime(0); // only a dead builder's lock is stale
+    // One builder per key. The others wait, say for whom, and then reuse what it built. Only
+    // a live builder makes anyone wait: a lock that cannot be taken at all (a read-only cache,
+    // a file in the way, no permission) will never be taken, so that is exit 6 at once.
+    const QString lockPath = m_layout.lockFile(digest);
+    UniqueFd buildLock;
     QElapsedTimer waited;
     waited.start();
     qint64 lastReport = -kWaitReportMs;
-    while (!buildLock.tryLock(0)) {
-        if (waited.elapsed() - lastReport >= kWaitReportMs) {
-            lastReport = waited.elapsed();
-            const QJsonObject owner = readJsonObject(m_layout.folder(), m_layout.ownerFile(digest)).value_or(QJsonObject());
-            log.info(lcVenv, QStringLiteral("Waiting for PID {BuilderPid} (execution {BuilderExecutionId}) to build environment {EnvKey}"),
-                     {{QStringLiteral("BuilderPid"), owner.value(QStringLiteral("Pid")).toInteger()},
-                      {QStringLiteral("BuilderExecutionId"), owner.value(QStringLiteral("ExecutionId")).toString()},
-                      {QStringLiteral("EnvKey"), digest}});
+    for (;;) {
+        auto taken = m_layout.folder().tryLock(lockPath);
+        if (!taken)
+            return CacheLayout::unusable(QStringLiteral("cannot take the build lock of environment %1").arg(digest), taken.failure());
+        if (taken->isValid()) {
+            buildLock = std::move(taken).value();
+            break;
         }
+        // The builder writes its owner file right after taking the lock: give it a moment, so
+        // that the first report can say whom we wait for.
+        if (waited.elapsed() - lastReport >= kWaitReportMs && reportWait(digest, log, waited.elapsed() < kOwnerGraceMs))
+            lastReport = waited.elapsed();
         if (control)
             if (auto stop = control->check(0))
                 return fail(stop->code, stop->message);
@@ -146,7 +167,7 @@ Result<CacheEntry> EnvironmentCache::acquire(const EnvironmentKey &key, const Py
         return *reused;
     auto built = CacheBuilder(m_layout, log, control).build(key, python, requirements, requirementsFile, pipLog);
     m_layout.folder().removeFile(m_layout.ownerFile(digest));
-    buildLock.unlock();
+    buildLock = UniqueFd(); // closing it releases the lock
     if (!built)
         return built;
     const Result<bool> marked = markInUse(built.value(), executionId);

@@ -74,6 +74,9 @@ private:
     std::optional<CacheEntry> freshEntry(const QString &key) const;
     // Marks `entry` in use: false when it vanished meanwhile (an eviction won the race).
     Result<bool> markInUse(const CacheEntry &entry, const QString &executionId);
+    // Says whom a waiter waits for; with `onlyWithOwner`, only once the builder is known.
+    // True when it said something.
+    bool reportWait(const QString &key, ExecutionLog &log, bool onlyWithOwner) const;
 
     Settings m_settings;
     CacheLayout m_layout;

@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 
 #include <sys/mount.h>
 
@@ -54,6 +55,8 @@ class TestEnvironmentCacheHostile : public QObject {
 private slots:
     void initTestCase();
     void unwritableMarkerFailsTheRun();
+    void unusableCacheWaitsForNobody_data();
+    void unusableCacheWaitsForNobody();
 
 private:
     QJsonObject result(const Agent &agent, const QString &id) const
@@ -70,6 +73,7 @@ private:
 void TestEnvironmentCacheHostile::initTestCase()
 {
     QVERIFY(!buildWheel(m_wheels.path(), QStringLiteral("oa-greeter"), QStringLiteral("1.0")).isEmpty());
+    QVERIFY(!buildWheel(m_wheels.path(), QStringLiteral("oa-other"), QStringLiteral("3.0")).isEmpty());
 }
 
 void TestEnvironmentCacheHostile::unwritableMarkerFailsTheRun()
@@ -94,6 +98,55 @@ void TestEnvironmentCacheHostile::unwritableMarkerFailsTheRun()
     QCOMPARE(reuse.exitCode, 6);
     const QString message = result(agent, QStringLiteral("reuse")).value("Message").toString();
     QVERIFY2(message.contains(cacheDir + QStringLiteral("/in-use/")) && message.contains(QStringLiteral("Read-only file system")), qPrintable(message));
+}
+
+void TestEnvironmentCacheHostile::unusableCacheWaitsForNobody_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("named"); // what the message must name, relative to the cache folder
+    QTest::newRow("EnvCache is a plain file") << "file" << "";
+    QTest::newRow("read-only cache folder") << "read-only" << "/entries";
+    QTest::newRow("read-only cache, a new key") << "read-only with an entry" << "/locks/";
+}
+
+void TestEnvironmentCacheHostile::unusableCacheWaitsForNobody()
+{
+    // A cache that cannot be built into was waited on until the 30-minute bound, "waiting for
+    // PID 0": a build lock that cannot be taken at all is a failure, at once, that says why.
+    QFETCH(QString, kind);
+    QFETCH(QString, named);
+    Agent agent;
+    QTemporaryDir scratch;
+    QString cacheDir = agent.base() + QStringLiteral("/EnvCache");
+    QStringList extra;
+    std::unique_ptr<TmpfsMount> mount;
+    if (kind == QLatin1String("file")) {
+        QFile file(cacheDir);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+    } else {
+        cacheDir = scratch.path() + QStringLiteral("/cache");
+        extra = {QStringLiteral("--env-cache-dir"), cacheDir};
+        const bool withEntry = kind.endsWith(QLatin1String("with an entry"));
+        mount = std::make_unique<TmpfsMount>(cacheDir, !withEntry);
+        if (!mount->isMounted())
+            QSKIP(qPrintable(QStringLiteral("cannot mount a tmpfs on %1: %2").arg(cacheDir, mount->error())));
+        if (withEntry) {
+            agent.makeScriptTask(QStringLiteral("first"), "import oa_greeter\n", {{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-greeter")}}});
+            QCOMPARE(run(agent, QStringLiteral("first"), extra).exitCode, 0);
+            QVERIFY(mount->remountReadOnly());
+        }
+    }
+    agent.makeScriptTask(QStringLiteral("stuck"), "import oa_other\n", {{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-other")}}});
+    QElapsedTimer clock;
+    clock.start();
+    const Run stuck = run(agent, QStringLiteral("stuck"), extra, 60000);
+    QVERIFY2(clock.elapsed() < 30000, qPrintable(QStringLiteral("took %1 ms").arg(clock.elapsed())));
+    QCOMPARE(stuck.exitCode, 6);
+    const QString message = result(agent, QStringLiteral("stuck")).value("Message").toString();
+    QVERIFY2(message.contains(cacheDir + named), qPrintable(message));
+    if (kind != QLatin1String("file"))
+        QVERIFY2(message.contains(QStringLiteral("Read-only file system")), qPrintable(message));
+    QVERIFY(!stuck.err.contains("Waiting for"));
 }
 
 QTEST_GUILESS_MAIN(TestEnvironmentCacheHostile)
