@@ -41,6 +41,12 @@ QByteArray readHead(const AgentFolder &folder, const QString &path)
     return head;
 }
 
+Failure stepFailed(const QString &step, const ProcessExit &exit, const QString &pipLog)
+{
+    const QString why = exit.started ? QStringLiteral("exit code %1").arg(exit.conventionalExitCode()) : exit.startError;
+    return fail(ExitCode::RequirementsFailed, QStringLiteral("building the environment failed while %1 (%2); the output is in %3").arg(step, why, pipLog));
+}
+
 } // namespace
 
 CacheBuilder::CacheBuilder(const CacheLayout &layout, ExecutionLog &log, RunControl *control)
@@ -141,15 +147,21 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
     }
     // 2. Compile once, in parallel. Test suites inside packages are never imported, so they
     //    are left out; so is pip (step 3), which only a script that installs something runs.
+    //    A module that does not compile, or a full disk, fails the build: an entry is shared
+    //    and immutable, so whatever is wrong with it now would be wrong for every user.
     if (auto stopped = run({python.executable, QStringLiteral("-m"), QStringLiteral("compileall"), QStringLiteral("-q"), QStringLiteral("-j"),
                             QStringLiteral("0"), QStringLiteral("-x"), QStringLiteral("[/\\\\]tests?[/\\\\]"), site},
                            pipLog, exit))
         return failBuild(*stopped);
+    if (!exit.succeeded())
+        return failBuild(stepFailed(QStringLiteral("compiling the installed packages"), exit, pipLog));
     // 3. pip itself, from the interpreter's bundled wheel, so `python -m pip` works in the venv.
     if (!python.bundledPipWheel.isEmpty() && folder.kindOf(site + QStringLiteral("/pip")) == AgentFolder::Kind::Missing) {
         if (auto stopped = run({python.executable, QStringLiteral("-m"), QStringLiteral("zipfile"), QStringLiteral("-e"), python.bundledPipWheel, site},
                                pipLog, exit))
             return failBuild(*stopped);
+        if (!exit.succeeded())
+            return failBuild(stepFailed(QStringLiteral("unpacking pip from %1").arg(python.bundledPipWheel), exit, pipLog));
     }
     // 4. Record what was resolved, from the .dist-info folders (no second pip start), and
     //    complete the entry while it is still out of sight.

@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTest>
 
 #include <cerrno>
@@ -57,6 +58,7 @@ private slots:
     void unwritableMarkerFailsTheRun();
     void unusableCacheWaitsForNobody_data();
     void unusableCacheWaitsForNobody();
+    void brokenModuleFailsTheBuild();
 
 private:
     QJsonObject result(const Agent &agent, const QString &id) const
@@ -74,6 +76,10 @@ void TestEnvironmentCacheHostile::initTestCase()
 {
     QVERIFY(!buildWheel(m_wheels.path(), QStringLiteral("oa-greeter"), QStringLiteral("1.0")).isEmpty());
     QVERIFY(!buildWheel(m_wheels.path(), QStringLiteral("oa-other"), QStringLiteral("3.0")).isEmpty());
+    QProcess broken; // a module with a syntax error: pip installs it, compileall fails on it
+    broken.start(python(), {testDataDir() + QStringLiteral("/make_wheel.py"), QStringLiteral("--syntax-error"), m_wheels.path(),
+                            QStringLiteral("oa-broken"), QStringLiteral("1.0")});
+    QVERIFY(broken.waitForFinished(60000) && broken.exitCode() == 0);
 }
 
 void TestEnvironmentCacheHostile::unwritableMarkerFailsTheRun()
@@ -147,6 +153,21 @@ void TestEnvironmentCacheHostile::unusableCacheWaitsForNobody()
     if (kind != QLatin1String("file"))
         QVERIFY2(message.contains(QStringLiteral("Read-only file system")), qPrintable(message));
     QVERIFY(!stuck.err.contains("Waiting for"));
+}
+
+void TestEnvironmentCacheHostile::brokenModuleFailsTheBuild()
+{
+    // compileall's failure was ignored, and the entry published: every later run would share it.
+    Agent agent;
+    agent.makeScriptTask(QStringLiteral("broken"), "import oa_broken\n", {{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-broken")}}});
+    const Run broken = run(agent, QStringLiteral("broken"));
+    QCOMPARE(broken.exitCode, 6);
+    const QString message = result(agent, QStringLiteral("broken")).value("Message").toString();
+    const QString pipLog = agent.taskFile(QStringLiteral("broken"), QStringLiteral("pip.log"));
+    QVERIFY2(message.contains(QStringLiteral("compiling")) && message.contains(pipLog), qPrintable(message));
+    QVERIFY(readFile(pipLog).contains("broken.py"));
+    QVERIFY(QDir(agent.base() + QStringLiteral("/EnvCache/entries")).isEmpty());
+    QVERIFY(QDir(agent.base() + QStringLiteral("/EnvCache/staging")).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestEnvironmentCacheHostile)
