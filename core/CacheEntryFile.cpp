@@ -1,10 +1,12 @@
 #include "CacheEntryFile.h"
 
+#include "EnvironmentKey.h"
 #include "JsonFile.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 namespace oa {
 
@@ -70,29 +72,49 @@ Status CacheEntryFile::write(const AgentFolder &folder, const QString &buildDir,
 
 CacheEntryFile::Reading CacheEntryFile::read(const AgentFolder &folder, const QString &entriesDir, const QString &name)
 {
+    // Anyone who can run a script may have written into entries/. An entry is used only if
+    // everything about it is what a build writes: anything else could make every later run
+    // load planted packages, or stay for ever.
     Reading reading;
-    const QString dir = entriesDir + u'/' + name;
-    if (folder.kindOf(dir) == AgentFolder::Kind::Missing)
-        return reading; // evicted since the folder was listed
-    if (folder.kindOf(dir + u'/' + kCompleteFile) != AgentFolder::Kind::Regular) {
-        reading.problem = QStringLiteral("it has no %1 marker").arg(kCompleteFile);
+    const auto implausible = [&](const QString &why) {
+        reading.problem = why;
         return reading;
-    }
+    };
+    const QString dir = entriesDir + u'/' + name;
+    const AgentFolder::Kind kind = folder.kindOf(dir);
+    if (kind == AgentFolder::Kind::Missing)
+        return reading; // evicted since the folder was listed
+    if (kind != AgentFolder::Kind::Directory)
+        return implausible(QStringLiteral("it is %1, not a folder").arg(AgentFolder::kindName(kind)));
+    static const QRegularExpression pattern(QStringLiteral("^([0-9a-f]{%1})-([0-9]{1,15})$").arg(EnvironmentKey::kDigestLength));
+    const QRegularExpressionMatch parts = pattern.match(name);
+    if (!parts.hasMatch())
+        return implausible(QStringLiteral("its name is not {key}-{creation time in ms}"));
+    if (const AgentFolder::Kind complete = folder.kindOf(dir + u'/' + kCompleteFile); complete != AgentFolder::Kind::Regular)
+        return implausible(complete == AgentFolder::Kind::Missing ? QStringLiteral("it has no %1 marker").arg(kCompleteFile)
+                                                                  : QStringLiteral("its %1 is %2").arg(kCompleteFile, AgentFolder::kindName(complete)));
     QString problem;
     const auto json = readJsonObject(folder, dir + u'/' + kMetadataFile, &problem);
-    if (!json) {
-        reading.problem = QStringLiteral("%1: %2").arg(kMetadataFile, problem);
-        return reading;
-    }
+    if (!json)
+        return implausible(QStringLiteral("%1: %2").arg(kMetadataFile, problem));
     CacheEntry e;
     e.name = name;
     e.dir = dir;
     e.sitePackages = dir + u'/' + kSitePackages;
     e.key = json->value(kKey).toString();
+    if (e.key != parts.captured(1))
+        return implausible(QStringLiteral("its %1 \"%2\" is not the key in its name").arg(kKey, e.key));
+    const QString created = json->value(kCreatedAt).toString();
+    e.createdAt = QDateTime::fromString(created, Qt::ISODateWithMs);
+    if (!e.createdAt.isValid() || e.createdAt.toMSecsSinceEpoch() != parts.captured(2).toLongLong())
+        return implausible(QStringLiteral("its %1 \"%2\" is not the time in its name").arg(kCreatedAt, created));
+    if (e.createdAt > QDateTime::currentDateTimeUtc().addSecs(kClockSkewSeconds))
+        return implausible(QStringLiteral("its %1 %2 is in the future").arg(kCreatedAt, created));
+    if (const AgentFolder::Kind site = folder.kindOf(e.sitePackages); site != AgentFolder::Kind::Directory)
+        return implausible(QStringLiteral("its %1 is %2, not a folder").arg(kSitePackages, AgentFolder::kindName(site)));
     for (const QJsonValue &v : json->value(kPipFreeze).toArray())
         e.freeze.append(v.toString());
     e.inputs = json->value(kInputs).toString();
-    e.createdAt = QDateTime::fromString(json->value(kCreatedAt).toString(), Qt::ISODateWithMs);
     e.sizeBytes = json->value(kSizeBytes).toInteger();
     e.lastUsed = folder.modificationTime(usedMarkerOf(dir));
     reading.entry = e;

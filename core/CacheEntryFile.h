@@ -45,7 +45,14 @@ public:
     // step checked: an entry whose metadata did not reach the disk is never complete.
     static Status write(const AgentFolder &folder, const QString &buildDir, const CacheEntry &entry, const QString &interpreter);
 
-    // What is published at {entriesDir}/{name}: a usable entry, or why it is not one.
+    // How far an entry's CreatedAt may lie ahead of this machine's clock (another host's
+    // clock, an NTP step) before the entry is taken for a planted one.
+    static constexpr qint64 kClockSkewSeconds = 5 * 60;
+
+    // What is published at {entriesDir}/{name}: an entry that can be used, or why it cannot.
+    // Only what a build writes is plausible: a real folder named {key}-{created ms}, with
+    // COMPLETE and entry.json regular files, entry.json's Key and CreatedAt those of the name,
+    // CreatedAt not in the future (beyond kClockSkewSeconds), site-packages a real folder.
     struct Reading {
         std::optional<CacheEntry> entry;
         QString problem; // when there is no entry: why, or empty when nothing is there at all

@@ -70,7 +70,7 @@ CacheLayout::Scan CacheLayout::scan(const QString &prefix) const
         if (reading.entry)
             scan.entries.append(*reading.entry);
         else if (!reading.problem.isEmpty())
-            scan.unusable.append({item.name, reading.problem});
+            scan.implausible.append({item.name, reading.problem});
     }
     return scan;
 }

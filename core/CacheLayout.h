@@ -49,10 +49,10 @@ public:
     Status prepare() const;
 
     // The entries whose names start with `prefix` (all of them with an empty one): those that
-    // can be used, and the others with the reason.
+    // can be used, and the implausible ones with the reason.
     struct Scan {
         QList<CacheEntry> entries;
-        QList<std::pair<QString, QString>> unusable; // name, why
+        QList<std::pair<QString, QString>> implausible; // name, why (CacheEntryFile::read)
     };
     Scan scan(const QString &prefix = QString()) const;
 

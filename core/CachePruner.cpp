@@ -36,7 +36,9 @@ CachePruner::Report CachePruner::prune() const
 {
     Report report;
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    QList<CacheEntry> all = m_layout.scan().entries;
+    const CacheLayout::Scan scan = m_layout.scan();
+    removeImplausible(scan.implausible, report);
+    QList<CacheEntry> all = scan.entries;
     for (CacheEntry &e : all) {
         e.inUse = m_layout.isInUse(e.name);
         e.expired = e.createdAt.msecsTo(now) > m_maxAgeSeconds * 1000;
@@ -84,15 +86,23 @@ void CachePruner::removeLeftovers(Report &report) const
         if (folder.removeTree(dir))
             report.removed.append(item.name);
     }
-    // Entries that were never completed, unless their key is being built now.
-    const CacheLayout::Scan scan = m_layout.scan();
-    for (const auto &[name, problem] : scan.unusable) {
-        const auto building = folder.tryLock(m_layout.lockFile(name.section(u'-', 0, 0)));
-        if (!building || !building->isValid())
+}
+
+void CachePruner::removeImplausible(const QList<std::pair<QString, QString>> &implausible, Report &report) const
+{
+    // Nothing a build writes looks like these, so nobody can be using one legitimately: an
+    // in-use marker is no reason to keep it (a script can plant one as easily).
+    const AgentFolder &folder = m_layout.folder();
+    for (const auto &[name, why] : implausible) {
+        const QString dir = m_layout.entryDir(name);
+        FileProtection::unprotectTree(folder, dir); // a link is neither followed nor changed
+        if (Status removed = folder.removeTree(dir); !removed) {
+            report.warnings.append(removed.failure().message);
             continue;
-        FileProtection::unprotectTree(folder, m_layout.entryDir(name));
-        if (folder.removeTree(m_layout.entryDir(name)))
-            report.removed.append(name);
+        }
+        folder.removeFile(CacheEntryFile::usedMarkerOf(dir));
+        report.removed.append(name);
+        report.warnings.append(QStringLiteral("removed the implausible environment cache entry %1: %2").arg(dir, why));
     }
 }
 

@@ -14,17 +14,20 @@ public:
     struct Report {
         QStringList removed;
         qint64 freedBytes = 0;
+        QStringList warnings; // what was found wrong with the cache, and what could not be removed
     };
 
     CachePruner(const CacheLayout &layout, qint64 maxAgeSeconds, qint64 maxSizeBytes);
 
-    // Removes expired entries that have a newer generation or no user, then the least recently
-    // used entries until the cache fits maxSizeBytes, then crashed builds and stale markers.
+    // Removes implausible entries (CacheEntryFile::read), expired entries that have a newer
+    // generation or no user, then the least recently used entries until the cache fits
+    // maxSizeBytes, then crashed builds and stale markers.
     Report prune() const;
 
 private:
     // Moves an entry out of sight, checks for users again, and deletes it.
     bool evict(const QString &entryName) const;
+    void removeImplausible(const QList<std::pair<QString, QString>> &implausible, Report &report) const;
     void removeLeftovers(Report &report) const;
 
     const CacheLayout &m_layout;

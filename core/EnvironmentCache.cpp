@@ -39,15 +39,21 @@ void EnvironmentCache::release()
     m_marker.clear();
 }
 
-QList<CacheEntry> EnvironmentCache::entries() const
+EnvironmentCache::Listing EnvironmentCache::list() const
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    QList<CacheEntry> list = m_layout.scan().entries;
-    for (CacheEntry &e : list) {
+    CacheLayout::Scan scan = m_layout.scan();
+    for (CacheEntry &e : scan.entries) {
         e.inUse = m_layout.isInUse(e.name);
         e.expired = e.createdAt.msecsTo(now) > m_settings.maxAgeSeconds * 1000;
     }
-    return list;
+    return {scan.entries, scan.implausible};
+}
+
+void EnvironmentCache::warn(const QString &warning)
+{
+    if (!m_warnings.contains(warning))
+        m_warnings.append(warning);
 }
 
 EnvironmentCache::Summary EnvironmentCache::summarize(const QString &cacheDir)
@@ -67,12 +73,15 @@ Result<EnvironmentCache::PruneReport> EnvironmentCache::prune() const
     return CachePruner(m_layout, m_settings.maxAgeSeconds, m_settings.maxSizeBytes).prune();
 }
 
-std::optional<CacheEntry> EnvironmentCache::freshEntry(const QString &key) const
+std::optional<CacheEntry> EnvironmentCache::freshEntry(const QString &key)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     std::optional<CacheEntry> best;
-    for (const CacheEntry &e : m_layout.scan(key + u'-').entries) {
-        if (e.key == key && e.createdAt.msecsTo(now) <= m_settings.maxAgeSeconds * 1000 && (!best || e.createdAt > best->createdAt))
+    const CacheLayout::Scan scan = m_layout.scan(key + u'-');
+    for (const auto &[name, why] : scan.implausible)
+        warn(QStringLiteral("ignored the environment cache entry %1: %2").arg(m_layout.entryDir(name), why));
+    for (const CacheEntry &e : scan.entries) {
+        if (e.createdAt.msecsTo(now) <= m_settings.maxAgeSeconds * 1000 && (!best || e.createdAt > best->createdAt))
             best = e;
     }
     return best;
@@ -176,6 +185,8 @@ Result<CacheEntry> EnvironmentCache::acquire(const EnvironmentKey &key, const Py
     if (!*marked)
         return fail(ExitCode::EnvironmentFailed, QStringLiteral("the environment %1 vanished right after it was built").arg(built->dir));
     const PruneReport pruned = CachePruner(m_layout, m_settings.maxAgeSeconds, m_settings.maxSizeBytes).prune();
+    for (const QString &warning : pruned.warnings)
+        warn(warning);
     if (!pruned.removed.isEmpty())
         log.info(lcVenv, QStringLiteral("Evicted {Evicted} from the environment cache ({FreedBytes} bytes)"),
                  {{QStringLiteral("Evicted"), pruned.removed.join(QStringLiteral(", "))}, {QStringLiteral("FreedBytes"), pruned.freedBytes}});

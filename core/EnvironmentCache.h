@@ -13,6 +13,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <utility>
+
 namespace oa {
 
 class ExecutionLog;
@@ -50,8 +52,16 @@ public:
                                const QString &requirementsFile, const QString &executionId, const QString &pipLog,
                                ExecutionLog &log, RunControl *control);
     void release();
+    // What acquire() found wrong with the cache on the way (implausible entries ignored or
+    // removed, a prune that failed), for executor.log and result.json; taken once.
+    QStringList takeWarnings() { return std::exchange(m_warnings, {}); }
 
-    QList<CacheEntry> entries() const;
+    // The entries that can be used (with inUse and expired set), and the implausible ones.
+    struct Listing {
+        QList<CacheEntry> entries;
+        QList<std::pair<QString, QString>> implausible; // name, why
+    };
+    Listing list() const;
 
     // Reads a cache folder without creating anything (for the monitor): how many complete
     // entries it holds and their total size.
@@ -71,7 +81,9 @@ public:
     static Status link(const AgentFolder &folder, const CacheEntry &entry, const QString &venvSitePackages);
 
 private:
-    std::optional<CacheEntry> freshEntry(const QString &key) const;
+    // The newest usable entry for `key`; implausible ones met on the way become warnings.
+    std::optional<CacheEntry> freshEntry(const QString &key);
+    void warn(const QString &warning);
     // Marks `entry` in use: false when it vanished meanwhile (an eviction won the race).
     Result<bool> markInUse(const CacheEntry &entry, const QString &executionId);
     // Says whom a waiter waits for; with `onlyWithOwner`, only once the builder is known.
@@ -81,6 +93,7 @@ private:
     Settings m_settings;
     CacheLayout m_layout;
     QString m_marker; // our in-use marker, while we hold one
+    QStringList m_warnings;
 };
 
 } // namespace oa

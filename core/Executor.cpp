@@ -286,6 +286,8 @@ Status Executor::linkCachedEnvironment()
         return fresh;
     auto entry = m_cache->acquire(key, *m_interpreter, m_info->requirements.value_or(QStringList()), m_info->requirementsFile, id,
                                   pipLog, m_log, &m_control);
+    for (const QString &warning : m_cache->takeWarnings())
+        warnPlanted(warning);
     if (!entry)
         return entry.failure();
     const PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));

@@ -3,6 +3,7 @@
 #include "TestSupport.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -59,6 +60,8 @@ private slots:
     void unusableCacheWaitsForNobody_data();
     void unusableCacheWaitsForNobody();
     void brokenModuleFailsTheBuild();
+    void implausibleEntriesAreNeverUsed_data();
+    void implausibleEntriesAreNeverUsed();
 
 private:
     QJsonObject result(const Agent &agent, const QString &id) const
@@ -69,7 +72,14 @@ private:
     {
         return runExecutor(executorArgs(agent, id, extra), offlinePipEnvironment(m_wheels.path()), timeoutMs);
     }
+    // Plants an entry for m_key, created at `created` (unless the kind says 2099), in `agent`'s
+    // cache as `kind` says (see the test's rows); its oa_greeter says "planted". Links point
+    // into `outside`. Returns the entry's name.
+    QString plant(const Agent &agent, const QString &kind, const QString &outside, QDateTime created) const;
+    static QStringList outsideListing(const QString &dir);
+
     QTemporaryDir m_wheels;
+    QString m_key; // the environment key of ["oa-greeter"] with these wheels
 };
 
 void TestEnvironmentCacheHostile::initTestCase()
@@ -80,6 +90,12 @@ void TestEnvironmentCacheHostile::initTestCase()
     broken.start(python(), {testDataDir() + QStringLiteral("/make_wheel.py"), QStringLiteral("--syntax-error"), m_wheels.path(),
                             QStringLiteral("oa-broken"), QStringLiteral("1.0")});
     QVERIFY(broken.waitForFinished(60000) && broken.exitCode() == 0);
+    // The key does not depend on the agent folder: learn it once from a real build.
+    Agent agent;
+    agent.makeScriptTask(QStringLiteral("key"), "import oa_greeter\n", {{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-greeter")}}});
+    QCOMPARE(run(agent, QStringLiteral("key")).exitCode, 0);
+    m_key = result(agent, QStringLiteral("key")).value("EnvironmentCache").toObject().value("Key").toString();
+    QCOMPARE(m_key.size(), 32);
 }
 
 void TestEnvironmentCacheHostile::unwritableMarkerFailsTheRun()
@@ -168,6 +184,117 @@ void TestEnvironmentCacheHostile::brokenModuleFailsTheBuild()
     QVERIFY(readFile(pipLog).contains("broken.py"));
     QVERIFY(QDir(agent.base() + QStringLiteral("/EnvCache/entries")).isEmpty());
     QVERIFY(QDir(agent.base() + QStringLiteral("/EnvCache/staging")).isEmpty());
+}
+
+QString TestEnvironmentCacheHostile::plant(const Agent &agent, const QString &kind, const QString &outside, QDateTime created) const
+{
+    if (kind == QLatin1String("created in 2099"))
+        created = QDateTime(QDate(2099, 1, 1), QTime(0, 0), Qt::UTC);
+    QString name = QStringLiteral("%1-%2").arg(m_key).arg(created.toMSecsSinceEpoch());
+    if (kind == QLatin1String("name is not its CreatedAt"))
+        name = QStringLiteral("%1-%2").arg(m_key).arg(created.toMSecsSinceEpoch() + 1000);
+    const QString entries = agent.base() + QStringLiteral("/EnvCache/entries");
+    const bool linkedEntry = kind == QLatin1String("the entry is a link");
+    const QString dir = linkedEntry ? outside + QStringLiteral("/entry") : entries + u'/' + name;
+    const auto write = [](const QString &path, const QByteArray &data) {
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        QFile file(path);
+        if (file.open(QIODevice::WriteOnly))
+            file.write(data);
+    };
+    const QJsonObject json{{QStringLiteral("Key"), kind == QLatin1String("Key is not its name's") ? QString(32, u'f') : m_key},
+                           {QStringLiteral("Inputs"), QStringLiteral("planted")},
+                           {QStringLiteral("PipFreeze"), QJsonArray{QStringLiteral("oa-greeter==6.6.6")}},
+                           {QStringLiteral("CreatedAt"), created.toString(Qt::ISODateWithMs)},
+                           {QStringLiteral("SizeBytes"), 100}};
+    const QByteArray module = "print('planted')\ndef greet(who):\n    return 'planted'\n";
+    const QString site = kind == QLatin1String("site-packages is a link") ? outside + QStringLiteral("/site") : dir + QStringLiteral("/site-packages");
+    write(site + QStringLiteral("/oa_greeter/__init__.py"), module);
+    write(site + QStringLiteral("/tool"), "#!/bin/sh\n");
+    QFile(site + QStringLiteral("/tool")).setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    if (site != dir + QStringLiteral("/site-packages"))
+        QFile::link(site, dir + QStringLiteral("/site-packages"));
+    if (kind == QLatin1String("entry.json is a link")) {
+        write(outside + QStringLiteral("/entry.json"), QJsonDocument(json).toJson());
+        QFile::link(outside + QStringLiteral("/entry.json"), dir + QStringLiteral("/entry.json"));
+    } else {
+        write(dir + QStringLiteral("/entry.json"), QJsonDocument(json).toJson());
+    }
+    if (kind != QLatin1String("no COMPLETE"))
+        write(dir + QStringLiteral("/COMPLETE"), created.toString(Qt::ISODateWithMs).toUtf8());
+    if (linkedEntry) {
+        QDir().mkpath(entries);
+        QFile::link(dir, entries + u'/' + name);
+    }
+    return name;
+}
+
+QStringList TestEnvironmentCacheHostile::outsideListing(const QString &dir)
+{
+    QStringList found;
+    QDirIterator it(dir, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QFileInfo info(it.next());
+        found.append(QStringLiteral("%1 %2 %3").arg(info.filePath()).arg(int(info.permissions()), 0, 16).arg(QString::fromUtf8(info.isFile() ? readFile(info.filePath()) : QByteArray())));
+    }
+    found.sort();
+    return found;
+}
+
+void TestEnvironmentCacheHostile::implausibleEntriesAreNeverUsed_data()
+{
+    QTest::addColumn<QString>("kind");
+    for (const char *kind : {"created in 2099", "Key is not its name's", "name is not its CreatedAt", "no COMPLETE", "entry.json is a link",
+                             "site-packages is a link", "the entry is a link"})
+        QTest::newRow(kind) << QString::fromLatin1(kind);
+}
+
+void TestEnvironmentCacheHostile::implausibleEntriesAreNeverUsed()
+{
+    // A folder under entries/ with the right key and a CreatedAt in 2099 was used by every later
+    // run and never expired. Only what a build writes is used; anything else is reported, and
+    // removed by the next prune, without following a link out of the cache.
+    QFETCH(QString, kind);
+    Agent agent;
+    QTemporaryDir outside;
+    const QDateTime created = QDateTime::currentDateTimeUtc().addSecs(-60);
+    const QString planted = plant(agent, kind, outside.path(), created);
+    const QStringList outsideBefore = outsideListing(outside.path());
+
+    const Run listing = runExecutor({QStringLiteral("--base-dir"), agent.base(), QStringLiteral("--env-cache"), QStringLiteral("--json")});
+    QCOMPARE(listing.exitCode, 0);
+    const QJsonObject listed = QJsonDocument::fromJson(listing.out).object();
+    QVERIFY2(listed.value("Entries").toArray().isEmpty(), listing.out.constData());
+    QCOMPARE(listed.value("Implausible").toArray().first().toObject().value("Entry").toString(), planted);
+
+    agent.makeScriptTask(QStringLiteral("run"), "import oa_greeter\nprint(oa_greeter.greet('x'))\n",
+                         {{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-greeter")}}});
+    const Run used = run(agent, QStringLiteral("run"));
+    QVERIFY2(used.exitCode == 0, used.err.constData());
+    QCOMPARE(readFile(agent.taskFile(QStringLiteral("run"), QStringLiteral("output.log"))), QByteArray("oa-greeter 1.0 greets x\n"));
+    const QJsonObject runResult = result(agent, QStringLiteral("run"));
+    QCOMPARE(runResult.value("EnvironmentCache").toObject().value("Reused").toBool(), false);
+    const QString warnings = QJsonDocument(runResult.value("Warnings").toArray()).toJson();
+    QVERIFY2(warnings.contains(planted), qPrintable(warnings));
+    QVERIFY(!runResult.value("PipFreeze").toArray().contains(QStringLiteral("oa-greeter==6.6.6")));
+    // The build's own prune removed it; planted again, --prune-env-cache removes it.
+    const QString entries = agent.base() + QStringLiteral("/EnvCache/entries/");
+    QVERIFY(!QFileInfo::exists(entries + planted) && !QFileInfo(entries + planted).isSymLink());
+    QCOMPARE(outsideListing(outside.path()), outsideBefore);
+    const QStringList built = QDir(entries).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    QCOMPARE(built.size(), 1);
+
+    if (kind == QLatin1String("the entry is a link"))
+        QFile::remove(entries + planted);
+    QVERIFY(QDir(outside.path()).removeRecursively() && QDir().mkpath(outside.path()));
+    QCOMPARE(plant(agent, kind, outside.path(), created), planted);
+    const QStringList outsideAgain = outsideListing(outside.path());
+    const Run prune = runExecutor({QStringLiteral("--base-dir"), agent.base(), QStringLiteral("--prune-env-cache"), QStringLiteral("--json")});
+    QCOMPARE(prune.exitCode, 0);
+    QVERIFY2(QJsonDocument::fromJson(prune.out).object().value("Removed").toArray().contains(planted), prune.out.constData());
+    QVERIFY(!QFileInfo::exists(entries + planted) && !QFileInfo(entries + planted).isSymLink());
+    QCOMPARE(QDir(entries).entryList(QDir::Dirs | QDir::NoDotAndDotDot), built);
+    QCOMPARE(outsideListing(outside.path()), outsideAgain);
 }
 
 QTEST_GUILESS_MAIN(TestEnvironmentCacheHostile)
