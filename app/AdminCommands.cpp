@@ -280,7 +280,8 @@ int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool js
         printJson({{QStringLiteral("CacheDir"), settings.dir},
                    {QStringLiteral("TotalBytes"), total},
                    {QStringLiteral("Entries"), array},
-                   {QStringLiteral("Implausible"), implausible}});
+                   {QStringLiteral("Implausible"), implausible},
+                   {QStringLiteral("Problems"), QJsonArray::fromStringList(listing.problems)}});
         return 0;
     }
     QList<QStringList> rows{{QStringLiteral("KEY"), QStringLiteral("SIZE"), QStringLiteral("LAST USE"), QStringLiteral("IN USE"),
@@ -296,6 +297,8 @@ int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool js
     // Never used, and removed by the next prune.
     for (const auto &[name, why] : listing.implausible)
         out() << "implausible, never used: " << name << ": " << why << '\n';
+    for (const QString &problem : listing.problems)
+        out() << problem << '\n';
     out().flush();
     return 0;
 }

@@ -42,7 +42,24 @@ Failure CacheLayout::unusable(const QString &what, const Failure &cause)
     return failure;
 }
 
-Status CacheLayout::prepare() const
+QStringList CacheLayout::subfolders() const
+{
+    return {entriesDir(), stagingDir(), locksDir(), inUseDir()};
+}
+
+QStringList CacheLayout::misplaced() const
+{
+    QStringList found;
+    for (const QString &dir : subfolders()) {
+        const AgentFolder::Kind kind = m_folder.kindOf(dir);
+        if (kind != AgentFolder::Kind::Directory && kind != AgentFolder::Kind::Missing)
+            found.append(QStringLiteral("%1 is %2, not a folder: it is not used, and the next run or prune replaces it by a folder")
+                             .arg(dir, AgentFolder::kindName(kind)));
+    }
+    return found;
+}
+
+Status CacheLayout::prepare(QStringList *warnings) const
 {
     const QString what = QStringLiteral("the environment cache cannot be used");
     // The administrator's own folder may lie behind links: it is made as any path is.
@@ -53,7 +70,19 @@ Status CacheLayout::prepare() const
         if (!UniqueFd(::open(QFile::encodeName(m_dir).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)).isValid())
             return unusable(what, fileFailure(QStringLiteral("cannot open the folder"), m_dir, errno));
     }
-    for (const QString &dir : {m_dir, entriesDir(), stagingDir(), locksDir(), inUseDir()}) {
+    if (Status made = m_folder.ensureDir(m_dir); !made)
+        return unusable(what, made.failure());
+    for (const QString &dir : subfolders()) {
+        // A link here would make every build and prune work in the folder it points to, and
+        // a file or FIFO would stop the cache for good. Neither can hold anything of the
+        // cache's: it is unlinked where it stands (never followed) and a real folder made.
+        const AgentFolder::Kind kind = m_folder.kindOf(dir);
+        if (kind != AgentFolder::Kind::Directory && kind != AgentFolder::Kind::Missing) {
+            if (Status removed = m_folder.removeFile(dir); !removed)
+                return unusable(what, removed.failure());
+            if (warnings)
+                warnings->append(QStringLiteral("%1 was %2; it was replaced by an empty folder").arg(dir, AgentFolder::kindName(kind)));
+        }
         if (Status made = m_folder.ensureDir(dir); !made)
             return unusable(what, made.failure());
     }

@@ -6,6 +6,7 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <utility>
 
@@ -43,10 +44,14 @@ public:
     QString ownerFile(const QString &key) const { return locksDir() + u'/' + key + QStringLiteral(".owner"); }
     QString inUseMarker(const QString &entryName, const QString &executionId, qint64 pid) const;
 
-    // Creates the cache folder and its subfolders. A folder that cannot be made (a read-only
-    // filesystem, a file in the way, no permission) is ExitCode::RequirementsFailed, naming
-    // the folder and the error: such a cache can never be built into, so nobody waits for it.
-    Status prepare() const;
+    // Creates the cache folder and its subfolders. A subfolder that is a link (or a file, a
+    // FIFO, ...) is unlinked, never followed, and replaced by a real folder; `warnings` says so.
+    // A folder that cannot be made (a read-only filesystem, the cache folder a file, no
+    // permission) is ExitCode::RequirementsFailed, naming the folder and the error: such a
+    // cache can never be built into, so nobody waits for it.
+    Status prepare(QStringList *warnings = nullptr) const;
+    // The subfolders that are not folders, described, for a listing that changes nothing.
+    QStringList misplaced() const;
 
     // The entries whose names start with `prefix` (all of them with an empty one): those that
     // can be used, and the implausible ones with the reason.
@@ -68,6 +73,8 @@ public:
     static Failure unusable(const QString &what, const Failure &cause);
 
 private:
+    QStringList subfolders() const;
+
     QString m_dir;
     AgentFolder m_folder;
 };

@@ -4,6 +4,7 @@
 #include "ProcessTable.h"
 
 #include <QDateTime>
+#include <QSet>
 
 #include <algorithm>
 
@@ -69,22 +70,52 @@ CachePruner::Report CachePruner::prune() const
         if (remove(e))
             total -= e.sizeBytes;
     }
-    removeLeftovers(report);
+    removeLeftovers(scan, report);
     return report;
 }
 
-void CachePruner::removeLeftovers(Report &report) const
+void CachePruner::removeLeftovers(const CacheLayout::Scan &scan, Report &report) const
 {
+    // Only real folders and files in the cache's own (real) subfolders are removed; a link is
+    // at most unlinked, never followed (AgentFolder).
     const AgentFolder &folder = m_layout.folder();
+    QSet<QString> keys; // that have an entry or a build in progress: their lock files stay
+    for (const CacheEntry &e : scan.entries)
+        keys.insert(e.key);
     // Unfinished builds of builders that died, and evictions cut short.
     for (const AgentFolder::Entry &item : folder.list(m_layout.stagingDir())) {
         const bool evicted = item.name.endsWith(QLatin1String(".evicted"));
-        if (item.kind != AgentFolder::Kind::Directory || (!evicted && ProcessTable::isAlive(CacheLayout::stagingPid(item.name))))
+        if (item.kind != AgentFolder::Kind::Directory)
             continue;
+        if (!evicted && ProcessTable::isAlive(CacheLayout::stagingPid(item.name))) {
+            keys.insert(item.name.section(u'.', 0, 0));
+            continue;
+        }
         const QString dir = m_layout.stagingDir() + u'/' + item.name;
         FileProtection::unprotectTree(folder, dir);
         if (folder.removeTree(dir))
             report.removed.append(item.name);
+    }
+    // The markers of executions that died.
+    for (const AgentFolder::Entry &marker : folder.list(m_layout.inUseDir())) {
+        if (marker.kind == AgentFolder::Kind::Regular && !ProcessTable::isAlive(CacheLayout::markerPid(marker.name)))
+            folder.removeFile(m_layout.inUseDir() + u'/' + marker.name);
+    }
+    // Owner files that outlived their builder, and the lock files of keys with nothing left.
+    // Each only under the key's lock, so that no builder is disturbed; a waiter that still
+    // has a removed lock file open takes the new one (AgentFolder::tryLock).
+    QSet<QString> locked;
+    for (const AgentFolder::Entry &item : folder.list(m_layout.locksDir())) {
+        if (item.kind == AgentFolder::Kind::Regular && (item.name.endsWith(QLatin1String(".lock")) || item.name.endsWith(QLatin1String(".owner"))))
+            locked.insert(item.name.section(u'.', 0, 0));
+    }
+    for (const QString &key : std::as_const(locked)) {
+        const auto held = folder.tryLock(m_layout.lockFile(key));
+        if (!held || !held->isValid())
+            continue;
+        folder.removeFile(m_layout.ownerFile(key));
+        if (!keys.contains(key))
+            folder.removeFile(m_layout.lockFile(key));
     }
 }
 

@@ -28,7 +28,7 @@ private:
     // Moves an entry out of sight, checks for users again, and deletes it.
     bool evict(const QString &entryName) const;
     void removeImplausible(const QList<std::pair<QString, QString>> &implausible, Report &report) const;
-    void removeLeftovers(Report &report) const;
+    void removeLeftovers(const CacheLayout::Scan &scan, Report &report) const;
 
     const CacheLayout &m_layout;
     qint64 m_maxAgeSeconds;

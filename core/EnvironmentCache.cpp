@@ -47,7 +47,7 @@ EnvironmentCache::Listing EnvironmentCache::list() const
         e.inUse = m_layout.isInUse(e.name);
         e.expired = e.createdAt.msecsTo(now) > m_settings.maxAgeSeconds * 1000;
     }
-    return {scan.entries, scan.implausible};
+    return {scan.entries, scan.implausible, m_layout.misplaced()};
 }
 
 void EnvironmentCache::warn(const QString &warning)
@@ -68,9 +68,12 @@ EnvironmentCache::Summary EnvironmentCache::summarize(const QString &cacheDir)
 
 Result<EnvironmentCache::PruneReport> EnvironmentCache::prune() const
 {
-    if (Status prepared = m_layout.prepare(); !prepared)
+    QStringList replaced;
+    if (Status prepared = m_layout.prepare(&replaced); !prepared)
         return prepared.failure();
-    return CachePruner(m_layout, m_settings.maxAgeSeconds, m_settings.maxSizeBytes).prune();
+    PruneReport report = CachePruner(m_layout, m_settings.maxAgeSeconds, m_settings.maxSizeBytes).prune();
+    report.warnings = replaced + report.warnings;
+    return report;
 }
 
 std::optional<CacheEntry> EnvironmentCache::freshEntry(const QString &key)
@@ -121,7 +124,11 @@ Result<CacheEntry> EnvironmentCache::acquire(const EnvironmentKey &key, const Py
                                              const QString &requirementsFile, const QString &executionId, const QString &pipLog,
                                              ExecutionLog &log, RunControl *control)
 {
-    if (Status prepared = m_layout.prepare(); !prepared)
+    QStringList replaced;
+    const Status prepared = m_layout.prepare(&replaced);
+    for (const QString &warning : replaced)
+        warn(warning);
+    if (!prepared)
         return prepared.failure();
     const QString digest = key.digest();
     const auto reuse = [&]() -> std::optional<Result<CacheEntry>> {

@@ -56,10 +56,12 @@ public:
     // removed, a prune that failed), for executor.log and result.json; taken once.
     QStringList takeWarnings() { return std::exchange(m_warnings, {}); }
 
-    // The entries that can be used (with inUse and expired set), and the implausible ones.
+    // The entries that can be used (with inUse and expired set), the implausible ones, and
+    // the cache's subfolders that are not folders. Changes nothing.
     struct Listing {
         QList<CacheEntry> entries;
         QList<std::pair<QString, QString>> implausible; // name, why
+        QStringList problems;
     };
     Listing list() const;
 

@@ -2,6 +2,9 @@
 // executor, a real pip, wheels built here, and filesystems mounted for the test.
 #include "TestSupport.h"
 
+#include "AgentFolder.h"
+#include "FileProtection.h"
+
 #include <QDir>
 #include <QDirIterator>
 #include <QElapsedTimer>
@@ -10,6 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSysInfo>
 #include <QTest>
 
 #include <cerrno>
@@ -62,6 +66,8 @@ private slots:
     void brokenModuleFailsTheBuild();
     void implausibleEntriesAreNeverUsed_data();
     void implausibleEntriesAreNeverUsed();
+    void linkedCacheFoldersAreNeverFollowed_data();
+    void linkedCacheFoldersAreNeverFollowed();
 
 private:
     QJsonObject result(const Agent &agent, const QString &id) const
@@ -295,6 +301,80 @@ void TestEnvironmentCacheHostile::implausibleEntriesAreNeverUsed()
     QVERIFY(!QFileInfo::exists(entries + planted) && !QFileInfo(entries + planted).isSymLink());
     QCOMPARE(QDir(entries).entryList(QDir::Dirs | QDir::NoDotAndDotDot), built);
     QCOMPARE(outsideListing(outside.path()), outsideAgain);
+}
+
+void TestEnvironmentCacheHostile::linkedCacheFoldersAreNeverFollowed_data()
+{
+    QTest::addColumn<QString>("folder");
+    for (const char *folder : {"staging", "entries", "in-use", "locks"})
+        QTest::newRow(folder) << QString::fromLatin1(folder);
+}
+
+void TestEnvironmentCacheHostile::linkedCacheFoldersAreNeverFollowed()
+{
+    // With EnvCache/staging a link, --prune-env-cache (and the prune after every build) deleted
+    // every folder in its target that was named like a dead builder's; entries/, in-use/ and
+    // locks/ were pruned the same way. The outside folder holds what each prune removes from
+    // a real cache folder: dead builds, an eviction cut short, an entry without COMPLETE, a
+    // dead execution's in-use marker, a dead builder's lock and owner files.
+    QFETCH(QString, folder);
+    Agent agent;
+    const QJsonObject reqs{{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-greeter")}}};
+    agent.makeScriptTask(QStringLiteral("first"), "import oa_greeter\n", reqs);
+    QCOMPARE(run(agent, QStringLiteral("first")).exitCode, 0);
+    const QString entry = result(agent, QStringLiteral("first")).value("EnvironmentCache").toObject().value("Entry").toString();
+    QTemporaryDir outside;
+    const auto write = [&](const QString &name, const QByteArray &data) {
+        const QString path = outside.path() + u'/' + name;
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(data);
+    };
+    const QByteArray deadPid = "999999"; // above this machine's pid_max: never alive
+    write(m_key + u'.' + QString::fromLatin1(deadPid) + QStringLiteral(".1/site-packages/keep.py"), "kept\n");
+    write(entry + QStringLiteral(".evicted/keep.py"), "kept\n");
+    write(m_key + QStringLiteral("-1700000000000/entry.json"), "{}");
+    write(entry + QStringLiteral("@ghost.") + QString::fromLatin1(deadPid), "");
+    write(entry + QStringLiteral(".used"), "");
+    write(m_key + QStringLiteral(".lock"), deadPid + "\nopenautomate-executor\n" + QSysInfo::machineHostName().toUtf8() + "\n");
+    write(m_key + QStringLiteral(".owner"), "{\"Pid\":" + deadPid + "}");
+    const QStringList before = outsideListing(outside.path());
+
+    const QString cacheFolder = agent.base() + QStringLiteral("/EnvCache/") + folder;
+    const auto plantLink = [&] {
+        if (QFileInfo(cacheFolder).isSymLink()) {
+            QVERIFY(QFile::remove(cacheFolder));
+        } else {
+            oa::FileProtection::unprotectTree(oa::AgentFolder(agent.base()), cacheFolder);
+            QVERIFY(QDir(cacheFolder).removeRecursively());
+        }
+        QVERIFY(QFile::link(outside.path(), cacheFolder));
+    };
+    const auto replacedByAFolder = [&] {
+        QVERIFY(!QFileInfo(cacheFolder).isSymLink());
+        QVERIFY(QFileInfo(cacheFolder).isDir());
+    };
+    plantLink();
+    const Run listing = runExecutor({QStringLiteral("--base-dir"), agent.base(), QStringLiteral("--env-cache"), QStringLiteral("--json")});
+    QVERIFY2(QJsonDocument::fromJson(listing.out).object().value("Problems").toArray().first().toString().contains(cacheFolder), listing.out.constData());
+    const Run prune = runExecutor({QStringLiteral("--base-dir"), agent.base(), QStringLiteral("--prune-env-cache"), QStringLiteral("--json")});
+    QCOMPARE(prune.exitCode, 0);
+    QCOMPARE(outsideListing(outside.path()), before);
+    QVERIFY2(QJsonDocument::fromJson(prune.out).object().value("Warnings").toArray().first().toString().contains(cacheFolder), prune.out.constData());
+    replacedByAFolder();
+
+    // A run that builds (the entry has expired) and prunes afterwards.
+    plantLink();
+    QTest::qWait(1100);
+    agent.makeScriptTask(QStringLiteral("second"), "import oa_greeter\n", reqs);
+    const Run second = run(agent, QStringLiteral("second"), {QStringLiteral("--env-cache-max-age"), QStringLiteral("1s")});
+    QVERIFY2(second.exitCode == 0, second.err.constData());
+    QCOMPARE(result(agent, QStringLiteral("second")).value("EnvironmentCache").toObject().value("Reused").toBool(), false);
+    QCOMPARE(outsideListing(outside.path()), before);
+    const QString warnings = QJsonDocument(result(agent, QStringLiteral("second")).value("Warnings").toArray()).toJson();
+    QVERIFY2(warnings.contains(cacheFolder), qPrintable(warnings));
+    replacedByAFolder();
 }
 
 QTEST_GUILESS_MAIN(TestEnvironmentCacheHostile)
