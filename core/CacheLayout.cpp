@@ -50,6 +50,11 @@ QStringList CacheLayout::subfolders() const
 QStringList CacheLayout::misplaced() const
 {
     QStringList found;
+    if (m_folder.base() != m_dir) {
+        const AgentFolder::Kind kind = m_folder.kindOf(m_dir);
+        if (kind != AgentFolder::Kind::Directory && kind != AgentFolder::Kind::Missing)
+            return {QStringLiteral("%1 is %2, not a folder: the cache cannot be used until it is one").arg(m_dir, AgentFolder::kindName(kind))};
+    }
     for (const QString &dir : subfolders()) {
         const AgentFolder::Kind kind = m_folder.kindOf(dir);
         if (kind != AgentFolder::Kind::Directory && kind != AgentFolder::Kind::Missing)

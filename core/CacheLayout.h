@@ -19,7 +19,7 @@ namespace oa {
 //   entries/{key}-{created ms}/entry.json      inputs, pip freeze, size; COMPLETE beside it
 //   entries/{key}-{created ms}.used            its mtime is the last use (LRU)
 //   staging/{key}.{pid}.{n}/                   a build in progress; a dead builder's is removed
-//   staging/{entry}.evicted/                   an entry on its way out
+//   staging/{entry}.{pid}.evicted/             an entry on its way out
 //   locks/{key}.lock, {key}.owner              one builder per key; others wait and then reuse
 //   in-use/{entry}@{execution}.{pid}           who uses an entry now: never evicted while alive
 //
@@ -50,7 +50,8 @@ public:
     // permission) is ExitCode::RequirementsFailed, naming the folder and the error: such a
     // cache can never be built into, so nobody waits for it.
     Status prepare(QStringList *warnings = nullptr) const;
-    // The subfolders that are not folders, described, for a listing that changes nothing.
+    // The subfolders that are not folders (or the cache folder itself, when it lies in the
+    // agent's folder), described, for a listing that changes nothing.
     QStringList misplaced() const;
 
     // The entries whose names start with `prefix` (all of them with an empty one): those that
@@ -65,7 +66,8 @@ public:
     // died are removed on the way.
     bool isInUse(const QString &entryName) const;
 
-    // The PID in a staging folder's name ({key}.{pid}.{n}) or a marker's ({…}.{pid}); 0 if none.
+    // The PID in a staging folder's name ({key}.{pid}.{n}, {entry}.{pid}.evicted) or a
+    // marker's ({…}.{pid}); 0 if none.
     static qint64 stagingPid(const QString &name);
     static qint64 markerPid(const QString &name);
 

@@ -3,6 +3,7 @@
 #include "FileProtection.h"
 #include "ProcessTable.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QSet>
 
@@ -19,11 +20,16 @@ bool CachePruner::evict(const QString &entryName) const
 {
     const AgentFolder &folder = m_layout.folder();
     const QString dir = m_layout.entryDir(entryName);
+    // An immutable folder cannot be renamed: the protection goes first, and comes back if the
+    // entry stays.
     FileProtection::unprotectTree(folder, dir);
     // Out of sight first, so that no lookup finds it half deleted; then check the users again.
-    const QString trash = m_layout.stagingDir() + u'/' + entryName + QStringLiteral(".evicted");
-    if (!folder.rename(dir, trash))
+    // The trash is named with our PID: another prune leaves it alone while we live.
+    const QString trash = m_layout.stagingDir() + QStringLiteral("/%1.%2.evicted").arg(entryName).arg(QCoreApplication::applicationPid());
+    if (!folder.rename(dir, trash)) {
+        FileProtection::protectTree(folder, dir);
         return false;
+    }
     if (m_layout.isInUse(entryName)) { // someone took it between the check and the rename: put it back
         if (folder.rename(trash, dir))
             FileProtection::protectTree(folder, dir);
@@ -82,13 +88,13 @@ void CachePruner::removeLeftovers(const CacheLayout::Scan &scan, Report &report)
     QSet<QString> keys; // that have an entry or a build in progress: their lock files stay
     for (const CacheEntry &e : scan.entries)
         keys.insert(e.key);
-    // Unfinished builds of builders that died, and evictions cut short.
+    // Unfinished builds ({key}.{pid}.{n}) and evictions ({entry}.{pid}.evicted) of processes
+    // that died.
     for (const AgentFolder::Entry &item : folder.list(m_layout.stagingDir())) {
-        const bool evicted = item.name.endsWith(QLatin1String(".evicted"));
         if (item.kind != AgentFolder::Kind::Directory)
             continue;
-        if (!evicted && ProcessTable::isAlive(CacheLayout::stagingPid(item.name))) {
-            keys.insert(item.name.section(u'.', 0, 0));
+        if (ProcessTable::isAlive(CacheLayout::stagingPid(item.name))) {
+            keys.insert(item.name.section(u'.', 0, 0).section(u'-', 0, 0));
             continue;
         }
         const QString dir = m_layout.stagingDir() + u'/' + item.name;

@@ -175,6 +175,10 @@ void TestEnvironmentCacheHostile::unusableCacheWaitsForNobody()
     if (kind != QLatin1String("file"))
         QVERIFY2(message.contains(QStringLiteral("Read-only file system")), qPrintable(message));
     QVERIFY(!stuck.err.contains("Waiting for"));
+    if (kind == QLatin1String("file")) { // the listing, which changes nothing, says why
+        const Run listing = runExecutor({QStringLiteral("--base-dir"), agent.base(), QStringLiteral("--env-cache"), QStringLiteral("--json")});
+        QVERIFY2(QJsonDocument::fromJson(listing.out).object().value("Problems").toArray().first().toString().contains(cacheDir), listing.out.constData());
+    }
 }
 
 void TestEnvironmentCacheHostile::brokenModuleFailsTheBuild()
@@ -331,9 +335,10 @@ void TestEnvironmentCacheHostile::linkedCacheFoldersAreNeverFollowed()
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write(data);
     };
-    const QByteArray deadPid = "999999"; // above this machine's pid_max: never alive
+    const QByteArray deadPid = "4999999"; // above Linux's PID_MAX_LIMIT (2^22): never alive
     write(m_key + u'.' + QString::fromLatin1(deadPid) + QStringLiteral(".1/site-packages/keep.py"), "kept\n");
-    write(entry + QStringLiteral(".evicted/keep.py"), "kept\n");
+    write(entry + u'.' + QString::fromLatin1(deadPid) + QStringLiteral(".evicted/keep.py"), "kept\n");
+    write(entry + QStringLiteral(".evicted/keep.py"), "kept\n"); // as earlier versions named it
     write(m_key + QStringLiteral("-1700000000000/entry.json"), "{}");
     write(entry + QStringLiteral("@ghost.") + QString::fromLatin1(deadPid), "");
     write(entry + QStringLiteral(".used"), "");
