@@ -261,8 +261,8 @@ int cancel(const oa::AgentPaths &paths, const QString &executionId, bool wait, b
 
 int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json)
 {
-    const oa::EnvironmentCache cache(settings);
-    const QList<oa::CacheEntry> entries = cache.entries();
+    const oa::EnvironmentCache::Listing listing = oa::EnvironmentCache(settings).list();
+    const QList<oa::CacheEntry> &entries = listing.entries;
     qint64 total = 0;
     for (const oa::CacheEntry &e : entries)
         total += e.sizeBytes;
@@ -278,7 +278,14 @@ int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool js
                                      {QStringLiteral("LastUsed"), iso(e.lastUsed)},
                                      {QStringLiteral("InUse"), e.inUse},
                                      {QStringLiteral("Expired"), e.expired}});
-        printJson({{QStringLiteral("CacheDir"), settings.dir}, {QStringLiteral("TotalBytes"), total}, {QStringLiteral("Entries"), array}});
+        QJsonArray implausible;
+        for (const auto &[name, why] : listing.implausible)
+            implausible.append(QJsonObject{{QStringLiteral("Entry"), name}, {QStringLiteral("Problem"), why}});
+        printJson({{QStringLiteral("CacheDir"), settings.dir},
+                   {QStringLiteral("TotalBytes"), total},
+                   {QStringLiteral("Entries"), array},
+                   {QStringLiteral("Implausible"), implausible},
+                   {QStringLiteral("Problems"), QJsonArray::fromStringList(listing.problems)}});
         return 0;
     }
     QList<QStringList> rows{{QStringLiteral("KEY"), QStringLiteral("SIZE"), QStringLiteral("LAST USE"), QStringLiteral("IN USE"),
@@ -291,16 +298,32 @@ int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool js
     }
     printTable(rows);
     out() << entries.size() << " environment(s), " << QString::number(double(total) / 1048576.0, 'f', 1) << " MiB in " << settings.dir << '\n';
+    // Never used, and removed by the next prune.
+    for (const auto &[name, why] : listing.implausible)
+        out() << "implausible, never used: " << name << ": " << why << '\n';
+    for (const QString &problem : listing.problems)
+        out() << problem << '\n';
     out().flush();
     return 0;
 }
 
 int pruneEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json)
 {
-    const oa::EnvironmentCache::PruneReport report = oa::EnvironmentCache(settings).prune();
+    const auto pruned = oa::EnvironmentCache(settings).prune();
+    if (!pruned) {
+        err() << pruned.failure().message << '\n';
+        err().flush();
+        return int(pruned.failure().code);
+    }
+    const oa::EnvironmentCache::PruneReport &report = pruned.value();
     if (json) {
-        printJson({{QStringLiteral("Removed"), QJsonArray::fromStringList(report.removed)}, {QStringLiteral("FreedBytes"), report.freedBytes}});
+        printJson({{QStringLiteral("Removed"), QJsonArray::fromStringList(report.removed)},
+                   {QStringLiteral("FreedBytes"), report.freedBytes},
+                   {QStringLiteral("Warnings"), QJsonArray::fromStringList(report.warnings)}});
     } else {
+        for (const QString &warning : report.warnings)
+            err() << warning << '\n';
+        err().flush();
         for (const QString &name : report.removed)
             out() << "removed " << name << '\n';
         out() << report.removed.size() << " removed, " << QString::number(double(report.freedBytes) / 1048576.0, 'f', 1) << " MiB freed\n";

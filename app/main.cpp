@@ -158,6 +158,7 @@ int main(int argc, char *argv[])
     oa::EnvironmentCache::Settings cacheSettings;
     cacheSettings.dir = parser.isSet(cacheDirOption) ? QDir::cleanPath(QFileInfo(parser.value(cacheDirOption)).absoluteFilePath())
                                                      : agentPaths.baseDir() + QStringLiteral("/EnvCache");
+    cacheSettings.agentBase = agentPaths.baseDir();
     if (parser.isSet(cacheAgeOption)) {
         QString why;
         const auto seconds = parseQuantity(parser.value(cacheAgeOption), {{u's', 1}, {u'm', 60}, {u'h', 3600}, {u'd', 86400}},

@@ -1,45 +1,28 @@
 #pragma once
 
-#include "AgentPaths.h"
+#include "AgentFolder.h"
+#include "CacheEntryFile.h"
+#include "CacheLayout.h"
+#include "CachePruner.h"
 #include "ChildProcess.h"
 #include "EnvironmentKey.h"
 #include "ExitCode.h"
 #include "PythonInterpreter.h"
 
-#include <QDateTime>
 #include <QList>
 #include <QString>
 #include <QStringList>
+
+#include <utility>
 
 namespace oa {
 
 class ExecutionLog;
 
-// A published, read-only set of installed packages that executions share.
-struct CacheEntry {
-    QString key;            // EnvironmentKey::digest()
-    QString name;           // "{key}-{created ms}": a key may have several generations
-    QString dir;
-    QString sitePackages;
-    QStringList freeze;     // what pip resolved, recorded when it was built
-    QString inputs;         // EnvironmentKey::describe()
-    QDateTime createdAt;
-    qint64 sizeBytes = 0;
-    bool reused = false;    // false: this execution built it
-    // For listings:
-    QDateTime lastUsed;
-    bool inUse = false;
-    bool expired = false;
-};
-
-// The shared cache of built environments (EnvCache/ in the base folder, or --env-cache-dir).
-//
-//   entries/{key}-{gen}/site-packages   packages, compiled once, then made immutable
-//   entries/{key}-{gen}/entry.json      inputs, pip freeze, size; COMPLETE is written last
-//   entries/{key}-{gen}.used            its mtime is the last use (LRU)
-//   staging/{key}.{pid}.{n}/            a build in progress; a dead builder's is removed
-//   locks/{key}.lock, {key}.owner       one builder per key; others wait and then reuse
-//   in-use/{entry}@{execution}.{pid}    who uses an entry now: never evicted while alive
+// The shared cache of built environments (EnvCache/ in the base folder, or --env-cache-dir),
+// as the executor and the admin commands use it: lookup, the build lock, in-use markers and
+// listing here; CacheLayout says where everything is, CacheBuilder builds and publishes,
+// CachePruner evicts.
 //
 // An execution's own venv (venvs/{id}) reaches an entry through a .pth file, so nothing is
 // copied or linked, and the cache may sit on any filesystem. The entry is immutable
@@ -49,6 +32,7 @@ class EnvironmentCache {
 public:
     struct Settings {
         QString dir;
+        QString agentBase; // the agent's base folder: a cache inside it is walked from there
         qint64 maxAgeSeconds = 7 * 24 * 3600;
         qint64 maxSizeBytes = qint64(10) * 1024 * 1024 * 1024;
         qint64 buildWaitMs = 30 * 60 * 1000;
@@ -61,15 +45,25 @@ public:
 
     // A fresh entry for `key`, built now if there is none (or waiting for the execution that is
     // building it). Marks it in use by `executionId` until release(). pip's output of a build
-    // goes to `pipLog`. Fails with RequirementsFailed (pip), EnvironmentFailed, or the
-    // RunControl's stop (timeout, cancel) while waiting or building.
+    // goes to `pipLog`. Fails with RequirementsFailed (pip, or a cache that cannot be used or
+    // built), EnvironmentFailed (a wait that never ended), or the RunControl's stop (timeout,
+    // cancel) while waiting or building.
     Result<CacheEntry> acquire(const EnvironmentKey &key, const PythonInterpreter &python, const QStringList &requirements,
                                const QString &requirementsFile, const QString &executionId, const QString &pipLog,
                                ExecutionLog &log, RunControl *control);
     void release();
+    // What acquire() found wrong with the cache on the way (implausible entries ignored or
+    // removed, a prune that failed), for executor.log and result.json; taken once.
+    QStringList takeWarnings() { return std::exchange(m_warnings, {}); }
 
-    QList<CacheEntry> entries() const;
-    qint64 totalBytes() const;
+    // The entries that can be used (with inUse and expired set), the implausible ones, and
+    // the cache's subfolders that are not folders. Changes nothing.
+    struct Listing {
+        QList<CacheEntry> entries;
+        QList<std::pair<QString, QString>> implausible; // name, why
+        QStringList problems;
+    };
+    Listing list() const;
 
     // Reads a cache folder without creating anything (for the monitor): how many complete
     // entries it holds and their total size.
@@ -79,30 +73,29 @@ public:
     };
     static Summary summarize(const QString &cacheDir);
 
-    struct PruneReport {
-        QStringList removed;
-        qint64 freedBytes = 0;
-    };
-    // Removes expired entries that have a newer generation or no user, crashed builds and stale
-    // markers, then the least recently used entries until the cache fits maxSizeBytes. Entries
-    // in use are never removed.
-    PruneReport prune() const;
+    using PruneReport = CachePruner::Report;
+    // See CachePruner::prune(). Fails when the cache folder cannot be used at all.
+    Result<PruneReport> prune() const;
 
-    // Writes {venv site-packages}/openautomate-env.pth so that the venv sees the entry.
-    static Status link(const CacheEntry &entry, const QString &venvSitePackages);
+    // Writes {venv site-packages}/openautomate-env.pth, through the gatekeeper of the venv's
+    // base folder, so that the venv sees the entry. EnvironmentFailed naming the file when it
+    // cannot be written whole.
+    static Status link(const AgentFolder &folder, const CacheEntry &entry, const QString &venvSitePackages);
 
 private:
-    std::optional<CacheEntry> freshEntry(const QString &key) const;
-    Result<CacheEntry> build(const EnvironmentKey &key, const PythonInterpreter &python, const QStringList &requirements,
-                             const QString &requirementsFile, const QString &pipLog, ExecutionLog &log, RunControl *control);
-    bool markInUse(const CacheEntry &entry, const QString &executionId);
-    bool isInUse(const QString &entryName) const;
-    bool removeEntry(const QString &entryName) const;
-    static std::optional<CacheEntry> readEntry(const QString &dir);
-    QString path(const QString &relative) const { return m_settings.dir + u'/' + relative; }
+    // The newest usable entry for `key`; implausible ones met on the way become warnings.
+    std::optional<CacheEntry> freshEntry(const QString &key);
+    void warn(const QString &warning);
+    // Marks `entry` in use: false when it vanished meanwhile (an eviction won the race).
+    Result<bool> markInUse(const CacheEntry &entry, const QString &executionId);
+    // Says whom a waiter waits for; with `onlyWithOwner`, only once the builder is known.
+    // True when it said something.
+    bool reportWait(const QString &key, ExecutionLog &log, bool onlyWithOwner) const;
 
     Settings m_settings;
+    CacheLayout m_layout;
     QString m_marker; // our in-use marker, while we hold one
+    QStringList m_warnings;
 };
 
 } // namespace oa

@@ -102,7 +102,7 @@ QString EnvironmentKey::digest() const
     for (auto it = pipSettings.begin(); it != pipSettings.end(); ++it)
         add((it.key() + u'=' + it.value()).toUtf8());
     add(pipConfig);
-    return QString::fromLatin1(hash.result().toHex().left(32));
+    return QString::fromLatin1(hash.result().toHex().left(kDigestLength));
 }
 
 } // namespace oa

@@ -26,7 +26,8 @@ struct EnvironmentKey {
     static EnvironmentKey build(const QString &interpreter, const QString &version, const QStringList &requirements,
                                 const QByteArray &requirementsFile, const QProcessEnvironment &env);
 
-    // A stable hex digest of all of the above.
+    // A stable hex digest of all of the above: the first kDigestLength hex digits of a SHA-256.
+    static constexpr int kDigestLength = 32;
     QString digest() const;
     // For entry.json and `--env-cache`: the inputs in readable form.
     QString describe() const;

@@ -1,8 +1,9 @@
 #include "AgentFolder.h"
 
+#include "AgentFolderDetail.h"
+
 #include <QDir>
 #include <QFile>
-#include <QRandomGenerator>
 
 #include <algorithm>
 #include <cerrno>
@@ -15,7 +16,7 @@
 
 namespace oa {
 
-namespace {
+namespace detail {
 
 QByteArray encoded(const QString &name)
 {
@@ -39,7 +40,6 @@ AgentFolder::Kind kindOfMode(mode_t mode)
     return AgentFolder::Kind::Other;
 }
 
-// A short description of what is planted at a name, for warnings.
 QString describe(const struct stat &st)
 {
     if (S_ISREG(st.st_mode) && st.st_nlink > 1)
@@ -47,72 +47,15 @@ QString describe(const struct stat &st)
     return AgentFolder::kindName(kindOfMode(st.st_mode));
 }
 
-bool writeAll(int fd, const QByteArray &data, int *error)
-{
-    const char *p = data.constData();
-    qsizetype left = data.size();
-    while (left > 0) {
-        const ssize_t n = ::write(fd, p, size_t(left));
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            *error = errno;
-            return false;
-        }
-        if (n == 0) {
-            *error = ENOSPC;
-            return false;
-        }
-        p += n;
-        left -= n;
-    }
-    return true;
-}
-
-bool removeContents(int dirFd);
-
-// Unlinks `name` in `dirFd`: a folder with everything in it, anything else by itself.
-bool removeEntry(int dirFd, const char *name)
-{
-    struct stat st;
-    if (::fstatat(dirFd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-        return errno == ENOENT;
-    if (!S_ISDIR(st.st_mode))
-        return ::unlinkat(dirFd, name, 0) == 0 || errno == ENOENT;
-    const int child = ::openat(dirFd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (child < 0)
-        return false;
-    const bool emptied = removeContents(child); // takes ownership of `child`
-    return (::unlinkat(dirFd, name, AT_REMOVEDIR) == 0 || errno == ENOENT) && emptied;
-}
-
-bool removeContents(int dirFd)
-{
-    DIR *dir = ::fdopendir(dirFd);
-    if (!dir) {
-        ::close(dirFd);
-        return false;
-    }
-    QList<QByteArray> names;
-    while (const dirent *entry = ::readdir(dir)) {
-        if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0)
-            names.append(QByteArray(entry->d_name));
-    }
-    bool success = true;
-    for (const QByteArray &name : std::as_const(names))
-        success = removeEntry(::dirfd(dir), name.constData()) && success;
-    ::closedir(dir);
-    return success;
-}
-
-// A failure on the way to `path`, said so: the message names the file that was wanted too.
 Failure towards(Failure failure, const QString &path)
 {
     failure.message = QStringLiteral("%1 (on the way to %2)").arg(failure.message, path);
     return failure;
 }
 
-} // namespace
+} // namespace detail
+
+using namespace detail;
 
 UniqueFd::~UniqueFd()
 {
@@ -210,6 +153,19 @@ Result<UniqueFd> AgentFolder::openDir(const QString &path, bool create) const
     return walk(*parts, parts->size(), create);
 }
 
+Result<AgentFolder::Parent> AgentFolder::parentOf(const QString &path, const QString &verb) const
+{
+    const auto parts = components(path);
+    if (!parts)
+        return parts.failure();
+    if (parts->isEmpty())
+        return fail(ExitCode::Unexpected, QStringLiteral("refusing to %1 %2: it is the agent folder").arg(verb, path));
+    auto dir = walk(*parts, parts->size() - 1, false);
+    if (!dir)
+        return towards(dir.failure(), path);
+    return Parent{std::move(dir).value(), encoded(parts->last())};
+}
+
 Status AgentFolder::ensureDir(const QString &path) const
 {
     const auto dir = openDir(path, true);
@@ -301,15 +257,19 @@ QString AgentFolder::plantedAt(const QString &path) const
 
 Result<UniqueFd> AgentFolder::openForReading(const QString &path) const
 {
-    const auto parts = components(path);
-    if (!parts)
-        return parts.failure();
-    if (parts->isEmpty())
-        return fail(ExitCode::Unexpected, QStringLiteral("refusing to read %1: it is the agent folder").arg(path));
-    const auto dir = walk(*parts, parts->size() - 1, false);
-    if (!dir)
-        return towards(dir.failure(), path);
-    return openRegularIn(dir->get(), encoded(parts->last()), path);
+    const auto parent = parentOf(path, QStringLiteral("read"));
+    if (!parent)
+        return parent.failure();
+    return openRegularIn(parent->dir.get(), parent->name, path);
+}
+
+QDateTime AgentFolder::modificationTime(const QString &path) const
+{
+    const auto parent = parentOf(path, QStringLiteral("read"));
+    struct stat st;
+    if (!parent || ::fstatat(parent->dir.get(), parent->name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+        return {};
+    return QDateTime::fromMSecsSinceEpoch(qint64(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000, Qt::UTC);
 }
 
 Result<UniqueFd> AgentFolder::openRegularFile(const QString &path)
@@ -337,120 +297,6 @@ Result<QByteArray> AgentFolder::readFile(const QString &path, qint64 maxBytes) c
     if (!fd)
         return fd.failure();
     return readAll(*fd, path, maxBytes);
-}
-
-Result<UniqueFd> AgentFolder::openForWriting(const QString &path, WriteMode mode, QString *replaced) const
-{
-    const auto parts = components(path);
-    if (!parts)
-        return parts.failure();
-    if (parts->isEmpty())
-        return fail(ExitCode::Unexpected, QStringLiteral("refusing to write %1: it is the agent folder").arg(path));
-    const auto dir = walk(*parts, parts->size() - 1, false);
-    if (!dir)
-        return towards(dir.failure(), path);
-    const QByteArray name = encoded(parts->last());
-    const int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (mode == WriteMode::Append ? O_APPEND : 0);
-    // Two tries: something planted between our unlink and our open is met once more.
-    for (int attempt = 0; attempt < 2; ++attempt) {
-        struct stat st;
-        if (::fstatat(dir->get(), name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0
-            && (!S_ISREG(st.st_mode) || st.st_nlink > 1)) {
-            if (replaced)
-                *replaced = QStringLiteral("%1 was %2; it was removed and replaced by a regular file").arg(path, describe(st));
-            const bool isDir = S_ISDIR(st.st_mode);
-            if (::unlinkat(dir->get(), name.constData(), isDir ? AT_REMOVEDIR : 0) != 0 && errno != ENOENT)
-                return fileFailure(QStringLiteral("cannot remove what was planted at"), path, errno);
-        }
-        UniqueFd fd(::openat(dir->get(), name.constData(), flags, 0644));
-        if (!fd.isValid()) {
-            if (errno == ELOOP || errno == ENXIO || errno == EISDIR)
-                continue;
-            return fileFailure(QStringLiteral("cannot write"), path, errno);
-        }
-        if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink > 1)
-            continue; // swapped after the check: close it untouched and look again
-        if (mode == WriteMode::Truncate && ::ftruncate(fd.get(), 0) != 0)
-            return fileFailure(QStringLiteral("cannot truncate"), path, errno);
-        // Regular files never block; the flag was only there for the open.
-        ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
-        return fd;
-    }
-    return fail(ExitCode::Unexpected, QStringLiteral("refusing to write %1: something keeps replacing it with a link or a special file").arg(path));
-}
-
-Status AgentFolder::writeAtomically(const QString &path, const QByteArray &data, QString *replaced) const
-{
-    const auto parts = components(path);
-    if (!parts)
-        return parts.failure();
-    if (parts->isEmpty())
-        return fail(ExitCode::Unexpected, QStringLiteral("refusing to write %1: it is the agent folder").arg(path));
-    const auto dir = walk(*parts, parts->size() - 1, false);
-    if (!dir)
-        return towards(dir.failure(), path);
-    const QByteArray name = encoded(parts->last());
-    const QByteArray temp = '.' + name + ".tmp-" + QByteArray::number(::getpid()) + '-'
-                            + QByteArray::number(QRandomGenerator::global()->generate(), 16);
-    UniqueFd fd(::openat(dir->get(), temp.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
-    if (!fd.isValid())
-        return fileFailure(QStringLiteral("cannot create a temporary file for"), path, errno);
-    const auto abandon = [&](const QString &what, int error) -> Status {
-        ::unlinkat(dir->get(), temp.constData(), 0);
-        return fileFailure(what, path, error);
-    };
-    int error = 0;
-    if (!writeAll(fd.get(), data, &error))
-        return abandon(QStringLiteral("cannot write"), error);
-    if (::fsync(fd.get()) != 0)
-        return abandon(QStringLiteral("cannot flush"), errno);
-    if (::close(fd.release()) != 0)
-        return abandon(QStringLiteral("cannot close"), errno);
-    struct stat st;
-    if (::fstatat(dir->get(), name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
-        if (S_ISDIR(st.st_mode)) {
-            ::unlinkat(dir->get(), temp.constData(), 0);
-            return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: a folder is in its place").arg(path));
-        }
-        // rename() replaces a link or a FIFO itself, never what it points to.
-        if (replaced && (!S_ISREG(st.st_mode) || st.st_nlink > 1))
-            *replaced = QStringLiteral("%1 was %2; it was replaced by a regular file").arg(path, describe(st));
-    }
-    if (::renameat(dir->get(), temp.constData(), dir->get(), name.constData()) != 0)
-        return abandon(QStringLiteral("cannot rename the temporary file onto"), errno);
-    if (::fsync(dir->get()) != 0 && errno != EINVAL && errno != EROFS)
-        return fileFailure(QStringLiteral("cannot flush the folder of"), path, errno);
-    return ok();
-}
-
-Status AgentFolder::removeFile(const QString &path) const
-{
-    const auto parts = components(path);
-    if (!parts)
-        return parts.failure();
-    if (parts->isEmpty())
-        return fail(ExitCode::Unexpected, QStringLiteral("refusing to remove the agent folder %1").arg(path));
-    const auto dir = walk(*parts, parts->size() - 1, false);
-    if (!dir)
-        return dir.failure().systemError == ENOENT ? ok() : Status(dir.failure());
-    if (::unlinkat(dir->get(), encoded(parts->last()).constData(), 0) != 0 && errno != ENOENT)
-        return fileFailure(QStringLiteral("cannot remove"), path, errno);
-    return ok();
-}
-
-Status AgentFolder::removeTree(const QString &path) const
-{
-    const auto parts = components(path);
-    if (!parts)
-        return parts.failure();
-    if (parts->isEmpty())
-        return fail(ExitCode::Unexpected, QStringLiteral("refusing to remove the agent folder %1").arg(path));
-    const auto dir = walk(*parts, parts->size() - 1, false);
-    if (!dir)
-        return dir.failure().systemError == ENOENT ? ok() : Status(dir.failure());
-    if (!removeEntry(dir->get(), encoded(parts->last()).constData()))
-        return fileFailure(QStringLiteral("cannot remove everything in"), path, errno ? errno : EIO);
-    return ok();
 }
 
 QList<AgentFolder::Entry> AgentFolder::list(const QString &path) const

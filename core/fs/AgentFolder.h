@@ -3,6 +3,7 @@
 #include "ExitCode.h"
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QString>
 #include <QStringList>
 
@@ -94,6 +95,25 @@ public:
     // Replaces `path` with exactly `data`, atomically; see above.
     Status writeAtomically(const QString &path, const QByteArray &data, QString *replaced = nullptr) const;
 
+    // Renames `from` to `to` (both below the base) without ever replacing what is at `to`
+    // (EEXIST then), and flushes the folder that received it. A link is moved itself, never
+    // followed: this is how a built cache entry is published, and how an evicted one is hidden.
+    Status rename(const QString &from, const QString &to) const;
+
+    // Creates `path` as an empty regular file if it is missing (something planted there is
+    // replaced, as by openForWriting) and sets its modification time to now. Every step is
+    // checked: a marker that was not written is reported, never assumed.
+    Status touch(const QString &path, QString *replaced = nullptr) const;
+    // The modification time of the regular file at `path`; invalid when there is none.
+    QDateTime modificationTime(const QString &path) const;
+
+    // An exclusive flock(2) on the regular file at `path`, taken without waiting; the file is
+    // created when missing, and something planted at the name is replaced. The descriptor holds
+    // the lock until it is closed (or the process dies: a dead holder never blocks anyone). An
+    // invalid descriptor means that another open file holds it. The lock is taken on the file
+    // the name still leads to: one unlinked under us is taken again.
+    Result<UniqueFd> tryLock(const QString &path, QString *replaced = nullptr) const;
+
     // Removes a file or a link (never what it points to). Missing is fine.
     Status removeFile(const QString &path) const;
     // Removes a folder and everything in it, never following a link; a link or file at `path`
@@ -111,6 +131,13 @@ private:
     // Splits `path` into the folder that holds it and its last component.
     Result<QStringList> components(const QString &path) const;
     Result<UniqueFd> walk(const QStringList &parts, qsizetype count, bool create) const;
+    // The folder that holds `path`, walked to, and the last component; `verb` says what was
+    // refused when `path` is the base itself ("write", "remove").
+    struct Parent {
+        UniqueFd dir;
+        QByteArray name;
+    };
+    Result<Parent> parentOf(const QString &path, const QString &verb) const;
 
     QString m_base;
 };

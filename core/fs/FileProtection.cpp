@@ -1,85 +1,133 @@
 #include "FileProtection.h"
 
-#include <QDirIterator>
-#include <QFile>
-#include <QFileInfo>
+#include "AgentFolder.h"
+
+#include <QByteArray>
+#include <QList>
+
+#include <cstring>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #ifdef Q_OS_LINUX
-#include <fcntl.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
-#include <unistd.h>
 #endif
 
 namespace oa {
 
 namespace {
 
-bool setImmutable(const QString &path, bool on)
+bool setImmutable(int fd, bool on)
 {
 #ifdef Q_OS_LINUX
-    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
-        return false;
     int flags = 0;
-    bool done = ::ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0;
-    if (done) {
-        flags = on ? (flags | FS_IMMUTABLE_FL) : (flags & ~FS_IMMUTABLE_FL);
-        done = ::ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0;
-    }
-    ::close(fd);
-    return done;
+    if (::ioctl(fd, FS_IOC_GETFLAGS, &flags) != 0)
+        return false;
+    flags = on ? (flags | FS_IMMUTABLE_FL) : (flags & ~FS_IMMUTABLE_FL);
+    return ::ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0;
 #else
-    Q_UNUSED(path)
+    Q_UNUSED(fd)
     Q_UNUSED(on)
     return false;
 #endif
 }
 
-constexpr QFileDevice::Permissions kReadOnly = QFileDevice::ReadOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther;
-constexpr QFileDevice::Permissions kExec = QFileDevice::ExeOwner | QFileDevice::ExeGroup | QFileDevice::ExeOther;
+// Read-only, keeping the execute bits a file had; writable for the owner again when undone.
+mode_t protectedMode(mode_t mode, bool protect)
+{
+    return protect ? (mode & 0555) | 0444 : (mode & 0555) | 0200;
+}
+
+// A regular file in `dir`, changed through its own descriptor: opened without following a
+// link and without blocking, and checked again once open, so that a swap is caught.
+bool changeFile(int dir, const char *name, bool protect)
+{
+    const int fd = ::openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    bool done = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (done) {
+        // The attribute first when undoing it: an immutable file refuses chmod.
+        if (!protect)
+            done = setImmutable(fd, false);
+        ::fchmod(fd, protectedMode(st.st_mode, protect));
+        if (protect)
+            done = setImmutable(fd, true);
+    }
+    ::close(fd);
+    return done;
+}
+
+// Walks the open folder `dirFd` (and takes ownership of it). Protecting does the contents
+// first and the folder last, because a folder must stay writable until its entries are done;
+// undoing goes the other way.
+bool changeTree(int dirFd, bool protect)
+{
+    bool all = true;
+    struct stat self;
+    if (::fstat(dirFd, &self) != 0) {
+        ::close(dirFd);
+        return false;
+    }
+    if (!protect) {
+        all = setImmutable(dirFd, false);
+        ::fchmod(dirFd, protectedMode(self.st_mode, false) | 0111);
+    }
+    DIR *dir = ::fdopendir(dirFd);
+    if (!dir) {
+        ::close(dirFd);
+        return false;
+    }
+    QList<QByteArray> names;
+    while (const dirent *entry = ::readdir(dir)) {
+        if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0)
+            names.append(QByteArray(entry->d_name));
+    }
+    for (const QByteArray &name : std::as_const(names)) {
+        struct stat st;
+        if (::fstatat(::dirfd(dir), name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            const int child = ::openat(::dirfd(dir), name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            all = (child >= 0 && changeTree(child, protect)) && all;
+        } else if (S_ISREG(st.st_mode)) {
+            all = changeFile(::dirfd(dir), name.constData(), protect) && all;
+        }
+        // Links carry no data of their own (their folder's attribute protects them), and a
+        // FIFO or a device is never opened: opening one can block or act.
+    }
+    if (protect) {
+        ::fchmod(::dirfd(dir), protectedMode(self.st_mode, true) | 0111);
+        all = setImmutable(::dirfd(dir), true) && all;
+    }
+    ::closedir(dir);
+    return all;
+}
+
+bool change(const AgentFolder &folder, const QString &dir, bool protect)
+{
+    // openDir walks with O_NOFOLLOW: a tree that is a link, or lies behind one, is left alone.
+    auto opened = folder.openDir(dir);
+    if (!opened)
+        return false;
+    return changeTree(opened.value().release(), protect);
+}
 
 } // namespace
 
-bool FileProtection::protectTree(const QString &dir)
+bool FileProtection::protectTree(const AgentFolder &folder, const QString &dir)
 {
-    bool immutable = true;
-    // Files first, then folders from the deepest up: a folder must stay writable until its
-    // own entries are done.
-    QStringList dirs{dir};
-    QDirIterator it(dir, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        it.next();
-        const QFileInfo info = it.fileInfo();
-        if (info.isSymLink())
-            continue; // links carry no data of their own; their folder's attribute protects them
-        if (info.isDir()) {
-            dirs.append(info.filePath());
-            continue;
-        }
-        QFile::setPermissions(info.filePath(), kReadOnly | (info.isExecutable() ? kExec : QFileDevice::Permissions()));
-        immutable = setImmutable(info.filePath(), true) && immutable;
-    }
-    for (auto d = dirs.crbegin(); d != dirs.crend(); ++d) {
-        QFile::setPermissions(*d, kReadOnly | kExec);
-        immutable = setImmutable(*d, true) && immutable;
-    }
-    return immutable;
+    return change(folder, dir, true);
 }
 
-void FileProtection::unprotectTree(const QString &dir)
+void FileProtection::unprotectTree(const AgentFolder &folder, const QString &dir)
 {
-    const QFileDevice::Permissions writable = kReadOnly | kExec | QFileDevice::WriteOwner;
-    setImmutable(dir, false);
-    QFile::setPermissions(dir, writable);
-    QDirIterator it(dir, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        it.next();
-        if (it.fileInfo().isSymLink())
-            continue;
-        setImmutable(it.filePath(), false);
-        QFile::setPermissions(it.filePath(), it.fileInfo().isDir() ? writable : (kReadOnly | QFileDevice::WriteOwner));
-    }
+    change(folder, dir, false);
 }
 
 } // namespace oa

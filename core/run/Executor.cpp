@@ -276,6 +276,7 @@ Status Executor::linkCachedEnvironment()
     const QString id = m_options.executionId;
     EnvironmentCache::Settings settings;
     settings.dir = cacheDir();
+    settings.agentBase = m_paths.baseDir();
     if (m_options.envCacheMaxAgeSeconds)
         settings.maxAgeSeconds = *m_options.envCacheMaxAgeSeconds;
     if (m_options.envCacheMaxSizeBytes)
@@ -297,10 +298,12 @@ Status Executor::linkCachedEnvironment()
         return fresh;
     auto entry = m_cache->acquire(key, *m_interpreter, m_info->requirements.value_or(QStringList()), m_info->requirementsFile, id,
                                   pipLog, m_log, &m_control);
+    for (const QString &warning : m_cache->takeWarnings())
+        warnPlanted(warning);
     if (!entry)
         return entry.failure();
     const PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
-    if (Status linked = EnvironmentCache::link(entry.value(), venv.sitePackages()); !linked)
+    if (Status linked = EnvironmentCache::link(m_paths.folder(), entry.value(), venv.sitePackages()); !linked)
         return linked;
     m_record.pipFreeze = entry->freeze;
     m_record.cacheKey = entry->key;

@@ -1,7 +1,9 @@
-"""Builds a tiny pure-Python wheel for the tests: python make_wheel.py OUTDIR NAME VERSION [REQUIRES ...]
+"""Builds a tiny pure-Python wheel for the tests:
+python make_wheel.py [--syntax-error] OUTDIR NAME VERSION [REQUIRES ...]
 
 A wheel is a zip with the package and a .dist-info folder (METADATA, WHEEL, RECORD); pip
-installs it offline with --no-index --find-links OUTDIR.
+installs it offline with --no-index --find-links OUTDIR. With --syntax-error the package also
+holds a module that does not compile: pip installs it, compileall fails on it.
 """
 import base64
 import hashlib
@@ -15,7 +17,11 @@ def digest(data):
 
 
 def main():
-    outdir, name, version, *requires = sys.argv[1:]
+    args = sys.argv[1:]
+    syntax_error = "--syntax-error" in args
+    if syntax_error:
+        args.remove("--syntax-error")
+    outdir, name, version, *requires = args
     module = name.replace("-", "_")
     dist_info = f"{module}-{version}.dist-info"
     files = {
@@ -28,6 +34,8 @@ def main():
         ).encode(),
         f"{dist_info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: openautomate-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
     }
+    if syntax_error:
+        files[f"{module}/broken.py"] = b"def broken(:\n    pass\n"
     record = "".join(f"{path},{digest(data)},{len(data)}\n" for path, data in files.items())
     record += f"{dist_info}/RECORD,,\n"
     files[f"{dist_info}/RECORD"] = record.encode()

@@ -1,5 +1,6 @@
 #include "TestSupport.h"
 
+#include "AgentFolder.h"
 #include "FileProtection.h"
 #include "ProcessTable.h"
 #include "PythonInterpreter.h"
@@ -68,7 +69,7 @@ Agent::Agent() : m_base(QFileInfo(m_dir.path()).canonicalFilePath() + QStringLit
 
 Agent::~Agent()
 {
-    oa::FileProtection::unprotectTree(m_base + QStringLiteral("/EnvCache"));
+    oa::FileProtection::unprotectTree(oa::AgentFolder(m_base), m_base + QStringLiteral("/EnvCache"));
 }
 
 void Agent::makeTaskRaw(const QString &id, const QByteArray &executionJson, const QMap<QString, QByteArray> &files) const

@@ -1,0 +1,184 @@
+#include "CacheBuilder.h"
+
+#include "ExecutionLog.h"
+#include "FileProtection.h"
+#include "Leftovers.h"
+#include "LoggingCategories.h"
+#include "ProcessTable.h"
+#include "PythonEnvironment.h"
+
+#include <QCoreApplication>
+#include <QRandomGenerator>
+
+#include <cerrno>
+
+#include <unistd.h>
+
+namespace oa {
+
+namespace {
+
+// How much of a METADATA file is read for its Name and Version headers: they come first, and
+// the long description after them is of no interest.
+constexpr qsizetype kMetadataHeaderBytes = 64 * 1024;
+
+QByteArray readHead(const AgentFolder &folder, const QString &path)
+{
+    const auto fd = folder.openForReading(path);
+    if (!fd)
+        return {};
+    QByteArray head(kMetadataHeaderBytes, Qt::Uninitialized);
+    qsizetype filled = 0;
+    while (filled < head.size()) {
+        const ssize_t n = ::read(fd->get(), head.data() + filled, size_t(head.size() - filled));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        filled += n;
+    }
+    head.truncate(filled);
+    return head;
+}
+
+Failure stepFailed(const QString &step, const ProcessExit &exit, const QString &pipLog)
+{
+    const QString why = exit.started ? QStringLiteral("exit code %1").arg(exit.conventionalExitCode()) : exit.startError;
+    return fail(ExitCode::RequirementsFailed, QStringLiteral("building the environment failed while %1 (%2); the output is in %3").arg(step, why, pipLog));
+}
+
+} // namespace
+
+CacheBuilder::CacheBuilder(const CacheLayout &layout, ExecutionLog &log, RunControl *control)
+    : m_layout(layout), m_log(log), m_control(control)
+{
+}
+
+QStringList CacheBuilder::installedDistributions(const QString &sitePackages) const
+{
+    QStringList found;
+    for (const AgentFolder::Entry &info : m_layout.folder().list(sitePackages)) {
+        if (info.kind != AgentFolder::Kind::Directory || !info.name.endsWith(QLatin1String(".dist-info")))
+            continue;
+        QString name;
+        QString version;
+        const QByteArray head = readHead(m_layout.folder(), sitePackages + u'/' + info.name + QStringLiteral("/METADATA"));
+        for (const QByteArray &raw : head.split('\n')) {
+            const QByteArray line = raw.trimmed();
+            if (line.isEmpty())
+                break; // the headers end at the first empty line
+            if (line.startsWith("Name:"))
+                name = QString::fromUtf8(line.mid(5).trimmed());
+            else if (line.startsWith("Version:"))
+                version = QString::fromUtf8(line.mid(8).trimmed());
+        }
+        if (!name.isEmpty())
+            found.append(name.toLower().replace(u'_', u'-') + QStringLiteral("==") + version);
+    }
+    found.sort();
+    return found;
+}
+
+void CacheBuilder::removeDeadBuilds(const QString &key)
+{
+    // Nobody else builds this key now (we hold its lock): a builder's folder whose PID is dead
+    // is what it left when it died.
+    const AgentFolder &folder = m_layout.folder();
+    for (const AgentFolder::Entry &stale : folder.list(m_layout.stagingDir())) {
+        if (stale.kind != AgentFolder::Kind::Directory || !stale.name.startsWith(key + u'.')
+            || ProcessTable::isAlive(CacheLayout::stagingPid(stale.name)))
+            continue;
+        const QString dir = m_layout.stagingDir() + u'/' + stale.name;
+        FileProtection::unprotectTree(folder, dir);
+        if (Status removed = folder.removeTree(dir); !removed)
+            m_log.warning(lcVenv, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), removed.failure().message}});
+        else
+            m_log.warning(lcVenv, QStringLiteral("Removed the unfinished build {Staging} of a builder that died"),
+                          {{QStringLiteral("Staging"), stale.name}});
+    }
+}
+
+std::optional<Failure> CacheBuilder::run(const QStringList &command, const QString &pipLog, ProcessExit &exit)
+{
+    ProcessSpec spec;
+    spec.program = command.first();
+    spec.arguments = command.mid(1);
+    spec.environment.insert(QStringLiteral("PYTHONIOENCODING"), QStringLiteral("utf-8"));
+    spec.stdoutFile = pipLog;
+    spec.appendOutput = true;
+    exit = ChildProcess::run(spec, m_control);
+    return PythonEnvironment::stopFailure(exit);
+}
+
+Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonInterpreter &python, const QStringList &requirements,
+                                       const QString &requirementsFile, const QString &pipLog)
+{
+    const AgentFolder &folder = m_layout.folder();
+    const QString digest = key.digest();
+    removeDeadBuilds(digest);
+    const QString staging = m_layout.stagingDir()
+                            + QStringLiteral("/%1.%2.%3").arg(digest).arg(QCoreApplication::applicationPid()).arg(QRandomGenerator::global()->generate());
+    const QString site = staging + QStringLiteral("/site-packages");
+    if (Status made = folder.ensureDir(site); !made)
+        return CacheLayout::unusable(QStringLiteral("cannot start building environment %1").arg(digest), made.failure());
+    const auto failBuild = [&](const Failure &failure) -> Result<CacheEntry> {
+        folder.removeTree(staging); // a failed build is never cached
+        return failure;
+    };
+
+    m_log.info(lcVenv, QStringLiteral("Building environment {EnvKey} for the cache; pip's output goes to {PipLog}"),
+               {{QStringLiteral("EnvKey"), digest}, {QStringLiteral("PipLog"), pipLog}});
+    // 1. Install, without compiling: compilation comes once, below, for what is really imported.
+    QStringList install = python.pipCommand() + QStringList{QStringLiteral("install"), QStringLiteral("--disable-pip-version-check"),
+                                                            QStringLiteral("--no-input"), QStringLiteral("--no-compile"),
+                                                            QStringLiteral("--target"), site};
+    if (!requirementsFile.isEmpty())
+        install << QStringLiteral("-r") << requirementsFile;
+    if (!requirements.isEmpty())
+        install << QStringLiteral("--") << requirements;
+    ProcessExit exit;
+    if (auto stopped = run(install, pipLog, exit))
+        return failBuild(*stopped);
+    if (!exit.succeeded()) {
+        const auto output = AgentFolder::readRegularFile(pipLog, 64 * 1024 * 1024);
+        return failBuild(fail(ExitCode::RequirementsFailed, QStringLiteral("pip install failed (exit code %1): %2; pip's output is in %3")
+                                                                .arg(exit.conventionalExitCode())
+                                                                .arg(PythonEnvironment::describePipFailure(output ? QString::fromUtf8(*output) : QString()), pipLog)));
+    }
+    // 2. Compile once, in parallel. Test suites inside packages are never imported, so they
+    //    are left out; so is pip (step 3), which only a script that installs something runs.
+    //    A module that does not compile, or a full disk, fails the build: an entry is shared
+    //    and immutable, so whatever is wrong with it now would be wrong for every user.
+    if (auto stopped = run({python.executable, QStringLiteral("-m"), QStringLiteral("compileall"), QStringLiteral("-q"), QStringLiteral("-j"),
+                            QStringLiteral("0"), QStringLiteral("-x"), QStringLiteral("[/\\\\]tests?[/\\\\]"), site},
+                           pipLog, exit))
+        return failBuild(*stopped);
+    if (!exit.succeeded())
+        return failBuild(stepFailed(QStringLiteral("compiling the installed packages"), exit, pipLog));
+    // 3. pip itself, from the interpreter's bundled wheel, so `python -m pip` works in the venv.
+    if (!python.bundledPipWheel.isEmpty() && folder.kindOf(site + QStringLiteral("/pip")) == AgentFolder::Kind::Missing) {
+        if (auto stopped = run({python.executable, QStringLiteral("-m"), QStringLiteral("zipfile"), QStringLiteral("-e"), python.bundledPipWheel, site},
+                               pipLog, exit))
+            return failBuild(*stopped);
+        if (!exit.succeeded())
+            return failBuild(stepFailed(QStringLiteral("unpacking pip from %1").arg(python.bundledPipWheel), exit, pipLog));
+    }
+    // 4. Record what was resolved, from the .dist-info folders (no second pip start), and
+    //    complete the entry while it is still out of sight.
+    CacheEntry entry = CacheEntryFile::make(digest, m_layout.entriesDir());
+    entry.freeze = installedDistributions(site);
+    entry.inputs = key.describe();
+    entry.sizeBytes = Leftovers::folderSize(staging);
+    if (Status written = CacheEntryFile::write(folder, staging, entry, python.executable); !written)
+        return failBuild(CacheLayout::unusable(QStringLiteral("cannot record environment %1").arg(digest), written.failure()));
+    // 5. Publish: one atomic rename of a complete entry, then make it immutable.
+    if (Status published = folder.rename(staging, entry.dir); !published)
+        return failBuild(CacheLayout::unusable(QStringLiteral("cannot publish environment %1").arg(digest), published.failure()));
+    const bool immutable = FileProtection::protectTree(folder, entry.dir);
+    m_log.info(lcVenv, QStringLiteral("Published environment {EnvEntry} ({SizeBytes} bytes, {Packages}); immutable: {Immutable}"),
+               {{QStringLiteral("EnvEntry"), entry.name}, {QStringLiteral("SizeBytes"), entry.sizeBytes},
+                {QStringLiteral("Packages"), entry.freeze.join(QStringLiteral(", "))}, {QStringLiteral("Immutable"), immutable}});
+    return entry;
+}
+
+} // namespace oa

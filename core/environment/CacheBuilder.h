@@ -1,0 +1,42 @@
+#pragma once
+
+#include "CacheLayout.h"
+#include "ChildProcess.h"
+#include "EnvironmentKey.h"
+#include "ExitCode.h"
+#include "PythonInterpreter.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace oa {
+
+class ExecutionLog;
+
+// Builds one cache entry: pip installs into a staging folder, the packages are compiled once,
+// pip itself is unpacked, entry.json and COMPLETE are written, and one rename publishes it;
+// then it is made immutable. Anything that fails before the rename leaves nothing behind, and
+// nothing is ever published half built. Run only with the key's build lock held.
+class CacheBuilder {
+public:
+    CacheBuilder(const CacheLayout &layout, ExecutionLog &log, RunControl *control);
+
+    // pip's output, and that of the other steps, goes to `pipLog`. Fails with
+    // RequirementsFailed (pip, a failed step, the cache), or the RunControl's stop.
+    Result<CacheEntry> build(const EnvironmentKey &key, const PythonInterpreter &python, const QStringList &requirements,
+                             const QString &requirementsFile, const QString &pipLog);
+
+private:
+    // Removes what builders of `key` that died left in staging.
+    void removeDeadBuilds(const QString &key);
+    // Runs one step of the build with its output appended to `pipLog`; a stop is a failure.
+    std::optional<Failure> run(const QStringList &command, const QString &pipLog, ProcessExit &exit);
+    // "name==version" of every distribution in `sitePackages`, sorted, as pip freeze prints them.
+    QStringList installedDistributions(const QString &sitePackages) const;
+
+    const CacheLayout &m_layout;
+    ExecutionLog &m_log;
+    RunControl *m_control;
+};
+
+} // namespace oa

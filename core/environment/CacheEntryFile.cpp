@@ -1,0 +1,124 @@
+#include "CacheEntryFile.h"
+
+#include "EnvironmentKey.h"
+#include "JsonFile.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+
+namespace oa {
+
+namespace {
+
+// The names in an entry's folder and the fields of its entry.json, for writer and reader alike.
+const QString kMetadataFile = QStringLiteral("entry.json");
+const QString kCompleteFile = QStringLiteral("COMPLETE");
+const QString kSitePackages = QStringLiteral("site-packages");
+const QString kUsedSuffix = QStringLiteral(".used");
+const QString kKey = QStringLiteral("Key");
+const QString kInputs = QStringLiteral("Inputs");
+const QString kPipFreeze = QStringLiteral("PipFreeze");
+const QString kCreatedAt = QStringLiteral("CreatedAt");
+const QString kSizeBytes = QStringLiteral("SizeBytes");
+const QString kInterpreter = QStringLiteral("Interpreter");
+
+QString timestamp(const QDateTime &t)
+{
+    return t.toUTC().toString(Qt::ISODateWithMs);
+}
+
+} // namespace
+
+QString CacheEntryFile::nameFor(const QString &key, const QDateTime &createdAt)
+{
+    return QStringLiteral("%1-%2").arg(key).arg(createdAt.toMSecsSinceEpoch());
+}
+
+QString CacheEntryFile::usedMarkerOf(const QString &entryDir)
+{
+    return entryDir + kUsedSuffix;
+}
+
+bool CacheEntryFile::isUsedMarker(const QString &fileName)
+{
+    return fileName.endsWith(kUsedSuffix);
+}
+
+CacheEntry CacheEntryFile::make(const QString &key, const QString &entriesDir)
+{
+    CacheEntry entry;
+    entry.key = key;
+    entry.createdAt = QDateTime::currentDateTimeUtc();
+    entry.name = nameFor(key, entry.createdAt);
+    entry.dir = entriesDir + u'/' + entry.name;
+    entry.sitePackages = entry.dir + u'/' + kSitePackages;
+    return entry;
+}
+
+Status CacheEntryFile::write(const AgentFolder &folder, const QString &buildDir, const CacheEntry &entry, const QString &interpreter)
+{
+    const QJsonObject json{{kKey, entry.key},
+                           {kInputs, entry.inputs},
+                           {kPipFreeze, QJsonArray::fromStringList(entry.freeze)},
+                           {kCreatedAt, timestamp(entry.createdAt)},
+                           {kSizeBytes, entry.sizeBytes},
+                           {kInterpreter, interpreter}};
+    if (Status written = folder.writeAtomically(buildDir + u'/' + kMetadataFile, QJsonDocument(json).toJson()); !written)
+        return written;
+    return folder.writeAtomically(buildDir + u'/' + kCompleteFile, timestamp(entry.createdAt).toUtf8());
+}
+
+CacheEntryFile::Reading CacheEntryFile::read(const AgentFolder &folder, const QString &entriesDir, const QString &name)
+{
+    // Anyone who can run a script may have written into entries/. An entry is used only if
+    // everything about it is what a build writes: anything else could make every later run
+    // load planted packages, or stay for ever.
+    Reading reading;
+    const auto implausible = [&](const QString &why) {
+        reading.problem = why;
+        return reading;
+    };
+    const QString dir = entriesDir + u'/' + name;
+    const AgentFolder::Kind kind = folder.kindOf(dir);
+    if (kind == AgentFolder::Kind::Missing)
+        return reading; // evicted since the folder was listed
+    if (kind != AgentFolder::Kind::Directory)
+        return implausible(QStringLiteral("it is %1, not a folder").arg(AgentFolder::kindName(kind)));
+    static const QRegularExpression pattern(QStringLiteral("^([0-9a-f]{%1})-([0-9]{1,15})$").arg(EnvironmentKey::kDigestLength));
+    const QRegularExpressionMatch parts = pattern.match(name);
+    if (!parts.hasMatch())
+        return implausible(QStringLiteral("its name is not {key}-{creation time in ms}"));
+    if (const AgentFolder::Kind complete = folder.kindOf(dir + u'/' + kCompleteFile); complete != AgentFolder::Kind::Regular)
+        return implausible(complete == AgentFolder::Kind::Missing ? QStringLiteral("it has no %1 marker").arg(kCompleteFile)
+                                                                  : QStringLiteral("its %1 is %2").arg(kCompleteFile, AgentFolder::kindName(complete)));
+    QString problem;
+    const auto json = readJsonObject(folder, dir + u'/' + kMetadataFile, &problem);
+    if (!json)
+        return implausible(QStringLiteral("%1: %2").arg(kMetadataFile, problem));
+    CacheEntry e;
+    e.name = name;
+    e.dir = dir;
+    e.sitePackages = dir + u'/' + kSitePackages;
+    e.key = json->value(kKey).toString();
+    if (e.key != parts.captured(1))
+        return implausible(QStringLiteral("its %1 \"%2\" is not the key in its name").arg(kKey, e.key));
+    const QString created = json->value(kCreatedAt).toString();
+    e.createdAt = QDateTime::fromString(created, Qt::ISODateWithMs);
+    if (!e.createdAt.isValid() || e.createdAt.toMSecsSinceEpoch() != parts.captured(2).toLongLong())
+        return implausible(QStringLiteral("its %1 \"%2\" is not the time in its name").arg(kCreatedAt, created));
+    if (e.createdAt > QDateTime::currentDateTimeUtc().addSecs(kClockSkewSeconds))
+        return implausible(QStringLiteral("its %1 %2 is in the future").arg(kCreatedAt, created));
+    if (const AgentFolder::Kind site = folder.kindOf(e.sitePackages); site != AgentFolder::Kind::Directory)
+        return implausible(QStringLiteral("its %1 is %2, not a folder").arg(kSitePackages, AgentFolder::kindName(site)));
+    for (const QJsonValue &v : json->value(kPipFreeze).toArray())
+        e.freeze.append(v.toString());
+    e.inputs = json->value(kInputs).toString();
+    e.sizeBytes = json->value(kSizeBytes).toInteger();
+    e.lastUsed = folder.modificationTime(usedMarkerOf(dir));
+    reading.entry = e;
+    return reading;
+}
+
+} // namespace oa

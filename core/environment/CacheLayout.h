@@ -1,0 +1,84 @@
+#pragma once
+
+#include "AgentFolder.h"
+#include "CacheEntryFile.h"
+#include "ExitCode.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <utility>
+
+namespace oa {
+
+// Where the environment cache keeps what, and the one gatekeeper through which all of it is
+// read, written and removed:
+//
+//   entries/{key}-{created ms}/site-packages   packages, compiled once, then made immutable
+//   entries/{key}-{created ms}/entry.json      inputs, pip freeze, size; COMPLETE beside it
+//   entries/{key}-{created ms}.used            its mtime is the last use (LRU)
+//   staging/{key}.{pid}.{n}/                   a build in progress; a dead builder's is removed
+//   staging/{entry}.{pid}.evicted/             an entry on its way out
+//   locks/{key}.lock, {key}.owner              one builder per key; others wait and then reuse
+//   in-use/{entry}@{execution}.{pid}           who uses an entry now: never evicted while alive
+//
+// The scripts that use the cache may run as root, so nothing in it is trusted: every path is
+// walked with O_NOFOLLOW (AgentFolder), and a link anywhere below the cache folder is refused.
+class CacheLayout {
+public:
+    // `agentBase` is the agent's base folder. A cache inside it (the default, {base}/EnvCache) is
+    // walked from the base, so that EnvCache itself cannot be a planted link either. A cache the
+    // administrator put elsewhere (--env-cache-dir) is walked from its own folder, which may be
+    // a link of the administrator's.
+    CacheLayout(const QString &dir, const QString &agentBase);
+
+    const AgentFolder &folder() const { return m_folder; }
+    QString dir() const { return m_dir; }
+    QString entriesDir() const { return m_dir + QStringLiteral("/entries"); }
+    QString stagingDir() const { return m_dir + QStringLiteral("/staging"); }
+    QString locksDir() const { return m_dir + QStringLiteral("/locks"); }
+    QString inUseDir() const { return m_dir + QStringLiteral("/in-use"); }
+    QString entryDir(const QString &name) const { return entriesDir() + u'/' + name; }
+    QString lockFile(const QString &key) const { return locksDir() + u'/' + key + QStringLiteral(".lock"); }
+    QString ownerFile(const QString &key) const { return locksDir() + u'/' + key + QStringLiteral(".owner"); }
+    QString inUseMarker(const QString &entryName, const QString &executionId, qint64 pid) const;
+
+    // Creates the cache folder and its subfolders. A subfolder that is a link (or a file, a
+    // FIFO, ...) is unlinked, never followed, and replaced by a real folder; `warnings` says so.
+    // A folder that cannot be made (a read-only filesystem, the cache folder a file, no
+    // permission) is ExitCode::RequirementsFailed, naming the folder and the error: such a
+    // cache can never be built into, so nobody waits for it.
+    Status prepare(QStringList *warnings = nullptr) const;
+    // The subfolders that are not folders (or the cache folder itself, when it lies in the
+    // agent's folder), described, for a listing that changes nothing.
+    QStringList misplaced() const;
+
+    // The entries whose names start with `prefix` (all of them with an empty one): those that
+    // can be used, and the implausible ones with the reason.
+    struct Scan {
+        QList<CacheEntry> entries;
+        QList<std::pair<QString, QString>> implausible; // name, why (CacheEntryFile::read)
+    };
+    Scan scan(const QString &prefix = QString()) const;
+
+    // Whether a live execution holds a marker for `entryName`. The markers of executions that
+    // died are removed on the way.
+    bool isInUse(const QString &entryName) const;
+
+    // The PID in a staging folder's name ({key}.{pid}.{n}, {entry}.{pid}.evicted) or a
+    // marker's ({…}.{pid}); 0 if none.
+    static qint64 stagingPid(const QString &name);
+    static qint64 markerPid(const QString &name);
+
+    // A failure of the cache, as the run reports it: exit 6, what was being done, and why.
+    static Failure unusable(const QString &what, const Failure &cause);
+
+private:
+    QStringList subfolders() const;
+
+    QString m_dir;
+    AgentFolder m_folder;
+};
+
+} // namespace oa

@@ -1,0 +1,19 @@
+#pragma once
+
+// Shared by the two halves of AgentFolder: AgentFolder.cpp walks and reads,
+// AgentFolderChanges.cpp writes, renames, locks and removes. Not part of the interface.
+
+#include "AgentFolder.h"
+
+#include <sys/stat.h>
+
+namespace oa::detail {
+
+QByteArray encoded(const QString &name);
+AgentFolder::Kind kindOfMode(mode_t mode);
+// A short description of what is planted at a name, for warnings.
+QString describe(const struct stat &st);
+// A failure on the way to `path`, said so: the message names the file that was wanted too.
+Failure towards(Failure failure, const QString &path);
+
+} // namespace oa::detail
