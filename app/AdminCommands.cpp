@@ -231,10 +231,12 @@ int cancel(const oa::AgentPaths &paths, const QString &executionId, bool wait, b
     // Accepted: the executor deletes the request on its next tick (about every 200 ms).
     const QString request = requested.value();
     QDeadlineTimer acceptDeadline(15000);
-    while (QFile::exists(request) && !acceptDeadline.hasExpired())
+    const oa::AgentFolder folder = paths.folder();
+    const auto pending = [&] { return folder.kindOf(request) != oa::AgentFolder::Kind::Missing; };
+    while (pending() && !acceptDeadline.hasExpired())
         QThread::msleep(50);
-    if (QFile::exists(request)) {
-        QFile::remove(request); // never act on it later, behind the caller's back
+    if (pending()) {
+        folder.removeFile(request); // never act on it later, behind the caller's back
         return report(int(oa::ExitCode::AlreadyRunning), QStringLiteral("NotAccepted"),
                       QStringLiteral("the executor of %1 did not accept the cancel request within 15 s").arg(executionId));
     }

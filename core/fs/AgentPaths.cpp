@@ -2,7 +2,6 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QUuid>
 #include <QtGlobal>
 
 namespace oa {
@@ -54,10 +53,6 @@ QString AgentPaths::lockFile(const QString &id) const { return locksDir() + u'/'
 QString AgentPaths::runFile(const QString &id) const { return locksDir() + u'/' + id + QStringLiteral("@run"); }
 QString AgentPaths::cancelRequestFile(const QString &id, const QString &token) const { return locksDir() + u'/' + cancelRequestPrefix(id) + token; }
 QString AgentPaths::cancelRequestPrefix(const QString &id) { return id + QStringLiteral("@cancel-"); }
-QString AgentPaths::scratchFile(const QString &id) const
-{
-    return locksDir() + u'/' + id + QStringLiteral("@tmp-") + QUuid::createUuid().toString(QUuid::Id128);
-}
 
 QString AgentPaths::executionIdOfLockFileName(const QString &name)
 {

@@ -40,7 +40,6 @@ public:
     QString runFile(const QString &id) const;                               // {id}@run
     QString cancelRequestFile(const QString &id, const QString &token) const; // {id}@cancel-{token}
     static QString cancelRequestPrefix(const QString &id);                   // "{id}@cancel-"
-    QString scratchFile(const QString &id) const; // {id}@tmp-{random}: written, then renamed into place
     // The ID whose lock file `name` (a file name under Locks/) is; empty when it is none.
     static QString executionIdOfLockFileName(const QString &name);
     QString taskDir(const QString &id) const;

@@ -3,8 +3,6 @@
 #include "LockFiles.h"
 #include "LockInspector.h"
 
-#include <QDir>
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -28,15 +26,14 @@ Status CancelChannel::open(qint64 pid)
     // Requests addressed to earlier runs of this ID are void. Matched by exact, case-sensitive
     // prefix: a QDir name filter ignores case and would reach the requests of "JOB" too.
     const QString prefix = AgentPaths::cancelRequestPrefix(m_id);
-    const QStringList names = QDir(m_paths.locksDir()).entryList(QDir::AllEntries | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot);
-    for (const QString &name : names) {
-        if (name.startsWith(prefix))
-            QFile::remove(m_paths.locksDir() + u'/' + name);
+    const AgentFolder folder = m_paths.folder();
+    for (const AgentFolder::Entry &entry : folder.list(m_paths.locksDir())) {
+        if (entry.name.startsWith(prefix))
+            folder.removeFile(m_paths.locksDir() + u'/' + entry.name);
     }
-    // Not QSaveFile: it follows a symlink at the final name and writes the target. A new file
-    // renamed into place replaces whatever was planted there instead.
-    return lockfiles::writeReplacing(m_paths.runFile(m_id), m_paths.scratchFile(m_id),
-                                     QJsonDocument(QJsonObject{{QStringLiteral("Pid"), pid}, {QStringLiteral("RunToken"), m_token}})
+    // Through the gatekeeper, never QSaveFile: that follows a symlink at the final name and
+    // writes the target. A new file renamed into place replaces whatever was planted there.
+    return lockfiles::writeReplacing(m_paths.runFile(m_id), QJsonDocument(QJsonObject{{QStringLiteral("Pid"), pid}, {QStringLiteral("RunToken"), m_token}})
                                          .toJson(QJsonDocument::Compact));
 }
 
@@ -47,7 +44,7 @@ bool CancelChannel::requested() const
 
 void CancelChannel::acknowledge()
 {
-    QFile::remove(requestPath());
+    m_paths.folder().removeFile(requestPath());
 }
 
 void CancelChannel::close()
@@ -57,8 +54,8 @@ void CancelChannel::close()
     if (!m_open)
         return;
     m_open = false;
-    QFile::remove(requestPath());
-    QFile::remove(m_paths.runFile(m_id));
+    m_paths.folder().removeFile(requestPath());
+    m_paths.folder().removeFile(m_paths.runFile(m_id));
 }
 
 Result<QString> CancelChannel::request(const AgentPaths &paths, const QString &executionId)
@@ -86,8 +83,7 @@ Result<QString> CancelChannel::request(const AgentPaths &paths, const QString &e
         return fail(ExitCode::TaskNotFound, QStringLiteral("%1: the lock holder (PID %2) is not the run that %3 describes")
                                                 .arg(executionId).arg(lock->info.pid).arg(run));
     const QString path = paths.cancelRequestFile(executionId, token);
-    if (Status written = lockfiles::writeReplacing(path, paths.scratchFile(executionId),
-                                                   QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toUtf8());
+    if (Status written = lockfiles::writeReplacing(path, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toUtf8());
         !written)
         return written.failure();
     return path;

@@ -95,7 +95,7 @@ void TestLockFiles::nonRegularLocksListedAsUnreadable()
     const QMap<QString, QString> expected{{QStringLiteral("fifo"), QStringLiteral("a FIFO")},
                                           {QStringLiteral("sock"), QStringLiteral("a socket")},
                                           {QStringLiteral("link"), QStringLiteral("a symbolic link")},
-                                          {QStringLiteral("dir"), QStringLiteral("a directory")}};
+                                          {QStringLiteral("dir"), QStringLiteral("a folder")}};
     for (const QString &id : expected.keys())
         agent.makeScriptTask(id, "print(1)\n");
     QVERIFY(makeFifo(agent.lockFile(QStringLiteral("fifo"))));

@@ -273,6 +273,8 @@ void TestAgentFolder::listShowsKindsWithoutFollowing()
     QCOMPARE(entries.at(0).kind, AgentFolder::Kind::Directory);
     QCOMPARE(entries.at(1).kind, AgentFolder::Kind::Symlink);
     QCOMPARE(entries.at(2).kind, AgentFolder::Kind::Fifo);
+}
+
 void TestAgentFolder::renameNeverReplaces()
 {
     const AgentFolder folder(m_base);
