@@ -1,5 +1,6 @@
 #include "PythonInterpreter.h"
 
+#include "AgentFolder.h"
 #include "ChildProcess.h"
 #include "JsonFile.h"
 
@@ -10,7 +11,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QStandardPaths>
 
 #include <cstring>
@@ -183,15 +183,13 @@ Result<PythonInterpreter> probeCached(const QString &program, const QString &cac
                                                 {QStringLiteral("Version"), probed->version},
                                                 {QStringLiteral("HasPip"), probed->hasPip},
                                                 {QStringLiteral("BundledPipWheel"), probed->bundledPipWheel}});
-        QDir().mkpath(QFileInfo(cacheFile).absolutePath());
-        // QSaveFile writes to a symlink's target: a planted link (or FIFO) is removed, not written through.
-        if (const QFileInfo existing(cacheFile); existing.isSymLink() || (existing.exists() && !existing.isFile()))
-            QFile::remove(cacheFile);
-        QSaveFile file(cacheFile);
-        if (file.open(QIODevice::WriteOnly)) {
-            file.write(QJsonDocument(all).toJson());
-            file.commit();
-        }
+        // The cache folder is the administrator's (it may be a link); the file in it is not: it is
+        // replaced through the gatekeeper, never written through a planted link or FIFO. A probe
+        // cache that cannot be saved only costs the next run a probe.
+        const QString dir = QFileInfo(cacheFile).absolutePath();
+        QDir().mkpath(dir);
+        if (const Status saved = AgentFolder(dir).writeAtomically(cacheFile, QJsonDocument(all).toJson()); !saved)
+            probed.value().warnings.append(QStringLiteral("the interpreter probe cache was not saved: %1").arg(saved.failure().message));
     }
     return probed;
 }
