@@ -53,6 +53,16 @@ Failure towards(Failure failure, const QString &path)
     return failure;
 }
 
+QList<QByteArray> entryNames(DIR *dir)
+{
+    QList<QByteArray> names;
+    while (const dirent *entry = ::readdir(dir)) {
+        if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0)
+            names.append(QByteArray(entry->d_name));
+    }
+    return names;
+}
+
 } // namespace detail
 
 using namespace detail;

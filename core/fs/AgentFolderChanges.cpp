@@ -68,11 +68,7 @@ bool removeContents(int dirFd)
         ::close(dirFd);
         return false;
     }
-    QList<QByteArray> names;
-    while (const dirent *entry = ::readdir(dir)) {
-        if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0)
-            names.append(QByteArray(entry->d_name));
-    }
+    const QList<QByteArray> names = entryNames(dir);
     bool success = true;
     for (const QByteArray &name : std::as_const(names))
         success = removeEntry(::dirfd(dir), name.constData()) && success;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <dirent.h>
+
 // Shared by the two halves of AgentFolder: AgentFolder.cpp walks and reads,
 // AgentFolderChanges.cpp writes, renames, locks and removes. Not part of the interface.
 
@@ -15,5 +17,8 @@ AgentFolder::Kind kindOfMode(mode_t mode);
 QString describe(const struct stat &st);
 // A failure on the way to `path`, said so: the message names the file that was wanted too.
 Failure towards(Failure failure, const QString &path);
+// The names in the folder `dir` (a DIR stream over an open folder), "." and ".." left out: read
+// whole before anything in the folder is changed.
+QList<QByteArray> entryNames(DIR *dir);
 
 } // namespace oa::detail

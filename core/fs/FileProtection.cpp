@@ -1,5 +1,7 @@
 #include "FileProtection.h"
 
+#include "AgentFolderDetail.h"
+
 #include "AgentFolder.h"
 
 #include <QByteArray>
@@ -83,11 +85,7 @@ bool changeTree(int dirFd, bool protect)
         ::close(dirFd);
         return false;
     }
-    QList<QByteArray> names;
-    while (const dirent *entry = ::readdir(dir)) {
-        if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0)
-            names.append(QByteArray(entry->d_name));
-    }
+    const QList<QByteArray> names = detail::entryNames(dir);
     for (const QByteArray &name : std::as_const(names)) {
         struct stat st;
         if (::fstatat(::dirfd(dir), name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)

@@ -112,7 +112,7 @@ void TestEnvironmentCacheHostile::unwritableMarkerFailsTheRun()
     const QString cacheDir = scratch.path() + QStringLiteral("/cache");
     const TmpfsMount mount(cacheDir, false);
     if (!mount.isMounted())
-        QSKIP(qPrintable(QStringLiteral("cannot mount a tmpfs on %1: %2").arg(cacheDir, mount.error())));
+        OA_SKIP_OR_FAIL(QStringLiteral("cannot mount a tmpfs on %1: %2").arg(cacheDir, mount.error()));
     Agent agent;
     const QJsonObject reqs{{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-greeter")}}};
     agent.makeScriptTask(QStringLiteral("build"), "import oa_greeter\n", reqs);
@@ -157,7 +157,7 @@ void TestEnvironmentCacheHostile::unusableCacheWaitsForNobody()
         const bool withEntry = kind.endsWith(QLatin1String("with an entry"));
         mount = std::make_unique<TmpfsMount>(cacheDir, !withEntry);
         if (!mount->isMounted())
-            QSKIP(qPrintable(QStringLiteral("cannot mount a tmpfs on %1: %2").arg(cacheDir, mount->error())));
+            OA_SKIP_OR_FAIL(QStringLiteral("cannot mount a tmpfs on %1: %2").arg(cacheDir, mount->error()));
         if (withEntry) {
             agent.makeScriptTask(QStringLiteral("first"), "import oa_greeter\n", {{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-greeter")}}});
             QCOMPARE(run(agent, QStringLiteral("first"), extra).exitCode, 0);
