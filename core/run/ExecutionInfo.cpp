@@ -203,6 +203,30 @@ std::optional<QString> ExecutionInfo::requirementProblem(const QString &requirem
     return std::nullopt;
 }
 
+ExecutionInfo::Preview ExecutionInfo::preview(const QJsonObject &object)
+{
+    const auto field = [&object](const QString &key) -> QJsonValue {
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            if (it.key().compare(key, Qt::CaseInsensitive) == 0)
+                return it.value();
+        }
+        return QJsonValue(QJsonValue::Undefined);
+    };
+    Preview p;
+    p.scriptPath = field(kScriptPath).toString();
+    const QJsonValue args = field(kArguments);
+    if (args.isArray()) {
+        QStringList words;
+        for (const QJsonValue &v : args.toArray())
+            words.append(v.toString());
+        p.arguments = words.join(u' ');
+    } else {
+        p.arguments = args.toString();
+    }
+    p.requirementsCount = int(field(kRequirements).toArray().size());
+    return p;
+}
+
 Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString &expectedId, const QString &taskDir)
 {
     QJsonParseError error;

@@ -3,6 +3,7 @@
 #include "ExitCode.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QString>
 #include <QStringList>
 
@@ -38,6 +39,16 @@ struct ExecutionInfo {
     // `json` is the file's bytes; `expectedId` the ID from the command line; `taskDir` the task
     // folder. Every rejection is ExitCode::InvalidExecution and names the field and the reason.
     static Result<ExecutionInfo> parse(const QByteArray &json, const QString &expectedId, const QString &taskDir);
+
+    // What --list and the monitor show of an execution.json, read leniently (no file checks,
+    // whatever is readable), with the same case-insensitive keys as parse(): the field names
+    // live here only.
+    struct Preview {
+        QString scriptPath;
+        QString arguments;      // as one line: a string as written, an array joined by spaces
+        int requirementsCount = 0;
+    };
+    static Preview preview(const QJsonObject &object);
 
     // A requirement string is refused when it is empty, starts with '-' (it would be a pip
     // option such as --index-url or -r), or holds a control character such as a newline.

@@ -1,5 +1,6 @@
 #include "TaskScanner.h"
 
+#include "ExecutionInfo.h"
 #include "JsonFile.h"
 #include "ResultRecord.h"
 #include "StatusRecord.h"
@@ -49,20 +50,6 @@ TaskState TaskScanner::stateFromOutcome(const QString &outcome)
     return TaskState::Failed;
 }
 
-namespace {
-
-// execution.json's keys are case-insensitive; the scanner reads them the same way.
-QJsonValue field(const QJsonObject &object, QLatin1String key)
-{
-    for (auto it = object.begin(); it != object.end(); ++it) {
-        if (it.key().compare(key, Qt::CaseInsensitive) == 0)
-            return it.value();
-    }
-    return QJsonValue(QJsonValue::Undefined);
-}
-
-} // namespace
-
 TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRecord> &lock) const
 {
     TaskSummary t;
@@ -72,17 +59,10 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
     QString error;
     const auto execution = readJsonObject(m_paths.folder(), m_paths.executionFile(id), &error);
     if (execution) {
-        t.scriptPath = field(*execution, QLatin1String("ScriptPath")).toString();
-        const QJsonValue args = field(*execution, QLatin1String("Arguments"));
-        if (args.isArray()) {
-            QStringList words;
-            for (const QJsonValue &v : args.toArray())
-                words.append(v.toString());
-            t.arguments = words.join(u' ');
-        } else {
-            t.arguments = args.toString();
-        }
-        t.requirementsCount = int(field(*execution, QLatin1String("Requirements")).toArray().size());
+        const ExecutionInfo::Preview preview = ExecutionInfo::preview(*execution);
+        t.scriptPath = preview.scriptPath;
+        t.arguments = preview.arguments;
+        t.requirementsCount = preview.requirementsCount;
     }
 
     if (const auto json = readJsonObject(m_paths.folder(), m_paths.resultFile(id))) {
