@@ -12,11 +12,11 @@
 
 namespace oa {
 
-void Executor::warnPlanted(const QString &what)
+void Executor::warn(const QString &what, ExecutionLog::Category category)
 {
     if (what.isEmpty())
         return;
-    m_log.warning(lcExecutor, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), what}});
+    m_log.warning(category, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), what}});
     m_record.warnings.append(what);
 }
 
@@ -24,7 +24,7 @@ Status Executor::freshLog(const QString &path)
 {
     QString replaced;
     const auto fd = m_paths.folder().openForWriting(path, AgentFolder::WriteMode::Truncate, &replaced);
-    warnPlanted(replaced);
+    warn(replaced);
     if (!fd)
         return fail(ExitCode::Unexpected, fd.failure().message);
     return ok();
@@ -103,10 +103,8 @@ Status Executor::acquireLock()
     m_lock = std::make_unique<TaskLock>(m_paths.lockFile(id));
     if (const Status acquired = m_lock->tryAcquire(); !acquired)
         return acquired;
-    for (const QString &replaced : m_lock->replaced()) { // something planted at the lock path
-        m_log.warning(lcLock, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), replaced}});
-        m_record.warnings.append(replaced);
-    }
+    for (const QString &replaced : m_lock->replaced()) // something planted at the lock path
+        warn(replaced, lcLock);
     m_log.info(lcLock, QStringLiteral("Locked {LockFile}"), {{QStringLiteral("LockFile"), m_lock->path()}});
     return ok();
 }
@@ -171,7 +169,7 @@ Status Executor::readAndValidate()
         QString replaced;
         if (const Status opened = m_log.openFile(folder, m_paths.executorLogFile(id), &replaced); !opened)
             qCWarning(lcExecutor).noquote() << opened.failure().message << "; logging to the console only";
-        warnPlanted(replaced);
+        warn(replaced);
         // Never blocks (a FIFO is refused at once) and never reads more than any real file needs.
         auto content = folder.readFile(executionFile, ExecutionInfo::kMaxFileBytes);
         if (!content)
@@ -187,10 +185,8 @@ Status Executor::readAndValidate()
         if (!info)
             return info.failure();
         m_info = std::move(info).value();
-        for (const QString &warning : std::as_const(m_info->warnings)) {
-            m_log.warning(lcConfig, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), warning}});
-            m_record.warnings.append(warning);
-        }
+        for (const QString &warning : std::as_const(m_info->warnings))
+            warn(warning, lcConfig);
         if (m_options.keepVenv)
             m_info->keepVirtualEnvironment = true;
         m_control.setLimits(limitsFor(*m_info));
@@ -212,10 +208,8 @@ Status Executor::prepareEnvironment()
         if (!interpreter)
             return interpreter.failure();
         m_interpreter = interpreter.value();
-        for (const QString &warning : std::as_const(m_interpreter->warnings)) {
-            m_log.warning(lcVenv, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), warning}});
-            m_record.warnings.append(warning);
-        }
+        for (const QString &warning : std::as_const(m_interpreter->warnings))
+            warn(warning, lcVenv);
         m_record.pythonExecutable = m_interpreter->executable;
         m_record.pythonVersion = m_interpreter->version;
         // A venv left by an earlier run (kept, or a crash) was writable by that run's script:
@@ -299,7 +293,7 @@ Status Executor::linkCachedEnvironment()
     auto entry = m_cache->acquire(key, *m_interpreter, m_info->requirements.value_or(QStringList()), m_info->requirementsFile, id,
                                   pipLog, m_log, &m_control);
     for (const QString &warning : m_cache->takeWarnings())
-        warnPlanted(warning);
+        warn(warning);
     if (!entry)
         return entry.failure();
     const PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
@@ -359,9 +353,7 @@ Status Executor::runScript()
         return ScriptRunner::startFailure(launch, exit);
 
     if (exit.leftoversStopped > 0) {
-        const QString warning = QStringLiteral("the script left %1 process(es) running; they were stopped").arg(exit.leftoversStopped);
-        m_log.warning(lcRun, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), warning}});
-        m_record.warnings.append(warning);
+        warn(QStringLiteral("the script left %1 process(es) running; they were stopped").arg(exit.leftoversStopped), lcRun);
     }
     m_exitCode = exit.conventionalExitCode();
     m_record.scriptExitCode = m_exitCode;
@@ -388,10 +380,8 @@ void Executor::cleanUp()
     else if (m_ownsVenv)
         m_log.info(lcCleanup, QStringLiteral("Keeping virtual environment {VenvPath}"), {{QStringLiteral("VenvPath"), m_paths.venvDir(id)}});
     for (const QString &target : std::as_const(targets)) {
-        if (const Status removed = folder.removeTree(target); !removed) {
-            m_log.warning(lcCleanup, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), removed.failure().message}});
-            m_record.warnings.append(removed.failure().message);
-        }
+        if (const Status removed = folder.removeTree(target); !removed)
+            warn(removed.failure().message, lcCleanup);
     }
 }
 
@@ -424,7 +414,7 @@ int Executor::finish(const Status &status)
 
     if (m_taskFilesAllowed) {
         const QString resultFile = m_paths.resultFile(m_options.executionId);
-        warnPlanted(m_paths.folder().plantedAt(resultFile));
+        warn(m_paths.folder().plantedAt(resultFile));
         if (const Status saved = m_record.save(m_paths.folder(), resultFile); !saved) {
             // The previous result.json is intact; the service must not report an outcome that
             // nobody can read back, so whatever happened, this run ends as an internal error.

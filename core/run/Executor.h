@@ -5,6 +5,7 @@
 #include "ExecutionControl.h"
 #include "ExecutionInfo.h"
 #include "ExecutionLog.h"
+#include "LoggingCategories.h"
 #include "ExitCode.h"
 #include "PythonInterpreter.h"
 #include "ResultRecord.h"
@@ -55,8 +56,8 @@ private:
     Status installRequirements();
     Status linkCachedEnvironment();
     int finish(const Status &status);
-    // Records a warning that something was planted where the executor writes (empty: nothing).
-    void warnPlanted(const QString &what);
+    // Logs a warning and records it in result.json's Warnings (empty: nothing to say).
+    void warn(const QString &what, ExecutionLog::Category category = lcExecutor);
     // Creates `path` empty through the gatekeeper, replacing anything planted there, so that a
     // child process that opens it by name writes into a regular file of the task.
     Status freshLog(const QString &path);
