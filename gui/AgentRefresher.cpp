@@ -35,7 +35,7 @@ AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers)
     snapshot.baseDir = baseDir;
     snapshot.tasks = oa::TaskScanner(paths).scan();
     snapshot.locks = oa::LockInspector(paths).locks();
-    const oa::EnvironmentCache::Summary cache = oa::EnvironmentCache::summarize(baseDir + QStringLiteral("/EnvCache"));
+    const oa::EnvironmentCache::Summary cache = oa::EnvironmentCache::summarize(baseDir + QStringLiteral("/EnvCache"), baseDir);
     snapshot.cacheEntries = cache.entries;
     snapshot.cacheBytes = cache.bytes;
     if (withLeftovers) {

@@ -56,10 +56,10 @@ void EnvironmentCache::warn(const QString &warning)
         m_warnings.append(warning);
 }
 
-EnvironmentCache::Summary EnvironmentCache::summarize(const QString &cacheDir)
+EnvironmentCache::Summary EnvironmentCache::summarize(const QString &cacheDir, const QString &agentBase)
 {
     Summary summary;
-    for (const CacheEntry &e : CacheLayout(cacheDir, QString()).scan().entries) {
+    for (const CacheEntry &e : CacheLayout(cacheDir, agentBase).scan().entries) {
         ++summary.entries;
         summary.bytes += e.sizeBytes;
     }

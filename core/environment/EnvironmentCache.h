@@ -71,7 +71,9 @@ public:
         int entries = 0;
         qint64 bytes = 0;
     };
-    static Summary summarize(const QString &cacheDir);
+    // With `agentBase` (the cache inside an agent folder), nothing is read through a link
+    // anywhere below the base, EnvCache itself included.
+    static Summary summarize(const QString &cacheDir, const QString &agentBase = QString());
 
     using PruneReport = CachePruner::Report;
     // See CachePruner::prune(). Fails when the cache folder cannot be used at all.

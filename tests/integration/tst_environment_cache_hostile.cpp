@@ -1,5 +1,6 @@
 // The environment cache when its folder is broken, full, read-only or tampered with: the real
 // executor, a real pip, wheels built here, and filesystems mounted for the test.
+#include "EnvironmentCache.h"
 #include "TestSupport.h"
 
 #include "AgentFolder.h"
@@ -68,6 +69,7 @@ private slots:
     void implausibleEntriesAreNeverUsed();
     void linkedCacheFoldersAreNeverFollowed_data();
     void linkedCacheFoldersAreNeverFollowed();
+    void monitorSummaryNeverFollowsALinkedCache();
 
 private:
     QJsonObject result(const Agent &agent, const QString &id) const
@@ -380,6 +382,20 @@ void TestEnvironmentCacheHostile::linkedCacheFoldersAreNeverFollowed()
     const QString warnings = QJsonDocument(result(agent, QStringLiteral("second")).value("Warnings").toArray()).toJson();
     QVERIFY2(warnings.contains(cacheFolder), qPrintable(warnings));
     replacedByAFolder();
+}
+
+void TestEnvironmentCacheHostile::monitorSummaryNeverFollowsALinkedCache()
+{
+    // The monitor counts the cache of the agent folder it shows. An EnvCache planted as a link
+    // to another cache (here a real one, with a real entry) is not read through.
+    Agent real;
+    real.makeScriptTask(QStringLiteral("b"), "import oa_greeter\n", {{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-greeter")}}});
+    QCOMPARE(run(real, QStringLiteral("b")).exitCode, 0);
+    Agent shown;
+    QVERIFY(QFile::link(real.base() + QStringLiteral("/EnvCache"), shown.base() + QStringLiteral("/EnvCache")));
+    const QString cacheDir = shown.base() + QStringLiteral("/EnvCache");
+    QCOMPARE(oa::EnvironmentCache::summarize(cacheDir).entries, 1); // a cache folder of its own may be a link
+    QCOMPARE(oa::EnvironmentCache::summarize(cacheDir, shown.base()).entries, 0);
 }
 
 QTEST_GUILESS_MAIN(TestEnvironmentCacheHostile)
