@@ -26,11 +26,6 @@ Kind kindAt(const QString &path)
     return folderOf(path).kindOf(path);
 }
 
-QString describe(Kind kind)
-{
-    return AgentFolder::kindName(kind);
-}
-
 QDateTime modifiedAt(const QString &path)
 {
     return folderOf(path).modificationTime(path).toUTC();
@@ -43,7 +38,7 @@ Result<FileContent> readRegular(const QString &path, qint64 maxBytes)
     if (kind == Kind::Missing)
         return fail(ExitCode::Unexpected, QStringLiteral("missing"));
     if (kind != Kind::Regular)
-        return fail(ExitCode::Unexpected, QStringLiteral("%1, not a regular file").arg(describe(kind)));
+        return fail(ExitCode::Unexpected, QStringLiteral("%1, not a regular file").arg(AgentFolder::kindName(kind)));
     auto data = folder.readFile(path, maxBytes);
     if (!data)
         return data.failure();

@@ -18,7 +18,6 @@ namespace oa::lockfiles {
 using Kind = AgentFolder::Kind;
 // What is at a path, never following a symlink, never opening anything.
 Kind kindAt(const QString &path);
-QString describe(Kind kind); // "a FIFO", "a symbolic link", ...
 
 // The modification time of the regular file at `path`, UTC; invalid when there is none.
 QDateTime modifiedAt(const QString &path);

@@ -120,7 +120,7 @@ Status LockInspector::clear(const QString &executionId, bool force, const std::o
         // holds such a thing as a lock; it goes where it stands.
         if (Status removed = lockfiles::removeInPlace(record->path); !removed)
             return fail(ExitCode::AlreadyRunning, QStringLiteral("the lock of %1 could not be removed: %2").arg(executionId, removed.failure().message));
-        qCInfo(lcLock).noquote() << "removed" << record->path << "which was" << lockfiles::describe(kind);
+        qCInfo(lcLock).noquote() << "removed" << record->path << "which was" << AgentFolder::kindName(kind);
         return ok();
     }
     QLockFile lockFile(record->path);

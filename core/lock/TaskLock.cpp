@@ -35,7 +35,7 @@ Status TaskLock::replaceNonRegular()
             continue;
         if (Status removed = lockfiles::removeInPlace(path); !removed)
             return fail(ExitCode::Unexpected, QStringLiteral("cannot take the lock: %1").arg(removed.failure().message));
-        m_replaced.append(QStringLiteral("%1 was %2, not a lock file; it was removed and the lock taken").arg(path, lockfiles::describe(kind)));
+        m_replaced.append(QStringLiteral("%1 was %2, not a lock file; it was removed and the lock taken").arg(path, AgentFolder::kindName(kind)));
     }
     return ok();
 }
