@@ -106,6 +106,7 @@ int listTasks(const oa::AgentPaths &paths, bool json)
                           {QStringLiteral("Message"), t.message}};
             o.insert(QStringLiteral("ExitCode"), t.exitCode ? QJsonValue(*t.exitCode) : QJsonValue());
             o.insert(QStringLiteral("Lock"), t.lock ? QJsonValue(lockJson(*t.lock)) : QJsonValue());
+            o.insert(QStringLiteral("RunAsUser"), t.runAsUser.isEmpty() ? QJsonValue() : QJsonValue(t.runAsUser));
             array.append(o);
         }
         printJson({{QStringLiteral("BaseDir"), paths.baseDir()}, {QStringLiteral("Tasks"), array}});
@@ -119,6 +120,8 @@ int listTasks(const oa::AgentPaths &paths, bool json)
             detail = QStringLiteral("unreadable lock (%1), %2 old").arg(t.lock->problem, age(t.lock->ageSeconds()));
         else if (t.lock)
             detail = QStringLiteral("PID %1 on %2, %3 old").arg(t.lock->info.pid).arg(t.lock->info.hostName, age(t.lock->ageSeconds()));
+        if (!t.runAsUser.isEmpty() && t.state == oa::TaskState::Running)
+            detail += QStringLiteral(", as %1").arg(t.runAsUser);
         rows.append({t.id, oa::taskStateName(t.state), t.exitCode ? QString::number(*t.exitCode) : QStringLiteral("-"),
                      t.startedAt.isValid() ? iso(t.startedAt) : QStringLiteral("-"),
                      t.durationMs >= 0 ? QStringLiteral("%1s").arg(double(t.durationMs) / 1000.0, 0, 'f', 1) : QStringLiteral("-"),
@@ -132,18 +135,31 @@ int listTasks(const oa::AgentPaths &paths, bool json)
 int listLocks(const oa::AgentPaths &paths, bool json)
 {
     const QList<oa::LockRecord> locks = oa::LockInspector(paths).locks();
+    // Who the holder's task code runs as, from its status.json: only a live holder has one.
+    const auto runAsOf = [&paths](const oa::LockRecord &lock) {
+        const auto task = lock.verdict == oa::LockVerdict::Live ? oa::TaskScanner(paths).task(lock.executionId) : std::nullopt;
+        return task ? task->runAsUser : QString();
+    };
     if (json) {
         QJsonArray array;
-        for (const oa::LockRecord &lock : locks)
-            array.append(lockJson(lock));
+        for (const oa::LockRecord &lock : locks) {
+            QJsonObject o = lockJson(lock);
+            const QString runAs = runAsOf(lock);
+            o.insert(QStringLiteral("RunAsUser"), runAs.isEmpty() ? QJsonValue() : QJsonValue(runAs));
+            array.append(o);
+        }
         printJson({{QStringLiteral("BaseDir"), paths.baseDir()}, {QStringLiteral("Locks"), array}});
         return 0;
     }
     QList<QStringList> rows{{QStringLiteral("ID"), QStringLiteral("VERDICT"), QStringLiteral("PID"), QStringLiteral("HOST"),
-                             QStringLiteral("PROCESS"), QStringLiteral("AGE"), QStringLiteral("SINCE"), QStringLiteral("PROBLEM")}};
-    for (const oa::LockRecord &lock : locks)
+                             QStringLiteral("PROCESS"), QStringLiteral("RUN AS"), QStringLiteral("AGE"), QStringLiteral("SINCE"),
+                             QStringLiteral("PROBLEM")}};
+    for (const oa::LockRecord &lock : locks) {
+        const QString runAs = runAsOf(lock);
         rows.append({lock.executionId, oa::lockVerdictName(lock.verdict), QString::number(lock.info.pid), lock.info.hostName,
-                     lock.info.appName, age(lock.ageSeconds()), iso(lock.info.acquiredAt), lock.problem});
+                     lock.info.appName, runAs.isEmpty() ? QStringLiteral("-") : runAs, age(lock.ageSeconds()),
+                     iso(lock.info.acquiredAt), lock.problem});
+    }
     printTable(rows);
     out() << locks.size() << " lock(s) in " << paths.locksDir() << '\n';
     return 0;

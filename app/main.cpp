@@ -132,10 +132,15 @@ int main(int argc, char *argv[])
     const QCommandLineOption listCacheOption(QStringLiteral("env-cache"), QStringLiteral("List the cached environments."));
     const QCommandLineOption pruneCacheOption(QStringLiteral("prune-env-cache"),
                                               QStringLiteral("Remove expired, superseded and least recently used environments (never one in use)."));
+    const QCommandLineOption runAsOption(
+        QStringLiteral("run-as"),
+        QStringLiteral("Run task code (pip and the script) as this unprivileged user, with its groups and HOME; the executor "
+                       "must be root. Default: $OPENAUTOMATE_RUN_AS, else the executor's own user."),
+        QStringLiteral("user"));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("With the lock tools: print JSON for scripts."));
     parser.addOptions({baseDirOption, pythonOption, keepVenvOption, listOption, locksOption, clearOrphanedOption,
                        clearLockOption, forceOption, jsonOption, timeoutOption, graceOption, cancelOption, waitOption, noCacheOption, cacheDirOption,
-                       cacheAgeOption, cacheSizeOption, listCacheOption, pruneCacheOption});
+                       cacheAgeOption, cacheSizeOption, listCacheOption, pruneCacheOption, runAsOption});
     parser.addPositionalArgument(QStringLiteral("execution-id"),
                                  QStringLiteral("The execution to run: 1-128 letters, digits, '-', '_' or '.'."));
 
@@ -214,7 +219,7 @@ int main(int argc, char *argv[])
     if (positional.size() != 1) {
         err << (positional.isEmpty() ? QStringLiteral("missing the execution ID")
                                      : QStringLiteral("expected one execution ID, got %1").arg(positional.size()))
-            << "\nUsage: openautomate-executor [--base-dir DIR] [--python PATH] [--keep-venv] [--timeout S] [--grace-seconds S] <execution-id>\n"
+            << "\nUsage: openautomate-executor [--base-dir DIR] [--python PATH] [--keep-venv] [--timeout S] [--grace-seconds S] [--run-as USER] <execution-id>\n"
                "       openautomate-executor [--base-dir DIR] --list | --locks | --clear-orphaned-locks | --clear-lock ID [--force] [--json]\n"
                "       openautomate-executor [--base-dir DIR] --cancel ID [--wait] [--json]\n"
                "       openautomate-executor [--base-dir DIR] --env-cache | --prune-env-cache [--json]\n";
@@ -244,6 +249,18 @@ int main(int argc, char *argv[])
             return int(oa::ExitCode::InvalidArguments);
         }
         *target = value;
+    }
+    // Who task code runs as is the executor's setting, never the task's. A bad value is exit 1,
+    // before anything is touched.
+    const QString runAs = parser.isSet(runAsOption) ? parser.value(runAsOption) : qEnvironmentVariable("OPENAUTOMATE_RUN_AS");
+    if (parser.isSet(runAsOption) || !runAs.isEmpty()) {
+        auto user = oa::RunAsUser::resolve(runAs);
+        oa::Status usable = user ? user->checkCanEnter(options.baseDir) : oa::Status(user.failure());
+        if (!usable) {
+            err << (parser.isSet(runAsOption) ? "--run-as: " : "OPENAUTOMATE_RUN_AS: ") << usable.failure().message << '\n';
+            return int(oa::ExitCode::InvalidArguments);
+        }
+        options.runAs = std::move(user).value();
     }
     // SIGTERM and SIGINT mean "cancel": the tree is stopped and cleaned up, never left running.
     oa::ExecutionControl::installSignalHandlers();

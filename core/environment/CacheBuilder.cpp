@@ -6,6 +6,7 @@
 #include "LoggingCategories.h"
 #include "ProcessTable.h"
 #include "PythonEnvironment.h"
+#include "TreeOwnership.h"
 
 #include <QCoreApplication>
 #include <QRandomGenerator>
@@ -49,8 +50,9 @@ Failure stepFailed(const QString &step, const ProcessExit &exit, const QString &
 
 } // namespace
 
-CacheBuilder::CacheBuilder(const CacheLayout &layout, ExecutionLog &log, RunControl *control)
-    : m_layout(layout), m_log(log), m_control(control)
+CacheBuilder::CacheBuilder(const CacheLayout &layout, ExecutionLog &log, RunControl *control,
+                           std::shared_ptr<const ProcessCredentials> buildAs)
+    : m_layout(layout), m_log(log), m_control(control), m_buildAs(std::move(buildAs))
 {
 }
 
@@ -98,7 +100,8 @@ void CacheBuilder::removeDeadBuilds(const QString &key)
     }
 }
 
-std::optional<Failure> CacheBuilder::run(const QStringList &command, const QString &pipLog, ProcessExit &exit)
+std::optional<Failure> CacheBuilder::run(const QStringList &command, const QString &pipLog, ProcessExit &exit,
+                                         const std::shared_ptr<const ProcessCredentials> &as, const QString &tempDir)
 {
     ProcessSpec spec;
     spec.program = command.first();
@@ -106,8 +109,60 @@ std::optional<Failure> CacheBuilder::run(const QStringList &command, const QStri
     spec.environment.insert(QStringLiteral("PYTHONIOENCODING"), QStringLiteral("utf-8"));
     spec.stdoutFile = pipLog;
     spec.appendOutput = true;
+    spec.credentials = as;
+    if (!tempDir.isEmpty()) // pip's own temporary files: in a folder the build user owns
+        spec.environment.insert(QStringLiteral("TMPDIR"), tempDir);
     exit = ChildProcess::run(spec, m_control);
     return PythonEnvironment::stopFailure(exit);
+}
+
+std::optional<Failure> CacheBuilder::install(const PythonInterpreter &python, const QStringList &requirements,
+                                             const QString &requirementsFile, const QString &staging, const QString &site,
+                                             const QString &pipLog)
+{
+    const AgentFolder &folder = m_layout.folder();
+    // As a run-as user, pip writes only into folders of that user's, inside the staging folder.
+    const QString target = m_buildAs ? staging + QStringLiteral("/build") : site;
+    const QString temp = staging + QStringLiteral("/tmp");
+    if (m_buildAs) {
+        for (const QString &dir : {target, temp}) {
+            if (Status made = folder.ensureDir(dir); !made)
+                return CacheLayout::unusable(QStringLiteral("cannot prepare the build folder %1").arg(dir), made.failure());
+            if (Status given = TreeOwnership::give(folder, dir, m_buildAs->uid, m_buildAs->gid); !given)
+                return CacheLayout::unusable(QStringLiteral("cannot prepare the build folder %1").arg(dir), given.failure());
+        }
+    }
+    QStringList command = python.pipCommand() + QStringList{QStringLiteral("install"), QStringLiteral("--disable-pip-version-check"),
+                                                            QStringLiteral("--no-input"), QStringLiteral("--no-compile"),
+                                                            QStringLiteral("--target"), target};
+    if (!requirementsFile.isEmpty())
+        command << QStringLiteral("-r") << requirementsFile;
+    if (!requirements.isEmpty())
+        command << QStringLiteral("--") << requirements;
+    ProcessExit exit;
+    if (auto stopped = run(command, pipLog, exit, m_buildAs, m_buildAs ? temp : QString()))
+        return stopped;
+    if (!exit.succeeded()) {
+        const auto output = AgentFolder::readRegularFile(pipLog, 64 * 1024 * 1024);
+        return fail(ExitCode::RequirementsFailed, QStringLiteral("pip install failed (exit code %1): %2; pip's output is in %3")
+                                                      .arg(exit.conventionalExitCode())
+                                                      .arg(PythonEnvironment::describePipFailure(output ? QString::fromUtf8(*output) : QString()), pipLog));
+    }
+    if (!m_buildAs)
+        return std::nullopt;
+    // pip and everything it started are gone (ChildProcess stops the whole tree). What they
+    // wrote is copied into files of the executor's own: a descriptor the user still held on a
+    // staged file cannot reach the entry, and special files or setuid bits never get into it.
+    if (Status copied = TreeOwnership::copyAsOwn(folder, target, site); !copied)
+        return fail(ExitCode::RequirementsFailed,
+                    QStringLiteral("the packages that pip installed as %1 cannot be taken over: %2").arg(m_buildAs->userName, copied.failure().message));
+    for (const QString &dir : {target, temp}) {
+        if (Status removed = folder.removeTree(dir); !removed)
+            return CacheLayout::unusable(QStringLiteral("cannot remove the build folder %1").arg(dir), removed.failure());
+    }
+    m_log.info(lcVenv, QStringLiteral("pip ran as {RunAsUser}; its packages were copied into the entry, owned by the executor"),
+               {{QStringLiteral("RunAsUser"), m_buildAs->userName}});
+    return std::nullopt;
 }
 
 Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonInterpreter &python, const QStringList &requirements,
@@ -119,7 +174,7 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
     const QString staging = m_layout.stagingDir()
                             + QStringLiteral("/%1.%2.%3").arg(digest).arg(QCoreApplication::applicationPid()).arg(QRandomGenerator::global()->generate());
     const QString site = staging + QStringLiteral("/site-packages");
-    if (Status made = folder.ensureDir(site); !made)
+    if (Status made = folder.ensureDir(m_buildAs ? staging : site); !made)
         return CacheLayout::unusable(QStringLiteral("cannot start building environment %1").arg(digest), made.failure());
     const auto failBuild = [&](const Failure &failure) -> Result<CacheEntry> {
         folder.removeTree(staging); // a failed build is never cached
@@ -129,22 +184,9 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
     m_log.info(lcVenv, QStringLiteral("Building environment {EnvKey} for the cache; pip's output goes to {PipLog}"),
                {{QStringLiteral("EnvKey"), digest}, {QStringLiteral("PipLog"), pipLog}});
     // 1. Install, without compiling: compilation comes once, below, for what is really imported.
-    QStringList install = python.pipCommand() + QStringList{QStringLiteral("install"), QStringLiteral("--disable-pip-version-check"),
-                                                            QStringLiteral("--no-input"), QStringLiteral("--no-compile"),
-                                                            QStringLiteral("--target"), site};
-    if (!requirementsFile.isEmpty())
-        install << QStringLiteral("-r") << requirementsFile;
-    if (!requirements.isEmpty())
-        install << QStringLiteral("--") << requirements;
+    if (auto failed = install(python, requirements, requirementsFile, staging, site, pipLog))
+        return failBuild(*failed);
     ProcessExit exit;
-    if (auto stopped = run(install, pipLog, exit))
-        return failBuild(*stopped);
-    if (!exit.succeeded()) {
-        const auto output = AgentFolder::readRegularFile(pipLog, 64 * 1024 * 1024);
-        return failBuild(fail(ExitCode::RequirementsFailed, QStringLiteral("pip install failed (exit code %1): %2; pip's output is in %3")
-                                                                .arg(exit.conventionalExitCode())
-                                                                .arg(PythonEnvironment::describePipFailure(output ? QString::fromUtf8(*output) : QString()), pipLog)));
-    }
     // 2. Compile once, in parallel. Test suites inside packages are never imported, so they
     //    are left out; so is pip (step 3), which only a script that installs something runs.
     //    A module that does not compile, or a full disk, fails the build: an entry is shared

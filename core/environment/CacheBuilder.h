@@ -19,7 +19,10 @@ class ExecutionLog;
 // nothing is ever published half built. Run only with the key's build lock held.
 class CacheBuilder {
 public:
-    CacheBuilder(const CacheLayout &layout, ExecutionLog &log, RunControl *control);
+    // With `buildAs`, pip runs as that user into a folder it owns, and the executor copies the
+    // result into the entry (see TreeOwnership::copyAsOwn).
+    CacheBuilder(const CacheLayout &layout, ExecutionLog &log, RunControl *control,
+                 std::shared_ptr<const ProcessCredentials> buildAs = nullptr);
 
     // pip's output, and that of the other steps, goes to `pipLog`. Fails with
     // RequirementsFailed (pip, a failed step, the cache), or the RunControl's stop.
@@ -30,13 +33,19 @@ private:
     // Removes what builders of `key` that died left in staging.
     void removeDeadBuilds(const QString &key);
     // Runs one step of the build with its output appended to `pipLog`; a stop is a failure.
-    std::optional<Failure> run(const QStringList &command, const QString &pipLog, ProcessExit &exit);
+    std::optional<Failure> run(const QStringList &command, const QString &pipLog, ProcessExit &exit,
+                               const std::shared_ptr<const ProcessCredentials> &as = nullptr, const QString &tempDir = {});
+    // pip install into `site`: directly, or as the build user into a folder of its own that is
+    // then copied into `site` (which must not exist yet in that case).
+    std::optional<Failure> install(const PythonInterpreter &python, const QStringList &requirements, const QString &requirementsFile,
+                                   const QString &staging, const QString &site, const QString &pipLog);
     // "name==version" of every distribution in `sitePackages`, sorted, as pip freeze prints them.
     QStringList installedDistributions(const QString &sitePackages) const;
 
     const CacheLayout &m_layout;
     ExecutionLog &m_log;
     RunControl *m_control;
+    std::shared_ptr<const ProcessCredentials> m_buildAs;
 };
 
 } // namespace oa

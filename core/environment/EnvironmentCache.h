@@ -36,6 +36,9 @@ public:
         qint64 maxAgeSeconds = 7 * 24 * 3600;
         qint64 maxSizeBytes = qint64(10) * 1024 * 1024 * 1024;
         qint64 buildWaitMs = 30 * 60 * 1000;
+        // pip builds as this user (a run-as user): third-party build code never runs as root.
+        // The executor then copies what it installed into an entry of its own, read-only.
+        std::shared_ptr<const ProcessCredentials> buildAs;
     };
 
     explicit EnvironmentCache(Settings settings);

@@ -113,6 +113,7 @@ Status PythonEnvironment::install(const QStringList &requirements, const QString
     spec.stdoutFile = pipLog;
     spec.appendOutput = true;
     spec.environment.insert(QStringLiteral("PYTHONIOENCODING"), QStringLiteral("utf-8"));
+    spec.credentials = m_runAs;
 
     const ProcessExit exit = ChildProcess::run(spec, control);
     if (auto stopped = stopFailure(exit))
@@ -136,6 +137,7 @@ QStringList PythonEnvironment::freeze(RunControl *control) const
     spec.program = pythonExecutable();
     spec.arguments = {QStringLiteral("-m"), QStringLiteral("pip"), QStringLiteral("freeze"),
                       QStringLiteral("--disable-pip-version-check")};
+    spec.credentials = m_runAs; // the venv's site-packages are the user's: root never runs its .pth files
     const ProcessExit exit = ChildProcess::run(spec, control);
     if (!exit.succeeded()) {
         qCWarning(lcPip) << "pip freeze failed with exit code" << exit.conventionalExitCode();

@@ -38,6 +38,10 @@ public:
     // `pip freeze` of the venv: the versions that were really installed.
     QStringList freeze(RunControl *control = nullptr) const;
 
+    // pip (install and freeze) runs as this user from now on: it runs third-party build code
+    // (setup.py), and the venv it reads is the user's. Null: as the executor's own user.
+    void setRunAs(std::shared_ptr<const ProcessCredentials> user) { m_runAs = std::move(user); }
+
     // Reads pip's output and says which requirement failed and why, in one line.
     static QString describePipFailure(const QString &pipOutput);
     // A child stopped by the RunControl fails with the stop's own code and reason.
@@ -46,6 +50,7 @@ public:
 private:
     PythonInterpreter m_base;
     QString m_dir;
+    std::shared_ptr<const ProcessCredentials> m_runAs;
 };
 
 } // namespace oa

@@ -44,7 +44,16 @@ QString describe(const struct stat &st)
 {
     if (S_ISREG(st.st_mode) && st.st_nlink > 1)
         return QStringLiteral("a hard link to a file with %1 names").arg(st.st_nlink);
+    if (S_ISREG(st.st_mode) && st.st_uid != ::geteuid())
+        return QStringLiteral("a file owned by uid %1 (another user)").arg(st.st_uid);
     return AgentFolder::kindName(kindOfMode(st.st_mode));
+}
+
+bool isOwnRegularFile(const struct stat &st)
+{
+    // A file another user owns (task code running as its run-as user) may be held open by it,
+    // or be swapped by it: a file the executor writes is always its own.
+    return S_ISREG(st.st_mode) && st.st_nlink == 1 && st.st_uid == ::geteuid();
 }
 
 Failure towards(Failure failure, const QString &path)
@@ -260,7 +269,7 @@ QString AgentFolder::plantedAt(const QString &path) const
     struct stat st;
     if (!dir || ::fstatat(dir->get(), encoded(parts->last()).constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
         return {};
-    if (S_ISREG(st.st_mode) && st.st_nlink == 1)
+    if (isOwnRegularFile(st))
         return {};
     return QStringLiteral("%1 was %2; it was replaced by a regular file").arg(path, describe(st));
 }

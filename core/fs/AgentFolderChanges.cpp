@@ -77,15 +77,21 @@ bool removeContents(int dirFd)
 }
 
 // `name` in `dir` opened for writing as a regular file that only this name links to; see
-// AgentFolder::openForWriting.
-Result<UniqueFd> openWritableIn(int dir, const QByteArray &name, const QString &path, AgentFolder::WriteMode mode, QString *replaced)
+// AgentFolder::openForWriting. A lock file is shared between users (an operator's monitor and a
+// root executor take the same guard), so for one only links and special files count as planted.
+enum class Sharing { OwnFile, SharedLockFile };
+Result<UniqueFd> openWritableIn(int dir, const QByteArray &name, const QString &path, AgentFolder::WriteMode mode, QString *replaced,
+                                Sharing sharing = Sharing::OwnFile)
 {
+    const auto acceptable = [sharing](const struct stat &st) {
+        return sharing == Sharing::SharedLockFile ? S_ISREG(st.st_mode) && st.st_nlink == 1 : isOwnRegularFile(st);
+    };
     const int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC
                       | (mode == AgentFolder::WriteMode::Append ? O_APPEND : 0);
     // Two tries: something planted between our unlink and our open is met once more.
     for (int attempt = 0; attempt < 2; ++attempt) {
         struct stat st;
-        if (::fstatat(dir, name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0 && (!S_ISREG(st.st_mode) || st.st_nlink > 1)) {
+        if (::fstatat(dir, name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0 && !acceptable(st)) {
             if (replaced)
                 *replaced = QStringLiteral("%1 was %2; it was removed and replaced by a regular file").arg(path, describe(st));
             const bool isDir = S_ISDIR(st.st_mode);
@@ -98,7 +104,7 @@ Result<UniqueFd> openWritableIn(int dir, const QByteArray &name, const QString &
                 continue;
             return fileFailure(QStringLiteral("cannot write"), path, errno);
         }
-        if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink > 1)
+        if (::fstat(fd.get(), &st) != 0 || !acceptable(st))
             continue; // swapped after the check: close it untouched and look again
         if (mode == AgentFolder::WriteMode::Truncate && ::ftruncate(fd.get(), 0) != 0)
             return fileFailure(QStringLiteral("cannot truncate"), path, errno);
@@ -149,7 +155,7 @@ Status AgentFolder::writeAtomically(const QString &path, const QByteArray &data,
             return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: a folder is in its place").arg(path));
         }
         // rename() replaces a link or a FIFO itself, never what it points to.
-        if (replaced && (!S_ISREG(st.st_mode) || st.st_nlink > 1))
+        if (replaced && !isOwnRegularFile(st))
             *replaced = QStringLiteral("%1 was %2; it was replaced by a regular file").arg(path, describe(st));
     }
     if (::renameat(dir, temp.constData(), dir, name.constData()) != 0)
@@ -202,7 +208,7 @@ Result<UniqueFd> AgentFolder::tryLock(const QString &path, QString *replaced) co
     // A holder may unlink the file while we wait on the old one (a prune does, under the
     // lock): the lock counts only on the file the name leads to, so look again after locking.
     for (int attempt = 0; attempt < 3; ++attempt) {
-        auto fd = openWritableIn(parent->dir.get(), parent->name, path, WriteMode::Append, replaced);
+        auto fd = openWritableIn(parent->dir.get(), parent->name, path, WriteMode::Append, replaced, Sharing::SharedLockFile);
         if (!fd)
             return fd.failure();
         if (::flock(fd->get(), LOCK_EX | LOCK_NB) != 0) {

@@ -15,6 +15,8 @@ QByteArray encoded(const QString &name);
 AgentFolder::Kind kindOfMode(mode_t mode);
 // A short description of what is planted at a name, for warnings.
 QString describe(const struct stat &st);
+// A regular file with one name, owned by the executor's user: nothing planted.
+bool isOwnRegularFile(const struct stat &st);
 // A failure on the way to `path`, said so: the message names the file that was wanted too.
 Failure towards(Failure failure, const QString &path);
 // The names in the folder `dir` (a DIR stream over an open folder), "." and ".." left out: read

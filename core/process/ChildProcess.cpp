@@ -15,6 +15,7 @@
 #endif
 #ifdef Q_OS_LINUX
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -26,12 +27,17 @@ namespace {
 
 constexpr int kLeftoverGraceMs = 2000;
 
-void confine(QProcess &process, const QByteArray &cgroupProcsFile)
+// What a child whose privileges could not be dropped writes to its stderr before it exits.
+constexpr char kDropFailed[] = "openautomate-executor: cannot take the run-as user's credentials; the child did not run\n";
+constexpr int kDropFailedExit = 126;
+
+void confine(QProcess &process, const QByteArray &cgroupProcsFile, const std::shared_ptr<const ProcessCredentials> &credentials)
 {
 #ifdef Q_OS_LINUX
     const pid_t parent = ::getpid();
-    // Runs in Qt 6.4's vfork-like child: raw syscalls only, no allocation, no Qt.
-    process.setChildProcessModifier([parent, cgroupProcsFile] {
+    // Runs in Qt 6.4's vfork-like child: raw syscalls only, no allocation, no Qt. Everything it
+    // reads (the procs file, the groups) was made in the parent and is only read here.
+    process.setChildProcessModifier([parent, cgroupProcsFile, credentials] {
         if (!cgroupProcsFile.isEmpty()) { // into the execution's cgroup before any code of its own
             const int fd = ::open(cgroupProcsFile.constData(), O_WRONLY | O_CLOEXEC);
             if (fd >= 0) {
@@ -39,14 +45,28 @@ void confine(QProcess &process, const QByteArray &cgroupProcsFile)
                 ::close(fd);
             }
         }
-        ::setsid();                           // own session and process group (pgid == pid)
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);   // dies with the thread that started it (our main thread)
-        if (::getppid() != parent)            // the executor died before prctl took effect
+        ::setsid(); // own session and process group (pgid == pid)
+        if (credentials) {
+            // Groups first, then the gid, then the uid: after setuid() nothing else may change.
+            // A child that cannot drop them never runs: it would run as root.
+            if (::setgroups(credentials->groups.size(), credentials->groups.data()) != 0 || ::setgid(credentials->gid) != 0
+                || ::setuid(credentials->uid) != 0 || ::getuid() != credentials->uid) {
+                [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, kDropFailed, sizeof kDropFailed - 1);
+                ::_exit(kDropFailedExit);
+            }
+        }
+        // No setuid or file-capability program can raise the child (or anything it starts) again.
+        if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+            ::_exit(kDropFailedExit);
+        // After setuid(): a change of credentials clears the death signal.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL); // dies with the thread that started it (our main thread)
+        if (::getppid() != parent)          // the executor died before prctl took effect
             ::_exit(127);
     });
 #else
     Q_UNUSED(process)
     Q_UNUSED(cgroupProcsFile)
+    Q_UNUSED(credentials)
 #endif
 }
 
@@ -197,7 +217,14 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
     } else {
         process.setStandardErrorFile(QProcess::nullDevice());
     }
-    confine(process, spec.cgroupProcsFile);
+    if (spec.credentials) {
+        QProcessEnvironment environment = spec.environment;
+        environment.insert(QStringLiteral("HOME"), spec.credentials->home);
+        environment.insert(QStringLiteral("USER"), spec.credentials->userName);
+        environment.insert(QStringLiteral("LOGNAME"), spec.credentials->userName);
+        process.setProcessEnvironment(environment);
+    }
+    confine(process, spec.cgroupProcsFile, spec.credentials);
 
     qCDebug(lcProcess).noquote() << "starting" << spec.program << spec.arguments.join(u' ');
     process.start();

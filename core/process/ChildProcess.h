@@ -6,6 +6,7 @@
 #include <QStringList>
 
 #include "ExitCode.h"
+#include "RunAsUser.h"
 
 #include <optional>
 
@@ -23,6 +24,10 @@ struct ProcessSpec {
     bool appendOutput = false;
     bool captureStderr = false;  // without a stdoutFile: merge stderr into the captured output
     QByteArray cgroupProcsFile;  // when set, the child moves itself into that cgroup first
+    // When set, the child takes these credentials (groups, gid, uid) before it runs any code of
+    // its own, and HOME, USER and LOGNAME are the user's. Every child also gets
+    // PR_SET_NO_NEW_PRIVS, so that no setuid program can raise it back.
+    std::shared_ptr<const ProcessCredentials> credentials;
 };
 
 // Why a running child had to be stopped early: a timeout, a cancel, a resource limit.

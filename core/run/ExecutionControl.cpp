@@ -233,6 +233,7 @@ void ExecutionControl::writeStatus(const QString &state, const QString &outcome)
     status.cpuSeconds = f.cpuSeconds;
     status.badProgressLines = p.badLines;
     status.outcome = outcome;
+    status.runAsUser = m_runAsUser;
     if (m_stop)
         status.stopReason = m_stop->message;
     // Through the gatekeeper: a script that plants a link or a FIFO at status.json gets it

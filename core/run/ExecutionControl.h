@@ -42,6 +42,8 @@ public:
     Status begin(const QElapsedTimer &startedAt);
     void setLimits(const RunLimits &limits);
     void setStage(Stage stage);
+    // Who task code runs as, for status.json (and so --list, --locks and the monitor).
+    void setRunAsUser(const QString &user) { m_runAsUser = user; }
     // Resource limits and progress apply to the script's tree only, from here on. Creates the
     // execution's cgroup when cgroup v2 allows; returns the file a child joins it through.
     QByteArray enterScriptRun();
@@ -83,6 +85,7 @@ private:
     bool m_ttyProgress = false;
     bool m_statusFailed = false; // the last status.json write failed: warn once, not every second
     int m_lastShownPercent = -1;
+    QString m_runAsUser;
 };
 
 } // namespace oa

@@ -3,12 +3,15 @@
 #include "LoggingCategories.h"
 #include "PythonEnvironment.h"
 #include "ScriptRunner.h"
+#include "TreeOwnership.h"
 
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 
 #include <exception>
+
+#include <unistd.h>
 
 namespace oa {
 
@@ -36,6 +39,48 @@ Executor::Executor(ExecutorOptions options)
 {
     m_clock.start();
     m_record.executionId = m_options.executionId;
+    if (m_options.runAs) {
+        m_record.runAsUser = m_options.runAs->name();
+        m_record.runAsUid = m_options.runAs->uid();
+        m_record.runAsGid = m_options.runAs->gid();
+        m_record.runAsConfigured = true;
+    } else {
+        const CurrentUser self = CurrentUser::get();
+        m_record.runAsUser = self.name;
+        m_record.runAsUid = self.uid;
+        m_record.runAsGid = self.gid;
+    }
+    m_control.setRunAsUser(m_record.runAsUser);
+}
+
+std::shared_ptr<const ProcessCredentials> Executor::runAsCredentials() const
+{
+    return m_options.runAs ? m_options.runAs->credentials() : nullptr;
+}
+
+Status Executor::grantToRunAsUser(const QString &dir, bool taskFolder)
+{
+    if (!m_options.runAs)
+        return ok();
+    const RunAsUser &user = *m_options.runAs;
+    const AgentFolder folder = m_paths.folder();
+    Status granted = ok();
+    if (taskFolder) {
+        // What the executor writes, and execution.json, stay its own; the rest is the task's.
+        const QString id = m_options.executionId;
+        QSet<QString> executorFiles;
+        for (const QString &file : {m_paths.executionFile(id), m_paths.executorLogFile(id), m_paths.outputLogFile(id), m_paths.errorLogFile(id),
+                                    m_paths.pipLogFile(id), m_paths.statusFile(id), m_paths.resultFile(id)})
+            executorFiles.insert(QFileInfo(file).fileName());
+        granted = TreeOwnership::give(folder, dir, uid_t(user.uid()), gid_t(user.gid()), executorFiles);
+        if (granted)
+            granted = TreeOwnership::shareFolder(folder, dir, gid_t(user.gid()));
+    } else {
+        granted = TreeOwnership::give(folder, dir, uid_t(user.uid()), gid_t(user.gid()));
+    }
+    if (!granted)
+        return fail(ExitCode::EnvironmentFailed, QStringLiteral("cannot let the run-as user %1 write %2: %3").arg(user.name(), dir, granted.failure().message));
+    return ok();
 }
 
 Executor::~Executor() = default;
@@ -212,6 +257,15 @@ Status Executor::prepareEnvironment()
             warn(warning, lcVenv);
         m_record.pythonExecutable = m_interpreter->executable;
         m_record.pythonVersion = m_interpreter->version;
+        if (m_options.runAs) {
+            if (const int error = m_options.runAs->access(m_interpreter->executable, X_OK); error != 0)
+                return fail(ExitCode::EnvironmentFailed,
+                            QStringLiteral("the run-as user %1 cannot run the interpreter %2: %3; choose one it can run with --python "
+                                           "(a pyenv interpreter under /root is out of its reach; /usr/bin/python3 is not)")
+                                .arg(m_options.runAs->name(), m_interpreter->executable, qt_error_string(error)));
+            if (Status s = grantToRunAsUser(m_paths.taskDir(id), true); !s)
+                return s;
+        }
         // A venv left by an earlier run (kept, or a crash) was writable by that run's script:
         // it is removed, never reused, so that nothing planted in it survives into this run.
         if (Status s = m_paths.folder().removeTree(m_paths.venvDir(id)); !s)
@@ -225,6 +279,9 @@ Status Executor::prepareEnvironment()
         if (Status s = venv.create(m_info->needsPackages() && !usesCache(), &m_control); !s)
             return s;
         if (Status s = venv.installHelpers(); !s)
+            return s;
+        // Everything root writes into the venv is in it now; from here it is the user's.
+        if (Status s = grantToRunAsUser(venv.directory()); !s)
             return s;
         m_log.info(lcVenv, QStringLiteral("Created virtual environment {VenvPath} with Python {PythonVersion} from {PythonExecutable}"),
                    {{QStringLiteral("VenvPath"), venv.directory()},
@@ -253,6 +310,7 @@ Status Executor::installRequirements()
 {
     const QString id = m_options.executionId;
     PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
+    venv.setRunAs(runAsCredentials());
     const QString pipLog = m_paths.pipLogFile(id);
     if (Status fresh = freshLog(pipLog); !fresh) // pip.log describes this run only
         return fresh;
@@ -275,6 +333,7 @@ Status Executor::linkCachedEnvironment()
         settings.maxAgeSeconds = *m_options.envCacheMaxAgeSeconds;
     if (m_options.envCacheMaxSizeBytes)
         settings.maxSizeBytes = *m_options.envCacheMaxSizeBytes;
+    settings.buildAs = runAsCredentials();
     m_cache = std::make_unique<EnvironmentCache>(settings);
 
     QByteArray requirementsTxt;
@@ -318,6 +377,8 @@ Status Executor::runScript()
     if (Status s = m_paths.ensureDir(m_paths.tempDir(id), ExitCode::EnvironmentFailed); !s)
         return s;
     m_ownsTemp = true;
+    if (Status s = grantToRunAsUser(m_paths.tempDir(id)); !s)
+        return s;
 
     const PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
     ScriptLaunch launch;
@@ -332,6 +393,10 @@ Status Executor::runScript()
     launch.outputLog = m_paths.outputLogFile(id);
     launch.errorLog = m_paths.errorLogFile(id);
     launch.progressFile = m_control.progressFile();
+    launch.credentials = runAsCredentials();
+    if (!m_options.runAs && executorIsRoot())
+        warn(QStringLiteral("task code ran as root (uid 0): no run-as user is set (--run-as, OPENAUTOMATE_RUN_AS), so the script "
+                            "could change anything on this machine, the cache and other tasks included"), lcRun);
     for (const QString &log : {launch.outputLog, launch.errorLog}) {
         if (Status fresh = freshLog(log); !fresh)
             return fresh;

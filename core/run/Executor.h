@@ -9,6 +9,7 @@
 #include "ExitCode.h"
 #include "PythonInterpreter.h"
 #include "ResultRecord.h"
+#include "RunAsUser.h"
 #include "TaskLock.h"
 
 #include <QElapsedTimer>
@@ -31,6 +32,8 @@ struct ExecutorOptions {
     QString envCacheDir;                  // --env-cache-dir; default {base}/EnvCache
     std::optional<qint64> envCacheMaxAgeSeconds;
     std::optional<qint64> envCacheMaxSizeBytes;
+    // --run-as / OPENAUTOMATE_RUN_AS, resolved: task code (pip, the script) runs as this user.
+    std::optional<RunAsUser> runAs;
 };
 
 // Sequences one execution: lock, read, validate, venv, requirements, run, cleanup.
@@ -62,6 +65,10 @@ private:
     // child process that opens it by name writes into a regular file of the task.
     Status freshLog(const QString &path);
     void cleanUp();
+    // With a run-as user: lets it write `dir` (Temp/<id>, the venv), or share the task folder
+    // with it (it may add files, and its own input files become its, but not the executor's).
+    Status grantToRunAsUser(const QString &dir, bool taskFolder = false);
+    std::shared_ptr<const ProcessCredentials> runAsCredentials() const;
 
     // Runs `body` as `stage`, recording its duration and that the run is now in it.
     Status timed(Stage stage, const std::function<Status()> &body);

@@ -57,6 +57,11 @@ QByteArray ResultRecord::toJson() const
         root.insert(QStringLiteral("EnvironmentCache"), QJsonObject{{QStringLiteral("Key"), cacheKey},
                                                                     {QStringLiteral("Entry"), cacheEntry},
                                                                     {QStringLiteral("Reused"), cacheReused}});
+    if (runAsUid >= 0)
+        root.insert(QStringLiteral("RunAs"), QJsonObject{{QStringLiteral("User"), runAsUser},
+                                                         {QStringLiteral("Uid"), runAsUid},
+                                                         {QStringLiteral("Gid"), runAsGid},
+                                                         {QStringLiteral("Configured"), runAsConfigured}});
     if (!warnings.isEmpty())
         root.insert(QStringLiteral("Warnings"), QJsonArray::fromStringList(warnings));
     return QJsonDocument(root).toJson(QJsonDocument::Indented);

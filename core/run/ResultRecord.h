@@ -41,6 +41,11 @@ struct ResultRecord {
     QString cacheKey;                // the environment cache entry used, if any
     QString cacheEntry;
     bool cacheReused = false;
+    // Who task code ran as: the run-as user, or (runAsConfigured false) the executor's own user.
+    QString runAsUser;
+    qint64 runAsUid = -1;
+    qint64 runAsGid = -1;
+    bool runAsConfigured = false;
 
     QByteArray toJson() const;
 

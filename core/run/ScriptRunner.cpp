@@ -38,6 +38,7 @@ ProcessExit ScriptRunner::run(const ScriptLaunch &launch, RunControl *control)
     spec.stdoutFile = launch.outputLog;
     spec.stderrFile = launch.errorLog;
     spec.cgroupProcsFile = launch.cgroupProcsFile;
+    spec.credentials = launch.credentials;
     return ChildProcess::run(spec, control);
 }
 

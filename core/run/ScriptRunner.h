@@ -22,6 +22,7 @@ struct ScriptLaunch {
     QString errorLog;      // stderr, streamed to disk
     QString progressFile;  // OPENAUTOMATE_PROGRESS_FILE
     QByteArray cgroupProcsFile; // the execution's cgroup, when there is one
+    std::shared_ptr<const ProcessCredentials> credentials; // the run-as user, when there is one
 };
 
 // Runs the automation script with the venv's interpreter. The executor exits with what

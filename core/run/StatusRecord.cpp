@@ -18,6 +18,7 @@ const QString kCpuSeconds = QStringLiteral("CpuSeconds");
 const QString kBadProgressLines = QStringLiteral("BadProgressLines");
 const QString kOutcome = QStringLiteral("Outcome");
 const QString kStopReason = QStringLiteral("StopReason");
+const QString kRunAsUser = QStringLiteral("RunAsUser");
 } // namespace
 
 QByteArray StatusRecord::toJson() const
@@ -34,6 +35,7 @@ QByteArray StatusRecord::toJson() const
         {kPeakMemoryBytes, peakMemoryBytes},
         {kCpuSeconds, cpuSeconds},
         {kBadProgressLines, badProgressLines},
+        {kRunAsUser, runAsUser},
     };
     if (!outcome.isEmpty())
         o.insert(kOutcome, outcome);
@@ -59,6 +61,7 @@ StatusRecord StatusRecord::fromJson(const QJsonObject &o)
     s.badProgressLines = o.value(kBadProgressLines).toInt();
     s.outcome = o.value(kOutcome).toString();
     s.stopReason = o.value(kStopReason).toString();
+    s.runAsUser = o.value(kRunAsUser).toString();
     return s;
 }
 

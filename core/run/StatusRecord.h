@@ -25,6 +25,7 @@ struct StatusRecord {
     double cpuSeconds = 0;
     int badProgressLines = 0;
     QString outcome;        // only when Finished
+    QString runAsUser;      // who task code runs as
     QString stopReason;     // only while or after stopping
 
     QByteArray toJson() const;

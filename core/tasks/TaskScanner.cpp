@@ -36,7 +36,8 @@ bool TaskSummary::operator==(const TaskSummary &o) const
     return id == o.id && state == o.state && scriptPath == o.scriptPath && arguments == o.arguments
            && requirementsCount == o.requirementsCount && startedAt == o.startedAt && finishedAt == o.finishedAt
            && durationMs == o.durationMs && exitCode == o.exitCode && outcome == o.outcome && message == o.message
-           && lock == o.lock && stage == o.stage && percent == o.percent && progressMessage == o.progressMessage;
+           && lock == o.lock && stage == o.stage && percent == o.percent && progressMessage == o.progressMessage
+           && runAsUser == o.runAsUser;
 }
 
 TaskState TaskScanner::stateFromOutcome(const QString &outcome)
@@ -94,6 +95,7 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
                 t.stage = status.stage;
                 t.progressMessage = status.message;
                 t.percent = status.percent;
+                t.runAsUser = status.runAsUser;
             }
         }
     } else if (!execution) {

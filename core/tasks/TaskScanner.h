@@ -41,6 +41,7 @@ struct TaskSummary {
     QString stage;
     std::optional<double> percent;
     QString progressMessage;
+    QString runAsUser;            // who its task code runs as
 
     bool operator==(const TaskSummary &other) const;
     bool operator!=(const TaskSummary &other) const { return !(*this == other); }

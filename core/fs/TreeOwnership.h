@@ -1,0 +1,34 @@
+#pragma once
+
+#include "AgentFolder.h"
+
+#include <QSet>
+#include <QString>
+
+#include <sys/types.h>
+
+namespace oa {
+
+// Who owns what below the agent folder when task code runs as an unprivileged user: the task
+// may write its own task folder, Temp/<id> and venv, and nothing the executor owns. Every walk
+// goes through the gatekeeper's descriptors, never follows a link, and leaves hard-linked and
+// special files alone (a device node or a hard link to a file elsewhere is never handed out).
+class TreeOwnership {
+public:
+    // Hands the tree at `path` (the folder itself and every folder and regular file in it) to
+    // uid:gid. Names in `keep`, directly in `path`, stay the executor's.
+    static Status give(const AgentFolder &folder, const QString &path, uid_t uid, gid_t gid, const QSet<QString> &keep = {});
+
+    // A task folder the user may add files to but whose executor files it cannot touch: owned
+    // by the executor, group `gid` with write access, and sticky, so that a file can be removed
+    // or renamed only by its owner (as in /tmp). Readable by others, as before.
+    static Status shareFolder(const AgentFolder &folder, const QString &path, gid_t gid);
+
+    // Copies the tree at `from` into a new folder `to`, owned by the executor, so that nothing
+    // the user still holds open (a descriptor outlives chown) can reach the copy. Only folders,
+    // regular files and links are copied; anything else fails. Modes lose setuid/setgid/sticky
+    // bits and every write bit but the owner's. Links are copied as links, never followed.
+    static Status copyAsOwn(const AgentFolder &folder, const QString &from, const QString &to);
+};
+
+} // namespace oa
