@@ -1,0 +1,74 @@
+"""Builds a tiny source distribution whose build runs third-party code, for the tests:
+python make_sdist.py OUTDIR NAME VERSION
+
+pip builds an sdist by running its build backend. This one's backend ships inside the sdist
+(pyproject.toml's backend-path), needs nothing from an index, and records who ran it: the
+module it builds holds BUILT_BY_UID, the uid of the process that built the wheel.
+"""
+import io
+import os
+import sys
+import tarfile
+
+BACKEND = r'''
+import base64, hashlib, os, zipfile
+
+NAME = "@NAME@"
+VERSION = "@VERSION@"
+MODULE = NAME.replace("-", "_")
+DIST_INFO = f"{MODULE}-{VERSION}.dist-info"
+
+
+def _digest(data):
+    return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+def get_requires_for_build_wheel(config_settings=None):
+    return []
+
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    files = {
+        f"{MODULE}/__init__.py": f"BUILT_BY_UID = {os.getuid()}\n".encode(),
+        f"{DIST_INFO}/METADATA": f"Metadata-Version: 2.1\nName: {NAME}\nVersion: {VERSION}\n".encode(),
+        f"{DIST_INFO}/WHEEL": b"Wheel-Version: 1.0\nGenerator: openautomate-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    record = "".join(f"{p},{_digest(d)},{len(d)}\n" for p, d in files.items()) + f"{DIST_INFO}/RECORD,,\n"
+    files[f"{DIST_INFO}/RECORD"] = record.encode()
+    name = f"{MODULE}-{VERSION}-py3-none-any.whl"
+    with zipfile.ZipFile(os.path.join(wheel_directory, name), "w") as wheel:
+        for path, data in files.items():
+            wheel.writestr(path, data)
+    return name
+'''
+
+PYPROJECT = '''[build-system]
+requires = []
+build-backend = "oa_test_backend"
+backend-path = ["."]
+'''
+
+
+def main():
+    outdir, name, version = sys.argv[1:4]
+    module = name.replace("-", "_")
+    root = f"{module}-{version}"
+    files = {
+        f"{root}/pyproject.toml": PYPROJECT,
+        f"{root}/oa_test_backend.py": BACKEND.replace("@NAME@", name).replace("@VERSION@", version),
+        f"{root}/PKG-INFO": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+    }
+    os.makedirs(outdir, exist_ok=True)
+    path = os.path.join(outdir, f"{root}.tar.gz")
+    with tarfile.open(path, "w:gz") as archive:
+        for member, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo(member)
+            info.size = len(data)
+            info.mode = 0o644
+            archive.addfile(info, io.BytesIO(data))
+    print(path)
+
+
+if __name__ == "__main__":
+    main()
