@@ -68,6 +68,10 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
                 return QString();
             if (sort)
                 return t->lock->info.pid;
+            if (t->state == oa::TaskState::Running && !t->runAsUser.isEmpty()) // who its task code runs as
+                return tr("PID %1 on %2, %3, as %4")
+                    .arg(t->lock->info.pid)
+                    .arg(t->lock->info.hostName, StateStyle::age(t->lock->ageSeconds()), t->runAsUser);
             return tr("PID %1 on %2, %3").arg(t->lock->info.pid).arg(t->lock->info.hostName, StateStyle::age(t->lock->ageSeconds()));
         case ColumnCount: break;
         }

@@ -115,6 +115,7 @@ GERMAN = {
     "no result yet": "noch kein Ergebnis",
     "&Errors (%1)": "&Fehler (%1)",
     "PID %1 on %2, %3": "PID %1 auf %2, %3",
+    "PID %1 on %2, %3, as %4": "PID %1 auf %2, %3, als %4",
     "State": "Zustand",
     "Script and arguments": "Skript und Argumente",
     "Started": "Gestartet",

@@ -496,5 +496,9 @@
         <source>Progress</source>
         <translation>Fortschritt</translation>
     </message>
+    <message>
+        <source>PID %1 on %2, %3, as %4</source>
+        <translation>PID %1 auf %2, %3, als %4</translation>
+    </message>
 </context>
 </TS>

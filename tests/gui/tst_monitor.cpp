@@ -70,7 +70,7 @@ void TestMonitor::initTestCase()
     QVERIFY(startLockHolder(m_holder, m_agent.lockFile(QStringLiteral("live"))));
     QFile status(m_agent.taskFile(QStringLiteral("live"), QStringLiteral("status.json")));
     QVERIFY(status.open(QIODevice::WriteOnly));
-    status.write(R"({"ExecutionId":"live","State":"Running","Stage":"Run","Percent":40,"Message":"Reading invoices"})");
+    status.write(R"({"ExecutionId":"live","State":"Running","Stage":"Run","Percent":40,"Message":"Reading invoices","RunAsUser":"oa-bot"})");
     status.close();
     QVERIFY(makeOrphanedLock(m_agent, QStringLiteral("crashed")));
     QVERIFY(makeOrphanedLock(m_agent, QStringLiteral("crashed-too")));
@@ -106,6 +106,8 @@ void TestMonitor::everyStateShown()
     }
     const int live = rowOf(QStringLiteral("live"));
     QVERIFY(model->index(live, TaskTableModel::LockColumn).data().toString().contains(QString::number(m_holder.processId())));
+    // Who its task code runs as, from status.json.
+    QVERIFY(model->index(live, TaskTableModel::LockColumn).data().toString().endsWith(QStringLiteral(", as oa-bot")));
     // A running task shows its stage and progress from status.json; finished ones show none.
     QCOMPARE(model->index(live, TaskTableModel::ProgressColumn).data(TaskTableModel::PercentRole).toDouble(), 40.0);
     QCOMPARE(model->index(live, TaskTableModel::ProgressColumn).data().toString(), QStringLiteral("Run · Reading invoices"));
