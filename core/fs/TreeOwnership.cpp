@@ -144,9 +144,10 @@ bool copyContents(int fromDir, int toDir, int depth, QString *problem, int *erro
                 return false;
             }
         } else if (S_ISLNK(st.st_mode)) {
+            // One byte more than the link's size: a read that fills it means the link changed.
             std::vector<char> target(size_t(st.st_size > 0 ? st.st_size : 4096) + 1);
-            const ssize_t n = ::readlinkat(fromDir, name.constData(), target.data(), target.size() - 1);
-            if (n < 0 || size_t(n) >= target.size() - 1) {
+            const ssize_t n = ::readlinkat(fromDir, name.constData(), target.data(), target.size());
+            if (n < 0 || size_t(n) >= target.size()) {
                 *error = n < 0 ? errno : ENAMETOOLONG;
                 *problem = QFile::decodeName(name);
                 return false;

@@ -1,0 +1,168 @@
+// TreeOwnership, and the gatekeeper's rule that a file the executor writes is its own: real
+// chown to another uid (nobody's, 65534), so these need root, which CI has.
+#include "AgentFolder.h"
+#include "TestSupport.h"
+#include "TreeOwnership.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace oa;
+
+namespace {
+
+constexpr uid_t kOther = 65534;
+
+struct stat statOf(const QString &path)
+{
+    struct stat st = {};
+    ::lstat(QFile::encodeName(path).constData(), &st);
+    return st;
+}
+
+void write(const QString &path, const QByteArray &data)
+{
+    QDir().mkpath(QFileInfo(path).path());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(data);
+}
+
+} // namespace
+
+class TestTreeOwnership : public QObject {
+    Q_OBJECT
+private slots:
+    void init();
+    void giveHandsOverFilesAndFoldersOnly();
+    void shareFolderIsStickyAndGroupWritable();
+    void copyAsOwnTakesOverAndCleansModes();
+    void copyAsOwnRefusesSpecialFiles();
+    void writeReplacesAFileOfAnotherUser_data();
+    void writeReplacesAFileOfAnotherUser();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_tmp;
+    QString m_base;
+};
+
+void TestTreeOwnership::init()
+{
+    if (::geteuid() != 0)
+        OA_SKIP_OR_FAIL(QStringLiteral("changing a file's owner to another user needs root"));
+    m_tmp = std::make_unique<QTemporaryDir>();
+    m_base = m_tmp->path() + QStringLiteral("/agent");
+    QDir().mkpath(m_base);
+}
+
+void TestTreeOwnership::giveHandsOverFilesAndFoldersOnly()
+{
+    const QString task = m_base + QStringLiteral("/Tasks/t");
+    write(task + QStringLiteral("/main.py"), "print(1)\n");
+    write(task + QStringLiteral("/data/in.csv"), "a,b\n");
+    write(task + QStringLiteral("/executor.log"), "mine\n");
+    const QString outside = m_tmp->path() + QStringLiteral("/outside");
+    write(outside, "secret");
+    QVERIFY(QFile::link(outside, task + QStringLiteral("/link")));
+    QVERIFY(::link(QFile::encodeName(outside).constData(), QFile::encodeName(task + QStringLiteral("/hardlink")).constData()) == 0);
+    QVERIFY(::mkfifo(QFile::encodeName(task + QStringLiteral("/fifo")).constData(), 0644) == 0);
+
+    QVERIFY(TreeOwnership::give(AgentFolder(m_base), task, kOther, kOther, {QStringLiteral("executor.log")}));
+    for (const char *given : {"", "/main.py", "/data", "/data/in.csv"})
+        QCOMPARE(statOf(task + QLatin1String(given)).st_uid, kOther);
+    // Kept, and never reached through a link or a second name.
+    for (const char *kept : {"/executor.log", "/link", "/hardlink", "/fifo"})
+        QCOMPARE(statOf(task + QLatin1String(kept)).st_uid, uid_t(0));
+    QCOMPARE(statOf(outside).st_uid, uid_t(0));
+}
+
+void TestTreeOwnership::shareFolderIsStickyAndGroupWritable()
+{
+    const QString task = m_base + QStringLiteral("/Tasks/t");
+    QDir().mkpath(task);
+    QVERIFY(TreeOwnership::shareFolder(AgentFolder(m_base), task, kOther));
+    const struct stat st = statOf(task);
+    QCOMPARE(st.st_uid, uid_t(0));
+    QCOMPARE(st.st_gid, gid_t(kOther));
+    QCOMPARE(st.st_mode & 07777, mode_t(S_ISVTX | 0775));
+}
+
+void TestTreeOwnership::copyAsOwnTakesOverAndCleansModes()
+{
+    const QString staged = m_base + QStringLiteral("/EnvCache/staging/x/build");
+    write(staged + QStringLiteral("/pkg/__init__.py"), "X = 1\n");
+    write(staged + QStringLiteral("/pkg/tool"), "#!/bin/sh\n");
+    ::chmod(QFile::encodeName(staged + QStringLiteral("/pkg/tool")).constData(), 06777);
+    QVERIFY(QFile::link(QStringLiteral("__init__.py"), staged + QStringLiteral("/pkg/alias.py")));
+    QVERIFY(TreeOwnership::give(AgentFolder(m_base), staged, kOther, kOther));
+
+    const QString site = m_base + QStringLiteral("/EnvCache/staging/x/site-packages");
+    const Status copied = TreeOwnership::copyAsOwn(AgentFolder(m_base), staged, site);
+    QVERIFY2(copied, copied ? "" : qPrintable(copied.failure().message));
+    QCOMPARE(statOf(site + QStringLiteral("/pkg/__init__.py")).st_uid, uid_t(0));
+    QCOMPARE(statOf(site + QStringLiteral("/pkg")).st_uid, uid_t(0));
+    // New files, not the user's inodes: a descriptor it kept on them reaches nothing here.
+    QVERIFY(statOf(site + QStringLiteral("/pkg/__init__.py")).st_ino != statOf(staged + QStringLiteral("/pkg/__init__.py")).st_ino);
+    QCOMPARE(statOf(site + QStringLiteral("/pkg/tool")).st_mode & 07777, mode_t(0755));
+    QVERIFY(S_ISLNK(statOf(site + QStringLiteral("/pkg/alias.py")).st_mode));
+    QCOMPARE(QFile::symLinkTarget(site + QStringLiteral("/pkg/alias.py")), site + QStringLiteral("/pkg/__init__.py"));
+    QFile copy(site + QStringLiteral("/pkg/__init__.py"));
+    QVERIFY(copy.open(QIODevice::ReadOnly));
+    QCOMPARE(copy.readAll(), QByteArray("X = 1\n"));
+}
+
+void TestTreeOwnership::copyAsOwnRefusesSpecialFiles()
+{
+    const QString staged = m_base + QStringLiteral("/staging/build");
+    write(staged + QStringLiteral("/pkg/__init__.py"), "X = 1\n");
+    QVERIFY(::mkfifo(QFile::encodeName(staged + QStringLiteral("/pkg/pipe")).constData(), 0644) == 0);
+    const Status copied = TreeOwnership::copyAsOwn(AgentFolder(m_base), staged, m_base + QStringLiteral("/staging/site"));
+    QVERIFY(!copied);
+    QVERIFY2(copied.failure().message.contains(QStringLiteral("pkg/pipe, which is a FIFO")), qPrintable(copied.failure().message));
+}
+
+void TestTreeOwnership::writeReplacesAFileOfAnotherUser_data()
+{
+    QTest::addColumn<bool>("atomic");
+    QTest::newRow("openForWriting") << false;
+    QTest::newRow("writeAtomically") << true;
+}
+
+void TestTreeOwnership::writeReplacesAFileOfAnotherUser()
+{
+    QFETCH(bool, atomic);
+    // A task running as its run-as user made the file first and may hold it open: the
+    // executor's file must be a new one of its own, and the swap is reported.
+    const QString path = m_base + QStringLiteral("/Tasks/t/result.json");
+    write(path, "planted");
+    QVERIFY(::chown(QFile::encodeName(path).constData(), kOther, kOther) == 0);
+    const AgentFolder folder(m_base);
+    QVERIFY(folder.plantedAt(path).contains(QStringLiteral("owned by uid 65534")));
+    QString replaced;
+    if (atomic) {
+        QVERIFY(folder.writeAtomically(path, "mine", &replaced));
+    } else {
+        auto fd = folder.openForWriting(path, AgentFolder::WriteMode::Truncate, &replaced);
+        QVERIFY(fd);
+        QCOMPARE(::write(fd->get(), "mine", 4), ssize_t(4));
+    }
+    QVERIFY2(replaced.contains(QStringLiteral("a file owned by uid 65534 (another user)")), qPrintable(replaced));
+    QCOMPARE(statOf(path).st_uid, uid_t(0));
+    QCOMPARE(folder.readFile(path, 100).value(), QByteArray("mine"));
+    // A lock file is shared between users (the monitor's and the executor's): kept as it is.
+    const QString guard = m_base + QStringLiteral("/Locks/@guard");
+    write(guard, "");
+    QVERIFY(::chown(QFile::encodeName(guard).constData(), kOther, kOther) == 0);
+    QString lockReplaced;
+    QVERIFY(folder.tryLock(guard, &lockReplaced).value().isValid());
+    QVERIFY(lockReplaced.isEmpty());
+    QCOMPARE(statOf(guard).st_uid, kOther);
+}
+
+QTEST_GUILESS_MAIN(TestTreeOwnership)
+#include "tst_treeownership.moc"
