@@ -7,6 +7,16 @@
 
 namespace oa {
 
+QJsonObject ContainmentReport::toJson() const
+{
+    const auto orNull = [](const QString &text) { return text.isEmpty() ? QJsonValue() : QJsonValue(text); };
+    return QJsonObject{{QStringLiteral("ProcessGroup"), processGroup},
+                       {QStringLiteral("Subreaper"), subreaper},
+                       {QStringLiteral("CgroupV2"), orNull(cgroupV2)},
+                       {QStringLiteral("CgroupV1Memory"), orNull(cgroupV1Memory)},
+                       {QStringLiteral("MemoryLimit"), orNull(memoryLimit)}};
+}
+
 QByteArray ResultRecord::toJson() const
 {
     QJsonObject durations;
@@ -57,6 +67,8 @@ QByteArray ResultRecord::toJson() const
         root.insert(QStringLiteral("EnvironmentCache"), QJsonObject{{QStringLiteral("Key"), cacheKey},
                                                                     {QStringLiteral("Entry"), cacheEntry},
                                                                     {QStringLiteral("Reused"), cacheReused}});
+    if (containment)
+        root.insert(QStringLiteral("Containment"), containment->toJson());
     if (!warnings.isEmpty())
         root.insert(QStringLiteral("Warnings"), QJsonArray::fromStringList(warnings));
     return QJsonDocument(root).toJson(QJsonDocument::Indented);

@@ -9,9 +9,21 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
 #include <utility>
 
 namespace oa {
+
+// What held the run's processes, for result.json's Containment. Set once children ran.
+struct ContainmentReport {
+    bool processGroup = false;  // each child in its own session and process group
+    bool subreaper = false;     // orphans came back to the executor (PR_SET_CHILD_SUBREAPER)
+    QString cgroupV2;           // the script's cgroup v2; empty: none (null)
+    QString cgroupV1Memory;     // the script's v1 memory cgroup; empty: none (null)
+    QString memoryLimit;        // "cgroup-v2", "cgroup-v1", "sampling"; empty: no limit (null)
+
+    QJsonObject toJson() const;
+};
 
 // Tasks/{id}/result.json: what the service reports back to the server, and what the monitor
 // shows. Written once, at the end, atomically (a temporary file, then a rename), so a reader
@@ -41,6 +53,7 @@ struct ResultRecord {
     QString cacheKey;                // the environment cache entry used, if any
     QString cacheEntry;
     bool cacheReused = false;
+    std::optional<ContainmentReport> containment;
 
     QByteArray toJson() const;
 
