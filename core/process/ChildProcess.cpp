@@ -26,14 +26,15 @@ namespace {
 
 constexpr int kLeftoverGraceMs = 2000;
 
-void confine(QProcess &process, const QByteArray &cgroupProcsFile)
+void confine(QProcess &process, const QList<QByteArray> &cgroupProcsFiles)
 {
 #ifdef Q_OS_LINUX
     const pid_t parent = ::getpid();
-    // Runs in Qt 6.4's vfork-like child: raw syscalls only, no allocation, no Qt.
-    process.setChildProcessModifier([parent, cgroupProcsFile] {
-        if (!cgroupProcsFile.isEmpty()) { // into the execution's cgroup before any code of its own
-            const int fd = ::open(cgroupProcsFile.constData(), O_WRONLY | O_CLOEXEC);
+    // Runs in Qt 6.4's vfork-like child: raw syscalls only, no allocation, no Qt (the list is
+    // only read through const access, which never detaches).
+    process.setChildProcessModifier([parent, cgroupProcsFiles] {
+        for (const QByteArray &procsFile : cgroupProcsFiles) { // into the execution's cgroups before any code of its own
+            const int fd = ::open(procsFile.constData(), O_WRONLY | O_CLOEXEC);
             if (fd >= 0) {
                 [[maybe_unused]] const ssize_t written = ::write(fd, "0", 1);
                 ::close(fd);
@@ -46,7 +47,7 @@ void confine(QProcess &process, const QByteArray &cgroupProcsFile)
     });
 #else
     Q_UNUSED(process)
-    Q_UNUSED(cgroupProcsFile)
+    Q_UNUSED(cgroupProcsFiles)
 #endif
 }
 
@@ -197,7 +198,7 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
     } else {
         process.setStandardErrorFile(QProcess::nullDevice());
     }
-    confine(process, spec.cgroupProcsFile);
+    confine(process, spec.cgroupProcsFiles);
 
     qCDebug(lcProcess).noquote() << "starting" << spec.program << spec.arguments.join(u' ');
     process.start();

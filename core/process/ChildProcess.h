@@ -22,7 +22,7 @@ struct ProcessSpec {
     QString stderrFile;          // empty with a stdoutFile: stderr is merged into it
     bool appendOutput = false;
     bool captureStderr = false;  // without a stdoutFile: merge stderr into the captured output
-    QByteArray cgroupProcsFile;  // when set, the child moves itself into that cgroup first
+    QList<QByteArray> cgroupProcsFiles; // the child moves itself into each of these cgroups first
 };
 
 // Why a running child had to be stopped early: a timeout, a cancel, a resource limit.

@@ -25,6 +25,7 @@ private slots:
     void leftoverIgnoringTermIsKilled();
     void failedStartIsReported();
     void argumentListTooLongIsRecognised();
+    void joinsEveryCgroupListed();
     void descendantsFollowParentLinks();
 
 private:
@@ -138,6 +139,23 @@ void TestChildProcess::argumentListTooLongIsRecognised()
     const oa::ProcessExit exit = ChildProcess::run(spec);
     QVERIFY(!exit.started);
     QVERIFY2(exit.argumentsTooLong, qPrintable(exit.startError));
+}
+
+void TestChildProcess::joinsEveryCgroupListed()
+{
+    // Plain files stand in for two cgroups' cgroup.procs: the child writes "0" into each, in
+    // the child, before the program runs.
+    const QList<QByteArray> files{QFile::encodeName(m_tmp.filePath(QStringLiteral("v2.procs"))),
+                                  QFile::encodeName(m_tmp.filePath(QStringLiteral("v1.procs")))};
+    for (const QByteArray &file : files) {
+        QFile f(QFile::decodeName(file));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+    }
+    ProcessSpec spec = shell(QStringLiteral("exit 0"));
+    spec.cgroupProcsFiles = files;
+    QVERIFY(ChildProcess::run(spec).succeeded());
+    for (const QByteArray &file : files)
+        QCOMPARE(oatest::readFile(QFile::decodeName(file)), QByteArray("0"));
 }
 
 void TestChildProcess::descendantsFollowParentLinks()
