@@ -8,6 +8,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -310,9 +311,24 @@ void TestContainment::daemonInTheMemoryCgroupDiesWithAKilledExecutor()
     QVERIFY(!waitForPids(agent.taskFile(QStringLiteral("v1kill"), QStringLiteral("daemon.pid")), 2).isEmpty());
     const QByteArray daemon = readFile(agent.taskFile(QStringLiteral("v1kill"), QStringLiteral("daemon.pid")));
     QVERIFY(daemonInProcessTable(daemon));
-    ::kill(pid_t(executor.processId()), SIGKILL);
+    const qint64 killed = executor.processId();
+    ::kill(pid_t(killed), SIGKILL);
     QVERIFY(executor.waitForFinished());
     QTRY_VERIFY_WITH_TIMEOUT(!isProcessAlive(daemon.split(' ').first().toLongLong()), 3000);
+
+    // The killed executor could not remove its cgroups; the next executor removes them, now empty.
+    const auto left = [killed] {
+        QStringList dirs;
+        QDirIterator it(QStringLiteral("/sys/fs/cgroup"), {QStringLiteral("openautomate-%1-v1kill").arg(killed)}, QDir::Dirs,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext())
+            dirs.append(it.next());
+        return dirs;
+    };
+    QVERIFY(!left().isEmpty());
+    agent.makeScriptTask(QStringLiteral("next"), "print(1)\n", {{QStringLiteral("MaxMemoryMB"), 200}});
+    QCOMPARE(runExecutor(executorArgs(agent, QStringLiteral("next"))).exitCode, 0);
+    QCOMPARE(left(), QStringList());
 }
 
 QTEST_GUILESS_MAIN(TestContainment)
