@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CgroupFiles.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QString>
@@ -27,12 +29,14 @@ public:
     // `name` must start with "openautomate-{this process's PID}-".
     static std::unique_ptr<CgroupScope> create(const QString &name, std::optional<qint64> memoryMaxBytes, QString *why);
 
-    QString path() const { return m_dir; }
+    QString path() const { return m_dir.path; }
+    // As /proc/PID/cgroup names it: what a member's "0::" line says.
+    QString relativePath() const { return m_relative; }
     // What a child writes "0" into to move itself in, before it runs any code of its own.
     QByteArray procsFile() const { return m_procsFile; }
-    QList<qint64> members() const;
-    void signalAll(int signal) const;
-    void killAll() const;                 // cgroup.kill, or SIGKILL to each member
+    QList<qint64> members() const { return m_dir.members(); }
+    void signalAll(int signal) const { m_dir.signalAll(signal); }
+    void killAll() const { m_dir.killAll(); }
     std::optional<double> cpuSeconds() const;
     std::optional<qint64> memoryPeakBytes() const;
     bool memoryEnforced() const { return m_memoryEnforced; }
@@ -40,7 +44,8 @@ public:
 
 private:
     CgroupScope() = default;
-    QString m_dir;
+    cgroupfs::Directory m_dir;
+    QString m_relative;
     QByteArray m_procsFile;
     bool m_memoryEnforced = false;
 };

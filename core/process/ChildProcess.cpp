@@ -31,15 +31,16 @@ constexpr int kLeftoverGraceMs = 2000;
 constexpr char kDropFailed[] = "openautomate-executor: cannot take the run-as user's credentials; the child did not run\n";
 constexpr int kDropFailedExit = 126;
 
-void confine(QProcess &process, const QByteArray &cgroupProcsFile, const std::shared_ptr<const ProcessCredentials> &credentials)
+void confine(QProcess &process, const QList<QByteArray> &cgroupProcsFiles, const std::shared_ptr<const ProcessCredentials> &credentials)
 {
 #ifdef Q_OS_LINUX
     const pid_t parent = ::getpid();
     // Runs in Qt 6.4's vfork-like child: raw syscalls only, no allocation, no Qt. Everything it
-    // reads (the procs file, the groups) was made in the parent and is only read here.
-    process.setChildProcessModifier([parent, cgroupProcsFile, credentials] {
-        if (!cgroupProcsFile.isEmpty()) { // into the execution's cgroup before any code of its own
-            const int fd = ::open(cgroupProcsFile.constData(), O_WRONLY | O_CLOEXEC);
+    // reads (the procs files, the groups) was made in the parent and is only read here, through
+    // const access, which never detaches a Qt container.
+    process.setChildProcessModifier([parent, cgroupProcsFiles, credentials] {
+        for (const QByteArray &procsFile : cgroupProcsFiles) { // into the execution's cgroups before any code of its own
+            const int fd = ::open(procsFile.constData(), O_WRONLY | O_CLOEXEC);
             if (fd >= 0) {
                 [[maybe_unused]] const ssize_t written = ::write(fd, "0", 1);
                 ::close(fd);
@@ -65,7 +66,7 @@ void confine(QProcess &process, const QByteArray &cgroupProcsFile, const std::sh
     });
 #else
     Q_UNUSED(process)
-    Q_UNUSED(cgroupProcsFile)
+    Q_UNUSED(cgroupProcsFiles)
     Q_UNUSED(credentials)
 #endif
 }
@@ -224,7 +225,7 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
         environment.insert(QStringLiteral("LOGNAME"), spec.credentials->userName);
         process.setProcessEnvironment(environment);
     }
-    confine(process, spec.cgroupProcsFile, spec.credentials);
+    confine(process, spec.cgroupProcsFiles, spec.credentials);
 
     qCDebug(lcProcess).noquote() << "starting" << spec.program << spec.arguments.join(u' ');
     process.start();

@@ -23,7 +23,7 @@ struct ProcessSpec {
     QString stderrFile;          // empty with a stdoutFile: stderr is merged into it
     bool appendOutput = false;
     bool captureStderr = false;  // without a stdoutFile: merge stderr into the captured output
-    QByteArray cgroupProcsFile;  // when set, the child moves itself into that cgroup first
+    QList<QByteArray> cgroupProcsFiles; // the child moves itself into each of these cgroups first
     // When set, the child takes these credentials (groups, gid, uid) before it runs any code of
     // its own, and HOME, USER and LOGNAME are the user's. Every child also gets
     // PR_SET_NO_NEW_PRIVS, so that no setuid program can raise it back.

@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #endif
 #ifdef Q_OS_WIN
@@ -27,6 +28,34 @@ ProcessGuardian &ProcessGuardian::instance()
 #ifdef Q_OS_LINUX
 
 namespace {
+
+// SIGKILL to every PID a cgroup.procs file lists, pass after pass until it lists none (a member
+// may fork while it is read), for at most about a second. Async-signal-safe: no allocation.
+void killListed(const char *procsFile)
+{
+    static char text[65536];
+    for (int pass = 0; pass < 100; ++pass) {
+        const int fd = ::open(procsFile, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return;
+        const ssize_t n = ::read(fd, text, sizeof text - 1);
+        ::close(fd);
+        if (n <= 0)
+            return; // empty: every member is gone
+        pid_t pid = 0;
+        for (ssize_t i = 0; i <= n; ++i) {
+            if (i < n && text[i] >= '0' && text[i] <= '9') {
+                pid = pid * 10 + (text[i] - '0');
+            } else {
+                if (pid > 1)
+                    ::kill(pid, SIGKILL);
+                pid = 0;
+            }
+        }
+        const struct timespec pause = {0, 10 * 1000 * 1000};
+        ::nanosleep(&pause, nullptr);
+    }
+}
 
 // Runs in the forked guardian: only async-signal-safe calls from here on.
 [[noreturn]] void guardianMain(int readFd)
@@ -48,10 +77,13 @@ namespace {
             ::close(fd);
 
     // Messages: a positive number is the process group to guard (0: none); a negative number
-    // -N announces N bytes of a cgroup.kill path (0 bytes: none).
+    // -N announces N bytes: a kind ('K' a cgroup.kill file, 'P' a v1 cgroup.procs file) and its
+    // path (none: forget it).
     qint64 guarded = 0;
     static char cgroupKill[4096];
+    static char cgroupProcs[4096];
     cgroupKill[0] = '\0';
+    cgroupProcs[0] = '\0';
     const auto readFully = [](void *buffer, size_t size) {
         size_t done = 0;
         while (done < size) {
@@ -70,12 +102,16 @@ namespace {
             break; // EOF: the executor closed the pipe, or died
         if (value >= 0) {
             guarded = value;
-        } else {
-            const size_t length = size_t(-value);
-            if (length >= sizeof cgroupKill || !readFully(cgroupKill, length))
-                break;
-            cgroupKill[length] = '\0';
+            continue;
         }
+        char kind = 0;
+        const size_t length = size_t(-value) - 1;
+        if (length >= sizeof cgroupKill || !readFully(&kind, 1))
+            break;
+        char *path = kind == 'K' ? cgroupKill : cgroupProcs;
+        if (length > 0 && !readFully(path, length))
+            break;
+        path[length] = '\0';
     }
     if (guarded > 1)
         ::kill(-static_cast<pid_t>(guarded), SIGKILL);
@@ -86,6 +122,8 @@ namespace {
             ::close(fd);
         }
     }
+    if (cgroupProcs[0] != '\0')
+        killListed(cgroupProcs);
     ::_exit(0);
 }
 
@@ -140,20 +178,30 @@ void ProcessGuardian::release()
         send(0);
 }
 
-void ProcessGuardian::watchCgroup(const QByteArray &cgroupKillFile)
+void ProcessGuardian::sendPath(char kind, const QByteArray &path)
 {
-    if (cgroupKillFile.size() >= 4096 || !ensureStarted())
+    if (path.size() >= 4096 || !ensureStarted())
         return;
-    // An empty path is sent as one NUL byte, which clears the guardian's copy.
-    const QByteArray body = cgroupKillFile.isEmpty() ? QByteArray(1, '\0') : cgroupKillFile;
+    const QByteArray body = kind + path;
     const qint64 header = -qint64(body.size());
-    // One write, header and path together: the guardian never sees half a message.
+    // One write, header and path together (well under PIPE_BUF): the guardian never sees half
+    // a message.
     QByteArray message(reinterpret_cast<const char *>(&header), sizeof header);
     message += body;
     ssize_t n;
     do {
         n = ::write(m_writeFd, message.constData(), size_t(message.size()));
     } while (n < 0 && errno == EINTR);
+}
+
+void ProcessGuardian::watchCgroup(const QByteArray &cgroupKillFile)
+{
+    sendPath('K', cgroupKillFile);
+}
+
+void ProcessGuardian::watchCgroupMembers(const QByteArray &cgroupProcsFile)
+{
+    sendPath('P', cgroupProcsFile);
 }
 
 ProcessGuardian::~ProcessGuardian()
@@ -190,7 +238,9 @@ bool ProcessGuardian::ensureStarted()
 void ProcessGuardian::watch(qint64) { ensureStarted(); }
 void ProcessGuardian::release() {}
 void ProcessGuardian::watchCgroup(const QByteArray &) {}
+void ProcessGuardian::watchCgroupMembers(const QByteArray &) {}
 void ProcessGuardian::send(qint64) {}
+void ProcessGuardian::sendPath(char, const QByteArray &) {}
 ProcessGuardian::~ProcessGuardian() = default;
 
 #else
@@ -199,7 +249,9 @@ bool ProcessGuardian::ensureStarted() { return false; }
 void ProcessGuardian::watch(qint64) {}
 void ProcessGuardian::release() {}
 void ProcessGuardian::watchCgroup(const QByteArray &) {}
+void ProcessGuardian::watchCgroupMembers(const QByteArray &) {}
 void ProcessGuardian::send(qint64) {}
+void ProcessGuardian::sendPath(char, const QByteArray &) {}
 ProcessGuardian::~ProcessGuardian() = default;
 
 #endif

@@ -10,7 +10,8 @@ namespace oa {
 // Linux: every child runs in its own session (its process group is its PID) with
 // PR_SET_PDEATHSIG, which only reaches the direct child. For the grandchildren, a tiny guardian
 // process, forked once, waits on a pipe. The executor tells it which group to guard; when the
-// executor dies, the kernel closes the pipe, and the guardian SIGKILLs the whole group.
+// executor dies, the kernel closes the pipe, and the guardian SIGKILLs the whole group, and the
+// execution's cgroups: all of a v2 one at once (cgroup.kill), a v1 one member by member.
 //
 // Windows: the executor puts itself in a Job Object with KILL_ON_JOB_CLOSE on first use;
 // every process it starts inherits the job, and the kernel kills the job when the executor's
@@ -25,6 +26,11 @@ public:
     void release();
     // Also write "1" to this cgroup.kill file when the executor dies (empty: no cgroup).
     void watchCgroup(const QByteArray &cgroupKillFile);
+    // Also SIGKILL every PID this cgroup.procs file lists when the executor dies, one by one: a
+    // v1 cgroup has no cgroup.kill (empty: none).
+    void watchCgroupMembers(const QByteArray &cgroupProcsFile);
+    // The guardian's PID, 0 before it started: it is the executor's child, but no part of a run.
+    qint64 pid() const { return m_guardianPid; }
 
     ProcessGuardian(const ProcessGuardian &) = delete;
     ProcessGuardian &operator=(const ProcessGuardian &) = delete;
@@ -34,6 +40,7 @@ private:
     ~ProcessGuardian();
     bool ensureStarted();
     void send(qint64 value);
+    void sendPath(char kind, const QByteArray &path);
 
     int m_writeFd = -1;
     qint64 m_guardianPid = 0;

@@ -4,6 +4,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QMultiHash>
+#include <QSet>
 
 #ifdef Q_OS_UNIX
 #include <cerrno>
@@ -15,24 +17,30 @@ namespace oa {
 #ifdef Q_OS_LINUX
 namespace {
 
-struct StatLine {
-    char state = '?';
-    qint64 processGroup = -1;
-};
-
-bool readStat(const QString &pidText, StatLine &out)
+// "pid (comm) state ppid pgrp ...", and comm may itself hold spaces or ')'.
+QByteArray statLine(qint64 pid)
 {
-    const QList<QByteArray> fields = ProcessTable::statFields(pidText.toLongLong());
-    if (fields.size() < 3 || fields.at(0).isEmpty())
-        return false;
-    out.state = fields.at(0).at(0);
-    out.processGroup = fields.at(2).toLongLong();
-    return true;
+    QFile file(QStringLiteral("/proc/%1/stat").arg(pid));
+    return file.open(QIODevice::ReadOnly) ? file.read(1024) : QByteArray();
 }
 
-bool isDeadState(char state)
+bool readEntry(qint64 pid, ProcessTable::Entry &out)
 {
-    return state == 'Z' || state == 'X' || state == 'x';
+    const QByteArray line = statLine(pid);
+    const qsizetype open = line.indexOf('(');
+    const qsizetype close = line.lastIndexOf(')');
+    if (open < 0 || close < open)
+        return false;
+    const QList<QByteArray> fields = line.mid(close + 2).split(' ');
+    if (fields.size() < 4 || fields.at(0).isEmpty())
+        return false;
+    out.pid = pid;
+    out.name = line.mid(open + 1, close - open - 1);
+    out.state = fields.at(0).at(0);
+    out.parent = fields.at(1).toLongLong();
+    out.group = fields.at(2).toLongLong();
+    out.session = fields.at(3).toLongLong();
+    return true;
 }
 
 } // namespace
@@ -41,11 +49,7 @@ bool isDeadState(char state)
 QList<QByteArray> ProcessTable::statFields(qint64 pid)
 {
 #ifdef Q_OS_LINUX
-    // "pid (comm) state ppid pgrp ...", and comm may itself hold spaces or ')'.
-    QFile file(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    const QByteArray line = file.read(1024);
+    const QByteArray line = statLine(pid);
     const qsizetype close = line.lastIndexOf(')');
     if (close < 0)
         return {};
@@ -56,13 +60,61 @@ QList<QByteArray> ProcessTable::statFields(qint64 pid)
 #endif
 }
 
+QList<ProcessTable::Entry> ProcessTable::snapshot()
+{
+    QList<Entry> table;
+#ifdef Q_OS_LINUX
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &name : entries) {
+        bool numeric = false;
+        const qint64 pid = name.toLongLong(&numeric);
+        Entry entry;
+        if (numeric && readEntry(pid, entry)) // a process that went in between is no entry
+            table.append(entry);
+    }
+#endif
+    return table;
+}
+
+QList<ProcessTable::Entry> ProcessTable::descendantsOf(const QList<Entry> &table, qint64 root, qint64 exclude)
+{
+    QMultiHash<qint64, qsizetype> childrenOf;
+    for (qsizetype i = 0; i < table.size(); ++i)
+        childrenOf.insert(table.at(i).parent, i);
+    QList<Entry> found;
+    QList<qint64> parents{root};
+    // Parent links form a tree; `seen` only guards against a PID recycled while /proc was read.
+    QSet<qint64> seen{root};
+    while (!parents.isEmpty()) {
+        const qint64 parent = parents.takeLast();
+        for (auto it = childrenOf.constFind(parent); it != childrenOf.cend() && it.key() == parent; ++it) {
+            const Entry &child = table.at(*it);
+            if (child.pid == exclude || seen.contains(child.pid))
+                continue;
+            seen.insert(child.pid);
+            found.append(child);
+            parents.append(child.pid);
+        }
+    }
+    return found;
+}
+
+QList<qint64> ProcessTable::descendantsOf(qint64 pid, qint64 exclude)
+{
+    QList<qint64> living;
+    for (const Entry &entry : descendantsOf(snapshot(), pid, exclude))
+        if (!entry.dead())
+            living.append(entry.pid);
+    return living;
+}
+
 bool ProcessTable::isAlive(qint64 pid)
 {
     if (pid <= 0)
         return false;
 #ifdef Q_OS_LINUX
-    StatLine stat;
-    return readStat(QString::number(pid), stat) && !isDeadState(stat.state);
+    Entry entry;
+    return readEntry(pid, entry) && !entry.dead();
 #elif defined(Q_OS_UNIX)
     return ::kill(pid_t(pid), 0) == 0 || errno == EPERM;
 #else
@@ -99,14 +151,9 @@ QList<qint64> ProcessTable::livingMembersOfGroup(qint64 processGroup)
         return members;
 #endif
 #ifdef Q_OS_LINUX
-    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString &entry : entries) {
-        bool numeric = false;
-        const qint64 pid = entry.toLongLong(&numeric);
-        StatLine stat;
-        if (numeric && readStat(entry, stat) && stat.processGroup == processGroup && !isDeadState(stat.state))
-            members.append(pid);
-    }
+    for (const Entry &entry : snapshot())
+        if (entry.group == processGroup && !entry.dead())
+            members.append(entry.pid);
 #endif
     return members;
 }

@@ -2,7 +2,6 @@
 
 #include "ProcessTable.h"
 
-
 #include <QFile>
 
 #ifdef Q_OS_UNIX
@@ -67,7 +66,8 @@ void ResourceSampler::sample(const QList<qint64> &pids)
     for (const double seconds : std::as_const(m_cpuByPid))
         cpu += seconds;
     m_figures.memoryBytes = rss;
-    m_figures.peakMemoryBytes = qMax(m_figures.peakMemoryBytes, qMax(rss, hwm));
+    if (!m_peakFromKernel)
+        m_figures.peakMemoryBytes = qMax(m_figures.peakMemoryBytes, qMax(rss, hwm));
     m_figures.cpuSeconds = qMax(m_figures.cpuSeconds, cpu);
 #else
     Q_UNUSED(pids)

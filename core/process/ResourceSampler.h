@@ -26,11 +26,15 @@ public:
     void sample(const QList<qint64> &pids);
     // Exact figures from a cgroup replace the sampled ones when they are larger.
     void raise(std::optional<double> cpuSeconds, std::optional<qint64> peakMemoryBytes);
+    // Where the kernel enforces the memory limit, the peak is what it charged (raise()), never
+    // a sum of RSS: shared pages and libraries another cgroup paid for would count too.
+    void setPeakFromKernel(bool fromKernel) { m_peakFromKernel = fromKernel; }
     Figures figures() const { return m_figures; }
 
 private:
     QHash<qint64, double> m_cpuByPid;
     Figures m_figures;
+    bool m_peakFromKernel = false;
 };
 
 } // namespace oa

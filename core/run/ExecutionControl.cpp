@@ -2,8 +2,6 @@
 
 #include "ExecutionLog.h"
 #include "LoggingCategories.h"
-#include "ProcessGuardian.h"
-#include "ProcessTable.h"
 #include "StatusRecord.h"
 
 #include <QCoreApplication>
@@ -74,6 +72,12 @@ Status ExecutionControl::begin(const QElapsedTimer &startedAt)
     m_progress = std::make_unique<ProgressReader>(progressFile());
     if (Status opened = m_cancel.open(QCoreApplication::applicationPid()); !opened)
         return opened;
+#ifdef Q_OS_UNIX
+    m_containment.processGroup = true; // ChildProcess puts every child in its own session
+#endif
+    m_containment.subreaper = m_tree.becomeSubreaper();
+    if (!m_containment.subreaper)
+        m_log.warning(lcProcess, QStringLiteral("Cannot become the child subreaper: a daemon that leaves the script's session and cgroups can outlive the run"));
     writeStatus(QStringLiteral("Running"));
     return ok();
 }
@@ -90,53 +94,67 @@ void ExecutionControl::setStage(Stage stage)
         writeStatus(m_stop ? QStringLiteral("Stopping") : QStringLiteral("Running"));
 }
 
-QByteArray ExecutionControl::enterScriptRun()
+QList<QByteArray> ExecutionControl::enterScriptRun()
 {
     m_inScript = true;
-    QString why;
-    m_cgroup = CgroupScope::create(QStringLiteral("openautomate-%1-%2").arg(QCoreApplication::applicationPid()).arg(m_id),
-                                   m_limits.maxMemoryBytes, &why);
-    if (!m_cgroup) {
-        m_log.info(lcProcess, QStringLiteral("Containing the script by process group ({Reason})"), {{QStringLiteral("Reason"), why}});
-        return {};
-    }
-    ProcessGuardian::instance().watchCgroup(QFile::encodeName(m_cgroup->path() + QStringLiteral("/cgroup.kill")));
-    m_log.info(lcProcess, QStringLiteral("Containing the script in cgroup {Cgroup}; memory limit enforced by the kernel: {KernelMemoryLimit}"),
-               {{QStringLiteral("Cgroup"), m_cgroup->path()}, {QStringLiteral("KernelMemoryLimit"), m_cgroup->memoryEnforced()}});
-    return m_cgroup->procsFile();
+    QStringList notes;
+    const QList<QByteArray> procsFiles = m_tree.enterScript(
+        QStringLiteral("openautomate-%1-%2").arg(QCoreApplication::applicationPid()).arg(m_id), m_limits.maxMemoryBytes, &notes);
+    const CgroupScope *v2 = m_tree.cgroupV2();
+    const MemoryCgroupV1 *v1 = m_tree.cgroupV1Memory();
+    m_containment.cgroupV2 = v2 ? v2->path() : QString();
+    m_containment.cgroupV1Memory = v1 ? v1->path() : QString();
+    const QString kernelLimit = m_tree.kernelMemoryLimit();
+    m_containment.memoryLimit = !m_limits.maxMemoryBytes ? QString() : kernelLimit.isEmpty() ? QStringLiteral("sampling") : kernelLimit;
+    m_sampler.setPeakFromKernel(!kernelLimit.isEmpty());
+    const auto orNone = [](const QString &text) { return text.isEmpty() ? QStringLiteral("none") : text; };
+    m_log.info(lcProcess, QStringLiteral("Containing the script by process group, subreaper {Subreaper}, cgroup {Cgroup}, memory cgroup (v1) {MemoryCgroup}; "
+                                         "memory limit enforced by {MemoryLimit}{Notes}"),
+               {{QStringLiteral("Subreaper"), m_containment.subreaper},
+                {QStringLiteral("Cgroup"), orNone(m_containment.cgroupV2)},
+                {QStringLiteral("MemoryCgroup"), orNone(m_containment.cgroupV1Memory)},
+                {QStringLiteral("MemoryLimit"), orNone(m_containment.memoryLimit)},
+                {QStringLiteral("Notes"), notes.isEmpty() ? QString() : QStringLiteral(" (") + notes.join(QStringLiteral("; ")) + u')'}});
+    return procsFiles;
 }
 
-void ExecutionControl::leaveScriptRun()
+std::optional<StopRequest> ExecutionControl::leaveScriptRun()
 {
-    if (m_cgroup)
-        m_sampler.raise(m_cgroup->cpuSeconds(), m_cgroup->memoryPeakBytes());
+    m_sampler.raise(m_tree.cpuSeconds(), m_tree.memoryPeakBytes());
+    std::optional<StopRequest> late;
+    if (!m_stop && (late = kernelMemoryStop()))
+        m_stop = late;
     m_inScript = false;
-    if (m_cgroup) {
-        ProcessGuardian::instance().watchCgroup({});
-        m_cgroup.reset(); // kills anything left inside, removes the cgroup
-    }
+    m_tree.leaveScript(); // kills anything left inside, removes the cgroups
+    return late;
+}
+
+std::optional<StopRequest> ExecutionControl::kernelMemoryStop() const
+{
+    if (m_tree.memoryLimitKills() <= 0)
+        return std::nullopt;
+    const QString which = m_tree.kernelMemoryLimit() == u"cgroup-v1" ? QStringLiteral("cgroup v1 memory limit (memory.limit_in_bytes)")
+                                                                      : QStringLiteral("cgroup v2 memory limit (memory.max)");
+    return StopRequest{ExitCode::ResourceLimitExceeded,
+                       QStringLiteral("memory limit exceeded: the kernel's %1 stopped a process of the tree at MaxMemoryMB %2 (peak %3 MB)")
+                           .arg(which)
+                           .arg(m_limits.maxMemoryBytes.value_or(0) / (1024 * 1024))
+                           .arg(m_sampler.figures().peakMemoryBytes / (1024 * 1024))};
+}
+
+std::optional<ContainmentReport> ExecutionControl::containment() const
+{
+    return m_begun ? std::optional<ContainmentReport>(m_containment) : std::nullopt;
 }
 
 void ExecutionControl::signalTree(qint64 processGroup, int signal)
 {
-    RunControl::signalTree(processGroup, signal);
-    if (m_cgroup) {
-        if (signal == SIGKILL)
-            m_cgroup->killAll();
-        else
-            m_cgroup->signalAll(signal);
-    }
+    m_tree.signal(processGroup, signal);
 }
 
 QList<qint64> ExecutionControl::treeMembers(qint64 processGroup)
 {
-    QList<qint64> members = RunControl::treeMembers(processGroup);
-    if (m_cgroup) {
-        for (const qint64 pid : m_cgroup->members())
-            if (!members.contains(pid) && ProcessTable::isAlive(pid))
-                members.append(pid);
-    }
-    return members;
+    return m_tree.members(processGroup);
 }
 
 QString ExecutionControl::progressFile() const
@@ -172,14 +190,13 @@ std::optional<StopRequest> ExecutionControl::check(qint64 processGroup)
     const bool wasStopping = m_stop.has_value();
     if (m_inScript && processGroup > 0) {
         m_sampler.sample(treeMembers(processGroup));
-        if (m_cgroup)
-            m_sampler.raise(m_cgroup->cpuSeconds(), m_cgroup->memoryPeakBytes());
+        m_sampler.raise(m_tree.cpuSeconds(), m_tree.memoryPeakBytes());
         const ResourceSampler::Figures f = m_sampler.figures();
-        if (!m_stop && m_cgroup && m_cgroup->oomKills() > 0)
-            m_stop = StopRequest{ExitCode::ResourceLimitExceeded,
-                                 QStringLiteral("memory limit exceeded: the kernel's memory.max (MaxMemoryMB %1) stopped a process of the tree")
-                                     .arg(m_limits.maxMemoryBytes.value_or(0) / (1024 * 1024))};
-        if (!m_stop && m_limits.maxMemoryBytes && f.peakMemoryBytes > *m_limits.maxMemoryBytes)
+        if (!m_stop)
+            m_stop = kernelMemoryStop();
+        // Where the kernel enforces the limit, it alone decides: the sampled sum of RSS counts
+        // shared pages more than once, and would stop a tree the kernel still lets run.
+        if (!m_stop && m_containment.memoryLimit == u"sampling" && f.peakMemoryBytes > *m_limits.maxMemoryBytes)
             m_stop = StopRequest{ExitCode::ResourceLimitExceeded,
                                  QStringLiteral("memory limit exceeded: the process tree reached %1 MB (MaxMemoryMB %2)")
                                      .arg(f.peakMemoryBytes / (1024 * 1024)).arg(*m_limits.maxMemoryBytes / (1024 * 1024))};

@@ -2,11 +2,12 @@
 
 #include "AgentPaths.h"
 #include "CancelChannel.h"
-#include "CgroupScope.h"
 #include "ChildProcess.h"
 #include "ExitCode.h"
+#include "ProcessTree.h"
 #include "ProgressReader.h"
 #include "ResourceSampler.h"
+#include "ResultRecord.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -37,18 +38,20 @@ public:
     // SIGTERM and SIGINT become a cancel (a second one: stop without grace). Process-wide.
     static void installSignalHandlers();
 
-    // After the lock: the cancel channel opens and status.json starts. `startedAt` is when the
-    // executor started: the timeout counts from there.
+    // After the lock: the cancel channel opens, status.json starts and the executor becomes the
+    // subreaper of its descendants. `startedAt` is when the executor started: the timeout
+    // counts from there.
     Status begin(const QElapsedTimer &startedAt);
     void setLimits(const RunLimits &limits);
     void setStage(Stage stage);
     // Who task code runs as, for status.json (and so --list, --locks and the monitor).
     void setRunAsUser(const QString &user) { m_runAsUser = user; }
     // Resource limits and progress apply to the script's tree only, from here on. Creates the
-    // execution's cgroup when cgroup v2 allows; returns the file a child joins it through.
-    QByteArray enterScriptRun();
-    // The script is over: final figures are taken and the cgroup is removed.
-    void leaveScriptRun();
+    // execution's cgroups as far as the system allows; returns the files a child joins them through.
+    QList<QByteArray> enterScriptRun();
+    // The script is over: final figures are taken and the cgroups are removed. Returns the
+    // kernel's memory limit kill when it came after the last tick (a fast allocation).
+    std::optional<StopRequest> leaveScriptRun();
     void signalTree(qint64 processGroup, int signal) override;
     QList<qint64> treeMembers(qint64 processGroup) override;
 
@@ -60,6 +63,10 @@ public:
     QString progressFile() const;
     const ProgressReader::Progress &progress() const;
     ResourceSampler::Figures resources() const { return m_sampler.figures(); }
+    // What held the processes, once the run began; nullopt before.
+    std::optional<ContainmentReport> containment() const;
+    // The processes that left the script's session or cgroups, one warning each.
+    QStringList escapeWarnings(const QList<qint64> &survivors) const { return m_tree.escapeWarnings(survivors); }
 
     // The last status.json: the run is over.
     void end(const QString &outcome);
@@ -67,6 +74,7 @@ public:
 private:
     void writeStatus(const QString &state, const QString &outcome = QString());
     void readProgress();
+    std::optional<StopRequest> kernelMemoryStop() const;
 
     AgentPaths m_paths;
     QString m_id;
@@ -80,7 +88,8 @@ private:
     std::optional<StopRequest> m_stop; // the first reason to stop; later ones are kept out
     ResourceSampler m_sampler;
     std::unique_ptr<ProgressReader> m_progress;
-    std::unique_ptr<CgroupScope> m_cgroup;
+    ProcessTree m_tree;
+    ContainmentReport m_containment;
     QElapsedTimer m_lastStatus;
     bool m_ttyProgress = false;
     bool m_statusFailed = false; // the last status.json write failed: warn once, not every second

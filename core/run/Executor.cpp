@@ -406,12 +406,15 @@ Status Executor::runScript()
                {{QStringLiteral("ScriptFile"), launch.scriptFile},
                 {QStringLiteral("OutputLog"), launch.outputLog},
                 {QStringLiteral("ErrorLog"), launch.errorLog}});
-    launch.cgroupProcsFile = m_control.enterScriptRun();
-    const ProcessExit exit = ScriptRunner::run(launch, &m_control);
-    m_control.leaveScriptRun();
+    launch.cgroupProcsFiles = m_control.enterScriptRun();
+    ProcessExit exit = ScriptRunner::run(launch, &m_control);
+    if (auto kernelKill = m_control.leaveScriptRun(); kernelKill && !exit.stopped)
+        exit.stopped = kernelKill; // the kernel stopped it before a tick could notice
     const ResourceSampler::Figures figures = m_control.resources();
     m_record.peakMemoryBytes = figures.peakMemoryBytes;
     m_record.cpuSeconds = figures.cpuSeconds;
+    for (const QString &escape : m_control.escapeWarnings(exit.survivors))
+        warn(escape, lcProcess);
     if (auto stop = stopped(exit))
         return *stop;
     if (!exit.started)
@@ -468,6 +471,11 @@ int Executor::finish(const Status &status)
     m_record.stage = endedIn;
     m_record.exitCode = m_exitCode;
     m_control.end(outcomeName(m_record.outcome));
+    m_record.containment = m_control.containment();
+    if (m_record.containment) {
+        m_record.containment->noNewPrivileges = true; // ChildProcess sets it on every child
+        m_record.containment->runAsUser = m_record.runAsConfigured ? m_record.runAsUser : QString();
+    }
     const ProgressReader::Progress &progress = m_control.progress();
     m_record.progressPercent = progress.percent;
     m_record.progressMessage = progress.message;

@@ -7,6 +7,18 @@
 
 namespace oa {
 
+QJsonObject ContainmentReport::toJson() const
+{
+    const auto orNull = [](const QString &text) { return text.isEmpty() ? QJsonValue() : QJsonValue(text); };
+    return QJsonObject{{QStringLiteral("ProcessGroup"), processGroup},
+                       {QStringLiteral("Subreaper"), subreaper},
+                       {QStringLiteral("CgroupV2"), orNull(cgroupV2)},
+                       {QStringLiteral("CgroupV1Memory"), orNull(cgroupV1Memory)},
+                       {QStringLiteral("MemoryLimit"), orNull(memoryLimit)},
+                       {QStringLiteral("NoNewPrivileges"), noNewPrivileges},
+                       {QStringLiteral("RunAsUser"), orNull(runAsUser)}};
+}
+
 QByteArray ResultRecord::toJson() const
 {
     QJsonObject durations;
@@ -62,6 +74,8 @@ QByteArray ResultRecord::toJson() const
                                                          {QStringLiteral("Uid"), runAsUid},
                                                          {QStringLiteral("Gid"), runAsGid},
                                                          {QStringLiteral("Configured"), runAsConfigured}});
+    if (containment)
+        root.insert(QStringLiteral("Containment"), containment->toJson());
     if (!warnings.isEmpty())
         root.insert(QStringLiteral("Warnings"), QJsonArray::fromStringList(warnings));
     return QJsonDocument(root).toJson(QJsonDocument::Indented);

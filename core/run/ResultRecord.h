@@ -9,9 +9,23 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
 #include <utility>
 
 namespace oa {
+
+// What held the run's processes, for result.json's Containment. Set once children ran.
+struct ContainmentReport {
+    bool processGroup = false;  // each child in its own session and process group
+    bool subreaper = false;     // orphans came back to the executor (PR_SET_CHILD_SUBREAPER)
+    QString cgroupV2;           // the script's cgroup v2; empty: none (null)
+    QString cgroupV1Memory;     // the script's v1 memory cgroup; empty: none (null)
+    QString memoryLimit;        // "cgroup-v2", "cgroup-v1", "sampling"; empty: no limit (null)
+    bool noNewPrivileges = false; // PR_SET_NO_NEW_PRIVS on every child
+    QString runAsUser;          // the run-as user task code ran as; empty: none was set (null)
+
+    QJsonObject toJson() const;
+};
 
 // Tasks/{id}/result.json: what the service reports back to the server, and what the monitor
 // shows. Written once, at the end, atomically (a temporary file, then a rename), so a reader
@@ -46,6 +60,7 @@ struct ResultRecord {
     qint64 runAsUid = -1;
     qint64 runAsGid = -1;
     bool runAsConfigured = false;
+    std::optional<ContainmentReport> containment;
 
     QByteArray toJson() const;
 

@@ -37,7 +37,7 @@ ProcessExit ScriptRunner::run(const ScriptLaunch &launch, RunControl *control)
     spec.environment = environment(launch);
     spec.stdoutFile = launch.outputLog;
     spec.stderrFile = launch.errorLog;
-    spec.cgroupProcsFile = launch.cgroupProcsFile;
+    spec.cgroupProcsFiles = launch.cgroupProcsFiles;
     spec.credentials = launch.credentials;
     return ChildProcess::run(spec, control);
 }

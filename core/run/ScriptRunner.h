@@ -21,7 +21,7 @@ struct ScriptLaunch {
     QString outputLog;     // stdout, streamed to disk
     QString errorLog;      // stderr, streamed to disk
     QString progressFile;  // OPENAUTOMATE_PROGRESS_FILE
-    QByteArray cgroupProcsFile; // the execution's cgroup, when there is one
+    QList<QByteArray> cgroupProcsFiles; // the execution's cgroups, when there are any
     std::shared_ptr<const ProcessCredentials> credentials; // the run-as user, when there is one
 };
 

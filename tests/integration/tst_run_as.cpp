@@ -278,6 +278,14 @@ void TestRunAs::cannotLeaveItsCgroup()
     const qint64 pid = seen.value("pid").toInteger();
     QVERIFY(pid > 0);
     QVERIFY2(!isProcessAlive(pid), qPrintable(QStringLiteral("the daemon %1 outlived its run").arg(pid)));
+    // The attempt to leave is reported: the daemon left the script's session (its cgroups, it could not).
+    const QJsonObject result = readJson(agent.taskFile(QStringLiteral("daemon"), QStringLiteral("result.json")));
+    const QString warnings = QString::fromUtf8(QJsonDocument(result.value("Warnings").toArray()).toJson());
+    QVERIFY2(warnings.contains(QStringLiteral("process %1 ").arg(pid)) && warnings.contains(QStringLiteral("left the script's session")),
+             qPrintable(warnings));
+    QVERIFY2(!warnings.contains(QStringLiteral("cgroup for")), qPrintable(warnings));
+    QCOMPARE(result.value("Containment").toObject().value("RunAsUser").toString(), m_user.name());
+    QCOMPARE(result.value("Containment").toObject().value("NoNewPrivileges").toBool(), true);
 }
 
 void TestRunAs::lockToolsShowTheRunAsUser()

@@ -2,9 +2,13 @@
 #include "ProcessTable.h"
 #include "TestSupport.h"
 
+#include <QCoreApplication>
 #include <QFile>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <signal.h>
 
 using oa::ChildProcess;
 using oa::ProcessSpec;
@@ -21,6 +25,8 @@ private slots:
     void leftoverIgnoringTermIsKilled();
     void failedStartIsReported();
     void argumentListTooLongIsRecognised();
+    void joinsEveryCgroupListed();
+    void descendantsFollowParentLinks();
 
 private:
     static ProcessSpec shell(const QString &script)
@@ -133,6 +139,45 @@ void TestChildProcess::argumentListTooLongIsRecognised()
     const oa::ProcessExit exit = ChildProcess::run(spec);
     QVERIFY(!exit.started);
     QVERIFY2(exit.argumentsTooLong, qPrintable(exit.startError));
+}
+
+void TestChildProcess::joinsEveryCgroupListed()
+{
+    // Plain files stand in for two cgroups' cgroup.procs: the child writes "0" into each, in
+    // the child, before the program runs.
+    const QList<QByteArray> files{QFile::encodeName(m_tmp.filePath(QStringLiteral("v2.procs"))),
+                                  QFile::encodeName(m_tmp.filePath(QStringLiteral("v1.procs")))};
+    for (const QByteArray &file : files) {
+        QFile f(QFile::decodeName(file));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+    }
+    ProcessSpec spec = shell(QStringLiteral("exit 0"));
+    spec.cgroupProcsFiles = files;
+    QVERIFY(ChildProcess::run(spec).succeeded());
+    for (const QByteArray &file : files)
+        QCOMPARE(oatest::readFile(QFile::decodeName(file)), QByteArray("0"));
+}
+
+void TestChildProcess::descendantsFollowParentLinks()
+{
+    // A shell in its own session with a background grandchild: both are descendants of this
+    // process by parent links, whatever their session; excluding the shell excludes its subtree.
+    const QString pidFile = m_tmp.filePath(QStringLiteral("grandchild.pid"));
+    QProcess shellProcess;
+    shellProcess.start(QStringLiteral("setsid"), {QStringLiteral("/bin/sh"), QStringLiteral("-c"),
+                                                  QStringLiteral("sleep 30 & echo $! > '%1.tmp'; mv '%1.tmp' '%1'; wait").arg(pidFile)});
+    QVERIFY(shellProcess.waitForStarted());
+    const QList<qint64> grandchild = oatest::waitForPids(pidFile);
+    QCOMPARE(grandchild.size(), 1);
+    const qint64 self = QCoreApplication::applicationPid();
+    const QList<qint64> all = oa::ProcessTable::descendantsOf(self);
+    QVERIFY(all.contains(shellProcess.processId()));
+    QVERIFY(all.contains(grandchild.first()));
+    const QList<qint64> without = oa::ProcessTable::descendantsOf(self, shellProcess.processId());
+    QVERIFY(!without.contains(shellProcess.processId()));
+    QVERIFY(!without.contains(grandchild.first()));
+    ::kill(pid_t(grandchild.first()), SIGKILL);
+    QVERIFY(shellProcess.waitForFinished());
 }
 
 QTEST_GUILESS_MAIN(TestChildProcess)

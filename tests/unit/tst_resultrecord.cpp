@@ -15,6 +15,8 @@ class TestResultRecord : public QObject {
 private slots:
     void fields();
     void optionalFieldsOmitted();
+    void containment_data();
+    void containment();
     void savedAtomically();
     void unwritableFolderFails();
 };
@@ -65,6 +67,39 @@ void TestResultRecord::optionalFieldsOmitted()
     QVERIFY(!json.contains("PipFreeze"));
     QVERIFY(!json.contains("Python"));
     QVERIFY(!json.contains("ScriptSignal"));
+    QVERIFY(!json.contains("Containment")); // no child ran
+}
+
+void TestResultRecord::containment_data()
+{
+    QTest::addColumn<QString>("cgroupV2");
+    QTest::addColumn<QString>("cgroupV1Memory");
+    QTest::addColumn<QString>("memoryLimit");
+    QTest::newRow("kernel v1") << "/sys/fs/cgroup/unified/openautomate-1-job-1" << "/sys/fs/cgroup/memory/openautomate-1-job-1" << "cgroup-v1";
+    QTest::newRow("kernel v2") << "/sys/fs/cgroup/openautomate-1-job-1" << QString() << "cgroup-v2";
+    QTest::newRow("sampling") << QString() << QString() << "sampling";
+    QTest::newRow("no limit") << "/sys/fs/cgroup/unified/openautomate-1-job-1" << QString() << QString();
+}
+
+void TestResultRecord::containment()
+{
+    QFETCH(QString, cgroupV2);
+    QFETCH(QString, cgroupV1Memory);
+    QFETCH(QString, memoryLimit);
+    ResultRecord r = sample();
+    r.containment = oa::ContainmentReport{true, true, cgroupV2, cgroupV1Memory, memoryLimit, true, memoryLimit.isEmpty() ? QString() : QStringLiteral("oa-bot")};
+    const QJsonObject c = QJsonDocument::fromJson(r.toJson()).object().value("Containment").toObject();
+    QCOMPARE(c.value("ProcessGroup"), QJsonValue(true));
+    QCOMPARE(c.value("Subreaper"), QJsonValue(true));
+    // An absent mechanism is null, never missing or "": readers test one key the same way always.
+    const auto expected = [](const QString &text) { return text.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(text); };
+    QVERIFY(c.contains("CgroupV2") && c.contains("CgroupV1Memory") && c.contains("MemoryLimit"));
+    QCOMPARE(c.value("CgroupV2"), expected(cgroupV2));
+    QCOMPARE(c.value("CgroupV1Memory"), expected(cgroupV1Memory));
+    QCOMPARE(c.value("MemoryLimit"), expected(memoryLimit));
+    QCOMPARE(c.value("NoNewPrivileges"), QJsonValue(true));
+    QVERIFY(c.contains("RunAsUser"));
+    QCOMPARE(c.value("RunAsUser"), expected(memoryLimit.isEmpty() ? QString() : QStringLiteral("oa-bot")));
 }
 
 void TestResultRecord::savedAtomically()
