@@ -286,16 +286,23 @@ int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool js
         total += e.sizeBytes;
     if (json) {
         QJsonArray array;
-        for (const oa::CacheEntry &e : entries)
+        for (const oa::CacheEntry &e : entries) {
+            // Each distribution as name and version, for scripts that look for one package.
+            QJsonArray packages;
+            for (const QString &pinned : e.freeze)
+                packages.append(QJsonObject{{QStringLiteral("Name"), pinned.section(QStringLiteral("=="), 0, 0)},
+                                            {QStringLiteral("Version"), pinned.section(QStringLiteral("=="), 1)}});
             array.append(QJsonObject{{QStringLiteral("Key"), e.key},
                                      {QStringLiteral("Entry"), e.name},
                                      {QStringLiteral("Inputs"), e.inputs},
                                      {QStringLiteral("PipFreeze"), QJsonArray::fromStringList(e.freeze)},
+                                     {QStringLiteral("Packages"), packages},
                                      {QStringLiteral("SizeBytes"), e.sizeBytes},
                                      {QStringLiteral("CreatedAt"), iso(e.createdAt)},
                                      {QStringLiteral("LastUsed"), iso(e.lastUsed)},
                                      {QStringLiteral("InUse"), e.inUse},
                                      {QStringLiteral("Expired"), e.expired}});
+        }
         QJsonArray implausible;
         for (const auto &[name, why] : listing.implausible)
             implausible.append(QJsonObject{{QStringLiteral("Entry"), name}, {QStringLiteral("Problem"), why}});
@@ -325,9 +332,10 @@ int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool js
     return 0;
 }
 
-int pruneEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json)
+namespace {
+
+int reportCacheRemoval(const oa::Result<oa::EnvironmentCache::PruneReport> &pruned, bool json)
 {
-    const auto pruned = oa::EnvironmentCache(settings).prune();
     if (!pruned) {
         err() << pruned.failure().message << '\n';
         err().flush();
@@ -337,6 +345,7 @@ int pruneEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool j
     if (json) {
         printJson({{QStringLiteral("Removed"), QJsonArray::fromStringList(report.removed)},
                    {QStringLiteral("FreedBytes"), report.freedBytes},
+                   {QStringLiteral("KeptInUse"), QJsonArray::fromStringList(report.keptInUse)},
                    {QStringLiteral("Warnings"), QJsonArray::fromStringList(report.warnings)}});
     } else {
         for (const QString &warning : report.warnings)
@@ -344,10 +353,27 @@ int pruneEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool j
         err().flush();
         for (const QString &name : report.removed)
             out() << "removed " << name << '\n';
-        out() << report.removed.size() << " removed, " << QString::number(double(report.freedBytes) / 1048576.0, 'f', 1) << " MiB freed\n";
+        for (const QString &name : report.keptInUse)
+            out() << "kept " << name << " (in use)\n";
+        out() << report.removed.size() << " removed, " << QString::number(double(report.freedBytes) / 1048576.0, 'f', 1) << " MiB freed";
+        if (!report.keptInUse.isEmpty())
+            out() << ", " << report.keptInUse.size() << " kept in use";
+        out() << '\n';
         out().flush();
     }
     return 0;
+}
+
+} // namespace
+
+int pruneEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json)
+{
+    return reportCacheRemoval(oa::EnvironmentCache(settings).prune(), json);
+}
+
+int clearEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json)
+{
+    return reportCacheRemoval(oa::EnvironmentCache(settings).clear(), json);
 }
 
 } // namespace AdminCommands

@@ -19,5 +19,7 @@ int clearLock(const oa::AgentPaths &paths, const QString &executionId, bool forc
 int cancel(const oa::AgentPaths &paths, const QString &executionId, bool wait, bool json);
 int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json);
 int pruneEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json);
+// --clear-env-cache: every entry no execution uses goes, whatever its age.
+int clearEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json);
 
 } // namespace AdminCommands

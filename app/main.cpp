@@ -39,7 +39,8 @@ const char kExitCodes[] =
 
 // "7d", "12h", "500M", "3600": a positive number with an optional unit from `units`, at most
 // `maximum`. nullopt with `why` set otherwise; NaN and infinity are neither positive nor bounded.
-std::optional<qint64> parseQuantity(const QString &text, const QList<std::pair<char16_t, qint64>> &units, qint64 maximum, QString *why)
+std::optional<qint64> parseQuantity(const QString &text, const QList<std::pair<char16_t, qint64>> &units, qint64 maximum, QString *why,
+                                    bool allowZero = false)
 {
     QString number = text.trimmed().toLower();
     qint64 factor = 1;
@@ -52,8 +53,8 @@ std::optional<qint64> parseQuantity(const QString &text, const QList<std::pair<c
     }
     bool ok = false;
     const double value = number.toDouble(&ok);
-    if (!ok || !(value > 0)) {
-        *why = QStringLiteral("not a positive number");
+    if (!ok || !(allowZero ? value >= 0 : value > 0)) {
+        *why = allowZero ? QStringLiteral("not a number of 0 or more") : QStringLiteral("not a positive number");
         return std::nullopt;
     }
     if (!(value * double(factor) <= double(maximum))) {
@@ -124,7 +125,7 @@ int main(int argc, char *argv[])
                                             QStringLiteral("Where the environment cache lives. Default: <base-dir>/EnvCache."),
                                             QStringLiteral("dir"));
     const QCommandLineOption cacheAgeOption(QStringLiteral("env-cache-max-age"),
-                                            QStringLiteral("Rebuild cached environments older than this (e.g. 7d, 12h, 3600). Default 7d."),
+                                            QStringLiteral("Rebuild cached environments older than this (e.g. 7d, 12h, 3600; 0 always rebuilds). Default 7d."),
                                             QStringLiteral("age"));
     const QCommandLineOption cacheSizeOption(QStringLiteral("env-cache-max-size"),
                                              QStringLiteral("Evict least recently used environments past this size (e.g. 10G, 500M). Default 10G."),
@@ -137,10 +138,12 @@ int main(int argc, char *argv[])
         QStringLiteral("Run task code (pip and the script) as this unprivileged user, with its groups and HOME; the executor "
                        "must be root. Default: $OPENAUTOMATE_RUN_AS, else the executor's own user."),
         QStringLiteral("user"));
+    const QCommandLineOption clearCacheOption(QStringLiteral("clear-env-cache"),
+                                              QStringLiteral("Remove every cached environment that no execution uses, whatever its age."));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("With the lock tools: print JSON for scripts."));
     parser.addOptions({baseDirOption, pythonOption, keepVenvOption, listOption, locksOption, clearOrphanedOption,
                        clearLockOption, forceOption, jsonOption, timeoutOption, graceOption, cancelOption, waitOption, noCacheOption, cacheDirOption,
-                       cacheAgeOption, cacheSizeOption, listCacheOption, pruneCacheOption, runAsOption});
+                       cacheAgeOption, cacheSizeOption, listCacheOption, pruneCacheOption, clearCacheOption, runAsOption});
     parser.addPositionalArgument(QStringLiteral("execution-id"),
                                  QStringLiteral("The execution to run: 1-128 letters, digits, '-', '_' or '.'."));
 
@@ -167,7 +170,7 @@ int main(int argc, char *argv[])
     if (parser.isSet(cacheAgeOption)) {
         QString why;
         const auto seconds = parseQuantity(parser.value(cacheAgeOption), {{u's', 1}, {u'm', 60}, {u'h', 3600}, {u'd', 86400}},
-                                           oa::limits::kMaxCacheAgeSeconds, &why);
+                                           oa::limits::kMaxCacheAgeSeconds, &why, /*allowZero=*/true);
         if (!seconds) {
             err << "--env-cache-max-age: \"" << parser.value(cacheAgeOption) << "\" is " << why
                 << "; give a duration such as 7d, 12h or 3600, at most " << oa::limits::kMaxCacheAgeSeconds / 86400 << "d\n";
@@ -189,10 +192,10 @@ int main(int argc, char *argv[])
     }
     const int tools = int(parser.isSet(listOption)) + int(parser.isSet(locksOption)) + int(parser.isSet(clearOrphanedOption))
                       + int(parser.isSet(clearLockOption)) + int(parser.isSet(cancelOption))
-                      + int(parser.isSet(listCacheOption)) + int(parser.isSet(pruneCacheOption));
+                      + int(parser.isSet(listCacheOption)) + int(parser.isSet(pruneCacheOption)) + int(parser.isSet(clearCacheOption));
     if (tools > 0) {
         if (tools > 1 || !positional.isEmpty()) {
-            err << "--list, --locks, --clear-orphaned-locks, --clear-lock, --cancel, --env-cache and --prune-env-cache each "
+            err << "--list, --locks, --clear-orphaned-locks, --clear-lock, --cancel, --env-cache, --prune-env-cache and --clear-env-cache each "
                    "stand alone, without an execution ID\n";
             return int(oa::ExitCode::InvalidArguments);
         }
@@ -206,6 +209,8 @@ int main(int argc, char *argv[])
             return AdminCommands::listEnvironmentCache(cacheSettings, json);
         if (parser.isSet(pruneCacheOption))
             return AdminCommands::pruneEnvironmentCache(cacheSettings, json);
+        if (parser.isSet(clearCacheOption))
+            return AdminCommands::clearEnvironmentCache(cacheSettings, json);
         if (parser.isSet(cancelOption))
             return AdminCommands::cancel(paths, parser.value(cancelOption), parser.isSet(waitOption), json);
         if (parser.isSet(clearOrphanedOption))
@@ -222,7 +227,7 @@ int main(int argc, char *argv[])
             << "\nUsage: openautomate-executor [--base-dir DIR] [--python PATH] [--keep-venv] [--timeout S] [--grace-seconds S] [--run-as USER] <execution-id>\n"
                "       openautomate-executor [--base-dir DIR] --list | --locks | --clear-orphaned-locks | --clear-lock ID [--force] [--json]\n"
                "       openautomate-executor [--base-dir DIR] --cancel ID [--wait] [--json]\n"
-               "       openautomate-executor [--base-dir DIR] --env-cache | --prune-env-cache [--json]\n";
+               "       openautomate-executor [--base-dir DIR] --env-cache | --prune-env-cache | --clear-env-cache [--json]\n";
         return int(oa::ExitCode::InvalidArguments);
     }
 

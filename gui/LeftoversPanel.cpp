@@ -1,5 +1,6 @@
 #include "LeftoversPanel.h"
 
+#include "EnvironmentCache.h"
 #include "LeftoverTableModel.h"
 #include "StateStyle.h"
 #include "TableViews.h"
@@ -20,8 +21,13 @@ LeftoversPanel::LeftoversPanel(QWidget *parent) : QWidget(parent), m_model(new L
     m_clean = new QPushButton(tr("Clean &up…"), this);
     m_clean->setToolTip(tr("Deletes the selected folders, or all of them when none is selected"));
     connect(m_clean, &QPushButton::clicked, this, &LeftoversPanel::cleanUp);
+    m_clearCache = new QPushButton(tr("Clear environment &cache…"), this);
+    m_clearCache->setToolTip(tr("Removes every cached environment that no running task uses; its files are immutable, "
+                                "so rm -rf cannot remove them"));
+    connect(m_clearCache, &QPushButton::clicked, this, &LeftoversPanel::clearEnvironmentCache);
     auto *bottom = new QHBoxLayout;
     bottom->addWidget(m_total, 1);
+    bottom->addWidget(m_clearCache);
     bottom->addWidget(m_clean);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_view, 1);
@@ -31,6 +37,35 @@ LeftoversPanel::LeftoversPanel(QWidget *parent) : QWidget(parent), m_model(new L
                == QMessageBox::Yes;
     };
     setLeftovers(QString(), {});
+    setCache(0, 0);
+}
+
+void LeftoversPanel::setCache(int entries, qint64 bytes)
+{
+    m_cacheEntries = entries;
+    m_cacheBytes = bytes;
+    m_clearCache->setEnabled(entries > 0 && !m_baseDir.isEmpty());
+}
+
+void LeftoversPanel::clearEnvironmentCache()
+{
+    if (m_baseDir.isEmpty()
+        || !confirm(tr("Clear environment cache"),
+                    tr("Remove %n cached environment(s), %1 in all? Environments that a running task uses are kept. "
+                       "The next run that needs packages builds its environment again.", nullptr, m_cacheEntries)
+                        .arg(StateStyle::size(m_cacheBytes))))
+        return;
+    oa::EnvironmentCache::Settings settings;
+    settings.dir = m_baseDir + QStringLiteral("/EnvCache");
+    settings.agentBase = m_baseDir;
+    const auto cleared = oa::EnvironmentCache(settings).clear();
+    if (!cleared)
+        emit message(cleared.failure().message);
+    else
+        emit message(tr("Removed %n cached environment(s).", nullptr, int(cleared->removed.size()))
+                     + (cleared->keptInUse.isEmpty() ? QString() : u' ' + tr("Kept %n in use.", nullptr, int(cleared->keptInUse.size())))
+                     + (cleared->warnings.isEmpty() ? QString() : u' ' + cleared->warnings.join(QStringLiteral("; "))));
+    emit leftoversChanged();
 }
 
 void LeftoversPanel::setLeftovers(const QString &baseDir, const QList<oa::Leftover> &leftovers)

@@ -202,6 +202,7 @@ void MainWindow::apply(const AgentSnapshot &snapshot)
     m_locks->setLocks(snapshot.baseDir, snapshot.locks);
     if (snapshot.hasLeftovers)
         m_leftovers->setLeftovers(snapshot.baseDir, snapshot.leftovers);
+    m_leftovers->setCache(snapshot.cacheEntries, snapshot.cacheBytes);
     if (m_scans++ == 0) {
         // Fit the columns to the first data, within reason; the user's widths win afterwards.
         m_taskView->resizeColumnsToContents();

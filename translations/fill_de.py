@@ -26,6 +26,19 @@ GERMAN = {
          "%n Ordner mit insgesamt %1 löschen? Keine laufende Aufgabe verwendet sie."),
     "Deleted %n folder(s).": ("%n Ordner gelöscht.", "%n Ordner gelöscht."),
     "Not deleted: %1": "Nicht gelöscht: %1",
+    "Clear environment &cache…": "Umgebungs-&Cache leeren…",
+    "Removes every cached environment that no running task uses; its files are immutable, so rm -rf cannot remove them":
+        "Entfernt jede zwischengespeicherte Umgebung, die keine laufende Aufgabe verwendet; ihre Dateien sind unveränderlich, "
+        "daher kann rm -rf sie nicht entfernen",
+    "Clear environment cache": "Umgebungs-Cache leeren",
+    "Remove %n cached environment(s), %1 in all? Environments that a running task uses are kept. "
+    "The next run that needs packages builds its environment again.":
+        ("%n zwischengespeicherte Umgebung mit insgesamt %1 entfernen? Umgebungen, die eine laufende Aufgabe verwendet, "
+         "bleiben erhalten. Der nächste Lauf, der Pakete braucht, baut seine Umgebung neu.",
+         "%n zwischengespeicherte Umgebungen mit insgesamt %1 entfernen? Umgebungen, die eine laufende Aufgabe verwendet, "
+         "bleiben erhalten. Der nächste Lauf, der Pakete braucht, baut seine Umgebung neu."),
+    "Removed %n cached environment(s).": ("%n zwischengespeicherte Umgebung entfernt.", "%n zwischengespeicherte Umgebungen entfernt."),
+    "Kept %n in use.": ("%n in Verwendung behalten.", "%n in Verwendung behalten."),
     "Verdict": "Befund",
     "PID": "PID",
     "Host": "Rechner",

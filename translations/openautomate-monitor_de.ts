@@ -67,6 +67,39 @@
         <source>Not deleted: %1</source>
         <translation>Nicht gelöscht: %1</translation>
     </message>
+    <message>
+        <source>Clear environment &amp;cache…</source>
+        <translation>Umgebungs-&amp;Cache leeren…</translation>
+    </message>
+    <message>
+        <source>Removes every cached environment that no running task uses; its files are immutable, so rm -rf cannot remove them</source>
+        <translation>Entfernt jede zwischengespeicherte Umgebung, die keine laufende Aufgabe verwendet; ihre Dateien sind unveränderlich, daher kann rm -rf sie nicht entfernen</translation>
+    </message>
+    <message>
+        <source>Clear environment cache</source>
+        <translation>Umgebungs-Cache leeren</translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n cached environment(s), %1 in all? Environments that a running task uses are kept. The next run that needs packages builds its environment again.</source>
+        <translation>
+            <numerusform>%n zwischengespeicherte Umgebung mit insgesamt %1 entfernen? Umgebungen, die eine laufende Aufgabe verwendet, bleiben erhalten. Der nächste Lauf, der Pakete braucht, baut seine Umgebung neu.</numerusform>
+            <numerusform>%n zwischengespeicherte Umgebungen mit insgesamt %1 entfernen? Umgebungen, die eine laufende Aufgabe verwendet, bleiben erhalten. Der nächste Lauf, der Pakete braucht, baut seine Umgebung neu.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n cached environment(s).</source>
+        <translation>
+            <numerusform>%n zwischengespeicherte Umgebung entfernt.</numerusform>
+            <numerusform>%n zwischengespeicherte Umgebungen entfernt.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Kept %n in use.</source>
+        <translation>
+            <numerusform>%n in Verwendung behalten.</numerusform>
+            <numerusform>%n in Verwendung behalten.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>LockTableModel</name>

@@ -80,6 +80,27 @@ CachePruner::Report CachePruner::prune() const
     return report;
 }
 
+CachePruner::Report CachePruner::clear() const
+{
+    Report report;
+    const CacheLayout::Scan scan = m_layout.scan();
+    removeImplausible(scan.implausible, report);
+    for (const CacheEntry &e : scan.entries) {
+        if (m_layout.isInUse(e.name)) {
+            report.keptInUse.append(e.name);
+        } else if (evict(e.name)) {
+            report.removed.append(e.name);
+            report.freedBytes += e.sizeBytes;
+        } else if (m_layout.isInUse(e.name)) { // taken meanwhile
+            report.keptInUse.append(e.name);
+        } else {
+            report.warnings.append(QStringLiteral("cannot remove %1").arg(m_layout.entryDir(e.name)));
+        }
+    }
+    removeLeftovers(scan, report);
+    return report;
+}
+
 void CachePruner::removeLeftovers(const CacheLayout::Scan &scan, Report &report) const
 {
     // Only real folders and files in the cache's own (real) subfolders are removed; a link is

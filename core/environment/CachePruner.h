@@ -15,6 +15,7 @@ public:
         QStringList removed;
         qint64 freedBytes = 0;
         QStringList warnings; // what was found wrong with the cache, and what could not be removed
+        QStringList keptInUse; // clear(): entries an execution uses, left alone
     };
 
     CachePruner(const CacheLayout &layout, qint64 maxAgeSeconds, qint64 maxSizeBytes);
@@ -23,6 +24,9 @@ public:
     // generation or no user, then the least recently used entries until the cache fits
     // maxSizeBytes, then crashed builds and stale markers.
     Report prune() const;
+    // Removes every entry that no execution uses, whatever its age (its immutable attribute is
+    // lifted first), and what prune() removes besides. Entries in use are listed in keptInUse.
+    Report clear() const;
 
 private:
     // Moves an entry out of sight, checks for users again, and deletes it.

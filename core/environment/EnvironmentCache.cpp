@@ -76,6 +76,16 @@ Result<EnvironmentCache::PruneReport> EnvironmentCache::prune() const
     return report;
 }
 
+Result<EnvironmentCache::PruneReport> EnvironmentCache::clear() const
+{
+    QStringList replaced;
+    if (Status prepared = m_layout.prepare(&replaced); !prepared)
+        return prepared.failure();
+    PruneReport report = CachePruner(m_layout, m_settings.maxAgeSeconds, m_settings.maxSizeBytes).clear();
+    report.warnings = replaced + report.warnings;
+    return report;
+}
+
 std::optional<CacheEntry> EnvironmentCache::freshEntry(const QString &key)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -84,7 +94,9 @@ std::optional<CacheEntry> EnvironmentCache::freshEntry(const QString &key)
     for (const auto &[name, why] : scan.implausible)
         warn(QStringLiteral("ignored the environment cache entry %1: %2").arg(m_layout.entryDir(name), why));
     for (const CacheEntry &e : scan.entries) {
-        if (e.createdAt.msecsTo(now) <= m_settings.maxAgeSeconds * 1000 && (!best || e.createdAt > best->createdAt))
+        // A maximum age of 0 means "always rebuild": no entry is ever fresh.
+        if (m_settings.maxAgeSeconds > 0 && e.createdAt.msecsTo(now) <= m_settings.maxAgeSeconds * 1000
+            && (!best || e.createdAt > best->createdAt))
             best = e;
     }
     return best;

@@ -81,6 +81,8 @@ public:
     using PruneReport = CachePruner::Report;
     // See CachePruner::prune(). Fails when the cache folder cannot be used at all.
     Result<PruneReport> prune() const;
+    // See CachePruner::clear(): --clear-env-cache, and the monitor's Clear environment cache.
+    Result<PruneReport> clear() const;
 
     // Writes {venv site-packages}/openautomate-env.pth, through the gatekeeper of the venv's
     // base folder, so that the venv sees the entry. EnvironmentFailed naming the file when it

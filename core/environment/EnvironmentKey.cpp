@@ -2,7 +2,11 @@
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QDateTime>
+#include <QDirIterator>
 #include <QFile>
+#include <QFileInfo>
+#include <QUrl>
 #include <QRegularExpression>
 
 namespace oa {
@@ -68,7 +72,53 @@ EnvironmentKey EnvironmentKey::build(const QString &interpreter, const QString &
         if (!content.isEmpty())
             key.pipConfig += "file " + file.toUtf8() + '\n' + content;
     }
+    for (const QString &dir : localFindLinks(env, key.pipConfig, requirementsFile))
+        key.findLinks += "find-links " + dir.toUtf8() + '\n' + folderFingerprint(dir);
     return key;
+}
+
+QStringList EnvironmentKey::localFindLinks(const QProcessEnvironment &env, const QByteArray &pipConfig, const QByteArray &requirementsFile)
+{
+    QStringList values = env.value(QStringLiteral("PIP_FIND_LINKS")).split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+    // pip.conf: "find-links = a b", possibly continued on indented lines.
+    static const QRegularExpression option(QStringLiteral("^\\s*find[-_]links\\s*[=:]\\s*(.*)$"));
+    bool continued = false;
+    for (const QByteArray &raw : pipConfig.split('\n')) {
+        const QString line = QString::fromUtf8(raw);
+        if (const auto match = option.match(line); match.hasMatch()) {
+            values += match.captured(1).split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+            continued = true;
+        } else if (continued && !line.isEmpty() && line.at(0).isSpace()) {
+            values += line.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+        } else {
+            continued = false;
+        }
+    }
+    static const QRegularExpression requirementsOption(QStringLiteral("^\\s*(?:--find-links(?:\\s*=\\s*|\\s+)|-f\\s*)(\\S+)"));
+    for (const QByteArray &raw : requirementsFile.split('\n'))
+        if (const auto match = requirementsOption.match(QString::fromUtf8(raw)); match.hasMatch())
+            values.append(match.captured(1));
+    QStringList dirs;
+    for (const QString &value : std::as_const(values)) {
+        const QUrl url(value);
+        const QString path = url.isLocalFile() ? url.toLocalFile() : value;
+        if (QDir::isAbsolutePath(path) && QFileInfo(path).isDir() && !dirs.contains(QDir::cleanPath(path)))
+            dirs.append(QDir::cleanPath(path));
+    }
+    return dirs;
+}
+
+QByteArray EnvironmentKey::folderFingerprint(const QString &dir)
+{
+    QList<QByteArray> lines;
+    QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot);
+    while (it.hasNext() && lines.size() < kMaxListed) {
+        const QFileInfo info(it.next());
+        lines.append(info.fileName().toUtf8() + ' ' + QByteArray::number(info.size()) + ' '
+                     + QByteArray::number(info.lastModified().toMSecsSinceEpoch()));
+    }
+    std::sort(lines.begin(), lines.end());
+    return lines.join('\n') + '\n';
 }
 
 QString EnvironmentKey::describe() const
@@ -83,6 +133,9 @@ QString EnvironmentKey::describe() const
     if (!pipConfig.isEmpty())
         lines.append(QStringLiteral("pip configuration sha256 %1")
                          .arg(QString::fromLatin1(QCryptographicHash::hash(pipConfig, QCryptographicHash::Sha256).toHex().left(16))));
+    if (!findLinks.isEmpty())
+        lines.append(QStringLiteral("find-links folders sha256 %1")
+                         .arg(QString::fromLatin1(QCryptographicHash::hash(findLinks, QCryptographicHash::Sha256).toHex().left(16))));
     return lines.join(u'\n');
 }
 
@@ -102,6 +155,7 @@ QString EnvironmentKey::digest() const
     for (auto it = pipSettings.begin(); it != pipSettings.end(); ++it)
         add((it.key() + u'=' + it.value()).toUtf8());
     add(pipConfig);
+    add(findLinks);
     return QString::fromLatin1(hash.result().toHex().left(kDigestLength));
 }
 

@@ -17,6 +17,9 @@ struct EnvironmentKey {
     QByteArray requirementsFile;    // the content of a requirements.txt used, or empty
     QMap<QString, QString> pipSettings; // PIP_* variables that decide what gets installed
     QByteArray pipConfig;           // the content of every pip configuration file in effect
+    // What is in each local find-links folder (names, sizes, modification times), so that a
+    // wheel added to a wheel folder leads to a new build instead of the old entry reused.
+    QByteArray findLinks;
 
     // Lower-case canonical project name (PEP 503: runs of -_. become -) and the rest of the
     // specifier with all whitespace removed: " Requests >= 2.28 " -> "requests>=2.28".
@@ -31,6 +34,13 @@ struct EnvironmentKey {
     QString digest() const;
     // For entry.json and `--env-cache`: the inputs in readable form.
     QString describe() const;
+
+    // The local folders among find-links values (PIP_FIND_LINKS, `find-links` in pip.conf,
+    // `--find-links`/`-f` lines of a requirements.txt): plain paths and file:// URLs.
+    static QStringList localFindLinks(const QProcessEnvironment &env, const QByteArray &pipConfig, const QByteArray &requirementsFile);
+    // One line per file directly in `dir`, sorted: "name size mtime-ms". At most kMaxListed.
+    static QByteArray folderFingerprint(const QString &dir);
+    static constexpr int kMaxListed = 100000;
 };
 
 } // namespace oa

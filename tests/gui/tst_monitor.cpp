@@ -14,12 +14,15 @@
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QJsonArray>
+#include <QPushButton>
 #include <QProcess>
 #include <QScrollBar>
 #include <QSettings>
 #include <QTreeWidget>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace oatest;
@@ -38,6 +41,7 @@ private slots:
     void clearingRemovesExactlyTheOrphaned();
     void forceClearNeedsItsOwnConfirmation();
     void leftoversCleanup();
+    void environmentCacheCleared();
     void screenshotOption();
 
 private:
@@ -261,6 +265,29 @@ void TestMonitor::leftoversCleanup()
     QVERIFY(!QFile::exists(m_agent.base() + QStringLiteral("/Temp/crashed")));
     QVERIFY(QFile::exists(m_agent.base() + QStringLiteral("/venvs/live")));
     QTRY_COMPARE_WITH_TIMEOUT(panel->model()->rowCount(), 0, 10000);
+}
+
+void TestMonitor::environmentCacheCleared()
+{
+    // A real entry, built by the real executor.
+    QTemporaryDir wheels;
+    QVERIFY(!buildWheel(wheels.path(), QStringLiteral("oa-greeter"), QStringLiteral("1.0")).isEmpty());
+    m_agent.makeScriptTask(QStringLiteral("cached"), "import oa_greeter\n",
+                           {{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-greeter")}}});
+    QCOMPARE(runExecutor(executorArgs(m_agent, QStringLiteral("cached")), offlinePipEnvironment(wheels.path())).exitCode, 0);
+    const QDir entries(m_agent.base() + QStringLiteral("/EnvCache/entries"));
+    QCOMPARE(entries.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 1);
+    m_window->refresher()->refreshNow();
+    LeftoversPanel *panel = m_window->leftoversPanel();
+    QString asked;
+    panel->confirm = [&asked](const QString &, const QString &text) {
+        asked = text;
+        return true;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(panel->clearCacheButton()->isEnabled(), 10000); // the scan found the entry
+    panel->clearCacheButton()->click();
+    QVERIFY2(asked.contains(QStringLiteral("1 cached environment")), qPrintable(asked));
+    QVERIFY(entries.entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());
 }
 
 void TestMonitor::screenshotOption()

@@ -1,7 +1,10 @@
 #include "EnvironmentKey.h"
 
+#include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 using oa::EnvironmentKey;
 
@@ -14,6 +17,8 @@ private slots:
     void eachInputChangesTheKey_data();
     void eachInputChangesTheKey();
     void irrelevantSettingsDoNotChangeIt();
+    void findLinksFolderContentChangesTheKey_data();
+    void findLinksFolderContentChangesTheKey();
 
 private:
     static QProcessEnvironment baseEnv()
@@ -139,6 +144,52 @@ void TestEnvironmentKey::irrelevantSettingsDoNotChangeIt()
     env.insert(QStringLiteral("PIP_PROXY"), QStringLiteral("http://proxy:3128"));
     env.insert(QStringLiteral("PATH"), QStringLiteral("/somewhere/else"));
     QCOMPARE(key({"requests"}, env).digest(), key({"requests"}).digest());
+}
+
+void TestEnvironmentKey::findLinksFolderContentChangesTheKey_data()
+{
+    QTest::addColumn<QString>("how"); // how the folder is named to pip
+    QTest::newRow("PIP_FIND_LINKS path") << "env";
+    QTest::newRow("PIP_FIND_LINKS file URL") << "url";
+    QTest::newRow("pip.conf find-links") << "conf";
+    QTest::newRow("requirements.txt --find-links") << "txt";
+}
+
+void TestEnvironmentKey::findLinksFolderContentChangesTheKey()
+{
+    QFETCH(QString, how);
+    QTemporaryDir tmp;
+    const QString wheels = tmp.path() + QStringLiteral("/wheels");
+    QVERIFY(QDir().mkpath(wheels));
+    const auto write = [](const QString &path, const QByteArray &data) {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(data);
+    };
+    write(wheels + QStringLiteral("/oa_demo-1.0-py3-none-any.whl"), "one");
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("HOME"), QStringLiteral("/nonexistent-home"));
+    QByteArray txt = "oa-demo\n";
+    if (how == QLatin1String("env"))
+        env.insert(QStringLiteral("PIP_FIND_LINKS"), wheels);
+    else if (how == QLatin1String("url"))
+        env.insert(QStringLiteral("PIP_FIND_LINKS"), QUrl::fromLocalFile(wheels).toString());
+    else if (how == QLatin1String("txt"))
+        txt.prepend("--find-links " + wheels.toUtf8() + '\n');
+    if (how == QLatin1String("conf")) {
+        write(tmp.path() + QStringLiteral("/pip.conf"), "[global]\nno-index = true\nfind-links =\n    " + wheels.toUtf8() + '\n');
+        env.insert(QStringLiteral("PIP_CONFIG_FILE"), tmp.path() + QStringLiteral("/pip.conf"));
+    }
+    const QString before = key({QStringLiteral("oa-demo")}, env, QStringLiteral("/usr/bin/python3.11"), QStringLiteral("3.11.2"), txt).digest();
+    QCOMPARE(key({QStringLiteral("oa-demo")}, env, QStringLiteral("/usr/bin/python3.11"), QStringLiteral("3.11.2"), txt).digest(), before);
+    // A new wheel in the folder: a new key, so the next run builds and gets the new version.
+    write(wheels + QStringLiteral("/oa_demo-1.1-py3-none-any.whl"), "two");
+    const QString after = key({QStringLiteral("oa-demo")}, env, QStringLiteral("/usr/bin/python3.11"), QStringLiteral("3.11.2"), txt).digest();
+    QVERIFY(after != before);
+    QVERIFY(key({}, env, QStringLiteral("/usr/bin/python3.11"), QStringLiteral("3.11.2"), txt).describe().contains(QStringLiteral("find-links folders sha256")));
+    // A file replaced by another of the same name and another size: a new key too.
+    write(wheels + QStringLiteral("/oa_demo-1.1-py3-none-any.whl"), "two, rebuilt");
+    QVERIFY(key({QStringLiteral("oa-demo")}, env, QStringLiteral("/usr/bin/python3.11"), QStringLiteral("3.11.2"), txt).digest() != after);
 }
 
 QTEST_GUILESS_MAIN(TestEnvironmentKey)
