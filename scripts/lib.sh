@@ -3,11 +3,12 @@
 
 OA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Debian 12 packages: the toolchain, Qt 6 (Core, Widgets, Test, Linguist tools), Python's venv.
+# Debian 12 packages: the toolchain, Qt 6 (Core, Widgets, Test, Linguist tools), Python's venv, and
+# the setuptools and wheel wheels that an offline sdist build with setup.py needs (tst_run_as).
 OA_PACKAGES=(
     build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-tools-dev-tools libgl-dev
-    python3 python3-venv python3-pip fonts-dejavu-core
+    python3 python3-venv python3-pip python3-setuptools-whl python3-wheel-whl fonts-dejavu-core
 )
 
 oa_install_packages() {

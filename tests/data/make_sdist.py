@@ -1,9 +1,11 @@
 """Builds a tiny source distribution whose build runs third-party code, for the tests:
-python make_sdist.py OUTDIR NAME VERSION
+python make_sdist.py [--setup-py] OUTDIR NAME VERSION
 
-pip builds an sdist by running its build backend. This one's backend ships inside the sdist
-(pyproject.toml's backend-path), needs nothing from an index, and records who ran it: the
-module it builds holds BUILT_BY_UID, the uid of the process that built the wheel.
+pip builds an sdist by running its build code, which records who ran it: the module it builds
+holds BUILT_BY_UID, the uid of the process that built the wheel. By default the build backend
+ships inside the sdist (pyproject.toml's backend-path) and needs nothing from an index. With
+--setup-py it is a classic setup.py: pip then needs setuptools and wheel in its find-links
+folder (Debian's python3-setuptools-whl and python3-wheel-whl have them).
 """
 import io
 import os
@@ -49,15 +51,31 @@ backend-path = ["."]
 '''
 
 
+SETUP_PY = '''import os
+from setuptools import setup
+
+# Runs at build time, as whoever builds the package.
+os.makedirs("@MODULE@", exist_ok=True)
+with open("@MODULE@/__init__.py", "w") as f:
+    f.write(f"BUILT_BY_UID = {os.getuid()}\\n")
+setup(name="@NAME@", version="@VERSION@", packages=["@MODULE@"])
+'''
+
+
 def main():
-    outdir, name, version = sys.argv[1:4]
+    args = sys.argv[1:]
+    setup_py = "--setup-py" in args
+    if setup_py:
+        args.remove("--setup-py")
+    outdir, name, version = args
     module = name.replace("-", "_")
     root = f"{module}-{version}"
-    files = {
-        f"{root}/pyproject.toml": PYPROJECT,
-        f"{root}/oa_test_backend.py": BACKEND.replace("@NAME@", name).replace("@VERSION@", version),
-        f"{root}/PKG-INFO": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
-    }
+    files = {f"{root}/PKG-INFO": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"}
+    if setup_py:
+        files[f"{root}/setup.py"] = SETUP_PY.replace("@MODULE@", module).replace("@NAME@", name).replace("@VERSION@", version)
+    else:
+        files[f"{root}/pyproject.toml"] = PYPROJECT
+        files[f"{root}/oa_test_backend.py"] = BACKEND.replace("@NAME@", name).replace("@VERSION@", version)
     os.makedirs(outdir, exist_ok=True)
     path = os.path.join(outdir, f"{root}.tar.gz")
     with tarfile.open(path, "w:gz") as archive:

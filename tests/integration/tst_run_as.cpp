@@ -170,19 +170,35 @@ void TestRunAs::writesOnlyItsOwnFolders()
 void TestRunAs::buildCodeRunsAsTheUser_data()
 {
     QTest::addColumn<bool>("cached");
-    QTest::newRow("through the environment cache") << true;
-    QTest::newRow("in the task's own venv") << false;
+    QTest::addColumn<bool>("setupPy"); // a classic setup.py, or an in-tree PEP 517 backend
+    QTest::newRow("setup.py, through the environment cache") << true << true;
+    QTest::newRow("setup.py, in the task's own venv") << false << true;
+    QTest::newRow("in-tree backend, through the environment cache") << true << false;
+    QTest::newRow("in-tree backend, in the task's own venv") << false << false;
 }
 
 void TestRunAs::buildCodeRunsAsTheUser()
 {
     QFETCH(bool, cached);
+    QFETCH(bool, setupPy);
     Agent agent;
     openToOthers(agent.base());
     const QString wheels = QFileInfo(agent.base()).path() + QStringLiteral("/wheels");
     QProcess make;
-    make.start(python(), {testDataDir() + QStringLiteral("/make_sdist.py"), wheels, QStringLiteral("oa-builtby"), QStringLiteral("1.0")});
+    make.start(python(), QStringList{testDataDir() + QStringLiteral("/make_sdist.py")}
+                             + (setupPy ? QStringList{QStringLiteral("--setup-py")} : QStringList())
+                             + QStringList{wheels, QStringLiteral("oa-builtby"), QStringLiteral("1.0")});
     QVERIFY(make.waitForFinished(60000) && make.exitCode() == 0);
+    if (setupPy) {
+        // pip's isolated build of a setup.py needs setuptools and wheel, offline: Debian's wheels.
+        const QStringList needed = QDir(QStringLiteral("/usr/share/python-wheels"))
+                                       .entryList({QStringLiteral("setuptools-*.whl"), QStringLiteral("wheel-*.whl")}, QDir::Files);
+        if (needed.size() != 2)
+            OA_SKIP_OR_FAIL(QStringLiteral("/usr/share/python-wheels lacks setuptools or wheel (scripts/test.sh installs "
+                                           "python3-setuptools-whl and python3-wheel-whl)"));
+        for (const QString &wheel : needed)
+            QVERIFY(QFile::copy(QStringLiteral("/usr/share/python-wheels/") + wheel, wheels + u'/' + wheel));
+    }
     openToOthers(wheels);
     // The script reports who built its package, and tries to change the built files.
     agent.makeScriptTask(QStringLiteral("sdist"),
