@@ -1,0 +1,37 @@
+#pragma once
+
+#include "ExitCode.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace oa {
+
+// A Pipenv project's Pipfile.lock, read as data: the `default` packages, each pinned to one
+// version with its hashes and environment markers, turned into a requirements file for pip's
+// hash-checking mode. `develop` packages are never installed. The file is untrusted: every
+// name, version, marker and hash is checked before it reaches pip, so that nothing in it can
+// become a pip option.
+struct PipfileLock {
+    struct Package {
+        QString name;
+        QStringList extras;
+        QString version;   // "==1.2.3"
+        QStringList hashes; // "sha256:…"
+        QString markers;   // may be empty
+    };
+    QList<Package> packages; // sorted by name
+    QString metaHash;        // _meta.hash.sha256: the Pipfile it was locked from
+    QStringList sourceUrls;  // _meta.sources[].url: never used, only compared
+    QString requiresPython;  // from _meta.requires: a specifier ("==3.11.*", "==3.11.4"), or empty
+
+    // ExitCode::InvalidExecution naming `path`, the package and what is wrong with it.
+    static Result<PipfileLock> parse(const QByteArray &json, const QString &path);
+
+    // One line per package: "name[extras]==1.2.3 ; markers --hash=sha256:… --hash=…".
+    QByteArray toRequirements() const;
+};
+
+} // namespace oa

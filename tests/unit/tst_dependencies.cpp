@@ -1,0 +1,181 @@
+// The parsers behind dependency sources: PEP 440 specifiers for the Python a task needs,
+// Pipfile.lock turned into hash-pinned requirements, and PEP 723 inline script blocks.
+#include "InlineScriptMetadata.h"
+#include "PipfileLock.h"
+#include "VersionSpecifier.h"
+
+#include <QTest>
+
+using namespace oa;
+
+class TestDependencies : public QObject {
+    Q_OBJECT
+private slots:
+    void specifierMatches_data();
+    void specifierMatches();
+    void specifierRefused_data();
+    void specifierRefused();
+    void lockBecomesHashPinnedRequirements();
+    void lockRefused_data();
+    void lockRefused();
+    void inlineBlockFound();
+    void inlineBlockRefused_data();
+    void inlineBlockRefused();
+    void tomlErrorNamesTheScriptLine();
+};
+
+void TestDependencies::specifierMatches_data()
+{
+    QTest::addColumn<QString>("spec");
+    QTest::addColumn<QString>("version");
+    QTest::addColumn<bool>("matches");
+    QTest::newRow("range in") << ">=3.10,<3.12" << "3.11.7" << true;
+    QTest::newRow("range out") << ">=3.10,<3.12" << "3.12.0" << false;
+    QTest::newRow("padded equal") << "==3.11" << "3.11.0" << true;
+    QTest::newRow("exact patch") << "==3.11.2" << "3.11.7" << false;
+    QTest::newRow("wildcard") << "==3.11.*" << "3.11.7" << true;
+    QTest::newRow("wildcard out") << "==3.11.*" << "3.10.9" << false;
+    QTest::newRow("not wildcard") << "!=3.11.*" << "3.11.2" << false;
+    QTest::newRow("compatible minor") << "~=3.10" << "3.11.2" << true;
+    QTest::newRow("compatible patch") << "~=3.11.3" << "3.11.2" << false;
+    QTest::newRow("compatible patch in") << "~=3.11.3" << "3.11.7" << true;
+    QTest::newRow("compatible patch next minor") << "~=3.11.3" << "3.12.0" << false;
+    QTest::newRow("greater") << ">3.11.2" << "3.11.7" << true;
+    QTest::newRow("less equal") << "<=3.11.2" << "3.11.2" << true;
+    QTest::newRow("spaces") << " >= 3.9 , != 3.11.7 " << "3.11.7" << false;
+    QTest::newRow("arbitrary") << "===3.11.2" << "3.11.2" << true;
+}
+
+void TestDependencies::specifierMatches()
+{
+    QFETCH(QString, spec);
+    QFETCH(QString, version);
+    QFETCH(bool, matches);
+    const auto parsed = VersionSpecifier::parse(spec, QStringLiteral("PythonVersion"));
+    QVERIFY2(parsed, parsed ? "" : qPrintable(parsed.failure().message));
+    QCOMPARE(parsed->matches(version), matches);
+}
+
+void TestDependencies::specifierRefused_data()
+{
+    QTest::addColumn<QString>("spec");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("empty") << "" << "PythonVersion: the version specifier is empty";
+    QTest::newRow("no operator") << "3.11" << "PythonVersion: \"3.11\" is not a valid version specifier";
+    QTest::newRow("wildcard with >=") << ">=3.*" << "a wildcard (.*) goes only with == and !=";
+    QTest::newRow("pre-release") << ">=3.12a1" << "\"3.12a1\" is not a release number";
+    QTest::newRow("short compatible") << "~=3" << "~= needs at least two release numbers";
+}
+
+void TestDependencies::specifierRefused()
+{
+    QFETCH(QString, spec);
+    QFETCH(QString, expected);
+    const auto parsed = VersionSpecifier::parse(spec, QStringLiteral("PythonVersion"));
+    QVERIFY(!parsed);
+    QCOMPARE(parsed.failure().code, ExitCode::InvalidExecution);
+    QVERIFY2(parsed.failure().message.contains(expected), qPrintable(parsed.failure().message));
+}
+
+void TestDependencies::lockBecomesHashPinnedRequirements()
+{
+    const QByteArray json = R"({
+        "_meta": {"hash": {"sha256": "abc"}, "requires": {"python_version": "3.11"},
+                  "sources": [{"name": "pypi", "url": "https://pypi.org/simple", "verify_ssl": true}]},
+        "default": {
+            "oa-demo": {"hashes": ["sha256:00ff"], "version": "==1.0"},
+            "oa-win": {"hashes": ["sha256:11aa", "sha256:22bb"], "markers": "sys_platform == 'win32'", "version": "==2.0"},
+            "oa-extra": {"extras": ["fast"], "hashes": ["sha512:33cc"], "version": "==3.1"}
+        },
+        "develop": {"oa-dev": {"hashes": ["sha256:44dd"], "version": "==9.9"}}
+    })";
+    const auto lock = PipfileLock::parse(json, QStringLiteral("Pipfile.lock"));
+    QVERIFY2(lock, lock ? "" : qPrintable(lock.failure().message));
+    QCOMPARE(lock->metaHash, QStringLiteral("abc"));
+    QCOMPARE(lock->requiresPython, QStringLiteral("==3.11.*"));
+    QCOMPARE(lock->sourceUrls, QStringList{QStringLiteral("https://pypi.org/simple")});
+    QCOMPARE(lock->toRequirements(), QByteArray("oa-demo==1.0 --hash=sha256:00ff\n"
+                                                "oa-extra[fast]==3.1 --hash=sha512:33cc\n"
+                                                "oa-win==2.0 ; sys_platform == 'win32' --hash=sha256:11aa --hash=sha256:22bb\n"));
+}
+
+void TestDependencies::lockRefused_data()
+{
+    QTest::addColumn<QByteArray>("defaultSection");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("no version") << QByteArray(R"({"x": {"git": "https://example.org/x.git", "hashes": ["sha256:00"]}})")
+                                << "default.x has no pinned \"version\"";
+    QTest::newRow("range") << QByteArray(R"({"x": {"version": ">=1", "hashes": ["sha256:00"]}})") << "version \">=1\" is not pinned";
+    QTest::newRow("no hashes") << QByteArray(R"({"x": {"version": "==1"}})") << "default.x has no hashes";
+    QTest::newRow("bad hash") << QByteArray(R"({"x": {"version": "==1", "hashes": ["md5:00"]}})") << "\"md5:00\" is not a hash";
+    QTest::newRow("option in markers") << QByteArray(R"({"x": {"version": "==1", "hashes": ["sha256:00"], "markers": "os_name == 'posix' --index-url http://evil"}})")
+                                       << "markers";
+    QTest::newRow("option as name") << QByteArray(R"({"--index-url": {"version": "==1", "hashes": ["sha256:00"]}})") << "is not a package name";
+    QTest::newRow("newline in version") << QByteArray(R"({"x": {"version": "==1\n-r /etc/passwd", "hashes": ["sha256:00"]}})") << "is not pinned";
+}
+
+void TestDependencies::lockRefused()
+{
+    QFETCH(QByteArray, defaultSection);
+    QFETCH(QString, expected);
+    const auto lock = PipfileLock::parse(R"({"default": )" + defaultSection + "}", QStringLiteral("Tasks/t/Pipfile.lock"));
+    QVERIFY(!lock);
+    QCOMPARE(lock.failure().code, ExitCode::InvalidExecution);
+    QVERIFY2(lock.failure().message.startsWith(QStringLiteral("Tasks/t/Pipfile.lock: ")), qPrintable(lock.failure().message));
+    QVERIFY2(lock.failure().message.contains(expected), qPrintable(lock.failure().message));
+}
+
+void TestDependencies::inlineBlockFound()
+{
+    const QByteArray script = "#!/usr/bin/env python3\n"
+                              "# /// pyproject\n# [x]\n# ///\n"
+                              "# /// script\n"
+                              "# requires-python = \">=3.11\"\n"
+                              "# dependencies = [\n"
+                              "#   \"oa-demo==1.0\",\n"
+                              "# ]\n"
+                              "#\n"
+                              "# ///\n"
+                              "print('hi')\n";
+    const auto block = InlineScriptMetadata::find(script, QStringLiteral("main.py"));
+    QVERIFY(block);
+    QVERIFY(block->has_value());
+    QCOMPARE((*block)->firstLine, 6);
+    QCOMPARE((*block)->toml, QStringLiteral("requires-python = \">=3.11\"\ndependencies = [\n  \"oa-demo==1.0\",\n]\n\n"));
+    const auto metadata = InlineScriptMetadata::fromParsedJson(R"({"requires-python": ">=3.11", "dependencies": ["oa-demo==1.0"]})",
+                                                               **block, QStringLiteral("main.py"));
+    QVERIFY(metadata);
+    QCOMPARE(metadata->dependencies, QStringList{QStringLiteral("oa-demo==1.0")});
+    QCOMPARE(metadata->requiresPython, QStringLiteral(">=3.11"));
+    QVERIFY(!InlineScriptMetadata::find("print(1)\n# /// scripts\n", QStringLiteral("main.py"))->has_value());
+}
+
+void TestDependencies::inlineBlockRefused_data()
+{
+    QTest::addColumn<QByteArray>("script");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("unclosed") << QByteArray("print(1)\n# /// script\n# dependencies = []\nprint(2)\n")
+                              << "main.py:2: the inline script metadata block opened here";
+    QTest::newRow("two blocks") << QByteArray("# /// script\n# dependencies = []\n# ///\n\n# /// script\n# ///\n")
+                                << "main.py:5: a second \"# /// script\" block";
+}
+
+void TestDependencies::inlineBlockRefused()
+{
+    QFETCH(QByteArray, script);
+    QFETCH(QString, expected);
+    const auto block = InlineScriptMetadata::find(script, QStringLiteral("main.py"));
+    QVERIFY(!block);
+    QCOMPARE(block.failure().code, ExitCode::InvalidExecution);
+    QVERIFY2(block.failure().message.startsWith(expected), qPrintable(block.failure().message));
+}
+
+void TestDependencies::tomlErrorNamesTheScriptLine()
+{
+    const InlineScriptBlock block{QStringLiteral("a = 1\nb = [\n"), 10};
+    QCOMPARE(InlineScriptMetadata::scriptLineError(QStringLiteral("Unclosed array (at line 2, column 5)"), block, QStringLiteral("main.py")),
+             QStringLiteral("main.py:11: the inline script metadata is not valid TOML: Unclosed array (column 5 of the TOML, after \"# \")"));
+}
+
+QTEST_GUILESS_MAIN(TestDependencies)
+#include "tst_dependencies.moc"
