@@ -2,6 +2,8 @@
 // Pipfile.lock turned into hash-pinned requirements, and PEP 723 inline script blocks.
 #include "InlineScriptMetadata.h"
 #include "PipfileLock.h"
+#include "TestSupport.h"
+#include "TomlReader.h"
 #include "VersionSpecifier.h"
 
 #include <QTest>
@@ -22,6 +24,8 @@ private slots:
     void inlineBlockRefused_data();
     void inlineBlockRefused();
     void tomlErrorNamesTheScriptLine();
+    void tomlReadByPython();
+    void pipfileHashIgnoresFormatting();
 };
 
 void TestDependencies::specifierMatches_data()
@@ -175,6 +179,54 @@ void TestDependencies::tomlErrorNamesTheScriptLine()
     const InlineScriptBlock block{QStringLiteral("a = 1\nb = [\n"), 10};
     QCOMPARE(InlineScriptMetadata::scriptLineError(QStringLiteral("Unclosed array (at line 2, column 5)"), block, QStringLiteral("main.py")),
              QStringLiteral("main.py:11: the inline script metadata is not valid TOML: Unclosed array (column 5 of the TOML, after \"# \")"));
+}
+
+void TestDependencies::tomlReadByPython()
+{
+    const QByteArray script = "# /// script\n# requires-python = '>=3.11'  # a comment\n# dependencies = ['oa-demo==1.0',\n#   \"oa-other\"]\n# ///\n";
+    const auto block = InlineScriptMetadata::find(script, QStringLiteral("main.py"));
+    QVERIFY(block && block->has_value());
+    const auto parsed = TomlReader::parse(oatest::python(), (*block)->toml, nullptr);
+    QVERIFY2(parsed, parsed ? "" : qPrintable(parsed.failure().message));
+    QVERIFY2(parsed->error.isEmpty(), qPrintable(parsed->error));
+    const auto metadata = InlineScriptMetadata::fromParsedJson(parsed->json, **block, QStringLiteral("main.py"));
+    QVERIFY(metadata);
+    QCOMPARE(metadata->dependencies, (QStringList{QStringLiteral("oa-demo==1.0"), QStringLiteral("oa-other")}));
+    QCOMPARE(metadata->requiresPython, QStringLiteral(">=3.11"));
+
+    // Malformed TOML: tomllib's line inside the block becomes the script's line.
+    const QByteArray broken = "print(1)\n# /// script\n# dependencies = [\n#   'a',\n#   'b'\n# ///\n";
+    const auto brokenBlock = InlineScriptMetadata::find(broken, QStringLiteral("main.py"));
+    QVERIFY(brokenBlock && brokenBlock->has_value());
+    const auto error = TomlReader::parse(oatest::python(), (*brokenBlock)->toml, nullptr);
+    QVERIFY(error);
+    QVERIFY(!error->error.isEmpty());
+    const QString message = InlineScriptMetadata::scriptLineError(error->error, **brokenBlock, QStringLiteral("main.py"));
+    QVERIFY2(message.startsWith(QStringLiteral("main.py:")) && message.contains(QStringLiteral("not valid TOML")), qPrintable(message));
+    const int line = message.section(u':', 1, 1).toInt();
+    QVERIFY2(line >= 3 && line <= 6, qPrintable(message)); // within the block, in the script's numbering
+}
+
+void TestDependencies::pipfileHashIgnoresFormatting()
+{
+    const QString pipfile = QStringLiteral("[[source]]\nurl = \"https://pypi.org/simple\"\nverify_ssl = true\nname = \"pypi\"\n\n"
+                                           "[packages]\nrequests = \"*\"\noa-demo = {version = \"==1.0\"}\n\n[dev-packages]\n\n"
+                                           "[requires]\npython_version = \"3.11\"\n");
+    // The same content with other formatting, order and comments: the same hash, as for Pipenv.
+    const QString reformatted = QStringLiteral("# my project\n[requires]\npython_version = '3.11'\n[packages]\n"
+                                               "oa-demo = { version = '==1.0' }\nrequests = '*'\n[[source]]\nname = 'pypi'\n"
+                                               "url = 'https://pypi.org/simple'\nverify_ssl = true\n[dev-packages]\n");
+    const auto first = TomlReader::pipfileHash(oatest::python(), pipfile, nullptr);
+    QVERIFY2(first, first ? "" : qPrintable(first.failure().message));
+    QCOMPARE(first->size(), 64);
+    QCOMPARE(TomlReader::pipfileHash(oatest::python(), reformatted, nullptr).value(), first.value());
+    // Another package, or a dev package: another hash.
+    QVERIFY(TomlReader::pipfileHash(oatest::python(), pipfile + QStringLiteral("[scripts]\n"), nullptr).value() == first.value());
+    QVERIFY(TomlReader::pipfileHash(oatest::python(), QString(pipfile).replace(QStringLiteral("==1.0"), QStringLiteral("==1.1")), nullptr).value()
+            != first.value());
+    const auto bad = TomlReader::pipfileHash(oatest::python(), QStringLiteral("[packages\n"), nullptr);
+    QVERIFY(!bad);
+    QVERIFY2(bad.failure().message.startsWith(QStringLiteral("Pipfile is not valid TOML")), qPrintable(bad.failure().message));
 }
 
 QTEST_GUILESS_MAIN(TestDependencies)
