@@ -110,6 +110,9 @@ std::optional<Failure> CacheBuilder::run(const QStringList &command, const QStri
     spec.stdoutFile = pipLog;
     spec.appendOutput = true;
     spec.credentials = as;
+    // Never the executor's working folder, which a task may be able to write: python puts it
+    // first on sys.path for -m, and the root steps below must not import a planted module.
+    spec.workingDirectory = QStringLiteral("/");
     if (!tempDir.isEmpty()) // pip's own temporary files: in a folder the build user owns
         spec.environment.insert(QStringLiteral("TMPDIR"), tempDir);
     exit = ChildProcess::run(spec, m_control);
@@ -191,7 +194,7 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
     //    are left out; so is pip (step 3), which only a script that installs something runs.
     //    A module that does not compile, or a full disk, fails the build: an entry is shared
     //    and immutable, so whatever is wrong with it now would be wrong for every user.
-    if (auto stopped = run({python.executable, QStringLiteral("-m"), QStringLiteral("compileall"), QStringLiteral("-q"), QStringLiteral("-j"),
+    if (auto stopped = run({python.executable, QStringLiteral("-I"), QStringLiteral("-m"), QStringLiteral("compileall"), QStringLiteral("-q"), QStringLiteral("-j"),
                             QStringLiteral("0"), QStringLiteral("-x"), QStringLiteral("[/\\\\]tests?[/\\\\]"), site},
                            pipLog, exit))
         return failBuild(*stopped);
@@ -199,7 +202,7 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
         return failBuild(stepFailed(QStringLiteral("compiling the installed packages"), exit, pipLog));
     // 3. pip itself, from the interpreter's bundled wheel, so `python -m pip` works in the venv.
     if (!python.bundledPipWheel.isEmpty() && folder.kindOf(site + QStringLiteral("/pip")) == AgentFolder::Kind::Missing) {
-        if (auto stopped = run({python.executable, QStringLiteral("-m"), QStringLiteral("zipfile"), QStringLiteral("-e"), python.bundledPipWheel, site},
+        if (auto stopped = run({python.executable, QStringLiteral("-I"), QStringLiteral("-m"), QStringLiteral("zipfile"), QStringLiteral("-e"), python.bundledPipWheel, site},
                                pipLog, exit))
             return failBuild(*stopped);
         if (!exit.succeeded())

@@ -1,5 +1,7 @@
 #include "EnvironmentKey.h"
 
+#include "AgentFolder.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDateTime>
@@ -42,8 +44,27 @@ QString EnvironmentKey::normalizeRequirement(const QString &requirement)
     return canonical + requirement.mid(match.capturedEnd(1)).remove(whitespace);
 }
 
+QByteArray EnvironmentKey::includedFiles(const QByteArray &text, const QString &path, int depth)
+{
+    static const QRegularExpression include(QStringLiteral("^\\s*(?:-r|--requirement|-c|--constraint)(?:\\s*=\\s*|\\s+|(?=[^-\\s]))(\\S+)"));
+    QByteArray content;
+    int count = 0;
+    for (const QByteArray &raw : text.split('\n')) {
+        const auto match = include.match(QString::fromUtf8(raw));
+        if (!match.hasMatch() || depth > 4 || ++count > kMaxIncludes)
+            continue;
+        const QString name = match.captured(1);
+        const QString file = QDir::isAbsolutePath(name) || path.isEmpty() ? name : QFileInfo(path).dir().filePath(name);
+        // Never blocks on a FIFO, never reads more than a real file needs.
+        const auto read = AgentFolder::readRegularFile(file, 1024 * 1024);
+        const QByteArray data = read ? read.value() : QByteArray("unreadable");
+        content += "include " + file.toUtf8() + '\n' + data + '\n' + includedFiles(data, file, depth + 1);
+    }
+    return content;
+}
+
 EnvironmentKey EnvironmentKey::build(const QString &interpreter, const QString &version, const QStringList &requirements,
-                                     const QByteArray &requirementsFile, const QProcessEnvironment &env)
+                                     const QByteArray &requirementsFile, const QProcessEnvironment &env, const QString &requirementsPath)
 {
     EnvironmentKey key;
     key.interpreter = interpreter;
@@ -53,6 +74,8 @@ EnvironmentKey EnvironmentKey::build(const QString &interpreter, const QString &
     key.requirements.sort();
     key.requirements.removeDuplicates();
     key.requirementsFile = requirementsFile;
+    // A nested -r or -c decides what is installed as much as the file itself does.
+    key.requirementsFile += includedFiles(requirementsFile, requirementsPath);
     for (const QString &name : kKeyedPipVariables)
         if (env.contains(name))
             key.pipSettings.insert(name, env.value(name));

@@ -26,8 +26,15 @@ struct EnvironmentKey {
     static QString normalizeRequirement(const QString &requirement);
     // The PIP_* variables and pip.conf files pip would read in `env` (site-wide, per user,
     // PIP_CONFIG_FILE).
+    // `requirementsPath` is where the requirements.txt lies: the files it includes with -r or
+    // -c (relative to it, as pip reads them) count with their content too.
     static EnvironmentKey build(const QString &interpreter, const QString &version, const QStringList &requirements,
-                                const QByteArray &requirementsFile, const QProcessEnvironment &env);
+                                const QByteArray &requirementsFile, const QProcessEnvironment &env,
+                                const QString &requirementsPath = QString());
+    // The content of the files `text` includes (-r, --requirement, -c, --constraint), and of
+    // theirs, at most kMaxIncludes files, each read only if it is a regular file.
+    static QByteArray includedFiles(const QByteArray &text, const QString &path, int depth = 0);
+    static constexpr int kMaxIncludes = 32;
 
     // A stable hex digest of all of the above: the first kDigestLength hex digits of a SHA-256.
     static constexpr int kDigestLength = 32;

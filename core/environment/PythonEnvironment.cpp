@@ -74,7 +74,10 @@ Status PythonEnvironment::create(bool withPip, RunControl *control) const
     ProcessSpec spec;
     spec.program = m_base.executable;
     // --clear: a venv left behind by an earlier run (--keep-venv, or a crash) is rebuilt, not trusted.
-    spec.arguments = {QStringLiteral("-m"), QStringLiteral("venv"), QStringLiteral("--clear")};
+    // -I and a working folder of root's own: the executor's working folder may be one a task can
+    // write (a service started in a task folder), and `-m venv` must not import a planted venv.py.
+    spec.arguments = {QStringLiteral("-I"), QStringLiteral("-m"), QStringLiteral("venv"), QStringLiteral("--clear")};
+    spec.workingDirectory = QStringLiteral("/");
     if (!withPip)
         spec.arguments << QStringLiteral("--without-pip");
     spec.arguments << QDir::toNativeSeparators(m_dir);

@@ -143,22 +143,9 @@ bool copyContents(int fromDir, int toDir, int depth, QString *problem, int *erro
                 *problem = QFile::decodeName(name);
                 return false;
             }
-        } else if (S_ISLNK(st.st_mode)) {
-            // One byte more than the link's size: a read that fills it means the link changed.
-            std::vector<char> target(size_t(st.st_size > 0 ? st.st_size : 4096) + 1);
-            const ssize_t n = ::readlinkat(fromDir, name.constData(), target.data(), target.size());
-            if (n < 0 || size_t(n) >= target.size()) {
-                *error = n < 0 ? errno : ENAMETOOLONG;
-                *problem = QFile::decodeName(name);
-                return false;
-            }
-            target[size_t(n)] = '\0';
-            if (::symlinkat(target.data(), toDir, name.constData()) != 0) {
-                *error = errno;
-                *problem = QFile::decodeName(name);
-                return false;
-            }
         } else {
+            // Links too: pip never installs one from a wheel, and the root steps that follow
+            // (compileall, unpacking pip) would write and read through it, outside the tree.
             *problem = QStringLiteral("%1, which is %2").arg(QFile::decodeName(name), describe(st));
             *error = EPERM;
             return false;
@@ -187,6 +174,18 @@ Status TreeOwnership::shareFolder(const AgentFolder &folder, const QString &path
         return dir.failure();
     if (::fchown(dir->get(), ::geteuid(), gid) != 0 || ::fchmod(dir->get(), S_ISVTX | 0775) != 0)
         return fileFailure(QStringLiteral("cannot share with group %1 the folder").arg(gid), path, errno);
+    return ok();
+}
+
+Status TreeOwnership::reclaimFolder(const AgentFolder &folder, const QString &path)
+{
+    if (Status given = give(folder, path, ::geteuid(), ::getegid()); !given)
+        return given;
+    const auto dir = folder.openDir(path);
+    if (!dir)
+        return dir.failure();
+    if (::fchmod(dir->get(), 0755) != 0)
+        return fileFailure(QStringLiteral("cannot make private again the folder"), path, errno);
     return ok();
 }
 

@@ -23,11 +23,15 @@ public:
     // by the executor, group `gid` with write access, and sticky, so that a file can be removed
     // or renamed only by its owner (as in /tmp). Readable by others, as before.
     static Status shareFolder(const AgentFolder &folder, const QString &path, gid_t gid);
+    // After the run: the task folder and what the user made in it are the executor's again, and
+    // the folder is 0755, so that no later task of the same user can change an idle task.
+    static Status reclaimFolder(const AgentFolder &folder, const QString &path);
 
     // Copies the tree at `from` into a new folder `to`, owned by the executor, so that nothing
-    // the user still holds open (a descriptor outlives chown) can reach the copy. Only folders,
-    // regular files and links are copied; anything else fails. Modes lose setuid/setgid/sticky
-    // bits and every write bit but the owner's. Links are copied as links, never followed.
+    // the user still holds open (a descriptor outlives chown) can reach the copy. Only folders
+    // and regular files are copied; anything else fails, links included: the root steps that
+    // follow would write and read through them. Modes lose setuid/setgid/sticky bits and every
+    // write bit but the owner's.
     static Status copyAsOwn(const AgentFolder &folder, const QString &from, const QString &to);
 };
 

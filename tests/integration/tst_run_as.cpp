@@ -47,6 +47,9 @@ private slots:
     void writesOnlyItsOwnFolders();
     void buildCodeRunsAsTheUser_data();
     void buildCodeRunsAsTheUser();
+    void buildCodeCannotPlantLinksForRoot();
+    void rootStepsIgnoreTheWorkingFolder();
+    void idleTaskFolderIsReclaimed();
     void setuidProgramCannotRaisePrivileges();
     void cannotLeaveItsCgroup();
     void lockToolsShowTheRunAsUser();
@@ -228,6 +231,117 @@ void TestRunAs::buildCodeRunsAsTheUser()
         QVERIFY(seen.value("chattr").toInt() != 0);
         QCOMPARE(readFile(file), QByteArray("BUILT_BY_UID = ") + QByteArray::number(m_user.uid()) + '\n');
     }
+}
+
+namespace {
+
+// An sdist whose in-tree build backend runs `plant` (Python, as the build user, with `build`
+// the folder pip installs into) before it builds its wheel.
+QString makeHostileSdist(const QString &dir, const QByteArray &plant)
+{
+    const QString src = dir + QStringLiteral("/src/oa_evil-1.0");
+    QDir().mkpath(src);
+    const auto write = [](const QString &path, const QByteArray &data) {
+        QFile file(path);
+        if (file.open(QIODevice::WriteOnly))
+            file.write(data);
+    };
+    write(src + QStringLiteral("/pyproject.toml"), "[build-system]\nrequires = []\nbuild-backend = \"backend\"\nbackend-path = [\".\"]\n");
+    write(src + QStringLiteral("/PKG-INFO"), "Metadata-Version: 2.1\nName: oa-evil\nVersion: 1.0\n");
+    write(src + QStringLiteral("/backend.py"),
+          "import os, zipfile\n"
+          "def get_requires_for_build_wheel(config_settings=None): return []\n"
+          "def build_wheel(wd, config_settings=None, metadata_directory=None):\n"
+          "    build = os.path.join(os.path.dirname(os.environ['TMPDIR']), 'build')\n"
+          + plant +
+          "    n = 'oa_evil-1.0-py3-none-any.whl'\n"
+          "    with zipfile.ZipFile(os.path.join(wd, n), 'w') as z:\n"
+          "        z.writestr('oa_evil/__init__.py', '')\n"
+          "        z.writestr('oa_evil-1.0.dist-info/METADATA', 'Metadata-Version: 2.1\\nName: oa-evil\\nVersion: 1.0\\n')\n"
+          "        z.writestr('oa_evil-1.0.dist-info/WHEEL', 'Wheel-Version: 1.0\\nGenerator: x\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n')\n"
+          "        z.writestr('oa_evil-1.0.dist-info/RECORD', '')\n"
+          "    return n\n");
+    const QString wheels = dir + QStringLiteral("/wheels");
+    QDir().mkpath(wheels);
+    QProcess tar;
+    tar.start(QStringLiteral("tar"), {QStringLiteral("-C"), dir + QStringLiteral("/src"), QStringLiteral("-czf"),
+                                      wheels + QStringLiteral("/oa_evil-1.0.tar.gz"), QStringLiteral("oa_evil-1.0")});
+    tar.waitForFinished(30000);
+    openToOthers(wheels);
+    return wheels;
+}
+
+} // namespace
+
+void TestRunAs::buildCodeCannotPlantLinksForRoot()
+{
+    // Build code, as the user, leaves links in the folder pip installs into: a __pycache__
+    // towards a root-only folder (root's compileall would write there) and a RECORD towards a
+    // root file (unpacking pip would overwrite it). The copy refuses them; nothing is published.
+    QTemporaryDir victim;
+    const QString precious = victim.path() + QStringLiteral("/precious");
+    QFile file(precious);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("root data\n");
+    file.close();
+    Agent agent;
+    openToOthers(agent.base());
+    const QString wheels = makeHostileSdist(QFileInfo(agent.base()).path(),
+                                            "    open(build + '/m.py', 'w').write('X = 1\\n')\n"
+                                            "    os.symlink('" + QFile::encodeName(victim.path()) + "', build + '/__pycache__')\n"
+                                            "    os.makedirs(build + '/pip-23.0.1.dist-info')\n"
+                                            "    os.symlink('" + QFile::encodeName(precious) + "', build + '/pip-23.0.1.dist-info/RECORD')\n");
+    agent.makeScriptTask(QStringLiteral("evil"), "print('ran')\n", QJsonObject{{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-evil==1.0")}}});
+    const Run run = runExecutor(runAsArgs(agent, QStringLiteral("evil"), m_user.name()), offlinePipEnvironment(wheels));
+    QCOMPARE(run.exitCode, 6);
+    QVERIFY2(run.err.contains("which is a symbolic link"), run.err.constData());
+    QCOMPARE(readFile(precious), QByteArray("root data\n"));
+    QCOMPARE(QDir(victim.path()).entryList(QDir::Files), QStringList{QStringLiteral("precious")});
+    QVERIFY(QDir(agent.base() + QStringLiteral("/EnvCache/entries")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());
+}
+
+void TestRunAs::rootStepsIgnoreTheWorkingFolder()
+{
+    // The service started the executor in a folder the task can write, holding modules named
+    // like the ones root runs with -m: none of them may be imported.
+    Agent agent;
+    openToOthers(agent.base());
+    QTemporaryDir cwd;
+    for (const char *module : {"compileall", "zipfile", "venv", "ensurepip"}) {
+        QFile planted(cwd.path() + u'/' + QLatin1String(module) + QStringLiteral(".py"));
+        QVERIFY(planted.open(QIODevice::WriteOnly));
+        planted.write("import os\nopen(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'IMPORTED-' + __name__), 'w').write(str(os.getuid()))\n"
+                      "raise SystemExit(0)\n");
+    }
+    QTemporaryDir wheels;
+    QVERIFY(!buildWheel(wheels.path(), QStringLiteral("oa-greeter"), QStringLiteral("1.0")).isEmpty());
+    openToOthers(wheels.path());
+    for (const bool cached : {true, false}) {
+        const QString id = cached ? QStringLiteral("cached") : QStringLiteral("uncached");
+        agent.makeScriptTask(id, "import oa_greeter\n", QJsonObject{{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-greeter")}}});
+        QProcess executor;
+        executor.setWorkingDirectory(cwd.path());
+        executor.setProcessEnvironment(offlinePipEnvironment(wheels.path()));
+        executor.start(executorPath(), runAsArgs(agent, id, m_user.name(), cached ? QStringList() : QStringList{QStringLiteral("--no-env-cache")}));
+        QVERIFY(executor.waitForFinished(300000));
+        QVERIFY2(executor.exitCode() == 0, executor.readAllStandardError().constData());
+    }
+    QCOMPARE(QDir(cwd.path()).entryList({QStringLiteral("IMPORTED-*")}, QDir::Files), QStringList());
+}
+
+void TestRunAs::idleTaskFolderIsReclaimed()
+{
+    Agent agent;
+    openToOthers(agent.base());
+    agent.makeScriptTask(QStringLiteral("idle"), "open('made.txt', 'w').write('x')\n");
+    const Run run = runExecutor(runAsArgs(agent, QStringLiteral("idle"), m_user.name()));
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    // Between runs no task of the same user can change it: root's, 0755, its files root's.
+    const struct stat dir = statOf(agent.taskDir(QStringLiteral("idle")));
+    QCOMPARE(qint64(dir.st_uid), qint64(0));
+    QCOMPARE(dir.st_mode & 07777, mode_t(0755));
+    for (const char *name : {"main.py", "made.txt", "execution.json"})
+        QCOMPARE(qint64(statOf(agent.taskFile(QStringLiteral("idle"), QLatin1String(name))).st_uid), qint64(0));
 }
 
 void TestRunAs::setuidProgramCannotRaisePrivileges()

@@ -17,6 +17,7 @@ private slots:
     void eachInputChangesTheKey_data();
     void eachInputChangesTheKey();
     void irrelevantSettingsDoNotChangeIt();
+    void nestedRequirementFilesCount();
     void findLinksFolderContentChangesTheKey_data();
     void findLinksFolderContentChangesTheKey();
 
@@ -144,6 +145,33 @@ void TestEnvironmentKey::irrelevantSettingsDoNotChangeIt()
     env.insert(QStringLiteral("PIP_PROXY"), QStringLiteral("http://proxy:3128"));
     env.insert(QStringLiteral("PATH"), QStringLiteral("/somewhere/else"));
     QCOMPARE(key({"requests"}, env).digest(), key({"requests"}).digest());
+}
+
+void TestEnvironmentKey::nestedRequirementFilesCount()
+{
+    // Two tasks with the same requirements.txt ("-r more.txt") but different more.txt files
+    // must not share an entry.
+    QTemporaryDir tmp;
+    const auto write = [](const QString &path, const QByteArray &data) {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(data);
+    };
+    const QByteArray txt = "-r more.txt\n--constraint=pins.txt\n";
+    write(tmp.filePath(QStringLiteral("more.txt")), "oa-bad\n-rdeeper.txt\n");
+    write(tmp.filePath(QStringLiteral("pins.txt")), "oa-bad==1.0\n");
+    write(tmp.filePath(QStringLiteral("deeper.txt")), "oa-deep\n");
+    const QString path = tmp.filePath(QStringLiteral("requirements.txt"));
+    const auto digest = [&] { return EnvironmentKey::build(QStringLiteral("/usr/bin/python3"), QStringLiteral("3.11.2"), {}, txt, baseEnv(), path).digest(); };
+    const QString first = digest();
+    QCOMPARE(digest(), first);
+    write(tmp.filePath(QStringLiteral("more.txt")), "oa-good\n-rdeeper.txt\n");
+    const QString second = digest();
+    QVERIFY(second != first);
+    write(tmp.filePath(QStringLiteral("deeper.txt")), "oa-deeper\n"); // two levels down
+    QVERIFY(digest() != second);
+    write(tmp.filePath(QStringLiteral("pins.txt")), "oa-bad==2.0\n");
+    QVERIFY(digest() != second);
 }
 
 void TestEnvironmentKey::findLinksFolderContentChangesTheKey_data()
