@@ -2,6 +2,7 @@
 
 #include "CommandLineSplitter.h"
 #include "Limits.h"
+#include "VersionSpecifier.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -26,10 +27,12 @@ const QString kGrace = QStringLiteral("GraceSeconds");
 const QString kMaxMemory = QStringLiteral("MaxMemoryMB");
 const QString kMaxCpu = QStringLiteral("MaxCpuSeconds");
 const QString kUseCache = QStringLiteral("UseEnvironmentCache");
+const QString kRequirementsSource = QStringLiteral("RequirementsSource");
+const QString kPythonVersion = QStringLiteral("PythonVersion");
 
 // The keys the executor reads; any other key earns a warning in the log and is ignored.
 const QStringList kKnownKeys = {kExecutionId, kScriptPath, kArguments, kRequirements, kKeepVenv,
-                                kTimeout, kGrace, kMaxMemory, kMaxCpu, kUseCache};
+                                kTimeout, kGrace, kMaxMemory, kMaxCpu, kUseCache, kRequirementsSource, kPythonVersion};
 
 Failure invalid(const QString &field, const QString &reason)
 {
@@ -294,6 +297,23 @@ Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString
                 return invalid(QStringLiteral("requirements.txt"), QStringLiteral("%1 is not a regular file").arg(candidate));
             info.requirementsFile = QDir::cleanPath(taskDir) + canonical.mid(canonicalTask.size());
         }
+    }
+
+    const QJsonValue source = field(kRequirementsSource);
+    if (!source.isUndefined()) {
+        static const QStringList allowed{QStringLiteral("Pipfile.lock"), QStringLiteral("requirements.txt"), QStringLiteral("script")};
+        if (!source.isString() || !allowed.contains(source.toString()))
+            return invalid(kRequirementsSource, QStringLiteral("must be one of \"Pipfile.lock\", \"requirements.txt\" or \"script\", not %1")
+                                                    .arg(source.isString() ? u'"' + source.toString() + u'"' : jsonTypeName(source)));
+        info.requirementsSource = source.toString();
+    }
+    const QJsonValue python = field(kPythonVersion);
+    if (!python.isUndefined()) {
+        if (!python.isString())
+            return invalid(kPythonVersion, QStringLiteral("must be a string such as \">=3.10,<3.12\", not %1").arg(jsonTypeName(python)));
+        if (auto spec = VersionSpecifier::parse(python.toString(), QStringLiteral("execution.json: ") + kPythonVersion); !spec)
+            return spec.failure();
+        info.pythonVersion = python.toString();
     }
 
     for (const auto &[key, member] : {std::pair{&kKeepVenv, &ExecutionInfo::keepVirtualEnvironment},

@@ -26,6 +26,10 @@ struct ExecutionInfo {
     QStringList arguments;
     std::optional<QStringList> requirements; // absent: use requirements.txt next to the script, if any
     QString requirementsFile;   // canonical path of that requirements.txt, when it is used
+    // RequirementsSource: which of several dependency files to use ("Pipfile.lock",
+    // "requirements.txt", "script"); empty: the only one there is (see DependencyResolver).
+    QString requirementsSource;
+    QString pythonVersion;      // PythonVersion: a PEP 440 specifier for the interpreter, checked
     bool keepVirtualEnvironment = false;
     bool useEnvironmentCache = true;        // UseEnvironmentCache: false gives the uncached behaviour
     std::optional<double> timeoutSeconds;   // TimeoutSeconds: the whole run

@@ -53,36 +53,6 @@ Executor::Executor(ExecutorOptions options)
     m_control.setRunAsUser(m_record.runAsUser);
 }
 
-std::shared_ptr<const ProcessCredentials> Executor::runAsCredentials() const
-{
-    return m_options.runAs ? m_options.runAs->credentials() : nullptr;
-}
-
-Status Executor::grantToRunAsUser(const QString &dir, bool taskFolder)
-{
-    if (!m_options.runAs)
-        return ok();
-    const RunAsUser &user = *m_options.runAs;
-    const AgentFolder folder = m_paths.folder();
-    Status granted = ok();
-    if (taskFolder) {
-        // What the executor writes, and execution.json, stay its own; the rest is the task's.
-        const QString id = m_options.executionId;
-        QSet<QString> executorFiles;
-        for (const QString &file : {m_paths.executionFile(id), m_paths.executorLogFile(id), m_paths.outputLogFile(id), m_paths.errorLogFile(id),
-                                    m_paths.pipLogFile(id), m_paths.statusFile(id), m_paths.resultFile(id)})
-            executorFiles.insert(QFileInfo(file).fileName());
-        granted = TreeOwnership::give(folder, dir, uid_t(user.uid()), gid_t(user.gid()), executorFiles);
-        if (granted)
-            granted = TreeOwnership::shareFolder(folder, dir, gid_t(user.gid()));
-    } else {
-        granted = TreeOwnership::give(folder, dir, uid_t(user.uid()), gid_t(user.gid()));
-    }
-    if (!granted)
-        return fail(ExitCode::EnvironmentFailed, QStringLiteral("cannot let the run-as user %1 write %2: %3").arg(user.name(), dir, granted.failure().message));
-    return ok();
-}
-
 Executor::~Executor() = default;
 
 Status Executor::timed(Stage stage, const std::function<Status()> &body)
@@ -235,12 +205,12 @@ Status Executor::readAndValidate()
         if (m_options.keepVenv)
             m_info->keepVirtualEnvironment = true;
         m_control.setLimits(limitsFor(*m_info));
-        m_log.info(lcConfig, QStringLiteral("Script {ScriptPath} with {ArgumentCount} argument(s); requirements: {Requirements}"),
+        if (Status s = selectDependencies(); !s)
+            return s;
+        m_log.info(lcConfig, QStringLiteral("Script {ScriptPath} with {ArgumentCount} argument(s); dependency source: {DependencySource}"),
                    {{QStringLiteral("ScriptPath"), m_info->scriptPath},
                     {QStringLiteral("ArgumentCount"), m_info->arguments.size()},
-                    {QStringLiteral("Requirements"), m_info->requirements && !m_info->requirements->isEmpty() ? m_info->requirements->join(QStringLiteral(", "))
-                                                     : !m_info->requirementsFile.isEmpty() ? m_info->requirementsFile
-                                                                                           : QStringLiteral("none")}});
+                    {QStringLiteral("DependencySource"), m_deps.file.isEmpty() ? dependencySourceName(m_deps.source) : m_deps.file}});
         return ok();
     });
 }
@@ -266,6 +236,15 @@ Status Executor::prepareEnvironment()
             if (Status s = grantToRunAsUser(m_paths.taskDir(id), true); !s)
                 return s;
         }
+        // Temp/<id> first: a lock's hash-pinned requirements are written there. One left by
+        // an earlier run was writable by its script: removed, never reused.
+        if (Status s = m_paths.folder().removeTree(m_paths.tempDir(id)); !s)
+            return fail(ExitCode::EnvironmentFailed, s.failure().message);
+        if (Status s = m_paths.ensureDir(m_paths.tempDir(id), ExitCode::EnvironmentFailed); !s)
+            return s;
+        m_ownsTemp = true;
+        if (Status s = completeDependencies(); !s)
+            return s;
         // A venv left by an earlier run (kept, or a crash) was writable by that run's script:
         // it is removed, never reused, so that nothing planted in it survives into this run.
         if (Status s = m_paths.folder().removeTree(m_paths.venvDir(id)); !s)
@@ -276,7 +255,7 @@ Status Executor::prepareEnvironment()
         PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
         // With the cache, the venv needs no pip of its own: the packages (and pip) come from
         // the shared entry. Without it, the venv gets pip as before.
-        if (Status s = venv.create(m_info->needsPackages() && !usesCache(), &m_control); !s)
+        if (Status s = venv.create(m_deps.needsPackages() && !usesCache(), &m_control); !s)
             return s;
         if (Status s = venv.installHelpers(); !s)
             return s;
@@ -289,7 +268,7 @@ Status Executor::prepareEnvironment()
                     {QStringLiteral("PythonExecutable"), m_interpreter->executable}});
         return ok();
     });
-    if (!created || !m_info->needsPackages())
+    if (!created || !m_deps.needsPackages())
         return created;
 
     return timed(Stage::Requirements, [this] { return usesCache() ? linkCachedEnvironment() : installRequirements(); });
@@ -316,7 +295,7 @@ Status Executor::installRequirements()
         return fresh;
     m_log.info(lcPip, QStringLiteral("Installing requirements; pip's output goes to {PipLog}"),
                {{QStringLiteral("PipLog"), pipLog}});
-    if (Status s = venv.install(m_info->requirements.value_or(QStringList()), m_info->requirementsFile, pipLog, &m_control); !s)
+    if (Status s = venv.install(m_deps.requirements, m_deps.requirementsFile, pipLog, &m_control); !s)
         return s;
     m_record.pipFreeze = venv.freeze(&m_control);
     m_log.info(lcPip, QStringLiteral("Installed {Packages}"), {{QStringLiteral("Packages"), m_record.pipFreeze.join(QStringLiteral(", "))}});
@@ -337,19 +316,19 @@ Status Executor::linkCachedEnvironment()
     m_cache = std::make_unique<EnvironmentCache>(settings);
 
     QByteArray requirementsTxt;
-    if (!m_info->requirementsFile.isEmpty()) {
-        auto content = m_paths.folder().readFile(m_info->requirementsFile, ExecutionInfo::kMaxFileBytes);
+    if (!m_deps.requirementsFile.isEmpty()) {
+        auto content = m_paths.folder().readFile(m_deps.requirementsFile, ExecutionInfo::kMaxFileBytes);
         if (!content)
             return fail(ExitCode::InvalidExecution, content.failure().message);
         requirementsTxt = std::move(content).value();
     }
     const EnvironmentKey key = EnvironmentKey::build(m_interpreter->executable, m_interpreter->version,
-                                                     m_info->requirements.value_or(QStringList()), requirementsTxt,
-                                                     QProcessEnvironment::systemEnvironment());
+                                                     m_deps.requirements, requirementsTxt,
+                                                     QProcessEnvironment::systemEnvironment(), m_deps.requirementsFile);
     const QString pipLog = m_paths.pipLogFile(id);
     if (Status fresh = freshLog(pipLog); !fresh)
         return fresh;
-    auto entry = m_cache->acquire(key, *m_interpreter, m_info->requirements.value_or(QStringList()), m_info->requirementsFile, id,
+    auto entry = m_cache->acquire(key, *m_interpreter, m_deps.requirements, m_deps.requirementsFile, id,
                                   pipLog, m_log, &m_control);
     for (const QString &warning : m_cache->takeWarnings())
         warn(warning);
@@ -372,12 +351,7 @@ Status Executor::linkCachedEnvironment()
 Status Executor::runScript()
 {
     const QString id = m_options.executionId;
-    if (Status s = m_paths.folder().removeTree(m_paths.tempDir(id)); !s) // the same for its temp folder
-        return fail(ExitCode::EnvironmentFailed, s.failure().message);
-    if (Status s = m_paths.ensureDir(m_paths.tempDir(id), ExitCode::EnvironmentFailed); !s)
-        return s;
-    m_ownsTemp = true;
-    if (Status s = grantToRunAsUser(m_paths.tempDir(id)); !s)
+    if (Status s = grantToRunAsUser(m_paths.tempDir(id)); !s) // Temp/<id> was made in the Environment stage
         return s;
 
     const PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
@@ -450,6 +424,12 @@ void Executor::cleanUp()
     for (const QString &target : std::as_const(targets)) {
         if (const Status removed = folder.removeTree(target); !removed)
             warn(removed.failure().message, lcCleanup);
+    }
+    // The run-as user's processes are gone: its task folder, and what it wrote there, become
+    // the executor's again, so that another task of the same user cannot change it while idle.
+    if (m_options.runAs && m_taskShared) {
+        if (const Status reclaimed = TreeOwnership::reclaimFolder(folder, m_paths.taskDir(id)); !reclaimed)
+            warn(reclaimed.failure().message, lcCleanup);
     }
 }
 

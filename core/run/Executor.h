@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AgentPaths.h"
+#include "DependencyResolver.h"
 #include "EnvironmentCache.h"
 #include "ExecutionControl.h"
 #include "ExecutionInfo.h"
@@ -68,6 +69,10 @@ private:
     // With a run-as user: lets it write `dir` (Temp/<id>, the venv), or share the task folder
     // with it (it may add files, and its own input files become its, but not the executor's).
     Status grantToRunAsUser(const QString &dir, bool taskFolder = false);
+    // Validate: the one dependency source (ExecutorSteps.cpp). Environment: its packages read
+    // with the interpreter, and the interpreter checked against the Python version it asks for.
+    Status selectDependencies();
+    Status completeDependencies();
     std::shared_ptr<const ProcessCredentials> runAsCredentials() const;
 
     // Runs `body` as `stage`, recording its duration and that the run is now in it.
@@ -83,6 +88,7 @@ private:
     ExecutionControl m_control;
     std::unique_ptr<TaskLock> m_lock;
     std::optional<ExecutionInfo> m_info;
+    ResolvedDependencies m_deps;
     std::optional<PythonInterpreter> m_interpreter;
     std::unique_ptr<EnvironmentCache> m_cache;
     ResultRecord m_record;
@@ -90,6 +96,7 @@ private:
     bool m_taskFilesAllowed = false; // execution.json exists: logs and result.json may be written
     bool m_ownsVenv = false;
     bool m_ownsTemp = false;
+    bool m_taskShared = false; // the task folder was shared with the run-as user: reclaimed at cleanup
 };
 
 } // namespace oa

@@ -69,6 +69,9 @@ QByteArray ResultRecord::toJson() const
         root.insert(QStringLiteral("EnvironmentCache"), QJsonObject{{QStringLiteral("Key"), cacheKey},
                                                                     {QStringLiteral("Entry"), cacheEntry},
                                                                     {QStringLiteral("Reused"), cacheReused}});
+    if (!dependencySource.isEmpty())
+        root.insert(QStringLiteral("DependencySource"), QJsonObject{{QStringLiteral("Source"), dependencySource},
+                                                                    {QStringLiteral("File"), dependencyFile.isEmpty() ? QJsonValue() : QJsonValue(dependencyFile)}});
     if (runAsUid >= 0)
         root.insert(QStringLiteral("RunAs"), QJsonObject{{QStringLiteral("User"), runAsUser},
                                                          {QStringLiteral("Uid"), runAsUid},

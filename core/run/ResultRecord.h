@@ -55,6 +55,8 @@ struct ResultRecord {
     QString cacheKey;                // the environment cache entry used, if any
     QString cacheEntry;
     bool cacheReused = false;
+    QString dependencySource;        // dependencySourceName(): where the packages came from
+    QString dependencyFile;          // the file they were read from, if any
     // Who task code ran as: the run-as user, or (runAsConfigured false) the executor's own user.
     QString runAsUser;
     qint64 runAsUid = -1;
