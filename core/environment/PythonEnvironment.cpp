@@ -183,6 +183,10 @@ QString PythonEnvironment::describePipFailure(const QString &pipOutput)
 {
     // The most specific explanations first: each names the requirement pip could not satisfy.
     static const QList<std::pair<QRegularExpression, QString>> patterns = {
+        // A file whose hash is not the one pinned (a lock, --hash, RequireHashes): the first
+        // package pip lists under its warning.
+        {QRegularExpression(QStringLiteral("DO NOT MATCH THE HASHES[^\\n]*\\n(?:[^\\n]*\\n)*?\\s+([A-Za-z0-9][A-Za-z0-9._-]*)==")),
+         QStringLiteral("requirement \"%1\": hash mismatch: the file pip found is not the one the hashes pin")},
         {QRegularExpression(QStringLiteral("No matching distribution found for (.+)")),
          QStringLiteral("requirement \"%1\": no matching distribution found")},
         {QRegularExpression(QStringLiteral("Could not find a version that satisfies the requirement (\\S+)")),
