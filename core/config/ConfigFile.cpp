@@ -2,6 +2,7 @@
 
 #include "AgentFolder.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QHash>
 #include <QSettings>
@@ -9,6 +10,9 @@
 #include <QUrl>
 
 #include <cerrno>
+#include <cstring>
+
+#include <sys/stat.h>
 
 namespace oa {
 
@@ -30,10 +34,15 @@ QString decoded(const QString &name)
 
 Result<ConfigFile> ConfigFile::read(const QString &path)
 {
-    const QFileInfo info(path);
-    if (!info.exists())
-        return invalid(QStringLiteral("%1: the configuration file does not exist").arg(path), ENOENT);
-    auto bytes = AgentFolder::readRegularFile(info.canonicalFilePath(), kMaxBytes);
+    // Missing and unreachable are told apart: a folder the user cannot enter is not "missing".
+    struct stat st;
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0) {
+        const int error = errno;
+        if (error == ENOENT || error == ENOTDIR)
+            return invalid(QStringLiteral("%1: the configuration file does not exist").arg(path), ENOENT);
+        return invalid(QStringLiteral("%1: cannot use the configuration file: %2").arg(path, QString::fromLocal8Bit(std::strerror(error))), error);
+    }
+    auto bytes = AgentFolder::readRegularFile(QFileInfo(path).canonicalFilePath(), kMaxBytes);
     if (!bytes)
         return invalid(QStringLiteral("%1: cannot use the configuration file: %2").arg(path, bytes.failure().message),
                        bytes.failure().systemError);
