@@ -2,6 +2,7 @@
 // file, default), --show-config and its sources, bad files refused before anything is touched,
 // maxima a task cannot loosen, and [PipEnvironment] / [ScriptEnvironment] reaching pip and scripts.
 #include "TestSupport.h"
+#include "ThrowawayUser.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -10,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -30,6 +32,7 @@ private slots:
     void exampleFileDocumentsEveryKey();
     void badFile_data();
     void badFile();
+    void unreadableFile();
     void tightenNeverLoosen_data();
     void tightenNeverLoosen();
     void memoryMaximumHeldWithCgroupsOffFromTheFile();
@@ -341,6 +344,43 @@ void TestExecutorConfig::badFile()
             QVERIFY2(run.err.contains(part.toUtf8()), qPrintable(QStringLiteral("expected \"%1\" in: %2").arg(part, QString::fromUtf8(run.err))));
         }
         QCOMPARE(agent.listing(), before);
+    }
+}
+
+void TestExecutorConfig::unreadableFile()
+{
+    // Root reads any file: the executor runs as a throwaway user here, from a copy it can reach,
+    // against a root-only file (0600) and a file in a folder it cannot enter (0700).
+    ThrowawayUser user;
+    if (!user.isValid())
+        OA_SKIP_OR_FAIL(user.why());
+    QTemporaryDir bin;
+    openToOthers(bin.path());
+    const QString executor = bin.path() + QStringLiteral("/openautomate-executor");
+    QVERIFY(QFile::copy(executorPath(), executor));
+    QTemporaryDir dir;
+    openToOthers(dir.path());
+    const QString secret = dir.path() + QStringLiteral("/secret.conf");
+    QFile file(secret);
+    QVERIFY(file.open(QIODevice::WriteOnly) && file.write("GraceSeconds = 1\n") > 0);
+    file.close();
+    QVERIFY(file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+    const QString closed = dir.path() + QStringLiteral("/closed");
+    QVERIFY(QDir().mkpath(closed));
+    QVERIFY(QFile(closed).setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+    QFile inside(closed + QStringLiteral("/executor.conf"));
+    QVERIFY(inside.open(QIODevice::WriteOnly));
+    inside.close();
+    for (const QString &config : {secret, inside.fileName()}) {
+        QProcess process;
+        process.setProcessEnvironment(cleanEnvironment());
+        process.start(QStringLiteral("setpriv"), {QStringLiteral("--reuid=%1").arg(user.uid()), QStringLiteral("--regid=%1").arg(user.gid()),
+                                                  QStringLiteral("--clear-groups"), executor, QStringLiteral("--config"), config,
+                                                  QStringLiteral("--show-config")});
+        QVERIFY(process.waitForFinished(60000));
+        const QByteArray err = process.readAllStandardError();
+        QCOMPARE(process.exitCode(), 1);
+        QVERIFY2(err.contains(config.toUtf8() + ": cannot use the configuration file") && err.contains("Permission denied"), err.constData());
     }
 }
 

@@ -1,5 +1,7 @@
 #include "TestSupport.h"
 
+#include "ThrowawayUser.h"
+
 #include "AgentFolder.h"
 #include "FileProtection.h"
 #include "ProcessTable.h"
@@ -47,6 +49,7 @@ QString emptyConfigFile()
         QFile created(file);
         if (!created.open(QIODevice::WriteOnly))
             qFatal("cannot create %s", qPrintable(file));
+        openToOthers(dir.path()); // an executor run as a throwaway user reads it too
         return file;
     }();
     return path;
