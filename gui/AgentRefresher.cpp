@@ -26,7 +26,7 @@ AgentRefresher::~AgentRefresher()
     m_future.waitForFinished();
 }
 
-AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers)
+AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers, const QString &cacheDir)
 {
     QElapsedTimer timer;
     timer.start();
@@ -35,7 +35,7 @@ AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers)
     snapshot.baseDir = baseDir;
     snapshot.tasks = oa::TaskScanner(paths).scan();
     snapshot.locks = oa::LockInspector(paths).locks();
-    const oa::EnvironmentCache::Summary cache = oa::EnvironmentCache::summarize(baseDir + QStringLiteral("/EnvCache"), baseDir);
+    const oa::EnvironmentCache::Summary cache = oa::EnvironmentCache::summarize(cacheDir.isEmpty() ? baseDir + QStringLiteral("/EnvCache") : cacheDir, baseDir);
     snapshot.cacheEntries = cache.entries;
     snapshot.cacheBytes = cache.bytes;
     if (withLeftovers) {
@@ -93,7 +93,7 @@ void AgentRefresher::startScan()
         m_pending = true; // one more pass once this one is done
         return;
     }
-    m_future.setFuture(QtConcurrent::run(&AgentRefresher::scan, m_baseDir, m_leftoversWanted));
+    m_future.setFuture(QtConcurrent::run(&AgentRefresher::scan, m_baseDir, m_leftoversWanted, m_cacheDir));
 }
 
 void AgentRefresher::finished()

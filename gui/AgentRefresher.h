@@ -38,7 +38,11 @@ public:
     // Leftover sizes cost a walk through every venv: only while someone looks at them.
     void setLeftoversWanted(bool wanted);
 
-    static AgentSnapshot scan(const QString &baseDir, bool withLeftovers);
+    // The environment cache the status bar sizes: executor.conf's EnvironmentCache/Dir when it
+    // sets one; empty: <base>/EnvCache, following the base folder.
+    void setCacheDir(const QString &cacheDir) { m_cacheDir = cacheDir; }
+
+    static AgentSnapshot scan(const QString &baseDir, bool withLeftovers, const QString &cacheDir = QString());
 
 public slots:
     void refreshNow();
@@ -53,6 +57,7 @@ private:
     void rewatch();
 
     QString m_baseDir;
+    QString m_cacheDir;
     bool m_leftoversWanted = false;
     bool m_pending = false;
     QFileSystemWatcher m_watcher;

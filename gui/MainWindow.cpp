@@ -2,6 +2,7 @@
 
 #include "LeftoversPanel.h"
 #include "CancelChannel.h"
+#include "ConfigurationDialog.h"
 #include "LocksPanel.h"
 #include "ProgressDelegate.h"
 #include "StateStyle.h"
@@ -113,6 +114,8 @@ MainWindow::MainWindow(QWidget *parent)
 
     m_status = new QLabel(this);
     statusBar()->addWidget(m_status, 1);
+    m_configStatus = new QLabel(this);
+    statusBar()->addPermanentWidget(m_configStatus);
     connect(m_locks, &LocksPanel::message, this, [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     connect(m_leftovers, &LeftoversPanel::message, this, [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     connect(m_locks, &LocksPanel::locksChanged, &m_refresher, &AgentRefresher::refreshNow);
@@ -174,6 +177,8 @@ void MainWindow::buildActions()
         QAction *go = view->addAction(m_tabs->tabText(i).remove(u'&'), this, [this, i] { m_tabs->setCurrentIndex(i); });
         go->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
     }
+    view->addSeparator();
+    view->addAction(tr("&Configuration…"), this, &MainWindow::showConfiguration);
 
     QToolBar *bar = addToolBar(tr("Actions"));
     bar->setObjectName(QStringLiteral("actions"));
@@ -183,6 +188,44 @@ void MainWindow::buildActions()
     bar->addAction(m_cancelAction);
     bar->addAction(m_openFolderAction);
     selectionChanged();
+}
+
+void MainWindow::setConfiguration(const oa::ExecutorSettings &settings)
+{
+    m_configuration = settings;
+    m_configStatus->setText(settings.configFile().isEmpty() ? tr("Configuration: built-in defaults")
+                                                            : tr("Configuration: %1").arg(QDir::toNativeSeparators(settings.configFile())));
+    m_configStatus->setToolTip(ConfigurationDialog::describeFile(settings));
+    // A cache folder the file (or the command line) names stays put when File › Open switches
+    // folders; the default one is <base>/EnvCache of whichever folder is shown.
+    const oa::Setting *cacheDir = settings.find(QStringLiteral("EnvironmentCache/Dir"));
+    m_refresher.setCacheDir(cacheDir && cacheDir->source.kind != oa::SettingSource::Kind::Default ? settings.envCacheDir() : QString());
+}
+
+void MainWindow::showConfiguration()
+{
+    auto *dialog = new ConfigurationDialog(m_configuration, baseDir(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setObjectName(QStringLiteral("configurationDialog"));
+    dialog->show();
+}
+
+QStringList MainWindow::executorArguments(const QString &id) const
+{
+    QStringList arguments;
+    if (!m_configuration.configFile().isEmpty())
+        arguments << QStringLiteral("--config") << m_configuration.configFile();
+    arguments << QStringLiteral("--base-dir") << baseDir() << id;
+    return arguments;
+}
+
+QProcessEnvironment MainWindow::executorEnvironment(QProcessEnvironment operatorEnvironment)
+{
+    const QStringList keys = operatorEnvironment.keys();
+    for (const QString &key : keys)
+        if (key.startsWith(QLatin1String("OPENAUTOMATE_")) || key.startsWith(QLatin1String("PIP_")) || key.startsWith(QLatin1String("PYTHON")))
+            operatorEnvironment.remove(key);
+    return operatorEnvironment;
 }
 
 void MainWindow::setBaseDir(const QString &baseDir)
@@ -279,7 +322,12 @@ void MainWindow::runSelected()
         return;
     }
     qint64 pid = 0;
-    if (!QProcess::startDetached(program, {QStringLiteral("--base-dir"), baseDir(), id}, baseDir(), &pid)) {
+    QProcess executor;
+    executor.setProgram(program);
+    executor.setArguments(executorArguments(id));
+    executor.setWorkingDirectory(baseDir());
+    executor.setProcessEnvironment(executorEnvironment());
+    if (!executor.startDetached(&pid)) {
         QMessageBox::critical(this, tr("Run task"), tr("Could not start %1.").arg(program));
         return;
     }

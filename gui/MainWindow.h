@@ -1,6 +1,9 @@
 #pragma once
 
 #include "AgentRefresher.h"
+#include "ExecutorSettings.h"
+
+#include <QProcessEnvironment>
 
 #include <QMainWindow>
 
@@ -23,6 +26,18 @@ class MainWindow final : public QMainWindow {
 public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
+
+    // The executor's settings (executor.conf with the monitor's --config, --base-dir and
+    // OPENAUTOMATE_BOTAGENT_DIR): shown under View › Configuration, and passed on to every task
+    // the monitor runs. Call before setBaseDir().
+    void setConfiguration(const oa::ExecutorSettings &settings);
+    const oa::ExecutorSettings &configuration() const { return m_configuration; }
+    // How "Run pending task" starts the executor: the file the monitor read (--config), the
+    // folder it shows, and an environment without the operator's OPENAUTOMATE_*, PIP_* and
+    // PYTHON* variables, so that the file alone decides interpreter, pip and run-as user.
+    QStringList executorArguments(const QString &id) const;
+    static QProcessEnvironment executorEnvironment(QProcessEnvironment operatorEnvironment = QProcessEnvironment::systemEnvironment());
+    void showConfiguration();
 
     void setBaseDir(const QString &baseDir);
     QString baseDir() const { return m_refresher.baseDir(); }
@@ -69,6 +84,8 @@ private:
     QComboBox *m_stateFilter;
     QLineEdit *m_search;
     QLabel *m_status;
+    QLabel *m_configStatus;
+    oa::ExecutorSettings m_configuration;
     QMenu *m_recentMenu = nullptr;
     QAction *m_runAction = nullptr;
     QAction *m_cancelAction = nullptr;

@@ -1,6 +1,8 @@
 // openautomate-monitor: the operator console for one bot agent folder.
 
 #include "AgentPaths.h"
+#include "ConfigurationDialog.h"
+#include "ExecutorSettings.h"
 #include "MainWindow.h"
 
 #include <QApplication>
@@ -8,6 +10,7 @@
 #include <QDir>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QMessageBox>
 #include <QTextStream>
 #include <QTimer>
 #include <QTranslator>
@@ -28,6 +31,24 @@ void installTranslations(QApplication &app, const QString &language)
         QApplication::installTranslator(qt);
 }
 
+// The executor's settings as a task run from the monitor gets them: the file (--config, else
+// OPENAUTOMATE_EXECUTOR_CONFIG, else the default one), and the monitor's own folder choice
+// (--base-dir, else OPENAUTOMATE_BOTAGENT_DIR). No other variable of the operator's counts: the
+// monitor starts the executor without them (MainWindow::executorEnvironment).
+oa::Result<oa::ExecutorSettings> loadSettings(const QString &configFile, const QString &baseDir)
+{
+    oa::ExecutorSettings::Inputs inputs;
+    inputs.configFile = configFile;
+    if (!baseDir.isEmpty())
+        inputs.commandLine.insert(QStringLiteral("BaseDir"), {QStringLiteral("--base-dir"), baseDir});
+    const QProcessEnvironment system = QProcessEnvironment::systemEnvironment();
+    inputs.environment = QProcessEnvironment();
+    for (const QString &name : {QString::fromLatin1(oa::ExecutorSettings::kConfigVariable), QStringLiteral("OPENAUTOMATE_BOTAGENT_DIR")})
+        if (system.contains(name))
+            inputs.environment.insert(name, system.value(name));
+    return oa::ExecutorSettings::load(inputs);
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -43,7 +64,7 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption baseDirOption(QStringLiteral("base-dir"),
-                                           QStringLiteral("The bot agent folder. Default: $OPENAUTOMATE_BOTAGENT_DIR, else %1.")
+                                           QStringLiteral("The bot agent folder. Default: $OPENAUTOMATE_BOTAGENT_DIR, else the configuration's BaseDir, else %1.")
                                                .arg(oa::AgentPaths::platformDefaultBaseDir()),
                                            QStringLiteral("dir"));
     const QCommandLineOption selectOption(QStringLiteral("select"), QStringLiteral("Select this task at start."), QStringLiteral("id"));
@@ -52,13 +73,28 @@ int main(int argc, char *argv[])
                                               QStringLiteral("file.png"));
     const QCommandLineOption langOption(QStringLiteral("lang"), QStringLiteral("The language, e.g. de or en (default: the system's)."),
                                         QStringLiteral("code"));
-    parser.addOptions({baseDirOption, selectOption, screenshotOption, langOption});
+    const QCommandLineOption configOption(QStringLiteral("config"),
+                                          QStringLiteral("The executor's configuration file, also passed to every task the monitor runs. "
+                                                         "Default: $%1, else %2.")
+                                              .arg(QString::fromLatin1(oa::ExecutorSettings::kConfigVariable), oa::ExecutorSettings::defaultConfigFile()),
+                                          QStringLiteral("file"));
+    parser.addOptions({baseDirOption, configOption, selectOption, screenshotOption, langOption});
     parser.process(app);
 
     installTranslations(app, parser.value(langOption));
 
+    // A bad configuration file stops the monitor as it stops the executor: it would run tasks with it.
+    const auto settings = loadSettings(parser.value(configOption), parser.value(baseDirOption));
+    if (!settings) {
+        QTextStream(stderr) << settings.failure().message << '\n';
+        if (QGuiApplication::platformName() != QLatin1String("offscreen"))
+            QMessageBox::critical(nullptr, MainWindow::tr("OpenAutomate Monitor"), ConfigurationDialog::cannotUse(settings.failure().message));
+        return 1;
+    }
+
     MainWindow window;
-    window.setBaseDir(oa::AgentPaths::resolveBaseDir(parser.value(baseDirOption)));
+    window.setConfiguration(settings.value());
+    window.setBaseDir(settings->baseDir());
     if (parser.isSet(selectOption))
         window.selectTask(parser.value(selectOption));
 

@@ -144,6 +144,20 @@ GERMAN = {
     "Asked %1 to stop.": "%1 wurde zum Anhalten aufgefordert.",
     "environment cache: %n environment(s), %1": ("Umgebungs-Cache: %n Umgebung, %1", "Umgebungs-Cache: %n Umgebungen, %1"),
     "Stage": "Phase",
+    "&Configuration…": "&Konfiguration…",
+    "Configuration": "Konfiguration",
+    "The settings a task run from this monitor gets, and where each came from: the command line, an environment variable, a line of the file, or the built-in default.":
+        "Die Einstellungen, mit denen eine von diesem Monitor gestartete Aufgabe läuft, und woher jede stammt: von der Befehlszeile, aus einer Umgebungsvariablen, aus einer Zeile der Datei oder aus der eingebauten Voreinstellung.",
+    "Setting": "Einstellung",
+    "Value": "Wert",
+    "Source": "Quelle",
+    "chosen in the monitor": "im Monitor gewählt",
+    "No configuration file: %1 is not present, so the built-in defaults apply.":
+        "Keine Konfigurationsdatei: %1 ist nicht vorhanden, daher gelten die eingebauten Voreinstellungen.",
+    "Configuration file: %1 (%2)": "Konfigurationsdatei: %1 (%2)",
+    "Configuration: built-in defaults": "Konfiguration: eingebaute Voreinstellungen",
+    "Configuration: %1": "Konfiguration: %1",
+    "The executor's configuration cannot be used:\n%1": "Die Konfiguration des Executors kann nicht verwendet werden:\n%1",
 }
 
 

@@ -2,6 +2,47 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>ConfigurationDialog</name>
+    <message>
+        <source>Configuration</source>
+        <translation>Konfiguration</translation>
+    </message>
+    <message>
+        <source>The settings a task run from this monitor gets, and where each came from: the command line, an environment variable, a line of the file, or the built-in default.</source>
+        <translation>Die Einstellungen, mit denen eine von diesem Monitor gestartete Aufgabe läuft, und woher jede stammt: von der Befehlszeile, aus einer Umgebungsvariablen, aus einer Zeile der Datei oder aus der eingebauten Voreinstellung.</translation>
+    </message>
+    <message>
+        <source>Setting</source>
+        <translation>Einstellung</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>chosen in the monitor</source>
+        <translation>im Monitor gewählt</translation>
+    </message>
+    <message>
+        <source>No configuration file: %1 is not present, so the built-in defaults apply.</source>
+        <translation>Keine Konfigurationsdatei: %1 ist nicht vorhanden, daher gelten die eingebauten Voreinstellungen.</translation>
+    </message>
+    <message>
+        <source>Configuration file: %1 (%2)</source>
+        <translation>Konfigurationsdatei: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>The executor&apos;s configuration cannot be used:
+%1</source>
+        <translation>Die Konfiguration des Executors kann nicht verwendet werden:
+%1</translation>
+    </message>
+</context>
+<context>
     <name>LeftoverTableModel</name>
     <message>
         <source>Virtual environment</source>
@@ -367,6 +408,18 @@
             <numerusform>Umgebungs-Cache: %n Umgebung, %1</numerusform>
             <numerusform>Umgebungs-Cache: %n Umgebungen, %1</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Configuration…</source>
+        <translation>&amp;Konfiguration…</translation>
+    </message>
+    <message>
+        <source>Configuration: built-in defaults</source>
+        <translation>Konfiguration: eingebaute Voreinstellungen</translation>
+    </message>
+    <message>
+        <source>Configuration: %1</source>
+        <translation>Konfiguration: %1</translation>
     </message>
 </context>
 <context>

@@ -51,8 +51,8 @@ Failure stepFailed(const QString &step, const ProcessExit &exit, const QString &
 } // namespace
 
 CacheBuilder::CacheBuilder(const CacheLayout &layout, ExecutionLog &log, RunControl *control,
-                           std::shared_ptr<const ProcessCredentials> buildAs)
-    : m_layout(layout), m_log(log), m_control(control), m_buildAs(std::move(buildAs))
+                           std::shared_ptr<const ProcessCredentials> buildAs, QMap<QString, QString> pipEnvironment)
+    : m_layout(layout), m_log(log), m_control(control), m_buildAs(std::move(buildAs)), m_pipEnvironment(std::move(pipEnvironment))
 {
 }
 
@@ -101,11 +101,14 @@ void CacheBuilder::removeDeadBuilds(const QString &key)
 }
 
 std::optional<Failure> CacheBuilder::run(const QStringList &command, const QString &pipLog, ProcessExit &exit,
-                                         const std::shared_ptr<const ProcessCredentials> &as, const QString &tempDir)
+                                         const std::shared_ptr<const ProcessCredentials> &as, const QString &tempDir,
+                                         const QMap<QString, QString> &variables)
 {
     ProcessSpec spec;
     spec.program = command.first();
     spec.arguments = command.mid(1);
+    for (auto it = variables.cbegin(); it != variables.cend(); ++it)
+        spec.environment.insert(it.key(), it.value());
     spec.environment.insert(QStringLiteral("PYTHONIOENCODING"), QStringLiteral("utf-8"));
     spec.stdoutFile = pipLog;
     spec.appendOutput = true;
@@ -143,7 +146,7 @@ std::optional<Failure> CacheBuilder::install(const PythonInterpreter &python, co
     if (!requirements.isEmpty())
         command << QStringLiteral("--") << requirements;
     ProcessExit exit;
-    if (auto stopped = run(command, pipLog, exit, m_buildAs, m_buildAs ? temp : QString()))
+    if (auto stopped = run(command, pipLog, exit, m_buildAs, m_buildAs ? temp : QString(), m_pipEnvironment))
         return stopped;
     if (!exit.succeeded()) {
         const auto output = AgentFolder::readRegularFile(pipLog, 64 * 1024 * 1024);

@@ -6,6 +6,7 @@
 #include "ExitCode.h"
 #include "PythonInterpreter.h"
 
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -21,8 +22,9 @@ class CacheBuilder {
 public:
     // With `buildAs`, pip runs as that user into a folder it owns, and the executor copies the
     // result into the entry (see TreeOwnership::copyAsOwn).
+    // `pipEnvironment` is set over the executor's environment for the pip step only.
     CacheBuilder(const CacheLayout &layout, ExecutionLog &log, RunControl *control,
-                 std::shared_ptr<const ProcessCredentials> buildAs = nullptr);
+                 std::shared_ptr<const ProcessCredentials> buildAs = nullptr, QMap<QString, QString> pipEnvironment = {});
 
     // pip's output, and that of the other steps, goes to `pipLog`. Fails with
     // RequirementsFailed (pip, a failed step, the cache), or the RunControl's stop.
@@ -34,7 +36,8 @@ private:
     void removeDeadBuilds(const QString &key);
     // Runs one step of the build with its output appended to `pipLog`; a stop is a failure.
     std::optional<Failure> run(const QStringList &command, const QString &pipLog, ProcessExit &exit,
-                               const std::shared_ptr<const ProcessCredentials> &as = nullptr, const QString &tempDir = {});
+                               const std::shared_ptr<const ProcessCredentials> &as = nullptr, const QString &tempDir = {},
+                               const QMap<QString, QString> &variables = {});
     // pip install into `site`: directly, or as the build user into a folder of its own that is
     // then copied into `site` (which must not exist yet in that case).
     std::optional<Failure> install(const PythonInterpreter &python, const QStringList &requirements, const QString &requirementsFile,
@@ -46,6 +49,7 @@ private:
     ExecutionLog &m_log;
     RunControl *m_control;
     std::shared_ptr<const ProcessCredentials> m_buildAs;
+    QMap<QString, QString> m_pipEnvironment;
 };
 
 } // namespace oa

@@ -10,6 +10,7 @@
 #include "PythonInterpreter.h"
 
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -39,6 +40,9 @@ public:
         // pip builds as this user (a run-as user): third-party build code never runs as root.
         // The executor then copies what it installed into an entry of its own, read-only.
         std::shared_ptr<const ProcessCredentials> buildAs;
+        // Set over the executor's environment for pip's install step (executor.conf's
+        // [PipEnvironment]). The key must be built with the same (EnvironmentKey::build).
+        QMap<QString, QString> pipEnvironment;
     };
 
     explicit EnvironmentCache(Settings settings);

@@ -4,6 +4,7 @@
 #include "ChildProcess.h"
 #include "PythonInterpreter.h"
 
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -26,7 +27,8 @@ public:
     Status create(bool withPip, RunControl *control = nullptr) const;
 
     // pip install, each requirement its own argument after "--" (never an option), or -r for
-    // a requirements.txt. pip sees the agent's own PIP_* variables and pip.conf. Its whole
+    // a requirements.txt. pip sees the agent's own PIP_* variables and pip.conf, with the
+    // pip environment (setPipEnvironment) over them. Its whole
     // output goes to `pipLog`. ExitCode::RequirementsFailed names the requirement that failed.
     Status install(const QStringList &requirements, const QString &requirementsFile, const QString &pipLog,
                    RunControl *control = nullptr) const;
@@ -41,6 +43,9 @@ public:
     // pip (install and freeze) runs as this user from now on: it runs third-party build code
     // (setup.py), and the venv it reads is the user's. Null: as the executor's own user.
     void setRunAs(std::shared_ptr<const ProcessCredentials> user) { m_runAs = std::move(user); }
+    // Variables set over the executor's environment for pip install (executor.conf's
+    // [PipEnvironment]: an index, a proxy, certificates).
+    void setPipEnvironment(QMap<QString, QString> variables) { m_pipEnvironment = std::move(variables); }
 
     // Reads pip's output and says which requirement failed and why, in one line.
     static QString describePipFailure(const QString &pipOutput);
@@ -51,6 +56,7 @@ private:
     PythonInterpreter m_base;
     QString m_dir;
     std::shared_ptr<const ProcessCredentials> m_runAs;
+    QMap<QString, QString> m_pipEnvironment;
 };
 
 } // namespace oa

@@ -196,10 +196,11 @@ Result<PythonInterpreter> probeCached(const QString &program, const QString &cac
 
 } // namespace
 
-Result<PythonInterpreter> PythonInterpreter::locate(const QString &explicitPath, const QString &probeCache, RunControl *control)
+Result<PythonInterpreter> PythonInterpreter::locate(const QString &explicitPath, const QString &probeCache, RunControl *control,
+                                                   const QString &origin)
 {
     QString requested = explicitPath;
-    QString source = QStringLiteral("--python");
+    QString source = origin.isEmpty() ? QStringLiteral("--python") : origin;
     if (requested.isEmpty()) {
         requested = qEnvironmentVariable("OPENAUTOMATE_PYTHON");
         source = QStringLiteral("OPENAUTOMATE_PYTHON");

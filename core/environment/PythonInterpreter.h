@@ -30,8 +30,9 @@ struct PythonInterpreter {
     // an hour: the answer is kept with the binary's size and time, and used while they match.
     // The probe runs under `control` like every other child of a run: a wrapper that hangs ends
     // with the run's timeout or cancel (its stop's code and reason), and its tree is stopped.
+    // `origin` names where `explicitPath` came from in a message ("--python" when empty).
     static Result<PythonInterpreter> locate(const QString &explicitPath, const QString &probeCache = QString(),
-                                            RunControl *control = nullptr);
+                                            RunControl *control = nullptr, const QString &origin = QString());
 
     // Asks `program` for its real executable and version.
     static Result<PythonInterpreter> probe(const QString &program, RunControl *control = nullptr);

@@ -6,6 +6,8 @@
 #include <QFile>
 #include <QSet>
 
+#include <optional>
+
 #ifdef Q_OS_LINUX
 #include <signal.h>
 #include <sys/prctl.h>
@@ -27,8 +29,19 @@ bool ProcessTree::becomeSubreaper()
     return m_subreaper;
 }
 
+namespace {
+std::optional<bool> g_cgroupsEnabled; // set once by the executor's main, before any run
+} // namespace
+
+void ProcessTree::setCgroupsEnabled(bool enabled)
+{
+    g_cgroupsEnabled = enabled;
+}
+
 bool ProcessTree::cgroupsDisabled()
 {
+    if (g_cgroupsEnabled)
+        return !*g_cgroupsEnabled;
     const QString value = qEnvironmentVariable("OPENAUTOMATE_CGROUPS").trimmed().toLower();
     return value == u"off" || value == u"0" || value == u"false" || value == u"no";
 }
@@ -38,7 +51,7 @@ QList<QByteArray> ProcessTree::enterScript(const QString &name, std::optional<qi
     m_inScript = true;
     m_escapes.clear();
     if (cgroupsDisabled()) {
-        notes->append(QStringLiteral("cgroups are turned off (OPENAUTOMATE_CGROUPS=off)"));
+        notes->append(QStringLiteral("cgroups are turned off (Cgroups = off, or OPENAUTOMATE_CGROUPS=off)"));
         return {};
     }
     QList<QByteArray> procsFiles;

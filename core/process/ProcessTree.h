@@ -59,8 +59,11 @@ public:
     // far as it was seen; `survivors` are those still alive after the stop.
     QStringList escapeWarnings(const QList<qint64> &survivors) const;
 
-    // OPENAUTOMATE_CGROUPS=off (or 0, false, no): the administrator turned cgroups off.
+    // The administrator turned cgroups off: Cgroups = off in executor.conf or
+    // OPENAUTOMATE_CGROUPS=off, as the executor's settings resolved them (setCgroupsEnabled);
+    // without that call, OPENAUTOMATE_CGROUPS=off (or 0, false, no) alone.
     static bool cgroupsDisabled();
+    static void setCgroupsEnabled(bool enabled);
 
 private:
     void noteEscapes(const ProcessTable::Entry &entry, qint64 processGroup);

@@ -124,16 +124,28 @@ Status Executor::acquireLock()
     return ok();
 }
 
-RunLimits Executor::limitsFor(const ExecutionInfo &info) const
+RunLimits Executor::limitsFor(const ExecutionInfo &info)
 {
+    SiteLimits site = m_options.siteLimits;
+    TaskLimits task{info.timeoutSeconds, info.graceSeconds, info.maxMemoryMB, info.maxCpuSeconds, {}};
+    // The command line is the service's own choice: it wins over execution.json and the file.
+    if (m_options.timeoutSeconds) {
+        task.timeoutSeconds = m_options.timeoutSeconds;
+        site.maxTimeoutSeconds.reset();
+    }
+    if (m_options.graceSeconds)
+        task.graceSeconds = m_options.graceSeconds;
+    const TaskLimits effective = effectiveLimits(site, task);
+    for (const QString &warning : effective.warnings)
+        warn(warning, lcConfig);
     RunLimits limits;
-    if (const auto timeout = m_options.timeoutSeconds ? m_options.timeoutSeconds : info.timeoutSeconds)
-        limits.timeoutMs = qint64(*timeout * 1000.0);
-    if (const auto grace = m_options.graceSeconds ? m_options.graceSeconds : info.graceSeconds)
-        limits.graceMs = qint64(*grace * 1000.0);
-    if (info.maxMemoryMB)
-        limits.maxMemoryBytes = qint64(*info.maxMemoryMB * 1024.0 * 1024.0);
-    limits.maxCpuSeconds = info.maxCpuSeconds;
+    if (effective.timeoutSeconds)
+        limits.timeoutMs = qint64(*effective.timeoutSeconds * 1000.0);
+    if (effective.graceSeconds)
+        limits.graceMs = qint64(*effective.graceSeconds * 1000.0);
+    if (effective.maxMemoryMB)
+        limits.maxMemoryBytes = qint64(*effective.maxMemoryMB * 1024.0 * 1024.0);
+    limits.maxCpuSeconds = effective.maxCpuSeconds;
     return limits;
 }
 
@@ -219,7 +231,8 @@ Status Executor::prepareEnvironment()
 {
     const QString id = m_options.executionId;
     const Status created = timed(Stage::Environment, [&]() -> Status {
-        auto interpreter = PythonInterpreter::locate(m_options.python, cacheDir() + QStringLiteral("/interpreters.json"), &m_control);
+        auto interpreter = PythonInterpreter::locate(m_options.python, cacheDir() + QStringLiteral("/interpreters.json"), &m_control,
+                                                     m_options.pythonOrigin);
         if (!interpreter)
             return interpreter.failure();
         m_interpreter = interpreter.value();
@@ -290,6 +303,7 @@ Status Executor::installRequirements()
     const QString id = m_options.executionId;
     PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
     venv.setRunAs(runAsCredentials());
+    venv.setPipEnvironment(m_options.pipEnvironment);
     const QString pipLog = m_paths.pipLogFile(id);
     if (Status fresh = freshLog(pipLog); !fresh) // pip.log describes this run only
         return fresh;
@@ -313,6 +327,7 @@ Status Executor::linkCachedEnvironment()
     if (m_options.envCacheMaxSizeBytes)
         settings.maxSizeBytes = *m_options.envCacheMaxSizeBytes;
     settings.buildAs = runAsCredentials();
+    settings.pipEnvironment = m_options.pipEnvironment;
     m_cache = std::make_unique<EnvironmentCache>(settings);
 
     QByteArray requirementsTxt;
@@ -322,9 +337,12 @@ Status Executor::linkCachedEnvironment()
             return fail(ExitCode::InvalidExecution, content.failure().message);
         requirementsTxt = std::move(content).value();
     }
+    // The key sees what pip will see: the executor's environment with [PipEnvironment] over it.
+    QProcessEnvironment pipSees = QProcessEnvironment::systemEnvironment();
+    for (auto it = m_options.pipEnvironment.cbegin(); it != m_options.pipEnvironment.cend(); ++it)
+        pipSees.insert(it.key(), it.value());
     const EnvironmentKey key = EnvironmentKey::build(m_interpreter->executable, m_interpreter->version,
-                                                     m_deps.requirements, requirementsTxt,
-                                                     QProcessEnvironment::systemEnvironment(), m_deps.requirementsFile);
+                                                     m_deps.requirements, requirementsTxt, pipSees, m_deps.requirementsFile);
     const QString pipLog = m_paths.pipLogFile(id);
     if (Status fresh = freshLog(pipLog); !fresh)
         return fresh;
@@ -368,6 +386,7 @@ Status Executor::runScript()
     launch.errorLog = m_paths.errorLogFile(id);
     launch.progressFile = m_control.progressFile();
     launch.credentials = runAsCredentials();
+    launch.siteEnvironment = m_options.scriptEnvironment;
     if (!m_options.runAs && executorIsRoot())
         warn(QStringLiteral("task code ran as root (uid 0): no run-as user is set (--run-as, OPENAUTOMATE_RUN_AS), so the script "
                             "could change anything on this machine, the cache and other tasks included"), lcRun);

@@ -8,12 +8,14 @@
 #include "ExecutionLog.h"
 #include "LoggingCategories.h"
 #include "ExitCode.h"
+#include "Limits.h"
 #include "PythonInterpreter.h"
 #include "ResultRecord.h"
 #include "RunAsUser.h"
 #include "TaskLock.h"
 
 #include <QElapsedTimer>
+#include <QMap>
 #include <QString>
 
 #include <functional>
@@ -25,10 +27,16 @@ namespace oa {
 struct ExecutorOptions {
     QString baseDir;      // already resolved (AgentPaths::resolveBaseDir)
     QString executionId;
-    QString python;       // --python, may be empty
+    QString python;       // --python, OPENAUTOMATE_PYTHON or Python; may be empty
+    QString pythonOrigin; // where `python` came from, for a message about it
     bool keepVenv = false;
-    std::optional<double> timeoutSeconds; // --timeout: wins over TimeoutSeconds
+    std::optional<double> timeoutSeconds; // --timeout: wins over TimeoutSeconds and MaxTimeoutSeconds
     std::optional<double> graceSeconds;   // --grace-seconds: wins over GraceSeconds
+    SiteLimits siteLimits;                // executor.conf's defaults and maxima for execution.json's limits
+    // executor.conf's [PipEnvironment] and [ScriptEnvironment]: set over the executor's own
+    // environment for pip (and the cache key) and for the script.
+    QMap<QString, QString> pipEnvironment;
+    QMap<QString, QString> scriptEnvironment;
     bool useEnvCache = true;              // --no-env-cache turns it off
     QString envCacheDir;                  // --env-cache-dir; default {base}/EnvCache
     std::optional<qint64> envCacheMaxAgeSeconds;
@@ -77,7 +85,8 @@ private:
 
     // Runs `body` as `stage`, recording its duration and that the run is now in it.
     Status timed(Stage stage, const std::function<Status()> &body);
-    RunLimits limitsFor(const ExecutionInfo &info) const;
+    // The run's limits from execution.json, the site's defaults and maxima, and the command line.
+    RunLimits limitsFor(const ExecutionInfo &info);
     // A child's stop (timeout, cancel, limit) as this step's failure, with its survivors noted.
     std::optional<Failure> stopped(const ProcessExit &exit);
 

@@ -57,8 +57,12 @@ Status Executor::completeDependencies()
 {
     const QString id = m_options.executionId;
     const QString generated = m_paths.tempDir(id) + QStringLiteral("/requirements-from-Pipfile.lock.txt");
-    if (Status s = DependencyResolver::complete(m_deps, m_paths.folder(), m_interpreter->executable, generated,
-                                                QProcessEnvironment::systemEnvironment(), &m_control, runAsCredentials());
+    // What pip will see: the service's environment with [PipEnvironment] over it.
+    QProcessEnvironment pipSees = QProcessEnvironment::systemEnvironment();
+    for (auto it = m_options.pipEnvironment.cbegin(); it != m_options.pipEnvironment.cend(); ++it)
+        pipSees.insert(it.key(), it.value());
+    if (Status s = DependencyResolver::complete(m_deps, m_paths.folder(), m_interpreter->executable, generated, pipSees,
+                                                &m_control, runAsCredentials());
         !s)
         return s;
     for (const QString &warning : std::as_const(m_deps.warnings))

@@ -21,6 +21,31 @@ qint64 stringBytes(const QString &s)
 
 } // namespace
 
+TaskLimits effectiveLimits(const SiteLimits &site, const TaskLimits &task)
+{
+    TaskLimits limits = task;
+    limits.warnings.clear();
+    if (!limits.timeoutSeconds)
+        limits.timeoutSeconds = site.defaultTimeoutSeconds;
+    if (!limits.graceSeconds)
+        limits.graceSeconds = site.defaultGraceSeconds;
+    const auto hold = [&limits](std::optional<double> &value, const std::optional<double> &maximum, const char *field, const char *maxKey) {
+        if (!maximum)
+            return;
+        if (value && *value > *maximum)
+            limits.warnings.append(QStringLiteral("execution.json: %1 %2 is above the administrator's %3 %4 (executor.conf); "
+                                                  "the run is held to %4")
+                                       .arg(QLatin1String(field), QString::number(*value, 'g', 15), QLatin1String(maxKey),
+                                            QString::number(*maximum, 'g', 15)));
+        if (!value || *value > *maximum)
+            value = maximum; // a task that sets nothing gets the maximum, not "unlimited"
+    };
+    hold(limits.timeoutSeconds, site.maxTimeoutSeconds, "TimeoutSeconds", "MaxTimeoutSeconds");
+    hold(limits.maxMemoryMB, site.maxMemoryMB, "MaxMemoryMB", "MaxMemoryMB");
+    hold(limits.maxCpuSeconds, site.maxCpuSeconds, "MaxCpuSeconds", "MaxCpuSeconds");
+    return limits;
+}
+
 qint64 execveBytes(const QStringList &strings)
 {
     qint64 total = 0;

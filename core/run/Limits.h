@@ -24,6 +24,27 @@ constexpr qint64 kMaxCacheAgeSeconds = qint64(36500) * 24 * 3600;
 constexpr qint64 kMaxCacheSizeBytes = qint64(1) << 50;
 } // namespace limits
 
+// The administrator's defaults and maxima from executor.conf. A task (execution.json) may
+// tighten a maximum but never loosen it: effectiveLimits() holds a value above a maximum to the
+// maximum, with a warning, and gives a task that sets no value the default, else the maximum.
+struct SiteLimits {
+    std::optional<double> defaultTimeoutSeconds; // TimeoutSeconds
+    std::optional<double> defaultGraceSeconds;   // GraceSeconds
+    std::optional<double> maxTimeoutSeconds;     // MaxTimeoutSeconds
+    std::optional<double> maxMemoryMB;           // MaxMemoryMB
+    std::optional<double> maxCpuSeconds;         // MaxCpuSeconds
+};
+
+// A run's limits: execution.json's values before effectiveLimits(), the ones in force after it.
+struct TaskLimits {
+    std::optional<double> timeoutSeconds;
+    std::optional<double> graceSeconds;
+    std::optional<double> maxMemoryMB;
+    std::optional<double> maxCpuSeconds;
+    QStringList warnings; // one per value held to a maximum, for executor.log and result.json
+};
+TaskLimits effectiveLimits(const SiteLimits &site, const TaskLimits &task);
+
 // What execve() can pass to a program. Linux refuses (E2BIG) one string longer than
 // MAX_ARG_STRLEN (32 pages, its NUL included), and a whole argv + envp whose strings, NULs and
 // pointers pass the stack-derived limit: RLIMIT_STACK / 4 (sysconf(_SC_ARG_MAX)), at most 6 MiB.

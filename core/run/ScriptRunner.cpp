@@ -8,6 +8,8 @@ namespace oa {
 
 QProcessEnvironment ScriptRunner::environment(const ScriptLaunch &launch, QProcessEnvironment env)
 {
+    for (auto it = launch.siteEnvironment.cbegin(); it != launch.siteEnvironment.cend(); ++it)
+        env.insert(it.key(), it.value());
     const QString temp = QDir::toNativeSeparators(launch.tempDir);
     env.insert(QStringLiteral("TMP"), temp);
     env.insert(QStringLiteral("TEMP"), temp);

@@ -2,6 +2,7 @@
 
 #include "ChildProcess.h"
 
+#include <QMap>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
@@ -23,6 +24,7 @@ struct ScriptLaunch {
     QString progressFile;  // OPENAUTOMATE_PROGRESS_FILE
     QList<QByteArray> cgroupProcsFiles; // the execution's cgroups, when there are any
     std::shared_ptr<const ProcessCredentials> credentials; // the run-as user, when there is one
+    QMap<QString, QString> siteEnvironment; // executor.conf's [ScriptEnvironment]
 };
 
 // Runs the automation script with the venv's interpreter. The executor exits with what
@@ -36,8 +38,9 @@ public:
     // else is the environment's, ExitCode::EnvironmentFailed.
     static Failure startFailure(const ScriptLaunch &launch, const ProcessExit &exit);
 
-    // The agent's environment plus what the script is promised: the venv activated,
-    // TMP/TEMP/TMPDIR, unbuffered UTF-8 output and the OPENAUTOMATE_* variables.
+    // The agent's environment, the site's [ScriptEnvironment] over it, and then what the script
+    // is promised: the venv activated, TMP/TEMP/TMPDIR, unbuffered UTF-8 output and the
+    // OPENAUTOMATE_* variables (executor.conf cannot name those, see ExecutorSettings).
     static QProcessEnvironment environment(const ScriptLaunch &launch,
                                            QProcessEnvironment base = QProcessEnvironment::systemEnvironment());
 };

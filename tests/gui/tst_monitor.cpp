@@ -1,4 +1,6 @@
 // The monitor, offscreen, over a fixture agent folder with a task in every state and real locks.
+#include "ConfigurationDialog.h"
+#include "ExecutorSettings.h"
 #include "LeftoverTableModel.h"
 #include "LeftoversPanel.h"
 #include "LockTableModel.h"
@@ -13,9 +15,15 @@
 #include <QApplication>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QJsonArray>
 #include <QPushButton>
+#include <QJsonObject>
+#include <QLabel>
+#include <QMenuBar>
+#include <QStatusBar>
+#include <QTableWidget>
 #include <QProcess>
 #include <QScrollBar>
 #include <QSettings>
@@ -42,6 +50,9 @@ private slots:
     void forceClearNeedsItsOwnConfirmation();
     void leftoversCleanup();
     void environmentCacheCleared();
+    void configurationView();
+    void runPendingTaskUsesTheConfiguration();
+    void badConfigurationStopsTheMonitor();
     void screenshotOption();
 
 private:
@@ -290,6 +301,119 @@ void TestMonitor::environmentCacheCleared()
     QVERIFY(entries.entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());
 }
 
+namespace {
+
+// The settings as the monitor's main() loads them: the file, and --base-dir.
+oa::ExecutorSettings loadConfiguration(const QString &file, const QString &base)
+{
+    oa::ExecutorSettings::Inputs inputs;
+    inputs.configFile = file;
+    inputs.commandLine.insert(QStringLiteral("BaseDir"), {QStringLiteral("--base-dir"), base});
+    inputs.environment = QProcessEnvironment();
+    const auto loaded = oa::ExecutorSettings::load(inputs);
+    if (!loaded)
+        qFatal("%s", qPrintable(loaded.failure().message));
+    return loaded.value();
+}
+
+QString writeFile(const QString &path, const QByteArray &content)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
+        qFatal("cannot write %s", qPrintable(path));
+    return QFileInfo(path).canonicalFilePath();
+}
+
+} // namespace
+
+void TestMonitor::configurationView()
+{
+    const QString file = writeFile(m_agent.base() + QStringLiteral("/../view.conf"),
+                                   "TimeoutSeconds = 900\n"
+                                   "[PipEnvironment]\n"
+                                   "PIP_INDEX_URL = https://pypi.example.corp/simple\n");
+    m_window->setConfiguration(loadConfiguration(file, m_agent.base()));
+    // The status bar names the file.
+    bool named = false;
+    for (const QLabel *label : m_window->statusBar()->findChildren<QLabel *>())
+        named = named || label->text().contains(file);
+    QVERIFY(named);
+    // View › Configuration…
+    QAction *open = nullptr;
+    for (QAction *menu : m_window->menuBar()->actions())
+        if (menu->menu())
+            for (QAction *action : menu->menu()->actions())
+                if (action->text() == MainWindow::tr("&Configuration…"))
+                    open = action;
+    QVERIFY(open);
+    open->trigger();
+    auto *dialog = m_window->findChild<ConfigurationDialog *>(QStringLiteral("configurationDialog"));
+    QVERIFY(dialog);
+    QVERIFY2(dialog->fileLabel()->text().contains(file), qPrintable(dialog->fileLabel()->text()));
+    const QTableWidget *table = dialog->table();
+    QCOMPARE(table->columnCount(), 3);
+    QMap<QString, QStringList> rows;
+    for (int row = 0; row < table->rowCount(); ++row)
+        rows.insert(table->item(row, 0)->text(), {table->item(row, 1)->text(), table->item(row, 2)->text()});
+    QCOMPARE(rows.value("TimeoutSeconds"), (QStringList{"900", "file:1"}));
+    QCOMPARE(rows.value("PipEnvironment/PIP_INDEX_URL"), (QStringList{"https://pypi.example.corp/simple", "file:3"}));
+    QCOMPARE(rows.value("BaseDir"), (QStringList{m_agent.base(), "command line"}));
+    QCOMPARE(rows.value("GraceSeconds"), (QStringList{"10", "default"}));
+    QVERIFY(rows.contains("EnvironmentCache/MaxSize"));
+    dialog->close();
+
+    // A task run from the monitor gets exactly this file, and none of the operator's settings.
+    QCOMPARE(m_window->executorArguments(QStringLiteral("pending")),
+             (QStringList{"--config", file, "--base-dir", m_agent.base(), "pending"}));
+    QProcessEnvironment operatorEnvironment;
+    for (const char *name : {"OPENAUTOMATE_PYTHON", "OPENAUTOMATE_RUN_AS", "OPENAUTOMATE_EXECUTOR_CONFIG", "PIP_INDEX_URL", "PYTHONPATH", "HOME"})
+        operatorEnvironment.insert(QString::fromLatin1(name), QStringLiteral("operator's"));
+    QCOMPARE(MainWindow::executorEnvironment(operatorEnvironment).keys(), QStringList{"HOME"});
+}
+
+void TestMonitor::runPendingTaskUsesTheConfiguration()
+{
+    // The file names the interpreter and a script variable; the operator's own environment
+    // (here, this test's) has other ideas, which must not reach the task.
+    const QString file = writeFile(m_agent.base() + QStringLiteral("/../run.conf"),
+                                   "Python = " + python().toUtf8() + "\n[ScriptEnvironment]\nSITE_NAME = plant-7\n");
+    qputenv("SITE_NAME", "operator's");
+    qputenv("OPENAUTOMATE_PYTHON", "/nonexistent/python3");
+    m_window->setConfiguration(loadConfiguration(file, m_agent.base()));
+    m_agent.makeScriptTask(QStringLiteral("configured"), "import os\nprint(os.environ['SITE_NAME'])\n");
+    QVERIFY(waitForScan());
+    m_window->selectTask(QStringLiteral("configured"));
+    QAction *run = nullptr;
+    for (QAction *action : m_window->taskView()->actions())
+        if (action->text() == MainWindow::tr("&Run pending task"))
+            run = action;
+    QVERIFY(run && run->isEnabled());
+    run->trigger();
+    const QString result = m_agent.taskFile(QStringLiteral("configured"), QStringLiteral("result.json"));
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(result), 60000);
+    qunsetenv("SITE_NAME");
+    qunsetenv("OPENAUTOMATE_PYTHON");
+    QTRY_COMPARE_WITH_TIMEOUT(readJson(result).value("Outcome").toString(), QStringLiteral("Succeeded"), 10000);
+    QCOMPARE(readJson(result).value("Python").toObject().value("Executable").toString(), python());
+    QCOMPARE(readFile(m_agent.taskFile(QStringLiteral("configured"), QStringLiteral("output.log"))).trimmed(), QByteArray("plant-7"));
+}
+
+void TestMonitor::badConfigurationStopsTheMonitor()
+{
+    const QString file = writeFile(m_agent.base() + QStringLiteral("/../bad.conf"), "# a typo\nMaxMemory = 512\n");
+    QProcess monitor;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_agent.base() + QStringLiteral("/../config"));
+    monitor.setProcessEnvironment(env);
+    monitor.start(QStringLiteral(OA_MONITOR_PATH), {QStringLiteral("--base-dir"), m_agent.base(), QStringLiteral("--config"), file,
+                                                    QStringLiteral("--screenshot"), m_agent.base() + QStringLiteral("/../never.png")});
+    QVERIFY(monitor.waitForFinished(60000));
+    QCOMPARE(monitor.exitCode(), 1);
+    const QByteArray err = monitor.readAllStandardError();
+    QVERIFY2(err.contains(file.toUtf8() + ":2: MaxMemory: unknown key"), err.constData());
+}
+
 void TestMonitor::screenshotOption()
 {
     const QString png = m_agent.base() + QStringLiteral("/../shot.png");
@@ -297,6 +421,7 @@ void TestMonitor::screenshotOption()
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_agent.base() + QStringLiteral("/../config"));
+    env.insert(QStringLiteral("OPENAUTOMATE_EXECUTOR_CONFIG"), emptyConfigFile());
     monitor.setProcessEnvironment(env);
     monitor.start(QStringLiteral(OA_MONITOR_PATH), {QStringLiteral("--base-dir"), m_agent.base(), QStringLiteral("--select"),
                                                     QStringLiteral("bad"), QStringLiteral("--screenshot"), png});

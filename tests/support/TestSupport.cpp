@@ -1,5 +1,7 @@
 #include "TestSupport.h"
 
+#include "ThrowawayUser.h"
+
 #include "AgentFolder.h"
 #include "FileProtection.h"
 #include "ProcessTable.h"
@@ -39,6 +41,20 @@ QString python()
     return resolved;
 }
 
+QString emptyConfigFile()
+{
+    static QTemporaryDir dir;
+    static const QString path = [] {
+        const QString file = dir.path() + QStringLiteral("/empty-executor.conf");
+        QFile created(file);
+        if (!created.open(QIODevice::WriteOnly))
+            qFatal("cannot create %s", qPrintable(file));
+        openToOthers(dir.path()); // an executor run as a throwaway user reads it too
+        return file;
+    }();
+    return path;
+}
+
 QProcessEnvironment cleanEnvironment()
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -49,6 +65,8 @@ QProcessEnvironment cleanEnvironment()
     }
     // The tests name their interpreter explicitly so that PATH order cannot change a result.
     env.insert(QStringLiteral("OPENAUTOMATE_PYTHON"), python());
+    // Nor may the machine's /etc/openautomate/executor.conf: every executor reads an empty one.
+    env.insert(QStringLiteral("OPENAUTOMATE_EXECUTOR_CONFIG"), emptyConfigFile());
     // pip must never reach for a network index from a test, whatever the machine's pip.conf says.
     env.insert(QStringLiteral("PIP_NO_INDEX"), QStringLiteral("1"));
     env.insert(QStringLiteral("PIP_CONFIG_FILE"), QStringLiteral("/dev/null"));

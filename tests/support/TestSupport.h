@@ -36,8 +36,13 @@ QString testDataDir();
 // its real executable so that a pyenv shim is not paid for in every test.
 QString python();
 
+// An empty configuration file, created once per test process.
+QString emptyConfigFile();
+
 // The environment every executor in the tests gets: the machine's, minus everything that
-// would make a result depend on the machine (PIP_*, OPENAUTOMATE_*, PYTHON* variables).
+// would make a result depend on the machine (PIP_*, OPENAUTOMATE_*, PYTHON* variables), and
+// OPENAUTOMATE_EXECUTOR_CONFIG naming an empty file, so that /etc/openautomate/executor.conf
+// never applies.
 QProcessEnvironment cleanEnvironment();
 
 // An agent base folder in a QTemporaryDir, with helpers to lay out tasks.

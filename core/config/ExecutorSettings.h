@@ -1,0 +1,108 @@
+#pragma once
+
+#include "ConfigValues.h"
+#include "ExitCode.h"
+
+#include <QList>
+#include <QMap>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QVariant>
+
+#include <optional>
+
+namespace oa {
+
+// Where a setting's value came from, as --show-config and the monitor say it.
+struct SettingSource {
+    enum class Kind { Default, File, Environment, CommandLine };
+    Kind kind = Kind::Default;
+    int line = 0;   // File: the line in the configuration file
+    QString name;   // Environment: the variable; CommandLine: the option, e.g. "--timeout"
+    // "default", "file:12", "env OPENAUTOMATE_PYTHON", "command line"
+    QString describe() const;
+};
+
+// One effective setting: "BaseDir", "EnvironmentCache/MaxSize", "PipEnvironment/PIP_INDEX_URL".
+struct Setting {
+    QString name;
+    QVariant value;  // invalid when not set (no timeout, no run-as user, …)
+    QString text;    // the value as shown, or what not setting it means, in parentheses
+    SettingSource source;
+    QString description; // one line on what it does
+};
+
+// The executor's effective configuration, shared by the executor, its lock tools and the
+// monitor. Each setting is taken from the first of: the command line, the environment variable
+// that names it, the configuration file (executor.conf, an INI file), the built-in default.
+// Every value goes through the same checks wherever it comes from (config::parse), and a bad one
+// fails load() with ExitCode::InvalidArguments, naming where it came from: "--timeout: …",
+// "OPENAUTOMATE_CGROUPS: …" or "/etc/openautomate/executor.conf:12: MaxMemoryMB: …".
+class ExecutorSettings {
+public:
+    // Where the file is looked for when neither --config nor OPENAUTOMATE_EXECUTOR_CONFIG names
+    // one. Its absence is fine (built-in defaults); a named file that is missing is an error.
+    static QString defaultConfigFile();
+    static constexpr const char *kConfigVariable = "OPENAUTOMATE_EXECUTOR_CONFIG";
+
+    struct CommandLineValue {
+        QString option; // "--timeout", for messages
+        QString text;
+    };
+    struct Inputs {
+        QString configFile; // --config; empty when not given
+        QMap<QString, CommandLineValue> commandLine; // by setting name
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        QString workingDirectory; // relative paths on the command line and in the environment
+    };
+    static Result<ExecutorSettings> load(const Inputs &inputs);
+
+    // The file read; empty when there was none (the default file is absent).
+    QString configFile() const { return m_configFile; }
+    QString configFileLookedAt() const { return m_configFileLookedAt; }
+    SettingSource configFileSource() const { return m_configFileSource; }
+
+    // Every setting in a fixed order (the file's groups last), for --show-config and the monitor.
+    const QList<Setting> &all() const { return m_settings; }
+    const Setting *find(const QString &name) const;
+    // Where a setting came from, to prefix a message about its value: "--run-as",
+    // "OPENAUTOMATE_RUN_AS", "/etc/openautomate/executor.conf:4: RunAsUser" or "RunAsUser".
+    QString origin(const QString &name) const;
+
+    QString baseDir() const { return text(QStringLiteral("BaseDir")); }
+    QString python() const { return text(QStringLiteral("Python")); }      // empty: python3, then python, on PATH
+    QString runAsUser() const { return text(QStringLiteral("RunAsUser")); } // empty: the executor's own user
+    std::optional<double> timeoutSeconds() const { return number(QStringLiteral("TimeoutSeconds")); }
+    std::optional<double> graceSeconds() const { return number(QStringLiteral("GraceSeconds")); }
+    std::optional<double> maxTimeoutSeconds() const { return number(QStringLiteral("MaxTimeoutSeconds")); }
+    std::optional<double> maxMemoryMB() const { return number(QStringLiteral("MaxMemoryMB")); }
+    std::optional<double> maxCpuSeconds() const { return number(QStringLiteral("MaxCpuSeconds")); }
+    bool cgroups() const { return value(QStringLiteral("Cgroups")).toBool(); }
+    bool envCacheEnabled() const { return value(QStringLiteral("EnvironmentCache/Enabled")).toBool(); }
+    QString envCacheDir() const { return text(QStringLiteral("EnvironmentCache/Dir")); }
+    qint64 envCacheMaxAgeSeconds() const { return value(QStringLiteral("EnvironmentCache/MaxAge")).toLongLong(); }
+    qint64 envCacheMaxSizeBytes() const { return value(QStringLiteral("EnvironmentCache/MaxSize")).toLongLong(); }
+    // [PipEnvironment] and [ScriptEnvironment]: set over the service's own environment for pip
+    // and for the script.
+    QMap<QString, QString> pipEnvironment() const { return group(QStringLiteral("PipEnvironment")); }
+    QMap<QString, QString> scriptEnvironment() const { return group(QStringLiteral("ScriptEnvironment")); }
+    // True when the command line or the environment set it (not the file, not the default).
+    bool fromCommandLineOrEnvironment(const QString &name) const;
+
+    // Why `name` may not be set in [PipEnvironment] / [ScriptEnvironment]; empty when it may.
+    static QString pipVariableProblem(const QString &name);
+    static QString scriptVariableProblem(const QString &name);
+
+private:
+    QVariant value(const QString &name) const; // invalid when unknown, as in a default-constructed one
+    QString text(const QString &name) const;
+    std::optional<double> number(const QString &name) const;
+    QMap<QString, QString> group(const QString &prefix) const;
+
+    QString m_configFile;
+    QString m_configFileLookedAt;
+    SettingSource m_configFileSource;
+    QList<Setting> m_settings;
+};
+
+} // namespace oa
