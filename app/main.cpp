@@ -3,6 +3,7 @@
 
 #include "AdminCommands.h"
 #include "AgentPaths.h"
+#include "BuildInfo.h"
 #include "EnvironmentCache.h"
 #include "ExecutionControl.h"
 #include "Executor.h"
@@ -154,7 +155,7 @@ int main(int argc, char *argv[])
         return 0;
     }
     if (parser.isSet(QStringLiteral("version"))) {
-        QTextStream(stdout) << QCoreApplication::applicationName() << ' ' << QCoreApplication::applicationVersion() << '\n';
+        QTextStream(stdout) << QCoreApplication::applicationName() << ' ' << oa::versionText() << '\n';
         return 0;
     }
     const QStringList positional = parser.positionalArguments();
