@@ -3,8 +3,8 @@
 # runs the bundled example task through the installed /usr/bin/openautomate-executor, checks
 # --version, the man pages, the bash completion, the conffile, the tmpfiles.d folder, that the
 # executor's Depends has no Qt GUI or Widgets library, and lintian (no errors); then purges both
-# and checks that the installed packages and the files below /etc, /usr, /var/lib and /opt are
-# as they were before.
+# and checks that the installed packages, and the files in every folder they write to, are as
+# they were before.
 #
 # Usage: scripts/test-packages.sh [BUILD_DIR]   (default: build-package; scripts/test.sh passes
 # build-tests, so nothing is compiled twice). Needs root (dpkg -i); otherwise it says why and
@@ -79,12 +79,14 @@ for dep in $(sed -E 's/\([^)]*\)//g; s/,/ /g; s/\|[^,]*//g' <<<"$executor_depend
 done
 oa_install_packages "${deps[@]}"
 
-# The "before" picture: every package with its version and state, and every path below the
-# folders packages install to (dpkg's and apt's own databases aside).
+# The "before" picture: every package with its version and state, and every path in the folders
+# the packages, their maintainer scripts and the triggers they set off (man-db, the icon cache)
+# write to. Those folders, not all of /usr: on a shared machine other work changes the rest.
+watched=(/etc/openautomate /usr/bin /usr/lib/tmpfiles.d /usr/share/man/man1 /usr/share/bash-completion/completions
+         /usr/share/applications /usr/share/icons/hicolor /usr/share/doc /var/lib/openautomate)
 snapshot() {
     dpkg-query -W -f='${Package}:${Architecture} ${Version} ${Status}\n' | sort >"$1.packages"
-    find /etc /usr /var/lib /opt -xdev \( -path /var/lib/dpkg -o -path /var/lib/apt \) -prune -o -print 2>/dev/null \
-        | sort >"$1.files"
+    find "${watched[@]}" 2>/dev/null | sort >"$1.files" || true
 }
 scratch="$(mktemp -d /tmp/oa-test-packages.XXXXXX)"
 snapshot "$scratch/before"
@@ -98,8 +100,10 @@ cleanup() {
         echo "==> test-packages: purging after a failure" >&2
         dpkg --purge "${packages[@]}" >/dev/null 2>&1 || true
     fi
-    if [ $var_existed -eq 0 ] && [ -e /var/lib/openautomate ]; then
-        rm -rf /var/lib/openautomate
+    # What the test's install created, where it is still empty (the example ran elsewhere).
+    if [ $var_existed -eq 0 ]; then
+        rmdir /var/lib/openautomate/botagent/{Tasks,Locks} /var/lib/openautomate/botagent /var/lib/openautomate \
+            2>/dev/null || true
     fi
     rm -rf "$scratch"
     exit $code
@@ -206,7 +210,7 @@ if ! diff -u "$scratch/before.packages" "$scratch/after.packages" >"$scratch/pac
 fi
 if ! diff -u "$scratch/before.files" "$scratch/after.files" >"$scratch/files.diff"; then
     grep '^[-+]/' "$scratch/files.diff" | head -50 >&2
-    fail "files below /etc, /usr, /var/lib or /opt differ from before the test (above)"
+    fail "files in ${watched[*]} differ from before the test (above)"
 fi
 echo "    $(wc -l <"$scratch/before.packages") packages and $(wc -l <"$scratch/before.files") paths, unchanged"
 
