@@ -3,8 +3,8 @@
 # release, once under AddressSanitizer and UndefinedBehaviorSanitizer. Between the two, the
 # Debian packages made from the release build are installed, run and purged
 # (scripts/test-packages.sh; as root only). Usage: scripts/test.sh
-# Set OA_SKIP_SANITIZERS=1 for the quick pass only, OA_SKIP_PACKAGES=1 to leave out the packages. In CI (CI=true) and as root it sets
-# OA_REQUIRE_ALL_TESTS=1: no test may skip.
+# Set OA_SKIP_SANITIZERS=1 for the quick pass only, OA_SKIP_PACKAGES=1 to leave out the
+# packages. In CI (CI=true) and as root it sets OA_REQUIRE_ALL_TESTS=1: no test may skip.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
