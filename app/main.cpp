@@ -3,6 +3,7 @@
 
 #include "AdminCommands.h"
 #include "AgentPaths.h"
+#include "BuildInfo.h"
 #include "CommandLine.h"
 #include "EnvironmentCache.h"
 #include "ExecutionControl.h"
@@ -38,7 +39,7 @@ int main(int argc, char *argv[])
         return 0;
     }
     if (parser.isSet(QStringLiteral("version"))) {
-        QTextStream(stdout) << QCoreApplication::applicationName() << ' ' << QCoreApplication::applicationVersion() << '\n';
+        QTextStream(stdout) << QCoreApplication::applicationName() << ' ' << oa::versionText() << '\n';
         return 0;
     }
     // Every command reads the same settings: a bad value or a bad configuration file is exit 1

@@ -3,6 +3,7 @@
 #include "AgentPaths.h"
 #include "ConfigurationDialog.h"
 #include "ExecutorSettings.h"
+#include "BuildInfo.h"
 #include "MainWindow.h"
 
 #include <QApplication>
@@ -49,42 +50,75 @@ oa::Result<oa::ExecutorSettings> loadSettings(const QString &configFile, const Q
     return oa::ExecutorSettings::load(inputs);
 }
 
+// The names and the version, for either kind of application object.
+void describeApplication()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("OpenAutomate"));
+    QCoreApplication::setApplicationName(QStringLiteral("openautomate-monitor"));
+    QCoreApplication::setApplicationVersion(oa::versionText());
+}
+
+void addOptions(QCommandLineParser &parser)
+{
+    parser.setApplicationDescription(QStringLiteral("Shows the tasks, locks, logs and leftovers of an OpenAutomate bot agent folder."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions({
+        QCommandLineOption(QStringLiteral("base-dir"),
+                           QStringLiteral("The bot agent folder. Default: $OPENAUTOMATE_BOTAGENT_DIR, else the configuration's BaseDir, else %1.")
+                               .arg(oa::AgentPaths::platformDefaultBaseDir()),
+                           QStringLiteral("dir")),
+        QCommandLineOption(QStringLiteral("config"),
+                           QStringLiteral("The executor's configuration file, also passed to every task the monitor runs. Default: $%1, else %2.")
+                               .arg(QString::fromLatin1(oa::ExecutorSettings::kConfigVariable), oa::ExecutorSettings::defaultConfigFile()),
+                           QStringLiteral("file")),
+        QCommandLineOption(QStringLiteral("select"), QStringLiteral("Select this task at start."), QStringLiteral("id")),
+        QCommandLineOption(QStringLiteral("screenshot"), QStringLiteral("Load, render the main window to this PNG, and exit."),
+                           QStringLiteral("file.png")),
+        QCommandLineOption(QStringLiteral("lang"), QStringLiteral("The language, e.g. de or en (default: the system's)."),
+                           QStringLiteral("code")),
+    });
+}
+
+// --help and --version need no display: they are answered under a QCoreApplication, so that they
+// work over ssh and help2man can run them headless when the build makes the man page.
+void answerHelpOrVersionHeadless(int argc, char *argv[])
+{
+    bool mentioned = false;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        mentioned = mentioned || arg == "-h" || arg == "-?" || arg == "--help" || arg == "--help-all" || arg == "-v"
+                    || arg == "--version";
+    }
+    if (!mentioned)
+        return;
+    QCoreApplication app(argc, argv);
+    describeApplication();
+    QCommandLineParser parser;
+    addOptions(parser);
+    if (parser.parse(QCoreApplication::arguments())
+        && (parser.isSet(QStringLiteral("help")) || parser.isSet(QStringLiteral("help-all")) || parser.isSet(QStringLiteral("version"))))
+        parser.process(app); // prints and exits
+    // Otherwise the flag was an option's value, or the line has an error: the GUI pass handles it.
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
+    answerHelpOrVersionHeadless(argc, argv);
     QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("OpenAutomate"));
-    QApplication::setApplicationName(QStringLiteral("openautomate-monitor"));
-    QApplication::setApplicationVersion(QStringLiteral(OA_VERSION));
+    describeApplication();
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/openautomate.png")));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Shows the tasks, locks, logs and leftovers of an OpenAutomate bot agent folder."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption baseDirOption(QStringLiteral("base-dir"),
-                                           QStringLiteral("The bot agent folder. Default: $OPENAUTOMATE_BOTAGENT_DIR, else the configuration's BaseDir, else %1.")
-                                               .arg(oa::AgentPaths::platformDefaultBaseDir()),
-                                           QStringLiteral("dir"));
-    const QCommandLineOption selectOption(QStringLiteral("select"), QStringLiteral("Select this task at start."), QStringLiteral("id"));
-    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
-                                              QStringLiteral("Load, render the main window to this PNG, and exit."),
-                                              QStringLiteral("file.png"));
-    const QCommandLineOption langOption(QStringLiteral("lang"), QStringLiteral("The language, e.g. de or en (default: the system's)."),
-                                        QStringLiteral("code"));
-    const QCommandLineOption configOption(QStringLiteral("config"),
-                                          QStringLiteral("The executor's configuration file, also passed to every task the monitor runs. "
-                                                         "Default: $%1, else %2.")
-                                              .arg(QString::fromLatin1(oa::ExecutorSettings::kConfigVariable), oa::ExecutorSettings::defaultConfigFile()),
-                                          QStringLiteral("file"));
-    parser.addOptions({baseDirOption, configOption, selectOption, screenshotOption, langOption});
+    addOptions(parser);
     parser.process(app);
 
-    installTranslations(app, parser.value(langOption));
+    installTranslations(app, parser.value(QStringLiteral("lang")));
 
     // A bad configuration file stops the monitor as it stops the executor: it would run tasks with it.
-    const auto settings = loadSettings(parser.value(configOption), parser.value(baseDirOption));
+    const auto settings = loadSettings(parser.value(QStringLiteral("config")), parser.value(QStringLiteral("base-dir")));
     if (!settings) {
         QTextStream(stderr) << settings.failure().message << '\n';
         if (QGuiApplication::platformName() != QLatin1String("offscreen"))
@@ -95,11 +129,11 @@ int main(int argc, char *argv[])
     MainWindow window;
     window.setConfiguration(settings.value());
     window.setBaseDir(settings->baseDir());
-    if (parser.isSet(selectOption))
-        window.selectTask(parser.value(selectOption));
+    if (parser.isSet(QStringLiteral("select")))
+        window.selectTask(parser.value(QStringLiteral("select")));
 
-    if (parser.isSet(screenshotOption)) {
-        const QString file = parser.value(screenshotOption);
+    if (parser.isSet(QStringLiteral("screenshot"))) {
+        const QString file = parser.value(QStringLiteral("screenshot"));
         window.resize(1280, 800);
         window.show();
         // After the first scan is shown and the log views have read their files, render and exit.

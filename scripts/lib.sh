@@ -3,13 +3,19 @@
 
 OA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Debian 12 packages: the toolchain, Qt 6 (Core, Widgets, Test, Linguist tools), Python's venv, and
-# the setuptools and wheel wheels that an offline sdist build with setup.py needs (tst_run_as).
+# Debian 12 packages: the toolchain, Qt 6 (Core, Widgets, Test, Linguist tools), Python's venv,
+# help2man for the man pages every build makes, and the setuptools and wheel wheels that an
+# offline sdist build with setup.py needs (tst_run_as).
 OA_PACKAGES=(
-    build-essential cmake ninja-build pkg-config
+    build-essential cmake ninja-build pkg-config git help2man
     qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-tools-dev-tools libgl-dev
     python3 python3-venv python3-pip python3-setuptools-whl python3-wheel-whl fonts-dejavu-core
 )
+
+# What making and checking the Debian packages needs besides (scripts/package.sh and
+# scripts/test-packages.sh): dpkg-shlibdeps (dpkg-dev, which CPack finds ELF files for with
+# `file`), lintian, and man to render the installed pages.
+OA_PACKAGING_PACKAGES=(dpkg-dev file lintian man-db)
 
 oa_install_packages() {
     local missing=()

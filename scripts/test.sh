@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite twice: once as built for
-# release, once under AddressSanitizer and UndefinedBehaviorSanitizer. Usage: scripts/test.sh
-# Set OA_SKIP_SANITIZERS=1 for the quick pass only. In CI (CI=true) and as root it sets
-# OA_REQUIRE_ALL_TESTS=1: no test may skip.
+# release, once under AddressSanitizer and UndefinedBehaviorSanitizer. Between the two, the
+# Debian packages made from the release build are installed, run and purged
+# (scripts/test-packages.sh; as root only). Usage: scripts/test.sh
+# Set OA_SKIP_SANITIZERS=1 for the quick pass only, OA_SKIP_PACKAGES=1 to leave out the
+# packages. In CI (CI=true) and as root it sets OA_REQUIRE_ALL_TESTS=1: no test may skip.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -23,7 +25,12 @@ run_suite() {
     (cd "$dir" && ctest --output-on-failure --timeout 600 -j "$(nproc)")
 }
 
-run_suite "$OA_ROOT/build-tests" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# Installed to /usr, as the Debian packages are, so that they can be made from this build.
+run_suite "$OA_ROOT/build-tests" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr
+
+if [ "${OA_SKIP_PACKAGES:-0}" != "1" ]; then
+    "$OA_ROOT/scripts/test-packages.sh" "$OA_ROOT/build-tests"
+fi
 
 if [ "${OA_SKIP_SANITIZERS:-0}" != "1" ]; then
     export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"

@@ -54,6 +54,7 @@ private slots:
     void runPendingTaskUsesTheConfiguration();
     void badConfigurationStopsTheMonitor();
     void screenshotOption();
+    void helpAndVersionWithoutDisplay();
 
 private:
     int rowOf(const QString &id) const { return m_window->taskModel()->rowOf(id); }
@@ -436,6 +437,29 @@ void TestMonitor::screenshotOption()
         for (int x = 0; x < image.width(); x += 7)
             colours.insert(image.pixel(x, y));
     QVERIFY(colours.size() > 20);
+}
+
+// --help and --version answer with no display at all (over ssh, or help2man in the build), and
+// name the commit and the Qt version like the executor's.
+void TestMonitor::helpAndVersionWithoutDisplay()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"})
+        env.remove(QString::fromLatin1(name));
+    for (const QString &option : {QStringLiteral("--version"), QStringLiteral("--help")}) {
+        QProcess monitor;
+        monitor.setProcessEnvironment(env);
+        monitor.start(QStringLiteral(OA_MONITOR_PATH), {option});
+        QVERIFY(monitor.waitForFinished(30000));
+        const QByteArray out = monitor.readAllStandardOutput();
+        QVERIFY2(monitor.exitStatus() == QProcess::NormalExit && monitor.exitCode() == 0,
+                 (option + QStringLiteral(": ") + QString::fromLocal8Bit(monitor.readAllStandardError())).toUtf8().constData());
+        if (option == QStringLiteral("--version"))
+            QVERIFY2(out.startsWith("openautomate-monitor " OA_VERSION " (commit ") && out.contains(", Qt " + QByteArray(qVersion()) + ")"),
+                     out.constData());
+        else
+            QVERIFY2(out.contains("--base-dir") && out.contains("--screenshot"), out.constData());
+    }
 }
 
 QTEST_MAIN(TestMonitor)

@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTest>
 
 using namespace oatest;
@@ -41,7 +42,13 @@ void TestExecutorExitCodes::helpAndVersion()
     QVERIFY(help.out.contains("--keep-venv"));
     const Run version = runExecutor({QStringLiteral("--version")});
     QCOMPARE(version.exitCode, 0);
-    QVERIFY(version.out.startsWith("openautomate-executor " OA_VERSION));
+    QVERIFY(version.out.startsWith("openautomate-executor " OA_VERSION " (commit "));
+    // The commit is git's short hash, or "unknown" outside a checkout; then the runtime Qt.
+    QVERIFY2(QRegularExpression("^openautomate-executor [0-9.]+ \\(commit ([0-9a-f]{4,}|unknown), Qt "
+                                + QRegularExpression::escape(QString::fromLatin1(qVersion())) + "\\)\n$")
+                 .match(QString::fromUtf8(version.out))
+                 .hasMatch(),
+             version.out.constData());
 }
 
 void TestExecutorExitCodes::badCommandLine_data()
