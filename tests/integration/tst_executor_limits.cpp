@@ -103,9 +103,9 @@ void TestExecutorLimits::commandLineAboveMaximum_data()
     QTest::newRow("--grace-seconds above") << QStringList{"--grace-seconds", "1000000001"} << "--grace-seconds: \"1000000001\" is not a number of seconds (0 or more) up to the maximum of 1000000000";
     QTest::newRow("--grace-seconds negative") << QStringList{"--grace-seconds", "-1"} << "--grace-seconds: \"-1\" is not a number of seconds (0 or more) up to the maximum of 1000000000";
     // seconds * 1000 overflowed 64 bits in the cache's age check.
-    QTest::newRow("--env-cache-max-age above") << QStringList{"--env-cache-max-age", "1e16"} << "--env-cache-max-age: \"1e16\" is above the maximum; give a duration such as 7d, 12h or 3600, at most 36500d";
+    QTest::newRow("--env-cache-max-age above") << QStringList{"--env-cache-max-age", "1e16"} << "--env-cache-max-age: \"1e16\" is above the maximum; give a duration such as 7d, 12h or 3600 (0 always rebuilds), at most 36500d";
     // NaN passed the old "<= 0" check and became an undefined integer.
-    QTest::newRow("--env-cache-max-age nan") << QStringList{"--env-cache-max-age", "nan"} << "--env-cache-max-age: \"nan\" is not a positive number";
+    QTest::newRow("--env-cache-max-age nan") << QStringList{"--env-cache-max-age", "nan"} << "--env-cache-max-age: \"nan\" is not a number of 0 or more";
     QTest::newRow("--env-cache-max-size above") << QStringList{"--env-cache-max-size", "2000T"} << "--env-cache-max-size: \"2000T\" is above the maximum; give a size such as 10G or 500M, at most 1024T";
     QTest::newRow("--env-cache-max-size nan") << QStringList{"--env-cache-max-size", "nanG"} << "--env-cache-max-size: \"nanG\" is not a positive number";
 }
