@@ -8,32 +8,24 @@ namespace oa {
 namespace {
 
 // -I: isolated (no user site, no PYTHON* variables, no script folder on sys.path); -S: no site
-// module, so nothing installed anywhere runs. Only the standard library's tomllib is used.
-const char kParse[] = R"PY(
-import json, sys
-try:
-    import tomllib
-except ImportError:
-    print(json.dumps({"unsupported": sys.version.split()[0]})); sys.exit(0)
-try:
-    data = tomllib.loads(sys.argv[1])
-except tomllib.TOMLDecodeError as e:
-    print(json.dumps({"error": str(e)})); sys.exit(0)
-print(json.dumps({"document": data}, default=str))
-)PY";
+// module, so nothing installed anywhere runs. Only the standard library's tomllib is used. The
+// prelude parses argv[1] into `data`, or answers why it cannot.
+#define OA_TOML_PRELUDE                                                                            \
+    "import hashlib, json, sys\n"                                                                  \
+    "try:\n"                                                                                       \
+    "    import tomllib\n"                                                                         \
+    "except ImportError:\n"                                                                        \
+    "    print(json.dumps({'unsupported': sys.version.split()[0]})); sys.exit(0)\n"                \
+    "try:\n"                                                                                       \
+    "    data = tomllib.loads(sys.argv[1])\n"                                                      \
+    "except tomllib.TOMLDecodeError as e:\n"                                                       \
+    "    print(json.dumps({'error': str(e)})); sys.exit(0)\n"
+
+const char kParse[] = OA_TOML_PRELUDE "print(json.dumps({'document': data}, default=str))\n";
 
 // As Pipenv (plette) computes it: default sources when none are given, and every section that
 // is not one of Pipfile's own.
-const char kPipfileHash[] = R"PY(
-import hashlib, json, sys
-try:
-    import tomllib
-except ImportError:
-    print(json.dumps({"unsupported": sys.version.split()[0]})); sys.exit(0)
-try:
-    data = tomllib.loads(sys.argv[1])
-except tomllib.TOMLDecodeError as e:
-    print(json.dumps({"error": str(e)})); sys.exit(0)
+const char kPipfileHash[] = OA_TOML_PRELUDE R"PY(
 content = {
     "_meta": {"sources": data.get("source", [{"url": "https://pypi.org/simple", "verify_ssl": True, "name": "pypi"}]),
               "requires": data.get("requires", {})},
@@ -46,6 +38,8 @@ for category, values in data.items():
 text = json.dumps(content, sort_keys=True, separators=(",", ":"))
 print(json.dumps({"document": hashlib.sha256(text.encode("utf8")).hexdigest()}))
 )PY";
+
+#undef OA_TOML_PRELUDE
 
 Result<TomlReader::Parsed> run(const char *code, const QString &python, const QString &toml, RunControl *control,
                                const std::shared_ptr<const ProcessCredentials> &as)

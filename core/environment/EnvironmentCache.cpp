@@ -66,24 +66,24 @@ EnvironmentCache::Summary EnvironmentCache::summarize(const QString &cacheDir, c
     return summary;
 }
 
-Result<EnvironmentCache::PruneReport> EnvironmentCache::prune() const
+Result<EnvironmentCache::PruneReport> EnvironmentCache::removeWith(PruneReport (CachePruner::*how)() const) const
 {
     QStringList replaced;
     if (Status prepared = m_layout.prepare(&replaced); !prepared)
         return prepared.failure();
-    PruneReport report = CachePruner(m_layout, m_settings.maxAgeSeconds, m_settings.maxSizeBytes).prune();
+    PruneReport report = (CachePruner(m_layout, m_settings.maxAgeSeconds, m_settings.maxSizeBytes).*how)();
     report.warnings = replaced + report.warnings;
     return report;
 }
 
+Result<EnvironmentCache::PruneReport> EnvironmentCache::prune() const
+{
+    return removeWith(&CachePruner::prune);
+}
+
 Result<EnvironmentCache::PruneReport> EnvironmentCache::clear() const
 {
-    QStringList replaced;
-    if (Status prepared = m_layout.prepare(&replaced); !prepared)
-        return prepared.failure();
-    PruneReport report = CachePruner(m_layout, m_settings.maxAgeSeconds, m_settings.maxSizeBytes).clear();
-    report.warnings = replaced + report.warnings;
-    return report;
+    return removeWith(&CachePruner::clear);
 }
 
 std::optional<CacheEntry> EnvironmentCache::freshEntry(const QString &key)

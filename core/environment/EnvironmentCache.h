@@ -94,6 +94,8 @@ public:
     static Status link(const AgentFolder &folder, const CacheEntry &entry, const QString &venvSitePackages);
 
 private:
+    // prune() and clear(): the cache's folders made sound first, then `how`.
+    Result<PruneReport> removeWith(PruneReport (CachePruner::*how)() const) const;
     // The newest usable entry for `key`; implausible ones met on the way become warnings.
     std::optional<CacheEntry> freshEntry(const QString &key);
     void warn(const QString &warning);

@@ -82,6 +82,8 @@ private:
     Status selectDependencies();
     Status completeDependencies();
     std::shared_ptr<const ProcessCredentials> runAsCredentials() const;
+    // What pip sees: the service's environment with the configuration's [PipEnvironment] over it.
+    QProcessEnvironment pipEnvironment() const;
 
     // Runs `body` as `stage`, recording its duration and that the run is now in it.
     Status timed(Stage stage, const std::function<Status()> &body);

@@ -42,6 +42,14 @@ Status Executor::grantToRunAsUser(const QString &dir, bool taskFolder)
     return ok();
 }
 
+QProcessEnvironment Executor::pipEnvironment() const
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (auto it = m_options.pipEnvironment.cbegin(); it != m_options.pipEnvironment.cend(); ++it)
+        env.insert(it.key(), it.value());
+    return env;
+}
+
 Status Executor::selectDependencies()
 {
     auto deps = DependencyResolver::select(m_paths.folder(), *m_info);
@@ -57,11 +65,7 @@ Status Executor::completeDependencies()
 {
     const QString id = m_options.executionId;
     const QString generated = m_paths.tempDir(id) + QStringLiteral("/requirements-from-Pipfile.lock.txt");
-    // What pip will see: the service's environment with [PipEnvironment] over it.
-    QProcessEnvironment pipSees = QProcessEnvironment::systemEnvironment();
-    for (auto it = m_options.pipEnvironment.cbegin(); it != m_options.pipEnvironment.cend(); ++it)
-        pipSees.insert(it.key(), it.value());
-    if (Status s = DependencyResolver::complete(m_deps, m_paths.folder(), m_interpreter->executable, generated, pipSees,
+    if (Status s = DependencyResolver::complete(m_deps, m_paths.folder(), m_interpreter->executable, generated, pipEnvironment(),
                                                 &m_control, runAsCredentials());
         !s)
         return s;

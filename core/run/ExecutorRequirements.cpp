@@ -1,0 +1,74 @@
+// The Executor's Requirements stage: packages into the execution's own venv, or a shared entry
+// of the environment cache linked into it. Split from Executor.cpp, which sequences the stages.
+#include "Executor.h"
+
+#include "PythonEnvironment.h"
+
+namespace oa {
+
+Status Executor::installRequirements()
+{
+    const QString id = m_options.executionId;
+    PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
+    venv.setRunAs(runAsCredentials());
+    venv.setPipEnvironment(m_options.pipEnvironment);
+    const QString pipLog = m_paths.pipLogFile(id);
+    if (Status fresh = freshLog(pipLog); !fresh) // pip.log describes this run only
+        return fresh;
+    m_log.info(lcPip, QStringLiteral("Installing requirements; pip's output goes to {PipLog}"),
+               {{QStringLiteral("PipLog"), pipLog}});
+    if (Status s = venv.install(m_deps.requirements, m_deps.requirementsFile, pipLog, &m_control); !s)
+        return s;
+    m_record.pipFreeze = venv.freeze(&m_control);
+    m_log.info(lcPip, QStringLiteral("Installed {Packages}"), {{QStringLiteral("Packages"), m_record.pipFreeze.join(QStringLiteral(", "))}});
+    return ok();
+}
+
+Status Executor::linkCachedEnvironment()
+{
+    const QString id = m_options.executionId;
+    EnvironmentCache::Settings settings;
+    settings.dir = cacheDir();
+    settings.agentBase = m_paths.baseDir();
+    if (m_options.envCacheMaxAgeSeconds)
+        settings.maxAgeSeconds = *m_options.envCacheMaxAgeSeconds;
+    if (m_options.envCacheMaxSizeBytes)
+        settings.maxSizeBytes = *m_options.envCacheMaxSizeBytes;
+    settings.buildAs = runAsCredentials();
+    settings.pipEnvironment = m_options.pipEnvironment;
+    m_cache = std::make_unique<EnvironmentCache>(settings);
+
+    QByteArray requirementsTxt;
+    if (!m_deps.requirementsFile.isEmpty()) {
+        auto content = m_paths.folder().readFile(m_deps.requirementsFile, ExecutionInfo::kMaxFileBytes);
+        if (!content)
+            return fail(ExitCode::InvalidExecution, content.failure().message);
+        requirementsTxt = std::move(content).value();
+    }
+    // The key sees what pip will see.
+    const EnvironmentKey key = EnvironmentKey::build(m_interpreter->executable, m_interpreter->version,
+                                                     m_deps.requirements, requirementsTxt, pipEnvironment(), m_deps.requirementsFile);
+    const QString pipLog = m_paths.pipLogFile(id);
+    if (Status fresh = freshLog(pipLog); !fresh)
+        return fresh;
+    auto entry = m_cache->acquire(key, *m_interpreter, m_deps.requirements, m_deps.requirementsFile, id,
+                                  pipLog, m_log, &m_control);
+    for (const QString &warning : m_cache->takeWarnings())
+        warn(warning);
+    if (!entry)
+        return entry.failure();
+    const PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
+    if (Status linked = EnvironmentCache::link(m_paths.folder(), entry.value(), venv.sitePackages()); !linked)
+        return linked;
+    m_record.pipFreeze = entry->freeze;
+    m_record.cacheKey = entry->key;
+    m_record.cacheEntry = entry->name;
+    m_record.cacheReused = entry->reused;
+    m_log.info(lcVenv, QStringLiteral("Using cached environment {EnvEntry} ({CacheUse}); versions: {Packages}"),
+               {{QStringLiteral("EnvEntry"), entry->name},
+                {QStringLiteral("CacheUse"), entry->reused ? QStringLiteral("reused") : QStringLiteral("built now")},
+                {QStringLiteral("Packages"), entry->freeze.join(QStringLiteral(", "))}});
+    return ok();
+}
+
+} // namespace oa
