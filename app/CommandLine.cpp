@@ -47,6 +47,13 @@ CommandLine::CommandLine()
       python(option("python", QStringLiteral("The base Python interpreter. Default: $OPENAUTOMATE_PYTHON, else Python, else python3, "
                                              "then python, on PATH."),
                     "path")),
+      pythons(option("pythons", QStringLiteral("The interpreters offered to a task that asks for a Python version (PythonVersion, requires-python, "
+                                               "a lock's python_version), separated by commas; it gets the newest that matches. "
+                                               "Default: $OPENAUTOMATE_PYTHONS, else Pythons, else the base interpreter only."),
+                     "list")),
+      requireHashes(option("require-hashes", QStringLiteral("Hash-check every install (pip --require-hashes): a task whose packages carry no "
+                                                            "hashes is refused with exit 4. Default: $OPENAUTOMATE_REQUIRE_HASHES, else "
+                                                            "RequireHashes, else off."))),
       keepVenv(option("keep-venv", QStringLiteral("Keep venvs/<id> after the run, for inspection."))),
       list(option("list", QStringLiteral("List the tasks and their states."))),
       locks(option("locks", QStringLiteral("List every lock with its PID, host, age and verdict."))),
@@ -90,7 +97,7 @@ CommandLine::CommandLine()
         + QString::fromLatin1(kExitCodes));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOptions({config, showConfig, baseDir, python, keepVenv, list, locks, clearOrphaned, clearLock, force, json, timeout, grace,
+    parser.addOptions({config, showConfig, baseDir, python, pythons, requireHashes, keepVenv, list, locks, clearOrphaned, clearLock, force, json, timeout, grace,
                        cancel, wait, noCache, cacheDir, cacheAge, cacheSize, listCache, pruneCache, clearCache, runAs});
     parser.addPositionalArgument(QStringLiteral("execution-id"), QStringLiteral("The execution to run: 1-128 letters, digits, '-', '_' or '.'."));
 }
@@ -100,13 +107,15 @@ oa::ExecutorSettings::Inputs CommandLine::settingsInputs() const
     oa::ExecutorSettings::Inputs inputs;
     inputs.configFile = parser.value(config);
     const std::pair<const QCommandLineOption *, const char *> settingOptions[] = {
-        {&baseDir, "BaseDir"},          {&python, "Python"},           {&runAs, "RunAsUser"},
+        {&baseDir, "BaseDir"},          {&python, "Python"},           {&pythons, "Pythons"},         {&runAs, "RunAsUser"},
         {&timeout, "TimeoutSeconds"},   {&grace, "GraceSeconds"},      {&cacheDir, "EnvironmentCache/Dir"},
         {&cacheAge, "EnvironmentCache/MaxAge"}, {&cacheSize, "EnvironmentCache/MaxSize"},
     };
     for (const auto &[given, name] : settingOptions)
         if (parser.isSet(*given))
             inputs.commandLine.insert(QString::fromLatin1(name), {QStringLiteral("--") + given->names().first(), parser.value(*given)});
+    if (parser.isSet(requireHashes))
+        inputs.commandLine.insert(QStringLiteral("RequireHashes"), {QStringLiteral("--require-hashes"), QStringLiteral("on")});
     if (parser.isSet(noCache))
         inputs.commandLine.insert(QStringLiteral("EnvironmentCache/Enabled"), {QStringLiteral("--no-env-cache"), QStringLiteral("off")});
     return inputs;
@@ -115,7 +124,7 @@ oa::ExecutorSettings::Inputs CommandLine::settingsInputs() const
 QString CommandLine::usage()
 {
     return QStringLiteral(
-        "Usage: openautomate-executor [--config FILE] [--base-dir DIR] [--python PATH] [--keep-venv] [--timeout S] [--grace-seconds S] "
+        "Usage: openautomate-executor [--config FILE] [--base-dir DIR] [--python PATH] [--pythons LIST] [--require-hashes] [--keep-venv] [--timeout S] [--grace-seconds S] "
         "[--run-as USER] <execution-id>\n"
         "       openautomate-executor [--base-dir DIR] --list | --locks | --clear-orphaned-locks | --clear-lock ID [--force] [--json]\n"
         "       openautomate-executor [--base-dir DIR] --cancel ID [--wait] [--json]\n"

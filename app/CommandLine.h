@@ -19,6 +19,8 @@ struct CommandLine {
     const QCommandLineOption showConfig;
     const QCommandLineOption baseDir;
     const QCommandLineOption python;
+    const QCommandLineOption pythons;
+    const QCommandLineOption requireHashes;
     const QCommandLineOption keepVenv;
     const QCommandLineOption list;
     const QCommandLineOption locks;

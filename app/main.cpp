@@ -110,6 +110,10 @@ int main(int argc, char *argv[])
     options.executionId = positional.first();
     options.python = settings.python();
     options.pythonOrigin = settings.origin(QStringLiteral("Python"));
+    options.pythons = settings.pythons();
+    options.pythonsOrigin = settings.origin(QStringLiteral("Pythons"));
+    options.requireHashes = settings.requireHashes();
+    options.requireHashesOrigin = settings.origin(QStringLiteral("RequireHashes"));
     options.keepVenv = parser.isSet(cl.keepVenv);
     options.useEnvCache = settings.envCacheEnabled();
     options.envCacheDir = cacheSettings.dir;

@@ -187,10 +187,12 @@ completion="$(bash -c '
     complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=(); _openautomate_executor; echo "${COMPREPLY[*]}"; }
     complete_words openautomate-executor --base-d
     complete_words openautomate-executor --base-dir "$1" example-h
-' _ "$agent")"
-[ "$completion" = $'--base-dir\nexample-hello' ] \
-    || fail "bash completion gave \"$completion\", expected --base-dir and example-hello"
-echo "    --base-d -> --base-dir; an ID from Tasks/ -> example-hello"
+    printf "# the agent folder\nBaseDir = %s\n[EnvironmentCache]\nBaseDir = /nowhere\n" "$1" >"$2/completion.conf"
+    complete_words openautomate-executor --config "$2/completion.conf" example-h
+' _ "$agent" "$scratch")"
+[ "$completion" = $'--base-dir\nexample-hello\nexample-hello' ] \
+    || fail "bash completion gave \"$completion\", expected --base-dir and example-hello twice"
+echo "    --base-d -> --base-dir; an ID from Tasks/ -> example-hello, with --base-dir and with BaseDir from --config"
 
 step "dpkg --purge"
 dpkg --purge openautomate-monitor openautomate-executor >"$scratch/dpkg-purge.log" 2>&1 \

@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QList>
+#include <QStringList>
 
 #include <utility>
 
@@ -119,6 +120,16 @@ std::optional<QVariant> parse(Kind kind, const QString &text, QString *why, cons
                    .arg(quoted, reason).arg(limits::kMaxCacheSizeBytes >> 40);
         return std::nullopt;
     }
+    case Kind::List: {
+        QStringList entries;
+        for (const QString &entry : text.split(u','))
+            entries.append(entry.trimmed());
+        if (entries.contains(QString())) {
+            *why = quoted + QStringLiteral(" has an empty entry; give names or paths separated by commas");
+            return std::nullopt;
+        }
+        return QVariant(entries);
+    }
     case Kind::Switch: {
         const QString word = text.trimmed().toLower();
         for (const char *on : {"on", "true", "yes", "1"})
@@ -149,6 +160,8 @@ QString display(Kind kind, const QVariant &value)
         return largestUnit(value.toLongLong(), sizeUnits(), true);
     case Kind::Switch:
         return value.toBool() ? QStringLiteral("on") : QStringLiteral("off");
+    case Kind::List:
+        return value.toStringList().join(QStringLiteral(", "));
     case Kind::Path:
     case Kind::Text:
         break;

@@ -21,9 +21,10 @@ enum class Kind {
     Age,           // a duration such as 7d, 12h or 3600, at most limits::kMaxCacheAgeSeconds
     Size,          // a size such as 10G or 500M, at most limits::kMaxCacheSizeBytes
     Switch,        // on/off, true/false, yes/no, 1/0
+    List,          // comma-separated, non-empty entries: interpreter names or paths
 };
 
-// `text` parsed as `kind`: a QString (Path, Text), double (the seconds and megabytes), qint64
+// `text` parsed as `kind`: a QString (Path, Text), a QStringList (List), double (the seconds and megabytes), qint64
 // (Age in seconds, Size in bytes) or bool (Switch). Otherwise nullopt, with `why` set to the
 // reason, which starts with the quoted text: "\"abc\" is not a positive number of seconds …".
 // `relativeBase`: the folder a relative Path is taken against; empty refuses relative paths.

@@ -29,6 +29,10 @@ const Spec kSpecs[] = {
     {"BaseDir", Kind::Path, "--base-dir", "OPENAUTOMATE_BOTAGENT_DIR", nullptr, "the bot agent folder"},
     {"Python", Kind::Text, "--python", "OPENAUTOMATE_PYTHON", "python3, then python, on PATH",
      "the base interpreter that builds the venvs: a path or a name on PATH"},
+    {"Pythons", Kind::List, "--pythons", "OPENAUTOMATE_PYTHONS", "the Python interpreter only",
+     "the interpreters offered to a task that asks for a Python version; it gets the newest that matches"},
+    {"RequireHashes", Kind::Switch, "--require-hashes", "OPENAUTOMATE_REQUIRE_HASHES", nullptr,
+     "on: every install is hash-checked (pip --require-hashes); a task whose packages carry no hashes is refused"},
     {"RunAsUser", Kind::Text, "--run-as", "OPENAUTOMATE_RUN_AS", "the executor's own user",
      "run task code (pip and the script) as this unprivileged user; the executor must be root"},
     {"TimeoutSeconds", Kind::Seconds, "--timeout", nullptr, "none",
@@ -53,6 +57,8 @@ QVariant builtInDefault(const QString &name)
         return 10.0;
     if (name == QLatin1String("Cgroups") || name == QLatin1String("EnvironmentCache/Enabled"))
         return true;
+    if (name == QLatin1String("RequireHashes"))
+        return false;
     if (name == QLatin1String("EnvironmentCache/MaxAge"))
         return qint64(7) * 24 * 3600;
     if (name == QLatin1String("EnvironmentCache/MaxSize"))

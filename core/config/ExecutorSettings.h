@@ -71,6 +71,9 @@ public:
 
     QString baseDir() const { return text(QStringLiteral("BaseDir")); }
     QString python() const { return text(QStringLiteral("Python")); }      // empty: python3, then python, on PATH
+    // The interpreters offered to tasks that ask for a version; empty: only python().
+    QStringList pythons() const { return value(QStringLiteral("Pythons")).toStringList(); }
+    bool requireHashes() const { return value(QStringLiteral("RequireHashes")).toBool(); }
     QString runAsUser() const { return text(QStringLiteral("RunAsUser")); } // empty: the executor's own user
     std::optional<double> timeoutSeconds() const { return number(QStringLiteral("TimeoutSeconds")); }
     std::optional<double> graceSeconds() const { return number(QStringLiteral("GraceSeconds")); }

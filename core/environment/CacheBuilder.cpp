@@ -149,10 +149,11 @@ std::optional<Failure> CacheBuilder::install(const PythonInterpreter &python, co
     if (auto stopped = run(command, pipLog, exit, m_buildAs, m_buildAs ? temp : QString(), m_pipEnvironment))
         return stopped;
     if (!exit.succeeded()) {
-        const auto output = AgentFolder::readRegularFile(pipLog, 64 * 1024 * 1024);
-        return fail(ExitCode::RequirementsFailed, QStringLiteral("pip install failed (exit code %1): %2; pip's output is in %3")
-                                                      .arg(exit.conventionalExitCode())
-                                                      .arg(PythonEnvironment::describePipFailure(output ? QString::fromUtf8(*output) : QString()), pipLog));
+        const auto read = AgentFolder::readRegularFile(pipLog, 64 * 1024 * 1024);
+        const QString output = read ? QString::fromUtf8(*read) : QString();
+        return fail(PythonEnvironment::pipFailureCode(output), QStringLiteral("pip install failed (exit code %1): %2; pip's output is in %3")
+                                                                   .arg(exit.conventionalExitCode())
+                                                                   .arg(PythonEnvironment::describePipFailure(output), pipLog));
     }
     if (!m_buildAs)
         return std::nullopt;

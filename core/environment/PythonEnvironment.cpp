@@ -131,7 +131,7 @@ Status PythonEnvironment::install(const QStringList &requirements, const QString
     QString output;
     if (log.open(QIODevice::ReadOnly))
         output = QString::fromUtf8(log.readAll());
-    return fail(ExitCode::RequirementsFailed,
+    return fail(pipFailureCode(output),
                 QStringLiteral("pip install failed (exit code %1): %2; pip's output is in %3")
                     .arg(exit.conventionalExitCode()).arg(describePipFailure(output), pipLog));
 }
@@ -181,10 +181,26 @@ Status PythonEnvironment::installHelpers() const
     return ok();
 }
 
+ExitCode PythonEnvironment::pipFailureCode(const QString &pipOutput)
+{
+    // A requirement without a hash, or not pinned, in hash-checking mode is the task's to fix,
+    // like any other requirement it wrote wrong; a hash that does not match is not (exit 6).
+    if (pipOutput.contains(QLatin1String("Hashes are required in --require-hashes mode"))
+        || pipOutput.contains(QLatin1String("all requirements must have their versions pinned with ==")))
+        return ExitCode::InvalidExecution;
+    return ExitCode::RequirementsFailed;
+}
+
 QString PythonEnvironment::describePipFailure(const QString &pipOutput)
 {
     // The most specific explanations first: each names the requirement pip could not satisfy.
     static const QList<std::pair<QRegularExpression, QString>> patterns = {
+        // Hash-checking mode (RequireHashes, a lock, any --hash) and a requirement without one:
+        // pip lists each under its message, with the hash the file it found has.
+        {QRegularExpression(QStringLiteral("Hashes are required in --require-hashes mode[^\\n]*\\n(?:[^\\n]*\\n)*?\\s+([A-Za-z0-9][A-Za-z0-9._-]*)[=\\s]")),
+         QStringLiteral("requirement \"%1\" has no hash, and every package needs one in hash-checking mode, its dependencies included")},
+        {QRegularExpression(QStringLiteral("versions pinned with ==\\. These do not:\\s*\\n\\s*(\\S+)")),
+         QStringLiteral("requirement \"%1\" is not pinned with ==, and hash-checking mode needs every package pinned")},
         // A file whose hash is not the one pinned (a lock, --hash, RequireHashes): the first
         // package pip lists under its warning.
         {QRegularExpression(QStringLiteral("DO NOT MATCH THE HASHES[^\\n]*\\n(?:[^\\n]*\\n)*?\\s+([A-Za-z0-9][A-Za-z0-9._-]*)==")),

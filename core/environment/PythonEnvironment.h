@@ -49,6 +49,9 @@ public:
 
     // Reads pip's output and says which requirement failed and why, in one line.
     static QString describePipFailure(const QString &pipOutput);
+    // ExitCode::InvalidExecution when pip refused the requirements as the task wrote them
+    // (no hash, or not pinned, in hash-checking mode); ExitCode::RequirementsFailed otherwise.
+    static ExitCode pipFailureCode(const QString &pipOutput);
     // A child stopped by the RunControl fails with the stop's own code and reason.
     static std::optional<Failure> stopFailure(const ProcessExit &exit);
 

@@ -39,6 +39,10 @@ Executor::Executor(ExecutorOptions options)
 {
     m_clock.start();
     m_record.executionId = m_options.executionId;
+    // pip's own switch: hash-checking mode for every install, dependencies included, in the
+    // venv and in the cache (whose key sees pip's environment, so such entries are their own).
+    if (m_options.requireHashes)
+        m_options.pipEnvironment.insert(QStringLiteral("PIP_REQUIRE_HASHES"), QStringLiteral("1"));
     if (m_options.runAs) {
         m_record.runAsUser = m_options.runAs->name();
         m_record.runAsUid = m_options.runAs->uid();
@@ -231,21 +235,18 @@ Status Executor::prepareEnvironment()
 {
     const QString id = m_options.executionId;
     const Status created = timed(Stage::Environment, [&]() -> Status {
-        auto interpreter = PythonInterpreter::locate(m_options.python, cacheDir() + QStringLiteral("/interpreters.json"), &m_control,
-                                                     m_options.pythonOrigin);
+        auto interpreter = offeredPythons().defaultInterpreter(interpreterLocator());
         if (!interpreter)
             return interpreter.failure();
         m_interpreter = interpreter.value();
-        for (const QString &warning : std::as_const(m_interpreter->warnings))
-            warn(warning, lcVenv);
         m_record.pythonExecutable = m_interpreter->executable;
         m_record.pythonVersion = m_interpreter->version;
         if (m_options.runAs) {
-            if (const int error = m_options.runAs->access(m_interpreter->executable, X_OK); error != 0)
+            if (const QString why = unrunnableBecause(m_interpreter->executable); !why.isEmpty())
                 return fail(ExitCode::EnvironmentFailed,
-                            QStringLiteral("the run-as user %1 cannot run the interpreter %2: %3; choose one it can run with --python "
+                            QStringLiteral("the interpreter %1 %2; choose one it can run with --python "
                                            "(a pyenv interpreter under /root is out of its reach; /usr/bin/python3 is not)")
-                                .arg(m_options.runAs->name(), m_interpreter->executable, qt_error_string(error)));
+                                .arg(m_interpreter->executable, why));
             if (Status s = grantToRunAsUser(m_paths.taskDir(id), true); !s)
                 return s;
         }
@@ -257,6 +258,10 @@ Status Executor::prepareEnvironment()
             return s;
         m_ownsTemp = true;
         if (Status s = completeDependencies(); !s)
+            return s;
+        if (Status s = chooseInterpreter(); !s)
+            return s;
+        if (Status s = checkHashesRequired(); !s)
             return s;
         // A venv left by an earlier run (kept, or a crash) was writable by that run's script:
         // it is removed, never reused, so that nothing planted in it survives into this run.

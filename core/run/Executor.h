@@ -6,6 +6,7 @@
 #include "ExecutionControl.h"
 #include "ExecutionInfo.h"
 #include "ExecutionLog.h"
+#include "InterpreterChoice.h"
 #include "LoggingCategories.h"
 #include "ExitCode.h"
 #include "Limits.h"
@@ -29,6 +30,10 @@ struct ExecutorOptions {
     QString executionId;
     QString python;       // --python, OPENAUTOMATE_PYTHON or Python; may be empty
     QString pythonOrigin; // where `python` came from, for a message about it
+    QStringList pythons;  // Pythons: the interpreters offered to a task that asks for a version
+    QString pythonsOrigin;
+    bool requireHashes = false; // RequireHashes: every install hash-checked
+    QString requireHashesOrigin;
     bool keepVenv = false;
     std::optional<double> timeoutSeconds; // --timeout: wins over TimeoutSeconds and MaxTimeoutSeconds
     std::optional<double> graceSeconds;   // --grace-seconds: wins over GraceSeconds
@@ -82,6 +87,15 @@ private:
     Status selectDependencies();
     Status completeDependencies();
     std::shared_ptr<const ProcessCredentials> runAsCredentials() const;
+    // The configuration's Python and Pythons, and how this run probes one of them.
+    OfferedPythons offeredPythons() const;
+    OfferedPythons::Locator interpreterLocator();
+    // Why the run-as user cannot run `executable`; empty when it can, or when there is none.
+    QString unrunnableBecause(const QString &executable) const;
+    // With a version asked for: the newest offered interpreter that matches replaces the default.
+    Status chooseInterpreter();
+    // RequireHashes: a task whose packages carry no hashes is refused before pip runs.
+    Status checkHashesRequired() const;
     // What pip sees: the service's environment with the configuration's [PipEnvironment] over it.
     QProcessEnvironment pipEnvironment() const;
 

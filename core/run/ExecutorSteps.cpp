@@ -1,13 +1,16 @@
 // The Executor's steps that concern who runs task code and what it depends on: the run-as
-// user's grants, the dependency source, and the interpreter version the task asks for. Split
+// user's grants, the dependency source, the interpreter the task asks for, and RequireHashes. Split
 // from Executor.cpp, which sequences the stages.
 #include "Executor.h"
 
+#include "RequirementsText.h"
 #include "TreeOwnership.h"
 #include "VersionSpecifier.h"
 
 #include <QFileInfo>
 #include <QSet>
+
+#include <unistd.h>
 
 namespace oa {
 
@@ -76,6 +79,36 @@ Status Executor::completeDependencies()
                 {QStringLiteral("Requirements"), !m_deps.requirements.isEmpty() ? m_deps.requirements.join(QStringLiteral(", "))
                                                  : !m_deps.requirementsFile.isEmpty() ? m_deps.requirementsFile
                                                                                       : QStringLiteral("none")}});
+    return ok();
+}
+
+OfferedPythons Executor::offeredPythons() const
+{
+    return {m_options.python, m_options.pythonOrigin, m_options.pythons, m_options.pythonsOrigin};
+}
+
+OfferedPythons::Locator Executor::interpreterLocator()
+{
+    return [this](const QString &program, const QString &origin) {
+        auto found = PythonInterpreter::locate(program, cacheDir() + QStringLiteral("/interpreters.json"), &m_control, origin);
+        if (found)
+            for (const QString &warning : std::as_const(found->warnings))
+                warn(warning, lcVenv);
+        return found;
+    };
+}
+
+QString Executor::unrunnableBecause(const QString &executable) const
+{
+    if (!m_options.runAs)
+        return {};
+    if (const int error = m_options.runAs->access(executable, X_OK); error != 0)
+        return QStringLiteral("cannot be run by the run-as user %1: %2").arg(m_options.runAs->name(), qt_error_string(error));
+    return {};
+}
+
+Status Executor::chooseInterpreter()
+{
     if (m_deps.requiresPython.isEmpty())
         return ok();
     // The task's own words: a bad specifier in a script or a lock is the task's fault (exit 4);
@@ -83,10 +116,49 @@ Status Executor::completeDependencies()
     auto wanted = VersionSpecifier::parse(m_deps.requiresPython, m_deps.requiresPythonFrom);
     if (!wanted)
         return wanted.failure();
-    if (!wanted->matches(m_interpreter->version))
-        return fail(ExitCode::EnvironmentFailed, QStringLiteral("the task needs Python %1 (%2), and no interpreter this agent offers matches it: "
-                                                                "%3 is %4")
-                                                     .arg(m_deps.requiresPython, m_deps.requiresPythonFrom, m_interpreter->executable, m_interpreter->version));
+    QStringList warnings;
+    auto chosen = offeredPythons().choose(*wanted, m_deps.requiresPythonFrom, *m_interpreter, interpreterLocator(),
+                                          [this](const QString &executable) { return unrunnableBecause(executable); }, &warnings);
+    for (const QString &warning : std::as_const(warnings))
+        warn(warning, lcVenv);
+    if (!chosen)
+        return chosen.failure();
+    if (chosen->executable != m_interpreter->executable)
+        m_log.info(lcVenv, QStringLiteral("Python {PythonVersion} from {PythonExecutable} matches {RequiresPython} ({RequiresPythonFrom})"),
+                   {{QStringLiteral("PythonVersion"), chosen->version},
+                    {QStringLiteral("PythonExecutable"), chosen->executable},
+                    {QStringLiteral("RequiresPython"), m_deps.requiresPython},
+                    {QStringLiteral("RequiresPythonFrom"), m_deps.requiresPythonFrom}});
+    m_interpreter = std::move(chosen).value();
+    m_record.pythonExecutable = m_interpreter->executable;
+    m_record.pythonVersion = m_interpreter->version;
+    return ok();
+}
+
+Status Executor::checkHashesRequired() const
+{
+    if (!m_options.requireHashes || !m_deps.needsPackages())
+        return ok();
+    const QString setting = m_options.requireHashesOrigin.isEmpty() ? QStringLiteral("RequireHashes") : m_options.requireHashesOrigin;
+    if (!m_deps.requirements.isEmpty())
+        return fail(ExitCode::InvalidExecution,
+                    QStringLiteral("%1 is on, and the packages from %2 carry no hashes (%3); ship a requirements.txt with "
+                                   "--hash=sha256:… on every line, or a Pipfile.lock")
+                        .arg(setting, m_deps.file.isEmpty() ? QStringLiteral("execution.json Requirements") : m_deps.file,
+                             m_deps.requirements.join(QStringLiteral(", "))));
+    auto content = m_paths.folder().readFile(m_deps.requirementsFile, ExecutionInfo::kMaxFileBytes);
+    if (!content)
+        return fail(ExitCode::InvalidExecution, content.failure().message);
+    // A lock's requirements are written from it: name the lock, not the file made from it.
+    const bool fromLock = m_deps.source == DependencySource::PipfileLock;
+    for (const RequirementsText::Line &line : RequirementsText::parse(content.value()))
+        if (!line.isOption() && !line.hasHash())
+            return fail(ExitCode::InvalidExecution,
+                        fromLock ? QStringLiteral("%1 is on, and %2 has no hashes for \"%3\"; lock it again with pipenv lock")
+                                       .arg(setting, m_deps.file, line.requirement())
+                                 : QStringLiteral("%1 is on, and %2:%3: \"%4\" has no --hash; pin every package with "
+                                                  "--hash=sha256:… (pip hash FILE prints it)")
+                                       .arg(setting, m_deps.requirementsFile).arg(line.number).arg(line.requirement()));
     return ok();
 }
 

@@ -247,6 +247,12 @@ QByteArray readFile(const QString &path)
     return file.readAll();
 }
 
+bool writeFileBytes(const QString &path, const QByteArray &content)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(content) == content.size() && file.flush();
+}
+
 bool isProcessAlive(qint64 pid)
 {
     return oa::ProcessTable::isAlive(pid);

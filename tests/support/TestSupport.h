@@ -106,6 +106,8 @@ QList<qint64> waitForPids(const QString &path, int count = 1, int timeoutMs = 60
 
 QJsonObject readJson(const QString &path);
 QByteArray readFile(const QString &path);
+// Creates or replaces `path` with `content`; false when it cannot.
+bool writeFileBytes(const QString &path, const QByteArray &content);
 bool isProcessAlive(qint64 pid);
 
 } // namespace oatest

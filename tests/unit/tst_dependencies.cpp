@@ -1,7 +1,10 @@
 // The parsers behind dependency sources: PEP 440 specifiers for the Python a task needs,
-// Pipfile.lock turned into hash-pinned requirements, and PEP 723 inline script blocks.
+// Pipfile.lock turned into hash-pinned requirements, PEP 723 inline script blocks, requirements.txt
+// lines as pip reads them, and the choice among the interpreters an agent offers.
 #include "InlineScriptMetadata.h"
+#include "InterpreterChoice.h"
 #include "PipfileLock.h"
+#include "RequirementsText.h"
 #include "TestSupport.h"
 #include "TomlReader.h"
 #include "VersionSpecifier.h"
@@ -26,6 +29,10 @@ private slots:
     void tomlErrorNamesTheScriptLine();
     void tomlReadByPython();
     void pipfileHashIgnoresFormatting();
+    void requirementsTextLines();
+    void interpreterChoice_data();
+    void interpreterChoice();
+    void interpreterChoiceStopsOnAStop();
 };
 
 void TestDependencies::specifierMatches_data()
@@ -227,6 +234,119 @@ void TestDependencies::pipfileHashIgnoresFormatting()
     const auto bad = TomlReader::pipfileHash(oatest::python(), QStringLiteral("[packages\n"), nullptr);
     QVERIFY(!bad);
     QVERIFY2(bad.failure().message.startsWith(QStringLiteral("Pipfile is not valid TOML")), qPrintable(bad.failure().message));
+}
+
+void TestDependencies::requirementsTextLines()
+{
+    const auto lines = RequirementsText::parse("# a comment\r\n\n"
+                                               "oa-demo==1.0 \\\n"
+                                               "    --hash=sha256:aa \\\n"
+                                               "    --hash=sha256:bb  # trailing\n"
+                                               "-r other.txt\n"
+                                               "oa-dep==2.0#not-a-comment\n"
+                                               "  oa-x >= 1 ; python_version < \"4\"  # plain\n"
+                                               "oa-y==1 --hash sha256:cc\n"
+                                               "oa-z==1 \\");
+    QCOMPARE(lines.size(), 6);
+    QCOMPARE(lines.at(0).number, 3);
+    QCOMPARE(lines.at(0).requirement(), QStringLiteral("oa-demo==1.0"));
+    QVERIFY(lines.at(0).hasHash());
+    QCOMPARE(lines.at(1).number, 6);
+    QVERIFY(lines.at(1).isOption());
+    QVERIFY(!lines.at(1).hasHash());
+    QCOMPARE(lines.at(2).text, QStringLiteral("oa-dep==2.0#not-a-comment")); // pip: "#" only after whitespace
+    QVERIFY(!lines.at(2).hasHash());
+    QCOMPARE(lines.at(3).number, 8);
+    QCOMPARE(lines.at(3).requirement(), QStringLiteral("oa-x >= 1 ; python_version < \"4\""));
+    QVERIFY(lines.at(4).hasHash());
+    QCOMPARE(lines.at(5).text, QStringLiteral("oa-z==1")); // a continuation at the end of the file
+}
+
+namespace {
+
+// Interpreters by path, as a probe would answer; "gone" cannot be run.
+OfferedPythons::Locator fakeLocator(const QMap<QString, QString> &versions, QStringList *probed = nullptr)
+{
+    return [versions, probed](const QString &program, const QString &) -> Result<PythonInterpreter> {
+        if (probed)
+            probed->append(program);
+        if (!versions.contains(program))
+            return fail(ExitCode::EnvironmentFailed, QStringLiteral("the Python interpreter \"%1\" does not exist").arg(program));
+        PythonInterpreter interpreter;
+        interpreter.requested = program;
+        interpreter.executable = program.endsWith(QLatin1String("-link")) ? program.chopped(5) : program;
+        interpreter.version = versions.value(program);
+        return interpreter;
+    };
+}
+
+} // namespace
+
+void TestDependencies::interpreterChoice_data()
+{
+    QTest::addColumn<QString>("python");
+    QTest::addColumn<QStringList>("pythons");
+    QTest::addColumn<QString>("spec");
+    QTest::addColumn<QString>("chosen"); // empty: none matches
+    QTest::newRow("newest of all") << "" << QStringList{"/a", "/b", "/c"} << ">=3.8" << "/b";
+    QTest::newRow("newest that matches") << "" << QStringList{"/a", "/b", "/c"} << "<3.12" << "/c";
+    QTest::newRow("Python is offered too") << "/b" << QStringList{"/a"} << ">=3.0" << "/b";
+    QTest::newRow("a tie goes to the one named first") << "" << QStringList{"/c", "/c2"} << "==3.11.7" << "/c";
+    QTest::newRow("another name of one offered") << "" << QStringList{"/a", "/a-link"} << "==3.10.4" << "/a";
+    QTest::newRow("a gone one is skipped") << "" << QStringList{"/a", "gone", "/c"} << ">=3.11" << "/c";
+    QTest::newRow("none") << "" << QStringList{"/a", "/c"} << ">=3.13" << "";
+    QTest::newRow("not runnable by the user") << "" << QStringList{"/a", "/root-only"} << ">=3.8" << "/a";
+}
+
+void TestDependencies::interpreterChoice()
+{
+    QFETCH(QString, python);
+    QFETCH(QStringList, pythons);
+    QFETCH(QString, spec);
+    QFETCH(QString, chosen);
+    const QMap<QString, QString> versions{{"/a", "3.10.4"}, {"/a-link", "3.10.4"}, {"/b", "3.12.1"}, {"/c", "3.11.7"},
+                                          {"/c2", "3.11.7"}, {"/root-only", "3.13.0"}};
+    const OfferedPythons offered{python, QStringLiteral("Python"), pythons, QStringLiteral("Pythons")};
+    QStringList probed;
+    const auto locate = fakeLocator(versions, &probed);
+    const auto current = offered.defaultInterpreter(locate);
+    QVERIFY(current);
+    QCOMPARE(current->executable, python.isEmpty() ? pythons.first() : python);
+    const auto wanted = VersionSpecifier::parse(spec, QStringLiteral("PythonVersion"));
+    QVERIFY(wanted);
+    QStringList warnings;
+    const auto runnable = [](const QString &executable) {
+        return executable == QLatin1String("/root-only") ? QStringLiteral("cannot be run by the run-as user bot") : QString();
+    };
+    const auto result = offered.choose(*wanted, QStringLiteral("PythonVersion"), *current, locate, runnable, &warnings);
+    if (chosen.isEmpty()) {
+        QVERIFY(!result);
+        QCOMPARE(result.failure().code, ExitCode::EnvironmentFailed);
+        QVERIFY2(result.failure().message.contains(QStringLiteral("offered: /a (3.10.4), /c (3.11.7)")), qPrintable(result.failure().message));
+        return;
+    }
+    QVERIFY2(result, qPrintable(result ? QString() : result.failure().message));
+    QCOMPARE(result->executable, chosen);
+    QCOMPARE(warnings.size(), pythons.contains(QStringLiteral("gone")) ? 1 : 0);
+}
+
+void TestDependencies::interpreterChoiceStopsOnAStop()
+{
+    // A timeout or cancel while an offered interpreter answers ends the run, not just the choice.
+    const OfferedPythons offered{QString(), QString(), {QStringLiteral("/a"), QStringLiteral("/slow")}, QStringLiteral("Pythons")};
+    const OfferedPythons::Locator locate = [](const QString &program, const QString &) -> Result<PythonInterpreter> {
+        if (program == QLatin1String("/slow"))
+            return fail(ExitCode::TimedOut, QStringLiteral("timed out"));
+        PythonInterpreter interpreter;
+        interpreter.executable = program;
+        interpreter.version = QStringLiteral("3.10.4");
+        return interpreter;
+    };
+    QStringList warnings;
+    const auto result = offered.choose(*VersionSpecifier::parse(QStringLiteral(">=3"), QString()), QString(), *offered.defaultInterpreter(locate),
+                                       locate, [](const QString &) { return QString(); }, &warnings);
+    QVERIFY(!result);
+    QCOMPARE(result.failure().code, ExitCode::TimedOut);
 }
 
 QTEST_GUILESS_MAIN(TestDependencies)

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+namespace oa {
+
+// A requirements.txt as pip reads it, line by line: continuation lines ("\" at the end) joined
+// to the line they continue, comments (a "#" at the start or after whitespace) and blank lines
+// dropped. Each logical line keeps the number of its first physical line, so that a message
+// can name it. The executor's checks of a task's requirements (RequireHashes, and what a
+// file may choose) read it this way; pip reads the file itself.
+class RequirementsText {
+public:
+    struct Line {
+        int number = 0; // 1-based, the first physical line
+        QString text;   // trimmed, without its comment
+
+        // "-r other.txt", "--index-url …": an option line rather than a requirement.
+        bool isOption() const { return text.startsWith(u'-'); }
+        // The requirement carries at least one --hash (pip's hash-checking mode).
+        bool hasHash() const;
+        // The requirement as written, without its options: "pkg==1.0" of "pkg==1.0 --hash=…".
+        QString requirement() const;
+    };
+
+    static QList<Line> parse(const QByteArray &content);
+};
+
+} // namespace oa
