@@ -1,8 +1,7 @@
 #pragma once
 
-#include "LogLineClassifier.h"
+#include "LogLineParser.h"
 
-#include <QByteArray>
 #include <QTextCharFormat>
 
 class QTextBlock;
@@ -10,7 +9,7 @@ class QTextCursor;
 class QTextDocument;
 
 // The lines a log view holds: one contiguous stretch of the file, at most `maxLines` long, each
-// line classified (oa::LogLineClassifier), coloured by severity and shown or hidden by the
+// line (parsed and classified by LogLineParser) coloured by severity and shown or hidden by the
 // level filter. Appending past the bound drops the oldest lines; prepending an earlier page
 // past it drops the newest, after which the stretch no longer reaches the end of the file.
 // It knows the file offset of its first line, so that a view can page back from there.
@@ -21,20 +20,17 @@ class LogDocument final {
     using LogLineClassifier = oa::LogLineClassifier;
 
 public:
-    enum class Format { Text, ExecutorClef };
     enum class Filter { All, WarningsAndErrors, ErrorsOnly };
 
-    LogDocument(QTextDocument *document, Format format, int maxLines);
+    LogDocument(QTextDocument *document, int maxLines);
 
-    // Empties the document; the next data starts a new stretch.
+    // Empties the document; the next lines start a new stretch.
     void clear();
-    // Data read at the end of the file (`endOffset`: the file offset just after it). A line
-    // without its newline waits for the rest. Returns how many shown lines the bound dropped
-    // at the top, so that a view scrolled up can stay on the lines it shows.
-    int append(const QByteArray &data, qint64 endOffset);
-    // Data read just before the first line, which starts at file offset `from`. Returns how
-    // many shown lines it put above the old first line.
-    int prepend(const QByteArray &data, qint64 from);
+    // Lines read at the end of the file. Returns how many shown lines the bound dropped at the
+    // top, so that a view scrolled up can stay on the lines it shows.
+    int append(const ParsedLines &parsed);
+    // Lines read just before the first line. Returns how many shown lines it put above it.
+    int prepend(const ParsedLines &parsed);
 
     void setFilter(Filter filter);
     Filter filter() const { return m_filter; }
@@ -49,14 +45,7 @@ public:
     QString visibleText() const; // the lines the filter shows
 
 private:
-    struct Line {
-        QString text;
-        LogLineClassifier::Verdict verdict;
-        int bytes = 0;
-    };
-
-    QList<Line> toLines(const QList<QByteArray> &raw, LogLineClassifier &classifier) const;
-    int insert(QTextCursor &cursor, const QList<Line> &lines, int firstBlock);
+    int insert(QTextCursor &cursor, const QList<ParsedLine> &lines, int firstBlock);
     void setBlock(const QTextBlock &block, int state);
     void count(int state, int sign);
     bool passes(int state) const;
@@ -65,11 +54,8 @@ private:
     void dropLast(int blocks);
 
     QTextDocument *m_doc;
-    Format m_format;
     int m_maxLines;
     Filter m_filter = Filter::All;
-    LogLineClassifier m_classifier; // where the last line appended left off
-    QByteArray m_partial;           // a last line without its newline yet
     bool m_hasLines = false;
     bool m_reachesEnd = true;
     qint64 m_start = -1;

@@ -5,9 +5,17 @@
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
-LogReader::LogReader(QObject *parent) : QObject(parent) {}
+struct LogReader::Source {
+    oa::LogTail tail;
+    LogLineParser parser;
+};
 
-// A read in flight is not waited for: it holds its own reference to its LogTail, and its
+LogReader::LogReader(LogLineParser::Format format, int maxLines, QObject *parent)
+    : QObject(parent), m_format(format), m_maxLines(maxLines)
+{
+}
+
+// A read in flight is not waited for: it holds its own reference to its Source, and its
 // watcher, a child of this object, goes with it, so its result is simply never delivered.
 LogReader::~LogReader() = default;
 
@@ -15,7 +23,7 @@ void LogReader::setFile(const QString &path, qint64 initialTailBytes)
 {
     m_path = path;
     ++m_generation;
-    m_tail = path.isEmpty() ? nullptr : std::make_shared<oa::LogTail>(path, initialTailBytes);
+    m_source = path.isEmpty() ? nullptr : std::make_shared<Source>(Source{oa::LogTail(path, initialTailBytes), LogLineParser(m_format, m_maxLines)});
     m_reading = false; // a read of the old file may still run; it no longer counts
     m_pollWanted = false;
     m_earlierBefore = -1;
@@ -23,7 +31,7 @@ void LogReader::setFile(const QString &path, qint64 initialTailBytes)
 
 void LogReader::poll()
 {
-    if (!m_tail)
+    if (!m_source)
         return;
     m_pollWanted = true;
     startNext();
@@ -31,7 +39,7 @@ void LogReader::poll()
 
 void LogReader::loadEarlier(qint64 before, qint64 maxBytes)
 {
-    if (!m_tail)
+    if (!m_source)
         return;
     m_earlierBefore = before;
     m_earlierBytes = maxBytes;
@@ -58,20 +66,24 @@ void LogReader::startNext()
         if (generation == m_generation)
             finished(watcher->result());
     });
-    watcher->setFuture(QtConcurrent::run([tail = m_tail, earlier, before, maxBytes] {
+    watcher->setFuture(QtConcurrent::run([source = m_source, earlier, before, maxBytes] {
         LogChunk chunk;
         chunk.earlier = earlier;
+        oa::LogTail &tail = source->tail;
         if (earlier) {
             chunk.before = before;
-            tail->forgetBefore(before);
-            chunk.data = tail->loadEarlier(maxBytes);
+            tail.forgetBefore(before);
+            const QByteArray data = tail.loadEarlier(maxBytes);
+            chunk.parsed = source->parser.page(data, tail.start());
         } else {
-            const oa::LogTail::Update update = tail->poll();
-            chunk.data = update.data;
+            const oa::LogTail::Update update = tail.poll();
             chunk.reset = update.reset;
+            if (update.reset)
+                source->parser.reset();
+            if (!update.data.isEmpty())
+                chunk.parsed = source->parser.append(update.data, tail.end() - update.data.size());
         }
-        chunk.start = tail->start();
-        chunk.end = tail->end();
+        chunk.end = tail.end();
         return chunk;
     }));
 }

@@ -1,33 +1,30 @@
 #pragma once
 
-#include <QByteArray>
+#include "LogLineParser.h"
+
 #include <QObject>
 
 #include <memory>
 
-namespace oa {
-class LogTail;
-}
-
 // What one read of a log returned.
 struct LogChunk {
-    QByteArray data;
+    ParsedLines parsed;
     bool reset = false;   // a poll found the file truncated, replaced or gone: start over
-    bool earlier = false; // from loadEarlier(): `data` goes before what is shown
+    bool earlier = false; // from loadEarlier(): the lines go before what is shown
     qint64 before = 0;    // loadEarlier()'s `before`
-    qint64 start = 0;     // what the reader has read of the file, after this read
-    qint64 end = -1;      // -1: no file (yet)
+    qint64 end = -1;      // the size of the file as read; -1: no file (yet)
 };
 
 // Reads one log file on the thread pool, so that a slow disk or a huge burst never stops the
-// window. The oa::LogTail it reads through keeps its protections (regular files only, never
-// blocking, only the tail of a huge file) and is only ever used by one read at a time: reads
-// run one after another, a poll asked for during a read is merged into one, and results of a
-// file that was replaced by setFile() are dropped.
+// window: the read and LogLineParser's work both happen there. The oa::LogTail it reads
+// through keeps its protections (regular files only, never blocking, only the tail of a huge
+// file). A file's tail and parser are only ever used by one read at a time: reads run one
+// after another, a poll asked for during a read is merged into one, and results of a file that
+// setFile() replaced are dropped.
 class LogReader final : public QObject {
     Q_OBJECT
 public:
-    explicit LogReader(QObject *parent = nullptr);
+    LogReader(LogLineParser::Format format, int maxLines, QObject *parent = nullptr);
     ~LogReader() override;
 
     // Starts over with another file (empty: none). `initialTailBytes`: how much of its end the
@@ -48,8 +45,11 @@ private:
     void startNext();
     void finished(const LogChunk &chunk);
 
+    struct Source;
+    LogLineParser::Format m_format;
+    int m_maxLines;
     QString m_path;
-    std::shared_ptr<oa::LogTail> m_tail; // shared with the read in flight, which may outlive a setFile()
+    std::shared_ptr<Source> m_source; // shared with the read in flight, which may outlive a setFile()
     quint64 m_generation = 0;
     bool m_reading = false;
     bool m_pollWanted = false;

@@ -31,7 +31,8 @@ QPlainTextEdit *makeText(QWidget *parent)
 LogView::LogView(Kind kind, QWidget *parent, int maxLines)
     : QWidget(parent),
       m_text(makeText(this)),
-      m_lines(m_text->document(), kind == Kind::ExecutorClef ? LogDocument::Format::ExecutorClef : LogDocument::Format::Text, maxLines)
+      m_lines(m_text->document(), maxLines),
+      m_reader(kind == Kind::ExecutorClef ? LogLineParser::Format::ExecutorClef : LogLineParser::Format::Text, maxLines)
 {
     m_header = new QLabel(this);
     m_header->setObjectName(QStringLiteral("header"));
@@ -149,7 +150,7 @@ void LogView::chunkRead(const LogChunk &chunk)
         }
         m_earlierWanted = false;
         const int value = bar->value();
-        const int above = m_lines.prepend(chunk.data, chunk.start);
+        const int above = m_lines.prepend(chunk.parsed);
         bar->setValue(value + above); // the lines in view stay where they were
         if (!m_lines.reachesEnd())
             m_timer.stop(); // the view left the end of the file: appending would leave a gap
@@ -159,10 +160,10 @@ void LogView::chunkRead(const LogChunk &chunk)
             m_lines.clear();
             m_earlierWanted = false;
         }
-        if (!chunk.data.isEmpty() && m_lines.reachesEnd()) {
+        if (!chunk.parsed.lines.isEmpty() && m_lines.reachesEnd()) {
             const int value = bar->value();
             const bool following = value >= bar->maximum() - 2; // stay put if the user scrolled up
-            const int dropped = m_lines.append(chunk.data, chunk.end);
+            const int dropped = m_lines.append(chunk.parsed);
             bar->setValue(following ? bar->maximum() : value - dropped);
         }
     }
