@@ -5,6 +5,13 @@
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
+namespace {
+// What the window inserts from one read: a burst of more lines shows its last 10,000 at once
+// (tens of milliseconds of QTextDocument work, not half a second), and Load earlier pages back
+// to the rest.
+constexpr int kMaxLinesPerRead = 10000;
+} // namespace
+
 struct LogReader::Source {
     oa::LogTail tail;
     LogLineParser parser;
@@ -23,7 +30,10 @@ void LogReader::setFile(const QString &path, qint64 initialTailBytes)
 {
     m_path = path;
     ++m_generation;
-    m_source = path.isEmpty() ? nullptr : std::make_shared<Source>(Source{oa::LogTail(path, initialTailBytes), LogLineParser(m_format, m_maxLines)});
+    if (path.isEmpty())
+        m_source = nullptr;
+    else
+        m_source = std::make_shared<Source>(Source{oa::LogTail(path, initialTailBytes), LogLineParser(m_format, qMin(m_maxLines, kMaxLinesPerRead))});
     m_reading = false; // a read of the old file may still run; it no longer counts
     m_pollWanted = false;
     m_earlierBefore = -1;
