@@ -238,8 +238,9 @@ void LogFindBar::showStatus(bool wrapped)
         return;
     }
     QString text;
-    const auto current = std::lower_bound(m_matches.cbegin(), m_matches.cend(), m_target->textCursor().selectionStart());
-    const bool onMatch = m_target->textCursor().hasSelection() && current != m_matches.cend() && *current == m_target->textCursor().selectionStart();
+    const QTextCursor selection = m_target->textCursor();
+    const auto current = std::lower_bound(m_matches.cbegin(), m_matches.cend(), selection.selectionStart());
+    const bool onMatch = selection.hasSelection() && current != m_matches.cend() && *current == selection.selectionStart();
     if (m_capped)
         text = tr("More than %1 matches").arg(kMaxMarked);
     else if (onMatch)

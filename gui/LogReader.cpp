@@ -33,7 +33,8 @@ void LogReader::setFile(const QString &path, qint64 initialTailBytes)
     if (path.isEmpty())
         m_source = nullptr;
     else
-        m_source = std::make_shared<Source>(Source{oa::LogTail(path, initialTailBytes), LogLineParser(m_format, qMin(m_maxLines, kMaxLinesPerRead))});
+        m_source = std::make_shared<Source>(
+            Source{oa::LogTail(path, initialTailBytes), LogLineParser(m_format, qMin(m_maxLines, kMaxLinesPerRead))});
     m_reading = false; // a read of the old file may still run; it no longer counts
     m_pollWanted = false;
     m_earlierBefore = -1;

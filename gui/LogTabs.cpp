@@ -19,7 +19,8 @@ LogTabs::LogTabs(QTabWidget *tabs) : QObject(tabs), m_widget(tabs)
         tr("error.log: what the script wrote to its standard error. Python's logging writes every level here, "
            "so only ERROR and CRITICAL lines and tracebacks count as problems"));
     add(Pip, LogView::Kind::Text, tr("&pip.log"), tr("pip.log: pip's output while it installed the requirements"));
-    add(Executor, LogView::Kind::ExecutorClef, tr("E&xecutor log"), tr("executor.log: the executor's own log; its warnings and errors count as problems"));
+    add(Executor, LogView::Kind::ExecutorClef, tr("E&xecutor log"),
+        tr("executor.log: the executor's own log; its warnings and errors count as problems"));
 }
 
 void LogTabs::showTask(const oa::AgentPaths &paths, const QString &id)

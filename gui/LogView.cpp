@@ -206,7 +206,7 @@ void LogView::updateHeader()
     else if (m_fileEnd < 0)
         m_header->setText(tr("%1 (not written yet)").arg(m_path));
     else if (!m_lines.reachesEnd())
-        m_header->setText(tr("%1: paged back to %2 of %3; new lines are not followed")
+        m_header->setText(tr("%1: paged back, showing %2 of %3; new lines are not followed")
                               .arg(m_path, locale.formattedDataSize(m_lines.endOffset() - m_lines.startOffset()),
                                    locale.formattedDataSize(m_fileEnd)));
     else if (hasEarlier())

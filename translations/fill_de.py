@@ -71,7 +71,7 @@ GERMAN = {
     "%1 (not written yet)": "%1 (noch nicht geschrieben)",
     "%1: showing the last %2 of %3": "%1: die letzten %2 von %3",
     "%1 (%2)": "%1 (%2)",
-    "%1: paged back to %2 of %3; new lines are not followed": "%1: zurückgeblättert, %2 von %3; neuen Zeilen wird nicht gefolgt",
+    "%1: paged back, showing %2 of %3; new lines are not followed": "%1: zurückgeblättert, %2 von %3 angezeigt; neuen Zeilen wird nicht gefolgt",
     "All lines": "Alle Zeilen",
     "Warnings and errors": "Warnungen und Fehler",
     "Errors only": "Nur Fehler",

@@ -383,8 +383,8 @@
         <translation>Das Ende des Protokolls wieder anzeigen und neuen Zeilen folgen</translation>
     </message>
     <message>
-        <source>%1: paged back to %2 of %3; new lines are not followed</source>
-        <translation>%1: zurückgeblättert, %2 von %3; neuen Zeilen wird nicht gefolgt</translation>
+        <source>%1: paged back, showing %2 of %3; new lines are not followed</source>
+        <translation>%1: zurückgeblättert, %2 von %3 angezeigt; neuen Zeilen wird nicht gefolgt</translation>
     </message>
 </context>
 <context>
