@@ -61,7 +61,9 @@ void LogReader::startNext()
 {
     if (m_reading || (!m_pollWanted && m_earlierBefore < 0))
         return;
-    const bool earlier = !m_pollWanted; // polls first: an earlier page must fit what a poll may reset
+    // Polls first: when one finds the file replaced, a page asked for meanwhile is dropped
+    // rather than read from the new file.
+    const bool earlier = !m_pollWanted;
     const qint64 before = m_earlierBefore;
     const qint64 maxBytes = m_earlierBytes;
     if (earlier)
