@@ -1,82 +1,87 @@
 #include "LogView.h"
 
-#include "ExecutionLog.h"
+#include "LogFindBar.h"
 
-#include <QDateTime>
+#include <QComboBox>
 #include <QFontDatabase>
 #include <QHBoxLayout>
-#include <QJsonDocument>
-#include <QJsonObject>
+#include <QKeyEvent>
 #include <QLabel>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
-#include <QTextBlock>
 #include <QVBoxLayout>
 
 namespace {
 
 constexpr int kPollMs = 500;
 
-struct Line {
-    QString text;
-    int severity = 0; // 0 normal, 1 warning, 2 error
-};
-
-QString renderClef(const QJsonObject &event)
+QPlainTextEdit *makeText(QWidget *parent)
 {
-    const QString rendered = oa::ExecutionLog::render(event.value(QStringLiteral("@mt")).toString(), event.toVariantMap());
-    const QString level = event.value(QStringLiteral("@l")).toString(QStringLiteral("Information"));
-    const QDateTime t = QDateTime::fromString(event.value(QStringLiteral("@t")).toString(), Qt::ISODateWithMs);
-    return QStringLiteral("%1 %2 [%3] %4")
-        .arg(t.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")), level.left(4).toUpper(),
-             event.value(QStringLiteral("SourceContext")).toString(), rendered);
-}
-
-Line toLine(LogView::Kind kind, const QByteArray &raw)
-{
-    Line line{QString::fromUtf8(raw), 0};
-    if (line.text.endsWith(u'\r'))
-        line.text.chop(1);
-    if (kind == LogView::Kind::Errors) {
-        line.severity = line.text.trimmed().isEmpty() ? 0 : 2;
-    } else if (kind == LogView::Kind::ExecutorClef) {
-        const QJsonObject event = QJsonDocument::fromJson(raw).object();
-        if (!event.isEmpty()) {
-            const QString level = event.value(QStringLiteral("@l")).toString();
-            line.severity = level == QLatin1String("Error") || level == QLatin1String("Fatal") ? 2 : level == QLatin1String("Warning") ? 1 : 0;
-            line.text = renderClef(event);
-        }
-    }
-    return line;
+    auto *text = new QPlainTextEdit(parent);
+    text->setReadOnly(true);
+    text->setLineWrapMode(QPlainTextEdit::NoWrap);
+    text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    text->setUndoRedoEnabled(false);
+    return text;
 }
 
 } // namespace
 
-LogView::LogView(Kind kind, QWidget *parent) : QWidget(parent), m_kind(kind)
+LogView::LogView(Kind kind, QWidget *parent, int maxLines)
+    : QWidget(parent),
+      m_text(makeText(this)),
+      m_lines(m_text->document(), maxLines),
+      m_reader(kind == Kind::ExecutorClef ? LogLineParser::Format::ExecutorClef : LogLineParser::Format::Text, maxLines)
 {
-    m_text = new QPlainTextEdit(this);
-    m_text->setReadOnly(true);
-    m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_text->setUndoRedoEnabled(false);
     m_header = new QLabel(this);
+    m_header->setObjectName(QStringLiteral("header"));
     m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_filter = new QComboBox(this);
+    m_filter->setObjectName(QStringLiteral("levelFilter"));
+    m_filter->addItem(tr("All lines"), int(Filter::All));
+    m_filter->addItem(tr("Warnings and errors"), int(Filter::WarningsAndErrors));
+    m_filter->addItem(tr("Errors only"), int(Filter::ErrorsOnly));
+    m_filter->setToolTip(tr("Which lines to show: errors are ERROR and CRITICAL lines and whole tracebacks"));
     m_earlier = new QPushButton(tr("Load earlier"), this);
+    m_earlier->setObjectName(QStringLiteral("loadEarlier"));
     m_earlier->setToolTip(tr("Only the end of a large log is loaded at first"));
-    connect(m_earlier, &QPushButton::clicked, this, &LogView::loadEarlier);
+    m_follow = new QPushButton(tr("Back to the end"), this);
+    m_follow->setObjectName(QStringLiteral("backToTheEnd"));
+    m_follow->setToolTip(tr("Show the end of the log again and follow new lines"));
+    m_follow->hide();
+    m_find = new LogFindBar(m_text, this);
+    m_text->installEventFilter(this);
 
     auto *top = new QHBoxLayout;
     top->setContentsMargins(0, 0, 0, 0);
     top->addWidget(m_header, 1);
+    top->addWidget(m_filter);
     top->addWidget(m_earlier);
+    top->addWidget(m_follow);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
     layout->addWidget(m_text, 1);
+    layout->addWidget(m_find);
 
+    connect(m_filter, &QComboBox::currentIndexChanged, this, [this] { setFilter(Filter(m_filter->currentData().toInt())); });
+    connect(m_earlier, &QPushButton::clicked, this, &LogView::loadEarlier);
+    connect(m_follow, &QPushButton::clicked, this, &LogView::followEnd);
+    connect(&m_reader, &LogReader::chunkRead, this, &LogView::chunkRead);
     m_timer.setInterval(kPollMs);
     connect(&m_timer, &QTimer::timeout, this, &LogView::poll);
     updateHeader();
+}
+
+QString LogView::text() const
+{
+    return m_text->toPlainText();
+}
+
+QString LogView::visibleText() const
+{
+    return m_lines.visibleText();
 }
 
 void LogView::setFile(const QString &path)
@@ -84,125 +89,129 @@ void LogView::setFile(const QString &path)
     if (path == m_path)
         return;
     m_path = path;
-    m_text->clear();
-    m_partial.clear();
-    m_hasLines = false;
-    m_errorLines = 0;
-    emit errorLinesChanged(0);
-    m_tail = path.isEmpty() ? nullptr : std::make_unique<oa::LogTail>(path);
-    if (m_tail) {
+    restart();
+}
+
+// Reads the file from its end again, with nothing shown yet.
+void LogView::restart()
+{
+    m_lines.clear();
+    m_reader.setFile(m_path);
+    m_fileEnd = -1;
+    m_earlierWanted = false;
+    if (m_path.isEmpty()) {
+        m_timer.stop();
+    } else {
         poll();
         m_timer.start();
-    } else {
-        m_timer.stop();
     }
+    reportProblems();
     updateHeader();
 }
 
 void LogView::poll()
 {
-    if (!m_tail)
-        return;
-    const oa::LogTail::Update update = m_tail->poll();
-    if (update.reset) {
-        m_text->clear();
-        m_partial.clear();
-        m_hasLines = false;
-        m_errorLines = 0;
-        emit errorLinesChanged(0);
-    }
-    if (!update.data.isEmpty())
-        appendLines(update.data);
-    if (update.reset || !update.data.isEmpty())
-        updateHeader();
-}
-
-void LogView::insertLines(QTextCursor &cursor, const QList<QByteArray> &lines, bool prepend)
-{
-    QTextCharFormat normal;
-    QTextCharFormat warning;
-    warning.setForeground(QColor(0xa0, 0x60, 0x00));
-    QTextCharFormat error;
-    error.setForeground(QColor(0xb0, 0x20, 0x20));
-    error.setFontWeight(QFont::Bold);
-    for (const QByteArray &raw : lines) {
-        const Line line = toLine(m_kind, raw);
-        if (line.severity == 2)
-            ++m_errorLines;
-        const QTextCharFormat &format = line.severity == 2 ? error : line.severity == 1 ? warning : normal;
-        if (prepend) { // cursor stays just before the old first line
-            cursor.insertText(line.text, format);
-            cursor.insertBlock(QTextBlockFormat(), normal);
-        } else {
-            if (m_hasLines)
-                cursor.insertBlock(QTextBlockFormat(), normal);
-            cursor.insertText(line.text, format);
-        }
-        m_hasLines = true;
-    }
-}
-
-void LogView::appendLines(const QByteArray &data)
-{
-    QByteArray buffer = m_partial + data;
-    const qsizetype lastNewline = buffer.lastIndexOf('\n');
-    if (lastNewline < 0) {
-        m_partial = buffer;
-        return;
-    }
-    m_partial = buffer.mid(lastNewline + 1);
-    buffer.truncate(lastNewline);
-
-    QScrollBar *bar = m_text->verticalScrollBar();
-    const bool following = bar->value() >= bar->maximum() - 2; // stay put if the user scrolled up
-    QTextCursor cursor(m_text->document());
-    cursor.movePosition(QTextCursor::End);
-    const int before = m_errorLines;
-    cursor.beginEditBlock();
-    insertLines(cursor, buffer.split('\n'), false);
-    cursor.endEditBlock();
-    if (following)
-        bar->setValue(bar->maximum());
-    if (m_errorLines != before)
-        emit errorLinesChanged(m_errorLines);
+    m_reader.poll();
 }
 
 void LogView::loadEarlier()
 {
-    if (!m_tail || !m_tail->hasEarlier())
+    if (!hasEarlier())
         return;
-    QByteArray data = m_tail->loadEarlier();
-    if (data.endsWith('\n'))
-        data.chop(1);
-    QScrollBar *bar = m_text->verticalScrollBar();
-    const int fromBottom = bar->maximum() - bar->value();
-    QTextCursor cursor(m_text->document());
-    cursor.movePosition(QTextCursor::Start);
-    const int before = m_errorLines;
-    cursor.beginEditBlock();
-    const bool hadLines = m_hasLines;
-    insertLines(cursor, data.split('\n'), hadLines);
-    cursor.endEditBlock();
-    bar->setValue(bar->maximum() - fromBottom);
-    if (m_errorLines != before)
-        emit errorLinesChanged(m_errorLines);
+    m_earlierWanted = true;
+    m_reader.loadEarlier(m_lines.startOffset());
     updateHeader();
+}
+
+void LogView::followEnd()
+{
+    restart();
+}
+
+void LogView::setFilter(Filter filter)
+{
+    m_lines.setFilter(filter);
+    const int index = m_filter->findData(int(filter));
+    if (m_filter->currentIndex() != index)
+        m_filter->setCurrentIndex(index);
+    m_find->refresh();
+}
+
+void LogView::chunkRead(const LogChunk &chunk)
+{
+    QScrollBar *bar = m_text->verticalScrollBar();
+    if (chunk.earlier) {
+        if (chunk.before != m_lines.startOffset()) { // lines were dropped at the top meanwhile: ask again from there
+            m_earlierWanted = m_earlierWanted && hasEarlier();
+            if (m_earlierWanted)
+                m_reader.loadEarlier(m_lines.startOffset());
+            updateHeader();
+            return;
+        }
+        m_earlierWanted = false;
+        const int value = bar->value();
+        const int above = m_lines.prepend(chunk.parsed);
+        bar->setValue(value + above); // the lines in view stay where they were
+        if (!m_lines.reachesEnd())
+            m_timer.stop(); // the view left the end of the file: appending would leave a gap
+    } else {
+        m_fileEnd = chunk.end;
+        if (chunk.reset) {
+            m_lines.clear();
+            m_earlierWanted = false;
+        }
+        if (!chunk.parsed.lines.isEmpty() && m_lines.reachesEnd()) {
+            const int value = bar->value();
+            const bool following = value >= bar->maximum() - 2; // stay put if the user scrolled up
+            const int dropped = m_lines.append(chunk.parsed);
+            bar->setValue(following ? bar->maximum() : value - dropped);
+        }
+    }
+    reportProblems();
+    updateHeader();
+}
+
+void LogView::reportProblems()
+{
+    if (m_lines.errors() == m_reportedErrors && m_lines.warnings() == m_reportedWarnings)
+        return;
+    m_reportedErrors = m_lines.errors();
+    m_reportedWarnings = m_lines.warnings();
+    emit problemsChanged(m_reportedErrors, m_reportedWarnings);
+}
+
+bool LogView::eventFilter(QObject *watched, QEvent *event)
+{
+    // Ctrl+F, F3 and Escape in the text belong to the find bar, not to the window's Ctrl+F
+    // (the task search): a ShortcutOverride accepted here turns them into key presses.
+    if (watched == m_text && (event->type() == QEvent::ShortcutOverride || event->type() == QEvent::KeyPress)) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if (m_find->isFindKey(key)) {
+            if (event->type() == QEvent::KeyPress)
+                m_find->handleKey(key);
+            event->accept();
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void LogView::updateHeader()
 {
-    if (!m_tail) {
+    const QLocale locale;
+    m_follow->setVisible(!m_lines.reachesEnd());
+    m_earlier->setEnabled(hasEarlier() && !m_earlierWanted);
+    if (m_path.isEmpty())
         m_header->setText(tr("No log"));
-        m_earlier->setEnabled(false);
-        return;
-    }
-    if (m_tail->end() < 0) {
+    else if (m_fileEnd < 0)
         m_header->setText(tr("%1 (not written yet)").arg(m_path));
-    } else if (m_tail->hasEarlier()) {
-        m_header->setText(tr("%1: showing the last %2 of %3").arg(m_path, QLocale().formattedDataSize(m_tail->end() - m_tail->start()),
-                                                                   QLocale().formattedDataSize(m_tail->end())));
-    } else {
-        m_header->setText(tr("%1 (%2)").arg(m_path, QLocale().formattedDataSize(m_tail->end())));
-    }
-    m_earlier->setEnabled(m_tail->hasEarlier());
+    else if (!m_lines.reachesEnd())
+        m_header->setText(tr("%1: paged back, showing %2 of %3; new lines are not followed")
+                              .arg(m_path, locale.formattedDataSize(m_lines.endOffset() - m_lines.startOffset()),
+                                   locale.formattedDataSize(m_fileEnd)));
+    else if (hasEarlier())
+        m_header->setText(tr("%1: showing the last %2 of %3")
+                              .arg(m_path, locale.formattedDataSize(m_fileEnd - m_lines.startOffset()), locale.formattedDataSize(m_fileEnd)));
+    else
+        m_header->setText(tr("%1 (%2)").arg(m_path, locale.formattedDataSize(qMax<qint64>(0, m_fileEnd))));
 }

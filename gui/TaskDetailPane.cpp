@@ -1,6 +1,6 @@
 #include "TaskDetailPane.h"
 
-#include "LogView.h"
+#include "LogTabs.h"
 
 #include <QHeaderView>
 #include <QScrollBar>
@@ -15,14 +15,13 @@ TaskDetailPane::TaskDetailPane(QWidget *parent) : QTabWidget(parent)
     m_fields->setAlternatingRowColors(true);
     m_fields->setWordWrap(true);
     m_fields->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    m_output = new LogView(LogView::Kind::Plain, this);
-    m_errors = new LogView(LogView::Kind::Errors, this);
-    m_executor = new LogView(LogView::Kind::ExecutorClef, this);
     addTab(m_fields, tr("&Details"));
-    addTab(m_output, tr("&Output"));
-    m_errorTab = addTab(m_errors, tr("&Errors"));
-    addTab(m_executor, tr("E&xecutor log"));
-    connect(m_errors, &LogView::errorLinesChanged, this, &TaskDetailPane::updateErrorTab);
+    m_logs = new LogTabs(this);
+}
+
+LogView *TaskDetailPane::errorView() const
+{
+    return m_logs->view(LogTabs::Errors);
 }
 
 void TaskDetailPane::showTask(const oa::AgentPaths &paths, const QString &id)
@@ -32,15 +31,11 @@ void TaskDetailPane::showTask(const oa::AgentPaths &paths, const QString &id)
     m_id = id;
     if (id.isEmpty()) {
         m_fields->clear();
-        for (LogView *view : {m_output, m_errors, m_executor})
-            view->setFile(QString());
+        m_logs->showTask(paths, id);
         return;
     }
-    if (!same) {
-        m_output->setFile(paths.outputLogFile(id));
-        m_errors->setFile(paths.errorLogFile(id));
-        m_executor->setFile(paths.executorLogFile(id));
-    }
+    if (!same)
+        m_logs->showTask(paths, id);
     fill(oa::TaskDetails::load(paths, id));
 }
 
@@ -72,10 +67,4 @@ void TaskDetailPane::fill(const oa::TaskDetails &details)
     else
         section(tr("result.json"), {{tr("Status"), tr("no result yet")}});
     m_fields->verticalScrollBar()->setValue(scroll);
-}
-
-void TaskDetailPane::updateErrorTab(int count)
-{
-    setTabText(m_errorTab, count > 0 ? tr("&Errors (%1)").arg(count) : tr("&Errors"));
-    setTabIcon(m_errorTab, count > 0 ? QIcon(QStringLiteral(":/icons/state-failed.png")) : QIcon());
 }

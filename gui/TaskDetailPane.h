@@ -5,11 +5,12 @@
 
 #include <QTabWidget>
 
+class LogTabs;
 class LogView;
 class QTreeWidget;
 
-// The selected task: execution.json and result.json fields, and live views of output.log,
-// error.log and executor.log. The Errors tab shows how many error lines it holds.
+// The selected task: execution.json and result.json fields, and live views of its logs
+// (LogTabs: stdout, stderr, pip.log, the executor's log).
 class TaskDetailPane final : public QTabWidget {
     Q_OBJECT
 public:
@@ -18,17 +19,14 @@ public:
     void showTask(const oa::AgentPaths &paths, const QString &id); // empty id: nothing selected
     void reloadDetails();
     QString taskId() const { return m_id; }
-    LogView *errorView() const { return m_errors; }
+    LogTabs *logs() const { return m_logs; }
+    LogView *errorView() const; // stderr
 
 private:
     void fill(const oa::TaskDetails &details);
-    void updateErrorTab(int count);
 
     QString m_base;
     QString m_id;
     QTreeWidget *m_fields;
-    LogView *m_output;
-    LogView *m_errors;
-    LogView *m_executor;
-    int m_errorTab = -1;
+    LogTabs *m_logs;
 };

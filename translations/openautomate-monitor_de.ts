@@ -239,6 +239,100 @@
     </message>
 </context>
 <context>
+    <name>LogFindBar</name>
+    <message>
+        <source>Find in log</source>
+        <translation>Im Protokoll suchen</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>Vorheriger</translation>
+    </message>
+    <message>
+        <source>Previous match (%1)</source>
+        <translation>Vorheriger Treffer (%1)</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Nächster</translation>
+    </message>
+    <message>
+        <source>Next match (%1)</source>
+        <translation>Nächster Treffer (%1)</translation>
+    </message>
+    <message>
+        <source>Close (%1)</source>
+        <translation>Schließen (%1)</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation>Nicht gefunden</translation>
+    </message>
+    <message>
+        <source>More than %1 matches</source>
+        <translation>Mehr als %1 Treffer</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>1 match</source>
+        <translation>1 Treffer</translation>
+    </message>
+    <message>
+        <source>%1 matches</source>
+        <translation>%1 Treffer</translation>
+    </message>
+    <message>
+        <source>%1, wrapped around</source>
+        <translation>%1, Suche am anderen Ende fortgesetzt</translation>
+    </message>
+</context>
+<context>
+    <name>LogTabs</name>
+    <message>
+        <source>std&amp;out</source>
+        <translation>std&amp;out</translation>
+    </message>
+    <message>
+        <source>output.log: what the script wrote to its standard output</source>
+        <translation>output.log: was das Skript auf seine Standardausgabe geschrieben hat</translation>
+    </message>
+    <message>
+        <source>std&amp;err</source>
+        <translation>std&amp;err</translation>
+    </message>
+    <message>
+        <source>error.log: what the script wrote to its standard error. Python&apos;s logging writes every level here, so only ERROR and CRITICAL lines and tracebacks count as problems</source>
+        <translation>error.log: was das Skript auf seine Standardfehlerausgabe geschrieben hat. Pythons logging schreibt jede Stufe hierher, daher zählen nur ERROR- und CRITICAL-Zeilen und Tracebacks als Probleme</translation>
+    </message>
+    <message>
+        <source>&amp;pip.log</source>
+        <translation>&amp;pip.log</translation>
+    </message>
+    <message>
+        <source>pip.log: pip&apos;s output while it installed the requirements</source>
+        <translation>pip.log: die Ausgabe von pip beim Installieren der Pakete</translation>
+    </message>
+    <message>
+        <source>E&amp;xecutor log</source>
+        <translation>E&amp;xecutor-Protokoll</translation>
+    </message>
+    <message>
+        <source>executor.log: the executor&apos;s own log; its warnings and errors count as problems</source>
+        <translation>executor.log: das eigene Protokoll des Executors; seine Warnungen und Fehler zählen als Probleme</translation>
+    </message>
+    <message>
+        <source>%1 (1 problem)</source>
+        <translation>%1 (1 Problem)</translation>
+    </message>
+    <message>
+        <source>%1 (%2 problems)</source>
+        <translation>%1 (%2 Probleme)</translation>
+    </message>
+</context>
+<context>
     <name>LogView</name>
     <message>
         <source>Load earlier</source>
@@ -263,6 +357,34 @@
     <message>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>All lines</source>
+        <translation>Alle Zeilen</translation>
+    </message>
+    <message>
+        <source>Warnings and errors</source>
+        <translation>Warnungen und Fehler</translation>
+    </message>
+    <message>
+        <source>Errors only</source>
+        <translation>Nur Fehler</translation>
+    </message>
+    <message>
+        <source>Which lines to show: errors are ERROR and CRITICAL lines and whole tracebacks</source>
+        <translation>Welche Zeilen angezeigt werden: Fehler sind ERROR- und CRITICAL-Zeilen und ganze Tracebacks</translation>
+    </message>
+    <message>
+        <source>Back to the end</source>
+        <translation>Zurück zum Ende</translation>
+    </message>
+    <message>
+        <source>Show the end of the log again and follow new lines</source>
+        <translation>Das Ende des Protokolls wieder anzeigen und neuen Zeilen folgen</translation>
+    </message>
+    <message>
+        <source>%1: paged back, showing %2 of %3; new lines are not followed</source>
+        <translation>%1: zurückgeblättert, %2 von %3 angezeigt; neuen Zeilen wird nicht gefolgt</translation>
     </message>
 </context>
 <context>
@@ -504,18 +626,6 @@
         <translation>&amp;Details</translation>
     </message>
     <message>
-        <source>&amp;Output</source>
-        <translation>A&amp;usgabe</translation>
-    </message>
-    <message>
-        <source>&amp;Errors</source>
-        <translation>&amp;Fehler</translation>
-    </message>
-    <message>
-        <source>E&amp;xecutor log</source>
-        <translation>E&amp;xecutor-Protokoll</translation>
-    </message>
-    <message>
         <source>execution.json</source>
         <translation>execution.json</translation>
     </message>
@@ -530,10 +640,6 @@
     <message>
         <source>no result yet</source>
         <translation>noch kein Ergebnis</translation>
-    </message>
-    <message>
-        <source>&amp;Errors (%1)</source>
-        <translation>&amp;Fehler (%1)</translation>
     </message>
 </context>
 <context>

@@ -95,4 +95,9 @@ QByteArray LogTail::loadEarlier(qint64 maxBytes)
     return data;
 }
 
+void LogTail::forgetBefore(qint64 offset)
+{
+    m_start = qBound(m_start, offset, qMax(m_start, m_end));
+}
+
 } // namespace oa

@@ -23,6 +23,10 @@ public:
 
     // Up to `maxBytes` before what has been read so far (cut at a line start); empty at the top.
     QByteArray loadEarlier(qint64 maxBytes = 256 * 1024);
+    // The reader no longer holds what lies before `offset` (a view that keeps a bounded number
+    // of lines dropped it), so the next loadEarlier() pages back from there. Only moves forward,
+    // and never past what has been read.
+    void forgetBefore(qint64 offset);
     bool hasEarlier() const { return m_start > 0; }
     qint64 start() const { return m_start; }
     qint64 end() const { return m_end; }

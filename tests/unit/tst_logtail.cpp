@@ -13,6 +13,7 @@ private slots:
     void followsAppends();
     void tailStartsAtALine();
     void loadEarlierPagesBack();
+    void forgetBeforeMovesWhereEarlierStarts();
     void truncationStartsOver();
     void rotationStartsOver();
     void missingFileThenCreated();
@@ -81,6 +82,24 @@ void TestLogTail::loadEarlierPagesBack()
     }
     QCOMPARE(all, content);
     QVERIFY(tail.loadEarlier().isEmpty());
+}
+
+void TestLogTail::forgetBeforeMovesWhereEarlierStarts()
+{
+    append("aaa\nbbb\nccc\n");
+    LogTail tail(m_path);
+    QCOMPARE(tail.poll().data, QByteArray("aaa\nbbb\nccc\n"));
+    QVERIFY(!tail.hasEarlier());
+    tail.forgetBefore(8); // a view dropped "aaa\nbbb\n"
+    QCOMPARE(tail.start(), 8);
+    QVERIFY(tail.hasEarlier());
+    tail.forgetBefore(4); // never backwards
+    QCOMPARE(tail.start(), 8);
+    QCOMPARE(tail.loadEarlier(4), QByteArray("bbb\n"));
+    QCOMPARE(tail.loadEarlier(), QByteArray("aaa\n"));
+    tail.forgetBefore(1000); // never past what was read
+    QCOMPARE(tail.start(), 12);
+    QCOMPARE(tail.loadEarlier(), QByteArray("aaa\nbbb\nccc\n"));
 }
 
 void TestLogTail::truncationStartsOver()
