@@ -1,24 +1,25 @@
 #include "TaskDetailPane.h"
 
+#include "DetailsLoader.h"
 #include "LogView.h"
+#include "TaskDetailsView.h"
 
-#include <QHeaderView>
-#include <QScrollBar>
-#include <QTreeWidget>
+#include <QTimer>
 
 TaskDetailPane::TaskDetailPane(QWidget *parent) : QTabWidget(parent)
 {
-    m_fields = new QTreeWidget(this);
-    m_fields->setColumnCount(2);
-    m_fields->setHeaderLabels({tr("Field"), tr("Value")});
-    m_fields->setRootIsDecorated(true);
-    m_fields->setAlternatingRowColors(true);
-    m_fields->setWordWrap(true);
-    m_fields->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_details = new TaskDetailsView(this);
+    m_loader = new DetailsLoader(this);
+    connect(m_loader, &DetailsLoader::loaded, m_details, &TaskDetailsView::setDetails);
+    // A running task's status.json changes every second; the scan polls only every two.
+    auto *poll = new QTimer(this);
+    poll->setInterval(1000);
+    connect(poll, &QTimer::timeout, this, &TaskDetailPane::reloadDetails);
+    poll->start();
     m_output = new LogView(LogView::Kind::Plain, this);
     m_errors = new LogView(LogView::Kind::Errors, this);
     m_executor = new LogView(LogView::Kind::ExecutorClef, this);
-    addTab(m_fields, tr("&Details"));
+    addTab(m_details, tr("&Details"));
     addTab(m_output, tr("&Output"));
     m_errorTab = addTab(m_errors, tr("&Errors"));
     addTab(m_executor, tr("E&xecutor log"));
@@ -30,8 +31,10 @@ void TaskDetailPane::showTask(const oa::AgentPaths &paths, const QString &id)
     const bool same = id == m_id && paths.baseDir() == m_base;
     m_base = paths.baseDir();
     m_id = id;
+    if (!same)
+        m_details->setTask(id);
     if (id.isEmpty()) {
-        m_fields->clear();
+        m_loader->clear();
         for (LogView *view : {m_output, m_errors, m_executor})
             view->setFile(QString());
         return;
@@ -41,37 +44,13 @@ void TaskDetailPane::showTask(const oa::AgentPaths &paths, const QString &id)
         m_errors->setFile(paths.errorLogFile(id));
         m_executor->setFile(paths.executorLogFile(id));
     }
-    fill(oa::TaskDetails::load(paths, id));
+    m_loader->request(paths, id);
 }
 
 void TaskDetailPane::reloadDetails()
 {
     if (!m_id.isEmpty())
-        fill(oa::TaskDetails::load(oa::AgentPaths(m_base), m_id));
-}
-
-void TaskDetailPane::fill(const oa::TaskDetails &details)
-{
-    // Keep which sections were open and where the view was scrolled.
-    const int scroll = m_fields->verticalScrollBar() ? m_fields->verticalScrollBar()->value() : 0;
-    m_fields->clear();
-    const auto section = [this](const QString &title, const oa::TaskDetails::Rows &rows) {
-        auto *top = new QTreeWidgetItem(m_fields, {title});
-        QFont bold = top->font(0);
-        bold.setBold(true);
-        top->setFont(0, bold);
-        for (const auto &[label, value] : rows) {
-            auto *item = new QTreeWidgetItem(top, {label, value});
-            item->setToolTip(1, value);
-        }
-        top->setExpanded(true);
-    };
-    section(tr("execution.json"), details.execution);
-    if (details.hasResult)
-        section(tr("result.json"), details.result);
-    else
-        section(tr("result.json"), {{tr("Status"), tr("no result yet")}});
-    m_fields->verticalScrollBar()->setValue(scroll);
+        m_loader->request(oa::AgentPaths(m_base), m_id);
 }
 
 void TaskDetailPane::updateErrorTab(int count)

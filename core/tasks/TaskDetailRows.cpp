@@ -1,0 +1,236 @@
+#include "TaskDetailRows.h"
+
+#include "DisplayUnits.h"
+#include "ExitCode.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QLocale>
+
+namespace oa {
+
+namespace {
+
+QStringList strings(const QJsonValue &value)
+{
+    QStringList out;
+    for (const QJsonValue &v : value.toArray())
+        if (v.isString())
+            out.append(v.toString());
+    return out;
+}
+
+QDateTime isoTime(const QJsonValue &value)
+{
+    return QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
+}
+
+// Keys of execution.json are matched as the executor matches them: case-insensitively.
+QJsonValue field(const QJsonObject &object, const QString &key)
+{
+    for (auto it = object.begin(); it != object.end(); ++it)
+        if (it.key().compare(key, Qt::CaseInsensitive) == 0)
+            return it.value();
+    return QJsonValue(QJsonValue::Undefined);
+}
+
+} // namespace
+
+QString TaskDetailRows::outcomeLabel(const QString &outcome)
+{
+    if (outcome == QLatin1String("Succeeded")) return tr("Succeeded");
+    if (outcome == QLatin1String("Failed")) return tr("Failed: the script exited with an error");
+    if (outcome == QLatin1String("InvalidExecution")) return tr("Failed: the task is not valid");
+    if (outcome == QLatin1String("EnvironmentFailed")) return tr("Failed: no Python environment");
+    if (outcome == QLatin1String("RequirementsFailed")) return tr("Failed: packages could not be installed");
+    if (outcome == QLatin1String("TimedOut")) return tr("Timed out");
+    if (outcome == QLatin1String("Cancelled")) return tr("Cancelled");
+    if (outcome == QLatin1String("ResourceLimitExceeded")) return tr("Stopped: a resource limit was exceeded");
+    if (outcome == QLatin1String("InternalError")) return tr("Failed: internal error of the executor");
+    return outcome;
+}
+
+QString TaskDetailRows::stageLabel(const QString &stage)
+{
+    if (stage == QLatin1String("Lock")) return tr("Lock");
+    if (stage == QLatin1String("Read")) return tr("Read");
+    if (stage == QLatin1String("Validate")) return tr("Validate");
+    if (stage == QLatin1String("Environment")) return tr("Environment");
+    if (stage == QLatin1String("Requirements")) return tr("Requirements");
+    if (stage == QLatin1String("Run")) return tr("Run");
+    if (stage == QLatin1String("Cleanup")) return tr("Cleanup");
+    return stage;
+}
+
+const TaskDetailRows::Row *TaskDetailRows::find(Field f) const
+{
+    for (const QList<Row> *list : {&summary, &rows})
+        for (const Row &row : *list)
+            if (row.field == f)
+                return &row;
+    return nullptr;
+}
+
+TaskDetailRows TaskDetailRows::build(const Input &in)
+{
+    TaskDetailRows d;
+    const QJsonObject result = in.result.value_or(QJsonObject());
+    const bool finished = in.result.has_value();
+    const auto add = [](QList<Row> &list, Field f, const QString &label, const QString &value, const QString &tip = QString()) {
+        if (!value.isEmpty())
+            list.append(Row{f, label, value, tip});
+    };
+
+    // The summary: what happened, in the order an operator asks.
+    d.summary.append(Row{Field::Outcome, tr("Outcome"), finished ? outcomeLabel(result.value(QStringLiteral("Outcome")).toString()) : QString(),
+                         finished ? result.value(QStringLiteral("Outcome")).toString() : QString()});
+    add(d.summary, Field::Message, tr("Message"), finished ? result.value(QStringLiteral("Message")).toString()
+                                                           : (in.status ? in.status->message : QString()));
+    if (finished && result.contains(QStringLiteral("ExitCode"))) {
+        QString exit = QString::number(result.value(QStringLiteral("ExitCode")).toInt());
+        if (result.contains(QStringLiteral("ScriptSignal")))
+            exit += u' ' + tr("(the script was killed by signal %1)").arg(result.value(QStringLiteral("ScriptSignal")).toInt());
+        else if (result.contains(QStringLiteral("ScriptExitCode"))
+                 && result.value(QStringLiteral("ScriptExitCode")).toInt() != result.value(QStringLiteral("ExitCode")).toInt())
+            exit += u' ' + tr("(the script's own: %1)").arg(result.value(QStringLiteral("ScriptExitCode")).toInt());
+        add(d.summary, Field::ExitCode, tr("Exit code"), exit);
+    }
+    const QString stage = finished ? result.value(QStringLiteral("Stage")).toString() : (in.status ? in.status->stage : QString());
+    add(d.summary, Field::Stage, finished ? tr("Ended in stage") : tr("Stage"), stageLabel(stage), stage);
+    const QDateTime started = finished ? isoTime(result.value(QStringLiteral("StartedAt"))) : in.runStartedAt;
+    if (started.isValid())
+        add(d.summary, Field::Started, tr("Started"), DisplayUnits::localTime(started), started.toUTC().toString(Qt::ISODateWithMs));
+    if (finished && result.contains(QStringLiteral("DurationMs"))) {
+        const qint64 ms = result.value(QStringLiteral("DurationMs")).toInteger();
+        add(d.summary, Field::Duration, tr("Duration"), DisplayUnits::duration(ms), tr("%1 ms").arg(ms));
+    } else if (in.elapsedMs >= 0) {
+        add(d.summary, Field::Duration, tr("Running for"), DisplayUnits::duration(in.elapsedMs));
+    }
+    add(d.summary, Field::LastError, tr("Last error (stderr)"), in.lastErrorLine);
+
+    // Stage timings in the order the pipeline runs them, whatever order the JSON keeps.
+    const QJsonObject durations = result.value(QStringLiteral("StageDurationsMs")).toObject();
+    QStringList timingText;
+    for (int s = int(Stage::Lock); s <= int(Stage::Cleanup); ++s) {
+        const QString name = stageName(Stage(s));
+        if (!durations.contains(name))
+            continue;
+        const qint64 ms = durations.value(name).toInteger();
+        d.stages.append(StageTiming{name, stageLabel(name), ms});
+        timingText.append(QStringLiteral("%1 %2").arg(stageLabel(name), DisplayUnits::duration(ms)));
+    }
+    add(d.rows, Field::StageTimings, tr("Stage timings"), timingText.join(QStringLiteral(" · ")));
+
+    const QString script = field(in.execution, QStringLiteral("ScriptPath")).toString();
+    const QJsonValue args = field(in.execution, QStringLiteral("Arguments"));
+    const QString argText = args.isArray() ? strings(args).join(u' ') : args.toString();
+    add(d.rows, Field::Script, tr("Script and arguments"), argText.isEmpty() ? script : script + u' ' + argText);
+
+    const QJsonObject python = result.value(QStringLiteral("Python")).toObject();
+    if (!python.isEmpty())
+        add(d.rows, Field::Interpreter, tr("Interpreter"),
+            tr("Python %1 (%2)").arg(python.value(QStringLiteral("Version")).toString(), python.value(QStringLiteral("Executable")).toString()));
+
+    const QJsonObject source = result.value(QStringLiteral("DependencySource")).toObject();
+    if (!source.isEmpty()) {
+        const QString file = source.value(QStringLiteral("File")).toString();
+        const QString name = source.value(QStringLiteral("Source")).toString();
+        add(d.rows, Field::DependencySource, tr("Dependency source"), file.isEmpty() ? name : tr("%1 (%2)").arg(name, file));
+    }
+    const QJsonValue requirements = field(in.execution, QStringLiteral("Requirements"));
+    if (requirements.isArray())
+        add(d.rows, Field::Requirements, tr("Requirements"),
+            requirements.toArray().isEmpty() ? tr("none") : strings(requirements).join(u'\n'));
+    const QStringList freeze = strings(result.value(QStringLiteral("PipFreeze")));
+    if (!freeze.isEmpty())
+        add(d.rows, Field::InstalledPackages, tr("Installed packages (%n)", nullptr, int(freeze.size())), freeze.join(u'\n'));
+
+    // Progress: the script's own report, live while it runs.
+    const QJsonObject progress = result.value(QStringLiteral("Progress")).toObject();
+    std::optional<double> percent;
+    QString progressMessage;
+    int updates = -1, badLines = 0;
+    if (!progress.isEmpty()) {
+        if (progress.value(QStringLiteral("Percent")).isDouble())
+            percent = progress.value(QStringLiteral("Percent")).toDouble();
+        progressMessage = progress.value(QStringLiteral("Message")).toString();
+        updates = progress.value(QStringLiteral("Updates")).toInt();
+        badLines = progress.value(QStringLiteral("BadLines")).toInt();
+    } else if (!finished && in.status) {
+        percent = in.status->percent;
+        progressMessage = in.status->message;
+        badLines = in.status->badProgressLines;
+    }
+    QStringList progressParts;
+    if (percent)
+        progressParts.append(QStringLiteral("%1 %").arg(QLocale().toString(*percent, 'f', *percent == int(*percent) ? 0 : 1)));
+    if (!progressMessage.isEmpty())
+        progressParts.append(progressMessage);
+    if (updates >= 0)
+        progressParts.append(tr("%n update(s)", nullptr, updates));
+    if (badLines > 0)
+        progressParts.append(tr("%n unreadable line(s) ignored", nullptr, badLines));
+    add(d.rows, Field::Progress, tr("Progress"), progressParts.join(QStringLiteral(" · ")));
+
+    // Resources: the final figures from result.json, or the live ones while it runs.
+    if (!finished && in.status && in.status->memoryBytes > 0)
+        add(d.rows, Field::Memory, tr("Memory now"), DisplayUnits::mebibytes(in.status->memoryBytes),
+            tr("%1 bytes").arg(in.status->memoryBytes));
+    qint64 peak = -1;
+    if (result.contains(QStringLiteral("PeakMemoryBytes")))
+        peak = result.value(QStringLiteral("PeakMemoryBytes")).toInteger();
+    else if (!finished && in.status && in.status->peakMemoryBytes > 0)
+        peak = in.status->peakMemoryBytes;
+    if (peak >= 0)
+        add(d.rows, Field::PeakMemory, tr("Peak memory"), DisplayUnits::mebibytes(peak), tr("%1 bytes").arg(peak));
+    double cpu = -1;
+    if (result.contains(QStringLiteral("CpuSeconds")))
+        cpu = result.value(QStringLiteral("CpuSeconds")).toDouble();
+    else if (!finished && in.status)
+        cpu = in.status->cpuSeconds;
+    if (cpu >= 0)
+        add(d.rows, Field::CpuTime, tr("CPU time"), DisplayUnits::cpuSeconds(cpu));
+
+    const QJsonObject runAs = result.value(QStringLiteral("RunAs")).toObject();
+    if (!runAs.isEmpty()) {
+        const QString ids = tr("uid %1, gid %2").arg(runAs.value(QStringLiteral("Uid")).toInteger()).arg(runAs.value(QStringLiteral("Gid")).toInteger());
+        add(d.rows, Field::RunAs, tr("Ran as"),
+            runAs.value(QStringLiteral("Configured")).toBool()
+                ? tr("%1 (%2)").arg(runAs.value(QStringLiteral("User")).toString(), ids)
+                : tr("%1 (%2), the executor's own user: no run-as user is configured").arg(runAs.value(QStringLiteral("User")).toString(), ids));
+    } else if (!finished && in.status && !in.status->runAsUser.isEmpty()) {
+        add(d.rows, Field::RunAs, tr("Runs as"), in.status->runAsUser);
+    }
+
+    const QJsonObject cache = result.value(QStringLiteral("EnvironmentCache")).toObject();
+    if (!cache.isEmpty())
+        add(d.rows, Field::EnvironmentCache, tr("Environment cache"),
+            cache.value(QStringLiteral("Reused")).toBool() ? tr("reused a cached environment") : tr("built a new cached environment"),
+            tr("entry %1, key %2").arg(cache.value(QStringLiteral("Entry")).toString(), cache.value(QStringLiteral("Key")).toString()));
+    else if (finished && field(in.execution, QStringLiteral("UseEnvironmentCache")) == QJsonValue(false))
+        add(d.rows, Field::EnvironmentCache, tr("Environment cache"), tr("not used (UseEnvironmentCache is false)"));
+
+    QStringList limits;
+    if (const QJsonValue v = field(in.execution, QStringLiteral("TimeoutSeconds")); v.isDouble())
+        limits.append(tr("timeout %1").arg(DisplayUnits::duration(qint64(v.toDouble() * 1000))));
+    if (const QJsonValue v = field(in.execution, QStringLiteral("MaxMemoryMB")); v.isDouble())
+        limits.append(tr("memory %1").arg(DisplayUnits::mebibytes(qint64(v.toDouble() * 1024 * 1024))));
+    if (const QJsonValue v = field(in.execution, QStringLiteral("MaxCpuSeconds")); v.isDouble())
+        limits.append(tr("CPU %1").arg(DisplayUnits::cpuSeconds(v.toDouble())));
+    add(d.rows, Field::Limits, tr("Limits"), limits.join(QStringLiteral(", ")));
+
+    const QStringList warnings = strings(result.value(QStringLiteral("Warnings")));
+    if (!warnings.isEmpty())
+        add(d.rows, Field::Warnings, tr("Warnings (%n)", nullptr, int(warnings.size())), warnings.join(u'\n'));
+    QStringList survivors;
+    for (const QJsonValue &pid : result.value(QStringLiteral("Survivors")).toArray())
+        survivors.append(QString::number(pid.toInteger()));
+    if (!survivors.isEmpty())
+        add(d.rows, Field::Survivors, tr("Still alive after the stop"), tr("PID %1").arg(survivors.join(QStringLiteral(", "))));
+    const QString machine = result.value(QStringLiteral("MachineName")).toString();
+    if (!machine.isEmpty())
+        add(d.rows, Field::Machine, tr("Machine"), tr("%1, executor %2").arg(machine, result.value(QStringLiteral("ExecutorVersion")).toString()));
+    return d;
+}
+
+} // namespace oa
