@@ -36,30 +36,55 @@ QJsonValue field(const QJsonObject &object, const QString &key)
 
 } // namespace
 
+namespace {
+
+// result.json's stable names and what people read for them; QT_TRANSLATE_NOOP lets lupdate
+// find each text in a table.
+struct Wording {
+    const char *name;
+    const char *text;
+};
+constexpr Wording kOutcomes[] = {
+    {"Succeeded", QT_TRANSLATE_NOOP("TaskDetailRows", "Succeeded")},
+    {"Failed", QT_TRANSLATE_NOOP("TaskDetailRows", "Failed: the script exited with an error")},
+    {"InvalidExecution", QT_TRANSLATE_NOOP("TaskDetailRows", "Failed: the task is not valid")},
+    {"EnvironmentFailed", QT_TRANSLATE_NOOP("TaskDetailRows", "Failed: no Python environment")},
+    {"RequirementsFailed", QT_TRANSLATE_NOOP("TaskDetailRows", "Failed: packages could not be installed")},
+    {"TimedOut", QT_TRANSLATE_NOOP("TaskDetailRows", "Timed out")},
+    {"Cancelled", QT_TRANSLATE_NOOP("TaskDetailRows", "Cancelled")},
+    {"ResourceLimitExceeded", QT_TRANSLATE_NOOP("TaskDetailRows", "Stopped: a resource limit was exceeded")},
+    {"InternalError", QT_TRANSLATE_NOOP("TaskDetailRows", "Failed: internal error of the executor")},
+};
+// In pipeline order, as stageName() spells them.
+constexpr Wording kStages[] = {
+    {"Lock", QT_TRANSLATE_NOOP("TaskDetailRows", "Lock")},
+    {"Read", QT_TRANSLATE_NOOP("TaskDetailRows", "Read")},
+    {"Validate", QT_TRANSLATE_NOOP("TaskDetailRows", "Validate")},
+    {"Environment", QT_TRANSLATE_NOOP("TaskDetailRows", "Environment")},
+    {"Requirements", QT_TRANSLATE_NOOP("TaskDetailRows", "Requirements")},
+    {"Run", QT_TRANSLATE_NOOP("TaskDetailRows", "Run")},
+    {"Cleanup", QT_TRANSLATE_NOOP("TaskDetailRows", "Cleanup")},
+};
+
+template <std::size_t N>
+QString wordingFor(const Wording (&table)[N], const QString &name)
+{
+    for (const Wording &w : table)
+        if (name == QLatin1String(w.name))
+            return QCoreApplication::translate("TaskDetailRows", w.text);
+    return name; // a name this monitor does not know yet: shown as written
+}
+
+} // namespace
+
 QString TaskDetailRows::outcomeLabel(const QString &outcome)
 {
-    if (outcome == QLatin1String("Succeeded")) return tr("Succeeded");
-    if (outcome == QLatin1String("Failed")) return tr("Failed: the script exited with an error");
-    if (outcome == QLatin1String("InvalidExecution")) return tr("Failed: the task is not valid");
-    if (outcome == QLatin1String("EnvironmentFailed")) return tr("Failed: no Python environment");
-    if (outcome == QLatin1String("RequirementsFailed")) return tr("Failed: packages could not be installed");
-    if (outcome == QLatin1String("TimedOut")) return tr("Timed out");
-    if (outcome == QLatin1String("Cancelled")) return tr("Cancelled");
-    if (outcome == QLatin1String("ResourceLimitExceeded")) return tr("Stopped: a resource limit was exceeded");
-    if (outcome == QLatin1String("InternalError")) return tr("Failed: internal error of the executor");
-    return outcome;
+    return wordingFor(kOutcomes, outcome);
 }
 
 QString TaskDetailRows::stageLabel(const QString &stage)
 {
-    if (stage == QLatin1String("Lock")) return tr("Lock");
-    if (stage == QLatin1String("Read")) return tr("Read");
-    if (stage == QLatin1String("Validate")) return tr("Validate");
-    if (stage == QLatin1String("Environment")) return tr("Environment");
-    if (stage == QLatin1String("Requirements")) return tr("Requirements");
-    if (stage == QLatin1String("Run")) return tr("Run");
-    if (stage == QLatin1String("Cleanup")) return tr("Cleanup");
-    return stage;
+    return wordingFor(kStages, stage);
 }
 
 const TaskDetailRows::Row *TaskDetailRows::find(Field f) const
