@@ -161,6 +161,14 @@ void TaskDetailsView::setDetails(const oa::TaskDetails &details)
         error->setStyleSheet(QStringLiteral("color: %1").arg(StateStyle::color(oa::TaskState::Failed).name()));
     m_timeline->setStages(details.rows.stages);
     fillGrid(m_body, details.rows.rows, 0);
+    // Two grids, one column of labels: both as wide as the widest label.
+    int labelWidth = 0;
+    for (QGridLayout *grid : {m_summary, m_body})
+        for (int r = 0; r < grid->rowCount(); ++r)
+            if (QLayoutItem *item = grid->itemAtPosition(r, 0); item && item->widget()) // not shown yet: ask the widget
+                labelWidth = qMax(labelWidth, item->widget()->sizeHint().width());
+    m_summary->setColumnMinimumWidth(0, labelWidth);
+    m_body->setColumnMinimumWidth(0, labelWidth);
 
     // The chart collects what the monitor sees of this run while it stays selected.
     if (details.status && details.status->updatedAt.isValid())
