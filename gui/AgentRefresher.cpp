@@ -56,8 +56,7 @@ AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers, c
 
 void AgentRefresher::setBaseDir(const QString &baseDir)
 {
-    m_future.waitForFinished(); // the cache is not cleared under a running scan
-    m_dependencies->clear();
+    m_dependencies->clear(); // under its own lock: a scan still running elsewhere only reads again
     m_baseDir = baseDir;
     rewatch();
     m_poll.start();

@@ -69,6 +69,6 @@ private:
     QTimer m_debounce;
     QTimer m_poll;
     QFutureWatcher<AgentSnapshot> m_future;
-    // Shared with the scan thread; the destructor waits for the scan before it goes.
+    // Shared with the scan thread (it locks itself); the destructor waits for the scan before it goes.
     std::unique_ptr<oa::DependencyPreviewCache> m_dependencies = std::make_unique<oa::DependencyPreviewCache>();
 };
