@@ -209,6 +209,10 @@ void TestDetailPane::chartCollectsSamplesWhileSelected()
     QVERIFY(chart->isVisible());
     QCOMPARE(view()->outcomeLabel()->text(), QStringLiteral("Running"));
     QCOMPARE(view()->shownValue(Field::Memory), QStringLiteral("10.0 MiB"));
+    // Its duration runs on with the clock, with no file changing.
+    const QString running = view()->shownValue(Field::Duration);
+    QVERIFY(!running.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(view()->shownValue(Field::Duration) != running, 2500);
     // The executor rewrites status.json; the pane picks each version up on its own.
     write(m_agent.taskFile(QStringLiteral("live"), QStringLiteral("status.json")), status(2, 20 * 1024 * 1024, 1.0));
     QTRY_COMPARE_WITH_TIMEOUT(chart->samples().size(), 2, 5000);
