@@ -30,8 +30,8 @@ TaskTableModel::TaskTableModel(QObject *parent) : KeyedRowsModel(parent)
 
 QString TaskTableModel::requirementsText(const oa::DependencyPreview &d)
 {
-    if (d.source.isEmpty())
-        return QStringLiteral("?");
+    if (d.source.isEmpty()) // "?" when the folder was read and is ambiguous or broken; blank when it was not read
+        return d.problem.isEmpty() ? QString() : QStringLiteral("?");
     if (d.source == QLatin1String("none"))
         return tr("none");
     if (!d.counted)
@@ -42,7 +42,7 @@ QString TaskTableModel::requirementsText(const oa::DependencyPreview &d)
 QString TaskTableModel::requirementsToolTip(const oa::DependencyPreview &d)
 {
     if (d.source.isEmpty())
-        return d.problem.isEmpty() ? tr("Where the packages come from is not known yet.") : d.problem;
+        return d.problem;
     if (d.source == QLatin1String("none"))
         return tr("No packages: the script runs with the interpreter's standard library.");
     QStringList lines{d.file.isEmpty() ? tr("From %1").arg(d.source) : tr("From %1").arg(d.file)};
@@ -118,7 +118,7 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
         const QColor c = StateStyle::color(t->state);
         return c.isValid() ? QVariant(c) : QVariant();
     }
-    if (role == Qt::ToolTipRole && column == RequirementsColumn)
+    if (role == Qt::ToolTipRole && column == RequirementsColumn && !requirementsText(t->dependencies).isEmpty())
         return requirementsToolTip(t->dependencies);
     if (role == Qt::ToolTipRole && column == ResourcesColumn && t->state == oa::TaskState::Running && t->memoryBytes >= 0)
         return tr("Memory of the script's process tree now, and the CPU time it has used so far (status.json)");

@@ -218,7 +218,6 @@ GERMAN = {
     "Show execution.json and result.json as they are on disk": "execution.json und result.json so zeigen, wie sie auf der Platte stehen",
     "Memory and CPU while selected": "Speicher und CPU, solange ausgewählt",
     "(none yet)": "(noch keine)",
-    "Where the packages come from is not known yet.": "Woher die Pakete kommen, ist noch nicht bekannt.",
     "No packages: the script runs with the interpreter's standard library.":
         "Keine Pakete: das Skript läuft mit der Standardbibliothek des Interpreters.",
     "From %1": "Aus %1",

@@ -863,10 +863,6 @@
         <translation>keine</translation>
     </message>
     <message>
-        <source>Where the packages come from is not known yet.</source>
-        <translation>Woher die Pakete kommen, ist noch nicht bekannt.</translation>
-    </message>
-    <message>
         <source>No packages: the script runs with the interpreter&apos;s standard library.</source>
         <translation>Keine Pakete: das Skript läuft mit der Standardbibliothek des Interpreters.</translation>
     </message>

@@ -282,6 +282,11 @@ void TestDetailPane::requirementsColumnForEachSource()
     result.insert("DependencySource", QJsonObject{{"Source", "requirements.txt"}, {"File", agent.taskFile(QStringLiteral("ran"), QStringLiteral("requirements.txt"))}});
     write(agent.taskFile(QStringLiteral("ran"), QStringLiteral("result.json")), QJsonDocument(result).toJson());
 
+    // Two sources and no RequirementsSource: the executor would refuse it (exit 4), and the column says why.
+    agent.makeScriptTask(QStringLiteral("both"), "print(1)\n");
+    write(agent.taskFile(QStringLiteral("both"), QStringLiteral("requirements.txt")), "requests\n");
+    write(agent.taskFile(QStringLiteral("both"), QStringLiteral("Pipfile.lock")), R"({"_meta": {}, "default": {}, "develop": {}})");
+
     oa::DependencyPreviewCache cache;
     QTest::qWait(80); // older than the cache's "just written" margin
     const AgentSnapshot snapshot = AgentRefresher::scan(agent.base(), false, QString(), &cache);
@@ -306,6 +311,8 @@ void TestDetailPane::requirementsColumnForEachSource()
     QVERIFY(!tip("plain").isEmpty());
     QCOMPARE(text("ran"), QStringLiteral("requirements.txt · 1"));
     QVERIFY(tip("ran").contains(QStringLiteral("• requests")));
+    QCOMPARE(text("both"), QStringLiteral("?"));
+    QVERIFY2(tip("both").contains(QStringLiteral("RequirementsSource")), qPrintable(tip("both")));
     // A second scan of the unchanged folder reads no task's files again.
     const int misses = cache.misses();
     AgentRefresher::scan(agent.base(), false, QString(), &cache);
