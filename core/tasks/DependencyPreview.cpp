@@ -69,8 +69,9 @@ DependencyPreview DependencyPreview::read(const AgentPaths &paths, const QString
     if (inputs) {
         // The files the executor looks at, by name, whether they are there or not: one that
         // appears later changes the answer.
-        const QString scriptDir = QFileInfo(taskDir + u'/' + ExecutionInfo::preview(execution).scriptPath).path();
-        *inputs << paths.resultFile(id) << scriptDir << taskDir + u'/' + ExecutionInfo::preview(execution).scriptPath
+        const QString script = taskDir + u'/' + ExecutionInfo::preview(execution).scriptPath;
+        const QString scriptDir = QFileInfo(script).path();
+        *inputs << paths.resultFile(id) << scriptDir << script
                 << scriptDir + QStringLiteral("/requirements.txt") << scriptDir + QStringLiteral("/Pipfile.lock")
                 << scriptDir + QStringLiteral("/Pipfile");
     }

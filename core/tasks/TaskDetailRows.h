@@ -57,6 +57,14 @@ public:
 
     static QString outcomeLabel(const QString &outcome);
     static QString stageLabel(const QString &stage);
+
+private:
+    static void add(QList<Row> &list, Field field, const QString &label, const QString &value, const QString &toolTip = QString());
+    void addSummary(const Input &in, const QJsonObject &result);
+    void addRunRows(const Input &in, const QJsonObject &result);
+    void addProgress(const Input &in, const QJsonObject &result);
+    void addResources(const Input &in, const QJsonObject &result);
+    void addNotes(const QJsonObject &result);
 };
 
 } // namespace oa
