@@ -26,7 +26,7 @@ AgentRefresher::~AgentRefresher()
     m_future.waitForFinished();
 }
 
-AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers, const QString &cacheDir)
+AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers, const QString &cacheDir, oa::DependencyPreviewCache *dependencies)
 {
     QElapsedTimer timer;
     timer.start();
@@ -34,6 +34,14 @@ AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers, c
     AgentSnapshot snapshot;
     snapshot.baseDir = baseDir;
     snapshot.tasks = oa::TaskScanner(paths).scan();
+    if (dependencies)
+        for (oa::TaskSummary &t : snapshot.tasks) {
+            // A finished run names its source in result.json; any other task is read as the executor would.
+            const bool finished = t.state == oa::TaskState::Succeeded || t.state == oa::TaskState::Failed
+                                  || t.state == oa::TaskState::TimedOut || t.state == oa::TaskState::Cancelled;
+            if (t.state != oa::TaskState::Invalid)
+                t.dependencies = dependencies->preview(paths, t.id, finished);
+        }
     snapshot.locks = oa::LockInspector(paths).locks();
     const oa::EnvironmentCache::Summary cache = oa::EnvironmentCache::summarize(cacheDir.isEmpty() ? baseDir + QStringLiteral("/EnvCache") : cacheDir, baseDir);
     snapshot.cacheEntries = cache.entries;
@@ -48,6 +56,7 @@ AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers, c
 
 void AgentRefresher::setBaseDir(const QString &baseDir)
 {
+    m_dependencies->clear(); // under its own lock: a scan still running elsewhere only reads again
     m_baseDir = baseDir;
     rewatch();
     m_poll.start();
@@ -93,7 +102,7 @@ void AgentRefresher::startScan()
         m_pending = true; // one more pass once this one is done
         return;
     }
-    m_future.setFuture(QtConcurrent::run(&AgentRefresher::scan, m_baseDir, m_leftoversWanted, m_cacheDir));
+    m_future.setFuture(QtConcurrent::run(&AgentRefresher::scan, m_baseDir, m_leftoversWanted, m_cacheDir, m_dependencies.get()));
 }
 
 void AgentRefresher::finished()

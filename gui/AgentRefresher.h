@@ -1,5 +1,6 @@
 #pragma once
 
+#include "DependencyPreview.h"
 #include "Leftovers.h"
 #include "LockInspector.h"
 #include "TaskScanner.h"
@@ -42,7 +43,11 @@ public:
     // sets one; empty: <base>/EnvCache, following the base folder.
     void setCacheDir(const QString &cacheDir) { m_cacheDir = cacheDir; }
 
-    static AgentSnapshot scan(const QString &baseDir, bool withLeftovers, const QString &cacheDir = QString());
+    // `dependencies`, when given, fills each task's Requirements column, reading only the tasks
+    // whose files changed since the last scan.
+    static AgentSnapshot scan(const QString &baseDir, bool withLeftovers, const QString &cacheDir = QString(),
+                              oa::DependencyPreviewCache *dependencies = nullptr);
+    oa::DependencyPreviewCache *dependencyCache() { return m_dependencies.get(); }
 
 public slots:
     void refreshNow();
@@ -64,4 +69,6 @@ private:
     QTimer m_debounce;
     QTimer m_poll;
     QFutureWatcher<AgentSnapshot> m_future;
+    // Shared with the scan thread (it locks itself); the destructor waits for the scan before it goes.
+    std::unique_ptr<oa::DependencyPreviewCache> m_dependencies = std::make_unique<oa::DependencyPreviewCache>();
 };

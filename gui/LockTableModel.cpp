@@ -1,8 +1,14 @@
 #include "LockTableModel.h"
 
+#include "ClockTicker.h"
 #include "StateStyle.h"
 
 #include <QLocale>
+
+LockTableModel::LockTableModel(QObject *parent) : KeyedRowsModel(parent)
+{
+    new ClockTicker(this, [this](int row) { return rowAt(row) && rowAt(row)->info.acquiredAt.isValid(); }, {AgeColumn});
+}
 
 QVariant LockTableModel::data(const QModelIndex &index, int role) const
 {

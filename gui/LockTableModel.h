@@ -14,7 +14,8 @@ public:
     enum Column { IdColumn, VerdictColumn, PidColumn, HostColumn, ProcessColumn, AgeColumn, SinceColumn, ColumnCount };
     enum Role { VerdictRole = Qt::UserRole + 1 };
 
-    using KeyedRowsModel::KeyedRowsModel;
+    // Ages tick every second (ClockTicker).
+    explicit LockTableModel(QObject *parent = nullptr);
 
     int columnCount(const QModelIndex &parent = {}) const override { return parent.isValid() ? 0 : ColumnCount; }
     QVariant data(const QModelIndex &index, int role) const override;

@@ -1,21 +1,22 @@
 #include "TaskDetailPane.h"
 
+#include "DetailsLoader.h"
 #include "LogTabs.h"
+#include "TaskDetailsView.h"
 
-#include <QHeaderView>
-#include <QScrollBar>
-#include <QTreeWidget>
+#include <QTimer>
 
 TaskDetailPane::TaskDetailPane(QWidget *parent) : QTabWidget(parent)
 {
-    m_fields = new QTreeWidget(this);
-    m_fields->setColumnCount(2);
-    m_fields->setHeaderLabels({tr("Field"), tr("Value")});
-    m_fields->setRootIsDecorated(true);
-    m_fields->setAlternatingRowColors(true);
-    m_fields->setWordWrap(true);
-    m_fields->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    addTab(m_fields, tr("&Details"));
+    m_details = new TaskDetailsView(this);
+    m_loader = new DetailsLoader(this);
+    connect(m_loader, &DetailsLoader::loaded, m_details, &TaskDetailsView::setDetails);
+    // A running task's status.json changes every second; the scan polls only every two.
+    auto *poll = new QTimer(this);
+    poll->setInterval(1000);
+    connect(poll, &QTimer::timeout, this, &TaskDetailPane::reloadDetails);
+    poll->start();
+    addTab(m_details, tr("&Details"));
     m_logs = new LogTabs(this);
 }
 
@@ -29,42 +30,20 @@ void TaskDetailPane::showTask(const oa::AgentPaths &paths, const QString &id)
     const bool same = id == m_id && paths.baseDir() == m_base;
     m_base = paths.baseDir();
     m_id = id;
+    if (!same)
+        m_details->setTask(id);
     if (id.isEmpty()) {
-        m_fields->clear();
+        m_loader->clear();
         m_logs->showTask(paths, id);
         return;
     }
     if (!same)
         m_logs->showTask(paths, id);
-    fill(oa::TaskDetails::load(paths, id));
+    m_loader->request(paths, id);
 }
 
 void TaskDetailPane::reloadDetails()
 {
     if (!m_id.isEmpty())
-        fill(oa::TaskDetails::load(oa::AgentPaths(m_base), m_id));
-}
-
-void TaskDetailPane::fill(const oa::TaskDetails &details)
-{
-    // Keep which sections were open and where the view was scrolled.
-    const int scroll = m_fields->verticalScrollBar() ? m_fields->verticalScrollBar()->value() : 0;
-    m_fields->clear();
-    const auto section = [this](const QString &title, const oa::TaskDetails::Rows &rows) {
-        auto *top = new QTreeWidgetItem(m_fields, {title});
-        QFont bold = top->font(0);
-        bold.setBold(true);
-        top->setFont(0, bold);
-        for (const auto &[label, value] : rows) {
-            auto *item = new QTreeWidgetItem(top, {label, value});
-            item->setToolTip(1, value);
-        }
-        top->setExpanded(true);
-    };
-    section(tr("execution.json"), details.execution);
-    if (details.hasResult)
-        section(tr("result.json"), details.result);
-    else
-        section(tr("result.json"), {{tr("Status"), tr("no result yet")}});
-    m_fields->verticalScrollBar()->setValue(scroll);
+        m_loader->request(oa::AgentPaths(m_base), m_id);
 }

@@ -1,5 +1,7 @@
 #include "TaskTableModel.h"
 
+#include "ClockTicker.h"
+#include "DisplayUnits.h"
 #include "StateStyle.h"
 
 #include <QDateTime>
@@ -16,17 +18,42 @@ qint64 durationMs(const oa::TaskSummary &t)
     return -1;
 }
 
-QString formatDuration(qint64 ms)
+} // namespace
+
+TaskTableModel::TaskTableModel(QObject *parent) : KeyedRowsModel(parent)
 {
-    if (ms < 0)
-        return {};
-    if (ms < 10000)
-        return TaskTableModel::tr("%1 s").arg(QLocale().toString(double(ms) / 1000.0, 'f', 2));
-    const qint64 s = ms / 1000;
-    return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
+    new ClockTicker(this, [this](int row) {
+        const oa::TaskSummary *t = rowAt(row);
+        return t && (t->lock || (t->state == oa::TaskState::Running && t->durationMs < 0));
+    }, {DurationColumn, LockColumn});
 }
 
-} // namespace
+QString TaskTableModel::requirementsText(const oa::DependencyPreview &d)
+{
+    if (d.source.isEmpty()) // "?" when the folder was read and is ambiguous or broken; blank when it was not read
+        return d.problem.isEmpty() ? QString() : QStringLiteral("?");
+    if (d.source == QLatin1String("none"))
+        return tr("none");
+    if (!d.counted)
+        return d.source;
+    return QStringLiteral("%1 · %2").arg(d.source).arg(d.packages.size());
+}
+
+QString TaskTableModel::requirementsToolTip(const oa::DependencyPreview &d)
+{
+    if (d.source.isEmpty())
+        return d.problem;
+    if (d.source == QLatin1String("none"))
+        return tr("No packages: the script runs with the interpreter's standard library.");
+    QStringList lines{d.file.isEmpty() ? tr("From %1").arg(d.source) : tr("From %1").arg(d.file)};
+    if (!d.counted)
+        lines.append(d.problem.isEmpty() ? tr("The packages are read when the task runs.") : d.problem);
+    else if (d.packages.isEmpty())
+        lines.append(tr("no packages"));
+    for (const QString &package : d.packages)
+        lines.append(QStringLiteral("• ") + package);
+    return lines.join(u'\n');
+}
 
 QVariant TaskTableModel::data(const QModelIndex &index, int role) const
 {
@@ -60,9 +87,17 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
             if (sort)
                 return t->startedAt;
             return t->startedAt.isValid() ? QLocale().toString(t->startedAt.toLocalTime(), QLocale::ShortFormat) : QString();
-        case DurationColumn: return sort ? QVariant(durationMs(*t)) : QVariant(formatDuration(durationMs(*t)));
+        case DurationColumn: return sort ? QVariant(durationMs(*t)) : QVariant(oa::DisplayUnits::duration(durationMs(*t)));
         case ExitCodeColumn: return t->exitCode ? QVariant(*t->exitCode) : QVariant(sort ? QVariant(-1) : QVariant());
-        case RequirementsColumn: return t->requirementsCount;
+        case ResourcesColumn:
+            if (t->state != oa::TaskState::Running || t->memoryBytes < 0)
+                return sort ? QVariant(qint64(-1)) : QVariant(QString());
+            if (sort)
+                return t->memoryBytes;
+            return tr("%1 · CPU %2").arg(oa::DisplayUnits::mebibytes(t->memoryBytes), oa::DisplayUnits::cpuSeconds(t->cpuSeconds));
+        case RequirementsColumn:
+            return sort ? QVariant(t->dependencies.source + u' ' + QString::number(t->dependencies.packages.size()).rightJustified(6, u'0'))
+                        : QVariant(requirementsText(t->dependencies));
         case LockColumn:
             if (!t->lock)
                 return QString();
@@ -83,9 +118,13 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
         const QColor c = StateStyle::color(t->state);
         return c.isValid() ? QVariant(c) : QVariant();
     }
+    if (role == Qt::ToolTipRole && column == RequirementsColumn && !requirementsText(t->dependencies).isEmpty())
+        return requirementsToolTip(t->dependencies);
+    if (role == Qt::ToolTipRole && column == ResourcesColumn && t->state == oa::TaskState::Running && t->memoryBytes >= 0)
+        return tr("Memory of the script's process tree now, and the CPU time it has used so far (status.json)");
     if (role == Qt::ToolTipRole)
         return t->message.isEmpty() ? QVariant() : QVariant(t->message);
-    if (role == Qt::TextAlignmentRole && (column == ExitCodeColumn || column == RequirementsColumn || column == DurationColumn))
+    if (role == Qt::TextAlignmentRole && (column == ExitCodeColumn || column == DurationColumn || column == ResourcesColumn))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     return {};
 }
@@ -101,6 +140,7 @@ QVariant TaskTableModel::headerData(int section, Qt::Orientation orientation, in
     case ScriptColumn: return tr("Script and arguments");
     case StartedColumn: return tr("Started");
     case DurationColumn: return tr("Duration");
+    case ResourcesColumn: return tr("Memory · CPU");
     case ExitCodeColumn: return tr("Exit code");
     case RequirementsColumn: return tr("Requirements");
     case LockColumn: return tr("Lock holder");

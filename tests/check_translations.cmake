@@ -1,9 +1,10 @@
-# Fails when a user-visible string in the GUI sources has no finished German translation.
+# Fails when a user-visible string in the GUI sources (and CORE_SOURCES: core files that build
+# text for the monitor with tr()) has no finished German translation.
 # lupdate runs on a scratch copy, so the committed .ts file is only read.
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
 configure_file("${TS}" "${WORK}/check.ts" COPYONLY)
-execute_process(COMMAND "${LUPDATE}" "${SOURCES}" -ts "${WORK}/check.ts" -no-obsolete -locations none
+execute_process(COMMAND "${LUPDATE}" "${SOURCES}" ${CORE_SOURCES} -ts "${WORK}/check.ts" -no-obsolete -locations none
                 RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
 if(NOT result EQUAL 0)
     message(FATAL_ERROR "lupdate failed: ${output}")

@@ -545,6 +545,28 @@
     </message>
 </context>
 <context>
+    <name>ResourceChart</name>
+    <message>
+        <source>Memory and CPU appear here while the selected task runs.</source>
+        <translation>Speicher und CPU erscheinen hier, während die ausgewählte Aufgabe läuft.</translation>
+    </message>
+    <message>
+        <source>Memory %1 (max %2)</source>
+        <translation>Speicher %1 (max. %2)</translation>
+    </message>
+    <message>
+        <source>CPU %1 % of one core, %2 in all</source>
+        <translation>CPU %1 % eines Kerns, %2 insgesamt</translation>
+    </message>
+</context>
+<context>
+    <name>StageTimelineBar</name>
+    <message>
+        <source>%1: %2 (%3 ms)</source>
+        <translation>%1: %2 (%3 ms)</translation>
+    </message>
+</context>
+<context>
     <name>StateStyle</name>
     <message>
         <source>Pending</source>
@@ -614,32 +636,286 @@
 <context>
     <name>TaskDetailPane</name>
     <message>
-        <source>Field</source>
-        <translation>Feld</translation>
-    </message>
-    <message>
-        <source>Value</source>
-        <translation>Wert</translation>
-    </message>
-    <message>
         <source>&amp;Details</source>
         <translation>&amp;Details</translation>
     </message>
+</context>
+<context>
+    <name>TaskDetailRows</name>
     <message>
-        <source>execution.json</source>
-        <translation>execution.json</translation>
+        <source>Succeeded</source>
+        <translation>Erfolgreich</translation>
     </message>
     <message>
-        <source>result.json</source>
-        <translation>result.json</translation>
+        <source>Failed: the script exited with an error</source>
+        <translation>Fehlgeschlagen: das Skript endete mit einem Fehler</translation>
     </message>
     <message>
-        <source>Status</source>
-        <translation>Status</translation>
+        <source>Failed: the task is not valid</source>
+        <translation>Fehlgeschlagen: die Aufgabe ist ungültig</translation>
     </message>
     <message>
-        <source>no result yet</source>
-        <translation>noch kein Ergebnis</translation>
+        <source>Failed: no Python environment</source>
+        <translation>Fehlgeschlagen: keine Python-Umgebung</translation>
+    </message>
+    <message>
+        <source>Failed: packages could not be installed</source>
+        <translation>Fehlgeschlagen: Pakete konnten nicht installiert werden</translation>
+    </message>
+    <message>
+        <source>Timed out</source>
+        <translation>Zeitüberschreitung</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Stopped: a resource limit was exceeded</source>
+        <translation>Gestoppt: ein Ressourcenlimit wurde überschritten</translation>
+    </message>
+    <message>
+        <source>Failed: internal error of the executor</source>
+        <translation>Fehlgeschlagen: interner Fehler des Executors</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>Sperre</translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation>Lesen</translation>
+    </message>
+    <message>
+        <source>Validate</source>
+        <translation>Prüfen</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>Umgebung</translation>
+    </message>
+    <message>
+        <source>Requirements</source>
+        <translation>Pakete</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Ausführung</translation>
+    </message>
+    <message>
+        <source>Cleanup</source>
+        <translation>Aufräumen</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Meldung</translation>
+    </message>
+    <message>
+        <source>(the script was killed by signal %1)</source>
+        <translation>(das Skript wurde durch Signal %1 beendet)</translation>
+    </message>
+    <message>
+        <source>(the script&apos;s own: %1)</source>
+        <translation>(vom Skript selbst: %1)</translation>
+    </message>
+    <message>
+        <source>Exit code</source>
+        <translation>Exit-Code</translation>
+    </message>
+    <message>
+        <source>Ended in stage</source>
+        <translation>Endete in Phase</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>Phase</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Gestartet</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>Running for</source>
+        <translation>Läuft seit</translation>
+    </message>
+    <message>
+        <source>Last error (stderr)</source>
+        <translation>Letzter Fehler (stderr)</translation>
+    </message>
+    <message>
+        <source>Stage timings</source>
+        <translation>Dauer der Phasen</translation>
+    </message>
+    <message>
+        <source>Script and arguments</source>
+        <translation>Skript und Argumente</translation>
+    </message>
+    <message>
+        <source>Interpreter</source>
+        <translation>Interpreter</translation>
+    </message>
+    <message>
+        <source>Python %1 (%2)</source>
+        <translation>Python %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Dependency source</source>
+        <translation>Quelle der Abhängigkeiten</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message numerus="yes">
+        <source>Installed packages (%n)</source>
+        <translation>
+            <numerusform>Installierte Pakete (%n)</numerusform>
+            <numerusform>Installierte Pakete (%n)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n update(s)</source>
+        <translation>
+            <numerusform>%n Aktualisierung</numerusform>
+            <numerusform>%n Aktualisierungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unreadable line(s) ignored</source>
+        <translation>
+            <numerusform>%n unlesbare Zeile ignoriert</numerusform>
+            <numerusform>%n unlesbare Zeilen ignoriert</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Fortschritt</translation>
+    </message>
+    <message>
+        <source>Memory now</source>
+        <translation>Speicher jetzt</translation>
+    </message>
+    <message>
+        <source>%1 bytes</source>
+        <translation>%1 Bytes</translation>
+    </message>
+    <message>
+        <source>Peak memory</source>
+        <translation>Höchster Speicherbedarf</translation>
+    </message>
+    <message>
+        <source>CPU time</source>
+        <translation>CPU-Zeit</translation>
+    </message>
+    <message>
+        <source>uid %1, gid %2</source>
+        <translation>UID %1, GID %2</translation>
+    </message>
+    <message>
+        <source>Ran as</source>
+        <translation>Lief als</translation>
+    </message>
+    <message>
+        <source>%1 (%2), the executor&apos;s own user: no run-as user is configured</source>
+        <translation>%1 (%2), der eigene Benutzer des Executors: kein Ausführungsbenutzer konfiguriert</translation>
+    </message>
+    <message>
+        <source>Runs as</source>
+        <translation>Läuft als</translation>
+    </message>
+    <message>
+        <source>Environment cache</source>
+        <translation>Umgebungs-Cache</translation>
+    </message>
+    <message>
+        <source>reused a cached environment</source>
+        <translation>eine zwischengespeicherte Umgebung wiederverwendet</translation>
+    </message>
+    <message>
+        <source>built a new cached environment</source>
+        <translation>eine neue zwischengespeicherte Umgebung gebaut</translation>
+    </message>
+    <message>
+        <source>entry %1, key %2</source>
+        <translation>Eintrag %1, Schlüssel %2</translation>
+    </message>
+    <message>
+        <source>not used (UseEnvironmentCache is false)</source>
+        <translation>nicht verwendet (UseEnvironmentCache ist false)</translation>
+    </message>
+    <message>
+        <source>timeout %1</source>
+        <translation>Zeitlimit %1</translation>
+    </message>
+    <message>
+        <source>memory %1</source>
+        <translation>Speicher %1</translation>
+    </message>
+    <message>
+        <source>CPU %1</source>
+        <translation>CPU %1</translation>
+    </message>
+    <message>
+        <source>Limits</source>
+        <translation>Limits</translation>
+    </message>
+    <message numerus="yes">
+        <source>Warnings (%n)</source>
+        <translation>
+            <numerusform>Warnungen (%n)</numerusform>
+            <numerusform>Warnungen (%n)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Still alive after the stop</source>
+        <translation>Nach dem Stoppen noch am Leben</translation>
+    </message>
+    <message>
+        <source>PID %1</source>
+        <translation>PID %1</translation>
+    </message>
+    <message>
+        <source>Machine</source>
+        <translation>Rechner</translation>
+    </message>
+    <message>
+        <source>%1, executor %2</source>
+        <translation>%1, Executor %2</translation>
+    </message>
+</context>
+<context>
+    <name>TaskDetailsView</name>
+    <message>
+        <source>Ra&amp;w JSON</source>
+        <translation>Roh-&amp;JSON</translation>
+    </message>
+    <message>
+        <source>Show execution.json and result.json as they are on disk</source>
+        <translation>execution.json und result.json so zeigen, wie sie auf der Platte stehen</translation>
+    </message>
+    <message>
+        <source>Memory and CPU while selected</source>
+        <translation>Speicher und CPU, solange ausgewählt</translation>
+    </message>
+    <message>
+        <source>(none yet)</source>
+        <translation>(noch keine)</translation>
     </message>
 </context>
 <context>
@@ -681,16 +957,44 @@
         <translation>Sperrinhaber</translation>
     </message>
     <message>
-        <source>%1 s</source>
-        <translation>%1 s</translation>
-    </message>
-    <message>
         <source>Progress</source>
         <translation>Fortschritt</translation>
     </message>
     <message>
         <source>PID %1 on %2, %3, as %4</source>
         <translation>PID %1 auf %2, %3, als %4</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>No packages: the script runs with the interpreter&apos;s standard library.</source>
+        <translation>Keine Pakete: das Skript läuft mit der Standardbibliothek des Interpreters.</translation>
+    </message>
+    <message>
+        <source>From %1</source>
+        <translation>Aus %1</translation>
+    </message>
+    <message>
+        <source>The packages are read when the task runs.</source>
+        <translation>Die Pakete werden gelesen, wenn die Aufgabe läuft.</translation>
+    </message>
+    <message>
+        <source>no packages</source>
+        <translation>keine Pakete</translation>
+    </message>
+    <message>
+        <source>%1 · CPU %2</source>
+        <translation>%1 · CPU %2</translation>
+    </message>
+    <message>
+        <source>Memory of the script&apos;s process tree now, and the CPU time it has used so far (status.json)</source>
+        <translation>Speicher des Prozessbaums des Skripts jetzt und die bisher verbrauchte CPU-Zeit (status.json)</translation>
+    </message>
+    <message>
+        <source>Memory · CPU</source>
+        <translation>Speicher · CPU</translation>
     </message>
 </context>
 </TS>

@@ -1,61 +1,92 @@
 #include "TaskDetails.h"
 
+#include "ExecutionInfo.h"
 #include "JsonFile.h"
+#include "LastErrorLine.h"
+#include "LockInspector.h"
 
-#include <QFile>
-#include <QJsonArray>
 #include <QJsonDocument>
-#include <QJsonObject>
 
 namespace oa {
 
 namespace {
 
-QString display(const QJsonValue &value)
+constexpr qint64 kMaxJsonBytes = 4 * 1024 * 1024; // as readJsonObject: these files are never larger
+
+QString pretty(const AgentFolder &folder, const QString &path, QString *problem = nullptr)
 {
-    switch (value.type()) {
-    case QJsonValue::Array: {
-        QStringList items;
-        for (const QJsonValue &v : value.toArray())
-            items.append(v.isString() ? v.toString() : QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact)));
-        return items.join(QStringLiteral("\n"));
+    const auto bytes = folder.readFile(path, kMaxJsonBytes);
+    if (!bytes) {
+        if (problem)
+            *problem = bytes.failure().message;
+        return {};
     }
-    case QJsonValue::Object:
-        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
-    case QJsonValue::Bool: return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case QJsonValue::Double: return QString::number(value.toDouble(), 'g', 15);
-    case QJsonValue::String: return value.toString();
-    case QJsonValue::Null: return QStringLiteral("null");
-    case QJsonValue::Undefined: break;
-    }
-    return QString();
+    const QJsonDocument document = QJsonDocument::fromJson(bytes.value());
+    // Not JSON: shown as it is, which is what someone debugging a broken file wants to see.
+    return document.isNull() ? QString::fromUtf8(bytes.value()) : QString::fromUtf8(document.toJson(QJsonDocument::Indented));
+}
+
+bool runInProgress(TaskState state)
+{
+    return state == TaskState::Running || state == TaskState::Orphaned || state == TaskState::RunningElsewhere;
 }
 
 } // namespace
 
+TaskDetails::Stamp TaskDetails::stampOf(const AgentPaths &paths, const QString &id)
+{
+    Stamp s;
+    s.execution = FileStamp::of(paths.executionFile(id));
+    s.result = FileStamp::of(paths.resultFile(id));
+    s.status = FileStamp::of(paths.statusFile(id));
+    s.errorLog = FileStamp::of(paths.errorLogFile(id));
+    s.lock = FileStamp::of(paths.lockFile(id));
+    if (s.lock.exists())
+        if (const auto lock = LockInspector(paths).lock(id))
+            s.lockVerdict = int(lock->verdict);
+    return s;
+}
+
 TaskDetails TaskDetails::load(const AgentPaths &paths, const QString &id)
 {
-    TaskDetails details;
+    TaskDetails d;
+    d.id = id;
+    d.stamp = stampOf(paths, id);
+    const std::optional<TaskSummary> summary = TaskScanner(paths).task(id);
+    d.state = summary ? summary->state : TaskState::Invalid;
+
     QString problem;
-    if (const auto execution = readJsonObject(paths.folder(), paths.executionFile(id), &problem)) {
-        for (auto it = execution->begin(); it != execution->end(); ++it)
-            details.execution.append({it.key(), display(it.value())});
-    } else {
-        details.execution.append({QStringLiteral("execution.json"), problem});
+    d.rawExecution = pretty(paths.folder(), paths.executionFile(id), &problem);
+    if (d.rawExecution.isEmpty())
+        d.rawExecution = problem;
+    d.rawResult = pretty(paths.folder(), paths.resultFile(id));
+
+    TaskDetailRows::Input in;
+    in.execution = readJsonObject(paths.folder(), paths.executionFile(id)).value_or(QJsonObject());
+    const bool inProgress = runInProgress(d.state);
+    // While a run is in progress, result.json on disk belongs to the run before it.
+    if (!inProgress)
+        in.result = readJsonObject(paths.folder(), paths.resultFile(id));
+    if (const auto status = readJsonObject(paths.folder(), paths.statusFile(id)); status && !in.result) {
+        d.status = StatusRecord::fromJson(*status);
+        in.status = d.status;
     }
-    if (const auto result = readJsonObject(paths.folder(), paths.resultFile(id))) {
-        details.hasResult = true;
-        for (auto it = result->begin(); it != result->end(); ++it) {
-            if (it.key() == QLatin1String("StageDurationsMs")) {
-                const QJsonObject stages = it.value().toObject();
-                for (auto s = stages.begin(); s != stages.end(); ++s)
-                    details.result.append({QStringLiteral("Stage: %1").arg(s.key()), QStringLiteral("%1 ms").arg(s.value().toInteger())});
-            } else {
-                details.result.append({it.key(), display(it.value())});
-            }
-        }
+    if (inProgress && summary && summary->startedAt.isValid()) {
+        d.runStartedAt = summary->startedAt;
+        in.runStartedAt = summary->startedAt;
+        in.elapsedMs = summary->startedAt.msecsTo(QDateTime::currentDateTimeUtc());
     }
-    return details;
+    if (in.result || in.status)
+        in.lastErrorLine = LastErrorLine::read(paths.folder(), paths.errorLogFile(id));
+    d.rows = TaskDetailRows::build(in);
+    return d;
+}
+
+std::optional<TaskDetails> TaskDetails::loadIfChanged(const AgentPaths &paths, const QString &id, const Stamp &known)
+{
+    if (stampOf(paths, id) == known)
+        return std::nullopt;
+    return load(paths, id);
 }
 
 } // namespace oa

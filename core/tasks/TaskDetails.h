@@ -1,23 +1,48 @@
 #pragma once
 
 #include "AgentPaths.h"
+#include "FileStamp.h"
+#include "StatusRecord.h"
+#include "TaskDetailRows.h"
+#include "TaskScanner.h"
 
-#include <QList>
+#include <QDateTime>
 #include <QString>
 
-#include <utility>
+#include <optional>
 
 namespace oa {
 
-// What the monitor's detail pane shows of one task, read from execution.json and result.json
-// as label/value rows, so that no widget reads a file itself.
+// Everything the monitor's detail pane shows of one task, read off the UI thread: the rows for
+// people (TaskDetailRows), execution.json and result.json as they are on disk, and the live
+// status.json with its resource figures. No widget reads a file itself.
 struct TaskDetails {
-    using Rows = QList<std::pair<QString, QString>>;
-    Rows execution;   // execution.json's fields, or one row saying why it cannot be read
-    Rows result;      // result.json's fields, stage timings flattened as "Stage: Run"
-    bool hasResult = false;
+    QString id;
+    TaskState state = TaskState::Invalid;
+    TaskDetailRows rows;
+    QString rawExecution; // pretty-printed, or why it cannot be read
+    QString rawResult;    // pretty-printed; empty when there is none (yet)
+    std::optional<StatusRecord> status; // present while a run is in progress, or was cut short
+    QDateTime runStartedAt;             // a run in progress: when it took its lock
 
+    // What decides whether the files are worth reading again: the stamps of every file the
+    // details come from, and the lock's verdict (a holder that dies changes no file).
+    struct Stamp {
+        FileStamp execution, result, status, errorLog, lock;
+        int lockVerdict = -1;
+        bool operator==(const Stamp &o) const
+        {
+            return execution == o.execution && result == o.result && status == o.status && errorLog == o.errorLog && lock == o.lock
+                   && lockVerdict == o.lockVerdict;
+        }
+        bool operator!=(const Stamp &o) const { return !(*this == o); }
+    };
+    Stamp stamp;
+
+    static Stamp stampOf(const AgentPaths &paths, const QString &id);
     static TaskDetails load(const AgentPaths &paths, const QString &id);
+    // nullopt when nothing changed since `known`: only stat() calls and one lock check then.
+    static std::optional<TaskDetails> loadIfChanged(const AgentPaths &paths, const QString &id, const Stamp &known);
 };
 
 } // namespace oa

@@ -37,7 +37,7 @@ bool TaskSummary::operator==(const TaskSummary &o) const
            && requirementsCount == o.requirementsCount && startedAt == o.startedAt && finishedAt == o.finishedAt
            && durationMs == o.durationMs && exitCode == o.exitCode && outcome == o.outcome && message == o.message
            && lock == o.lock && stage == o.stage && percent == o.percent && progressMessage == o.progressMessage
-           && runAsUser == o.runAsUser;
+           && runAsUser == o.runAsUser && memoryBytes == o.memoryBytes && cpuSeconds == o.cpuSeconds && dependencies == o.dependencies;
 }
 
 TaskState TaskScanner::stateFromOutcome(const QString &outcome)
@@ -96,6 +96,8 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
                 t.progressMessage = status.message;
                 t.percent = status.percent;
                 t.runAsUser = status.runAsUser;
+                t.memoryBytes = status.memoryBytes;
+                t.cpuSeconds = status.cpuSeconds;
             }
         }
     } else if (!execution) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AgentPaths.h"
+#include "DependencyPreview.h"
 #include "LockInspector.h"
 
 #include <QDateTime>
@@ -42,6 +43,10 @@ struct TaskSummary {
     std::optional<double> percent;
     QString progressMessage;
     QString runAsUser;            // who its task code runs as
+    qint64 memoryBytes = -1;      // the script's tree now, and its CPU time so far (-1: not known)
+    double cpuSeconds = -1;
+    // Where its packages come from: filled by the monitor's scan (DependencyPreviewCache), not by scan().
+    DependencyPreview dependencies;
 
     bool operator==(const TaskSummary &other) const;
     bool operator!=(const TaskSummary &other) const { return !(*this == other); }

@@ -8,6 +8,7 @@
 #include "LogView.h"
 #include "MainWindow.h"
 #include "TaskDetailPane.h"
+#include "TaskDetailsView.h"
 #include "TaskFilterProxy.h"
 #include "TaskTableModel.h"
 #include "TestSupport.h"
@@ -163,13 +164,13 @@ void TestMonitor::detailPaneShowsResult()
 {
     m_window->selectTask(QStringLiteral("bad"));
     QCOMPARE(m_window->detailPane()->taskId(), QStringLiteral("bad"));
-    auto *tree = m_window->detailPane()->findChild<QTreeWidget *>();
-    QVERIFY(tree);
-    const QList<QTreeWidgetItem *> outcome = tree->findItems(QStringLiteral("Outcome"), Qt::MatchRecursive | Qt::MatchExactly);
-    QCOMPARE(outcome.size(), 1);
-    QCOMPARE(outcome.first()->text(1), QStringLiteral("Failed"));
-    QCOMPARE(tree->findItems(QStringLiteral("ScriptPath"), Qt::MatchRecursive | Qt::MatchExactly).first()->text(1),
-             QStringLiteral("main.py"));
+    // Loaded on the thread pool: the rows for people arrive shortly after the selection.
+    TaskDetailsView *details = m_window->detailPane()->detailsView();
+    QTRY_VERIFY(details->hasDetails() && details->taskId() == QStringLiteral("bad"));
+    QCOMPARE(details->shownFields().first(), oa::TaskDetailRows::Field::Outcome);
+    QCOMPARE(details->outcomeLabel()->text(), QStringLiteral("Failed: the script exited with an error"));
+    QCOMPARE(details->shownValue(oa::TaskDetailRows::Field::Message), QStringLiteral("fixture: Failed"));
+    QCOMPARE(details->shownValue(oa::TaskDetailRows::Field::Script), QStringLiteral("main.py"));
 }
 
 void TestMonitor::logViewFollowsAppends()

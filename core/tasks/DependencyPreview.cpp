@@ -1,0 +1,162 @@
+#include "DependencyPreview.h"
+
+#include "DependencyResolver.h"
+#include "ExecutionInfo.h"
+#include "InlineScriptMetadata.h"
+#include "JsonFile.h"
+#include "PackageLists.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace oa {
+
+namespace {
+
+QStringList executionRequirements(const QJsonObject &execution)
+{
+    QStringList out;
+    for (auto it = execution.begin(); it != execution.end(); ++it)
+        if (it.key().compare(QLatin1String("Requirements"), Qt::CaseInsensitive) == 0)
+            for (const QJsonValue &v : it.value().toArray())
+                out.append(v.toString());
+    return out;
+}
+
+// The packages of a source whose file is known.
+void listPackages(DependencyPreview &p, const AgentFolder &folder, const QJsonObject &execution)
+{
+    if (p.source == QLatin1String("none"))
+        return;
+    if (p.source == QLatin1String("execution.json")) {
+        p.packages = executionRequirements(execution);
+        return;
+    }
+    const auto content = folder.readFile(p.file, ExecutionInfo::kMaxFileBytes);
+    if (!content) {
+        p.counted = false;
+        p.problem = content.failure().message;
+        return;
+    }
+    if (p.source == QLatin1String("requirements.txt")) {
+        p.packages = PackageLists::fromRequirementsTxt(content.value());
+    } else if (p.source == QLatin1String("Pipfile.lock")) {
+        bool ok = false;
+        p.packages = PackageLists::fromPipfileLock(content.value(), &ok);
+        p.counted = ok;
+    } else if (p.source == QLatin1String("script")) {
+        const auto block = InlineScriptMetadata::find(content.value(), p.file);
+        bool ok = false;
+        if (block && block->has_value())
+            p.packages = PackageLists::fromScriptBlock((*block)->toml, &ok);
+        p.counted = ok;
+    } else {
+        p.counted = false;
+    }
+}
+
+} // namespace
+
+DependencyPreview DependencyPreview::read(const AgentPaths &paths, const QString &id, bool finished, QStringList *inputs)
+{
+    const AgentFolder &folder = paths.folder();
+    const QString taskDir = paths.taskDir(id);
+    QString problem;
+    const auto bytes = folder.readFile(paths.executionFile(id), ExecutionInfo::kMaxFileBytes);
+    const QJsonObject execution = bytes ? parseJsonObject(bytes.value()).value_or(QJsonObject()) : QJsonObject();
+    if (inputs) {
+        // The files the executor looks at, by name, whether they are there or not: one that
+        // appears later changes the answer.
+        const QString script = taskDir + u'/' + ExecutionInfo::preview(execution).scriptPath;
+        const QString scriptDir = QFileInfo(script).path();
+        *inputs << paths.resultFile(id) << scriptDir << script
+                << scriptDir + QStringLiteral("/requirements.txt") << scriptDir + QStringLiteral("/Pipfile.lock")
+                << scriptDir + QStringLiteral("/Pipfile");
+    }
+
+    DependencyPreview p;
+    if (finished) {
+        if (const auto result = readJsonObject(folder, paths.resultFile(id))) {
+            const QJsonObject source = result->value(QStringLiteral("DependencySource")).toObject();
+            if (!source.isEmpty()) {
+                p.source = source.value(QStringLiteral("Source")).toString();
+                p.file = source.value(QStringLiteral("File")).toString();
+                if (inputs && !p.file.isEmpty())
+                    *inputs << p.file;
+                listPackages(p, folder, execution);
+                return p;
+            }
+        }
+    }
+    if (!bytes) {
+        p.problem = bytes.failure().message;
+        return p;
+    }
+    auto info = ExecutionInfo::parse(bytes.value(), id, taskDir);
+    if (!info) {
+        p.problem = info.failure().message;
+        return p;
+    }
+    auto deps = DependencyResolver::select(folder, info.value());
+    if (!deps) {
+        p.problem = deps.failure().message;
+        return p;
+    }
+    p.source = dependencySourceName(deps->source);
+    p.file = deps->file;
+    listPackages(p, folder, execution);
+    return p;
+}
+
+DependencyPreview DependencyPreviewCache::preview(const AgentPaths &paths, const QString &id, bool finished)
+{
+    const QString key = paths.baseDir() + u'\n' + id;
+    const QString executionFile = paths.executionFile(id);
+    {
+        QMutexLocker locker(&m_mutex);
+        const auto it = m_entries.constFind(key);
+        if (it != m_entries.cend() && it->finished == finished) {
+            bool same = true;
+            for (const auto &[path, stamp] : it->inputs)
+                if (FileStamp::of(path) != stamp) {
+                    same = false;
+                    break;
+                }
+            if (same)
+                return it->preview;
+        }
+    }
+    // A file modified while it was being read would carry a stamp newer than what was read: such
+    // a stamp is not kept, so the next refresh reads the task again.
+    const qint64 startedNs = QDateTime::currentMSecsSinceEpoch() * 1000000 - 50000000;
+    QStringList inputs{executionFile};
+    Entry entry;
+    entry.finished = finished;
+    entry.preview = DependencyPreview::read(paths, id, finished, &inputs);
+    for (const QString &path : std::as_const(inputs)) {
+        FileStamp stamp = FileStamp::of(path);
+        if (stamp.mtimeNs >= startedNs)
+            stamp.mtimeNs = -2; // matches no real stamp
+        entry.inputs.append({path, stamp});
+    }
+    QMutexLocker locker(&m_mutex);
+    ++m_misses;
+    m_entries.insert(key, entry);
+    return entry.preview;
+}
+
+void DependencyPreviewCache::clear()
+{
+    QMutexLocker locker(&m_mutex);
+    m_entries.clear();
+}
+
+int DependencyPreviewCache::size() const
+{
+    QMutexLocker locker(&m_mutex);
+    return int(m_entries.size());
+}
+
+} // namespace oa

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "AgentPaths.h"
+#include "FileStamp.h"
+
+#include <QHash>
+#include <QMutex>
+#include <QString>
+#include <QStringList>
+
+namespace oa {
+
+// Where a task's packages come from and which they are, for the monitor's Requirements column.
+// A finished task says it in result.json (DependencySource); for one that has not run (or runs
+// now) the folder is read the way the executor's Validate stage reads it
+// (DependencyResolver::select: files only, through the gatekeeper, no interpreter).
+struct DependencyPreview {
+    QString source;       // "execution.json", "requirements.txt", "Pipfile.lock", "script", "none"; empty: unknown
+    QString file;         // the file the packages are read from, if any
+    QStringList packages;
+    bool counted = true;  // false: the packages could not be listed, so there is no count
+    QString problem;      // why the source is unknown, or why the packages could not be listed
+
+    bool operator==(const DependencyPreview &o) const
+    {
+        return source == o.source && file == o.file && packages == o.packages && counted == o.counted && problem == o.problem;
+    }
+    bool operator!=(const DependencyPreview &o) const { return !(*this == o); }
+
+    // `finished`: take the source from result.json (the run's own word) when it names one.
+    // `inputs` receives every path the answer depends on, for a cache to stamp.
+    static DependencyPreview read(const AgentPaths &paths, const QString &id, bool finished, QStringList *inputs = nullptr);
+};
+
+// DependencyPreview::read() per task, kept while none of the files it came from changed (their
+// stamps: lstat only), so that a refresh of 500 unchanged tasks reads no file. Safe to use from
+// the scan thread while the UI thread owns the object.
+class DependencyPreviewCache {
+public:
+    DependencyPreview preview(const AgentPaths &paths, const QString &id, bool finished);
+    void clear();
+    int size() const;
+    int misses() const { return m_misses; } // reads done, for the tests
+
+private:
+    struct Entry {
+        bool finished = false;
+        QList<std::pair<QString, FileStamp>> inputs;
+        DependencyPreview preview;
+    };
+    mutable QMutex m_mutex;
+    QHash<QString, Entry> m_entries; // by base folder and ID
+    int m_misses = 0;
+};
+
+} // namespace oa

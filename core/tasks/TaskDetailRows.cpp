@@ -1,0 +1,293 @@
+#include "TaskDetailRows.h"
+
+#include "DisplayUnits.h"
+#include "ExitCode.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QLocale>
+
+namespace oa {
+
+namespace {
+
+QStringList strings(const QJsonValue &value)
+{
+    QStringList out;
+    for (const QJsonValue &v : value.toArray())
+        if (v.isString())
+            out.append(v.toString());
+    return out;
+}
+
+QDateTime isoTime(const QJsonValue &value)
+{
+    return QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
+}
+
+// Keys of execution.json are matched as the executor matches them: case-insensitively.
+QJsonValue field(const QJsonObject &object, const QString &key)
+{
+    for (auto it = object.begin(); it != object.end(); ++it)
+        if (it.key().compare(key, Qt::CaseInsensitive) == 0)
+            return it.value();
+    return QJsonValue(QJsonValue::Undefined);
+}
+
+} // namespace
+
+namespace {
+
+// result.json's stable names and what people read for them; QT_TRANSLATE_NOOP lets lupdate
+// find each text in a table.
+struct Wording {
+    const char *name;
+    const char *text;
+};
+constexpr Wording kOutcomes[] = {
+    {"Succeeded", QT_TRANSLATE_NOOP("TaskDetailRows", "Succeeded")},
+    {"Failed", QT_TRANSLATE_NOOP("TaskDetailRows", "Failed: the script exited with an error")},
+    {"InvalidExecution", QT_TRANSLATE_NOOP("TaskDetailRows", "Failed: the task is not valid")},
+    {"EnvironmentFailed", QT_TRANSLATE_NOOP("TaskDetailRows", "Failed: no Python environment")},
+    {"RequirementsFailed", QT_TRANSLATE_NOOP("TaskDetailRows", "Failed: packages could not be installed")},
+    {"TimedOut", QT_TRANSLATE_NOOP("TaskDetailRows", "Timed out")},
+    {"Cancelled", QT_TRANSLATE_NOOP("TaskDetailRows", "Cancelled")},
+    {"ResourceLimitExceeded", QT_TRANSLATE_NOOP("TaskDetailRows", "Stopped: a resource limit was exceeded")},
+    {"InternalError", QT_TRANSLATE_NOOP("TaskDetailRows", "Failed: internal error of the executor")},
+};
+// In pipeline order, as stageName() spells them.
+constexpr Wording kStages[] = {
+    {"Lock", QT_TRANSLATE_NOOP("TaskDetailRows", "Lock")},
+    {"Read", QT_TRANSLATE_NOOP("TaskDetailRows", "Read")},
+    {"Validate", QT_TRANSLATE_NOOP("TaskDetailRows", "Validate")},
+    {"Environment", QT_TRANSLATE_NOOP("TaskDetailRows", "Environment")},
+    {"Requirements", QT_TRANSLATE_NOOP("TaskDetailRows", "Requirements")},
+    {"Run", QT_TRANSLATE_NOOP("TaskDetailRows", "Run")},
+    {"Cleanup", QT_TRANSLATE_NOOP("TaskDetailRows", "Cleanup")},
+};
+
+template <std::size_t N>
+QString wordingFor(const Wording (&table)[N], const QString &name)
+{
+    for (const Wording &w : table)
+        if (name == QLatin1String(w.name))
+            return QCoreApplication::translate("TaskDetailRows", w.text);
+    return name; // a name this monitor does not know yet: shown as written
+}
+
+} // namespace
+
+QString TaskDetailRows::outcomeLabel(const QString &outcome)
+{
+    return wordingFor(kOutcomes, outcome);
+}
+
+QString TaskDetailRows::stageLabel(const QString &stage)
+{
+    return wordingFor(kStages, stage);
+}
+
+const TaskDetailRows::Row *TaskDetailRows::find(Field f) const
+{
+    for (const QList<Row> *list : {&summary, &rows})
+        for (const Row &row : *list)
+            if (row.field == f)
+                return &row;
+    return nullptr;
+}
+
+// A row only when there is something to say.
+void TaskDetailRows::add(QList<Row> &list, Field f, const QString &label, const QString &value, const QString &tip)
+{
+    if (!value.isEmpty())
+        list.append(Row{f, label, value, tip});
+}
+
+TaskDetailRows TaskDetailRows::build(const Input &in)
+{
+    TaskDetailRows d;
+    const QJsonObject result = in.result.value_or(QJsonObject());
+    d.addSummary(in, result);
+    d.addRunRows(in, result);
+    d.addProgress(in, result);
+    d.addResources(in, result);
+    d.addNotes(result);
+    return d;
+}
+
+// What happened, in the order an operator asks.
+void TaskDetailRows::addSummary(const Input &in, const QJsonObject &result)
+{
+    const bool finished = in.result.has_value();
+    summary.append(Row{Field::Outcome, tr("Outcome"), finished ? outcomeLabel(result.value(QStringLiteral("Outcome")).toString()) : QString(),
+                         finished ? result.value(QStringLiteral("Outcome")).toString() : QString()});
+    add(summary, Field::Message, tr("Message"), finished ? result.value(QStringLiteral("Message")).toString()
+                                                           : (in.status ? in.status->message : QString()));
+    if (finished && result.contains(QStringLiteral("ExitCode"))) {
+        QString exit = QString::number(result.value(QStringLiteral("ExitCode")).toInt());
+        if (result.contains(QStringLiteral("ScriptSignal")))
+            exit += u' ' + tr("(the script was killed by signal %1)").arg(result.value(QStringLiteral("ScriptSignal")).toInt());
+        else if (result.contains(QStringLiteral("ScriptExitCode"))
+                 && result.value(QStringLiteral("ScriptExitCode")).toInt() != result.value(QStringLiteral("ExitCode")).toInt())
+            exit += u' ' + tr("(the script's own: %1)").arg(result.value(QStringLiteral("ScriptExitCode")).toInt());
+        add(summary, Field::ExitCode, tr("Exit code"), exit);
+    }
+    const QString stage = finished ? result.value(QStringLiteral("Stage")).toString() : (in.status ? in.status->stage : QString());
+    add(summary, Field::Stage, finished ? tr("Ended in stage") : tr("Stage"), stageLabel(stage), stage);
+    const QDateTime started = finished ? isoTime(result.value(QStringLiteral("StartedAt"))) : in.runStartedAt;
+    if (started.isValid())
+        add(summary, Field::Started, tr("Started"), DisplayUnits::localTime(started), started.toUTC().toString(Qt::ISODateWithMs));
+    if (finished && result.contains(QStringLiteral("DurationMs"))) {
+        const qint64 ms = result.value(QStringLiteral("DurationMs")).toInteger();
+        add(summary, Field::Duration, tr("Duration"), DisplayUnits::duration(ms), tr("%1 ms").arg(ms));
+    } else if (in.elapsedMs >= 0) {
+        add(summary, Field::Duration, tr("Running for"), DisplayUnits::duration(in.elapsedMs));
+    }
+    add(summary, Field::LastError, tr("Last error (stderr)"), in.lastErrorLine);
+
+}
+
+// Stage timings in the order the pipeline runs them (whatever order the JSON keeps), the
+// script, the interpreter and the packages.
+void TaskDetailRows::addRunRows(const Input &in, const QJsonObject &result)
+{
+    const QJsonObject durations = result.value(QStringLiteral("StageDurationsMs")).toObject();
+    QStringList timingText;
+    for (int s = int(Stage::Lock); s <= int(Stage::Cleanup); ++s) {
+        const QString name = stageName(Stage(s));
+        if (!durations.contains(name))
+            continue;
+        const qint64 ms = durations.value(name).toInteger();
+        stages.append(StageTiming{name, stageLabel(name), ms});
+        timingText.append(QStringLiteral("%1 %2").arg(stageLabel(name), DisplayUnits::duration(ms)));
+    }
+    add(rows, Field::StageTimings, tr("Stage timings"), timingText.join(QStringLiteral(" · ")));
+
+    const QString script = field(in.execution, QStringLiteral("ScriptPath")).toString();
+    const QJsonValue args = field(in.execution, QStringLiteral("Arguments"));
+    const QString argText = args.isArray() ? strings(args).join(u' ') : args.toString();
+    add(rows, Field::Script, tr("Script and arguments"), argText.isEmpty() ? script : script + u' ' + argText);
+
+    const QJsonObject python = result.value(QStringLiteral("Python")).toObject();
+    if (!python.isEmpty())
+        add(rows, Field::Interpreter, tr("Interpreter"),
+            tr("Python %1 (%2)").arg(python.value(QStringLiteral("Version")).toString(), python.value(QStringLiteral("Executable")).toString()));
+
+    const QJsonObject source = result.value(QStringLiteral("DependencySource")).toObject();
+    if (!source.isEmpty()) {
+        const QString file = source.value(QStringLiteral("File")).toString();
+        const QString name = source.value(QStringLiteral("Source")).toString();
+        add(rows, Field::DependencySource, tr("Dependency source"), file.isEmpty() ? name : tr("%1 (%2)").arg(name, file));
+    }
+    const QJsonValue requirements = field(in.execution, QStringLiteral("Requirements"));
+    if (requirements.isArray())
+        add(rows, Field::Requirements, tr("Requirements"),
+            requirements.toArray().isEmpty() ? tr("none") : strings(requirements).join(u'\n'));
+    const QStringList freeze = strings(result.value(QStringLiteral("PipFreeze")));
+    if (!freeze.isEmpty())
+        add(rows, Field::InstalledPackages, tr("Installed packages (%n)", nullptr, int(freeze.size())), freeze.join(u'\n'));
+
+}
+
+// The script's own progress report, live while it runs.
+void TaskDetailRows::addProgress(const Input &in, const QJsonObject &result)
+{
+    const bool finished = in.result.has_value();
+    const QJsonObject progress = result.value(QStringLiteral("Progress")).toObject();
+    std::optional<double> percent;
+    QString progressMessage;
+    int updates = -1, badLines = 0;
+    if (!progress.isEmpty()) {
+        if (progress.value(QStringLiteral("Percent")).isDouble())
+            percent = progress.value(QStringLiteral("Percent")).toDouble();
+        progressMessage = progress.value(QStringLiteral("Message")).toString();
+        updates = progress.value(QStringLiteral("Updates")).toInt();
+        badLines = progress.value(QStringLiteral("BadLines")).toInt();
+    } else if (!finished && in.status) {
+        percent = in.status->percent;
+        progressMessage = in.status->message;
+        badLines = in.status->badProgressLines;
+    }
+    QStringList progressParts;
+    if (percent)
+        progressParts.append(QStringLiteral("%1 %").arg(QLocale().toString(*percent, 'f', *percent == int(*percent) ? 0 : 1)));
+    if (!progressMessage.isEmpty())
+        progressParts.append(progressMessage);
+    if (updates >= 0)
+        progressParts.append(tr("%n update(s)", nullptr, updates));
+    if (badLines > 0)
+        progressParts.append(tr("%n unreadable line(s) ignored", nullptr, badLines));
+    add(rows, Field::Progress, tr("Progress"), progressParts.join(QStringLiteral(" · ")));
+
+}
+
+// Resources: the final figures from result.json, or the live ones while it runs; who ran it,
+// the environment cache and the limits.
+void TaskDetailRows::addResources(const Input &in, const QJsonObject &result)
+{
+    const bool finished = in.result.has_value();
+    if (!finished && in.status && in.status->memoryBytes > 0)
+        add(rows, Field::Memory, tr("Memory now"), DisplayUnits::mebibytes(in.status->memoryBytes),
+            tr("%1 bytes").arg(in.status->memoryBytes));
+    qint64 peak = -1;
+    if (result.contains(QStringLiteral("PeakMemoryBytes")))
+        peak = result.value(QStringLiteral("PeakMemoryBytes")).toInteger();
+    else if (!finished && in.status && in.status->peakMemoryBytes > 0)
+        peak = in.status->peakMemoryBytes;
+    if (peak >= 0)
+        add(rows, Field::PeakMemory, tr("Peak memory"), DisplayUnits::mebibytes(peak), tr("%1 bytes").arg(peak));
+    double cpu = -1;
+    if (result.contains(QStringLiteral("CpuSeconds")))
+        cpu = result.value(QStringLiteral("CpuSeconds")).toDouble();
+    else if (!finished && in.status)
+        cpu = in.status->cpuSeconds;
+    if (cpu >= 0)
+        add(rows, Field::CpuTime, tr("CPU time"), DisplayUnits::cpuSeconds(cpu));
+
+    const QJsonObject runAs = result.value(QStringLiteral("RunAs")).toObject();
+    if (!runAs.isEmpty()) {
+        const QString ids = tr("uid %1, gid %2").arg(runAs.value(QStringLiteral("Uid")).toInteger()).arg(runAs.value(QStringLiteral("Gid")).toInteger());
+        add(rows, Field::RunAs, tr("Ran as"),
+            runAs.value(QStringLiteral("Configured")).toBool()
+                ? tr("%1 (%2)").arg(runAs.value(QStringLiteral("User")).toString(), ids)
+                : tr("%1 (%2), the executor's own user: no run-as user is configured").arg(runAs.value(QStringLiteral("User")).toString(), ids));
+    } else if (!finished && in.status && !in.status->runAsUser.isEmpty()) {
+        add(rows, Field::RunAs, tr("Runs as"), in.status->runAsUser);
+    }
+
+    const QJsonObject cache = result.value(QStringLiteral("EnvironmentCache")).toObject();
+    if (!cache.isEmpty())
+        add(rows, Field::EnvironmentCache, tr("Environment cache"),
+            cache.value(QStringLiteral("Reused")).toBool() ? tr("reused a cached environment") : tr("built a new cached environment"),
+            tr("entry %1, key %2").arg(cache.value(QStringLiteral("Entry")).toString(), cache.value(QStringLiteral("Key")).toString()));
+    else if (finished && field(in.execution, QStringLiteral("UseEnvironmentCache")) == QJsonValue(false))
+        add(rows, Field::EnvironmentCache, tr("Environment cache"), tr("not used (UseEnvironmentCache is false)"));
+
+    QStringList limits;
+    if (const QJsonValue v = field(in.execution, QStringLiteral("TimeoutSeconds")); v.isDouble())
+        limits.append(tr("timeout %1").arg(DisplayUnits::duration(qint64(v.toDouble() * 1000))));
+    if (const QJsonValue v = field(in.execution, QStringLiteral("MaxMemoryMB")); v.isDouble())
+        limits.append(tr("memory %1").arg(DisplayUnits::mebibytes(qint64(v.toDouble() * 1024 * 1024))));
+    if (const QJsonValue v = field(in.execution, QStringLiteral("MaxCpuSeconds")); v.isDouble())
+        limits.append(tr("CPU %1").arg(DisplayUnits::cpuSeconds(v.toDouble())));
+    add(rows, Field::Limits, tr("Limits"), limits.join(QStringLiteral(", ")));
+
+}
+
+// What the executor has to say besides: warnings, survivors, where it ran.
+void TaskDetailRows::addNotes(const QJsonObject &result)
+{
+    const QStringList warnings = strings(result.value(QStringLiteral("Warnings")));
+    if (!warnings.isEmpty())
+        add(rows, Field::Warnings, tr("Warnings (%n)", nullptr, int(warnings.size())), warnings.join(u'\n'));
+    QStringList survivors;
+    for (const QJsonValue &pid : result.value(QStringLiteral("Survivors")).toArray())
+        survivors.append(QString::number(pid.toInteger()));
+    if (!survivors.isEmpty())
+        add(rows, Field::Survivors, tr("Still alive after the stop"), tr("PID %1").arg(survivors.join(QStringLiteral(", "))));
+    const QString machine = result.value(QStringLiteral("MachineName")).toString();
+    if (!machine.isEmpty())
+        add(rows, Field::Machine, tr("Machine"), tr("%1, executor %2").arg(machine, result.value(QStringLiteral("ExecutorVersion")).toString()));
+}
+
+} // namespace oa

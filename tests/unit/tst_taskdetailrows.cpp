@@ -1,0 +1,293 @@
+// The detail pane's rows for people, built in core: order, units, local time, stage order, the
+// last error line of stderr, loading only on change, and the Requirements column's sources.
+#include "AgentPaths.h"
+#include "DependencyPreview.h"
+#include "DisplayUnits.h"
+#include "LastErrorLine.h"
+#include "PackageLists.h"
+#include "TaskDetailRows.h"
+#include "TaskDetails.h"
+#include "TestSupport.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QLocale>
+#include <QTest>
+
+#include <ctime>
+
+using namespace oatest;
+using Field = oa::TaskDetailRows::Field;
+
+namespace {
+
+// A result.json as the executor writes it, keys in the JSON's own (alphabetical) order.
+QJsonObject fullResult()
+{
+    return QJsonDocument::fromJson(R"({
+        "ExecutionId": "example", "Outcome": "Failed", "ExitCode": 3, "ScriptExitCode": 3, "Stage": "Run",
+        "Message": "the script exited with code 3",
+        "StartedAt": "2026-11-26T05:08:39.595Z", "FinishedAt": "2026-11-26T05:08:39.776Z", "DurationMs": 181,
+        "StageDurationsMs": {"Cleanup": 1, "Environment": 149, "Lock": 0, "Read": 0, "Requirements": 12, "Run": 28, "Validate": 0},
+        "Python": {"Executable": "/usr/bin/python3.11", "Version": "3.11.2"},
+        "PipFreeze": ["requests==2.28.1", "idna==3.4"],
+        "PeakMemoryBytes": 41234432, "CpuSeconds": 0.31,
+        "Progress": {"Percent": 100, "Message": "done", "Updates": 12, "BadLines": 1},
+        "RunAs": {"User": "oa-bot", "Uid": 998, "Gid": 998, "Configured": true},
+        "EnvironmentCache": {"Key": "k123", "Entry": "e456", "Reused": true},
+        "DependencySource": {"Source": "requirements.txt", "File": "/srv/agent/Tasks/example/requirements.txt"},
+        "Warnings": ["unknown key Foo in execution.json"],
+        "MachineName": "bot-07", "ExecutorVersion": "0.1.0"
+    })").object();
+}
+
+QString allText(const oa::TaskDetailRows &rows)
+{
+    QStringList parts;
+    for (const auto *list : {&rows.summary, &rows.rows})
+        for (const auto &row : *list)
+            parts << row.label << row.value;
+    return parts.join(u'\n');
+}
+
+void write(const QString &path, const QByteArray &data)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(data);
+}
+
+} // namespace
+
+class TestTaskDetailRows : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void summaryFirstInTheStatedOrder();
+    void unitsForPeople();
+    void stageTimingsInPipelineOrder();
+    void startInLocalTime();
+    void runningTaskFromStatus();
+    void lastErrorLine_data();
+    void lastErrorLine();
+    void lastErrorLineReadsOnlyTheTail();
+    void loadsOnlyOnChange();
+    void packageLists();
+    void dependencyPreviewCachedByStamp();
+};
+
+void TestTaskDetailRows::initTestCase()
+{
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+}
+
+void TestTaskDetailRows::summaryFirstInTheStatedOrder()
+{
+    oa::TaskDetailRows::Input in;
+    in.result = fullResult();
+    in.execution = QJsonObject{{"ScriptPath", "main.py"}, {"Arguments", QJsonArray{"--day", "monday"}}, {"TimeoutSeconds", 60}};
+    in.lastErrorLine = QStringLiteral("ValueError: bad invoice");
+    const oa::TaskDetailRows rows = oa::TaskDetailRows::build(in);
+    QList<Field> summary;
+    for (const auto &row : rows.summary)
+        summary << row.field;
+    QCOMPARE(summary, (QList<Field>{Field::Outcome, Field::Message, Field::ExitCode, Field::Stage, Field::Started, Field::Duration,
+                                    Field::LastError}));
+    // The rest follow the enum's order, with nothing of the summary among them.
+    for (qsizetype i = 1; i < rows.rows.size(); ++i)
+        QVERIFY(int(rows.rows.at(i - 1).field) < int(rows.rows.at(i).field));
+    QVERIFY(int(rows.rows.first().field) > int(Field::LastError));
+    QCOMPARE(rows.value(Field::Outcome), QStringLiteral("Failed: the script exited with an error"));
+    QCOMPARE(rows.value(Field::ExitCode), QStringLiteral("3"));
+    QCOMPARE(rows.value(Field::Stage), QStringLiteral("Run"));
+    QCOMPARE(rows.value(Field::LastError), QStringLiteral("ValueError: bad invoice"));
+    QCOMPARE(rows.value(Field::Script), QStringLiteral("main.py --day monday"));
+    QCOMPARE(rows.value(Field::Interpreter), QStringLiteral("Python 3.11.2 (/usr/bin/python3.11)"));
+    QCOMPARE(rows.value(Field::RunAs), QStringLiteral("oa-bot (uid 998, gid 998)"));
+    QCOMPARE(rows.value(Field::EnvironmentCache), QStringLiteral("reused a cached environment"));
+    QCOMPARE(rows.value(Field::InstalledPackages), QStringLiteral("requests==2.28.1\nidna==3.4"));
+    QCOMPARE(rows.find(Field::InstalledPackages)->label, QStringLiteral("Installed packages (2)"));
+    QCOMPARE(rows.value(Field::DependencySource), QStringLiteral("requirements.txt (/srv/agent/Tasks/example/requirements.txt)"));
+    QCOMPARE(rows.value(Field::Warnings), QStringLiteral("unknown key Foo in execution.json"));
+}
+
+void TestTaskDetailRows::unitsForPeople()
+{
+    oa::TaskDetailRows::Input in;
+    in.result = fullResult();
+    const oa::TaskDetailRows rows = oa::TaskDetailRows::build(in);
+    QCOMPARE(rows.value(Field::PeakMemory), QStringLiteral("39.3 MiB"));
+    QCOMPARE(rows.find(Field::PeakMemory)->toolTip, QStringLiteral("41234432 bytes"));
+    QCOMPARE(rows.value(Field::Duration), QStringLiteral("0.18 s"));
+    QCOMPARE(rows.value(Field::CpuTime), QStringLiteral("0.31 s"));
+    QCOMPARE(rows.value(Field::Progress), QStringLiteral("100 % · done · 12 update(s) · 1 unreadable line(s) ignored"));
+    // Never raw JSON, never a bare byte or millisecond count.
+    const QString text = allText(rows);
+    QVERIFY2(!text.contains(u'{') && !text.contains(u'}'), qPrintable(text));
+    QVERIFY(!text.contains(QStringLiteral("41234432")));
+    QVERIFY(!text.contains(QStringLiteral("181")));
+    QCOMPARE(oa::DisplayUnits::duration(66000), QStringLiteral("0:01:06"));
+    QCOMPARE(oa::DisplayUnits::mebibytes(512 * 1024), QStringLiteral("512 KiB"));
+    QCOMPARE(oa::DisplayUnits::cpuSeconds(130), QStringLiteral("0:02:10"));
+}
+
+void TestTaskDetailRows::stageTimingsInPipelineOrder()
+{
+    oa::TaskDetailRows::Input in;
+    in.result = fullResult();
+    const oa::TaskDetailRows rows = oa::TaskDetailRows::build(in);
+    QStringList order;
+    for (const auto &stage : rows.stages)
+        order << stage.stage;
+    QCOMPARE(order, (QStringList{"Lock", "Read", "Validate", "Environment", "Requirements", "Run", "Cleanup"}));
+    QCOMPARE(rows.stages.at(3).ms, 149);
+    QVERIFY(rows.value(Field::StageTimings).startsWith(QStringLiteral("Lock 0.00 s · Read 0.00 s · Validate 0.00 s · Environment 0.15 s")));
+}
+
+void TestTaskDetailRows::startInLocalTime()
+{
+    // A zone without daylight saving time, nine hours ahead of UTC.
+    const QByteArray saved = qgetenv("TZ");
+    qputenv("TZ", "Asia/Tokyo");
+    tzset();
+    oa::TaskDetailRows::Input in;
+    in.result = fullResult();
+    const oa::TaskDetailRows rows = oa::TaskDetailRows::build(in);
+    const QString started = rows.value(Field::Started);
+    if (saved.isNull())
+        qunsetenv("TZ");
+    else
+        qputenv("TZ", saved);
+    tzset();
+    QVERIFY2(started.endsWith(QStringLiteral("14:08:39")), qPrintable(started));
+    QVERIFY(!started.contains(u'T') && !started.contains(u'Z'));
+    QCOMPARE(rows.find(Field::Started)->toolTip, QStringLiteral("2026-11-26T05:08:39.595Z"));
+}
+
+void TestTaskDetailRows::runningTaskFromStatus()
+{
+    oa::TaskDetailRows::Input in;
+    oa::StatusRecord status;
+    status.state = QStringLiteral("Running");
+    status.stage = QStringLiteral("Requirements");
+    status.percent = 40;
+    status.message = QStringLiteral("Reading invoices");
+    status.memoryBytes = 3 * 1024 * 1024;
+    status.peakMemoryBytes = 5 * 1024 * 1024;
+    status.cpuSeconds = 1.5;
+    status.runAsUser = QStringLiteral("oa-bot");
+    in.status = status;
+    in.elapsedMs = 12000;
+    const oa::TaskDetailRows rows = oa::TaskDetailRows::build(in);
+    QVERIFY(rows.value(Field::Outcome).isEmpty()); // the pane shows the state instead
+    QCOMPARE(rows.value(Field::Stage), QStringLiteral("Requirements"));
+    QCOMPARE(rows.value(Field::Duration), QStringLiteral("0:00:12"));
+    QCOMPARE(rows.value(Field::Memory), QStringLiteral("3.0 MiB"));
+    QCOMPARE(rows.value(Field::PeakMemory), QStringLiteral("5.0 MiB"));
+    QCOMPARE(rows.value(Field::CpuTime), QStringLiteral("1.50 s"));
+    QCOMPARE(rows.value(Field::Progress), QStringLiteral("40 % · Reading invoices"));
+    QCOMPARE(rows.value(Field::RunAs), QStringLiteral("oa-bot"));
+}
+
+void TestTaskDetailRows::lastErrorLine_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("logging INFO only") << QByteArray("INFO:root:starting\nINFO:root:done\n") << QString();
+    QTest::newRow("an ERROR among INFO") << QByteArray("INFO:root:a\nERROR:root:cannot reach the ERP\nINFO:root:b\n")
+                                         << QStringLiteral("ERROR:root:cannot reach the ERP");
+    QTest::newRow("CRITICAL wins by being last") << QByteArray("ERROR:x:first\n2026-11-26 05:08:39 CRITICAL disk full\n")
+                                                 << QStringLiteral("2026-11-26 05:08:39 CRITICAL disk full");
+    QTest::newRow("traceback") << QByteArray("INFO:root:a\nTraceback (most recent call last):\n  File \"main.py\", line 3, in <module>\n"
+                                             "    raise ValueError('bad invoice')\nValueError: bad invoice\nINFO:root:after\n")
+                               << QStringLiteral("ValueError: bad invoice");
+    QTest::newRow("the word error is not a level") << QByteArray("INFO:root:0 errors found\n") << QString();
+}
+
+void TestTaskDetailRows::lastErrorLine()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QString, expected);
+    QCOMPARE(oa::LastErrorLine::find(text), expected);
+}
+
+void TestTaskDetailRows::lastErrorLineReadsOnlyTheTail()
+{
+    Agent agent;
+    agent.makeScriptTask(QStringLiteral("big"), "print(1)\n");
+    const QString path = agent.taskFile(QStringLiteral("big"), QStringLiteral("error.log"));
+    QByteArray text = "ERROR:root:early, outside the tail\n";
+    while (text.size() < 1024 * 1024)
+        text += "INFO:root:filler line\n";
+    text += "ERROR:root:the last one\nINFO:root:bye\n";
+    write(path, text);
+    const oa::AgentPaths paths(agent.base());
+    QCOMPARE(oa::LastErrorLine::read(paths.folder(), path), QStringLiteral("ERROR:root:the last one"));
+    QVERIFY(oa::LastErrorLine::read(paths.folder(), path, 4096) == QStringLiteral("ERROR:root:the last one"));
+    write(path, "ERROR:root:early, outside the tail\n" + QByteArray(8192, 'x') + "\nINFO:root:end\n");
+    QCOMPARE(oa::LastErrorLine::read(paths.folder(), path, 4096), QString());
+}
+
+void TestTaskDetailRows::loadsOnlyOnChange()
+{
+    Agent agent;
+    agent.makeScriptTask(QStringLiteral("done"), "print(1)\n");
+    QJsonObject result = fullResult();
+    result.insert("ExecutionId", "done");
+    write(agent.taskFile(QStringLiteral("done"), QStringLiteral("result.json")), QJsonDocument(result).toJson());
+    write(agent.taskFile(QStringLiteral("done"), QStringLiteral("error.log")), "Traceback (most recent call last):\n  x\nKeyError: 'total'\n");
+    const oa::AgentPaths paths(agent.base());
+    const oa::TaskDetails details = oa::TaskDetails::load(paths, QStringLiteral("done"));
+    QCOMPARE(details.state, oa::TaskState::Failed);
+    QCOMPARE(details.rows.value(Field::LastError), QStringLiteral("KeyError: 'total'"));
+    QVERIFY(details.rawResult.contains(QStringLiteral("\"PeakMemoryBytes\": 41234432")));
+    QVERIFY(details.rawExecution.contains(QStringLiteral("\"ScriptPath\": \"main.py\"")));
+    QVERIFY(!oa::TaskDetails::loadIfChanged(paths, QStringLiteral("done"), details.stamp));
+    result.insert("Message", "changed");
+    write(agent.taskFile(QStringLiteral("done"), QStringLiteral("result.json")), QJsonDocument(result).toJson());
+    const auto again = oa::TaskDetails::loadIfChanged(paths, QStringLiteral("done"), details.stamp);
+    QVERIFY(again);
+    QCOMPARE(again->rows.value(Field::Message), QStringLiteral("changed"));
+}
+
+void TestTaskDetailRows::packageLists()
+{
+    QCOMPARE(oa::PackageLists::fromRequirementsTxt("# comment\nrequests==2.28.1  # pinned\n\n--index-url https://x\n"
+                                                   "oa-demo==1.0 \\\n    --hash=sha256:00ff\n-r other.txt\nidna\n"),
+             (QStringList{"requests==2.28.1", "oa-demo==1.0", "idna"}));
+    bool ok = false;
+    QCOMPARE(oa::PackageLists::fromScriptBlock("requires-python = \">=3.11\"\ndependencies = [\n  \"requests<3\",  # the HTTP one\n"
+                                               "  'rich[jupyter]',\n]\n", &ok),
+             (QStringList{"requests<3", "rich[jupyter]"}));
+    QVERIFY(ok);
+    QVERIFY(oa::PackageLists::fromScriptBlock("dependencies = [\"never closed\"\n", &ok).isEmpty());
+    QVERIFY(!ok);
+    QCOMPARE(oa::PackageLists::fromPipfileLock(R"({"_meta": {"hash": {"sha256": "abc"}},
+        "default": {"oa-demo": {"hashes": ["sha256:00ff"], "version": "==1.0"}}, "develop": {}})", &ok),
+             QStringList{"oa-demo==1.0"});
+    QVERIFY(ok);
+}
+
+void TestTaskDetailRows::dependencyPreviewCachedByStamp()
+{
+    Agent agent;
+    agent.makeScriptTask(QStringLiteral("txt"), "print(1)\n");
+    write(agent.taskFile(QStringLiteral("txt"), QStringLiteral("requirements.txt")), "requests\nidna\n");
+    const oa::AgentPaths paths(agent.base());
+    oa::DependencyPreviewCache cache;
+    QTest::qWait(80); // older than the cache's "just written" margin, so the stamps are kept
+    oa::DependencyPreview p = cache.preview(paths, QStringLiteral("txt"), false);
+    QCOMPARE(p.source, QStringLiteral("requirements.txt"));
+    QCOMPARE(p.packages, (QStringList{"requests", "idna"}));
+    QCOMPARE(cache.misses(), 1);
+    for (int i = 0; i < 5; ++i)
+        cache.preview(paths, QStringLiteral("txt"), false);
+    QCOMPARE(cache.misses(), 1); // unchanged: no file read
+    write(agent.taskFile(QStringLiteral("txt"), QStringLiteral("requirements.txt")), "requests\nidna\nrich\n");
+    p = cache.preview(paths, QStringLiteral("txt"), false);
+    QCOMPARE(p.packages.size(), 3);
+    QCOMPARE(cache.misses(), 2);
+}
+
+QTEST_GUILESS_MAIN(TestTaskDetailRows)
+#include "tst_taskdetailrows.moc"
