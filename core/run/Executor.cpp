@@ -69,6 +69,7 @@ Status Executor::timed(Stage stage, const std::function<Status()> &body)
 int Executor::run()
 {
     m_record.startedAt = QDateTime::currentDateTimeUtc();
+    m_control.setStartedAt(m_record.startedAt);
     if (!AgentPaths::isValidExecutionId(m_options.executionId)) {
         m_log.error(lcExecutor, QStringLiteral("Invalid execution ID \"{ExecutionIdGiven}\": use 1 to 128 letters, digits, '-', '_' or '.', not \".\" or \"..\""),
                     {{QStringLiteral("ExecutionIdGiven"), m_options.executionId}});

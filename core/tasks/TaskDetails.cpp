@@ -33,7 +33,7 @@ QString display(const QJsonValue &value)
 
 } // namespace
 
-TaskDetails TaskDetails::load(const AgentPaths &paths, const QString &id)
+TaskDetails TaskDetails::load(const AgentPaths &paths, const QString &id, AgentPaths::Generation generation)
 {
     TaskDetails details;
     QString problem;
@@ -43,7 +43,7 @@ TaskDetails TaskDetails::load(const AgentPaths &paths, const QString &id)
     } else {
         details.execution.append({QStringLiteral("execution.json"), problem});
     }
-    if (const auto result = readJsonObject(paths.folder(), paths.resultFile(id))) {
+    if (const auto result = readJsonObject(paths.folder(), paths.resultFile(id, generation))) {
         details.hasResult = true;
         for (auto it = result->begin(); it != result->end(); ++it) {
             if (it.key() == QLatin1String("StageDurationsMs")) {

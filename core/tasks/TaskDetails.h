@@ -17,7 +17,9 @@ struct TaskDetails {
     Rows result;      // result.json's fields, stage timings flattened as "Stage: Run"
     bool hasResult = false;
 
-    static TaskDetails load(const AgentPaths &paths, const QString &id);
+    // With Generation::Previous, `result` is the previous run's (Tasks/{id}/previous/result.json);
+    // execution.json is the task's own either way.
+    static TaskDetails load(const AgentPaths &paths, const QString &id, AgentPaths::Generation generation = AgentPaths::Generation::Current);
 };
 
 } // namespace oa
