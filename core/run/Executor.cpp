@@ -194,6 +194,7 @@ Status Executor::readAndValidate()
         if (folder.kindOf(executionFile) == AgentFolder::Kind::Missing)
             return fail(ExitCode::TaskNotFound, QStringLiteral("%1 does not exist").arg(executionFile));
         m_taskFilesAllowed = true;
+        keepPreviousRun(); // before this run writes anything: its logs then hold this run only
         QString replaced;
         if (const Status opened = m_log.openFile(folder, m_paths.executorLogFile(id), &replaced); !opened)
             qCWarning(lcExecutor).noquote() << opened.failure().message << "; logging to the console only";
