@@ -39,6 +39,14 @@ void setRun(const Agent &agent, const QByteArray &word, int code)
     }
 }
 
+// The task's first run, which what a test plants then follows.
+bool runFirst(const Agent &agent)
+{
+    agent.makeScriptTask(kId, kScript);
+    setRun(agent, "first", 0);
+    return runExecutor(executorArgs(agent, kId)).exitCode == 0;
+}
+
 QString previousFile(const Agent &agent, const QString &name)
 {
     return agent.taskDir(kId) + QStringLiteral("/previous/") + name;
@@ -175,11 +183,8 @@ void TestPreviousRun::plantedPreviousIsReplaced()
     QFETCH(QString, planted);
     Outside outside;
     QVERIFY(outside.make());
-
     Agent agent;
-    agent.makeScriptTask(kId, kScript);
-    setRun(agent, "first", 0);
-    QVERIFY(runExecutor(executorArgs(agent, kId)).exitCode == 0);
+    QVERIFY(runFirst(agent));
 
     const QString previous = agent.taskDir(kId) + QStringLiteral("/previous");
     const QByteArray encoded = QFile::encodeName(previous);
@@ -213,11 +218,8 @@ void TestPreviousRun::plantedRunFilesAreNotMoved()
 {
     Outside outside;
     QVERIFY(outside.make());
-
     Agent agent;
-    agent.makeScriptTask(kId, kScript);
-    setRun(agent, "first", 0);
-    QVERIFY(runExecutor(executorArgs(agent, kId)).exitCode == 0);
+    QVERIFY(runFirst(agent));
     // After the run, as a task's code could: output.log becomes a link out, error.log a FIFO,
     // pip.log a folder, status.json a hard link to a file outside.
     const auto path = [&](const char *name) { return agent.taskFile(kId, QLatin1String(name)); };
