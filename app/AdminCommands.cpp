@@ -104,6 +104,9 @@ int listTasks(const oa::AgentPaths &paths, bool json)
                           {QStringLiteral("DurationMs"), t.durationMs},
                           {QStringLiteral("Outcome"), t.outcome},
                           {QStringLiteral("Message"), t.message}};
+            // The stage it is in, or was in when it was interrupted or orphaned, from status.json.
+            o.insert(QStringLiteral("Stage"), t.stage.isEmpty() ? QJsonValue() : QJsonValue(t.stage));
+            o.insert(QStringLiteral("StatusUpdatedAt"), t.statusUpdatedAt.isValid() ? QJsonValue(iso(t.statusUpdatedAt)) : QJsonValue());
             o.insert(QStringLiteral("ExitCode"), t.exitCode ? QJsonValue(*t.exitCode) : QJsonValue());
             o.insert(QStringLiteral("Lock"), t.lock ? QJsonValue(lockJson(*t.lock)) : QJsonValue());
             o.insert(QStringLiteral("RunAsUser"), t.runAsUser.isEmpty() ? QJsonValue() : QJsonValue(t.runAsUser));
@@ -112,17 +115,22 @@ int listTasks(const oa::AgentPaths &paths, bool json)
         printJson({{QStringLiteral("BaseDir"), paths.baseDir()}, {QStringLiteral("Tasks"), array}});
         return 0;
     }
-    QList<QStringList> rows{{QStringLiteral("ID"), QStringLiteral("STATE"), QStringLiteral("EXIT"), QStringLiteral("STARTED"),
-                             QStringLiteral("DURATION"), QStringLiteral("SCRIPT"), QStringLiteral("DETAIL")}};
+    QList<QStringList> rows{{QStringLiteral("ID"), QStringLiteral("STATE"), QStringLiteral("STAGE"), QStringLiteral("EXIT"),
+                             QStringLiteral("STARTED"), QStringLiteral("DURATION"), QStringLiteral("SCRIPT"), QStringLiteral("DETAIL")}};
     for (const oa::TaskSummary &t : tasks) {
         QString detail = t.message;
+        const QString holder = t.lock ? QStringLiteral("PID %1 on %2, %3 old").arg(t.lock->info.pid).arg(t.lock->info.hostName, age(t.lock->ageSeconds()))
+                                      : QString();
         if (t.lock && t.lock->verdict == oa::LockVerdict::Unreadable)
             detail = QStringLiteral("unreadable lock (%1), %2 old").arg(t.lock->problem, age(t.lock->ageSeconds()));
+        else if (t.state == oa::TaskState::Interrupted && t.lock) // what happened first, then the lock left behind
+            detail = QStringLiteral("%1; orphaned lock: %2").arg(t.message, holder);
         else if (t.lock)
-            detail = QStringLiteral("PID %1 on %2, %3 old").arg(t.lock->info.pid).arg(t.lock->info.hostName, age(t.lock->ageSeconds()));
+            detail = holder;
         if (!t.runAsUser.isEmpty() && t.state == oa::TaskState::Running)
             detail += QStringLiteral(", as %1").arg(t.runAsUser);
-        rows.append({t.id, oa::taskStateName(t.state), t.exitCode ? QString::number(*t.exitCode) : QStringLiteral("-"),
+        rows.append({t.id, oa::taskStateName(t.state), t.stage.isEmpty() ? QStringLiteral("-") : t.stage,
+                     t.exitCode ? QString::number(*t.exitCode) : QStringLiteral("-"),
                      t.startedAt.isValid() ? iso(t.startedAt) : QStringLiteral("-"),
                      t.durationMs >= 0 ? QStringLiteral("%1s").arg(double(t.durationMs) / 1000.0, 0, 'f', 1) : QStringLiteral("-"),
                      t.scriptPath.isEmpty() ? QStringLiteral("-") : t.scriptPath, detail});

@@ -18,6 +18,7 @@ QString label(oa::TaskState state)
     case oa::TaskState::TimedOut: return QCoreApplication::translate("StateStyle", "Timed out");
     case oa::TaskState::Cancelled: return QCoreApplication::translate("StateStyle", "Cancelled");
     case oa::TaskState::Invalid: return QCoreApplication::translate("StateStyle", "Invalid");
+    case oa::TaskState::Interrupted: return QCoreApplication::translate("StateStyle", "Interrupted");
     }
     return QCoreApplication::translate("StateStyle", "Invalid");
 }
@@ -34,6 +35,7 @@ QIcon icon(oa::TaskState state)
     case oa::TaskState::TimedOut: return QIcon(QStringLiteral(":/icons/state-timedout.png"));
     case oa::TaskState::Cancelled: return QIcon(QStringLiteral(":/icons/state-cancelled.png"));
     case oa::TaskState::Invalid: return QIcon(QStringLiteral(":/icons/state-invalid.png"));
+    case oa::TaskState::Interrupted: return QIcon(QStringLiteral(":/icons/state-interrupted.png"));
     }
     return {};
 }
@@ -47,6 +49,7 @@ QColor color(oa::TaskState state)
     case oa::TaskState::TimedOut: return QColor(0xa0, 0x60, 0x00);
     case oa::TaskState::Running: return QColor(0x15, 0x60, 0xb0);
     case oa::TaskState::Succeeded: return QColor(0x20, 0x80, 0x3a);
+    case oa::TaskState::Interrupted: return QColor(0x9a, 0x2a, 0x80); // a crash: neither a failure's red nor pending's grey
     case oa::TaskState::Pending:
     case oa::TaskState::RunningElsewhere:
     case oa::TaskState::Cancelled: break;

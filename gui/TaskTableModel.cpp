@@ -75,7 +75,7 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
         case ProgressColumn: {
             if (sort)
                 return t->percent.value_or(-1);
-            if (t->state != oa::TaskState::Running)
+            if (t->stage.isEmpty()) // only running, orphaned and interrupted runs have one
                 return QString();
             QStringList parts{t->stage};
             if (!t->progressMessage.isEmpty())

@@ -41,6 +41,8 @@ def glyph(name, x, y):
         return arc or stem or math.hypot(x - .5, y - .74) < w * 1.1
     if name == "remote":
         return abs(math.hypot(x - .5, y - .5) - .2) < w * .8 or seg_dist(x, y, .28, .5, .72, .5) < w * .6
+    if name == "pause":
+        return abs(y - .5) < .2 and (abs(x - .4) < .06 or abs(x - .6) < .06)
     if name == "hollow":
         return math.hypot(x - .5, y - .5) < .24
     return False
@@ -101,6 +103,7 @@ STATES = {
     "timedout": ((200, 150, 0), "clock"),
     "cancelled": ((95, 100, 110), "bar"),
     "invalid": ((150, 60, 60), "question"),
+    "interrupted": ((170, 50, 145), "pause"),
 }
 
 if __name__ == "__main__":

@@ -142,6 +142,7 @@ GERMAN = {
     "Timed out": "Zeitüberschreitung",
     "Cancelled": "Abgebrochen",
     "Invalid": "Ungültig",
+    "Interrupted": "Unterbrochen",
     "Live": "Aktiv",
     "Other host": "Anderer Rechner",
     "Unreadable": "Unlesbar",

@@ -632,6 +632,10 @@
         <source>%1 d</source>
         <translation>%1 T</translation>
     </message>
+    <message>
+        <source>Interrupted</source>
+        <translation>Unterbrochen</translation>
+    </message>
 </context>
 <context>
     <name>TaskDetailPane</name>

@@ -262,6 +262,12 @@ Result<QByteArray> readAll(const UniqueFd &fd, const QString &path, qint64 maxBy
 
 QString AgentFolder::plantedAt(const QString &path) const
 {
+    const QString what = foreignEntryAt(path);
+    return what.isEmpty() ? QString() : QStringLiteral("%1 was %2; it was replaced by a regular file").arg(path, what);
+}
+
+QString AgentFolder::foreignEntryAt(const QString &path) const
+{
     const auto parts = components(path);
     if (!parts || parts->isEmpty())
         return {};
@@ -269,9 +275,7 @@ QString AgentFolder::plantedAt(const QString &path) const
     struct stat st;
     if (!dir || ::fstatat(dir->get(), encoded(parts->last()).constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
         return {};
-    if (isOwnRegularFile(st))
-        return {};
-    return QStringLiteral("%1 was %2; it was replaced by a regular file").arg(path, describe(st));
+    return isOwnRegularFile(st) ? QString() : describe(st);
 }
 
 Result<UniqueFd> AgentFolder::openForReading(const QString &path) const

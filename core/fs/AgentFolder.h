@@ -75,6 +75,10 @@ public:
     // What was planted at a name the executor writes, for a warning: empty when nothing is
     // there or a regular file with no other name is.
     QString plantedAt(const QString &path) const;
+    // What is at `path` when it is not a regular file of the executor's own with one name ("a
+    // symbolic link", "a FIFO", "a file owned by uid 1000 (another user)", ...); empty when
+    // nothing is there or such a file is.
+    QString foreignEntryAt(const QString &path) const;
 
     // A regular file's content, at most `maxBytes` (more is an error, not a silent cut).
     // A missing file fails with systemError ENOENT.

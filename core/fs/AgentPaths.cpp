@@ -66,12 +66,30 @@ QString AgentPaths::taskDir(const QString &id) const { return tasksDir() + u'/' 
 QString AgentPaths::venvDir(const QString &id) const { return venvsDir() + u'/' + id; }
 QString AgentPaths::tempDir(const QString &id) const { return tempRootDir() + u'/' + id; }
 QString AgentPaths::executionFile(const QString &id) const { return taskDir(id) + QStringLiteral("/execution.json"); }
-QString AgentPaths::resultFile(const QString &id) const { return taskDir(id) + QStringLiteral("/result.json"); }
-QString AgentPaths::statusFile(const QString &id) const { return taskDir(id) + QStringLiteral("/status.json"); }
-QString AgentPaths::executorLogFile(const QString &id) const { return taskDir(id) + QStringLiteral("/executor.log"); }
-QString AgentPaths::outputLogFile(const QString &id) const { return taskDir(id) + QStringLiteral("/output.log"); }
-QString AgentPaths::errorLogFile(const QString &id) const { return taskDir(id) + QStringLiteral("/error.log"); }
-QString AgentPaths::pipLogFile(const QString &id) const { return taskDir(id) + QStringLiteral("/pip.log"); }
+namespace {
+const QString kResult = QStringLiteral("result.json");
+const QString kStatus = QStringLiteral("status.json");
+const QString kExecutorLog = QStringLiteral("executor.log");
+const QString kOutputLog = QStringLiteral("output.log");
+const QString kErrorLog = QStringLiteral("error.log");
+const QString kPipLog = QStringLiteral("pip.log");
+} // namespace
+
+QString AgentPaths::previousDir(const QString &id) const { return taskDir(id) + QStringLiteral("/previous"); }
+
+QStringList AgentPaths::runOutputNames() { return {kOutputLog, kErrorLog, kPipLog, kExecutorLog, kStatus, kResult}; }
+
+QString AgentPaths::generationFile(const QString &id, const QString &name, Generation generation) const
+{
+    return (generation == Generation::Previous ? previousDir(id) : taskDir(id)) + u'/' + name;
+}
+
+QString AgentPaths::resultFile(const QString &id, Generation g) const { return generationFile(id, kResult, g); }
+QString AgentPaths::statusFile(const QString &id, Generation g) const { return generationFile(id, kStatus, g); }
+QString AgentPaths::executorLogFile(const QString &id, Generation g) const { return generationFile(id, kExecutorLog, g); }
+QString AgentPaths::outputLogFile(const QString &id, Generation g) const { return generationFile(id, kOutputLog, g); }
+QString AgentPaths::errorLogFile(const QString &id, Generation g) const { return generationFile(id, kErrorLog, g); }
+QString AgentPaths::pipLogFile(const QString &id, Generation g) const { return generationFile(id, kPipLog, g); }
 
 Status AgentPaths::ensureDir(const QString &dir, ExitCode code) const
 {

@@ -4,6 +4,7 @@
 #include "ExitCode.h"
 
 #include <QString>
+#include <QStringList>
 
 namespace oa {
 
@@ -13,10 +14,15 @@ namespace oa {
 //   {base}/Locks/{id}.lock     the task lock (QLockFile)
 //   {base}/Locks/{id}@...      the run file and cancel requests of a running execution
 //   {base}/Tasks/{id}/         execution.json, the script, logs and result.json
+//   {base}/Tasks/{id}/previous/  the run before the last one: its logs, status.json and result.json
 //   {base}/venvs/{id}/         the per-execution virtual environment
 //   {base}/Temp/{id}/          TMP/TEMP/TMPDIR of the script
 class AgentPaths {
 public:
+    // Whose files: the last (or current) run's, in the task folder, or the run before it, whose
+    // files the executor moved into Tasks/{id}/previous/ before the last run began.
+    enum class Generation { Current, Previous };
+
     // --base-dir, else OPENAUTOMATE_BOTAGENT_DIR, else the platform default.
     static QString resolveBaseDir(const QString &commandLineValue);
     static QString platformDefaultBaseDir();
@@ -46,12 +52,17 @@ public:
     QString venvDir(const QString &id) const;
     QString tempDir(const QString &id) const;
     QString executionFile(const QString &id) const;
-    QString resultFile(const QString &id) const;
-    QString statusFile(const QString &id) const;
-    QString executorLogFile(const QString &id) const;
-    QString outputLogFile(const QString &id) const;
-    QString errorLogFile(const QString &id) const;
-    QString pipLogFile(const QString &id) const;
+    QString previousDir(const QString &id) const; // Tasks/{id}/previous
+    // The files one run writes; with Generation::Previous, those of the run before.
+    QString resultFile(const QString &id, Generation generation = Generation::Current) const;
+    QString statusFile(const QString &id, Generation generation = Generation::Current) const;
+    QString executorLogFile(const QString &id, Generation generation = Generation::Current) const;
+    QString outputLogFile(const QString &id, Generation generation = Generation::Current) const;
+    QString errorLogFile(const QString &id, Generation generation = Generation::Current) const;
+    QString pipLogFile(const QString &id, Generation generation = Generation::Current) const;
+    // The names of those files: what moves into previous/ before a new run, and what stays the
+    // executor's own when the task folder is shared with a run-as user.
+    static QStringList runOutputNames();
 
     // The gatekeeper through which everything below the base is read, written and removed.
     AgentFolder folder() const { return AgentFolder(m_base); }
@@ -61,6 +72,7 @@ public:
     Status ensureDir(const QString &dir, ExitCode code = ExitCode::Unexpected) const;
 
 private:
+    QString generationFile(const QString &id, const QString &name, Generation generation) const;
     QString m_base;
 };
 

@@ -244,6 +244,7 @@ void ExecutionControl::writeStatus(const QString &state, const QString &outcome)
     status.percent = p.percent;
     status.message = p.message;
     status.pid = QCoreApplication::applicationPid();
+    status.startedAt = m_startedAt;
     status.updatedAt = QDateTime::currentDateTimeUtc();
     status.memoryBytes = f.memoryBytes;
     status.peakMemoryBytes = f.peakMemoryBytes;

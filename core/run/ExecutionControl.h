@@ -46,6 +46,8 @@ public:
     void setStage(Stage stage);
     // Who task code runs as, for status.json (and so --list, --locks and the monitor).
     void setRunAsUser(const QString &user) { m_runAsUser = user; }
+    // When the run started, for status.json: what --list and the monitor show if it is interrupted.
+    void setStartedAt(const QDateTime &startedAt) { m_startedAt = startedAt; }
     // Resource limits and progress apply to the script's tree only, from here on. Creates the
     // execution's cgroups as far as the system allows; returns the files a child joins them through.
     QList<QByteArray> enterScriptRun();
@@ -95,6 +97,7 @@ private:
     bool m_statusFailed = false; // the last status.json write failed: warn once, not every second
     int m_lastShownPercent = -1;
     QString m_runAsUser;
+    QDateTime m_startedAt;
 };
 
 } // namespace oa

@@ -73,6 +73,7 @@ Status Executor::timed(Stage stage, const std::function<Status()> &body)
 int Executor::run()
 {
     m_record.startedAt = QDateTime::currentDateTimeUtc();
+    m_control.setStartedAt(m_record.startedAt);
     if (!AgentPaths::isValidExecutionId(m_options.executionId)) {
         m_log.error(lcExecutor, QStringLiteral("Invalid execution ID \"{ExecutionIdGiven}\": use 1 to 128 letters, digits, '-', '_' or '.', not \".\" or \"..\""),
                     {{QStringLiteral("ExecutionIdGiven"), m_options.executionId}});
@@ -197,6 +198,7 @@ Status Executor::readAndValidate()
         if (folder.kindOf(executionFile) == AgentFolder::Kind::Missing)
             return fail(ExitCode::TaskNotFound, QStringLiteral("%1 does not exist").arg(executionFile));
         m_taskFilesAllowed = true;
+        keepPreviousRun(); // before this run writes anything: its logs then hold this run only
         QString replaced;
         if (const Status opened = m_log.openFile(folder, m_paths.executorLogFile(id), &replaced); !opened)
             qCWarning(lcExecutor).noquote() << opened.failure().message << "; logging to the console only";

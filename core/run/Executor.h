@@ -79,6 +79,9 @@ private:
     // child process that opens it by name writes into a regular file of the task.
     Status freshLog(const QString &path);
     void cleanUp();
+    // Moves the last run's files into Tasks/<id>/previous/ (PreviousRun); a failure is a
+    // warning, never the end of this run.
+    void keepPreviousRun();
     // With a run-as user: lets it write `dir` (Temp/<id>, the venv), or share the task folder
     // with it (it may add files, and its own input files become its, but not the executor's).
     Status grantToRunAsUser(const QString &dir, bool taskFolder = false);

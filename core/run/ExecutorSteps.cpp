@@ -1,8 +1,9 @@
 // The Executor's steps that concern who runs task code and what it depends on: the run-as
-// user's grants, the dependency source, the interpreter the task asks for, and RequireHashes. Split
-// from Executor.cpp, which sequences the stages.
+// user's grants, the dependency source, the interpreter the task asks for, RequireHashes, and
+// keeping the previous run. Split from Executor.cpp, which sequences the stages.
 #include "Executor.h"
 
+#include "PreviousRun.h"
 #include "RequirementsText.h"
 #include "TreeOwnership.h"
 #include "VersionSpecifier.h"
@@ -27,12 +28,14 @@ Status Executor::grantToRunAsUser(const QString &dir, bool taskFolder)
     const AgentFolder folder = m_paths.folder();
     Status granted = ok();
     if (taskFolder) {
-        // What the executor writes, and execution.json, stay its own; the rest is the task's.
+        // What the executor writes, execution.json and the previous run stay its own; the rest
+        // is the task's.
         const QString id = m_options.executionId;
         QSet<QString> executorFiles;
-        for (const QString &file : {m_paths.executionFile(id), m_paths.executorLogFile(id), m_paths.outputLogFile(id), m_paths.errorLogFile(id),
-                                    m_paths.pipLogFile(id), m_paths.statusFile(id), m_paths.resultFile(id)})
+        for (const QString &file : {m_paths.executionFile(id), m_paths.previousDir(id)})
             executorFiles.insert(QFileInfo(file).fileName());
+        for (const QString &name : AgentPaths::runOutputNames())
+            executorFiles.insert(name);
         m_taskShared = true; // reclaimed at cleanup, even after a partial grant
         granted = TreeOwnership::give(folder, dir, uid_t(user.uid()), gid_t(user.gid()), executorFiles);
         if (granted)
@@ -43,6 +46,20 @@ Status Executor::grantToRunAsUser(const QString &dir, bool taskFolder)
     if (!granted)
         return fail(ExitCode::EnvironmentFailed, QStringLiteral("cannot let the run-as user %1 write %2: %3").arg(user.name(), dir, granted.failure().message));
     return ok();
+}
+
+void Executor::keepPreviousRun()
+{
+    PreviousRun previous(m_paths, m_options.executionId);
+    const Status kept = previous.keep();
+    for (const QString &warning : previous.warnings())
+        warn(warning);
+    if (!kept)
+        warn(QStringLiteral("the previous run was not kept whole, so this run's logs may follow its own: %1").arg(kept.failure().message));
+    if (!previous.moved().isEmpty())
+        m_log.info(lcExecutor, QStringLiteral("Moved the previous run's {PreviousFiles} into {PreviousDir}"),
+                   {{QStringLiteral("PreviousFiles"), previous.moved().join(QStringLiteral(", "))},
+                    {QStringLiteral("PreviousDir"), m_paths.previousDir(m_options.executionId)}});
 }
 
 QProcessEnvironment Executor::pipEnvironment() const

@@ -11,6 +11,7 @@ const QString kStage = QStringLiteral("Stage");
 const QString kPercent = QStringLiteral("Percent");
 const QString kMessage = QStringLiteral("Message");
 const QString kPid = QStringLiteral("Pid");
+const QString kStartedAt = QStringLiteral("StartedAt");
 const QString kUpdatedAt = QStringLiteral("UpdatedAt");
 const QString kMemoryBytes = QStringLiteral("MemoryBytes");
 const QString kPeakMemoryBytes = QStringLiteral("PeakMemoryBytes");
@@ -30,6 +31,7 @@ QByteArray StatusRecord::toJson() const
         {kPercent, percent ? QJsonValue(*percent) : QJsonValue()},
         {kMessage, message},
         {kPid, pid},
+        {kStartedAt, startedAt.toUTC().toString(Qt::ISODateWithMs)},
         {kUpdatedAt, updatedAt.toUTC().toString(Qt::ISODateWithMs)},
         {kMemoryBytes, memoryBytes},
         {kPeakMemoryBytes, peakMemoryBytes},
@@ -54,6 +56,7 @@ StatusRecord StatusRecord::fromJson(const QJsonObject &o)
         s.percent = o.value(kPercent).toDouble();
     s.message = o.value(kMessage).toString();
     s.pid = o.value(kPid).toInteger();
+    s.startedAt = QDateTime::fromString(o.value(kStartedAt).toString(), Qt::ISODateWithMs);
     s.updatedAt = QDateTime::fromString(o.value(kUpdatedAt).toString(), Qt::ISODateWithMs);
     s.memoryBytes = o.value(kMemoryBytes).toInteger();
     s.peakMemoryBytes = o.value(kPeakMemoryBytes).toInteger();

@@ -19,6 +19,7 @@ struct StatusRecord {
     std::optional<double> percent;
     QString message;        // the script's last progress message
     qint64 pid = 0;         // the executor's
+    QDateTime startedAt;    // when the executor started this run: an Interrupted task shows it
     QDateTime updatedAt;
     qint64 memoryBytes = 0;
     qint64 peakMemoryBytes = 0;

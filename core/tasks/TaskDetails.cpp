@@ -47,27 +47,28 @@ TaskDetails::Stamp TaskDetails::stampOf(const AgentPaths &paths, const QString &
     return s;
 }
 
-TaskDetails TaskDetails::load(const AgentPaths &paths, const QString &id)
+TaskDetails TaskDetails::load(const AgentPaths &paths, const QString &id, AgentPaths::Generation generation)
 {
     TaskDetails d;
     d.id = id;
     d.stamp = stampOf(paths, id);
-    const std::optional<TaskSummary> summary = TaskScanner(paths).task(id);
+    const bool previous = generation == AgentPaths::Generation::Previous;
+    const std::optional<TaskSummary> summary = previous ? TaskScanner(paths).previousRun(id) : TaskScanner(paths).task(id);
     d.state = summary ? summary->state : TaskState::Invalid;
 
     QString problem;
     d.rawExecution = pretty(paths.folder(), paths.executionFile(id), &problem);
     if (d.rawExecution.isEmpty())
         d.rawExecution = problem;
-    d.rawResult = pretty(paths.folder(), paths.resultFile(id));
+    d.rawResult = pretty(paths.folder(), paths.resultFile(id, generation));
 
     TaskDetailRows::Input in;
     in.execution = readJsonObject(paths.folder(), paths.executionFile(id)).value_or(QJsonObject());
-    const bool inProgress = runInProgress(d.state);
+    const bool inProgress = !previous && runInProgress(d.state);
     // While a run is in progress, result.json on disk belongs to the run before it.
     if (!inProgress)
-        in.result = readJsonObject(paths.folder(), paths.resultFile(id));
-    if (const auto status = readJsonObject(paths.folder(), paths.statusFile(id)); status && !in.result) {
+        in.result = readJsonObject(paths.folder(), paths.resultFile(id, generation));
+    if (const auto status = readJsonObject(paths.folder(), paths.statusFile(id, generation)); status && !in.result) {
         d.status = StatusRecord::fromJson(*status);
         in.status = d.status;
     }
@@ -77,7 +78,7 @@ TaskDetails TaskDetails::load(const AgentPaths &paths, const QString &id)
         in.elapsedMs = summary->startedAt.msecsTo(QDateTime::currentDateTimeUtc());
     }
     if (in.result || in.status)
-        in.lastErrorLine = LastErrorLine::read(paths.folder(), paths.errorLogFile(id));
+        in.lastErrorLine = LastErrorLine::read(paths.folder(), paths.errorLogFile(id, generation));
     d.rows = TaskDetailRows::build(in);
     return d;
 }

@@ -40,7 +40,9 @@ struct TaskDetails {
     Stamp stamp;
 
     static Stamp stampOf(const AgentPaths &paths, const QString &id);
-    static TaskDetails load(const AgentPaths &paths, const QString &id);
+    // With Generation::Previous, the previous run's (Tasks/{id}/previous/): its result, status
+    // and stderr; execution.json is the task's own either way.
+    static TaskDetails load(const AgentPaths &paths, const QString &id, AgentPaths::Generation generation = AgentPaths::Generation::Current);
     // nullopt when nothing changed since `known`: only stat() calls and one lock check then.
     static std::optional<TaskDetails> loadIfChanged(const AgentPaths &paths, const QString &id, const Stamp &known);
 };

@@ -27,6 +27,7 @@ QString taskStateName(TaskState state)
     case TaskState::TimedOut: return QStringLiteral("TimedOut");
     case TaskState::Cancelled: return QStringLiteral("Cancelled");
     case TaskState::Invalid: return QStringLiteral("Invalid");
+    case TaskState::Interrupted: return QStringLiteral("Interrupted");
     }
     return QStringLiteral("Invalid");
 }
@@ -37,7 +38,8 @@ bool TaskSummary::operator==(const TaskSummary &o) const
            && requirementsCount == o.requirementsCount && startedAt == o.startedAt && finishedAt == o.finishedAt
            && durationMs == o.durationMs && exitCode == o.exitCode && outcome == o.outcome && message == o.message
            && lock == o.lock && stage == o.stage && percent == o.percent && progressMessage == o.progressMessage
-           && runAsUser == o.runAsUser && memoryBytes == o.memoryBytes && cpuSeconds == o.cpuSeconds && dependencies == o.dependencies;
+           && runAsUser == o.runAsUser && memoryBytes == o.memoryBytes && cpuSeconds == o.cpuSeconds && dependencies == o.dependencies
+           && statusUpdatedAt == o.statusUpdatedAt;
 }
 
 TaskState TaskScanner::stateFromOutcome(const QString &outcome)
@@ -51,7 +53,28 @@ TaskState TaskScanner::stateFromOutcome(const QString &outcome)
     return TaskState::Failed;
 }
 
-TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRecord> &lock) const
+TaskState TaskScanner::stateOf(const std::optional<LockVerdict> &lock, bool hasExecution, const std::optional<QString> &resultOutcome,
+                               const QString &statusState)
+{
+    if (lock == LockVerdict::Live)
+        return TaskState::Running;
+    if (lock == LockVerdict::Foreign || lock == LockVerdict::Unreadable)
+        return TaskState::RunningElsewhere;
+    // Here the lock is gone or its owner is dead: a run that status.json still calls running
+    // and that left no result was cut short, whether or not its lock has been cleared.
+    const bool midRun = statusState == QLatin1String("Running") || statusState == QLatin1String("Stopping");
+    if (midRun && !resultOutcome)
+        return TaskState::Interrupted;
+    if (lock)
+        return TaskState::Orphaned;
+    if (!hasExecution)
+        return TaskState::Invalid;
+    if (resultOutcome && !resultOutcome->isEmpty())
+        return stateFromOutcome(*resultOutcome);
+    return TaskState::Pending;
+}
+
+TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRecord> &lock, AgentPaths::Generation generation) const
 {
     TaskSummary t;
     t.id = id;
@@ -66,8 +89,10 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
         t.requirementsCount = preview.requirementsCount;
     }
 
-    if (const auto json = readJsonObject(m_paths.folder(), m_paths.resultFile(id))) {
+    std::optional<QString> resultOutcome;
+    if (const auto json = readJsonObject(m_paths.folder(), m_paths.resultFile(id, generation))) {
         const ResultRecord::Summary result = ResultRecord::summaryFromJson(*json);
+        resultOutcome = result.outcome;
         t.outcome = result.outcome;
         t.message = result.message;
         t.startedAt = result.startedAt;
@@ -75,38 +100,49 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
         t.durationMs = result.durationMs;
         t.exitCode = result.exitCode;
     }
+    // status.json matters only to a run that holds (or held) a lock or left no result: a
+    // finished task costs no second read.
+    std::optional<StatusRecord> status;
+    if (lock || !resultOutcome) {
+        if (const auto json = readJsonObject(m_paths.folder(), m_paths.statusFile(id, generation)))
+            status = StatusRecord::fromJson(*json);
+    }
 
-    if (lock) {
-        switch (lock->verdict) {
-        case LockVerdict::Live: t.state = TaskState::Running; break;
-        case LockVerdict::Orphaned: t.state = TaskState::Orphaned; break;
-        case LockVerdict::Foreign:
-        case LockVerdict::Unreadable: t.state = TaskState::RunningElsewhere; break;
-        }
-        if (t.state == TaskState::Running) {
-            // The result on disk belongs to an earlier run; show this run's start instead.
+    t.state = stateOf(lock ? std::optional<LockVerdict>(lock->verdict) : std::nullopt, execution.has_value(), resultOutcome,
+                      status ? status->state : QString());
+    switch (t.state) {
+    case TaskState::Running:
+        // The result on disk belongs to an earlier run; show this run's start instead.
+        t.startedAt = lock->info.acquiredAt;
+        t.finishedAt = QDateTime();
+        t.durationMs = -1;
+        t.exitCode.reset();
+        break;
+    case TaskState::Interrupted:
+    case TaskState::Orphaned:
+        // Where and when the dead run was: its own start, else its lock's time.
+        if (status && status->startedAt.isValid())
+            t.startedAt = status->startedAt;
+        else if (lock)
             t.startedAt = lock->info.acquiredAt;
-            t.finishedAt = QDateTime();
-            t.durationMs = -1;
-            t.exitCode.reset();
-            // Live progress: only running tasks have a status.json worth reading.
-            if (const auto json = readJsonObject(m_paths.folder(), m_paths.statusFile(id))) {
-                const StatusRecord status = StatusRecord::fromJson(*json);
-                t.stage = status.stage;
-                t.progressMessage = status.message;
-                t.percent = status.percent;
-                t.runAsUser = status.runAsUser;
-                t.memoryBytes = status.memoryBytes;
-                t.cpuSeconds = status.cpuSeconds;
-            }
+        if (t.state == TaskState::Interrupted && status)
+            t.message = QStringLiteral("the executor (PID %1) ended without a result in stage %2; its last update was at %3")
+                            .arg(status->pid)
+                            .arg(status->stage, status->updatedAt.toUTC().toString(Qt::ISODate));
+        break;
+    case TaskState::Invalid: t.message = QStringLiteral("execution.json: %1").arg(error); break;
+    default: break;
+    }
+    if (status && (t.state == TaskState::Running || t.state == TaskState::Orphaned || t.state == TaskState::Interrupted)) {
+        t.stage = status->stage;
+        t.progressMessage = status->message;
+        t.percent = status->percent;
+        t.runAsUser = status->runAsUser;
+        t.statusUpdatedAt = status->updatedAt;
+        if (t.state == TaskState::Running) { // what the script's tree uses now
+            t.memoryBytes = status->memoryBytes;
+            t.cpuSeconds = status->cpuSeconds;
         }
-    } else if (!execution) {
-        t.state = TaskState::Invalid;
-        t.message = QStringLiteral("execution.json: %1").arg(error);
-    } else if (!t.outcome.isEmpty()) {
-        t.state = stateFromOutcome(t.outcome);
-    } else {
-        t.state = TaskState::Pending;
     }
     return t;
 }
@@ -154,6 +190,13 @@ std::optional<TaskSummary> TaskScanner::task(const QString &id) const
     if (kind != AgentFolder::Kind::Directory)
         return std::nullopt;
     return summarize(id, LockInspector(m_paths).lock(id));
+}
+
+std::optional<TaskSummary> TaskScanner::previousRun(const QString &id) const
+{
+    if (!AgentPaths::isValidExecutionId(id) || m_paths.folder().kindOf(m_paths.previousDir(id)) != AgentFolder::Kind::Directory)
+        return std::nullopt;
+    return summarize(id, std::nullopt, AgentPaths::Generation::Previous);
 }
 
 } // namespace oa

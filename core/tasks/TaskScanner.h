@@ -12,16 +12,19 @@
 
 namespace oa {
 
-// The one rule that decides each state, in this order:
+// The one rule that decides each state (TaskScanner::stateOf), in this order:
 //   a lock held by a live process on this host     -> Running
-//   a lock whose owner on this host is dead        -> Orphaned
 //   a lock from another host (or unreadable)       -> RunningElsewhere
+//   status.json says Running or Stopping, there is no result.json, and the lock is gone or its
+//   owner on this host is dead: the executor died mid-run -> Interrupted
+//   a lock whose owner on this host is dead        -> Orphaned
 //   execution.json missing or unreadable           -> Invalid
 //   result.json's Outcome                          -> Succeeded, TimedOut, Cancelled, or Failed for any other
 //   otherwise                                      -> Pending
-enum class TaskState { Pending, Running, Orphaned, RunningElsewhere, Succeeded, Failed, TimedOut, Cancelled, Invalid };
+// Interrupted is last in the enum so that the numbers of the others (the monitor's roles) stay.
+enum class TaskState { Pending, Running, Orphaned, RunningElsewhere, Succeeded, Failed, TimedOut, Cancelled, Invalid, Interrupted };
 QString taskStateName(TaskState state);
-constexpr int kTaskStateCount = 9;
+constexpr int kTaskStateCount = 10;
 
 // One row of the task list: only what a row shows, read from execution.json, result.json and
 // the lock. Logs are never parsed here.
@@ -31,14 +34,16 @@ struct TaskSummary {
     QString scriptPath;
     QString arguments;            // as written (a string, or an array joined for display)
     int requirementsCount = 0;
-    QDateTime startedAt;          // from result.json, or the lock's time while it runs
+    // From result.json; while it runs, the lock's time; Orphaned and Interrupted, status.json's
+    // StartedAt (else the lock's time).
+    QDateTime startedAt;
     QDateTime finishedAt;
     qint64 durationMs = -1;
     std::optional<int> exitCode;
     QString outcome;
     QString message;              // result.json's Message, or why the task is Invalid
     std::optional<LockRecord> lock;
-    // From status.json while the task runs (Running only).
+    // From status.json while the task runs (Running), or as it was last (Orphaned, Interrupted).
     QString stage;
     std::optional<double> percent;
     QString progressMessage;
@@ -47,6 +52,7 @@ struct TaskSummary {
     double cpuSeconds = -1;
     // Where its packages come from: filled by the monitor's scan (DependencyPreviewCache), not by scan().
     DependencyPreview dependencies;
+    QDateTime statusUpdatedAt;    // the executor's last sign of life
 
     bool operator==(const TaskSummary &other) const;
     bool operator!=(const TaskSummary &other) const { return !(*this == other); }
@@ -59,11 +65,20 @@ public:
     // Every task folder under Tasks/, sorted by ID.
     QList<TaskSummary> scan() const;
     std::optional<TaskSummary> task(const QString &id) const;
+    // The run before the last one, from Tasks/{id}/previous/ (see PreviousRun), with no lock
+    // (the lock is the current run's): nullopt when there is no previous/ folder.
+    std::optional<TaskSummary> previousRun(const QString &id) const;
 
     static TaskState stateFromOutcome(const QString &outcome);
+    // The rule above. `lock` is the task's lock verdict, if it has a lock; `statusState` is
+    // status.json's State ("" without one); `resultOutcome` is result.json's Outcome, nullopt
+    // without a readable result.json.
+    static TaskState stateOf(const std::optional<LockVerdict> &lock, bool hasExecution, const std::optional<QString> &resultOutcome,
+                             const QString &statusState);
 
 private:
-    TaskSummary summarize(const QString &id, const std::optional<LockRecord> &lock) const;
+    TaskSummary summarize(const QString &id, const std::optional<LockRecord> &lock,
+                          AgentPaths::Generation generation = AgentPaths::Generation::Current) const;
     static TaskSummary refused(const QString &id, const QString &why);
     AgentPaths m_paths; // a copy: cheap, and never dangles
 };

@@ -113,7 +113,7 @@ void TestMonitor::everyStateShown()
     const QMap<QString, oa::TaskState> expected{
         {"pending", oa::TaskState::Pending}, {"ok", oa::TaskState::Succeeded}, {"bad", oa::TaskState::Failed},
         {"slow", oa::TaskState::TimedOut}, {"stopped", oa::TaskState::Cancelled}, {"broken", oa::TaskState::Invalid},
-        {"live", oa::TaskState::Running}, {"crashed", oa::TaskState::Orphaned}, {"remote", oa::TaskState::RunningElsewhere}};
+        {"live", oa::TaskState::Running}, {"crashed", oa::TaskState::Interrupted}, {"remote", oa::TaskState::RunningElsewhere}};
     TaskTableModel *model = m_window->taskModel();
     for (auto it = expected.begin(); it != expected.end(); ++it) {
         const int row = rowOf(it.key());
@@ -134,7 +134,7 @@ void TestMonitor::everyStateShown()
 void TestMonitor::stateFilterAndSearch()
 {
     TaskFilterProxy *proxy = m_window->taskProxy();
-    proxy->setStateFilter(int(oa::TaskState::Orphaned));
+    proxy->setStateFilter(int(oa::TaskState::Interrupted)); // killed mid-run, their locks left
     QCOMPARE(proxy->rowCount(), 2);
     proxy->setStateFilter(std::nullopt);
     proxy->setText(QStringLiteral("remo"));

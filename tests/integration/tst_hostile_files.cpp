@@ -256,7 +256,8 @@ void TestHostileFiles::hugeExecutionJsonIsRefused()
 void TestHostileFiles::fullDiskKeepsThePreviousResult()
 {
     // The base folder on a small tmpfs that the script fills. The previous result.json must
-    // survive whole, and the exit code must not be 0: the outcome cannot be saved.
+    // survive whole (in previous/, where the run moved it), no partial one may appear, and the
+    // exit code must not be 0: the outcome cannot be saved.
     QTemporaryDir mountPoint;
     const QByteArray target = QFile::encodeName(mountPoint.path());
     if (::mount("oa-test", target.constData(), "tmpfs", 0, "size=4m") != 0)
@@ -299,7 +300,8 @@ void TestHostileFiles::fullDiskKeepsThePreviousResult()
                                 cleanEnvironment(), 120000);
     QCOMPARE(run.exitCode, 99);
     QVERIFY2(run.err.contains("result could not be saved") && run.err.contains("No space left on device"), run.err.constData());
-    QCOMPARE(readFile(task + QStringLiteral("/result.json")), previous);
+    QCOMPARE(readFile(task + QStringLiteral("/previous/result.json")), previous);
+    QVERIFY(!QFileInfo::exists(task + QStringLiteral("/result.json")));
     const QStringList left = QDir(task).entryList(QDir::Files | QDir::Hidden);
     for (const QString &name : left)
         QVERIFY2(!name.contains(QStringLiteral(".tmp-")), qPrintable(name)); // no temporary left behind

@@ -1,5 +1,5 @@
-// The executor's headless lock and task tools, against real locks: a live helper, an executor
-// killed with SIGKILL, a lock file from another host.
+// The executor's headless lock and task tools, against real locks: a live helper, executors
+// killed with SIGKILL (their tasks Interrupted), a lock file from another host.
 #include "TestSupport.h"
 
 #include <QFile>
@@ -10,6 +10,18 @@
 #include <QTest>
 
 using namespace oatest;
+
+namespace {
+
+QMap<QString, QJsonObject> listedTasks(const QByteArray &json)
+{
+    QMap<QString, QJsonObject> tasks;
+    for (const QJsonValue &t : QJsonDocument::fromJson(json).object().value("Tasks").toArray())
+        tasks.insert(t.toObject().value("Id").toString(), t.toObject());
+    return tasks;
+}
+
+} // namespace
 
 class TestLockTools : public QObject {
     Q_OBJECT
@@ -55,13 +67,22 @@ void TestLockTools::listJson()
     QCOMPARE(run.exitCode, 0);
     const QJsonObject doc = QJsonDocument::fromJson(run.out).object();
     QCOMPARE(doc.value("BaseDir").toString(), m_agent.base());
-    QMap<QString, QString> states;
-    for (const QJsonValue &t : doc.value("Tasks").toArray())
-        states.insert(t.toObject().value("Id").toString(), t.toObject().value("State").toString());
-    QCOMPARE(states.value("live"), QStringLiteral("Running"));
-    QCOMPARE(states.value("dead-1"), QStringLiteral("Orphaned"));
-    QCOMPARE(states.value("remote"), QStringLiteral("RunningElsewhere"));
-    QCOMPARE(states.value("done"), QStringLiteral("Succeeded"));
+    const QMap<QString, QJsonObject> tasks = listedTasks(run.out);
+    QCOMPARE(tasks.value("live").value("State").toString(), QStringLiteral("Running"));
+    QCOMPARE(tasks.value("remote").value("State").toString(), QStringLiteral("RunningElsewhere"));
+    QCOMPARE(tasks.value("done").value("State").toString(), QStringLiteral("Succeeded"));
+    QVERIFY(tasks.value("done").value("Stage").isNull());
+    // Killed in the Run stage: Interrupted, with the stage and start from its status.json, and
+    // its dead lock shown as Orphaned.
+    const QJsonObject dead = tasks.value("dead-1");
+    QCOMPARE(dead.value("State").toString(), QStringLiteral("Interrupted"));
+    QCOMPARE(dead.value("Stage").toString(), QStringLiteral("Run"));
+    QCOMPARE(dead.value("StartedAt").toString(),
+             QDateTime::fromString(readJson(m_agent.taskFile(QStringLiteral("dead-1"), QStringLiteral("status.json"))).value("StartedAt").toString(),
+                                   Qt::ISODateWithMs).toString(Qt::ISODate));
+    QVERIFY(!dead.value("StatusUpdatedAt").toString().isEmpty());
+    QVERIFY(dead.value("Message").toString().contains(QStringLiteral("without a result in stage Run")));
+    QCOMPARE(dead.value("Lock").toObject().value("Verdict").toString(), QStringLiteral("Orphaned"));
 }
 
 void TestLockTools::listTable()
@@ -69,7 +90,24 @@ void TestLockTools::listTable()
     const Run run = runExecutor(tool({QStringLiteral("--list")}));
     QCOMPARE(run.exitCode, 0);
     QVERIFY(run.out.startsWith("ID"));
-    QVERIFY(run.out.contains("Orphaned"));
+    const QList<QByteArray> lines = run.out.split('\n');
+    QCOMPARE(lines.first().simplified(), QByteArray("ID STATE STAGE EXIT STARTED DURATION SCRIPT DETAIL"));
+    const auto row = [&](const QByteArray &id) {
+        for (const QByteArray &line : lines)
+            if (line.startsWith(id + ' '))
+                return line.simplified();
+        return QByteArray();
+    };
+    // ID, state, stage, no exit code, the start time, no duration, then why and the lock left behind.
+    const QList<QByteArray> dead = row("dead-1").split(' ');
+    QVERIFY2(dead.size() > 5, row("dead-1").constData());
+    QCOMPARE(dead.at(1), QByteArray("Interrupted"));
+    QCOMPARE(dead.at(2), QByteArray("Run"));
+    QCOMPARE(dead.at(3), QByteArray("-"));
+    QVERIFY(QDateTime::fromString(QString::fromLatin1(dead.at(4)), Qt::ISODate).isValid());
+    QVERIFY(row("dead-1").contains("without a result in stage Run"));
+    QVERIFY(row("dead-1").contains("; orphaned lock: PID"));
+    QVERIFY(row("done").startsWith("done Succeeded - 0 "));
     QVERIFY(run.out.contains("5 task(s)"));
 }
 
@@ -105,6 +143,13 @@ void TestLockTools::clearOrphanedRemovesExactlyThose()
     const Run again = runExecutor(tool({QStringLiteral("--clear-orphaned-locks")}));
     QCOMPARE(again.exitCode, 0);
     QVERIFY(again.out.contains("0 orphaned lock(s) removed"));
+    // With its lock cleared, a killed run is still Interrupted, never Pending.
+    const Run list = runExecutor(tool({QStringLiteral("--list"), QStringLiteral("--json")}));
+    const QJsonObject dead = listedTasks(list.out).value("dead-2");
+    QCOMPARE(dead.value("State").toString(), QStringLiteral("Interrupted"));
+    QCOMPARE(dead.value("Stage").toString(), QStringLiteral("Run"));
+    QVERIFY(!dead.value("StartedAt").toString().isEmpty());
+    QVERIFY(dead.value("Lock").isNull());
 }
 
 void TestLockTools::clearLockRules_data()

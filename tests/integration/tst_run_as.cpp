@@ -129,14 +129,8 @@ void TestRunAs::writesOnlyItsOwnFolders()
                          "  'temp': lambda: open(os.environ['TMPDIR'] + '/t', 'w').write('x'),\n"
                          "  'venv': lambda: open(venv + '/planted', 'w').write('x'),\n"
                          "}\n"
-                         "seen = {}\n"
-                         "for name, attempt in tries.items():\n"
-                         "    try:\n"
-                         "        attempt(); seen[name] = 'ok'\n"
-                         "    except OSError as e:\n"
-                         "        seen[name] = type(e).__name__\n"
-                         "json.dump(seen, open('report.json', 'w'))\n"
-                         "for i in range(2000):\n"
+                         + kTryEachIntoReport
+                         + "for i in range(2000):\n"
                          "    print('out', i)\n"
                          "    print('err', i, file=sys.stderr)\n");
     QFile::copy(agent.taskFile(QStringLiteral("other"), QStringLiteral("main.py")), agent.taskFile(QStringLiteral("writer"), QStringLiteral("data.csv")));

@@ -164,6 +164,14 @@ QString buildWheel(const QString &dir, const QString &name, const QString &versi
     return QString::fromUtf8(process.readAllStandardOutput()).trimmed();
 }
 
+const QByteArray kTryEachIntoReport = "seen = {}\n"
+                                      "for name, attempt in tries.items():\n"
+                                      "    try:\n"
+                                      "        attempt(); seen[name] = 'ok'\n"
+                                      "    except OSError as e:\n"
+                                      "        seen[name] = type(e).__name__\n"
+                                      "json.dump(seen, open('report.json', 'w'))\n";
+
 bool startLockHolder(QProcess &holder, const QString &lockFile)
 {
     QDir().mkpath(QFileInfo(lockFile).absolutePath());

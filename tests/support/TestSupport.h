@@ -104,6 +104,11 @@ bool makeOrphanedLock(const Agent &agent, const QString &id);
 // not have written the PIDs yet. (Scripts in the tests also write to a temporary name and rename.)
 QList<qint64> waitForPids(const QString &path, int count = 1, int timeoutMs = 60000);
 
+// Python for a script that tries writes it should not be able to make: after a dict `tries` of
+// name -> lambda, runs each and writes report.json, each name with "ok" or the OSError's type
+// (PermissionError, ...).
+extern const QByteArray kTryEachIntoReport;
+
 QJsonObject readJson(const QString &path);
 QByteArray readFile(const QString &path);
 // Creates or replaces `path` with `content`; false when it cannot.
