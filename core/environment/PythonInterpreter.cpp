@@ -146,8 +146,6 @@ std::optional<PythonInterpreter> cachedProbe(const QJsonObject &cached, const QF
     p.version = cached.value(QStringLiteral("Version")).toString();
     p.hasPip = cached.value(QStringLiteral("HasPip")).toBool();
     p.bundledPipWheel = cached.value(QStringLiteral("BundledPipWheel")).toString();
-    if (p.hasPip && !cached.contains(QStringLiteral("PipVersion")))
-        return std::nullopt; // written before the probe asked for pip's version: probe again
     p.pipVersion = cached.value(QStringLiteral("PipVersion")).toString();
     const QFileInfo executable(QFileInfo(p.executable).canonicalFilePath());
     const bool sameBinary = executable.filePath() == binary.filePath();
@@ -171,6 +169,8 @@ std::optional<PythonInterpreter> cachedProbe(const QJsonObject &cached, const QF
             *suspicious = QStringLiteral("its BundledPipWheel \"%1\" is not ensurepip's pip wheel").arg(p.bundledPipWheel);
         return std::nullopt;
     }
+    if (p.hasPip && !cached.contains(QStringLiteral("PipVersion")))
+        return std::nullopt; // written before the probe asked for pip's version: probe again
     return p;
 }
 
