@@ -4,6 +4,7 @@
 // and without the environment cache; a reused entry says the same; --env-cache --json shows it;
 // --which-runs finds exactly the runs that installed a version, past hostile result.json files.
 #include "TestSupport.h"
+#include "ThrowawayUser.h"
 
 #include <QDir>
 #include <QFile>
@@ -38,7 +39,8 @@ QJsonObject demoTask(const QString &id, const QString &version)
             {QStringLiteral("Requirements"), version.isEmpty() ? QJsonArray{} : QJsonArray{QStringLiteral("oa-demo==") + version}}};
 }
 
-const QByteArray kScript = "print('ran')\n";
+// The script lists its TMPDIR (Temp/<id>): pip's report must be gone before the script runs.
+const QByteArray kScript = "import os\nprint(sorted(os.listdir(os.environ['TMPDIR'])))\n";
 
 } // namespace
 
@@ -48,13 +50,18 @@ private slots:
     void initTestCase();
     void recordsTheWheelFile_data();
     void recordsTheWheelFile();
+    void runAsUserWritesTheReport_data();
+    void runAsUserWritesTheReport();
     void reusedEntryReportsTheSame();
     void whichRuns();
 
 private:
     // Runs task `id` with oa-demo at `version` (none: no packages); its result.json.
     QJsonObject run(const Agent &agent, const QString &id, const QString &version, const QStringList &extra = {});
+    // Checks result.json's Provenance of oa-demo 1.0 from `wheels`.
+    static void checkDemo10(const QJsonObject &result, const QString &wheels);
     QTemporaryDir m_dir;
+    ThrowawayUser m_user;
     QString m_wheels;
     QString m_demo10;
     QString m_demo11;
@@ -90,6 +97,23 @@ void TestProvenance::recordsTheWheelFile()
     QFETCH(bool, cache);
     Agent agent;
     const QJsonObject result = run(agent, QStringLiteral("one"), QStringLiteral("1.0"), cache ? QStringList() : QStringList{QStringLiteral("--no-env-cache")});
+    checkDemo10(result, m_wheels);
+    if (QTest::currentTestFailed())
+        return;
+    // PipFreeze stays as it was.
+    QVERIFY(result.value(QStringLiteral("PipFreeze")).toArray().contains(QStringLiteral("oa-demo==1.0")));
+    // The report was pip's and the executor's, never the script's: nothing of it is left behind.
+    QCOMPARE(readFile(agent.taskFile(QStringLiteral("one"), QStringLiteral("output.log"))), QByteArray("[]\n"));
+    if (cache) {
+        QDir entries(agent.base() + QStringLiteral("/EnvCache/entries"));
+        const QStringList names = entries.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        QCOMPARE(names.size(), 1);
+        QVERIFY(!QFileInfo::exists(entries.filePath(names.first() + QStringLiteral("/tmp"))));
+    }
+}
+
+void TestProvenance::checkDemo10(const QJsonObject &result, const QString &wheels)
+{
     QCOMPARE(result.value(QStringLiteral("Outcome")).toString(), QStringLiteral("Succeeded"));
     QVERIFY2(!result.contains(QStringLiteral("ProvenanceUnavailable")), qPrintable(result.value(QStringLiteral("ProvenanceUnavailable")).toString()));
     const QJsonArray provenance = result.value(QStringLiteral("Provenance")).toArray();
@@ -97,26 +121,51 @@ void TestProvenance::recordsTheWheelFile()
     for (const QJsonValue &v : provenance) {
         const QJsonObject d = v.toObject();
         const bool isDemo = d.value(QStringLiteral("Name")).toString() == QLatin1String("oa-demo");
-        const QString wheel = isDemo ? m_demo10 : m_wheels + QStringLiteral("/oa_dep-2.0-py3-none-any.whl");
+        const QString wheel = wheels + (isDemo ? QStringLiteral("/oa_demo-1.0-py3-none-any.whl") : QStringLiteral("/oa_dep-2.0-py3-none-any.whl"));
         QCOMPARE(d.value(QStringLiteral("Version")).toString(), isDemo ? QStringLiteral("1.0") : QStringLiteral("2.0"));
         QCOMPARE(d.value(QStringLiteral("File")).toString(), QFileInfo(wheel).fileName());
         const QString expected = sha256sum(wheel);
         QCOMPARE(expected.size(), 64);
         QCOMPARE(d.value(QStringLiteral("Sha256")).toString(), expected);
-        QCOMPARE(d.value(QStringLiteral("Source")).toString(), m_wheels);
+        QCOMPARE(d.value(QStringLiteral("Source")).toString(), wheels);
         QCOMPARE(d.value(QStringLiteral("Requested")).toBool(), isDemo);
         QCOMPARE(d.value(QStringLiteral("Direct")).toBool(), false);
     }
-    // PipFreeze stays as it was.
-    QVERIFY(result.value(QStringLiteral("PipFreeze")).toArray().contains(QStringLiteral("oa-demo==1.0")));
-    // The report was pip's and the executor's, never the script's: nothing of it is left behind.
-    QVERIFY(!QFileInfo::exists(agent.base() + QStringLiteral("/Temp/one")));
-    if (cache) {
-        QDir entries(agent.base() + QStringLiteral("/EnvCache/entries"));
-        const QStringList names = entries.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-        QCOMPARE(names.size(), 1);
-        QVERIFY(!QFileInfo::exists(entries.filePath(names.first() + QStringLiteral("/tmp"))));
-    }
+}
+
+void TestProvenance::runAsUserWritesTheReport_data()
+{
+    recordsTheWheelFile_data();
+}
+
+// pip runs as the run-as user and writes the report into a folder of that user's; the
+// executor (root) reads it through the gatekeeper all the same.
+void TestProvenance::runAsUserWritesTheReport()
+{
+    QFETCH(bool, cache);
+    if (!m_user.isValid())
+        OA_SKIP_OR_FAIL(m_user.why());
+    // A system interpreter: pyenv's lives under /root, which the run-as user cannot enter.
+    const QString systemPython = QStringLiteral("/usr/bin/python3");
+    if (!QFileInfo(systemPython).isExecutable())
+        OA_SKIP_OR_FAIL(QStringLiteral("%1 is missing (scripts/test.sh installs python3-venv)").arg(systemPython));
+    Agent agent;
+    openToOthers(agent.base());
+    const QString wheels = QFileInfo(agent.base()).path() + QStringLiteral("/wheels");
+    QVERIFY(QDir().mkpath(wheels));
+    for (const QString &wheel : {m_demo10, m_wheels + QStringLiteral("/oa_dep-2.0-py3-none-any.whl")})
+        QVERIFY(QFile::copy(wheel, wheels + u'/' + QFileInfo(wheel).fileName()));
+    openToOthers(wheels);
+    const QString id = QStringLiteral("as-user");
+    agent.makeTask(id, demoTask(id, QStringLiteral("1.0")), {{QStringLiteral("main.py"), kScript}});
+    const Run r = runExecutor(executorArgs(agent, id, QStringList{QStringLiteral("--python"), systemPython, QStringLiteral("--run-as"), m_user.name()}
+                                                          + (cache ? QStringList() : QStringList{QStringLiteral("--no-env-cache")})),
+                              offlinePipEnvironment(wheels));
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    checkDemo10(readJson(agent.taskFile(id, QStringLiteral("result.json"))), wheels);
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(readFile(agent.taskFile(id, QStringLiteral("output.log"))), QByteArray("[]\n"));
 }
 
 void TestProvenance::reusedEntryReportsTheSame()
