@@ -87,9 +87,7 @@ QJsonObject TestProvenance::run(const Agent &agent, const QString &id, const QSt
 
 void TestProvenance::recordsTheWheelFile_data()
 {
-    QTest::addColumn<bool>("cache");
-    QTest::newRow("environment cache") << true;
-    QTest::newRow("own venv") << false;
+    addCacheRows();
 }
 
 void TestProvenance::recordsTheWheelFile()
@@ -135,7 +133,7 @@ void TestProvenance::checkDemo10(const QJsonObject &result, const QString &wheel
 
 void TestProvenance::runAsUserWritesTheReport_data()
 {
-    recordsTheWheelFile_data();
+    addCacheRows();
 }
 
 // pip runs as the run-as user and writes the report into a folder of that user's; the
