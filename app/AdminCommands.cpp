@@ -3,6 +3,7 @@
 #include "CancelChannel.h"
 #include "ExitCode.h"
 #include "LockInspector.h"
+#include "PackageRuns.h"
 #include "TaskScanner.h"
 
 #include <QJsonArray>
@@ -309,7 +310,10 @@ int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool js
                                      {QStringLiteral("CreatedAt"), iso(e.createdAt)},
                                      {QStringLiteral("LastUsed"), iso(e.lastUsed)},
                                      {QStringLiteral("InUse"), e.inUse},
-                                     {QStringLiteral("Expired"), e.expired}});
+                                     {QStringLiteral("Expired"), e.expired},
+                                     // What pip installed, from which file and where, as result.json records it.
+                                     {QStringLiteral("Provenance"), e.provenance.unavailable.isEmpty() ? QJsonValue(e.provenance.toJson()) : QJsonValue()},
+                                     {QStringLiteral("ProvenanceUnavailable"), e.provenance.unavailable.isEmpty() ? QJsonValue() : QJsonValue(e.provenance.unavailable)}});
         }
         QJsonArray implausible;
         for (const auto &[name, why] : listing.implausible)
@@ -382,6 +386,45 @@ int pruneEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool j
 int clearEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json)
 {
     return reportCacheRemoval(oa::EnvironmentCache(settings).clear(), json);
+}
+
+int whichRuns(const oa::AgentPaths &paths, const QString &spec, bool json)
+{
+    const auto query = oa::PackageRuns::parse(spec);
+    if (!query) {
+        err() << query.failure().message << '\n';
+        return int(oa::ExitCode::InvalidArguments);
+    }
+    const oa::PackageRuns::Found found = oa::PackageRuns::find(paths, query.value());
+    if (json) {
+        QJsonArray runs;
+        for (const oa::PackageRuns::Run &run : found.runs) {
+            QJsonObject row = run.installed.toJson();
+            row.insert(QStringLiteral("ExecutionId"), run.executionId);
+            row.insert(QStringLiteral("Outcome"), run.outcome);
+            row.insert(QStringLiteral("FinishedAt"), iso(run.finishedAt));
+            runs.append(row);
+        }
+        printJson({{QStringLiteral("Package"), query->name},
+                   {QStringLiteral("Version"), query->version.isEmpty() ? QJsonValue() : QJsonValue(query->version)},
+                   {QStringLiteral("Runs"), runs},
+                   {QStringLiteral("Notes"), QJsonArray::fromStringList(found.notes)}});
+    } else if (found.runs.isEmpty()) {
+        out() << "no execution installed " << query->text() << " (by the Provenance of the result.json files in " << paths.tasksDir() << ")\n";
+    } else {
+        QList<QStringList> rows{{QStringLiteral("EXECUTION"), QStringLiteral("OUTCOME"), QStringLiteral("FINISHED"), QStringLiteral("VERSION"),
+                                 QStringLiteral("FILE"), QStringLiteral("SHA256"), QStringLiteral("SOURCE")}};
+        for (const oa::PackageRuns::Run &run : found.runs)
+            rows.append({run.executionId, run.outcome, iso(run.finishedAt), run.installed.version, run.installed.file,
+                         run.installed.sha256.isEmpty() ? QStringLiteral("-") : run.installed.sha256, run.installed.source});
+        printTable(rows);
+    }
+    out().flush();
+    if (!json) // the notes go to stderr, so that the table stays a table
+        for (const QString &note : found.notes)
+            err() << note << '\n';
+    err().flush();
+    return 0;
 }
 
 } // namespace AdminCommands

@@ -21,5 +21,8 @@ int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool js
 int pruneEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json);
 // --clear-env-cache: every entry no execution uses goes, whatever its age.
 int clearEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json);
+// --which-runs PACKAGE[==VERSION]: the executions that installed it (PackageRuns); 0 also when
+// none did, 1 for a spec that is not PACKAGE[==VERSION].
+int whichRuns(const oa::AgentPaths &paths, const QString &spec, bool json);
 
 } // namespace AdminCommands

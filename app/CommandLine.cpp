@@ -23,6 +23,7 @@ const char kExitCodes[] =
     "         result.json's Outcome tells a script's code from the executor's.\n"
     "Lock tools: 0 done; 1 bad usage; 2 refused (a live lock, or --force needed);\n"
     "  3 no such lock.\n"
+    "--which-runs: 0 listed (also when no execution installed it); 1 bad usage.\n"
     "--cancel: 0 accepted (with --wait: stopped); 1 bad usage; 2 refused or not\n"
     "  accepted (a lock from another host, no answer); 3 not running.\n"
     "Settings: the command line wins over the environment, which wins over the\n"
@@ -88,7 +89,12 @@ CommandLine::CommandLine()
                    QStringLiteral("Run task code (pip and the script) as this unprivileged user, with its groups and HOME; the executor "
                                   "must be root. Default: $OPENAUTOMATE_RUN_AS, else RunAsUser, else the executor's own user."),
                    "user")),
-      json(option("json", QStringLiteral("With the lock tools and --show-config: print JSON for scripts.")))
+      whichRuns(option("which-runs",
+                       QStringLiteral("List the executions whose result.json says they installed this package (PACKAGE or "
+                                      "PACKAGE==VERSION; names compared as PEP 503 normalizes them): ID, outcome, finish time, "
+                                      "version, file, sha256 and where it came from."),
+                       "package")),
+      json(option("json", QStringLiteral("With the lock tools, --which-runs and --show-config: print JSON for scripts.")))
 {
     parser.setApplicationDescription(
         QStringLiteral("Runs one OpenAutomate execution: locks the task, reads Tasks/<id>/execution.json, builds an "
@@ -98,7 +104,7 @@ CommandLine::CommandLine()
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({config, showConfig, baseDir, python, pythons, requireHashes, keepVenv, list, locks, clearOrphaned, clearLock, force, json, timeout, grace,
-                       cancel, wait, noCache, cacheDir, cacheAge, cacheSize, listCache, pruneCache, clearCache, runAs});
+                       cancel, wait, noCache, cacheDir, cacheAge, cacheSize, listCache, pruneCache, clearCache, runAs, whichRuns});
     parser.addPositionalArgument(QStringLiteral("execution-id"), QStringLiteral("The execution to run: 1-128 letters, digits, '-', '_' or '.'."));
 }
 
@@ -129,5 +135,6 @@ QString CommandLine::usage()
         "       openautomate-executor [--base-dir DIR] --list | --locks | --clear-orphaned-locks | --clear-lock ID [--force] [--json]\n"
         "       openautomate-executor [--base-dir DIR] --cancel ID [--wait] [--json]\n"
         "       openautomate-executor [--base-dir DIR] --env-cache | --prune-env-cache | --clear-env-cache [--json]\n"
+        "       openautomate-executor [--base-dir DIR] --which-runs PACKAGE[==VERSION] [--json]\n"
         "       openautomate-executor [--config FILE] [options] --show-config [--json]\n");
 }

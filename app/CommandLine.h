@@ -39,5 +39,6 @@ struct CommandLine {
     const QCommandLineOption pruneCache;
     const QCommandLineOption clearCache;
     const QCommandLineOption runAs;
+    const QCommandLineOption whichRuns;
     const QCommandLineOption json;
 };

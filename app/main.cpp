@@ -70,11 +70,11 @@ int main(int argc, char *argv[])
     cacheSettings.maxSizeBytes = settings.envCacheMaxSizeBytes();
     const int tools = int(parser.isSet(cl.list)) + int(parser.isSet(cl.locks)) + int(parser.isSet(cl.clearOrphaned))
                       + int(parser.isSet(cl.clearLock)) + int(parser.isSet(cl.cancel)) + int(parser.isSet(cl.listCache))
-                      + int(parser.isSet(cl.pruneCache)) + int(parser.isSet(cl.clearCache));
+                      + int(parser.isSet(cl.pruneCache)) + int(parser.isSet(cl.clearCache)) + int(parser.isSet(cl.whichRuns));
     if (tools > 0) {
         if (tools > 1 || !positional.isEmpty()) {
-            err << "--list, --locks, --clear-orphaned-locks, --clear-lock, --cancel, --env-cache, --prune-env-cache and --clear-env-cache each "
-                   "stand alone, without an execution ID\n";
+            err << "--list, --locks, --clear-orphaned-locks, --clear-lock, --cancel, --env-cache, --prune-env-cache, --clear-env-cache and "
+                   "--which-runs each stand alone, without an execution ID\n";
             return int(oa::ExitCode::InvalidArguments);
         }
         const oa::AgentPaths &paths = agentPaths;
@@ -88,6 +88,8 @@ int main(int argc, char *argv[])
             return AdminCommands::pruneEnvironmentCache(cacheSettings, json);
         if (parser.isSet(cl.clearCache))
             return AdminCommands::clearEnvironmentCache(cacheSettings, json);
+        if (parser.isSet(cl.whichRuns))
+            return AdminCommands::whichRuns(paths, parser.value(cl.whichRuns), json);
         if (parser.isSet(cl.cancel))
             return AdminCommands::cancel(paths, parser.value(cl.cancel), parser.isSet(cl.wait), json);
         if (parser.isSet(cl.clearOrphaned))

@@ -122,25 +122,29 @@ std::optional<Failure> CacheBuilder::run(const QStringList &command, const QStri
     return PythonEnvironment::stopFailure(exit);
 }
 
-std::optional<Failure> CacheBuilder::install(const PythonInterpreter &python, const QStringList &requirements,
+std::optional<Failure> CacheBuilder::install(const PythonInterpreter &python, const EnvironmentKey &key, const QStringList &requirements,
                                              const QString &requirementsFile, const QString &staging, const QString &site,
-                                             const QString &pipLog)
+                                             const QString &pipLog, Provenance &provenance)
 {
     const AgentFolder &folder = m_layout.folder();
     // As a run-as user, pip writes only into folders of that user's, inside the staging folder.
+    // tmp/ also takes pip's installation report, which must not be published with the entry.
     const QString target = m_buildAs ? staging + QStringLiteral("/build") : site;
     const QString temp = staging + QStringLiteral("/tmp");
-    if (m_buildAs) {
-        for (const QString &dir : {target, temp}) {
-            if (Status made = folder.ensureDir(dir); !made)
-                return CacheLayout::unusable(QStringLiteral("cannot prepare the build folder %1").arg(dir), made.failure());
-            if (Status given = TreeOwnership::give(folder, dir, m_buildAs->uid, m_buildAs->gid); !given)
-                return CacheLayout::unusable(QStringLiteral("cannot prepare the build folder %1").arg(dir), given.failure());
-        }
+    for (const QString &dir : m_buildAs ? QStringList{target, temp} : QStringList{temp}) {
+        if (Status made = folder.ensureDir(dir); !made)
+            return CacheLayout::unusable(QStringLiteral("cannot prepare the build folder %1").arg(dir), made.failure());
+        if (!m_buildAs)
+            continue;
+        if (Status given = TreeOwnership::give(folder, dir, m_buildAs->uid, m_buildAs->gid); !given)
+            return CacheLayout::unusable(QStringLiteral("cannot prepare the build folder %1").arg(dir), given.failure());
     }
+    const QString report = temp + QStringLiteral("/pip-report.json");
+    const QStringList reportArguments = InstallReport::pipArguments(python.pipCommandVersion(), report, &provenance.unavailable);
     QStringList command = python.pipCommand() + QStringList{QStringLiteral("install"), QStringLiteral("--disable-pip-version-check"),
                                                             QStringLiteral("--no-input"), QStringLiteral("--no-compile"),
-                                                            QStringLiteral("--target"), target};
+                                                            QStringLiteral("--target"), target}
+                          + reportArguments;
     if (!requirementsFile.isEmpty())
         command << QStringLiteral("-r") << requirementsFile;
     if (!requirements.isEmpty())
@@ -155,20 +159,24 @@ std::optional<Failure> CacheBuilder::install(const PythonInterpreter &python, co
                                                                    .arg(exit.conventionalExitCode())
                                                                    .arg(PythonEnvironment::describePipFailure(output), pipLog));
     }
-    if (!m_buildAs)
-        return std::nullopt;
-    // pip and everything it started are gone (ChildProcess stops the whole tree). What they
-    // wrote is copied into files of the executor's own: a descriptor the user still held on a
-    // staged file cannot reach the entry, and special files or setuid bits never get into it.
-    if (Status copied = TreeOwnership::copyAsOwn(folder, target, site); !copied)
-        return fail(ExitCode::RequirementsFailed,
-                    QStringLiteral("the packages that pip installed as %1 cannot be taken over: %2").arg(m_buildAs->userName, copied.failure().message));
-    for (const QString &dir : {target, temp}) {
+    // pip and everything it started are gone (ChildProcess stops the whole tree): the report is
+    // read now, through the gatekeeper, since the build user could have put anything there.
+    if (!reportArguments.isEmpty())
+        provenance = InstallReport::read(folder, report, [&key] { return key.configuredFindLinks(); });
+    if (m_buildAs) {
+        // What they wrote is copied into files of the executor's own: a descriptor the user
+        // still held on a staged file cannot reach the entry, and special files or setuid bits
+        // never get into it.
+        if (Status copied = TreeOwnership::copyAsOwn(folder, target, site); !copied)
+            return fail(ExitCode::RequirementsFailed,
+                        QStringLiteral("the packages that pip installed as %1 cannot be taken over: %2").arg(m_buildAs->userName, copied.failure().message));
+        m_log.info(lcVenv, QStringLiteral("pip ran as {RunAsUser}; its packages were copied into the entry, owned by the executor"),
+                   {{QStringLiteral("RunAsUser"), m_buildAs->userName}});
+    }
+    for (const QString &dir : m_buildAs ? QStringList{target, temp} : QStringList{temp}) {
         if (Status removed = folder.removeTree(dir); !removed)
             return CacheLayout::unusable(QStringLiteral("cannot remove the build folder %1").arg(dir), removed.failure());
     }
-    m_log.info(lcVenv, QStringLiteral("pip ran as {RunAsUser}; its packages were copied into the entry, owned by the executor"),
-               {{QStringLiteral("RunAsUser"), m_buildAs->userName}});
     return std::nullopt;
 }
 
@@ -191,7 +199,8 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
     m_log.info(lcVenv, QStringLiteral("Building environment {EnvKey} for the cache; pip's output goes to {PipLog}"),
                {{QStringLiteral("EnvKey"), digest}, {QStringLiteral("PipLog"), pipLog}});
     // 1. Install, without compiling: compilation comes once, below, for what is really imported.
-    if (auto failed = install(python, requirements, requirementsFile, staging, site, pipLog))
+    Provenance provenance;
+    if (auto failed = install(python, key, requirements, requirementsFile, staging, site, pipLog, provenance))
         return failBuild(*failed);
     ProcessExit exit;
     // 2. Compile once, in parallel. Test suites inside packages are never imported, so they
@@ -216,6 +225,7 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
     //    complete the entry while it is still out of sight.
     CacheEntry entry = CacheEntryFile::make(digest, m_layout.entriesDir());
     entry.freeze = installedDistributions(site);
+    entry.provenance = provenance;
     entry.inputs = key.describe();
     entry.sizeBytes = Leftovers::folderSize(staging);
     if (Status written = CacheEntryFile::write(folder, staging, entry, python.executable); !written)

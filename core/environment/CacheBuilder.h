@@ -4,6 +4,7 @@
 #include "ChildProcess.h"
 #include "EnvironmentKey.h"
 #include "ExitCode.h"
+#include "InstallReport.h"
 #include "PythonInterpreter.h"
 
 #include <QMap>
@@ -39,9 +40,11 @@ private:
                                const std::shared_ptr<const ProcessCredentials> &as = nullptr, const QString &tempDir = {},
                                const QMap<QString, QString> &variables = {});
     // pip install into `site`: directly, or as the build user into a folder of its own that is
-    // then copied into `site` (which must not exist yet in that case).
-    std::optional<Failure> install(const PythonInterpreter &python, const QStringList &requirements, const QString &requirementsFile,
-                                   const QString &staging, const QString &site, const QString &pipLog);
+    // then copied into `site` (which must not exist yet in that case). What pip's installation
+    // report says it installed goes to `provenance`.
+    std::optional<Failure> install(const PythonInterpreter &python, const EnvironmentKey &key, const QStringList &requirements,
+                                   const QString &requirementsFile, const QString &staging, const QString &site, const QString &pipLog,
+                                   Provenance &provenance);
     // "name==version" of every distribution in `sitePackages`, sorted, as pip freeze prints them.
     QStringList installedDistributions(const QString &sitePackages) const;
 

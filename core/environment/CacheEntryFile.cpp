@@ -23,6 +23,8 @@ const QString kPipFreeze = QStringLiteral("PipFreeze");
 const QString kCreatedAt = QStringLiteral("CreatedAt");
 const QString kSizeBytes = QStringLiteral("SizeBytes");
 const QString kInterpreter = QStringLiteral("Interpreter");
+const QString kProvenance = QStringLiteral("Provenance");
+const QString kProvenanceUnavailable = QStringLiteral("ProvenanceUnavailable");
 
 QString timestamp(const QDateTime &t)
 {
@@ -59,12 +61,16 @@ CacheEntry CacheEntryFile::make(const QString &key, const QString &entriesDir)
 
 Status CacheEntryFile::write(const AgentFolder &folder, const QString &buildDir, const CacheEntry &entry, const QString &interpreter)
 {
-    const QJsonObject json{{kKey, entry.key},
+    QJsonObject json{{kKey, entry.key},
                            {kInputs, entry.inputs},
                            {kPipFreeze, QJsonArray::fromStringList(entry.freeze)},
                            {kCreatedAt, timestamp(entry.createdAt)},
                            {kSizeBytes, entry.sizeBytes},
                            {kInterpreter, interpreter}};
+    if (entry.provenance.unavailable.isEmpty())
+        json.insert(kProvenance, entry.provenance.toJson());
+    else
+        json.insert(kProvenanceUnavailable, entry.provenance.unavailable);
     if (Status written = folder.writeAtomically(buildDir + u'/' + kMetadataFile, QJsonDocument(json).toJson()); !written)
         return written;
     return folder.writeAtomically(buildDir + u'/' + kCompleteFile, timestamp(entry.createdAt).toUtf8());
@@ -115,6 +121,12 @@ CacheEntryFile::Reading CacheEntryFile::read(const AgentFolder &folder, const QS
     for (const QJsonValue &v : json->value(kPipFreeze).toArray())
         e.freeze.append(v.toString());
     e.inputs = json->value(kInputs).toString();
+    if (json->contains(kProvenance))
+        e.provenance.installed = Provenance::fromJson(json->value(kProvenance).toArray());
+    else if (json->contains(kProvenanceUnavailable))
+        e.provenance.unavailable = json->value(kProvenanceUnavailable).toString();
+    else // built by an executor that did not record it yet
+        e.provenance.unavailable = QStringLiteral("the environment cache entry %1 was built before provenance was recorded").arg(name);
     e.sizeBytes = json->value(kSizeBytes).toInteger();
     e.lastUsed = folder.modificationTime(usedMarkerOf(dir));
     reading.entry = e;

@@ -2,6 +2,7 @@
 
 #include "AgentFolder.h"
 #include "ExitCode.h"
+#include "InstallReport.h"
 
 #include <QDateTime>
 #include <QString>
@@ -18,6 +19,7 @@ struct CacheEntry {
     QString dir;
     QString sitePackages;
     QStringList freeze;     // what pip resolved, recorded when it was built
+    Provenance provenance;  // which files pip installed and from where, recorded when it was built
     QString inputs;         // EnvironmentKey::describe()
     QDateTime createdAt;
     qint64 sizeBytes = 0;

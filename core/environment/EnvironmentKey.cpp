@@ -131,6 +131,13 @@ QStringList EnvironmentKey::localFindLinks(const QProcessEnvironment &env, const
     return dirs;
 }
 
+QStringList EnvironmentKey::configuredFindLinks() const
+{
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("PIP_FIND_LINKS"), pipSettings.value(QStringLiteral("PIP_FIND_LINKS")));
+    return localFindLinks(env, pipConfig, {});
+}
+
 QByteArray EnvironmentKey::folderFingerprint(const QString &dir)
 {
     QList<QByteArray> lines;

@@ -44,6 +44,9 @@ struct EnvironmentKey {
 
     // The local folders among find-links values (PIP_FIND_LINKS, `find-links` in pip.conf,
     // `--find-links`/`-f` lines of a requirements.txt): plain paths and file:// URLs.
+    // The local find-links folders of pip's own configuration (PIP_FIND_LINKS as the key saw it,
+    // pip.conf), not those a requirements.txt names: the folders the administrator chose.
+    QStringList configuredFindLinks() const;
     static QStringList localFindLinks(const QProcessEnvironment &env, const QByteArray &pipConfig, const QByteArray &requirementsFile);
     // One line per file directly in `dir`, sorted: "name size mtime-ms". At most kMaxListed.
     static QByteArray folderFingerprint(const QString &dir);

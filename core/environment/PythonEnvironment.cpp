@@ -109,6 +109,7 @@ Status PythonEnvironment::install(const QStringList &requirements, const QString
     spec.program = pythonExecutable();
     spec.arguments = {QStringLiteral("-m"), QStringLiteral("pip"), QStringLiteral("install"),
                       QStringLiteral("--disable-pip-version-check"), QStringLiteral("--no-input")};
+    spec.arguments << m_reportArguments;
     if (!requirementsFile.isEmpty())
         spec.arguments << QStringLiteral("-r") << requirementsFile;
     if (!requirements.isEmpty())
@@ -134,6 +135,16 @@ Status PythonEnvironment::install(const QStringList &requirements, const QString
     return fail(pipFailureCode(output),
                 QStringLiteral("pip install failed (exit code %1): %2; pip's output is in %3")
                     .arg(exit.conventionalExitCode()).arg(describePipFailure(output), pipLog));
+}
+
+QString PythonEnvironment::pipVersion() const
+{
+    // What `python -m venv` put in: one pip-<version>.dist-info. Listing a folder costs nothing,
+    // where asking pip would start Python.
+    const QStringList infos = QDir(sitePackages()).entryList({QStringLiteral("pip-*.dist-info")}, QDir::Dirs);
+    if (infos.size() != 1)
+        return {};
+    return infos.first().mid(4).chopped(10);
 }
 
 QStringList PythonEnvironment::freeze(RunControl *control) const

@@ -37,6 +37,12 @@ public:
     // site-packages, from the executor's resources.
     Status installHelpers() const;
 
+    // The version of the venv's own pip, from its .dist-info folder; empty when there is none.
+    QString pipVersion() const;
+    // pip install gets `arguments` from now on: InstallReport::pipArguments, "--report FILE" when
+    // the venv's pip can write an installation report, else nothing.
+    void setInstallReportArguments(QStringList arguments) { m_reportArguments = std::move(arguments); }
+
     // `pip freeze` of the venv: the versions that were really installed.
     QStringList freeze(RunControl *control = nullptr) const;
 
@@ -60,6 +66,7 @@ private:
     QString m_dir;
     std::shared_ptr<const ProcessCredentials> m_runAs;
     QMap<QString, QString> m_pipEnvironment;
+    QStringList m_reportArguments;
 };
 
 } // namespace oa

@@ -39,7 +39,12 @@ Result<PythonInterpreter> PythonInterpreter::probe(const QString &program, RunCo
         "except ImportError:\n"
         "    pass\n"
         "wheels += glob.glob('/usr/share/python-wheels/pip-*.whl')\n"
-        "print(sorted(wheels)[-1] if wheels else '')\n")};
+        "print(sorted(wheels)[-1] if wheels else '')\n"
+        // pip's __init__ only defines its version: importing it runs none of pip.
+        "try:\n"
+        "    import pip; print(pip.__version__)\n"
+        "except Exception:\n"
+        "    print('')\n")};
     const ProcessExit exit = ChildProcess::run(spec, control);
     if (exit.stopped) // a timeout or cancel while the interpreter answered (or hung)
         return fail(exit.stopped->code, exit.stopped->message);
@@ -57,6 +62,8 @@ Result<PythonInterpreter> PythonInterpreter::probe(const QString &program, RunCo
     interpreter.version = lines.at(1).trimmed();
     interpreter.hasPip = lines.value(2).trimmed() == QLatin1String("1");
     interpreter.bundledPipWheel = lines.value(3).trimmed();
+    if (interpreter.hasPip)
+        interpreter.pipVersion = lines.value(4).trimmed();
     if (interpreter.executable.isEmpty() || !QFileInfo(interpreter.executable).isExecutable())
         interpreter.executable = program; // embedded interpreters may not know their own path
     return interpreter;
@@ -69,6 +76,14 @@ QStringList PythonInterpreter::pipCommand() const
     if (!bundledPipWheel.isEmpty()) // pip runs from its own wheel: python pip.whl/pip ...
         return {executable, bundledPipWheel + QStringLiteral("/pip")};
     return {};
+}
+
+QString PythonInterpreter::pipCommandVersion() const
+{
+    if (hasPip)
+        return pipVersion;
+    static const QRegularExpression wheelName(QStringLiteral("^pip-([0-9][^-]*)-"));
+    return wheelName.match(QFileInfo(bundledPipWheel).fileName()).captured(1);
 }
 
 namespace {
@@ -131,6 +146,7 @@ std::optional<PythonInterpreter> cachedProbe(const QJsonObject &cached, const QF
     p.version = cached.value(QStringLiteral("Version")).toString();
     p.hasPip = cached.value(QStringLiteral("HasPip")).toBool();
     p.bundledPipWheel = cached.value(QStringLiteral("BundledPipWheel")).toString();
+    p.pipVersion = cached.value(QStringLiteral("PipVersion")).toString();
     const QFileInfo executable(QFileInfo(p.executable).canonicalFilePath());
     const bool sameBinary = executable.filePath() == binary.filePath();
     const bool otherBinary = QFileInfo(p.executable).isAbsolute() && executable.isFile() && executable.isExecutable()
@@ -144,11 +160,17 @@ std::optional<PythonInterpreter> cachedProbe(const QJsonObject &cached, const QF
         *suspicious = QStringLiteral("its Version \"%1\" is not a Python version").arg(p.version);
         return std::nullopt;
     }
+    if (!p.pipVersion.isEmpty() && !version.match(p.pipVersion).hasMatch()) {
+        *suspicious = QStringLiteral("its PipVersion \"%1\" is not a version").arg(p.pipVersion);
+        return std::nullopt;
+    }
     if (!p.bundledPipWheel.isEmpty() && !isBundledPipWheel(p.bundledPipWheel)) {
         if (QFileInfo::exists(p.bundledPipWheel)) // a wheel that merely went away with an upgrade is no news
             *suspicious = QStringLiteral("its BundledPipWheel \"%1\" is not ensurepip's pip wheel").arg(p.bundledPipWheel);
         return std::nullopt;
     }
+    if (p.hasPip && !cached.contains(QStringLiteral("PipVersion")))
+        return std::nullopt; // written before the probe asked for pip's version: probe again
     return p;
 }
 
@@ -182,7 +204,8 @@ Result<PythonInterpreter> probeCached(const QString &program, const QString &cac
                                                 {QStringLiteral("Executable"), probed->executable},
                                                 {QStringLiteral("Version"), probed->version},
                                                 {QStringLiteral("HasPip"), probed->hasPip},
-                                                {QStringLiteral("BundledPipWheel"), probed->bundledPipWheel}});
+                                                {QStringLiteral("BundledPipWheel"), probed->bundledPipWheel},
+                                                {QStringLiteral("PipVersion"), probed->pipVersion}});
         // The cache folder is the administrator's (it may be a link); the file in it is not: it is
         // replaced through the gatekeeper, never written through a planted link or FIFO. A probe
         // cache that cannot be saved only costs the next run a probe.

@@ -18,11 +18,15 @@ struct PythonInterpreter {
     QString version;     // e.g. "3.11.7"
     bool hasPip = false;        // `python -m pip` works: pip can install with --target
     QString bundledPipWheel;    // ensurepip's pip wheel (python3-venv ships it), or empty
+    QString pipVersion;         // the version of `-m pip` (hasPip); empty when there is none
     QStringList warnings;       // worth a log line: an interpreters.json entry that was ignored
 
     // How to run pip for this interpreter without a venv: `-m pip`, or straight from the
     // bundled wheel. Empty when neither exists.
     QStringList pipCommand() const;
+    // The version of the pip that pipCommand() runs (from the wheel's name when it is the
+    // bundled one): whether it can write an installation report. Empty when unknown.
+    QString pipCommandVersion() const;
 
     // `explicitPath` (--python), else OPENAUTOMATE_PYTHON, else python3, then python, on PATH.
     // ExitCode::EnvironmentFailed when none can be found or run.

@@ -72,6 +72,8 @@ private:
     QString cacheDir() const;
     Status installRequirements();
     Status linkCachedEnvironment();
+    // result.json's Provenance; a warning when it is unavailable, saying why.
+    void recordProvenance(const Provenance &provenance);
     int finish(const Status &status);
     // Logs a warning and records it in result.json's Warnings (empty: nothing to say).
     void warn(const QString &what, ExecutionLog::Category category = lcExecutor);

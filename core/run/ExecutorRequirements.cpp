@@ -2,6 +2,7 @@
 // of the environment cache linked into it. Split from Executor.cpp, which sequences the stages.
 #include "Executor.h"
 
+#include "InstallReport.h"
 #include "PythonEnvironment.h"
 
 namespace oa {
@@ -15,10 +16,28 @@ Status Executor::installRequirements()
     const QString pipLog = m_paths.pipLogFile(id);
     if (Status fresh = freshLog(pipLog); !fresh) // pip.log describes this run only
         return fresh;
+    // pip's installation report goes into a folder of Temp/<id> that pip's user may write, and
+    // is read back through the gatekeeper and removed before the script (whose TMP it is) runs.
+    const QString reportDir = m_paths.tempDir(id) + QStringLiteral("/pip-report");
+    if (Status s = m_paths.ensureDir(reportDir, ExitCode::RequirementsFailed); !s)
+        return s;
+    if (Status s = grantToRunAsUser(reportDir); !s)
+        return s;
+    const QString report = reportDir + QStringLiteral("/report.json");
+    Provenance provenance;
+    const QStringList reportArguments = InstallReport::pipArguments(venv.pipVersion(), report, &provenance.unavailable);
+    venv.setInstallReportArguments(reportArguments);
     m_log.info(lcPip, QStringLiteral("Installing requirements; pip's output goes to {PipLog}"),
                {{QStringLiteral("PipLog"), pipLog}});
     if (Status s = venv.install(m_deps.requirements, m_deps.requirementsFile, pipLog, &m_control); !s)
         return s;
+    if (!reportArguments.isEmpty())
+        provenance = InstallReport::read(m_paths.folder(), report, [this] {
+            return EnvironmentKey::build(m_interpreter->executable, m_interpreter->version, {}, {}, pipEnvironment()).configuredFindLinks();
+        });
+    if (Status removed = m_paths.folder().removeTree(reportDir); !removed)
+        warn(removed.failure().message, lcPip);
+    recordProvenance(provenance);
     m_record.pipFreeze = venv.freeze(&m_control);
     m_log.info(lcPip, QStringLiteral("Installed {Packages}"), {{QStringLiteral("Packages"), m_record.pipFreeze.join(QStringLiteral(", "))}});
     return ok();
@@ -61,6 +80,7 @@ Status Executor::linkCachedEnvironment()
     if (Status linked = EnvironmentCache::link(m_paths.folder(), entry.value(), venv.sitePackages()); !linked)
         return linked;
     m_record.pipFreeze = entry->freeze;
+    recordProvenance(entry->provenance);
     m_record.cacheKey = entry->key;
     m_record.cacheEntry = entry->name;
     m_record.cacheReused = entry->reused;
@@ -69,6 +89,13 @@ Status Executor::linkCachedEnvironment()
                 {QStringLiteral("CacheUse"), entry->reused ? QStringLiteral("reused") : QStringLiteral("built now")},
                 {QStringLiteral("Packages"), entry->freeze.join(QStringLiteral(", "))}});
     return ok();
+}
+
+void Executor::recordProvenance(const Provenance &provenance)
+{
+    m_record.provenance = provenance;
+    if (!provenance.unavailable.isEmpty())
+        warn(QStringLiteral("which files were installed, and from where, is not recorded: %1").arg(provenance.unavailable), lcPip);
 }
 
 } // namespace oa

@@ -48,6 +48,14 @@ QByteArray ResultRecord::toJson() const
     }
     if (!pipFreeze.isEmpty())
         root.insert(QStringLiteral("PipFreeze"), QJsonArray::fromStringList(pipFreeze));
+    if (provenance) {
+        // Provenance next to PipFreeze: PipFreeze says what is there, Provenance which file each
+        // came from. Unavailable (too old a pip, an unreadable report) says why instead.
+        if (provenance->unavailable.isEmpty())
+            root.insert(QStringLiteral("Provenance"), provenance->toJson());
+        else
+            root.insert(QStringLiteral("ProvenanceUnavailable"), provenance->unavailable);
+    }
     if (peakMemoryBytes)
         root.insert(QStringLiteral("PeakMemoryBytes"), *peakMemoryBytes);
     if (cpuSeconds)
@@ -95,6 +103,11 @@ ResultRecord::Summary ResultRecord::summaryFromJson(const QJsonObject &o)
     if (o.contains(QStringLiteral("ExitCode")))
         s.exitCode = o.value(QStringLiteral("ExitCode")).toInt();
     return s;
+}
+
+QList<InstalledDistribution> ResultRecord::provenanceFromJson(const QJsonObject &object)
+{
+    return Provenance::fromJson(object.value(QStringLiteral("Provenance")).toArray());
 }
 
 Status ResultRecord::save(const AgentFolder &folder, const QString &path) const

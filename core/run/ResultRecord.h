@@ -2,6 +2,7 @@
 
 #include "AgentFolder.h"
 #include "ExitCode.h"
+#include "InstallReport.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -44,6 +45,7 @@ struct ResultRecord {
     QString pythonExecutable;
     QString pythonVersion;
     QStringList pipFreeze;           // when requirements were installed
+    std::optional<Provenance> provenance; // when requirements were installed: what, from where
     QStringList warnings;
     std::optional<qint64> peakMemoryBytes;  // the script's tree, when it ran
     std::optional<double> cpuSeconds;
@@ -77,6 +79,8 @@ struct ResultRecord {
         std::optional<int> exitCode;
     };
     static Summary summaryFromJson(const QJsonObject &object);
+    // result.json's Provenance (empty when it has none), for --which-runs.
+    static QList<InstalledDistribution> provenanceFromJson(const QJsonObject &object);
     // Written through the gatekeeper (AgentFolder::writeAtomically): a link planted at the
     // name is replaced, never followed, and the previous file stays whole when the disk is full.
     // ExitCode::Unexpected when the file cannot be written.

@@ -186,12 +186,15 @@ void TestInterpreterProbe::plantedCacheEntryIgnored_data()
     QTest::addColumn<qint64>("probedAgoMs"); // negative: in the future
     QTest::addColumn<QString>("pipWheel");
     QTest::addColumn<QString>("warning");
+    QTest::addColumn<QString>("pipVersion"); // set: the entry claims `-m pip` of this version
     const QString real = python();
-    QTest::newRow("ProbedAtMs in the future") << real << "9.9.9" << qint64(-24 * 3600 * 1000) << QString() << "ProbedAtMs";
-    QTest::newRow("Executable is a planted script") << "%dir/evil" << QString() << qint64(1000) << QString() << "Executable \"";
-    QTest::newRow("Executable is a folder") << "%dir" << QString() << qint64(1000) << QString() << "Executable \"";
+    QTest::newRow("ProbedAtMs in the future") << real << "9.9.9" << qint64(-24 * 3600 * 1000) << QString() << "ProbedAtMs" << QString();
+    QTest::newRow("Executable is a planted script") << "%dir/evil" << QString() << qint64(1000) << QString() << "Executable \"" << QString();
+    QTest::newRow("Executable is a folder") << "%dir" << QString() << qint64(1000) << QString() << "Executable \"" << QString();
     QTest::newRow("BundledPipWheel is a planted file") << real << QString() << qint64(1000) << "%dir/pip-99.0-py3-none-any.whl"
-                                                       << "BundledPipWheel";
+                                                       << "BundledPipWheel" << QString();
+    // Its version decides whether pip is handed --report: a value that is no version is refused.
+    QTest::newRow("PipVersion is not a version") << real << QString() << qint64(1000) << QString() << "PipVersion \"" << "99 --report /etc/x";
 }
 
 void TestInterpreterProbe::plantedCacheEntryIgnored()
@@ -201,6 +204,7 @@ void TestInterpreterProbe::plantedCacheEntryIgnored()
     QFETCH(qint64, probedAgoMs);
     QFETCH(QString, pipWheel);
     QFETCH(QString, warning);
+    QFETCH(QString, pipVersion);
     QTemporaryDir dir;
     // A planted "interpreter": it would leave a mark and then pass for Python.
     QFile evil(dir.filePath(QStringLiteral("evil")));
@@ -216,12 +220,16 @@ void TestInterpreterProbe::plantedCacheEntryIgnored()
 
     Agent agent;
     QVERIFY(QDir().mkpath(agent.base() + QStringLiteral("/EnvCache")));
-    const QJsonObject planted{{QStringLiteral("Fingerprint"), interpreterFingerprint()},
+    QJsonObject planted{{QStringLiteral("Fingerprint"), interpreterFingerprint()},
                               {QStringLiteral("ProbedAtMs"), QDateTime::currentMSecsSinceEpoch() - probedAgoMs},
                               {QStringLiteral("Executable"), QString(executable).replace(QStringLiteral("%dir"), dir.path())},
                               {QStringLiteral("Version"), version},
                               {QStringLiteral("HasPip"), false},
                               {QStringLiteral("BundledPipWheel"), QString(pipWheel).replace(QStringLiteral("%dir"), dir.path())}};
+    if (!pipVersion.isEmpty()) {
+        planted.insert(QStringLiteral("HasPip"), true);
+        planted.insert(QStringLiteral("PipVersion"), pipVersion);
+    }
     QFile cache(cacheFile(agent));
     QVERIFY(cache.open(QIODevice::WriteOnly));
     cache.write(QJsonDocument(QJsonObject{{interpreterKey(), planted}}).toJson());

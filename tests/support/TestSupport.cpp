@@ -153,6 +153,13 @@ Run runExecutor(const QStringList &arguments, const QProcessEnvironment &env, in
     return run;
 }
 
+void addCacheRows()
+{
+    QTest::addColumn<bool>("cache");
+    QTest::newRow("environment cache") << true;
+    QTest::newRow("own venv") << false;
+}
+
 QString buildWheel(const QString &dir, const QString &name, const QString &version, const QStringList &requires)
 {
     QProcess process;

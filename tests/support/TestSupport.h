@@ -82,6 +82,10 @@ Run runExecutor(const QStringList &arguments, const QProcessEnvironment &env = c
 // The arguments for the common case: --base-dir BASE ID.
 QStringList executorArgs(const Agent &agent, const QString &id, const QStringList &extra = {});
 
+// For a data function whose test runs once with the environment cache and once with packages in
+// the execution's own venv: a bool column "cache", rows "environment cache" and "own venv".
+void addCacheRows();
+
 // Builds a tiny pure-Python wheel into `dir`; returns its path.
 QString buildWheel(const QString &dir, const QString &name, const QString &version, const QStringList &requires = {});
 // cleanEnvironment() plus pip pointed at `wheelDir` only (PIP_NO_INDEX, PIP_FIND_LINKS).

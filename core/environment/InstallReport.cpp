@@ -1,0 +1,231 @@
+#include "InstallReport.h"
+
+#include "AgentFolder.h"
+#include "JsonFile.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QUrl>
+#include <QVersionNumber>
+
+#include <algorithm>
+#include <utility>
+#include <cerrno>
+
+#include <unistd.h>
+
+namespace oa {
+
+namespace {
+
+// The fields of Provenance in result.json and entry.json, each name with its member, so that
+// writer and readers share one list. An empty text is written as null.
+const std::pair<const char *, QString InstalledDistribution::*> kTextFields[] = {
+    {"Name", &InstalledDistribution::name},     {"Version", &InstalledDistribution::version}, {"File", &InstalledDistribution::file},
+    {"Url", &InstalledDistribution::url},       {"Sha256", &InstalledDistribution::sha256},   {"Source", &InstalledDistribution::source},
+};
+const std::pair<const char *, bool InstalledDistribution::*> kFlagFields[] = {
+    {"Requested", &InstalledDistribution::requested},
+    {"Direct", &InstalledDistribution::direct},
+};
+
+QJsonValue orNull(const QString &text)
+{
+    return text.isEmpty() ? QJsonValue() : QJsonValue(text);
+}
+
+bool isSha256(const QString &hex)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[0-9a-f]{64}$"));
+    return pattern.match(hex).hasMatch();
+}
+
+// pip ≥ 23.0 gives "hashes": {"sha256": …}; 22.2 to 23.0 only "hash": "sha256=…" (and only when
+// it knew one). Another algorithm alone is no sha256.
+QString sha256Of(const QJsonObject &archiveInfo)
+{
+    const QString fromHashes = archiveInfo.value(QStringLiteral("hashes")).toObject().value(QStringLiteral("sha256")).toString().toLower();
+    if (isSha256(fromHashes))
+        return fromHashes;
+    const QString hash = archiveInfo.value(QStringLiteral("hash")).toString();
+    if (hash.startsWith(QLatin1String("sha256=")) && isSha256(hash.mid(7).toLower()))
+        return hash.mid(7).toLower();
+    return {};
+}
+
+QString streamSha256(int fd)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    QByteArray buffer(1024 * 1024, Qt::Uninitialized);
+    for (;;) {
+        const ssize_t n = ::read(fd, buffer.data(), size_t(buffer.size()));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return {};
+        if (n == 0)
+            break;
+        hash.addData(QByteArrayView(buffer.constData(), n));
+    }
+    return QString::fromLatin1(hash.result().toHex());
+}
+
+} // namespace
+
+QJsonObject InstalledDistribution::toJson() const
+{
+    QJsonObject object;
+    for (const auto &[name, member] : kTextFields)
+        object.insert(QLatin1String(name), orNull(this->*member));
+    for (const auto &[name, member] : kFlagFields)
+        object.insert(QLatin1String(name), this->*member);
+    return object;
+}
+
+InstalledDistribution InstalledDistribution::fromJson(const QJsonObject &object)
+{
+    InstalledDistribution d;
+    for (const auto &[name, member] : kTextFields)
+        d.*member = object.value(QLatin1String(name)).toString();
+    for (const auto &[name, member] : kFlagFields)
+        d.*member = object.value(QLatin1String(name)).toBool();
+    return d;
+}
+
+QJsonArray Provenance::toJson() const
+{
+    QJsonArray array;
+    for (const InstalledDistribution &d : installed)
+        array.append(d.toJson());
+    return array;
+}
+
+QList<InstalledDistribution> Provenance::fromJson(const QJsonArray &array)
+{
+    QList<InstalledDistribution> list;
+    for (const QJsonValue &v : array)
+        if (v.isObject())
+            list.append(InstalledDistribution::fromJson(v.toObject()));
+    return list;
+}
+
+bool InstallReport::pipSupportsReport(const QString &pipVersion)
+{
+    const QVersionNumber version = QVersionNumber::fromString(pipVersion);
+    return !version.isNull() && version >= QVersionNumber(22, 2);
+}
+
+QStringList InstallReport::pipArguments(const QString &pipVersion, const QString &reportFile, QString *why)
+{
+    if (pipSupportsReport(pipVersion))
+        return {QStringLiteral("--report"), reportFile};
+    *why = pipVersion.isEmpty() ? QStringLiteral("the version of pip is not known, and only pip 22.2 or later writes an installation report")
+                                : QStringLiteral("pip %1 is older than 22.2, the first pip that writes an installation report (--report)").arg(pipVersion);
+    return {};
+}
+
+QString InstallReport::normalizeName(const QString &name)
+{
+    static const QRegularExpression separators(QStringLiteral("[-_.]+"));
+    return name.trimmed().toLower().replace(separators, QStringLiteral("-"));
+}
+
+QString InstallReport::sourceOf(const QString &url)
+{
+    const QUrl parsed(url);
+    if (parsed.isLocalFile())
+        return QFileInfo(parsed.toLocalFile()).path();
+    if (parsed.scheme().startsWith(QLatin1String("http")))
+        return parsed.adjusted(QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment).toString();
+    return parsed.adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment).toString();
+}
+
+Result<QList<InstalledDistribution>> InstallReport::parse(const QByteArray &json)
+{
+    QString problem;
+    const auto root = parseJsonObject(json, &problem);
+    if (!root)
+        return fail(ExitCode::RequirementsFailed, QStringLiteral("the report is not a JSON object: %1").arg(problem));
+    const QString version = root->value(QStringLiteral("version")).toString();
+    // Version 0 was 22.2's experimental format and 1 the stable one since 23.0; the fields read
+    // here are the same in both. A later major version may have moved them.
+    if (version != QLatin1String("0") && version != QLatin1String("1"))
+        return fail(ExitCode::RequirementsFailed, QStringLiteral("the report's version \"%1\" is not 0 or 1").arg(version));
+    const QJsonValue install = root->value(QStringLiteral("install"));
+    if (!install.isArray())
+        return fail(ExitCode::RequirementsFailed, QStringLiteral("the report has no \"install\" list"));
+    QList<InstalledDistribution> installed;
+    const QJsonArray items = install.toArray();
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        const QJsonObject item = items.at(i).toObject();
+        const QJsonObject metadata = item.value(QStringLiteral("metadata")).toObject();
+        const QJsonObject download = item.value(QStringLiteral("download_info")).toObject();
+        InstalledDistribution d;
+        d.name = metadata.value(QStringLiteral("name")).toString();
+        d.version = metadata.value(QStringLiteral("version")).toString();
+        if (d.name.isEmpty() || d.version.isEmpty())
+            return fail(ExitCode::RequirementsFailed, QStringLiteral("install[%1] has no metadata name and version").arg(i));
+        // pip redacts credentials itself; removed here again, since they must never reach a record.
+        d.url = QUrl(download.value(QStringLiteral("url")).toString()).adjusted(QUrl::RemoveUserInfo).toString();
+        if (d.url.isEmpty())
+            return fail(ExitCode::RequirementsFailed, QStringLiteral("install[%1] (%2) has no download_info url").arg(i).arg(d.name));
+        d.requested = item.value(QStringLiteral("requested")).toBool();
+        d.direct = item.value(QStringLiteral("is_direct")).toBool();
+        d.source = sourceOf(d.url);
+        if (download.contains(QStringLiteral("vcs_info"))) {
+            // A checkout: the commit is what was installed, and it belongs with the URL.
+            const QString commit = download.value(QStringLiteral("vcs_info")).toObject().value(QStringLiteral("commit_id")).toString();
+            d.source = commit.isEmpty() ? d.url : d.url + u'@' + commit;
+        } else if (download.contains(QStringLiteral("dir_info"))) {
+            d.source = QUrl(d.url).isLocalFile() ? QUrl(d.url).toLocalFile() : d.url; // a project folder: no archive, no hash
+        } else {
+            d.file = QFileInfo(QUrl(d.url).path()).fileName();
+            d.sha256 = sha256Of(download.value(QStringLiteral("archive_info")).toObject());
+        }
+        installed.append(d);
+    }
+    return installed;
+}
+
+void InstallReport::fillMissingHashes(QList<InstalledDistribution> &installed, const QStringList &allowedFolders)
+{
+    for (InstalledDistribution &d : installed) {
+        const QUrl url(d.url);
+        if (!d.sha256.isEmpty() || d.file.isEmpty() || !url.isLocalFile())
+            continue;
+        const QString folderPath = QDir::cleanPath(QFileInfo(url.toLocalFile()).path());
+        if (!allowedFolders.contains(folderPath))
+            continue;
+        // Walked from the folder with O_NOFOLLOW: the file itself must be a regular file there,
+        // never a link to elsewhere, never a FIFO. It is the file as it is now; pip read it a
+        // moment ago, and a wheel folder is the administrator's.
+        const auto fd = AgentFolder(folderPath).openForReading(folderPath + u'/' + d.file);
+        if (fd)
+            d.sha256 = streamSha256(fd->get());
+    }
+}
+
+Provenance InstallReport::read(const AgentFolder &folder, const QString &reportFile, const std::function<QStringList()> &allowedFolders)
+{
+    Provenance provenance;
+    const auto content = folder.readFile(reportFile, kMaxReportBytes);
+    if (!content) {
+        provenance.unavailable = QStringLiteral("pip's installation report cannot be read: %1").arg(content.failure().message);
+        return provenance;
+    }
+    auto parsed = parse(content.value());
+    if (!parsed) {
+        provenance.unavailable = QStringLiteral("pip's installation report %1 is not usable: %2").arg(reportFile, parsed.failure().message);
+        return provenance;
+    }
+    provenance.installed = std::move(parsed).value();
+    const bool missing = std::any_of(provenance.installed.cbegin(), provenance.installed.cend(),
+                                     [](const InstalledDistribution &d) { return d.sha256.isEmpty() && !d.file.isEmpty(); });
+    if (missing && allowedFolders)
+        fillMissingHashes(provenance.installed, allowedFolders());
+    return provenance;
+}
+
+} // namespace oa

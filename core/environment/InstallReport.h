@@ -1,0 +1,77 @@
+#pragma once
+
+#include "ExitCode.h"
+
+#include <QByteArray>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+
+namespace oa {
+
+class AgentFolder;
+
+// One distribution that pip installed, as its installation report (`pip install --report`)
+// says, for result.json's and entry.json's Provenance.
+struct InstalledDistribution {
+    QString name;      // as its metadata spells it
+    QString version;
+    QString file;      // the archive installed (its file name); empty for a folder or a VCS checkout
+    QString url;       // where pip took it from, without user or password
+    QString sha256;    // lower-case hex; empty when neither pip nor the file could say
+    QString source;    // the find-links folder or the index it came from (InstallReport::sourceOf)
+    bool requested = false; // named by the task, not pulled in as a dependency
+    bool direct = false;    // a direct reference (name @ URL, a path, a VCS URL)
+
+    QJsonObject toJson() const;
+    static InstalledDistribution fromJson(const QJsonObject &object);
+};
+
+// What a run or a cache entry installed, or why that is not known.
+struct Provenance {
+    QList<InstalledDistribution> installed;
+    QString unavailable; // empty when `installed` is pip's own account
+
+    QJsonArray toJson() const;
+    static QList<InstalledDistribution> fromJson(const QJsonArray &array);
+};
+
+// pip's installation report: asked for, read back through the gatekeeper, and parsed. Qt Core
+// only; nothing here fails a run: a report that is missing, too old a pip, or a report that is
+// not what pip writes makes the provenance unavailable, with the reason.
+class InstallReport {
+public:
+    // pip 22.2 introduced --report.
+    static bool pipSupportsReport(const QString &pipVersion);
+    // "--report FILE" for pip, or nothing (with `why` set) when `pipVersion` cannot write one.
+    static QStringList pipArguments(const QString &pipVersion, const QString &reportFile, QString *why);
+
+    // The report's "install" list. A failure names what is wrong with the report.
+    static Result<QList<InstalledDistribution>> parse(const QByteArray &json);
+
+    // Reads `reportFile` through `folder` (a regular file, never through a link, never a FIFO,
+    // at most kMaxReportBytes: with a run-as user, pip and the build code it ran could have put
+    // anything at that name), parses it and fills in missing hashes (fillMissingHashes).
+    static Provenance read(const AgentFolder &folder, const QString &reportFile,
+                           const std::function<QStringList()> &allowedFolders);
+    static constexpr qint64 kMaxReportBytes = 32 * 1024 * 1024;
+
+    // For a distribution pip gave no sha256 for: the sha256 of its local file, read now, when the
+    // file lies directly in one of `allowedFolders` (the administrator's find-links folders).
+    // Anything else stays unknown: the executor, often root, hashes no file a task merely names.
+    static void fillMissingHashes(QList<InstalledDistribution> &installed, const QStringList &allowedFolders);
+
+    // Where a file came from, by its URL: a local file's folder, or an index's scheme, host and
+    // port. The host, not the URL's folder: an index serves files from its storage's paths
+    // (PyPI's are files.pythonhosted.org/packages/ab/cd/<hash>/…), which name no index.
+    static QString sourceOf(const QString &url);
+
+    // PEP 503's normalized name: lower case, runs of "-", "_" and "." become one "-".
+    static QString normalizeName(const QString &name);
+};
+
+} // namespace oa

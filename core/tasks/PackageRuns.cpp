@@ -1,0 +1,58 @@
+#include "PackageRuns.h"
+
+#include "JsonFile.h"
+#include "ResultRecord.h"
+
+#include <QRegularExpression>
+
+#include <algorithm>
+
+namespace oa {
+
+Result<PackageRuns::Query> PackageRuns::parse(const QString &spec)
+{
+    // A name as PEP 508 allows it, and at most one "==" with a version of PEP 440's characters:
+    // a range (">=1") would need a resolver's idea of versions, which a search does not need.
+    static const QRegularExpression pattern(QStringLiteral("^\\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\\s*"
+                                                           "(?:==\\s*([A-Za-z0-9][A-Za-z0-9.+!_-]*))?\\s*$"));
+    const QRegularExpressionMatch match = pattern.match(spec);
+    if (!match.hasMatch())
+        return fail(ExitCode::InvalidArguments,
+                    QStringLiteral("--which-runs: \"%1\" is not PACKAGE or PACKAGE==VERSION (e.g. oa-demo or oa-demo==1.0)").arg(spec));
+    return Query{InstallReport::normalizeName(match.captured(1)), match.captured(2)};
+}
+
+PackageRuns::Found PackageRuns::find(const AgentPaths &paths, const Query &query)
+{
+    Found found;
+    const AgentFolder folder = paths.folder();
+    for (const AgentFolder::Entry &task : folder.list(paths.tasksDir())) {
+        if (task.kind != AgentFolder::Kind::Directory) {
+            if (task.kind == AgentFolder::Kind::Symlink)
+                found.notes.append(QStringLiteral("%1/%2: skipped: the task folder is a link").arg(paths.tasksDir(), task.name));
+            continue;
+        }
+        const QString resultFile = paths.tasksDir() + u'/' + task.name + QStringLiteral("/result.json");
+        QString problem;
+        const auto result = readJsonObject(folder, resultFile, &problem);
+        if (!result) {
+            if (problem != QLatin1String("missing")) // a task that has not finished is no news
+                found.notes.append(QStringLiteral("%1: skipped: %2").arg(resultFile, problem));
+            continue;
+        }
+        const ResultRecord::Summary summary = ResultRecord::summaryFromJson(*result);
+        for (const InstalledDistribution &d : ResultRecord::provenanceFromJson(*result)) {
+            if (InstallReport::normalizeName(d.name) != query.name
+                || (!query.version.isEmpty() && d.version.compare(query.version, Qt::CaseInsensitive) != 0))
+                continue;
+            // The folder's name, not the ExecutionId inside: a copied result.json cannot claim another run.
+            found.runs.append({task.name, summary.outcome, summary.finishedAt, d});
+        }
+    }
+    std::sort(found.runs.begin(), found.runs.end(), [](const Run &a, const Run &b) {
+        return a.finishedAt != b.finishedAt ? a.finishedAt < b.finishedAt : a.executionId < b.executionId;
+    });
+    return found;
+}
+
+} // namespace oa

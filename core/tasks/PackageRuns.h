@@ -1,0 +1,41 @@
+#pragma once
+
+#include "AgentPaths.h"
+#include "ExitCode.h"
+#include "InstallReport.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace oa {
+
+// --which-runs: the executions in the agent folder whose result.json says, in its Provenance,
+// that they installed a package (at a version). Reads only result.json files, each through the
+// gatekeeper (never through a link, never a FIFO, at most 4 MiB): a task folder is untrusted.
+class PackageRuns {
+public:
+    // "PACKAGE" or "PACKAGE==VERSION"; the name is kept PEP 503-normalized.
+    struct Query {
+        QString name;
+        QString version; // empty: any version
+        QString text() const { return version.isEmpty() ? name : name + QStringLiteral("==") + version; }
+    };
+    // A failure names the spec and what it should look like.
+    static Result<Query> parse(const QString &spec);
+
+    struct Run {
+        QString executionId;
+        QString outcome;
+        QDateTime finishedAt;
+        InstalledDistribution installed;
+    };
+    struct Found {
+        QList<Run> runs;    // oldest first
+        QStringList notes;  // result.json files that were skipped, and why
+    };
+    static Found find(const AgentPaths &paths, const Query &query);
+};
+
+} // namespace oa
