@@ -115,6 +115,7 @@ Status PythonEnvironment::install(const QStringList &requirements, const QString
         spec.arguments << QStringLiteral("--") << requirements; // after "--", nothing is an option
     spec.stdoutFile = pipLog;
     spec.appendOutput = true;
+    spec.workingDirectory = m_pipWorkingDirectory.isEmpty() ? QStringLiteral("/") : m_pipWorkingDirectory;
     for (auto it = m_pipEnvironment.cbegin(); it != m_pipEnvironment.cend(); ++it)
         spec.environment.insert(it.key(), it.value());
     spec.environment.insert(QStringLiteral("PYTHONIOENCODING"), QStringLiteral("utf-8"));

@@ -12,6 +12,7 @@ Status Executor::installRequirements()
     PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
     venv.setRunAs(runAsCredentials());
     venv.setPipEnvironment(m_options.pipEnvironment);
+    venv.setPipWorkingDirectory(pipWorkingDirectory());
     const QString pipLog = m_paths.pipLogFile(id);
     if (Status fresh = freshLog(pipLog); !fresh) // pip.log describes this run only
         return fresh;
@@ -36,6 +37,7 @@ Status Executor::linkCachedEnvironment()
         settings.maxSizeBytes = *m_options.envCacheMaxSizeBytes;
     settings.buildAs = runAsCredentials();
     settings.pipEnvironment = m_options.pipEnvironment;
+    settings.pipWorkingDirectory = pipWorkingDirectory();
     m_cache = std::make_unique<EnvironmentCache>(settings);
 
     QByteArray requirementsTxt;

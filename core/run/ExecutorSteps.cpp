@@ -1,18 +1,76 @@
 // The Executor's steps that concern who runs task code and what it depends on: the run-as
-// user's grants, the dependency source, the interpreter the task asks for, and RequireHashes. Split
+// user's grants, the dependency source, the interpreter the task asks for, RequireHashes and the
+// package policy. Split
 // from Executor.cpp, which sequences the stages.
 #include "Executor.h"
 
+#include "PackagePolicy.h"
 #include "RequirementsText.h"
 #include "TreeOwnership.h"
 #include "VersionSpecifier.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QSet>
 
 #include <unistd.h>
 
 namespace oa {
+
+namespace {
+
+Failure refused(const QString &where, const QString &why)
+{
+    return fail(ExitCode::InvalidExecution, QStringLiteral("%1: %2").arg(where, why));
+}
+
+// A requirements.txt and every file it includes with -r or -c, line by line, as pip will read
+// them. Included files are read through the gatekeeper too, so a link never leads out of the
+// task folder; `visited` stops a file that includes itself.
+Status checkRequirementsFile(const AgentFolder &folder, const PackagePolicy &policy, const QString &file, const QString &taskDir,
+                             QSet<QString> &visited)
+{
+    if (visited.contains(file))
+        return ok();
+    visited.insert(file);
+    auto content = folder.readFile(file, ExecutionInfo::kMaxFileBytes);
+    if (!content)
+        return fail(ExitCode::InvalidExecution, QStringLiteral("cannot read %1: %2").arg(file, content.failure().message));
+    for (const RequirementsText::Line &line : RequirementsText::parse(content.value())) {
+        const QString where = QStringLiteral("%1:%2").arg(file).arg(line.number);
+        if (auto problem = PackagePolicy::expansionProblem(line.text))
+            return refused(where, *problem);
+        if (!line.isOption()) {
+            const QString requirement = line.requirement();
+            auto problem = policy.requirementProblem(requirement);
+            if (!problem)
+                problem = policy.requirementOptionsProblem(line.text.mid(requirement.size()));
+            if (problem)
+                return refused(where, *problem);
+            continue;
+        }
+        const PackagePolicy::Option option = PackagePolicy::classify(line.text);
+        if (option.kind != PackagePolicy::Option::Kind::Include) {
+            if (auto problem = policy.optionProblem(option))
+                return refused(where, *problem);
+            continue;
+        }
+        // pip takes an included file relative to the file that names it.
+        QString named = option.value;
+        if (named.startsWith(QLatin1String("file://"), Qt::CaseInsensitive))
+            named = named.mid(7);
+        const QString resolved = QDir::cleanPath(QDir(QFileInfo(file).path()).absoluteFilePath(named));
+        if (auto problem = policy.includeProblem(option, resolved, taskDir))
+            return refused(where, *problem);
+        if (resolved.startsWith(QDir::cleanPath(taskDir) + u'/')) {
+            if (Status checked = checkRequirementsFile(folder, policy, resolved, taskDir, visited); !checked)
+                return checked;
+        }
+    }
+    return ok();
+}
+
+} // namespace
 
 std::shared_ptr<const ProcessCredentials> Executor::runAsCredentials() const
 {
@@ -160,6 +218,73 @@ Status Executor::checkHashesRequired() const
                                                   "--hash=sha256:… (pip hash FILE prints it)")
                                        .arg(setting, m_deps.requirementsFile).arg(line.number).arg(line.requirement()));
     return ok();
+}
+
+void Executor::addPolicyToPipEnvironment()
+{
+    // pip's own switches, in the venv and in the cache alike; the cache key sees pip's
+    // environment, so entries built under them are their own. RequireHashes: hash-checking
+    // mode for every install, dependencies included. OnlyBinary: wheels only, so no setup.py
+    // or build backend of any package runs (a requirements.txt cannot undo it: see PackagePolicy).
+    if (m_options.requireHashes)
+        m_options.pipEnvironment.insert(QStringLiteral("PIP_REQUIRE_HASHES"), QStringLiteral("1"));
+    if (m_options.packagePolicy.onlyBinary)
+        m_options.pipEnvironment.insert(QStringLiteral("PIP_ONLY_BINARY"), QStringLiteral(":all:"));
+}
+
+QString Executor::pipWorkingDirectory() const
+{
+    return m_paths.tempDir(m_options.executionId) + QStringLiteral("/pip");
+}
+
+Status Executor::checkPackageSources()
+{
+    if (Status s = checkHashesRequired(); !s)
+        return s;
+    const PackagePolicy &policy = m_options.packagePolicy;
+    const QString taskDir = m_paths.taskDir(m_options.executionId);
+    const auto checkEach = [&policy, &taskDir](QStringList &requirements, const QString &where) -> Status {
+        for (qsizetype i = 0; i < requirements.size(); ++i) {
+            if (auto problem = policy.requirementProblem(requirements.at(i)))
+                return refused(where.arg(i), *problem);
+            // A relative path means the task's folder, never pip's (empty) working folder.
+            QString problem;
+            if (auto anchored = PackagePolicy::anchoredInTask(requirements.at(i), taskDir, &problem))
+                requirements[i] = *anchored;
+            else if (!problem.isEmpty())
+                return refused(where.arg(i), problem);
+        }
+        return ok();
+    };
+    Status checked = ok();
+    switch (m_deps.source) {
+    case DependencySource::None:
+        break;
+    case DependencySource::Requirements:
+        checked = checkEach(m_deps.requirements, QStringLiteral("execution.json: Requirements[%1]"));
+        break;
+    case DependencySource::Script:
+        checked = checkEach(m_deps.requirements, m_deps.file + QStringLiteral(": inline script metadata: dependencies[%1]"));
+        break;
+    case DependencySource::PipfileLock:
+        // The lock installs each package by name and version from the agent's own index; a
+        // reference beside them is still the task asking for somewhere else.
+        for (const auto &[entry, reference] : std::as_const(m_deps.lockReferences))
+            if (auto problem = policy.requirementProblem(reference); problem && checked)
+                checked = refused(QStringLiteral("%1: %2").arg(m_deps.file, entry), *problem);
+        break;
+    case DependencySource::RequirementsTxt: {
+        QSet<QString> visited;
+        checked = checkRequirementsFile(m_paths.folder(), policy, m_deps.requirementsFile, m_paths.taskDir(m_options.executionId), visited);
+        break;
+    }
+    }
+    if (!checked || !m_deps.needsPackages())
+        return checked;
+    // pip's working folder: empty, root's, inside Temp/<id> (made in this stage, never reused),
+    // so that neither the service's working folder nor the task's can put a module on pip's
+    // sys.path or decide what a relative path means.
+    return m_paths.ensureDir(pipWorkingDirectory(), ExitCode::EnvironmentFailed);
 }
 
 } // namespace oa
