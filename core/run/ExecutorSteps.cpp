@@ -6,6 +6,7 @@
 
 #include "PackagePolicy.h"
 #include "RequirementsText.h"
+#include "RequirementsTree.h"
 #include "TreeOwnership.h"
 #include "VersionSpecifier.h"
 
@@ -22,52 +23,6 @@ namespace {
 Failure refused(const QString &where, const QString &why)
 {
     return fail(ExitCode::InvalidExecution, QStringLiteral("%1: %2").arg(where, why));
-}
-
-// A requirements.txt and every file it includes with -r or -c, line by line, as pip will read
-// them. Included files are read through the gatekeeper too, so a link never leads out of the
-// task folder; `visited` stops a file that includes itself.
-Status checkRequirementsFile(const AgentFolder &folder, const PackagePolicy &policy, const QString &file, const QString &taskDir,
-                             QSet<QString> &visited)
-{
-    if (visited.contains(file))
-        return ok();
-    visited.insert(file);
-    auto content = folder.readFile(file, ExecutionInfo::kMaxFileBytes);
-    if (!content)
-        return fail(ExitCode::InvalidExecution, QStringLiteral("cannot read %1: %2").arg(file, content.failure().message));
-    for (const RequirementsText::Line &line : RequirementsText::parse(content.value())) {
-        const QString where = QStringLiteral("%1:%2").arg(file).arg(line.number);
-        if (auto problem = PackagePolicy::expansionProblem(line.text))
-            return refused(where, *problem);
-        if (!line.isOption()) {
-            const QString requirement = line.requirement();
-            auto problem = policy.requirementProblem(requirement);
-            if (!problem)
-                problem = policy.requirementOptionsProblem(line.text.mid(requirement.size()));
-            if (problem)
-                return refused(where, *problem);
-            continue;
-        }
-        const PackagePolicy::Option option = PackagePolicy::classify(line.text);
-        if (option.kind != PackagePolicy::Option::Kind::Include) {
-            if (auto problem = policy.optionProblem(option))
-                return refused(where, *problem);
-            continue;
-        }
-        // pip takes an included file relative to the file that names it.
-        QString named = option.value;
-        if (named.startsWith(QLatin1String("file://"), Qt::CaseInsensitive))
-            named = named.mid(7);
-        const QString resolved = QDir::cleanPath(QDir(QFileInfo(file).path()).absoluteFilePath(named));
-        if (auto problem = policy.includeProblem(option, resolved, taskDir))
-            return refused(where, *problem);
-        if (resolved.startsWith(QDir::cleanPath(taskDir) + u'/')) {
-            if (Status checked = checkRequirementsFile(folder, policy, resolved, taskDir, visited); !checked)
-                return checked;
-        }
-    }
-    return ok();
 }
 
 } // namespace
@@ -274,8 +229,17 @@ Status Executor::checkPackageSources()
                 checked = refused(QStringLiteral("%1: %2").arg(m_deps.file, entry), *problem);
         break;
     case DependencySource::RequirementsTxt: {
-        QSet<QString> visited;
-        checked = checkRequirementsFile(m_paths.folder(), policy, m_deps.requirementsFile, m_paths.taskDir(m_options.executionId), visited);
+        auto tree = RequirementsTree::check(m_paths.folder(), policy, m_deps.requirementsFile, taskDir,
+                                            m_paths.tempDir(m_options.executionId) + QStringLiteral("/requirements"));
+        if (!tree) {
+            checked = tree.failure();
+        } else if (tree->needsCopy()) { // a relative path made absolute: pip reads the copy
+            auto copy = tree->writeCopy(m_paths.folder());
+            if (copy)
+                m_deps.requirementsFile = *copy;
+            else
+                checked = copy.failure();
+        }
         break;
     }
     }

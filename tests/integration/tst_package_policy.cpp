@@ -271,17 +271,27 @@ void TestPackagePolicy::onlyBinaryKeepsBuildCodeFromRunning()
 void TestPackagePolicy::relativePathMeansTheTaskFolder_data()
 {
     QTest::addColumn<bool>("cache");
-    QTest::newRow("environment cache") << true;
-    QTest::newRow("own venv") << false;
+    QTest::addColumn<bool>("fromFile"); // a file included by requirements.txt, else Requirements
+    QTest::newRow("Requirements, environment cache") << true << false;
+    QTest::newRow("Requirements, own venv") << false << false;
+    QTest::newRow("included requirements file, environment cache") << true << true;
+    QTest::newRow("included requirements file, own venv") << false << true;
 }
 
 void TestPackagePolicy::relativePathMeansTheTaskFolder()
 {
     QFETCH(bool, cache);
+    QFETCH(bool, fromFile);
     Agent agent;
     const QString id = QStringLiteral("relative");
     const QString name = QStringLiteral("oa_demo-1.0-py3-none-any.whl");
-    makeTask(agent, id, {{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("./pkgs/") + name}}}, kImportDemo, {}, {});
+    if (fromFile) {
+        makeTask(agent, id, {}, kImportDemo, "-r deps/more.txt\n", {});
+        QVERIFY(QDir().mkpath(agent.taskFile(id, QStringLiteral("deps"))));
+        QVERIFY(writeFileBytes(agent.taskFile(id, QStringLiteral("deps/more.txt")), "./pkgs/" + name.toUtf8() + "\n"));
+    } else {
+        makeTask(agent, id, {{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("./pkgs/") + name}}}, kImportDemo, {}, {});
+    }
     QVERIFY(QDir().mkpath(agent.taskFile(id, QStringLiteral("pkgs"))));
     QVERIFY(QFile::copy(m_demo, agent.taskFile(id, QStringLiteral("pkgs/") + name)));
     // The executor starts in a folder with a decoy of the same name: version 2.0 inside.
@@ -298,7 +308,10 @@ void TestPackagePolicy::relativePathMeansTheTaskFolder()
     QCOMPARE(readFile(agent.taskFile(id, QStringLiteral("output.log"))), QByteArray("1.0\n"));
 
     // A path that leads out of the task folder is refused.
-    makeTask(agent, id, {{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("../../pkgs/") + name}}}, kImportDemo, {}, {});
+    if (fromFile)
+        QVERIFY(writeFileBytes(agent.taskFile(id, QStringLiteral("deps/more.txt")), "../../pkgs/" + name.toUtf8() + "\n"));
+    else
+        makeTask(agent, id, {{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("../../pkgs/") + name}}}, kImportDemo, {}, {});
     const Run out = runExecutor(executorArgs(agent, id), env("AllowDirectReferences = on\n"));
     QCOMPARE(out.exitCode, 4);
     QVERIFY2(out.err.contains("leads out of the task folder"), out.err.constData());
