@@ -90,6 +90,19 @@ private:
         makeTask(agent, id, extra, script, requirementsTxt, pipfileLock);
         return runExecutor(executorArgs(agent, id), env(conf));
     }
+    // The current source row under `conf` is exit 4 naming where and why, before pip ran.
+    void expectRefusedBeforePip(const QByteArray &conf, const QString &why)
+    {
+        QFETCH(QString, where);
+        Agent agent;
+        const QString id = QStringLiteral("refused");
+        const Run run = runSourceRow(agent, id, conf);
+        QCOMPARE(run.exitCode, 4);
+        const QString err = QString::fromUtf8(run.err);
+        QVERIFY2(err.contains(where) && err.contains(why), run.err.constData());
+        QVERIFY(!QFile::exists(agent.taskFile(id, QStringLiteral("pip.log"))));
+        QVERIFY(!QFile::exists(agent.taskFile(id, QStringLiteral("output.log"))));
+    }
     void makeTask(const Agent &agent, const QString &id, const QJsonObject &extra, const QByteArray &script, const QByteArray &txt,
                   const QByteArray &lock)
     {
@@ -127,16 +140,7 @@ void TestPackagePolicy::directReferenceRefusedByDefault_data()
 
 void TestPackagePolicy::directReferenceRefusedByDefault()
 {
-    QFETCH(QString, where);
-    Agent agent;
-    const QString id = QStringLiteral("direct");
-    const Run run = runSourceRow(agent, id, "");
-    QCOMPARE(run.exitCode, 4);
-    const QString err = QString::fromUtf8(run.err);
-    QVERIFY2(err.contains(where) && err.contains(QLatin1String("AllowDirectReferences is off")), run.err.constData());
-    // Refused before pip ran.
-    QVERIFY(!QFile::exists(agent.taskFile(id, QStringLiteral("pip.log"))));
-    QVERIFY(!QFile::exists(agent.taskFile(id, QStringLiteral("output.log"))));
+    expectRefusedBeforePip("", QStringLiteral("AllowDirectReferences is off"));
 }
 
 void TestPackagePolicy::directReferenceAllowedBySetting_data()
@@ -162,14 +166,7 @@ void TestPackagePolicy::unlistedHostRefused_data()
 
 void TestPackagePolicy::unlistedHostRefused()
 {
-    QFETCH(QString, where);
-    Agent agent;
-    const QString id = QStringLiteral("host");
-    const Run run = runSourceRow(agent, id, "AllowDirectReferences = on\nAllowedHosts = wheels.example.corp, localhost\n");
-    QCOMPARE(run.exitCode, 4);
-    const QString err = QString::fromUtf8(run.err);
-    QVERIFY2(err.contains(where) && err.contains(QLatin1String("host evil.example")), run.err.constData());
-    QVERIFY(!QFile::exists(agent.taskFile(id, QStringLiteral("pip.log"))));
+    expectRefusedBeforePip("AllowDirectReferences = on\nAllowedHosts = wheels.example.corp, localhost\n", QStringLiteral("host evil.example"));
 }
 
 void TestPackagePolicy::sourceChangingOptionsRefused_data()
