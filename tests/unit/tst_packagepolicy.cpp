@@ -105,6 +105,9 @@ void TestPackagePolicy::options_data()
     QTest::newRow("--editable") << "--editable=./src" << false << true;
     QTest::newRow("--no-binary") << "--no-binary :all:" << false << true;
     QTest::newRow("unknown") << "--use-feature=truststore" << false << false;
+    // pip's option parser takes any unambiguous prefix: "--index" is --index-url to pip.
+    QTest::newRow("abbreviation") << "--index http://127.0.0.1:9/simple" << false << false;
+    QTest::newRow("joined short form") << "-ihttp://127.0.0.1:9/simple" << false << true;
     QTest::newRow("--only-binary") << "--only-binary :all:" << true << true;
     QTest::newRow("--prefer-binary") << "--prefer-binary" << true << true;
     QTest::newRow("--require-hashes") << "--require-hashes" << true << true;
