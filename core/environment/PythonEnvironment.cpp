@@ -144,6 +144,7 @@ QStringList PythonEnvironment::freeze(RunControl *control) const
     spec.arguments = {QStringLiteral("-m"), QStringLiteral("pip"), QStringLiteral("freeze"),
                       QStringLiteral("--disable-pip-version-check")};
     spec.credentials = m_runAs; // the venv's site-packages are the user's: root never runs its .pth files
+    spec.workingDirectory = m_pipWorkingDirectory.isEmpty() ? QStringLiteral("/") : m_pipWorkingDirectory; // as for install
     const ProcessExit exit = ChildProcess::run(spec, control);
     if (!exit.succeeded()) {
         qCWarning(lcPip) << "pip freeze failed with exit code" << exit.conventionalExitCode();
