@@ -116,6 +116,10 @@ int main(int argc, char *argv[])
     options.pythonsOrigin = settings.origin(QStringLiteral("Pythons"));
     options.requireHashes = settings.requireHashes();
     options.requireHashesOrigin = settings.origin(QStringLiteral("RequireHashes"));
+    options.packagePolicy.allowDirectReferences = settings.allowDirectReferences();
+    options.packagePolicy.allowedHosts = settings.allowedHosts();
+    options.packagePolicy.allowRequirementsFileOptions = settings.allowRequirementsFileOptions();
+    options.packagePolicy.onlyBinary = settings.onlyBinary();
     options.keepVenv = parser.isSet(cl.keepVenv);
     options.useEnvCache = settings.envCacheEnabled();
     options.envCacheDir = cacheSettings.dir;

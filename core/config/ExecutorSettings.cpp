@@ -16,6 +16,8 @@ using config::Kind;
 
 // Every setting the file, the command line and the environment know. `option` and `variable`
 // are only those that exist; TimeoutSeconds and GraceSeconds have no variable of their own.
+// The package policy (AllowDirectReferences … OnlyBinary) has neither: it is the site's, said in
+// one file, and nothing in the service's environment or command line can loosen it.
 struct Spec {
     const char *name;
     Kind kind;
@@ -33,6 +35,14 @@ const Spec kSpecs[] = {
      "the interpreters offered to a task that asks for a Python version; it gets the newest that matches"},
     {"RequireHashes", Kind::Switch, "--require-hashes", "OPENAUTOMATE_REQUIRE_HASHES", nullptr,
      "on: every install is hash-checked (pip --require-hashes); a task whose packages carry no hashes is refused"},
+    {"AllowDirectReferences", Kind::Switch, nullptr, nullptr, nullptr,
+     "on: a task may install from URLs, VCS references and paths (name @ URL, git+https://…, ./pkg.whl); off: refused"},
+    {"AllowedHosts", Kind::List, nullptr, nullptr, "any host, where direct references are allowed",
+     "the hosts a direct reference's URL may name, comma-separated"},
+    {"AllowRequirementsFileOptions", Kind::Switch, nullptr, nullptr, nullptr,
+     "on: a requirements.txt may choose indexes, find-links, trusted hosts, editables and files outside the task; off: refused"},
+    {"OnlyBinary", Kind::Switch, nullptr, nullptr, nullptr,
+     "on: pip installs wheels only (--only-binary :all:), so no package's build code runs"},
     {"RunAsUser", Kind::Text, "--run-as", "OPENAUTOMATE_RUN_AS", "the executor's own user",
      "run task code (pip and the script) as this unprivileged user; the executor must be root"},
     {"TimeoutSeconds", Kind::Seconds, "--timeout", nullptr, "none",
@@ -57,7 +67,8 @@ QVariant builtInDefault(const QString &name)
         return 10.0;
     if (name == QLatin1String("Cgroups") || name == QLatin1String("EnvironmentCache/Enabled"))
         return true;
-    if (name == QLatin1String("RequireHashes"))
+    if (name == QLatin1String("RequireHashes") || name == QLatin1String("AllowDirectReferences")
+        || name == QLatin1String("AllowRequirementsFileOptions") || name == QLatin1String("OnlyBinary"))
         return false;
     if (name == QLatin1String("EnvironmentCache/MaxAge"))
         return qint64(7) * 24 * 3600;

@@ -74,6 +74,11 @@ public:
     // The interpreters offered to tasks that ask for a version; empty: only python().
     QStringList pythons() const { return value(QStringLiteral("Pythons")).toStringList(); }
     bool requireHashes() const { return value(QStringLiteral("RequireHashes")).toBool(); }
+    // The package policy: where a task's packages may come from (see PackagePolicy).
+    bool allowDirectReferences() const { return value(QStringLiteral("AllowDirectReferences")).toBool(); }
+    QStringList allowedHosts() const { return value(QStringLiteral("AllowedHosts")).toStringList(); } // empty: any
+    bool allowRequirementsFileOptions() const { return value(QStringLiteral("AllowRequirementsFileOptions")).toBool(); }
+    bool onlyBinary() const { return value(QStringLiteral("OnlyBinary")).toBool(); }
     QString runAsUser() const { return text(QStringLiteral("RunAsUser")); } // empty: the executor's own user
     std::optional<double> timeoutSeconds() const { return number(QStringLiteral("TimeoutSeconds")); }
     std::optional<double> graceSeconds() const { return number(QStringLiteral("GraceSeconds")); }

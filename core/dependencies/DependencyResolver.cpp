@@ -88,6 +88,9 @@ Result<ResolvedDependencies> DependencyResolver::select(const AgentFolder &folde
         deps.requireHashes = true;
         deps.lockHash = lock->metaHash;
         deps.lockSources = lock->sourceUrls;
+        for (const PipfileLock::Package &package : std::as_const(lock->packages))
+            if (!package.reference.isEmpty())
+                deps.lockReferences.append({QStringLiteral("default.") + package.name, package.reference});
         if (hasPipfile)
             deps.pipfile = pipfile;
         if (deps.requiresPython.isEmpty() && !lock->requiresPython.isEmpty()) {

@@ -38,6 +38,7 @@ struct ResolvedDependencies {
     QString pipfile;             // a Pipfile beside the lock, for the hash check
     QString lockHash;            // the lock's _meta.hash.sha256
     QStringList lockSources;     // the lock's _meta.sources urls
+    QList<std::pair<QString, QString>> lockReferences; // "default.<name>" and its direct reference
 };
 
 // Picks and reads a task's dependency source. `Requirements` in execution.json wins; otherwise

@@ -78,6 +78,12 @@ Result<PipfileLock> PipfileLock::parse(const QByteArray &json, const QString &pa
         package.markers = entry.value(QStringLiteral("markers")).toString().trimmed();
         if (!kMarkers.match(package.markers).hasMatch() || package.markers.contains(QLatin1String(" -")))
             return invalid(path, QStringLiteral("%1: markers \"%2\" hold characters that environment markers never use").arg(where, package.markers));
+        // Pipenv writes a VCS entry as {"git": "https://…"}: said as pip would take it.
+        const std::pair<const char *, const char *> references[] = {{"file", ""}, {"path", ""}, {"git", "git+"},
+                                                                   {"hg", "hg+"}, {"svn", "svn+"}, {"bzr", "bzr+"}};
+        for (const auto &[key, prefix] : references)
+            if (const QString value = entry.value(QLatin1String(key)).toString(); !value.isEmpty() && package.reference.isEmpty())
+                package.reference = QLatin1String(prefix) + value;
         lock.packages.append(package);
     }
     std::sort(lock.packages.begin(), lock.packages.end(), [](const Package &a, const Package &b) { return a.name < b.name; });

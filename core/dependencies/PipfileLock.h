@@ -21,6 +21,9 @@ struct PipfileLock {
         QString version;   // "==1.2.3"
         QStringList hashes; // "sha256:…"
         QString markers;   // may be empty
+        // A "file", "path" or VCS key beside the version: a direct reference (PackagePolicy).
+        // Never installed from: the package is installed by name and version, hash-checked.
+        QString reference;
     };
     QList<Package> packages; // sorted by name
     QString metaHash;        // _meta.hash.sha256: the Pipfile it was locked from

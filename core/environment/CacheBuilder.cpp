@@ -51,8 +51,10 @@ Failure stepFailed(const QString &step, const ProcessExit &exit, const QString &
 } // namespace
 
 CacheBuilder::CacheBuilder(const CacheLayout &layout, ExecutionLog &log, RunControl *control,
-                           std::shared_ptr<const ProcessCredentials> buildAs, QMap<QString, QString> pipEnvironment)
-    : m_layout(layout), m_log(log), m_control(control), m_buildAs(std::move(buildAs)), m_pipEnvironment(std::move(pipEnvironment))
+                           std::shared_ptr<const ProcessCredentials> buildAs, QMap<QString, QString> pipEnvironment,
+                           QString pipWorkingDirectory)
+    : m_layout(layout), m_log(log), m_control(control), m_buildAs(std::move(buildAs)), m_pipEnvironment(std::move(pipEnvironment)),
+      m_pipWorkingDirectory(std::move(pipWorkingDirectory))
 {
 }
 
@@ -102,7 +104,7 @@ void CacheBuilder::removeDeadBuilds(const QString &key)
 
 std::optional<Failure> CacheBuilder::run(const QStringList &command, const QString &pipLog, ProcessExit &exit,
                                          const std::shared_ptr<const ProcessCredentials> &as, const QString &tempDir,
-                                         const QMap<QString, QString> &variables)
+                                         const QMap<QString, QString> &variables, const QString &workingDirectory)
 {
     ProcessSpec spec;
     spec.program = command.first();
@@ -115,7 +117,7 @@ std::optional<Failure> CacheBuilder::run(const QStringList &command, const QStri
     spec.credentials = as;
     // Never the executor's working folder, which a task may be able to write: python puts it
     // first on sys.path for -m, and the root steps below must not import a planted module.
-    spec.workingDirectory = QStringLiteral("/");
+    spec.workingDirectory = workingDirectory.isEmpty() ? QStringLiteral("/") : workingDirectory;
     if (!tempDir.isEmpty()) // pip's own temporary files: in a folder the build user owns
         spec.environment.insert(QStringLiteral("TMPDIR"), tempDir);
     exit = ChildProcess::run(spec, m_control);
@@ -150,7 +152,7 @@ std::optional<Failure> CacheBuilder::install(const PythonInterpreter &python, co
     if (!requirements.isEmpty())
         command << QStringLiteral("--") << requirements;
     ProcessExit exit;
-    if (auto stopped = run(command, pipLog, exit, m_buildAs, m_buildAs ? temp : QString(), m_pipEnvironment))
+    if (auto stopped = run(command, pipLog, exit, m_buildAs, m_buildAs ? temp : QString(), m_pipEnvironment, m_pipWorkingDirectory))
         return stopped;
     if (!exit.succeeded()) {
         const auto read = AgentFolder::readRegularFile(pipLog, 64 * 1024 * 1024);

@@ -25,7 +25,8 @@ public:
     // result into the entry (see TreeOwnership::copyAsOwn).
     // `pipEnvironment` is set over the executor's environment for the pip step only.
     CacheBuilder(const CacheLayout &layout, ExecutionLog &log, RunControl *control,
-                 std::shared_ptr<const ProcessCredentials> buildAs = nullptr, QMap<QString, QString> pipEnvironment = {});
+                 std::shared_ptr<const ProcessCredentials> buildAs = nullptr, QMap<QString, QString> pipEnvironment = {},
+                 QString pipWorkingDirectory = {});
 
     // pip's output, and that of the other steps, goes to `pipLog`. Fails with
     // RequirementsFailed (pip, a failed step, the cache), or the RunControl's stop.
@@ -35,10 +36,11 @@ public:
 private:
     // Removes what builders of `key` that died left in staging.
     void removeDeadBuilds(const QString &key);
-    // Runs one step of the build with its output appended to `pipLog`; a stop is a failure.
+    // Runs one step of the build with its output appended to `pipLog`, in `workingDirectory`
+    // (default "/"); a stop is a failure.
     std::optional<Failure> run(const QStringList &command, const QString &pipLog, ProcessExit &exit,
                                const std::shared_ptr<const ProcessCredentials> &as = nullptr, const QString &tempDir = {},
-                               const QMap<QString, QString> &variables = {});
+                               const QMap<QString, QString> &variables = {}, const QString &workingDirectory = {});
     // pip install into `site`: directly, or as the build user into a folder of its own that is
     // then copied into `site` (which must not exist yet in that case). What pip's installation
     // report says it installed goes to `provenance`.
@@ -53,6 +55,7 @@ private:
     RunControl *m_control;
     std::shared_ptr<const ProcessCredentials> m_buildAs;
     QMap<QString, QString> m_pipEnvironment;
+    QString m_pipWorkingDirectory;
 };
 
 } // namespace oa

@@ -43,6 +43,7 @@ public:
         // Set over the executor's environment for pip's install step (executor.conf's
         // [PipEnvironment]). The key must be built with the same (EnvironmentKey::build).
         QMap<QString, QString> pipEnvironment;
+        QString pipWorkingDirectory; // pip install's working folder: empty, the executor's; default "/"
     };
 
     explicit EnvironmentCache(Settings settings);

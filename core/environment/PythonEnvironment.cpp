@@ -116,6 +116,7 @@ Status PythonEnvironment::install(const QStringList &requirements, const QString
         spec.arguments << QStringLiteral("--") << requirements; // after "--", nothing is an option
     spec.stdoutFile = pipLog;
     spec.appendOutput = true;
+    spec.workingDirectory = m_pipWorkingDirectory.isEmpty() ? QStringLiteral("/") : m_pipWorkingDirectory;
     for (auto it = m_pipEnvironment.cbegin(); it != m_pipEnvironment.cend(); ++it)
         spec.environment.insert(it.key(), it.value());
     spec.environment.insert(QStringLiteral("PYTHONIOENCODING"), QStringLiteral("utf-8"));
@@ -154,6 +155,7 @@ QStringList PythonEnvironment::freeze(RunControl *control) const
     spec.arguments = {QStringLiteral("-m"), QStringLiteral("pip"), QStringLiteral("freeze"),
                       QStringLiteral("--disable-pip-version-check")};
     spec.credentials = m_runAs; // the venv's site-packages are the user's: root never runs its .pth files
+    spec.workingDirectory = m_pipWorkingDirectory.isEmpty() ? QStringLiteral("/") : m_pipWorkingDirectory; // as for install
     const ProcessExit exit = ChildProcess::run(spec, control);
     if (!exit.succeeded()) {
         qCWarning(lcPip) << "pip freeze failed with exit code" << exit.conventionalExitCode();

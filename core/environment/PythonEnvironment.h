@@ -52,6 +52,10 @@ public:
     // Variables set over the executor's environment for pip install (executor.conf's
     // [PipEnvironment]: an index, a proxy, certificates).
     void setPipEnvironment(QMap<QString, QString> variables) { m_pipEnvironment = std::move(variables); }
+    // pip install's and pip freeze's working folder: an empty one of the executor's (default
+    // "/"), never the executor's own, which a service may have started anywhere: `-m pip` puts
+    // the working folder first on sys.path.
+    void setPipWorkingDirectory(QString dir) { m_pipWorkingDirectory = std::move(dir); }
 
     // Reads pip's output and says which requirement failed and why, in one line.
     static QString describePipFailure(const QString &pipOutput);
@@ -67,6 +71,7 @@ private:
     std::shared_ptr<const ProcessCredentials> m_runAs;
     QMap<QString, QString> m_pipEnvironment;
     QStringList m_reportArguments;
+    QString m_pipWorkingDirectory;
 };
 
 } // namespace oa

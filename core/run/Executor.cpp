@@ -39,10 +39,7 @@ Executor::Executor(ExecutorOptions options)
 {
     m_clock.start();
     m_record.executionId = m_options.executionId;
-    // pip's own switch: hash-checking mode for every install, dependencies included, in the
-    // venv and in the cache (whose key sees pip's environment, so such entries are their own).
-    if (m_options.requireHashes)
-        m_options.pipEnvironment.insert(QStringLiteral("PIP_REQUIRE_HASHES"), QStringLiteral("1"));
+    addPolicyToPipEnvironment();
     if (m_options.runAs) {
         m_record.runAsUser = m_options.runAs->name();
         m_record.runAsUid = m_options.runAs->uid();
@@ -263,7 +260,7 @@ Status Executor::prepareEnvironment()
             return s;
         if (Status s = chooseInterpreter(); !s)
             return s;
-        if (Status s = checkHashesRequired(); !s)
+        if (Status s = checkPackageSources(); !s)
             return s;
         // A venv left by an earlier run (kept, or a crash) was writable by that run's script:
         // it is removed, never reused, so that nothing planted in it survives into this run.
@@ -291,7 +288,11 @@ Status Executor::prepareEnvironment()
     if (!created || !m_deps.needsPackages())
         return created;
 
-    return timed(Stage::Requirements, [this] { return usesCache() ? linkCachedEnvironment() : installRequirements(); });
+    return timed(Stage::Requirements, [this] {
+        const Status installed = usesCache() ? linkCachedEnvironment() : installRequirements();
+        const Status cleared = removePipScratch();
+        return !installed ? installed : cleared;
+    });
 }
 
 QString Executor::cacheDir() const

@@ -10,6 +10,7 @@
 #include "LoggingCategories.h"
 #include "ExitCode.h"
 #include "Limits.h"
+#include "PackagePolicy.h"
 #include "PythonInterpreter.h"
 #include "ResultRecord.h"
 #include "RunAsUser.h"
@@ -34,6 +35,7 @@ struct ExecutorOptions {
     QString pythonsOrigin;
     bool requireHashes = false; // RequireHashes: every install hash-checked
     QString requireHashesOrigin;
+    PackagePolicy packagePolicy; // executor.conf's AllowDirectReferences, AllowedHosts, …, OnlyBinary
     bool keepVenv = false;
     std::optional<double> timeoutSeconds; // --timeout: wins over TimeoutSeconds and MaxTimeoutSeconds
     std::optional<double> graceSeconds;   // --grace-seconds: wins over GraceSeconds
@@ -101,6 +103,15 @@ private:
     Status chooseInterpreter();
     // RequireHashes: a task whose packages carry no hashes is refused before pip runs.
     Status checkHashesRequired() const;
+    // Before pip runs: RequireHashes, then the package policy on every dependency source; then
+    // pip's own empty working folder (pipWorkingDirectory).
+    Status checkPackageSources();
+    // The settings that reach pip as its own switches: RequireHashes and OnlyBinary.
+    void addPolicyToPipEnvironment();
+    QString pipWorkingDirectory() const;
+    // What pip needed in Temp/<id> (its working folder, the checked requirements, the lock's
+    // hash-pinned file) is the executor's: removed before the script, whose TMPDIR it is, runs.
+    Status removePipScratch();
     // What pip sees: the service's environment with the configuration's [PipEnvironment] over it.
     QProcessEnvironment pipEnvironment() const;
 

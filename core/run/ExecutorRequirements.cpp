@@ -13,6 +13,7 @@ Status Executor::installRequirements()
     PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
     venv.setRunAs(runAsCredentials());
     venv.setPipEnvironment(m_options.pipEnvironment);
+    venv.setPipWorkingDirectory(pipWorkingDirectory());
     const QString pipLog = m_paths.pipLogFile(id);
     if (Status fresh = freshLog(pipLog); !fresh) // pip.log describes this run only
         return fresh;
@@ -55,6 +56,7 @@ Status Executor::linkCachedEnvironment()
         settings.maxSizeBytes = *m_options.envCacheMaxSizeBytes;
     settings.buildAs = runAsCredentials();
     settings.pipEnvironment = m_options.pipEnvironment;
+    settings.pipWorkingDirectory = pipWorkingDirectory();
     m_cache = std::make_unique<EnvironmentCache>(settings);
 
     QByteArray requirementsTxt;
@@ -96,6 +98,15 @@ void Executor::recordProvenance(const Provenance &provenance)
     m_record.provenance = provenance;
     if (!provenance.unavailable.isEmpty())
         warn(QStringLiteral("which files were installed, and from where, is not recorded: %1").arg(provenance.unavailable), lcPip);
+}
+
+Status Executor::removePipScratch()
+{
+    const QString temp = m_paths.tempDir(m_options.executionId);
+    for (const QString &name : {QStringLiteral("/pip"), QStringLiteral("/requirements"), QStringLiteral("/requirements-from-Pipfile.lock.txt")})
+        if (Status removed = m_paths.folder().removeTree(temp + name); !removed)
+            return fail(ExitCode::EnvironmentFailed, removed.failure().message);
+    return ok();
 }
 
 } // namespace oa

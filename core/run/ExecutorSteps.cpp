@@ -1,19 +1,31 @@
 // The Executor's steps that concern who runs task code and what it depends on: the run-as
-// user's grants, the dependency source, the interpreter the task asks for, RequireHashes, and
-// keeping the previous run. Split from Executor.cpp, which sequences the stages.
+// user's grants, the dependency source, the interpreter the task asks for, RequireHashes, the
+// package policy, and keeping the previous run. Split from Executor.cpp, which sequences the stages.
 #include "Executor.h"
 
+#include "PackagePolicy.h"
 #include "PreviousRun.h"
 #include "RequirementsText.h"
+#include "RequirementsTree.h"
 #include "TreeOwnership.h"
 #include "VersionSpecifier.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QSet>
 
 #include <unistd.h>
 
 namespace oa {
+
+namespace {
+
+Failure refused(const QString &where, const QString &why)
+{
+    return fail(ExitCode::InvalidExecution, QStringLiteral("%1: %2").arg(where, why));
+}
+
+} // namespace
 
 std::shared_ptr<const ProcessCredentials> Executor::runAsCredentials() const
 {
@@ -177,6 +189,82 @@ Status Executor::checkHashesRequired() const
                                                   "--hash=sha256:… (pip hash FILE prints it)")
                                        .arg(setting, m_deps.requirementsFile).arg(line.number).arg(line.requirement()));
     return ok();
+}
+
+void Executor::addPolicyToPipEnvironment()
+{
+    // pip's own switches, in the venv and in the cache alike; the cache key sees pip's
+    // environment, so entries built under them are their own. RequireHashes: hash-checking
+    // mode for every install, dependencies included. OnlyBinary: wheels only, so no setup.py
+    // or build backend of any package runs (a requirements.txt cannot undo it: see PackagePolicy).
+    if (m_options.requireHashes)
+        m_options.pipEnvironment.insert(QStringLiteral("PIP_REQUIRE_HASHES"), QStringLiteral("1"));
+    if (m_options.packagePolicy.onlyBinary)
+        m_options.pipEnvironment.insert(QStringLiteral("PIP_ONLY_BINARY"), QStringLiteral(":all:"));
+}
+
+QString Executor::pipWorkingDirectory() const
+{
+    return m_paths.tempDir(m_options.executionId) + QStringLiteral("/pip");
+}
+
+Status Executor::checkPackageSources()
+{
+    if (Status s = checkHashesRequired(); !s)
+        return s;
+    const PackagePolicy &policy = m_options.packagePolicy;
+    const QString taskDir = m_paths.taskDir(m_options.executionId);
+    const auto checkEach = [&policy, &taskDir](QStringList &requirements, const QString &where) -> Status {
+        for (qsizetype i = 0; i < requirements.size(); ++i) {
+            if (auto problem = policy.requirementProblem(requirements.at(i)))
+                return refused(where.arg(i), *problem);
+            // A relative path means the task's folder, never pip's (empty) working folder.
+            QString problem;
+            if (auto anchored = PackagePolicy::anchoredInTask(requirements.at(i), taskDir, &problem))
+                requirements[i] = *anchored;
+            else if (!problem.isEmpty())
+                return refused(where.arg(i), problem);
+        }
+        return ok();
+    };
+    Status checked = ok();
+    switch (m_deps.source) {
+    case DependencySource::None:
+        break;
+    case DependencySource::Requirements:
+        checked = checkEach(m_deps.requirements, QStringLiteral("execution.json: Requirements[%1]"));
+        break;
+    case DependencySource::Script:
+        checked = checkEach(m_deps.requirements, m_deps.file + QStringLiteral(": inline script metadata: dependencies[%1]"));
+        break;
+    case DependencySource::PipfileLock:
+        // The lock installs each package by name and version from the agent's own index; a
+        // reference beside them is still the task asking for somewhere else.
+        for (const auto &[entry, reference] : std::as_const(m_deps.lockReferences))
+            if (auto problem = policy.requirementProblem(reference); problem && checked)
+                checked = refused(QStringLiteral("%1: %2").arg(m_deps.file, entry), *problem);
+        break;
+    case DependencySource::RequirementsTxt: {
+        auto tree = RequirementsTree::check(m_paths.folder(), policy, m_deps.requirementsFile, taskDir,
+                                            m_paths.tempDir(m_options.executionId) + QStringLiteral("/requirements"));
+        if (!tree) {
+            checked = tree.failure();
+        } else if (tree->needsCopy()) { // a relative path made absolute: pip reads the copy
+            auto copy = tree->writeCopy(m_paths.folder());
+            if (copy)
+                m_deps.requirementsFile = *copy;
+            else
+                checked = copy.failure();
+        }
+        break;
+    }
+    }
+    if (!checked || !m_deps.needsPackages())
+        return checked;
+    // pip's working folder: empty, root's, inside Temp/<id> (made in this stage, never reused),
+    // so that neither the service's working folder nor the task's can put a module on pip's
+    // sys.path or decide what a relative path means.
+    return m_paths.ensureDir(pipWorkingDirectory(), ExitCode::EnvironmentFailed);
 }
 
 } // namespace oa

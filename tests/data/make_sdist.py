@@ -1,11 +1,12 @@
 """Builds a tiny source distribution whose build runs third-party code, for the tests:
-python make_sdist.py [--setup-py] OUTDIR NAME VERSION
+python make_sdist.py [--setup-py] [--marker FILE] OUTDIR NAME VERSION
 
 pip builds an sdist by running its build code, which records who ran it: the module it builds
 holds BUILT_BY_UID, the uid of the process that built the wheel. By default the build backend
 ships inside the sdist (pyproject.toml's backend-path) and needs nothing from an index. With
 --setup-py it is a classic setup.py: pip then needs setuptools and wheel in its find-links
-folder (Debian's python3-setuptools-whl and python3-wheel-whl have them).
+folder (Debian's python3-setuptools-whl and python3-wheel-whl have them). With --marker, the build
+code also appends a line to FILE: proof that it ran (or, by its absence, that it never did).
 """
 import io
 import os
@@ -30,6 +31,9 @@ def get_requires_for_build_wheel(config_settings=None):
 
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    if "@MARKER@":
+        with open("@MARKER@", "a") as marker:
+            marker.write("built\n")
     files = {
         f"{MODULE}/__init__.py": f"BUILT_BY_UID = {os.getuid()}\n".encode(),
         f"{DIST_INFO}/METADATA": f"Metadata-Version: 2.1\nName: {NAME}\nVersion: {VERSION}\n".encode(),
@@ -55,6 +59,9 @@ SETUP_PY = '''import os
 from setuptools import setup
 
 # Runs at build time, as whoever builds the package.
+if "@MARKER@":
+    with open("@MARKER@", "a") as marker:
+        marker.write("built\\n")
 os.makedirs("@MODULE@", exist_ok=True)
 with open("@MODULE@/__init__.py", "w") as f:
     f.write(f"BUILT_BY_UID = {os.getuid()}\\n")
@@ -67,15 +74,20 @@ def main():
     setup_py = "--setup-py" in args
     if setup_py:
         args.remove("--setup-py")
+    marker = ""
+    if "--marker" in args:
+        at = args.index("--marker")
+        marker = args[at + 1]
+        del args[at : at + 2]
     outdir, name, version = args
     module = name.replace("-", "_")
     root = f"{module}-{version}"
     files = {f"{root}/PKG-INFO": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"}
     if setup_py:
-        files[f"{root}/setup.py"] = SETUP_PY.replace("@MODULE@", module).replace("@NAME@", name).replace("@VERSION@", version)
+        files[f"{root}/setup.py"] = SETUP_PY.replace("@MARKER@", marker).replace("@MODULE@", module).replace("@NAME@", name).replace("@VERSION@", version)
     else:
         files[f"{root}/pyproject.toml"] = PYPROJECT
-        files[f"{root}/oa_test_backend.py"] = BACKEND.replace("@NAME@", name).replace("@VERSION@", version)
+        files[f"{root}/oa_test_backend.py"] = BACKEND.replace("@MARKER@", marker).replace("@NAME@", name).replace("@VERSION@", version)
     os.makedirs(outdir, exist_ok=True)
     path = os.path.join(outdir, f"{root}.tar.gz")
     with tarfile.open(path, "w:gz") as archive:

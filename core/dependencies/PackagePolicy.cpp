@@ -1,0 +1,206 @@
+#include "PackagePolicy.h"
+
+#include <QDir>
+#include <QRegularExpression>
+#include <QUrl>
+
+namespace oa {
+
+namespace {
+
+// A PEP 508 name with optional extras, then "@": the form of every named direct reference.
+const QRegularExpression &namedReference()
+{
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]*\\s*(\\[[^\\]]*\\])?\\s*@\\s*(.+)$"));
+    return re;
+}
+
+const QRegularExpression &urlScheme()
+{
+    static const QRegularExpression re(QStringLiteral("^(git|hg|svn|bzr)\\+|^[A-Za-z][A-Za-z0-9+.-]*://|^file:"),
+                                       QRegularExpression::CaseInsensitiveOption);
+    return re;
+}
+
+// What pip takes for an archive to install rather than a name from an index.
+bool isArchiveName(const QString &text)
+{
+    static const QStringList suffixes = {QStringLiteral(".whl"), QStringLiteral(".zip"), QStringLiteral(".tar.gz"), QStringLiteral(".tgz"),
+                                         QStringLiteral(".tar.bz2"), QStringLiteral(".tbz"), QStringLiteral(".tar.xz"), QStringLiteral(".txz"),
+                                         QStringLiteral(".tar"), QStringLiteral(".tlz"), QStringLiteral(".tar.lz")};
+    for (const QString &suffix : suffixes)
+        if (text.endsWith(suffix, Qt::CaseInsensitive))
+            return true;
+    return false;
+}
+
+// "name @ url ; marker": PEP 508 needs whitespace before a marker that follows a URL.
+QString withoutMarker(const QString &text)
+{
+    static const QRegularExpression marker(QStringLiteral("\\s+;.*$"));
+    return QString(text).remove(marker).trimmed();
+}
+
+} // namespace
+
+std::optional<QString> PackagePolicy::directReference(const QString &requirement)
+{
+    const QString text = requirement.trimmed();
+    if (const auto named = namedReference().match(text); named.hasMatch())
+        return withoutMarker(named.captured(2));
+    const QString bare = withoutMarker(text);
+    if (urlScheme().match(bare).hasMatch())
+        return bare;
+    // A name never holds a slash, starts with "." or "~", or ends like an archive: pip takes
+    // each of those for a path.
+    const QString head = bare.section(u';', 0, 0).trimmed();
+    if (head.contains(u'/') || head.contains(u'\\') || head.startsWith(u'.') || head.startsWith(u'~') || isArchiveName(head))
+        return head;
+    return std::nullopt;
+}
+
+bool PackagePolicy::isLocalPath(const QString &reference)
+{
+    return reference.startsWith(QLatin1String("file:"), Qt::CaseInsensitive) || !urlScheme().match(reference).hasMatch();
+}
+
+std::optional<QString> PackagePolicy::anchoredInTask(const QString &requirement, const QString &taskDir, QString *problem)
+{
+    const QString text = requirement.trimmed();
+    const auto reference = directReference(text);
+    if (!reference || !text.startsWith(*reference) || urlScheme().match(*reference).hasMatch() || reference->startsWith(u'/')
+        || reference->startsWith(u'~'))
+        return std::nullopt;
+    const QString base = QDir::cleanPath(taskDir);
+    const QString absolute = QDir::cleanPath(base + u'/' + *reference);
+    if (!absolute.startsWith(base + u'/')) {
+        *problem = QStringLiteral("\"%1\" leads out of the task folder %2").arg(*reference, base);
+        return std::nullopt;
+    }
+    return absolute + text.mid(reference->size());
+}
+
+QString PackagePolicy::hostOf(const QString &reference)
+{
+    if (isLocalPath(reference))
+        return QStringLiteral("localhost");
+    QString url = reference;
+    static const QRegularExpression vcs(QStringLiteral("^(git|hg|svn|bzr)\\+"), QRegularExpression::CaseInsensitiveOption);
+    url.remove(vcs);
+    return QUrl(url).host().toLower();
+}
+
+std::optional<QString> PackagePolicy::requirementProblem(const QString &requirement) const
+{
+    const auto reference = directReference(requirement);
+    if (!reference)
+        return std::nullopt;
+    if (!allowDirectReferences)
+        return QStringLiteral("\"%1\" is a direct reference (%2), which bypasses the agent's index settings; AllowDirectReferences is off, so "
+                              "packages come only from the configured index or wheel folder: name the package and its version instead")
+            .arg(requirement.trimmed(), isLocalPath(*reference) ? QStringLiteral("a path") : QStringLiteral("a URL"));
+    if (allowedHosts.isEmpty())
+        return std::nullopt;
+    const QString host = hostOf(*reference);
+    for (const QString &allowed : allowedHosts)
+        if (allowed.compare(host, Qt::CaseInsensitive) == 0)
+            return std::nullopt;
+    return QStringLiteral("\"%1\" refers to the host %2, which AllowedHosts (%3) does not list%4")
+        .arg(requirement.trimmed(), host.isEmpty() ? QStringLiteral("(none)") : host, allowedHosts.join(QStringLiteral(", ")),
+             host == QLatin1String("localhost") ? QStringLiteral(" (paths and file: URLs count as localhost)") : QString());
+}
+
+PackagePolicy::Option PackagePolicy::classify(const QString &line)
+{
+    Option option;
+    const QString text = line.trimmed();
+    // "--name=value", "--name value", "-r file", "-rfile" (pip takes the short forms joined, too).
+    static const QRegularExpression longForm(QStringLiteral("^(--[A-Za-z0-9-]+)(?:\\s*=\\s*|\\s+|$)(.*)$"));
+    static const QRegularExpression shortForm(QStringLiteral("^(-[A-Za-z])\\s*=?\\s*(.*)$"));
+    const auto match = text.startsWith(QLatin1String("--")) ? longForm.match(text) : shortForm.match(text);
+    if (!match.hasMatch()) {
+        option.name = text.section(u' ', 0, 0);
+        return option;
+    }
+    option.name = match.captured(1);
+    option.value = match.captured(2).trimmed();
+    static const QStringList constraining = {QStringLiteral("--hash"), QStringLiteral("--only-binary"), QStringLiteral("--prefer-binary"),
+                                             QStringLiteral("--require-hashes")};
+    static const QStringList include = {QStringLiteral("-r"), QStringLiteral("--requirement"), QStringLiteral("-c"), QStringLiteral("--constraint")};
+    static const QStringList sourceChanging = {QStringLiteral("-i"), QStringLiteral("--index-url"), QStringLiteral("--extra-index-url"),
+                                               QStringLiteral("-f"), QStringLiteral("--find-links"), QStringLiteral("--trusted-host"),
+                                               QStringLiteral("--no-index"), QStringLiteral("-e"), QStringLiteral("--editable")};
+    if (constraining.contains(option.name))
+        option.kind = Option::Kind::Constraining;
+    else if (include.contains(option.name))
+        option.kind = Option::Kind::Include;
+    else if (sourceChanging.contains(option.name))
+        option.kind = Option::Kind::SourceChanging;
+    else if (option.name == QLatin1String("--no-binary"))
+        option.kind = Option::Kind::BuildChoosing;
+    return option;
+}
+
+std::optional<QString> PackagePolicy::optionProblem(const Option &option) const
+{
+    switch (option.kind) {
+    case Option::Kind::Include:
+        return std::nullopt; // see includeProblem
+    case Option::Kind::Constraining:
+        // ":none:" empties pip's binary-only set, and would undo OnlyBinary.
+        if (onlyBinary && option.name == QLatin1String("--only-binary") && option.value.contains(QLatin1String(":none:")))
+            return QStringLiteral("%1 %2 would let pip build sdists, and OnlyBinary is on").arg(option.name, option.value);
+        return std::nullopt;
+    case Option::Kind::BuildChoosing:
+        // --no-binary makes pip build from sdists: their build code runs.
+        if (onlyBinary)
+            return QStringLiteral("%1 would make pip build sdists, and OnlyBinary is on").arg(option.name);
+        if (allowRequirementsFileOptions)
+            return std::nullopt;
+        return QStringLiteral("%1 makes pip build sdists (their build code runs); AllowRequirementsFileOptions is off").arg(option.name);
+    case Option::Kind::SourceChanging:
+        if (allowRequirementsFileOptions)
+            return std::nullopt;
+        return QStringLiteral("%1 chooses where packages come from or what is trusted; AllowRequirementsFileOptions is off, so they come "
+                              "only from the agent's configuration").arg(option.name);
+    case Option::Kind::Unknown:
+        break;
+    }
+    return QStringLiteral("%1 is an option the executor does not know, so it cannot tell what it changes, and refuses it; a "
+                          "requirements.txt may use -r, -c, --hash, --only-binary, --prefer-binary and --require-hashes").arg(option.name);
+}
+
+std::optional<QString> PackagePolicy::includeProblem(const Option &option, const QString &resolved, const QString &taskDir) const
+{
+    if (allowRequirementsFileOptions)
+        return std::nullopt;
+    const QString base = QDir::cleanPath(taskDir) + u'/';
+    if (urlScheme().match(option.value).hasMatch() && !option.value.startsWith(QLatin1String("file:"), Qt::CaseInsensitive))
+        return QStringLiteral("%1 %2 names a URL, not a file in the task folder; AllowRequirementsFileOptions is off").arg(option.name, option.value);
+    if (!resolved.startsWith(base))
+        return QStringLiteral("%1 %2 names %3, outside the task folder %4; AllowRequirementsFileOptions is off")
+            .arg(option.name, option.value, resolved, QDir::cleanPath(taskDir));
+    return std::nullopt;
+}
+
+std::optional<QString> PackagePolicy::requirementOptionsProblem(const QString &line) const
+{
+    static const QRegularExpression option(QStringLiteral("(?:^|\\s)(--?[A-Za-z][A-Za-z0-9-]*)"));
+    auto it = option.globalMatch(line);
+    while (it.hasNext()) {
+        const QString name = it.next().captured(1);
+        if (name != QLatin1String("--hash"))
+            return QStringLiteral("%1 after a requirement is not taken; only --hash may follow one").arg(name);
+    }
+    return std::nullopt;
+}
+
+std::optional<QString> PackagePolicy::expansionProblem(const QString &line)
+{
+    if (line.contains(QLatin1String("${")))
+        return QStringLiteral("\"%1\" holds ${…}, which pip would replace with a variable of its own environment; write the value out")
+            .arg(line);
+    return std::nullopt;
+}
+
+} // namespace oa

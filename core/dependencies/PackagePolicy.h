@@ -1,0 +1,59 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace oa {
+
+// The site's word on where a task's packages may come from (executor.conf's AllowDirectReferences,
+// AllowedHosts, AllowRequirementsFileOptions and OnlyBinary), applied to what a task wrote before
+// pip sees it. pip's own settings ([PipEnvironment], pip.conf) choose the index or wheel folder;
+// this class stops a task from going around them: a direct reference (a URL, a VCS reference, a
+// path) bypasses every index setting, and an option in a requirements.txt overrides them.
+// Each check returns why something is refused, or nothing when it is allowed; the caller says
+// where it was written (file:line, Requirements[2]).
+class PackagePolicy {
+public:
+    bool allowDirectReferences = false;
+    QStringList allowedHosts; // empty: any host, where direct references are allowed
+    bool allowRequirementsFileOptions = false;
+    bool onlyBinary = false;
+
+    // What a requirement refers to directly: "name @ URL"'s URL, a bare or VCS URL, a file: URL,
+    // a path or an archive name. nullopt for a requirement that names a package from an index.
+    static std::optional<QString> directReference(const QString &requirement);
+    // True for a reference that is a local path (not a URL of any scheme but file:).
+    static bool isLocalPath(const QString &reference);
+    // A requirement that is a relative path ("./pkgs/oa.whl", "oa.whl"), made absolute against
+    // `taskDir`: pip would take it against its own working folder. nullopt when the requirement
+    // is no relative path; an error message when it leads out of the task folder.
+    static std::optional<QString> anchoredInTask(const QString &requirement, const QString &taskDir, QString *problem);
+    // The host of a URL reference ("git+https://git.example/x" -> "git.example"); "localhost"
+    // for a local path or file: URL, so that AllowedHosts must list it to allow paths.
+    static QString hostOf(const QString &reference);
+
+    // One requirement as written, options after it excluded (see optionProblem for those).
+    std::optional<QString> requirementProblem(const QString &requirement) const;
+
+    // What an option line of a requirements.txt is.
+    struct Option {
+        QString name;  // "--index-url", "-r", …
+        QString value; // its argument, if it takes one
+        enum class Kind { Constraining, Include, SourceChanging, BuildChoosing, Unknown } kind = Kind::Unknown;
+    };
+    static Option classify(const QString &line);
+    // An option line, -r and -c excepted: those are allowed when the file they name is inside the
+    // task folder, which only the caller can tell (see includeProblem).
+    std::optional<QString> optionProblem(const Option &option) const;
+    // -r/-c naming `resolved` (absolute, cleaned), from a file in `taskDir`.
+    std::optional<QString> includeProblem(const Option &option, const QString &resolved, const QString &taskDir) const;
+    // The options pip allows after a requirement on its line: only --hash is taken.
+    std::optional<QString> requirementOptionsProblem(const QString &line) const;
+    // pip expands ${NAME} in a requirements file with its own environment: a task could send the
+    // site's secrets (a token in PIP_INDEX_URL) to a host of its choosing, or hide a reference.
+    static std::optional<QString> expansionProblem(const QString &line);
+};
+
+} // namespace oa

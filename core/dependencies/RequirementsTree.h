@@ -1,0 +1,42 @@
+#pragma once
+
+#include "AgentFolder.h"
+#include "ExitCode.h"
+#include "PackagePolicy.h"
+
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+namespace oa {
+
+// A task's requirements.txt and every file it includes with -r or -c, read as pip reads them
+// and checked against the PackagePolicy line by line (exit 4 naming the file and line). Files
+// are read through the gatekeeper, so a link never leads out of the task folder.
+//
+// pip runs in an empty folder of its own, where a relative path in a requirement would mean
+// nothing: such a tree is written again below `copyDir`, each file at its place relative to the
+// task folder, with every relative path made absolute against the task folder, and pip reads
+// the copy. The copy is also what was checked: the task cannot change a file after the check.
+class RequirementsTree {
+public:
+    static Result<RequirementsTree> check(const AgentFolder &folder, const PackagePolicy &policy, const QString &file,
+                                          const QString &taskDir, const QString &copyDir);
+
+    // True when pip must read the copy (a relative path was made absolute).
+    bool needsCopy() const { return m_rewritten; }
+    // Writes the copy; returns the top file's copy, for pip -r.
+    Result<QString> writeCopy(const AgentFolder &folder) const;
+
+private:
+    Status read(const AgentFolder &folder, const PackagePolicy &policy, const QString &file);
+    QString copyOf(const QString &file) const;
+
+    QString m_taskDir;
+    QString m_copyDir;
+    QString m_top;
+    QMap<QString, QStringList> m_lines; // by the task's file: its lines as pip will read them
+    bool m_rewritten = false;
+};
+
+} // namespace oa

@@ -1,0 +1,167 @@
+// PackagePolicy: what counts as a direct reference, which hosts AllowedHosts lets through, and
+// which requirements.txt options choose where packages come from.
+#include "PackagePolicy.h"
+
+#include <QTest>
+
+using namespace oa;
+
+class TestPackagePolicy : public QObject {
+    Q_OBJECT
+private slots:
+    void directReferences_data();
+    void directReferences();
+    void refusedByDefaultAllowedBySetting();
+    void allowedHosts_data();
+    void allowedHosts();
+    void options_data();
+    void options();
+    void includesStayInTheTaskFolder();
+    void onlyBinaryCannotBeUndone();
+    void requirementOptionsAndExpansion();
+};
+
+void TestPackagePolicy::directReferences_data()
+{
+    QTest::addColumn<QString>("requirement");
+    QTest::addColumn<QString>("reference"); // empty: none
+
+    QTest::newRow("name") << "oa-demo" << "";
+    QTest::newRow("pinned") << "oa-demo==1.0" << "";
+    QTest::newRow("extras and marker") << "oa-demo[x]>=1.0 ; python_version >= \"3.8\"" << "";
+    QTest::newRow("named file URL") << "oa-demo @ file:///srv/oa_demo-1.0-py3-none-any.whl" << "file:///srv/oa_demo-1.0-py3-none-any.whl";
+    QTest::newRow("named https with marker") << "oa-demo@https://h.example/x.whl ; os_name == \"posix\"" << "https://h.example/x.whl";
+    QTest::newRow("vcs") << "git+https://git.example/oa.git#egg=oa" << "git+https://git.example/oa.git#egg=oa";
+    QTest::newRow("bare URL") << "https://h.example/oa_demo-1.0.tar.gz" << "https://h.example/oa_demo-1.0.tar.gz";
+    QTest::newRow("file URL") << "file:pkgs/oa.whl" << "file:pkgs/oa.whl";
+    QTest::newRow("relative path") << "./pkgs/oa" << "./pkgs/oa";
+    QTest::newRow("absolute path") << "/srv/oa" << "/srv/oa";
+    QTest::newRow("home path") << "~/oa" << "~/oa";
+    QTest::newRow("archive") << "oa_demo-1.0-py3-none-any.whl" << "oa_demo-1.0-py3-none-any.whl";
+    QTest::newRow("sdist archive") << "oa_demo-1.0.tar.gz" << "oa_demo-1.0.tar.gz";
+}
+
+void TestPackagePolicy::directReferences()
+{
+    QFETCH(QString, requirement);
+    QFETCH(QString, reference);
+    QCOMPARE(PackagePolicy::directReference(requirement).value_or(QString()), reference);
+}
+
+void TestPackagePolicy::refusedByDefaultAllowedBySetting()
+{
+    PackagePolicy policy;
+    const auto problem = policy.requirementProblem(QStringLiteral("oa-demo @ file:///x.whl"));
+    QVERIFY(problem);
+    QVERIFY2(problem->contains(QLatin1String("oa-demo @ file:///x.whl")) && problem->contains(QLatin1String("AllowDirectReferences")),
+             qPrintable(*problem));
+    QVERIFY(!policy.requirementProblem(QStringLiteral("oa-demo==1.0")));
+    policy.allowDirectReferences = true;
+    QVERIFY(!policy.requirementProblem(QStringLiteral("oa-demo @ file:///x.whl")));
+}
+
+void TestPackagePolicy::allowedHosts_data()
+{
+    QTest::addColumn<QString>("requirement");
+    QTest::addColumn<bool>("allowed");
+    QTest::addColumn<QString>("host");
+
+    QTest::newRow("listed") << "oa @ https://wheels.example/oa.whl" << true << "wheels.example";
+    QTest::newRow("listed, other case") << "oa @ https://WHEELS.example/oa.whl" << true << "wheels.example";
+    QTest::newRow("unlisted") << "oa @ https://evil.example/oa.whl" << false << "evil.example";
+    QTest::newRow("vcs unlisted") << "git+https://evil.example/oa.git" << false << "evil.example";
+    QTest::newRow("userinfo does not fool it") << "oa @ https://wheels.example@evil.example/oa.whl" << false << "evil.example";
+    QTest::newRow("path is localhost") << "./oa.whl" << false << "localhost";
+}
+
+void TestPackagePolicy::allowedHosts()
+{
+    QFETCH(QString, requirement);
+    QFETCH(bool, allowed);
+    QFETCH(QString, host);
+    PackagePolicy policy;
+    policy.allowDirectReferences = true;
+    policy.allowedHosts = {QStringLiteral("wheels.example")};
+    const auto problem = policy.requirementProblem(requirement);
+    QCOMPARE(!problem, allowed);
+    if (problem)
+        QVERIFY2(problem->contains(QStringLiteral("host %1").arg(host)), qPrintable(*problem));
+}
+
+void TestPackagePolicy::options_data()
+{
+    QTest::addColumn<QString>("line");
+    QTest::addColumn<bool>("allowed");
+    QTest::addColumn<bool>("allowedWithFileOptions");
+
+    QTest::newRow("--index-url") << "--index-url http://127.0.0.1:9/simple" << false << true;
+    QTest::newRow("-i") << "-i http://127.0.0.1:9/simple" << false << true;
+    QTest::newRow("--extra-index-url=") << "--extra-index-url=http://x/simple" << false << true;
+    QTest::newRow("--find-links") << "--find-links /tmp/wheels" << false << true;
+    QTest::newRow("-f") << "-f /tmp/wheels" << false << true;
+    QTest::newRow("--trusted-host") << "--trusted-host evil.example" << false << true;
+    QTest::newRow("--no-index") << "--no-index" << false << true;
+    QTest::newRow("-e") << "-e ./src" << false << true;
+    QTest::newRow("--editable") << "--editable=./src" << false << true;
+    QTest::newRow("--no-binary") << "--no-binary :all:" << false << true;
+    QTest::newRow("unknown") << "--use-feature=truststore" << false << false;
+    // pip's option parser takes any unambiguous prefix: "--index" is --index-url to pip.
+    QTest::newRow("abbreviation") << "--index http://127.0.0.1:9/simple" << false << false;
+    QTest::newRow("joined short form") << "-ihttp://127.0.0.1:9/simple" << false << true;
+    QTest::newRow("--only-binary") << "--only-binary :all:" << true << true;
+    QTest::newRow("--prefer-binary") << "--prefer-binary" << true << true;
+    QTest::newRow("--require-hashes") << "--require-hashes" << true << true;
+}
+
+void TestPackagePolicy::options()
+{
+    QFETCH(QString, line);
+    QFETCH(bool, allowed);
+    QFETCH(bool, allowedWithFileOptions);
+    PackagePolicy policy;
+    const auto option = PackagePolicy::classify(line);
+    const auto problem = policy.optionProblem(option);
+    QCOMPARE(!problem, allowed);
+    if (problem)
+        QVERIFY2(problem->contains(option.name), qPrintable(*problem));
+    policy.allowRequirementsFileOptions = true;
+    QCOMPARE(!policy.optionProblem(option), allowedWithFileOptions);
+}
+
+void TestPackagePolicy::includesStayInTheTaskFolder()
+{
+    PackagePolicy policy;
+    const QString task = QStringLiteral("/base/Tasks/t1");
+    const auto r = PackagePolicy::classify(QStringLiteral("-r ../../outside.txt"));
+    QCOMPARE(r.kind, PackagePolicy::Option::Kind::Include);
+    QCOMPARE(r.value, QStringLiteral("../../outside.txt"));
+    QVERIFY(policy.includeProblem(r, QStringLiteral("/base/outside.txt"), task));
+    QVERIFY(policy.includeProblem(r, QStringLiteral("/base/Tasks/t10/x.txt"), task)); // a sibling sharing the prefix
+    QVERIFY(!policy.includeProblem(PackagePolicy::classify(QStringLiteral("-c constraints.txt")), task + QStringLiteral("/constraints.txt"), task));
+    QVERIFY(policy.includeProblem(PackagePolicy::classify(QStringLiteral("-r https://evil.example/r.txt")), QStringLiteral("/x"), task));
+    policy.allowRequirementsFileOptions = true;
+    QVERIFY(!policy.includeProblem(r, QStringLiteral("/base/outside.txt"), task));
+}
+
+void TestPackagePolicy::onlyBinaryCannotBeUndone()
+{
+    PackagePolicy policy;
+    policy.onlyBinary = true;
+    policy.allowRequirementsFileOptions = true; // even so
+    QVERIFY(policy.optionProblem(PackagePolicy::classify(QStringLiteral("--no-binary :all:"))));
+    QVERIFY(policy.optionProblem(PackagePolicy::classify(QStringLiteral("--only-binary :none:"))));
+    QVERIFY(!policy.optionProblem(PackagePolicy::classify(QStringLiteral("--only-binary :all:"))));
+}
+
+void TestPackagePolicy::requirementOptionsAndExpansion()
+{
+    PackagePolicy policy;
+    QVERIFY(!policy.requirementOptionsProblem(QStringLiteral(" --hash=sha256:00 --hash sha256:11")));
+    QVERIFY(policy.requirementOptionsProblem(QStringLiteral(" --config-settings=x=y")));
+    QVERIFY(policy.requirementOptionsProblem(QStringLiteral(" --global-option=--build")));
+    QVERIFY(PackagePolicy::expansionProblem(QStringLiteral("oa @ https://h.example/${TOKEN}/oa.whl")));
+    QVERIFY(!PackagePolicy::expansionProblem(QStringLiteral("oa-demo==1.0")));
+}
+
+QTEST_GUILESS_MAIN(TestPackagePolicy)
+#include "tst_packagepolicy.moc"
