@@ -902,6 +902,29 @@
         <source>%1, executor %2</source>
         <translation>%1, Executor %2</translation>
     </message>
+    <message>
+        <source>Provenance</source>
+        <translation>Herkunft</translation>
+    </message>
+    <message>
+        <source>not recorded: %1</source>
+        <translation>nicht erfasst: %1</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · sha256 %3 · from %4</source>
+        <translation>%1 · %2 · sha256 %3 · aus %4</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message numerus="yes">
+        <source>Provenance (%n)</source>
+        <translation>
+            <numerusform>Herkunft (%n)</numerusform>
+            <numerusform>Herkunft (%n)</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>TaskDetailsView</name>

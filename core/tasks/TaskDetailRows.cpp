@@ -186,7 +186,32 @@ void TaskDetailRows::addRunRows(const Input &in, const QJsonObject &result)
     const QStringList freeze = strings(result.value(QStringLiteral("PipFreeze")));
     if (!freeze.isEmpty())
         add(rows, Field::InstalledPackages, tr("Installed packages (%n)", nullptr, int(freeze.size())), freeze.join(u'\n'));
+    addProvenance(result);
+}
 
+// Which file each package came from, and from where: a short hash to read, the whole one to copy.
+void TaskDetailRows::addProvenance(const QJsonObject &result)
+{
+    if (const QString why = result.value(QStringLiteral("ProvenanceUnavailable")).toString(); !why.isEmpty()) {
+        add(rows, Field::Provenance, tr("Provenance"), tr("not recorded: %1").arg(why));
+        return;
+    }
+    const QJsonArray installed = result.value(QStringLiteral("Provenance")).toArray();
+    if (installed.isEmpty())
+        return;
+    QStringList lines, tips;
+    for (const QJsonValue &value : installed) {
+        const QJsonObject d = value.toObject();
+        const QString name = QStringLiteral("%1 %2").arg(d.value(QStringLiteral("Name")).toString(), d.value(QStringLiteral("Version")).toString());
+        const QString file = d.value(QStringLiteral("File")).toString();
+        const QString sha = d.value(QStringLiteral("Sha256")).toString();
+        const QString source = d.value(QStringLiteral("Source")).toString();
+        lines.append(tr("%1 · %2 · sha256 %3 · from %4")
+                         .arg(name, file.isEmpty() ? d.value(QStringLiteral("Url")).toString() : file,
+                              sha.isEmpty() ? tr("unknown") : sha.left(12) + QStringLiteral("…"), source));
+        tips.append(QStringLiteral("%1: %2 sha256:%3").arg(name, d.value(QStringLiteral("Url")).toString(), sha));
+    }
+    add(rows, Field::Provenance, tr("Provenance (%n)", nullptr, int(lines.size())), lines.join(u'\n'), tips.join(u'\n'));
 }
 
 // The script's own progress report, live while it runs.

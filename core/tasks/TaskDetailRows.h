@@ -23,7 +23,7 @@ public:
         // The summary at the top.
         Outcome, Message, ExitCode, Stage, Started, Duration, LastError,
         // The rest.
-        StageTimings, Script, Interpreter, DependencySource, Requirements, InstalledPackages, Progress,
+        StageTimings, Script, Interpreter, DependencySource, Requirements, InstalledPackages, Provenance, Progress,
         Memory, PeakMemory, CpuTime, RunAs, EnvironmentCache, Limits, Warnings, Survivors, Machine,
     };
     struct Row {
@@ -62,6 +62,7 @@ private:
     static void add(QList<Row> &list, Field field, const QString &label, const QString &value, const QString &toolTip = QString());
     void addSummary(const Input &in, const QJsonObject &result);
     void addRunRows(const Input &in, const QJsonObject &result);
+    void addProvenance(const QJsonObject &result);
     void addProgress(const Input &in, const QJsonObject &result);
     void addResources(const Input &in, const QJsonObject &result);
     void addNotes(const QJsonObject &result);

@@ -22,6 +22,7 @@ using Field = oa::TaskDetailRows::Field;
 namespace {
 
 // A result.json as the executor writes it, keys in the JSON's own (alphabetical) order.
+// (Slashes in a URL are written \/: moc takes "//" in a raw string for a comment.)
 QJsonObject fullResult()
 {
     return QJsonDocument::fromJson(R"({
@@ -31,6 +32,10 @@ QJsonObject fullResult()
         "StageDurationsMs": {"Cleanup": 1, "Environment": 149, "Lock": 0, "Read": 0, "Requirements": 12, "Run": 28, "Validate": 0},
         "Python": {"Executable": "/usr/bin/python3.11", "Version": "3.11.2"},
         "PipFreeze": ["requests==2.28.1", "idna==3.4"],
+        "Provenance": [{"Name": "requests", "Version": "2.28.1", "File": "requests-2.28.1-py3-none-any.whl",
+                        "Url": "file:\/\/\/srv\/wheels\/requests-2.28.1-py3-none-any.whl",
+                        "Sha256": "7c5599b102feddaa661c826c56ab4fee28bfd17f5abca1ebbe3e7f19d7c97983", "Source": "/srv/wheels",
+                        "Requested": true, "Direct": false}],
         "PeakMemoryBytes": 41234432, "CpuSeconds": 0.31,
         "Progress": {"Percent": 100, "Message": "done", "Updates": 12, "BadLines": 1},
         "RunAs": {"User": "oa-bot", "Uid": 998, "Gid": 998, "Configured": true},
@@ -107,6 +112,9 @@ void TestTaskDetailRows::summaryFirstInTheStatedOrder()
     QCOMPARE(rows.value(Field::EnvironmentCache), QStringLiteral("reused a cached environment"));
     QCOMPARE(rows.value(Field::InstalledPackages), QStringLiteral("requests==2.28.1\nidna==3.4"));
     QCOMPARE(rows.find(Field::InstalledPackages)->label, QStringLiteral("Installed packages (2)"));
+    QCOMPARE(rows.value(Field::Provenance),
+             QStringLiteral("requests 2.28.1 · requests-2.28.1-py3-none-any.whl · sha256 7c5599b102fe… · from /srv/wheels"));
+    QVERIFY(rows.find(Field::Provenance)->toolTip.endsWith(QStringLiteral("sha256:7c5599b102feddaa661c826c56ab4fee28bfd17f5abca1ebbe3e7f19d7c97983")));
     QCOMPARE(rows.value(Field::DependencySource), QStringLiteral("requirements.txt (/srv/agent/Tasks/example/requirements.txt)"));
     QCOMPARE(rows.value(Field::Warnings), QStringLiteral("unknown key Foo in execution.json"));
 }
