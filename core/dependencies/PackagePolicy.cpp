@@ -99,6 +99,11 @@ std::optional<QString> PackagePolicy::requirementProblem(const QString &requirem
         return QStringLiteral("\"%1\" is a direct reference (%2), which bypasses the agent's index settings; AllowDirectReferences is off, so "
                               "packages come only from the configured index or wheel folder: name the package and its version instead")
             .arg(requirement.trimmed(), isLocalPath(*reference) ? QStringLiteral("a path") : QStringLiteral("a URL"));
+    // PIP_ONLY_BINARY covers what pip finds, not what a task points at: an sdist, a project
+    // folder or a VCS checkout named directly would still be built.
+    if (onlyBinary && !reference->section(u'#', 0, 0).section(u'?', 0, 0).endsWith(QLatin1String(".whl"), Qt::CaseInsensitive))
+        return QStringLiteral("\"%1\" is not a wheel, and OnlyBinary is on: pip would run its build code; refer to a .whl file instead")
+            .arg(requirement.trimmed());
     if (allowedHosts.isEmpty())
         return std::nullopt;
     const QString host = hostOf(*reference);

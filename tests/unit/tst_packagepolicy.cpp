@@ -145,6 +145,19 @@ void TestPackagePolicy::includesStayInTheTaskFolder()
 
 void TestPackagePolicy::onlyBinaryCannotBeUndone()
 {
+    {
+        // A direct reference escapes PIP_ONLY_BINARY: only a wheel may be named while it is on.
+        PackagePolicy policy;
+        policy.allowDirectReferences = true;
+        const QString sdist = QStringLiteral("oa-sd @ file:///srv/oa-sd-1.0.tar.gz");
+        QVERIFY(!policy.requirementProblem(sdist));
+        policy.onlyBinary = true;
+        const auto problem = policy.requirementProblem(sdist);
+        QVERIFY(problem && problem->contains(QStringLiteral("is not a wheel, and OnlyBinary is on")));
+        QVERIFY(policy.requirementProblem(QStringLiteral("oa-x @ git+https://example.org/oa-x.git")));
+        QVERIFY(policy.requirementProblem(QStringLiteral("./project")));
+        QVERIFY(!policy.requirementProblem(QStringLiteral("oa-demo @ file:///srv/oa_demo-1.0-py3-none-any.whl#sha256=00")));
+    }
     PackagePolicy policy;
     policy.onlyBinary = true;
     policy.allowRequirementsFileOptions = true; // even so
