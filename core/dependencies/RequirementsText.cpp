@@ -30,28 +30,47 @@ QString RequirementsText::Line::requirement() const
 
 QList<RequirementsText::Line> RequirementsText::parse(const QByteArray &content)
 {
+    // Exactly pip's req_file.preprocess, so that what is checked is what pip reads: lines split
+    // as Python's str.splitlines() splits them (not only at "\n": a "\r" or a U+2028 would
+    // otherwise hide a line from the check), then join_lines, then ignore_comments.
+    static const QRegularExpression breaks(QStringLiteral("\\r\\n|[\\n\\r\\x{0b}\\x{0c}\\x{1c}\\x{1d}\\x{1e}\\x{85}\\x{2028}\\x{2029}]"));
+    static const QRegularExpression comment(QStringLiteral("(^|\\s+)#.*$")); // pip's COMMENT_RE
+    const QStringList physical = QString::fromUtf8(content).split(breaks);
     QList<Line> lines;
-    const QStringList physical = QString::fromUtf8(content).split(u'\n');
-    Line current;
-    bool continuing = false;
+    const auto emitLine = [&lines](int number, const QString &text) {
+        const QString kept = withoutComment(text).trimmed();
+        if (!kept.isEmpty())
+            lines.append(Line{number, kept});
+    };
+    QStringList pending; // a line continued with "\"
+    int primary = 0;
     for (qsizetype i = 0; i < physical.size(); ++i) {
         QString line = physical.at(i);
-        if (line.endsWith(u'\r'))
-            line.chop(1);
-        if (!continuing)
-            current = Line{int(i + 1), QString()};
-        // pip joins continuation lines before it strips comments.
-        continuing = line.endsWith(u'\\');
-        if (continuing)
-            line.chop(1);
-        current.text += line;
-        if (continuing && i + 1 < physical.size())
-            continue;
-        current.text = withoutComment(current.text).trimmed();
-        if (!current.text.isEmpty())
-            lines.append(current);
-        continuing = false;
+        // pip's COMMENT_RE.match: a line that is a comment from its start never continues, and
+        // it ends a continuation (a "# \" line cannot swallow the line after it).
+        const bool isComment = comment.match(line, 0, QRegularExpression::NormalMatch, QRegularExpression::AnchorAtOffsetMatchOption).hasMatch();
+        if (!line.endsWith(u'\\') || isComment) {
+            if (isComment)
+                line.prepend(u' ');
+            if (!pending.isEmpty()) {
+                pending.append(line);
+                emitLine(primary, pending.join(QString()));
+                pending.clear();
+            } else {
+                emitLine(int(i + 1), line);
+            }
+        } else {
+            if (pending.isEmpty())
+                primary = int(i + 1);
+            while (line.startsWith(u'\\')) // Python's line.strip("\\")
+                line.remove(0, 1);
+            while (line.endsWith(u'\\'))
+                line.chop(1);
+            pending.append(line);
+        }
     }
+    if (!pending.isEmpty()) // a continuation at the end of the file
+        emitLine(primary, pending.join(QString()));
     return lines;
 }
 

@@ -184,6 +184,8 @@ void TestPackagePolicy::sourceChangingOptionsRefused_data()
     QTest::newRow("--editable") << QByteArray("--editable ./src") << "--editable";
     QTest::newRow("--no-binary") << QByteArray("--no-binary :all:") << "--no-binary";
     QTest::newRow("unknown option") << QByteArray("--use-feature=truststore") << "--use-feature";
+    // pip reads option lines through shlex: ".'.'" would be ".." to it.
+    QTest::newRow("quoted include") << QByteArray("-r .'.'/.'.'/outside.txt") << "\"-r .'.'/.'.'/outside.txt\" holds a quote";
 }
 
 void TestPackagePolicy::sourceChangingOptionsRefused()

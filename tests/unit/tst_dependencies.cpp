@@ -260,6 +260,18 @@ void TestDependencies::requirementsTextLines()
     QCOMPARE(lines.at(3).requirement(), QStringLiteral("oa-x >= 1 ; python_version < \"4\""));
     QVERIFY(lines.at(4).hasHash());
     QCOMPARE(lines.at(5).text, QStringLiteral("oa-z==1")); // a continuation at the end of the file
+
+    // What pip sees, the check sees: every line break of str.splitlines(), and pip's rule that a
+    // comment line ending in "\\" continues nothing.
+    const auto hidden = RequirementsText::parse(QStringLiteral("oa-demo ; python_version>'0'\roa-evil @ file:///e.whl\n"
+                                                               "a==1\u2028--find-links=/evil\u2029b==2\x0b" "c==3\x85" "d==4\n"
+                                                               "# \\\n--index-url=http://evil/simple\n")
+                                                    .toUtf8());
+    QStringList texts;
+    for (const auto &line : hidden)
+        texts << QStringLiteral("%1:%2").arg(line.number).arg(line.text);
+    QCOMPARE(texts, (QStringList{"1:oa-demo ; python_version>'0'", "2:oa-evil @ file:///e.whl", "3:a==1", "4:--find-links=/evil",
+                                 "5:b==2", "6:c==3", "7:d==4", "9:--index-url=http://evil/simple"}));
 }
 
 namespace {
