@@ -109,6 +109,9 @@ private:
     // The settings that reach pip as its own switches: RequireHashes and OnlyBinary.
     void addPolicyToPipEnvironment();
     QString pipWorkingDirectory() const;
+    // In Temp/<id> too: the lock's hash-pinned requirements, and the checked requirements.txt copy.
+    QString lockRequirementsFile() const;
+    QString checkedRequirementsDir() const;
     // What pip needed in Temp/<id> (its working folder, the checked requirements, the lock's
     // hash-pinned file) is the executor's: removed before the script, whose TMPDIR it is, runs.
     Status removePipScratch();

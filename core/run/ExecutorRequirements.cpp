@@ -102,9 +102,8 @@ void Executor::recordProvenance(const Provenance &provenance)
 
 Status Executor::removePipScratch()
 {
-    const QString temp = m_paths.tempDir(m_options.executionId);
-    for (const QString &name : {QStringLiteral("/pip"), QStringLiteral("/requirements"), QStringLiteral("/requirements-from-Pipfile.lock.txt")})
-        if (Status removed = m_paths.folder().removeTree(temp + name); !removed)
+    for (const QString &path : {pipWorkingDirectory(), checkedRequirementsDir(), lockRequirementsFile()})
+        if (Status removed = m_paths.folder().removeTree(path); !removed)
             return fail(ExitCode::EnvironmentFailed, removed.failure().message);
     return ok();
 }

@@ -95,8 +95,7 @@ Status Executor::selectDependencies()
 
 Status Executor::completeDependencies()
 {
-    const QString id = m_options.executionId;
-    const QString generated = m_paths.tempDir(id) + QStringLiteral("/requirements-from-Pipfile.lock.txt");
+    const QString generated = lockRequirementsFile();
     if (Status s = DependencyResolver::complete(m_deps, m_paths.folder(), m_interpreter->executable, generated, pipEnvironment(),
                                                 &m_control, runAsCredentials());
         !s)
@@ -203,6 +202,16 @@ void Executor::addPolicyToPipEnvironment()
         m_options.pipEnvironment.insert(QStringLiteral("PIP_ONLY_BINARY"), QStringLiteral(":all:"));
 }
 
+QString Executor::lockRequirementsFile() const
+{
+    return m_paths.tempDir(m_options.executionId) + QStringLiteral("/requirements-from-Pipfile.lock.txt");
+}
+
+QString Executor::checkedRequirementsDir() const
+{
+    return m_paths.tempDir(m_options.executionId) + QStringLiteral("/requirements");
+}
+
 QString Executor::pipWorkingDirectory() const
 {
     return m_paths.tempDir(m_options.executionId) + QStringLiteral("/pip");
@@ -246,7 +255,7 @@ Status Executor::checkPackageSources()
         break;
     case DependencySource::RequirementsTxt: {
         auto tree = RequirementsTree::check(m_paths.folder(), policy, m_deps.requirementsFile, taskDir,
-                                            m_paths.tempDir(m_options.executionId) + QStringLiteral("/requirements"));
+                                            checkedRequirementsDir());
         if (!tree) {
             checked = tree.failure();
         } else if (tree->needsCopy()) { // a relative path made absolute: pip reads the copy
