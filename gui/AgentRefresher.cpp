@@ -5,6 +5,11 @@
 #include <QDir>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+
 namespace {
 constexpr int kMinPollMs = 2000;
 constexpr int kDebounceMs = 150;
@@ -26,6 +31,30 @@ AgentRefresher::~AgentRefresher()
     m_future.waitForFinished();
 }
 
+FolderProblem FolderProblem::of(const QString &baseDir)
+{
+    // The base folder must be there; Tasks/ may not be yet (the service creates it with the
+    // first task), but if it is there it must be a folder the monitor can list.
+    const QString tasks = oa::AgentPaths(baseDir).tasksDir();
+    for (const QString &path : {baseDir, tasks}) {
+        struct stat st {};
+        if (::stat(QFile::encodeName(path).constData(), &st) != 0) {
+            if (errno == ENOENT && path == tasks)
+                return {};
+            if (errno == ENOENT)
+                return {Kind::Missing, path, QString()};
+            return {Kind::Unreadable, path, qt_error_string(errno)};
+        }
+        if (!S_ISDIR(st.st_mode))
+            return {Kind::NotAFolder, path, QString()};
+        DIR *dir = ::opendir(QFile::encodeName(path).constData());
+        if (!dir)
+            return {Kind::Unreadable, path, qt_error_string(errno)};
+        ::closedir(dir);
+    }
+    return {};
+}
+
 AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers, const QString &cacheDir, oa::DependencyPreviewCache *dependencies)
 {
     QElapsedTimer timer;
@@ -33,6 +62,8 @@ AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers, c
     const oa::AgentPaths paths(baseDir);
     AgentSnapshot snapshot;
     snapshot.baseDir = baseDir;
+    snapshot.startedAt = QDateTime::currentDateTimeUtc();
+    snapshot.problem = FolderProblem::of(baseDir);
     snapshot.tasks = oa::TaskScanner(paths).scan();
     if (dependencies)
         for (oa::TaskSummary &t : snapshot.tasks) {

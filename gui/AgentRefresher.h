@@ -5,15 +5,28 @@
 #include "LockInspector.h"
 #include "TaskScanner.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFileSystemWatcher>
 #include <QFutureWatcher>
 #include <QObject>
 #include <QTimer>
 
+// Why an agent folder shows no tasks when that is not because it has none: the folder (or its
+// Tasks/) is missing, is no folder, or cannot be read. The monitor shows it as a banner.
+struct FolderProblem {
+    enum class Kind { None, Missing, NotAFolder, Unreadable };
+    Kind kind = Kind::None;
+    QString path;
+    QString reason; // the system's words, for Unreadable
+    static FolderProblem of(const QString &baseDir);
+};
+
 // Everything the monitor shows of an agent folder, read in one background pass.
 struct AgentSnapshot {
     QString baseDir;
+    FolderProblem problem;
+    QDateTime startedAt; // when the scan began: a re-read asked for later is not answered by it
     QList<oa::TaskSummary> tasks;
     QList<oa::LockRecord> locks;
     QList<oa::Leftover> leftovers;

@@ -12,11 +12,12 @@ DetailsLoader::~DetailsLoader()
     m_future.waitForFinished();
 }
 
-void DetailsLoader::request(const oa::AgentPaths &paths, const QString &id)
+void DetailsLoader::request(const oa::AgentPaths &paths, const QString &id, oa::AgentPaths::Generation generation)
 {
-    if (id != m_id || paths.baseDir() != m_base) {
+    if (id != m_id || paths.baseDir() != m_base || generation != m_generation) {
         m_base = paths.baseDir();
         m_id = id;
+        m_generation = generation;
         m_known = {};
     }
     if (m_id.isEmpty())
@@ -37,14 +38,14 @@ void DetailsLoader::clear()
 
 void DetailsLoader::start()
 {
-    m_future.setFuture(QtConcurrent::run(&oa::TaskDetails::loadIfChanged, oa::AgentPaths(m_base), m_id, m_known));
+    m_future.setFuture(QtConcurrent::run(&oa::TaskDetails::loadIfChanged, oa::AgentPaths(m_base), m_id, m_known, m_generation));
 }
 
 void DetailsLoader::finished()
 {
     const std::optional<oa::TaskDetails> details = m_future.result();
     // A load for a task that is no longer selected is dropped: the pending request covers the new one.
-    if (details && details->id == m_id && !m_id.isEmpty()) {
+    if (details && details->id == m_id && details->generation == m_generation && !m_id.isEmpty()) {
         m_known = details->stamp;
         ++m_loads;
         emit loaded(*details);

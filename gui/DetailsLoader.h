@@ -16,7 +16,8 @@ public:
     ~DetailsLoader() override;
 
     // A new task (or base folder) forgets what was loaded; the same one loads only on change.
-    void request(const oa::AgentPaths &paths, const QString &id);
+    // `generation`: the last run, or the run before it (Tasks/<id>/previous/).
+    void request(const oa::AgentPaths &paths, const QString &id, oa::AgentPaths::Generation generation = oa::AgentPaths::Generation::Current);
     void clear();
     bool isBusy() const { return m_future.isRunning(); }
     int loads() const { return m_loads; } // how often files were actually read, for the tests
@@ -30,6 +31,7 @@ private:
 
     QString m_base;
     QString m_id;
+    oa::AgentPaths::Generation m_generation = oa::AgentPaths::Generation::Current;
     oa::TaskDetails::Stamp m_known;
     bool m_pending = false;
     int m_loads = 0;

@@ -23,13 +23,13 @@ LogTabs::LogTabs(QTabWidget *tabs) : QObject(tabs), m_widget(tabs)
         tr("executor.log: the executor's own log; its warnings and errors count as problems"));
 }
 
-void LogTabs::showTask(const oa::AgentPaths &paths, const QString &id)
+void LogTabs::showTask(const oa::AgentPaths &paths, const QString &id, oa::AgentPaths::Generation generation)
 {
     const bool none = id.isEmpty();
-    m_tabs[Output].view->setFile(none ? QString() : paths.outputLogFile(id));
-    m_tabs[Errors].view->setFile(none ? QString() : paths.errorLogFile(id));
-    m_tabs[Pip].view->setFile(none ? QString() : paths.pipLogFile(id));
-    m_tabs[Executor].view->setFile(none ? QString() : paths.executorLogFile(id));
+    m_tabs[Output].view->setFile(none ? QString() : paths.outputLogFile(id, generation));
+    m_tabs[Errors].view->setFile(none ? QString() : paths.errorLogFile(id, generation));
+    m_tabs[Pip].view->setFile(none ? QString() : paths.pipLogFile(id, generation));
+    m_tabs[Executor].view->setFile(none ? QString() : paths.executorLogFile(id, generation));
 }
 
 void LogTabs::updateTab(Log log)

@@ -1,12 +1,11 @@
 #pragma once
 
+#include "AgentPaths.h"
+
 #include <QObject>
 
 #include <array>
 
-namespace oa {
-class AgentPaths;
-}
 class LogView;
 class QTabWidget;
 
@@ -22,7 +21,8 @@ public:
 
     explicit LogTabs(QTabWidget *tabs); // appends its tabs to `tabs`
 
-    void showTask(const oa::AgentPaths &paths, const QString &id); // empty id: nothing
+    // Empty id: nothing. Generation::Previous: the logs of the run before the last one.
+    void showTask(const oa::AgentPaths &paths, const QString &id, oa::AgentPaths::Generation generation);
     LogView *view(Log log) const { return m_tabs[log].view; }
 
 private:

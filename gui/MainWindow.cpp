@@ -1,54 +1,40 @@
 #include "MainWindow.h"
 
-#include "LeftoversPanel.h"
-#include "CancelChannel.h"
+#include "ColumnFit.h"
 #include "ConfigurationDialog.h"
+#include "LeftoversPanel.h"
 #include "LocksPanel.h"
 #include "ProgressDelegate.h"
 #include "StateStyle.h"
+#include "TaskActions.h"
 #include "TaskDetailPane.h"
 #include "TaskFilterProxy.h"
 #include "TaskTableModel.h"
 
 #include <QAction>
-#include <QApplication>
-#include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
-#include <QDesktopServices>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
-#include <QMessageBox>
-#include <QProcess>
 #include <QSettings>
 #include <QSplitter>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolBar>
-#include <QUrl>
 #include <QVBoxLayout>
 
 namespace {
 constexpr int kMaxRecent = 8;
-
-QString executorProgram()
-{
-    const QString here = QCoreApplication::applicationDirPath();
-    // Installed side by side, or in this project's build tree (gui/ next to app/).
-    QString found = QStandardPaths::findExecutable(QStringLiteral("openautomate-executor"), {here, here + QStringLiteral("/../app")});
-    if (found.isEmpty())
-        found = QStandardPaths::findExecutable(QStringLiteral("openautomate-executor"));
-    return found;
-}
+// The free-text columns, in the order they give width back when the window is narrow.
+const QList<int> kGiveWay{TaskTableModel::ScriptColumn, TaskTableModel::LockColumn, TaskTableModel::ProgressColumn};
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent), m_tasks(new TaskTableModel(this)), m_proxy(new TaskFilterProxy(this))
+    : QMainWindow(parent), m_tasks(new TaskTableModel(this)), m_proxy(new TaskFilterProxy(this)), m_actions(new TaskActions(this))
 {
     setWindowTitle(tr("OpenAutomate Monitor"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/openautomate.png")));
@@ -80,6 +66,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_taskView->horizontalHeader()->setStretchLastSection(true);
     m_taskView->setAlternatingRowColors(true);
     m_taskView->setWordWrap(false);
+    m_taskView->horizontalHeader()->setSectionsMovable(true);
     m_taskView->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_taskView->setItemDelegateForColumn(TaskTableModel::ProgressColumn, new ProgressDelegate(m_taskView));
     connect(m_taskView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::selectionChanged);
@@ -107,7 +94,21 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->addTab(m_splitter, StateStyle::icon(oa::TaskState::Running), tr("&Tasks"));
     m_tabs->addTab(m_locks, StateStyle::icon(oa::TaskState::Orphaned), tr("&Locks"));
     m_tabs->addTab(m_leftovers, StateStyle::icon(oa::TaskState::Cancelled), tr("Le&ftovers"));
-    setCentralWidget(m_tabs);
+    // Above the tabs: what is wrong with the folder or the command line, where it cannot be missed.
+    m_banner = new QLabel(this);
+    m_banner->setObjectName(QStringLiteral("banner"));
+    m_banner->setWordWrap(true);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->setStyleSheet(QStringLiteral("QLabel#banner { background: #fdecea; color: #8a1c14; border: 1px solid #e0a09a;"
+                                           " padding: 6px; font-weight: bold; }"));
+    m_banner->hide();
+    auto *central = new QWidget(this);
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(2);
+    centralLayout->addWidget(m_banner);
+    centralLayout->addWidget(m_tabs, 1);
+    setCentralWidget(central);
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         m_refresher.setLeftoversWanted(m_tabs->widget(index) == m_leftovers);
     });
@@ -121,13 +122,16 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_locks, &LocksPanel::locksChanged, &m_refresher, &AgentRefresher::refreshNow);
     connect(m_leftovers, &LeftoversPanel::leftoversChanged, &m_refresher, &AgentRefresher::refreshNow);
     connect(&m_refresher, &AgentRefresher::scanned, this, &MainWindow::apply);
+    connect(m_actions, &TaskActions::message, this, [this](const QString &text, int ms) { statusBar()->showMessage(text, ms); });
+    connect(m_actions, &TaskActions::taskChanged, &m_refresher, &AgentRefresher::refreshNow);
 
     buildActions();
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    m_columnsRestored = m_taskView->horizontalHeader()->restoreState(settings.value(QStringLiteral("window/taskColumns")).toByteArray());
     if (!settings.contains(QStringLiteral("window/geometry")))
-        resize(1200, 760);
+        resize(1280, 800);
 }
 
 MainWindow::~MainWindow() = default;
@@ -144,19 +148,10 @@ void MainWindow::buildActions()
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu *task = menuBar()->addMenu(tr("T&ask"));
-    m_runAction = task->addAction(StateStyle::icon(oa::TaskState::Running), tr("&Run pending task"), this, &MainWindow::runSelected);
-    m_runAction->setShortcut(Qt::CTRL | Qt::Key_R);
-    m_cancelAction = task->addAction(StateStyle::icon(oa::TaskState::Cancelled), tr("Ca&ncel running task…"), this,
-                                     &MainWindow::cancelSelected);
-    m_cancelAction->setShortcut(Qt::CTRL | Qt::Key_K);
-    m_openFolderAction = task->addAction(tr("Open task &folder"), this, &MainWindow::openTaskFolder);
-    m_openFolderAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_O);
-    m_copyIdAction = task->addAction(tr("&Copy execution ID"), this, &MainWindow::copyTaskId);
-    m_copyIdAction->setShortcut(QKeySequence::Copy);
-    m_copyIdAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    m_taskView->addActions({m_runAction, m_cancelAction, m_openFolderAction, m_copyIdAction});
+    task->addActions(m_actions->all());
+    m_taskView->addActions(m_actions->all());
     task->addSeparator();
-    QAction *refresh = task->addAction(tr("Re-read &now"), &m_refresher, &AgentRefresher::refreshNow);
+    QAction *refresh = task->addAction(tr("Re-read &now"), this, &MainWindow::rereadNow);
     refresh->setShortcut(QKeySequence::Refresh);
     QAction *find = task->addAction(tr("&Find…"), this, [this] {
         m_tabs->setCurrentWidget(m_splitter);
@@ -178,21 +173,23 @@ void MainWindow::buildActions()
         go->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
     }
     view->addSeparator();
+    view->addAction(tr("Fit &columns to the window"), this, &MainWindow::fitColumns);
     view->addAction(tr("&Configuration…"), this, &MainWindow::showConfiguration);
 
     QToolBar *bar = addToolBar(tr("Actions"));
     bar->setObjectName(QStringLiteral("actions"));
     bar->addAction(open);
     bar->addAction(refresh);
-    bar->addAction(m_runAction);
-    bar->addAction(m_cancelAction);
-    bar->addAction(m_openFolderAction);
+    bar->addAction(m_actions->runAction());
+    bar->addAction(m_actions->cancelAction());
+    bar->addAction(m_actions->openFolderAction());
     selectionChanged();
 }
 
 void MainWindow::setConfiguration(const oa::ExecutorSettings &settings)
 {
     m_configuration = settings;
+    m_actions->setConfiguration(settings);
     m_configStatus->setText(settings.configFile().isEmpty() ? tr("Configuration: built-in defaults")
                                                             : tr("Configuration: %1").arg(QDir::toNativeSeparators(settings.configFile())));
     m_configStatus->setToolTip(ConfigurationDialog::describeFile(settings));
@@ -210,27 +207,12 @@ void MainWindow::showConfiguration()
     dialog->show();
 }
 
-QStringList MainWindow::executorArguments(const QString &id) const
-{
-    QStringList arguments;
-    if (!m_configuration.configFile().isEmpty())
-        arguments << QStringLiteral("--config") << m_configuration.configFile();
-    arguments << QStringLiteral("--base-dir") << baseDir() << id;
-    return arguments;
-}
-
-QProcessEnvironment MainWindow::executorEnvironment(QProcessEnvironment operatorEnvironment)
-{
-    const QStringList keys = operatorEnvironment.keys();
-    for (const QString &key : keys)
-        if (key.startsWith(QLatin1String("OPENAUTOMATE_")) || key.startsWith(QLatin1String("PIP_")) || key.startsWith(QLatin1String("PYTHON")))
-            operatorEnvironment.remove(key);
-    return operatorEnvironment;
-}
-
 void MainWindow::setBaseDir(const QString &baseDir)
 {
     m_scans = 0;
+    m_folderProblem = {};
+    m_selectionProblem.clear();
+    m_actions->setBaseDir(baseDir);
     m_tasks->setRows({});
     m_details->showTask(oa::AgentPaths(baseDir), QString());
     setWindowTitle(tr("OpenAutomate Monitor — %1").arg(QDir::toNativeSeparators(baseDir)));
@@ -246,20 +228,66 @@ void MainWindow::apply(const AgentSnapshot &snapshot)
     if (snapshot.hasLeftovers)
         m_leftovers->setLeftovers(snapshot.baseDir, snapshot.leftovers);
     m_leftovers->setCache(snapshot.cacheEntries, snapshot.cacheBytes);
+    m_folderProblem = snapshot.problem;
     if (m_scans++ == 0) {
-        // Fit the columns to the first data, within reason; the user's widths win afterwards.
-        m_taskView->resizeColumnsToContents();
-        for (int c = 0; c < TaskTableModel::ColumnCount; ++c)
-            m_taskView->setColumnWidth(c, qMin(m_taskView->columnWidth(c), 420));
-        m_taskView->setColumnWidth(TaskTableModel::ProgressColumn, qMax(m_taskView->columnWidth(TaskTableModel::ProgressColumn), 200));
+        // Fit the columns to the first data; the operator's widths and order win afterwards.
+        if (!m_columnsRestored)
+            fitColumns();
         m_locks->view()->resizeColumnsToContents();
     }
-    if (!m_pendingSelection.isEmpty())
+    if (!m_pendingSelection.isEmpty()) {
         selectTask(m_pendingSelection);
+        // Still not there after a scan of a readable folder: --select named a task that is not there.
+        if (!m_pendingSelection.isEmpty() && m_folderProblem.kind == FolderProblem::Kind::None)
+            m_selectionProblem = tr("There is no task %1 in %2.")
+                                     .arg(m_pendingSelection, QDir::toNativeSeparators(oa::AgentPaths(snapshot.baseDir).tasksDir()));
+    }
+    updateBanner();
     m_details->reloadDetails();
     selectionChanged();
     updateStatus(snapshot);
+    if (m_rereadAskedAt.isValid() && snapshot.startedAt >= m_rereadAskedAt) {
+        m_rereadAskedAt = {};
+        statusBar()->showMessage(tr("Re-read at %1").arg(snapshot.startedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss"))), 5000);
+    }
     emit snapshotApplied();
+}
+
+void MainWindow::rereadNow()
+{
+    m_rereadAskedAt = QDateTime::currentDateTimeUtc();
+    m_refresher.refreshNow();
+}
+
+void MainWindow::fitColumns()
+{
+    // A progress bar needs room for "60% Requirements · …" whatever the rows say now.
+    ColumnFit::fit(m_taskView, kGiveWay, {{TaskTableModel::ProgressColumn, fontMetrics().horizontalAdvance(QStringLiteral("100% Requirements")) + 24}});
+}
+
+QString MainWindow::problem() const
+{
+    const QString path = QDir::toNativeSeparators(m_folderProblem.path);
+    switch (m_folderProblem.kind) {
+    case FolderProblem::Kind::Missing:
+        return tr("The agent folder %1 does not exist. Choose one with File › Open agent folder, or check --base-dir, "
+                  "OPENAUTOMATE_BOTAGENT_DIR and BaseDir in the configuration file.")
+            .arg(path);
+    case FolderProblem::Kind::NotAFolder:
+        return tr("%1 is not a folder. Choose the agent folder with File › Open agent folder.").arg(path);
+    case FolderProblem::Kind::Unreadable:
+        return tr("%1 cannot be read: %2. The monitor shows nothing of it.").arg(path, m_folderProblem.reason);
+    case FolderProblem::Kind::None:
+        break;
+    }
+    return m_selectionProblem;
+}
+
+void MainWindow::updateBanner()
+{
+    const QString text = problem();
+    m_banner->setText(text);
+    m_banner->setVisible(!text.isEmpty());
 }
 
 void MainWindow::updateStatus(const AgentSnapshot &snapshot)
@@ -286,6 +314,10 @@ void MainWindow::selectTask(const QString &id)
         return;
     }
     m_pendingSelection.clear();
+    if (!m_selectionProblem.isEmpty()) {
+        m_selectionProblem.clear();
+        updateBanner();
+    }
     const QModelIndex index = m_proxy->mapFromSource(m_tasks->index(row, 0));
     if (!index.isValid())
         return;
@@ -304,66 +336,8 @@ void MainWindow::selectionChanged()
     const QString id = current.data(TaskTableModel::IdRole).toString();
     if (id != m_details->taskId())
         m_details->showTask(oa::AgentPaths(baseDir()), id);
-    const bool pending = current.isValid() && current.data(TaskTableModel::StateRole).toInt() == int(oa::TaskState::Pending);
-    m_runAction->setEnabled(pending);
-    m_cancelAction->setEnabled(current.isValid() && current.data(TaskTableModel::StateRole).toInt() == int(oa::TaskState::Running));
-    m_openFolderAction->setEnabled(current.isValid());
-    m_copyIdAction->setEnabled(current.isValid());
-}
-
-void MainWindow::runSelected()
-{
-    const QString id = selectedTaskId();
-    const QString program = executorProgram();
-    if (id.isEmpty())
-        return;
-    if (program.isEmpty()) {
-        QMessageBox::critical(this, tr("Run task"), tr("openautomate-executor was not found next to the monitor or on PATH."));
-        return;
-    }
-    qint64 pid = 0;
-    QProcess executor;
-    executor.setProgram(program);
-    executor.setArguments(executorArguments(id));
-    executor.setWorkingDirectory(baseDir());
-    executor.setProcessEnvironment(executorEnvironment());
-    if (!executor.startDetached(&pid)) {
-        QMessageBox::critical(this, tr("Run task"), tr("Could not start %1.").arg(program));
-        return;
-    }
-    statusBar()->showMessage(tr("Started %1 as PID %2.").arg(id).arg(pid), 5000);
-    m_refresher.refreshNow();
-}
-
-void MainWindow::cancelSelected()
-{
-    const QString id = selectedTaskId();
-    if (id.isEmpty())
-        return;
-    if (QMessageBox::question(this, tr("Cancel task"),
-                              tr("Stop %1? Its whole process tree gets a graceful stop, then a hard kill after the grace period.").arg(id),
-                              QMessageBox::Yes | QMessageBox::No, QMessageBox::No)
-        != QMessageBox::Yes)
-        return;
-    const auto requested = oa::CancelChannel::request(oa::AgentPaths(baseDir()), id);
-    statusBar()->showMessage(requested ? tr("Asked %1 to stop.").arg(id) : requested.failure().message, 8000);
-    m_refresher.refreshNow();
-}
-
-void MainWindow::openTaskFolder()
-{
-    const QString id = selectedTaskId();
-    if (!id.isEmpty())
-        QDesktopServices::openUrl(QUrl::fromLocalFile(oa::AgentPaths(baseDir()).taskDir(id)));
-}
-
-void MainWindow::copyTaskId()
-{
-    const QString id = selectedTaskId();
-    if (!id.isEmpty()) {
-        QApplication::clipboard()->setText(id);
-        statusBar()->showMessage(tr("Copied %1.").arg(id), 3000);
-    }
+    m_actions->setSelection(id, current.isValid() ? std::optional(oa::TaskState(current.data(TaskTableModel::StateRole).toInt()))
+                                                  : std::nullopt);
 }
 
 void MainWindow::chooseBaseDir()
@@ -396,10 +370,16 @@ void MainWindow::rebuildRecentMenu()
     m_recentMenu->setEnabled(!recent.isEmpty());
 }
 
-void MainWindow::closeEvent(QCloseEvent *event)
+void MainWindow::saveLayout() const
 {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+    settings.setValue(QStringLiteral("window/taskColumns"), m_taskView->horizontalHeader()->saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveLayout();
     event->accept();
 }

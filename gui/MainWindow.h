@@ -3,8 +3,7 @@
 #include "AgentRefresher.h"
 #include "ExecutorSettings.h"
 
-#include <QProcessEnvironment>
-
+#include <QDateTime>
 #include <QMainWindow>
 
 class LeftoversPanel;
@@ -15,6 +14,7 @@ class QLineEdit;
 class QMenu;
 class QSplitter;
 class QTableView;
+class TaskActions;
 class TaskDetailPane;
 class TaskFilterProxy;
 class TaskTableModel;
@@ -32,11 +32,6 @@ public:
     // the monitor runs. Call before setBaseDir().
     void setConfiguration(const oa::ExecutorSettings &settings);
     const oa::ExecutorSettings &configuration() const { return m_configuration; }
-    // How "Run pending task" starts the executor: the file the monitor read (--config), the
-    // folder it shows, and an environment without the operator's OPENAUTOMATE_*, PIP_* and
-    // PYTHON* variables, so that the file alone decides interpreter, pip and run-as user.
-    QStringList executorArguments(const QString &id) const;
-    static QProcessEnvironment executorEnvironment(QProcessEnvironment operatorEnvironment = QProcessEnvironment::systemEnvironment());
     void showConfiguration();
 
     void setBaseDir(const QString &baseDir);
@@ -44,6 +39,13 @@ public:
     // Selects the task with this ID once it is in the table (now, or after the next scan).
     void selectTask(const QString &id);
     QString selectedTaskId() const;
+    // What the banner at the top says is wrong (the agent folder is missing or unreadable, the
+    // task --select named is not there); empty: nothing.
+    QString problem() const;
+    QLabel *banner() const { return m_banner; }
+    // Gives every task column the width it needs, within the window (View › Fit columns). Done
+    // by itself at the first scan unless the column layout was restored from the settings.
+    void fitColumns();
 
     TaskTableModel *taskModel() const { return m_tasks; }
     TaskFilterProxy *taskProxy() const { return m_proxy; }
@@ -52,6 +54,9 @@ public:
     LocksPanel *locksPanel() const { return m_locks; }
     LeftoversPanel *leftoversPanel() const { return m_leftovers; }
     AgentRefresher *refresher() { return &m_refresher; }
+    TaskActions *taskActions() const { return m_actions; }
+    // The geometry, splitter and column layout, as closing the window saves them.
+    void saveLayout() const;
 
 signals:
     void snapshotApplied();
@@ -66,11 +71,9 @@ private:
     void chooseBaseDir();
     void rememberRecent(const QString &dir);
     void rebuildRecentMenu();
-    void runSelected();
-    void cancelSelected();
-    void openTaskFolder();
-    void copyTaskId();
+    void rereadNow();
     void updateStatus(const AgentSnapshot &snapshot);
+    void updateBanner();
 
     AgentRefresher m_refresher;
     TaskTableModel *m_tasks;
@@ -85,12 +88,14 @@ private:
     QLineEdit *m_search;
     QLabel *m_status;
     QLabel *m_configStatus;
+    QLabel *m_banner;
+    TaskActions *m_actions;
     oa::ExecutorSettings m_configuration;
     QMenu *m_recentMenu = nullptr;
-    QAction *m_runAction = nullptr;
-    QAction *m_cancelAction = nullptr;
-    QAction *m_openFolderAction = nullptr;
-    QAction *m_copyIdAction = nullptr;
     QString m_pendingSelection;
+    FolderProblem m_folderProblem;
+    QString m_selectionProblem;
+    QDateTime m_rereadAskedAt; // F5: the status bar says when the folder was read again
+    bool m_columnsRestored = false;
     int m_scans = 0;
 };

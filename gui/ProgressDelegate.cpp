@@ -10,7 +10,8 @@ void ProgressDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
 {
     const QVariant percent = index.data(TaskTableModel::PercentRole);
     const QString text = index.data(Qt::DisplayRole).toString();
-    if (text.isEmpty()) {
+    // Only a run in progress gets a bar: an interrupted or orphaned run shows its last stage as text.
+    if (text.isEmpty() || index.data(TaskTableModel::StateRole).toInt() != int(oa::TaskState::Running)) {
         QStyledItemDelegate::paint(painter, option, index);
         return;
     }
@@ -24,9 +25,17 @@ void ProgressDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     bar.minimum = 0;
     bar.maximum = percent.isValid() ? 100 : 0; // no percent yet: a busy bar
     bar.progress = percent.isValid() ? int(percent.toDouble()) : 0;
-    bar.text = percent.isValid() ? QStringLiteral("%1% %2").arg(int(percent.toDouble())).arg(text) : text;
+    bar.text = barText(option.fontMetrics, percent.isValid() ? QStringLiteral("%1% %2").arg(int(percent.toDouble())).arg(text) : text,
+                       bar.rect.width());
     bar.textVisible = true;
     bar.textAlignment = Qt::AlignCenter;
     bar.state = option.state | QStyle::State_Horizontal;
     QApplication::style()->drawControl(QStyle::CE_ProgressBar, &bar, painter);
+}
+
+QString ProgressDelegate::barText(const QFontMetrics &metrics, const QString &text, int barWidth)
+{
+    // The style draws the text centred over the whole bar and does not clip it: elide it to the
+    // bar, less a margin each side, so that it never runs past the bar (the tooltip has it all).
+    return metrics.elidedText(text, Qt::ElideRight, qMax(0, barWidth - 2 * kTextMargin));
 }

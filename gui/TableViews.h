@@ -15,5 +15,6 @@ inline QTableView *makeListTable(QAbstractItemModel *model, QWidget *parent)
     view->verticalHeader()->hide();
     view->horizontalHeader()->setStretchLastSection(true);
     view->setAlternatingRowColors(true);
+    view->setWordWrap(false); // "2 min" on one line, a long path elided rather than broken
     return view;
 }

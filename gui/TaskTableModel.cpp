@@ -18,6 +18,18 @@ qint64 durationMs(const oa::TaskSummary &t)
     return -1;
 }
 
+// Today's runs by their time alone, older ones with the date: the column stays narrow enough for
+// the table to fit the default window. The tooltip has the full local time.
+QString startedText(const QDateTime &startedAt)
+{
+    if (!startedAt.isValid())
+        return QString();
+    const QDateTime local = startedAt.toLocalTime();
+    if (local.date() == QDate::currentDate())
+        return QLocale().toString(local.time(), QStringLiteral("HH:mm:ss"));
+    return QLocale().toString(local.date(), QLocale::ShortFormat) + u' ' + QLocale().toString(local.time(), QStringLiteral("HH:mm"));
+}
+
 } // namespace
 
 TaskTableModel::TaskTableModel(QObject *parent) : KeyedRowsModel(parent)
@@ -86,7 +98,7 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
         case StartedColumn:
             if (sort)
                 return t->startedAt;
-            return t->startedAt.isValid() ? QLocale().toString(t->startedAt.toLocalTime(), QLocale::ShortFormat) : QString();
+            return startedText(t->startedAt);
         case DurationColumn: return sort ? QVariant(durationMs(*t)) : QVariant(oa::DisplayUnits::duration(durationMs(*t)));
         case ExitCodeColumn: return t->exitCode ? QVariant(*t->exitCode) : QVariant(sort ? QVariant(-1) : QVariant());
         case ResourcesColumn:
@@ -120,6 +132,14 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::ToolTipRole && column == RequirementsColumn && !requirementsText(t->dependencies).isEmpty())
         return requirementsToolTip(t->dependencies);
+    // The columns whose text may elide in a narrow window carry all of it in their tooltips.
+    if (role == Qt::ToolTipRole && column == StartedColumn && t->startedAt.isValid())
+        return QLocale().toString(t->startedAt.toLocalTime(), QLocale::LongFormat);
+    if (role == Qt::ToolTipRole && (column == ScriptColumn || column == ProgressColumn || column == LockColumn)) {
+        const QString text = data(index, Qt::DisplayRole).toString();
+        if (!text.isEmpty())
+            return t->message.isEmpty() || column != ProgressColumn ? text : text + u'\n' + t->message;
+    }
     if (role == Qt::ToolTipRole && column == ResourcesColumn && t->state == oa::TaskState::Running && t->memoryBytes >= 0)
         return tr("Memory of the script's process tree now, and the CPU time it has used so far (status.json)");
     if (role == Qt::ToolTipRole)

@@ -5,6 +5,8 @@
 #include "ExecutorSettings.h"
 #include "BuildInfo.h"
 #include "MainWindow.h"
+#include "TaskActions.h"
+#include "TaskDetailPane.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -35,7 +37,7 @@ void installTranslations(QApplication &app, const QString &language)
 // The executor's settings as a task run from the monitor gets them: the file (--config, else
 // OPENAUTOMATE_EXECUTOR_CONFIG, else the default one), and the monitor's own folder choice
 // (--base-dir, else OPENAUTOMATE_BOTAGENT_DIR). No other variable of the operator's counts: the
-// monitor starts the executor without them (MainWindow::executorEnvironment).
+// monitor starts the executor without them (TaskActions::executorEnvironment).
 oa::Result<oa::ExecutorSettings> loadSettings(const QString &configFile, const QString &baseDir)
 {
     oa::ExecutorSettings::Inputs inputs;
@@ -73,8 +75,12 @@ void addOptions(QCommandLineParser &parser)
                                .arg(QString::fromLatin1(oa::ExecutorSettings::kConfigVariable), oa::ExecutorSettings::defaultConfigFile()),
                            QStringLiteral("file")),
         QCommandLineOption(QStringLiteral("select"), QStringLiteral("Select this task at start."), QStringLiteral("id")),
-        QCommandLineOption(QStringLiteral("screenshot"), QStringLiteral("Load, render the main window to this PNG, and exit."),
+        QCommandLineOption(QStringLiteral("screenshot"),
+                           QStringLiteral("Load, render the main window to this PNG, and exit: 0 when the folder was read "
+                                          "and --select found its task, else 1 (the banner's text on stderr)."),
                            QStringLiteral("file.png")),
+        QCommandLineOption(QStringLiteral("screenshot-details"),
+                           QStringLiteral("With --screenshot: also render the detail pane alone to this PNG."), QStringLiteral("file.png")),
         QCommandLineOption(QStringLiteral("lang"), QStringLiteral("The language, e.g. de or en (default: the system's)."),
                            QStringLiteral("code")),
     });
@@ -132,17 +138,30 @@ int main(int argc, char *argv[])
     if (parser.isSet(QStringLiteral("select")))
         window.selectTask(parser.value(QStringLiteral("select")));
 
+    if (parser.isSet(QStringLiteral("screenshot-details")) && !parser.isSet(QStringLiteral("screenshot"))) {
+        QTextStream(stderr) << "--screenshot-details needs --screenshot\n";
+        return 2;
+    }
     if (parser.isSet(QStringLiteral("screenshot"))) {
         const QString file = parser.value(QStringLiteral("screenshot"));
+        const QString details = parser.value(QStringLiteral("screenshot-details"));
         window.resize(1280, 800);
         window.show();
         // After the first scan is shown and the log views have read their files, render and exit.
-        QObject::connect(&window, &MainWindow::snapshotApplied, &app, [&window, file] {
-            QTimer::singleShot(300, &window, [&window, file] {
-                const bool saved = window.grab().save(file, "PNG");
+        // What the banner says (a missing folder, an unknown --select) also fails the run, so
+        // that a script taking screenshots notices.
+        QObject::connect(&window, &MainWindow::snapshotApplied, &app, [&window, file, details] {
+            QTimer::singleShot(300, &window, [&window, file, details] {
+                bool saved = window.grab().save(file, "PNG");
                 if (!saved)
                     QTextStream(stderr) << "cannot write the screenshot " << file << '\n';
-                QApplication::exit(saved ? 0 : 1);
+                if (!details.isEmpty() && !window.detailPane()->grab().save(details, "PNG")) {
+                    QTextStream(stderr) << "cannot write the screenshot " << details << '\n';
+                    saved = false;
+                }
+                if (!window.problem().isEmpty())
+                    QTextStream(stderr) << window.problem() << '\n';
+                QApplication::exit(saved && window.problem().isEmpty() ? 0 : 1);
             });
         }, Qt::SingleShotConnection);
         return QApplication::exec();

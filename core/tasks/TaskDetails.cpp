@@ -33,14 +33,16 @@ bool runInProgress(TaskState state)
 
 } // namespace
 
-TaskDetails::Stamp TaskDetails::stampOf(const AgentPaths &paths, const QString &id)
+TaskDetails::Stamp TaskDetails::stampOf(const AgentPaths &paths, const QString &id, AgentPaths::Generation generation)
 {
     Stamp s;
     s.execution = FileStamp::of(paths.executionFile(id));
-    s.result = FileStamp::of(paths.resultFile(id));
-    s.status = FileStamp::of(paths.statusFile(id));
-    s.errorLog = FileStamp::of(paths.errorLogFile(id));
+    s.result = FileStamp::of(paths.resultFile(id, generation));
+    s.status = FileStamp::of(paths.statusFile(id, generation));
+    s.errorLog = FileStamp::of(paths.errorLogFile(id, generation));
     s.lock = FileStamp::of(paths.lockFile(id));
+    // A new run makes a new previous/ (PreviousRun): its inode tells a new generation.
+    s.previous = FileStamp::of(paths.previousDir(id));
     if (s.lock.exists())
         if (const auto lock = LockInspector(paths).lock(id))
             s.lockVerdict = int(lock->verdict);
@@ -51,7 +53,9 @@ TaskDetails TaskDetails::load(const AgentPaths &paths, const QString &id, AgentP
 {
     TaskDetails d;
     d.id = id;
-    d.stamp = stampOf(paths, id);
+    d.stamp = stampOf(paths, id, generation);
+    d.generation = generation;
+    d.hasPrevious = d.stamp.previous.exists();
     const bool previous = generation == AgentPaths::Generation::Previous;
     const std::optional<TaskSummary> summary = previous ? TaskScanner(paths).previousRun(id) : TaskScanner(paths).task(id);
     d.state = summary ? summary->state : TaskState::Invalid;
@@ -83,11 +87,12 @@ TaskDetails TaskDetails::load(const AgentPaths &paths, const QString &id, AgentP
     return d;
 }
 
-std::optional<TaskDetails> TaskDetails::loadIfChanged(const AgentPaths &paths, const QString &id, const Stamp &known)
+std::optional<TaskDetails> TaskDetails::loadIfChanged(const AgentPaths &paths, const QString &id, const Stamp &known,
+                                                       AgentPaths::Generation generation)
 {
-    if (stampOf(paths, id) == known)
+    if (stampOf(paths, id, generation) == known)
         return std::nullopt;
-    return load(paths, id);
+    return load(paths, id, generation);
 }
 
 } // namespace oa

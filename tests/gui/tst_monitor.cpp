@@ -7,6 +7,7 @@
 #include "LocksPanel.h"
 #include "LogView.h"
 #include "MainWindow.h"
+#include "TaskActions.h"
 #include "TaskDetailPane.h"
 #include "TaskDetailsView.h"
 #include "TaskFilterProxy.h"
@@ -365,12 +366,12 @@ void TestMonitor::configurationView()
     dialog->close();
 
     // A task run from the monitor gets exactly this file, and none of the operator's settings.
-    QCOMPARE(m_window->executorArguments(QStringLiteral("pending")),
+    QCOMPARE(m_window->taskActions()->executorArguments(QStringLiteral("pending")),
              (QStringList{"--config", file, "--base-dir", m_agent.base(), "pending"}));
     QProcessEnvironment operatorEnvironment;
     for (const char *name : {"OPENAUTOMATE_PYTHON", "OPENAUTOMATE_RUN_AS", "OPENAUTOMATE_EXECUTOR_CONFIG", "PIP_INDEX_URL", "PYTHONPATH", "HOME"})
         operatorEnvironment.insert(QString::fromLatin1(name), QStringLiteral("operator's"));
-    QCOMPARE(MainWindow::executorEnvironment(operatorEnvironment).keys(), QStringList{"HOME"});
+    QCOMPARE(TaskActions::executorEnvironment(operatorEnvironment).keys(), QStringList{"HOME"});
 }
 
 void TestMonitor::runPendingTaskUsesTheConfiguration()
@@ -385,12 +386,17 @@ void TestMonitor::runPendingTaskUsesTheConfiguration()
     m_agent.makeScriptTask(QStringLiteral("configured"), "import os\nprint(os.environ['SITE_NAME'])\n");
     QVERIFY(waitForScan());
     m_window->selectTask(QStringLiteral("configured"));
-    QAction *run = nullptr;
-    for (QAction *action : m_window->taskView()->actions())
-        if (action->text() == MainWindow::tr("&Run pending task"))
-            run = action;
-    QVERIFY(run && run->isEnabled());
+    QAction *run = m_window->taskActions()->runAction();
+    QVERIFY(m_window->taskView()->actions().contains(run));
+    QVERIFY(run->isEnabled());
+    QString asked;
+    m_window->taskActions()->confirm = [&asked](const QString &, const QString &text) {
+        asked = text;
+        return true;
+    };
     run->trigger();
+    // The confirmation named what runs, with what.
+    QVERIFY2(asked.contains(file) && asked.contains(python()) && asked.contains(m_agent.base()), qPrintable(asked));
     const QString result = m_agent.taskFile(QStringLiteral("configured"), QStringLiteral("result.json"));
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(result), 60000);
     qunsetenv("SITE_NAME");
