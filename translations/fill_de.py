@@ -10,6 +10,47 @@ import re
 import sys
 
 GERMAN = {
+    # Task actions (TaskActions), the banner and the window's layout.
+    "Fit &columns to the window": "&Spalten an das Fenster anpassen",
+    "There is no task %1 in %2.": "In %2 gibt es keine Aufgabe %1.",
+    "Re-read at %1": "Neu gelesen um %1",
+    "The agent folder %1 does not exist. Choose one with File › Open agent folder, or check --base-dir, "
+    "OPENAUTOMATE_BOTAGENT_DIR and BaseDir in the configuration file.":
+        "Der Agent-Ordner %1 existiert nicht. Wählen Sie einen mit Datei › Agent-Ordner öffnen, oder prüfen Sie --base-dir, "
+        "OPENAUTOMATE_BOTAGENT_DIR und BaseDir in der Konfigurationsdatei.",
+    "%1 is not a folder. Choose the agent folder with File › Open agent folder.":
+        "%1 ist kein Ordner. Wählen Sie den Agent-Ordner mit Datei › Agent-Ordner öffnen.",
+    "%1 cannot be read: %2. The monitor shows nothing of it.": "%1 kann nicht gelesen werden: %2. Der Monitor zeigt nichts davon.",
+    "&Run task…": "Aufgabe &ausführen…",
+    "Run &again…": "&Erneut ausführen…",
+    "Runs this task again; its last run's logs and result move to previous/":
+        "Führt diese Aufgabe erneut aus; Protokolle und Ergebnis des letzten Laufs wandern nach previous/",
+    "Runs this pending task with the agent's configuration": "Führt diese wartende Aufgabe mit der Konfiguration des Agenten aus",
+    "none found: python3 and python are not on PATH": "keiner gefunden: python3 und python sind nicht im PATH",
+    "%1 (found on PATH)": "%1 (im PATH gefunden)",
+    "Offered to tasks that ask for a version: %1": "Angeboten für Aufgaben, die eine Version verlangen: %1",
+    "Run %1 again? Its last run's logs and result move to %2, replacing the run before it.":
+        "%1 erneut ausführen? Protokolle und Ergebnis des letzten Laufs wandern nach %2 und ersetzen den Lauf davor.",
+    "Run %1 now?": "%1 jetzt ausführen?",
+    "Executor: %1": "Executor: %1",
+    "not found next to the monitor or on PATH": "weder neben dem Monitor noch im PATH gefunden",
+    "Interpreter: %1": "Interpreter: %1",
+    "Agent folder: %1": "Agent-Ordner: %1",
+    "Configuration file: %1": "Konfigurationsdatei: %1",
+    "none (built-in defaults)": "keine (eingebaute Vorgaben)",
+    "Task code runs as: %1": "Aufgabencode läuft als: %1",
+    "Run again": "Erneut ausführen",
+    "Run task": "Aufgabe ausführen",
+    "openautomate-executor was not found next to the monitor (%1) or on PATH.":
+        "openautomate-executor wurde weder neben dem Monitor (%1) noch im PATH gefunden.",
+    "Could not start %1 in %2: %3": "%1 konnte in %2 nicht gestartet werden: %3",
+    "Stop task": "Aufgabe anhalten",
+    "Open task folder": "Aufgabenordner öffnen",
+    "No file manager could open %1. Its path is on the clipboard.":
+        "Kein Dateimanager konnte %1 öffnen. Der Pfad liegt in der Zwischenablage.",
+    "&Previous run": "&Voriger Lauf",
+    "Show the run before the last one: its details and logs, from the task's previous/ folder":
+        "Zeigt den Lauf vor dem letzten: seine Details und Protokolle, aus dem Ordner previous/ der Aufgabe",
     "Virtual environment": "Virtuelle Umgebung",
     "Temporary files": "Temporäre Dateien",
     "Kind": "Art",

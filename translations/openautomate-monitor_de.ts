@@ -438,18 +438,6 @@
         <translation>Auf&amp;gabe</translation>
     </message>
     <message>
-        <source>&amp;Run pending task</source>
-        <translation>Wartende Aufgabe &amp;ausführen</translation>
-    </message>
-    <message>
-        <source>Open task &amp;folder</source>
-        <translation>Aufgaben&amp;ordner öffnen</translation>
-    </message>
-    <message>
-        <source>&amp;Copy execution ID</source>
-        <translation>Ausführungs-ID &amp;kopieren</translation>
-    </message>
-    <message>
         <source>Re-read &amp;now</source>
         <translation>&amp;Jetzt neu einlesen</translation>
     </message>
@@ -485,44 +473,8 @@
         <translation>in %1 ms eingelesen</translation>
     </message>
     <message>
-        <source>Run task</source>
-        <translation>Aufgabe ausführen</translation>
-    </message>
-    <message>
-        <source>openautomate-executor was not found next to the monitor or on PATH.</source>
-        <translation>openautomate-executor wurde weder neben dem Monitor noch im PATH gefunden.</translation>
-    </message>
-    <message>
-        <source>Could not start %1.</source>
-        <translation>%1 konnte nicht gestartet werden.</translation>
-    </message>
-    <message>
-        <source>Started %1 as PID %2.</source>
-        <translation>%1 als PID %2 gestartet.</translation>
-    </message>
-    <message>
-        <source>Copied %1.</source>
-        <translation>%1 kopiert.</translation>
-    </message>
-    <message>
         <source>Open agent folder</source>
         <translation>Agent-Ordner öffnen</translation>
-    </message>
-    <message>
-        <source>Ca&amp;ncel running task…</source>
-        <translation>Laufende Aufgabe a&amp;bbrechen…</translation>
-    </message>
-    <message>
-        <source>Cancel task</source>
-        <translation>Aufgabe abbrechen</translation>
-    </message>
-    <message>
-        <source>Stop %1? Its whole process tree gets a graceful stop, then a hard kill after the grace period.</source>
-        <translation>%1 anhalten? Der ganze Prozessbaum wird zuerst sanft beendet, nach der Schonfrist hart.</translation>
-    </message>
-    <message>
-        <source>Asked %1 to stop.</source>
-        <translation>%1 wurde zum Anhalten aufgefordert.</translation>
     </message>
     <message numerus="yes">
         <source>environment cache: %n environment(s), %1</source>
@@ -542,6 +494,30 @@
     <message>
         <source>Configuration: %1</source>
         <translation>Konfiguration: %1</translation>
+    </message>
+    <message>
+        <source>Fit &amp;columns to the window</source>
+        <translation>&amp;Spalten an das Fenster anpassen</translation>
+    </message>
+    <message>
+        <source>There is no task %1 in %2.</source>
+        <translation>In %2 gibt es keine Aufgabe %1.</translation>
+    </message>
+    <message>
+        <source>Re-read at %1</source>
+        <translation>Neu gelesen um %1</translation>
+    </message>
+    <message>
+        <source>The agent folder %1 does not exist. Choose one with File › Open agent folder, or check --base-dir, OPENAUTOMATE_BOTAGENT_DIR and BaseDir in the configuration file.</source>
+        <translation>Der Agent-Ordner %1 existiert nicht. Wählen Sie einen mit Datei › Agent-Ordner öffnen, oder prüfen Sie --base-dir, OPENAUTOMATE_BOTAGENT_DIR und BaseDir in der Konfigurationsdatei.</translation>
+    </message>
+    <message>
+        <source>%1 is not a folder. Choose the agent folder with File › Open agent folder.</source>
+        <translation>%1 ist kein Ordner. Wählen Sie den Agent-Ordner mit Datei › Agent-Ordner öffnen.</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read: %2. The monitor shows nothing of it.</source>
+        <translation>%1 kann nicht gelesen werden: %2. Der Monitor zeigt nichts davon.</translation>
     </message>
 </context>
 <context>
@@ -638,10 +614,141 @@
     </message>
 </context>
 <context>
+    <name>TaskActions</name>
+    <message>
+        <source>&amp;Run task…</source>
+        <translation>Aufgabe &amp;ausführen…</translation>
+    </message>
+    <message>
+        <source>Ca&amp;ncel running task…</source>
+        <translation>Laufende Aufgabe a&amp;bbrechen…</translation>
+    </message>
+    <message>
+        <source>Open task &amp;folder</source>
+        <translation>Aufgaben&amp;ordner öffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Copy execution ID</source>
+        <translation>Ausführungs-ID &amp;kopieren</translation>
+    </message>
+    <message>
+        <source>Run &amp;again…</source>
+        <translation>&amp;Erneut ausführen…</translation>
+    </message>
+    <message>
+        <source>Runs this task again; its last run&apos;s logs and result move to previous/</source>
+        <translation>Führt diese Aufgabe erneut aus; Protokolle und Ergebnis des letzten Laufs wandern nach previous/</translation>
+    </message>
+    <message>
+        <source>Runs this pending task with the agent&apos;s configuration</source>
+        <translation>Führt diese wartende Aufgabe mit der Konfiguration des Agenten aus</translation>
+    </message>
+    <message>
+        <source>none found: python3 and python are not on PATH</source>
+        <translation>keiner gefunden: python3 und python sind nicht im PATH</translation>
+    </message>
+    <message>
+        <source>%1 (found on PATH)</source>
+        <translation>%1 (im PATH gefunden)</translation>
+    </message>
+    <message>
+        <source>Offered to tasks that ask for a version: %1</source>
+        <translation>Angeboten für Aufgaben, die eine Version verlangen: %1</translation>
+    </message>
+    <message>
+        <source>Run %1 again? Its last run&apos;s logs and result move to %2, replacing the run before it.</source>
+        <translation>%1 erneut ausführen? Protokolle und Ergebnis des letzten Laufs wandern nach %2 und ersetzen den Lauf davor.</translation>
+    </message>
+    <message>
+        <source>Run %1 now?</source>
+        <translation>%1 jetzt ausführen?</translation>
+    </message>
+    <message>
+        <source>Executor: %1</source>
+        <translation>Executor: %1</translation>
+    </message>
+    <message>
+        <source>not found next to the monitor or on PATH</source>
+        <translation>weder neben dem Monitor noch im PATH gefunden</translation>
+    </message>
+    <message>
+        <source>Interpreter: %1</source>
+        <translation>Interpreter: %1</translation>
+    </message>
+    <message>
+        <source>Agent folder: %1</source>
+        <translation>Agent-Ordner: %1</translation>
+    </message>
+    <message>
+        <source>Configuration file: %1</source>
+        <translation>Konfigurationsdatei: %1</translation>
+    </message>
+    <message>
+        <source>none (built-in defaults)</source>
+        <translation>keine (eingebaute Vorgaben)</translation>
+    </message>
+    <message>
+        <source>Task code runs as: %1</source>
+        <translation>Aufgabencode läuft als: %1</translation>
+    </message>
+    <message>
+        <source>Run again</source>
+        <translation>Erneut ausführen</translation>
+    </message>
+    <message>
+        <source>Run task</source>
+        <translation>Aufgabe ausführen</translation>
+    </message>
+    <message>
+        <source>openautomate-executor was not found next to the monitor (%1) or on PATH.</source>
+        <translation>openautomate-executor wurde weder neben dem Monitor (%1) noch im PATH gefunden.</translation>
+    </message>
+    <message>
+        <source>Could not start %1 in %2: %3</source>
+        <translation>%1 konnte in %2 nicht gestartet werden: %3</translation>
+    </message>
+    <message>
+        <source>Started %1 as PID %2.</source>
+        <translation>%1 als PID %2 gestartet.</translation>
+    </message>
+    <message>
+        <source>Stop task</source>
+        <translation>Aufgabe anhalten</translation>
+    </message>
+    <message>
+        <source>Stop %1? Its whole process tree gets a graceful stop, then a hard kill after the grace period.</source>
+        <translation>%1 anhalten? Der ganze Prozessbaum wird zuerst sanft beendet, nach der Schonfrist hart.</translation>
+    </message>
+    <message>
+        <source>Asked %1 to stop.</source>
+        <translation>%1 wurde zum Anhalten aufgefordert.</translation>
+    </message>
+    <message>
+        <source>Open task folder</source>
+        <translation>Aufgabenordner öffnen</translation>
+    </message>
+    <message>
+        <source>No file manager could open %1. Its path is on the clipboard.</source>
+        <translation>Kein Dateimanager konnte %1 öffnen. Der Pfad liegt in der Zwischenablage.</translation>
+    </message>
+    <message>
+        <source>Copied %1.</source>
+        <translation>%1 kopiert.</translation>
+    </message>
+</context>
+<context>
     <name>TaskDetailPane</name>
     <message>
         <source>&amp;Details</source>
         <translation>&amp;Details</translation>
+    </message>
+    <message>
+        <source>&amp;Previous run</source>
+        <translation>&amp;Voriger Lauf</translation>
+    </message>
+    <message>
+        <source>Show the run before the last one: its details and logs, from the task&apos;s previous/ folder</source>
+        <translation>Zeigt den Lauf vor dem letzten: seine Details und Protokolle, aus dem Ordner previous/ der Aufgabe</translation>
     </message>
 </context>
 <context>
