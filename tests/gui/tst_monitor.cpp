@@ -12,6 +12,7 @@
 #include "TaskDetailsView.h"
 #include "TaskFilterProxy.h"
 #include "TaskTableModel.h"
+#include "MonitorFixture.h"
 #include "TestSupport.h"
 
 #include <QApplication>
@@ -77,23 +78,13 @@ void TestMonitor::initTestCase()
 {
     QSettings::setDefaultFormat(QSettings::IniFormat);
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_agent.base() + QStringLiteral("/../settings"));
-    m_agent.makeScriptTask(QStringLiteral("pending"), "print(1)\n");
-    for (const auto &[id, outcome] : {std::pair{"ok", "Succeeded"}, std::pair{"bad", "Failed"}, std::pair{"slow", "TimedOut"},
-                                      std::pair{"stopped", "Cancelled"}}) {
-        m_agent.makeScriptTask(QString::fromLatin1(id), "print(1)\n");
-        writeResult(m_agent, QString::fromLatin1(id), QString::fromLatin1(outcome), 1);
-    }
-    m_agent.makeTaskRaw(QStringLiteral("broken"), "{");
-    m_agent.makeScriptTask(QStringLiteral("live"), "print(1)\n");
-    QVERIFY(startLockHolder(m_holder, m_agent.lockFile(QStringLiteral("live"))));
+    QVERIFY(layOutEveryState(m_agent, m_holder));
     QFile status(m_agent.taskFile(QStringLiteral("live"), QStringLiteral("status.json")));
     QVERIFY(status.open(QIODevice::WriteOnly));
     status.write(R"({"ExecutionId":"live","State":"Running","Stage":"Run","Percent":40,"Message":"Reading invoices","RunAsUser":"oa-bot"})");
     status.close();
     QVERIFY(makeOrphanedLock(m_agent, QStringLiteral("crashed")));
     QVERIFY(makeOrphanedLock(m_agent, QStringLiteral("crashed-too")));
-    m_agent.makeScriptTask(QStringLiteral("remote"), "print(1)\n");
-    writeForeignLock(m_agent, QStringLiteral("remote"));
 
     m_window = std::make_unique<MainWindow>();
     m_window->show();
@@ -305,19 +296,6 @@ void TestMonitor::environmentCacheCleared()
 }
 
 namespace {
-
-// The settings as the monitor's main() loads them: the file, and --base-dir.
-oa::ExecutorSettings loadConfiguration(const QString &file, const QString &base)
-{
-    oa::ExecutorSettings::Inputs inputs;
-    inputs.configFile = file;
-    inputs.commandLine.insert(QStringLiteral("BaseDir"), {QStringLiteral("--base-dir"), base});
-    inputs.environment = QProcessEnvironment();
-    const auto loaded = oa::ExecutorSettings::load(inputs);
-    if (!loaded)
-        qFatal("%s", qPrintable(loaded.failure().message));
-    return loaded.value();
-}
 
 QString writeFile(const QString &path, const QByteArray &content)
 {

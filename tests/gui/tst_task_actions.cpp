@@ -9,6 +9,7 @@
 #include "TaskDetailPane.h"
 #include "TaskDetailsView.h"
 #include "TaskTableModel.h"
+#include "MonitorFixture.h"
 #include "TestSupport.h"
 
 #include <QAction>
@@ -60,18 +61,6 @@ QString writeConfig(const QString &path)
     return QFileInfo(path).canonicalFilePath();
 }
 
-oa::ExecutorSettings loadConfiguration(const QString &file, const QString &base)
-{
-    oa::ExecutorSettings::Inputs inputs;
-    inputs.configFile = file;
-    inputs.commandLine.insert(QStringLiteral("BaseDir"), {QStringLiteral("--base-dir"), base});
-    inputs.environment = QProcessEnvironment();
-    const auto loaded = oa::ExecutorSettings::load(inputs);
-    if (!loaded)
-        qFatal("%s", qPrintable(loaded.failure().message));
-    return loaded.value();
-}
-
 // A script that fails on its first run and succeeds on the next: it counts its runs in a file
 // of its own folder, so a re-run can be told from the first by its output.
 const QByteArray kFailsOnce = "import pathlib, sys\n"
@@ -107,17 +96,7 @@ void TestTaskActions::initTestCase()
     QSettings::setDefaultFormat(QSettings::IniFormat);
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_agent.base() + QStringLiteral("/../settings"));
     m_config = writeConfig(m_agent.base() + QStringLiteral("/../agent.conf"));
-    m_agent.makeScriptTask(QStringLiteral("pending"), "print(1)\n");
-    for (const auto &[id, outcome] : {std::pair{"ok", "Succeeded"}, std::pair{"bad", "Failed"}, std::pair{"slow", "TimedOut"},
-                                      std::pair{"stopped", "Cancelled"}}) {
-        m_agent.makeScriptTask(QString::fromLatin1(id), "print(1)\n");
-        writeResult(m_agent, QString::fromLatin1(id), QString::fromLatin1(outcome), 1);
-    }
-    m_agent.makeTaskRaw(QStringLiteral("broken"), "{");
-    m_agent.makeScriptTask(QStringLiteral("live"), "print(1)\n");
-    QVERIFY(startLockHolder(m_holder, m_agent.lockFile(QStringLiteral("live"))));
-    m_agent.makeScriptTask(QStringLiteral("remote"), "print(1)\n");
-    writeForeignLock(m_agent, QStringLiteral("remote"));
+    QVERIFY(layOutEveryState(m_agent, m_holder));
     // The real first run of a task that fails once.
     m_agent.makeScriptTask(QStringLiteral("flaky"), kFailsOnce);
     QCOMPARE(runExecutor(executorArgs(m_agent, QStringLiteral("flaky"))).exitCode, 3); // the script's own code
