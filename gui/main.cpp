@@ -14,6 +14,7 @@
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QMessageBox>
+#include <QSplitter>
 #include <QTextStream>
 #include <QTimer>
 #include <QTranslator>
@@ -155,13 +156,23 @@ int main(int argc, char *argv[])
                 bool saved = window.grab().save(file, "PNG");
                 if (!saved)
                     QTextStream(stderr) << "cannot write the screenshot " << file << '\n';
-                if (!details.isEmpty() && !window.detailPane()->grab().save(details, "PNG")) {
-                    QTextStream(stderr) << "cannot write the screenshot " << details << '\n';
-                    saved = false;
-                }
-                if (!window.problem().isEmpty())
-                    QTextStream(stderr) << window.problem() << '\n';
-                QApplication::exit(saved && window.problem().isEmpty() ? 0 : 1);
+                const auto finish = [&window](bool ok) {
+                    if (!window.problem().isEmpty())
+                        QTextStream(stderr) << window.problem() << '\n';
+                    QApplication::exit(ok && window.problem().isEmpty() ? 0 : 1);
+                };
+                if (details.isEmpty())
+                    return finish(saved);
+                // The pane alone, tall enough to show all of a finished run's rows.
+                window.resize(1280, 900);
+                if (auto *splitter = window.findChild<QSplitter *>())
+                    splitter->setSizes({250, 560});
+                QTimer::singleShot(300, &window, [&window, details, saved, finish] {
+                    const bool paneSaved = window.detailPane()->grab().save(details, "PNG");
+                    if (!paneSaved)
+                        QTextStream(stderr) << "cannot write the screenshot " << details << '\n';
+                    finish(saved && paneSaved);
+                });
             });
         }, Qt::SingleShotConnection);
         return QApplication::exec();
