@@ -222,6 +222,7 @@ step_cancel() {
     wait_for 60 "web-scrape-0419's result.json to say Cancelled" \
         field_is "$agent/Tasks/web-scrape-0419/result.json" Outcome Cancelled
     wait_for 30 "web-scrape-0419's process tree ($live_tree) to be gone" tree_gone
+    live_pid="" live_tree=""   # gone: the cleanup must not signal those PIDs once they are reused
     shot_until_changed cancelled "$last_shot" "$state_cell" 200      # Running -> Cancelled
 }
 
