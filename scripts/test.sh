@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite twice: once as built for
-# release, once under AddressSanitizer and UndefinedBehaviorSanitizer. Between the two, the
+# release (then the monitor's real-window smoke test, scripts/gui-smoke.sh), once under
+# AddressSanitizer and UndefinedBehaviorSanitizer. Between the two, the
 # Debian packages made from the release build are installed, run and purged
 # (scripts/test-packages.sh; as root only). Usage: scripts/test.sh
 # Set OA_SKIP_SANITIZERS=1 for the quick pass only, OA_SKIP_PACKAGES=1 to leave out the
@@ -27,6 +28,9 @@ run_suite() {
 
 # Installed to /usr, as the Debian packages are, so that they can be made from this build.
 run_suite "$OA_ROOT/build-tests" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr
+# The monitor in a real X window (Xvfb), driven by keys and clicks; once, on the release build.
+echo "==> GUI smoke test"
+"$OA_ROOT/scripts/gui-smoke.sh" "$OA_ROOT/build-tests"
 
 if [ "${OA_SKIP_PACKAGES:-0}" != "1" ]; then
     "$OA_ROOT/scripts/test-packages.sh" "$OA_ROOT/build-tests"
