@@ -258,7 +258,7 @@ Status Executor::checkPackageSources()
                                             checkedRequirementsDir());
         if (!tree) {
             checked = tree.failure();
-        } else if (tree->needsCopy()) { // a relative path made absolute: pip reads the copy
+        } else { // pip reads the checked copy, never the task's own file
             auto copy = tree->writeCopy(m_paths.folder());
             if (copy)
                 m_deps.requirementsFile = *copy;
