@@ -79,6 +79,8 @@ QProcessEnvironment Executor::pipEnvironment() const
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     for (auto it = m_options.pipEnvironment.cbegin(); it != m_options.pipEnvironment.cend(); ++it)
         env.insert(it.key(), it.value());
+    env.insert(QStringLiteral("HOME"), pipHomeDirectory());
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), pipHomeDirectory() + QStringLiteral("/.config"));
     return env;
 }
 
@@ -217,6 +219,11 @@ QString Executor::pipWorkingDirectory() const
     return m_paths.tempDir(m_options.executionId) + QStringLiteral("/pip");
 }
 
+QString Executor::pipHomeDirectory() const
+{
+    return m_paths.tempDir(m_options.executionId) + QStringLiteral("/pip-home");
+}
+
 Status Executor::checkPackageSources()
 {
     if (Status s = checkHashesRequired(); !s)
@@ -273,7 +280,14 @@ Status Executor::checkPackageSources()
     // pip's working folder: empty, root's, inside Temp/<id> (made in this stage, never reused),
     // so that neither the service's working folder nor the task's can put a module on pip's
     // sys.path or decide what a relative path means.
-    return m_paths.ensureDir(pipWorkingDirectory(), ExitCode::EnvironmentFailed);
+    if (Status s = m_paths.ensureDir(pipWorkingDirectory(), ExitCode::EnvironmentFailed); !s)
+        return s;
+    // pip's HOME: as empty and as new, so that no user's pip.conf is read; only its cache
+    // folder is pip's user's to write.
+    const QString pipCache = pipHomeDirectory() + QStringLiteral("/.cache");
+    if (Status s = m_paths.ensureDir(pipCache, ExitCode::EnvironmentFailed); !s)
+        return s;
+    return grantToRunAsUser(pipCache);
 }
 
 } // namespace oa
