@@ -420,9 +420,9 @@ int whichRuns(const oa::AgentPaths &paths, const QString &spec, bool json)
         printTable(rows);
     }
     out().flush();
-    if (!json) // the notes go to stderr, so that the table stays a table
-        for (const QString &note : found.notes)
-            err() << note << '\n';
+    // The notes go to stderr, so that the table stays a table (and, with --json, in Notes too).
+    for (const QString &note : found.notes)
+        err() << note << '\n';
     err().flush();
     return 0;
 }
