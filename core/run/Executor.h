@@ -83,6 +83,9 @@ private:
     // child process that opens it by name writes into a regular file of the task.
     Status freshLog(const QString &path);
     void cleanUp();
+    // Before the task folder is taken back from the run-as user: whatever is at one of the
+    // executor's names (AgentPaths::runOutputNames) and is not its own file is removed, warned.
+    void removeForgedRunFiles();
     // Moves the last run's files into Tasks/<id>/previous/ (PreviousRun); a failure is a
     // warning, never the end of this run.
     void keepPreviousRun();

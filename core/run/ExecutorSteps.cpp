@@ -60,6 +60,26 @@ Status Executor::grantToRunAsUser(const QString &dir, bool taskFolder)
     return ok();
 }
 
+void Executor::removeForgedRunFiles()
+{
+    // The sticky task folder kept the user from replacing what the executor wrote, but not from
+    // making a name the executor did not write this run (pip.log in a run without packages):
+    // the hand-back would make it the executor's, and the next run would keep it in previous/.
+    const AgentFolder folder = m_paths.folder();
+    for (const QString &name : AgentPaths::runOutputNames()) {
+        const QString path = m_paths.taskDir(m_options.executionId) + u'/' + name;
+        const QString what = folder.foreignEntryAt(path);
+        if (what.isEmpty())
+            continue;
+        if (const Status removed = folder.removeTree(path); !removed)
+            warn(QStringLiteral("%1 is %2, which task code left at a name of the executor's, and cannot be removed: %3")
+                     .arg(path, what, removed.failure().message), lcCleanup);
+        else
+            warn(QStringLiteral("%1 was %2, which task code left at a name of the executor's; it was removed, so that it is never "
+                                "taken for the executor's record").arg(path, what), lcCleanup);
+    }
+}
+
 void Executor::keepPreviousRun()
 {
     PreviousRun previous(m_paths, m_options.executionId);
