@@ -68,8 +68,8 @@ bool replaceWithOwnCopy(int dirFd, const QByteArray &name, uid_t uid, gid_t gid,
     return true;
 }
 
-// `breakLinks`: a hard-linked file gets a copy of its own (replaceWithOwnCopy) instead of
-// being left alone; only for the executor's own uid, where nothing is handed out.
+// `breakLinks`: another user's hard-linked file gets a copy of uid's own (replaceWithOwnCopy)
+// instead of being left alone; only for the executor's own uid, where nothing is handed out.
 bool giveContents(int dirFd, uid_t uid, gid_t gid, const QSet<QString> &keep, int depth, int *error, bool breakLinks = false)
 {
     if (depth > kMaxDepth) {
@@ -100,7 +100,9 @@ bool giveContents(int dirFd, uid_t uid, gid_t gid, const QSet<QString> &keep, in
                 continue;
             }
             success = giveContents(child.get(), uid, gid, keep, depth + 1, error, breakLinks) && success;
-        } else if (S_ISREG(st.st_mode) && breakLinks) {
+        } else if (S_ISREG(st.st_mode) && breakLinks && st.st_uid != uid) {
+            // Only another user's: a hard link of the executor's own (one the service made)
+            // reaches nothing the run-as user owns, and stays a link.
             success = replaceWithOwnCopy(dirFd, name, uid, gid, error) && success;
         }
         // Links, FIFOs, sockets and devices stay as they are, and hard-linked files unless breakLinks.

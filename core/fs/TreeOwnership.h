@@ -25,8 +25,8 @@ public:
     static Status shareFolder(const AgentFolder &folder, const QString &path, gid_t gid);
     // After the run: the task folder and what the user made in it are the executor's again, and
     // the folder is 0755, so that no later task of the same user can change an idle task. A
-    // file with more than one name is replaced by a copy of the executor's own, since its other
-    // name, outside the task folder, would still reach it.
+    // file of another user's with more than one name is replaced by a copy of the executor's
+    // own, since its other name, outside the task folder, would still reach it.
     static Status reclaimFolder(const AgentFolder &folder, const QString &path);
 
     // Copies the tree at `from` into a new folder `to`, owned by the executor, so that nothing
