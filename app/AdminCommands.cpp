@@ -87,6 +87,17 @@ void printTable(const QList<QStringList> &rows)
     out().flush();
 }
 
+// How many packages the task's dependency source names, whichever it is (execution.json's
+// Requirements, a requirements.txt, a Pipfile.lock, a script's inline block), as the monitor's
+// Requirements column counts them; null when they cannot be counted.
+QJsonValue requirementsCount(const oa::AgentPaths &paths, const oa::TaskSummary &task)
+{
+    if (task.state == oa::TaskState::Invalid)
+        return task.requirementsCount;
+    const oa::DependencyPreview preview = oa::DependencyPreview::read(paths, task.id, oa::hasFinishedRun(task.state));
+    return preview.counted ? QJsonValue(int(preview.packages.size())) : QJsonValue();
+}
+
 } // namespace
 
 int listTasks(const oa::AgentPaths &paths, bool json)
@@ -99,7 +110,7 @@ int listTasks(const oa::AgentPaths &paths, bool json)
                           {QStringLiteral("State"), oa::taskStateName(t.state)},
                           {QStringLiteral("ScriptPath"), t.scriptPath},
                           {QStringLiteral("Arguments"), t.arguments},
-                          {QStringLiteral("RequirementsCount"), t.requirementsCount},
+                          {QStringLiteral("RequirementsCount"), requirementsCount(paths, t)},
                           {QStringLiteral("StartedAt"), iso(t.startedAt)},
                           {QStringLiteral("FinishedAt"), iso(t.finishedAt)},
                           {QStringLiteral("DurationMs"), t.durationMs},
@@ -420,9 +431,9 @@ int whichRuns(const oa::AgentPaths &paths, const QString &spec, bool json)
         printTable(rows);
     }
     out().flush();
-    if (!json) // the notes go to stderr, so that the table stays a table
-        for (const QString &note : found.notes)
-            err() << note << '\n';
+    // The notes go to stderr, so that the table stays a table (and, with --json, in Notes too).
+    for (const QString &note : found.notes)
+        err() << note << '\n';
     err().flush();
     return 0;
 }

@@ -68,10 +68,8 @@ AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers, c
     if (dependencies)
         for (oa::TaskSummary &t : snapshot.tasks) {
             // A finished run names its source in result.json; any other task is read as the executor would.
-            const bool finished = t.state == oa::TaskState::Succeeded || t.state == oa::TaskState::Failed
-                                  || t.state == oa::TaskState::TimedOut || t.state == oa::TaskState::Cancelled;
             if (t.state != oa::TaskState::Invalid)
-                t.dependencies = dependencies->preview(paths, t.id, finished);
+                t.dependencies = dependencies->preview(paths, t.id, oa::hasFinishedRun(t.state));
         }
     snapshot.locks = oa::LockInspector(paths).locks();
     const oa::EnvironmentCache::Summary cache = oa::EnvironmentCache::summarize(cacheDir.isEmpty() ? baseDir + QStringLiteral("/EnvCache") : cacheDir, baseDir);

@@ -1,6 +1,7 @@
 #include "RequirementsText.h"
 
 #include <QRegularExpression>
+#include <QStringDecoder>
 #include <QStringList>
 
 namespace oa {
@@ -14,7 +15,44 @@ QString withoutComment(const QString &line)
     return QString(line).remove(comment);
 }
 
+const QByteArray kUtf8Bom("\xEF\xBB\xBF");
+
+QByteArray withoutBom(const QByteArray &content)
+{
+    return content.startsWith(kUtf8Bom) ? content.mid(kUtf8Bom.size()) : content;
+}
+
 } // namespace
+
+std::optional<RequirementsText::EncodingProblem> RequirementsText::encodingProblem(const QByteArray &content)
+{
+    // pip's BOMS table, longest first: a UTF-32 LE mark begins with the UTF-16 LE one.
+    static const QList<std::pair<QByteArray, QString>> boms = {
+        {QByteArray("\xFF\xFE\x00\x00", 4), QStringLiteral("UTF-32")}, {QByteArray("\x00\x00\xFE\xFF", 4), QStringLiteral("UTF-32")},
+        {QByteArray("\xFF\xFE"), QStringLiteral("UTF-16")}, {QByteArray("\xFE\xFF"), QStringLiteral("UTF-16")}};
+    for (const auto &[bom, encoding] : boms)
+        if (content.startsWith(bom))
+            return EncodingProblem{1, QStringLiteral("the file starts with a %1 byte order mark, so pip would read it as %1; "
+                                                     "write it in UTF-8").arg(encoding)};
+    const QList<QByteArray> lines = withoutBom(content).split('\n');
+    // pip's coding regex, on the raw first two lines: b"^#.*coding[:=]\s*([-\w.]+)".
+    static const QRegularExpression coding(QStringLiteral("^#.*coding[:=]\\s*([-\\w.]+)"));
+    for (qsizetype i = 0; i < qMin<qsizetype>(2, lines.size()); ++i) {
+        const QString declared = coding.match(QString::fromLatin1(lines.at(i))).captured(1);
+        const QString normalized = declared.toLower().replace(u'_', u'-');
+        if (!declared.isEmpty() && normalized != QLatin1String("utf-8") && normalized != QLatin1String("utf8"))
+            return EncodingProblem{int(i + 1), QStringLiteral("the file declares the encoding %1, which pip would decode it with; "
+                                                              "write it in UTF-8 without the declaration").arg(declared)};
+    }
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+        const QString decoded = decoder.decode(lines.at(i));
+        if (decoder.hasError())
+            return EncodingProblem{int(i + 1), QStringLiteral("the line is not valid UTF-8, so pip would read it in its locale's encoding, "
+                                                              "which may differ; write the file in UTF-8")};
+    }
+    return std::nullopt;
+}
 
 bool RequirementsText::Line::hasHash() const
 {
@@ -35,7 +73,7 @@ QList<RequirementsText::Line> RequirementsText::parse(const QByteArray &content)
     // otherwise hide a line from the check), then join_lines, then ignore_comments.
     static const QRegularExpression breaks(QStringLiteral("\\r\\n|[\\n\\r\\x{0b}\\x{0c}\\x{1c}\\x{1d}\\x{1e}\\x{85}\\x{2028}\\x{2029}]"));
     static const QRegularExpression comment(QStringLiteral("(^|\\s+)#.*$")); // pip's COMMENT_RE
-    const QStringList physical = QString::fromUtf8(content).split(breaks);
+    const QStringList physical = QString::fromUtf8(withoutBom(content)).split(breaks);
     QList<Line> lines;
     const auto emitLine = [&lines](int number, const QString &text) {
         const QString kept = withoutComment(text).trimmed();

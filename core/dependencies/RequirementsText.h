@@ -4,6 +4,8 @@
 #include <QList>
 #include <QString>
 
+#include <optional>
+
 namespace oa {
 
 // A requirements.txt as pip reads it, line by line: continuation lines ("\" at the end) joined
@@ -25,7 +27,18 @@ public:
         QString requirement() const;
     };
 
+    // A UTF-8 byte order mark at the start is dropped, as pip's auto_decode drops it.
     static QList<Line> parse(const QByteArray &content);
+
+    // Why pip could decode `content` otherwise than parse() does: pip's auto_decode takes a
+    // UTF-16 or UTF-32 byte order mark, then a "# -*- coding: X -*-" line among the first two,
+    // then the locale. Only UTF-8 (with or without its BOM, declared or not) reads one way for
+    // both, so anything else is named with its 1-based line; nullopt when the file is UTF-8.
+    struct EncodingProblem {
+        int line = 0;
+        QString why;
+    };
+    static std::optional<EncodingProblem> encodingProblem(const QByteArray &content);
 };
 
 } // namespace oa

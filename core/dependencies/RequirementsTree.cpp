@@ -42,6 +42,8 @@ Status RequirementsTree::read(const AgentFolder &folder, const PackagePolicy &po
     auto content = folder.readFile(file, ExecutionInfo::kMaxFileBytes);
     if (!content)
         return fail(ExitCode::InvalidExecution, QStringLiteral("cannot read %1: %2").arg(file, content.failure().message));
+    if (const auto encoding = RequirementsText::encodingProblem(content.value()))
+        return refused(QStringLiteral("%1:%2").arg(file).arg(encoding->line), encoding->why);
     QStringList lines;
     for (const RequirementsText::Line &line : RequirementsText::parse(content.value())) {
         const QString where = QStringLiteral("%1:%2").arg(file).arg(line.number);
@@ -59,7 +61,6 @@ Status RequirementsTree::read(const AgentFolder &folder, const PackagePolicy &po
             const auto anchored = PackagePolicy::anchoredInTask(requirement, m_taskDir, &escapes);
             if (!escapes.isEmpty())
                 return refused(where, escapes);
-            m_rewritten = m_rewritten || anchored.has_value();
             lines.append(anchored ? *anchored + line.text.mid(requirement.size()) : line.text);
             continue;
         }

@@ -14,18 +14,18 @@ namespace oa {
 // and checked against the PackagePolicy line by line (exit 4 naming the file and line). Files
 // are read through the gatekeeper, so a link never leads out of the task folder.
 //
-// pip runs in an empty folder of its own, where a relative path in a requirement would mean
-// nothing: such a tree is written again below `copyDir`, each file at its place relative to the
-// task folder, with every relative path made absolute against the task folder, and pip reads
-// the copy. The copy is also what was checked: the task cannot change a file after the check.
+// pip always reads a copy, written again below `copyDir` (each file at its place relative to the
+// task folder) from the lines that were checked: the task cannot change a file after the check,
+// and pip cannot decode a file otherwise than the check did (a file that is not UTF-8 is exit 4,
+// see RequirementsText::encodingProblem). pip runs in an empty folder of its own, where a
+// relative path in a requirement would mean nothing, so the copy has every relative path made
+// absolute against the task folder.
 class RequirementsTree {
 public:
     static Result<RequirementsTree> check(const AgentFolder &folder, const PackagePolicy &policy, const QString &file,
                                           const QString &taskDir, const QString &copyDir);
 
-    // True when pip must read the copy (a relative path was made absolute).
-    bool needsCopy() const { return m_rewritten; }
-    // Writes the copy; returns the top file's copy, for pip -r.
+    // Writes the copy, in UTF-8 without a byte order mark; returns the top file's copy, for pip -r.
     Result<QString> writeCopy(const AgentFolder &folder) const;
 
 private:
@@ -36,7 +36,6 @@ private:
     QString m_copyDir;
     QString m_top;
     QMap<QString, QStringList> m_lines; // by the task's file: its lines as pip will read them
-    bool m_rewritten = false;
 };
 
 } // namespace oa

@@ -52,9 +52,9 @@ Failure stepFailed(const QString &step, const ProcessExit &exit, const QString &
 
 CacheBuilder::CacheBuilder(const CacheLayout &layout, ExecutionLog &log, RunControl *control,
                            std::shared_ptr<const ProcessCredentials> buildAs, QMap<QString, QString> pipEnvironment,
-                           QString pipWorkingDirectory)
+                           QString pipWorkingDirectory, QString pipHome)
     : m_layout(layout), m_log(log), m_control(control), m_buildAs(std::move(buildAs)), m_pipEnvironment(std::move(pipEnvironment)),
-      m_pipWorkingDirectory(std::move(pipWorkingDirectory))
+      m_pipWorkingDirectory(std::move(pipWorkingDirectory)), m_pipHome(std::move(pipHome))
 {
 }
 
@@ -120,6 +120,7 @@ std::optional<Failure> CacheBuilder::run(const QStringList &command, const QStri
     spec.workingDirectory = workingDirectory.isEmpty() ? QStringLiteral("/") : workingDirectory;
     if (!tempDir.isEmpty()) // pip's own temporary files: in a folder the build user owns
         spec.environment.insert(QStringLiteral("TMPDIR"), tempDir);
+    PythonEnvironment::isolatePip(spec, m_pipHome);
     exit = ChildProcess::run(spec, m_control);
     return PythonEnvironment::stopFailure(exit);
 }

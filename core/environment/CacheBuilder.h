@@ -26,7 +26,7 @@ public:
     // `pipEnvironment` is set over the executor's environment for the pip step only.
     CacheBuilder(const CacheLayout &layout, ExecutionLog &log, RunControl *control,
                  std::shared_ptr<const ProcessCredentials> buildAs = nullptr, QMap<QString, QString> pipEnvironment = {},
-                 QString pipWorkingDirectory = {});
+                 QString pipWorkingDirectory = {}, QString pipHome = {});
 
     // pip's output, and that of the other steps, goes to `pipLog`. Fails with
     // RequirementsFailed (pip, a failed step, the cache), or the RunControl's stop.
@@ -56,6 +56,7 @@ private:
     std::shared_ptr<const ProcessCredentials> m_buildAs;
     QMap<QString, QString> m_pipEnvironment;
     QString m_pipWorkingDirectory;
+    QString m_pipHome; // every step's HOME: PythonEnvironment::isolatePip
 };
 
 } // namespace oa

@@ -44,6 +44,7 @@ public:
         // [PipEnvironment]). The key must be built with the same (EnvironmentKey::build).
         QMap<QString, QString> pipEnvironment;
         QString pipWorkingDirectory; // pip install's working folder: empty, the executor's; default "/"
+        QString pipHome;             // pip's HOME (PythonEnvironment::isolatePip); empty: the user's own
     };
 
     explicit EnvironmentCache(Settings settings);

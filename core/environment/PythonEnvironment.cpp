@@ -121,6 +121,7 @@ Status PythonEnvironment::install(const QStringList &requirements, const QString
         spec.environment.insert(it.key(), it.value());
     spec.environment.insert(QStringLiteral("PYTHONIOENCODING"), QStringLiteral("utf-8"));
     spec.credentials = m_runAs;
+    isolatePip(spec, m_pipHome);
 
     const ProcessExit exit = ChildProcess::run(spec, control);
     if (auto stopped = stopFailure(exit))
@@ -156,12 +157,23 @@ QStringList PythonEnvironment::freeze(RunControl *control) const
                       QStringLiteral("--disable-pip-version-check")};
     spec.credentials = m_runAs; // the venv's site-packages are the user's: root never runs its .pth files
     spec.workingDirectory = m_pipWorkingDirectory.isEmpty() ? QStringLiteral("/") : m_pipWorkingDirectory; // as for install
+    isolatePip(spec, m_pipHome);
     const ProcessExit exit = ChildProcess::run(spec, control);
     if (!exit.succeeded()) {
         qCWarning(lcPip) << "pip freeze failed with exit code" << exit.conventionalExitCode();
         return {};
     }
     return QString::fromUtf8(exit.capturedStdout).split(u'\n', Qt::SkipEmptyParts);
+}
+
+void PythonEnvironment::isolatePip(ProcessSpec &spec, const QString &home)
+{
+    if (home.isEmpty())
+        return;
+    spec.home = home;
+    spec.environment.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/.config"));
+    spec.environment.insert(QStringLiteral("XDG_CACHE_HOME"), home + QStringLiteral("/.cache"));
+    spec.environment.insert(QStringLiteral("PYTHONUTF8"), QStringLiteral("1"));
 }
 
 std::optional<Failure> PythonEnvironment::stopFailure(const ProcessExit &exit)

@@ -27,8 +27,8 @@ public:
     Status create(bool withPip, RunControl *control = nullptr) const;
 
     // pip install, each requirement its own argument after "--" (never an option), or -r for
-    // a requirements.txt. pip sees the agent's own PIP_* variables and pip.conf, with the
-    // pip environment (setPipEnvironment) over them. Its whole
+    // a requirements.txt. pip sees the agent's own PIP_* variables and pip.conf (but no user's,
+    // see isolatePip), with the pip environment (setPipEnvironment) over them. Its whole
     // output goes to `pipLog`. ExitCode::RequirementsFailed names the requirement that failed.
     Status install(const QStringList &requirements, const QString &requirementsFile, const QString &pipLog,
                    RunControl *control = nullptr) const;
@@ -56,6 +56,17 @@ public:
     // "/"), never the executor's own, which a service may have started anywhere: `-m pip` puts
     // the working folder first on sys.path.
     void setPipWorkingDirectory(QString dir) { m_pipWorkingDirectory = std::move(dir); }
+    // pip install's and pip freeze's HOME (see isolatePip); empty: the user's own.
+    void setPipHome(QString dir) { m_pipHome = std::move(dir); }
+
+    // Makes `spec`, a pip step, read no user's pip configuration: HOME and XDG_CONFIG_HOME are
+    // `home` (an empty folder of the executor's, which pip's user cannot write), so that a
+    // ~/.config/pip/pip.conf or ~/.pip/pip.conf an earlier task of the same user (or anyone
+    // who can write root's home) left never chooses where packages come from; pip's cache goes
+    // to home/.cache, which its user may write. PYTHONUTF8=1: pip decodes the requirements
+    // copies it is given as UTF-8, as they were written, whatever the locale. Nothing when
+    // `home` is empty.
+    static void isolatePip(ProcessSpec &spec, const QString &home);
 
     // Reads pip's output and says which requirement failed and why, in one line.
     static QString describePipFailure(const QString &pipOutput);
@@ -72,6 +83,7 @@ private:
     QMap<QString, QString> m_pipEnvironment;
     QStringList m_reportArguments;
     QString m_pipWorkingDirectory;
+    QString m_pipHome;
 };
 
 } // namespace oa

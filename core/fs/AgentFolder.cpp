@@ -322,6 +322,22 @@ Result<QByteArray> AgentFolder::readFile(const QString &path, qint64 maxBytes) c
     return readAll(*fd, path, maxBytes);
 }
 
+Result<QByteArray> AgentFolder::readOwnFile(const QString &path, qint64 maxBytes) const
+{
+    const auto fd = openForReading(path);
+    if (!fd)
+        return fd.failure();
+    struct stat st;
+    if (::fstat(fd->get(), &st) != 0) // the descriptor that is read, not the name: it cannot be swapped
+        return fileFailure(QStringLiteral("cannot read"), path, errno);
+    if (!isOwnRegularFile(st))
+        return fail(ExitCode::Unexpected, QStringLiteral("%1 is %2, not a file the executor wrote").arg(path, describe(st)));
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+        return fail(ExitCode::Unexpected, QStringLiteral("%1 may be written by its group or by others (mode %2), not only by the executor")
+                                              .arg(path, QString::number(st.st_mode & 07777, 8)));
+    return readAll(*fd, path, maxBytes);
+}
+
 QList<AgentFolder::Entry> AgentFolder::list(const QString &path) const
 {
     QList<Entry> entries;

@@ -83,6 +83,10 @@ public:
     // A regular file's content, at most `maxBytes` (more is an error, not a silent cut).
     // A missing file fails with systemError ENOENT.
     Result<QByteArray> readFile(const QString &path, qint64 maxBytes) const;
+    // The same, only from a file the executor could alone have written: its own regular file
+    // with one name and no group or other write bit. A record task code could have forged (a
+    // run-as user's file, a hard link, a file a group may write) fails naming what it is.
+    Result<QByteArray> readOwnFile(const QString &path, qint64 maxBytes) const;
     // A regular file opened for reading, non-blocking, never through a link.
     Result<UniqueFd> openForReading(const QString &path) const;
     // The same checks on the last component only, for a path that may lie anywhere (a log the

@@ -49,4 +49,9 @@ std::optional<QJsonObject> readJsonObject(const AgentFolder &folder, const QStri
     return fromRead(folder.readFile(path, kMaxJsonBytes), problem);
 }
 
+std::optional<QJsonObject> readOwnJsonObject(const AgentFolder &folder, const QString &path, QString *problem)
+{
+    return fromRead(folder.readOwnFile(path, kMaxJsonBytes), problem);
+}
+
 } // namespace oa

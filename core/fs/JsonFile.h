@@ -18,6 +18,9 @@ class AgentFolder;
 std::optional<QJsonObject> readJsonObject(const QString &path, QString *problem = nullptr);
 // The same below the agent folder: no component below the base may be a link.
 std::optional<QJsonObject> readJsonObject(const AgentFolder &folder, const QString &path, QString *problem = nullptr);
+// The same from a file only the executor could have written (AgentFolder::readOwnFile): a
+// record that decides what an administrator believes, such as result.json for --which-runs.
+std::optional<QJsonObject> readOwnJsonObject(const AgentFolder &folder, const QString &path, QString *problem = nullptr);
 
 // A JSON object from bytes; nullopt with the parser's reason in `problem`.
 std::optional<QJsonObject> parseJsonObject(const QByteArray &json, QString *problem = nullptr);

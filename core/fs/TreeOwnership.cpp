@@ -3,6 +3,7 @@
 #include "AgentFolderDetail.h"
 
 #include <QFileInfo>
+#include <QRandomGenerator>
 
 #include <cerrno>
 #include <vector>
@@ -36,7 +37,40 @@ QList<QByteArray> namesIn(int dirFd)
     return names;
 }
 
-bool giveContents(int dirFd, uid_t uid, gid_t gid, const QSet<QString> &keep, int depth, int *error)
+bool copyFileData(int from, int to, int *error);
+mode_t ownMode(mode_t mode);
+
+// A file of the task folder with more than one name: the other name (a file of the run-as
+// user's in /tmp, say) would still reach it after the hand-back, so its content is copied into
+// a new file of uid:gid that replaces this name, and the other name keeps the old file.
+bool replaceWithOwnCopy(int dirFd, const QByteArray &name, uid_t uid, gid_t gid, int *error)
+{
+    const UniqueFd source(::openat(dirFd, name.constData(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+    struct stat st;
+    if (!source.isValid() || ::fstat(source.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+        *error = source.isValid() ? EPERM : errno;
+        return false;
+    }
+    // A name of its own, not derived from `name`: nothing the user planted can stand there.
+    const QByteArray temporary = ".oa-reclaim-" + QByteArray::number(QRandomGenerator::global()->generate64(), 16);
+    const UniqueFd target(::openat(dirFd, temporary.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!target.isValid()) {
+        *error = errno;
+        return false;
+    }
+    if (!copyFileData(source.get(), target.get(), error) || ::fchmod(target.get(), ownMode(st.st_mode)) != 0
+        || ::fchown(target.get(), uid, gid) != 0 || ::renameat(dirFd, temporary.constData(), dirFd, name.constData()) != 0) {
+        if (*error == 0)
+            *error = errno;
+        ::unlinkat(dirFd, temporary.constData(), 0);
+        return false;
+    }
+    return true;
+}
+
+// `breakLinks`: another user's hard-linked file gets a copy of uid's own (replaceWithOwnCopy)
+// instead of being left alone; only for the executor's own uid, where nothing is handed out.
+bool giveContents(int dirFd, uid_t uid, gid_t gid, const QSet<QString> &keep, int depth, int *error, bool breakLinks = false)
 {
     if (depth > kMaxDepth) {
         *error = ELOOP;
@@ -65,9 +99,13 @@ bool giveContents(int dirFd, uid_t uid, gid_t gid, const QSet<QString> &keep, in
                 success = false;
                 continue;
             }
-            success = giveContents(child.get(), uid, gid, keep, depth + 1, error) && success;
+            success = giveContents(child.get(), uid, gid, keep, depth + 1, error, breakLinks) && success;
+        } else if (S_ISREG(st.st_mode) && breakLinks && st.st_uid != uid) {
+            // Only another user's: a hard link of the executor's own (one the service made)
+            // reaches nothing the run-as user owns, and stays a link.
+            success = replaceWithOwnCopy(dirFd, name, uid, gid, error) && success;
         }
-        // Links, hard-linked files, FIFOs, sockets and devices stay as they are.
+        // Links, FIFOs, sockets and devices stay as they are, and hard-linked files unless breakLinks.
     }
     return success;
 }
@@ -179,11 +217,12 @@ Status TreeOwnership::shareFolder(const AgentFolder &folder, const QString &path
 
 Status TreeOwnership::reclaimFolder(const AgentFolder &folder, const QString &path)
 {
-    if (Status given = give(folder, path, ::geteuid(), ::getegid()); !given)
-        return given;
     const auto dir = folder.openDir(path);
     if (!dir)
         return dir.failure();
+    int error = 0;
+    if (::fchown(dir->get(), ::geteuid(), ::getegid()) != 0 || !giveContents(dir->get(), ::geteuid(), ::getegid(), {}, 0, &error, true))
+        return fileFailure(QStringLiteral("cannot take back from the run-as user the folder"), path, error ? error : errno);
     if (::fchmod(dir->get(), 0755) != 0)
         return fileFailure(QStringLiteral("cannot make private again the folder"), path, errno);
     return ok();

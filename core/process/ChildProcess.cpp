@@ -218,11 +218,15 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
     } else {
         process.setStandardErrorFile(QProcess::nullDevice());
     }
-    if (spec.credentials) {
+    if (spec.credentials || !spec.home.isEmpty()) {
         QProcessEnvironment environment = spec.environment;
-        environment.insert(QStringLiteral("HOME"), spec.credentials->home);
-        environment.insert(QStringLiteral("USER"), spec.credentials->userName);
-        environment.insert(QStringLiteral("LOGNAME"), spec.credentials->userName);
+        if (spec.credentials) {
+            environment.insert(QStringLiteral("HOME"), spec.credentials->home);
+            environment.insert(QStringLiteral("USER"), spec.credentials->userName);
+            environment.insert(QStringLiteral("LOGNAME"), spec.credentials->userName);
+        }
+        if (!spec.home.isEmpty())
+            environment.insert(QStringLiteral("HOME"), spec.home);
         process.setProcessEnvironment(environment);
     }
     confine(process, spec.cgroupProcsFiles, spec.credentials);

@@ -28,6 +28,8 @@ struct ProcessSpec {
     // its own, and HOME, USER and LOGNAME are the user's. Every child also gets
     // PR_SET_NO_NEW_PRIVS, so that no setuid program can raise it back.
     std::shared_ptr<const ProcessCredentials> credentials;
+    // When set, HOME for the child, over the credentials' and the inherited one.
+    QString home;
 };
 
 // Why a running child had to be stopped early: a timeout, a cancel, a resource limit.

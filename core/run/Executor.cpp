@@ -387,6 +387,7 @@ void Executor::cleanUp()
     // The run-as user's processes are gone: its task folder, and what it wrote there, become
     // the executor's again, so that another task of the same user cannot change it while idle.
     if (m_options.runAs && m_taskShared) {
+        removeForgedRunFiles();
         if (const Status reclaimed = TreeOwnership::reclaimFolder(folder, m_paths.taskDir(id)); !reclaimed)
             warn(reclaimed.failure().message, lcCleanup);
     }

@@ -83,6 +83,9 @@ private:
     // child process that opens it by name writes into a regular file of the task.
     Status freshLog(const QString &path);
     void cleanUp();
+    // Before the task folder is taken back from the run-as user: whatever is at one of the
+    // executor's names (AgentPaths::runOutputNames) and is not its own file is removed, warned.
+    void removeForgedRunFiles();
     // Moves the last run's files into Tasks/<id>/previous/ (PreviousRun); a failure is a
     // warning, never the end of this run.
     void keepPreviousRun();
@@ -109,13 +112,16 @@ private:
     // The settings that reach pip as its own switches: RequireHashes and OnlyBinary.
     void addPolicyToPipEnvironment();
     QString pipWorkingDirectory() const;
+    // pip's HOME, Temp/<id>/pip-home: root's and empty but for .cache, its user's (isolatePip).
+    QString pipHomeDirectory() const;
     // In Temp/<id> too: the lock's hash-pinned requirements, and the checked requirements.txt copy.
     QString lockRequirementsFile() const;
     QString checkedRequirementsDir() const;
-    // What pip needed in Temp/<id> (its working folder, the checked requirements, the lock's
-    // hash-pinned file) is the executor's: removed before the script, whose TMPDIR it is, runs.
+    // What pip needed in Temp/<id> (its working folder and home, the checked requirements, the
+    // lock's hash-pinned file) is the executor's: removed before the script, whose TMPDIR it is, runs.
     Status removePipScratch();
-    // What pip sees: the service's environment with the configuration's [PipEnvironment] over it.
+    // What pip sees: the service's environment with the configuration's [PipEnvironment] over it,
+    // and its private HOME, so that the cache key reads the pip.conf files pip reads.
     QProcessEnvironment pipEnvironment() const;
 
     // Runs `body` as `stage`, recording its duration and that the run is now in it.

@@ -14,6 +14,7 @@ Status Executor::installRequirements()
     venv.setRunAs(runAsCredentials());
     venv.setPipEnvironment(m_options.pipEnvironment);
     venv.setPipWorkingDirectory(pipWorkingDirectory());
+    venv.setPipHome(pipHomeDirectory());
     const QString pipLog = m_paths.pipLogFile(id);
     if (Status fresh = freshLog(pipLog); !fresh) // pip.log describes this run only
         return fresh;
@@ -57,6 +58,7 @@ Status Executor::linkCachedEnvironment()
     settings.buildAs = runAsCredentials();
     settings.pipEnvironment = m_options.pipEnvironment;
     settings.pipWorkingDirectory = pipWorkingDirectory();
+    settings.pipHome = pipHomeDirectory();
     m_cache = std::make_unique<EnvironmentCache>(settings);
 
     QByteArray requirementsTxt;
@@ -102,7 +104,7 @@ void Executor::recordProvenance(const Provenance &provenance)
 
 Status Executor::removePipScratch()
 {
-    for (const QString &path : {pipWorkingDirectory(), checkedRequirementsDir(), lockRequirementsFile()})
+    for (const QString &path : {pipWorkingDirectory(), pipHomeDirectory(), checkedRequirementsDir(), lockRequirementsFile()})
         if (Status removed = m_paths.folder().removeTree(path); !removed)
             return fail(ExitCode::EnvironmentFailed, removed.failure().message);
     return ok();

@@ -60,6 +60,26 @@ Status Executor::grantToRunAsUser(const QString &dir, bool taskFolder)
     return ok();
 }
 
+void Executor::removeForgedRunFiles()
+{
+    // The sticky task folder kept the user from replacing what the executor wrote, but not from
+    // making a name the executor did not write this run (pip.log in a run without packages):
+    // the hand-back would make it the executor's, and the next run would keep it in previous/.
+    const AgentFolder folder = m_paths.folder();
+    for (const QString &name : AgentPaths::runOutputNames()) {
+        const QString path = m_paths.taskDir(m_options.executionId) + u'/' + name;
+        const QString what = folder.foreignEntryAt(path);
+        if (what.isEmpty())
+            continue;
+        if (const Status removed = folder.removeTree(path); !removed)
+            warn(QStringLiteral("%1 is %2, which task code left at a name of the executor's, and cannot be removed: %3")
+                     .arg(path, what, removed.failure().message), lcCleanup);
+        else
+            warn(QStringLiteral("%1 was %2, which task code left at a name of the executor's; it was removed, so that it is never "
+                                "taken for the executor's record").arg(path, what), lcCleanup);
+    }
+}
+
 void Executor::keepPreviousRun()
 {
     PreviousRun previous(m_paths, m_options.executionId);
@@ -79,6 +99,8 @@ QProcessEnvironment Executor::pipEnvironment() const
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     for (auto it = m_options.pipEnvironment.cbegin(); it != m_options.pipEnvironment.cend(); ++it)
         env.insert(it.key(), it.value());
+    env.insert(QStringLiteral("HOME"), pipHomeDirectory());
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), pipHomeDirectory() + QStringLiteral("/.config"));
     return env;
 }
 
@@ -217,6 +239,11 @@ QString Executor::pipWorkingDirectory() const
     return m_paths.tempDir(m_options.executionId) + QStringLiteral("/pip");
 }
 
+QString Executor::pipHomeDirectory() const
+{
+    return m_paths.tempDir(m_options.executionId) + QStringLiteral("/pip-home");
+}
+
 Status Executor::checkPackageSources()
 {
     if (Status s = checkHashesRequired(); !s)
@@ -258,7 +285,7 @@ Status Executor::checkPackageSources()
                                             checkedRequirementsDir());
         if (!tree) {
             checked = tree.failure();
-        } else if (tree->needsCopy()) { // a relative path made absolute: pip reads the copy
+        } else { // pip reads the checked copy, never the task's own file
             auto copy = tree->writeCopy(m_paths.folder());
             if (copy)
                 m_deps.requirementsFile = *copy;
@@ -273,7 +300,14 @@ Status Executor::checkPackageSources()
     // pip's working folder: empty, root's, inside Temp/<id> (made in this stage, never reused),
     // so that neither the service's working folder nor the task's can put a module on pip's
     // sys.path or decide what a relative path means.
-    return m_paths.ensureDir(pipWorkingDirectory(), ExitCode::EnvironmentFailed);
+    if (Status s = m_paths.ensureDir(pipWorkingDirectory(), ExitCode::EnvironmentFailed); !s)
+        return s;
+    // pip's HOME: as empty and as new, so that no user's pip.conf is read; only its cache
+    // folder is pip's user's to write.
+    const QString pipCache = pipHomeDirectory() + QStringLiteral("/.cache");
+    if (Status s = m_paths.ensureDir(pipCache, ExitCode::EnvironmentFailed); !s)
+        return s;
+    return grantToRunAsUser(pipCache);
 }
 
 } // namespace oa

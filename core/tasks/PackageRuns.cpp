@@ -34,7 +34,9 @@ PackageRuns::Found PackageRuns::find(const AgentPaths &paths, const Query &query
         }
         const QString resultFile = paths.tasksDir() + u'/' + task.name + QStringLiteral("/result.json");
         QString problem;
-        const auto result = readJsonObject(folder, resultFile, &problem);
+        // Only a result.json the executor wrote: a run-as user may leave one of its own (its
+        // file, a hard link, a group-writable file) where a killed executor wrote none.
+        const auto result = readOwnJsonObject(folder, resultFile, &problem);
         if (!result) {
             if (problem != QLatin1String("missing")) // a task that has not finished is no news
                 found.notes.append(QStringLiteral("%1: skipped: %2").arg(resultFile, problem));

@@ -14,6 +14,8 @@ namespace oa {
 // --which-runs: the executions in the agent folder whose result.json says, in its Provenance,
 // that they installed a package (at a version). Reads only result.json files, each through the
 // gatekeeper (never through a link, never a FIFO, at most 4 MiB): a task folder is untrusted.
+// Only a result.json the executor could alone have written counts (AgentFolder::readOwnFile);
+// any other is skipped with a note that names it and says why.
 class PackageRuns {
 public:
     // "PACKAGE" or "PACKAGE==VERSION"; the name is kept PEP 503-normalized.

@@ -74,6 +74,11 @@ TaskState TaskScanner::stateOf(const std::optional<LockVerdict> &lock, bool hasE
     return TaskState::Pending;
 }
 
+bool hasFinishedRun(TaskState state)
+{
+    return state == TaskState::Succeeded || state == TaskState::Failed || state == TaskState::TimedOut || state == TaskState::Cancelled;
+}
+
 TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRecord> &lock, AgentPaths::Generation generation) const
 {
     TaskSummary t;

@@ -24,6 +24,9 @@ namespace oa {
 // Interrupted is last in the enum so that the numbers of the others (the monitor's roles) stay.
 enum class TaskState { Pending, Running, Orphaned, RunningElsewhere, Succeeded, Failed, TimedOut, Cancelled, Invalid, Interrupted };
 QString taskStateName(TaskState state);
+// A state whose result.json names the run's own dependency source: DependencyPreview::read's
+// `finished`.
+bool hasFinishedRun(TaskState state);
 constexpr int kTaskStateCount = 10;
 
 // One row of the task list: only what a row shows, read from execution.json, result.json and

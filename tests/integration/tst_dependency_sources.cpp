@@ -61,6 +61,7 @@ private slots:
     void pythonVersionNotOffered();
     void severalSourcesNeedAChoice();
     void hashPinnedRequirementsTxt();
+    void listCountsEachSource();
 
 private:
     QJsonObject result(const Agent &agent, const QString &id) const { return readJson(agent.taskFile(id, QStringLiteral("result.json"))); }
@@ -240,6 +241,37 @@ void TestDependencySources::hashPinnedRequirementsTxt()
     const Run run = runExecutor(executorArgs(agent, QStringLiteral("hashed")), offlinePipEnvironment(m_wheels.path()));
     QVERIFY2(run.exitCode == 0, run.err.constData());
     QCOMPARE(readFile(agent.taskFile(QStringLiteral("hashed"), QStringLiteral("output.log"))), QByteArray("1.0\n"));
+}
+
+void TestDependencySources::listCountsEachSource()
+{
+    // --list --json's RequirementsCount counts the task's own source, not only execution.json's
+    // Requirements: pending tasks, and one that ran (whose result.json names its source).
+    Agent agent;
+    const auto task = [&](const QString &id, const QJsonObject &extra, const QMap<QString, QByteArray> &files) {
+        QJsonObject execution{{QStringLiteral("ExecutionId"), id}, {QStringLiteral("ScriptPath"), QStringLiteral("main.py")}};
+        for (auto it = extra.begin(); it != extra.end(); ++it)
+            execution.insert(it.key(), it.value());
+        QMap<QString, QByteArray> all = files;
+        all.insert(QStringLiteral("main.py"), "import oa_demo\n");
+        agent.makeTask(id, execution, all);
+    };
+    task(QStringLiteral("txt"), {}, {{QStringLiteral("requirements.txt"), "# two packages\noa-demo==1.0\n\noa-dep>=1 --hash=sha256:00\n"}});
+    task(QStringLiteral("json"), {{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-demo==1.0")}}}, {});
+    task(QStringLiteral("none"), {}, {});
+    task(QStringLiteral("ran"), {}, {{QStringLiteral("requirements.txt"), "oa-demo==1.0\n"}});
+    const Run ran = runExecutor(executorArgs(agent, QStringLiteral("ran")), offlinePipEnvironment(m_wheels.path()));
+    QVERIFY2(ran.exitCode == 0, ran.err.constData());
+
+    const Run list = runExecutor({QStringLiteral("--base-dir"), agent.base(), QStringLiteral("--list"), QStringLiteral("--json")});
+    QCOMPARE(list.exitCode, 0);
+    QMap<QString, QJsonValue> counts;
+    for (const QJsonValue &t : QJsonDocument::fromJson(list.out).object().value(QStringLiteral("Tasks")).toArray())
+        counts.insert(t.toObject().value(QStringLiteral("Id")).toString(), t.toObject().value(QStringLiteral("RequirementsCount")));
+    QCOMPARE(counts.value(QStringLiteral("txt")), QJsonValue(2));
+    QCOMPARE(counts.value(QStringLiteral("json")), QJsonValue(1));
+    QCOMPARE(counts.value(QStringLiteral("none")), QJsonValue(0));
+    QCOMPARE(counts.value(QStringLiteral("ran")), QJsonValue(1));
 }
 
 QTEST_GUILESS_MAIN(TestDependencySources)
