@@ -64,7 +64,8 @@ QByteArray EnvironmentKey::includedFiles(const QByteArray &text, const QString &
 }
 
 EnvironmentKey EnvironmentKey::build(const QString &interpreter, const QString &version, const QStringList &requirements,
-                                     const QByteArray &requirementsFile, const QProcessEnvironment &env, const QString &requirementsPath)
+                                     const QByteArray &requirementsFile, const QProcessEnvironment &env, const QString &requirementsPath,
+                                     const QString &copyDir)
 {
     EnvironmentKey key;
     key.interpreter = interpreter;
@@ -76,6 +77,8 @@ EnvironmentKey EnvironmentKey::build(const QString &interpreter, const QString &
     key.requirementsFile = requirementsFile;
     // A nested -r or -c decides what is installed as much as the file itself does.
     key.requirementsFile += includedFiles(requirementsFile, requirementsPath);
+    if (!copyDir.isEmpty())
+        key.requirementsFile.replace(QByteArray(QDir::cleanPath(copyDir).toUtf8() + '/'), QByteArrayLiteral("{copies}/"));
     for (const QString &name : kKeyedPipVariables)
         if (env.contains(name))
             key.pipSettings.insert(name, env.value(name));

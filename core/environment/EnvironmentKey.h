@@ -28,9 +28,13 @@ struct EnvironmentKey {
     // PIP_CONFIG_FILE).
     // `requirementsPath` is where the requirements.txt lies: the files it includes with -r or
     // -c (relative to it, as pip reads them) count with their content too.
+    // `copyDir`: the run's private folder of checked copies (Temp/<id>/requirements) that
+    // requirementsPath lies in, if it does. Its name differs from run to run while what pip
+    // reads does not, so it stands in the key as "{copies}": two tasks with the same files
+    // share an entry. The content of every file counts either way.
     static EnvironmentKey build(const QString &interpreter, const QString &version, const QStringList &requirements,
                                 const QByteArray &requirementsFile, const QProcessEnvironment &env,
-                                const QString &requirementsPath = QString());
+                                const QString &requirementsPath = QString(), const QString &copyDir = QString());
     // The content of the files `text` includes (-r, --requirement, -c, --constraint), and of
     // theirs, at most kMaxIncludes files, each read only if it is a regular file.
     static QByteArray includedFiles(const QByteArray &text, const QString &path, int depth = 0);

@@ -70,7 +70,8 @@ Status Executor::linkCachedEnvironment()
     }
     // The key sees what pip will see.
     const EnvironmentKey key = EnvironmentKey::build(m_interpreter->executable, m_interpreter->version,
-                                                     m_deps.requirements, requirementsTxt, pipEnvironment(), m_deps.requirementsFile);
+                                                     m_deps.requirements, requirementsTxt, pipEnvironment(), m_deps.requirementsFile,
+                                                     checkedRequirementsDir());
     const QString pipLog = m_paths.pipLogFile(id);
     if (Status fresh = freshLog(pipLog); !fresh)
         return fresh;

@@ -21,6 +21,7 @@ class TestEnvironmentCache : public QObject {
 private slots:
     void initTestCase();
     void warmRunReusesTheEntry();
+    void sameIncludedFilesShareTheEntry();
     void concurrentFirstBuildBuildsOnce();
     void crashedBuildIsCleanedAndRebuilt();
     void scriptsCannotChangeTheCache();
@@ -85,6 +86,32 @@ void TestEnvironmentCache::warmRunReusesTheEntry()
     QCOMPARE(entries.size(), 1);
     QVERIFY(entries.first().toObject().value("Inputs").toString().contains(QStringLiteral("oa-report")));
     QCOMPARE(entries.first().toObject().value("InUse").toBool(), false);
+}
+
+// pip reads a checked copy of requirements.txt and its -r files in the run's own Temp/<id>: two
+// tasks with the same files still share one entry, and another included file still gets its own.
+void TestEnvironmentCache::sameIncludedFilesShareTheEntry()
+{
+    Agent agent;
+    const auto makeTask = [&agent](const QString &id, const QByteArray &included) {
+        agent.makeTask(id, {{QStringLiteral("ExecutionId"), id}, {QStringLiteral("ScriptPath"), QStringLiteral("main.py")}},
+                       {{QStringLiteral("main.py"), "import oa_greeter\n"}, {QStringLiteral("requirements.txt"), "-r more.txt\n"},
+                        {QStringLiteral("more.txt"), included}});
+    };
+    makeTask(QStringLiteral("first"), "oa-greeter\n");
+    makeTask(QStringLiteral("second"), "oa-greeter\n");
+    makeTask(QStringLiteral("other"), "oa-greeter\noa-other\n");
+    for (const char *id : {"first", "second", "other"}) {
+        const Run run = runExecutor(executorArgs(agent, QString::fromLatin1(id)), offlinePipEnvironment(m_wheels.path()));
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+    }
+    const auto cache = [&](const char *id) { return result(agent, QString::fromLatin1(id)).value("EnvironmentCache").toObject(); };
+    QCOMPARE(cache("first").value("Reused").toBool(), false);
+    QCOMPARE(cache("second").value("Reused").toBool(), true);
+    QCOMPARE(cache("second").value("Key").toString(), cache("first").value("Key").toString());
+    QCOMPARE(cache("other").value("Reused").toBool(), false);
+    QVERIFY(cache("other").value("Key").toString() != cache("first").value("Key").toString());
+    QCOMPARE(entryNames(agent).size(), 2);
 }
 
 void TestEnvironmentCache::concurrentFirstBuildBuildsOnce()
