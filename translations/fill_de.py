@@ -39,6 +39,8 @@ GERMAN = {
          "bleiben erhalten. Der nächste Lauf, der Pakete braucht, baut seine Umgebung neu."),
     "Removed %n cached environment(s).": ("%n zwischengespeicherte Umgebung entfernt.", "%n zwischengespeicherte Umgebungen entfernt."),
     "Kept %n in use.": ("%n in Verwendung behalten.", "%n in Verwendung behalten."),
+    "Deleting %1 of %2: %3…": "Lösche %1 von %2: %3…",
+    "Clearing the environment cache %1…": "Leere den Umgebungs-Cache %1…",
     "Verdict": "Befund",
     "PID": "PID",
     "Host": "Rechner",

@@ -141,6 +141,14 @@
             <numerusform>%n in Verwendung behalten.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Deleting %1 of %2: %3…</source>
+        <translation>Lösche %1 von %2: %3…</translation>
+    </message>
+    <message>
+        <source>Clearing the environment cache %1…</source>
+        <translation>Leere den Umgebungs-Cache %1…</translation>
+    </message>
 </context>
 <context>
     <name>LockTableModel</name>
