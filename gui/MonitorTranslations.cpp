@@ -15,9 +15,3 @@ MonitorTranslations::MonitorTranslations(const QLocale &locale, QObject *parent)
         || m_qt.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QCoreApplication::installTranslator(&m_qt);
 }
-
-MonitorTranslations::~MonitorTranslations()
-{
-    QCoreApplication::removeTranslator(&m_qt);
-    QCoreApplication::removeTranslator(&m_own);
-}

@@ -12,8 +12,9 @@
 class MonitorTranslations final : public QObject {
     Q_OBJECT
 public:
+    // Each translator uninstalls itself when this object goes (~QTranslator does, while the
+    // application still exists).
     explicit MonitorTranslations(const QLocale &locale, QObject *parent = nullptr);
-    ~MonitorTranslations() override; // uninstalls both
 
     // The files that were loaded; empty when there is none for this locale (English needs none).
     QString ownFile() const { return m_own.filePath(); }
