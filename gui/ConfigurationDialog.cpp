@@ -30,7 +30,7 @@ ConfigurationDialog::ConfigurationDialog(const oa::ExecutorSettings &settings, c
     for (int row = 0; row < all.size(); ++row) {
         const oa::Setting &setting = all.at(row);
         QString value = setting.text;
-        QString source = setting.source.describe();
+        QString source = sourceText(setting.source);
         if (setting.name == QLatin1String("BaseDir") && baseDir != settings.baseDir()) {
             value = baseDir;
             source = tr("chosen in the monitor");
@@ -63,5 +63,17 @@ QString ConfigurationDialog::describeFile(const oa::ExecutorSettings &settings)
 {
     if (settings.configFile().isEmpty())
         return tr("No configuration file: %1 is not present, so the built-in defaults apply.").arg(settings.configFileLookedAt());
-    return tr("Configuration file: %1 (%2)").arg(settings.configFile(), settings.configFileSource().describe());
+    return tr("Configuration file: %1 (%2)").arg(settings.configFile(), sourceText(settings.configFileSource()));
+}
+
+QString ConfigurationDialog::sourceText(const oa::SettingSource &source)
+{
+    // SettingSource::describe() in the operator's language: the executor's --show-config keeps English.
+    switch (source.kind) {
+    case oa::SettingSource::Kind::Default: return tr("default");
+    case oa::SettingSource::Kind::File: return tr("file:%1").arg(source.line);
+    case oa::SettingSource::Kind::Environment: return tr("env %1").arg(source.name);
+    case oa::SettingSource::Kind::CommandLine: return tr("command line");
+    }
+    return source.describe();
 }

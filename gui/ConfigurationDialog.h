@@ -23,6 +23,8 @@ public:
     static QString describeFile(const oa::ExecutorSettings &settings);
     // What the monitor says when it cannot start because of a bad file (`message` is the executor's).
     static QString cannotUse(const QString &message);
+    // Where a setting came from ("default", "file:12", "env OPENAUTOMATE_PYTHON", "command line"), translated.
+    static QString sourceText(const oa::SettingSource &source);
 
 private:
     QLabel *m_file;

@@ -1,15 +1,16 @@
 #include "LeftoversPanel.h"
 
-#include "EnvironmentCache.h"
 #include "LeftoverTableModel.h"
 #include "StateStyle.h"
 #include "TableViews.h"
 
+#include <QDir>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -18,6 +19,9 @@ LeftoversPanel::LeftoversPanel(QWidget *parent) : QWidget(parent), m_model(new L
 {
     m_view = makeListTable(m_model, this);
     m_total = new QLabel(this);
+    m_progressText = new QLabel(this);
+    m_progress = new QProgressBar(this);
+    m_progress->setMaximumWidth(200);
     m_clean = new QPushButton(tr("Clean &up…"), this);
     m_clean->setToolTip(tr("Deletes the selected folders, or all of them when none is selected"));
     connect(m_clean, &QPushButton::clicked, this, &LeftoversPanel::cleanUp);
@@ -25,8 +29,13 @@ LeftoversPanel::LeftoversPanel(QWidget *parent) : QWidget(parent), m_model(new L
     m_clearCache->setToolTip(tr("Removes every cached environment that no running task uses; its files are immutable, "
                                 "so rm -rf cannot remove them"));
     connect(m_clearCache, &QPushButton::clicked, this, &LeftoversPanel::clearEnvironmentCache);
+    connect(&m_cleaner, &LeftoversCleaner::deleting, this, &LeftoversPanel::showDeleting);
+    connect(&m_cleaner, &LeftoversCleaner::clearing, this, &LeftoversPanel::showClearing);
+    connect(&m_cleaner, &LeftoversCleaner::finished, this, &LeftoversPanel::jobFinished);
     auto *bottom = new QHBoxLayout;
     bottom->addWidget(m_total, 1);
+    bottom->addWidget(m_progressText);
+    bottom->addWidget(m_progress);
     bottom->addWidget(m_clearCache);
     bottom->addWidget(m_clean);
     auto *layout = new QVBoxLayout(this);
@@ -36,36 +45,32 @@ LeftoversPanel::LeftoversPanel(QWidget *parent) : QWidget(parent), m_model(new L
         return QMessageBox::question(this, title, text, QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
                == QMessageBox::Yes;
     };
+    m_progressText->hide();
+    m_progress->hide();
     setLeftovers(QString(), {});
     setCache(0, 0);
+}
+
+QString LeftoversPanel::cacheDir() const
+{
+    if (!m_cacheDir.isEmpty())
+        return m_cacheDir;
+    return m_baseDir.isEmpty() ? QString() : m_baseDir + QStringLiteral("/EnvCache");
+}
+
+void LeftoversPanel::updateButtons()
+{
+    // A scan that arrives while a job runs must not offer the same deletion a second time.
+    const bool idle = !m_cleaner.isBusy();
+    m_clean->setEnabled(idle && m_model->rowCount() > 0);
+    m_clearCache->setEnabled(idle && m_cacheEntries > 0 && !m_baseDir.isEmpty());
 }
 
 void LeftoversPanel::setCache(int entries, qint64 bytes)
 {
     m_cacheEntries = entries;
     m_cacheBytes = bytes;
-    m_clearCache->setEnabled(entries > 0 && !m_baseDir.isEmpty());
-}
-
-void LeftoversPanel::clearEnvironmentCache()
-{
-    if (m_baseDir.isEmpty()
-        || !confirm(tr("Clear environment cache"),
-                    tr("Remove %n cached environment(s), %1 in all? Environments that a running task uses are kept. "
-                       "The next run that needs packages builds its environment again.", nullptr, m_cacheEntries)
-                        .arg(StateStyle::size(m_cacheBytes))))
-        return;
-    oa::EnvironmentCache::Settings settings;
-    settings.dir = m_baseDir + QStringLiteral("/EnvCache");
-    settings.agentBase = m_baseDir;
-    const auto cleared = oa::EnvironmentCache(settings).clear();
-    if (!cleared)
-        emit message(cleared.failure().message);
-    else
-        emit message(tr("Removed %n cached environment(s).", nullptr, int(cleared->removed.size()))
-                     + (cleared->keptInUse.isEmpty() ? QString() : u' ' + tr("Kept %n in use.", nullptr, int(cleared->keptInUse.size())))
-                     + (cleared->warnings.isEmpty() ? QString() : u' ' + cleared->warnings.join(QStringLiteral("; "))));
-    emit leftoversChanged();
+    updateButtons();
 }
 
 void LeftoversPanel::setLeftovers(const QString &baseDir, const QList<oa::Leftover> &leftovers)
@@ -73,11 +78,26 @@ void LeftoversPanel::setLeftovers(const QString &baseDir, const QList<oa::Leftov
     m_baseDir = baseDir;
     m_model->setRows(leftovers);
     m_total->setText(tr("%n folder(s), %1 in all", nullptr, int(leftovers.size())).arg(StateStyle::size(m_model->totalBytes())));
-    m_clean->setEnabled(!leftovers.isEmpty());
+    updateButtons();
+}
+
+void LeftoversPanel::clearEnvironmentCache()
+{
+    if (m_baseDir.isEmpty() || m_cleaner.isBusy()
+        || !confirm(tr("Clear environment cache"),
+                    tr("Remove %n cached environment(s), %1 in all? Environments that a running task uses are kept. "
+                       "The next run that needs packages builds its environment again.", nullptr, m_cacheEntries)
+                        .arg(StateStyle::size(m_cacheBytes))))
+        return;
+    m_cleaner.clearCache(cacheDir(), m_baseDir);
+    updateButtons();
+    showClearing(cacheDir()); // at once, not only when the job's first word arrives
 }
 
 void LeftoversPanel::cleanUp()
 {
+    if (m_cleaner.isBusy())
+        return;
     QList<oa::Leftover> targets;
     for (const QModelIndex &index : m_view->selectionModel()->selectedRows())
         if (const oa::Leftover *l = m_model->rowAt(index.row()))
@@ -96,17 +116,52 @@ void LeftoversPanel::cleanUp()
                  tr("Delete %n folder(s), %1 in all? No running task uses them.", nullptr, int(targets.size())).arg(StateStyle::size(bytes))
                      + QStringLiteral("\n\n") + lines.join(u'\n')))
         return;
-    const oa::Leftovers leftovers{oa::AgentPaths(m_baseDir)};
-    int removed = 0;
-    QStringList failures;
-    for (const oa::Leftover &l : targets) {
-        const oa::Status done = leftovers.remove(l);
-        if (done)
-            ++removed;
-        else
-            failures.append(done.failure().message);
-    }
-    emit message(tr("Deleted %n folder(s).", nullptr, removed)
-                 + (failures.isEmpty() ? QString() : u' ' + tr("Not deleted: %1").arg(failures.join(QStringLiteral("; ")))));
+    m_cleaner.removeFolders(m_baseDir, targets);
+    updateButtons();
+    showDeleting(0, int(targets.size()), targets.first().path); // at once, not only when the job's first word arrives
+}
+
+QString LeftoversPanel::shownPath(const QString &path) const
+{
+    // Named as an operator reads the Folder column: below the agent folder when it is inside it.
+    return !m_baseDir.isEmpty() && path.startsWith(m_baseDir + u'/') ? QDir(m_baseDir).relativeFilePath(path)
+                                                                     : QDir::toNativeSeparators(path);
+}
+
+void LeftoversPanel::showDeleting(int done, int total, const QString &path)
+{
+    m_progress->setRange(0, total);
+    m_progress->setValue(done);
+    showProgress(tr("Deleting %1 of %2: %3…").arg(done + 1).arg(total).arg(shownPath(path)));
+}
+
+void LeftoversPanel::showClearing(const QString &cacheDir)
+{
+    m_progress->setRange(0, 0); // a busy bar
+    showProgress(tr("Clearing the environment cache %1…").arg(shownPath(cacheDir)));
+}
+
+void LeftoversPanel::showProgress(const QString &text)
+{
+    m_progressText->setText(text);
+    m_progressText->show();
+    m_progress->show();
+}
+
+void LeftoversPanel::jobFinished(const CleanupReport &report)
+{
+    m_progressText->hide();
+    m_progress->hide();
+    m_progressText->clear();
+    updateButtons();
+    if (report.job == CleanupReport::Job::Folders)
+        emit message(tr("Deleted %n folder(s).", nullptr, report.removed)
+                     + (report.failures.isEmpty() ? QString() : u' ' + tr("Not deleted: %1").arg(report.failures.join(QStringLiteral("; ")))));
+    else if (!report.failures.isEmpty())
+        emit message(report.failures.join(QStringLiteral("; ")));
+    else
+        emit message(tr("Removed %n cached environment(s).", nullptr, report.removed)
+                     + (report.keptInUse == 0 ? QString() : u' ' + tr("Kept %n in use.", nullptr, report.keptInUse))
+                     + (report.warnings.isEmpty() ? QString() : u' ' + report.warnings.join(QStringLiteral("; "))));
     emit leftoversChanged();
 }

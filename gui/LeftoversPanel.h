@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Leftovers.h"
+#include "LeftoversCleaner.h"
 
 #include <QWidget>
 
@@ -8,12 +9,15 @@
 
 class LeftoverTableModel;
 class QLabel;
+class QProgressBar;
 class QPushButton;
 class QTableView;
 
 // The Leftovers tab: venvs/ and Temp/ folders that belong to no running task, with their
 // sizes, and a confirmed cleanup of the selected ones (or all); and clearing the environment
-// cache, whose immutable files an administrator's rm -rf cannot remove.
+// cache, whose immutable files an administrator's rm -rf cannot remove. Both run on the thread
+// pool (LeftoversCleaner): a progress bar says what is being deleted, and both buttons stay
+// disabled until the job is done.
 class LeftoversPanel final : public QWidget {
     Q_OBJECT
 public:
@@ -22,9 +26,18 @@ public:
     void setLeftovers(const QString &baseDir, const QList<oa::Leftover> &leftovers);
     // The environment cache under the agent folder, as the last scan found it.
     void setCache(int entries, qint64 bytes);
+    // executor.conf's EnvironmentCache/Dir when it names one; empty: <base>/EnvCache, following
+    // the base folder (as AgentRefresher::setCacheDir).
+    void setCacheDir(const QString &cacheDir) { m_cacheDir = cacheDir; }
+    QString cacheDir() const;
     LeftoverTableModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
+    QPushButton *cleanUpButton() const { return m_clean; }
     QPushButton *clearCacheButton() const { return m_clearCache; }
+    QProgressBar *progressBar() const { return m_progress; }
+    QLabel *progressLabel() const { return m_progressText; }
+    LeftoversCleaner *cleaner() { return &m_cleaner; }
+    bool isBusy() const { return m_cleaner.isBusy(); }
 
     std::function<bool(const QString &title, const QString &text)> confirm;
 
@@ -38,12 +51,25 @@ signals:
     void message(const QString &text);
 
 private:
+    void updateButtons();
+    void showDeleting(int done, int total, const QString &path);
+    void showClearing(const QString &cacheDir);
+    void showProgress(const QString &text);
+    QString shownPath(const QString &path) const;
+    void jobFinished(const CleanupReport &report);
+
     QString m_baseDir;
+    QString m_cacheDir;
     LeftoverTableModel *m_model;
     QTableView *m_view;
     QLabel *m_total;
+    QLabel *m_progressText;
+    QProgressBar *m_progress;
     QPushButton *m_clean;
     QPushButton *m_clearCache;
     int m_cacheEntries = 0;
     qint64 m_cacheBytes = 0;
+    // Last, so that it goes first: its destructor waits for a running job while the widgets it
+    // reports to still exist.
+    LeftoversCleaner m_cleaner;
 };

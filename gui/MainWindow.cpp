@@ -196,7 +196,9 @@ void MainWindow::setConfiguration(const oa::ExecutorSettings &settings)
     // A cache folder the file (or the command line) names stays put when File › Open switches
     // folders; the default one is <base>/EnvCache of whichever folder is shown.
     const oa::Setting *cacheDir = settings.find(QStringLiteral("EnvironmentCache/Dir"));
-    m_refresher.setCacheDir(cacheDir && cacheDir->source.kind != oa::SettingSource::Kind::Default ? settings.envCacheDir() : QString());
+    const QString namedCacheDir = cacheDir && cacheDir->source.kind != oa::SettingSource::Kind::Default ? settings.envCacheDir() : QString();
+    m_refresher.setCacheDir(namedCacheDir);
+    m_leftovers->setCacheDir(namedCacheDir); // Clear environment cache clears the folder the status bar sizes
 }
 
 void MainWindow::showConfiguration()

@@ -3,6 +3,7 @@
 #include "ClockTicker.h"
 #include "DisplayUnits.h"
 #include "StateStyle.h"
+#include "TaskDetailRows.h"
 
 #include <QDateTime>
 #include <QLocale>
@@ -89,7 +90,7 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
                 return t->percent.value_or(-1);
             if (t->stage.isEmpty()) // only running, orphaned and interrupted runs have one
                 return QString();
-            QStringList parts{t->stage};
+            QStringList parts{oa::TaskDetailRows::stageLabel(t->stage)}; // status.json's stable name, for people
             if (!t->progressMessage.isEmpty())
                 parts.append(t->progressMessage);
             return parts.join(QStringLiteral(" · "));

@@ -5,34 +5,28 @@
 #include "ExecutorSettings.h"
 #include "BuildInfo.h"
 #include "MainWindow.h"
+#include "MonitorTranslations.h"
 #include "TaskActions.h"
 #include "TaskDetailPane.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
-#include <QLibraryInfo>
 #include <QLocale>
 #include <QMessageBox>
 #include <QSplitter>
 #include <QTextStream>
 #include <QTimer>
-#include <QTranslator>
 
 namespace {
 
-// The monitor's own strings from the resources (:/i18n), and Qt's for its dialogs when the
-// system has them. `language` (--lang) wins over the system locale.
+// The monitor's own strings and Qt's, from the resources (MonitorTranslations). `language`
+// (--lang) wins over the system locale.
 void installTranslations(QApplication &app, const QString &language)
 {
     const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
     QLocale::setDefault(locale);
-    auto *own = new QTranslator(&app);
-    if (own->load(locale, QStringLiteral("openautomate-monitor"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        QApplication::installTranslator(own);
-    auto *qt = new QTranslator(&app);
-    if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(qt);
+    new MonitorTranslations(locale, &app);
 }
 
 // The executor's settings as a task run from the monitor gets them: the file (--config, else

@@ -80,6 +80,8 @@ GERMAN = {
          "bleiben erhalten. Der nächste Lauf, der Pakete braucht, baut seine Umgebung neu."),
     "Removed %n cached environment(s).": ("%n zwischengespeicherte Umgebung entfernt.", "%n zwischengespeicherte Umgebungen entfernt."),
     "Kept %n in use.": ("%n in Verwendung behalten.", "%n in Verwendung behalten."),
+    "Deleting %1 of %2: %3…": "Lösche %1 von %2: %3…",
+    "Clearing the environment cache %1…": "Leere den Umgebungs-Cache %1…",
     "Verdict": "Befund",
     "PID": "PID",
     "Host": "Rechner",
@@ -229,6 +231,19 @@ GERMAN = {
     "Configuration file: %1 (%2)": "Konfigurationsdatei: %1 (%2)",
     "Configuration: built-in defaults": "Konfiguration: eingebaute Voreinstellungen",
     "Configuration: %1": "Konfiguration: %1",
+    "default": "Voreinstellung",
+    "file:%1": "Datei:%1",
+    "env %1": "Umgebung %1",
+    "command line": "Befehlszeile",
+    # The scanner's words about a task (core/tasks/TaskScanner.cpp).
+    "the executor (PID %1) ended without a result in stage %2; its last update was at %3":
+        "der Executor (PID %1) endete ohne Ergebnis in der Phase %2; seine letzte Meldung war um %3",
+    "the task folder is a symbolic link; the executor refuses to run it":
+        "der Aufgabenordner ist ein symbolischer Link; der Executor führt ihn nicht aus",
+    "missing": "fehlt",
+    "cannot read: %1": "nicht lesbar: %1",
+    "not a JSON object: %1": "kein JSON-Objekt: %1",
+    "another JSON value": "ein anderer JSON-Wert",
     "The executor's configuration cannot be used:\n%1": "Die Konfiguration des Executors kann nicht verwendet werden:\n%1",
     # The detail pane (core/tasks/TaskDetailRows.cpp and gui/TaskDetailsView.cpp), the chart and the columns.
     "Memory and CPU appear here while the selected task runs.": "Speicher und CPU erscheinen hier, während die ausgewählte Aufgabe läuft.",

@@ -41,6 +41,37 @@
         <translation>Die Konfiguration des Executors kann nicht verwendet werden:
 %1</translation>
     </message>
+    <message>
+        <source>default</source>
+        <translation>Voreinstellung</translation>
+    </message>
+    <message>
+        <source>file:%1</source>
+        <translation>Datei:%1</translation>
+    </message>
+    <message>
+        <source>env %1</source>
+        <translation>Umgebung %1</translation>
+    </message>
+    <message>
+        <source>command line</source>
+        <translation>Befehlszeile</translation>
+    </message>
+</context>
+<context>
+    <name>JsonFile</name>
+    <message>
+        <source>cannot read: %1</source>
+        <translation>nicht lesbar: %1</translation>
+    </message>
+    <message>
+        <source>not a JSON object: %1</source>
+        <translation>kein JSON-Objekt: %1</translation>
+    </message>
+    <message>
+        <source>another JSON value</source>
+        <translation>ein anderer JSON-Wert</translation>
+    </message>
 </context>
 <context>
     <name>LeftoverTableModel</name>
@@ -140,6 +171,14 @@
             <numerusform>%n in Verwendung behalten.</numerusform>
             <numerusform>%n in Verwendung behalten.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Deleting %1 of %2: %3…</source>
+        <translation>Lösche %1 von %2: %3…</translation>
+    </message>
+    <message>
+        <source>Clearing the environment cache %1…</source>
+        <translation>Leere den Umgebungs-Cache %1…</translation>
     </message>
 </context>
 <context>
@@ -1050,6 +1089,21 @@
     <message>
         <source>(none yet)</source>
         <translation>(noch keine)</translation>
+    </message>
+</context>
+<context>
+    <name>TaskScanner</name>
+    <message>
+        <source>the task folder is a symbolic link; the executor refuses to run it</source>
+        <translation>der Aufgabenordner ist ein symbolischer Link; der Executor führt ihn nicht aus</translation>
+    </message>
+    <message>
+        <source>the executor (PID %1) ended without a result in stage %2; its last update was at %3</source>
+        <translation>der Executor (PID %1) endete ohne Ergebnis in der Phase %2; seine letzte Meldung war um %3</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>fehlt</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,7 @@
 
 #include "AgentFolder.h"
 
+#include <QCoreApplication>
 #include <QJsonDocument>
 #include <QJsonParseError>
 
@@ -17,8 +18,8 @@ std::optional<QJsonObject> fromRead(const Result<QByteArray> &read, QString *pro
 {
     if (!read) {
         if (problem)
-            *problem = read.failure().systemError == ENOENT ? QStringLiteral("missing")
-                                                            : QStringLiteral("cannot read: %1").arg(read.failure().message);
+            *problem = read.failure().systemError == ENOENT ? QStringLiteral("missing") // a sentinel callers compare
+                                                            : QCoreApplication::translate("JsonFile", "cannot read: %1").arg(read.failure().message);
         return std::nullopt;
     }
     return parseJsonObject(*read, problem);
@@ -32,8 +33,11 @@ std::optional<QJsonObject> parseJsonObject(const QByteArray &json, QString *prob
     const QJsonDocument document = QJsonDocument::fromJson(json, &error);
     if (!document.isObject()) {
         if (problem)
-            *problem = QStringLiteral("not a JSON object: %1")
-                           .arg(error.error != QJsonParseError::NoError ? error.errorString() : QStringLiteral("another JSON value"));
+            // Translated where a translator is installed (the monitor shows it for an invalid
+            // task); the executor has none, so its messages stay as they are.
+            *problem = QCoreApplication::translate("JsonFile", "not a JSON object: %1")
+                           .arg(error.error != QJsonParseError::NoError ? error.errorString()
+                                                                        : QCoreApplication::translate("JsonFile", "another JSON value"));
         return std::nullopt;
     }
     return document.object();

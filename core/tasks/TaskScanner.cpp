@@ -4,7 +4,9 @@
 #include "JsonFile.h"
 #include "ResultRecord.h"
 #include "StatusRecord.h"
+#include "TaskDetailRows.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -14,6 +16,14 @@
 #include <QJsonObject>
 
 namespace oa {
+
+namespace {
+// For people (the monitor shows it in its language; the executor has no translator installed).
+QString symlinkRefusal()
+{
+    return QCoreApplication::translate("TaskScanner", "the task folder is a symbolic link; the executor refuses to run it");
+}
+} // namespace
 
 QString taskStateName(TaskState state)
 {
@@ -131,11 +141,15 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
         else if (lock)
             t.startedAt = lock->info.acquiredAt;
         if (t.state == TaskState::Interrupted && status)
-            t.message = QStringLiteral("the executor (PID %1) ended without a result in stage %2; its last update was at %3")
+            t.message = QCoreApplication::translate("TaskScanner", "the executor (PID %1) ended without a result in stage %2; its last update was at %3")
                             .arg(status->pid)
-                            .arg(status->stage, status->updatedAt.toUTC().toString(Qt::ISODate));
+                            .arg(TaskDetailRows::stageLabel(status->stage), status->updatedAt.toUTC().toString(Qt::ISODate));
         break;
-    case TaskState::Invalid: t.message = QStringLiteral("execution.json: %1").arg(error); break;
+    case TaskState::Invalid:
+        // "missing" is JsonFile's sentinel, which callers compare: it is translated here.
+        t.message = QStringLiteral("execution.json: %1")
+                        .arg(error == QLatin1String("missing") ? QCoreApplication::translate("TaskScanner", "missing") : error);
+        break;
     default: break;
     }
     if (status && (t.state == TaskState::Running || t.state == TaskState::Orphaned || t.state == TaskState::Interrupted)) {
@@ -165,7 +179,7 @@ QList<TaskSummary> TaskScanner::scan() const
         if (!AgentPaths::isValidExecutionId(entry.name))
             continue;
         if (entry.kind == AgentFolder::Kind::Symlink) {
-            tasks.append(refused(entry.name, QStringLiteral("the task folder is a symbolic link; the executor refuses to run it")));
+            tasks.append(refused(entry.name, symlinkRefusal()));
             continue;
         }
         if (entry.kind != AgentFolder::Kind::Directory)
@@ -191,7 +205,7 @@ std::optional<TaskSummary> TaskScanner::task(const QString &id) const
         return std::nullopt;
     const AgentFolder::Kind kind = m_paths.folder().kindOf(m_paths.taskDir(id));
     if (kind == AgentFolder::Kind::Symlink)
-        return refused(id, QStringLiteral("the task folder is a symbolic link; the executor refuses to run it"));
+        return refused(id, symlinkRefusal());
     if (kind != AgentFolder::Kind::Directory)
         return std::nullopt;
     return summarize(id, LockInspector(m_paths).lock(id));

@@ -266,6 +266,7 @@ void TestMonitor::leftoversCleanup()
     panel->view()->clearSelection();
     panel->cleanUp();
     QVERIFY(asked.contains(QStringLiteral("venvs/crashed")));
+    QTRY_VERIFY_WITH_TIMEOUT(!panel->isBusy(), 20000); // deleted on the thread pool (tst_leftovers_panel)
     QVERIFY(!QFile::exists(m_agent.base() + QStringLiteral("/venvs/crashed")));
     QVERIFY(!QFile::exists(m_agent.base() + QStringLiteral("/Temp/crashed")));
     QVERIFY(QFile::exists(m_agent.base() + QStringLiteral("/venvs/live")));
@@ -292,7 +293,7 @@ void TestMonitor::environmentCacheCleared()
     QTRY_VERIFY_WITH_TIMEOUT(panel->clearCacheButton()->isEnabled(), 10000); // the scan found the entry
     panel->clearCacheButton()->click();
     QVERIFY2(asked.contains(QStringLiteral("1 cached environment")), qPrintable(asked));
-    QVERIFY(entries.entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(entries.entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty(), 20000); // cleared on the thread pool
 }
 
 namespace {

@@ -9,6 +9,7 @@ class TestTranslations : public QObject {
 private slots:
     void germanLoadsFromResources();
     void englishNeedsNoFile();
+    void qtsOwnGermanIsEmbedded();
 };
 
 void TestTranslations::germanLoadsFromResources()
@@ -35,6 +36,19 @@ void TestTranslations::englishNeedsNoFile()
     QVERIFY(!translator.load(QLocale(QStringLiteral("en_US")), QStringLiteral("openautomate-monitor"), QStringLiteral("_"),
                              QStringLiteral(":/i18n")));
     QCOMPARE(QCoreApplication::translate("MainWindow", "&File"), QStringLiteral("&File"));
+}
+
+// Qt's German (qtbase_de.qm) is built into the monitor, so a machine without Qt's translation
+// package shows German buttons and shortcut names too.
+void TestTranslations::qtsOwnGermanIsEmbedded()
+{
+    QTranslator translator;
+    QVERIFY(translator.load(QLocale(QStringLiteral("de_DE")), QStringLiteral("qtbase"), QStringLiteral("_"), QStringLiteral(":/i18n")));
+    QCOMPARE(translator.filePath(), QStringLiteral(":/i18n/qtbase_de.qm"));
+    QCoreApplication::installTranslator(&translator);
+    QCOMPARE(QCoreApplication::translate("QShortcut", "Ctrl"), QStringLiteral("Strg"));
+    QCOMPARE(QCoreApplication::translate("QPlatformTheme", "&Yes"), QStringLiteral("&Ja"));
+    QCoreApplication::removeTranslator(&translator);
 }
 
 QTEST_GUILESS_MAIN(TestTranslations)
