@@ -32,6 +32,8 @@ public:
     ~LeftoversCleaner() override;
 
     bool isBusy() const { return m_future.isRunning(); }
+    // The window is closing: the job stops after the folder it is deleting.
+    bool stopRequested() const { return m_stop; }
     // Each folder through Leftovers::remove, in order. Ignored while a job runs.
     void removeFolders(const QString &baseDir, const QList<oa::Leftover> &targets);
     // EnvironmentCache::clear() of `cacheDir`, inside the agent folder `baseDir`. Ignored while a job runs.
