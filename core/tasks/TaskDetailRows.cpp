@@ -176,7 +176,9 @@ void TaskDetailRows::addRunRows(const Input &in, const QJsonObject &result)
     const QJsonObject source = result.value(QStringLiteral("DependencySource")).toObject();
     if (!source.isEmpty()) {
         const QString file = source.value(QStringLiteral("File")).toString();
-        const QString name = source.value(QStringLiteral("Source")).toString();
+        QString name = source.value(QStringLiteral("Source")).toString();
+        if (name == QLatin1String("none")) // the others are file names and stay as they are
+            name = tr("none");
         add(rows, Field::DependencySource, tr("Dependency source"), file.isEmpty() ? name : tr("%1 (%2)").arg(name, file));
     }
     const QJsonValue requirements = field(in.execution, QStringLiteral("Requirements"));

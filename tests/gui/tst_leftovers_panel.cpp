@@ -183,12 +183,20 @@ void TestLeftoversPanel::clearsTheConfiguredCache()
     panel.confirm = [](const QString &, const QString &) { return true; };
     QSignalSpy messages(&panel, &LeftoversPanel::message);
     QSignalSpy changed(&panel, &LeftoversPanel::leftoversChanged);
+    // Clearing one empty folder takes no time: the job waits on its own thread until the test
+    // has seen the panel while it is busy.
+    std::atomic_bool seen{false};
+    connect(panel.cleaner(), &LeftoversCleaner::clearing, this, [&seen] {
+        for (QDeadlineTimer deadline(30000); !seen && !deadline.hasExpired();)
+            QThread::msleep(1);
+    }, Qt::DirectConnection);
     panel.clearCacheButton()->click();
     QVERIFY(panel.isBusy());
     QVERIFY(!panel.clearCacheButton()->isEnabled());
     QCOMPARE(panel.progressBar()->maximum(), 0); // busy: one call, no steps to count
     QVERIFY2(panel.progressLabel()->text().startsWith(QStringLiteral("Clearing the environment cache ")), qPrintable(panel.progressLabel()->text()));
     QVERIFY(panel.progressLabel()->text().contains(QStringLiteral("SharedCache")));
+    seen = true;
     QTRY_VERIFY_WITH_TIMEOUT(messages.count() == 1, 30000);
     QVERIFY2(messages.at(0).at(0).toString().startsWith(QStringLiteral("Removed 1 cached environment(s).")),
              qPrintable(messages.at(0).at(0).toString()));
