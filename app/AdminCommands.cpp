@@ -1,5 +1,6 @@
 #include "AdminCommands.h"
 
+#include "CommandOutput.h"
 #include "CancelChannel.h"
 #include "ExitCode.h"
 #include "LockInspector.h"
@@ -16,37 +17,9 @@
 
 namespace AdminCommands {
 
+using namespace CommandOutput;
+
 namespace {
-
-QTextStream &out()
-{
-    static QTextStream stream(stdout);
-    return stream;
-}
-
-QTextStream &err()
-{
-    static QTextStream stream(stderr);
-    return stream;
-}
-
-QString iso(const QDateTime &t)
-{
-    return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
-}
-
-QString age(qint64 seconds)
-{
-    if (seconds < 0)
-        return QStringLiteral("?");
-    if (seconds < 120)
-        return QStringLiteral("%1s").arg(seconds);
-    if (seconds < 7200)
-        return QStringLiteral("%1m").arg(seconds / 60);
-    if (seconds < 172800)
-        return QStringLiteral("%1h").arg(seconds / 3600);
-    return QStringLiteral("%1d").arg(seconds / 86400);
-}
 
 QJsonObject lockJson(const oa::LockRecord &lock)
 {
@@ -61,30 +34,6 @@ QJsonObject lockJson(const oa::LockRecord &lock)
         {QStringLiteral("Verdict"), oa::lockVerdictName(lock.verdict)},
         {QStringLiteral("Problem"), lock.problem},
     };
-}
-
-void printJson(const QJsonObject &object)
-{
-    out() << QJsonDocument(object).toJson(QJsonDocument::Indented);
-    out().flush();
-}
-
-// Prints rows as left-aligned columns; the header is the first row.
-void printTable(const QList<QStringList> &rows)
-{
-    if (rows.isEmpty())
-        return;
-    QList<qsizetype> widths(rows.first().size(), 0);
-    for (const QStringList &row : rows)
-        for (qsizetype i = 0; i < row.size(); ++i)
-            widths[i] = qMax(widths[i], row.at(i).size());
-    for (const QStringList &row : rows) {
-        QString line;
-        for (qsizetype i = 0; i < row.size(); ++i)
-            line += i + 1 < row.size() ? row.at(i).leftJustified(widths[i] + 2) : row.at(i);
-        out() << line.trimmed() << '\n';
-    }
-    out().flush();
 }
 
 // How many packages the task's dependency source names, whichever it is (execution.json's
@@ -295,147 +244,6 @@ int cancel(const oa::AgentPaths &paths, const QString &executionId, bool wait, b
     const auto task = oa::TaskScanner(paths).task(executionId);
     return report(0, QStringLiteral("Stopped"),
                   QStringLiteral("%1 stopped (outcome %2)").arg(executionId, task && !task->outcome.isEmpty() ? task->outcome : QStringLiteral("unknown")));
-}
-
-int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json)
-{
-    const oa::EnvironmentCache::Listing listing = oa::EnvironmentCache(settings).list();
-    const QList<oa::CacheEntry> &entries = listing.entries;
-    qint64 total = 0;
-    for (const oa::CacheEntry &e : entries)
-        total += e.sizeBytes;
-    if (json) {
-        QJsonArray array;
-        for (const oa::CacheEntry &e : entries) {
-            // Each distribution as name and version, for scripts that look for one package.
-            QJsonArray packages;
-            for (const QString &pinned : e.freeze)
-                packages.append(QJsonObject{{QStringLiteral("Name"), pinned.section(QStringLiteral("=="), 0, 0)},
-                                            {QStringLiteral("Version"), pinned.section(QStringLiteral("=="), 1)}});
-            array.append(QJsonObject{{QStringLiteral("Key"), e.key},
-                                     {QStringLiteral("Entry"), e.name},
-                                     {QStringLiteral("Inputs"), e.inputs},
-                                     {QStringLiteral("PipFreeze"), QJsonArray::fromStringList(e.freeze)},
-                                     {QStringLiteral("Packages"), packages},
-                                     {QStringLiteral("SizeBytes"), e.sizeBytes},
-                                     {QStringLiteral("CreatedAt"), iso(e.createdAt)},
-                                     {QStringLiteral("LastUsed"), iso(e.lastUsed)},
-                                     {QStringLiteral("InUse"), e.inUse},
-                                     {QStringLiteral("Expired"), e.expired},
-                                     // What pip installed, from which file and where, as result.json records it.
-                                     {QStringLiteral("Provenance"), e.provenance.unavailable.isEmpty() ? QJsonValue(e.provenance.toJson()) : QJsonValue()},
-                                     {QStringLiteral("ProvenanceUnavailable"), e.provenance.unavailable.isEmpty() ? QJsonValue() : QJsonValue(e.provenance.unavailable)}});
-        }
-        QJsonArray implausible;
-        for (const auto &[name, why] : listing.implausible)
-            implausible.append(QJsonObject{{QStringLiteral("Entry"), name}, {QStringLiteral("Problem"), why}});
-        printJson({{QStringLiteral("CacheDir"), settings.dir},
-                   {QStringLiteral("TotalBytes"), total},
-                   {QStringLiteral("Entries"), array},
-                   {QStringLiteral("Implausible"), implausible},
-                   {QStringLiteral("Problems"), QJsonArray::fromStringList(listing.problems)}});
-        return 0;
-    }
-    QList<QStringList> rows{{QStringLiteral("KEY"), QStringLiteral("SIZE"), QStringLiteral("LAST USE"), QStringLiteral("IN USE"),
-                             QStringLiteral("REQUIREMENTS")}};
-    for (const oa::CacheEntry &e : entries) {
-        const QString requirements = e.inputs.section(u'\n', 1, 1).section(u' ', 1);
-        rows.append({e.key.left(12) + (e.expired ? QStringLiteral(" (expired)") : QString()),
-                     QStringLiteral("%1 MiB").arg(double(e.sizeBytes) / 1048576.0, 0, 'f', 1), iso(e.lastUsed),
-                     e.inUse ? QStringLiteral("yes") : QStringLiteral("no"), requirements});
-    }
-    printTable(rows);
-    out() << entries.size() << " environment(s), " << QString::number(double(total) / 1048576.0, 'f', 1) << " MiB in " << settings.dir << '\n';
-    // Never used, and removed by the next prune.
-    for (const auto &[name, why] : listing.implausible)
-        out() << "implausible, never used: " << name << ": " << why << '\n';
-    for (const QString &problem : listing.problems)
-        out() << problem << '\n';
-    out().flush();
-    return 0;
-}
-
-namespace {
-
-int reportCacheRemoval(const oa::Result<oa::EnvironmentCache::PruneReport> &pruned, bool json)
-{
-    if (!pruned) {
-        err() << pruned.failure().message << '\n';
-        err().flush();
-        return int(pruned.failure().code);
-    }
-    const oa::EnvironmentCache::PruneReport &report = pruned.value();
-    if (json) {
-        printJson({{QStringLiteral("Removed"), QJsonArray::fromStringList(report.removed)},
-                   {QStringLiteral("FreedBytes"), report.freedBytes},
-                   {QStringLiteral("KeptInUse"), QJsonArray::fromStringList(report.keptInUse)},
-                   {QStringLiteral("Warnings"), QJsonArray::fromStringList(report.warnings)}});
-    } else {
-        for (const QString &warning : report.warnings)
-            err() << warning << '\n';
-        err().flush();
-        for (const QString &name : report.removed)
-            out() << "removed " << name << '\n';
-        for (const QString &name : report.keptInUse)
-            out() << "kept " << name << " (in use)\n";
-        out() << report.removed.size() << " removed, " << QString::number(double(report.freedBytes) / 1048576.0, 'f', 1) << " MiB freed";
-        if (!report.keptInUse.isEmpty())
-            out() << ", " << report.keptInUse.size() << " kept in use";
-        out() << '\n';
-        out().flush();
-    }
-    return 0;
-}
-
-} // namespace
-
-int pruneEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json)
-{
-    return reportCacheRemoval(oa::EnvironmentCache(settings).prune(), json);
-}
-
-int clearEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json)
-{
-    return reportCacheRemoval(oa::EnvironmentCache(settings).clear(), json);
-}
-
-int whichRuns(const oa::AgentPaths &paths, const QString &spec, bool json)
-{
-    const auto query = oa::PackageRuns::parse(spec);
-    if (!query) {
-        err() << query.failure().message << '\n';
-        return int(oa::ExitCode::InvalidArguments);
-    }
-    const oa::PackageRuns::Found found = oa::PackageRuns::find(paths, query.value());
-    if (json) {
-        QJsonArray runs;
-        for (const oa::PackageRuns::Run &run : found.runs) {
-            QJsonObject row = run.installed.toJson();
-            row.insert(QStringLiteral("ExecutionId"), run.executionId);
-            row.insert(QStringLiteral("Outcome"), run.outcome);
-            row.insert(QStringLiteral("FinishedAt"), iso(run.finishedAt));
-            runs.append(row);
-        }
-        printJson({{QStringLiteral("Package"), query->name},
-                   {QStringLiteral("Version"), query->version.isEmpty() ? QJsonValue() : QJsonValue(query->version)},
-                   {QStringLiteral("Runs"), runs},
-                   {QStringLiteral("Notes"), QJsonArray::fromStringList(found.notes)}});
-    } else if (found.runs.isEmpty()) {
-        out() << "no execution installed " << query->text() << " (by the Provenance of the result.json files in " << paths.tasksDir() << ")\n";
-    } else {
-        QList<QStringList> rows{{QStringLiteral("EXECUTION"), QStringLiteral("OUTCOME"), QStringLiteral("FINISHED"), QStringLiteral("VERSION"),
-                                 QStringLiteral("FILE"), QStringLiteral("SHA256"), QStringLiteral("SOURCE")}};
-        for (const oa::PackageRuns::Run &run : found.runs)
-            rows.append({run.executionId, run.outcome, iso(run.finishedAt), run.installed.version, run.installed.file,
-                         run.installed.sha256.isEmpty() ? QStringLiteral("-") : run.installed.sha256, run.installed.source});
-        printTable(rows);
-    }
-    out().flush();
-    // The notes go to stderr, so that the table stays a table (and, with --json, in Notes too).
-    for (const QString &note : found.notes)
-        err() << note << '\n';
-    err().flush();
-    return 0;
 }
 
 } // namespace AdminCommands

@@ -2,16 +2,10 @@
 
 #include "LoggingCategories.h"
 #include "PythonEnvironment.h"
-#include "ScriptRunner.h"
-#include "TreeOwnership.h"
 
 #include <QCoreApplication>
-#include <QFile>
-#include <QFileInfo>
 
 #include <exception>
-
-#include <unistd.h>
 
 namespace oa {
 
@@ -304,93 +298,6 @@ bool Executor::usesCache() const
 {
     return m_options.useEnvCache && m_info && m_info->useEnvironmentCache && m_interpreter
            && !m_interpreter->pipCommand().isEmpty();
-}
-
-Status Executor::runScript()
-{
-    const QString id = m_options.executionId;
-    if (Status s = grantToRunAsUser(m_paths.tempDir(id)); !s) // Temp/<id> was made in the Environment stage
-        return s;
-
-    const PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
-    ScriptLaunch launch;
-    launch.executionId = id;
-    launch.python = venv.pythonExecutable();
-    launch.venvDir = venv.directory();
-    launch.venvBinDir = venv.binDirectory();
-    launch.scriptFile = m_info->scriptFile;
-    launch.arguments = m_info->arguments;
-    launch.taskDir = m_paths.taskDir(id);
-    launch.tempDir = m_paths.tempDir(id);
-    launch.outputLog = m_paths.outputLogFile(id);
-    launch.errorLog = m_paths.errorLogFile(id);
-    launch.progressFile = m_control.progressFile();
-    launch.credentials = runAsCredentials();
-    launch.siteEnvironment = m_options.scriptEnvironment;
-    if (!m_options.runAs && executorIsRoot())
-        warn(QStringLiteral("task code ran as root (uid 0): no run-as user is set (--run-as, OPENAUTOMATE_RUN_AS), so the script "
-                            "could change anything on this machine, the cache and other tasks included"), lcRun);
-    for (const QString &log : {launch.outputLog, launch.errorLog}) {
-        if (Status fresh = freshLog(log); !fresh)
-            return fresh;
-    }
-
-    m_log.info(lcRun, QStringLiteral("Running {ScriptFile}; stdout to {OutputLog}, stderr to {ErrorLog}"),
-               {{QStringLiteral("ScriptFile"), launch.scriptFile},
-                {QStringLiteral("OutputLog"), launch.outputLog},
-                {QStringLiteral("ErrorLog"), launch.errorLog}});
-    launch.cgroupProcsFiles = m_control.enterScriptRun();
-    ProcessExit exit = ScriptRunner::run(launch, &m_control);
-    if (auto kernelKill = m_control.leaveScriptRun(); kernelKill && !exit.stopped)
-        exit.stopped = kernelKill; // the kernel stopped it before a tick could notice
-    const ResourceSampler::Figures figures = m_control.resources();
-    m_record.peakMemoryBytes = figures.peakMemoryBytes;
-    m_record.cpuSeconds = figures.cpuSeconds;
-    for (const QString &escape : m_control.escapeWarnings(exit.survivors))
-        warn(escape, lcProcess);
-    if (auto stop = stopped(exit))
-        return *stop;
-    if (!exit.started)
-        return ScriptRunner::startFailure(launch, exit);
-
-    if (exit.leftoversStopped > 0) {
-        warn(QStringLiteral("the script left %1 process(es) running; they were stopped").arg(exit.leftoversStopped), lcRun);
-    }
-    m_exitCode = exit.conventionalExitCode();
-    m_record.scriptExitCode = m_exitCode;
-    if (exit.signal != 0) {
-        m_record.scriptSignal = exit.signal;
-        m_record.message = QStringLiteral("the script was killed by signal %1 (exit code %2)").arg(exit.signal).arg(m_exitCode);
-    } else {
-        m_record.message = QStringLiteral("the script exited with code %1").arg(m_exitCode);
-    }
-    m_record.outcome = m_exitCode == 0 ? Outcome::Succeeded : Outcome::Failed;
-    return ok();
-}
-
-void Executor::cleanUp()
-{
-    const QString id = m_options.executionId;
-    m_cache.reset(); // this execution no longer uses its cache entry
-    const AgentFolder folder = m_paths.folder();
-    QStringList targets;
-    if (m_ownsTemp)
-        targets << m_paths.tempDir(id);
-    if (m_ownsVenv && !(m_info && m_info->keepVirtualEnvironment))
-        targets << m_paths.venvDir(id);
-    else if (m_ownsVenv)
-        m_log.info(lcCleanup, QStringLiteral("Keeping virtual environment {VenvPath}"), {{QStringLiteral("VenvPath"), m_paths.venvDir(id)}});
-    for (const QString &target : std::as_const(targets)) {
-        if (const Status removed = folder.removeTree(target); !removed)
-            warn(removed.failure().message, lcCleanup);
-    }
-    // The run-as user's processes are gone: its task folder, and what it wrote there, become
-    // the executor's again, so that another task of the same user cannot change it while idle.
-    if (m_options.runAs && m_taskShared) {
-        removeForgedRunFiles();
-        if (const Status reclaimed = TreeOwnership::reclaimFolder(folder, m_paths.taskDir(id)); !reclaimed)
-            warn(reclaimed.failure().message, lcCleanup);
-    }
 }
 
 int Executor::finish(const Status &status)

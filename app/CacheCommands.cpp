@@ -1,0 +1,157 @@
+#include "AdminCommands.h"
+
+#include "CommandOutput.h"
+#include "ExitCode.h"
+#include "PackageRuns.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+// The environment cache's and the package records' commands: --env-cache [--prune|--clear],
+// --which-runs. The lock and task commands are in AdminCommands.cpp.
+namespace AdminCommands {
+
+using namespace CommandOutput;
+
+int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json)
+{
+    const oa::EnvironmentCache::Listing listing = oa::EnvironmentCache(settings).list();
+    const QList<oa::CacheEntry> &entries = listing.entries;
+    qint64 total = 0;
+    for (const oa::CacheEntry &e : entries)
+        total += e.sizeBytes;
+    if (json) {
+        QJsonArray array;
+        for (const oa::CacheEntry &e : entries) {
+            // Each distribution as name and version, for scripts that look for one package.
+            QJsonArray packages;
+            for (const QString &pinned : e.freeze)
+                packages.append(QJsonObject{{QStringLiteral("Name"), pinned.section(QStringLiteral("=="), 0, 0)},
+                                            {QStringLiteral("Version"), pinned.section(QStringLiteral("=="), 1)}});
+            array.append(QJsonObject{{QStringLiteral("Key"), e.key},
+                                     {QStringLiteral("Entry"), e.name},
+                                     {QStringLiteral("Inputs"), e.inputs},
+                                     {QStringLiteral("PipFreeze"), QJsonArray::fromStringList(e.freeze)},
+                                     {QStringLiteral("Packages"), packages},
+                                     {QStringLiteral("SizeBytes"), e.sizeBytes},
+                                     {QStringLiteral("CreatedAt"), iso(e.createdAt)},
+                                     {QStringLiteral("LastUsed"), iso(e.lastUsed)},
+                                     {QStringLiteral("InUse"), e.inUse},
+                                     {QStringLiteral("Expired"), e.expired},
+                                     // What pip installed, from which file and where, as result.json records it.
+                                     {QStringLiteral("Provenance"), e.provenance.unavailable.isEmpty() ? QJsonValue(e.provenance.toJson()) : QJsonValue()},
+                                     {QStringLiteral("ProvenanceUnavailable"), e.provenance.unavailable.isEmpty() ? QJsonValue() : QJsonValue(e.provenance.unavailable)}});
+        }
+        QJsonArray implausible;
+        for (const auto &[name, why] : listing.implausible)
+            implausible.append(QJsonObject{{QStringLiteral("Entry"), name}, {QStringLiteral("Problem"), why}});
+        printJson({{QStringLiteral("CacheDir"), settings.dir},
+                   {QStringLiteral("TotalBytes"), total},
+                   {QStringLiteral("Entries"), array},
+                   {QStringLiteral("Implausible"), implausible},
+                   {QStringLiteral("Problems"), QJsonArray::fromStringList(listing.problems)}});
+        return 0;
+    }
+    QList<QStringList> rows{{QStringLiteral("KEY"), QStringLiteral("SIZE"), QStringLiteral("LAST USE"), QStringLiteral("IN USE"),
+                             QStringLiteral("REQUIREMENTS")}};
+    for (const oa::CacheEntry &e : entries) {
+        const QString requirements = e.inputs.section(u'\n', 1, 1).section(u' ', 1);
+        rows.append({e.key.left(12) + (e.expired ? QStringLiteral(" (expired)") : QString()),
+                     QStringLiteral("%1 MiB").arg(double(e.sizeBytes) / 1048576.0, 0, 'f', 1), iso(e.lastUsed),
+                     e.inUse ? QStringLiteral("yes") : QStringLiteral("no"), requirements});
+    }
+    printTable(rows);
+    out() << entries.size() << " environment(s), " << QString::number(double(total) / 1048576.0, 'f', 1) << " MiB in " << settings.dir << '\n';
+    // Never used, and removed by the next prune.
+    for (const auto &[name, why] : listing.implausible)
+        out() << "implausible, never used: " << name << ": " << why << '\n';
+    for (const QString &problem : listing.problems)
+        out() << problem << '\n';
+    out().flush();
+    return 0;
+}
+
+namespace {
+
+int reportCacheRemoval(const oa::Result<oa::EnvironmentCache::PruneReport> &pruned, bool json)
+{
+    if (!pruned) {
+        err() << pruned.failure().message << '\n';
+        err().flush();
+        return int(pruned.failure().code);
+    }
+    const oa::EnvironmentCache::PruneReport &report = pruned.value();
+    if (json) {
+        printJson({{QStringLiteral("Removed"), QJsonArray::fromStringList(report.removed)},
+                   {QStringLiteral("FreedBytes"), report.freedBytes},
+                   {QStringLiteral("KeptInUse"), QJsonArray::fromStringList(report.keptInUse)},
+                   {QStringLiteral("Warnings"), QJsonArray::fromStringList(report.warnings)}});
+    } else {
+        for (const QString &warning : report.warnings)
+            err() << warning << '\n';
+        err().flush();
+        for (const QString &name : report.removed)
+            out() << "removed " << name << '\n';
+        for (const QString &name : report.keptInUse)
+            out() << "kept " << name << " (in use)\n";
+        out() << report.removed.size() << " removed, " << QString::number(double(report.freedBytes) / 1048576.0, 'f', 1) << " MiB freed";
+        if (!report.keptInUse.isEmpty())
+            out() << ", " << report.keptInUse.size() << " kept in use";
+        out() << '\n';
+        out().flush();
+    }
+    return 0;
+}
+
+} // namespace
+
+int pruneEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json)
+{
+    return reportCacheRemoval(oa::EnvironmentCache(settings).prune(), json);
+}
+
+int clearEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json)
+{
+    return reportCacheRemoval(oa::EnvironmentCache(settings).clear(), json);
+}
+
+int whichRuns(const oa::AgentPaths &paths, const QString &spec, bool json)
+{
+    const auto query = oa::PackageRuns::parse(spec);
+    if (!query) {
+        err() << query.failure().message << '\n';
+        return int(oa::ExitCode::InvalidArguments);
+    }
+    const oa::PackageRuns::Found found = oa::PackageRuns::find(paths, query.value());
+    if (json) {
+        QJsonArray runs;
+        for (const oa::PackageRuns::Run &run : found.runs) {
+            QJsonObject row = run.installed.toJson();
+            row.insert(QStringLiteral("ExecutionId"), run.executionId);
+            row.insert(QStringLiteral("Outcome"), run.outcome);
+            row.insert(QStringLiteral("FinishedAt"), iso(run.finishedAt));
+            runs.append(row);
+        }
+        printJson({{QStringLiteral("Package"), query->name},
+                   {QStringLiteral("Version"), query->version.isEmpty() ? QJsonValue() : QJsonValue(query->version)},
+                   {QStringLiteral("Runs"), runs},
+                   {QStringLiteral("Notes"), QJsonArray::fromStringList(found.notes)}});
+    } else if (found.runs.isEmpty()) {
+        out() << "no execution installed " << query->text() << " (by the Provenance of the result.json files in " << paths.tasksDir() << ")\n";
+    } else {
+        QList<QStringList> rows{{QStringLiteral("EXECUTION"), QStringLiteral("OUTCOME"), QStringLiteral("FINISHED"), QStringLiteral("VERSION"),
+                                 QStringLiteral("FILE"), QStringLiteral("SHA256"), QStringLiteral("SOURCE")}};
+        for (const oa::PackageRuns::Run &run : found.runs)
+            rows.append({run.executionId, run.outcome, iso(run.finishedAt), run.installed.version, run.installed.file,
+                         run.installed.sha256.isEmpty() ? QStringLiteral("-") : run.installed.sha256, run.installed.source});
+        printTable(rows);
+    }
+    out().flush();
+    // The notes go to stderr, so that the table stays a table (and, with --json, in Notes too).
+    for (const QString &note : found.notes)
+        err() << note << '\n';
+    err().flush();
+    return 0;
+}
+
+} // namespace AdminCommands
