@@ -177,9 +177,19 @@ std::optional<QString> PackagePolicy::optionProblem(const Option &option) const
 
 std::optional<QString> PackagePolicy::includeProblem(const Option &option, const QString &resolved, const QString &taskDir) const
 {
-    if (allowRequirementsFileOptions)
-        return std::nullopt;
     const QString base = QDir::cleanPath(taskDir) + u'/';
+    if (allowRequirementsFileOptions) {
+        // A file outside the task folder is left for pip to read, unchecked: it may name any
+        // option or reference, so it is taken only where no other setting would be undone.
+        const bool url = urlScheme().match(option.value).hasMatch() && !option.value.startsWith(QLatin1String("file:"), Qt::CaseInsensitive);
+        const bool outside = url || !resolved.startsWith(base);
+        if (outside && (onlyBinary || !allowDirectReferences || !allowedHosts.isEmpty()))
+            return QStringLiteral("%1 %2 names %3, outside the task folder, which pip would read without the executor's check; "
+                                  "with OnlyBinary on, AllowDirectReferences off or AllowedHosts set, a requirements file may "
+                                  "include only files in the task folder")
+                .arg(option.name, option.value, resolved);
+        return std::nullopt;
+    }
     if (urlScheme().match(option.value).hasMatch() && !option.value.startsWith(QLatin1String("file:"), Qt::CaseInsensitive))
         return QStringLiteral("%1 %2 names a URL, not a file in the task folder; AllowRequirementsFileOptions is off").arg(option.name, option.value);
     if (!resolved.startsWith(base))
@@ -188,15 +198,57 @@ std::optional<QString> PackagePolicy::includeProblem(const Option &option, const
     return std::nullopt;
 }
 
-std::optional<QString> PackagePolicy::requirementOptionsProblem(const QString &line) const
+namespace {
+// shlex's words, for text without quotes or backslashes (those are refused before).
+QStringList shellWords(const QString &text)
 {
-    static const QRegularExpression option(QStringLiteral("(?:^|\\s)(--?[A-Za-z][A-Za-z0-9-]*)"));
-    auto it = option.globalMatch(line);
-    while (it.hasNext()) {
-        const QString name = it.next().captured(1);
-        if (name != QLatin1String("--hash"))
-            return QStringLiteral("%1 after a requirement is not taken; only --hash may follow one").arg(name);
+    static const QRegularExpression blanks(QStringLiteral("[ \\t\\r\\n]+"));
+    return text.split(blanks, Qt::SkipEmptyParts);
+}
+
+bool hasShellQuoting(const QString &text)
+{
+    return text.contains(u'\'') || text.contains(u'"') || text.contains(u'\\');
+}
+} // namespace
+
+std::optional<QString> PackagePolicy::requirementOptionsProblem(const QString &options) const
+{
+    if (hasShellQuoting(options))
+        return QStringLiteral("\"%1\" holds a quote or a backslash, which pip would read through shell quoting rules; only --hash "
+                              "may follow a requirement").arg(options.trimmed());
+    static const QRegularExpression digest(QStringLiteral("^[A-Za-z0-9]+:[0-9A-Fa-f]+$"));
+    const QStringList words = shellWords(options);
+    for (qsizetype i = 0; i < words.size(); ++i) {
+        const QString &word = words.at(i);
+        if (word.startsWith(QLatin1String("--hash=")) && digest.match(word.mid(7)).hasMatch())
+            continue;
+        if (word == QLatin1String("--hash") && i + 1 < words.size() && digest.match(words.at(i + 1)).hasMatch()) {
+            ++i;
+            continue;
+        }
+        return QStringLiteral("%1 after a requirement is not taken; only --hash=ALGORITHM:DIGEST may follow one").arg(word);
     }
+    return std::nullopt;
+}
+
+std::optional<QString> PackagePolicy::optionLineProblem(const QString &line)
+{
+    const QStringList words = shellWords(line);
+    // "--name", "--name=value", "-r", "-rvalue": then at most one value after a bare name.
+    static const QRegularExpression bareName(QStringLiteral("^(--[A-Za-z0-9-]+|-[A-Za-z])$"));
+    if (words.size() <= 1 || (words.size() == 2 && bareName.match(words.first()).hasMatch() && !words.at(1).startsWith(u'-')))
+        return std::nullopt;
+    return QStringLiteral("\"%1\" holds more than one option or value, and pip would take each of them; write one option a line")
+        .arg(line);
+}
+
+std::optional<QString> PackagePolicy::characterProblem(const QString &line)
+{
+    for (const QChar c : line)
+        if ((c.unicode() < 0x20 && c != u'\t') || c.unicode() == 0x7f)
+            return QStringLiteral("the line holds the control character U+%1, which pip and this check would read differently; "
+                                  "remove it").arg(QString::number(c.unicode(), 16).toUpper().rightJustified(4, u'0'));
     return std::nullopt;
 }
 

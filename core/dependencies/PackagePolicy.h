@@ -49,8 +49,16 @@ public:
     std::optional<QString> optionProblem(const Option &option) const;
     // -r/-c naming `resolved` (absolute, cleaned), from a file in `taskDir`.
     std::optional<QString> includeProblem(const Option &option, const QString &resolved, const QString &taskDir) const;
-    // The options pip allows after a requirement on its line: only --hash is taken.
-    std::optional<QString> requirementOptionsProblem(const QString &line) const;
+    // The options after a requirement on its line (RequirementsText::Line::options()): only
+    // --hash is taken, each as "--hash=ALG:HEX" or "--hash ALG:HEX", and no quote or backslash,
+    // which pip's shlex would read (''--global-option is --global-option to it).
+    std::optional<QString> requirementOptionsProblem(const QString &options) const;
+    // An option line holds one option and at most its value: pip's shlex and optparse would take
+    // every option of "--prefer-binary --find-links DIR", where one check reads one.
+    static std::optional<QString> optionLineProblem(const QString &line);
+    // A control character: pip strips "\x1f" (Python's whitespace) where Qt does not, so
+    // "\x1f--no-binary=:all:" would be a requirement here and an option to pip.
+    static std::optional<QString> characterProblem(const QString &line);
     // pip expands ${NAME} in a requirements file with its own environment: a task could send the
     // site's secrets (a token in PIP_INDEX_URL) to a host of its choosing, or hide a reference.
     static std::optional<QString> expansionProblem(const QString &line);

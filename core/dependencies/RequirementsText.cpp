@@ -54,16 +54,35 @@ std::optional<RequirementsText::EncodingProblem> RequirementsText::encodingProbl
     return std::nullopt;
 }
 
+namespace {
+// The index of the first word (split at " ", as pip splits) that starts with "-"; the length of
+// `text` when there is none.
+qsizetype optionsStart(const QString &text)
+{
+    qsizetype at = 0;
+    for (const QString &word : text.split(u' ')) {
+        if (word.startsWith(u'-'))
+            return at;
+        at += word.size() + 1;
+    }
+    return text.size();
+}
+} // namespace
+
 bool RequirementsText::Line::hasHash() const
 {
     static const QRegularExpression hash(QStringLiteral("(^|\\s)--hash(=|\\s)"));
-    return !isOption() && hash.match(text).hasMatch();
+    return !isOption() && hash.match(options()).hasMatch();
 }
 
 QString RequirementsText::Line::requirement() const
 {
-    static const QRegularExpression option(QStringLiteral("\\s+--?[A-Za-z].*$"));
-    return QString(text).remove(option).trimmed();
+    return text.left(optionsStart(text)).trimmed();
+}
+
+QString RequirementsText::Line::options() const
+{
+    return text.mid(optionsStart(text));
 }
 
 QList<RequirementsText::Line> RequirementsText::parse(const QByteArray &content)

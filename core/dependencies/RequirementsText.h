@@ -23,8 +23,12 @@ public:
         bool isOption() const { return text.startsWith(u'-'); }
         // The requirement carries at least one --hash (pip's hash-checking mode).
         bool hasHash() const;
-        // The requirement as written, without its options: "pkg==1.0" of "pkg==1.0 --hash=…".
+        // As pip's break_args_options splits a line: at single spaces, the requirement is every
+        // word before the first that starts with "-", the options are that word and the rest.
+        // "pkg==1.0" and "--hash=…" of "pkg==1.0 --hash=…"; empty and the whole line for an
+        // option line. pip then reads the options through shlex.
         QString requirement() const;
+        QString options() const;
     };
 
     // A UTF-8 byte order mark at the start is dropped, as pip's auto_decode drops it.

@@ -47,13 +47,15 @@ Status RequirementsTree::read(const AgentFolder &folder, const PackagePolicy &po
     QStringList lines;
     for (const RequirementsText::Line &line : RequirementsText::parse(content.value())) {
         const QString where = QStringLiteral("%1:%2").arg(file).arg(line.number);
+        if (auto problem = PackagePolicy::characterProblem(line.text))
+            return refused(where, *problem);
         if (auto problem = PackagePolicy::expansionProblem(line.text))
             return refused(where, *problem);
         if (!line.isOption()) {
             const QString requirement = line.requirement();
             auto problem = policy.requirementProblem(requirement);
             if (!problem)
-                problem = policy.requirementOptionsProblem(line.text.mid(requirement.size()));
+                problem = policy.requirementOptionsProblem(line.options());
             if (problem)
                 return refused(where, *problem);
             // pip would take a relative path against its own (empty) working folder.
@@ -69,6 +71,8 @@ Status RequirementsTree::read(const AgentFolder &folder, const PackagePolicy &po
         if (line.text.contains(u'\'') || line.text.contains(u'"') || line.text.contains(u'\\'))
             return refused(where, QStringLiteral("\"%1\" holds a quote or a backslash, which pip would read through shell quoting rules; "
                                                  "write the option without them").arg(line.text));
+        if (auto problem = PackagePolicy::optionLineProblem(line.text))
+            return refused(where, *problem);
         const PackagePolicy::Option option = PackagePolicy::classify(line.text);
         if (option.kind != PackagePolicy::Option::Kind::Include) {
             if (auto problem = policy.optionProblem(option))
@@ -80,7 +84,15 @@ Status RequirementsTree::read(const AgentFolder &folder, const PackagePolicy &po
         QString named = option.value;
         if (named.startsWith(QLatin1String("file://"), Qt::CaseInsensitive))
             named = named.mid(7);
-        const QString resolved = QDir::cleanPath(QDir(QFileInfo(file).path()).absoluteFilePath(named));
+        QString resolved = QDir::cleanPath(QDir(QFileInfo(file).path()).absoluteFilePath(named));
+        // pip opens the path, and the kernel follows every link on it (/proc/self/root/…, a
+        // link the task made): it is judged by where it leads, named under the task folder.
+        const QString leadsTo = QFileInfo(resolved).canonicalFilePath();
+        const QString canonicalTask = QFileInfo(m_taskDir).canonicalFilePath();
+        if (!leadsTo.isEmpty() && !canonicalTask.isEmpty() && leadsTo.startsWith(canonicalTask + u'/'))
+            resolved = m_taskDir + leadsTo.mid(canonicalTask.size());
+        else if (!leadsTo.isEmpty())
+            resolved = leadsTo;
         if (auto problem = policy.includeProblem(option, resolved, m_taskDir))
             return refused(where, *problem);
         if (!resolved.startsWith(m_taskDir + u'/')) { // allowed by AllowRequirementsFileOptions: pip reads it itself

@@ -68,8 +68,10 @@ bool replaceWithOwnCopy(int dirFd, const QByteArray &name, uid_t uid, gid_t gid,
     return true;
 }
 
-// `breakLinks`: another user's hard-linked file gets a copy of uid's own (replaceWithOwnCopy)
-// instead of being left alone; only for the executor's own uid, where nothing is handed out.
+// `breakLinks`: taking a tree back for the executor's own uid, where nothing is handed out.
+// Another user's hard-linked file then gets a copy of uid's own (replaceWithOwnCopy) instead of
+// being left alone, and every file and folder loses its setuid, setgid, sticky and group or
+// other write bits (ownMode).
 bool giveContents(int dirFd, uid_t uid, gid_t gid, const QSet<QString> &keep, int depth, int *error, bool breakLinks = false)
 {
     if (depth > kMaxDepth) {
@@ -87,14 +89,18 @@ bool giveContents(int dirFd, uid_t uid, gid_t gid, const QSet<QString> &keep, in
             const UniqueFd file(::openat(dirFd, name.constData(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
             struct stat now;
             // Checked again on the descriptor: the name may have been swapped since fstatat.
+            // Taken back, it keeps none of the modes the user gave it: a file or folder that
+            // stayed world-writable (or setgid) would let any local user change what the next
+            // run, perhaps as root, reads or imports.
             if (file.isValid() && ::fstat(file.get(), &now) == 0 && S_ISREG(now.st_mode) && now.st_nlink == 1
-                && ::fchown(file.get(), uid, gid) != 0) {
+                && (::fchown(file.get(), uid, gid) != 0 || (breakLinks && ::fchmod(file.get(), ownMode(now.st_mode)) != 0))) {
                 *error = errno;
                 success = false;
             }
         } else if (S_ISDIR(st.st_mode)) {
             const UniqueFd child(::openat(dirFd, name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-            if (!child.isValid() || ::fchown(child.get(), uid, gid) != 0) {
+            if (!child.isValid() || ::fchown(child.get(), uid, gid) != 0
+                || (breakLinks && ::fchmod(child.get(), ownMode(st.st_mode) | S_IRWXU) != 0)) {
                 *error = errno;
                 success = false;
                 continue;

@@ -14,6 +14,7 @@
 #include <QFileInfo>
 #include <QSet>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace oa {
@@ -78,6 +79,18 @@ void Executor::removeForgedRunFiles()
             warn(QStringLiteral("%1 was %2, which task code left at a name of the executor's; it was removed, so that it is never "
                                 "taken for the executor's record").arg(path, what), lcCleanup);
     }
+    // previous/ is the executor's only when it made it at the start of this run (root's, not
+    // writable by the user); one the task made on a first run would pass for the run before.
+    const QString previous = m_paths.previousDir(m_options.executionId);
+    struct stat st {};
+    if (::lstat(QFile::encodeName(previous).constData(), &st) != 0 || (S_ISDIR(st.st_mode) && st.st_uid == ::geteuid()))
+        return;
+    if (const Status removed = folder.removeTree(previous); !removed)
+        warn(QStringLiteral("%1 was made by task code (uid %2), not by the executor, and cannot be removed: %3")
+                 .arg(previous).arg(st.st_uid).arg(removed.failure().message), lcCleanup);
+    else
+        warn(QStringLiteral("%1 was made by task code (uid %2), not by the executor; it was removed, so that it is never taken for "
+                            "the run before this one").arg(previous).arg(st.st_uid), lcCleanup);
 }
 
 void Executor::keepPreviousRun()

@@ -46,6 +46,8 @@ private slots:
     void initTestCase();
     void filesAtTheExecutorsNamesAreNotAdopted();
     void whichRunsBelievesOnlyTheExecutorsRecords();
+    void aPreviousRunTheTaskMadeIsRemoved();
+    void takenBackFilesLoseTheModesTheUserGave();
 
 private:
     ThrowawayUser m_user;
@@ -162,6 +164,50 @@ void TestForgedRecords::whichRunsBelievesOnlyTheExecutorsRecords()
         QCOMPARE(runs.first().toObject().value(QStringLiteral("ExecutionId")).toString(), id);
         QCOMPARE(answer.value(QStringLiteral("Notes")).toArray().size(), 3);
     }
+}
+
+// On a task's first run there is no previous/: one the task makes would pass, once the folder
+// is taken back, for the run before (the monitor's Previous run).
+void TestForgedRecords::aPreviousRunTheTaskMadeIsRemoved()
+{
+    Agent agent;
+    openToOthers(agent.base());
+    const QString id = QStringLiteral("first-run");
+    agent.makeScriptTask(id, "import os\n"
+                             "os.makedirs('previous', exist_ok=True)\n"
+                             "open('previous/result.json', 'w').write('{\"ExecutionId\": \"first-run\", \"Outcome\": \"Succeeded\"}')\n"
+                             "open('previous/output.log', 'w').write('forged\\n')\n");
+    const Run run = runExecutor(executorArgs(agent, id, {QStringLiteral("--python"), QStringLiteral("/usr/bin/python3"),
+                                                         QStringLiteral("--run-as"), m_user.name()}));
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    const QString previous = agent.taskDir(id) + QStringLiteral("/previous");
+    QVERIFY2(!QFileInfo::exists(previous), qPrintable(QDir(previous).entryList().join(u',')));
+    const QJsonArray warnings = readJson(agent.taskFile(id, QStringLiteral("result.json"))).value(QStringLiteral("Warnings")).toArray();
+    QVERIFY2(anyContains(warnings, previous, QStringLiteral("made by task code (uid %1)").arg(m_user.uid())),
+             QJsonDocument(warnings).toJson().constData());
+}
+
+// A folder and a file the user left world-writable would stay so as root's: any local user
+// could then change what the next run (perhaps without a run-as user, as root) imports.
+void TestForgedRecords::takenBackFilesLoseTheModesTheUserGave()
+{
+    Agent agent;
+    openToOthers(agent.base());
+    const QString id = QStringLiteral("loose-modes");
+    agent.makeScriptTask(id, "import os\n"
+                             "os.makedirs('lib', exist_ok=True)\n"
+                             "os.chmod('lib', 0o2777)\n"
+                             "open('lib/helper.py', 'w').write('x = 1\\n')\n"
+                             "os.chmod('lib/helper.py', 0o666)\n");
+    const Run run = runExecutor(executorArgs(agent, id, {QStringLiteral("--python"), QStringLiteral("/usr/bin/python3"),
+                                                         QStringLiteral("--run-as"), m_user.name()}));
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    const struct stat folder = statOf(agent.taskFile(id, QStringLiteral("lib")));
+    const struct stat file = statOf(agent.taskFile(id, QStringLiteral("lib/helper.py")));
+    QCOMPARE(folder.st_uid, ::geteuid());
+    QCOMPARE(file.st_uid, ::geteuid());
+    QCOMPARE(QString::number(folder.st_mode & 07777, 8), QStringLiteral("755"));
+    QCOMPARE(QString::number(file.st_mode & 07777, 8), QStringLiteral("644"));
 }
 
 QTEST_GUILESS_MAIN(TestForgedRecords)

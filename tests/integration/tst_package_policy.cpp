@@ -186,6 +186,20 @@ void TestPackagePolicy::sourceChangingOptionsRefused_data()
     QTest::newRow("unknown option") << QByteArray("--use-feature=truststore") << "--use-feature";
     // pip reads option lines through shlex: ".'.'" would be ".." to it.
     QTest::newRow("quoted include") << QByteArray("-r .'.'/.'.'/outside.txt") << "\"-r .'.'/.'.'/outside.txt\" holds a quote";
+    // pip takes every option of a line: a constraining one first must not carry another along.
+    QTest::newRow("two options on a line") << QByteArray("--prefer-binary --find-links /tmp")
+                                           << "\"--prefer-binary --find-links /tmp\" holds more than one option";
+    QTest::newRow("--no-binary after a constraining option") << QByteArray("--prefer-binary --no-binary=:all:")
+                                                             << "\"--prefer-binary --no-binary=:all:\" holds more than one option";
+    // Python's strip() takes U+001F for whitespace, Qt's does not: pip would see an option line.
+    QTest::newRow("control character before an option") << QByteArray("\x1f--no-binary=:all:") << "the line holds the control character U+001F";
+    // After a requirement pip reads its options through shlex too.
+    QTest::newRow("quoted option after a requirement") << QByteArray("oa-demo==1.0 -'-global-option=--quiet'")
+                                                       << "\"-'-global-option=--quiet'\" holds a quote or a backslash";
+    QTest::newRow("quoted option after a hash") << QByteArray("oa-demo==1.0 --hash=sha256:00 ''--global-option=--quiet")
+                                                << "\"--hash=sha256:00 ''--global-option=--quiet\" holds a quote";
+    QTest::newRow("--config-settings after a requirement") << QByteArray("oa-demo==1.0 --config-settings=x=y")
+                                                           << "--config-settings=x=y after a requirement is not taken";
 }
 
 void TestPackagePolicy::sourceChangingOptionsRefused()

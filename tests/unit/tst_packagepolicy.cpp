@@ -140,7 +140,18 @@ void TestPackagePolicy::includesStayInTheTaskFolder()
     QVERIFY(!policy.includeProblem(PackagePolicy::classify(QStringLiteral("-c constraints.txt")), task + QStringLiteral("/constraints.txt"), task));
     QVERIFY(policy.includeProblem(PackagePolicy::classify(QStringLiteral("-r https://evil.example/r.txt")), QStringLiteral("/x"), task));
     policy.allowRequirementsFileOptions = true;
+    // pip reads a file outside the task folder unchecked: only where no other setting holds.
+    QVERIFY(policy.includeProblem(r, QStringLiteral("/base/outside.txt"), task)); // AllowDirectReferences is off
+    policy.allowDirectReferences = true;
     QVERIFY(!policy.includeProblem(r, QStringLiteral("/base/outside.txt"), task));
+    QVERIFY(!policy.includeProblem(PackagePolicy::classify(QStringLiteral("-r https://h.example/r.txt")), QStringLiteral("/x"), task));
+    policy.onlyBinary = true;
+    const auto problem = policy.includeProblem(r, QStringLiteral("/base/outside.txt"), task);
+    QVERIFY(problem && problem->contains(QStringLiteral("pip would read without the executor's check")));
+    QVERIFY(!policy.includeProblem(PackagePolicy::classify(QStringLiteral("-c constraints.txt")), task + QStringLiteral("/constraints.txt"), task));
+    policy.onlyBinary = false;
+    policy.allowedHosts = {QStringLiteral("pypi.example.corp")};
+    QVERIFY(policy.includeProblem(r, QStringLiteral("/base/outside.txt"), task));
 }
 
 void TestPackagePolicy::onlyBinaryCannotBeUndone()
@@ -172,6 +183,22 @@ void TestPackagePolicy::requirementOptionsAndExpansion()
     QVERIFY(!policy.requirementOptionsProblem(QStringLiteral(" --hash=sha256:00 --hash sha256:11")));
     QVERIFY(policy.requirementOptionsProblem(QStringLiteral(" --config-settings=x=y")));
     QVERIFY(policy.requirementOptionsProblem(QStringLiteral(" --global-option=--build")));
+    // pip reads them through shlex: a quote would hide an option in a word that starts otherwise.
+    QVERIFY(policy.requirementOptionsProblem(QStringLiteral("--hash=sha256:00 ''--global-option=--quiet")));
+    QVERIFY(policy.requirementOptionsProblem(QStringLiteral("-'-global-option=--quiet'")));
+    QVERIFY(policy.requirementOptionsProblem(QStringLiteral("--hash")));          // no digest
+    QVERIFY(policy.requirementOptionsProblem(QStringLiteral("--hash=sha256:00 x"))); // a stray word
+    // One option a line: shlex and optparse take every one of them.
+    QVERIFY(!PackagePolicy::optionLineProblem(QStringLiteral("--only-binary :all:")));
+    QVERIFY(!PackagePolicy::optionLineProblem(QStringLiteral("-rmore.txt")));
+    QVERIFY(!PackagePolicy::optionLineProblem(QStringLiteral("--index-url=https://x.example/simple")));
+    QVERIFY(PackagePolicy::optionLineProblem(QStringLiteral("--prefer-binary --find-links /tmp")));
+    QVERIFY(PackagePolicy::optionLineProblem(QStringLiteral("--only-binary=:all: --pre")));
+    QVERIFY(PackagePolicy::optionLineProblem(QStringLiteral("-r a.txt b.txt")));
+    // Python strips U+001F from a line, Qt does not.
+    QVERIFY(PackagePolicy::characterProblem(QString(QChar(0x1f)) + QStringLiteral("--no-binary=:all:")));
+    QVERIFY(PackagePolicy::characterProblem(QStringLiteral("oa-demo") + QChar(0x7f)));
+    QVERIFY(!PackagePolicy::characterProblem(QStringLiteral("oa-demo==1.0\t; python_version < \"3.12\"")));
     QVERIFY(PackagePolicy::expansionProblem(QStringLiteral("oa @ https://h.example/${TOKEN}/oa.whl")));
     QVERIFY(!PackagePolicy::expansionProblem(QStringLiteral("oa-demo==1.0")));
 }
