@@ -228,4 +228,13 @@ Provenance InstallReport::read(const AgentFolder &folder, const QString &reportF
     return provenance;
 }
 
+Provenance InstallReport::outlived(int others)
+{
+    Provenance provenance;
+    provenance.unavailable = QStringLiteral("%1 process(es) that pip started (build code, most likely) were still running when pip "
+                                            "exited, and could have rewritten its installation report before it was read; what it "
+                                            "says is not taken for what was installed").arg(others);
+    return provenance;
+}
+
 } // namespace oa

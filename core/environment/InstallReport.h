@@ -58,6 +58,9 @@ public:
     // anything at that name), parses it and fills in missing hashes (fillMissingHashes).
     static Provenance read(const AgentFolder &folder, const QString &reportFile,
                            const std::function<QStringList()> &allowedFolders);
+    // No provenance, and why: `others` processes (build code, most likely) outlived pip, and
+    // could have rewritten its report between pip's exit and this read.
+    static Provenance outlived(int others);
     static constexpr qint64 kMaxReportBytes = 32 * 1024 * 1024;
 
     // For a distribution pip gave no sha256 for: the sha256 of its local file, read now, when the

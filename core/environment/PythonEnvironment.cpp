@@ -103,7 +103,7 @@ Status PythonEnvironment::create(bool withPip, RunControl *control) const
 }
 
 Status PythonEnvironment::install(const QStringList &requirements, const QString &requirementsFile, const QString &pipLog,
-                                  RunControl *control) const
+                                  RunControl *control, int *othersAlive) const
 {
     ProcessSpec spec;
     spec.program = pythonExecutable();
@@ -124,6 +124,8 @@ Status PythonEnvironment::install(const QStringList &requirements, const QString
     isolatePip(spec, m_pipHome);
 
     const ProcessExit exit = ChildProcess::run(spec, control);
+    if (othersAlive)
+        *othersAlive = exit.othersAliveAtExit;
     if (auto stopped = stopFailure(exit))
         return *stopped;
     if (!exit.started)

@@ -30,8 +30,10 @@ public:
     // a requirements.txt. pip sees the agent's own PIP_* variables and pip.conf (but no user's,
     // see isolatePip), with the pip environment (setPipEnvironment) over them. Its whole
     // output goes to `pipLog`. ExitCode::RequirementsFailed names the requirement that failed.
+    // `othersAlive`, when given, gets ProcessExit::othersAliveAtExit of pip: build code that
+    // outlived it could have rewritten what it wrote, its installation report included.
     Status install(const QStringList &requirements, const QString &requirementsFile, const QString &pipLog,
-                   RunControl *control = nullptr) const;
+                   RunControl *control = nullptr, int *othersAlive = nullptr) const;
 
     // Puts the executor's helper module (`from openautomate import progress`) into the venv's
     // site-packages, from the executor's resources.

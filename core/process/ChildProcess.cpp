@@ -4,6 +4,7 @@
 #include "ProcessGuardian.h"
 #include "ProcessTable.h"
 
+#include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QEventLoop>
 #include <QProcess>
@@ -276,6 +277,7 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
     else
         result.exitCode = process.exitCode();
 
+    result.othersAliveAtExit = int(ProcessTable::descendantsOf(QCoreApplication::applicationPid(), ProcessGuardian::instance().pid()).size());
     // Whatever the child left in its group goes too: after a stop, at once; else gracefully.
     result.leftoversStopped = stopGroup(result.pid, result.stopped ? stopper.remainingGraceMs() : kLeftoverGraceMs,
                                         &result.survivors, control);

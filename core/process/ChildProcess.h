@@ -63,6 +63,10 @@ struct ProcessExit {
     qint64 pid = 0;
     QByteArray capturedStdout;
     int leftoversStopped = 0; // processes of its group still alive after it exited
+    // Processes descended from the executor (its subreaper catches orphans), the guardian
+    // excepted, still alive the moment the child exited: ones that left the child's group (a
+    // setsid daemon) count too. Anything the child wrote may have been rewritten by them since.
+    int othersAliveAtExit = 0;
     std::optional<StopRequest> stopped; // set when the RunControl stopped it
     QList<qint64> survivors;  // still alive after SIGKILL and a bounded wait: reported, never waited on
 

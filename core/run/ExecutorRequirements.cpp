@@ -31,9 +31,12 @@ Status Executor::installRequirements()
     venv.setInstallReportArguments(reportArguments);
     m_log.info(lcPip, QStringLiteral("Installing requirements; pip's output goes to {PipLog}"),
                {{QStringLiteral("PipLog"), pipLog}});
-    if (Status s = venv.install(m_deps.requirements, m_deps.requirementsFile, pipLog, &m_control); !s)
+    int othersAlive = 0;
+    if (Status s = venv.install(m_deps.requirements, m_deps.requirementsFile, pipLog, &m_control, &othersAlive); !s)
         return s;
-    if (!reportArguments.isEmpty())
+    if (othersAlive > 0 && !reportArguments.isEmpty())
+        provenance = InstallReport::outlived(othersAlive);
+    else if (!reportArguments.isEmpty())
         provenance = InstallReport::read(m_paths.folder(), report, [this] {
             return EnvironmentKey::build(m_interpreter->executable, m_interpreter->version, {}, {}, pipEnvironment()).configuredFindLinks();
         });

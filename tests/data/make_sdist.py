@@ -1,5 +1,5 @@
 """Builds a tiny source distribution whose build runs third-party code, for the tests:
-python make_sdist.py [--setup-py] [--marker FILE] OUTDIR NAME VERSION
+python make_sdist.py [--setup-py] [--marker FILE] [--outlive SECONDS] OUTDIR NAME VERSION
 
 pip builds an sdist by running its build code, which records who ran it: the module it builds
 holds BUILT_BY_UID, the uid of the process that built the wheel. By default the build backend
@@ -7,6 +7,8 @@ ships inside the sdist (pyproject.toml's backend-path) and needs nothing from an
 --setup-py it is a classic setup.py: pip then needs setuptools and wheel in its find-links
 folder (Debian's python3-setuptools-whl and python3-wheel-whl have them). With --marker, the build
 code also appends a line to FILE: proof that it ran (or, by its absence, that it never did).
+With --outlive (in-tree backend only), the build code leaves a process behind that left pip's
+session and ignores SIGTERM, and lives SECONDS: what could rewrite pip's report after pip exits.
 """
 import io
 import os
@@ -31,6 +33,17 @@ def get_requires_for_build_wheel(config_settings=None):
 
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    if @OUTLIVE@ and os.fork() == 0:
+        import signal, time
+        os.setsid()
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        # Off pip's pipes, or pip would wait for it: a process that means harm lets pip go.
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.closerange(3, 1024)
+        time.sleep(@OUTLIVE@)
+        os._exit(0)
     if "@MARKER@":
         with open("@MARKER@", "a") as marker:
             marker.write("built\n")
@@ -79,6 +92,11 @@ def main():
         at = args.index("--marker")
         marker = args[at + 1]
         del args[at : at + 2]
+    outlive = "0"
+    if "--outlive" in args:
+        at = args.index("--outlive")
+        outlive = str(float(args[at + 1]))
+        del args[at : at + 2]
     outdir, name, version = args
     module = name.replace("-", "_")
     root = f"{module}-{version}"
@@ -87,7 +105,7 @@ def main():
         files[f"{root}/setup.py"] = SETUP_PY.replace("@MARKER@", marker).replace("@MODULE@", module).replace("@NAME@", name).replace("@VERSION@", version)
     else:
         files[f"{root}/pyproject.toml"] = PYPROJECT
-        files[f"{root}/oa_test_backend.py"] = BACKEND.replace("@MARKER@", marker).replace("@NAME@", name).replace("@VERSION@", version)
+        files[f"{root}/oa_test_backend.py"] = BACKEND.replace("@MARKER@", marker).replace("@OUTLIVE@", outlive).replace("@NAME@", name).replace("@VERSION@", version)
     os.makedirs(outdir, exist_ok=True)
     path = os.path.join(outdir, f"{root}.tar.gz")
     with tarfile.open(path, "w:gz") as archive:

@@ -54,6 +54,8 @@ private slots:
     void runAsUserWritesTheReport();
     void reusedEntryReportsTheSame();
     void whichRuns();
+    void buildCodeThatOutlivesPipVoidsTheReport_data();
+    void buildCodeThatOutlivesPipVoidsTheReport();
 
 private:
     // Runs task `id` with oa-demo at `version` (none: no packages); its result.json.
@@ -244,6 +246,44 @@ void TestProvenance::whichRuns()
         QCOMPARE(refused.exitCode, 1);
         QVERIFY2(refused.err.contains("is not PACKAGE or PACKAGE==VERSION"), refused.err.constData());
     }
+}
+
+void TestProvenance::buildCodeThatOutlivesPipVoidsTheReport_data()
+{
+    addCacheRows();
+}
+
+// Build code that leaves a process behind (out of pip's session, deaf to SIGTERM) could rewrite
+// pip's report after pip exits and before it is read: such a report is not believed. The same
+// sdist without the process behind is recorded, so the test can tell the two apart.
+void TestProvenance::buildCodeThatOutlivesPipVoidsTheReport()
+{
+    QFETCH(bool, cache);
+    QTemporaryDir sdists;
+    for (const auto &[name, outlive] : {std::pair{"oa-late", "5"}, std::pair{"oa-early", "0"}}) {
+        QProcess make;
+        make.start(python(), {testDataDir() + QStringLiteral("/make_sdist.py"), QStringLiteral("--outlive"), QString::fromLatin1(outlive),
+                              sdists.path(), QString::fromLatin1(name), QStringLiteral("1.0")});
+        QVERIFY(make.waitForFinished(30000) && make.exitCode() == 0);
+    }
+    Agent agent;
+    const QStringList extra = cache ? QStringList() : QStringList{QStringLiteral("--no-env-cache")};
+    for (const char *name : {"oa-late", "oa-early"}) {
+        const QString id = QString::fromLatin1(name);
+        agent.makeTask(id, {{QStringLiteral("ExecutionId"), id}, {QStringLiteral("ScriptPath"), QStringLiteral("main.py")},
+                            {QStringLiteral("Requirements"), QJsonArray{id}}},
+                       {{QStringLiteral("main.py"), "print('ok')\n"}});
+        const Run r = runExecutor(executorArgs(agent, id, extra), offlinePipEnvironment(sdists.path()));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+    }
+    const QJsonObject late = readJson(agent.taskFile(QStringLiteral("oa-late"), QStringLiteral("result.json")));
+    QVERIFY2(late.value(QStringLiteral("ProvenanceUnavailable")).toString().contains(QStringLiteral("still running when pip exited")),
+             QJsonDocument(late).toJson().constData());
+    QVERIFY(late.value(QStringLiteral("Provenance")).toArray().isEmpty());
+    const QJsonObject early = readJson(agent.taskFile(QStringLiteral("oa-early"), QStringLiteral("result.json")));
+    QVERIFY2(early.value(QStringLiteral("ProvenanceUnavailable")).toString().isEmpty(), QJsonDocument(early).toJson().constData());
+    QCOMPARE(early.value(QStringLiteral("Provenance")).toArray().first().toObject().value(QStringLiteral("Name")).toString(),
+             QStringLiteral("oa-early"));
 }
 
 QTEST_GUILESS_MAIN(TestProvenance)
