@@ -109,7 +109,7 @@ void TestRequirementsEncoding::otherEncodingsRefused_data()
                                   << "the line is not valid UTF-8";
     QTest::newRow("latin-1 in an included file") << QByteArray("oa-demo==1.0\n# na\xEFve\n") << true << "more.txt:2"
                                                  << "the line is not valid UTF-8";
-    QTest::newRow("UTF-16 byte order mark") << QByteArray("\xFF\xFEo\0a\0-\0d\0e\0m\0o\0\n\0", 20) << false << "requirements.txt:1"
+    QTest::newRow("UTF-16 byte order mark") << QByteArray("\xFF\xFEo\0a\0-\0d\0e\0m\0o\0\n\0", 18) << false << "requirements.txt:1"
                                             << "starts with a UTF-16 byte order mark";
     QTest::newRow("UTF-32 byte order mark") << QByteArray("\xFF\xFE\0\0o\0\0\0\n\0\0\0", 12) << false << "requirements.txt:1"
                                             << "starts with a UTF-32 byte order mark";
