@@ -50,6 +50,12 @@ private slots:
     void takenBackFilesLoseTheModesTheUserGave();
 
 private:
+    // Runs `id` with the system interpreter (one the throwaway user may run) as that user.
+    Run runAsUser(const Agent &agent, const QString &id) const
+    {
+        return runExecutor(executorArgs(agent, id, {QStringLiteral("--python"), QStringLiteral("/usr/bin/python3"),
+                                                    QStringLiteral("--run-as"), m_user.name()}));
+    }
     ThrowawayUser m_user;
     QTemporaryDir m_dir;
 };
@@ -177,8 +183,7 @@ void TestForgedRecords::aPreviousRunTheTaskMadeIsRemoved()
                              "os.makedirs('previous', exist_ok=True)\n"
                              "open('previous/result.json', 'w').write('{\"ExecutionId\": \"first-run\", \"Outcome\": \"Succeeded\"}')\n"
                              "open('previous/output.log', 'w').write('forged\\n')\n");
-    const Run run = runExecutor(executorArgs(agent, id, {QStringLiteral("--python"), QStringLiteral("/usr/bin/python3"),
-                                                         QStringLiteral("--run-as"), m_user.name()}));
+    const Run run = runAsUser(agent, id);
     QVERIFY2(run.exitCode == 0, run.err.constData());
     const QString previous = agent.taskDir(id) + QStringLiteral("/previous");
     QVERIFY2(!QFileInfo::exists(previous), qPrintable(QDir(previous).entryList().join(u',')));
@@ -199,8 +204,7 @@ void TestForgedRecords::takenBackFilesLoseTheModesTheUserGave()
                              "os.chmod('lib', 0o2777)\n"
                              "open('lib/helper.py', 'w').write('x = 1\\n')\n"
                              "os.chmod('lib/helper.py', 0o666)\n");
-    const Run run = runExecutor(executorArgs(agent, id, {QStringLiteral("--python"), QStringLiteral("/usr/bin/python3"),
-                                                         QStringLiteral("--run-as"), m_user.name()}));
+    const Run run = runAsUser(agent, id);
     QVERIFY2(run.exitCode == 0, run.err.constData());
     const struct stat folder = statOf(agent.taskFile(id, QStringLiteral("lib")));
     const struct stat file = statOf(agent.taskFile(id, QStringLiteral("lib/helper.py")));
