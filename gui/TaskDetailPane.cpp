@@ -22,7 +22,7 @@ TaskDetailPane::TaskDetailPane(QWidget *parent) : QTabWidget(parent)
     connect(m_previous, &QToolButton::toggled, this, &TaskDetailPane::showPreviousRun);
     // The button is offered only when the task has a previous run (or it is the one shown).
     connect(m_loader, &DetailsLoader::loaded, this, [this](const oa::TaskDetails &details) {
-        m_previous->setEnabled(details.hasPrevious || showsPreviousRun());
+        m_previous->setEnabled(details.hasPrevious() || showsPreviousRun());
     });
     // A running task's status.json changes every second; the scan polls only every two.
     auto *poll = new QTimer(this);

@@ -234,6 +234,11 @@ std::optional<QString> PackagePolicy::requirementOptionsProblem(const QString &o
 
 std::optional<QString> PackagePolicy::optionLineProblem(const QString &line)
 {
+    // pip reads an option line through shlex: a quote or a backslash would make it read another
+    // value (".'.'" is ".." to pip) than the one checked here.
+    if (hasShellQuoting(line))
+        return QStringLiteral("\"%1\" holds a quote or a backslash, which pip would read through shell quoting rules; "
+                              "write the option without them").arg(line);
     const QStringList words = shellWords(line);
     // "--name", "--name=value", "-r", "-rvalue": then at most one value after a bare name.
     static const QRegularExpression bareName(QStringLiteral("^(--[A-Za-z0-9-]+|-[A-Za-z])$"));

@@ -53,8 +53,9 @@ public:
     // --hash is taken, each as "--hash=ALG:HEX" or "--hash ALG:HEX", and no quote or backslash,
     // which pip's shlex would read (''--global-option is --global-option to it).
     std::optional<QString> requirementOptionsProblem(const QString &options) const;
-    // An option line holds one option and at most its value: pip's shlex and optparse would take
-    // every option of "--prefer-binary --find-links DIR", where one check reads one.
+    // An option line holds one option and at most its value, with no quote or backslash: pip's
+    // shlex and optparse would take every option of "--prefer-binary --find-links DIR", where
+    // one check reads one, and read ".'.'" as "..".
     static std::optional<QString> optionLineProblem(const QString &line);
     // A control character: pip strips "\x1f" (Python's whitespace) where Qt does not, so
     // "\x1f--no-binary=:all:" would be a requirement here and an option to pip.

@@ -66,11 +66,6 @@ Status RequirementsTree::read(const AgentFolder &folder, const PackagePolicy &po
             lines.append(anchored ? *anchored + line.text.mid(requirement.size()) : line.text);
             continue;
         }
-        // pip reads an option line through shlex: a quote or a backslash would make it read
-        // another value (".'.'" is ".." to pip) than the one checked here.
-        if (line.text.contains(u'\'') || line.text.contains(u'"') || line.text.contains(u'\\'))
-            return refused(where, QStringLiteral("\"%1\" holds a quote or a backslash, which pip would read through shell quoting rules; "
-                                                 "write the option without them").arg(line.text));
         if (auto problem = PackagePolicy::optionLineProblem(line.text))
             return refused(where, *problem);
         const PackagePolicy::Option option = PackagePolicy::classify(line.text);

@@ -165,10 +165,8 @@ std::optional<Failure> CacheBuilder::install(const PythonInterpreter &python, co
     // pip and everything it started are gone (ChildProcess stops the whole tree): the report is
     // read now, through the gatekeeper, since the build user could have put anything there; and
     // not at all when something pip started outlived it and could have rewritten it since.
-    if (exit.othersAliveAtExit > 0 && !reportArguments.isEmpty())
-        provenance = InstallReport::outlived(exit.othersAliveAtExit);
-    else if (!reportArguments.isEmpty())
-        provenance = InstallReport::read(folder, report, [&key] { return key.configuredFindLinks(); });
+    if (!reportArguments.isEmpty())
+        provenance = InstallReport::read(folder, report, [&key] { return key.configuredFindLinks(); }, exit.othersAliveAtExit);
     if (m_buildAs) {
         // What they wrote is copied into files of the executor's own: a descriptor the user
         // still held on a staged file cannot reach the entry, and special files or setuid bits

@@ -207,9 +207,16 @@ void InstallReport::fillMissingHashes(QList<InstalledDistribution> &installed, c
     }
 }
 
-Provenance InstallReport::read(const AgentFolder &folder, const QString &reportFile, const std::function<QStringList()> &allowedFolders)
+Provenance InstallReport::read(const AgentFolder &folder, const QString &reportFile, const std::function<QStringList()> &allowedFolders,
+                                int outlivedBy)
 {
     Provenance provenance;
+    if (outlivedBy > 0) {
+        provenance.unavailable = QStringLiteral("%1 process(es) that pip started (build code, most likely) were still running when "
+                                                "pip exited, and could have rewritten its installation report before it was read; "
+                                                "what it says is not taken for what was installed").arg(outlivedBy);
+        return provenance;
+    }
     const auto content = folder.readFile(reportFile, kMaxReportBytes);
     if (!content) {
         provenance.unavailable = QStringLiteral("pip's installation report cannot be read: %1").arg(content.failure().message);
@@ -225,15 +232,6 @@ Provenance InstallReport::read(const AgentFolder &folder, const QString &reportF
                                      [](const InstalledDistribution &d) { return d.sha256.isEmpty() && !d.file.isEmpty(); });
     if (missing && allowedFolders)
         fillMissingHashes(provenance.installed, allowedFolders());
-    return provenance;
-}
-
-Provenance InstallReport::outlived(int others)
-{
-    Provenance provenance;
-    provenance.unavailable = QStringLiteral("%1 process(es) that pip started (build code, most likely) were still running when pip "
-                                            "exited, and could have rewritten its installation report before it was read; what it "
-                                            "says is not taken for what was installed").arg(others);
     return provenance;
 }
 

@@ -56,11 +56,11 @@ public:
     // Reads `reportFile` through `folder` (a regular file, never through a link, never a FIFO,
     // at most kMaxReportBytes: with a run-as user, pip and the build code it ran could have put
     // anything at that name), parses it and fills in missing hashes (fillMissingHashes).
+    // `outlivedBy`: ProcessExit::othersAliveAtExit of pip. Processes it started (build code,
+    // most likely) that were alive when it exited could have rewritten the report since: then
+    // it is not read, and the provenance is unavailable, saying why.
     static Provenance read(const AgentFolder &folder, const QString &reportFile,
-                           const std::function<QStringList()> &allowedFolders);
-    // No provenance, and why: `others` processes (build code, most likely) outlived pip, and
-    // could have rewritten its report between pip's exit and this read.
-    static Provenance outlived(int others);
+                           const std::function<QStringList()> &allowedFolders, int outlivedBy = 0);
     static constexpr qint64 kMaxReportBytes = 32 * 1024 * 1024;
 
     // For a distribution pip gave no sha256 for: the sha256 of its local file, read now, when the

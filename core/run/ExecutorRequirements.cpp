@@ -34,12 +34,10 @@ Status Executor::installRequirements()
     int othersAlive = 0;
     if (Status s = venv.install(m_deps.requirements, m_deps.requirementsFile, pipLog, &m_control, &othersAlive); !s)
         return s;
-    if (othersAlive > 0 && !reportArguments.isEmpty())
-        provenance = InstallReport::outlived(othersAlive);
-    else if (!reportArguments.isEmpty())
+    if (!reportArguments.isEmpty())
         provenance = InstallReport::read(m_paths.folder(), report, [this] {
             return EnvironmentKey::build(m_interpreter->executable, m_interpreter->version, {}, {}, pipEnvironment()).configuredFindLinks();
-        });
+        }, othersAlive);
     if (Status removed = m_paths.folder().removeTree(reportDir); !removed)
         warn(removed.failure().message, lcPip);
     recordProvenance(provenance);

@@ -55,7 +55,6 @@ TaskDetails TaskDetails::load(const AgentPaths &paths, const QString &id, AgentP
     d.id = id;
     d.stamp = stampOf(paths, id, generation);
     d.generation = generation;
-    d.hasPrevious = d.stamp.previous.exists();
     const bool previous = generation == AgentPaths::Generation::Previous;
     const std::optional<TaskSummary> summary = previous ? TaskScanner(paths).previousRun(id) : TaskScanner(paths).task(id);
     d.state = summary ? summary->state : TaskState::Invalid;

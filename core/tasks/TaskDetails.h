@@ -25,7 +25,6 @@ struct TaskDetails {
     std::optional<StatusRecord> status; // present while a run is in progress, or was cut short
     QDateTime runStartedAt;             // a run in progress: when it took its lock
     AgentPaths::Generation generation = AgentPaths::Generation::Current; // which run this is
-    bool hasPrevious = false;           // Tasks/{id}/previous/ holds the run before the last one
 
     // What decides whether the files are worth reading again: the stamps of every file the
     // details come from, and the lock's verdict (a holder that dies changes no file).
@@ -40,6 +39,8 @@ struct TaskDetails {
         bool operator!=(const Stamp &o) const { return !(*this == o); }
     };
     Stamp stamp;
+    // Tasks/{id}/previous/ holds the run before the last one.
+    bool hasPrevious() const { return stamp.previous.exists(); }
 
     // `generation`: the files of the last run, or of the run before it (previous/).
     static Stamp stampOf(const AgentPaths &paths, const QString &id, AgentPaths::Generation generation = AgentPaths::Generation::Current);
