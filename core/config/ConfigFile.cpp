@@ -7,7 +7,6 @@
 #include <QHash>
 #include <QSettings>
 #include <QTemporaryFile>
-#include <QUrl>
 
 #include <cerrno>
 #include <cstring>
@@ -25,10 +24,11 @@ Failure invalid(const QString &message, int error = 0)
     return failure;
 }
 
-QString decoded(const QString &name)
-{
-    return QUrl::fromPercentEncoding(name.toUtf8()); // QSettings' own escaping of names
-}
+// QSettings decodes %XX and %UXXXX in key and group names ("Timeout%U0053econds" is its
+// TimeoutSeconds), and turns '\' into '/'. The line scan sees names as they are written, so a
+// name that QSettings would decode is refused: otherwise "set twice" and the line numbers would
+// hold only for the names the scan and QSettings happen to agree on.
+constexpr char kDecodedByQSettings[] = "QSettings would decode the escape into another name; write the name as it is meant";
 
 } // namespace
 
@@ -62,9 +62,11 @@ Result<ConfigFile> ConfigFile::read(const QString &path)
         if (text.isEmpty() || text.startsWith(u';') || text.startsWith(u'#'))
             continue;
         if (text.startsWith(u'[')) {
-            if (!text.endsWith(u']') || text.size() < 3 || text.contains(u'/'))
+            if (!text.endsWith(u']') || text.size() < 3 || text.contains(u'/') || text.contains(u'\\'))
                 return invalid(where + QStringLiteral("\"%1\" is not a group header such as [EnvironmentCache]").arg(text));
-            group = decoded(text.mid(1, text.size() - 2).trimmed());
+            if (text.contains(u'%'))
+                return invalid(where + QStringLiteral("%1: a group name cannot contain '%'; %2").arg(text, QLatin1String(kDecodedByQSettings)));
+            group = text.mid(1, text.size() - 2).trimmed();
             if (group == QLatin1String("General"))
                 group.clear(); // QSettings' name for the top level
             continue;
@@ -72,11 +74,13 @@ Result<ConfigFile> ConfigFile::read(const QString &path)
         const qsizetype equals = text.indexOf(u'=');
         if (equals < 0)
             return invalid(where + QStringLiteral("\"%1\" is not a Key = Value line, a [Group] or a comment (# or ;)").arg(text));
-        const QString key = decoded(text.left(equals).trimmed());
+        const QString key = text.left(equals).trimmed();
         if (key.isEmpty())
             return invalid(where + QStringLiteral("there is no key before '='"));
         if (key.contains(u'/') || key.contains(u'\\'))
             return invalid(where + QStringLiteral("%1: a key cannot contain '/' or '\\'; put it under its [Group]").arg(key));
+        if (key.contains(u'%'))
+            return invalid(where + QStringLiteral("%1: a key cannot contain '%'; %2").arg(key, QLatin1String(kDecodedByQSettings)));
         const QString name = group.isEmpty() ? key : group + u'/' + key;
         if (const int first = lines.value(name); first > 0)
             return invalid(where + QStringLiteral("%1 is set twice (first on line %2); keep one").arg(name).arg(first));

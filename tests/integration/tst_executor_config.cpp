@@ -264,6 +264,15 @@ void TestExecutorConfig::badFile_data()
                                                << QStringList{"FILE:1: TimeoutSeconds: 600 is above MaxTimeoutSeconds 60 (file:2)"};
     QTest::newRow("key twice") << QByteArray("GraceSeconds = 1\n\nGraceSeconds = 2\n") << QStringList{"FILE:3: GraceSeconds is set twice (first on line 1)"};
     QTest::newRow("not a key line") << QByteArray("[EnvironmentCache]\nEnabled\n") << QStringList{"FILE:2: \"Enabled\" is not a Key = Value line"};
+    // QSettings decodes %UXXXX and %XX in names: this one is TimeoutSeconds a second time.
+    QTest::newRow("%U escape in a key") << QByteArray("TimeoutSeconds = 5\nTimeout%U0053econds = 10\n")
+                                        << QStringList{"FILE:2: Timeout%U0053econds: a key cannot contain '%'", "QSettings would decode"};
+    QTest::newRow("%XX escape in a key") << QByteArray("\nGrace%53econds = 1\n") << QStringList{"FILE:2: Grace%53econds: a key cannot contain '%'"};
+    QTest::newRow("% escape in a group") << QByteArray("# scripts\n[Script%U0045nvironment]\nSITE = x\n")
+                                         << QStringList{"FILE:2: [Script%U0045nvironment]: a group name cannot contain '%'", "QSettings would decode"};
+    // QSettings turns '\' in a name into '/': [Pip\Environment] would be its group Pip/Environment.
+    QTest::newRow("backslash in a group") << QByteArray("[Pip\\Environment]\nPIP_INDEX_URL = x\n")
+                                          << QStringList{"FILE:1: \"[Pip\\Environment]\" is not a group header"};
     QTest::newRow("pip variable not for pip") << QByteArray("[PipEnvironment]\nLD_PRELOAD = /x.so\n")
                                               << QStringList{"FILE:2: PipEnvironment/LD_PRELOAD: LD_PRELOAD is not a variable for pip"};
     QTest::newRow("pip variable the executor decides") << QByteArray("[PipEnvironment]\nPIP_TARGET = /x\n")
