@@ -99,7 +99,7 @@ QString knownKeys(const QString &group)
 
 const QRegularExpression &variableName()
 {
-    static const QRegularExpression re(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
+    static const QRegularExpression re(QRegularExpression::anchoredPattern(QStringLiteral("[A-Za-z_][A-Za-z0-9_]*"))); // '$' would let a final "\n" through
     return re;
 }
 

@@ -6,7 +6,8 @@ namespace oa {
 
 QList<int> releaseNumbers(const QString &version)
 {
-    static const QRegularExpression release(QStringLiteral("^v?(\\d+(?:\\.\\d+)*)$"));
+    // Anchored at the true end: '$' also matches before a final "\n".
+    static const QRegularExpression release(QRegularExpression::anchoredPattern(QStringLiteral("v?(\\d+(?:\\.\\d+)*)")));
     const auto match = release.match(version.trimmed());
     if (!match.hasMatch())
         return {};
@@ -48,7 +49,7 @@ bool hasPrefix(const QList<int> &version, const QList<int> &prefix)
 
 Result<VersionSpecifier> VersionSpecifier::parse(const QString &text, const QString &field)
 {
-    static const QRegularExpression clausePattern(QStringLiteral("^(===|==|!=|~=|<=|>=|<|>)\\s*(\\S+)$"));
+    static const QRegularExpression clausePattern(QRegularExpression::anchoredPattern(QStringLiteral("(===|==|!=|~=|<=|>=|<|>)\\s*(\\S+)")));
     VersionSpecifier spec;
     spec.m_text = text.trimmed();
     if (spec.m_text.isEmpty())

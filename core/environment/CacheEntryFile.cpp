@@ -92,7 +92,8 @@ CacheEntryFile::Reading CacheEntryFile::read(const AgentFolder &folder, const QS
         return reading; // evicted since the folder was listed
     if (kind != AgentFolder::Kind::Directory)
         return implausible(QStringLiteral("it is %1, not a folder").arg(AgentFolder::kindName(kind)));
-    static const QRegularExpression pattern(QStringLiteral("^([0-9a-f]{%1})-([0-9]{1,15})$").arg(EnvironmentKey::kDigestLength));
+    // Anchored at the true end: with '$', a planted folder "<key>-1\n" would pass.
+    static const QRegularExpression pattern(QRegularExpression::anchoredPattern(QStringLiteral("([0-9a-f]{%1})-([0-9]{1,15})").arg(EnvironmentKey::kDigestLength)));
     const QRegularExpressionMatch parts = pattern.match(name);
     if (!parts.hasMatch())
         return implausible(QStringLiteral("its name is not {key}-{creation time in ms}"));

@@ -38,7 +38,8 @@ QJsonValue orNull(const QString &text)
 
 bool isSha256(const QString &hex)
 {
-    static const QRegularExpression pattern(QStringLiteral("^[0-9a-f]{64}$"));
+    // anchoredPattern, not ^…$: in QRegularExpression '$' also matches before a final "\n".
+    static const QRegularExpression pattern(QRegularExpression::anchoredPattern(QStringLiteral("[0-9a-f]{64}")));
     return pattern.match(hex).hasMatch();
 }
 

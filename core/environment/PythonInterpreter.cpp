@@ -155,7 +155,8 @@ std::optional<PythonInterpreter> cachedProbe(const QJsonObject &cached, const QF
         *suspicious = QStringLiteral("its Executable \"%1\" is neither %2 nor an executable binary").arg(p.executable, binary.filePath());
         return std::nullopt;
     }
-    static const QRegularExpression version(QStringLiteral("^[0-9]+\\.[0-9]+(\\.[0-9]+)?[0-9A-Za-z+.]*$"));
+    // Anchored at the true end: with '$', a cached "3.11.2\n" would pass.
+    static const QRegularExpression version(QRegularExpression::anchoredPattern(QStringLiteral("[0-9]+\\.[0-9]+(\\.[0-9]+)?[0-9A-Za-z+.]*")));
     if (!version.match(p.version).hasMatch()) {
         *suspicious = QStringLiteral("its Version \"%1\" is not a Python version").arg(p.version);
         return std::nullopt;

@@ -78,7 +78,7 @@ Result<QString> CancelChannel::request(const AgentPaths &paths, const QString &e
     const QString token = info.value(QStringLiteral("RunToken")).toString();
     // The token becomes part of a file name: only the form the executor writes is accepted, so a
     // planted @run file cannot aim the request anywhere else.
-    static const QRegularExpression tokenForm(QStringLiteral("^[0-9a-f]{32}$"));
+    static const QRegularExpression tokenForm(QRegularExpression::anchoredPattern(QStringLiteral("[0-9a-f]{32}"))); // '$' would let a final "\n" through
     if (info.value(QStringLiteral("Pid")).toInteger() != lock->info.pid || !tokenForm.match(token).hasMatch())
         return fail(ExitCode::TaskNotFound, QStringLiteral("%1: the lock holder (PID %2) is not the run that %3 describes")
                                                 .arg(executionId).arg(lock->info.pid).arg(run));

@@ -124,6 +124,13 @@ void TestInstallReport::downloadInfo_data()
     QTest::newRow("another algorithm is no sha256")
         << report("{\"url\": \"file:///srv/wheels/oa_demo-1.0-py3-none-any.whl\", \"archive_info\": {\"hash\": \"md5=00\", \"hashes\": {\"md5\": \"00\"}}}")
         << "oa_demo-1.0-py3-none-any.whl" << "file:///srv/wheels/oa_demo-1.0-py3-none-any.whl" << "" << "/srv/wheels";
+    // In QRegularExpression, '$' also matches before a final newline: "<64 hex>\n" is no sha256.
+    QTest::newRow("a sha256 that ends in a newline is not believed")
+        << report("{\"url\": \"file:///srv/wheels/oa_demo-1.0-py3-none-any.whl\", \"archive_info\": {\"hashes\": {\"sha256\": \"" + hex.toLatin1() + "\\n\"}}}")
+        << "oa_demo-1.0-py3-none-any.whl" << "file:///srv/wheels/oa_demo-1.0-py3-none-any.whl" << "" << "/srv/wheels";
+    QTest::newRow("pip 22.2: a hash that ends in a newline is not believed")
+        << report("{\"url\": \"file:///srv/wheels/oa_demo-1.0-py3-none-any.whl\", \"archive_info\": {\"hash\": \"sha256=" + hex.toLatin1() + "\\n\"}}")
+        << "oa_demo-1.0-py3-none-any.whl" << "file:///srv/wheels/oa_demo-1.0-py3-none-any.whl" << "" << "/srv/wheels";
     QTest::newRow("an index: its host, credentials dropped")
         << report("{\"url\": \"https://bot:secret@pypi.example.corp:8443/packages/ab/cd/oa_demo-1.0.tar.gz\", \"archive_info\": {\"hashes\": {\"sha256\": \"" + hex.toUpper().toLatin1() + "\"}}}")
         << "oa_demo-1.0.tar.gz" << "https://pypi.example.corp:8443/packages/ab/cd/oa_demo-1.0.tar.gz" << hex << "https://pypi.example.corp:8443";
