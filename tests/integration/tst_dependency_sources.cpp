@@ -167,6 +167,26 @@ void TestDependencySources::inlineMetadataRefused_data()
     QTest::newRow("unclosed") << QByteArray("# /// script\n# dependencies = []\nprint(1)\n") << 4 << "main.py:1: the inline script metadata block opened here";
     QTest::newRow("option as dependency") << QByteArray("# /// script\n# dependencies = [\"--index-url=http://evil\"]\n# ///\n")
                                           << 4 << "inline script metadata: dependencies[0]";
+    // Whole or not at all: what the executor cannot honour is exit 4 naming the script's line,
+    // never a block dropped unnoticed (inf and nan once made the JSON unreadable, and the script
+    // ran without its dependencies) nor "could not read TOML" (exit 5, Python's RecursionError).
+    QTest::newRow("inf in [tool]") << QByteArray("# /// script\n# dependencies = [\"oa-demo==1.0\"]\n# [tool.x]\n# v = inf\n# ///\nprint(1)\n")
+                                   << 4 << "main.py:4: inline script metadata: inf is not a finite number";
+    QTest::newRow("nan in [tool]") << QByteArray("# /// script\n# requires-python = \">=3.8\"\n# [tool.x]\n# v = [1.5,\n#   nan]\n# ///\nprint(1)\n")
+                                   << 4 << "main.py:5: inline script metadata: nan is not a finite number";
+    QTest::newRow("-inf in [tool]") << QByteArray("# /// script\n# dependencies = []\n# [tool]\n# x = { a = { b = -inf } }\n# ///\nprint(1)\n")
+                                    << 4 << "main.py:4: inline script metadata: -inf is not a finite number";
+    QTest::newRow("a float that overflows") << QByteArray("# /// script\n# [tool]\n# s = 'inf'  # a string is fine\n# x = 1e999\n# ///\nprint(1)\n")
+                                            << 4 << "main.py:4: inline script metadata: 1e999 is too large for a number";
+    QTest::newRow("an integer past 64 bits") << QByteArray("# /// script\n# [tool]\n# x = 99_999_999_999_999_999_999\n# ///\nprint(1)\n")
+                                             << 4 << "main.py:3: inline script metadata: 99_999_999_999_999_999_999 is an integer outside the 64 bits";
+    QTest::newRow("an array 3000 deep") << QByteArray("# /// script\n# dependencies = []\n# [tool]\n# x = " + QByteArray("[").repeated(3000)
+                                                      + QByteArray("]").repeated(3000) + "\n# ///\nprint(1)\n")
+                                        << 4 << "main.py:4: inline script metadata: tables and arrays nest deeper than 32 levels";
+    QTest::newRow("a dotted key 3000 deep") << QByteArray("# /// script\n# [tool]\n#\n# " + QByteArray("a.").repeated(2999) + "a = 1\n# ///\nprint(1)\n")
+                                            << 4 << "main.py:4: inline script metadata: tables and arrays nest deeper than 32 levels";
+    QTest::newRow("unknown key") << QByteArray("# /// script\n# dependencies = []\n# python = \">=3.11\"\n# ///\nprint(1)\n")
+                                 << 4 << "main.py:3: inline script metadata: \"python\" is not a field of PEP 723";
     QTest::newRow("requires-python nobody offers") << QByteArray("# /// script\n# requires-python = \">=3.99\"\n# ///\nprint(1)\n")
                                                    << 5 << "the task needs Python >=3.99";
 }
