@@ -1,6 +1,7 @@
 #include "DependencyResolver.h"
 
 #include "PipfileLock.h"
+#include "Requirement.h"
 #include "TomlReader.h"
 
 #include <QFileInfo>
@@ -123,8 +124,8 @@ Status DependencyResolver::complete(ResolvedDependencies &deps, const AgentFolde
         if (!metadata)
             return metadata.failure();
         for (qsizetype i = 0; i < metadata->dependencies.size(); ++i)
-            if (const auto problem = ExecutionInfo::requirementProblem(metadata->dependencies.at(i)))
-                return invalid(QStringLiteral("%1:%2: inline script metadata: dependencies[%3]: %4").arg(deps.file).arg(deps.block->firstLine).arg(i).arg(*problem));
+            if (const auto parsed = Requirement::parseWithoutHashes(metadata->dependencies.at(i)); !parsed)
+                return invalid(QStringLiteral("%1:%2: inline script metadata: dependencies[%3]: %4").arg(deps.file).arg(deps.block->firstLine).arg(i).arg(parsed.failure().message));
         deps.requirements = metadata->dependencies;
         if (deps.requiresPython.isEmpty() && !metadata->requiresPython.isEmpty()) {
             deps.requiresPython = metadata->requiresPython;

@@ -8,13 +8,6 @@ namespace oa {
 
 namespace {
 
-// A PEP 508 name with optional extras, then "@": the form of every named direct reference.
-const QRegularExpression &namedReference()
-{
-    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]*\\s*(\\[[^\\]]*\\])?\\s*@\\s*(.+)$"));
-    return re;
-}
-
 const QRegularExpression &urlScheme()
 {
     static const QRegularExpression re(QStringLiteral("^(git|hg|svn|bzr)\\+|^[A-Za-z][A-Za-z0-9+.-]*://|^file:"),
@@ -22,96 +15,41 @@ const QRegularExpression &urlScheme()
     return re;
 }
 
-// What pip takes for an archive to install rather than a name from an index.
-bool isArchiveName(const QString &text)
-{
-    static const QStringList suffixes = {QStringLiteral(".whl"), QStringLiteral(".zip"), QStringLiteral(".tar.gz"), QStringLiteral(".tgz"),
-                                         QStringLiteral(".tar.bz2"), QStringLiteral(".tbz"), QStringLiteral(".tar.xz"), QStringLiteral(".txz"),
-                                         QStringLiteral(".tar"), QStringLiteral(".tlz"), QStringLiteral(".tar.lz")};
-    for (const QString &suffix : suffixes)
-        if (text.endsWith(suffix, Qt::CaseInsensitive))
-            return true;
-    return false;
-}
-
-// "name @ url ; marker": PEP 508 needs whitespace before a marker that follows a URL.
-QString withoutMarker(const QString &text)
-{
-    static const QRegularExpression marker(QStringLiteral("\\s+;.*$"));
-    return QString(text).remove(marker).trimmed();
-}
-
 } // namespace
 
-std::optional<QString> PackagePolicy::directReference(const QString &requirement)
+QString PackagePolicy::hostOf(const Requirement &requirement)
 {
-    const QString text = requirement.trimmed();
-    if (const auto named = namedReference().match(text); named.hasMatch())
-        return withoutMarker(named.captured(2));
-    const QString bare = withoutMarker(text);
-    if (urlScheme().match(bare).hasMatch())
-        return bare;
-    // A name never holds a slash, starts with "." or "~", or ends like an archive: pip takes
-    // each of those for a path.
-    const QString head = bare.section(u';', 0, 0).trimmed();
-    if (head.contains(u'/') || head.contains(u'\\') || head.startsWith(u'.') || head.startsWith(u'~') || isArchiveName(head))
-        return head;
-    return std::nullopt;
-}
-
-bool PackagePolicy::isLocalPath(const QString &reference)
-{
-    return reference.startsWith(QLatin1String("file:"), Qt::CaseInsensitive) || !urlScheme().match(reference).hasMatch();
-}
-
-std::optional<QString> PackagePolicy::anchoredInTask(const QString &requirement, const QString &taskDir, QString *problem)
-{
-    const QString text = requirement.trimmed();
-    const auto reference = directReference(text);
-    if (!reference || !text.startsWith(*reference) || urlScheme().match(*reference).hasMatch() || reference->startsWith(u'/')
-        || reference->startsWith(u'~'))
-        return std::nullopt;
-    const QString base = QDir::cleanPath(taskDir);
-    const QString absolute = QDir::cleanPath(base + u'/' + *reference);
-    if (!absolute.startsWith(base + u'/')) {
-        *problem = QStringLiteral("\"%1\" leads out of the task folder %2").arg(*reference, base);
-        return std::nullopt;
-    }
-    return absolute + text.mid(reference->size());
-}
-
-QString PackagePolicy::hostOf(const QString &reference)
-{
-    if (isLocalPath(reference))
+    if (requirement.url.isEmpty())
         return QStringLiteral("localhost");
-    QString url = reference;
+    QString url = requirement.url;
     static const QRegularExpression vcs(QStringLiteral("^(git|hg|svn|bzr)\\+"), QRegularExpression::CaseInsensitiveOption);
     url.remove(vcs);
     return QUrl(url).host().toLower();
 }
 
-std::optional<QString> PackagePolicy::requirementProblem(const QString &requirement) const
+std::optional<QString> PackagePolicy::requirementProblem(const Requirement &r) const
 {
-    const auto reference = directReference(requirement);
-    if (!reference)
+    if (!r.isDirectReference())
         return std::nullopt;
+    const QString requirement = r.toArgument();
+    const QString reference = r.reference();
     if (!allowDirectReferences)
         return QStringLiteral("\"%1\" is a direct reference (%2), which bypasses the agent's index settings; AllowDirectReferences is off, so "
                               "packages come only from the configured index or wheel folder: name the package and its version instead")
-            .arg(requirement.trimmed(), isLocalPath(*reference) ? QStringLiteral("a path") : QStringLiteral("a URL"));
+            .arg(requirement, r.url.isEmpty() ? QStringLiteral("a path") : QStringLiteral("a URL"));
     // PIP_ONLY_BINARY covers what pip finds, not what a task points at: an sdist, a project
     // folder or a VCS checkout named directly would still be built.
-    if (onlyBinary && !reference->section(u'#', 0, 0).section(u'?', 0, 0).endsWith(QLatin1String(".whl"), Qt::CaseInsensitive))
+    if (onlyBinary && !reference.section(u'#', 0, 0).section(u'?', 0, 0).endsWith(QLatin1String(".whl"), Qt::CaseInsensitive))
         return QStringLiteral("\"%1\" is not a wheel, and OnlyBinary is on: pip would run its build code; refer to a .whl file instead")
-            .arg(requirement.trimmed());
+            .arg(requirement);
     if (allowedHosts.isEmpty())
         return std::nullopt;
-    const QString host = hostOf(*reference);
+    const QString host = hostOf(r);
     for (const QString &allowed : allowedHosts)
         if (allowed.compare(host, Qt::CaseInsensitive) == 0)
             return std::nullopt;
     return QStringLiteral("\"%1\" refers to the host %2, which AllowedHosts (%3) does not list%4")
-        .arg(requirement.trimmed(), host.isEmpty() ? QStringLiteral("(none)") : host, allowedHosts.join(QStringLiteral(", ")),
+        .arg(requirement, host.isEmpty() ? QStringLiteral("(none)") : host, allowedHosts.join(QStringLiteral(", ")),
              host == QLatin1String("localhost") ? QStringLiteral(" (paths and file: URLs count as localhost)") : QString());
 }
 
@@ -211,26 +149,6 @@ bool hasShellQuoting(const QString &text)
     return text.contains(u'\'') || text.contains(u'"') || text.contains(u'\\');
 }
 } // namespace
-
-std::optional<QString> PackagePolicy::requirementOptionsProblem(const QString &options) const
-{
-    if (hasShellQuoting(options))
-        return QStringLiteral("\"%1\" holds a quote or a backslash, which pip would read through shell quoting rules; only --hash "
-                              "may follow a requirement").arg(options.trimmed());
-    static const QRegularExpression digest(QStringLiteral("^[A-Za-z0-9]+:[0-9A-Fa-f]+$"));
-    const QStringList words = shellWords(options);
-    for (qsizetype i = 0; i < words.size(); ++i) {
-        const QString &word = words.at(i);
-        if (word.startsWith(QLatin1String("--hash=")) && digest.match(word.mid(7)).hasMatch())
-            continue;
-        if (word == QLatin1String("--hash") && i + 1 < words.size() && digest.match(words.at(i + 1)).hasMatch()) {
-            ++i;
-            continue;
-        }
-        return QStringLiteral("%1 after a requirement is not taken; only --hash=ALGORITHM:DIGEST may follow one").arg(word);
-    }
-    return std::nullopt;
-}
 
 std::optional<QString> PackagePolicy::optionLineProblem(const QString &line)
 {

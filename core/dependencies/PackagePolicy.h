@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Requirement.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -21,21 +23,12 @@ public:
     bool allowRequirementsFileOptions = false;
     bool onlyBinary = false;
 
-    // What a requirement refers to directly: "name @ URL"'s URL, a bare or VCS URL, a file: URL,
-    // a path or an archive name. nullopt for a requirement that names a package from an index.
-    static std::optional<QString> directReference(const QString &requirement);
-    // True for a reference that is a local path (not a URL of any scheme but file:).
-    static bool isLocalPath(const QString &reference);
-    // A requirement that is a relative path ("./pkgs/oa.whl", "oa.whl"), made absolute against
-    // `taskDir`: pip would take it against its own working folder. nullopt when the requirement
-    // is no relative path; an error message when it leads out of the task folder.
-    static std::optional<QString> anchoredInTask(const QString &requirement, const QString &taskDir, QString *problem);
-    // The host of a URL reference ("git+https://git.example/x" -> "git.example"); "localhost"
-    // for a local path or file: URL, so that AllowedHosts must list it to allow paths.
-    static QString hostOf(const QString &reference);
+    // The host of a requirement's reference ("git+https://git.example/x" -> "git.example");
+    // "localhost" for a local path, so that AllowedHosts must list it to allow paths.
+    static QString hostOf(const Requirement &requirement);
 
-    // One requirement as written, options after it excluded (see optionProblem for those).
-    std::optional<QString> requirementProblem(const QString &requirement) const;
+    // One requirement, parsed by Requirement's grammar (its hashes are all that may follow it).
+    std::optional<QString> requirementProblem(const Requirement &requirement) const;
 
     // What an option line of a requirements.txt is.
     struct Option {
@@ -49,10 +42,6 @@ public:
     std::optional<QString> optionProblem(const Option &option) const;
     // -r/-c naming `resolved` (absolute, cleaned), from a file in `taskDir`.
     std::optional<QString> includeProblem(const Option &option, const QString &resolved, const QString &taskDir) const;
-    // The options after a requirement on its line (RequirementsText::Line::options()): only
-    // --hash is taken, each as "--hash=ALG:HEX" or "--hash ALG:HEX", and no quote or backslash,
-    // which pip's shlex would read (''--global-option is --global-option to it).
-    std::optional<QString> requirementOptionsProblem(const QString &options) const;
     // An option line holds one option and at most its value, with no quote or backslash: pip's
     // shlex and optparse would take every option of "--prefer-binary --find-links DIR", where
     // one check reads one, and read ".'.'" as "..".

@@ -3,7 +3,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 
 #include <algorithm>
 
@@ -15,14 +14,6 @@ Failure invalid(const QString &path, const QString &what)
 {
     return fail(ExitCode::InvalidExecution, QStringLiteral("%1: %2").arg(path, what));
 }
-
-// PEP 508 names and extras; a version pinned with == or ===; hashes as pip takes them.
-const QRegularExpression kName(QStringLiteral("^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$"));
-const QRegularExpression kPinned(QStringLiteral("^===?[A-Za-z0-9.+!_-]+$"));
-const QRegularExpression kHash(QStringLiteral("^(sha256|sha384|sha512):[0-9a-fA-F]+$"));
-// Markers are compared with quoted strings; nothing that pip's line parser could take for an
-// option (" -"), a line break, a comment or a continuation gets through.
-const QRegularExpression kMarkers(QStringLiteral("^[A-Za-z0-9_ .<>=!~()'\"*+-]*$"));
 
 } // namespace
 
@@ -51,33 +42,44 @@ Result<PipfileLock> PipfileLock::parse(const QByteArray &json, const QString &pa
         return invalid(path, QStringLiteral("\"default\" must be an object of packages"));
     const QJsonObject packages = defaults.toObject();
     for (auto it = packages.begin(); it != packages.end(); ++it) {
-        const QString where = QStringLiteral("default.%1").arg(it.key());
-        if (!kName.match(it.key()).hasMatch())
-            return invalid(path, QStringLiteral("%1: \"%2\" is not a package name").arg(where, it.key()));
+        // The key as JSON gave it: a "\n" in it is named, never taken (it would split pip's line).
+        const QString where = QStringLiteral("default.%1").arg(QString(it.key()).replace(u'\n', QStringLiteral("\\n")));
+        if (const QString problem = Requirement::nameProblem(it.key()); !problem.isEmpty())
+            return invalid(path, QStringLiteral("%1: the package name %2").arg(where, problem));
+        if (!it.value().isObject())
+            return invalid(path, QStringLiteral("%1 must be an object with \"version\" and \"hashes\"").arg(where));
         const QJsonObject entry = it.value().toObject();
         Package package;
         package.name = it.key();
-        package.version = entry.value(QStringLiteral("version")).toString();
-        if (package.version.isEmpty())
+        const QJsonValue version = entry.value(QStringLiteral("version"));
+        if (version.isUndefined() || version.toString().isEmpty())
             return invalid(path, QStringLiteral("%1 has no pinned \"version\"; editable, VCS, path and file entries are not installed "
                                                 "from a lock (pin the package, or list it in Requirements)").arg(where));
-        if (!kPinned.match(package.version).hasMatch())
-            return invalid(path, QStringLiteral("%1: version \"%2\" is not pinned with ==").arg(where, package.version));
+        // One clause, == or ===, no wildcard: a lock pins exactly one version.
+        const QString pinned = version.toString();
+        const QString problem = Requirement::specifierProblem(pinned, &package.version);
+        if (!problem.isEmpty() || !pinned.startsWith(QLatin1String("==")) || package.version.contains(u',') || package.version.endsWith(u'*'))
+            return invalid(path, QStringLiteral("%1: version \"%2\" is not one version pinned with == (%3)")
+                                     .arg(where, pinned, problem.isEmpty() ? QStringLiteral("a lock pins exactly one") : problem));
         for (const QJsonValue &extra : entry.value(QStringLiteral("extras")).toArray()) {
-            if (!kName.match(extra.toString()).hasMatch())
-                return invalid(path, QStringLiteral("%1: extra \"%2\" is not a valid name").arg(where, extra.toString()));
+            if (const QString why = Requirement::nameProblem(extra.toString()); !why.isEmpty())
+                return invalid(path, QStringLiteral("%1: the extra %2").arg(where, why));
             package.extras.append(extra.toString());
         }
         for (const QJsonValue &hash : entry.value(QStringLiteral("hashes")).toArray()) {
-            if (!kHash.match(hash.toString()).hasMatch())
-                return invalid(path, QStringLiteral("%1: \"%2\" is not a hash such as sha256:<hex>").arg(where, hash.toString()));
-            package.hashes.append(hash.toString());
+            if (const QString why = Requirement::hashProblem(hash.toString()); !why.isEmpty())
+                return invalid(path, QStringLiteral("%1: %2").arg(where, why));
+            if (!package.hashes.contains(hash.toString().toLower()))
+                package.hashes.append(hash.toString().toLower());
         }
         if (package.hashes.isEmpty())
             return invalid(path, QStringLiteral("%1 has no hashes; a lock is installed in pip's hash-checking mode (run pipenv lock again)").arg(where));
-        package.markers = entry.value(QStringLiteral("markers")).toString().trimmed();
-        if (!kMarkers.match(package.markers).hasMatch() || package.markers.contains(QLatin1String(" -")))
-            return invalid(path, QStringLiteral("%1: markers \"%2\" hold characters that environment markers never use").arg(where, package.markers));
+        const QJsonValue markers = entry.value(QStringLiteral("markers"));
+        if (!markers.isUndefined() && !markers.isString())
+            return invalid(path, QStringLiteral("%1: \"markers\" must be a string").arg(where));
+        if (!markers.toString().isEmpty())
+            if (const QString why = Requirement::markerProblem(markers.toString(), &package.markers); !why.isEmpty())
+                return invalid(path, QStringLiteral("%1: markers: %2").arg(where, why));
         // Pipenv writes a VCS entry as {"git": "https://…"}: said as pip would take it.
         const std::pair<const char *, const char *> references[] = {{"file", ""}, {"path", ""}, {"git", "git+"},
                                                                    {"hg", "hg+"}, {"svn", "svn+"}, {"bzr", "bzr+"}};
@@ -90,20 +92,22 @@ Result<PipfileLock> PipfileLock::parse(const QByteArray &json, const QString &pa
     return lock;
 }
 
+Requirement PipfileLock::Package::requirement() const
+{
+    Requirement r;
+    r.name = name;
+    r.extras = extras;
+    r.specifier = version;
+    r.marker = markers;
+    r.hashes = hashes;
+    return r;
+}
+
 QByteArray PipfileLock::toRequirements() const
 {
     QByteArray text;
-    for (const Package &p : packages) {
-        QString line = p.name;
-        if (!p.extras.isEmpty())
-            line += u'[' + p.extras.join(u',') + u']';
-        line += p.version;
-        if (!p.markers.isEmpty())
-            line += QStringLiteral(" ; ") + p.markers;
-        for (const QString &hash : p.hashes)
-            line += QStringLiteral(" --hash=") + hash;
-        text += line.toUtf8() + '\n';
-    }
+    for (const Package &p : packages)
+        text += p.requirement().toLine().toUtf8() + '\n';
     return text;
 }
 

@@ -1,6 +1,7 @@
 #include "RequirementsTree.h"
 
 #include "ExecutionInfo.h"
+#include "Requirement.h"
 #include "RequirementsText.h"
 
 #include <QDir>
@@ -36,8 +37,19 @@ QString RequirementsTree::copyOf(const QString &file) const
 
 Status RequirementsTree::read(const AgentFolder &folder, const PackagePolicy &policy, const QString &file)
 {
-    if (m_lines.contains(file)) // a file that includes itself, or is included twice
+    // The includes are a graph: a file met again while it is still being read closes a cycle,
+    // which pip would follow until Python's recursion limit; met again after, it is shared.
+    if (const qsizetype at = m_reading.indexOf(file); at >= 0) {
+        QStringList cycle = m_reading.mid(at);
+        cycle.append(file);
+        return refused(m_reading.constLast(), QStringLiteral("the files include each other in a cycle: %1")
+                                                  .arg(cycle.join(QStringLiteral(" -> "))));
+    }
+    if (m_lines.contains(file))
         return ok();
+    if (m_lines.size() >= kMaxFiles)
+        return refused(file, QStringLiteral("more than %1 requirements files are included; that is the most the executor reads").arg(kMaxFiles));
+    m_reading.append(file);
     m_lines.insert(file, {});
     auto content = folder.readFile(file, ExecutionInfo::kMaxFileBytes);
     if (!content)
@@ -52,27 +64,27 @@ Status RequirementsTree::read(const AgentFolder &folder, const PackagePolicy &po
         if (auto problem = PackagePolicy::expansionProblem(line.text))
             return refused(where, *problem);
         if (!line.isOption()) {
-            const QString requirement = line.requirement();
-            auto problem = policy.requirementProblem(requirement);
-            if (!problem)
-                problem = policy.requirementOptionsProblem(line.options());
-            if (problem)
-                return refused(where, *problem);
+            // pip reads the line written from what was parsed, never the task's text.
+            auto parsed = Requirement::parse(line.text);
+            if (!parsed)
+                return refused(where, parsed.failure().message);
             // pip would take a relative path against its own (empty) working folder.
-            QString escapes;
-            const auto anchored = PackagePolicy::anchoredInTask(requirement, m_taskDir, &escapes);
-            if (!escapes.isEmpty())
-                return refused(where, escapes);
-            lines.append(anchored ? *anchored + line.text.mid(requirement.size()) : line.text);
+            auto anchored = parsed->anchoredIn(m_taskDir);
+            if (!anchored)
+                return refused(where, anchored.failure().message);
+            if (auto problem = policy.requirementProblem(anchored.value()))
+                return refused(where, *problem);
+            lines.append(anchored->toLine());
             continue;
         }
         if (auto problem = PackagePolicy::optionLineProblem(line.text))
             return refused(where, *problem);
         const PackagePolicy::Option option = PackagePolicy::classify(line.text);
+        const QString written = option.value.isEmpty() ? option.name : option.name + u' ' + option.value;
         if (option.kind != PackagePolicy::Option::Kind::Include) {
             if (auto problem = policy.optionProblem(option))
                 return refused(where, *problem);
-            lines.append(line.text);
+            lines.append(written);
             continue;
         }
         // pip takes an included file relative to the file that names it.
@@ -91,14 +103,20 @@ Status RequirementsTree::read(const AgentFolder &folder, const PackagePolicy &po
         if (auto problem = policy.includeProblem(option, resolved, m_taskDir))
             return refused(where, *problem);
         if (!resolved.startsWith(m_taskDir + u'/')) { // allowed by AllowRequirementsFileOptions: pip reads it itself
-            lines.append(line.text);
+            lines.append(written);
             continue;
         }
         if (Status checked = read(folder, policy, resolved); !checked)
             return checked;
-        lines.append(QStringLiteral("%1 %2").arg(option.name, copyOf(resolved)));
+        // Relative, as pip resolves it from the copy that names it: the copies' folder (which
+        // differs from run to run) is nowhere in what pip reads, nor in the cache key.
+        const QString relative = QDir(QFileInfo(copyOf(file)).path()).relativeFilePath(copyOf(resolved));
+        if (relative.contains(u' ') || relative.contains(u'\t') || relative.contains(u'#'))
+            return refused(where, QStringLiteral("%1 leads to %2, whose name holds a blank or \"#\", which pip would split").arg(option.value, resolved));
+        lines.append(option.name + u' ' + relative);
     }
     m_lines.insert(file, lines);
+    m_reading.removeLast();
     return ok();
 }
 

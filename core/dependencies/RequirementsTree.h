@@ -20,8 +20,15 @@ namespace oa {
 // see RequirementsText::encodingProblem). pip runs in an empty folder of its own, where a
 // relative path in a requirement would mean nothing, so the copy has every relative path made
 // absolute against the task folder.
+//
+// Includes (-r, -c) are read as a graph: a cycle is exit 4 naming it, and so is a tree of more
+// than kMaxFiles files; neither is ever cut short silently. Requirement lines are parsed by
+// Requirement's grammar and written again from it (Requirement::toLine), option lines as one
+// option and its value; an include names its copy relative to the copy that includes it.
 class RequirementsTree {
 public:
+    static constexpr int kMaxFiles = 256;
+
     static Result<RequirementsTree> check(const AgentFolder &folder, const PackagePolicy &policy, const QString &file,
                                           const QString &taskDir, const QString &copyDir);
 
@@ -36,6 +43,7 @@ private:
     QString m_copyDir;
     QString m_top;
     QMap<QString, QStringList> m_lines; // by the task's file: its lines as pip will read them
+    QStringList m_reading;              // the includes being read, outermost first
 };
 
 } // namespace oa

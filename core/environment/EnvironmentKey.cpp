@@ -1,6 +1,7 @@
 #include "EnvironmentKey.h"
 
 #include "AgentFolder.h"
+#include "Requirement.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -10,6 +11,13 @@
 #include <QFileInfo>
 #include <QUrl>
 #include <QRegularExpression>
+#include <QUuid>
+
+#include <cerrno>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace oa {
 
@@ -34,33 +42,134 @@ QByteArray readSmall(const QString &path)
 
 QString EnvironmentKey::normalizeRequirement(const QString &requirement)
 {
-    static const QRegularExpression name(QStringLiteral("^\\s*([A-Za-z0-9][A-Za-z0-9._-]*)"));
-    static const QRegularExpression separators(QStringLiteral("[-_.]+"));
-    static const QRegularExpression whitespace(QStringLiteral("\\s+"));
-    const auto match = name.match(requirement);
-    if (!match.hasMatch())
-        return QString(requirement).remove(whitespace);
-    const QString canonical = match.captured(1).toLower().replace(separators, QStringLiteral("-"));
-    return canonical + requirement.mid(match.capturedEnd(1)).remove(whitespace);
+    // Written again by the one writer, with the name in PEP 503's form: "Requests >= 2.28" and
+    // "requests>=2.28" are one key; a path or URL is kept exactly (escaped, never trimmed).
+    auto parsed = Requirement::parseWithoutHashes(requirement);
+    if (!parsed)
+        return requirement; // refused before any key is made; kept whole, never merged with another
+    Requirement r = std::move(parsed).value();
+    r.name = r.name.isEmpty() ? QString() : r.canonicalName();
+    return r.toArgument();
 }
 
-QByteArray EnvironmentKey::includedFiles(const QByteArray &text, const QString &path, int depth)
+QByteArray EnvironmentKey::includedFiles(const QByteArray &text, const QString &path, QSet<QString> *visited, QList<QByteArray> *contents)
 {
-    static const QRegularExpression include(QStringLiteral("^\\s*(?:-r|--requirement|-c|--constraint)(?:\\s*=\\s*|\\s+|(?=[^-\\s]))(\\S+)"));
+    static const QRegularExpression include(QRegularExpression::anchoredPattern(
+        QStringLiteral("[ \t]*(?:-r|--requirement|-c|--constraint)(?:[ \t]*=[ \t]*|[ \t]+|(?=[^-\\s]))(\\S+)[ \t]*")));
+    QSet<QString> seen;
+    if (!visited)
+        visited = &seen;
     QByteArray content;
-    int count = 0;
     for (const QByteArray &raw : text.split('\n')) {
         const auto match = include.match(QString::fromUtf8(raw));
-        if (!match.hasMatch() || depth > 4 || ++count > kMaxIncludes)
+        if (!match.hasMatch())
             continue;
         const QString name = match.captured(1);
-        const QString file = QDir::isAbsolutePath(name) || path.isEmpty() ? name : QFileInfo(path).dir().filePath(name);
+        const QString file = QDir::cleanPath(QDir::isAbsolutePath(name) || path.isEmpty() ? name : QFileInfo(path).dir().filePath(name));
+        // Every file at any depth counts once; the tree was checked for cycles before.
+        if (visited->contains(file)) {
+            content += "include again " + file.toUtf8() + '\n';
+            continue;
+        }
+        visited->insert(file);
         // Never blocks on a FIFO, never reads more than a real file needs.
         const auto read = AgentFolder::readRegularFile(file, 1024 * 1024);
         const QByteArray data = read ? read.value() : QByteArray("unreadable");
-        content += "include " + file.toUtf8() + '\n' + data + '\n' + includedFiles(data, file, depth + 1);
+        if (contents)
+            contents->append(data);
+        content += "include " + file.toUtf8() + '\n' + QByteArray::number(data.size()) + ':' + data + '\n'
+                   + includedFiles(data, file, visited, contents);
     }
     return content;
+}
+
+namespace {
+
+// The SHA-256 of a regular file, opened without blocking (a FIFO is never waited on) and read
+// in blocks, so that a large wheel costs no more memory than a small one. Empty when `path`
+// is not a regular file that can be read.
+QByteArray fileSha256(const QString &path, qint64 *size)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return {};
+    struct stat st;
+    QByteArray digest;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        QCryptographicHash hash(QCryptographicHash::Sha256);
+        char block[64 * 1024];
+        ssize_t n = 0;
+        qint64 total = 0;
+        while ((n = ::read(fd, block, sizeof block)) > 0) {
+            hash.addData(QByteArrayView(block, n));
+            total += n;
+        }
+        if (n == 0) {
+            digest = hash.result().toHex();
+            *size = total;
+        }
+    }
+    ::close(fd);
+    return digest;
+}
+
+} // namespace
+
+QByteArray EnvironmentKey::contentDigest(const QString &path)
+{
+    struct stat st;
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return errno == ENOENT ? QByteArrayLiteral("missing") : QByteArrayLiteral("unreadable");
+    qint64 size = 0;
+    if (S_ISREG(st.st_mode)) {
+        const QByteArray digest = fileSha256(path, &size);
+        return digest.isEmpty() ? QByteArrayLiteral("unreadable") : "sha256 " + digest;
+    }
+    if (!S_ISDIR(st.st_mode))
+        return QByteArrayLiteral("unreadable");
+    // A project folder: every name in it, and every file's content. Links are named with their
+    // target, never followed (pip's build copies the tree as it is).
+    QList<QByteArray> lines;
+    qint64 bytes = 0;
+    QDirIterator it(path, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QFileInfo info(it.next());
+        const QByteArray name = QDir(path).relativeFilePath(info.filePath()).toUtf8();
+        if (info.isSymLink()) {
+            lines.append("link " + name + " -> " + info.symLinkTarget().toUtf8());
+        } else if (info.isDir()) {
+            lines.append("folder " + name);
+        } else {
+            const QByteArray digest = fileSha256(info.filePath(), &size);
+            bytes += size;
+            lines.append("file " + name + ' ' + (digest.isEmpty() ? QByteArrayLiteral("unreadable") : digest));
+        }
+        if (lines.size() > kMaxTreeFiles || bytes > kMaxTreeBytes)
+            return "uncacheable " + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+    }
+    std::sort(lines.begin(), lines.end());
+    return "tree sha256 " + QCryptographicHash::hash(lines.join('\n'), QCryptographicHash::Sha256).toHex();
+}
+
+QByteArray EnvironmentKey::localReferences(const QStringList &requirements, const QList<QByteArray> &files)
+{
+    QStringList paths;
+    for (const QString &requirement : requirements)
+        if (const auto r = Requirement::parseWithoutHashes(requirement); r && !r->path.isEmpty())
+            paths.append(r->path);
+    for (const QByteArray &raw : files.join('\n').split('\n')) {
+        const QString line = QString::fromUtf8(raw).trimmed();
+        if (line.startsWith(u'-') || line.isEmpty())
+            continue;
+        if (const auto r = Requirement::parse(line); r && !r->path.isEmpty())
+            paths.append(r->path);
+    }
+    paths.sort();
+    paths.removeDuplicates();
+    QByteArray out;
+    for (const QString &path : std::as_const(paths))
+        out += "reference " + path.toUtf8() + ' ' + contentDigest(path) + '\n';
+    return out;
 }
 
 EnvironmentKey EnvironmentKey::build(const QString &interpreter, const QString &version, const QStringList &requirements,
@@ -75,8 +184,11 @@ EnvironmentKey EnvironmentKey::build(const QString &interpreter, const QString &
     key.requirements.sort();
     key.requirements.removeDuplicates();
     key.requirementsFile = requirementsFile;
-    // A nested -r or -c decides what is installed as much as the file itself does.
-    key.requirementsFile += includedFiles(requirementsFile, requirementsPath);
+    // A nested -r or -c decides what is installed as much as the file itself does, at any depth.
+    QList<QByteArray> requirementsFiles{requirementsFile};
+    key.requirementsFile += includedFiles(requirementsFile, requirementsPath, nullptr, &requirementsFiles);
+    // What a path refers to is keyed by its content: a wheel rebuilt in place is a new key.
+    key.references = localReferences(requirements, requirementsFiles);
     if (!copyDir.isEmpty())
         key.requirementsFile.replace(QByteArray(QDir::cleanPath(copyDir).toUtf8() + '/'), QByteArrayLiteral("{copies}/"));
     for (const QString &name : kKeyedPipVariables)
@@ -166,6 +278,9 @@ QString EnvironmentKey::describe() const
     if (!pipConfig.isEmpty())
         lines.append(QStringLiteral("pip configuration sha256 %1")
                          .arg(QString::fromLatin1(QCryptographicHash::hash(pipConfig, QCryptographicHash::Sha256).toHex().left(16))));
+    if (!references.isEmpty())
+        lines.append(QStringLiteral("local references sha256 %1")
+                         .arg(QString::fromLatin1(QCryptographicHash::hash(references, QCryptographicHash::Sha256).toHex().left(16))));
     if (!findLinks.isEmpty())
         lines.append(QStringLiteral("find-links folders sha256 %1")
                          .arg(QString::fromLatin1(QCryptographicHash::hash(findLinks, QCryptographicHash::Sha256).toHex().left(16))));
@@ -180,7 +295,7 @@ QString EnvironmentKey::digest() const
         hash.addData(QByteArray(QByteArray::number(field.size()) + ':'));
         hash.addData(field);
     };
-    add("openautomate-env-v1");
+    add("openautomate-env-v2");
     add(interpreter.toUtf8());
     add(version.toUtf8());
     add(requirements.join(u'\n').toUtf8());
@@ -189,6 +304,7 @@ QString EnvironmentKey::digest() const
         add((it.key() + u'=' + it.value()).toUtf8());
     add(pipConfig);
     add(findLinks);
+    add(references);
     return QString::fromLatin1(hash.result().toHex().left(kDigestLength));
 }
 

@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QMap>
 #include <QProcessEnvironment>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -20,9 +21,13 @@ struct EnvironmentKey {
     // What is in each local find-links folder (names, sizes, modification times), so that a
     // wheel added to a wheel folder leads to a new build instead of the old entry reused.
     QByteArray findLinks;
+    // Every local file or folder a requirement refers to (a wheel, an sdist, a project folder),
+    // at any include depth, by path and content digest (contentDigest).
+    QByteArray references;
 
-    // Lower-case canonical project name (PEP 503: runs of -_. become -) and the rest of the
-    // specifier with all whitespace removed: " Requests >= 2.28 " -> "requests>=2.28".
+    // The requirement as Requirement writes it, with the PEP 503 name (lower case, runs of -_.
+    // as "-"): " Requests >= 2.28 " -> "requests>=2.28". Paths and URLs stay exactly as they
+    // are ("my lib" and "mylib" are two keys).
     static QString normalizeRequirement(const QString &requirement);
     // The PIP_* variables and pip.conf files pip would read in `env` (site-wide, per user,
     // PIP_CONFIG_FILE).
@@ -36,9 +41,19 @@ struct EnvironmentKey {
                                 const QByteArray &requirementsFile, const QProcessEnvironment &env,
                                 const QString &requirementsPath = QString(), const QString &copyDir = QString());
     // The content of the files `text` includes (-r, --requirement, -c, --constraint), and of
-    // theirs, at most kMaxIncludes files, each read only if it is a regular file.
-    static QByteArray includedFiles(const QByteArray &text, const QString &path, int depth = 0);
-    static constexpr int kMaxIncludes = 32;
+    // theirs, at any depth, each once (`visited`), each read only if it is a regular file.
+    // `contents` gets each included file's content.
+    static QByteArray includedFiles(const QByteArray &text, const QString &path, QSet<QString> *visited = nullptr,
+                                    QList<QByteArray> *contents = nullptr);
+    // "reference PATH DIGEST" for every local path among `requirements` and the requirement
+    // lines of `files` (requirements files as the executor wrote them).
+    static QByteArray localReferences(const QStringList &requirements, const QList<QByteArray> &files);
+    // What a local reference holds: "sha256 HEX" of a regular file, "tree sha256 HEX" of a
+    // folder's names and files (at most kMaxTreeFiles files, kMaxTreeBytes bytes: past that,
+    // "uncacheable" and a random value, so the entry is never shared), "missing" or "unreadable".
+    static QByteArray contentDigest(const QString &path);
+    static constexpr int kMaxTreeFiles = 20000;
+    static constexpr qint64 kMaxTreeBytes = qint64(512) * 1024 * 1024;
 
     // A stable hex digest of all of the above: the first kDigestLength hex digits of a SHA-256.
     static constexpr int kDigestLength = 32;

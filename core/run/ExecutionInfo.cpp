@@ -1,5 +1,7 @@
 #include "ExecutionInfo.h"
 
+#include "Requirement.h"
+
 #include "CommandLineSplitter.h"
 #include "Limits.h"
 #include "VersionSpecifier.h"
@@ -196,13 +198,9 @@ Result<std::optional<double>> parseNumber(const QJsonValue &value, const QString
 
 std::optional<QString> ExecutionInfo::requirementProblem(const QString &requirement)
 {
-    if (hasControlCharacter(requirement))
-        return QStringLiteral("holds a newline or another control character");
-    const QString trimmed = requirement.trimmed();
-    if (trimmed.isEmpty())
-        return QStringLiteral("is empty");
-    if (trimmed.startsWith(u'-'))
-        return QStringLiteral("\"%1\" starts with '-'; pip options are not allowed in requirements").arg(trimmed);
+    const auto parsed = Requirement::parseWithoutHashes(requirement);
+    if (!parsed)
+        return parsed.failure().message;
     return std::nullopt;
 }
 

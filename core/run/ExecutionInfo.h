@@ -54,8 +54,8 @@ struct ExecutionInfo {
     };
     static Preview preview(const QJsonObject &object);
 
-    // A requirement string is refused when it is empty, starts with '-' (it would be a pip
-    // option such as --index-url or -r), or holds a control character such as a newline.
+    // Why a requirement string is not one by Requirement's grammar (empty, an option such as
+    // -r, a control character, a marker that is not PEP 508's, ...), or nullopt.
     static std::optional<QString> requirementProblem(const QString &requirement);
 };
 

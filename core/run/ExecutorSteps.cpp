@@ -6,6 +6,7 @@
 #include "PackagePolicy.h"
 #include "PreviousRun.h"
 #include "RequirementsText.h"
+#include "Requirement.h"
 #include "RequirementsTree.h"
 #include "TreeOwnership.h"
 #include "VersionSpecifier.h"
@@ -263,16 +264,19 @@ Status Executor::checkPackageSources()
         return s;
     const PackagePolicy &policy = m_options.packagePolicy;
     const QString taskDir = m_paths.taskDir(m_options.executionId);
+    // pip gets each requirement as written again from what was parsed (Requirement), never the task's text.
     const auto checkEach = [&policy, &taskDir](QStringList &requirements, const QString &where) -> Status {
         for (qsizetype i = 0; i < requirements.size(); ++i) {
-            if (auto problem = policy.requirementProblem(requirements.at(i)))
-                return refused(where.arg(i), *problem);
+            auto parsed = Requirement::parseWithoutHashes(requirements.at(i));
+            if (!parsed)
+                return refused(where.arg(i), parsed.failure().message);
             // A relative path means the task's folder, never pip's (empty) working folder.
-            QString problem;
-            if (auto anchored = PackagePolicy::anchoredInTask(requirements.at(i), taskDir, &problem))
-                requirements[i] = *anchored;
-            else if (!problem.isEmpty())
-                return refused(where.arg(i), problem);
+            auto anchored = parsed->anchoredIn(taskDir);
+            if (!anchored)
+                return refused(where.arg(i), anchored.failure().message);
+            if (auto problem = policy.requirementProblem(anchored.value()))
+                return refused(where.arg(i), *problem);
+            requirements[i] = anchored->toArgument();
         }
         return ok();
     };
@@ -289,9 +293,12 @@ Status Executor::checkPackageSources()
     case DependencySource::PipfileLock:
         // The lock installs each package by name and version from the agent's own index; a
         // reference beside them is still the task asking for somewhere else.
-        for (const auto &[entry, reference] : std::as_const(m_deps.lockReferences))
-            if (auto problem = policy.requirementProblem(reference); problem && checked)
+        for (const auto &[entry, reference] : std::as_const(m_deps.lockReferences)) {
+            const auto parsed = Requirement::parseWithoutHashes(reference);
+            const auto problem = parsed ? policy.requirementProblem(parsed.value()) : std::optional<QString>(parsed.failure().message);
+            if (problem && checked)
                 checked = refused(QStringLiteral("%1: %2").arg(m_deps.file, entry), *problem);
+        }
         break;
     case DependencySource::RequirementsTxt: {
         auto tree = RequirementsTree::check(m_paths.folder(), policy, m_deps.requirementsFile, taskDir,

@@ -268,7 +268,7 @@ void TestDetailPane::requirementsColumnForEachSource()
           "# the invoice bot\nrequests==2.28.1\nidna>=3 \\\n    --hash=sha256:00ff\n\nrich\n");
     agent.makeScriptTask(QStringLiteral("lock"), "print(1)\n");
     write(agent.taskFile(QStringLiteral("lock"), QStringLiteral("Pipfile.lock")), R"({"_meta": {"hash": {"sha256": "abc"}},
-        "default": {"oa-demo": {"hashes": ["sha256:00ff"], "version": "==1.0"}, "oa-two": {"hashes": ["sha256:11aa"], "version": "==2.0"}},
+        "default": {"oa-demo": {"hashes": ["sha256:0000000000000000000000000000000000000000000000000000000000000000"], "version": "==1.0"}, "oa-two": {"hashes": ["sha256:1111111111111111111111111111111111111111111111111111111111111111"], "version": "==2.0"}},
         "develop": {"oa-dev": {"hashes": ["sha256:44dd"], "version": "==9.9"}}})");
     agent.makeScriptTask(QStringLiteral("inline"), "# /// script\n# requires-python = \">=3.11\"\n# dependencies = [\n#   \"requests<3\",\n"
                                                    "#   \"rich\",\n# ]\n# ///\nprint(1)\n");

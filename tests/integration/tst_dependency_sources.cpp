@@ -37,7 +37,7 @@ QByteArray lockJson(const QJsonObject &defaults, const QString &pipfileHash = QS
         meta.insert(QStringLiteral("sources"), QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("pypi")}, {QStringLiteral("url"), sourceUrl}}});
     return QJsonDocument(QJsonObject{{QStringLiteral("_meta"), meta},
                                      {QStringLiteral("default"), defaults},
-                                     {QStringLiteral("develop"), QJsonObject{{QStringLiteral("oa-dev"), lockedPackage(QStringLiteral("9.9"), {QStringLiteral("sha256:00")})}}}})
+                                     {QStringLiteral("develop"), QJsonObject{{QStringLiteral("oa-dev"), lockedPackage(QStringLiteral("9.9"), {QStringLiteral("sha256:0000000000000000000000000000000000000000000000000000000000000000")})}}}})
         .toJson();
 }
 
@@ -84,7 +84,7 @@ void TestDependencySources::pipfileLockInstallsExactlyWhatItPins()
     // 1.1 is in the folder too: only the lock's pin counts. The Windows-only package has no
     // wheel at all: its marker must keep pip from looking for it. `develop` is never installed.
     const QJsonObject pinned{{QStringLiteral("oa-demo"), lockedPackage(QStringLiteral("1.0"), {sha256Of(m_demo10)})},
-                             {QStringLiteral("oa-winonly"), lockedPackage(QStringLiteral("2.0"), {QStringLiteral("sha256:00")}, QStringLiteral("sys_platform == 'win32'"))}};
+                             {QStringLiteral("oa-winonly"), lockedPackage(QStringLiteral("2.0"), {QStringLiteral("sha256:0000000000000000000000000000000000000000000000000000000000000000")}, QStringLiteral("sys_platform == 'win32'"))}};
     for (const QString &id : {QStringLiteral("lock1"), QStringLiteral("lock2")})
         agent.makeTask(id, {{QStringLiteral("ExecutionId"), id}, {QStringLiteral("ScriptPath"), QStringLiteral("main.py")}},
                        {{QStringLiteral("main.py"), "import oa_demo\nprint(oa_demo.__version__)\n"},
@@ -276,7 +276,7 @@ void TestDependencySources::listCountsEachSource()
         all.insert(QStringLiteral("main.py"), "import oa_demo\n");
         agent.makeTask(id, execution, all);
     };
-    task(QStringLiteral("txt"), {}, {{QStringLiteral("requirements.txt"), "# two packages\noa-demo==1.0\n\noa-dep>=1 --hash=sha256:00\n"}});
+    task(QStringLiteral("txt"), {}, {{QStringLiteral("requirements.txt"), "# two packages\noa-demo==1.0\n\noa-dep>=1 --hash=sha256:0000000000000000000000000000000000000000000000000000000000000000\n"}});
     task(QStringLiteral("json"), {{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-demo==1.0")}}}, {});
     task(QStringLiteral("none"), {}, {});
     task(QStringLiteral("ran"), {}, {{QStringLiteral("requirements.txt"), "oa-demo==1.0\n"}});

@@ -147,7 +147,7 @@ void TestExecutorExitCodes::invalidExecution_data()
     QTest::newRow("wrong ID") << QByteArray(R"({"ExecutionId":"other","ScriptPath":"main.py"})") << QByteArray("ExecutionId: \"other\" does not match");
     QTest::newRow("traversal") << QByteArray(R"({"ExecutionId":"bad","ScriptPath":"../../../etc/passwd"})") << QByteArray("ScriptPath:");
     QTest::newRow("option injection") << QByteArray(R"({"ExecutionId":"bad","ScriptPath":"main.py","Requirements":["-r /etc/passwd"]})")
-                                      << QByteArray("Requirements[0]: \"-r /etc/passwd\" starts with '-'");
+                                      << QByteArray("Requirements[0]: \"-r /etc/passwd\" starts with \"-\"");
     QTest::newRow("wrong type") << QByteArray(R"({"ExecutionId":"bad","ScriptPath":"main.py","Arguments":42})")
                                 << QByteArray("Arguments: must be a string or an array of strings, not a number");
 }

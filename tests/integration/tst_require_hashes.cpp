@@ -125,7 +125,7 @@ void TestRequireHashes::hashedTaskRuns()
     agent.makeTask(id, {{QStringLiteral("ExecutionId"), id}, {QStringLiteral("ScriptPath"), QStringLiteral("main.py")}},
                    {{QStringLiteral("main.py"), "import oa_app, oa_dep\nprint(oa_app.__version__, oa_dep.__version__)\n"},
                     {QStringLiteral("requirements.txt"),
-                     "oa-app==1.0 --hash=" + sha256Of(m_app) + "\noa-dep==2.0 --hash=sha256:00 --hash=" + sha256Of(m_dep) + "\n"}});
+                     "oa-app==1.0 --hash=" + sha256Of(m_app) + "\noa-dep==2.0 --hash=sha256:0000000000000000000000000000000000000000000000000000000000000000 --hash=" + sha256Of(m_dep) + "\n"}});
     const Run run = runExecutor(executorArgs(agent, id, cache ? QStringList() : QStringList{QStringLiteral("--no-env-cache")}), env(true));
     QVERIFY2(run.exitCode == 0, run.err.constData());
     QCOMPARE(readFile(agent.taskFile(id, QStringLiteral("output.log"))), QByteArray("1.0 2.0\n"));

@@ -94,35 +94,55 @@ void TestDependencies::lockBecomesHashPinnedRequirements()
         "_meta": {"hash": {"sha256": "abc"}, "requires": {"python_version": "3.11"},
                   "sources": [{"name": "pypi", "url": "https://pypi.org/simple", "verify_ssl": true}]},
         "default": {
-            "oa-demo": {"hashes": ["sha256:00ff"], "version": "==1.0"},
-            "oa-win": {"hashes": ["sha256:11aa", "sha256:22bb"], "markers": "sys_platform == 'win32'", "version": "==2.0"},
-            "oa-extra": {"extras": ["fast"], "hashes": ["sha512:33cc"], "version": "==3.1"}
+            "oa-demo": {"hashes": ["sha256:%1"], "version": "==1.0"},
+            "oa-win": {"hashes": ["sha256:%2", "sha256:%3"], "markers": "sys_platform == 'win32'", "version": "==2.0"},
+            "oa-extra": {"extras": ["fast"], "hashes": ["sha512:%4"], "version": "==3.1"}
         },
-        "develop": {"oa-dev": {"hashes": ["sha256:44dd"], "version": "==9.9"}}
+        "develop": {"oa-dev": {"hashes": ["sha256:%1"], "version": "==9.9"}}
     })";
-    const auto lock = PipfileLock::parse(json, QStringLiteral("Pipfile.lock"));
+    const QString h0 = QString(64, u'0'), h1 = QString(64, u'1'), h2 = QString(64, u'2'), h3 = QString(128, u'3');
+    const auto lock = PipfileLock::parse(QString::fromUtf8(json).arg(h0, h1, h2, h3).toUtf8(), QStringLiteral("Pipfile.lock"));
     QVERIFY2(lock, lock ? "" : qPrintable(lock.failure().message));
     QCOMPARE(lock->metaHash, QStringLiteral("abc"));
     QCOMPARE(lock->requiresPython, QStringLiteral("==3.11.*"));
     QCOMPARE(lock->sourceUrls, QStringList{QStringLiteral("https://pypi.org/simple")});
-    QCOMPARE(lock->toRequirements(), QByteArray("oa-demo==1.0 --hash=sha256:00ff\n"
-                                                "oa-extra[fast]==3.1 --hash=sha512:33cc\n"
-                                                "oa-win==2.0 ; sys_platform == 'win32' --hash=sha256:11aa --hash=sha256:22bb\n"));
+    // Written by Requirement's writer: the marker in its canonical form.
+    QCOMPARE(QString::fromUtf8(lock->toRequirements()),
+             QStringLiteral("oa-demo==1.0 --hash=sha256:%1\n"
+                            "oa-extra[fast]==3.1 --hash=sha512:%4\n"
+                            "oa-win==2.0 ; sys_platform == \"win32\" --hash=sha256:%2 --hash=sha256:%3\n").arg(h0, h1, h2, h3));
 }
 
 void TestDependencies::lockRefused_data()
 {
     QTest::addColumn<QByteArray>("defaultSection");
     QTest::addColumn<QString>("expected");
+    // Every row but the first has a valid hash, so that only the field named can be why.
     QTest::newRow("no version") << QByteArray(R"({"x": {"git": "https://example.org/x.git", "hashes": ["sha256:00"]}})")
                                 << "default.x has no pinned \"version\"";
-    QTest::newRow("range") << QByteArray(R"({"x": {"version": ">=1", "hashes": ["sha256:00"]}})") << "version \">=1\" is not pinned";
+    const QByteArray h = "\"hashes\": [\"sha256:" + QByteArray(64, 'a') + "\"]";
+    const auto entry = [&h](const QByteArray &name, const QByteArray &fields) { return "{\"" + name + "\": {" + fields + ", " + h + "}}"; };
+    QTest::newRow("range") << entry("x", R"("version": ">=1")") << "version \">=1\" is not one version pinned with ==";
+    QTest::newRow("wildcard") << entry("x", R"("version": "==1.*")") << "is not one version pinned";
     QTest::newRow("no hashes") << QByteArray(R"({"x": {"version": "==1"}})") << "default.x has no hashes";
     QTest::newRow("bad hash") << QByteArray(R"({"x": {"version": "==1", "hashes": ["md5:00"]}})") << "\"md5:00\" is not a hash";
-    QTest::newRow("option in markers") << QByteArray(R"({"x": {"version": "==1", "hashes": ["sha256:00"], "markers": "os_name == 'posix' --index-url http://evil"}})")
-                                       << "markers";
-    QTest::newRow("option as name") << QByteArray(R"({"--index-url": {"version": "==1", "hashes": ["sha256:00"]}})") << "is not a package name";
-    QTest::newRow("newline in version") << QByteArray(R"({"x": {"version": "==1\n-r /etc/passwd", "hashes": ["sha256:00"]}})") << "is not pinned";
+    QTest::newRow("short hash") << QByteArray(R"({"x": {"version": "==1", "hashes": ["sha256:00"]}})") << "is not a hash";
+    QTest::newRow("hash with a newline") << QByteArray(R"({"x": {"version": "==1", "hashes": ["sha256:)" + QByteArray(64, 'a') + R"(\n"]}})")
+                                         << "is not a hash";
+    QTest::newRow("option in markers") << entry("x", R"("version": "==1", "markers": "os_name == 'posix' --index-url http://evil")") << "markers";
+    // pip took the empty marker before it and the option: sdists were built despite OnlyBinary.
+    QTest::newRow("marker that is --no-binary") << entry("x", R"("version": "==1", "markers": "--no-binary=x")") << "is not an environment marker";
+    QTest::newRow("marker that is --config-settings") << entry("x", R"("version": "==1", "markers": "--config-settings=a=b")") << "is not an environment marker";
+    QTest::newRow("marker that is --global-option") << entry("x", R"("version": "==1", "markers": "--global-option=x")") << "is not an environment marker";
+    QTest::newRow("marker that is -r") << entry("x", R"("version": "==1", "markers": "-r")") << "is not an environment marker";
+    QTest::newRow("marker with a newline") << entry("x", R"("version": "==1", "markers": "os_name == 'posix'\n-r x")") << "U+000A";
+    QTest::newRow("option as name") << entry("--index-url", R"("version": "==1")") << "the package name";
+    QTest::newRow("newline in version") << entry("x", R"("version": "==1\n-r /etc/passwd")") << "is not one version pinned";
+    // "$" matched before a final newline: the line split, and pip ignored the orphaned --hash.
+    QTest::newRow("version ending in a newline") << entry("x", R"("version": "==1.0\n")") << "is not one version pinned";
+    QTest::newRow("name ending in a newline") << entry("x\n", R"("version": "==1.0")") << "default.x\\n: the package name";
+    QTest::newRow("extra ending in a newline") << entry("x", R"("version": "==1.0", "extras": ["a\n"])") << "the extra";
+    QTest::newRow("markers not a string") << entry("x", R"("version": "==1.0", "markers": 1)") << "must be a string";
 }
 
 void TestDependencies::lockRefused()

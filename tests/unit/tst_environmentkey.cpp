@@ -44,8 +44,11 @@ void TestEnvironmentKey::normalize_data()
     QTest::newRow("case and spaces") << " Requests >= 2.28 " << "requests>=2.28";
     QTest::newRow("separators") << "Python_Dateutil" << "python-dateutil";
     QTest::newRow("dots") << "zope.interface==5" << "zope-interface==5";
-    QTest::newRow("extras and markers") << "pandas[excel] ; python_version >= '3.8'" << "pandas[excel];python_version>='3.8'";
-    QTest::newRow("url") << "pkg @ file:///srv/pkg.whl" << "pkg@file:///srv/pkg.whl";
+    QTest::newRow("extras and markers") << "pandas[excel] ; python_version >= '3.8'" << "pandas[excel] ; python_version >= \"3.8\"";
+    QTest::newRow("url") << "pkg @ file:///srv/pkg.whl" << "pkg @ file:///srv/pkg.whl";
+    // A path is kept exactly: "my lib" and "mylib" are two folders, and two keys.
+    QTest::newRow("path with a blank") << "/drop/my lib/x-1.0-py3-none-any.whl" << "file:///drop/my%20lib/x-1.0-py3-none-any.whl";
+    QTest::newRow("path without") << "/drop/mylib/x-1.0-py3-none-any.whl" << "file:///drop/mylib/x-1.0-py3-none-any.whl";
 }
 
 void TestEnvironmentKey::normalize()

@@ -271,7 +271,7 @@ void TestTaskDetailRows::packageLists()
     QVERIFY(oa::PackageLists::fromScriptBlock("dependencies = [\"never closed\"\n", &ok).isEmpty());
     QVERIFY(!ok);
     QCOMPARE(oa::PackageLists::fromPipfileLock(R"({"_meta": {"hash": {"sha256": "abc"}},
-        "default": {"oa-demo": {"hashes": ["sha256:00ff"], "version": "==1.0"}}, "develop": {}})", &ok),
+        "default": {"oa-demo": {"hashes": ["sha256:0000000000000000000000000000000000000000000000000000000000000000"], "version": "==1.0"}}, "develop": {}})", &ok),
              QStringList{"oa-demo==1.0"});
     QVERIFY(ok);
 }
