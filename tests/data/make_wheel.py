@@ -1,9 +1,10 @@
 """Builds a tiny pure-Python wheel for the tests:
-python make_wheel.py [--syntax-error] OUTDIR NAME VERSION [REQUIRES ...]
+python make_wheel.py [--syntax-error] [--mark=TEXT] OUTDIR NAME VERSION [REQUIRES ...]
 
 A wheel is a zip with the package and a .dist-info folder (METADATA, WHEEL, RECORD); pip
 installs it offline with --no-index --find-links OUTDIR. With --syntax-error the package also
-holds a module that does not compile: pip installs it, compileall fails on it.
+holds a module that does not compile: pip installs it, compileall fails on it. With --mark=TEXT
+the package says MARK = "TEXT": two wheels of one name and version with different content.
 """
 import base64
 import hashlib
@@ -21,11 +22,16 @@ def main():
     syntax_error = "--syntax-error" in args
     if syntax_error:
         args.remove("--syntax-error")
+    marks = [a for a in args if a.startswith("--mark=")]
+    for m in marks:
+        args.remove(m)
+    mark = marks[0][len("--mark="):] if marks else ""
     outdir, name, version, *requires = args
     module = name.replace("-", "_")
     dist_info = f"{module}-{version}.dist-info"
     files = {
-        f"{module}/__init__.py": f'__version__ = "{version}"\n\ndef greet(who):\n    return f"{name} {version} greets {{who}}"\n'.encode(),
+        f"{module}/__init__.py": (f'__version__ = "{version}"\nMARK = "{mark}"\n\n'
+                                  f'def greet(who):\n    return f"{name} {version} greets {{who}}"\n').encode(),
         f"{dist_info}/METADATA": (
             "Metadata-Version: 2.1\n"
             f"Name: {name}\n"
