@@ -8,10 +8,10 @@ namespace oa {
 
 namespace {
 
+// What pip takes for a URL in -r/-c: any scheme ("http:x" too, not only "http://x").
 const QRegularExpression &urlScheme()
 {
-    static const QRegularExpression re(QStringLiteral("^(git|hg|svn|bzr)\\+|^[A-Za-z][A-Za-z0-9+.-]*://|^file:"),
-                                       QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression re(QStringLiteral("\\A[A-Za-z][A-Za-z0-9+.-]*:"));
     return re;
 }
 

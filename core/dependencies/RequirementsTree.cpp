@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 
 namespace oa {
 
@@ -87,10 +88,22 @@ Status RequirementsTree::read(const AgentFolder &folder, const PackagePolicy &po
             lines.append(written);
             continue;
         }
-        // pip takes an included file relative to the file that names it.
+        // pip takes a value that starts with a scheme for a URL (its SCHEME_RE is "http:",
+        // "https:" or "file:", whatever follows): "-r file:/etc/x" is /etc/x to pip, never the
+        // task's folder named "file:". A file: URL is its path; any other scheme is a URL.
         QString named = option.value;
-        if (named.startsWith(QLatin1String("file://"), Qt::CaseInsensitive))
-            named = named.mid(7);
+        static const QRegularExpression scheme(QStringLiteral("\\A[A-Za-z][A-Za-z0-9+.-]*:"));
+        if (named.startsWith(QLatin1String("file:"), Qt::CaseInsensitive)) {
+            auto asPath = Requirement::parseWithoutHashes(named);
+            if (!asPath || asPath->path.isEmpty())
+                return refused(where, QStringLiteral("%1 %2 is not a file: URL of an absolute path (file:///folder/file)").arg(option.name, named));
+            named = asPath->path;
+        } else if (scheme.match(named).hasMatch()) {
+            if (auto problem = policy.includeProblem(option, named, m_taskDir))
+                return refused(where, *problem);
+            lines.append(written); // a URL, allowed by AllowRequirementsFileOptions: pip fetches it itself
+            continue;
+        }
         QString resolved = QDir::cleanPath(QDir(QFileInfo(file).path()).absoluteFilePath(named));
         // pip opens the path, and the kernel follows every link on it (/proc/self/root/…, a
         // link the task made): it is judged by where it leads, named under the task folder.
@@ -110,7 +123,10 @@ Status RequirementsTree::read(const AgentFolder &folder, const PackagePolicy &po
             return checked;
         // Relative, as pip resolves it from the copy that names it: the copies' folder (which
         // differs from run to run) is nowhere in what pip reads, nor in the cache key.
-        const QString relative = QDir(QFileInfo(copyOf(file)).path()).relativeFilePath(copyOf(resolved));
+        // "./" first: a name such as "http:x" must never read as a URL to pip.
+        QString relative = QDir(QFileInfo(copyOf(file)).path()).relativeFilePath(copyOf(resolved));
+        if (!relative.startsWith(QLatin1String("../")))
+            relative.prepend(QStringLiteral("./"));
         if (relative.contains(u' ') || relative.contains(u'\t') || relative.contains(u'#'))
             return refused(where, QStringLiteral("%1 leads to %2, whose name holds a blank or \"#\", which pip would split").arg(option.value, resolved));
         lines.append(option.name + u' ' + relative);

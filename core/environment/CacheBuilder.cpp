@@ -206,6 +206,10 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
     Provenance provenance;
     if (auto failed = install(python, key, requirements, requirementsFile, staging, site, pipLog, provenance))
         return failBuild(*failed);
+    // The key holds each referenced file's digest as read before pip ran; a file swapped while
+    // pip ran would be cached under the old content's key. pip's report says what it installed.
+    if (const QString changed = EnvironmentKey::referenceChangedDuringInstall(key.references, provenance); !changed.isEmpty())
+        return failBuild(fail(ExitCode::RequirementsFailed, changed));
     ProcessExit exit;
     // 2. Compile once, in parallel. Test suites inside packages are never imported, so they
     //    are left out; so is pip (step 3), which only a script that installs something runs.

@@ -136,7 +136,10 @@ QByteArray EnvironmentKey::contentDigest(const QString &path)
         const QFileInfo info(it.next());
         const QByteArray name = QDir(path).relativeFilePath(info.filePath()).toUtf8();
         if (info.isSymLink()) {
-            lines.append("link " + name + " -> " + info.symLinkTarget().toUtf8());
+            // A build backend reads through the link: what it leads to counts, not only its name.
+            const QByteArray digest = info.isFile() ? fileSha256(info.filePath(), &size) : QByteArray();
+            bytes += size;
+            lines.append("link " + name + " -> " + info.symLinkTarget().toUtf8() + ' ' + digest);
         } else if (info.isDir()) {
             lines.append("folder " + name);
         } else {
@@ -151,25 +154,54 @@ QByteArray EnvironmentKey::contentDigest(const QString &path)
     return "tree sha256 " + QCryptographicHash::hash(lines.join('\n'), QCryptographicHash::Sha256).toHex();
 }
 
+QString EnvironmentKey::referenceChangedDuringInstall(const QByteArray &references, const Provenance &provenance)
+{
+    static const QRegularExpression keyed(QRegularExpression::anchoredPattern(QStringLiteral("reference (.+) sha256 ([0-9a-f]{64})")));
+    for (const QByteArray &line : references.split('\n')) {
+        const auto match = keyed.match(QString::fromUtf8(line));
+        if (!match.hasMatch())
+            continue;
+        for (const InstalledDistribution &d : provenance.installed) {
+            const QUrl url(d.url);
+            if (url.isLocalFile() && QDir::cleanPath(url.toLocalFile()) == QDir::cleanPath(match.captured(1)) && !d.sha256.isEmpty()
+                && d.sha256 != match.captured(2))
+                return QStringLiteral("%1 changed while pip installed it (SHA-256 %2 when the environment was keyed, %3 as pip installed it); "
+                                      "the environment is not cached: run the task again once the file is final")
+                    .arg(match.captured(1), match.captured(2), d.sha256);
+        }
+    }
+    return {};
+}
+
 QByteArray EnvironmentKey::localReferences(const QStringList &requirements, const QList<QByteArray> &files)
 {
-    QStringList paths;
+    QList<Requirement> references;
     for (const QString &requirement : requirements)
-        if (const auto r = Requirement::parseWithoutHashes(requirement); r && !r->path.isEmpty())
-            paths.append(r->path);
+        if (const auto r = Requirement::parseWithoutHashes(requirement); r && r->isDirectReference())
+            references.append(r.value());
     for (const QByteArray &raw : files.join('\n').split('\n')) {
         const QString line = QString::fromUtf8(raw).trimmed();
         if (line.startsWith(u'-') || line.isEmpty())
             continue;
-        if (const auto r = Requirement::parse(line); r && !r->path.isEmpty())
-            paths.append(r->path);
+        if (const auto r = Requirement::parse(line); r && r->isDirectReference())
+            references.append(r.value());
     }
-    paths.sort();
-    paths.removeDuplicates();
-    QByteArray out;
-    for (const QString &path : std::as_const(paths))
-        out += "reference " + path.toUtf8() + ' ' + contentDigest(path) + '\n';
-    return out;
+    QStringList lines;
+    for (const Requirement &r : std::as_const(references)) {
+        if (!r.path.isEmpty()) {
+            lines.append(QStringLiteral("reference %1 %2").arg(r.path, QString::fromLatin1(contentDigest(r.path))));
+            continue;
+        }
+        // A URL's content is known only when it is pinned: by --hash, or a hash in its fragment.
+        // A VCS reference (a branch moves) or an unpinned URL is never shared.
+        static const QRegularExpression pinned(QStringLiteral("#(.*&)?(sha256|sha384|sha512)="));
+        static const QRegularExpression vcs(QStringLiteral("\\A(git|hg|svn|bzr)\\+"), QRegularExpression::CaseInsensitiveOption);
+        if (vcs.match(r.url).hasMatch() || (r.hashes.isEmpty() && !pinned.match(r.url).hasMatch()))
+            lines.append(QStringLiteral("reference %1 uncacheable %2").arg(r.url, QUuid::createUuid().toString(QUuid::WithoutBraces)));
+    }
+    lines.sort();
+    lines.removeDuplicates();
+    return lines.isEmpty() ? QByteArray() : lines.join(u'\n').toUtf8() + '\n';
 }
 
 EnvironmentKey EnvironmentKey::build(const QString &interpreter, const QString &version, const QStringList &requirements,
@@ -210,7 +242,8 @@ EnvironmentKey EnvironmentKey::build(const QString &interpreter, const QString &
         if (!content.isEmpty())
             key.pipConfig += "file " + file.toUtf8() + '\n' + content;
     }
-    for (const QString &dir : localFindLinks(env, key.pipConfig, requirementsFile))
+    // A --find-links line counts in an included file as much as in the top one.
+    for (const QString &dir : localFindLinks(env, key.pipConfig, requirementsFiles.join('\n')))
         key.findLinks += "find-links " + dir.toUtf8() + '\n' + folderFingerprint(dir);
     return key;
 }

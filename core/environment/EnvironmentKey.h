@@ -1,5 +1,7 @@
 #pragma once
 
+#include "InstallReport.h"
+
 #include <QByteArray>
 #include <QMap>
 #include <QProcessEnvironment>
@@ -46,12 +48,18 @@ struct EnvironmentKey {
     static QByteArray includedFiles(const QByteArray &text, const QString &path, QSet<QString> *visited = nullptr,
                                     QList<QByteArray> *contents = nullptr);
     // "reference PATH DIGEST" for every local path among `requirements` and the requirement
-    // lines of `files` (requirements files as the executor wrote them).
+    // lines of `files` (requirements files as the executor wrote them); "reference URL
+    // uncacheable RANDOM" for a VCS URL, or a URL pinned by no hash: its content is unknown, so
+    // its entry is never shared.
     static QByteArray localReferences(const QStringList &requirements, const QList<QByteArray> &files);
     // What a local reference holds: "sha256 HEX" of a regular file, "tree sha256 HEX" of a
     // folder's names and files (at most kMaxTreeFiles files, kMaxTreeBytes bytes: past that,
     // "uncacheable" and a random value, so the entry is never shared), "missing" or "unreadable".
     static QByteArray contentDigest(const QString &path);
+    // Why an entry built from `references` (the key's) must not be cached: a referenced file
+    // that pip's report (`provenance`) says it installed with another SHA-256 than the key read.
+    // Empty when every one matches, or pip gave no report (InstallReport says why, apart).
+    static QString referenceChangedDuringInstall(const QByteArray &references, const Provenance &provenance);
     static constexpr int kMaxTreeFiles = 20000;
     static constexpr qint64 kMaxTreeBytes = qint64(512) * 1024 * 1024;
 

@@ -40,6 +40,9 @@ private slots:
     void sharedIncludeIsNoCycle();
     void includesCountAtAnyDepthAndPlace_data();
     void includesCountAtAnyDepthAndPlace();
+    void includeThatPipTakesForAUrl_data();
+    void includeThatPipTakesForAUrl();
+    void findLinksInAnIncludeAreKeyed();
     void pathsAreKeyedExactly();
     void wheelRebuiltInPlaceIsANewKey();
 
@@ -233,6 +236,62 @@ void TestDependencyGrammar::includesCountAtAnyDepthAndPlace()
     QCOMPARE(runPrinting(agent, QStringLiteral("two"), env()), QByteArray("2.0 \n"));
     QCOMPARE(cacheOf(agent, QStringLiteral("two")).value(QStringLiteral("Reused")).toBool(), false);
     QVERIFY(cacheOf(agent, QStringLiteral("two")).value(QStringLiteral("Key")) != cacheOf(agent, QStringLiteral("one")).value(QStringLiteral("Key")));
+}
+
+void TestDependencyGrammar::includeThatPipTakesForAUrl_data()
+{
+    QTest::addColumn<QByteArray>("include");
+    QTest::addColumn<QString>("why");
+    // pip's SCHEME_RE takes "file:/x" for a URL; the check once took it for the task's folder
+    // "file:", read a decoy there, and pip read the real file, unchecked, as root.
+    QTest::newRow("file: without //") << QByteArray("-r file:OUTSIDE") << "is not a file: URL of an absolute path";
+    QTest::newRow("file:/// outside") << QByteArray("-r file://OUTSIDE") << "outside the task folder";
+    QTest::newRow("http: without //") << QByteArray("-c http:evil.txt") << "names a URL";
+    QTest::newRow("HTTPS: in capitals") << QByteArray("-r HTTPS://evil.example/r.txt") << "names a URL";
+}
+
+void TestDependencyGrammar::includeThatPipTakesForAUrl()
+{
+    QFETCH(QByteArray, include);
+    QFETCH(QString, why);
+    QTemporaryDir outside;
+    const QString evil = outside.filePath("evil.txt");
+    QVERIFY(writeFileBytes(evil, "--no-binary :all:\noa-demo==2.0\n"));
+    include.replace("OUTSIDE", evil.toUtf8());
+    Agent agent;
+    const QString id = QStringLiteral("urlish");
+    // The decoy the old check read: the same path below the task folder.
+    const QString decoy = QString::fromUtf8(include.mid(3));
+    agent.makeTask(id, execution(id), {{QStringLiteral("main.py"), kPrintDemo}, {QStringLiteral("requirements.txt"), include + "\n"},
+                                       {decoy, "oa-demo==1.0\n"}});
+    const Run run = runExecutor(executorArgs(agent, id), env("OnlyBinary = on\n"));
+    QVERIFY2(run.exitCode == 4, run.err.constData());
+    QVERIFY2(QString::fromUtf8(run.err).contains(agent.taskFile(id, QStringLiteral("requirements.txt:1: "))) && QString::fromUtf8(run.err).contains(why),
+             run.err.constData());
+    QVERIFY(!QFile::exists(agent.taskFile(id, QStringLiteral("pip.log"))));
+}
+
+// A --find-links folder named in an included file: a wheel rebuilt there is a new key.
+void TestDependencyGrammar::findLinksInAnIncludeAreKeyed()
+{
+    const QString drop = m_drop.path() + QStringLiteral("/find-links");
+    const auto build = [&](const QString &mark) {
+        QProcess make;
+        make.start(python(), {testDataDir() + QStringLiteral("/make_wheel.py"), QStringLiteral("--mark=") + mark, drop, QStringLiteral("oa-marked"),
+                              QStringLiteral("1.0")});
+        return make.waitForFinished(60000) && make.exitCode() == 0;
+    };
+    Agent agent;
+    for (const QString &id : {QStringLiteral("before"), QStringLiteral("after")})
+        agent.makeTask(id, execution(id), {{QStringLiteral("main.py"), "import oa_marked\nprint(oa_marked.MARK)\n"},
+                                           {QStringLiteral("requirements.txt"), "-r inc.txt\n"},
+                                           {QStringLiteral("inc.txt"), "--find-links " + drop.toUtf8() + "\noa-marked==1.0\n"}});
+    const QProcessEnvironment e = env("AllowRequirementsFileOptions = on\n");
+    QVERIFY(build(QStringLiteral("AAAA")));
+    QCOMPARE(runPrinting(agent, QStringLiteral("before"), e), QByteArray("AAAA\n"));
+    QVERIFY(build(QStringLiteral("BBBB")));
+    QCOMPARE(runPrinting(agent, QStringLiteral("after"), e), QByteArray("BBBB\n"));
+    QCOMPARE(cacheOf(agent, QStringLiteral("after")).value(QStringLiteral("Reused")).toBool(), false);
 }
 
 // The key once removed all whitespace: "my lib" and "mylib" were one key, and the second task

@@ -1,5 +1,6 @@
 #include "EnvironmentKey.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -20,6 +21,9 @@ private slots:
     void nestedRequirementFilesCount();
     void findLinksFolderContentChangesTheKey_data();
     void findLinksFolderContentChangesTheKey();
+    void referencedContentIsKeyed();
+    void unpinnedUrlsAreNeverShared();
+    void referenceSwappedDuringInstall();
 
 private:
     static QProcessEnvironment baseEnv()
@@ -221,6 +225,66 @@ void TestEnvironmentKey::findLinksFolderContentChangesTheKey()
     // A file replaced by another of the same name and another size: a new key too.
     write(wheels + QStringLiteral("/oa_demo-1.1-py3-none-any.whl"), "two, rebuilt");
     QVERIFY(key({QStringLiteral("oa-demo")}, env, QStringLiteral("/usr/bin/python3.11"), QStringLiteral("3.11.2"), txt).digest() != after);
+}
+
+// A local reference counts by content: a file, a project folder, and what a link in the folder
+// leads to (a build backend reads through it).
+void TestEnvironmentKey::referencedContentIsKeyed()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString wheel = dir.filePath("oa_x-1.0-py3-none-any.whl");
+    const QString outside = dir.filePath("outside.txt");
+    QVERIFY(QDir().mkpath(dir.filePath("proj")));
+    const auto write = [](const QString &path, const QByteArray &data) {
+        QFile f(path);
+        return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(data) == data.size();
+    };
+    QVERIFY(write(wheel, "first"));
+    QVERIFY(write(outside, "payload one"));
+    QVERIFY(write(dir.filePath("proj/setup.py"), "print('build')\n"));
+    QVERIFY(QFile::link(outside, dir.filePath("proj/payload.txt")));
+    const QStringList reqs{wheel, dir.filePath("proj")};
+    const QString before = key(reqs).digest();
+    QCOMPARE(key(reqs).digest(), before);
+    QVERIFY(write(wheel, "second")); // rebuilt in place
+    const QString rebuilt = key(reqs).digest();
+    QVERIFY(rebuilt != before);
+    QVERIFY(write(outside, "payload two")); // what the folder's link leads to
+    QVERIFY(key(reqs).digest() != rebuilt);
+    QVERIFY(EnvironmentKey::contentDigest(dir.filePath("missing")) == "missing");
+}
+
+void TestEnvironmentKey::unpinnedUrlsAreNeverShared()
+{
+    for (const QString &r : {QStringLiteral("oa @ git+https://git.example/oa.git@main"), QStringLiteral("https://h.example/oa-1.0-py3-none-any.whl")})
+        QVERIFY2(key({r}).digest() != key({r}).digest(), qPrintable(r));
+    const QString pinned = QStringLiteral("https://h.example/oa-1.0-py3-none-any.whl#sha256=") + QString(64, u'a');
+    QCOMPARE(key({pinned}).digest(), key({pinned}).digest());
+    const QByteArray hashed = "oa @ https://h.example/oa-1.0-py3-none-any.whl --hash=sha256:" + QByteArray(64, 'b') + "\n";
+    QCOMPARE(key({}, baseEnv(), QStringLiteral("/usr/bin/python3.11"), QStringLiteral("3.11.2"), hashed).digest(),
+             key({}, baseEnv(), QStringLiteral("/usr/bin/python3.11"), QStringLiteral("3.11.2"), hashed).digest());
+}
+
+// A wheel swapped while pip ran: pip's report holds another digest than the key; not cached.
+void TestEnvironmentKey::referenceSwappedDuringInstall()
+{
+    QTemporaryDir dir;
+    const QString wheel = dir.filePath("my lib/oa_x-1.0-py3-none-any.whl");
+    QVERIFY(QDir().mkpath(dir.filePath("my lib")));
+    QFile f(wheel);
+    QVERIFY(f.open(QIODevice::WriteOnly) && f.write("keyed") == 5);
+    f.close();
+    const EnvironmentKey k = key({wheel});
+    oa::Provenance provenance;
+    oa::InstalledDistribution installed;
+    installed.url = QUrl::fromLocalFile(wheel).toString(QUrl::FullyEncoded);
+    installed.sha256 = QString::fromLatin1(QCryptographicHash::hash("keyed", QCryptographicHash::Sha256).toHex());
+    provenance.installed.append(installed);
+    QCOMPARE(EnvironmentKey::referenceChangedDuringInstall(k.references, provenance), QString());
+    provenance.installed[0].sha256 = QString(64, u'e');
+    const QString why = EnvironmentKey::referenceChangedDuringInstall(k.references, provenance);
+    QVERIFY2(why.contains(wheel) && why.contains("changed while pip installed it"), qPrintable(why));
 }
 
 QTEST_GUILESS_MAIN(TestEnvironmentKey)
