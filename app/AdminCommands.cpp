@@ -1,11 +1,11 @@
 #include "AdminCommands.h"
 
 #include "CommandOutput.h"
-#include "CancelChannel.h"
-#include "ExitCode.h"
-#include "LockInspector.h"
-#include "PackageRuns.h"
-#include "TaskScanner.h"
+#include "lock/CancelChannel.h"
+#include "base/ExitCode.h"
+#include "lock/LockInspector.h"
+#include "tasks/PackageRuns.h"
+#include "tasks/TaskScanner.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

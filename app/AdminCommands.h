@@ -1,7 +1,7 @@
 #pragma once
 
-#include "AgentPaths.h"
-#include "EnvironmentCache.h"
+#include "fs/AgentPaths.h"
+#include "environment/EnvironmentCache.h"
 
 #include <QString>
 

@@ -1,8 +1,8 @@
 #include "AdminCommands.h"
 
 #include "CommandOutput.h"
-#include "ExitCode.h"
-#include "PackageRuns.h"
+#include "base/ExitCode.h"
+#include "tasks/PackageRuns.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -1,6 +1,6 @@
 #include "CommandLine.h"
 
-#include "AgentPaths.h"
+#include "fs/AgentPaths.h"
 
 #include <QDir>
 

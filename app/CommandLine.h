@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ExecutorSettings.h"
+#include "config/ExecutorSettings.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>

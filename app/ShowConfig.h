@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ExecutorSettings.h"
+#include "config/ExecutorSettings.h"
 
 // --show-config: every effective setting, its value and where it came from ("default",
 // "file:LINE", "env NAME", "command line"), as a table or as JSON (--json). Returns the exit code.

@@ -2,15 +2,15 @@
 // It only reads the command line and the settings; the pipeline lives in core/ (see oa::Executor).
 
 #include "AdminCommands.h"
-#include "AgentPaths.h"
-#include "BuildInfo.h"
+#include "fs/AgentPaths.h"
+#include "buildinfo/BuildInfo.h"
 #include "CommandLine.h"
-#include "EnvironmentCache.h"
-#include "ExecutionControl.h"
-#include "Executor.h"
-#include "ExecutorSettings.h"
-#include "ExitCode.h"
-#include "ProcessTree.h"
+#include "environment/EnvironmentCache.h"
+#include "run/ExecutionControl.h"
+#include "run/Executor.h"
+#include "config/ExecutorSettings.h"
+#include "base/ExitCode.h"
+#include "process/ProcessTree.h"
 #include "ShowConfig.h"
 
 #include <QCoreApplication>

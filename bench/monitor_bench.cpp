@@ -2,9 +2,9 @@
 //  1. scanning 10,000 task folders (TaskScanner::scan) vs. only listing the folders;
 //  2. opening a 1 GiB log (LogTail's first poll) vs. reading the file whole.
 // Medians of several runs. Usage: oa-bench-monitor [WORKDIR] [RUNS]
-#include "AgentPaths.h"
-#include "LogTail.h"
-#include "TaskScanner.h"
+#include "fs/AgentPaths.h"
+#include "fs/LogTail.h"
+#include "tasks/TaskScanner.h"
 
 #include <QCoreApplication>
 #include <QDir>

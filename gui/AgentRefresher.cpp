@@ -1,6 +1,6 @@
 #include "AgentRefresher.h"
 
-#include "EnvironmentCache.h"
+#include "environment/EnvironmentCache.h"
 
 #include <QDir>
 #include <QtConcurrent/QtConcurrentRun>

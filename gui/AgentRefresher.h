@@ -1,9 +1,9 @@
 #pragma once
 
-#include "DependencyPreview.h"
-#include "Leftovers.h"
-#include "LockInspector.h"
-#include "TaskScanner.h"
+#include "tasks/DependencyPreview.h"
+#include "tasks/Leftovers.h"
+#include "lock/LockInspector.h"
+#include "tasks/TaskScanner.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "KeyedRowsModel.h"
-#include "Leftovers.h"
+#include "tasks/Leftovers.h"
 
 struct LeftoverKeyOf {
     QString operator()(const oa::Leftover &l) const { return l.path; }

@@ -1,6 +1,6 @@
 #include "LeftoversCleaner.h"
 
-#include "EnvironmentCache.h"
+#include "environment/EnvironmentCache.h"
 
 #include <QtConcurrent/QtConcurrentRun>
 

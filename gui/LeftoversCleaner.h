@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Leftovers.h"
+#include "tasks/Leftovers.h"
 
 #include <QFutureWatcher>
 #include <QObject>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Leftovers.h"
+#include "tasks/Leftovers.h"
 #include "LeftoversCleaner.h"
 
 #include <QWidget>

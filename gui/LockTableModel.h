@@ -1,7 +1,7 @@
 #pragma once
 
 #include "KeyedRowsModel.h"
-#include "LockInspector.h"
+#include "lock/LockInspector.h"
 
 struct LockIdOf {
     QString operator()(const oa::LockRecord &l) const { return l.executionId; }

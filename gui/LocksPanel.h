@@ -1,7 +1,7 @@
 #pragma once
 
-#include "AgentPaths.h"
-#include "LockInspector.h"
+#include "fs/AgentPaths.h"
+#include "lock/LockInspector.h"
 
 #include <QWidget>
 

@@ -1,6 +1,6 @@
 #include "LogLineParser.h"
 
-#include "ExecutionLog.h"
+#include "records/ExecutionLog.h"
 
 #include <QDateTime>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "LogLineClassifier.h"
+#include "tasks/LogLineClassifier.h"
 
 #include <QByteArray>
 #include <QList>

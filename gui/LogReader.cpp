@@ -1,6 +1,6 @@
 #include "LogReader.h"
 
-#include "LogTail.h"
+#include "fs/LogTail.h"
 
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>

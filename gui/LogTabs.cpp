@@ -1,6 +1,6 @@
 #include "LogTabs.h"
 
-#include "AgentPaths.h"
+#include "fs/AgentPaths.h"
 #include "LogView.h"
 
 #include <QStyle>

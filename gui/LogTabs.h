@@ -1,6 +1,6 @@
 #pragma once
 
-#include "AgentPaths.h"
+#include "fs/AgentPaths.h"
 
 #include <QObject>
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "AgentRefresher.h"
-#include "ExecutorSettings.h"
+#include "config/ExecutorSettings.h"
 
 #include <QDateTime>
 #include <QMainWindow>

@@ -1,6 +1,6 @@
 #include "ResourceChart.h"
 
-#include "DisplayUnits.h"
+#include "tasks/DisplayUnits.h"
 
 #include <QLocale>
 #include <QPainter>

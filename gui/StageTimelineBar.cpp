@@ -1,6 +1,6 @@
 #include "StageTimelineBar.h"
 
-#include "DisplayUnits.h"
+#include "tasks/DisplayUnits.h"
 
 #include <QHelpEvent>
 #include <QPainter>

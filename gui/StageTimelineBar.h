@@ -1,6 +1,6 @@
 #pragma once
 
-#include "TaskDetailRows.h"
+#include "tasks/TaskDetailRows.h"
 
 #include <QWidget>
 

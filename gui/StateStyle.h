@@ -1,7 +1,7 @@
 #pragma once
 
-#include "LockInspector.h"
-#include "TaskScanner.h"
+#include "lock/LockInspector.h"
+#include "tasks/TaskScanner.h"
 
 #include <QColor>
 #include <QIcon>

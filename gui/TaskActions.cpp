@@ -1,6 +1,6 @@
 #include "TaskActions.h"
 
-#include "CancelChannel.h"
+#include "lock/CancelChannel.h"
 #include "StateStyle.h"
 
 #include <QAction>

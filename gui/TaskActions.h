@@ -1,8 +1,8 @@
 #pragma once
 
-#include "AgentPaths.h"
-#include "ExecutorSettings.h"
-#include "TaskScanner.h"
+#include "fs/AgentPaths.h"
+#include "config/ExecutorSettings.h"
+#include "tasks/TaskScanner.h"
 
 #include <QObject>
 #include <QProcessEnvironment>

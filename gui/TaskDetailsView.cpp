@@ -1,6 +1,6 @@
 #include "TaskDetailsView.h"
 
-#include "DisplayUnits.h"
+#include "tasks/DisplayUnits.h"
 #include "ResourceChart.h"
 #include "StageTimelineBar.h"
 #include "StateStyle.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "TaskDetails.h"
+#include "tasks/TaskDetails.h"
 
 #include <QHash>
 #include <QTimer>

@@ -1,9 +1,9 @@
 #include "TaskTableModel.h"
 
 #include "ClockTicker.h"
-#include "DisplayUnits.h"
+#include "tasks/DisplayUnits.h"
 #include "StateStyle.h"
-#include "TaskDetailRows.h"
+#include "tasks/TaskDetailRows.h"
 
 #include <QDateTime>
 #include <QLocale>

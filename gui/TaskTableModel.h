@@ -1,7 +1,7 @@
 #pragma once
 
 #include "KeyedRowsModel.h"
-#include "TaskScanner.h"
+#include "tasks/TaskScanner.h"
 
 struct TaskIdOf {
     QString operator()(const oa::TaskSummary &t) const { return t.id; }

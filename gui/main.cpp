@@ -1,9 +1,9 @@
 // openautomate-monitor: the operator console for one bot agent folder.
 
-#include "AgentPaths.h"
+#include "fs/AgentPaths.h"
 #include "ConfigurationDialog.h"
-#include "ExecutorSettings.h"
-#include "BuildInfo.h"
+#include "config/ExecutorSettings.h"
+#include "buildinfo/BuildInfo.h"
 #include "MainWindow.h"
 #include "MonitorTranslations.h"
 #include "TaskActions.h"

@@ -1,6 +1,6 @@
 #include "ConfigFile.h"
 
-#include "AgentFolder.h"
+#include "fs/AgentFolder.h"
 
 #include <QFile>
 #include <QFileInfo>

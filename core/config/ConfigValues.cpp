@@ -1,6 +1,6 @@
 #include "ConfigValues.h"
 
-#include "Limits.h"
+#include "records/Limits.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -1,6 +1,6 @@
 #include "ExecutorSettings.h"
 
-#include "AgentPaths.h"
+#include "fs/AgentPaths.h"
 #include "ConfigFile.h"
 
 #include <QDir>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "ConfigValues.h"
-#include "ExitCode.h"
+#include "base/ExitCode.h"
 
 #include <QList>
 #include <QMap>

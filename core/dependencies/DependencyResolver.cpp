@@ -1,7 +1,7 @@
 #include "DependencyResolver.h"
 
 #include "PipfileLock.h"
-#include "Requirement.h"
+#include "syntax/Requirement.h"
 #include "TomlReader.h"
 
 #include <QFileInfo>

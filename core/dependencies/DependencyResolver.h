@@ -1,9 +1,9 @@
 #pragma once
 
-#include "AgentFolder.h"
-#include "ChildProcess.h"
-#include "ExecutionInfo.h"
-#include "ExitCode.h"
+#include "fs/AgentFolder.h"
+#include "process/ChildProcess.h"
+#include "records/ExecutionInfo.h"
+#include "base/ExitCode.h"
 #include "InlineScriptMetadata.h"
 
 #include <QByteArray>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Requirement.h"
+#include "syntax/Requirement.h"
 
 #include <QString>
 #include <QStringList>

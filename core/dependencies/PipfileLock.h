@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ExitCode.h"
-#include "Requirement.h"
+#include "base/ExitCode.h"
+#include "syntax/Requirement.h"
 
 #include <QByteArray>
 #include <QList>

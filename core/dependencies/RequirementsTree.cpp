@@ -1,8 +1,8 @@
 #include "RequirementsTree.h"
 
-#include "ExecutionInfo.h"
-#include "Requirement.h"
-#include "RequirementsText.h"
+#include "records/ExecutionInfo.h"
+#include "syntax/Requirement.h"
+#include "syntax/RequirementsText.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -123,9 +123,9 @@ Status RequirementsTree::read(const AgentFolder &folder, const PackagePolicy &po
             return checked;
         // Relative, as pip resolves it from the copy that names it: the copies' folder (which
         // differs from run to run) is nowhere in what pip reads, nor in the cache key.
-        // "./" first: a name such as "http:x" must never read as a URL to pip.
+        // A name such as "http:x" or "file:x" would read as a URL to pip: "./" before it.
         QString relative = QDir(QFileInfo(copyOf(file)).path()).relativeFilePath(copyOf(resolved));
-        if (!relative.startsWith(QLatin1String("../")))
+        if (scheme.match(relative).hasMatch())
             relative.prepend(QStringLiteral("./"));
         if (relative.contains(u' ') || relative.contains(u'\t') || relative.contains(u'#'))
             return refused(where, QStringLiteral("%1 leads to %2, whose name holds a blank or \"#\", which pip would split").arg(option.value, resolved));

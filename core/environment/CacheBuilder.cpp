@@ -1,12 +1,12 @@
 #include "CacheBuilder.h"
 
-#include "ExecutionLog.h"
-#include "FileProtection.h"
-#include "Leftovers.h"
-#include "LoggingCategories.h"
-#include "ProcessTable.h"
+#include "records/ExecutionLog.h"
+#include "fs/FileProtection.h"
+#include "fs/FolderSize.h"
+#include "base/LoggingCategories.h"
+#include "process/ProcessTable.h"
 #include "PythonEnvironment.h"
-#include "TreeOwnership.h"
+#include "fs/TreeOwnership.h"
 
 #include <QCoreApplication>
 #include <QRandomGenerator>
@@ -235,7 +235,7 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
     entry.freeze = installedDistributions(site);
     entry.provenance = provenance;
     entry.inputs = key.describe();
-    entry.sizeBytes = Leftovers::folderSize(staging);
+    entry.sizeBytes = folderSize(staging);
     if (Status written = CacheEntryFile::write(folder, staging, entry, python.executable); !written)
         return failBuild(CacheLayout::unusable(QStringLiteral("cannot record environment %1").arg(digest), written.failure()));
     // 5. Publish: one atomic rename of a complete entry, then make it immutable.

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "CacheLayout.h"
-#include "ChildProcess.h"
+#include "process/ChildProcess.h"
 #include "EnvironmentKey.h"
-#include "ExitCode.h"
+#include "base/ExitCode.h"
 #include "InstallReport.h"
 #include "PythonInterpreter.h"
 

@@ -1,7 +1,7 @@
 #include "CacheEntryFile.h"
 
 #include "EnvironmentKey.h"
-#include "JsonFile.h"
+#include "fs/JsonFile.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
 #include "CacheLayout.h"
 
-#include "ProcessTable.h"
+#include "process/ProcessTable.h"
 
 #include <QDir>
 #include <QFile>

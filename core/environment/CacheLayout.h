@@ -1,8 +1,8 @@
 #pragma once
 
-#include "AgentFolder.h"
+#include "fs/AgentFolder.h"
 #include "CacheEntryFile.h"
-#include "ExitCode.h"
+#include "base/ExitCode.h"
 
 #include <QList>
 #include <QString>

@@ -1,7 +1,7 @@
 #include "CachePruner.h"
 
-#include "FileProtection.h"
-#include "ProcessTable.h"
+#include "fs/FileProtection.h"
+#include "process/ProcessTable.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

@@ -1,9 +1,9 @@
 #include "EnvironmentCache.h"
 
 #include "CacheBuilder.h"
-#include "ExecutionLog.h"
-#include "JsonFile.h"
-#include "LoggingCategories.h"
+#include "records/ExecutionLog.h"
+#include "fs/JsonFile.h"
+#include "base/LoggingCategories.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -1,12 +1,12 @@
 #pragma once
 
-#include "AgentFolder.h"
+#include "fs/AgentFolder.h"
 #include "CacheEntryFile.h"
 #include "CacheLayout.h"
 #include "CachePruner.h"
-#include "ChildProcess.h"
+#include "process/ChildProcess.h"
 #include "EnvironmentKey.h"
-#include "ExitCode.h"
+#include "base/ExitCode.h"
 #include "PythonInterpreter.h"
 
 #include <QList>

@@ -1,7 +1,7 @@
 #include "EnvironmentKey.h"
 
-#include "AgentFolder.h"
-#include "Requirement.h"
+#include "fs/AgentFolder.h"
+#include "syntax/Requirement.h"
 
 #include <QCryptographicHash>
 #include <QDir>

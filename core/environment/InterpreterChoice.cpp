@@ -1,6 +1,6 @@
 #include "InterpreterChoice.h"
 
-#include "VersionSpecifier.h"
+#include "syntax/VersionSpecifier.h"
 
 #include <QSet>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ChildProcess.h"
-#include "ExitCode.h"
+#include "process/ChildProcess.h"
+#include "base/ExitCode.h"
 #include "PythonInterpreter.h"
 
 #include <QString>

@@ -1,7 +1,7 @@
 #include "PythonEnvironment.h"
 
-#include "ChildProcess.h"
-#include "LoggingCategories.h"
+#include "process/ChildProcess.h"
+#include "base/LoggingCategories.h"
 
 #include <QDir>
 #include <QFile>

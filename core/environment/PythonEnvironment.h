@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ExitCode.h"
-#include "ChildProcess.h"
+#include "base/ExitCode.h"
+#include "process/ChildProcess.h"
 #include "PythonInterpreter.h"
 
 #include <QMap>

@@ -1,8 +1,8 @@
 #include "PythonInterpreter.h"
 
-#include "AgentFolder.h"
-#include "ChildProcess.h"
-#include "JsonFile.h"
+#include "fs/AgentFolder.h"
+#include "process/ChildProcess.h"
+#include "fs/JsonFile.h"
 
 #include <QDateTime>
 #include <QDir>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "AgentFolder.h"
-#include "ExitCode.h"
+#include "base/ExitCode.h"
 
 #include <QString>
 #include <QStringList>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "AgentFolder.h"
-#include "ExitCode.h"
+#include "fs/AgentFolder.h"
+#include "base/ExitCode.h"
 
 #include <QByteArray>
 #include <QDateTime>

@@ -1,8 +1,8 @@
 #include "LockInspector.h"
 
 #include "LockFiles.h"
-#include "LoggingCategories.h"
-#include "ProcessTable.h"
+#include "base/LoggingCategories.h"
+#include "process/ProcessTable.h"
 
 #include <QDir>
 #include <QLockFile>

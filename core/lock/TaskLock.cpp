@@ -1,7 +1,7 @@
 #include "TaskLock.h"
 
 #include "LockFiles.h"
-#include "LoggingCategories.h"
+#include "base/LoggingCategories.h"
 
 namespace oa {
 

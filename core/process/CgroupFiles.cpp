@@ -2,7 +2,7 @@
 
 #include "ProcessTable.h"
 
-#include "LoggingCategories.h"
+#include "base/LoggingCategories.h"
 
 #include <QDir>
 #include <QFile>

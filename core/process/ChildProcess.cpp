@@ -1,6 +1,6 @@
 #include "ChildProcess.h"
 
-#include "LoggingCategories.h"
+#include "base/LoggingCategories.h"
 #include "ProcessGuardian.h"
 #include "ProcessTable.h"
 

@@ -5,7 +5,7 @@
 #include <QString>
 #include <QStringList>
 
-#include "ExitCode.h"
+#include "base/ExitCode.h"
 #include "RunAsUser.h"
 
 #include <optional>

@@ -1,6 +1,6 @@
 #include "ProcessGuardian.h"
 
-#include "LoggingCategories.h"
+#include "base/LoggingCategories.h"
 
 #ifdef Q_OS_LINUX
 #include <cerrno>

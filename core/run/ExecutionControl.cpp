@@ -1,8 +1,8 @@
 #include "ExecutionControl.h"
 
-#include "ExecutionLog.h"
-#include "LoggingCategories.h"
-#include "StatusRecord.h"
+#include "records/ExecutionLog.h"
+#include "base/LoggingCategories.h"
+#include "records/StatusRecord.h"
 
 #include <QCoreApplication>
 #include <QFile>

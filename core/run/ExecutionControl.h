@@ -1,13 +1,13 @@
 #pragma once
 
-#include "AgentPaths.h"
-#include "CancelChannel.h"
-#include "ChildProcess.h"
-#include "ExitCode.h"
-#include "ProcessTree.h"
+#include "fs/AgentPaths.h"
+#include "lock/CancelChannel.h"
+#include "process/ChildProcess.h"
+#include "base/ExitCode.h"
+#include "process/ProcessTree.h"
 #include "ProgressReader.h"
-#include "ResourceSampler.h"
-#include "ResultRecord.h"
+#include "process/ResourceSampler.h"
+#include "records/ResultRecord.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>

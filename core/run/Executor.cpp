@@ -1,7 +1,7 @@
 #include "Executor.h"
 
-#include "LoggingCategories.h"
-#include "PythonEnvironment.h"
+#include "base/LoggingCategories.h"
+#include "environment/PythonEnvironment.h"
 
 #include <QCoreApplication>
 

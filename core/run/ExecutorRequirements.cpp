@@ -2,8 +2,8 @@
 // of the environment cache linked into it. Split from Executor.cpp, which sequences the stages.
 #include "Executor.h"
 
-#include "InstallReport.h"
-#include "PythonEnvironment.h"
+#include "environment/InstallReport.h"
+#include "environment/PythonEnvironment.h"
 
 namespace oa {
 

@@ -1,9 +1,9 @@
 #include "Executor.h"
 
-#include "LoggingCategories.h"
-#include "PythonEnvironment.h"
+#include "base/LoggingCategories.h"
+#include "environment/PythonEnvironment.h"
 #include "ScriptRunner.h"
-#include "TreeOwnership.h"
+#include "fs/TreeOwnership.h"
 
 // The Run and Cleanup stages: the script under containment, then the run's own folders removed
 // and a run-as user's task folder taken back.

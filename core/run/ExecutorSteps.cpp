@@ -3,13 +3,13 @@
 // package policy, and keeping the previous run. Split from Executor.cpp, which sequences the stages.
 #include "Executor.h"
 
-#include "PackagePolicy.h"
+#include "dependencies/PackagePolicy.h"
 #include "PreviousRun.h"
-#include "RequirementsText.h"
-#include "Requirement.h"
-#include "RequirementsTree.h"
-#include "TreeOwnership.h"
-#include "VersionSpecifier.h"
+#include "syntax/RequirementsText.h"
+#include "syntax/Requirement.h"
+#include "dependencies/RequirementsTree.h"
+#include "fs/TreeOwnership.h"
+#include "syntax/VersionSpecifier.h"
 
 #include <QDir>
 #include <QFileInfo>

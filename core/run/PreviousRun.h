@@ -1,7 +1,7 @@
 #pragma once
 
-#include "AgentPaths.h"
-#include "ExitCode.h"
+#include "fs/AgentPaths.h"
+#include "base/ExitCode.h"
 
 #include <QString>
 #include <QStringList>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "LogTail.h"
+#include "fs/LogTail.h"
 
 #include <QString>
 

@@ -1,6 +1,6 @@
 #include "ScriptRunner.h"
 
-#include "Limits.h"
+#include "records/Limits.h"
 
 #include <QDir>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ChildProcess.h"
+#include "process/ChildProcess.h"
 
 #include <QMap>
 #include <QProcessEnvironment>

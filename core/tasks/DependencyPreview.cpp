@@ -1,9 +1,9 @@
 #include "DependencyPreview.h"
 
-#include "DependencyResolver.h"
-#include "ExecutionInfo.h"
-#include "InlineScriptMetadata.h"
-#include "JsonFile.h"
+#include "dependencies/DependencyResolver.h"
+#include "records/ExecutionInfo.h"
+#include "dependencies/InlineScriptMetadata.h"
+#include "fs/JsonFile.h"
 #include "PackageLists.h"
 
 #include <QDateTime>

@@ -1,6 +1,6 @@
 #include "LastErrorLine.h"
 
-#include "AgentFolder.h"
+#include "fs/AgentFolder.h"
 
 #include <QRegularExpression>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "AgentPaths.h"
-#include "ExitCode.h"
+#include "fs/AgentPaths.h"
+#include "base/ExitCode.h"
 
 #include <QList>
 #include <QString>
@@ -33,7 +33,6 @@ public:
     // following a link).
     Status remove(const Leftover &leftover) const;
 
-    static qint64 folderSize(const QString &path); // does not follow symlinks
 
 private:
     bool isLocked(const QString &id) const;

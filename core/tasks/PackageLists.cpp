@@ -1,6 +1,6 @@
 #include "PackageLists.h"
 
-#include "PipfileLock.h"
+#include "dependencies/PipfileLock.h"
 
 #include <QRegularExpression>
 

@@ -1,7 +1,7 @@
 #include "PackageRuns.h"
 
-#include "JsonFile.h"
-#include "ResultRecord.h"
+#include "fs/JsonFile.h"
+#include "records/ResultRecord.h"
 
 #include <QRegularExpression>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "AgentPaths.h"
-#include "ExitCode.h"
-#include "InstallReport.h"
+#include "fs/AgentPaths.h"
+#include "base/ExitCode.h"
+#include "environment/InstallReport.h"
 
 #include <QDateTime>
 #include <QList>

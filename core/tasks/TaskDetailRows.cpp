@@ -1,7 +1,7 @@
 #include "TaskDetailRows.h"
 
 #include "DisplayUnits.h"
-#include "ExitCode.h"
+#include "base/ExitCode.h"
 
 #include <QDateTime>
 #include <QJsonArray>

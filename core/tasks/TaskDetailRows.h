@@ -1,6 +1,6 @@
 #pragma once
 
-#include "StatusRecord.h"
+#include "records/StatusRecord.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

@@ -1,9 +1,9 @@
 #include "TaskDetails.h"
 
-#include "ExecutionInfo.h"
-#include "JsonFile.h"
+#include "records/ExecutionInfo.h"
+#include "fs/JsonFile.h"
 #include "LastErrorLine.h"
-#include "LockInspector.h"
+#include "lock/LockInspector.h"
 
 #include <QJsonDocument>
 

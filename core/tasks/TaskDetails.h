@@ -1,8 +1,8 @@
 #pragma once
 
-#include "AgentPaths.h"
+#include "fs/AgentPaths.h"
 #include "FileStamp.h"
-#include "StatusRecord.h"
+#include "records/StatusRecord.h"
 #include "TaskDetailRows.h"
 #include "TaskScanner.h"
 

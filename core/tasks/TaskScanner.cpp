@@ -1,9 +1,9 @@
 #include "TaskScanner.h"
 
-#include "ExecutionInfo.h"
-#include "JsonFile.h"
-#include "ResultRecord.h"
-#include "StatusRecord.h"
+#include "records/ExecutionInfo.h"
+#include "fs/JsonFile.h"
+#include "records/ResultRecord.h"
+#include "records/StatusRecord.h"
 #include "TaskDetailRows.h"
 
 #include <QCoreApplication>

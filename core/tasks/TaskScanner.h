@@ -1,8 +1,8 @@
 #pragma once
 
-#include "AgentPaths.h"
+#include "fs/AgentPaths.h"
 #include "DependencyPreview.h"
-#include "LockInspector.h"
+#include "lock/LockInspector.h"
 
 #include <QDateTime>
 #include <QList>

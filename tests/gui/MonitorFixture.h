@@ -1,7 +1,7 @@
 #pragma once
 // What the monitor's tests share: an agent folder with a task in every state and real locks,
 // and the executor settings as the monitor's main() loads them.
-#include "ExecutorSettings.h"
+#include "config/ExecutorSettings.h"
 #include "TestSupport.h"
 
 #include <QProcess>

@@ -3,7 +3,7 @@
 // the live chart, cells that tick without any file changing, and the Requirements column.
 #include "AgentRefresher.h"
 #include "DetailsLoader.h"
-#include "DisplayUnits.h"
+#include "tasks/DisplayUnits.h"
 #include "LockTableModel.h"
 #include "ResourceChart.h"
 #include "StageTimelineBar.h"

@@ -2,7 +2,7 @@
 // the same agent folder is built once without translators and once with the German ones that
 // main() installs (ours and qtbase_de, MonitorTranslations), and every string a person can see
 // in the German one must differ from the English one, unless it is an untranslatable token.
-#include "ExecutorSettings.h"
+#include "config/ExecutorSettings.h"
 #include "LeftoverTableModel.h"
 #include "LeftoversPanel.h"
 #include "LocksPanel.h"

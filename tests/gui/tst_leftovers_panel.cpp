@@ -1,6 +1,6 @@
 // The Leftovers tab deletes on the thread pool: the window keeps working while a cleanup of
 // thousands of files runs, shows how far it is, cannot start it twice, and can close meanwhile.
-#include "ExecutorSettings.h"
+#include "config/ExecutorSettings.h"
 #include "LeftoverTableModel.h"
 #include "LeftoversPanel.h"
 #include "MainWindow.h"

@@ -1,6 +1,6 @@
 // The log views offscreen: problems counted and coloured instead of every stderr line, the
 // level filter, find, the line bound and paging back, pip.log, and reads off the UI thread.
-#include "AgentPaths.h"
+#include "fs/AgentPaths.h"
 #include "LogFindBar.h"
 #include "LogTabs.h"
 #include "LogView.h"

@@ -1,6 +1,6 @@
 // The monitor, offscreen, over a fixture agent folder with a task in every state and real locks.
 #include "ConfigurationDialog.h"
-#include "ExecutorSettings.h"
+#include "config/ExecutorSettings.h"
 #include "LeftoverTableModel.h"
 #include "LeftoversPanel.h"
 #include "LockTableModel.h"

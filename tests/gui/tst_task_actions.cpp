@@ -1,7 +1,7 @@
 // What an operator does to a task from the monitor, offscreen, with the real executor: Run and
 // Run again after a confirmation that names what runs with what, the previous run kept and
 // shown, Stop, Open task folder without a file manager.
-#include "ExecutorSettings.h"
+#include "config/ExecutorSettings.h"
 #include "LogTabs.h"
 #include "LogView.h"
 #include "MainWindow.h"

@@ -9,8 +9,8 @@
 //                               the contenders start within microseconds of each other, then acts
 //                               and answers "held"/"refused" (take) or "removed"/"kept" (clear)
 //   release                     releases a held lock and answers "released"
-#include "LockInspector.h"
-#include "TaskLock.h"
+#include "lock/LockInspector.h"
+#include "lock/TaskLock.h"
 
 #include <QCoreApplication>
 

@@ -2,8 +2,8 @@
 // (cgroup v2 memory.max, or the v1 memory cgroup where v2 has no memory controller), the child
 // subreaper that catches a daemon which left every cgroup and its session, and the Containment
 // report in result.json. Every "is it gone" check reads /proc, never the executor's word.
-#include "CgroupScope.h"
-#include "MemoryCgroupV1.h"
+#include "process/CgroupScope.h"
+#include "process/MemoryCgroupV1.h"
 #include "TestSupport.h"
 
 #include <QCoreApplication>

@@ -2,7 +2,7 @@
 // built here and lock files that carry their real sha256: Pipfile.lock, inline script metadata
 // (PEP 723), hash-pinned requirements.txt, the one-source rule and the Python version a task asks for.
 #include "TestSupport.h"
-#include "TomlReader.h"
+#include "dependencies/TomlReader.h"
 
 #include <QCryptographicHash>
 #include <QDir>

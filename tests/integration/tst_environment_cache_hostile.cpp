@@ -1,10 +1,10 @@
 // The environment cache when its folder is broken, full, read-only or tampered with: the real
 // executor, a real pip, wheels built here, and filesystems mounted for the test.
-#include "EnvironmentCache.h"
+#include "environment/EnvironmentCache.h"
 #include "TestSupport.h"
 
-#include "AgentFolder.h"
-#include "FileProtection.h"
+#include "fs/AgentFolder.h"
+#include "fs/FileProtection.h"
 
 #include <QDir>
 #include <QDirIterator>

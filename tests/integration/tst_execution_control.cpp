@@ -189,14 +189,31 @@ void TestExecutionControl::cancelDuringVenvCreation()
     Agent agent;
     QTemporaryDir wheels;
     QVERIFY(!buildWheel(wheels.path(), QStringLiteral("oa-x"), QStringLiteral("1.0")).isEmpty());
-    // Requirements make the venv carry pip, which takes seconds: time enough to cancel.
+    // Requirements make the venv carry pip: the venv is written, then pip is unpacked into it
+    // from the interpreter's bundled wheel (`python -I -m zipfile -e`), well under a second. The
+    // interpreter here is a wrapper that names itself as the executable when probed, and stops
+    // in the unpacking, recording its PID: the cancel comes while the venv is being made.
+    QTemporaryDir dir;
+    const QString wrapper = dir.filePath("python-wrapper.sh");
+    QVERIFY(writeFileBytes(wrapper, QStringLiteral("#!/bin/bash\n"
+                                                   "if [ \"$1\" = -I ] && [ \"$2\" = -m ] && [ \"$3\" = zipfile ]; then\n"
+                                                   "    echo $$ > '%1/unpacking.pid.tmp'; mv '%1/unpacking.pid.tmp' '%1/unpacking.pid'\n"
+                                                   "    exec sleep 300\n"
+                                                   "fi\n"
+                                                   "for a in \"$@\"; do [ \"$a\" = -c ] && probe=1; done\n"
+                                                   "if [ -n \"$probe\" ]; then set -o pipefail; '%2' \"$@\" | sed \"1s|.*|$0|\"; exit; fi\n"
+                                                   "exec '%2' \"$@\"\n")
+                                        .arg(dir.path(), python())
+                                        .toUtf8()));
+    QVERIFY(QFile::setPermissions(wrapper, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
     agent.makeScriptTask(QStringLiteral("v"), "print(1)\n", {{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-x")}}});
     QProcess executor;
     executor.setProcessEnvironment(offlinePipEnvironment(wheels.path()));
-    // Without the cache the venv is made by `python -m venv` with pip: seconds, time to cancel.
-    executor.start(executorPath(), executorArgs(agent, QStringLiteral("v"), {QStringLiteral("--no-env-cache")}));
+    executor.start(executorPath(), executorArgs(agent, QStringLiteral("v"), {QStringLiteral("--no-env-cache"), QStringLiteral("--python"), wrapper}));
     const QString venv = agent.base() + QStringLiteral("/venvs/v");
-    QTRY_VERIFY_WITH_TIMEOUT(!processesMentioning(QStringLiteral("-m venv")).isEmpty() && QFile::exists(agent.base() + QStringLiteral("/Locks/v@run")), 30000);
+    const QList<qint64> unpacking = waitForPids(dir.filePath("unpacking.pid"));
+    QVERIFY2(unpacking.size() == 1, executor.readAllStandardError().constData());
+    QVERIFY(QFile::exists(venv + QStringLiteral("/pyvenv.cfg")));
     const Run cancel = runExecutor({QStringLiteral("--base-dir"), agent.base(), QStringLiteral("--cancel"), QStringLiteral("v")});
     QCOMPARE(cancel.exitCode, 0);
     QVERIFY(executor.waitForFinished(30000));
@@ -204,6 +221,7 @@ void TestExecutionControl::cancelDuringVenvCreation()
     const QJsonObject result = readJson(agent.taskFile(QStringLiteral("v"), QStringLiteral("result.json")));
     QCOMPARE(result.value("Stage").toString(), QStringLiteral("Environment"));
     QVERIFY(!QFile::exists(venv));
+    QTRY_VERIFY_WITH_TIMEOUT(!isProcessAlive(unpacking.first()), 10000);
     QVERIFY(processesMentioning(venv).isEmpty());
     QVERIFY(!QFile::exists(agent.lockFile(QStringLiteral("v"))));
 }

@@ -1,7 +1,7 @@
 // The base interpreter's probe through the real executor: it runs under the run's control
 // (timeout, cancel, SIGTERM) like every other child, and its cache, interpreters.json, is
 // untrusted input that can neither redirect the executor nor hang it.
-#include "PythonInterpreter.h"
+#include "environment/PythonInterpreter.h"
 #include "TestSupport.h"
 
 #include <QDateTime>

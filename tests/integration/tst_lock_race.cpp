@@ -2,7 +2,7 @@
 // executor's TaskLock) and one clearer (LockInspector, as the lock tools use it) start within
 // microseconds of each other on a freshly prepared dead lock. Whatever the interleaving, exactly
 // one taker may hold the lock, and the lock file on disk must be that holder's.
-#include "TaskLock.h"
+#include "lock/TaskLock.h"
 #include "TestSupport.h"
 
 #include <QDir>

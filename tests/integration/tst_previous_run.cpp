@@ -1,8 +1,8 @@
 // Tasks/<id>/previous/: the real executor, run twice (and three times) on one ID, keeps exactly
 // one earlier generation of the run's files; whatever a task plants at previous/ or at the
 // names that move is neither followed nor waited on; and a run-as user cannot write into it.
-#include "TaskDetails.h"
-#include "TaskScanner.h"
+#include "tasks/TaskDetails.h"
+#include "tasks/TaskScanner.h"
 #include "TestSupport.h"
 #include "ThrowawayUser.h"
 

@@ -1,8 +1,8 @@
 // The Python a task asks for (PythonVersion, requires-python, a lock's python_version), chosen
 // from the interpreters the agent offers (Pythons), through the real executor and between the
 // two interpreters this machine has: /usr/bin/python3.11 (Debian's) and pyenv's.
-#include "PythonInterpreter.h"
-#include "VersionSpecifier.h"
+#include "environment/PythonInterpreter.h"
+#include "syntax/VersionSpecifier.h"
 #include "TestSupport.h"
 
 #include <QDir>

@@ -2,10 +2,10 @@
 
 #include "ThrowawayUser.h"
 
-#include "AgentFolder.h"
-#include "FileProtection.h"
-#include "ProcessTable.h"
-#include "PythonInterpreter.h"
+#include "fs/AgentFolder.h"
+#include "fs/FileProtection.h"
+#include "process/ProcessTable.h"
+#include "environment/PythonInterpreter.h"
 
 #include <QDeadlineTimer>
 #include <QDir>

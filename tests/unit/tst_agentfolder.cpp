@@ -1,5 +1,5 @@
-#include "AgentPaths.h"
-#include "AgentFolder.h"
+#include "fs/AgentPaths.h"
+#include "fs/AgentFolder.h"
 
 #include <QDir>
 #include <QFile>

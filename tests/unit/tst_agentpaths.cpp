@@ -1,4 +1,4 @@
-#include "AgentPaths.h"
+#include "fs/AgentPaths.h"
 #include "TestSupport.h"
 
 #include <QDir>

@@ -1,5 +1,5 @@
-#include "ChildProcess.h"
-#include "ProcessTable.h"
+#include "process/ChildProcess.h"
+#include "process/ProcessTable.h"
 #include "TestSupport.h"
 
 #include <QCoreApplication>

@@ -1,4 +1,4 @@
-#include "CommandLineSplitter.h"
+#include "syntax/CommandLineSplitter.h"
 
 #include <QTest>
 

@@ -1,13 +1,13 @@
 // The parsers behind dependency sources: PEP 440 specifiers for the Python a task needs,
 // Pipfile.lock turned into hash-pinned requirements, PEP 723 inline script blocks, requirements.txt
 // lines as pip reads them, and the choice among the interpreters an agent offers.
-#include "InlineScriptMetadata.h"
-#include "InterpreterChoice.h"
-#include "PipfileLock.h"
-#include "RequirementsText.h"
+#include "dependencies/InlineScriptMetadata.h"
+#include "environment/InterpreterChoice.h"
+#include "dependencies/PipfileLock.h"
+#include "syntax/RequirementsText.h"
 #include "TestSupport.h"
-#include "TomlReader.h"
-#include "VersionSpecifier.h"
+#include "dependencies/TomlReader.h"
+#include "syntax/VersionSpecifier.h"
 
 #include <QTest>
 

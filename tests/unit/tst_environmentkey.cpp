@@ -1,4 +1,4 @@
-#include "EnvironmentKey.h"
+#include "environment/EnvironmentKey.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -1,4 +1,4 @@
-#include "ExecutionInfo.h"
+#include "records/ExecutionInfo.h"
 #include "TestSupport.h"
 
 #include <QDir>

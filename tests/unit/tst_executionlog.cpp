@@ -1,5 +1,5 @@
-#include "ExecutionLog.h"
-#include "LoggingCategories.h"
+#include "records/ExecutionLog.h"
+#include "base/LoggingCategories.h"
 
 #include <QFile>
 #include <QJsonDocument>

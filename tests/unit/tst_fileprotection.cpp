@@ -1,5 +1,5 @@
-#include "AgentFolder.h"
-#include "FileProtection.h"
+#include "fs/AgentFolder.h"
+#include "fs/FileProtection.h"
 
 #include <QDir>
 #include <QFile>

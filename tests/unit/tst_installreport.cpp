@@ -5,8 +5,8 @@
 // broken reports) are written out below, in pip's documented format.
 #include "TestSupport.h"
 
-#include "AgentFolder.h"
-#include "InstallReport.h"
+#include "fs/AgentFolder.h"
+#include "environment/InstallReport.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -1,4 +1,4 @@
-#include "Leftovers.h"
+#include "tasks/Leftovers.h"
 #include "TestSupport.h"
 
 #include <QDir>

@@ -1,5 +1,5 @@
 // What execve() can pass: the per-argument and the total limits, with the environment counted.
-#include "Limits.h"
+#include "records/Limits.h"
 
 #include <QTest>
 

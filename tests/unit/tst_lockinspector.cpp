@@ -1,4 +1,4 @@
-#include "LockInspector.h"
+#include "lock/LockInspector.h"
 #include "TestSupport.h"
 
 #include <QDir>

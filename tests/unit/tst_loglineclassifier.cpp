@@ -1,7 +1,7 @@
 // What counts as a problem in a log: ERROR and CRITICAL lines in the usual logging layouts,
 // tracebacks as whole blocks, and the executor's warnings and errors; never an INFO line that
 // merely went to stderr.
-#include "LogLineClassifier.h"
+#include "tasks/LogLineClassifier.h"
 
 #include <QTest>
 

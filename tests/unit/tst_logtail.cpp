@@ -1,4 +1,4 @@
-#include "LogTail.h"
+#include "fs/LogTail.h"
 
 #include <QFile>
 #include <QTemporaryDir>

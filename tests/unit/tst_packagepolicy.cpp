@@ -1,7 +1,7 @@
 // PackagePolicy: what counts as a direct reference, which hosts AllowedHosts lets through, and
 // which requirements.txt options choose where packages come from.
-#include "PackagePolicy.h"
-#include "Requirement.h"
+#include "dependencies/PackagePolicy.h"
+#include "syntax/Requirement.h"
 
 #include <QTest>
 

@@ -1,5 +1,5 @@
-#include "PythonEnvironment.h"
-#include "PythonInterpreter.h"
+#include "environment/PythonEnvironment.h"
+#include "environment/PythonInterpreter.h"
 #include "TestSupport.h"
 
 #include <QDir>

@@ -1,7 +1,7 @@
 // The one requirement grammar (oa::Requirement): what it takes, what it refuses, that what it
 // writes parses back to the same requirement, and that pip's own parse_requirements reads the
 // written line as the same requirement.
-#include "Requirement.h"
+#include "syntax/Requirement.h"
 #include "TestSupport.h"
 
 #include <QJsonArray>

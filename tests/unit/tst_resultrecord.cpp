@@ -1,4 +1,4 @@
-#include "ResultRecord.h"
+#include "records/ResultRecord.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,4 +1,4 @@
-#include "ScriptRunner.h"
+#include "run/ScriptRunner.h"
 #include "TestSupport.h"
 
 #include <QDir>

@@ -1,12 +1,12 @@
 // The detail pane's rows for people, built in core: order, units, local time, stage order, the
 // last error line of stderr, loading only on change, and the Requirements column's sources.
-#include "AgentPaths.h"
-#include "DependencyPreview.h"
-#include "DisplayUnits.h"
-#include "LastErrorLine.h"
-#include "PackageLists.h"
-#include "TaskDetailRows.h"
-#include "TaskDetails.h"
+#include "fs/AgentPaths.h"
+#include "tasks/DependencyPreview.h"
+#include "tasks/DisplayUnits.h"
+#include "tasks/LastErrorLine.h"
+#include "tasks/PackageLists.h"
+#include "tasks/TaskDetailRows.h"
+#include "tasks/TaskDetails.h"
 #include "TestSupport.h"
 
 #include <QFile>

@@ -1,4 +1,4 @@
-#include "TaskLock.h"
+#include "lock/TaskLock.h"
 #include "TestSupport.h"
 
 #include <QCoreApplication>

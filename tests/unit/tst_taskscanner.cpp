@@ -1,4 +1,4 @@
-#include "TaskScanner.h"
+#include "tasks/TaskScanner.h"
 #include "TestSupport.h"
 
 #include <QDir>

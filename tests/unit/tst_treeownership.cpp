@@ -1,8 +1,8 @@
 // TreeOwnership, and the gatekeeper's rule that a file the executor writes is its own: real
 // chown to another uid (nobody's, 65534), so these need root, which CI has.
-#include "AgentFolder.h"
+#include "fs/AgentFolder.h"
 #include "TestSupport.h"
-#include "TreeOwnership.h"
+#include "fs/TreeOwnership.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,10 +1,10 @@
 #include "ExecutionInfo.h"
 
-#include "Requirement.h"
+#include "syntax/Requirement.h"
 
-#include "CommandLineSplitter.h"
+#include "syntax/CommandLineSplitter.h"
 #include "Limits.h"
-#include "VersionSpecifier.h"
+#include "syntax/VersionSpecifier.h"
 
 #include <QDir>
 #include <QFileInfo>

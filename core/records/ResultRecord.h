@@ -1,8 +1,8 @@
 #pragma once
 
-#include "AgentFolder.h"
-#include "ExitCode.h"
-#include "InstallReport.h"
+#include "fs/AgentFolder.h"
+#include "base/ExitCode.h"
+#include "Provenance.h"
 
 #include <QDateTime>
 #include <QJsonObject>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ExitCode.h"
+#include "base/ExitCode.h"
 
 #include <QString>
 #include <QStringList>

@@ -1,0 +1,81 @@
+# Checks every quoted include of core/, app/ and gui/ against the layer order, and stops with a
+# message naming each include that runs up (or sideways across) a layer. Run by every build
+# (core/CMakeLists.txt, target oa-check-layers) and by the layers_refused test on a planted file.
+# Usage: cmake -DSOURCE_DIR=<tree> -P CheckLayers.cmake
+#
+# The order, bottom up; a folder may include only folders of a lower rank, and its own headers
+# by bare name. app/ and gui/ sit on top and may not include each other.
+set(rank_base 0)
+set(rank_buildinfo 0)
+set(rank_syntax 1)
+set(rank_fs 1)
+set(rank_process 1)
+set(rank_records 2)
+set(rank_config 3)
+set(rank_lock 3)
+set(rank_dependencies 3)
+set(rank_environment 4)
+set(rank_run 5)
+set(rank_tasks 5)
+set(rank_app 6)
+set(rank_gui 6)
+# Generated headers a layer includes by bare name.
+set(generated_headers oa_git_commit.h)
+
+cmake_minimum_required(VERSION 3.21)
+
+if(NOT SOURCE_DIR)
+    message(FATAL_ERROR "CheckLayers.cmake: pass -DSOURCE_DIR=<source tree>")
+endif()
+
+set(problems "")
+file(GLOB_RECURSE sources RELATIVE ${SOURCE_DIR}
+     ${SOURCE_DIR}/core/*.h ${SOURCE_DIR}/core/*.cpp ${SOURCE_DIR}/app/*.h ${SOURCE_DIR}/app/*.cpp
+     ${SOURCE_DIR}/gui/*.h ${SOURCE_DIR}/gui/*.cpp)
+foreach(source IN LISTS sources)
+    # core/<layer>/File.cpp, or app/File.cpp, gui/File.cpp
+    string(REGEX MATCH "^core/([a-z]+)/[^/]+$" in_core "${source}")
+    if(in_core)
+        set(layer ${CMAKE_MATCH_1})
+        set(own_dir ${SOURCE_DIR}/core/${layer})
+    else()
+        string(REGEX MATCH "^(app|gui)/[^/]+$" on_top "${source}")
+        if(NOT on_top)
+            list(APPEND problems "${source}: a file outside every layer folder (core/<layer>/, app/, gui/)")
+            continue()
+        endif()
+        set(layer ${CMAKE_MATCH_1})
+        set(own_dir ${SOURCE_DIR}/${layer})
+    endif()
+    if(NOT DEFINED rank_${layer})
+        list(APPEND problems "${source}: ${layer}/ is no layer of cmake/CheckLayers.cmake; give it a rank")
+        continue()
+    endif()
+    file(STRINGS ${SOURCE_DIR}/${source} lines REGEX "^[ \t]*#[ \t]*include[ \t]+\"")
+    foreach(line IN LISTS lines)
+        string(REGEX MATCH "\"([^\"]+)\"" _ "${line}")
+        set(header ${CMAKE_MATCH_1})
+        if(header MATCHES "\\.moc$" OR header MATCHES "^ui_")
+            continue()
+        endif()
+        if(header MATCHES "^([a-z]+)/([^/]+)$")
+            set(other ${CMAKE_MATCH_1})
+            if(NOT DEFINED rank_${other})
+                list(APPEND problems "${source}: #include \"${header}\": ${other}/ is no layer")
+            elseif(other STREQUAL layer)
+                list(APPEND problems "${source}: #include \"${header}\": a header of its own folder is included by its bare name")
+            elseif(NOT rank_${other} LESS rank_${layer})
+                list(APPEND problems "${source}: #include \"${header}\" runs up the layers, or across (${layer}/ is rank ${rank_${layer}}, ${other}/ rank ${rank_${other}})")
+            endif()
+        elseif(header MATCHES "/" OR header MATCHES "^\\.")
+            list(APPEND problems "${source}: #include \"${header}\": name a layer's header as <layer>/File.h, never by a relative path")
+        elseif(NOT EXISTS ${own_dir}/${header} AND NOT header IN_LIST generated_headers)
+            list(APPEND problems "${source}: #include \"${header}\": not in ${layer}/; another layer's header names its folder")
+        endif()
+    endforeach()
+endforeach()
+
+if(problems)
+    list(JOIN problems "\n  " text)
+    message(FATAL_ERROR "includes that break the layer order (README, Source layout):\n  ${text}")
+endif()

@@ -1,0 +1,2 @@
+// Planted: the monitor may not include the executor's program.
+#include "app/CommandLine.h"
