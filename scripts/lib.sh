@@ -18,6 +18,10 @@ OA_PACKAGES=(
 # `file`), lintian, and man to render the installed pages.
 OA_PACKAGING_PACKAGES=(dpkg-dev file lintian man-db)
 
+# What the fuzz harnesses need besides (scripts/fuzz.sh, run by scripts/test.sh): clang, and
+# libFuzzer's and the sanitizers' runtime for it.
+OA_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
+
 oa_install_packages() {
     local missing=()
     for pkg in "${OA_PACKAGES[@]}" "$@"; do

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite twice: once as built for
-# release (then the monitor's real-window smoke test, scripts/gui-smoke.sh), once under
+# release (then the monitor's real-window smoke test, scripts/gui-smoke.sh, and the libFuzzer
+# harnesses, built with clang and run for a short, bounded time, scripts/fuzz.sh), once under
 # AddressSanitizer and UndefinedBehaviorSanitizer. Between the two, the
 # Debian packages made from the release build are installed, run and purged
 # (scripts/test-packages.sh; as root only). Tests labelled "pip" run in the release pass only.
 # Each pass prints its time. Usage: scripts/test.sh
 # Set OA_SKIP_SANITIZERS=1 for the quick pass only, OA_SKIP_PACKAGES=1 to leave out the
-# packages. In CI (CI=true) and as root it sets OA_REQUIRE_ALL_TESTS=1: no test may skip.
+# packages, OA_SKIP_FUZZ=1 to leave out the fuzz harnesses. In CI (CI=true) and as root it
+# sets OA_REQUIRE_ALL_TESTS=1: no test may skip.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-oa_install_packages
+oa_install_packages "${OA_FUZZ_PACKAGES[@]}"
 
 # In CI and as root every precondition of the suite is expected to hold (a writable cgroup v2,
 # for one): a test that cannot run there fails instead of skipping (OA_SKIP_OR_FAIL in
@@ -46,6 +48,14 @@ echo "==> GUI smoke test"
 smoke_start=$SECONDS
 "$OA_ROOT/scripts/gui-smoke.sh" "$OA_ROOT/build-tests"
 pass_timer "GUI smoke test" "$smoke_start"
+
+# The libFuzzer harnesses (fuzz/), built with clang in build-fuzz, each run for 15 s; any
+# crash or oracle violation fails the run (clang is installed above: this never skips).
+if [ "${OA_SKIP_FUZZ:-0}" != "1" ]; then
+    fuzz_start=$SECONDS
+    "$OA_ROOT/scripts/fuzz.sh" "$OA_ROOT/build-fuzz"
+    pass_timer "fuzz harnesses" "$fuzz_start"
+fi
 
 if [ "${OA_SKIP_PACKAGES:-0}" != "1" ]; then
     packages_start=$SECONDS

@@ -1,0 +1,4 @@
+import sys
+
+# /// not a block: the type holds a blank
+print(sys.version)

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses (fuzz/) with clang, ASan and UBSan, and runs each for a short,
+# bounded time. Usage: scripts/fuzz.sh [BUILD_DIR]   (default build-fuzz; run by scripts/test.sh)
+#
+# BUILD_DIR is configured with -DOA_FUZZ=ON and only the target oa-fuzzers is built: the core
+# library once, instrumented, and the five small harnesses that link it (no app, GUI or tests).
+# Each harness first replays its regressions/ (inputs that once failed), then fuzzes from a
+# scratch copy of its seeds/ (the tree is never written) for OA_FUZZ_SECONDS seconds (default
+# 15). Any crash, sanitizer report, leak, timeout (-timeout), memory blow-up (-rss_limit_mb) or
+# oracle violation fails the script; the input is kept in BUILD_DIR/fuzz-artifacts/<harness>/
+# and shown in base64. OA_FUZZ_HARNESSES="requirement config_file" runs only those.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+oa_install_packages "${OA_FUZZ_PACKAGES[@]}"
+
+build="${1:-$OA_ROOT/build-fuzz}"
+seconds="${OA_FUZZ_SECONDS:-15}"
+read -r -a harnesses <<<"${OA_FUZZ_HARNESSES:-requirement pipfile_lock inline_script install_report config_file}"
+
+started=$SECONDS
+echo "==> building the fuzz harnesses in $build (clang, ASan, UBSan, libFuzzer)"
+# -O1 and line tables only: a fraction of -O2 -g's compile time, fast enough to fuzz. A Debug
+# build type keeps Q_ASSERT on; hardening is off (_FORTIFY_SOURCE hides overflows from ASan).
+cmake -S "$OA_ROOT" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
+    "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -gline-tables-only" -DOA_FUZZ=ON -DOA_HARDENING=OFF \
+    -DOA_BUILD_TESTS=OFF -DOA_BUILD_GUI=OFF >/dev/null
+cmake --build "$build" --parallel "$(nproc)" --target oa-fuzzers
+echo "==> fuzz build: $((SECONDS - started)) s"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/oa-fuzz.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+artifacts="$build/fuzz-artifacts"
+rm -rf "$artifacts"
+failures=()
+
+# show_failure LOG [FOLDER]: the oracle's or the sanitizer's message, and each input saved in FOLDER.
+show_failure() {
+    grep -m1 '^==oracle==' "$1" \
+        || grep -m1 -A8 -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:' "$1" || tail -20 "$1"
+    local input
+    for input in "${2:-/nonexistent}"/*; do
+        [ -e "$input" ] || continue
+        echo "    input kept in $input (base64: $(base64 -w0 "$input" | head -c 2000))"
+    done
+}
+
+# run HARNESS ARGS...: the harness, bounded: 10 s per input, 2 GiB, and a hard stop past its
+# time. Harnesses that write files (config_file) do it under TMPDIR, which goes with $work.
+run() {
+    local harness="$1"; shift
+    TMPDIR="$work/$harness" ASAN_OPTIONS="detect_leaks=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+        timeout -k 10 $((seconds + 120)) "$build/fuzz/fuzz_$harness" -rss_limit_mb=2048 -timeout=10 -max_len=4096 "$@"
+}
+
+for harness in "${harnesses[@]}"; do
+    mkdir -p "$artifacts/$harness" "$work/$harness"
+
+    for input in "$OA_ROOT/fuzz/$harness/regressions"/*; do
+        if [ ! -f "$input" ] || [[ "$input" == *.note ]]; then
+            continue
+        fi
+        if ! run "$harness" -artifact_prefix="$work/$harness/" "$input" >"$work/regression.log" 2>&1; then
+            echo "==> fuzz_$harness: FAILED on the known input ${input#"$OA_ROOT"/} (its .note says what it found)"
+            show_failure "$work/regression.log"
+            failures+=("$harness: ${input#"$OA_ROOT"/}")
+        fi
+    done
+
+    cp -r "$OA_ROOT/fuzz/$harness/seeds" "$work/$harness/corpus"
+    log="$work/$harness.log"
+    if run "$harness" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$artifacts/$harness/" \
+        "$work/$harness/corpus" >"$log" 2>&1; then
+        echo "==> fuzz_$harness: ${seconds} s, $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$') inputs," \
+             "$(grep -o 'cov: [0-9]*' "$log" | tail -1), no crash and no oracle violation"
+    else
+        echo "==> fuzz_$harness: FAILED"
+        show_failure "$log" "$artifacts/$harness"
+        failures+=("$harness: fuzzing")
+    fi
+done
+
+echo "==> fuzzing: $((SECONDS - started)) s in all"
+if [ ${#failures[@]} -gt 0 ]; then
+    echo "==> the fuzz harnesses failed: ${failures[*]}" >&2
+    exit 1
+fi
