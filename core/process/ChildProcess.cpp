@@ -3,6 +3,7 @@
 #include "base/LoggingCategories.h"
 #include "ProcessGuardian.h"
 #include "ProcessTable.h"
+#include "PrivilegeDrop.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -16,7 +17,6 @@
 #endif
 #ifdef Q_OS_LINUX
 #include <fcntl.h>
-#include <grp.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -29,7 +29,8 @@ namespace {
 constexpr int kLeftoverGraceMs = 2000;
 
 // What a child whose privileges could not be dropped writes to its stderr before it exits.
-constexpr char kDropFailed[] = "openautomate-executor: cannot take the run-as user's credentials; the child did not run\n";
+constexpr char kDropFailed[] = "openautomate-executor: cannot take the run-as user's credentials (";
+constexpr char kDropFailedEnd[] = " failed); the child did not run\n";
 constexpr int kDropFailedExit = 126;
 
 void confine(QProcess &process, const QList<QByteArray> &cgroupProcsFiles, const std::shared_ptr<const ProcessCredentials> &credentials)
@@ -49,11 +50,18 @@ void confine(QProcess &process, const QList<QByteArray> &cgroupProcsFiles, const
         }
         ::setsid(); // own session and process group (pgid == pid)
         if (credentials) {
-            // Groups first, then the gid, then the uid: after setuid() nothing else may change.
-            // A child that cannot drop them never runs: it would run as root.
-            if (::setgroups(credentials->groups.size(), credentials->groups.data()) != 0 || ::setgid(credentials->gid) != 0
-                || ::setuid(credentials->uid) != 0 || ::getuid() != credentials->uid) {
-                [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, kDropFailed, sizeof kDropFailed - 1);
+            // A child that cannot drop them never runs: it would run as root. Its stderr says
+            // which step failed, in three writes, since nothing here may build a string.
+            const PrivilegeDropResult dropped =
+                dropPrivileges(credentials->uid, credentials->gid, credentials->groups.data(), credentials->groups.size());
+            if (!dropped.ok()) {
+                const char *step = privilegeDropStepName(dropped.failedAt);
+                size_t length = 0;
+                while (step[length] != '\0')
+                    ++length;
+                [[maybe_unused]] ssize_t written = ::write(STDERR_FILENO, kDropFailed, sizeof kDropFailed - 1);
+                written = ::write(STDERR_FILENO, step, length);
+                written = ::write(STDERR_FILENO, kDropFailedEnd, sizeof kDropFailedEnd - 1);
                 ::_exit(kDropFailedExit);
             }
         }

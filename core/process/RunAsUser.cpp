@@ -1,5 +1,7 @@
 #include "RunAsUser.h"
 
+#include "PrivilegeDrop.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -103,7 +105,7 @@ int RunAsUser::access(const QString &path, int mode) const
     if (child < 0)
         return errno;
     if (child == 0) {
-        if (::setgroups(c.groups.size(), c.groups.data()) != 0 || ::setgid(c.gid) != 0 || ::setuid(c.uid) != 0)
+        if (!dropPrivileges(c.uid, c.gid, c.groups.data(), c.groups.size()).ok())
             ::_exit(255);
         ::_exit(::access(encoded.constData(), mode) == 0 ? 0 : (errno & 0xff));
     }
