@@ -64,7 +64,8 @@ Result<PipfileLock> PipfileLock::parse(const QByteArray &json, const QString &pa
         for (const QJsonValue &extra : entry.value(QStringLiteral("extras")).toArray()) {
             if (const QString why = Requirement::nameProblem(extra.toString()); !why.isEmpty())
                 return invalid(path, QStringLiteral("%1: the extra %2").arg(where, why));
-            package.extras.append(extra.toString());
+            if (!package.extras.contains(extra.toString())) // the line written says each once
+                package.extras.append(extra.toString());
         }
         for (const QJsonValue &hash : entry.value(QStringLiteral("hashes")).toArray()) {
             if (const QString why = Requirement::hashProblem(hash.toString()); !why.isEmpty())

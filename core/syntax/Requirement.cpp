@@ -326,7 +326,8 @@ Result<Requirement> Requirement::parse(const QString &raw)
 
 Result<Requirement> Requirement::anchoredIn(const QString &base) const
 {
-    if (path.isEmpty() || QDir::isAbsolutePath(path))
+    // A leading "/" only: QDir::isAbsolutePath also takes ":/x" (a Qt resource) for absolute.
+    if (path.isEmpty() || path.startsWith(u'/'))
         return *this;
     const QString root = QDir::cleanPath(base);
     const QString absolute = QDir::cleanPath(root + u'/' + path);
@@ -342,7 +343,7 @@ QString Requirement::toArgument() const
     // Every character but the unreserved ones and "/" is escaped: a blank, "#", ";", "%" or a
     // non-ASCII letter in a folder name reaches pip as the same path, never as syntax.
     const QString reference = !url.isEmpty() ? url
-                              : QDir::isAbsolutePath(path) ? QStringLiteral("file://") + QString::fromLatin1(QUrl::toPercentEncoding(path, "/"))
+                              : path.startsWith(u'/') ? QStringLiteral("file://") + QString::fromLatin1(QUrl::toPercentEncoding(path, "/"))
                                                            : path;
     QString line;
     if (!name.isEmpty()) {

@@ -273,6 +273,16 @@ void TestExecutorConfig::badFile_data()
     // QSettings turns '\' in a name into '/': [Pip\Environment] would be its group Pip/Environment.
     QTest::newRow("backslash in a group") << QByteArray("[Pip\\Environment]\nPIP_INDEX_URL = x\n")
                                           << QStringList{"FILE:1: \"[Pip\\Environment]\" is not a group header"};
+    // Found by fuzz_config_file: where the line scan and QSettings split a file differently, a
+    // key was set twice unnoticed and its line was 0.
+    QTest::newRow("lone carriage return") << QByteArray("Cgroups = on\rCgroups = off\n") << QStringList{"FILE:1: the line holds the control character U+000D"};
+    QTest::newRow("vertical tab before a group") << QByteArray("GraceSeconds = 1\n\v[EnvironmentCache]\n") << QStringList{"FILE:2: the line holds the control character U+000B"};
+    QTest::newRow("[general] in lower case") << QByteArray("TimeoutSeconds = 10\n[general]\nTimeoutSeconds = 99\n")
+                                             << QStringList{"FILE:3: TimeoutSeconds is set twice (first on line 1)"};
+    QTest::newRow("second bracket in a group") << QByteArray("[EnvironmentCache]]\nEnabled = off\n") << QStringList{"FILE:1: \"[EnvironmentCache]]\" is not a group header"};
+    QTest::newRow("two headers on a line") << QByteArray("[EnvironmentCache][PipEnvironment]\n") << QStringList{"FILE:1: \"[EnvironmentCache][PipEnvironment]\" is not a group header"};
+    QTest::newRow("quoted key holding =") << QByteArray("\"Timeout=Seconds\" = 5\n") << QStringList{"FILE:1: \"Timeout: a key cannot contain '\"'"};
+    QTest::newRow("no-break space before a group") << QByteArray("GraceSeconds = 1\n\xc2\xa0[EnvironmentCache]\nEnabled = off\n") << QStringList{"FILE:2:"};
     QTest::newRow("pip variable not for pip") << QByteArray("[PipEnvironment]\nLD_PRELOAD = /x.so\n")
                                               << QStringList{"FILE:2: PipEnvironment/LD_PRELOAD: LD_PRELOAD is not a variable for pip"};
     QTest::newRow("pip variable the executor decides") << QByteArray("[PipEnvironment]\nPIP_TARGET = /x\n")

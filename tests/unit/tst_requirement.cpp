@@ -51,6 +51,8 @@ void TestRequirement::takes_data()
     QTest::newRow("file URL") << "x @ file:///drop/my%20lib/x-1.0-py3-none-any.whl" << "x @ file:///drop/my%20lib/x-1.0-py3-none-any.whl";
     QTest::newRow("file URL, localhost") << "file://localhost/drop/x-1.0-py3-none-any.whl" << "file:///drop/x-1.0-py3-none-any.whl";
     QTest::newRow("archive name") << "x-1.0.tar.gz" << "file:///task/x-1.0.tar.gz";
+    // Found by fuzz_requirement: ":/x" is absolute to QDir (a Qt resource), relative to pip.
+    QTest::newRow("path starting with a colon") << ":/wheels/x-1.0-py3-none-any.whl" << "file:///task/%3A/wheels/x-1.0-py3-none-any.whl";
     QTest::newRow("non-ASCII folder") << "/drop/Überweisung/x-1.0-py3-none-any.whl" << "file:///drop/%C3%9Cberweisung/x-1.0-py3-none-any.whl";
     QTest::newRow("hashes") << "x==1.0 --hash=sha256:" + QString(64, u'A') + " --hash " + h << "x==1.0 --hash=" + h;
     QTest::newRow("hash after a marker") << "x==1.0 ; python_version >= '3' --hash=" + h << "x==1.0 ; python_version >= \"3\" --hash=" + h;
@@ -161,6 +163,7 @@ void TestRequirement::anchoring()
     const auto out = Requirement::parse(QStringLiteral("../x.whl"))->anchoredIn(QStringLiteral("/task"));
     QVERIFY(!out);
     QVERIFY2(out.failure().message.contains("leads out of the task folder"), qPrintable(out.failure().message));
+    QVERIFY(!Requirement::parse(QStringLiteral(":/../../x.whl"))->anchoredIn(QStringLiteral("/task")));
     const auto absolute = Requirement::parse(QStringLiteral("/opt/x.whl"))->anchoredIn(QStringLiteral("/task"));
     QCOMPARE(absolute->path, QStringLiteral("/opt/x.whl"));
 }
