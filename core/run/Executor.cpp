@@ -2,6 +2,7 @@
 
 #include "base/LoggingCategories.h"
 #include "environment/PythonEnvironment.h"
+#include "PreviousRun.h"
 
 #include <QCoreApplication>
 
@@ -17,6 +18,12 @@ void Executor::warn(const QString &what, ExecutionLog::Category category)
     m_record.warnings.append(what);
 }
 
+void Executor::warn(const QStringList &warnings, ExecutionLog::Category category)
+{
+    for (const QString &warning : warnings)
+        warn(warning, category);
+}
+
 Status Executor::freshLog(const QString &path)
 {
     QString replaced;
@@ -29,11 +36,15 @@ Status Executor::freshLog(const QString &path)
 
 Executor::Executor(ExecutorOptions options)
     : m_options(std::move(options)), m_paths(m_options.baseDir), m_log(m_options.executionId),
-      m_control(m_paths, m_options.executionId, m_log)
+      m_control(m_paths, m_options.executionId, m_log), m_grants(m_paths, m_options.executionId, m_options.runAs),
+      m_pip(m_paths, m_options.executionId, m_options.pipEnvironment, m_options.requireHashes, m_options.packagePolicy.onlyBinary),
+      m_interpreters({m_options.python, m_options.pythonOrigin, m_options.pythons, m_options.pythonsOrigin},
+                     cacheDir() + QStringLiteral("/interpreters.json"), &m_control, m_options.runAs),
+      m_deps(m_paths, m_options.executionId, {m_options.requireHashes, m_options.requireHashesOrigin, m_options.packagePolicy}),
+      m_folders(m_paths, m_options.executionId)
 {
     m_clock.start();
     m_record.executionId = m_options.executionId;
-    addPolicyToPipEnvironment();
     if (m_options.runAs) {
         m_record.runAsUser = m_options.runAs->name();
         m_record.runAsUid = m_options.runAs->uid();
@@ -118,6 +129,20 @@ Status Executor::acquireLock()
         warn(replaced, lcLock);
     m_log.info(lcLock, QStringLiteral("Locked {LockFile}"), {{QStringLiteral("LockFile"), m_lock->path()}});
     return ok();
+}
+
+void Executor::keepPreviousRun()
+{
+    PreviousRun previous(m_paths, m_options.executionId);
+    const Status kept = previous.keep();
+    for (const QString &warning : previous.warnings())
+        warn(warning);
+    if (!kept)
+        warn(QStringLiteral("the previous run was not kept whole, so this run's logs may follow its own: %1").arg(kept.failure().message));
+    if (!previous.moved().isEmpty())
+        m_log.info(lcExecutor, QStringLiteral("Moved the previous run's {PreviousFiles} into {PreviousDir}"),
+                   {{QStringLiteral("PreviousFiles"), previous.moved().join(QStringLiteral(", "))},
+                    {QStringLiteral("PreviousDir"), m_paths.previousDir(m_options.executionId)}});
 }
 
 RunLimits Executor::limitsFor(const ExecutionInfo &info)
@@ -214,90 +239,16 @@ Status Executor::readAndValidate()
         if (m_options.keepVenv)
             m_info->keepVirtualEnvironment = true;
         m_control.setLimits(limitsFor(*m_info));
-        if (Status s = selectDependencies(); !s)
+        if (Status s = m_deps.select(*m_info); !s)
             return s;
+        m_record.dependencySource = dependencySourceName(m_deps.resolved().source);
+        m_record.dependencyFile = m_deps.resolved().file;
         m_log.info(lcConfig, QStringLiteral("Script {ScriptPath} with {ArgumentCount} argument(s); dependency source: {DependencySource}"),
                    {{QStringLiteral("ScriptPath"), m_info->scriptPath},
                     {QStringLiteral("ArgumentCount"), m_info->arguments.size()},
-                    {QStringLiteral("DependencySource"), m_deps.file.isEmpty() ? dependencySourceName(m_deps.source) : m_deps.file}});
+                    {QStringLiteral("DependencySource"), m_deps.sourceText()}});
         return ok();
     });
-}
-
-Status Executor::prepareEnvironment()
-{
-    const QString id = m_options.executionId;
-    const Status created = timed(Stage::Environment, [&]() -> Status {
-        auto interpreter = offeredPythons().defaultInterpreter(interpreterLocator());
-        if (!interpreter)
-            return interpreter.failure();
-        m_interpreter = interpreter.value();
-        m_record.pythonExecutable = m_interpreter->executable;
-        m_record.pythonVersion = m_interpreter->version;
-        if (m_options.runAs) {
-            if (const QString why = unrunnableBecause(m_interpreter->executable); !why.isEmpty())
-                return fail(ExitCode::EnvironmentFailed,
-                            QStringLiteral("the interpreter %1 %2; choose one it can run with --python "
-                                           "(a pyenv interpreter under /root is out of its reach; /usr/bin/python3 is not)")
-                                .arg(m_interpreter->executable, why));
-            if (Status s = grantToRunAsUser(m_paths.taskDir(id), true); !s)
-                return s;
-        }
-        // Temp/<id> first: a lock's hash-pinned requirements are written there. One left by
-        // an earlier run was writable by its script: removed, never reused.
-        if (Status s = m_paths.folder().removeTree(m_paths.tempDir(id)); !s)
-            return fail(ExitCode::EnvironmentFailed, s.failure().message);
-        if (Status s = m_paths.ensureDir(m_paths.tempDir(id), ExitCode::EnvironmentFailed); !s)
-            return s;
-        m_ownsTemp = true;
-        if (Status s = completeDependencies(); !s)
-            return s;
-        if (Status s = chooseInterpreter(); !s)
-            return s;
-        if (Status s = checkPackageSources(); !s)
-            return s;
-        // A venv left by an earlier run (kept, or a crash) was writable by that run's script:
-        // it is removed, never reused, so that nothing planted in it survives into this run.
-        if (Status s = m_paths.folder().removeTree(m_paths.venvDir(id)); !s)
-            return fail(ExitCode::EnvironmentFailed, s.failure().message);
-        if (Status s = m_paths.ensureDir(m_paths.venvDir(id), ExitCode::EnvironmentFailed); !s)
-            return s;
-        m_ownsVenv = true;
-        PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
-        // With the cache, the venv needs no pip of its own: the packages (and pip) come from
-        // the shared entry. Without it, the venv gets pip as before.
-        if (Status s = venv.create(m_deps.needsPackages() && !usesCache(), &m_control); !s)
-            return s;
-        if (Status s = venv.installHelpers(); !s)
-            return s;
-        // Everything root writes into the venv is in it now; from here it is the user's.
-        if (Status s = grantToRunAsUser(venv.directory()); !s)
-            return s;
-        m_log.info(lcVenv, QStringLiteral("Created virtual environment {VenvPath} with Python {PythonVersion} from {PythonExecutable}"),
-                   {{QStringLiteral("VenvPath"), venv.directory()},
-                    {QStringLiteral("PythonVersion"), m_interpreter->version},
-                    {QStringLiteral("PythonExecutable"), m_interpreter->executable}});
-        return ok();
-    });
-    if (!created || !m_deps.needsPackages())
-        return created;
-
-    return timed(Stage::Requirements, [this] {
-        const Status installed = usesCache() ? linkCachedEnvironment() : installRequirements();
-        const Status cleared = removePipScratch();
-        return !installed ? installed : cleared;
-    });
-}
-
-QString Executor::cacheDir() const
-{
-    return m_options.envCacheDir.isEmpty() ? m_paths.baseDir() + QStringLiteral("/EnvCache") : m_options.envCacheDir;
-}
-
-bool Executor::usesCache() const
-{
-    return m_options.useEnvCache && m_info && m_info->useEnvironmentCache && m_interpreter
-           && !m_interpreter->pipCommand().isEmpty();
 }
 
 int Executor::finish(const Status &status)

@@ -10,20 +10,17 @@ namespace oa {
 Status Executor::installRequirements()
 {
     const QString id = m_options.executionId;
+    const ResolvedDependencies &deps = m_deps.resolved();
     PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
-    venv.setRunAs(runAsCredentials());
-    venv.setPipEnvironment(m_options.pipEnvironment);
-    venv.setPipWorkingDirectory(pipWorkingDirectory());
-    venv.setPipHome(pipHomeDirectory());
+    venv.setRunAs(m_grants.credentials());
+    m_pip.applyTo(venv);
     const QString pipLog = m_paths.pipLogFile(id);
     if (Status fresh = freshLog(pipLog); !fresh) // pip.log describes this run only
         return fresh;
     // pip's installation report goes into a folder of Temp/<id> that pip's user may write, and
     // is read back through the gatekeeper and removed before the script (whose TMP it is) runs.
-    const QString reportDir = m_paths.tempDir(id) + QStringLiteral("/pip-report");
-    if (Status s = m_paths.ensureDir(reportDir, ExitCode::RequirementsFailed); !s)
-        return s;
-    if (Status s = grantToRunAsUser(reportDir); !s)
+    const QString reportDir = m_pip.reportDirectory();
+    if (Status s = m_pip.prepareReportDirectory(m_grants); !s)
         return s;
     const QString report = reportDir + QStringLiteral("/report.json");
     Provenance provenance;
@@ -32,11 +29,11 @@ Status Executor::installRequirements()
     m_log.info(lcPip, QStringLiteral("Installing requirements; pip's output goes to {PipLog}"),
                {{QStringLiteral("PipLog"), pipLog}});
     int othersAlive = 0;
-    if (Status s = venv.install(m_deps.requirements, m_deps.requirementsFile, pipLog, &m_control, &othersAlive); !s)
+    if (Status s = venv.install(deps.requirements, deps.requirementsFile, pipLog, &m_control, &othersAlive); !s)
         return s;
     if (!reportArguments.isEmpty())
         provenance = InstallReport::read(m_paths.folder(), report, [this] {
-            return EnvironmentKey::build(m_interpreter->executable, m_interpreter->version, {}, {}, pipEnvironment()).configuredFindLinks();
+            return EnvironmentKey::build(m_interpreter->executable, m_interpreter->version, {}, {}, m_pip.environment()).configuredFindLinks();
         }, othersAlive);
     if (Status removed = m_paths.folder().removeTree(reportDir); !removed)
         warn(removed.failure().message, lcPip);
@@ -56,27 +53,26 @@ Status Executor::linkCachedEnvironment()
         settings.maxAgeSeconds = *m_options.envCacheMaxAgeSeconds;
     if (m_options.envCacheMaxSizeBytes)
         settings.maxSizeBytes = *m_options.envCacheMaxSizeBytes;
-    settings.buildAs = runAsCredentials();
-    settings.pipEnvironment = m_options.pipEnvironment;
-    settings.pipWorkingDirectory = pipWorkingDirectory();
-    settings.pipHome = pipHomeDirectory();
+    settings.buildAs = m_grants.credentials();
+    m_pip.applyTo(settings);
     m_cache = std::make_unique<EnvironmentCache>(settings);
+    const ResolvedDependencies &deps = m_deps.resolved();
 
     QByteArray requirementsTxt;
-    if (!m_deps.requirementsFile.isEmpty()) {
-        auto content = m_paths.folder().readFile(m_deps.requirementsFile, ExecutionInfo::kMaxFileBytes);
+    if (!deps.requirementsFile.isEmpty()) {
+        auto content = m_paths.folder().readFile(deps.requirementsFile, ExecutionInfo::kMaxFileBytes);
         if (!content)
             return fail(ExitCode::InvalidExecution, content.failure().message);
         requirementsTxt = std::move(content).value();
     }
     // The key sees what pip will see.
     const EnvironmentKey key = EnvironmentKey::build(m_interpreter->executable, m_interpreter->version,
-                                                     m_deps.requirements, requirementsTxt, pipEnvironment(), m_deps.requirementsFile,
-                                                     checkedRequirementsDir());
+                                                     deps.requirements, requirementsTxt, m_pip.environment(), deps.requirementsFile,
+                                                     m_pip.checkedRequirementsDir());
     const QString pipLog = m_paths.pipLogFile(id);
     if (Status fresh = freshLog(pipLog); !fresh)
         return fresh;
-    auto entry = m_cache->acquire(key, *m_interpreter, m_deps.requirements, m_deps.requirementsFile, id,
+    auto entry = m_cache->acquire(key, *m_interpreter, deps.requirements, deps.requirementsFile, id,
                                   pipLog, m_log, &m_control);
     for (const QString &warning : m_cache->takeWarnings())
         warn(warning);
@@ -102,14 +98,6 @@ void Executor::recordProvenance(const Provenance &provenance)
     m_record.provenance = provenance;
     if (!provenance.unavailable.isEmpty())
         warn(QStringLiteral("which files were installed, and from where, is not recorded: %1").arg(provenance.unavailable), lcPip);
-}
-
-Status Executor::removePipScratch()
-{
-    for (const QString &path : {pipWorkingDirectory(), pipHomeDirectory(), checkedRequirementsDir(), lockRequirementsFile()})
-        if (Status removed = m_paths.folder().removeTree(path); !removed)
-            return fail(ExitCode::EnvironmentFailed, removed.failure().message);
-    return ok();
 }
 
 } // namespace oa

@@ -3,7 +3,6 @@
 #include "base/LoggingCategories.h"
 #include "environment/PythonEnvironment.h"
 #include "ScriptRunner.h"
-#include "fs/TreeOwnership.h"
 
 // The Run and Cleanup stages: the script under containment, then the run's own folders removed
 // and a run-as user's task folder taken back.
@@ -12,7 +11,7 @@ namespace oa {
 Status Executor::runScript()
 {
     const QString id = m_options.executionId;
-    if (Status s = grantToRunAsUser(m_paths.tempDir(id)); !s) // Temp/<id> was made in the Environment stage
+    if (Status s = m_grants.give(m_folders.tempDir()); !s) // Temp/<id> was made in the Environment stage
         return s;
 
     const PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
@@ -28,7 +27,7 @@ Status Executor::runScript()
     launch.outputLog = m_paths.outputLogFile(id);
     launch.errorLog = m_paths.errorLogFile(id);
     launch.progressFile = m_control.progressFile();
-    launch.credentials = runAsCredentials();
+    launch.credentials = m_grants.credentials();
     launch.siteEnvironment = m_options.scriptEnvironment;
     if (!m_options.runAs && executorIsRoot())
         warn(QStringLiteral("task code ran as root (uid 0): no run-as user is set (--run-as, OPENAUTOMATE_RUN_AS), so the script "
@@ -73,27 +72,14 @@ Status Executor::runScript()
 
 void Executor::cleanUp()
 {
-    const QString id = m_options.executionId;
     m_cache.reset(); // this execution no longer uses its cache entry
-    const AgentFolder folder = m_paths.folder();
-    QStringList targets;
-    if (m_ownsTemp)
-        targets << m_paths.tempDir(id);
-    if (m_ownsVenv && !(m_info && m_info->keepVirtualEnvironment))
-        targets << m_paths.venvDir(id);
-    else if (m_ownsVenv)
-        m_log.info(lcCleanup, QStringLiteral("Keeping virtual environment {VenvPath}"), {{QStringLiteral("VenvPath"), m_paths.venvDir(id)}});
-    for (const QString &target : std::as_const(targets)) {
-        if (const Status removed = folder.removeTree(target); !removed)
-            warn(removed.failure().message, lcCleanup);
-    }
+    const bool keepVenv = m_info && m_info->keepVirtualEnvironment;
+    if (m_folders.ownsVenv() && keepVenv)
+        m_log.info(lcCleanup, QStringLiteral("Keeping virtual environment {VenvPath}"), {{QStringLiteral("VenvPath"), m_folders.venvDir()}});
+    warn(m_folders.remove(keepVenv), lcCleanup);
     // The run-as user's processes are gone: its task folder, and what it wrote there, become
     // the executor's again, so that another task of the same user cannot change it while idle.
-    if (m_options.runAs && m_taskShared) {
-        removeForgedRunFiles();
-        if (const Status reclaimed = TreeOwnership::reclaimFolder(folder, m_paths.taskDir(id)); !reclaimed)
-            warn(reclaimed.failure().message, lcCleanup);
-    }
+    warn(m_grants.takeBack(), lcCleanup);
 }
 
 } // namespace oa

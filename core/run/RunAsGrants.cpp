@@ -1,0 +1,101 @@
+#include "RunAsGrants.h"
+
+#include "fs/TreeOwnership.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QSet>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace oa {
+
+RunAsGrants::RunAsGrants(const AgentPaths &paths, QString executionId, std::optional<RunAsUser> user)
+    : m_paths(paths), m_id(std::move(executionId)), m_user(std::move(user))
+{
+}
+
+std::shared_ptr<const ProcessCredentials> RunAsGrants::credentials() const
+{
+    return m_user ? m_user->credentials() : nullptr;
+}
+
+Status RunAsGrants::give(const QString &dir)
+{
+    if (!m_user)
+        return ok();
+    const Status granted = TreeOwnership::give(m_paths.folder(), dir, uid_t(m_user->uid()), gid_t(m_user->gid()));
+    if (!granted)
+        return fail(ExitCode::EnvironmentFailed,
+                    QStringLiteral("cannot let the run-as user %1 write %2: %3").arg(m_user->name(), dir, granted.failure().message));
+    return ok();
+}
+
+Status RunAsGrants::shareTaskFolder()
+{
+    if (!m_user)
+        return ok();
+    const QString dir = m_paths.taskDir(m_id);
+    // What the executor writes, execution.json and the previous run stay its own; the rest is
+    // the task's.
+    QSet<QString> executorFiles;
+    for (const QString &file : {m_paths.executionFile(m_id), m_paths.previousDir(m_id)})
+        executorFiles.insert(QFileInfo(file).fileName());
+    for (const QString &name : AgentPaths::runOutputNames())
+        executorFiles.insert(name);
+    m_taskShared = true; // reclaimed at cleanup, even after a partial grant
+    const AgentFolder folder = m_paths.folder();
+    Status granted = TreeOwnership::give(folder, dir, uid_t(m_user->uid()), gid_t(m_user->gid()), executorFiles);
+    if (granted)
+        granted = TreeOwnership::shareFolder(folder, dir, gid_t(m_user->gid()));
+    if (!granted)
+        return fail(ExitCode::EnvironmentFailed,
+                    QStringLiteral("cannot let the run-as user %1 write %2: %3").arg(m_user->name(), dir, granted.failure().message));
+    return ok();
+}
+
+QStringList RunAsGrants::takeBack()
+{
+    QStringList warnings;
+    if (!m_user || !m_taskShared)
+        return warnings;
+    removeForgedRunFiles(warnings);
+    if (const Status reclaimed = TreeOwnership::reclaimFolder(m_paths.folder(), m_paths.taskDir(m_id)); !reclaimed)
+        warnings.append(reclaimed.failure().message);
+    return warnings;
+}
+
+void RunAsGrants::removeForgedRunFiles(QStringList &warnings) const
+{
+    // The sticky task folder kept the user from replacing what the executor wrote, but not from
+    // making a name the executor did not write this run (pip.log in a run without packages):
+    // the hand-back would make it the executor's, and the next run would keep it in previous/.
+    const AgentFolder folder = m_paths.folder();
+    for (const QString &name : AgentPaths::runOutputNames()) {
+        const QString path = m_paths.taskDir(m_id) + u'/' + name;
+        const QString what = folder.foreignEntryAt(path);
+        if (what.isEmpty())
+            continue;
+        if (const Status removed = folder.removeTree(path); !removed)
+            warnings.append(QStringLiteral("%1 is %2, which task code left at a name of the executor's, and cannot be removed: %3")
+                                .arg(path, what, removed.failure().message));
+        else
+            warnings.append(QStringLiteral("%1 was %2, which task code left at a name of the executor's; it was removed, so that it "
+                                           "is never taken for the executor's record").arg(path, what));
+    }
+    // previous/ is the executor's only when it made it at the start of this run (root's, not
+    // writable by the user); one the task made on a first run would pass for the run before.
+    const QString previous = m_paths.previousDir(m_id);
+    struct stat st {};
+    if (::lstat(QFile::encodeName(previous).constData(), &st) != 0 || (S_ISDIR(st.st_mode) && st.st_uid == ::geteuid()))
+        return;
+    if (const Status removed = folder.removeTree(previous); !removed)
+        warnings.append(QStringLiteral("%1 was made by task code (uid %2), not by the executor, and cannot be removed: %3")
+                            .arg(previous).arg(st.st_uid).arg(removed.failure().message));
+    else
+        warnings.append(QStringLiteral("%1 was made by task code (uid %2), not by the executor; it was removed, so that it is never "
+                                       "taken for the run before this one").arg(previous).arg(st.st_uid));
+}
+
+} // namespace oa
