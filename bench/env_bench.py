@@ -6,6 +6,7 @@ Usage: python3 env_bench.py EXECUTOR WHEELHOUSE [--python /usr/bin/python3] [--r
 Workload: pandas==1.5.3, requests and openpyxl from WHEELHOUSE (offline, pip --no-index), and a
 script that writes and reads an .xlsx with pandas. Scenarios, medians of N runs each:
   seed-naive   python -m venv (with pip), pip install, run: what a naive executor does
+  own-venv     the executor with no cache (--no-env-cache): its own venv, pip unpacked into it
   cold         the executor with an empty environment cache
   warm         the executor with the environment already cached
   floor        the script run directly by a ready venv's python
@@ -102,6 +103,16 @@ def main():
     results["seed-naive"] = median(samples)
     floor_venv = os.path.join(work, "naive-0")
 
+    # 1b. own-venv: the executor's own venv, no cache (pip unpacked from the bundled wheel, not
+    #     installed by ensurepip): the same work as seed-naive, through the executor
+    samples = []
+    for i in range(runs):
+        agent = os.path.join(work, f"own-{i}")
+        tid = task(agent, WORKLOAD)
+        samples.append(timed(lambda: executor(agent, tid, "--no-env-cache")))
+        shutil.rmtree(agent, ignore_errors=True)
+    results["own-venv"] = median(samples)
+
     # 2. cold: a new agent folder (so an empty cache) each time
     samples = []
     for i in range(runs):
@@ -163,6 +174,7 @@ def main():
         ("warm / floor", r["warm"] / r["floor"], "<= 1.25", r["warm"] / r["floor"] <= 1.25),
         ("seed-naive / warm", r["seed-naive"] / r["warm"], ">= 15", r["seed-naive"] / r["warm"] >= 15),
         ("cold / seed-naive", r["cold"] / r["seed-naive"], "<= 0.5", r["cold"] / r["seed-naive"] <= 0.5),
+        ("own-venv / seed-naive", r["own-venv"] / r["seed-naive"], "<= 0.8", r["own-venv"] / r["seed-naive"] <= 0.8),
         ("hello executor / bare", r["hello-executor"] / r["hello-bare"], "<= 1.5, or <= 50 ms slower",
          r["hello-executor"] / r["hello-bare"] <= 1.5 or r["hello-executor"] - r["hello-bare"] <= 0.050),
     ]
