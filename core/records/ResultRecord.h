@@ -9,6 +9,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <QSysInfo>
 
 #include <optional>
 #include <utility>
@@ -26,11 +27,14 @@ struct ContainmentReport {
     QString runAsUser;          // the run-as user task code ran as; empty: none was set (null)
 
     QJsonObject toJson() const;
+    static ContainmentReport fromJson(const QJsonObject &object);
 };
 
 // Tasks/{id}/result.json: what the service reports back to the server, and what the monitor
 // shows. Written once, at the end, atomically (a temporary file, then a rename), so a reader
-// never sees half of it.
+// never sees half of it. The writer and every reader (fromJson, summaryFromJson,
+// provenanceFromJson) spell the names from one list in ResultRecord.cpp, and nothing else reads
+// result.json by name, so that writer and readers cannot drift apart.
 struct ResultRecord {
     QString executionId;
     Outcome outcome = Outcome::InternalError;
@@ -65,11 +69,30 @@ struct ResultRecord {
     qint64 runAsGid = -1;
     bool runAsConfigured = false;
     std::optional<ContainmentReport> containment;
+    // Where and by what it was written; a new record is this machine's and this build's.
+    QString machineName = QSysInfo::machineHostName();
+    QString executorVersion = QStringLiteral(OA_VERSION);
+
+    // What fromJson saw that the fields above cannot say; the writer ignores it. Outcome and
+    // Stage as the file spells them, so that a name this build does not know (a newer
+    // executor's) is shown as written rather than read as the default; and whether the fields
+    // every writer writes were there, since a file made by hand may lack them.
+    struct AsRead {
+        QString outcome;          // empty when the file has none
+        QString stage;
+        bool hasExitCode = false;
+        bool hasTimes = false;    // StartedAt and FinishedAt, so that their difference is the duration
+    };
+    AsRead asRead;
 
     QByteArray toJson() const;
+    // Every field toJson writes, read back; DurationMs is startedAt to finishedAt, as written.
+    // A field the file lacks or holds in another type keeps its default (asRead tells the
+    // always-written ones apart), and StageDurationsMs comes back in pipeline order.
+    static ResultRecord fromJson(const QJsonObject &object);
 
-    // What --list and the monitor show of a result.json: read here, next to the writer, so that
-    // the field names live in one place.
+    // The few fields --list and the task table show of every result.json, on every refresh:
+    // read here with the writer's names, without reading the rest of the record.
     struct Summary {
         QString outcome;
         QString message;

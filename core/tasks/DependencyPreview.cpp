@@ -2,6 +2,7 @@
 
 #include "dependencies/DependencyResolver.h"
 #include "records/ExecutionInfo.h"
+#include "records/ResultRecord.h"
 #include "dependencies/InlineScriptMetadata.h"
 #include "fs/JsonFile.h"
 #include "PackageLists.h"
@@ -78,11 +79,11 @@ DependencyPreview DependencyPreview::read(const AgentPaths &paths, const QString
 
     DependencyPreview p;
     if (finished) {
-        if (const auto result = readJsonObject(folder, paths.resultFile(id))) {
-            const QJsonObject source = result->value(QStringLiteral("DependencySource")).toObject();
-            if (!source.isEmpty()) {
-                p.source = source.value(QStringLiteral("Source")).toString();
-                p.file = source.value(QStringLiteral("File")).toString();
+        if (const auto json = readJsonObject(folder, paths.resultFile(id))) {
+            const ResultRecord result = ResultRecord::fromJson(*json);
+            if (!result.dependencySource.isEmpty()) {
+                p.source = result.dependencySource;
+                p.file = result.dependencyFile;
                 if (inputs && !p.file.isEmpty())
                     *inputs << p.file;
                 listPackages(p, folder, execution);

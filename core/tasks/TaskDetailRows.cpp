@@ -20,11 +20,6 @@ QStringList strings(const QJsonValue &value)
     return out;
 }
 
-QDateTime isoTime(const QJsonValue &value)
-{
-    return QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
-}
-
 // Keys of execution.json are matched as the executor matches them: case-insensitively.
 QJsonValue field(const QJsonObject &object, const QString &key)
 {
@@ -38,7 +33,7 @@ QJsonValue field(const QJsonObject &object, const QString &key)
 
 namespace {
 
-// result.json's stable names and what people read for them; QT_TRANSLATE_NOOP lets lupdate
+// result.json's Outcome and Stage names (outcomeName(), stageName()) and what people read for them; QT_TRANSLATE_NOOP lets lupdate
 // find each text in a table.
 struct Wording {
     const char *name;
@@ -106,7 +101,9 @@ void TaskDetailRows::add(QList<Row> &list, Field f, const QString &label, const 
 TaskDetailRows TaskDetailRows::build(const Input &in)
 {
     TaskDetailRows d;
-    const QJsonObject result = in.result.value_or(QJsonObject());
+    // Before a result there is nothing to say: an empty file's record, not a new run's (which
+    // would name this machine).
+    const ResultRecord result = in.result ? *in.result : ResultRecord::fromJson(QJsonObject());
     d.addSummary(in, result);
     d.addRunRows(in, result);
     d.addProgress(in, result);
@@ -116,48 +113,42 @@ TaskDetailRows TaskDetailRows::build(const Input &in)
 }
 
 // What happened, in the order an operator asks.
-void TaskDetailRows::addSummary(const Input &in, const QJsonObject &result)
+void TaskDetailRows::addSummary(const Input &in, const ResultRecord &result)
 {
     const bool finished = in.result.has_value();
-    summary.append(Row{Field::Outcome, tr("Outcome"), finished ? outcomeLabel(result.value(QStringLiteral("Outcome")).toString()) : QString(),
-                         finished ? result.value(QStringLiteral("Outcome")).toString() : QString()});
-    add(summary, Field::Message, tr("Message"), finished ? result.value(QStringLiteral("Message")).toString()
-                                                           : (in.status ? in.status->message : QString()));
-    if (finished && result.contains(QStringLiteral("ExitCode"))) {
-        QString exit = QString::number(result.value(QStringLiteral("ExitCode")).toInt());
-        if (result.contains(QStringLiteral("ScriptSignal")))
-            exit += u' ' + tr("(the script was killed by signal %1)").arg(result.value(QStringLiteral("ScriptSignal")).toInt());
-        else if (result.contains(QStringLiteral("ScriptExitCode"))
-                 && result.value(QStringLiteral("ScriptExitCode")).toInt() != result.value(QStringLiteral("ExitCode")).toInt())
-            exit += u' ' + tr("(the script's own: %1)").arg(result.value(QStringLiteral("ScriptExitCode")).toInt());
+    // Outcome and Stage as the file spells them: a newer executor's name is shown as written.
+    const QString outcome = finished ? result.asRead.outcome : QString();
+    summary.append(Row{Field::Outcome, tr("Outcome"), finished ? outcomeLabel(outcome) : QString(), outcome});
+    add(summary, Field::Message, tr("Message"), finished ? result.message : (in.status ? in.status->message : QString()));
+    if (finished && result.asRead.hasExitCode) {
+        QString exit = QString::number(result.exitCode);
+        if (result.scriptSignal)
+            exit += u' ' + tr("(the script was killed by signal %1)").arg(*result.scriptSignal);
+        else if (result.scriptExitCode && *result.scriptExitCode != result.exitCode)
+            exit += u' ' + tr("(the script's own: %1)").arg(*result.scriptExitCode);
         add(summary, Field::ExitCode, tr("Exit code"), exit);
     }
-    const QString stage = finished ? result.value(QStringLiteral("Stage")).toString() : (in.status ? in.status->stage : QString());
+    const QString stage = finished ? result.asRead.stage : (in.status ? in.status->stage : QString());
     add(summary, Field::Stage, finished ? tr("Ended in stage") : tr("Stage"), stageLabel(stage), stage);
-    const QDateTime started = finished ? isoTime(result.value(QStringLiteral("StartedAt"))) : in.runStartedAt;
+    const QDateTime started = finished ? result.startedAt : in.runStartedAt;
     if (started.isValid())
         add(summary, Field::Started, tr("Started"), DisplayUnits::localTime(started), started.toUTC().toString(Qt::ISODateWithMs));
-    if (finished && result.contains(QStringLiteral("DurationMs"))) {
-        const qint64 ms = result.value(QStringLiteral("DurationMs")).toInteger();
+    if (finished && result.asRead.hasTimes) {
+        const qint64 ms = result.startedAt.msecsTo(result.finishedAt); // what the writer wrote as DurationMs
         add(summary, Field::Duration, tr("Duration"), DisplayUnits::duration(ms), tr("%1 ms").arg(ms));
     } else if (in.elapsedMs >= 0) {
         add(summary, Field::Duration, tr("Running for"), DisplayUnits::duration(in.elapsedMs));
     }
     add(summary, Field::LastError, tr("Last error (stderr)"), in.lastErrorLine);
-
 }
 
-// Stage timings in the order the pipeline runs them (whatever order the JSON keeps), the
-// script, the interpreter and the packages.
-void TaskDetailRows::addRunRows(const Input &in, const QJsonObject &result)
+// Stage timings in the order the pipeline runs them (fromJson's order), the script, the
+// interpreter and the packages.
+void TaskDetailRows::addRunRows(const Input &in, const ResultRecord &result)
 {
-    const QJsonObject durations = result.value(QStringLiteral("StageDurationsMs")).toObject();
     QStringList timingText;
-    for (int s = int(Stage::Lock); s <= int(Stage::Cleanup); ++s) {
-        const QString name = stageName(Stage(s));
-        if (!durations.contains(name))
-            continue;
-        const qint64 ms = durations.value(name).toInteger();
+    for (const auto &[stageValue, ms] : result.stageDurationsMs) {
+        const QString name = stageName(stageValue);
         stages.append(StageTiming{name, stageLabel(name), ms});
         timingText.append(QStringLiteral("%1 %2").arg(stageLabel(name), DisplayUnits::duration(ms)));
     }
@@ -168,68 +159,58 @@ void TaskDetailRows::addRunRows(const Input &in, const QJsonObject &result)
     const QString argText = args.isArray() ? strings(args).join(u' ') : args.toString();
     add(rows, Field::Script, tr("Script and arguments"), argText.isEmpty() ? script : script + u' ' + argText);
 
-    const QJsonObject python = result.value(QStringLiteral("Python")).toObject();
-    if (!python.isEmpty())
-        add(rows, Field::Interpreter, tr("Interpreter"),
-            tr("Python %1 (%2)").arg(python.value(QStringLiteral("Version")).toString(), python.value(QStringLiteral("Executable")).toString()));
+    if (!result.pythonExecutable.isEmpty())
+        add(rows, Field::Interpreter, tr("Interpreter"), tr("Python %1 (%2)").arg(result.pythonVersion, result.pythonExecutable));
 
-    const QJsonObject source = result.value(QStringLiteral("DependencySource")).toObject();
-    if (!source.isEmpty()) {
-        const QString file = source.value(QStringLiteral("File")).toString();
-        QString name = source.value(QStringLiteral("Source")).toString();
+    if (!result.dependencySource.isEmpty()) {
+        QString name = result.dependencySource;
         if (name == QLatin1String("none")) // the others are file names and stay as they are
             name = tr("none");
-        add(rows, Field::DependencySource, tr("Dependency source"), file.isEmpty() ? name : tr("%1 (%2)").arg(name, file));
+        add(rows, Field::DependencySource, tr("Dependency source"),
+            result.dependencyFile.isEmpty() ? name : tr("%1 (%2)").arg(name, result.dependencyFile));
     }
     const QJsonValue requirements = field(in.execution, QStringLiteral("Requirements"));
     if (requirements.isArray())
         add(rows, Field::Requirements, tr("Requirements"),
             requirements.toArray().isEmpty() ? tr("none") : strings(requirements).join(u'\n'));
-    const QStringList freeze = strings(result.value(QStringLiteral("PipFreeze")));
-    if (!freeze.isEmpty())
-        add(rows, Field::InstalledPackages, tr("Installed packages (%n)", nullptr, int(freeze.size())), freeze.join(u'\n'));
+    if (!result.pipFreeze.isEmpty())
+        add(rows, Field::InstalledPackages, tr("Installed packages (%n)", nullptr, int(result.pipFreeze.size())), result.pipFreeze.join(u'\n'));
     addProvenance(result);
 }
 
 // Which file each package came from, and from where: a short hash to read, the whole one to copy.
-void TaskDetailRows::addProvenance(const QJsonObject &result)
+void TaskDetailRows::addProvenance(const ResultRecord &result)
 {
-    if (const QString why = result.value(QStringLiteral("ProvenanceUnavailable")).toString(); !why.isEmpty()) {
+    if (!result.provenance)
+        return;
+    if (const QString why = result.provenance->unavailable; !why.isEmpty()) {
         add(rows, Field::Provenance, tr("Provenance"), tr("not recorded: %1").arg(why));
         return;
     }
-    const QJsonArray installed = result.value(QStringLiteral("Provenance")).toArray();
-    if (installed.isEmpty())
-        return;
     QStringList lines, tips;
-    for (const QJsonValue &value : installed) {
-        const QJsonObject d = value.toObject();
-        const QString name = QStringLiteral("%1 %2").arg(d.value(QStringLiteral("Name")).toString(), d.value(QStringLiteral("Version")).toString());
-        const QString file = d.value(QStringLiteral("File")).toString();
-        const QString sha = d.value(QStringLiteral("Sha256")).toString();
-        const QString source = d.value(QStringLiteral("Source")).toString();
+    for (const InstalledDistribution &d : result.provenance->installed) {
+        const QString name = QStringLiteral("%1 %2").arg(d.name, d.version);
         lines.append(tr("%1 · %2 · sha256 %3 · from %4")
-                         .arg(name, file.isEmpty() ? d.value(QStringLiteral("Url")).toString() : file,
-                              sha.isEmpty() ? tr("unknown") : sha.left(12) + QStringLiteral("…"), source));
-        tips.append(QStringLiteral("%1: %2 sha256:%3").arg(name, d.value(QStringLiteral("Url")).toString(), sha));
+                         .arg(name, d.file.isEmpty() ? d.url : d.file,
+                              d.sha256.isEmpty() ? tr("unknown") : d.sha256.left(12) + QStringLiteral("…"), d.source));
+        tips.append(QStringLiteral("%1: %2 sha256:%3").arg(name, d.url, d.sha256));
     }
     add(rows, Field::Provenance, tr("Provenance (%n)", nullptr, int(lines.size())), lines.join(u'\n'), tips.join(u'\n'));
 }
 
 // The script's own progress report, live while it runs.
-void TaskDetailRows::addProgress(const Input &in, const QJsonObject &result)
+void TaskDetailRows::addProgress(const Input &in, const ResultRecord &result)
 {
     const bool finished = in.result.has_value();
-    const QJsonObject progress = result.value(QStringLiteral("Progress")).toObject();
     std::optional<double> percent;
     QString progressMessage;
     int updates = -1, badLines = 0;
-    if (!progress.isEmpty()) {
-        if (progress.value(QStringLiteral("Percent")).isDouble())
-            percent = progress.value(QStringLiteral("Percent")).toDouble();
-        progressMessage = progress.value(QStringLiteral("Message")).toString();
-        updates = progress.value(QStringLiteral("Updates")).toInt();
-        badLines = progress.value(QStringLiteral("BadLines")).toInt();
+    // The writer records Progress only once the script reported some (or wrote a bad line).
+    if (result.progressUpdates > 0 || result.badProgressLines > 0) {
+        percent = result.progressPercent;
+        progressMessage = result.progressMessage;
+        updates = result.progressUpdates;
+        badLines = result.badProgressLines;
     } else if (!finished && in.status) {
         percent = in.status->percent;
         progressMessage = in.status->message;
@@ -245,48 +226,44 @@ void TaskDetailRows::addProgress(const Input &in, const QJsonObject &result)
     if (badLines > 0)
         progressParts.append(tr("%n unreadable line(s) ignored", nullptr, badLines));
     add(rows, Field::Progress, tr("Progress"), progressParts.join(QStringLiteral(" · ")));
-
 }
 
 // Resources: the final figures from result.json, or the live ones while it runs; who ran it,
 // the environment cache and the limits.
-void TaskDetailRows::addResources(const Input &in, const QJsonObject &result)
+void TaskDetailRows::addResources(const Input &in, const ResultRecord &result)
 {
     const bool finished = in.result.has_value();
     if (!finished && in.status && in.status->memoryBytes > 0)
         add(rows, Field::Memory, tr("Memory now"), DisplayUnits::mebibytes(in.status->memoryBytes),
             tr("%1 bytes").arg(in.status->memoryBytes));
     qint64 peak = -1;
-    if (result.contains(QStringLiteral("PeakMemoryBytes")))
-        peak = result.value(QStringLiteral("PeakMemoryBytes")).toInteger();
+    if (result.peakMemoryBytes)
+        peak = *result.peakMemoryBytes;
     else if (!finished && in.status && in.status->peakMemoryBytes > 0)
         peak = in.status->peakMemoryBytes;
     if (peak >= 0)
         add(rows, Field::PeakMemory, tr("Peak memory"), DisplayUnits::mebibytes(peak), tr("%1 bytes").arg(peak));
     double cpu = -1;
-    if (result.contains(QStringLiteral("CpuSeconds")))
-        cpu = result.value(QStringLiteral("CpuSeconds")).toDouble();
+    if (result.cpuSeconds)
+        cpu = *result.cpuSeconds;
     else if (!finished && in.status)
         cpu = in.status->cpuSeconds;
     if (cpu >= 0)
         add(rows, Field::CpuTime, tr("CPU time"), DisplayUnits::cpuSeconds(cpu));
 
-    const QJsonObject runAs = result.value(QStringLiteral("RunAs")).toObject();
-    if (!runAs.isEmpty()) {
-        const QString ids = tr("uid %1, gid %2").arg(runAs.value(QStringLiteral("Uid")).toInteger()).arg(runAs.value(QStringLiteral("Gid")).toInteger());
+    if (result.runAsUid >= 0) { // the writer records RunAs only with a uid
+        const QString ids = tr("uid %1, gid %2").arg(result.runAsUid).arg(result.runAsGid);
         add(rows, Field::RunAs, tr("Ran as"),
-            runAs.value(QStringLiteral("Configured")).toBool()
-                ? tr("%1 (%2)").arg(runAs.value(QStringLiteral("User")).toString(), ids)
-                : tr("%1 (%2), the executor's own user: no run-as user is configured").arg(runAs.value(QStringLiteral("User")).toString(), ids));
+            result.runAsConfigured ? tr("%1 (%2)").arg(result.runAsUser, ids)
+                                   : tr("%1 (%2), the executor's own user: no run-as user is configured").arg(result.runAsUser, ids));
     } else if (!finished && in.status && !in.status->runAsUser.isEmpty()) {
         add(rows, Field::RunAs, tr("Runs as"), in.status->runAsUser);
     }
 
-    const QJsonObject cache = result.value(QStringLiteral("EnvironmentCache")).toObject();
-    if (!cache.isEmpty())
+    if (!result.cacheEntry.isEmpty())
         add(rows, Field::EnvironmentCache, tr("Environment cache"),
-            cache.value(QStringLiteral("Reused")).toBool() ? tr("reused a cached environment") : tr("built a new cached environment"),
-            tr("entry %1, key %2").arg(cache.value(QStringLiteral("Entry")).toString(), cache.value(QStringLiteral("Key")).toString()));
+            result.cacheReused ? tr("reused a cached environment") : tr("built a new cached environment"),
+            tr("entry %1, key %2").arg(result.cacheEntry, result.cacheKey));
     else if (finished && field(in.execution, QStringLiteral("UseEnvironmentCache")) == QJsonValue(false))
         add(rows, Field::EnvironmentCache, tr("Environment cache"), tr("not used (UseEnvironmentCache is false)"));
 
@@ -298,23 +275,20 @@ void TaskDetailRows::addResources(const Input &in, const QJsonObject &result)
     if (const QJsonValue v = field(in.execution, QStringLiteral("MaxCpuSeconds")); v.isDouble())
         limits.append(tr("CPU %1").arg(DisplayUnits::cpuSeconds(v.toDouble())));
     add(rows, Field::Limits, tr("Limits"), limits.join(QStringLiteral(", ")));
-
 }
 
 // What the executor has to say besides: warnings, survivors, where it ran.
-void TaskDetailRows::addNotes(const QJsonObject &result)
+void TaskDetailRows::addNotes(const ResultRecord &result)
 {
-    const QStringList warnings = strings(result.value(QStringLiteral("Warnings")));
-    if (!warnings.isEmpty())
-        add(rows, Field::Warnings, tr("Warnings (%n)", nullptr, int(warnings.size())), warnings.join(u'\n'));
+    if (!result.warnings.isEmpty())
+        add(rows, Field::Warnings, tr("Warnings (%n)", nullptr, int(result.warnings.size())), result.warnings.join(u'\n'));
     QStringList survivors;
-    for (const QJsonValue &pid : result.value(QStringLiteral("Survivors")).toArray())
-        survivors.append(QString::number(pid.toInteger()));
+    for (const qint64 pid : result.survivors)
+        survivors.append(QString::number(pid));
     if (!survivors.isEmpty())
         add(rows, Field::Survivors, tr("Still alive after the stop"), tr("PID %1").arg(survivors.join(QStringLiteral(", "))));
-    const QString machine = result.value(QStringLiteral("MachineName")).toString();
-    if (!machine.isEmpty())
-        add(rows, Field::Machine, tr("Machine"), tr("%1, executor %2").arg(machine, result.value(QStringLiteral("ExecutorVersion")).toString()));
+    if (!result.machineName.isEmpty())
+        add(rows, Field::Machine, tr("Machine"), tr("%1, executor %2").arg(result.machineName, result.executorVersion));
 }
 
 } // namespace oa

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "records/ResultRecord.h"
 #include "records/StatusRecord.h"
 
 #include <QCoreApplication>
@@ -44,7 +45,8 @@ public:
 
     struct Input {
         QJsonObject execution;          // empty when unreadable
-        std::optional<QJsonObject> result;   // this run's result (not an earlier run's while one runs)
+        std::optional<ResultRecord> result;  // this run's result.json through ResultRecord::fromJson
+                                             // (not an earlier run's while one runs)
         std::optional<StatusRecord> status;  // the live status, while a run is in progress or was interrupted
         QString lastErrorLine;
         QDateTime runStartedAt;         // a run in progress: when its lock was taken
@@ -60,12 +62,12 @@ public:
 
 private:
     static void add(QList<Row> &list, Field field, const QString &label, const QString &value, const QString &toolTip = QString());
-    void addSummary(const Input &in, const QJsonObject &result);
-    void addRunRows(const Input &in, const QJsonObject &result);
-    void addProvenance(const QJsonObject &result);
-    void addProgress(const Input &in, const QJsonObject &result);
-    void addResources(const Input &in, const QJsonObject &result);
-    void addNotes(const QJsonObject &result);
+    void addSummary(const Input &in, const ResultRecord &result);
+    void addRunRows(const Input &in, const ResultRecord &result);
+    void addProvenance(const ResultRecord &result);
+    void addProgress(const Input &in, const ResultRecord &result);
+    void addResources(const Input &in, const ResultRecord &result);
+    void addNotes(const ResultRecord &result);
 };
 
 } // namespace oa

@@ -1,6 +1,7 @@
 #include "TaskDetails.h"
 
 #include "records/ExecutionInfo.h"
+#include "records/ResultRecord.h"
 #include "fs/JsonFile.h"
 #include "LastErrorLine.h"
 #include "lock/LockInspector.h"
@@ -69,8 +70,10 @@ TaskDetails TaskDetails::load(const AgentPaths &paths, const QString &id, AgentP
     in.execution = readJsonObject(paths.folder(), paths.executionFile(id)).value_or(QJsonObject());
     const bool inProgress = !previous && runInProgress(d.state);
     // While a run is in progress, result.json on disk belongs to the run before it.
-    if (!inProgress)
-        in.result = readJsonObject(paths.folder(), paths.resultFile(id, generation));
+    if (!inProgress) {
+        if (const auto result = readJsonObject(paths.folder(), paths.resultFile(id, generation)))
+            in.result = ResultRecord::fromJson(*result);
+    }
     if (const auto status = readJsonObject(paths.folder(), paths.statusFile(id, generation)); status && !in.result) {
         d.status = StatusRecord::fromJson(*status);
         in.status = d.status;

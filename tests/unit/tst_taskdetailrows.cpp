@@ -1,6 +1,7 @@
 // The detail pane's rows for people, built in core: order, units, local time, stage order, the
 // last error line of stderr, loading only on change, and the Requirements column's sources.
 #include "fs/AgentPaths.h"
+#include "records/ResultRecord.h"
 #include "tasks/DependencyPreview.h"
 #include "tasks/DisplayUnits.h"
 #include "tasks/LastErrorLine.h"
@@ -21,29 +22,54 @@ using Field = oa::TaskDetailRows::Field;
 
 namespace {
 
-// A result.json as the executor writes it, keys in the JSON's own (alphabetical) order.
-// (Slashes in a URL are written \/: moc takes "//" in a raw string for a comment.)
-QJsonObject fullResult()
+// A run's record as the executor fills it in.
+oa::ResultRecord fullRecord()
 {
-    return QJsonDocument::fromJson(R"({
-        "ExecutionId": "example", "Outcome": "Failed", "ExitCode": 3, "ScriptExitCode": 3, "Stage": "Run",
-        "Message": "the script exited with code 3",
-        "StartedAt": "2026-11-26T05:08:39.595Z", "FinishedAt": "2026-11-26T05:08:39.776Z", "DurationMs": 181,
-        "StageDurationsMs": {"Cleanup": 1, "Environment": 149, "Lock": 0, "Read": 0, "Requirements": 12, "Run": 28, "Validate": 0},
-        "Python": {"Executable": "/usr/bin/python3.11", "Version": "3.11.2"},
-        "PipFreeze": ["requests==2.28.1", "idna==3.4"],
-        "Provenance": [{"Name": "requests", "Version": "2.28.1", "File": "requests-2.28.1-py3-none-any.whl",
-                        "Url": "file:\/\/\/srv\/wheels\/requests-2.28.1-py3-none-any.whl",
-                        "Sha256": "7c5599b102feddaa661c826c56ab4fee28bfd17f5abca1ebbe3e7f19d7c97983", "Source": "/srv/wheels",
-                        "Requested": true, "Direct": false}],
-        "PeakMemoryBytes": 41234432, "CpuSeconds": 0.31,
-        "Progress": {"Percent": 100, "Message": "done", "Updates": 12, "BadLines": 1},
-        "RunAs": {"User": "oa-bot", "Uid": 998, "Gid": 998, "Configured": true},
-        "EnvironmentCache": {"Key": "k123", "Entry": "e456", "Reused": true},
-        "DependencySource": {"Source": "requirements.txt", "File": "/srv/agent/Tasks/example/requirements.txt"},
-        "Warnings": ["unknown key Foo in execution.json"],
-        "MachineName": "bot-07", "ExecutorVersion": "0.1.0"
-    })").object();
+    oa::ResultRecord r;
+    r.executionId = QStringLiteral("example");
+    r.outcome = oa::Outcome::Failed;
+    r.exitCode = 3;
+    r.scriptExitCode = 3;
+    r.stage = oa::Stage::Run;
+    r.message = QStringLiteral("the script exited with code 3");
+    r.startedAt = QDateTime::fromString(QStringLiteral("2026-11-26T05:08:39.595Z"), Qt::ISODateWithMs);
+    r.finishedAt = QDateTime::fromString(QStringLiteral("2026-11-26T05:08:39.776Z"), Qt::ISODateWithMs);
+    r.stageDurationsMs = {{oa::Stage::Lock, 0},         {oa::Stage::Read, 0}, {oa::Stage::Validate, 0}, {oa::Stage::Environment, 149},
+                          {oa::Stage::Requirements, 12}, {oa::Stage::Run, 28}, {oa::Stage::Cleanup, 1}};
+    r.pythonExecutable = QStringLiteral("/usr/bin/python3.11");
+    r.pythonVersion = QStringLiteral("3.11.2");
+    r.pipFreeze = {QStringLiteral("requests==2.28.1"), QStringLiteral("idna==3.4")};
+    r.provenance = oa::Provenance{{oa::InstalledDistribution{QStringLiteral("requests"), QStringLiteral("2.28.1"),
+                                                             QStringLiteral("requests-2.28.1-py3-none-any.whl"),
+                                                             QStringLiteral("file:///srv/wheels/requests-2.28.1-py3-none-any.whl"),
+                                                             QStringLiteral("7c5599b102feddaa661c826c56ab4fee28bfd17f5abca1ebbe3e7f19d7c97983"),
+                                                             QStringLiteral("/srv/wheels"), true, false}},
+                                  QString()};
+    r.peakMemoryBytes = 41234432;
+    r.cpuSeconds = 0.31;
+    r.progressPercent = 100;
+    r.progressMessage = QStringLiteral("done");
+    r.progressUpdates = 12;
+    r.badProgressLines = 1;
+    r.runAsUser = QStringLiteral("oa-bot");
+    r.runAsUid = 998;
+    r.runAsGid = 998;
+    r.runAsConfigured = true;
+    r.cacheKey = QStringLiteral("k123");
+    r.cacheEntry = QStringLiteral("e456");
+    r.cacheReused = true;
+    r.dependencySource = QStringLiteral("requirements.txt");
+    r.dependencyFile = QStringLiteral("/srv/agent/Tasks/example/requirements.txt");
+    r.warnings = {QStringLiteral("unknown key Foo in execution.json")};
+    r.machineName = QStringLiteral("bot-07");
+    r.executorVersion = QStringLiteral("0.1.0");
+    return r;
+}
+
+// The record as the monitor gets it: written to JSON by the writer, read back by fromJson.
+oa::ResultRecord fullResult()
+{
+    return oa::ResultRecord::fromJson(QJsonDocument::fromJson(fullRecord().toJson()).object());
 }
 
 QString allText(const oa::TaskDetailRows &rows)
@@ -73,6 +99,7 @@ private slots:
     void stageTimingsInPipelineOrder();
     void startInLocalTime();
     void runningTaskFromStatus();
+    void namesFromANewerExecutor();
     void lastErrorLine_data();
     void lastErrorLine();
     void lastErrorLineReadsOnlyTheTail();
@@ -197,6 +224,21 @@ void TestTaskDetailRows::runningTaskFromStatus()
     QCOMPARE(rows.value(Field::RunAs), QStringLiteral("oa-bot"));
 }
 
+// A result.json with names this build does not know, and without the fields every writer
+// writes: the names shown as written, no row made up for what is missing.
+void TestTaskDetailRows::namesFromANewerExecutor()
+{
+    oa::TaskDetailRows::Input in;
+    in.result = oa::ResultRecord::fromJson(QJsonObject{{"Outcome", "Quarantined"}, {"Stage", "Sandbox"}, {"Message", "held"}});
+    const oa::TaskDetailRows rows = oa::TaskDetailRows::build(in);
+    QCOMPARE(rows.value(Field::Outcome), QStringLiteral("Quarantined"));
+    QCOMPARE(rows.value(Field::Stage), QStringLiteral("Sandbox"));
+    QCOMPARE(rows.value(Field::Message), QStringLiteral("held"));
+    for (const Field absent : {Field::ExitCode, Field::Started, Field::Duration, Field::StageTimings, Field::Progress, Field::RunAs,
+                               Field::PeakMemory, Field::CpuTime, Field::Provenance, Field::Machine})
+        QVERIFY2(!rows.find(absent), qPrintable(QString::number(int(absent))));
+}
+
 void TestTaskDetailRows::lastErrorLine_data()
 {
     QTest::addColumn<QByteArray>("text");
@@ -240,19 +282,19 @@ void TestTaskDetailRows::loadsOnlyOnChange()
 {
     Agent agent;
     agent.makeScriptTask(QStringLiteral("done"), "print(1)\n");
-    QJsonObject result = fullResult();
-    result.insert("ExecutionId", "done");
-    write(agent.taskFile(QStringLiteral("done"), QStringLiteral("result.json")), QJsonDocument(result).toJson());
-    write(agent.taskFile(QStringLiteral("done"), QStringLiteral("error.log")), "Traceback (most recent call last):\n  x\nKeyError: 'total'\n");
     const oa::AgentPaths paths(agent.base());
+    oa::ResultRecord result = fullRecord();
+    result.executionId = QStringLiteral("done");
+    QVERIFY(result.save(paths.folder(), agent.taskFile(QStringLiteral("done"), QStringLiteral("result.json"))));
+    write(agent.taskFile(QStringLiteral("done"), QStringLiteral("error.log")), "Traceback (most recent call last):\n  x\nKeyError: 'total'\n");
     const oa::TaskDetails details = oa::TaskDetails::load(paths, QStringLiteral("done"));
     QCOMPARE(details.state, oa::TaskState::Failed);
     QCOMPARE(details.rows.value(Field::LastError), QStringLiteral("KeyError: 'total'"));
     QVERIFY(details.rawResult.contains(QStringLiteral("\"PeakMemoryBytes\": 41234432")));
     QVERIFY(details.rawExecution.contains(QStringLiteral("\"ScriptPath\": \"main.py\"")));
     QVERIFY(!oa::TaskDetails::loadIfChanged(paths, QStringLiteral("done"), details.stamp));
-    result.insert("Message", "changed");
-    write(agent.taskFile(QStringLiteral("done"), QStringLiteral("result.json")), QJsonDocument(result).toJson());
+    result.message = QStringLiteral("changed");
+    QVERIFY(result.save(paths.folder(), agent.taskFile(QStringLiteral("done"), QStringLiteral("result.json"))));
     const auto again = oa::TaskDetails::loadIfChanged(paths, QStringLiteral("done"), details.stamp);
     QVERIFY(again);
     QCOMPARE(again->rows.value(Field::Message), QStringLiteral("changed"));
