@@ -90,10 +90,7 @@ void TaskDetailsView::setTask(const QString &id)
     m_loaded = false;
     m_runStartedAt = QDateTime();
     m_tick.stop();
-    clearGrid(m_summary);
-    clearGrid(m_body);
-    m_fields.clear();
-    m_rowLabels.clear();
+    clearRows();
     m_icon->clear();
     m_outcome->clear();
     m_timeline->setStages({});
@@ -101,6 +98,7 @@ void TaskDetailsView::setTask(const QString &id)
     m_chart->hide();
     m_chartTitle->hide();
     m_raw->clear();
+    m_rawText.clear();
     // Another task starts at its top, not where the last one was scrolled to.
     m_scroll->verticalScrollBar()->setValue(0);
     m_raw->verticalScrollBar()->setValue(0);
@@ -115,9 +113,18 @@ void TaskDetailsView::clearGrid(QGridLayout *grid)
     grid->invalidate();
 }
 
-void TaskDetailsView::fillGrid(QGridLayout *grid, const QList<oa::TaskDetailRows::Row> &rows, int firstRow)
+void TaskDetailsView::clearRows()
 {
-    int r = firstRow;
+    clearGrid(m_summary);
+    clearGrid(m_body);
+    m_fields.clear();
+    m_rowWidgets.clear();
+    m_rowLabels.clear();
+}
+
+void TaskDetailsView::fillGrid(QGridLayout *grid, const QList<oa::TaskDetailRows::Row> &rows)
+{
+    int r = 0; // a cleared grid keeps its rowCount(): count afresh
     for (const oa::TaskDetailRows::Row &row : rows) {
         auto *label = new QLabel(row.label, m_content);
         label->setAlignment(Qt::AlignLeft | Qt::AlignTop);
@@ -130,37 +137,27 @@ void TaskDetailsView::fillGrid(QGridLayout *grid, const QList<oa::TaskDetailRows
         grid->addWidget(label, r, 0);
         grid->addWidget(value, r, 1);
         m_fields.append(row.field);
+        m_rowWidgets.append(RowWidgets{label, value});
         m_rowLabels.insert(int(row.field), {row.label, value});
         ++r;
     }
 }
 
-void TaskDetailsView::setDetails(const oa::TaskDetails &details)
+void TaskDetailsView::updateRows(const QList<oa::TaskDetailRows::Row> &rows, int &position)
 {
-    if (details.id != m_id)
-        return; // a late load for a task no longer shown
-    const int scroll = m_scroll->verticalScrollBar()->value();
-    const int rawScroll = m_raw->verticalScrollBar()->value();
-    clearGrid(m_summary);
-    clearGrid(m_body);
-    m_fields.clear();
-    m_rowLabels.clear();
-
-    // The outcome heads the pane with the state's icon; a task without a result shows its state.
-    QList<oa::TaskDetailRows::Row> summary = details.rows.summary;
-    if (!summary.isEmpty() && summary.first().field == Field::Outcome) {
-        const oa::TaskDetailRows::Row outcome = summary.takeFirst();
-        m_outcome->setText(outcome.value.isEmpty() ? StateStyle::label(details.state) : outcome.value);
-        m_outcome->setToolTip(outcome.toolTip);
-        m_fields.append(Field::Outcome);
-        m_rowLabels.insert(int(Field::Outcome), {outcome.label, m_outcome});
+    // QLabel repaints and lays out only for text that really changed; a selection made in a
+    // value survives a refresh that does not change it.
+    for (const oa::TaskDetailRows::Row &row : rows) {
+        const RowWidgets &widgets = m_rowWidgets.at(position++);
+        widgets.name->setText(row.label);
+        widgets.value->setText(row.value);
+        widgets.value->setToolTip(row.toolTip);
+        m_rowLabels[int(row.field)].first = row.label;
     }
-    m_icon->setPixmap(StateStyle::icon(details.state).pixmap(16, 16));
-    fillGrid(m_summary, summary, 0);
-    if (QLabel *error = m_rowLabels.value(int(Field::LastError)).second)
-        error->setStyleSheet(QStringLiteral("color: %1").arg(StateStyle::color(oa::TaskState::Failed).name()));
-    m_timeline->setStages(details.rows.stages);
-    fillGrid(m_body, details.rows.rows, 0);
+}
+
+void TaskDetailsView::fitLabelColumn()
+{
     // Two grids, one column of labels: both as wide as the widest label.
     int labelWidth = 0;
     for (QGridLayout *grid : {m_summary, m_body})
@@ -169,6 +166,54 @@ void TaskDetailsView::setDetails(const oa::TaskDetails &details)
                 labelWidth = qMax(labelWidth, item->widget()->sizeHint().width());
     m_summary->setColumnMinimumWidth(0, labelWidth);
     m_body->setColumnMinimumWidth(0, labelWidth);
+}
+
+void TaskDetailsView::setDetails(const oa::TaskDetails &details)
+{
+    if (details.id != m_id)
+        return; // a late load for a task no longer shown
+    const int scroll = m_scroll->verticalScrollBar()->value();
+    const int rawScroll = m_raw->verticalScrollBar()->value();
+
+    // The outcome heads the pane with the state's icon; a task without a result shows its state.
+    QList<oa::TaskDetailRows::Row> summary = details.rows.summary;
+    std::optional<oa::TaskDetailRows::Row> outcome;
+    if (!summary.isEmpty() && summary.first().field == Field::Outcome)
+        outcome = summary.takeFirst();
+    QList<Field> fields;
+    if (outcome)
+        fields.append(Field::Outcome);
+    for (const oa::TaskDetailRows::Row &row : summary)
+        fields.append(row.field);
+    for (const oa::TaskDetailRows::Row &row : details.rows.rows)
+        fields.append(row.field);
+    // The same rows as shown: new values into the labels there are. Otherwise built afresh.
+    const bool inPlace = m_loaded && fields == m_fields;
+    if (!inPlace)
+        clearRows();
+
+    if (outcome) {
+        m_outcome->setText(outcome->value.isEmpty() ? StateStyle::label(details.state) : outcome->value);
+        m_outcome->setToolTip(outcome->toolTip);
+        if (!inPlace) {
+            m_fields.append(Field::Outcome);
+            m_rowWidgets.append(RowWidgets{nullptr, m_outcome});
+        }
+        m_rowLabels.insert(int(Field::Outcome), {outcome->label, m_outcome});
+    }
+    m_icon->setPixmap(StateStyle::icon(details.state).pixmap(16, 16));
+    if (inPlace) {
+        int position = outcome ? 1 : 0;
+        updateRows(summary, position);
+        updateRows(details.rows.rows, position);
+    } else {
+        fillGrid(m_summary, summary);
+        if (QLabel *error = m_rowLabels.value(int(Field::LastError)).second)
+            error->setStyleSheet(QStringLiteral("color: %1").arg(StateStyle::color(oa::TaskState::Failed).name()));
+        fillGrid(m_body, details.rows.rows);
+    }
+    m_timeline->setStages(details.rows.stages);
+    fitLabelColumn();
 
     // The chart collects what the monitor sees of this run while it stays selected.
     if (details.status && details.status->updatedAt.isValid())
@@ -177,8 +222,12 @@ void TaskDetailsView::setDetails(const oa::TaskDetails &details)
     m_chart->setVisible(chart);
     m_chartTitle->setVisible(chart);
 
-    m_raw->setPlainText(QStringLiteral("execution.json\n\n%1\n\nresult.json\n\n%2")
-                            .arg(details.rawExecution, details.rawResult.isEmpty() ? tr("(none yet)") : details.rawResult));
+    const QString raw = QStringLiteral("execution.json\n\n%1\n\nresult.json\n\n%2")
+                            .arg(details.rawExecution, details.rawResult.isEmpty() ? tr("(none yet)") : details.rawResult);
+    if (raw != m_rawText) { // setPlainText() lays the whole document out again
+        m_rawText = raw;
+        m_raw->setPlainText(raw);
+    }
     m_runStartedAt = details.state == oa::TaskState::Running ? details.runStartedAt : QDateTime();
     if (m_runStartedAt.isValid())
         m_tick.start();

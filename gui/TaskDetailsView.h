@@ -29,7 +29,9 @@ public:
 
     // Another task: back to the top, an empty chart. Empty: nothing selected.
     void setTask(const QString &id);
-    // New content for the current task: the scroll position stays where it was.
+    // New content for the current task: the scroll position stays where it was. When the same
+    // rows come back (a running task's refresh every second), their labels are updated in
+    // place; the rows are built again only when one appears or goes.
     void setDetails(const oa::TaskDetails &details);
 
     QString taskId() const { return m_id; }
@@ -38,6 +40,7 @@ public:
     QList<Field> shownFields() const { return m_fields; }
     QString shownLabel(Field field) const;
     QString shownValue(Field field) const;
+    QLabel *valueLabel(Field field) const { return m_rowLabels.value(int(field)).second; }
     QLabel *outcomeIcon() const { return m_icon; }
     QLabel *outcomeLabel() const { return m_outcome; }
     QScrollArea *scrollArea() const { return m_scroll; }
@@ -47,8 +50,11 @@ public:
     ResourceChart *chart() const { return m_chart; }
 
 private:
-    void fillGrid(QGridLayout *grid, const QList<oa::TaskDetailRows::Row> &rows, int firstRow);
+    void fillGrid(QGridLayout *grid, const QList<oa::TaskDetailRows::Row> &rows);
+    void updateRows(const QList<oa::TaskDetailRows::Row> &rows, int &position);
+    void clearRows();
     static void clearGrid(QGridLayout *grid);
+    void fitLabelColumn();
     void tick();
 
     QString m_id;
@@ -66,7 +72,15 @@ private:
     ResourceChart *m_chart;
     QPlainTextEdit *m_raw;
     QList<Field> m_fields;
+    // Beside m_fields, in its order: the widgets of each row's label (none for the outcome,
+    // which heads the pane) and value, updated in place while the rows stay the same.
+    struct RowWidgets {
+        QLabel *name = nullptr;
+        QLabel *value = nullptr;
+    };
+    QList<RowWidgets> m_rowWidgets;
     QHash<int, std::pair<QString, QLabel *>> m_rowLabels; // by Field: its label, the widget with its value
+    QString m_rawText;
     QDateTime m_runStartedAt; // a run in progress: its duration ticks
     QTimer m_tick;
 };

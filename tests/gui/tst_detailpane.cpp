@@ -18,6 +18,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSignalSpy>
@@ -71,6 +72,7 @@ private slots:
     void chartCollectsSamplesWhileSelected();
     void runningCellsTick();
     void requirementsColumnForEachSource();
+    void sameRowsUpdateTheirLabelsInPlace();
 
 private:
     TaskDetailsView *view() const { return m_pane->detailsView(); }
@@ -317,6 +319,57 @@ void TestDetailPane::requirementsColumnForEachSource()
     const int misses = cache.misses();
     AgentRefresher::scan(agent.base(), false, QString(), &cache);
     QCOMPARE(cache.misses(), misses);
+}
+
+void TestDetailPane::sameRowsUpdateTheirLabelsInPlace()
+{
+    // A running task is reloaded every second: its labels must not be torn down and built again
+    // each time (the pane would flicker, and a selection in a value would be lost).
+    TaskDetailsView view;
+    view.show();
+    view.setTask(QStringLiteral("t"));
+    oa::TaskDetails details;
+    details.id = QStringLiteral("t");
+    details.state = oa::TaskState::Running;
+    details.rows.summary = {{Field::Outcome, QStringLiteral("Outcome"), QStringLiteral("Running"), QString()},
+                            {Field::Message, QStringLiteral("Message"), QStringLiteral("step 1"), QString()}};
+    details.rows.rows = {{Field::Memory, QStringLiteral("Memory now"), QStringLiteral("10 MiB"), QStringLiteral("10485760 bytes")},
+                         {Field::Warnings, QStringLiteral("Warnings (1)"), QStringLiteral("one"), QString()}};
+    view.setDetails(details);
+    const QPointer<QLabel> message = view.valueLabel(Field::Message);
+    const QPointer<QLabel> memory = view.valueLabel(Field::Memory);
+    const QPointer<QLabel> warnings = view.valueLabel(Field::Warnings);
+    QVERIFY(message && memory && warnings);
+
+    // The same rows, other values and labels: the same widgets show them.
+    details.rows.summary[1].value = QStringLiteral("step 2");
+    details.rows.rows[0] = {Field::Memory, QStringLiteral("Memory now"), QStringLiteral("12 MiB"), QStringLiteral("12582912 bytes")};
+    details.rows.rows[1] = {Field::Warnings, QStringLiteral("Warnings (2)"), QStringLiteral("one\ntwo"), QString()};
+    view.setDetails(details);
+    QCOMPARE(view.valueLabel(Field::Message), message.data());
+    QCOMPARE(view.valueLabel(Field::Memory), memory.data());
+    QCOMPARE(view.valueLabel(Field::Warnings), warnings.data());
+    QCOMPARE(view.shownValue(Field::Message), QStringLiteral("step 2"));
+    QCOMPARE(memory->text(), QStringLiteral("12 MiB"));
+    QCOMPARE(memory->toolTip(), QStringLiteral("12582912 bytes"));
+    QCOMPARE(view.shownLabel(Field::Warnings), QStringLiteral("Warnings (2)"));
+    QCOMPARE(view.shownValue(Field::Warnings), QStringLiteral("one\ntwo"));
+    QCOMPARE(view.shownFields(), (QList<Field>{Field::Outcome, Field::Message, Field::Memory, Field::Warnings}));
+
+    // A row appears: built afresh, in order.
+    details.rows.rows.insert(1, {Field::CpuTime, QStringLiteral("CPU time"), QStringLiteral("0.5 s"), QString()});
+    view.setDetails(details);
+    QVERIFY(!message); // the old widgets are gone
+    QCOMPARE(view.shownFields(), (QList<Field>{Field::Outcome, Field::Message, Field::Memory, Field::CpuTime, Field::Warnings}));
+    QCOMPARE(view.shownValue(Field::CpuTime), QStringLiteral("0.5 s"));
+    QCOMPARE(view.shownValue(Field::Message), QStringLiteral("step 2"));
+    // And one goes.
+    const QPointer<QLabel> cpu = view.valueLabel(Field::CpuTime);
+    details.rows.rows.removeAt(1);
+    view.setDetails(details);
+    QVERIFY(!cpu);
+    QCOMPARE(view.shownFields(), (QList<Field>{Field::Outcome, Field::Message, Field::Memory, Field::Warnings}));
+    QVERIFY(view.valueLabel(Field::CpuTime) == nullptr);
 }
 
 QTEST_MAIN(TestDetailPane)
