@@ -2,28 +2,20 @@
 
 #include "environment/EnvironmentCache.h"
 
-#include <QtConcurrent/QtConcurrentRun>
-
-LeftoversCleaner::LeftoversCleaner(QObject *parent) : QObject(parent)
-{
-    connect(&m_future, &QFutureWatcher<CleanupReport>::finished, this, [this] { emit finished(m_future.result()); });
-}
+LeftoversCleaner::LeftoversCleaner(QObject *parent) : QObject(parent) {}
 
 LeftoversCleaner::~LeftoversCleaner()
 {
-    m_stop = true;
-    m_future.waitForFinished();
+    // Now, while this object is whole: the job emits its signals until it stops.
+    m_job.stopAndWait();
 }
 
 void LeftoversCleaner::removeFolders(const QString &baseDir, const QList<oa::Leftover> &targets)
 {
-    if (isBusy())
-        return;
-    m_stop = false;
-    m_future.setFuture(QtConcurrent::run([this, baseDir, targets] {
+    m_job.start(QString(), [this, baseDir, targets] {
         CleanupReport report;
         const oa::Leftovers leftovers{oa::AgentPaths(baseDir)};
-        for (int i = 0; i < targets.size() && !m_stop; ++i) {
+        for (int i = 0; i < targets.size() && !m_job.stopRequested(); ++i) {
             const oa::Leftover &target = targets.at(i);
             emit deleting(i, int(targets.size()), target.path);
             const oa::Status done = leftovers.remove(target);
@@ -33,15 +25,12 @@ void LeftoversCleaner::removeFolders(const QString &baseDir, const QList<oa::Lef
                 report.failures.append(done.failure().message);
         }
         return report;
-    }));
+    }, [this](const CleanupReport &report) { emit finished(report); });
 }
 
 void LeftoversCleaner::clearCache(const QString &cacheDir, const QString &baseDir)
 {
-    if (isBusy())
-        return;
-    m_stop = false;
-    m_future.setFuture(QtConcurrent::run([this, cacheDir, baseDir] {
+    m_job.start(QString(), [this, cacheDir, baseDir] {
         CleanupReport report;
         report.job = CleanupReport::Job::Cache;
         emit clearing(cacheDir);
@@ -57,5 +46,5 @@ void LeftoversCleaner::clearCache(const QString &cacheDir, const QString &baseDi
         report.keptInUse = int(cleared->keptInUse.size());
         report.warnings = cleared->warnings;
         return report;
-    }));
+    }, [this](const CleanupReport &report) { emit finished(report); });
 }

@@ -1,12 +1,10 @@
 #pragma once
 
 #include "tasks/Leftovers.h"
+#include "BackgroundJob.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <QStringList>
-
-#include <atomic>
 
 // What one cleanup job did, for the message the panel shows afterwards.
 struct CleanupReport {
@@ -19,9 +17,9 @@ struct CleanupReport {
 };
 
 // Deletes leftover folders and clears the environment cache on the thread pool, one job at a
-// time, so that the UI thread never waits for the disk (a venv holds thousands of files, and
-// the cache may be on a network share). Progress is emitted from the job's own thread, before
-// each folder; the panel hears it through a queued connection.
+// time (a BackgroundJob), so that the UI thread never waits for the disk (a venv holds thousands
+// of files, and the cache may be on a network share). Progress is emitted from the job's own
+// thread, before each folder; the panel hears it through a queued connection.
 class LeftoversCleaner final : public QObject {
     Q_OBJECT
 public:
@@ -31,9 +29,9 @@ public:
     // leftover the next cleanup finds again.
     ~LeftoversCleaner() override;
 
-    bool isBusy() const { return m_future.isRunning(); }
+    bool isBusy() const { return m_job.isBusy(); }
     // The window is closing: the job stops after the folder it is deleting.
-    bool stopRequested() const { return m_stop; }
+    bool stopRequested() const { return m_job.stopRequested(); }
     // Each folder through Leftovers::remove, in order. Ignored while a job runs.
     void removeFolders(const QString &baseDir, const QList<oa::Leftover> &targets);
     // EnvironmentCache::clear() of `cacheDir`, inside the agent folder `baseDir`. Ignored while a job runs.
@@ -47,6 +45,5 @@ signals:
     void finished(const CleanupReport &report);
 
 private:
-    QFutureWatcher<CleanupReport> m_future;
-    std::atomic_bool m_stop{false};
+    BackgroundJob m_job;
 };

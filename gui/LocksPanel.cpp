@@ -61,9 +61,11 @@ void LocksPanel::updateButtons()
     bool anyOrphaned = false;
     for (const oa::LockRecord &r : (chosen.isEmpty() ? m_model->rows() : chosen))
         anyOrphaned = anyOrphaned || r.verdict == oa::LockVerdict::Orphaned;
-    m_clear->setEnabled(anyOrphaned);
-    m_force->setEnabled(chosen.size() == 1 && (chosen.first().verdict == oa::LockVerdict::Foreign
-                                               || chosen.first().verdict == oa::LockVerdict::Unreadable));
+    // A scan that arrives while a clear runs must not offer the same clear a second time.
+    const bool idle = !m_job.isBusy();
+    m_clear->setEnabled(idle && anyOrphaned);
+    m_force->setEnabled(idle && chosen.size() == 1
+                        && (chosen.first().verdict == oa::LockVerdict::Foreign || chosen.first().verdict == oa::LockVerdict::Unreadable));
 }
 
 void LocksPanel::clearOrphaned()
@@ -73,7 +75,7 @@ void LocksPanel::clearOrphaned()
     for (const oa::LockRecord &r : (chosen.isEmpty() ? m_model->rows() : chosen))
         if (r.verdict == oa::LockVerdict::Orphaned)
             targets.append(r);
-    if (targets.isEmpty())
+    if (targets.isEmpty() || m_job.isBusy())
         return;
     QStringList lines;
     for (const oa::LockRecord &r : targets)
@@ -83,25 +85,29 @@ void LocksPanel::clearOrphaned()
                      + QStringLiteral("\n\n") + lines.join(u'\n')))
         return;
     const oa::AgentPaths paths(m_baseDir);
-    const oa::LockInspector inspector(paths);
-    int removed = 0;
-    QStringList failures;
-    for (const oa::LockRecord &r : targets) {
-        const oa::Status cleared = inspector.clear(r.executionId, false, r); // judged again, and still the lock listed
-        if (cleared)
-            ++removed;
-        else
-            failures.append(cleared.failure().message);
-    }
-    emit message(tr("Removed %n orphaned lock(s).", nullptr, removed)
-                 + (failures.isEmpty() ? QString() : u' ' + tr("Not removed: %1").arg(failures.join(QStringLiteral("; ")))));
-    emit locksChanged();
+    m_job.start(tr("Clearing %n orphaned lock(s)…", nullptr, int(targets.size())), [paths, targets] {
+        const oa::LockInspector inspector(paths);
+        std::pair<int, QStringList> outcome; // removed, and why the others were not
+        for (const oa::LockRecord &r : targets) {
+            const oa::Status cleared = inspector.clear(r.executionId, false, r); // judged again, and still the lock listed
+            if (cleared)
+                ++outcome.first;
+            else
+                outcome.second.append(cleared.failure().message);
+        }
+        return outcome;
+    }, [this](const std::pair<int, QStringList> &outcome) {
+        const auto &[removed, failures] = outcome;
+        cleared(tr("Removed %n orphaned lock(s).", nullptr, removed)
+                + (failures.isEmpty() ? QString() : u' ' + tr("Not removed: %1").arg(failures.join(QStringLiteral("; ")))));
+    });
+    updateButtons();
 }
 
 void LocksPanel::forceClearSelected()
 {
     const QList<oa::LockRecord> chosen = selected();
-    if (chosen.size() != 1)
+    if (chosen.size() != 1 || m_job.isBusy())
         return;
     const oa::LockRecord r = chosen.first();
     if (r.verdict == oa::LockVerdict::Live || r.verdict == oa::LockVerdict::Orphaned)
@@ -115,8 +121,18 @@ void LocksPanel::forceClearSelected()
                  "removing the lock lets the same execution start a second time.").arg(r.executionId);
     if (!confirm(tr("Force-clear a lock"), risk + QStringLiteral("\n\n") + tr("Remove this lock anyway?")))
         return;
-    // Only the lock the confirmation described: one that changed holder since is refused.
-    const oa::Status cleared = oa::LockInspector(oa::AgentPaths(m_baseDir)).clear(r.executionId, true, r);
-    emit message(cleared ? tr("Removed the lock of %1.").arg(r.executionId) : cleared.failure().message);
+    const oa::AgentPaths paths(m_baseDir);
+    m_job.start(tr("Removing the lock of %1…").arg(r.executionId), [paths, r] {
+        // Only the lock the confirmation described: one that changed holder since is refused.
+        const oa::Status cleared = oa::LockInspector(paths).clear(r.executionId, true, r);
+        return cleared ? QString() : cleared.failure().message;
+    }, [this, id = r.executionId](const QString &failure) { cleared(failure.isEmpty() ? tr("Removed the lock of %1.").arg(id) : failure); });
+    updateButtons();
+}
+
+void LocksPanel::cleared(const QString &text)
+{
+    updateButtons();
+    emit message(text);
     emit locksChanged();
 }

@@ -1,27 +1,20 @@
 #include "MainWindow.h"
 
-#include "ColumnFit.h"
+#include "BackgroundJob.h"
 #include "ConfigurationDialog.h"
 #include "LeftoversPanel.h"
 #include "LocksPanel.h"
-#include "ProgressDelegate.h"
 #include "StateStyle.h"
 #include "TaskActions.h"
-#include "TaskDetailPane.h"
-#include "TaskFilterProxy.h"
-#include "TaskTableModel.h"
+#include "TasksPanel.h"
 
 #include <QAction>
 #include <QCloseEvent>
-#include <QComboBox>
 #include <QFileDialog>
-#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
 #include <QMenuBar>
 #include <QSettings>
-#include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolBar>
@@ -29,71 +22,49 @@
 
 namespace {
 constexpr int kMaxRecent = 8;
-// The free-text columns, in the order they give width back when the window is narrow.
-const QList<int> kGiveWay{TaskTableModel::ScriptColumn, TaskTableModel::LockColumn, TaskTableModel::ProgressColumn};
 } // namespace
 
-MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent), m_tasks(new TaskTableModel(this)), m_proxy(new TaskFilterProxy(this)), m_actions(new TaskActions(this))
+MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_actions(new TaskActions(this))
 {
     setWindowTitle(tr("OpenAutomate Monitor"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/openautomate.png")));
-    m_proxy->setSourceModel(m_tasks);
+    buildPanels();
 
-    // Filter bar: state and free text.
-    m_stateFilter = new QComboBox(this);
-    m_stateFilter->addItem(tr("All states"));
-    for (int s = 0; s < oa::kTaskStateCount; ++s)
-        m_stateFilter->addItem(StateStyle::icon(oa::TaskState(s)), StateStyle::label(oa::TaskState(s)), s);
-    m_search = new QLineEdit(this);
-    m_search->setPlaceholderText(tr("Search ID, script, arguments, lock holder (Ctrl+F)"));
-    m_search->setClearButtonEnabled(true);
-    auto *stateLabel = new QLabel(tr("&State:"), this);
-    stateLabel->setBuddy(m_stateFilter);
-    connect(m_stateFilter, &QComboBox::currentIndexChanged, this, [this](int index) {
-        const QVariant state = m_stateFilter->itemData(index);
-        m_proxy->setStateFilter(state.isValid() ? std::optional<int>(state.toInt()) : std::nullopt);
-    });
-    connect(m_search, &QLineEdit::textChanged, m_proxy, &TaskFilterProxy::setText);
+    m_status = new QLabel(this);
+    statusBar()->addWidget(m_status, 1);
+    m_configStatus = new QLabel(this);
+    statusBar()->addPermanentWidget(m_configStatus);
+    const auto show = [this](const QString &text) { statusBar()->showMessage(text, 10000); };
+    connect(m_locks, &LocksPanel::message, this, show);
+    connect(m_leftovers, &LeftoversPanel::message, this, show);
+    connect(m_actions, &TaskActions::message, this, [this](const QString &text, int ms) { statusBar()->showMessage(text, ms); });
+    connect(m_locks, &LocksPanel::locksChanged, &m_refresher, &AgentRefresher::refreshNow);
+    connect(m_leftovers, &LeftoversPanel::leftoversChanged, &m_refresher, &AgentRefresher::refreshNow);
+    connect(m_actions, &TaskActions::taskChanged, &m_refresher, &AgentRefresher::refreshNow);
+    connect(&m_refresher, &AgentRefresher::scanned, this, &MainWindow::apply);
+    connect(m_tasksPanel, &TasksPanel::selectionChanged, this, &MainWindow::selectionChanged);
 
-    m_taskView = new QTableView(this);
-    m_taskView->setModel(m_proxy);
-    m_taskView->setSortingEnabled(true);
-    m_taskView->sortByColumn(TaskTableModel::StartedColumn, Qt::DescendingOrder);
-    m_taskView->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_taskView->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_taskView->verticalHeader()->hide();
-    m_taskView->horizontalHeader()->setStretchLastSection(true);
-    m_taskView->setAlternatingRowColors(true);
-    m_taskView->setWordWrap(false);
-    m_taskView->horizontalHeader()->setSectionsMovable(true);
-    m_taskView->setContextMenuPolicy(Qt::ActionsContextMenu);
-    m_taskView->setItemDelegateForColumn(TaskTableModel::ProgressColumn, new ProgressDelegate(m_taskView));
-    connect(m_taskView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::selectionChanged);
+    buildActions();
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    m_columnsRestored = m_tasksPanel->restoreLayout(settings.value(QStringLiteral("window/splitter")).toByteArray(),
+                                                    settings.value(QStringLiteral("window/taskColumns")).toByteArray());
+    if (!settings.contains(QStringLiteral("window/geometry")))
+        resize(1280, 800);
+}
 
-    auto *taskSide = new QWidget(this);
-    auto *filterRow = new QHBoxLayout;
-    filterRow->addWidget(stateLabel);
-    filterRow->addWidget(m_stateFilter);
-    filterRow->addWidget(m_search, 1);
-    auto *taskLayout = new QVBoxLayout(taskSide);
-    taskLayout->setContentsMargins(0, 0, 0, 0);
-    taskLayout->addLayout(filterRow);
-    taskLayout->addWidget(m_taskView, 1);
-
-    m_details = new TaskDetailPane(this);
-    m_splitter = new QSplitter(Qt::Vertical, this);
-    m_splitter->addWidget(taskSide);
-    m_splitter->addWidget(m_details);
-    m_splitter->setStretchFactor(0, 3);
-    m_splitter->setStretchFactor(1, 2);
-
+void MainWindow::buildPanels()
+{
+    m_tasksPanel = new TasksPanel(this);
     m_locks = new LocksPanel(this);
     m_leftovers = new LeftoversPanel(this);
     m_tabs = new QTabWidget(this);
-    m_tabs->addTab(m_splitter, StateStyle::icon(oa::TaskState::Running), tr("&Tasks"));
+    m_tabs->addTab(m_tasksPanel, StateStyle::icon(oa::TaskState::Running), tr("&Tasks"));
     m_tabs->addTab(m_locks, StateStyle::icon(oa::TaskState::Orphaned), tr("&Locks"));
     m_tabs->addTab(m_leftovers, StateStyle::icon(oa::TaskState::Cancelled), tr("Le&ftovers"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        m_refresher.setLeftoversWanted(m_tabs->widget(index) == m_leftovers);
+    });
     // Above the tabs: what is wrong with the folder or the command line, where it cannot be missed.
     m_banner = new QLabel(this);
     m_banner->setObjectName(QStringLiteral("banner"));
@@ -109,29 +80,26 @@ MainWindow::MainWindow(QWidget *parent)
     centralLayout->addWidget(m_banner);
     centralLayout->addWidget(m_tabs, 1);
     setCentralWidget(central);
-    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
-        m_refresher.setLeftoversWanted(m_tabs->widget(index) == m_leftovers);
-    });
+}
 
-    m_status = new QLabel(this);
-    statusBar()->addWidget(m_status, 1);
-    m_configStatus = new QLabel(this);
-    statusBar()->addPermanentWidget(m_configStatus);
-    connect(m_locks, &LocksPanel::message, this, [this](const QString &text) { statusBar()->showMessage(text, 10000); });
-    connect(m_leftovers, &LeftoversPanel::message, this, [this](const QString &text) { statusBar()->showMessage(text, 10000); });
-    connect(m_locks, &LocksPanel::locksChanged, &m_refresher, &AgentRefresher::refreshNow);
-    connect(m_leftovers, &LeftoversPanel::leftoversChanged, &m_refresher, &AgentRefresher::refreshNow);
-    connect(&m_refresher, &AgentRefresher::scanned, this, &MainWindow::apply);
-    connect(m_actions, &TaskActions::message, this, [this](const QString &text, int ms) { statusBar()->showMessage(text, ms); });
-    connect(m_actions, &TaskActions::taskChanged, &m_refresher, &AgentRefresher::refreshNow);
+TaskTableModel *MainWindow::taskModel() const
+{
+    return m_tasksPanel->model();
+}
 
-    buildActions();
-    QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
-    m_columnsRestored = m_taskView->horizontalHeader()->restoreState(settings.value(QStringLiteral("window/taskColumns")).toByteArray());
-    if (!settings.contains(QStringLiteral("window/geometry")))
-        resize(1280, 800);
+TaskFilterProxy *MainWindow::taskProxy() const
+{
+    return m_tasksPanel->proxy();
+}
+
+QTableView *MainWindow::taskView() const
+{
+    return m_tasksPanel->view();
+}
+
+TaskDetailPane *MainWindow::detailPane() const
+{
+    return m_tasksPanel->detailPane();
 }
 
 MainWindow::~MainWindow() = default;
@@ -149,14 +117,13 @@ void MainWindow::buildActions()
 
     QMenu *task = menuBar()->addMenu(tr("T&ask"));
     task->addActions(m_actions->all());
-    m_taskView->addActions(m_actions->all());
+    m_tasksPanel->addTaskActions(m_actions->all());
     task->addSeparator();
     QAction *refresh = task->addAction(tr("Re-read &now"), this, &MainWindow::rereadNow);
     refresh->setShortcut(QKeySequence::Refresh);
     QAction *find = task->addAction(tr("&Find…"), this, [this] {
-        m_tabs->setCurrentWidget(m_splitter);
-        m_search->setFocus();
-        m_search->selectAll();
+        m_tabs->setCurrentWidget(m_tasksPanel);
+        m_tasksPanel->focusSearch();
     });
     find->setShortcut(QKeySequence::Find);
 
@@ -183,7 +150,23 @@ void MainWindow::buildActions()
     bar->addAction(m_actions->runAction());
     bar->addAction(m_actions->cancelAction());
     bar->addAction(m_actions->openFolderAction());
+    showJobs(m_locks->job(), {clear});
+    showJobs(m_actions->job(), {});
     selectionChanged();
+}
+
+void MainWindow::showJobs(BackgroundJob *job, const QList<QAction *> &startedBy)
+{
+    // Until the job's own result replaces it: a lock clear may wait 10 s for the Locks/ guard.
+    connect(job, &BackgroundJob::started, this, [this, startedBy](const QString &what) {
+        statusBar()->showMessage(what);
+        for (QAction *action : startedBy)
+            action->setEnabled(false);
+    });
+    connect(job, &BackgroundJob::finished, this, [startedBy] {
+        for (QAction *action : startedBy)
+            action->setEnabled(true);
+    });
 }
 
 void MainWindow::setConfiguration(const oa::ExecutorSettings &settings)
@@ -215,8 +198,7 @@ void MainWindow::setBaseDir(const QString &baseDir)
     m_folderProblem = {};
     m_selectionProblem.clear();
     m_actions->setBaseDir(baseDir);
-    m_tasks->setRows({});
-    m_details->showTask(oa::AgentPaths(baseDir), QString());
+    m_tasksPanel->setBaseDir(baseDir);
     setWindowTitle(tr("OpenAutomate Monitor — %1").arg(QDir::toNativeSeparators(baseDir)));
     rememberRecent(baseDir);
     m_refresher.setBaseDir(baseDir);
@@ -224,8 +206,7 @@ void MainWindow::setBaseDir(const QString &baseDir)
 
 void MainWindow::apply(const AgentSnapshot &snapshot)
 {
-    // Merged in place: the selection and scroll position survive (KeyedRowsModel).
-    m_tasks->setRows(snapshot.tasks);
+    m_tasksPanel->setTasks(snapshot.tasks);
     m_locks->setLocks(snapshot.baseDir, snapshot.locks);
     if (snapshot.hasLeftovers)
         m_leftovers->setLeftovers(snapshot.baseDir, snapshot.leftovers);
@@ -245,8 +226,6 @@ void MainWindow::apply(const AgentSnapshot &snapshot)
                                      .arg(m_pendingSelection, QDir::toNativeSeparators(oa::AgentPaths(snapshot.baseDir).tasksDir()));
     }
     updateBanner();
-    m_details->reloadDetails();
-    selectionChanged();
     updateStatus(snapshot);
     if (m_rereadAskedAt.isValid() && snapshot.startedAt >= m_rereadAskedAt) {
         m_rereadAskedAt = {};
@@ -263,8 +242,7 @@ void MainWindow::rereadNow()
 
 void MainWindow::fitColumns()
 {
-    // A progress bar needs room for "60% Requirements · …" whatever the rows say now.
-    ColumnFit::fit(m_taskView, kGiveWay, {{TaskTableModel::ProgressColumn, fontMetrics().horizontalAdvance(QStringLiteral("100% Requirements")) + 24}});
+    m_tasksPanel->fitColumns();
 }
 
 QString MainWindow::problem() const
@@ -312,8 +290,7 @@ void MainWindow::updateStatus(const AgentSnapshot &snapshot)
 
 void MainWindow::selectTask(const QString &id)
 {
-    const int row = m_tasks->rowOf(id);
-    if (row < 0) {
+    if (!m_tasksPanel->selectTask(id)) {
         m_pendingSelection = id; // not scanned yet
         return;
     }
@@ -322,26 +299,16 @@ void MainWindow::selectTask(const QString &id)
         m_selectionProblem.clear();
         updateBanner();
     }
-    const QModelIndex index = m_proxy->mapFromSource(m_tasks->index(row, 0));
-    if (!index.isValid())
-        return;
-    m_taskView->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    m_taskView->scrollTo(index);
 }
 
 QString MainWindow::selectedTaskId() const
 {
-    return m_taskView->selectionModel()->currentIndex().data(TaskTableModel::IdRole).toString();
+    return m_tasksPanel->selectedTaskId();
 }
 
 void MainWindow::selectionChanged()
 {
-    const QModelIndex current = m_taskView->selectionModel()->currentIndex();
-    const QString id = current.data(TaskTableModel::IdRole).toString();
-    if (id != m_details->taskId())
-        m_details->showTask(oa::AgentPaths(baseDir()), id);
-    m_actions->setSelection(id, current.isValid() ? std::optional(oa::TaskState(current.data(TaskTableModel::StateRole).toInt()))
-                                                  : std::nullopt);
+    m_actions->setSelection(m_tasksPanel->selectedTaskId(), m_tasksPanel->selectedTaskState());
 }
 
 void MainWindow::chooseBaseDir()
@@ -378,8 +345,11 @@ void MainWindow::saveLayout() const
 {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
-    settings.setValue(QStringLiteral("window/taskColumns"), m_taskView->horizontalHeader()->saveState());
+    QByteArray splitter;
+    QByteArray columns;
+    m_tasksPanel->saveLayout(splitter, columns);
+    settings.setValue(QStringLiteral("window/splitter"), splitter);
+    settings.setValue(QStringLiteral("window/taskColumns"), columns);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

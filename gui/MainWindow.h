@@ -6,21 +6,21 @@
 #include <QDateTime>
 #include <QMainWindow>
 
+class BackgroundJob;
 class LeftoversPanel;
 class LocksPanel;
-class QComboBox;
 class QLabel;
-class QLineEdit;
 class QMenu;
-class QSplitter;
 class QTableView;
 class TaskActions;
 class TaskDetailPane;
 class TaskFilterProxy;
 class TaskTableModel;
+class TasksPanel;
 
 // The operator console: tasks (with a detail pane and live logs), locks and leftovers of one
-// agent folder. It only arranges views; every file is read by core classes, on the thread pool.
+// agent folder, one panel each. It only wires the panels, the refresher and the actions
+// together; every file is read by core classes, and every write done, on the thread pool.
 class MainWindow final : public QMainWindow {
     Q_OBJECT
 public:
@@ -47,10 +47,11 @@ public:
     // by itself at the first scan unless the column layout was restored from the settings.
     void fitColumns();
 
-    TaskTableModel *taskModel() const { return m_tasks; }
-    TaskFilterProxy *taskProxy() const { return m_proxy; }
-    QTableView *taskView() const { return m_taskView; }
-    TaskDetailPane *detailPane() const { return m_details; }
+    TasksPanel *tasksPanel() const { return m_tasksPanel; }
+    TaskTableModel *taskModel() const;
+    TaskFilterProxy *taskProxy() const;
+    QTableView *taskView() const;
+    TaskDetailPane *detailPane() const;
     LocksPanel *locksPanel() const { return m_locks; }
     LeftoversPanel *leftoversPanel() const { return m_leftovers; }
     AgentRefresher *refresher() { return &m_refresher; }
@@ -65,7 +66,9 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    void buildPanels();
     void buildActions();
+    void showJobs(BackgroundJob *job, const QList<QAction *> &startedBy);
     void apply(const AgentSnapshot &snapshot);
     void selectionChanged();
     void chooseBaseDir();
@@ -76,16 +79,10 @@ private:
     void updateBanner();
 
     AgentRefresher m_refresher;
-    TaskTableModel *m_tasks;
-    TaskFilterProxy *m_proxy;
-    QTableView *m_taskView;
-    TaskDetailPane *m_details;
+    TasksPanel *m_tasksPanel;
     LocksPanel *m_locks;
     LeftoversPanel *m_leftovers;
     QTabWidget *m_tabs;
-    QSplitter *m_splitter;
-    QComboBox *m_stateFilter;
-    QLineEdit *m_search;
     QLabel *m_status;
     QLabel *m_configStatus;
     QLabel *m_banner;

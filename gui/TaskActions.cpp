@@ -42,6 +42,7 @@ TaskActions::TaskActions(QWidget *window) : QObject(window), m_window(window)
     };
     warn = [this](const QString &title, const QString &text) { QMessageBox::warning(m_window, title, text); };
     openUrl = [](const QUrl &url) { return QDesktopServices::openUrl(url); };
+    connect(&m_job, &BackgroundJob::finished, this, &TaskActions::updateActions);
     setSelection(QString(), std::nullopt);
 }
 
@@ -63,12 +64,20 @@ void TaskActions::setSelection(const QString &id, std::optional<oa::TaskState> s
 {
     m_id = id;
     m_state = id.isEmpty() ? std::nullopt : state;
+    updateActions();
+}
+
+void TaskActions::updateActions()
+{
     const bool again = m_state && canRunAgain(*m_state);
     m_run->setText(again ? tr("Run &again…") : tr("&Run task…"));
     m_run->setToolTip(again ? tr("Runs this task again; its last run's logs and result move to previous/")
                             : tr("Runs this pending task with the agent's configuration"));
-    m_run->setEnabled(m_state && (again || canRun(*m_state)));
-    m_cancel->setEnabled(m_state == oa::TaskState::Running);
+    // While a run starts or a cancel is written, neither is offered again: the scan that follows
+    // tells whether the task still needs it.
+    const bool idle = !m_job.isBusy();
+    m_run->setEnabled(idle && m_state && (again || canRun(*m_state)));
+    m_cancel->setEnabled(idle && m_state == oa::TaskState::Running);
     m_openFolder->setEnabled(!m_id.isEmpty());
     m_copyId->setEnabled(!m_id.isEmpty());
 }
@@ -141,7 +150,7 @@ QString TaskActions::confirmationText(const QString &id, bool again) const
 
 void TaskActions::runSelected()
 {
-    if (m_id.isEmpty() || !m_state || !(canRun(*m_state) || canRunAgain(*m_state)))
+    if (m_id.isEmpty() || !m_state || !(canRun(*m_state) || canRunAgain(*m_state)) || m_job.isBusy())
         return;
     const bool again = canRunAgain(*m_state);
     const QString id = m_id;
@@ -154,30 +163,55 @@ void TaskActions::runSelected()
     }
     if (!confirm(title, confirmationText(id, again)))
         return;
-    qint64 pid = 0;
-    QProcess executor;
-    executor.setProgram(program);
-    executor.setArguments(executorArguments(id));
-    executor.setWorkingDirectory(m_baseDir);
-    executor.setProcessEnvironment(executorEnvironment());
-    if (!executor.startDetached(&pid)) {
-        warn(title, tr("Could not start %1 in %2: %3").arg(program, m_baseDir, executor.errorString()));
-        return;
-    }
-    emit message(tr("Started %1 as PID %2.").arg(id).arg(pid), 5000);
-    emit taskChanged();
+    // startDetached() forks and waits until the executor's exec() has succeeded or failed: only a
+    // moment, unless the agent folder (its working directory) sits on a disk that does not answer.
+    struct Started {
+        bool ok = false;
+        qint64 pid = 0;
+        QString error;
+    };
+    const QString baseDir = m_baseDir;
+    const QStringList arguments = executorArguments(id);
+    const QProcessEnvironment environment = executorEnvironment();
+    m_job.start(tr("Starting %1…").arg(id), [program, arguments, baseDir, environment] {
+        Started started;
+        QProcess executor; // lives and dies on this thread; startDetached() needs no event loop
+        executor.setProgram(program);
+        executor.setArguments(arguments);
+        executor.setWorkingDirectory(baseDir);
+        executor.setProcessEnvironment(environment);
+        started.ok = executor.startDetached(&started.pid);
+        if (!started.ok)
+            started.error = executor.errorString();
+        return started;
+    }, [this, id, title, program, baseDir](const Started &started) {
+        if (!started.ok) {
+            emit message(QString(), 0); // the "Starting…" line is over
+            warn(title, tr("Could not start %1 in %2: %3").arg(program, baseDir, started.error));
+            return;
+        }
+        emit message(tr("Started %1 as PID %2.").arg(id).arg(started.pid), 5000);
+        emit taskChanged();
+    });
+    updateActions();
 }
 
 void TaskActions::cancelSelected()
 {
-    if (m_id.isEmpty() || m_state != oa::TaskState::Running)
+    if (m_id.isEmpty() || m_state != oa::TaskState::Running || m_job.isBusy())
         return;
     const QString id = m_id;
     if (!confirm(tr("Stop task"), tr("Stop %1? Its whole process tree gets a graceful stop, then a hard kill after the grace period.").arg(id)))
         return;
-    const auto requested = oa::CancelChannel::request(oa::AgentPaths(m_baseDir), id);
-    emit message(requested ? tr("Asked %1 to stop.").arg(id) : requested.failure().message, 8000);
-    emit taskChanged();
+    const oa::AgentPaths paths(m_baseDir);
+    m_job.start(tr("Asking %1 to stop…").arg(id), [paths, id] {
+        const auto requested = oa::CancelChannel::request(paths, id); // written and fsynced
+        return requested ? QString() : requested.failure().message;
+    }, [this, id](const QString &failure) {
+        emit message(failure.isEmpty() ? tr("Asked %1 to stop.").arg(id) : failure, 8000);
+        emit taskChanged();
+    });
+    updateActions();
 }
 
 void TaskActions::openTaskFolder()

@@ -3,6 +3,7 @@
 #include "fs/AgentPaths.h"
 #include "config/ExecutorSettings.h"
 #include "tasks/TaskScanner.h"
+#include "BackgroundJob.h"
 
 #include <QObject>
 #include <QProcessEnvironment>
@@ -20,7 +21,8 @@ class QWidget;
 // configuration file and agent folder and without the operator's own OPENAUTOMATE_*, PIP_* and
 // PYTHON* variables, after a confirmation that names the executor, the interpreter, the agent
 // folder and the configuration file. The executor itself moves the last run's logs and result
-// into Tasks/<id>/previous/ before the new run begins.
+// into Tasks/<id>/previous/ before the new run begins. Starting the executor and writing a cancel
+// request run on the thread pool (a BackgroundJob): Run and Stop stay disabled until it is done.
 class TaskActions final : public QObject {
     Q_OBJECT
 public:
@@ -36,6 +38,9 @@ public:
     QAction *openFolderAction() const { return m_openFolder; }
     QAction *copyIdAction() const { return m_copyId; }
     QList<QAction *> all() const { return {m_run, m_cancel, m_openFolder, m_copyId}; }
+    // Starting a run or writing a cancel request: its `started` says which, for the status bar.
+    BackgroundJob *job() { return &m_job; }
+    bool isBusy() const { return m_job.isBusy(); }
 
     static bool canRun(oa::TaskState state) { return state == oa::TaskState::Pending; }
     static bool canRunAgain(oa::TaskState state);
@@ -67,6 +72,7 @@ signals:
 
 private:
     QString interpreterText() const;
+    void updateActions();
 
     QWidget *m_window;
     oa::ExecutorSettings m_settings;
@@ -77,4 +83,7 @@ private:
     QAction *m_cancel;
     QAction *m_openFolder;
     QAction *m_copyId;
+    // Last, so that it goes first: its destructor waits for a job in flight while the actions
+    // its end updates still exist.
+    BackgroundJob m_job;
 };

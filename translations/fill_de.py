@@ -45,6 +45,11 @@ GERMAN = {
         "openautomate-executor wurde weder neben dem Monitor (%1) noch im PATH gefunden.",
     "Could not start %1 in %2: %3": "%1 konnte in %2 nicht gestartet werden: %3",
     "Stop task": "Aufgabe anhalten",
+    # What a BackgroundJob is doing, in the status bar until its result replaces it.
+    "Starting %1…": "%1 wird gestartet…",
+    "Asking %1 to stop…": "%1 wird zum Anhalten aufgefordert…",
+    "Clearing %n orphaned lock(s)…": ("%n verwaiste Sperre wird entfernt…", "%n verwaiste Sperren werden entfernt…"),
+    "Removing the lock of %1…": "Die Sperre von %1 wird entfernt…",
     "Open task folder": "Aufgabenordner öffnen",
     "No file manager could open %1. Its path is on the clipboard.":
         "Kein Dateimanager konnte %1 öffnen. Der Pfad liegt in der Zwischenablage.",

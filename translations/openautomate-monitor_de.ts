@@ -276,6 +276,17 @@
         <source>Removed the lock of %1.</source>
         <translation>Die Sperre von %1 wurde entfernt.</translation>
     </message>
+    <message numerus="yes">
+        <source>Clearing %n orphaned lock(s)…</source>
+        <translation>
+            <numerusform>%n verwaiste Sperre wird entfernt…</numerusform>
+            <numerusform>%n verwaiste Sperren werden entfernt…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Removing the lock of %1…</source>
+        <translation>Die Sperre von %1 wird entfernt…</translation>
+    </message>
 </context>
 <context>
     <name>LogFindBar</name>
@@ -431,18 +442,6 @@
     <message>
         <source>OpenAutomate Monitor</source>
         <translation>OpenAutomate-Monitor</translation>
-    </message>
-    <message>
-        <source>All states</source>
-        <translation>Alle Zustände</translation>
-    </message>
-    <message>
-        <source>Search ID, script, arguments, lock holder (Ctrl+F)</source>
-        <translation>ID, Skript, Argumente, Sperrinhaber suchen (Strg+F)</translation>
-    </message>
-    <message>
-        <source>&amp;State:</source>
-        <translation>&amp;Zustand:</translation>
     </message>
     <message>
         <source>&amp;Tasks</source>
@@ -773,6 +772,14 @@
     <message>
         <source>Copied %1.</source>
         <translation>%1 kopiert.</translation>
+    </message>
+    <message>
+        <source>Starting %1…</source>
+        <translation>%1 wird gestartet…</translation>
+    </message>
+    <message>
+        <source>Asking %1 to stop…</source>
+        <translation>%1 wird zum Anhalten aufgefordert…</translation>
     </message>
 </context>
 <context>
@@ -1183,6 +1190,21 @@
     <message>
         <source>Memory · CPU</source>
         <translation>Speicher · CPU</translation>
+    </message>
+</context>
+<context>
+    <name>TasksPanel</name>
+    <message>
+        <source>All states</source>
+        <translation>Alle Zustände</translation>
+    </message>
+    <message>
+        <source>Search ID, script, arguments, lock holder (Ctrl+F)</source>
+        <translation>ID, Skript, Argumente, Sperrinhaber suchen (Strg+F)</translation>
+    </message>
+    <message>
+        <source>&amp;State:</source>
+        <translation>&amp;Zustand:</translation>
     </message>
 </context>
 </TS>

@@ -209,6 +209,8 @@ void TestMonitor::clearingRemovesExactlyTheOrphaned()
     locks->clearOrphaned(); // none selected: all orphaned ones
     QVERIFY(asked.contains(QStringLiteral("crashed")) && asked.contains(QStringLiteral("crashed-too")));
     QVERIFY(!asked.contains(QStringLiteral("live")) && !asked.contains(QStringLiteral("remote")));
+    // Cleared on the thread pool (tst_background_jobs).
+    QTRY_VERIFY_WITH_TIMEOUT(!locks->isBusy(), 20000);
     QVERIFY(!QFile::exists(m_agent.lockFile(QStringLiteral("crashed"))));
     QVERIFY(!QFile::exists(m_agent.lockFile(QStringLiteral("crashed-too"))));
     QVERIFY(QFile::exists(m_agent.lockFile(QStringLiteral("live"))));
@@ -241,7 +243,7 @@ void TestMonitor::forceClearNeedsItsOwnConfirmation()
     QVERIFY(QFile::exists(m_agent.lockFile(QStringLiteral("remote"))));
     locks->confirm = [](const QString &, const QString &) { return true; };
     locks->forceClearSelected();
-    QVERIFY(!QFile::exists(m_agent.lockFile(QStringLiteral("remote"))));
+    QTRY_VERIFY_WITH_TIMEOUT(!QFile::exists(m_agent.lockFile(QStringLiteral("remote"))), 20000);
 }
 
 void TestMonitor::leftoversCleanup()
