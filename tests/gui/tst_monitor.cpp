@@ -1,4 +1,5 @@
-// The monitor, offscreen, over a fixture agent folder with a task in every state and real locks.
+// The monitor, offscreen, over a fixture agent folder with a task in every state and real locks:
+// the table, filters, details, logs, locks and leftovers (its configuration: tst_monitor_config).
 #include "ConfigurationDialog.h"
 #include "config/ExecutorSettings.h"
 #include "LeftoverTableModel.h"
@@ -12,7 +13,7 @@
 #include "TaskDetailsView.h"
 #include "TaskFilterProxy.h"
 #include "TaskTableModel.h"
-#include "MonitorFixture.h"
+#include "MonitorWindowFixture.h"
 #include "TestSupport.h"
 
 #include <QApplication>
@@ -53,51 +54,24 @@ private slots:
     void forceClearNeedsItsOwnConfirmation();
     void leftoversCleanup();
     void environmentCacheCleared();
-    void configurationView();
-    void runPendingTaskUsesTheConfiguration();
-    void badConfigurationStopsTheMonitor();
-    void screenshotOption();
-    void helpAndVersionWithoutDisplay();
 
 private:
     int rowOf(const QString &id) const { return m_window->taskModel()->rowOf(id); }
-    bool waitForScan(); // waits for the next snapshot to be applied
-    Agent m_agent;
-    QProcess m_holder;
-    std::unique_ptr<MainWindow> m_window;
+    bool waitForScan() { return m_monitor.waitForScan(); }
+    MonitorOverEveryState m_monitor;
+    Agent &m_agent = m_monitor.agent;
+    QProcess &m_holder = m_monitor.holder;
+    std::unique_ptr<MainWindow> &m_window = m_monitor.window;
 };
-
-bool TestMonitor::waitForScan()
-{
-    QSignalSpy spy(m_window.get(), &MainWindow::snapshotApplied);
-    m_window->refresher()->refreshNow();
-    return spy.wait(20000);
-}
 
 void TestMonitor::initTestCase()
 {
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_agent.base() + QStringLiteral("/../settings"));
-    QVERIFY(layOutEveryState(m_agent, m_holder));
-    QFile status(m_agent.taskFile(QStringLiteral("live"), QStringLiteral("status.json")));
-    QVERIFY(status.open(QIODevice::WriteOnly));
-    status.write(R"({"ExecutionId":"live","State":"Running","Stage":"Run","Percent":40,"Message":"Reading invoices","RunAsUser":"oa-bot"})");
-    status.close();
-    QVERIFY(makeOrphanedLock(m_agent, QStringLiteral("crashed")));
-    QVERIFY(makeOrphanedLock(m_agent, QStringLiteral("crashed-too")));
-
-    m_window = std::make_unique<MainWindow>();
-    m_window->show();
-    QSignalSpy spy(m_window.get(), &MainWindow::snapshotApplied);
-    m_window->setBaseDir(m_agent.base());
-    QVERIFY(spy.wait(20000));
+    QVERIFY(m_monitor.start());
 }
 
 void TestMonitor::cleanupTestCase()
 {
-    m_window.reset();
-    m_holder.kill();
-    m_holder.waitForFinished();
+    m_monitor.stop();
 }
 
 void TestMonitor::everyStateShown()
@@ -296,158 +270,6 @@ void TestMonitor::environmentCacheCleared()
     panel->clearCacheButton()->click();
     QVERIFY2(asked.contains(QStringLiteral("1 cached environment")), qPrintable(asked));
     QTRY_VERIFY_WITH_TIMEOUT(entries.entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty(), 20000); // cleared on the thread pool
-}
-
-namespace {
-
-QString writeFile(const QString &path, const QByteArray &content)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
-        qFatal("cannot write %s", qPrintable(path));
-    return QFileInfo(path).canonicalFilePath();
-}
-
-} // namespace
-
-void TestMonitor::configurationView()
-{
-    const QString file = writeFile(m_agent.base() + QStringLiteral("/../view.conf"),
-                                   "TimeoutSeconds = 900\n"
-                                   "[PipEnvironment]\n"
-                                   "PIP_INDEX_URL = https://pypi.example.corp/simple\n");
-    m_window->setConfiguration(loadConfiguration(file, m_agent.base()));
-    // The status bar names the file.
-    bool named = false;
-    for (const QLabel *label : m_window->statusBar()->findChildren<QLabel *>())
-        named = named || label->text().contains(file);
-    QVERIFY(named);
-    // View › Configuration…
-    QAction *open = nullptr;
-    for (QAction *menu : m_window->menuBar()->actions())
-        if (menu->menu())
-            for (QAction *action : menu->menu()->actions())
-                if (action->text() == MainWindow::tr("&Configuration…"))
-                    open = action;
-    QVERIFY(open);
-    open->trigger();
-    auto *dialog = m_window->findChild<ConfigurationDialog *>(QStringLiteral("configurationDialog"));
-    QVERIFY(dialog);
-    QVERIFY2(dialog->fileLabel()->text().contains(file), qPrintable(dialog->fileLabel()->text()));
-    const QTableWidget *table = dialog->table();
-    QCOMPARE(table->columnCount(), 3);
-    QMap<QString, QStringList> rows;
-    for (int row = 0; row < table->rowCount(); ++row)
-        rows.insert(table->item(row, 0)->text(), {table->item(row, 1)->text(), table->item(row, 2)->text()});
-    QCOMPARE(rows.value("TimeoutSeconds"), (QStringList{"900", "file:1"}));
-    QCOMPARE(rows.value("PipEnvironment/PIP_INDEX_URL"), (QStringList{"https://pypi.example.corp/simple", "file:3"}));
-    QCOMPARE(rows.value("BaseDir"), (QStringList{m_agent.base(), "command line"}));
-    QCOMPARE(rows.value("GraceSeconds"), (QStringList{"10", "default"}));
-    QVERIFY(rows.contains("EnvironmentCache/MaxSize"));
-    dialog->close();
-
-    // A task run from the monitor gets exactly this file, and none of the operator's settings.
-    QCOMPARE(m_window->taskActions()->executorArguments(QStringLiteral("pending")),
-             (QStringList{"--config", file, "--base-dir", m_agent.base(), "pending"}));
-    QProcessEnvironment operatorEnvironment;
-    for (const char *name : {"OPENAUTOMATE_PYTHON", "OPENAUTOMATE_RUN_AS", "OPENAUTOMATE_EXECUTOR_CONFIG", "PIP_INDEX_URL", "PYTHONPATH", "HOME"})
-        operatorEnvironment.insert(QString::fromLatin1(name), QStringLiteral("operator's"));
-    QCOMPARE(TaskActions::executorEnvironment(operatorEnvironment).keys(), QStringList{"HOME"});
-}
-
-void TestMonitor::runPendingTaskUsesTheConfiguration()
-{
-    // The file names the interpreter and a script variable; the operator's own environment
-    // (here, this test's) has other ideas, which must not reach the task.
-    const QString file = writeFile(m_agent.base() + QStringLiteral("/../run.conf"),
-                                   "Python = " + python().toUtf8() + "\n[ScriptEnvironment]\nSITE_NAME = plant-7\n");
-    qputenv("SITE_NAME", "operator's");
-    qputenv("OPENAUTOMATE_PYTHON", "/nonexistent/python3");
-    m_window->setConfiguration(loadConfiguration(file, m_agent.base()));
-    m_agent.makeScriptTask(QStringLiteral("configured"), "import os\nprint(os.environ['SITE_NAME'])\n");
-    QVERIFY(waitForScan());
-    m_window->selectTask(QStringLiteral("configured"));
-    QAction *run = m_window->taskActions()->runAction();
-    QVERIFY(m_window->taskView()->actions().contains(run));
-    QVERIFY(run->isEnabled());
-    QString asked;
-    m_window->taskActions()->confirm = [&asked](const QString &, const QString &text) {
-        asked = text;
-        return true;
-    };
-    run->trigger();
-    // The confirmation named what runs, with what.
-    QVERIFY2(asked.contains(file) && asked.contains(python()) && asked.contains(m_agent.base()), qPrintable(asked));
-    const QString result = m_agent.taskFile(QStringLiteral("configured"), QStringLiteral("result.json"));
-    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(result), 60000);
-    qunsetenv("SITE_NAME");
-    qunsetenv("OPENAUTOMATE_PYTHON");
-    QTRY_COMPARE_WITH_TIMEOUT(readJson(result).value("Outcome").toString(), QStringLiteral("Succeeded"), 10000);
-    QCOMPARE(readJson(result).value("Python").toObject().value("Executable").toString(), python());
-    QCOMPARE(readFile(m_agent.taskFile(QStringLiteral("configured"), QStringLiteral("output.log"))).trimmed(), QByteArray("plant-7"));
-}
-
-void TestMonitor::badConfigurationStopsTheMonitor()
-{
-    const QString file = writeFile(m_agent.base() + QStringLiteral("/../bad.conf"), "# a typo\nMaxMemory = 512\n");
-    QProcess monitor;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_agent.base() + QStringLiteral("/../config"));
-    monitor.setProcessEnvironment(env);
-    monitor.start(QStringLiteral(OA_MONITOR_PATH), {QStringLiteral("--base-dir"), m_agent.base(), QStringLiteral("--config"), file,
-                                                    QStringLiteral("--screenshot"), m_agent.base() + QStringLiteral("/../never.png")});
-    QVERIFY(monitor.waitForFinished(60000));
-    QCOMPARE(monitor.exitCode(), 1);
-    const QByteArray err = monitor.readAllStandardError();
-    QVERIFY2(err.contains(file.toUtf8() + ":2: MaxMemory: unknown key"), err.constData());
-}
-
-void TestMonitor::screenshotOption()
-{
-    const QString png = m_agent.base() + QStringLiteral("/../shot.png");
-    QProcess monitor;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_agent.base() + QStringLiteral("/../config"));
-    env.insert(QStringLiteral("OPENAUTOMATE_EXECUTOR_CONFIG"), emptyConfigFile());
-    monitor.setProcessEnvironment(env);
-    monitor.start(QStringLiteral(OA_MONITOR_PATH), {QStringLiteral("--base-dir"), m_agent.base(), QStringLiteral("--select"),
-                                                    QStringLiteral("bad"), QStringLiteral("--screenshot"), png});
-    QVERIFY(monitor.waitForFinished(60000));
-    QCOMPARE(monitor.exitCode(), 0);
-    const QImage image(png);
-    QVERIFY(!image.isNull());
-    QVERIFY(image.width() >= 800 && image.height() >= 500);
-    // Not a blank canvas: a rendered window has many distinct colours.
-    QSet<QRgb> colours;
-    for (int y = 0; y < image.height(); y += 7)
-        for (int x = 0; x < image.width(); x += 7)
-            colours.insert(image.pixel(x, y));
-    QVERIFY(colours.size() > 20);
-}
-
-// --help and --version answer with no display at all (over ssh, or help2man in the build), and
-// name the commit and the Qt version like the executor's.
-void TestMonitor::helpAndVersionWithoutDisplay()
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const char *name : {"QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"})
-        env.remove(QString::fromLatin1(name));
-    for (const QString &option : {QStringLiteral("--version"), QStringLiteral("--help")}) {
-        QProcess monitor;
-        monitor.setProcessEnvironment(env);
-        monitor.start(QStringLiteral(OA_MONITOR_PATH), {option});
-        QVERIFY(monitor.waitForFinished(30000));
-        const QByteArray out = monitor.readAllStandardOutput();
-        QVERIFY2(monitor.exitStatus() == QProcess::NormalExit && monitor.exitCode() == 0,
-                 (option + QStringLiteral(": ") + QString::fromLocal8Bit(monitor.readAllStandardError())).toUtf8().constData());
-        if (option == QStringLiteral("--version"))
-            QVERIFY2(out.startsWith("openautomate-monitor " OA_VERSION " (commit ") && out.contains(", Qt " + QByteArray(qVersion()) + ")"),
-                     out.constData());
-        else
-            QVERIFY2(out.contains("--base-dir") && out.contains("--screenshot"), out.constData());
-    }
 }
 
 QTEST_MAIN(TestMonitor)
