@@ -1,5 +1,7 @@
 #include "JsonFile.h"
 
+#include <QJsonArray>
+
 #include "AgentFolder.h"
 
 #include <QCoreApplication>
@@ -56,6 +58,15 @@ std::optional<QJsonObject> readJsonObject(const AgentFolder &folder, const QStri
 std::optional<QJsonObject> readOwnJsonObject(const AgentFolder &folder, const QString &path, QString *problem)
 {
     return fromRead(folder.readOwnFile(path, kMaxJsonBytes), problem);
+}
+
+QStringList jsonStrings(const QJsonValue &value)
+{
+    QStringList out;
+    for (const QJsonValue &v : value.toArray())
+        if (v.isString())
+            out.append(v.toString());
+    return out;
 }
 
 } // namespace oa

@@ -2,6 +2,7 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -24,5 +25,9 @@ std::optional<QJsonObject> readOwnJsonObject(const AgentFolder &folder, const QS
 
 // A JSON object from bytes; nullopt with the parser's reason in `problem`.
 std::optional<QJsonObject> parseJsonObject(const QByteArray &json, QString *problem = nullptr);
+
+// The strings of a JSON array, in order; what is not a string is left out (a hand-edited or
+// forged record keeps what it can).
+QStringList jsonStrings(const QJsonValue &value);
 
 } // namespace oa

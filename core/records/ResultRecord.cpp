@@ -1,5 +1,7 @@
 #include "ResultRecord.h"
 
+#include "fs/JsonFile.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -86,15 +88,6 @@ std::optional<qint64> optionalInteger(const QJsonValue &value)
 std::optional<double> optionalDouble(const QJsonValue &value)
 {
     return value.isDouble() ? std::optional<double>(value.toDouble()) : std::nullopt;
-}
-
-QStringList strings(const QJsonValue &value)
-{
-    QStringList out;
-    for (const QJsonValue &v : value.toArray())
-        if (v.isString())
-            out.append(v.toString());
-    return out;
 }
 
 // The enums are contiguous, first to last; a name outside them is nullopt.
@@ -232,7 +225,7 @@ ResultRecord ResultRecord::fromJson(const QJsonObject &o)
     const QJsonObject python = o.value(kPython).toObject();
     r.pythonExecutable = python.value(kPythonExecutable).toString();
     r.pythonVersion = python.value(kPythonVersion).toString();
-    r.pipFreeze = strings(o.value(kPipFreeze));
+    r.pipFreeze = jsonStrings(o.value(kPipFreeze));
     if (const QString why = o.value(kProvenanceUnavailable).toString(); !why.isEmpty())
         r.provenance = Provenance{{}, why};
     else if (o.value(kProvenance).isArray())
@@ -263,7 +256,7 @@ ResultRecord ResultRecord::fromJson(const QJsonObject &o)
     r.runAsConfigured = runAs.value(kRunAsConfigured).toBool();
     if (o.value(kContainment).isObject())
         r.containment = ContainmentReport::fromJson(o.value(kContainment).toObject());
-    r.warnings = strings(o.value(kWarnings));
+    r.warnings = jsonStrings(o.value(kWarnings));
     return r;
 }
 

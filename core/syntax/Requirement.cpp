@@ -4,6 +4,8 @@
 #include <QRegularExpression>
 #include <QUrl>
 
+#include <optional>
+
 namespace oa {
 
 namespace {
@@ -106,6 +108,22 @@ Result<QString> fileUrlPath(const QString &url)
     return path;
 }
 
+// A URL as the requirement's reference: a file: URL becomes its path, any other stays as written.
+std::optional<Failure> takeReference(const QString &url, Requirement *r)
+{
+    if (url.startsWith(QLatin1String("file:"), Qt::CaseInsensitive)) {
+        auto path = fileUrlPath(url);
+        if (!path)
+            return path.failure();
+        r->path = path.value();
+        return std::nullopt;
+    }
+    if (const QString problem = urlProblem(url); !problem.isEmpty())
+        return invalid(problem);
+    r->url = url;
+    return std::nullopt;
+}
+
 QString pathProblem(const QString &path)
 {
     if (path.contains(u'\\'))
@@ -182,16 +200,8 @@ Result<Requirement> parseNamed(const QString &text)
         const QString url = text.mid(at, end - at);
         if (url.isEmpty() || !urlStart().match(url).hasMatch())
             return invalid(QStringLiteral("\"%1\": \"@\" must be followed by a URL (https://…, git+https://…, file:///…)").arg(text));
-        if (url.startsWith(QLatin1String("file:"), Qt::CaseInsensitive)) {
-            auto path = fileUrlPath(url);
-            if (!path)
-                return path.failure();
-            r.path = path.value();
-        } else if (const QString problem = urlProblem(url); !problem.isEmpty()) {
-            return invalid(problem);
-        } else {
-            r.url = url;
-        }
+        if (auto refused = takeReference(url, &r))
+            return *refused;
         if (end < text.size() && !trimmedBlanks(text.mid(end)).isEmpty() && !isBlank(text.at(end)))
             return invalid(QStringLiteral("\"%1\": a blank must separate the URL from its marker").arg(text));
         if (const QString problem = takeMarker(text.mid(end), &r.marker); !problem.isEmpty())
@@ -255,16 +265,8 @@ Result<Requirement> Requirement::parseWithoutHashes(const QString &raw)
         while (end < text.size() && !isBlank(text.at(end)))
             ++end;
         const QString url = text.left(end);
-        if (url.startsWith(QLatin1String("file:"), Qt::CaseInsensitive)) {
-            auto path = fileUrlPath(url);
-            if (!path)
-                return path.failure();
-            r.path = path.value();
-        } else if (const QString problem = urlProblem(url); !problem.isEmpty()) {
-            return invalid(problem);
-        } else {
-            r.url = url;
-        }
+        if (auto refused = takeReference(url, &r))
+            return *refused;
         if (const QString problem = takeMarker(text.mid(end), &r.marker); !problem.isEmpty())
             return invalid(problem);
         return r;

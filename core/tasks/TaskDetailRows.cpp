@@ -2,6 +2,7 @@
 
 #include "DisplayUnits.h"
 #include "base/ExitCode.h"
+#include "fs/JsonFile.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -10,15 +11,6 @@
 namespace oa {
 
 namespace {
-
-QStringList strings(const QJsonValue &value)
-{
-    QStringList out;
-    for (const QJsonValue &v : value.toArray())
-        if (v.isString())
-            out.append(v.toString());
-    return out;
-}
 
 // Keys of execution.json are matched as the executor matches them: case-insensitively.
 QJsonValue field(const QJsonObject &object, const QString &key)
@@ -156,7 +148,7 @@ void TaskDetailRows::addRunRows(const Input &in, const ResultRecord &result)
 
     const QString script = field(in.execution, QStringLiteral("ScriptPath")).toString();
     const QJsonValue args = field(in.execution, QStringLiteral("Arguments"));
-    const QString argText = args.isArray() ? strings(args).join(u' ') : args.toString();
+    const QString argText = args.isArray() ? jsonStrings(args).join(u' ') : args.toString();
     add(rows, Field::Script, tr("Script and arguments"), argText.isEmpty() ? script : script + u' ' + argText);
 
     if (!result.pythonExecutable.isEmpty())
@@ -172,7 +164,7 @@ void TaskDetailRows::addRunRows(const Input &in, const ResultRecord &result)
     const QJsonValue requirements = field(in.execution, QStringLiteral("Requirements"));
     if (requirements.isArray())
         add(rows, Field::Requirements, tr("Requirements"),
-            requirements.toArray().isEmpty() ? tr("none") : strings(requirements).join(u'\n'));
+            requirements.toArray().isEmpty() ? tr("none") : jsonStrings(requirements).join(u'\n'));
     if (!result.pipFreeze.isEmpty())
         add(rows, Field::InstalledPackages, tr("Installed packages (%n)", nullptr, int(result.pipFreeze.size())), result.pipFreeze.join(u'\n'));
     addProvenance(result);

@@ -1,6 +1,7 @@
 // Task code as an unprivileged run-as user, through the real executor run by root: the identity
 // the script gets, what it may and may not write, setuid programs, cgroup escapes, and what the
 // lock tools show (pip builds as that user: tst_run_as_build). Every test needs root (CI runs as root).
+#include "RunAsFixture.h"
 #include "TestSupport.h"
 #include "ThrowawayUser.h"
 
@@ -14,30 +15,6 @@
 
 using namespace oatest;
 
-namespace {
-
-// A system interpreter: pyenv's lives under /root, which the run-as user cannot enter.
-const QString kSystemPython = QStringLiteral("/usr/bin/python3");
-
-QStringList runAsArgs(const Agent &agent, const QString &id, const QString &user, const QStringList &extra = {})
-{
-    return executorArgs(agent, id, QStringList{QStringLiteral("--python"), kSystemPython, QStringLiteral("--run-as"), user} + extra);
-}
-
-QJsonObject report(const Agent &agent, const QString &id)
-{
-    return QJsonDocument::fromJson(readFile(agent.taskFile(id, QStringLiteral("report.json")))).object();
-}
-
-struct stat statOf(const QString &path)
-{
-    struct stat st = {};
-    const QByteArray encoded = QFile::encodeName(path);
-    ::lstat(encoded.constData(), &st);
-    return st;
-}
-
-} // namespace
 
 class TestRunAs : public QObject {
     Q_OBJECT

@@ -1,6 +1,7 @@
 // pip's build code as the run-as user, through the real executor run by root: an sdist's build
 // backend runs as that user, and what it plants cannot be followed by root afterwards. Split from
 // tst_run_as by concern. Every test needs root (CI runs as root).
+#include "RunAsFixture.h"
 #include "TestSupport.h"
 #include "ThrowawayUser.h"
 
@@ -14,30 +15,6 @@
 
 using namespace oatest;
 
-namespace {
-
-// A system interpreter: pyenv's lives under /root, which the run-as user cannot enter.
-const QString kSystemPython = QStringLiteral("/usr/bin/python3");
-
-QStringList runAsArgs(const Agent &agent, const QString &id, const QString &user, const QStringList &extra = {})
-{
-    return executorArgs(agent, id, QStringList{QStringLiteral("--python"), kSystemPython, QStringLiteral("--run-as"), user} + extra);
-}
-
-QJsonObject report(const Agent &agent, const QString &id)
-{
-    return QJsonDocument::fromJson(readFile(agent.taskFile(id, QStringLiteral("report.json")))).object();
-}
-
-struct stat statOf(const QString &path)
-{
-    struct stat st = {};
-    const QByteArray encoded = QFile::encodeName(path);
-    ::lstat(encoded.constData(), &st);
-    return st;
-}
-
-} // namespace
 
 class TestRunAsBuild : public QObject {
     Q_OBJECT
