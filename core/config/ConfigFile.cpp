@@ -118,6 +118,20 @@ Result<ConfigFile> ConfigFile::read(const QString &path)
         // QSettings takes a quoted key whole, "=" included, where this scan would split it.
         if (key.contains(u'"'))
             return invalid(where + QStringLiteral("%1: a key cannot contain '\"'; write it without quotes").arg(key));
+        // QSettings reads a quoted value, and one ending in "\", on into the next lines: the keys
+        // there would be part of a value to it and keys to this scan.
+        const QString value = text.mid(equals + 1);
+        qsizetype quotes = 0;
+        for (qsizetype at = 0; at < value.size(); ++at) {
+            if (value.at(at) == u'\\')
+                ++at; // an escaped character, "\"" included
+            else if (value.at(at) == u'"')
+                ++quotes;
+        }
+        if (quotes % 2 != 0)
+            return invalid(where + QStringLiteral("%1: the value's quote is not closed on its line").arg(key));
+        if (value.endsWith(u'\\'))
+            return invalid(where + QStringLiteral("%1: the value ends in '\\', which would continue it on the next line").arg(key));
         const QString name = group.isEmpty() ? key : group + u'/' + key;
         if (const int first = lines.value(name); first > 0)
             return invalid(where + QStringLiteral("%1 is set twice (first on line %2); keep one").arg(name).arg(first));

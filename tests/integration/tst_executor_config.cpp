@@ -282,6 +282,10 @@ void TestExecutorConfig::badFile_data()
     QTest::newRow("second bracket in a group") << QByteArray("[EnvironmentCache]]\nEnabled = off\n") << QStringList{"FILE:1: \"[EnvironmentCache]]\" is not a group header"};
     QTest::newRow("two headers on a line") << QByteArray("[EnvironmentCache][PipEnvironment]\n") << QStringList{"FILE:1: \"[EnvironmentCache][PipEnvironment]\" is not a group header"};
     QTest::newRow("quoted key holding =") << QByteArray("\"Timeout=Seconds\" = 5\n") << QStringList{"FILE:1: \"Timeout: a key cannot contain '\"'"};
+    QTest::newRow("quote not closed on its line") << QByteArray("[ScriptEnvironment]\nGREETING = \"hello\n[PipEnvironment]\nPIP_INDEX_URL = x\n")
+                                                 << QStringList{"FILE:2: GREETING: the value's quote is not closed on its line"};
+    QTest::newRow("value continued with a backslash") << QByteArray("[ScriptEnvironment]\nGREETING = hello \\\nTimeoutSeconds = 5\n")
+                                                      << QStringList{"FILE:2: GREETING: the value ends in '\\'"};
     QTest::newRow("no-break space before a group") << QByteArray("GraceSeconds = 1\n\xc2\xa0[EnvironmentCache]\nEnabled = off\n") << QStringList{"FILE:2:"};
     QTest::newRow("pip variable not for pip") << QByteArray("[PipEnvironment]\nLD_PRELOAD = /x.so\n")
                                               << QStringList{"FILE:2: PipEnvironment/LD_PRELOAD: LD_PRELOAD is not a variable for pip"};
