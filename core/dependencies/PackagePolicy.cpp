@@ -58,8 +58,9 @@ PackagePolicy::Option PackagePolicy::classify(const QString &line)
     Option option;
     const QString text = line.trimmed();
     // "--name=value", "--name value", "-r file", "-rfile" (pip takes the short forms joined, too).
-    static const QRegularExpression longForm(QStringLiteral("^(--[A-Za-z0-9-]+)(?:\\s*=\\s*|\\s+|$)(.*)$"));
-    static const QRegularExpression shortForm(QStringLiteral("^(-[A-Za-z])\\s*=?\\s*(.*)$"));
+    // Anchored at the true end (\z): "$" would also match before a final newline.
+    static const QRegularExpression longForm(QStringLiteral("^(--[A-Za-z0-9-]+)(?:\\s*=\\s*|\\s+|\\z)(.*)\\z"));
+    static const QRegularExpression shortForm(QStringLiteral("^(-[A-Za-z])\\s*=?\\s*(.*)\\z"));
     const auto match = text.startsWith(QLatin1String("--")) ? longForm.match(text) : shortForm.match(text);
     if (!match.hasMatch()) {
         option.name = text.section(u' ', 0, 0);
@@ -159,7 +160,7 @@ std::optional<QString> PackagePolicy::optionLineProblem(const QString &line)
                               "write the option without them").arg(line);
     const QStringList words = shellWords(line);
     // "--name", "--name=value", "-r", "-rvalue": then at most one value after a bare name.
-    static const QRegularExpression bareName(QStringLiteral("^(--[A-Za-z0-9-]+|-[A-Za-z])$"));
+    static const QRegularExpression bareName(QStringLiteral("^(--[A-Za-z0-9-]+|-[A-Za-z])\\z"));
     if (words.size() <= 1 || (words.size() == 2 && bareName.match(words.first()).hasMatch() && !words.at(1).startsWith(u'-')))
         return std::nullopt;
     return QStringLiteral("\"%1\" holds more than one option or value, and pip would take each of them; write one option a line")
