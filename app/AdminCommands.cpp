@@ -2,7 +2,7 @@
 
 #include "CommandOutput.h"
 #include "lock/CancelChannel.h"
-#include "base/ExitCode.h"
+#include "run/ExitCodes.h"
 #include "lock/LockInspector.h"
 #include "tasks/PackageRuns.h"
 #include "tasks/TaskScanner.h"
@@ -150,9 +150,9 @@ int clearOrphanedLocks(const oa::AgentPaths &paths, bool json)
                       << " on " << lock.info.hostName << " is dead, locked " << iso(lock.info.acquiredAt) << ")\n";
         } else {
             failed.append(QJsonObject{{QStringLiteral("ExecutionId"), lock.executionId},
-                                      {QStringLiteral("Message"), cleared.failure().message}});
+                                      {QStringLiteral("Message"), cleared.error().message}});
             if (!json)
-                err() << "could not remove the lock of " << lock.executionId << ": " << cleared.failure().message << '\n';
+                err() << "could not remove the lock of " << lock.executionId << ": " << cleared.error().message << '\n';
         }
     }
     if (json)
@@ -186,16 +186,16 @@ int clearLock(const oa::AgentPaths &paths, const QString &executionId, bool forc
         if (lock)
             o.insert(QStringLiteral("Lock"), lockJson(*lock));
         if (!cleared)
-            o.insert(QStringLiteral("Message"), cleared.failure().message);
+            o.insert(QStringLiteral("Message"), cleared.error().message);
         printJson(o);
     } else if (cleared) {
         out() << "removed the " << oa::lockVerdictName(lock->verdict) << " lock of " << executionId << '\n';
     } else {
-        err() << cleared.failure().message << '\n';
+        err() << cleared.error().message << '\n';
     }
     out().flush();
     err().flush();
-    return cleared ? 0 : int(cleared.failure().code);
+    return cleared ? 0 : int(oa::exitCodeFor(cleared.error()));
 }
 
 int cancel(const oa::AgentPaths &paths, const QString &executionId, bool wait, bool json)
@@ -211,7 +211,7 @@ int cancel(const oa::AgentPaths &paths, const QString &executionId, bool wait, b
     };
     const auto requested = oa::CancelChannel::request(paths, executionId);
     if (!requested)
-        return report(int(requested.failure().code), QStringLiteral("Refused"), requested.failure().message);
+        return report(int(oa::exitCodeFor(requested.error())), QStringLiteral("Refused"), requested.error().message);
 
     // Accepted: the executor deletes the request on its next tick (about every 200 ms).
     const QString request = requested.value();

@@ -1,7 +1,7 @@
 #include "AdminCommands.h"
 
 #include "CommandOutput.h"
-#include "base/ExitCode.h"
+#include "run/ExitCodes.h"
 #include "tasks/PackageRuns.h"
 
 #include <QJsonArray>
@@ -76,9 +76,9 @@ namespace {
 int reportCacheRemoval(const oa::Result<oa::EnvironmentCache::PruneReport> &pruned, bool json)
 {
     if (!pruned) {
-        err() << pruned.failure().message << '\n';
+        err() << pruned.error().message << '\n';
         err().flush();
-        return int(pruned.failure().code);
+        return int(oa::exitCodeFor(pruned.error()));
     }
     const oa::EnvironmentCache::PruneReport &report = pruned.value();
     if (json) {
@@ -119,7 +119,7 @@ int whichRuns(const oa::AgentPaths &paths, const QString &spec, bool json)
 {
     const auto query = oa::PackageRuns::parse(spec);
     if (!query) {
-        err() << query.failure().message << '\n';
+        err() << query.error().message << '\n';
         return int(oa::ExitCode::InvalidArguments);
     }
     const oa::PackageRuns::Found found = oa::PackageRuns::find(paths, query.value());

@@ -9,7 +9,7 @@
 #include "run/ExecutionControl.h"
 #include "run/Executor.h"
 #include "config/ExecutorSettings.h"
-#include "base/ExitCode.h"
+#include "run/ExitCodes.h"
 #include "process/ProcessTree.h"
 #include "ShowConfig.h"
 
@@ -46,7 +46,7 @@ int main(int argc, char *argv[])
     // before anything is touched, naming where the value came from.
     const auto loaded = oa::ExecutorSettings::load(cl.settingsInputs());
     if (!loaded) {
-        err << loaded.failure().message << '\n';
+        err << loaded.error().message << '\n';
         return int(oa::ExitCode::InvalidArguments);
     }
     const oa::ExecutorSettings &settings = loaded.value();
@@ -140,9 +140,9 @@ int main(int argc, char *argv[])
     // before anything is touched.
     if (const QString runAs = settings.runAsUser(); !runAs.isEmpty()) {
         auto user = oa::RunAsUser::resolve(runAs);
-        oa::Status usable = user ? user->checkCanEnter(options.baseDir) : oa::Status(user.failure());
+        oa::Status usable = user ? user->checkCanEnter(options.baseDir) : oa::Status(user.error());
         if (!usable) {
-            err << settings.origin(QStringLiteral("RunAsUser")) << ": " << usable.failure().message << '\n';
+            err << settings.origin(QStringLiteral("RunAsUser")) << ": " << usable.error().message << '\n';
             return int(oa::ExitCode::InvalidArguments);
         }
         options.runAs = std::move(user).value();

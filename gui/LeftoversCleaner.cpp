@@ -22,7 +22,7 @@ void LeftoversCleaner::removeFolders(const QString &baseDir, const QList<oa::Lef
             if (done)
                 ++report.removed;
             else
-                report.failures.append(done.failure().message);
+                report.failures.append(done.error().text());
         }
         return report;
     }, [this](const CleanupReport &report) { emit finished(report); });
@@ -39,7 +39,7 @@ void LeftoversCleaner::clearCache(const QString &cacheDir, const QString &baseDi
         settings.agentBase = baseDir;
         const auto cleared = oa::EnvironmentCache(settings).clear();
         if (!cleared) {
-            report.failures.append(cleared.failure().message);
+            report.failures.append(cleared.error().text());
             return report;
         }
         report.removed = int(cleared->removed.size());

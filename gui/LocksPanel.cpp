@@ -93,7 +93,7 @@ void LocksPanel::clearOrphaned()
             if (cleared)
                 ++outcome.first;
             else
-                outcome.second.append(cleared.failure().message);
+                outcome.second.append(cleared.error().text());
         }
         return outcome;
     }, [this](const std::pair<int, QStringList> &outcome) {
@@ -125,7 +125,7 @@ void LocksPanel::forceClearSelected()
     m_job.start(tr("Removing the lock of %1…").arg(r.executionId), [paths, r] {
         // Only the lock the confirmation described: one that changed holder since is refused.
         const oa::Status cleared = oa::LockInspector(paths).clear(r.executionId, true, r);
-        return cleared ? QString() : cleared.failure().message;
+        return cleared ? QString() : cleared.error().text();
     }, [this, id = r.executionId](const QString &failure) { cleared(failure.isEmpty() ? tr("Removed the lock of %1.").arg(id) : failure); });
     updateButtons();
 }

@@ -206,7 +206,7 @@ void TaskActions::cancelSelected()
     const oa::AgentPaths paths(m_baseDir);
     m_job.start(tr("Asking %1 to stop…").arg(id), [paths, id] {
         const auto requested = oa::CancelChannel::request(paths, id); // written and fsynced
-        return requested ? QString() : requested.failure().message;
+        return requested ? QString() : requested.error().text();
     }, [this, id](const QString &failure) {
         emit message(failure.isEmpty() ? tr("Asked %1 to stop.").arg(id) : failure, 8000);
         emit taskChanged();

@@ -121,9 +121,9 @@ int main(int argc, char *argv[])
     // A bad configuration file stops the monitor as it stops the executor: it would run tasks with it.
     const auto settings = loadSettings(parser.value(QStringLiteral("config")), parser.value(QStringLiteral("base-dir")));
     if (!settings) {
-        QTextStream(stderr) << settings.failure().message << '\n';
+        QTextStream(stderr) << settings.error().message << '\n';
         if (QGuiApplication::platformName() != QLatin1String("offscreen"))
-            QMessageBox::critical(nullptr, MainWindow::tr("OpenAutomate Monitor"), ConfigurationDialog::cannotUse(settings.failure().message));
+            QMessageBox::critical(nullptr, MainWindow::tr("OpenAutomate Monitor"), ConfigurationDialog::cannotUse(settings.error().message));
         return 1;
     }
 

@@ -10,6 +10,16 @@ import re
 import sys
 
 GERMAN = {
+    # The error kinds' phrases (core/base/Error.cpp): what went wrong, before the English detail.
+    "The request is not valid": "Die Anfrage ist ungültig",
+    "Another process holds it": "Ein anderer Prozess hält es",
+    "The task's files are not valid": "Die Dateien der Aufgabe sind ungültig",
+    "The Python environment could not be made": "Die Python-Umgebung konnte nicht angelegt werden",
+    "The packages could not be installed": "Die Pakete konnten nicht installiert werden",
+    "Timed out": "Zeitüberschreitung",
+    "A resource limit was exceeded": "Ein Ressourcenlimit wurde überschritten",
+    "A file operation failed": "Eine Dateioperation ist fehlgeschlagen",
+    "Internal error": "Interner Fehler",
     # Task actions (TaskActions), the banner and the window's layout.
     "Fit &columns to the window": "&Spalten an das Fenster anpassen",
     "There is no task %1 in %2.": "In %2 gibt es keine Aufgabe %1.",

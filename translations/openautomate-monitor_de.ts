@@ -1207,4 +1207,51 @@
         <translation>&amp;Zustand:</translation>
     </message>
 </context>
+<context>
+    <name>oa::Error</name>
+    <message>
+        <source>The request is not valid</source>
+        <translation>Die Anfrage ist ungültig</translation>
+    </message>
+    <message>
+        <source>Another process holds it</source>
+        <translation>Ein anderer Prozess hält es</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation>Nicht gefunden</translation>
+    </message>
+    <message>
+        <source>The task&apos;s files are not valid</source>
+        <translation>Die Dateien der Aufgabe sind ungültig</translation>
+    </message>
+    <message>
+        <source>The Python environment could not be made</source>
+        <translation>Die Python-Umgebung konnte nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>The packages could not be installed</source>
+        <translation>Die Pakete konnten nicht installiert werden</translation>
+    </message>
+    <message>
+        <source>Timed out</source>
+        <translation>Zeitüberschreitung</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>A resource limit was exceeded</source>
+        <translation>Ein Ressourcenlimit wurde überschritten</translation>
+    </message>
+    <message>
+        <source>A file operation failed</source>
+        <translation>Eine Dateioperation ist fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Internal error</source>
+        <translation>Interner Fehler</translation>
+    </message>
+</context>
 </TS>

@@ -19,9 +19,9 @@ namespace oa {
 
 namespace {
 
-Failure invalid(const QString &message, int error = 0)
+Error invalid(const QString &message, int error = 0)
 {
-    Failure failure{ExitCode::InvalidArguments, message};
+    Error failure{ErrorKind::BadArgument, message};
     failure.systemError = error;
     return failure;
 }
@@ -59,8 +59,8 @@ Result<ConfigFile> ConfigFile::read(const QString &path)
     }
     auto bytes = AgentFolder::readRegularFile(QFileInfo(path).canonicalFilePath(), kMaxBytes);
     if (!bytes)
-        return invalid(QStringLiteral("%1: cannot use the configuration file: %2").arg(path, bytes.failure().message),
-                       bytes.failure().systemError);
+        return invalid(QStringLiteral("%1: cannot use the configuration file: %2").arg(path, bytes.error().message),
+                       bytes.error().systemError);
 
     // Where each key is, and what QSettings would not say: lines it ignores, keys it merges.
     QHash<QString, int> lines; // "Group/Key" -> line

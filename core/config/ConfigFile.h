@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/ExitCode.h"
+#include "base/Error.h"
 
 #include <QList>
 #include <QString>
@@ -28,7 +28,7 @@ public:
         QString name() const { return group.isEmpty() ? key : group + u'/' + key; }
     };
 
-    // Fails with ExitCode::InvalidArguments and a message that names the file (and the line).
+    // Fails with ErrorKind::BadArgument and a message that names the file (and the line).
     // A missing file fails with systemError ENOENT, so that a caller may accept it.
     static Result<ConfigFile> read(const QString &path);
 

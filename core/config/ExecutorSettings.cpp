@@ -216,7 +216,7 @@ QString ExecutorSettings::origin(const QString &name) const
 Result<ExecutorSettings> ExecutorSettings::load(const Inputs &inputs)
 {
     ExecutorSettings settings;
-    const auto invalid = [](const QString &message) { return Failure{ExitCode::InvalidArguments, message}; };
+    const auto invalid = [](const QString &message) { return Error{ErrorKind::BadArgument, message}; };
     const QString cwd = inputs.workingDirectory.isEmpty() ? QDir::currentPath() : inputs.workingDirectory;
 
     // 1. Which file: --config, then OPENAUTOMATE_EXECUTOR_CONFIG, then the default one.
@@ -235,10 +235,10 @@ Result<ExecutorSettings> ExecutorSettings::load(const Inputs &inputs)
     auto file = ConfigFile::read(path);
     if (file) {
         settings.m_configFile = path;
-    } else if (file.failure().systemError != ENOENT || settings.m_configFileSource.kind != SettingSource::Kind::Default) {
+    } else if (file.error().systemError != ENOENT || settings.m_configFileSource.kind != SettingSource::Kind::Default) {
         // A file named by --config or the variable must be there: say which one named it.
-        const bool named = file.failure().systemError == ENOENT;
-        return invalid((named ? settings.m_configFileSource.name + QStringLiteral(": ") : QString()) + file.failure().message);
+        const bool named = file.error().systemError == ENOENT;
+        return invalid((named ? settings.m_configFileSource.name + QStringLiteral(": ") : QString()) + file.error().message);
     }
 
     // 2. Every key of the file is known and its value valid, whether or not something overrides it.

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "ConfigValues.h"
-#include "base/ExitCode.h"
+#include "base/Error.h"
 
 #include <QList>
 #include <QMap>
@@ -36,7 +36,7 @@ struct Setting {
 // monitor. Each setting is taken from the first of: the command line, the environment variable
 // that names it, the configuration file (executor.conf, an INI file), the built-in default.
 // Every value goes through the same checks wherever it comes from (config::parse), and a bad one
-// fails load() with ExitCode::InvalidArguments, naming where it came from: "--timeout: …",
+// fails load() with ErrorKind::BadArgument, naming where it came from: "--timeout: …",
 // "OPENAUTOMATE_CGROUPS: …" or "/etc/openautomate/executor.conf:12: MaxMemoryMB: …".
 class ExecutorSettings {
 public:

@@ -22,9 +22,9 @@ QString dependencySourceName(DependencySource source)
 
 namespace {
 
-Failure invalid(const QString &what)
+Error invalid(const QString &what)
 {
-    return fail(ExitCode::InvalidExecution, what);
+    return fail(ErrorKind::InvalidTask, what);
 }
 
 } // namespace
@@ -49,10 +49,10 @@ Result<ResolvedDependencies> DependencyResolver::select(const AgentFolder &folde
     const bool hasTxt = !info.requirementsFile.isEmpty();
     auto script = folder.readFile(info.scriptFile, ExecutionInfo::kMaxFileBytes);
     if (!script)
-        return invalid(QStringLiteral("cannot read the script %1: %2").arg(info.scriptFile, script.failure().message));
+        return invalid(QStringLiteral("cannot read the script %1: %2").arg(info.scriptFile, script.error().message));
     auto block = InlineScriptMetadata::find(script.value(), info.scriptFile);
     if (!block)
-        return block.failure();
+        return block.error();
 
     QStringList found;
     if (hasLock)
@@ -79,10 +79,10 @@ Result<ResolvedDependencies> DependencyResolver::select(const AgentFolder &folde
     if (chosen == QLatin1String("Pipfile.lock")) {
         auto content = folder.readFile(lockFile, ExecutionInfo::kMaxFileBytes);
         if (!content)
-            return invalid(QStringLiteral("cannot read %1: %2").arg(lockFile, content.failure().message));
+            return invalid(QStringLiteral("cannot read %1: %2").arg(lockFile, content.error().message));
         auto lock = PipfileLock::parse(content.value(), lockFile);
         if (!lock)
-            return lock.failure();
+            return lock.error();
         deps.source = DependencySource::PipfileLock;
         deps.file = lockFile;
         deps.requirementsText = lock->toRequirements();
@@ -117,15 +117,15 @@ Status DependencyResolver::complete(ResolvedDependencies &deps, const AgentFolde
     if (deps.source == DependencySource::Script && deps.block) {
         auto parsed = TomlReader::parse(python, deps.block->toml, control, as);
         if (!parsed)
-            return parsed.failure();
+            return parsed.error();
         if (!parsed->error.isEmpty())
             return invalid(InlineScriptMetadata::scriptLineError(parsed->error, *deps.block, deps.file));
         auto metadata = InlineScriptMetadata::fromParsedJson(parsed->json, *deps.block, deps.file);
         if (!metadata)
-            return metadata.failure();
+            return metadata.error();
         for (qsizetype i = 0; i < metadata->dependencies.size(); ++i)
             if (const auto parsed = Requirement::parseWithoutHashes(metadata->dependencies.at(i)); !parsed)
-                return invalid(QStringLiteral("%1:%2: inline script metadata: dependencies[%3]: %4").arg(deps.file).arg(deps.block->firstLine).arg(i).arg(parsed.failure().message));
+                return invalid(QStringLiteral("%1:%2: inline script metadata: dependencies[%3]: %4").arg(deps.file).arg(deps.block->firstLine).arg(i).arg(parsed.error().message));
         deps.requirements = metadata->dependencies;
         if (deps.requiresPython.isEmpty() && !metadata->requiresPython.isEmpty()) {
             deps.requiresPython = metadata->requiresPython;
@@ -134,16 +134,16 @@ Status DependencyResolver::complete(ResolvedDependencies &deps, const AgentFolde
     }
     if (deps.source == DependencySource::PipfileLock) {
         if (Status written = folder.writeAtomically(generatedFile, deps.requirementsText); !written)
-            return fail(ExitCode::EnvironmentFailed, written.failure().message);
+            return fail(ErrorKind::Environment, written.error().message);
         deps.requirementsFile = generatedFile;
         if (!deps.pipfile.isEmpty()) {
             const auto pipfile = folder.readFile(deps.pipfile, TomlReader::kMaxBytes);
             const auto hash = pipfile ? TomlReader::pipfileHash(python, QString::fromUtf8(pipfile.value()), control, as)
-                                      : Result<QString>(pipfile.failure());
-            if (!hash && (hash.failure().code == ExitCode::TimedOut || hash.failure().code == ExitCode::Cancelled))
-                return hash.failure(); // the run is being stopped
+                                      : Result<QString>(pipfile.error());
+            if (!hash && (hash.error().kind == ErrorKind::TimedOut || hash.error().kind == ErrorKind::Cancelled))
+                return hash.error(); // the run is being stopped
             if (!hash)
-                deps.warnings.append(QStringLiteral("cannot check %1 against %2: %3").arg(deps.file, deps.pipfile, hash.failure().message));
+                deps.warnings.append(QStringLiteral("cannot check %1 against %2: %3").arg(deps.file, deps.pipfile, hash.error().message));
             else if (hash.value() != deps.lockHash)
                 deps.warnings.append(QStringLiteral("%1 was not locked from %2 (its _meta.hash does not match the Pipfile); the lock is what is "
                                                     "installed: run pipenv lock again").arg(deps.file, deps.pipfile));

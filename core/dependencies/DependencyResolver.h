@@ -3,7 +3,7 @@
 #include "fs/AgentFolder.h"
 #include "process/ChildProcess.h"
 #include "records/ExecutionInfo.h"
-#include "base/ExitCode.h"
+#include "base/Error.h"
 #include "InlineScriptMetadata.h"
 
 #include <QByteArray>
@@ -44,7 +44,7 @@ struct ResolvedDependencies {
 // Picks and reads a task's dependency source. `Requirements` in execution.json wins; otherwise
 // the folder of the script may hold one of Pipfile.lock, requirements.txt, or an inline block in
 // the script. With more than one, execution.json's RequirementsSource must name one. Every
-// ambiguity and every bad file is ExitCode::InvalidExecution naming the files.
+// ambiguity and every bad file is ErrorKind::InvalidTask naming the files.
 class DependencyResolver {
 public:
     // The Validate stage: files only, read through the gatekeeper, no interpreter yet.

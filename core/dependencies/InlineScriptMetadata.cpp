@@ -17,9 +17,9 @@ namespace oa {
 
 namespace {
 
-Failure invalid(const QString &path, int line, const QString &what)
+Error invalid(const QString &path, int line, const QString &what)
 {
-    return fail(ExitCode::InvalidExecution, QStringLiteral("%1:%2: %3").arg(path).arg(line).arg(what));
+    return fail(ErrorKind::InvalidTask, QStringLiteral("%1:%2: %3").arg(path).arg(line).arg(what));
 }
 
 } // namespace

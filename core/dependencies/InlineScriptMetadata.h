@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/ExitCode.h"
+#include "base/Error.h"
 
 #include <QByteArray>
 #include <QString>
@@ -16,7 +16,7 @@ namespace oa {
 // does; the TOML itself is parsed by Python's tomllib (see TomlReader), so that every form TOML
 // allows means what it means to uv and pipx. A block is used whole or not at all: a field PEP 723
 // does not define, a number JSON cannot carry or nesting past TomlReader::kMaxDepth is
-// ExitCode::InvalidExecution naming the script's line, never a block dropped unnoticed.
+// ErrorKind::InvalidTask naming the script's line, never a block dropped unnoticed.
 struct InlineScriptBlock {
     QString toml;
     int firstLine = 0; // the script's line number of the block's first TOML line (1-based)
@@ -24,7 +24,7 @@ struct InlineScriptBlock {
 
 class InlineScriptMetadata {
 public:
-    // nullopt when the script has no `script` block. ExitCode::InvalidExecution naming the
+    // nullopt when the script has no `script` block. ErrorKind::InvalidTask naming the
     // script's line for a block that is opened and never closed, or a second `script` block.
     static Result<std::optional<InlineScriptBlock>> find(const QByteArray &script, const QString &path);
 
@@ -35,7 +35,7 @@ public:
     // The JSON that the TOML parser printed for the block (TomlReader::parse), checked: JSON
     // that does not parse, a top-level key other than `dependencies`, `requires-python` and
     // `tool` (which must be a table), `dependencies` not an array of strings or `requires-python`
-    // not a string is ExitCode::InvalidExecution naming the script's line.
+    // not a string is ErrorKind::InvalidTask naming the script's line.
     static Result<Metadata> fromParsedJson(const QByteArray &json, const InlineScriptBlock &block, const QString &path);
     // tomllib's "… (at line 3, column 7)" refers to the block: the script's line is said instead.
     // A refusal of TomlReader's own (a number that is not finite, nesting past its bound) names no

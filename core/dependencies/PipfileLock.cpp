@@ -10,9 +10,9 @@ namespace oa {
 
 namespace {
 
-Failure invalid(const QString &path, const QString &what)
+Error invalid(const QString &path, const QString &what)
 {
-    return fail(ExitCode::InvalidExecution, QStringLiteral("%1: %2").arg(path, what));
+    return fail(ErrorKind::InvalidTask, QStringLiteral("%1: %2").arg(path, what));
 }
 
 } // namespace

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/ExitCode.h"
+#include "base/Error.h"
 #include "syntax/Requirement.h"
 
 #include <QByteArray>
@@ -35,7 +35,7 @@ struct PipfileLock {
     QStringList sourceUrls;  // _meta.sources[].url: never used, only compared
     QString requiresPython;  // from _meta.requires: a specifier ("==3.11.*", "==3.11.4"), or empty
 
-    // ExitCode::InvalidExecution naming `path`, the package and what is wrong with it.
+    // ErrorKind::InvalidTask naming `path`, the package and what is wrong with it.
     static Result<PipfileLock> parse(const QByteArray &json, const QString &path);
 
     // One line per package, Requirement::toLine() of each: "name[extras]==1.2.3 ; markers --hash=sha256:…".

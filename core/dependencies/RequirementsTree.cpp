@@ -12,9 +12,9 @@ namespace oa {
 
 namespace {
 
-Failure refused(const QString &where, const QString &why)
+Error refused(const QString &where, const QString &why)
 {
-    return fail(ExitCode::InvalidExecution, QStringLiteral("%1: %2").arg(where, why));
+    return fail(ErrorKind::InvalidTask, QStringLiteral("%1: %2").arg(where, why));
 }
 
 } // namespace
@@ -27,7 +27,7 @@ Result<RequirementsTree> RequirementsTree::check(const AgentFolder &folder, cons
     tree.m_copyDir = QDir::cleanPath(copyDir);
     tree.m_top = QDir::cleanPath(file);
     if (Status read = tree.read(folder, policy, tree.m_top); !read)
-        return read.failure();
+        return read.error();
     return tree;
 }
 
@@ -54,7 +54,7 @@ Status RequirementsTree::read(const AgentFolder &folder, const PackagePolicy &po
     m_lines.insert(file, {});
     auto content = folder.readFile(file, ExecutionInfo::kMaxFileBytes);
     if (!content)
-        return fail(ExitCode::InvalidExecution, QStringLiteral("cannot read %1: %2").arg(file, content.failure().message));
+        return fail(ErrorKind::InvalidTask, QStringLiteral("cannot read %1: %2").arg(file, content.error().message));
     if (const auto encoding = RequirementsText::encodingProblem(content.value()))
         return refused(QStringLiteral("%1:%2").arg(file).arg(encoding->line), encoding->why);
     QStringList lines;
@@ -68,11 +68,11 @@ Status RequirementsTree::read(const AgentFolder &folder, const PackagePolicy &po
             // pip reads the line written from what was parsed, never the task's text.
             auto parsed = Requirement::parse(line.text);
             if (!parsed)
-                return refused(where, parsed.failure().message);
+                return refused(where, parsed.error().message);
             // pip would take a relative path against its own (empty) working folder.
             auto anchored = parsed->anchoredIn(m_taskDir);
             if (!anchored)
-                return refused(where, anchored.failure().message);
+                return refused(where, anchored.error().message);
             if (auto problem = policy.requirementProblem(anchored.value()))
                 return refused(where, *problem);
             lines.append(anchored->toLine());
@@ -141,9 +141,9 @@ Result<QString> RequirementsTree::writeCopy(const AgentFolder &folder) const
     for (auto it = m_lines.cbegin(); it != m_lines.cend(); ++it) {
         const QString copy = copyOf(it.key());
         if (Status made = folder.ensureDir(QFileInfo(copy).path()); !made)
-            return fail(ExitCode::EnvironmentFailed, made.failure().message);
+            return fail(ErrorKind::Environment, made.error().message);
         if (Status written = folder.writeAtomically(copy, (it.value().join(u'\n') + u'\n').toUtf8()); !written)
-            return fail(ExitCode::EnvironmentFailed, written.failure().message);
+            return fail(ErrorKind::Environment, written.error().message);
     }
     return copyOf(m_top);
 }

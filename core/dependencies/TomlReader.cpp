@@ -86,7 +86,7 @@ Result<TomlReader::Parsed> run(const char *code, const QString &python, const QS
                                const std::shared_ptr<const ProcessCredentials> &as)
 {
     if (toml.toUtf8().size() > TomlReader::kMaxBytes)
-        return fail(ExitCode::InvalidExecution, QStringLiteral("the TOML is larger than %1 bytes").arg(TomlReader::kMaxBytes));
+        return fail(ErrorKind::InvalidTask, QStringLiteral("the TOML is larger than %1 bytes").arg(TomlReader::kMaxBytes));
     ProcessSpec spec;
     spec.program = python;
     spec.arguments = {QStringLiteral("-I"), QStringLiteral("-S"), QStringLiteral("-c"), QString::fromUtf8(code), toml,
@@ -94,27 +94,27 @@ Result<TomlReader::Parsed> run(const char *code, const QString &python, const QS
     spec.credentials = as;
     const ProcessExit exit = ChildProcess::run(spec, control);
     if (exit.stopped)
-        return fail(exit.stopped->code, exit.stopped->message);
+        return fail(exit.stopped->kind, exit.stopped->message);
     if (!exit.succeeded())
-        return fail(ExitCode::EnvironmentFailed, QStringLiteral("%1 could not read TOML (%2)")
+        return fail(ErrorKind::Environment, QStringLiteral("%1 could not read TOML (%2)")
                                                      .arg(python, exit.started ? QStringLiteral("exit code %1").arg(exit.conventionalExitCode()) : exit.startError));
     // Checked, never read as an empty object: that would drop the whole document unnoticed (as
     // Infinity once did, which Qt's parser refuses).
     QJsonParseError jsonError;
     const QJsonDocument answerDocument = QJsonDocument::fromJson(exit.capturedStdout, &jsonError);
     if (jsonError.error != QJsonParseError::NoError || !answerDocument.isObject())
-        return fail(ExitCode::EnvironmentFailed, QStringLiteral("%1 could not read TOML: its answer is not a JSON object (%2)")
+        return fail(ErrorKind::Environment, QStringLiteral("%1 could not read TOML: its answer is not a JSON object (%2)")
                                                      .arg(python, jsonError.error != QJsonParseError::NoError ? jsonError.errorString()
                                                                                                              : QStringLiteral("another JSON value")));
     const QJsonObject answer = answerDocument.object();
     if (answer.contains(QStringLiteral("unsupported")))
-        return fail(ExitCode::EnvironmentFailed, QStringLiteral("%1 is Python %2, which has no tomllib; reading TOML needs Python 3.11 or later")
+        return fail(ErrorKind::Environment, QStringLiteral("%1 is Python %2, which has no tomllib; reading TOML needs Python 3.11 or later")
                                                      .arg(python, answer.value(QStringLiteral("unsupported")).toString()));
     TomlReader::Parsed parsed;
     if (answer.contains(QStringLiteral("error")))
         parsed.error = answer.value(QStringLiteral("error")).toString();
     else if (!answer.contains(QStringLiteral("document")))
-        return fail(ExitCode::EnvironmentFailed, QStringLiteral("%1 could not read TOML: its answer holds no document").arg(python));
+        return fail(ErrorKind::Environment, QStringLiteral("%1 could not read TOML: its answer holds no document").arg(python));
     else
         parsed.json = QJsonDocument(QJsonObject{{QStringLiteral("document"), answer.value(QStringLiteral("document"))}}).toJson(QJsonDocument::Compact);
     return parsed;
@@ -131,7 +131,7 @@ Result<TomlReader::Parsed> TomlReader::parse(const QString &python, const QStrin
     // Unwrapped: the caller gets the document itself, which tomllib always makes a table.
     const QJsonValue document = QJsonDocument::fromJson(parsed->json).object().value(QStringLiteral("document"));
     if (!document.isObject())
-        return fail(ExitCode::EnvironmentFailed, QStringLiteral("%1 could not read TOML: its document is not a table").arg(python));
+        return fail(ErrorKind::Environment, QStringLiteral("%1 could not read TOML: its document is not a table").arg(python));
     Parsed unwrapped;
     unwrapped.json = QJsonDocument(document.toObject()).toJson(QJsonDocument::Compact);
     return unwrapped;
@@ -142,9 +142,9 @@ Result<QString> TomlReader::pipfileHash(const QString &python, const QString &pi
 {
     auto parsed = run(kPipfileHash, python, pipfile, control, as);
     if (!parsed)
-        return parsed.failure();
+        return parsed.error();
     if (!parsed->error.isEmpty())
-        return fail(ExitCode::InvalidExecution, QStringLiteral("Pipfile is not valid TOML: %1").arg(parsed->error));
+        return fail(ErrorKind::InvalidTask, QStringLiteral("Pipfile is not valid TOML: %1").arg(parsed->error));
     return QJsonDocument::fromJson(parsed->json).object().value(QStringLiteral("document")).toString();
 }
 

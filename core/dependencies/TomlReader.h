@@ -1,7 +1,7 @@
 #pragma once
 
 #include "process/ChildProcess.h"
-#include "base/ExitCode.h"
+#include "base/Error.h"
 
 #include <QByteArray>
 #include <QString>
@@ -30,7 +30,7 @@ public:
         // nesting past kMaxDepth, or an error tomllib let through (RecursionError, ValueError).
         QString error;
     };
-    // Fails (ExitCode::EnvironmentFailed) only when Python could not do it: no tomllib before
+    // Fails (ErrorKind::Environment) only when Python could not do it: no tomllib before
     // 3.11, a crash, an answer that is not JSON, a stop by the RunControl (its own code then).
     static Result<Parsed> parse(const QString &python, const QString &toml, RunControl *control,
                                 const std::shared_ptr<const ProcessCredentials> &as = nullptr);

@@ -42,10 +42,10 @@ QByteArray readHead(const AgentFolder &folder, const QString &path)
     return head;
 }
 
-Failure stepFailed(const QString &step, const ProcessExit &exit, const QString &pipLog)
+Error stepFailed(const QString &step, const ProcessExit &exit, const QString &pipLog)
 {
     const QString why = exit.started ? QStringLiteral("exit code %1").arg(exit.conventionalExitCode()) : exit.startError;
-    return fail(ExitCode::RequirementsFailed, QStringLiteral("building the environment failed while %1 (%2); the output is in %3").arg(step, why, pipLog));
+    return fail(ErrorKind::Install, QStringLiteral("building the environment failed while %1 (%2); the output is in %3").arg(step, why, pipLog));
 }
 
 } // namespace
@@ -95,14 +95,14 @@ void CacheBuilder::removeDeadBuilds(const QString &key)
         const QString dir = m_layout.stagingDir() + u'/' + stale.name;
         FileProtection::unprotectTree(folder, dir);
         if (Status removed = folder.removeTree(dir); !removed)
-            m_log.warning(lcVenv, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), removed.failure().message}});
+            m_log.warning(lcVenv, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), removed.error().message}});
         else
             m_log.warning(lcVenv, QStringLiteral("Removed the unfinished build {Staging} of a builder that died"),
                           {{QStringLiteral("Staging"), stale.name}});
     }
 }
 
-std::optional<Failure> CacheBuilder::run(const QStringList &command, const QString &pipLog, ProcessExit &exit,
+std::optional<Error> CacheBuilder::run(const QStringList &command, const QString &pipLog, ProcessExit &exit,
                                          const std::shared_ptr<const ProcessCredentials> &as, const QString &tempDir,
                                          const QMap<QString, QString> &variables, const QString &workingDirectory)
 {
@@ -125,7 +125,7 @@ std::optional<Failure> CacheBuilder::run(const QStringList &command, const QStri
     return PythonEnvironment::stopFailure(exit);
 }
 
-std::optional<Failure> CacheBuilder::install(const PythonInterpreter &python, const EnvironmentKey &key, const QStringList &requirements,
+std::optional<Error> CacheBuilder::install(const PythonInterpreter &python, const EnvironmentKey &key, const QStringList &requirements,
                                              const QString &requirementsFile, const QString &staging, const QString &site,
                                              const QString &pipLog, Provenance &provenance)
 {
@@ -136,11 +136,11 @@ std::optional<Failure> CacheBuilder::install(const PythonInterpreter &python, co
     const QString temp = staging + QStringLiteral("/tmp");
     for (const QString &dir : m_buildAs ? QStringList{target, temp} : QStringList{temp}) {
         if (Status made = folder.ensureDir(dir); !made)
-            return CacheLayout::unusable(QStringLiteral("cannot prepare the build folder %1").arg(dir), made.failure());
+            return CacheLayout::unusable(QStringLiteral("cannot prepare the build folder %1").arg(dir), made.error());
         if (!m_buildAs)
             continue;
         if (Status given = TreeOwnership::give(folder, dir, m_buildAs->uid, m_buildAs->gid); !given)
-            return CacheLayout::unusable(QStringLiteral("cannot prepare the build folder %1").arg(dir), given.failure());
+            return CacheLayout::unusable(QStringLiteral("cannot prepare the build folder %1").arg(dir), given.error());
     }
     const QString report = temp + QStringLiteral("/pip-report.json");
     const QStringList reportArguments = InstallReport::pipArguments(python.pipCommandVersion(), report, &provenance.unavailable);
@@ -158,7 +158,7 @@ std::optional<Failure> CacheBuilder::install(const PythonInterpreter &python, co
     if (!exit.succeeded()) {
         const auto read = AgentFolder::readRegularFile(pipLog, 64 * 1024 * 1024);
         const QString output = read ? QString::fromUtf8(*read) : QString();
-        return fail(PythonEnvironment::pipFailureCode(output), QStringLiteral("pip install failed (exit code %1): %2; pip's output is in %3")
+        return fail(PythonEnvironment::pipFailureKind(output), QStringLiteral("pip install failed (exit code %1): %2; pip's output is in %3")
                                                                    .arg(exit.conventionalExitCode())
                                                                    .arg(PythonEnvironment::describePipFailure(output), pipLog));
     }
@@ -172,14 +172,14 @@ std::optional<Failure> CacheBuilder::install(const PythonInterpreter &python, co
         // still held on a staged file cannot reach the entry, and special files or setuid bits
         // never get into it.
         if (Status copied = TreeOwnership::copyAsOwn(folder, target, site); !copied)
-            return fail(ExitCode::RequirementsFailed,
-                        QStringLiteral("the packages that pip installed as %1 cannot be taken over: %2").arg(m_buildAs->userName, copied.failure().message));
+            return fail(ErrorKind::Install,
+                        QStringLiteral("the packages that pip installed as %1 cannot be taken over: %2").arg(m_buildAs->userName, copied.error().message));
         m_log.info(lcVenv, QStringLiteral("pip ran as {RunAsUser}; its packages were copied into the entry, owned by the executor"),
                    {{QStringLiteral("RunAsUser"), m_buildAs->userName}});
     }
     for (const QString &dir : m_buildAs ? QStringList{target, temp} : QStringList{temp}) {
         if (Status removed = folder.removeTree(dir); !removed)
-            return CacheLayout::unusable(QStringLiteral("cannot remove the build folder %1").arg(dir), removed.failure());
+            return CacheLayout::unusable(QStringLiteral("cannot remove the build folder %1").arg(dir), removed.error());
     }
     return std::nullopt;
 }
@@ -194,8 +194,8 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
                             + QStringLiteral("/%1.%2.%3").arg(digest).arg(QCoreApplication::applicationPid()).arg(QRandomGenerator::global()->generate());
     const QString site = staging + QStringLiteral("/site-packages");
     if (Status made = folder.ensureDir(m_buildAs ? staging : site); !made)
-        return CacheLayout::unusable(QStringLiteral("cannot start building environment %1").arg(digest), made.failure());
-    const auto failBuild = [&](const Failure &failure) -> Result<CacheEntry> {
+        return CacheLayout::unusable(QStringLiteral("cannot start building environment %1").arg(digest), made.error());
+    const auto failBuild = [&](const Error &failure) -> Result<CacheEntry> {
         folder.removeTree(staging); // a failed build is never cached
         return failure;
     };
@@ -209,7 +209,7 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
     // The key holds each referenced file's digest as read before pip ran; a file swapped while
     // pip ran would be cached under the old content's key. pip's report says what it installed.
     if (const QString changed = EnvironmentKey::referenceChangedDuringInstall(key.references, provenance); !changed.isEmpty())
-        return failBuild(fail(ExitCode::RequirementsFailed, changed));
+        return failBuild(fail(ErrorKind::Install, changed));
     ProcessExit exit;
     // 2. Compile once, in parallel. Test suites inside packages are never imported, so they
     //    are left out; so is pip (step 3), which only a script that installs something runs.
@@ -237,10 +237,10 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
     entry.inputs = key.describe();
     entry.sizeBytes = folderSize(staging);
     if (Status written = CacheEntryFile::write(folder, staging, entry, python.executable); !written)
-        return failBuild(CacheLayout::unusable(QStringLiteral("cannot record environment %1").arg(digest), written.failure()));
+        return failBuild(CacheLayout::unusable(QStringLiteral("cannot record environment %1").arg(digest), written.error()));
     // 5. Publish: one atomic rename of a complete entry, then make it immutable.
     if (Status published = folder.rename(staging, entry.dir); !published)
-        return failBuild(CacheLayout::unusable(QStringLiteral("cannot publish environment %1").arg(digest), published.failure()));
+        return failBuild(CacheLayout::unusable(QStringLiteral("cannot publish environment %1").arg(digest), published.error()));
     const bool immutable = FileProtection::protectTree(folder, entry.dir);
     m_log.info(lcVenv, QStringLiteral("Published environment {EnvEntry} ({SizeBytes} bytes, {Packages}); immutable: {Immutable}"),
                {{QStringLiteral("EnvEntry"), entry.name}, {QStringLiteral("SizeBytes"), entry.sizeBytes},

@@ -3,7 +3,7 @@
 #include "CacheLayout.h"
 #include "process/ChildProcess.h"
 #include "EnvironmentKey.h"
-#include "base/ExitCode.h"
+#include "base/Error.h"
 #include "InstallReport.h"
 #include "PythonInterpreter.h"
 
@@ -38,13 +38,13 @@ private:
     void removeDeadBuilds(const QString &key);
     // Runs one step of the build with its output appended to `pipLog`, in `workingDirectory`
     // (default "/"); a stop is a failure.
-    std::optional<Failure> run(const QStringList &command, const QString &pipLog, ProcessExit &exit,
+    std::optional<Error> run(const QStringList &command, const QString &pipLog, ProcessExit &exit,
                                const std::shared_ptr<const ProcessCredentials> &as = nullptr, const QString &tempDir = {},
                                const QMap<QString, QString> &variables = {}, const QString &workingDirectory = {});
     // pip install into `site`: directly, or as the build user into a folder of its own that is
     // then copied into `site` (which must not exist yet in that case). What pip's installation
     // report says it installed goes to `provenance`.
-    std::optional<Failure> install(const PythonInterpreter &python, const EnvironmentKey &key, const QStringList &requirements,
+    std::optional<Error> install(const PythonInterpreter &python, const EnvironmentKey &key, const QStringList &requirements,
                                    const QString &requirementsFile, const QString &staging, const QString &site, const QString &pipLog,
                                    Provenance &provenance);
     // "name==version" of every distribution in `sitePackages`, sorted, as pip freeze prints them.

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "fs/AgentFolder.h"
-#include "base/ExitCode.h"
+#include "base/Error.h"
 #include "InstallReport.h"
 
 #include <QDateTime>

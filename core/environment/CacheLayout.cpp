@@ -35,9 +35,9 @@ QString CacheLayout::inUseMarker(const QString &entryName, const QString &execut
     return inUseDir() + QStringLiteral("/%1@%2.%3").arg(entryName, executionId).arg(pid);
 }
 
-Failure CacheLayout::unusable(const QString &what, const Failure &cause)
+Error CacheLayout::unusable(const QString &what, const Error &cause)
 {
-    Failure failure = fail(ExitCode::RequirementsFailed, QStringLiteral("%1: %2").arg(what, cause.message));
+    Error failure = fail(ErrorKind::Install, QStringLiteral("%1: %2").arg(what, cause.message));
     failure.systemError = cause.systemError;
     return failure;
 }
@@ -76,7 +76,7 @@ Status CacheLayout::prepare(QStringList *warnings) const
             return unusable(what, fileFailure(QStringLiteral("cannot open the folder"), m_dir, errno));
     }
     if (Status made = m_folder.ensureDir(m_dir); !made)
-        return unusable(what, made.failure());
+        return unusable(what, made.error());
     for (const QString &dir : subfolders()) {
         // A link here would make every build and prune work in the folder it points to, and
         // a file or FIFO would stop the cache for good. Neither can hold anything of the
@@ -84,12 +84,12 @@ Status CacheLayout::prepare(QStringList *warnings) const
         const AgentFolder::Kind kind = m_folder.kindOf(dir);
         if (kind != AgentFolder::Kind::Directory && kind != AgentFolder::Kind::Missing) {
             if (Status removed = m_folder.removeFile(dir); !removed)
-                return unusable(what, removed.failure());
+                return unusable(what, removed.error());
             if (warnings)
                 warnings->append(QStringLiteral("%1 was %2; it was replaced by an empty folder").arg(dir, AgentFolder::kindName(kind)));
         }
         if (Status made = m_folder.ensureDir(dir); !made)
-            return unusable(what, made.failure());
+            return unusable(what, made.error());
     }
     return ok();
 }

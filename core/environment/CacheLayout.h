@@ -2,7 +2,7 @@
 
 #include "fs/AgentFolder.h"
 #include "CacheEntryFile.h"
-#include "base/ExitCode.h"
+#include "base/Error.h"
 
 #include <QList>
 #include <QString>
@@ -47,7 +47,7 @@ public:
     // Creates the cache folder and its subfolders. A subfolder that is a link (or a file, a
     // FIFO, ...) is unlinked, never followed, and replaced by a real folder; `warnings` says so.
     // A folder that cannot be made (a read-only filesystem, the cache folder a file, no
-    // permission) is ExitCode::RequirementsFailed, naming the folder and the error: such a
+    // permission) is ErrorKind::Install, naming the folder and the error: such a
     // cache can never be built into, so nobody waits for it.
     Status prepare(QStringList *warnings = nullptr) const;
     // The subfolders that are not folders (or the cache folder itself, when it lies in the
@@ -72,7 +72,7 @@ public:
     static qint64 markerPid(const QString &name);
 
     // A failure of the cache, as the run reports it: exit 6, what was being done, and why.
-    static Failure unusable(const QString &what, const Failure &cause);
+    static Error unusable(const QString &what, const Error &cause);
 
 private:
     QStringList subfolders() const;

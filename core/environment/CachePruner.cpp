@@ -155,7 +155,7 @@ void CachePruner::removeImplausible(const QList<std::pair<QString, QString>> &im
         const QString dir = m_layout.entryDir(name);
         FileProtection::unprotectTree(folder, dir); // a link is neither followed nor changed
         if (Status removed = folder.removeTree(dir); !removed) {
-            report.warnings.append(removed.failure().message);
+            report.warnings.append(removed.error().message);
             continue;
         }
         folder.removeFile(CacheEntryFile::usedMarkerOf(dir));

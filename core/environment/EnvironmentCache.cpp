@@ -70,7 +70,7 @@ Result<EnvironmentCache::PruneReport> EnvironmentCache::removeWith(PruneReport (
 {
     QStringList replaced;
     if (Status prepared = m_layout.prepare(&replaced); !prepared)
-        return prepared.failure();
+        return prepared.error();
     PruneReport report = (CachePruner(m_layout, m_settings.maxAgeSeconds, m_settings.maxSizeBytes).*how)();
     report.warnings = replaced + report.warnings;
     return report;
@@ -108,10 +108,10 @@ Result<bool> EnvironmentCache::markInUse(const CacheEntry &entry, const QString 
     const AgentFolder &folder = m_layout.folder();
     const QString marker = m_layout.inUseMarker(entry.name, executionId, QCoreApplication::applicationPid());
     if (Status touched = folder.touch(marker); !touched)
-        return CacheLayout::unusable(QStringLiteral("cannot mark environment %1 in use").arg(entry.name), touched.failure());
+        return CacheLayout::unusable(QStringLiteral("cannot mark environment %1 in use").arg(entry.name), touched.error());
     m_marker = marker;
     if (Status touched = folder.touch(CacheEntryFile::usedMarkerOf(entry.dir)); !touched)
-        return CacheLayout::unusable(QStringLiteral("cannot record the use of environment %1").arg(entry.name), touched.failure());
+        return CacheLayout::unusable(QStringLiteral("cannot record the use of environment %1").arg(entry.name), touched.error());
     // An eviction may have raced us between the lookup and the marker: look again.
     return CacheEntryFile::read(folder, m_layout.entriesDir(), entry.name).entry.has_value();
 }
@@ -141,7 +141,7 @@ Result<CacheEntry> EnvironmentCache::acquire(const EnvironmentKey &key, const Py
     for (const QString &warning : replaced)
         warn(warning);
     if (!prepared)
-        return prepared.failure();
+        return prepared.error();
     const QString digest = key.digest();
     const auto reuse = [&]() -> std::optional<Result<CacheEntry>> {
         auto entry = freshEntry(digest);
@@ -149,7 +149,7 @@ Result<CacheEntry> EnvironmentCache::acquire(const EnvironmentKey &key, const Py
             return std::nullopt;
         const Result<bool> marked = markInUse(*entry, executionId);
         if (!marked)
-            return Result<CacheEntry>(marked.failure());
+            return Result<CacheEntry>(marked.error());
         if (!*marked)
             return std::nullopt;
         entry->reused = true;
@@ -169,7 +169,7 @@ Result<CacheEntry> EnvironmentCache::acquire(const EnvironmentKey &key, const Py
     for (;;) {
         auto taken = m_layout.folder().tryLock(lockPath);
         if (!taken)
-            return CacheLayout::unusable(QStringLiteral("cannot take the build lock of environment %1").arg(digest), taken.failure());
+            return CacheLayout::unusable(QStringLiteral("cannot take the build lock of environment %1").arg(digest), taken.error());
         if (taken->isValid()) {
             buildLock = std::move(taken).value();
             break;
@@ -180,9 +180,9 @@ Result<CacheEntry> EnvironmentCache::acquire(const EnvironmentKey &key, const Py
             lastReport = waited.elapsed();
         if (control)
             if (auto stop = control->check(0))
-                return fail(stop->code, stop->message);
+                return fail(stop->kind, stop->message);
         if (waited.elapsed() > m_settings.buildWaitMs)
-            return fail(ExitCode::EnvironmentFailed, QStringLiteral("waited %1 s for another execution to build environment %2")
+            return fail(ErrorKind::Environment, QStringLiteral("waited %1 s for another execution to build environment %2")
                                                          .arg(waited.elapsed() / 1000).arg(digest));
         QThread::msleep(kWaitStepMs);
     }
@@ -190,7 +190,7 @@ Result<CacheEntry> EnvironmentCache::acquire(const EnvironmentKey &key, const Py
                                                        {QStringLiteral("ExecutionId"), executionId}})
                                  .toJson(QJsonDocument::Compact);
     if (Status written = m_layout.folder().writeAtomically(m_layout.ownerFile(digest), owner); !written)
-        return CacheLayout::unusable(QStringLiteral("cannot build environment %1").arg(digest), written.failure());
+        return CacheLayout::unusable(QStringLiteral("cannot build environment %1").arg(digest), written.error());
     if (auto reused = reuse()) // built by the execution we waited for
         return *reused;
     auto built = CacheBuilder(m_layout, log, control, m_settings.buildAs, m_settings.pipEnvironment, m_settings.pipWorkingDirectory,
@@ -201,9 +201,9 @@ Result<CacheEntry> EnvironmentCache::acquire(const EnvironmentKey &key, const Py
         return built;
     const Result<bool> marked = markInUse(built.value(), executionId);
     if (!marked)
-        return marked.failure();
+        return marked.error();
     if (!*marked)
-        return fail(ExitCode::EnvironmentFailed, QStringLiteral("the environment %1 vanished right after it was built").arg(built->dir));
+        return fail(ErrorKind::Environment, QStringLiteral("the environment %1 vanished right after it was built").arg(built->dir));
     const PruneReport pruned = CachePruner(m_layout, m_settings.maxAgeSeconds, m_settings.maxSizeBytes).prune();
     for (const QString &warning : pruned.warnings)
         warn(warning);
@@ -220,7 +220,7 @@ Status EnvironmentCache::link(const AgentFolder &folder, const CacheEntry &entry
     const QByteArray line = "import site; site.addsitedir(" + QJsonDocument(QJsonArray{entry.sitePackages}).toJson(QJsonDocument::Compact).mid(1).chopped(1) + ")\n";
     const QString pth = venvSitePackages + QStringLiteral("/openautomate-env.pth");
     if (Status written = folder.writeAtomically(pth, line); !written)
-        return fail(ExitCode::EnvironmentFailed, QStringLiteral("cannot link the cached environment into the venv: %1").arg(written.failure().message));
+        return fail(ErrorKind::Environment, QStringLiteral("cannot link the cached environment into the venv: %1").arg(written.error().message));
     return ok();
 }
 

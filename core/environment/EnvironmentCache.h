@@ -6,7 +6,7 @@
 #include "CachePruner.h"
 #include "process/ChildProcess.h"
 #include "EnvironmentKey.h"
-#include "base/ExitCode.h"
+#include "base/Error.h"
 #include "PythonInterpreter.h"
 
 #include <QList>

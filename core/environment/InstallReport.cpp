@@ -96,15 +96,15 @@ Result<QList<InstalledDistribution>> InstallReport::parse(const QByteArray &json
     QString problem;
     const auto root = parseJsonObject(json, &problem);
     if (!root)
-        return fail(ExitCode::RequirementsFailed, QStringLiteral("the report is not a JSON object: %1").arg(problem));
+        return fail(ErrorKind::Install, QStringLiteral("the report is not a JSON object: %1").arg(problem));
     const QString version = root->value(QStringLiteral("version")).toString();
     // Version 0 was 22.2's experimental format and 1 the stable one since 23.0; the fields read
     // here are the same in both. A later major version may have moved them.
     if (version != QLatin1String("0") && version != QLatin1String("1"))
-        return fail(ExitCode::RequirementsFailed, QStringLiteral("the report's version \"%1\" is not 0 or 1").arg(version));
+        return fail(ErrorKind::Install, QStringLiteral("the report's version \"%1\" is not 0 or 1").arg(version));
     const QJsonValue install = root->value(QStringLiteral("install"));
     if (!install.isArray())
-        return fail(ExitCode::RequirementsFailed, QStringLiteral("the report has no \"install\" list"));
+        return fail(ErrorKind::Install, QStringLiteral("the report has no \"install\" list"));
     QList<InstalledDistribution> installed;
     const QJsonArray items = install.toArray();
     for (qsizetype i = 0; i < items.size(); ++i) {
@@ -115,11 +115,11 @@ Result<QList<InstalledDistribution>> InstallReport::parse(const QByteArray &json
         d.name = metadata.value(QStringLiteral("name")).toString();
         d.version = metadata.value(QStringLiteral("version")).toString();
         if (d.name.isEmpty() || d.version.isEmpty())
-            return fail(ExitCode::RequirementsFailed, QStringLiteral("install[%1] has no metadata name and version").arg(i));
+            return fail(ErrorKind::Install, QStringLiteral("install[%1] has no metadata name and version").arg(i));
         // pip redacts credentials itself; removed here again, since they must never reach a record.
         d.url = QUrl(download.value(QStringLiteral("url")).toString()).adjusted(QUrl::RemoveUserInfo).toString();
         if (d.url.isEmpty())
-            return fail(ExitCode::RequirementsFailed, QStringLiteral("install[%1] (%2) has no download_info url").arg(i).arg(d.name));
+            return fail(ErrorKind::Install, QStringLiteral("install[%1] (%2) has no download_info url").arg(i).arg(d.name));
         d.requested = item.value(QStringLiteral("requested")).toBool();
         d.direct = item.value(QStringLiteral("is_direct")).toBool();
         d.source = sourceOf(d.url);
@@ -168,12 +168,12 @@ Provenance InstallReport::read(const AgentFolder &folder, const QString &reportF
     }
     const auto content = folder.readFile(reportFile, kMaxReportBytes);
     if (!content) {
-        provenance.unavailable = QStringLiteral("pip's installation report cannot be read: %1").arg(content.failure().message);
+        provenance.unavailable = QStringLiteral("pip's installation report cannot be read: %1").arg(content.error().message);
         return provenance;
     }
     auto parsed = parse(content.value());
     if (!parsed) {
-        provenance.unavailable = QStringLiteral("pip's installation report %1 is not usable: %2").arg(reportFile, parsed.failure().message);
+        provenance.unavailable = QStringLiteral("pip's installation report %1 is not usable: %2").arg(reportFile, parsed.error().message);
         return provenance;
     }
     provenance.installed = std::move(parsed).value();

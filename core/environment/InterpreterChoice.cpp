@@ -39,9 +39,9 @@ Result<PythonInterpreter> OfferedPythons::choose(const VersionSpecifier &wanted,
         auto probed = locate(program, pythonsOrigin);
         if (!probed) {
             // A stop (timeout, cancel) ends the run; an interpreter that is gone only this choice.
-            if (probed.failure().code != ExitCode::EnvironmentFailed)
-                return probed.failure();
-            warnings->append(probed.failure().message);
+            if (probed.error().kind != ErrorKind::Environment)
+                return probed.error();
+            warnings->append(probed.error().message);
             unusable.append(QStringLiteral("%1 (cannot be run)").arg(program));
             seen.insert(program);
             continue;
@@ -68,7 +68,7 @@ Result<PythonInterpreter> OfferedPythons::choose(const VersionSpecifier &wanted,
     }
     if (best)
         return *best;
-    return fail(ExitCode::EnvironmentFailed, QStringLiteral("the task needs Python %1 (%2), and no interpreter this agent offers matches it; "
+    return fail(ErrorKind::Environment, QStringLiteral("the task needs Python %1 (%2), and no interpreter this agent offers matches it; "
                                                             "offered: %3")
                                                  .arg(wanted.text(), wantedFrom, (labels + unusable).join(QStringLiteral(", "))));
 }

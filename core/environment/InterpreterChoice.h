@@ -1,7 +1,7 @@
 #pragma once
 
 #include "process/ChildProcess.h"
-#include "base/ExitCode.h"
+#include "base/Error.h"
 #include "PythonInterpreter.h"
 
 #include <QString>
@@ -33,7 +33,7 @@ struct OfferedPythons {
     Result<PythonInterpreter> defaultInterpreter(const Locator &locate) const;
 
     // The newest offered interpreter whose version `wanted` matches; `current` is the default
-    // one, already probed. ExitCode::EnvironmentFailed when none matches, naming what was asked
+    // one, already probed. ErrorKind::Environment when none matches, naming what was asked
     // for (`wanted`, written in `wantedFrom`) and every interpreter offered with its version or
     // why it cannot be used. `warnings` gets an offered interpreter that cannot be run.
     Result<PythonInterpreter> choose(const VersionSpecifier &wanted, const QString &wantedFrom, const PythonInterpreter &current,

@@ -85,7 +85,7 @@ Status PythonEnvironment::create(bool withPip, RunControl *control) const
         if (auto stopped = stopFailure(unpacked))
             return *stopped;
         if (!unpacked.succeeded())
-            return fail(ExitCode::EnvironmentFailed, QStringLiteral("unpacking pip from %1 into %2 failed (%3): %4")
+            return fail(ErrorKind::Environment, QStringLiteral("unpacking pip from %1 into %2 failed (%3): %4")
                                                          .arg(m_base.bundledPipWheel, sitePackages(),
                                                               unpacked.started ? QStringLiteral("exit code %1").arg(unpacked.conventionalExitCode())
                                                                                : unpacked.startError,
@@ -109,16 +109,16 @@ Status PythonEnvironment::create(bool withPip, RunControl *control) const
     const QString output = QString::fromUtf8(exit.capturedStdout).trimmed();
 
     if (!exit.started)
-        return fail(ExitCode::EnvironmentFailed,
+        return fail(ErrorKind::Environment,
                     QStringLiteral("cannot start %1 to create the virtual environment: %2").arg(m_base.executable, exit.startError));
     if (!exit.succeeded()) {
         const QString lastLine = output.section(u'\n', -1);
-        return fail(ExitCode::EnvironmentFailed,
+        return fail(ErrorKind::Environment,
                     QStringLiteral("creating the virtual environment %1 failed (exit code %2): %3")
                         .arg(m_dir).arg(exit.conventionalExitCode()).arg(lastLine.isEmpty() ? QStringLiteral("no output") : lastLine));
     }
     if (!QFile::exists(pythonExecutable()))
-        return fail(ExitCode::EnvironmentFailed,
+        return fail(ErrorKind::Environment,
                     QStringLiteral("the virtual environment %1 has no interpreter at %2").arg(m_dir, pythonExecutable()));
     return ok();
 }
@@ -150,14 +150,14 @@ Status PythonEnvironment::install(const QStringList &requirements, const QString
     if (auto stopped = stopFailure(exit))
         return *stopped;
     if (!exit.started)
-        return fail(ExitCode::RequirementsFailed, QStringLiteral("cannot start pip: %1").arg(exit.startError));
+        return fail(ErrorKind::Install, QStringLiteral("cannot start pip: %1").arg(exit.startError));
     if (exit.succeeded())
         return ok();
     QFile log(pipLog);
     QString output;
     if (log.open(QIODevice::ReadOnly))
         output = QString::fromUtf8(log.readAll());
-    return fail(pipFailureCode(output),
+    return fail(pipFailureKind(output),
                 QStringLiteral("pip install failed (exit code %1): %2; pip's output is in %3")
                     .arg(exit.conventionalExitCode()).arg(describePipFailure(output), pipLog));
 }
@@ -199,11 +199,11 @@ void PythonEnvironment::isolatePip(ProcessSpec &spec, const QString &home)
     spec.environment.insert(QStringLiteral("PYTHONUTF8"), QStringLiteral("1"));
 }
 
-std::optional<Failure> PythonEnvironment::stopFailure(const ProcessExit &exit)
+std::optional<Error> PythonEnvironment::stopFailure(const ProcessExit &exit)
 {
     if (!exit.stopped)
         return std::nullopt;
-    return fail(exit.stopped->code, exit.stopped->message);
+    return fail(exit.stopped->kind, exit.stopped->message);
 }
 
 QString PythonEnvironment::sitePackages() const
@@ -220,23 +220,23 @@ Status PythonEnvironment::installHelpers() const
 {
     const QString sitePackages = this->sitePackages();
     if (sitePackages.isEmpty() || !QDir().mkpath(sitePackages + QStringLiteral("/openautomate")))
-        return fail(ExitCode::EnvironmentFailed, QStringLiteral("the virtual environment %1 has no site-packages folder").arg(m_dir));
+        return fail(ErrorKind::Environment, QStringLiteral("the virtual environment %1 has no site-packages folder").arg(m_dir));
     const QString target = sitePackages + QStringLiteral("/openautomate/__init__.py");
     QFile::remove(target);
     if (!QFile::copy(QStringLiteral(":/python/openautomate/__init__.py"), target))
-        return fail(ExitCode::EnvironmentFailed, QStringLiteral("cannot write the helper module %1").arg(target));
+        return fail(ErrorKind::Environment, QStringLiteral("cannot write the helper module %1").arg(target));
     QFile::setPermissions(target, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
     return ok();
 }
 
-ExitCode PythonEnvironment::pipFailureCode(const QString &pipOutput)
+ErrorKind PythonEnvironment::pipFailureKind(const QString &pipOutput)
 {
     // A requirement without a hash, or not pinned, in hash-checking mode is the task's to fix,
     // like any other requirement it wrote wrong; a hash that does not match is not (exit 6).
     if (pipOutput.contains(QLatin1String("Hashes are required in --require-hashes mode"))
         || pipOutput.contains(QLatin1String("all requirements must have their versions pinned with ==")))
-        return ExitCode::InvalidExecution;
-    return ExitCode::RequirementsFailed;
+        return ErrorKind::InvalidTask;
+    return ErrorKind::Install;
 }
 
 QString PythonEnvironment::describePipFailure(const QString &pipOutput)

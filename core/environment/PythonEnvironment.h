@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/ExitCode.h"
+#include "base/Error.h"
 #include "process/ChildProcess.h"
 #include "PythonInterpreter.h"
 
@@ -23,13 +23,13 @@ public:
     QString sitePackages() const;
 
     // `python -m venv`. pip is only put in when packages will be installed: with pip a venv
-    // costs seconds, without it tens of milliseconds. ExitCode::EnvironmentFailed on failure.
+    // costs seconds, without it tens of milliseconds. ErrorKind::Environment on failure.
     Status create(bool withPip, RunControl *control = nullptr) const;
 
     // pip install, each requirement its own argument after "--" (never an option), or -r for
     // a requirements.txt. pip sees the agent's own PIP_* variables and pip.conf (but no user's,
     // see isolatePip), with the pip environment (setPipEnvironment) over them. Its whole
-    // output goes to `pipLog`. ExitCode::RequirementsFailed names the requirement that failed.
+    // output goes to `pipLog`. ErrorKind::Install names the requirement that failed.
     // `othersAlive`, when given, gets ProcessExit::othersAliveAtExit of pip: build code that
     // outlived it could have rewritten what it wrote, its installation report included.
     Status install(const QStringList &requirements, const QString &requirementsFile, const QString &pipLog,
@@ -72,11 +72,11 @@ public:
 
     // Reads pip's output and says which requirement failed and why, in one line.
     static QString describePipFailure(const QString &pipOutput);
-    // ExitCode::InvalidExecution when pip refused the requirements as the task wrote them
-    // (no hash, or not pinned, in hash-checking mode); ExitCode::RequirementsFailed otherwise.
-    static ExitCode pipFailureCode(const QString &pipOutput);
+    // ErrorKind::InvalidTask when pip refused the requirements as the task wrote them
+    // (no hash, or not pinned, in hash-checking mode); ErrorKind::Install otherwise.
+    static ErrorKind pipFailureKind(const QString &pipOutput);
     // A child stopped by the RunControl fails with the stop's own code and reason.
-    static std::optional<Failure> stopFailure(const ProcessExit &exit);
+    static std::optional<Error> stopFailure(const ProcessExit &exit);
 
 private:
     PythonInterpreter m_base;

@@ -47,13 +47,13 @@ Result<PythonInterpreter> PythonInterpreter::probe(const QString &program, RunCo
         "    print('')\n")};
     const ProcessExit exit = ChildProcess::run(spec, control);
     if (exit.stopped) // a timeout or cancel while the interpreter answered (or hung)
-        return fail(exit.stopped->code, exit.stopped->message);
+        return fail(exit.stopped->kind, exit.stopped->message);
     if (!exit.started)
-        return fail(ExitCode::EnvironmentFailed,
+        return fail(ErrorKind::Environment,
                     QStringLiteral("cannot run the Python interpreter %1: %2").arg(program, exit.startError));
     const QStringList lines = QString::fromUtf8(exit.capturedStdout).split(u'\n', Qt::SkipEmptyParts);
     if (!exit.succeeded() || lines.size() < 2)
-        return fail(ExitCode::EnvironmentFailed,
+        return fail(ErrorKind::Environment,
                     QStringLiteral("the Python interpreter %1 did not answer (exit code %2)")
                         .arg(program).arg(exit.conventionalExitCode()));
     PythonInterpreter interpreter;
@@ -213,7 +213,7 @@ Result<PythonInterpreter> probeCached(const QString &program, const QString &cac
         const QString dir = QFileInfo(cacheFile).absolutePath();
         QDir().mkpath(dir);
         if (const Status saved = AgentFolder(dir).writeAtomically(cacheFile, QJsonDocument(all).toJson()); !saved)
-            probed.value().warnings.append(QStringLiteral("the interpreter probe cache was not saved: %1").arg(saved.failure().message));
+            probed.value().warnings.append(QStringLiteral("the interpreter probe cache was not saved: %1").arg(saved.error().message));
     }
     return probed;
 }
@@ -234,7 +234,7 @@ Result<PythonInterpreter> PythonInterpreter::locate(const QString &explicitPath,
         if (!requested.contains(u'/') && !requested.contains(u'\\'))
             program = QStandardPaths::findExecutable(requested);
         if (program.isEmpty() || !QFileInfo(program).isFile())
-            return fail(ExitCode::EnvironmentFailed,
+            return fail(ErrorKind::Environment,
                         QStringLiteral("the Python interpreter \"%1\" (from %2) does not exist").arg(requested, source));
         return probeCached(program, probeCache, control);
     }
@@ -243,7 +243,7 @@ Result<PythonInterpreter> PythonInterpreter::locate(const QString &explicitPath,
         if (!program.isEmpty())
             return probeCached(program, probeCache, control);
     }
-    return fail(ExitCode::EnvironmentFailed,
+    return fail(ErrorKind::Environment,
                 QStringLiteral("no Python interpreter: neither python3 nor python is on PATH; "
                                "pass --python or set OPENAUTOMATE_PYTHON"));
 }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/ExitCode.h"
+#include "base/Error.h"
 
 #include <QString>
 #include <QStringList>
@@ -29,7 +29,7 @@ struct PythonInterpreter {
     QString pipCommandVersion() const;
 
     // `explicitPath` (--python), else OPENAUTOMATE_PYTHON, else python3, then python, on PATH.
-    // ExitCode::EnvironmentFailed when none can be found or run.
+    // ErrorKind::Environment when none can be found or run.
     // With `probeCache` (a JSON file), a real interpreter binary (not a shell shim) is probed once
     // an hour: the answer is kept with the binary's size and time, and used while they match.
     // The probe runs under `control` like every other child of a run: a wrapper that hangs ends

@@ -56,7 +56,7 @@ bool isOwnRegularFile(const struct stat &st)
     return S_ISREG(st.st_mode) && st.st_nlink == 1 && st.st_uid == ::geteuid();
 }
 
-Failure towards(Failure failure, const QString &path)
+Error towards(Error failure, const QString &path)
 {
     failure.message = QStringLiteral("%1 (on the way to %2)").arg(failure.message, path);
     return failure;
@@ -92,9 +92,9 @@ UniqueFd &UniqueFd::operator=(UniqueFd &&other) noexcept
     return *this;
 }
 
-Failure fileFailure(const QString &what, const QString &path, int error)
+Error fileFailure(const QString &what, const QString &path, int error)
 {
-    Failure failure{ExitCode::Unexpected, QStringLiteral("%1 %2: %3").arg(what, path, QString::fromLocal8Bit(std::strerror(error)))};
+    Error failure{ErrorKind::System, QStringLiteral("%1 %2: %3").arg(what, path, QString::fromLocal8Bit(std::strerror(error)))};
     failure.systemError = error;
     return failure;
 }
@@ -126,11 +126,11 @@ Result<QStringList> AgentFolder::components(const QString &path) const
 {
     const QString clean = QDir::cleanPath(QDir::isRelativePath(path) ? m_base + u'/' + path : path);
     if (!contains(clean))
-        return fail(ExitCode::Unexpected, QStringLiteral("refusing %1: it is outside the agent folder %2").arg(path, m_base));
+        return fail(ErrorKind::System, QStringLiteral("refusing %1: it is outside the agent folder %2").arg(path, m_base));
     const QString relative = clean.mid(m_base.size()).section(u'/', 0, -1, QString::SectionSkipEmpty);
     QStringList parts = relative.split(u'/', Qt::SkipEmptyParts);
     if (parts.contains(QStringLiteral("..")))
-        return fail(ExitCode::Unexpected, QStringLiteral("refusing %1: it leaves the agent folder %2").arg(path, m_base));
+        return fail(ErrorKind::System, QStringLiteral("refusing %1: it leaves the agent folder %2").arg(path, m_base));
     return parts;
 }
 
@@ -153,7 +153,7 @@ Result<UniqueFd> AgentFolder::walk(const QStringList &parts, qsizetype count, bo
             const int error = errno;
             struct stat st;
             if ((error == ELOOP || error == ENOTDIR) && ::fstatat(dir.get(), name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
-                Failure failure{ExitCode::Unexpected, QStringLiteral("refusing %1: it is %2, not a folder").arg(walked, describe(st))};
+                Error failure{ErrorKind::System, QStringLiteral("refusing %1: it is %2, not a folder").arg(walked, describe(st))};
                 failure.systemError = error;
                 return failure;
             }
@@ -168,7 +168,7 @@ Result<UniqueFd> AgentFolder::openDir(const QString &path, bool create) const
 {
     const auto parts = components(path);
     if (!parts)
-        return parts.failure();
+        return parts.error();
     return walk(*parts, parts->size(), create);
 }
 
@@ -176,12 +176,12 @@ Result<AgentFolder::Parent> AgentFolder::parentOf(const QString &path, const QSt
 {
     const auto parts = components(path);
     if (!parts)
-        return parts.failure();
+        return parts.error();
     if (parts->isEmpty())
-        return fail(ExitCode::Unexpected, QStringLiteral("refusing to %1 %2: it is the agent folder").arg(verb, path));
+        return fail(ErrorKind::System, QStringLiteral("refusing to %1 %2: it is the agent folder").arg(verb, path));
     auto dir = walk(*parts, parts->size() - 1, false);
     if (!dir)
-        return towards(dir.failure(), path);
+        return towards(dir.error(), path);
     return Parent{std::move(dir).value(), encoded(parts->last())};
 }
 
@@ -189,7 +189,7 @@ Status AgentFolder::ensureDir(const QString &path) const
 {
     const auto dir = openDir(path, true);
     if (!dir)
-        return dir.failure();
+        return dir.error();
     return ok();
 }
 
@@ -198,13 +198,13 @@ AgentFolder::Kind AgentFolder::kindOf(const QString &path, QString *problem) con
     const auto parts = components(path);
     if (!parts || parts->isEmpty()) {
         if (problem && !parts)
-            *problem = parts.failure().message;
+            *problem = parts.error().message;
         return parts ? Kind::Directory : Kind::Missing;
     }
     const auto dir = walk(*parts, parts->size() - 1, false);
     if (!dir) {
         if (problem)
-            *problem = dir.failure().message;
+            *problem = dir.error().message;
         return Kind::Missing;
     }
     struct stat st;
@@ -223,12 +223,12 @@ Result<UniqueFd> openRegularIn(int dir, const QByteArray &name, const QString &p
     if (::fstatat(dir, name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
         return fileFailure(QStringLiteral("cannot read"), path, errno);
     if (!S_ISREG(st.st_mode))
-        return fail(ExitCode::Unexpected, QStringLiteral("refusing to read %1: it is %2, not a regular file").arg(path, describe(st)));
+        return fail(ErrorKind::System, QStringLiteral("refusing to read %1: it is %2, not a regular file").arg(path, describe(st)));
     UniqueFd fd(::openat(dir, name.constData(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
     if (!fd.isValid())
         return fileFailure(QStringLiteral("cannot read"), path, errno);
     if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
-        return fail(ExitCode::Unexpected, QStringLiteral("refusing to read %1: it changed into %2 while it was opened").arg(path, describe(st)));
+        return fail(ErrorKind::System, QStringLiteral("refusing to read %1: it changed into %2 while it was opened").arg(path, describe(st)));
     return fd;
 }
 
@@ -238,7 +238,7 @@ Result<QByteArray> readAll(const UniqueFd &fd, const QString &path, qint64 maxBy
     if (::fstat(fd.get(), &st) != 0)
         return fileFailure(QStringLiteral("cannot read"), path, errno);
     if (st.st_size > maxBytes)
-        return fail(ExitCode::Unexpected, QStringLiteral("refusing to read %1: it has %2 bytes, more than the %3 allowed")
+        return fail(ErrorKind::System, QStringLiteral("refusing to read %1: it has %2 bytes, more than the %3 allowed")
                                               .arg(path).arg(qint64(st.st_size)).arg(maxBytes));
     QByteArray data;
     data.reserve(qsizetype(st.st_size));
@@ -254,7 +254,7 @@ Result<QByteArray> readAll(const UniqueFd &fd, const QString &path, qint64 maxBy
             return data;
         data.append(buffer, n);
         if (data.size() > maxBytes)
-            return fail(ExitCode::Unexpected, QStringLiteral("refusing to read %1: it grew past the %2 bytes allowed").arg(path).arg(maxBytes));
+            return fail(ErrorKind::System, QStringLiteral("refusing to read %1: it grew past the %2 bytes allowed").arg(path).arg(maxBytes));
     }
 }
 
@@ -282,7 +282,7 @@ Result<UniqueFd> AgentFolder::openForReading(const QString &path) const
 {
     const auto parent = parentOf(path, QStringLiteral("read"));
     if (!parent)
-        return parent.failure();
+        return parent.error();
     return openRegularIn(parent->dir.get(), parent->name, path);
 }
 
@@ -310,7 +310,7 @@ Result<QByteArray> AgentFolder::readRegularFile(const QString &path, qint64 maxB
 {
     const auto fd = openRegularFile(path);
     if (!fd)
-        return fd.failure();
+        return fd.error();
     return readAll(*fd, path, maxBytes);
 }
 
@@ -318,7 +318,7 @@ Result<QByteArray> AgentFolder::readFile(const QString &path, qint64 maxBytes) c
 {
     const auto fd = openForReading(path);
     if (!fd)
-        return fd.failure();
+        return fd.error();
     return readAll(*fd, path, maxBytes);
 }
 
@@ -326,14 +326,14 @@ Result<QByteArray> AgentFolder::readOwnFile(const QString &path, qint64 maxBytes
 {
     const auto fd = openForReading(path);
     if (!fd)
-        return fd.failure();
+        return fd.error();
     struct stat st;
     if (::fstat(fd->get(), &st) != 0) // the descriptor that is read, not the name: it cannot be swapped
         return fileFailure(QStringLiteral("cannot read"), path, errno);
     if (!isOwnRegularFile(st))
-        return fail(ExitCode::Unexpected, QStringLiteral("%1 is %2, not a file the executor wrote").arg(path, describe(st)));
+        return fail(ErrorKind::System, QStringLiteral("%1 is %2, not a file the executor wrote").arg(path, describe(st)));
     if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-        return fail(ExitCode::Unexpected, QStringLiteral("%1 may be written by its group or by others (mode %2), not only by the executor")
+        return fail(ErrorKind::System, QStringLiteral("%1 may be written by its group or by others (mode %2), not only by the executor")
                                               .arg(path, QString::number(st.st_mode & 07777, 8)));
     return readAll(*fd, path, maxBytes);
 }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/ExitCode.h"
+#include "base/Error.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -52,7 +52,7 @@ private:
 //    included (QSaveFile in Qt 6.4.2 can report success after a short write);
 //  - trees are removed without ever following a link.
 // Paths are absolute paths inside the base, as AgentPaths builds them, or relative to it.
-// Failures carry ExitCode::Unexpected, the errno in `systemError`, and a message that names
+// Failures carry ErrorKind::System, the errno in `systemError`, and a message that names
 // the path; callers re-map the code to their stage's.
 class AgentFolder {
 public:
@@ -151,6 +151,6 @@ private:
 };
 
 // A failure that names `path` and errno `error`.
-Failure fileFailure(const QString &what, const QString &path, int error);
+Error fileFailure(const QString &what, const QString &path, int error);
 
 } // namespace oa

@@ -112,7 +112,7 @@ Result<UniqueFd> openWritableIn(int dir, const QByteArray &name, const QString &
         ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
         return fd;
     }
-    return fail(ExitCode::Unexpected, QStringLiteral("refusing to write %1: something keeps replacing it with a link or a special file").arg(path));
+    return fail(ErrorKind::System, QStringLiteral("refusing to write %1: something keeps replacing it with a link or a special file").arg(path));
 }
 
 } // namespace
@@ -121,7 +121,7 @@ Result<UniqueFd> AgentFolder::openForWriting(const QString &path, WriteMode mode
 {
     const auto parent = parentOf(path, QStringLiteral("write"));
     if (!parent)
-        return parent.failure();
+        return parent.error();
     return openWritableIn(parent->dir.get(), parent->name, path, mode, replaced);
 }
 
@@ -129,7 +129,7 @@ Status AgentFolder::writeAtomically(const QString &path, const QByteArray &data,
 {
     const auto parent = parentOf(path, QStringLiteral("write"));
     if (!parent)
-        return parent.failure();
+        return parent.error();
     const int dir = parent->dir.get();
     const QByteArray &name = parent->name;
     const QByteArray temp = '.' + name + ".tmp-" + QByteArray::number(::getpid()) + '-'
@@ -152,7 +152,7 @@ Status AgentFolder::writeAtomically(const QString &path, const QByteArray &data,
     if (::fstatat(dir, name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
         if (S_ISDIR(st.st_mode)) {
             ::unlinkat(dir, temp.constData(), 0);
-            return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: a folder is in its place").arg(path));
+            return fail(ErrorKind::System, QStringLiteral("cannot write %1: a folder is in its place").arg(path));
         }
         // rename() replaces a link or a FIFO itself, never what it points to.
         if (replaced && !isOwnRegularFile(st))
@@ -169,10 +169,10 @@ Status AgentFolder::rename(const QString &from, const QString &to) const
 {
     const auto source = parentOf(from, QStringLiteral("rename"));
     if (!source)
-        return source.failure();
+        return source.error();
     const auto target = parentOf(to, QStringLiteral("replace"));
     if (!target)
-        return target.failure();
+        return target.error();
     const int fromDir = source->dir.get();
     const int toDir = target->dir.get();
     if (::renameat2(fromDir, source->name.constData(), toDir, target->name.constData(), RENAME_NOREPLACE) != 0) {
@@ -194,7 +194,7 @@ Status AgentFolder::touch(const QString &path, QString *replaced) const
 {
     const auto fd = openForWriting(path, WriteMode::Append, replaced);
     if (!fd)
-        return fd.failure();
+        return fd.error();
     if (::futimens(fd->get(), nullptr) != 0)
         return fileFailure(QStringLiteral("cannot set the time of"), path, errno);
     return ok();
@@ -204,13 +204,13 @@ Result<UniqueFd> AgentFolder::tryLock(const QString &path, QString *replaced) co
 {
     const auto parent = parentOf(path, QStringLiteral("lock"));
     if (!parent)
-        return parent.failure();
+        return parent.error();
     // A holder may unlink the file while we wait on the old one (a prune does, under the
     // lock): the lock counts only on the file the name leads to, so look again after locking.
     for (int attempt = 0; attempt < 3; ++attempt) {
         auto fd = openWritableIn(parent->dir.get(), parent->name, path, WriteMode::Append, replaced, Sharing::SharedLockFile);
         if (!fd)
-            return fd.failure();
+            return fd.error();
         if (::flock(fd->get(), LOCK_EX | LOCK_NB) != 0) {
             if (errno == EWOULDBLOCK)
                 return UniqueFd();
@@ -222,14 +222,14 @@ Result<UniqueFd> AgentFolder::tryLock(const QString &path, QString *replaced) co
             && held.st_dev == named.st_dev && held.st_ino == named.st_ino)
             return fd;
     }
-    return fail(ExitCode::Unexpected, QStringLiteral("cannot lock %1: it keeps being replaced").arg(path));
+    return fail(ErrorKind::System, QStringLiteral("cannot lock %1: it keeps being replaced").arg(path));
 }
 
 Status AgentFolder::removeFile(const QString &path) const
 {
     const auto parent = parentOf(path, QStringLiteral("remove"));
     if (!parent)
-        return parent.failure().systemError == ENOENT ? ok() : Status(parent.failure());
+        return parent.error().systemError == ENOENT ? ok() : Status(parent.error());
     if (::unlinkat(parent->dir.get(), parent->name.constData(), 0) != 0 && errno != ENOENT)
         return fileFailure(QStringLiteral("cannot remove"), path, errno);
     return ok();
@@ -239,7 +239,7 @@ Status AgentFolder::removeTree(const QString &path) const
 {
     const auto parent = parentOf(path, QStringLiteral("remove"));
     if (!parent)
-        return parent.failure().systemError == ENOENT ? ok() : Status(parent.failure());
+        return parent.error().systemError == ENOENT ? ok() : Status(parent.error());
     errno = 0;
     if (!removeEntry(parent->dir.get(), parent->name.constData()))
         return fileFailure(QStringLiteral("cannot remove everything in"), path, errno ? errno : EIO);

@@ -18,7 +18,7 @@ QString describe(const struct stat &st);
 // A regular file with one name, owned by the executor's user: nothing planted.
 bool isOwnRegularFile(const struct stat &st);
 // A failure on the way to `path`, said so: the message names the file that was wanted too.
-Failure towards(Failure failure, const QString &path);
+Error towards(Error failure, const QString &path);
 // The names in the folder `dir` (a DIR stream over an open folder), "." and ".." left out: read
 // whole before anything in the folder is changed.
 QList<QByteArray> entryNames(DIR *dir);

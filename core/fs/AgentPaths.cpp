@@ -91,14 +91,9 @@ QString AgentPaths::outputLogFile(const QString &id, Generation g) const { retur
 QString AgentPaths::errorLogFile(const QString &id, Generation g) const { return generationFile(id, kErrorLog, g); }
 QString AgentPaths::pipLogFile(const QString &id, Generation g) const { return generationFile(id, kPipLog, g); }
 
-Status AgentPaths::ensureDir(const QString &dir, ExitCode code) const
+Status AgentPaths::ensureDir(const QString &dir) const
 {
-    if (Status made = folder().ensureDir(dir); !made) {
-        Failure failure = made.failure();
-        failure.code = code;
-        return failure;
-    }
-    return ok();
+    return folder().ensureDir(dir);
 }
 
 } // namespace oa

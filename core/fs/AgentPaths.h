@@ -1,7 +1,7 @@
 #pragma once
 
 #include "AgentFolder.h"
-#include "base/ExitCode.h"
+#include "base/Error.h"
 
 #include <QString>
 #include <QStringList>
@@ -68,8 +68,8 @@ public:
     AgentFolder folder() const { return AgentFolder(m_base); }
 
     // Creates `dir` (and parents) through the gatekeeper: no component below the base may be a
-    // link. A failure carries `code`, so that each stage reports its own exit code.
-    Status ensureDir(const QString &dir, ExitCode code = ExitCode::Unexpected) const;
+    // link. A failure is ErrorKind::System with errno; the stage it stops decides the exit code.
+    Status ensureDir(const QString &dir) const;
 
 private:
     QString generationFile(const QString &id, const QString &name, Generation generation) const;

@@ -20,8 +20,8 @@ std::optional<QJsonObject> fromRead(const Result<QByteArray> &read, QString *pro
 {
     if (!read) {
         if (problem)
-            *problem = read.failure().systemError == ENOENT ? QStringLiteral("missing") // a sentinel callers compare
-                                                            : QCoreApplication::translate("JsonFile", "cannot read: %1").arg(read.failure().message);
+            *problem = read.error().systemError == ENOENT ? QStringLiteral("missing") // a sentinel callers compare
+                                                            : QCoreApplication::translate("JsonFile", "cannot read: %1").arg(read.error().message);
         return std::nullopt;
     }
     return parseJsonObject(*read, problem);

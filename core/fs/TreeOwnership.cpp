@@ -204,7 +204,7 @@ Status TreeOwnership::give(const AgentFolder &folder, const QString &path, uid_t
 {
     const auto dir = folder.openDir(path);
     if (!dir)
-        return dir.failure();
+        return dir.error();
     int error = 0;
     if (::fchown(dir->get(), uid, gid) != 0 || !giveContents(dir->get(), uid, gid, keep, 0, &error))
         return fileFailure(QStringLiteral("cannot hand over to uid %1 the folder").arg(uid), path, error ? error : errno);
@@ -215,7 +215,7 @@ Status TreeOwnership::shareFolder(const AgentFolder &folder, const QString &path
 {
     const auto dir = folder.openDir(path);
     if (!dir)
-        return dir.failure();
+        return dir.error();
     if (::fchown(dir->get(), ::geteuid(), gid) != 0 || ::fchmod(dir->get(), S_ISVTX | 0775) != 0)
         return fileFailure(QStringLiteral("cannot share with group %1 the folder").arg(gid), path, errno);
     return ok();
@@ -225,7 +225,7 @@ Status TreeOwnership::reclaimFolder(const AgentFolder &folder, const QString &pa
 {
     const auto dir = folder.openDir(path);
     if (!dir)
-        return dir.failure();
+        return dir.error();
     int error = 0;
     if (::fchown(dir->get(), ::geteuid(), ::getegid()) != 0 || !giveContents(dir->get(), ::geteuid(), ::getegid(), {}, 0, &error, true))
         return fileFailure(QStringLiteral("cannot take back from the run-as user the folder"), path, error ? error : errno);
@@ -238,11 +238,11 @@ Status TreeOwnership::copyAsOwn(const AgentFolder &folder, const QString &from, 
 {
     const auto source = folder.openDir(from);
     if (!source)
-        return source.failure();
+        return source.error();
     const QString parent = QFileInfo(to).path();
     const auto targetParent = folder.openDir(parent);
     if (!targetParent)
-        return targetParent.failure();
+        return targetParent.error();
     const QByteArray name = QFile::encodeName(QFileInfo(to).fileName());
     if (::mkdirat(targetParent->get(), name.constData(), 0700) != 0)
         return fileFailure(QStringLiteral("cannot create"), to, errno);

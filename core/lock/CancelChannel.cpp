@@ -61,31 +61,31 @@ void CancelChannel::close()
 Result<QString> CancelChannel::request(const AgentPaths &paths, const QString &executionId)
 {
     if (!AgentPaths::isValidExecutionId(executionId))
-        return fail(ExitCode::InvalidArguments, QStringLiteral("invalid execution ID \"%1\"").arg(executionId));
+        return fail(ErrorKind::BadArgument, QStringLiteral("invalid execution ID \"%1\"").arg(executionId));
     const auto lock = LockInspector(paths).lock(executionId);
     if (!lock || lock->verdict == LockVerdict::Orphaned)
-        return fail(ExitCode::TaskNotFound, QStringLiteral("%1 is not running").arg(executionId));
+        return fail(ErrorKind::NotFound, QStringLiteral("%1 is not running").arg(executionId));
     if (lock->verdict != LockVerdict::Live)
-        return fail(ExitCode::AlreadyRunning, QStringLiteral("%1 is locked by %2 on host \"%3\"; it can only be cancelled there")
+        return fail(ErrorKind::Busy, QStringLiteral("%1 is locked by %2 on host \"%3\"; it can only be cancelled there")
                                                   .arg(executionId, QString::number(lock->info.pid), lock->info.hostName));
     const QString run = paths.runFile(executionId);
     // Read without blocking or following a symlink: a FIFO planted there must not hang --cancel.
     const auto runContent = lockfiles::readRegular(run, 64 * 1024);
     const QJsonDocument runDocument = runContent ? QJsonDocument::fromJson(runContent->data) : QJsonDocument();
     if (!runDocument.isObject())
-        return fail(ExitCode::TaskNotFound, QStringLiteral("%1 is locked but not running an execution yet; try again").arg(executionId));
+        return fail(ErrorKind::NotFound, QStringLiteral("%1 is locked but not running an execution yet; try again").arg(executionId));
     const QJsonObject info = runDocument.object();
     const QString token = info.value(QStringLiteral("RunToken")).toString();
     // The token becomes part of a file name: only the form the executor writes is accepted, so a
     // planted @run file cannot aim the request anywhere else.
     static const QRegularExpression tokenForm(QRegularExpression::anchoredPattern(QStringLiteral("[0-9a-f]{32}"))); // '$' would let a final "\n" through
     if (info.value(QStringLiteral("Pid")).toInteger() != lock->info.pid || !tokenForm.match(token).hasMatch())
-        return fail(ExitCode::TaskNotFound, QStringLiteral("%1: the lock holder (PID %2) is not the run that %3 describes")
+        return fail(ErrorKind::NotFound, QStringLiteral("%1: the lock holder (PID %2) is not the run that %3 describes")
                                                 .arg(executionId).arg(lock->info.pid).arg(run));
     const QString path = paths.cancelRequestFile(executionId, token);
     if (Status written = lockfiles::writeReplacing(path, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toUtf8());
         !written)
-        return written.failure();
+        return written.error();
     return path;
 }
 

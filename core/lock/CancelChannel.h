@@ -1,7 +1,7 @@
 #pragma once
 
 #include "fs/AgentPaths.h"
-#include "base/ExitCode.h"
+#include "base/Error.h"
 
 #include <QString>
 

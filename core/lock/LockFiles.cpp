@@ -36,12 +36,12 @@ Result<FileContent> readRegular(const QString &path, qint64 maxBytes)
     const AgentFolder folder = folderOf(path);
     const Kind kind = folder.kindOf(path);
     if (kind == Kind::Missing)
-        return fail(ExitCode::Unexpected, QStringLiteral("missing"));
+        return fail(ErrorKind::System, QStringLiteral("missing"));
     if (kind != Kind::Regular)
-        return fail(ExitCode::Unexpected, QStringLiteral("%1, not a regular file").arg(AgentFolder::kindName(kind)));
+        return fail(ErrorKind::System, QStringLiteral("%1, not a regular file").arg(AgentFolder::kindName(kind)));
     auto data = folder.readFile(path, maxBytes);
     if (!data)
-        return data.failure();
+        return data.error();
     return FileContent{std::move(data).value(), folder.modificationTime(path).toUTC()};
 }
 
@@ -77,13 +77,13 @@ Status Guard::lock(int timeoutMs)
     for (;;) {
         auto fd = folder.tryLock(m_path);
         if (!fd)
-            return fd.failure();
+            return fd.error();
         if (fd->isValid()) {
             m_fd = std::move(fd).value();
             return ok();
         }
         if (deadline.hasExpired())
-            return fail(ExitCode::Unexpected, QStringLiteral("the lock guard %1 has been held by another process for more than %2 ms")
+            return fail(ErrorKind::System, QStringLiteral("the lock guard %1 has been held by another process for more than %2 ms")
                                                   .arg(m_path).arg(timeoutMs));
         // Holders keep it for a moment only: poll briefly, backing off to 10 ms.
         QThread::usleep(pauseUs);

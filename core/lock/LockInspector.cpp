@@ -89,7 +89,7 @@ bool LockRecord::sameHolder(const LockRecord &o) const
 Status LockInspector::clear(const QString &executionId, bool force, const std::optional<LockRecord> &seen) const
 {
     if (!lock(executionId))
-        return fail(ExitCode::TaskNotFound, QStringLiteral("there is no lock for %1 in %2").arg(executionId, m_paths.locksDir()));
+        return fail(ErrorKind::NotFound, QStringLiteral("there is no lock for %1 in %2").arg(executionId, m_paths.locksDir()));
     // The verdict is taken again inside the guard, right before the removal: no takeover can run
     // between this judgement and the unlink.
     lockfiles::Guard guard(lockfiles::guardFileFor(m_paths.lockFile(executionId)));
@@ -97,18 +97,18 @@ Status LockInspector::clear(const QString &executionId, bool force, const std::o
         return guarded;
     const auto record = lock(executionId);
     if (!record)
-        return fail(ExitCode::TaskNotFound, QStringLiteral("there is no lock for %1 in %2").arg(executionId, m_paths.locksDir()));
+        return fail(ErrorKind::NotFound, QStringLiteral("there is no lock for %1 in %2").arg(executionId, m_paths.locksDir()));
     if (seen && !record->sameHolder(*seen))
-        return fail(ExitCode::AlreadyRunning, QStringLiteral("the lock of %1 changed since it was inspected (now PID %2 on \"%3\", %4); it was not removed")
+        return fail(ErrorKind::Busy, QStringLiteral("the lock of %1 changed since it was inspected (now PID %2 on \"%3\", %4); it was not removed")
                                                   .arg(executionId).arg(record->info.pid).arg(record->info.hostName, lockVerdictName(record->verdict)));
     switch (record->verdict) {
     case LockVerdict::Live:
-        return fail(ExitCode::AlreadyRunning, QStringLiteral("the lock of %1 is held by the live process %2; it is never removed")
+        return fail(ErrorKind::Busy, QStringLiteral("the lock of %1 is held by the live process %2; it is never removed")
                                                   .arg(executionId).arg(record->info.pid));
     case LockVerdict::Foreign:
     case LockVerdict::Unreadable:
         if (!force)
-            return fail(ExitCode::AlreadyRunning,
+            return fail(ErrorKind::Busy,
                         QStringLiteral("the lock of %1 is %2 and cannot be judged from here; clearing it needs --force")
                             .arg(executionId, lockVerdictName(record->verdict)));
         break;
@@ -119,13 +119,13 @@ Status LockInspector::clear(const QString &executionId, bool force, const std::o
         // removeStaleLockFile() would open it: a FIFO blocks, a symlink is followed. Nobody
         // holds such a thing as a lock; it goes where it stands.
         if (Status removed = lockfiles::removeInPlace(record->path); !removed)
-            return fail(ExitCode::AlreadyRunning, QStringLiteral("the lock of %1 could not be removed: %2").arg(executionId, removed.failure().message));
+            return fail(ErrorKind::Busy, QStringLiteral("the lock of %1 could not be removed: %2").arg(executionId, removed.error().message));
         qCInfo(lcLock).noquote() << "removed" << record->path << "which was" << AgentFolder::kindName(kind);
         return ok();
     }
     QLockFile lockFile(record->path);
     if (!lockFile.removeStaleLockFile())
-        return fail(ExitCode::AlreadyRunning,
+        return fail(ErrorKind::Busy,
                     QStringLiteral("the lock of %1 could not be removed: a process still holds the file").arg(executionId));
     qCInfo(lcLock).noquote() << "removed" << lockVerdictName(record->verdict) << "lock" << record->path;
     return ok();

@@ -34,7 +34,7 @@ Status TaskLock::replaceNonRegular()
         if (kind == lockfiles::Kind::Missing || kind == lockfiles::Kind::Regular)
             continue;
         if (Status removed = lockfiles::removeInPlace(path); !removed)
-            return fail(ExitCode::Unexpected, QStringLiteral("cannot take the lock: %1").arg(removed.failure().message));
+            return fail(ErrorKind::System, QStringLiteral("cannot take the lock: %1").arg(removed.error().message));
         m_replaced.append(QStringLiteral("%1 was %2, not a lock file; it was removed and the lock taken").arg(path, AgentFolder::kindName(kind)));
     }
     return ok();
@@ -62,15 +62,15 @@ Status TaskLock::tryAcquire()
                          .arg(info->pid)
                          .arg(info->hostName, info->appName, info->acquiredAt.toString(Qt::ISODate));
         }
-        return fail(ExitCode::AlreadyRunning, QStringLiteral("the task is already locked by %1 (%2)").arg(holder, m_path));
+        return fail(ErrorKind::Busy, QStringLiteral("the task is already locked by %1 (%2)").arg(holder, m_path));
     }
     case QLockFile::PermissionError:
-        return fail(ExitCode::Unexpected, QStringLiteral("no permission to create the lock file %1").arg(m_path));
+        return fail(ErrorKind::System, QStringLiteral("no permission to create the lock file %1").arg(m_path));
     case QLockFile::NoError:
     case QLockFile::UnknownError:
         break;
     }
-    return fail(ExitCode::Unexpected, QStringLiteral("cannot create the lock file %1").arg(m_path));
+    return fail(ErrorKind::System, QStringLiteral("cannot create the lock file %1").arg(m_path));
 }
 
 void TaskLock::release()
@@ -94,7 +94,7 @@ std::optional<LockInfo> TaskLock::read(const QString &lockFilePath, QString *pro
     const auto content = lockfiles::readRegular(lockFilePath, kMaxLockFileBytes);
     if (!content) {
         if (problem)
-            *problem = content.failure().message;
+            *problem = content.error().message;
         return std::nullopt;
     }
     const QList<QByteArray> lines = content->data.split('\n');

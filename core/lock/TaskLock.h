@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/ExitCode.h"
+#include "base/Error.h"
 
 #include <QDateTime>
 #include <QLockFile>
@@ -33,7 +33,7 @@ public:
     TaskLock(const TaskLock &) = delete;
     TaskLock &operator=(const TaskLock &) = delete;
 
-    // Never blocks. ExitCode::AlreadyRunning when a live process holds it; the message names
+    // Never blocks. ErrorKind::Busy when a live process holds it; the message names
     // the holder. A lock left by a dead process on this host is removed by QLockFile and taken.
     // Runs under the Locks/ guard (see LockFiles.h). Something other than a regular file at the
     // lock path (a FIFO, a symlink, ...) is removed where it stands and the lock taken; replaced()

@@ -5,7 +5,7 @@
 #include <QString>
 #include <QStringList>
 
-#include "base/ExitCode.h"
+#include "base/Error.h"
 #include "RunAsUser.h"
 
 #include <optional>
@@ -34,7 +34,7 @@ struct ProcessSpec {
 
 // Why a running child had to be stopped early: a timeout, a cancel, a resource limit.
 struct StopRequest {
-    ExitCode code = ExitCode::Cancelled;
+    ErrorKind kind = ErrorKind::Cancelled;
     QString message;
     bool immediate = false; // skip the grace period (a second signal, for example)
 };

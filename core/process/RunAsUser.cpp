@@ -46,9 +46,9 @@ std::vector<gid_t> groupsOf(const char *user, gid_t primary)
     return groups;
 }
 
-Failure invalid(const QString &message)
+Error invalid(const QString &message)
 {
-    return fail(ExitCode::InvalidArguments, message);
+    return fail(ErrorKind::BadArgument, message);
 }
 
 } // namespace

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/ExitCode.h"
+#include "base/Error.h"
 
 #include <QByteArray>
 #include <QProcessEnvironment>
@@ -30,7 +30,7 @@ struct ProcessCredentials {
 class RunAsUser {
 public:
     // The account `name` (or a numeric uid), with its primary group, supplementary groups and
-    // home. Fails with ExitCode::InvalidArguments, naming the user, when the account does not
+    // home. Fails with ErrorKind::BadArgument, naming the user, when the account does not
     // exist, is root, or the executor is not root (only root can become someone else).
     static Result<RunAsUser> resolve(const QString &name);
 

@@ -36,9 +36,9 @@ const QString kPythonVersion = QStringLiteral("PythonVersion");
 const QStringList kKnownKeys = {kExecutionId, kScriptPath, kArguments, kRequirements, kKeepVenv,
                                 kTimeout, kGrace, kMaxMemory, kMaxCpu, kUseCache, kRequirementsSource, kPythonVersion};
 
-Failure invalid(const QString &field, const QString &reason)
+Error invalid(const QString &field, const QString &reason)
 {
-    return fail(ExitCode::InvalidExecution, QStringLiteral("execution.json: %1: %2").arg(field, reason));
+    return fail(ErrorKind::InvalidTask, QStringLiteral("execution.json: %1: %2").arg(field, reason));
 }
 
 QString jsonTypeName(const QJsonValue &value)
@@ -135,7 +135,7 @@ Result<QStringList> parseArguments(const QJsonValue &value)
     if (value.isString()) {
         auto split = CommandLineSplitter::split(value.toString());
         if (!split)
-            return invalid(kArguments, split.failure().message);
+            return invalid(kArguments, split.error().message);
         arguments = split.value();
     } else if (value.isArray()) {
         const QJsonArray array = value.toArray();
@@ -200,7 +200,7 @@ std::optional<QString> ExecutionInfo::requirementProblem(const QString &requirem
 {
     const auto parsed = Requirement::parseWithoutHashes(requirement);
     if (!parsed)
-        return parsed.failure().message;
+        return parsed.error().message;
     return std::nullopt;
 }
 
@@ -233,15 +233,15 @@ Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError)
-        return fail(ExitCode::InvalidExecution, QStringLiteral("execution.json: not valid JSON at offset %1: %2")
+        return fail(ErrorKind::InvalidTask, QStringLiteral("execution.json: not valid JSON at offset %1: %2")
                                                     .arg(error.offset).arg(error.errorString()));
     if (!document.isObject())
-        return fail(ExitCode::InvalidExecution, QStringLiteral("execution.json: the top level must be an object"));
+        return fail(ErrorKind::InvalidTask, QStringLiteral("execution.json: the top level must be an object"));
 
     ExecutionInfo info;
     auto keyed = canonicalKeys(document.object(), info.warnings);
     if (!keyed)
-        return keyed.failure();
+        return keyed.error();
     const QHash<QString, QJsonValue> &fields = keyed.value();
     const auto field = [&fields](const QString &key) { return fields.value(key, QJsonValue(QJsonValue::Undefined)); };
 
@@ -263,12 +263,12 @@ Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString
     info.scriptPath = script.toString();
     auto scriptFile = resolveScript(info.scriptPath, taskDir);
     if (!scriptFile)
-        return scriptFile.failure();
+        return scriptFile.error();
     info.scriptFile = scriptFile.value();
 
     auto arguments = parseArguments(field(kArguments));
     if (!arguments)
-        return arguments.failure();
+        return arguments.error();
     info.arguments = arguments.value();
     // Checked here, before any venv is built: what execve() would refuse is the task's fault (exit 4),
     // not the environment's. The script inherits the executor's environment, plus what the reserve covers.
@@ -279,7 +279,7 @@ Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString
     if (!requirements.isUndefined()) {
         auto parsed = parseRequirements(requirements);
         if (!parsed)
-            return parsed.failure();
+            return parsed.error();
         info.requirements = parsed.value();
         // They reach pip's command line: what execve() cannot pass is the task's fault too.
         if (const auto tooLong = ArgumentLimits::ofThisSystem().check(*info.requirements, QProcessEnvironment::systemEnvironment(), kRequirements))
@@ -310,7 +310,7 @@ Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString
         if (!python.isString())
             return invalid(kPythonVersion, QStringLiteral("must be a string such as \">=3.10,<3.12\", not %1").arg(jsonTypeName(python)));
         if (auto spec = VersionSpecifier::parse(python.toString(), QStringLiteral("execution.json: ") + kPythonVersion); !spec)
-            return spec.failure();
+            return spec.error();
         info.pythonVersion = python.toString();
     }
 
@@ -339,7 +339,7 @@ Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString
     for (const NumberField &number : numbers) {
         auto parsed = parseNumber(field(*number.key), *number.key, number.key == &kGrace, number.maximum, QString::fromLatin1(number.unit));
         if (!parsed)
-            return parsed.failure();
+            return parsed.error();
         info.*number.member = parsed.value();
     }
     return info;

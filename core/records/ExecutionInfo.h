@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/ExitCode.h"
+#include "base/Error.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -41,7 +41,7 @@ struct ExecutionInfo {
     bool needsPackages() const { return (requirements && !requirements->isEmpty()) || !requirementsFile.isEmpty(); }
 
     // `json` is the file's bytes; `expectedId` the ID from the command line; `taskDir` the task
-    // folder. Every rejection is ExitCode::InvalidExecution and names the field and the reason.
+    // folder. Every rejection is ErrorKind::InvalidTask and names the field and the reason.
     static Result<ExecutionInfo> parse(const QByteArray &json, const QString &expectedId, const QString &taskDir);
 
     // What --list and the monitor show of an execution.json, read leniently (no file checks,

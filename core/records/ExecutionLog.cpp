@@ -13,10 +13,10 @@ Status ExecutionLog::openFile(const AgentFolder &folder, const QString &path, QS
 {
     auto fd = folder.openForWriting(path, AgentFolder::WriteMode::Append, replaced);
     if (!fd)
-        return fd.failure();
+        return fd.error();
     const int handle = fd->get();
     if (!m_file.open(handle, QIODevice::WriteOnly | QIODevice::Append, QFileDevice::AutoCloseHandle))
-        return fail(ExitCode::Unexpected, QStringLiteral("cannot write %1: %2").arg(path, m_file.errorString()));
+        return fail(ErrorKind::System, QStringLiteral("cannot write %1: %2").arg(path, m_file.errorString()));
     fd.value().release(); // m_file closes it now
     for (const QByteArray &line : std::as_const(m_pending))
         m_file.write(line);

@@ -1,7 +1,8 @@
 #pragma once
 
 #include "fs/AgentFolder.h"
-#include "base/ExitCode.h"
+#include "base/Error.h"
+#include "RunOutcome.h"
 #include "Provenance.h"
 
 #include <QDateTime>
@@ -106,7 +107,7 @@ struct ResultRecord {
     static QList<InstalledDistribution> provenanceFromJson(const QJsonObject &object);
     // Written through the gatekeeper (AgentFolder::writeAtomically): a link planted at the
     // name is replaced, never followed, and the previous file stays whole when the disk is full.
-    // ExitCode::Unexpected when the file cannot be written.
+    // ErrorKind::System when the file cannot be written.
     Status save(const AgentFolder &folder, const QString &path) const;
 };
 

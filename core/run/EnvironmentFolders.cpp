@@ -13,8 +13,8 @@ EnvironmentFolders::EnvironmentFolders(const AgentPaths &paths, QString executio
 Status EnvironmentFolders::makeFresh(const QString &dir) const
 {
     if (Status s = m_paths.folder().removeTree(dir); !s)
-        return fail(ExitCode::EnvironmentFailed, s.failure().message);
-    return m_paths.ensureDir(dir, ExitCode::EnvironmentFailed);
+        return s;
+    return m_paths.ensureDir(dir);
 }
 
 Status EnvironmentFolders::makeTemp()
@@ -48,7 +48,7 @@ QStringList EnvironmentFolders::remove(bool keepVenv) const
     QStringList warnings;
     for (const QString &target : std::as_const(targets))
         if (const Status removed = m_paths.folder().removeTree(target); !removed)
-            warnings.append(removed.failure().message);
+            warnings.append(removed.error().message);
     return warnings;
 }
 

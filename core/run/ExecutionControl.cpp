@@ -135,7 +135,7 @@ std::optional<StopRequest> ExecutionControl::kernelMemoryStop() const
         return std::nullopt;
     const QString which = m_tree.kernelMemoryLimit() == u"cgroup-v1" ? QStringLiteral("cgroup v1 memory limit (memory.limit_in_bytes)")
                                                                       : QStringLiteral("cgroup v2 memory limit (memory.max)");
-    return StopRequest{ExitCode::ResourceLimitExceeded,
+    return StopRequest{ErrorKind::LimitExceeded,
                        QStringLiteral("memory limit exceeded: the kernel's %1 stopped a process of the tree at MaxMemoryMB %2 (peak %3 MB)")
                            .arg(which)
                            .arg(m_limits.maxMemoryBytes.value_or(0) / (1024 * 1024))
@@ -171,12 +171,12 @@ const ProgressReader::Progress &ExecutionControl::progress() const
 std::optional<StopRequest> ExecutionControl::pendingStop()
 {
     if (g_signals > 0 && !m_stop) {
-        m_stop = StopRequest{ExitCode::Cancelled, QStringLiteral("cancelled by %1 to the executor").arg(signalName(g_lastSignal))};
+        m_stop = StopRequest{ErrorKind::Cancelled, QStringLiteral("cancelled by %1 to the executor").arg(signalName(g_lastSignal))};
     } else if (m_begun && !m_stop && m_cancel.requested()) {
         m_cancel.acknowledge();
-        m_stop = StopRequest{ExitCode::Cancelled, QStringLiteral("cancelled on request (openautomate-executor --cancel)")};
+        m_stop = StopRequest{ErrorKind::Cancelled, QStringLiteral("cancelled on request (openautomate-executor --cancel)")};
     } else if (!m_stop && m_limits.timeoutMs && m_started && m_started->elapsed() >= *m_limits.timeoutMs) {
-        m_stop = StopRequest{ExitCode::TimedOut, QStringLiteral("timed out after %1 s (TimeoutSeconds %2)")
+        m_stop = StopRequest{ErrorKind::TimedOut, QStringLiteral("timed out after %1 s (TimeoutSeconds %2)")
                                                      .arg(double(m_started->elapsed()) / 1000.0, 0, 'f', 1)
                                                      .arg(double(*m_limits.timeoutMs) / 1000.0)};
     }
@@ -197,11 +197,11 @@ std::optional<StopRequest> ExecutionControl::check(qint64 processGroup)
         // Where the kernel enforces the limit, it alone decides: the sampled sum of RSS counts
         // shared pages more than once, and would stop a tree the kernel still lets run.
         if (!m_stop && m_containment.memoryLimit == u"sampling" && f.peakMemoryBytes > *m_limits.maxMemoryBytes)
-            m_stop = StopRequest{ExitCode::ResourceLimitExceeded,
+            m_stop = StopRequest{ErrorKind::LimitExceeded,
                                  QStringLiteral("memory limit exceeded: the process tree reached %1 MB (MaxMemoryMB %2)")
                                      .arg(f.peakMemoryBytes / (1024 * 1024)).arg(*m_limits.maxMemoryBytes / (1024 * 1024))};
         if (!m_stop && m_limits.maxCpuSeconds && f.cpuSeconds > *m_limits.maxCpuSeconds)
-            m_stop = StopRequest{ExitCode::ResourceLimitExceeded,
+            m_stop = StopRequest{ErrorKind::LimitExceeded,
                                  QStringLiteral("CPU limit exceeded: the process tree used %1 s of CPU (MaxCpuSeconds %2)")
                                      .arg(f.cpuSeconds, 0, 'f', 1).arg(*m_limits.maxCpuSeconds)};
         readProgress();
@@ -261,7 +261,7 @@ void ExecutionControl::writeStatus(const QString &state, const QString &outcome)
     const Status saved = m_paths.folder().writeAtomically(path, status.toJson());
     if (!saved && !m_statusFailed)
         m_log.warning(lcExecutor, QStringLiteral("Cannot update {StatusFile}: {Reason}"),
-                      {{QStringLiteral("StatusFile"), path}, {QStringLiteral("Reason"), saved.failure().message}});
+                      {{QStringLiteral("StatusFile"), path}, {QStringLiteral("Reason"), saved.error().message}});
     m_statusFailed = !saved;
 }
 

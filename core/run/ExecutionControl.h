@@ -3,7 +3,7 @@
 #include "fs/AgentPaths.h"
 #include "lock/CancelChannel.h"
 #include "process/ChildProcess.h"
-#include "base/ExitCode.h"
+#include "base/Error.h"
 #include "process/ProcessTree.h"
 #include "ProgressReader.h"
 #include "process/ResourceSampler.h"

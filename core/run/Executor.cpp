@@ -30,7 +30,7 @@ Status Executor::freshLog(const QString &path)
     const auto fd = m_paths.folder().openForWriting(path, AgentFolder::WriteMode::Truncate, &replaced);
     warn(replaced);
     if (!fd)
-        return fail(ExitCode::Unexpected, fd.failure().message);
+        return fd.error();
     return ok();
 }
 
@@ -91,17 +91,17 @@ int Executor::run()
     // and a missing task (exit 3) leave no trace but the console.
     const Status locked = timed(Stage::Lock, [this] { return acquireLock(); });
     if (!locked) {
-        m_log.error(lcLock, QStringLiteral("{Message}"), {{QStringLiteral("Message"), locked.failure().message}});
-        return int(locked.failure().code);
+        m_log.error(lcLock, QStringLiteral("{Message}"), {{QStringLiteral("Message"), locked.error().message}});
+        return int(exitCodeFor(Stage::Lock, locked.error()));
     }
 
     Status status = ok();
     try {
         status = runStages();
     } catch (const std::exception &e) {
-        status = fail(ExitCode::Unexpected, QStringLiteral("unexpected error: %1").arg(QString::fromLocal8Bit(e.what())));
+        status = fail(ErrorKind::Internal, QStringLiteral("unexpected error: %1").arg(QString::fromLocal8Bit(e.what())));
     } catch (...) {
-        status = fail(ExitCode::Unexpected, QStringLiteral("unexpected error of unknown type"));
+        status = fail(ErrorKind::Internal, QStringLiteral("unexpected error of unknown type"));
     }
     return finish(status);
 }
@@ -114,11 +114,11 @@ Status Executor::acquireLock()
     QString problem;
     const AgentFolder::Kind task = m_paths.folder().kindOf(m_paths.taskDir(id), &problem);
     if (!problem.isEmpty())
-        return fail(ExitCode::TaskNotFound, QStringLiteral("the task folder %1 cannot be used: %2").arg(m_paths.taskDir(id), problem));
+        return fail(ErrorKind::NotFound, QStringLiteral("the task folder %1 cannot be used: %2").arg(m_paths.taskDir(id), problem));
     if (task == AgentFolder::Kind::Missing)
-        return fail(ExitCode::TaskNotFound, QStringLiteral("the task folder %1 does not exist").arg(m_paths.taskDir(id)));
+        return fail(ErrorKind::NotFound, QStringLiteral("the task folder %1 does not exist").arg(m_paths.taskDir(id)));
     if (task != AgentFolder::Kind::Directory)
-        return fail(ExitCode::TaskNotFound, QStringLiteral("the task folder %1 is %2, not a folder; refusing to run it")
+        return fail(ErrorKind::NotFound, QStringLiteral("the task folder %1 is %2, not a folder; refusing to run it")
                                                 .arg(m_paths.taskDir(id), AgentFolder::kindName(task)));
     if (const Status made = m_paths.ensureDir(m_paths.locksDir()); !made)
         return made;
@@ -138,7 +138,7 @@ void Executor::keepPreviousRun()
     for (const QString &warning : previous.warnings())
         warn(warning);
     if (!kept)
-        warn(QStringLiteral("the previous run was not kept whole, so this run's logs may follow its own: %1").arg(kept.failure().message));
+        warn(QStringLiteral("the previous run was not kept whole, so this run's logs may follow its own: %1").arg(kept.error().message));
     if (!previous.moved().isEmpty())
         m_log.info(lcExecutor, QStringLiteral("Moved the previous run's {PreviousFiles} into {PreviousDir}"),
                    {{QStringLiteral("PreviousFiles"), previous.moved().join(QStringLiteral(", "))},
@@ -170,7 +170,7 @@ RunLimits Executor::limitsFor(const ExecutionInfo &info)
     return limits;
 }
 
-std::optional<Failure> Executor::stopped(const ProcessExit &exit)
+std::optional<Error> Executor::stopped(const ProcessExit &exit)
 {
     if (!exit.survivors.isEmpty()) {
         QStringList pids;
@@ -186,9 +186,9 @@ std::optional<Failure> Executor::stopped(const ProcessExit &exit)
 
 Status Executor::runStages()
 {
-    const auto stopRequested = [this]() -> std::optional<Failure> {
+    const auto stopRequested = [this]() -> std::optional<Error> {
         if (auto stop = m_control.pendingStop())
-            return fail(stop->code, stop->message);
+            return fail(stop->kind, stop->message);
         return std::nullopt;
     };
     if (Status s = readAndValidate(); !s)
@@ -212,17 +212,17 @@ Status Executor::readAndValidate()
         const AgentFolder folder = m_paths.folder();
         const QString executionFile = m_paths.executionFile(id);
         if (folder.kindOf(executionFile) == AgentFolder::Kind::Missing)
-            return fail(ExitCode::TaskNotFound, QStringLiteral("%1 does not exist").arg(executionFile));
+            return fail(ErrorKind::NotFound, QStringLiteral("%1 does not exist").arg(executionFile));
         m_taskFilesAllowed = true;
         keepPreviousRun(); // before this run writes anything: its logs then hold this run only
         QString replaced;
         if (const Status opened = m_log.openFile(folder, m_paths.executorLogFile(id), &replaced); !opened)
-            qCWarning(lcExecutor).noquote() << opened.failure().message << "; logging to the console only";
+            qCWarning(lcExecutor).noquote() << opened.error().message << "; logging to the console only";
         warn(replaced);
         // Never blocks (a FIFO is refused at once) and never reads more than any real file needs.
         auto content = folder.readFile(executionFile, ExecutionInfo::kMaxFileBytes);
         if (!content)
-            return fail(ExitCode::InvalidExecution, content.failure().message);
+            return content.error(); // refused or unreadable: exit 4, as this is the Read stage
         json = std::move(content).value();
         return ok();
     });
@@ -232,7 +232,7 @@ Status Executor::readAndValidate()
     return timed(Stage::Validate, [&]() -> Status {
         auto info = ExecutionInfo::parse(json, id, m_paths.taskDir(id));
         if (!info)
-            return info.failure();
+            return info.error();
         m_info = std::move(info).value();
         for (const QString &warning : std::as_const(m_info->warnings))
             warn(warning, lcConfig);
@@ -254,9 +254,11 @@ Status Executor::readAndValidate()
 int Executor::finish(const Status &status)
 {
     if (!status) {
-        const Failure &failure = status.failure();
-        m_exitCode = int(failure.code);
-        m_record.outcome = outcomeForExitCode(failure.code);
+        const Error &failure = status.error();
+        // The one place a failure becomes the exit code: by its kind and the stage it stopped.
+        const ExitCode code = exitCodeFor(m_record.stage, failure);
+        m_exitCode = int(code);
+        m_record.outcome = outcomeForExitCode(code);
         m_record.message = failure.message;
         m_log.error(lcExecutor, QStringLiteral("{Stage} failed: {Message}"),
                     {{QStringLiteral("Stage"), stageName(m_record.stage)}, {QStringLiteral("Message"), failure.message}});
@@ -290,7 +292,7 @@ int Executor::finish(const Status &status)
             // The previous result.json is intact; the service must not report an outcome that
             // nobody can read back, so whatever happened, this run ends as an internal error.
             m_log.error(lcExecutor, QStringLiteral("The result could not be saved, so the run ends with exit code {ExitCode}: {Message}"),
-                        {{QStringLiteral("ExitCode"), int(ExitCode::Unexpected)}, {QStringLiteral("Message"), saved.failure().message}});
+                        {{QStringLiteral("ExitCode"), int(ExitCode::Unexpected)}, {QStringLiteral("Message"), saved.error().message}});
             m_exitCode = int(ExitCode::Unexpected);
         }
     }

@@ -13,7 +13,7 @@
 #include "records/ExecutionLog.h"
 #include "environment/InterpreterChoice.h"
 #include "base/LoggingCategories.h"
-#include "base/ExitCode.h"
+#include "ExitCodes.h"
 #include "records/Limits.h"
 #include "dependencies/PackagePolicy.h"
 #include "environment/PythonInterpreter.h"
@@ -102,7 +102,7 @@ private:
     // result.json's Provenance; a warning when it is unavailable, saying why.
     void recordProvenance(const Provenance &provenance);
     // A child's stop (timeout, cancel, limit) as this step's failure, with its survivors noted.
-    std::optional<Failure> stopped(const ProcessExit &exit);
+    std::optional<Error> stopped(const ProcessExit &exit);
     // Logs a warning and records it in result.json's Warnings (empty: nothing to say).
     void warn(const QString &what, ExecutionLog::Category category = lcExecutor);
     void warn(const QStringList &warnings, ExecutionLog::Category category);

@@ -36,7 +36,7 @@ Status Executor::installRequirements()
             return EnvironmentKey::build(m_interpreter->executable, m_interpreter->version, {}, {}, m_pip.environment()).configuredFindLinks();
         }, othersAlive);
     if (Status removed = m_paths.folder().removeTree(reportDir); !removed)
-        warn(removed.failure().message, lcPip);
+        warn(removed.error().message, lcPip);
     recordProvenance(provenance);
     m_record.pipFreeze = venv.freeze(&m_control);
     m_log.info(lcPip, QStringLiteral("Installed {Packages}"), {{QStringLiteral("Packages"), m_record.pipFreeze.join(QStringLiteral(", "))}});
@@ -62,7 +62,8 @@ Status Executor::linkCachedEnvironment()
     if (!deps.requirementsFile.isEmpty()) {
         auto content = m_paths.folder().readFile(deps.requirementsFile, ExecutionInfo::kMaxFileBytes);
         if (!content)
-            return fail(ExitCode::InvalidExecution, content.failure().message);
+            return Error{ErrorKind::InvalidTask, content.error().message, content.error().systemError}; // the task's file, not pip's
+
         requirementsTxt = std::move(content).value();
     }
     // The key sees what pip will see.
@@ -77,7 +78,7 @@ Status Executor::linkCachedEnvironment()
     for (const QString &warning : m_cache->takeWarnings())
         warn(warning);
     if (!entry)
-        return entry.failure();
+        return entry.error();
     const PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
     if (Status linked = EnvironmentCache::link(m_paths.folder(), entry.value(), venv.sitePackages()); !linked)
         return linked;

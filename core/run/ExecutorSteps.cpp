@@ -21,7 +21,7 @@ Status Executor::prepareEnvironment()
         auto interpreter = m_interpreters.defaultInterpreter();
         warn(m_interpreters.takeWarnings(), lcVenv);
         if (!interpreter)
-            return interpreter.failure();
+            return interpreter.error();
         useInterpreter(std::move(interpreter).value());
         if (Status s = m_interpreters.checkRunnable(*m_interpreter); !s)
             return s;
@@ -75,7 +75,7 @@ Status Executor::chooseInterpreter()
     auto chosen = m_interpreters.forVersion(*m_interpreter, deps.requiresPython, deps.requiresPythonFrom);
     warn(m_interpreters.takeWarnings(), lcVenv);
     if (!chosen)
-        return chosen.failure();
+        return chosen.error();
     if (chosen->executable != m_interpreter->executable)
         m_log.info(lcVenv, QStringLiteral("Python {PythonVersion} from {PythonExecutable} matches {RequiresPython} ({RequiresPythonFrom})"),
                    {{QStringLiteral("PythonVersion"), chosen->version},

@@ -30,7 +30,7 @@ Result<PythonInterpreter> InterpreterSelection::defaultInterpreter()
 Status InterpreterSelection::checkRunnable(const PythonInterpreter &interpreter) const
 {
     if (const QString why = unrunnableBecause(interpreter.executable); !why.isEmpty())
-        return fail(ExitCode::EnvironmentFailed,
+        return fail(ErrorKind::Environment,
                     QStringLiteral("the interpreter %1 %2; choose one it can run with --python "
                                    "(a pyenv interpreter under /root is out of its reach; /usr/bin/python3 is not)")
                         .arg(interpreter.executable, why));
@@ -53,7 +53,7 @@ Result<PythonInterpreter> InterpreterSelection::forVersion(const PythonInterpret
         return current;
     auto wanted = VersionSpecifier::parse(requiresPython, requiresPythonFrom);
     if (!wanted)
-        return wanted.failure();
+        return wanted.error();
     QStringList warnings;
     auto chosen = m_offered.choose(*wanted, requiresPythonFrom, current, locator(),
                                    [this](const QString &executable) { return unrunnableBecause(executable); }, &warnings);

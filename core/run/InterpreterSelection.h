@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/ExitCode.h"
+#include "base/Error.h"
 #include "environment/InterpreterChoice.h"
 #include "environment/PythonInterpreter.h"
 #include "process/RunAsUser.h"
@@ -24,10 +24,10 @@ public:
     // `probeCache`: the interpreters.json the probes are kept in (see PythonInterpreter::locate).
     InterpreterSelection(OfferedPythons offered, QString probeCache, RunControl *control, std::optional<RunAsUser> runAs);
 
-    // The default interpreter, probed (ExitCode::EnvironmentFailed when none can be run, or the
+    // The default interpreter, probed (ErrorKind::Environment when none can be run, or the
     // run's stop while it was probed).
     Result<PythonInterpreter> defaultInterpreter();
-    // ExitCode::EnvironmentFailed, naming the interpreter and the user, when the run-as user
+    // ErrorKind::Environment, naming the interpreter and the user, when the run-as user
     // cannot run it; ok without a run-as user.
     Status checkRunnable(const PythonInterpreter &interpreter) const;
     // `current` when the task asks for no version (`requiresPython` empty); else the newest

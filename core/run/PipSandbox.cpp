@@ -67,11 +67,11 @@ QString PipSandbox::checkedRequirementsDir() const
 Status PipSandbox::prepare(RunAsGrants &grants) const
 {
     // The working folder: empty, root's, inside Temp/<id> (made in this stage, never reused).
-    if (Status s = m_paths.ensureDir(workingDirectory(), ExitCode::EnvironmentFailed); !s)
+    if (Status s = m_paths.ensureDir(workingDirectory()); !s)
         return s;
     // HOME: as empty and as new, so that no user's pip.conf is read; only its cache folder is
     // pip's user's to write.
-    if (Status s = m_paths.ensureDir(cacheDirectory(), ExitCode::EnvironmentFailed); !s)
+    if (Status s = m_paths.ensureDir(cacheDirectory()); !s)
         return s;
     return grants.give(cacheDirectory());
 }
@@ -79,7 +79,7 @@ Status PipSandbox::prepare(RunAsGrants &grants) const
 Status PipSandbox::prepareReportDirectory(RunAsGrants &grants) const
 {
     // Read back through the gatekeeper and removed before the script (whose TMP it is) runs.
-    if (Status s = m_paths.ensureDir(reportDirectory(), ExitCode::RequirementsFailed); !s)
+    if (Status s = m_paths.ensureDir(reportDirectory()); !s)
         return s;
     return grants.give(reportDirectory());
 }
@@ -102,7 +102,7 @@ Status PipSandbox::removeScratch() const
 {
     for (const QString &path : {workingDirectory(), homeDirectory(), checkedRequirementsDir(), lockRequirementsFile()})
         if (Status removed = m_paths.folder().removeTree(path); !removed)
-            return fail(ExitCode::EnvironmentFailed, removed.failure().message);
+            return removed;
     return ok();
 }
 

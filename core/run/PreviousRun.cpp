@@ -9,7 +9,7 @@ Result<bool> PreviousRun::removeForeign(const QString &path)
     if (foreign.isEmpty())
         return false;
     if (Status removed = folder.removeTree(path); !removed)
-        return fail(ExitCode::Unexpected, QStringLiteral("cannot remove %1, which is %2: %3").arg(path, foreign, removed.failure().message));
+        return fail(ErrorKind::System, QStringLiteral("cannot remove %1, which is %2: %3").arg(path, foreign, removed.error().message));
     m_warnings.append(QStringLiteral("%1 was %2, not a file the executor wrote; it was removed, not kept in %3")
                           .arg(path, foreign, m_paths.previousDir(m_id)));
     return true;
@@ -22,7 +22,7 @@ Status PreviousRun::keep()
     // One generation only, and previous/ is the executor's name: an older generation, or
     // whatever the task put there, goes first (removeTree never follows a link).
     if (Status removed = folder.removeTree(previous); !removed)
-        return fail(ExitCode::Unexpected, QStringLiteral("cannot remove the older previous run %1: %2").arg(previous, removed.failure().message));
+        return fail(ErrorKind::System, QStringLiteral("cannot remove the older previous run %1: %2").arg(previous, removed.error().message));
 
     QStringList names;
     for (const QString &name : AgentPaths::runOutputNames()) {
@@ -31,7 +31,7 @@ Status PreviousRun::keep()
             continue;
         const auto removed = removeForeign(path);
         if (!removed)
-            return removed.failure();
+            return removed.error();
         if (!*removed)
             names.append(name);
     }
@@ -39,17 +39,17 @@ Status PreviousRun::keep()
         return ok(); // the task has not run before (or its files are gone): no previous run to keep
 
     if (Status made = folder.ensureDir(previous); !made)
-        return fail(ExitCode::Unexpected, QStringLiteral("cannot create %1 for the previous run: %2").arg(previous, made.failure().message));
+        return fail(ErrorKind::System, QStringLiteral("cannot create %1 for the previous run: %2").arg(previous, made.error().message));
     for (const QString &name : std::as_const(names)) {
         const QString from = m_paths.taskDir(m_id) + u'/' + name;
         const QString to = previous + u'/' + name;
         // rename() moves the name itself, never a link's target, and never replaces anything at `to`.
         if (Status renamed = folder.rename(from, to); !renamed)
-            return fail(ExitCode::Unexpected, QStringLiteral("cannot move %1 into %2: %3").arg(from, previous, renamed.failure().message));
+            return fail(ErrorKind::System, QStringLiteral("cannot move %1 into %2: %3").arg(from, previous, renamed.error().message));
         // Looked at again where it landed: a name swapped since the check is not kept either.
         const auto swapped = removeForeign(to);
         if (!swapped)
-            return swapped.failure();
+            return swapped.error();
         if (!*swapped)
             m_moved.append(name);
     }

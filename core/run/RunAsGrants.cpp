@@ -27,8 +27,8 @@ Status RunAsGrants::give(const QString &dir)
         return ok();
     const Status granted = TreeOwnership::give(m_paths.folder(), dir, uid_t(m_user->uid()), gid_t(m_user->gid()));
     if (!granted)
-        return fail(ExitCode::EnvironmentFailed,
-                    QStringLiteral("cannot let the run-as user %1 write %2: %3").arg(m_user->name(), dir, granted.failure().message));
+        return fail(ErrorKind::Environment,
+                    QStringLiteral("cannot let the run-as user %1 write %2: %3").arg(m_user->name(), dir, granted.error().message));
     return ok();
 }
 
@@ -50,8 +50,8 @@ Status RunAsGrants::shareTaskFolder()
     if (granted)
         granted = TreeOwnership::shareFolder(folder, dir, gid_t(m_user->gid()));
     if (!granted)
-        return fail(ExitCode::EnvironmentFailed,
-                    QStringLiteral("cannot let the run-as user %1 write %2: %3").arg(m_user->name(), dir, granted.failure().message));
+        return fail(ErrorKind::Environment,
+                    QStringLiteral("cannot let the run-as user %1 write %2: %3").arg(m_user->name(), dir, granted.error().message));
     return ok();
 }
 
@@ -62,7 +62,7 @@ QStringList RunAsGrants::takeBack()
         return warnings;
     removeForgedRunFiles(warnings);
     if (const Status reclaimed = TreeOwnership::reclaimFolder(m_paths.folder(), m_paths.taskDir(m_id)); !reclaimed)
-        warnings.append(reclaimed.failure().message);
+        warnings.append(reclaimed.error().message);
     return warnings;
 }
 
@@ -79,7 +79,7 @@ void RunAsGrants::removeForgedRunFiles(QStringList &warnings) const
             continue;
         if (const Status removed = folder.removeTree(path); !removed)
             warnings.append(QStringLiteral("%1 is %2, which task code left at a name of the executor's, and cannot be removed: %3")
-                                .arg(path, what, removed.failure().message));
+                                .arg(path, what, removed.error().message));
         else
             warnings.append(QStringLiteral("%1 was %2, which task code left at a name of the executor's; it was removed, so that it "
                                            "is never taken for the executor's record").arg(path, what));
@@ -92,7 +92,7 @@ void RunAsGrants::removeForgedRunFiles(QStringList &warnings) const
         return;
     if (const Status removed = folder.removeTree(previous); !removed)
         warnings.append(QStringLiteral("%1 was made by task code (uid %2), not by the executor, and cannot be removed: %3")
-                            .arg(previous).arg(st.st_uid).arg(removed.failure().message));
+                            .arg(previous).arg(st.st_uid).arg(removed.error().message));
     else
         warnings.append(QStringLiteral("%1 was made by task code (uid %2), not by the executor; it was removed, so that it is never "
                                        "taken for the run before this one").arg(previous).arg(st.st_uid));

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/ExitCode.h"
+#include "base/Error.h"
 #include "fs/AgentPaths.h"
 #include "process/RunAsUser.h"
 
@@ -25,7 +25,7 @@ public:
     std::shared_ptr<const ProcessCredentials> credentials() const;
 
     // Lets the user write `dir` and everything in it (Temp/<id>, the venv, pip's cache and
-    // report folders). ExitCode::EnvironmentFailed, naming the user, when it cannot be handed over.
+    // report folders). ErrorKind::Environment, naming the user, when it cannot be handed over.
     Status give(const QString &dir);
     // Shares the task folder: the user may add files, and its input files become its own, but
     // what the executor writes (its run output, execution.json, previous/) stays the executor's.

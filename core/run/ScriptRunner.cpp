@@ -44,10 +44,10 @@ ProcessExit ScriptRunner::run(const ScriptLaunch &launch, RunControl *control)
     return ChildProcess::run(spec, control);
 }
 
-Failure ScriptRunner::startFailure(const ScriptLaunch &launch, const ProcessExit &exit)
+Error ScriptRunner::startFailure(const ScriptLaunch &launch, const ProcessExit &exit)
 {
     if (exit.argumentsTooLong)
-        return fail(ExitCode::InvalidExecution,
+        return fail(ErrorKind::InvalidTask,
                     QStringLiteral("execution.json: Arguments: the OS refused to start the script with its %1 argument(s) "
                                    "(%2 bytes) as too long (E2BIG); one argument may have at most %3 bytes, and arguments "
                                    "and environment together %4 bytes (ARG_MAX)")
@@ -55,7 +55,7 @@ Failure ScriptRunner::startFailure(const ScriptLaunch &launch, const ProcessExit
                         .arg(execveBytes(launch.arguments))
                         .arg(ArgumentLimits::ofThisSystem().maxArgumentBytes - 1)
                         .arg(ArgumentLimits::ofThisSystem().maxTotalBytes));
-    return fail(ExitCode::EnvironmentFailed, QStringLiteral("cannot start %1: %2").arg(launch.python, exit.startError));
+    return fail(ErrorKind::Environment, QStringLiteral("cannot start %1: %2").arg(launch.python, exit.startError));
 }
 
 } // namespace oa

@@ -34,9 +34,9 @@ public:
     static ProcessExit run(const ScriptLaunch &launch, RunControl *control = nullptr);
 
     // Why a script that did not start could not (`exit.started` is false): arguments the OS
-    // refused (E2BIG) are the task's fault, ExitCode::InvalidExecution naming Arguments; anything
-    // else is the environment's, ExitCode::EnvironmentFailed.
-    static Failure startFailure(const ScriptLaunch &launch, const ProcessExit &exit);
+    // refused (E2BIG) are the task's fault, ErrorKind::InvalidTask naming Arguments; anything
+    // else is the environment's, ErrorKind::Environment.
+    static Error startFailure(const ScriptLaunch &launch, const ProcessExit &exit);
 
     // The agent's environment, the site's [ScriptEnvironment] over it, and then what the script
     // is promised: the venv activated, TMP/TEMP/TMPDIR, unbuffered UTF-8 output and the

@@ -11,9 +11,9 @@ namespace oa {
 
 namespace {
 
-Failure refused(const QString &where, const QString &why)
+Error refused(const QString &where, const QString &why)
 {
-    return fail(ExitCode::InvalidExecution, QStringLiteral("%1: %2").arg(where, why));
+    return fail(ErrorKind::InvalidTask, QStringLiteral("%1: %2").arg(where, why));
 }
 
 } // namespace
@@ -32,7 +32,7 @@ Status TaskDependencies::select(const ExecutionInfo &info)
 {
     auto deps = DependencyResolver::select(m_paths.folder(), info);
     if (!deps)
-        return deps.failure();
+        return deps.error();
     m_deps = std::move(deps).value();
     return ok();
 }
@@ -55,19 +55,19 @@ Status TaskDependencies::checkHashesRequired() const
         return ok();
     const QString setting = m_policy.requireHashesOrigin.isEmpty() ? QStringLiteral("RequireHashes") : m_policy.requireHashesOrigin;
     if (!m_deps.requirements.isEmpty())
-        return fail(ExitCode::InvalidExecution,
+        return fail(ErrorKind::InvalidTask,
                     QStringLiteral("%1 is on, and the packages from %2 carry no hashes (%3); ship a requirements.txt with "
                                    "--hash=sha256:… on every line, or a Pipfile.lock")
                         .arg(setting, m_deps.file.isEmpty() ? QStringLiteral("execution.json Requirements") : m_deps.file,
                              m_deps.requirements.join(QStringLiteral(", "))));
     auto content = m_paths.folder().readFile(m_deps.requirementsFile, ExecutionInfo::kMaxFileBytes);
     if (!content)
-        return fail(ExitCode::InvalidExecution, content.failure().message);
+        return fail(ErrorKind::InvalidTask, content.error().message);
     // A lock's requirements are written from it: name the lock, not the file made from it.
     const bool fromLock = m_deps.source == DependencySource::PipfileLock;
     for (const RequirementsText::Line &line : RequirementsText::parse(content.value()))
         if (!line.isOption() && !line.hasHash())
-            return fail(ExitCode::InvalidExecution,
+            return fail(ErrorKind::InvalidTask,
                         fromLock ? QStringLiteral("%1 is on, and %2 has no hashes for \"%3\"; lock it again with pipenv lock")
                                        .arg(setting, m_deps.file, line.requirement())
                                  : QStringLiteral("%1 is on, and %2:%3: \"%4\" has no --hash; pin every package with "
@@ -87,11 +87,11 @@ Status TaskDependencies::check(const QString &checkedRequirementsDir)
         for (qsizetype i = 0; i < requirements.size(); ++i) {
             auto parsed = Requirement::parseWithoutHashes(requirements.at(i));
             if (!parsed)
-                return refused(where.arg(i), parsed.failure().message);
+                return refused(where.arg(i), parsed.error().message);
             // A relative path means the task's folder, never pip's (empty) working folder.
             auto anchored = parsed->anchoredIn(taskDir);
             if (!anchored)
-                return refused(where.arg(i), anchored.failure().message);
+                return refused(where.arg(i), anchored.error().message);
             if (auto problem = policy.requirementProblem(anchored.value()))
                 return refused(where.arg(i), *problem);
             requirements[i] = anchored->toArgument();
@@ -113,7 +113,7 @@ Status TaskDependencies::check(const QString &checkedRequirementsDir)
         // reference beside them is still the task asking for somewhere else.
         for (const auto &[entry, reference] : std::as_const(m_deps.lockReferences)) {
             const auto parsed = Requirement::parseWithoutHashes(reference);
-            const auto problem = parsed ? policy.requirementProblem(parsed.value()) : std::optional<QString>(parsed.failure().message);
+            const auto problem = parsed ? policy.requirementProblem(parsed.value()) : std::optional<QString>(parsed.error().message);
             if (problem && checked)
                 checked = refused(QStringLiteral("%1: %2").arg(m_deps.file, entry), *problem);
         }
@@ -122,13 +122,13 @@ Status TaskDependencies::check(const QString &checkedRequirementsDir)
         auto tree = RequirementsTree::check(m_paths.folder(), policy, m_deps.requirementsFile, taskDir,
                                             checkedRequirementsDir);
         if (!tree) {
-            checked = tree.failure();
+            checked = tree.error();
         } else { // pip reads the checked copy, never the task's own file
             auto copy = tree->writeCopy(m_paths.folder());
             if (copy)
                 m_deps.requirementsFile = *copy;
             else
-                checked = copy.failure();
+                checked = copy.error();
         }
         break;
     }

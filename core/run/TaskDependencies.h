@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/ExitCode.h"
+#include "base/Error.h"
 #include "dependencies/DependencyResolver.h"
 #include "dependencies/PackagePolicy.h"
 #include "fs/AgentPaths.h"
@@ -43,7 +43,7 @@ public:
                     RunControl *control, std::shared_ptr<const ProcessCredentials> runAs);
     // Before pip runs: RequireHashes, then the package policy; a requirements.txt and its
     // includes are copied, checked, into `checkedRequirementsDir`, and that copy is what pip reads.
-    // ExitCode::InvalidExecution naming the entry.
+    // ErrorKind::InvalidTask naming the entry.
     Status check(const QString &checkedRequirementsDir);
 
     QStringList takeWarnings();

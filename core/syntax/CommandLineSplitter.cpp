@@ -30,7 +30,7 @@ Result<QStringList> CommandLineSplitter::split(const QString &commandLine)
                 inWord = true;
             } else if (c == u'\\') {
                 if (i + 1 >= commandLine.size())
-                    return fail(ExitCode::InvalidExecution,
+                    return fail(ErrorKind::InvalidTask,
                                 QStringLiteral("a trailing backslash at position %1 escapes nothing").arg(i));
                 word.append(commandLine.at(++i));
                 inWord = true;
@@ -63,7 +63,7 @@ Result<QStringList> CommandLineSplitter::split(const QString &commandLine)
         }
     }
     if (mode != Mode::Plain)
-        return fail(ExitCode::InvalidExecution,
+        return fail(ErrorKind::InvalidTask,
                     QStringLiteral("the %1 quote opened at position %2 is never closed")
                         .arg(mode == Mode::Single ? QStringLiteral("single") : QStringLiteral("double"))
                         .arg(quoteStart));

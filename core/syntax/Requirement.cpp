@@ -10,9 +10,9 @@ namespace oa {
 
 namespace {
 
-Failure invalid(const QString &why)
+Error invalid(const QString &why)
 {
-    return fail(ExitCode::InvalidExecution, why);
+    return fail(ErrorKind::InvalidTask, why);
 }
 
 QString codePoint(QChar c)
@@ -109,12 +109,12 @@ Result<QString> fileUrlPath(const QString &url)
 }
 
 // A URL as the requirement's reference: a file: URL becomes its path, any other stays as written.
-std::optional<Failure> takeReference(const QString &url, Requirement *r)
+std::optional<Error> takeReference(const QString &url, Requirement *r)
 {
     if (url.startsWith(QLatin1String("file:"), Qt::CaseInsensitive)) {
         auto path = fileUrlPath(url);
         if (!path)
-            return path.failure();
+            return path.error();
         r->path = path.value();
         return std::nullopt;
     }

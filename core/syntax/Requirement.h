@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/ExitCode.h"
+#include "base/Error.h"
 
 #include <QString>
 #include <QStringList>
@@ -51,7 +51,7 @@ struct Requirement {
 
     // Parses a requirement with its hashes ("--hash=ALG:HEX" or "--hash ALG:HEX" after it, as a
     // requirements.txt line carries them, after its comment is removed). Fails with
-    // ExitCode::InvalidExecution and why, without saying where: the caller names the source.
+    // ErrorKind::InvalidTask and why, without saying where: the caller names the source.
     static Result<Requirement> parse(const QString &text);
     // A requirement without options: execution.json Requirements, PEP 723 dependencies.
     static Result<Requirement> parseWithoutHashes(const QString &text);

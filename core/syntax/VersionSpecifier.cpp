@@ -53,12 +53,12 @@ Result<VersionSpecifier> VersionSpecifier::parse(const QString &text, const QStr
     VersionSpecifier spec;
     spec.m_text = text.trimmed();
     if (spec.m_text.isEmpty())
-        return fail(ExitCode::InvalidExecution, QStringLiteral("%1: the version specifier is empty").arg(field));
+        return fail(ErrorKind::InvalidTask, QStringLiteral("%1: the version specifier is empty").arg(field));
     for (const QString &rawClause : spec.m_text.split(u',')) {
         const QString clauseText = rawClause.trimmed();
         const auto match = clausePattern.match(clauseText);
         const auto invalid = [&](const QString &why) {
-            return fail(ExitCode::InvalidExecution, QStringLiteral("%1: \"%2\" is not a valid version specifier: %3").arg(field, clauseText, why));
+            return fail(ErrorKind::InvalidTask, QStringLiteral("%1: \"%2\" is not a valid version specifier: %3").arg(field, clauseText, why));
         };
         if (!match.hasMatch())
             return invalid(QStringLiteral("use an operator (==, !=, <, <=, >, >=, ~=) and a version, e.g. \">=3.10,<3.12\""));

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/ExitCode.h"
+#include "base/Error.h"
 
 #include <QList>
 #include <QString>
@@ -14,7 +14,7 @@ namespace oa {
 // interpreter is one.
 class VersionSpecifier {
 public:
-    // ExitCode::InvalidExecution naming `field` and the clause that is not valid.
+    // ErrorKind::InvalidTask naming `field` and the clause that is not valid.
     static Result<VersionSpecifier> parse(const QString &text, const QString &field);
 
     bool matches(const QString &version) const;

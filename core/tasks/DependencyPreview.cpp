@@ -38,7 +38,7 @@ void listPackages(DependencyPreview &p, const AgentFolder &folder, const QJsonOb
     const auto content = folder.readFile(p.file, ExecutionInfo::kMaxFileBytes);
     if (!content) {
         p.counted = false;
-        p.problem = content.failure().message;
+        p.problem = content.error().message;
         return;
     }
     if (p.source == QLatin1String("requirements.txt")) {
@@ -92,17 +92,17 @@ DependencyPreview DependencyPreview::read(const AgentPaths &paths, const QString
         }
     }
     if (!bytes) {
-        p.problem = bytes.failure().message;
+        p.problem = bytes.error().message;
         return p;
     }
     auto info = ExecutionInfo::parse(bytes.value(), id, taskDir);
     if (!info) {
-        p.problem = info.failure().message;
+        p.problem = info.error().message;
         return p;
     }
     auto deps = DependencyResolver::select(folder, info.value());
     if (!deps) {
-        p.problem = deps.failure().message;
+        p.problem = deps.error().message;
         return p;
     }
     p.source = dependencySourceName(deps->source);

@@ -37,9 +37,9 @@ QList<Leftover> Leftovers::scan() const
 Status Leftovers::remove(const Leftover &leftover) const
 {
     if (!AgentPaths::isValidExecutionId(leftover.executionId))
-        return fail(ExitCode::InvalidArguments, QStringLiteral("invalid execution ID \"%1\"").arg(leftover.executionId));
+        return fail(ErrorKind::BadArgument, QStringLiteral("invalid execution ID \"%1\"").arg(leftover.executionId));
     if (isLocked(leftover.executionId))
-        return fail(ExitCode::AlreadyRunning,
+        return fail(ErrorKind::Busy,
                     QStringLiteral("%1 belongs to %2, which has a lock (%3)").arg(leftover.path, leftover.executionId, m_paths.lockFile(leftover.executionId)));
     // The path is derived again from the ID: a caller cannot aim this at anything else.
     const QString path = leftover.kind == Leftover::Kind::Venv ? m_paths.venvDir(leftover.executionId)

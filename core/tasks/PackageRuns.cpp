@@ -17,7 +17,7 @@ Result<PackageRuns::Query> PackageRuns::parse(const QString &spec)
                                                            "(?:==\\s*([A-Za-z0-9][A-Za-z0-9.+!_-]*))?\\s*$"));
     const QRegularExpressionMatch match = pattern.match(spec);
     if (!match.hasMatch())
-        return fail(ExitCode::InvalidArguments,
+        return fail(ErrorKind::BadArgument,
                     QStringLiteral("--which-runs: \"%1\" is not PACKAGE or PACKAGE==VERSION (e.g. oa-demo or oa-demo==1.0)").arg(spec));
     return Query{InstallReport::normalizeName(match.captured(1)), match.captured(2)};
 }

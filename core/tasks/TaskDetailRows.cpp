@@ -1,7 +1,7 @@
 #include "TaskDetailRows.h"
 
 #include "DisplayUnits.h"
-#include "base/ExitCode.h"
+#include "base/Error.h"
 #include "fs/JsonFile.h"
 
 #include <QDateTime>

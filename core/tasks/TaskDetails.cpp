@@ -19,7 +19,7 @@ QString pretty(const AgentFolder &folder, const QString &path, QString *problem 
     const auto bytes = folder.readFile(path, kMaxJsonBytes);
     if (!bytes) {
         if (problem)
-            *problem = bytes.failure().message;
+            *problem = bytes.error().message;
         return {};
     }
     const QJsonDocument document = QJsonDocument::fromJson(bytes.value());

@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const QString line = QString::fromUtf8(lines.at(i));
         OA_FUZZ_CHECK(!line.contains(u'\r'), QStringLiteral("line %1").arg(shown(line)));
         const auto back = Requirement::parse(line);
-        OA_FUZZ_CHECK(back.ok(), QStringLiteral("package %1: line %2 is refused: %3").arg(shown(package.name), shown(line), back.ok() ? QString() : back.failure().message));
+        OA_FUZZ_CHECK(back.ok(), QStringLiteral("package %1: line %2 is refused: %3").arg(shown(package.name), shown(line), back.ok() ? QString() : back.error().message));
         OA_FUZZ_CHECK(*back == requirement, QStringLiteral("package %1: line %2 reads back as %3, not %4")
                                                 .arg(shown(package.name), shown(line), shown(back->toLine()), shown(requirement.toLine())));
     }

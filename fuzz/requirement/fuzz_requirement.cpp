@@ -40,7 +40,7 @@ void checkRoundTrip(const Requirement &parsed, const QString &input)
     const QString line = anchored->toLine();
     OA_FUZZ_CHECK(!hasControlCharacter(line), QStringLiteral("toLine() %1 of input %2").arg(shown(line), shown(input)));
     const auto again = Requirement::parse(line);
-    OA_FUZZ_CHECK(again.ok(), QStringLiteral("toLine() %1 of input %2 is refused: %3").arg(shown(line), shown(input), again.ok() ? QString() : again.failure().message));
+    OA_FUZZ_CHECK(again.ok(), QStringLiteral("toLine() %1 of input %2 is refused: %3").arg(shown(line), shown(input), again.ok() ? QString() : again.error().message));
     OA_FUZZ_CHECK(*again == *anchored, QStringLiteral("toLine() %1 of input %2 parses back as %3").arg(shown(line), shown(input), shown(again->toLine())));
     OA_FUZZ_CHECK(again->toLine() == line, QStringLiteral("toLine() %1 is written again as %2").arg(shown(line), shown(again->toLine())));
 }

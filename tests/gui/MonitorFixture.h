@@ -34,7 +34,7 @@ inline oa::ExecutorSettings loadConfiguration(const QString &file, const QString
     inputs.environment = QProcessEnvironment();
     const auto loaded = oa::ExecutorSettings::load(inputs);
     if (!loaded)
-        qFatal("%s", qPrintable(loaded.failure().message));
+        qFatal("%s", qPrintable(loaded.error().message));
     return loaded.value();
 }
 

@@ -220,7 +220,7 @@ void TestLeftoversPanel::mainWindowPassesTheConfiguredCache()
     inputs.commandLine.insert(QStringLiteral("BaseDir"), {QStringLiteral("--base-dir"), agent.base()});
     inputs.environment = QProcessEnvironment();
     const auto settings = oa::ExecutorSettings::load(inputs);
-    QVERIFY2(settings.ok(), settings.ok() ? "" : qPrintable(settings.failure().message));
+    QVERIFY2(settings.ok(), settings.ok() ? "" : qPrintable(settings.error().message));
     MainWindow window;
     window.setConfiguration(settings.value());
     window.setBaseDir(agent.base());

@@ -1,4 +1,6 @@
 // The German translation is compiled into the monitor and loads by locale.
+#include "base/Error.h"
+
 #include <QCoreApplication>
 #include <QLocale>
 #include <QTest>
@@ -27,6 +29,10 @@ void TestTranslations::germanLoadsFromResources()
     // The detail pane's rows are built in core, and translated from the same file.
     QCOMPARE(QCoreApplication::translate("TaskDetailRows", "Peak memory"), QStringLiteral("Höchster Speicherbedarf"));
     QCOMPARE(QCoreApplication::translate("TaskDetailRows", "Environment"), QStringLiteral("Umgebung"));
+    // Core's errors reach the monitor translated by kind, with the English detail after it.
+    QCOMPARE(oa::fail(oa::ErrorKind::Busy, QStringLiteral("the lock of a1 is held by the live process 42")).text(),
+             QStringLiteral("Ein anderer Prozess hält es: the lock of a1 is held by the live process 42"));
+    QCOMPARE(oa::errorKindText(oa::ErrorKind::InvalidTask), QStringLiteral("Die Dateien der Aufgabe sind ungültig"));
     QCoreApplication::removeTranslator(&translator);
 }
 

@@ -14,7 +14,7 @@ public:
         groups.append(processGroup);
         if (!stopAll)
             return std::nullopt;
-        return oa::StopRequest{oa::ExitCode::Cancelled, QStringLiteral("cancelled by the test"), true};
+        return oa::StopRequest{oa::ErrorKind::Cancelled, QStringLiteral("cancelled by the test"), true};
     }
     qint64 graceMs() const override { return 1000; }
 

@@ -119,7 +119,7 @@ void TestAgentFolder::refusesOutside()
     const QString target = m_tmp->path() + u'/' + relative;
     const oa::Status removed = AgentFolder(m_base).removeTree(target);
     QVERIFY(!removed);
-    QVERIFY2(removed.failure().message.startsWith(QStringLiteral("refusing")), qPrintable(removed.failure().message));
+    QVERIFY2(removed.error().message.startsWith(QStringLiteral("refusing")), qPrintable(removed.error().message));
     QVERIFY(QFile::exists(m_outside + QStringLiteral("/keep.txt")));
     QVERIFY(QFile::exists(m_base + QStringLiteral("/venvs")));
 }
@@ -150,8 +150,8 @@ void TestAgentFolder::readRefusesWhatIsNotARegularFile()
     timer.start();
     const auto read = AgentFolder(m_base).readFile(path, 1024);
     QVERIFY(!read);
-    QVERIFY2(read.failure().message.contains(kind == QLatin1String("device") ? QStringLiteral("symbolic link") : kind),
-             qPrintable(read.failure().message));
+    QVERIFY2(read.error().message.contains(kind == QLatin1String("device") ? QStringLiteral("symbolic link") : kind),
+             qPrintable(read.error().message));
     QVERIFY(timer.elapsed() < 5000); // a FIFO with no writer must not block
     QVERIFY(!AgentFolder::readRegularFile(path, 1024));
 }
@@ -166,10 +166,10 @@ void TestAgentFolder::readIsBounded()
     big.close();
     const auto read = AgentFolder(m_base).readFile(big.fileName(), 4095);
     QVERIFY(!read);
-    QVERIFY2(read.failure().message.contains(QStringLiteral("4096 bytes")), qPrintable(read.failure().message));
+    QVERIFY2(read.error().message.contains(QStringLiteral("4096 bytes")), qPrintable(read.error().message));
     const auto missing = AgentFolder(m_base).readFile(m_base + QStringLiteral("/none"), 10);
     QVERIFY(!missing);
-    QCOMPARE(missing.failure().systemError, ENOENT);
+    QCOMPARE(missing.error().systemError, ENOENT);
 }
 
 void TestAgentFolder::linkedComponentIsRefused()
@@ -235,7 +235,7 @@ void TestAgentFolder::writeReplacesPlantedEntries()
         QVERIFY(folder.writeAtomically(path, "new", &replaced));
     } else {
         auto fd = folder.openForWriting(path, AgentFolder::WriteMode::Truncate, &replaced);
-        QVERIFY2(fd, fd ? "" : qPrintable(fd.failure().message));
+        QVERIFY2(fd, fd ? "" : qPrintable(fd.error().message));
         QCOMPARE(::write(fd->get(), "new", 3), ssize_t(3));
     }
     if (socketFd >= 0)
@@ -284,7 +284,7 @@ void TestAgentFolder::renameNeverReplaces()
     for (const char *target : {"to", "empty"}) {
         const oa::Status renamed = folder.rename(m_base + QStringLiteral("/venvs/from"), m_base + QStringLiteral("/venvs/") + QLatin1String(target));
         QVERIFY(!renamed);
-        QCOMPARE(renamed.failure().systemError, EEXIST);
+        QCOMPARE(renamed.error().systemError, EEXIST);
     }
     QVERIFY(QFile::exists(m_base + QStringLiteral("/venvs/to/b")));
     QVERIFY(folder.rename(m_base + QStringLiteral("/venvs/from"), m_base + QStringLiteral("/venvs/moved")));
@@ -336,12 +336,12 @@ void TestAgentFolder::touchFailsWhereNothingCanBeWritten()
     const AgentFolder folder(m_base);
     const oa::Status missing = folder.touch(m_base + QStringLiteral("/venvs/none/marker"));
     QVERIFY(!missing);
-    QCOMPARE(missing.failure().systemError, ENOENT);
-    QVERIFY(missing.failure().message.contains(m_base + QStringLiteral("/venvs/none/marker")));
+    QCOMPARE(missing.error().systemError, ENOENT);
+    QVERIFY(missing.error().message.contains(m_base + QStringLiteral("/venvs/none/marker")));
     touch(m_base + QStringLiteral("/file"));
     const oa::Status notDir = folder.touch(m_base + QStringLiteral("/file/marker"));
     QVERIFY(!notDir);
-    QCOMPARE(notDir.failure().systemError, ENOTDIR);
+    QCOMPARE(notDir.error().systemError, ENOTDIR);
 }
 
 void TestAgentFolder::tryLockIsExclusiveAndDiesWithItsHolder()

@@ -114,7 +114,7 @@ void TestAgentPaths::ensureDirRefusesSymlinkEscape()
     const AgentPaths paths(base);
     const oa::Status made = paths.ensureDir(paths.venvDir(QStringLiteral("x")));
     QVERIFY(!made);
-    QVERIFY2(made.failure().message.contains(QStringLiteral("symbolic link")), qPrintable(made.failure().message));
+    QVERIFY2(made.error().message.contains(QStringLiteral("symbolic link")), qPrintable(made.error().message));
     QVERIFY(!QFile::exists(tmp.path() + QStringLiteral("/outside/x")));
     QVERIFY(paths.ensureDir(paths.tempDir(QStringLiteral("x"))));
     QVERIFY(QFileInfo(paths.tempDir(QStringLiteral("x"))).isDir());

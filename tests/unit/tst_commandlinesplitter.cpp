@@ -37,7 +37,7 @@ void TestCommandLineSplitter::split()
     QFETCH(QString, line);
     QFETCH(QStringList, words);
     const auto result = CommandLineSplitter::split(line);
-    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.failure().message));
+    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().message));
     QCOMPARE(result.value(), words);
 }
 
@@ -56,8 +56,8 @@ void TestCommandLineSplitter::rejects()
     QFETCH(QString, reason);
     const auto result = CommandLineSplitter::split(line);
     QVERIFY(!result.ok());
-    QCOMPARE(result.failure().code, oa::ExitCode::InvalidExecution);
-    QVERIFY2(result.failure().message.contains(reason), qPrintable(result.failure().message));
+    QCOMPARE(result.error().kind, oa::ErrorKind::InvalidTask);
+    QVERIFY2(result.error().message.contains(reason), qPrintable(result.error().message));
 }
 
 QTEST_GUILESS_MAIN(TestCommandLineSplitter)

@@ -63,7 +63,7 @@ void TestDependencies::specifierMatches()
     QFETCH(QString, version);
     QFETCH(bool, matches);
     const auto parsed = VersionSpecifier::parse(spec, QStringLiteral("PythonVersion"));
-    QVERIFY2(parsed, parsed ? "" : qPrintable(parsed.failure().message));
+    QVERIFY2(parsed, parsed ? "" : qPrintable(parsed.error().message));
     QCOMPARE(parsed->matches(version), matches);
 }
 
@@ -84,8 +84,8 @@ void TestDependencies::specifierRefused()
     QFETCH(QString, expected);
     const auto parsed = VersionSpecifier::parse(spec, QStringLiteral("PythonVersion"));
     QVERIFY(!parsed);
-    QCOMPARE(parsed.failure().code, ExitCode::InvalidExecution);
-    QVERIFY2(parsed.failure().message.contains(expected), qPrintable(parsed.failure().message));
+    QCOMPARE(parsed.error().kind, ErrorKind::InvalidTask);
+    QVERIFY2(parsed.error().message.contains(expected), qPrintable(parsed.error().message));
 }
 
 void TestDependencies::lockBecomesHashPinnedRequirements()
@@ -102,7 +102,7 @@ void TestDependencies::lockBecomesHashPinnedRequirements()
     })";
     const QString h0 = QString(64, u'0'), h1 = QString(64, u'1'), h2 = QString(64, u'2'), h3 = QString(128, u'3');
     const auto lock = PipfileLock::parse(QString::fromUtf8(json).arg(h0, h1, h2, h3).toUtf8(), QStringLiteral("Pipfile.lock"));
-    QVERIFY2(lock, lock ? "" : qPrintable(lock.failure().message));
+    QVERIFY2(lock, lock ? "" : qPrintable(lock.error().message));
     QCOMPARE(lock->metaHash, QStringLiteral("abc"));
     QCOMPARE(lock->requiresPython, QStringLiteral("==3.11.*"));
     QCOMPARE(lock->sourceUrls, QStringList{QStringLiteral("https://pypi.org/simple")});
@@ -151,9 +151,9 @@ void TestDependencies::lockRefused()
     QFETCH(QString, expected);
     const auto lock = PipfileLock::parse(R"({"default": )" + defaultSection + "}", QStringLiteral("Tasks/t/Pipfile.lock"));
     QVERIFY(!lock);
-    QCOMPARE(lock.failure().code, ExitCode::InvalidExecution);
-    QVERIFY2(lock.failure().message.startsWith(QStringLiteral("Tasks/t/Pipfile.lock: ")), qPrintable(lock.failure().message));
-    QVERIFY2(lock.failure().message.contains(expected), qPrintable(lock.failure().message));
+    QCOMPARE(lock.error().kind, ErrorKind::InvalidTask);
+    QVERIFY2(lock.error().message.startsWith(QStringLiteral("Tasks/t/Pipfile.lock: ")), qPrintable(lock.error().message));
+    QVERIFY2(lock.error().message.contains(expected), qPrintable(lock.error().message));
 }
 
 void TestDependencies::inlineBlockFound()
@@ -197,8 +197,8 @@ void TestDependencies::inlineBlockRefused()
     QFETCH(QString, expected);
     const auto block = InlineScriptMetadata::find(script, QStringLiteral("main.py"));
     QVERIFY(!block);
-    QCOMPARE(block.failure().code, ExitCode::InvalidExecution);
-    QVERIFY2(block.failure().message.startsWith(expected), qPrintable(block.failure().message));
+    QCOMPARE(block.error().kind, ErrorKind::InvalidTask);
+    QVERIFY2(block.error().message.startsWith(expected), qPrintable(block.error().message));
 }
 
 void TestDependencies::tomlErrorNamesTheScriptLine()
@@ -214,7 +214,7 @@ void TestDependencies::tomlReadByPython()
     const auto block = InlineScriptMetadata::find(script, QStringLiteral("main.py"));
     QVERIFY(block && block->has_value());
     const auto parsed = TomlReader::parse(oatest::python(), (*block)->toml, nullptr);
-    QVERIFY2(parsed, parsed ? "" : qPrintable(parsed.failure().message));
+    QVERIFY2(parsed, parsed ? "" : qPrintable(parsed.error().message));
     QVERIFY2(parsed->error.isEmpty(), qPrintable(parsed->error));
     const auto metadata = InlineScriptMetadata::fromParsedJson(parsed->json, **block, QStringLiteral("main.py"));
     QVERIFY(metadata);
@@ -244,7 +244,7 @@ void TestDependencies::pipfileHashIgnoresFormatting()
                                                "oa-demo = { version = '==1.0' }\nrequests = '*'\n[[source]]\nname = 'pypi'\n"
                                                "url = 'https://pypi.org/simple'\nverify_ssl = true\n[dev-packages]\n");
     const auto first = TomlReader::pipfileHash(oatest::python(), pipfile, nullptr);
-    QVERIFY2(first, first ? "" : qPrintable(first.failure().message));
+    QVERIFY2(first, first ? "" : qPrintable(first.error().message));
     QCOMPARE(first->size(), 64);
     QCOMPARE(TomlReader::pipfileHash(oatest::python(), reformatted, nullptr).value(), first.value());
     // Another package, or a dev package: another hash.
@@ -253,7 +253,7 @@ void TestDependencies::pipfileHashIgnoresFormatting()
             != first.value());
     const auto bad = TomlReader::pipfileHash(oatest::python(), QStringLiteral("[packages\n"), nullptr);
     QVERIFY(!bad);
-    QVERIFY2(bad.failure().message.startsWith(QStringLiteral("Pipfile is not valid TOML")), qPrintable(bad.failure().message));
+    QVERIFY2(bad.error().message.startsWith(QStringLiteral("Pipfile is not valid TOML")), qPrintable(bad.error().message));
 }
 
 void TestDependencies::requirementsTextLines()
@@ -303,7 +303,7 @@ OfferedPythons::Locator fakeLocator(const QMap<QString, QString> &versions, QStr
         if (probed)
             probed->append(program);
         if (!versions.contains(program))
-            return fail(ExitCode::EnvironmentFailed, QStringLiteral("the Python interpreter \"%1\" does not exist").arg(program));
+            return fail(ErrorKind::Environment, QStringLiteral("the Python interpreter \"%1\" does not exist").arg(program));
         PythonInterpreter interpreter;
         interpreter.requested = program;
         interpreter.executable = program.endsWith(QLatin1String("-link")) ? program.chopped(5) : program;
@@ -353,11 +353,11 @@ void TestDependencies::interpreterChoice()
     const auto result = offered.choose(*wanted, QStringLiteral("PythonVersion"), *current, locate, runnable, &warnings);
     if (chosen.isEmpty()) {
         QVERIFY(!result);
-        QCOMPARE(result.failure().code, ExitCode::EnvironmentFailed);
-        QVERIFY2(result.failure().message.contains(QStringLiteral("offered: /a (3.10.4), /c (3.11.7)")), qPrintable(result.failure().message));
+        QCOMPARE(result.error().kind, ErrorKind::Environment);
+        QVERIFY2(result.error().message.contains(QStringLiteral("offered: /a (3.10.4), /c (3.11.7)")), qPrintable(result.error().message));
         return;
     }
-    QVERIFY2(result, qPrintable(result ? QString() : result.failure().message));
+    QVERIFY2(result, qPrintable(result ? QString() : result.error().message));
     QCOMPARE(result->executable, chosen);
     QCOMPARE(warnings.size(), pythons.contains(QStringLiteral("gone")) ? 1 : 0);
 }
@@ -368,7 +368,7 @@ void TestDependencies::interpreterChoiceStopsOnAStop()
     const OfferedPythons offered{QString(), QString(), {QStringLiteral("/a"), QStringLiteral("/slow")}, QStringLiteral("Pythons")};
     const OfferedPythons::Locator locate = [](const QString &program, const QString &) -> Result<PythonInterpreter> {
         if (program == QLatin1String("/slow"))
-            return fail(ExitCode::TimedOut, QStringLiteral("timed out"));
+            return fail(ErrorKind::TimedOut, QStringLiteral("timed out"));
         PythonInterpreter interpreter;
         interpreter.executable = program;
         interpreter.version = QStringLiteral("3.10.4");
@@ -378,7 +378,7 @@ void TestDependencies::interpreterChoiceStopsOnAStop()
     const auto result = offered.choose(*VersionSpecifier::parse(QStringLiteral(">=3"), QString()), QString(), *offered.defaultInterpreter(locate),
                                        locate, [](const QString &) { return QString(); }, &warnings);
     QVERIFY(!result);
-    QCOMPARE(result.failure().code, ExitCode::TimedOut);
+    QCOMPARE(result.error().kind, ErrorKind::TimedOut);
 }
 
 QTEST_GUILESS_MAIN(TestDependencies)

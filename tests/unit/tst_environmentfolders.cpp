@@ -47,7 +47,7 @@ oa::PythonInterpreter TestEnvironmentFolders::interpreter(FakeRunControl *contro
     oa::InterpreterSelection selection({oatest::python(), QStringLiteral("the test"), {}, {}}, probeCache, control, std::nullopt);
     auto found = selection.defaultInterpreter();
     if (!found)
-        qWarning() << found.failure().message;
+        qWarning() << found.error().message;
     return found ? found.value() : oa::PythonInterpreter{};
 }
 
@@ -77,7 +77,7 @@ void TestEnvironmentFolders::venvIsMadeNewWithHelpers()
     EnvironmentFolders folders(paths, kId);
     oa::RunAsGrants grants(paths, kId, std::nullopt);
     const oa::Status made = folders.makeVenv(python, false, &control, grants);
-    QVERIFY2(made, made ? "" : qPrintable(made.failure().message));
+    QVERIFY2(made, made ? "" : qPrintable(made.error().message));
     QVERIFY(folders.ownsVenv());
     QVERIFY(!QFile::exists(paths.venvDir(kId) + QStringLiteral("/planted.pth")));
     const oa::PythonEnvironment venv(python, paths.venvDir(kId));
@@ -131,7 +131,7 @@ void TestEnvironmentFolders::stoppedVenvCreationIsTheStop()
     oa::RunAsGrants grants(paths, kId, std::nullopt);
     const oa::Status made = folders.makeVenv(python, true, &control, grants);
     QVERIFY(!made);
-    QCOMPARE(made.failure().code, oa::ExitCode::Cancelled);
+    QCOMPARE(made.error().kind, oa::ErrorKind::Cancelled);
     QVERIFY(control.checks > 0);
     QVERIFY(folders.ownsVenv()); // made, so removed at cleanup
     QVERIFY(folders.remove(false).isEmpty());
@@ -145,7 +145,7 @@ void TestEnvironmentFolders::interpreterProbedUnderTheControl()
     FakeRunControl control;
     oa::InterpreterSelection selection({oatest::python(), QStringLiteral("the test"), {}, {}}, probeCache, &control, std::nullopt);
     auto found = selection.defaultInterpreter();
-    QVERIFY2(found, found ? "" : qPrintable(found.failure().message));
+    QVERIFY2(found, found ? "" : qPrintable(found.error().message));
     QVERIFY(!found->version.isEmpty());
     QVERIFY(QFileInfo(found->executable).isAbsolute());
     QVERIFY(control.checks > 0); // the probe is a child of the run, ticked like the others
@@ -165,15 +165,15 @@ void TestEnvironmentFolders::interpreterForAVersion()
     QVERIFY(same);
     QCOMPARE(same->executable, current->executable);
     auto matching = selection.forVersion(current.value(), QStringLiteral(">=3"), QStringLiteral("main.py"));
-    QVERIFY2(matching, matching ? "" : qPrintable(matching.failure().message));
+    QVERIFY2(matching, matching ? "" : qPrintable(matching.error().message));
     QCOMPARE(matching->executable, current->executable);
     // A version no offered interpreter has is the environment's fault; a bad specifier the task's.
     auto none = selection.forVersion(current.value(), QStringLiteral("<2"), QStringLiteral("main.py"));
     QVERIFY(!none);
-    QCOMPARE(none.failure().code, oa::ExitCode::EnvironmentFailed);
+    QCOMPARE(none.error().kind, oa::ErrorKind::Environment);
     auto bad = selection.forVersion(current.value(), QStringLiteral("not a version"), QStringLiteral("main.py"));
     QVERIFY(!bad);
-    QCOMPARE(bad.failure().code, oa::ExitCode::InvalidExecution);
+    QCOMPARE(bad.error().kind, oa::ErrorKind::InvalidTask);
 }
 
 void TestEnvironmentFolders::probeStoppedByTheControl()
@@ -184,7 +184,7 @@ void TestEnvironmentFolders::probeStoppedByTheControl()
     oa::InterpreterSelection selection({oatest::python(), QStringLiteral("the test"), {}, {}}, QString(), &control, std::nullopt);
     auto found = selection.defaultInterpreter();
     QVERIFY(!found);
-    QCOMPARE(found.failure().code, oa::ExitCode::Cancelled);
+    QCOMPARE(found.error().kind, oa::ErrorKind::Cancelled);
 }
 
 QTEST_GUILESS_MAIN(TestEnvironmentFolders)

@@ -86,7 +86,7 @@ void TestExecutionInfo::accepts()
     QFETCH(QStringList, requirements);
     QFETCH(bool, keep);
     const auto info = ExecutionInfo::parse(json, QStringLiteral("job-1"), m_task);
-    QVERIFY2(info.ok(), qPrintable(info.ok() ? QString() : info.failure().message));
+    QVERIFY2(info.ok(), qPrintable(info.ok() ? QString() : info.error().message));
     QCOMPARE(info->executionId, QStringLiteral("job-1"));
     QCOMPARE(info->scriptFile, QFileInfo(m_task + u'/' + script).canonicalFilePath());
     QCOMPARE(info->arguments, arguments);
@@ -168,9 +168,9 @@ void TestExecutionInfo::rejects()
     QFETCH(QString, expected);
     const auto info = ExecutionInfo::parse(json, QStringLiteral("job-1"), m_task);
     QVERIFY(!info.ok());
-    QCOMPARE(info.failure().code, oa::ExitCode::InvalidExecution);
-    QVERIFY2(info.failure().message.contains(expected), qPrintable(info.failure().message));
-    QVERIFY(info.failure().message.startsWith(QStringLiteral("execution.json:")));
+    QCOMPARE(info.error().kind, oa::ErrorKind::InvalidTask);
+    QVERIFY2(info.error().message.contains(expected), qPrintable(info.error().message));
+    QVERIFY(info.error().message.startsWith(QStringLiteral("execution.json:")));
 }
 
 void TestExecutionInfo::numbersAccepted_data()
@@ -198,7 +198,7 @@ void TestExecutionInfo::numbersAccepted()
     QFETCH(double, memory);
     QFETCH(double, cpu);
     const auto info = ExecutionInfo::parse(R"({"ExecutionId":"job-1","ScriptPath":"main.py",)" + fields + '}', QStringLiteral("job-1"), m_task);
-    QVERIFY2(info.ok(), qPrintable(info.ok() ? QString() : info.failure().message));
+    QVERIFY2(info.ok(), qPrintable(info.ok() ? QString() : info.error().message));
     QCOMPARE(info->timeoutSeconds.value_or(0), timeout);
     QCOMPARE(info->graceSeconds.value_or(0), grace);
     QCOMPARE(info->maxMemoryMB.value_or(0), memory);

@@ -71,7 +71,7 @@ void TestInstallReport::realPipReport()
     QVERIFY2(pip.exitCode() == 0, pip.readAll().constData());
 
     const auto parsed = oa::InstallReport::parse(readFile(reportFile));
-    QVERIFY2(parsed, parsed ? "" : qPrintable(parsed.failure().message));
+    QVERIFY2(parsed, parsed ? "" : qPrintable(parsed.error().message));
     QCOMPARE(parsed->size(), 2);
     for (const oa::InstalledDistribution &d : parsed.value()) {
         const bool isDemo = d.name == QLatin1String("oa-demo");
@@ -149,7 +149,7 @@ void TestInstallReport::downloadInfo()
     QFETCH(QString, sha256);
     QFETCH(QString, source);
     const auto parsed = oa::InstallReport::parse(json);
-    QVERIFY2(parsed, parsed ? "" : qPrintable(parsed.failure().message));
+    QVERIFY2(parsed, parsed ? "" : qPrintable(parsed.error().message));
     QCOMPARE(parsed->size(), 1);
     const oa::InstalledDistribution &d = parsed->first();
     QCOMPARE(d.name, QStringLiteral("OA_Demo"));
@@ -179,7 +179,7 @@ void TestInstallReport::badReports()
     QFETCH(QString, problem);
     const auto parsed = oa::InstallReport::parse(json);
     QVERIFY(!parsed);
-    QVERIFY2(parsed.failure().message.contains(problem), qPrintable(parsed.failure().message));
+    QVERIFY2(parsed.error().message.contains(problem), qPrintable(parsed.error().message));
 }
 
 void TestInstallReport::missingHashIsComputedOnlyInAllowedFolders()

@@ -112,7 +112,7 @@ void TestLeftovers::anyLockKeepsTheFolders()
     for (const auto leftoverKind : {oa::Leftover::Kind::Venv, oa::Leftover::Kind::Temp}) {
         const oa::Status removed = leftovers.remove({leftoverKind, id, QString(), 10});
         QVERIFY(!removed);
-        QCOMPARE(removed.failure().code, oa::ExitCode::AlreadyRunning);
+        QCOMPARE(removed.error().kind, oa::ErrorKind::Busy);
     }
     QVERIFY(QFile::exists(agent.base() + QStringLiteral("/venvs/locked/lib/a.py")));
     QVERIFY(QFile::exists(agent.base() + QStringLiteral("/Temp/locked/scratch")));

@@ -72,14 +72,14 @@ void TestLockInspector::clearRules_data()
     QTest::addColumn<bool>("removed");
     QTest::addColumn<int>("code");
     // Order matters: each row acts on the fixture left by the rows before it.
-    QTest::newRow("live, no force") << "live" << false << false << int(oa::ExitCode::AlreadyRunning);
-    QTest::newRow("live, force: still never") << "live" << true << false << int(oa::ExitCode::AlreadyRunning);
-    QTest::newRow("foreign, no force") << "foreign" << false << false << int(oa::ExitCode::AlreadyRunning);
-    QTest::newRow("garbage, no force") << "garbage" << false << false << int(oa::ExitCode::AlreadyRunning);
+    QTest::newRow("live, no force") << "live" << false << false << int(oa::ErrorKind::Busy);
+    QTest::newRow("live, force: still never") << "live" << true << false << int(oa::ErrorKind::Busy);
+    QTest::newRow("foreign, no force") << "foreign" << false << false << int(oa::ErrorKind::Busy);
+    QTest::newRow("garbage, no force") << "garbage" << false << false << int(oa::ErrorKind::Busy);
     QTest::newRow("orphaned, no force needed") << "orphaned" << false << true << 0;
     QTest::newRow("foreign, force") << "foreign" << true << true << 0;
     QTest::newRow("garbage, force") << "garbage" << true << true << 0;
-    QTest::newRow("no such lock") << "orphaned" << false << false << int(oa::ExitCode::TaskNotFound);
+    QTest::newRow("no such lock") << "orphaned" << false << false << int(oa::ErrorKind::NotFound);
 }
 
 void TestLockInspector::clearRules()
@@ -91,8 +91,8 @@ void TestLockInspector::clearRules()
     const oa::Status cleared = oa::LockInspector(oa::AgentPaths(m_agent.base())).clear(id, force);
     QCOMPARE(cleared.ok(), removed);
     if (!removed)
-        QCOMPARE(int(cleared.failure().code), code);
-    QCOMPARE(QFile::exists(m_agent.lockFile(id)), !removed && code != int(oa::ExitCode::TaskNotFound));
+        QCOMPARE(int(cleared.error().kind), code);
+    QCOMPARE(QFile::exists(m_agent.lockFile(id)), !removed && code != int(oa::ErrorKind::NotFound));
     QVERIFY(QFile::exists(m_agent.lockFile(QStringLiteral("live"))));
 }
 
@@ -140,8 +140,8 @@ void TestLockInspector::clearRefusesALockThatChangedHolder()
     writeDeadLock(99999997);
     const oa::Status refused = inspector.clear(QStringLiteral("changed"), false, seen);
     QVERIFY(!refused);
-    QCOMPARE(refused.failure().code, oa::ExitCode::AlreadyRunning);
-    QVERIFY2(refused.failure().message.contains(QStringLiteral("changed since")), qPrintable(refused.failure().message));
+    QCOMPARE(refused.error().kind, oa::ErrorKind::Busy);
+    QVERIFY2(refused.error().message.contains(QStringLiteral("changed since")), qPrintable(refused.error().message));
     QVERIFY(QFile::exists(agent.lockFile(QStringLiteral("changed"))));
     // The lock as it is now can be cleared.
     QVERIFY(inspector.clear(QStringLiteral("changed"), false, inspector.lock(QStringLiteral("changed"))));

@@ -12,7 +12,7 @@ Requirement req(const QString &text)
 {
     auto parsed = Requirement::parseWithoutHashes(text);
     if (!parsed)
-        qFatal("not a requirement: %s: %s", qPrintable(text), qPrintable(parsed.failure().message));
+        qFatal("not a requirement: %s: %s", qPrintable(text), qPrintable(parsed.error().message));
     return parsed.value();
 }
 } // namespace

@@ -34,7 +34,7 @@ private:
 void TestPythonEnvironment::initTestCase()
 {
     auto python = PythonInterpreter::probe(oatest::python());
-    QVERIFY2(python.ok(), qPrintable(python.ok() ? QString() : python.failure().message));
+    QVERIFY2(python.ok(), qPrintable(python.ok() ? QString() : python.error().message));
     m_python = python.value();
     // The environment pip sees comes from the agent: point it at nothing but local wheels.
     const QProcessEnvironment env = oatest::offlinePipEnvironment(m_tmp.filePath(QStringLiteral("wheels")));
@@ -77,8 +77,8 @@ void TestPythonEnvironment::locateMissing()
     QFETCH(QString, expected);
     const auto found = PythonInterpreter::locate(python);
     QVERIFY(!found.ok());
-    QCOMPARE(found.failure().code, oa::ExitCode::EnvironmentFailed);
-    QVERIFY2(found.failure().message.contains(expected), qPrintable(found.failure().message));
+    QCOMPARE(found.error().kind, oa::ErrorKind::Environment);
+    QVERIFY2(found.error().message.contains(expected), qPrintable(found.error().message));
 }
 
 void TestPythonEnvironment::venvWithoutPip()
@@ -105,7 +105,7 @@ void TestPythonEnvironment::venvWithPipInstallsOffline()
     QVERIFY(venv.create(true));
     const QString log = m_tmp.filePath(QStringLiteral("pip.log"));
     const oa::Status installed = venv.install({QStringLiteral("oa-app==0.3")}, QString(), log);
-    QVERIFY2(installed.ok(), qPrintable(installed.ok() ? QString() : installed.failure().message));
+    QVERIFY2(installed.ok(), qPrintable(installed.ok() ? QString() : installed.error().message));
     QVERIFY(oatest::readFile(log).contains("Successfully installed"));
     const QStringList frozen = venv.freeze();
     QVERIFY2(frozen.contains(QStringLiteral("oa-app==0.3")), qPrintable(frozen.join(u',')));
@@ -119,8 +119,8 @@ void TestPythonEnvironment::installFailureNamesRequirement()
     const oa::Status failed = venv.install({QStringLiteral("oa-greeter"), QStringLiteral("oa-missing==9.9")}, QString(),
                                            m_tmp.filePath(QStringLiteral("pip-fail.log")));
     QVERIFY(!failed.ok());
-    QCOMPARE(failed.failure().code, oa::ExitCode::RequirementsFailed);
-    QVERIFY2(failed.failure().message.contains(QStringLiteral("\"oa-missing==9.9\"")), qPrintable(failed.failure().message));
+    QCOMPARE(failed.error().kind, oa::ErrorKind::Install);
+    QVERIFY2(failed.error().message.contains(QStringLiteral("\"oa-missing==9.9\"")), qPrintable(failed.error().message));
 }
 
 void TestPythonEnvironment::describePipFailure_data()

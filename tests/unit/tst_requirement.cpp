@@ -63,13 +63,13 @@ void TestRequirement::takes()
     QFETCH(QString, text);
     QFETCH(QString, line);
     const auto parsed = Requirement::parse(text);
-    QVERIFY2(parsed, qPrintable(parsed ? QString() : parsed.failure().message));
+    QVERIFY2(parsed, qPrintable(parsed ? QString() : parsed.error().message));
     const auto anchored = parsed->anchoredIn(QStringLiteral("/task"));
     QVERIFY(anchored);
     QCOMPARE(anchored->toLine(), line);
     // The oracle of the fuzzer too: what is written parses back to the same requirement.
     const auto again = Requirement::parse(anchored->toLine());
-    QVERIFY2(again, qPrintable(again ? QString() : again.failure().message));
+    QVERIFY2(again, qPrintable(again ? QString() : again.error().message));
     QVERIFY(again.value() == anchored.value());
 }
 
@@ -124,8 +124,8 @@ void TestRequirement::refuses()
     QFETCH(QString, why);
     const auto parsed = Requirement::parse(text);
     QVERIFY2(!parsed, qPrintable(parsed ? parsed->toLine() : QString()));
-    QVERIFY2(parsed.failure().message.contains(why), qPrintable(parsed.failure().message));
-    QCOMPARE(parsed.failure().code, ExitCode::InvalidExecution);
+    QVERIFY2(parsed.error().message.contains(why), qPrintable(parsed.error().message));
+    QCOMPARE(parsed.error().kind, ErrorKind::InvalidTask);
 }
 
 void TestRequirement::markers_data()
@@ -162,7 +162,7 @@ void TestRequirement::anchoring()
 {
     const auto out = Requirement::parse(QStringLiteral("../x.whl"))->anchoredIn(QStringLiteral("/task"));
     QVERIFY(!out);
-    QVERIFY2(out.failure().message.contains("leads out of the task folder"), qPrintable(out.failure().message));
+    QVERIFY2(out.error().message.contains("leads out of the task folder"), qPrintable(out.error().message));
     QVERIFY(!Requirement::parse(QStringLiteral(":/../../x.whl"))->anchoredIn(QStringLiteral("/task")));
     const auto absolute = Requirement::parse(QStringLiteral("/opt/x.whl"))->anchoredIn(QStringLiteral("/task"));
     QCOMPARE(absolute->path, QStringLiteral("/opt/x.whl"));

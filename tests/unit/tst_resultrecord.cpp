@@ -130,7 +130,7 @@ void TestResultRecord::unwritableFolderFails()
 {
     const oa::Status saved = sample().save(oa::AgentFolder(QStringLiteral("/proc")), QStringLiteral("/proc/no-such-dir/result.json"));
     QVERIFY(!saved);
-    QVERIFY(saved.failure().message.contains(QStringLiteral("/proc/no-such-dir/result.json")));
+    QVERIFY(saved.error().message.contains(QStringLiteral("/proc/no-such-dir/result.json")));
 }
 
 namespace {

@@ -113,8 +113,8 @@ void TestRunAsGrants::givesAFolderToTheUser()
     // A folder that is not there cannot be given, and the message names the user.
     const oa::Status missing = grants.give(paths.tempDir(kId) + QStringLiteral("/missing"));
     QVERIFY(!missing);
-    QCOMPARE(missing.failure().code, oa::ExitCode::EnvironmentFailed);
-    QVERIFY2(missing.failure().message.contains(runAs->name()), qPrintable(missing.failure().message));
+    QCOMPARE(missing.error().kind, oa::ErrorKind::Environment);
+    QVERIFY2(missing.error().message.contains(runAs->name()), qPrintable(missing.error().message));
 }
 
 void TestRunAsGrants::sharesTheTaskFolderButKeepsTheExecutorsFiles()

@@ -88,10 +88,10 @@ void TestScriptRunner::startFailure_data()
     QTest::addColumn<int>("code");
     QTest::addColumn<QString>("expected");
     // The OS refusing the arguments is the task's fault (exit 4), even if validation let them by.
-    QTest::newRow("E2BIG") << oatest::python() << QStringList{QString(1024 * 1024, u'x')} << int(oa::ExitCode::InvalidExecution)
+    QTest::newRow("E2BIG") << oatest::python() << QStringList{QString(1024 * 1024, u'x')} << int(oa::ErrorKind::InvalidTask)
                            << "execution.json: Arguments: the OS refused to start the script with its 1 argument(s) (1048585 bytes)";
     QTest::newRow("no interpreter") << m_tmp.filePath(QStringLiteral("venv/bin/python")) << QStringList{QStringLiteral("a")}
-                                    << int(oa::ExitCode::EnvironmentFailed) << "cannot start " + m_tmp.filePath(QStringLiteral("venv/bin/python"));
+                                    << int(oa::ErrorKind::Environment) << "cannot start " + m_tmp.filePath(QStringLiteral("venv/bin/python"));
 }
 
 void TestScriptRunner::startFailure()
@@ -107,8 +107,8 @@ void TestScriptRunner::startFailure()
     l.arguments = arguments;
     const oa::ProcessExit exit = ScriptRunner::run(l);
     QVERIFY(!exit.started);
-    const oa::Failure failure = ScriptRunner::startFailure(l, exit);
-    QCOMPARE(int(failure.code), code);
+    const oa::Error failure = ScriptRunner::startFailure(l, exit);
+    QCOMPARE(int(failure.kind), code);
     QVERIFY2(failure.message.contains(expected), qPrintable(failure.message));
 }
 

@@ -48,12 +48,12 @@ std::unique_ptr<TaskDependencies> TestTaskDependencies::resolved(const oatest::A
         return nullptr;
     auto info = oa::ExecutionInfo::parse(file.readAll(), kId, paths.taskDir(kId));
     if (!info) {
-        qWarning() << info.failure().message;
+        qWarning() << info.error().message;
         return nullptr;
     }
     auto deps = std::make_unique<TaskDependencies>(paths, kId, std::move(policy));
     if (const oa::Status selected = deps->select(info.value()); !selected) {
-        qWarning() << selected.failure().message;
+        qWarning() << selected.error().message;
         return nullptr;
     }
     QDir().mkpath(paths.tempDir(kId));
@@ -61,7 +61,7 @@ std::unique_ptr<TaskDependencies> TestTaskDependencies::resolved(const oatest::A
     if (const oa::Status completed = deps->complete(oatest::python(), paths.tempDir(kId) + QStringLiteral("/lock.txt"),
                                                     QProcessEnvironment::systemEnvironment(), &control, nullptr);
         !completed) {
-        qWarning() << completed.failure().message;
+        qWarning() << completed.error().message;
         return nullptr;
     }
     return deps;
@@ -87,9 +87,9 @@ void TestTaskDependencies::directReferenceRefusedByThePolicy()
     QVERIFY(deps);
     const oa::Status checked = deps->check(QDir(agent.base()).filePath(QStringLiteral("checked")));
     QVERIFY(!checked);
-    QCOMPARE(checked.failure().code, oa::ExitCode::InvalidExecution);
-    QVERIFY2(checked.failure().message.startsWith(QStringLiteral("execution.json: Requirements[0]: ")),
-             qPrintable(checked.failure().message));
+    QCOMPARE(checked.error().kind, oa::ErrorKind::InvalidTask);
+    QVERIFY2(checked.error().message.startsWith(QStringLiteral("execution.json: Requirements[0]: ")),
+             qPrintable(checked.error().message));
 
     oatest::Agent allowing;
     TaskDependencies::Policy policy;
@@ -110,8 +110,8 @@ void TestTaskDependencies::requireHashesRefusesUnhashedPackages()
     QVERIFY(deps);
     const oa::Status checked = deps->check(QDir(agent.base()).filePath(QStringLiteral("checked")));
     QVERIFY(!checked);
-    QCOMPARE(checked.failure().code, oa::ExitCode::InvalidExecution);
-    QVERIFY2(checked.failure().message.startsWith(QStringLiteral("executor.conf:3: RequireHashes is on")), qPrintable(checked.failure().message));
+    QCOMPARE(checked.error().kind, oa::ErrorKind::InvalidTask);
+    QVERIFY2(checked.error().message.startsWith(QStringLiteral("executor.conf:3: RequireHashes is on")), qPrintable(checked.error().message));
 }
 
 void TestTaskDependencies::requirementsTxtIsReadFromACheckedCopy()
@@ -122,7 +122,7 @@ void TestTaskDependencies::requirementsTxtIsReadFromACheckedCopy()
     QCOMPARE(deps->resolved().source, oa::DependencySource::RequirementsTxt);
     const QString checkedDir = AgentPaths(agent.base()).tempDir(kId) + QStringLiteral("/requirements");
     const oa::Status checked = deps->check(checkedDir);
-    QVERIFY2(checked, checked ? "" : qPrintable(checked.failure().message));
+    QVERIFY2(checked, checked ? "" : qPrintable(checked.error().message));
     QVERIFY2(deps->resolved().requirementsFile.startsWith(checkedDir + u'/'), qPrintable(deps->resolved().requirementsFile));
     QFile copy(deps->resolved().requirementsFile);
     QVERIFY(copy.open(QIODevice::ReadOnly));

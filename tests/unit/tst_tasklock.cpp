@@ -81,7 +81,7 @@ void TestTaskLock::secondLockInProcessRefused()
     TaskLock second(path);
     const oa::Status refused = second.tryAcquire();
     QVERIFY(!refused);
-    QCOMPARE(refused.failure().code, oa::ExitCode::AlreadyRunning);
+    QCOMPARE(refused.error().kind, oa::ErrorKind::Busy);
 }
 
 void TestTaskLock::liveHolderRefused()
@@ -92,9 +92,9 @@ void TestTaskLock::liveHolderRefused()
     TaskLock lock(path);
     const oa::Status refused = lock.tryAcquire();
     QVERIFY(!refused);
-    QCOMPARE(refused.failure().code, oa::ExitCode::AlreadyRunning);
-    QVERIFY2(refused.failure().message.contains(QStringLiteral("PID %1").arg(holder.processId())),
-             qPrintable(refused.failure().message));
+    QCOMPARE(refused.error().kind, oa::ErrorKind::Busy);
+    QVERIFY2(refused.error().message.contains(QStringLiteral("PID %1").arg(holder.processId())),
+             qPrintable(refused.error().message));
     holder.kill();
     holder.waitForFinished();
 }
@@ -140,8 +140,8 @@ void TestTaskLock::foreignHostNeverTakenOver()
     TaskLock lock(path);
     const oa::Status refused = lock.tryAcquire();
     QVERIFY(!refused);
-    QCOMPARE(refused.failure().code, oa::ExitCode::AlreadyRunning);
-    QVERIFY(refused.failure().message.contains(QStringLiteral("bot-07.other-site")));
+    QCOMPARE(refused.error().kind, oa::ErrorKind::Busy);
+    QVERIFY(refused.error().message.contains(QStringLiteral("bot-07.other-site")));
     QVERIFY(QFile::exists(path));
 }
 

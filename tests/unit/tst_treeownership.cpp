@@ -103,7 +103,7 @@ void TestTreeOwnership::copyAsOwnTakesOverAndCleansModes()
 
     const QString site = m_base + QStringLiteral("/EnvCache/staging/x/site-packages");
     const Status copied = TreeOwnership::copyAsOwn(AgentFolder(m_base), staged, site);
-    QVERIFY2(copied, copied ? "" : qPrintable(copied.failure().message));
+    QVERIFY2(copied, copied ? "" : qPrintable(copied.error().message));
     QCOMPARE(statOf(site + QStringLiteral("/pkg/__init__.py")).st_uid, uid_t(0));
     QCOMPARE(statOf(site + QStringLiteral("/pkg")).st_uid, uid_t(0));
     // New files, not the user's inodes: a descriptor it kept on them reaches nothing here.
@@ -138,7 +138,7 @@ void TestTreeOwnership::copyAsOwnRefusesSpecialFiles()
         QVERIFY(::symlink(kind == QLatin1String("dirlink") ? QFile::encodeName(m_tmp->path()).constData() : "__init__.py", planted.constData()) == 0);
     const Status copied = TreeOwnership::copyAsOwn(AgentFolder(m_base), staged, m_base + QStringLiteral("/staging/site"));
     QVERIFY(!copied);
-    QVERIFY2(copied.failure().message.contains(expected), qPrintable(copied.failure().message));
+    QVERIFY2(copied.error().message.contains(expected), qPrintable(copied.error().message));
 }
 
 void TestTreeOwnership::writeReplacesAFileOfAnotherUser_data()

@@ -1,4 +1,4 @@
-#include "ExitCode.h"
+#include "RunOutcome.h"
 
 namespace oa {
 
@@ -19,24 +19,6 @@ QString outcomeName(Outcome outcome)
     case Outcome::InternalError: return QStringLiteral("InternalError");
     }
     return QStringLiteral("InternalError");
-}
-
-Outcome outcomeForExitCode(ExitCode code)
-{
-    switch (code) {
-    case ExitCode::Success: return Outcome::Succeeded;
-    case ExitCode::InvalidArguments: return Outcome::InvalidArguments;
-    case ExitCode::AlreadyRunning: return Outcome::AlreadyRunning;
-    case ExitCode::TaskNotFound: return Outcome::TaskNotFound;
-    case ExitCode::InvalidExecution: return Outcome::InvalidExecution;
-    case ExitCode::EnvironmentFailed: return Outcome::EnvironmentFailed;
-    case ExitCode::RequirementsFailed: return Outcome::RequirementsFailed;
-    case ExitCode::TimedOut: return Outcome::TimedOut;
-    case ExitCode::Cancelled: return Outcome::Cancelled;
-    case ExitCode::ResourceLimitExceeded: return Outcome::ResourceLimitExceeded;
-    case ExitCode::Unexpected: return Outcome::InternalError;
-    }
-    return Outcome::InternalError;
 }
 
 QString stageName(Stage stage)
