@@ -93,11 +93,10 @@ Result<TomlReader::Parsed> run(const char *code, const QString &python, const QS
                       QString::number(TomlReader::kMaxDepth)};
     spec.credentials = as;
     const ProcessExit exit = ChildProcess::run(spec, control);
-    if (exit.stopped)
-        return fail(exit.stopped->kind, exit.stopped->message);
+    if (auto stopped = exit.stopError())
+        return *stopped;
     if (!exit.succeeded())
-        return fail(ErrorKind::Environment, QStringLiteral("%1 could not read TOML (%2)")
-                                                     .arg(python, exit.started ? QStringLiteral("exit code %1").arg(exit.conventionalExitCode()) : exit.startError));
+        return fail(ErrorKind::Environment, QStringLiteral("%1 could not read TOML (%2)").arg(python, exit.exitMessage()));
     // Checked, never read as an empty object: that would drop the whole document unnoticed (as
     // Infinity once did, which Qt's parser refuses).
     QJsonParseError jsonError;

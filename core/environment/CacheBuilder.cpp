@@ -44,8 +44,8 @@ QByteArray readHead(const AgentFolder &folder, const QString &path)
 
 Error stepFailed(const QString &step, const ProcessExit &exit, const QString &pipLog)
 {
-    const QString why = exit.started ? QStringLiteral("exit code %1").arg(exit.conventionalExitCode()) : exit.startError;
-    return fail(ErrorKind::Install, QStringLiteral("building the environment failed while %1 (%2); the output is in %3").arg(step, why, pipLog));
+    return fail(ErrorKind::Install,
+                QStringLiteral("building the environment failed while %1 (%2); the output is in %3").arg(step, exit.exitMessage(), pipLog));
 }
 
 } // namespace
@@ -122,7 +122,7 @@ std::optional<Error> CacheBuilder::run(const QStringList &command, const QString
         spec.environment.insert(QStringLiteral("TMPDIR"), tempDir);
     PythonEnvironment::isolatePip(spec, m_pipHome);
     exit = ChildProcess::run(spec, m_control);
-    return PythonEnvironment::stopFailure(exit);
+    return exit.stopError();
 }
 
 std::optional<Error> CacheBuilder::install(const PythonInterpreter &python, const EnvironmentKey &key, const QStringList &requirements,
@@ -158,9 +158,8 @@ std::optional<Error> CacheBuilder::install(const PythonInterpreter &python, cons
     if (!exit.succeeded()) {
         const auto read = AgentFolder::readRegularFile(pipLog, 64 * 1024 * 1024);
         const QString output = read ? QString::fromUtf8(*read) : QString();
-        return fail(PythonEnvironment::pipFailureKind(output), QStringLiteral("pip install failed (exit code %1): %2; pip's output is in %3")
-                                                                   .arg(exit.conventionalExitCode())
-                                                                   .arg(PythonEnvironment::describePipFailure(output), pipLog));
+        return fail(PythonEnvironment::pipFailureKind(output), QStringLiteral("pip install failed (%1): %2; pip's output is in %3")
+                                                                   .arg(exit.exitMessage(), PythonEnvironment::describePipFailure(output), pipLog));
     }
     // pip and everything it started are gone (ChildProcess stops the whole tree): the report is
     // read now, through the gatekeeper, since the build user could have put anything there; and

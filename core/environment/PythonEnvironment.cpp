@@ -82,13 +82,12 @@ Status PythonEnvironment::create(bool withPip, RunControl *control) const
         unzip.workingDirectory = QStringLiteral("/");
         unzip.captureStderr = true;
         const ProcessExit unpacked = ChildProcess::run(unzip, control);
-        if (auto stopped = stopFailure(unpacked))
+        if (auto stopped = unpacked.stopError())
             return *stopped;
         if (!unpacked.succeeded())
             return fail(ErrorKind::Environment, QStringLiteral("unpacking pip from %1 into %2 failed (%3): %4")
                                                          .arg(m_base.bundledPipWheel, sitePackages(),
-                                                              unpacked.started ? QStringLiteral("exit code %1").arg(unpacked.conventionalExitCode())
-                                                                               : unpacked.startError,
+                                                              unpacked.exitMessage(),
                                                               QString::fromUtf8(unpacked.capturedStdout).trimmed().section(u'\n', -1)));
         return ok();
     }
@@ -104,7 +103,7 @@ Status PythonEnvironment::create(bool withPip, RunControl *control) const
     spec.arguments << QDir::toNativeSeparators(m_dir);
     spec.captureStderr = true;
     const ProcessExit exit = ChildProcess::run(spec, control);
-    if (auto stopped = stopFailure(exit))
+    if (auto stopped = exit.stopError())
         return *stopped;
     const QString output = QString::fromUtf8(exit.capturedStdout).trimmed();
 
@@ -114,8 +113,8 @@ Status PythonEnvironment::create(bool withPip, RunControl *control) const
     if (!exit.succeeded()) {
         const QString lastLine = output.section(u'\n', -1);
         return fail(ErrorKind::Environment,
-                    QStringLiteral("creating the virtual environment %1 failed (exit code %2): %3")
-                        .arg(m_dir).arg(exit.conventionalExitCode()).arg(lastLine.isEmpty() ? QStringLiteral("no output") : lastLine));
+                    QStringLiteral("creating the virtual environment %1 failed (%2): %3")
+                        .arg(m_dir, exit.exitMessage(), lastLine.isEmpty() ? QStringLiteral("no output") : lastLine));
     }
     if (!QFile::exists(pythonExecutable()))
         return fail(ErrorKind::Environment,
@@ -147,10 +146,10 @@ Status PythonEnvironment::install(const QStringList &requirements, const QString
     const ProcessExit exit = ChildProcess::run(spec, control);
     if (othersAlive)
         *othersAlive = exit.othersAliveAtExit;
-    if (auto stopped = stopFailure(exit))
+    if (auto stopped = exit.stopError())
         return *stopped;
     if (!exit.started)
-        return fail(ErrorKind::Install, QStringLiteral("cannot start pip: %1").arg(exit.startError));
+        return fail(ErrorKind::Install, QStringLiteral("cannot start pip: %1").arg(exit.exitMessage()));
     if (exit.succeeded())
         return ok();
     QFile log(pipLog);
@@ -158,8 +157,8 @@ Status PythonEnvironment::install(const QStringList &requirements, const QString
     if (log.open(QIODevice::ReadOnly))
         output = QString::fromUtf8(log.readAll());
     return fail(pipFailureKind(output),
-                QStringLiteral("pip install failed (exit code %1): %2; pip's output is in %3")
-                    .arg(exit.conventionalExitCode()).arg(describePipFailure(output), pipLog));
+                QStringLiteral("pip install failed (%1): %2; pip's output is in %3")
+                    .arg(exit.exitMessage(), describePipFailure(output), pipLog));
 }
 
 QString PythonEnvironment::pipVersion() const
@@ -183,7 +182,7 @@ QStringList PythonEnvironment::freeze(RunControl *control) const
     isolatePip(spec, m_pipHome);
     const ProcessExit exit = ChildProcess::run(spec, control);
     if (!exit.succeeded()) {
-        qCWarning(lcPip) << "pip freeze failed with exit code" << exit.conventionalExitCode();
+        qCWarning(lcPip).noquote() << "pip freeze failed:" << exit.exitMessage();
         return {};
     }
     return QString::fromUtf8(exit.capturedStdout).split(u'\n', Qt::SkipEmptyParts);
@@ -197,13 +196,6 @@ void PythonEnvironment::isolatePip(ProcessSpec &spec, const QString &home)
     spec.environment.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/.config"));
     spec.environment.insert(QStringLiteral("XDG_CACHE_HOME"), home + QStringLiteral("/.cache"));
     spec.environment.insert(QStringLiteral("PYTHONUTF8"), QStringLiteral("1"));
-}
-
-std::optional<Error> PythonEnvironment::stopFailure(const ProcessExit &exit)
-{
-    if (!exit.stopped)
-        return std::nullopt;
-    return fail(exit.stopped->kind, exit.stopped->message);
 }
 
 QString PythonEnvironment::sitePackages() const

@@ -76,7 +76,6 @@ public:
     // (no hash, or not pinned, in hash-checking mode); ErrorKind::Install otherwise.
     static ErrorKind pipFailureKind(const QString &pipOutput);
     // A child stopped by the RunControl fails with the stop's own code and reason.
-    static std::optional<Error> stopFailure(const ProcessExit &exit);
 
 private:
     PythonInterpreter m_base;

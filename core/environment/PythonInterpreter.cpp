@@ -46,16 +46,15 @@ Result<PythonInterpreter> PythonInterpreter::probe(const QString &program, RunCo
         "except Exception:\n"
         "    print('')\n")};
     const ProcessExit exit = ChildProcess::run(spec, control);
-    if (exit.stopped) // a timeout or cancel while the interpreter answered (or hung)
-        return fail(exit.stopped->kind, exit.stopped->message);
+    if (auto stopped = exit.stopError()) // a timeout or cancel while the interpreter answered (or hung)
+        return *stopped;
     if (!exit.started)
         return fail(ErrorKind::Environment,
-                    QStringLiteral("cannot run the Python interpreter %1: %2").arg(program, exit.startError));
+                    QStringLiteral("cannot run the Python interpreter %1: %2").arg(program, exit.exitMessage()));
     const QStringList lines = QString::fromUtf8(exit.capturedStdout).split(u'\n', Qt::SkipEmptyParts);
     if (!exit.succeeded() || lines.size() < 2)
         return fail(ErrorKind::Environment,
-                    QStringLiteral("the Python interpreter %1 did not answer (exit code %2)")
-                        .arg(program).arg(exit.conventionalExitCode()));
+                    QStringLiteral("the Python interpreter %1 did not answer (%2)").arg(program, exit.exitMessage()));
     PythonInterpreter interpreter;
     interpreter.requested = program;
     interpreter.executable = lines.at(0).trimmed();

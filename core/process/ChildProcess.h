@@ -6,6 +6,7 @@
 #include <QStringList>
 
 #include "base/Error.h"
+#include "ProcessExit.h"
 #include "RunAsUser.h"
 
 #include <optional>
@@ -32,13 +33,6 @@ struct ProcessSpec {
     QString home;
 };
 
-// Why a running child had to be stopped early: a timeout, a cancel, a resource limit.
-struct StopRequest {
-    ErrorKind kind = ErrorKind::Cancelled;
-    QString message;
-    bool immediate = false; // skip the grace period (a second signal, for example)
-};
-
 // Consulted about every 200 ms while a child runs. The executor's ExecutionControl implements it:
 // deadlines, cancel requests, resource sampling and live status all happen in that tick.
 class RunControl {
@@ -52,27 +46,6 @@ public:
     // The tree: the process group, plus whatever else the control tracks (a cgroup).
     virtual void signalTree(qint64 processGroup, int signal);
     virtual QList<qint64> treeMembers(qint64 processGroup);
-};
-
-struct ProcessExit {
-    bool started = false;
-    QString startError;     // why it did not start
-    bool argumentsTooLong = false; // it did not start because execve() refused its arguments (E2BIG)
-    int exitCode = 0;       // the exit status of a normal exit
-    int signal = 0;         // the signal that killed it, or 0
-    qint64 pid = 0;
-    QByteArray capturedStdout;
-    int leftoversStopped = 0; // processes of its group still alive after it exited
-    // Processes descended from the executor (its subreaper catches orphans), the guardian
-    // excepted, still alive the moment the child exited: ones that left the child's group (a
-    // setsid daemon) count too. Anything the child wrote may have been rewritten by them since.
-    int othersAliveAtExit = 0;
-    std::optional<StopRequest> stopped; // set when the RunControl stopped it
-    QList<qint64> survivors;  // still alive after SIGKILL and a bounded wait: reported, never waited on
-
-    bool succeeded() const { return started && signal == 0 && exitCode == 0; }
-    // The shell convention: the exit status, or 128 + the signal number.
-    int conventionalExitCode() const { return signal != 0 ? 128 + signal : exitCode; }
 };
 
 // Runs one child process to completion, with stdin on the null device (never a pipe that

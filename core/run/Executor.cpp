@@ -181,7 +181,7 @@ std::optional<Error> Executor::stopped(const ProcessExit &exit)
         m_record.warnings.append(warning);
         m_record.survivors += exit.survivors;
     }
-    return PythonEnvironment::stopFailure(exit);
+    return exit.stopError();
 }
 
 Status Executor::runStages()

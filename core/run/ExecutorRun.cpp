@@ -60,9 +60,9 @@ Status Executor::runScript()
     }
     m_exitCode = exit.conventionalExitCode();
     m_record.scriptExitCode = m_exitCode;
-    if (exit.signal != 0) {
+    if (exit.result() == ProcessResult::Crashed) {
         m_record.scriptSignal = exit.signal;
-        m_record.message = QStringLiteral("the script was killed by signal %1 (exit code %2)").arg(exit.signal).arg(m_exitCode);
+        m_record.message = QStringLiteral("the script was %1 (exit code %2)").arg(exit.exitMessage()).arg(m_exitCode);
     } else {
         m_record.message = QStringLiteral("the script exited with code %1").arg(m_exitCode);
     }

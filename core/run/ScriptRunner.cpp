@@ -55,7 +55,7 @@ Error ScriptRunner::startFailure(const ScriptLaunch &launch, const ProcessExit &
                         .arg(execveBytes(launch.arguments))
                         .arg(ArgumentLimits::ofThisSystem().maxArgumentBytes - 1)
                         .arg(ArgumentLimits::ofThisSystem().maxTotalBytes));
-    return fail(ErrorKind::Environment, QStringLiteral("cannot start %1: %2").arg(launch.python, exit.startError));
+    return fail(ErrorKind::Environment, QStringLiteral("cannot start %1: %2").arg(launch.python, exit.exitMessage()));
 }
 
 } // namespace oa

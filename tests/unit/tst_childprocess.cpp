@@ -18,6 +18,7 @@ class TestChildProcess : public QObject {
 private slots:
     void exitCodes_data();
     void exitCodes();
+    void stopDescribesItself();
     void stdinIsNull();
     void ownProcessGroup();
     void outputStreamsToFiles();
@@ -44,11 +45,14 @@ void TestChildProcess::exitCodes_data()
     QTest::addColumn<QString>("script");
     QTest::addColumn<int>("conventional");
     QTest::addColumn<int>("signal");
-    QTest::newRow("zero") << "exit 0" << 0 << 0;
-    QTest::newRow("seven") << "exit 7" << 7 << 0;
-    QTest::newRow("255") << "exit 255" << 255 << 0;
-    QTest::newRow("SIGKILL") << "kill -9 $$" << 137 << 9;
-    QTest::newRow("SIGTERM") << "kill -15 $$" << 143 << 15;
+    QTest::addColumn<int>("result");
+    QTest::addColumn<QString>("message");
+    const int failed = int(oa::ProcessResult::FailedExit), crashed = int(oa::ProcessResult::Crashed);
+    QTest::newRow("zero") << "exit 0" << 0 << 0 << int(oa::ProcessResult::Succeeded) << "exit code 0";
+    QTest::newRow("seven") << "exit 7" << 7 << 0 << failed << "exit code 7";
+    QTest::newRow("255") << "exit 255" << 255 << 0 << failed << "exit code 255";
+    QTest::newRow("SIGKILL") << "kill -9 $$" << 137 << 9 << crashed << "killed by signal 9 (SIGKILL)";
+    QTest::newRow("SIGTERM") << "kill -15 $$" << 143 << 15 << crashed << "killed by signal 15 (SIGTERM)";
 }
 
 void TestChildProcess::exitCodes()
@@ -60,6 +64,26 @@ void TestChildProcess::exitCodes()
     QVERIFY(exit.started);
     QCOMPARE(exit.conventionalExitCode(), conventional);
     QCOMPARE(exit.signal, signal);
+    QFETCH(int, result);
+    QFETCH(QString, message);
+    QCOMPARE(int(exit.result()), result);
+    QCOMPARE(exit.exitMessage(), message);
+    QVERIFY(!exit.stopError());
+}
+
+void TestChildProcess::stopDescribesItself()
+{
+    // A stop wins over the signal it sent: the run ends the way the stop meant (TimedOut here).
+    oa::ProcessExit exit;
+    exit.started = true;
+    exit.signal = 15;
+    exit.stopped = oa::StopRequest{oa::ErrorKind::TimedOut, QStringLiteral("timed out after 5 s (TimeoutSeconds 5)")};
+    QCOMPARE(exit.result(), oa::ProcessResult::Stopped);
+    QCOMPARE(exit.exitMessage(), QStringLiteral("timed out after 5 s (TimeoutSeconds 5)"));
+    const auto error = exit.stopError();
+    QVERIFY(error);
+    QCOMPARE(error->kind, oa::ErrorKind::TimedOut);
+    QCOMPARE(error->message, exit.exitMessage());
 }
 
 void TestChildProcess::stdinIsNull()
@@ -126,6 +150,8 @@ void TestChildProcess::failedStartIsReported()
     const oa::ProcessExit exit = ChildProcess::run(spec);
     QVERIFY(!exit.started);
     QVERIFY(!exit.startError.isEmpty());
+    QCOMPARE(exit.result(), oa::ProcessResult::StartFailed);
+    QCOMPARE(exit.exitMessage(), exit.startError);
     QVERIFY(!exit.succeeded());
     QVERIFY(!exit.argumentsTooLong); // a missing program is not the arguments' fault
 }
