@@ -28,8 +28,9 @@ const Units &sizeUnits()
 }
 
 // "7d", "12h", "500M", "3600": a positive number (or 0, with `allowZero`) with an optional unit
-// from `units`, at most `maximum`. NaN and infinity are neither positive nor bounded.
-std::optional<qint64> parseQuantity(const QString &text, const Units &units, qint64 maximum, QString *why, bool allowZero = false)
+// from `units`, at most `maximum`. NaN and infinity are neither positive nor bounded. The
+// error's message is the reason alone ("above the maximum"), for the caller's sentence.
+Result<qint64> parseQuantity(const QString &text, const Units &units, qint64 maximum, bool allowZero = false)
 {
     QString number = text.trimmed().toLower();
     qint64 factor = 1;
@@ -42,14 +43,10 @@ std::optional<qint64> parseQuantity(const QString &text, const Units &units, qin
     }
     bool ok = false;
     const double value = number.toDouble(&ok);
-    if (!ok || !(allowZero ? value >= 0 : value > 0)) {
-        *why = allowZero ? QStringLiteral("not a number of 0 or more") : QStringLiteral("not a positive number");
-        return std::nullopt;
-    }
-    if (!(value * double(factor) <= double(maximum))) {
-        *why = QStringLiteral("above the maximum");
-        return std::nullopt;
-    }
+    if (!ok || !(allowZero ? value >= 0 : value > 0))
+        return fail(ErrorKind::BadArgument, allowZero ? QStringLiteral("not a number of 0 or more") : QStringLiteral("not a positive number"));
+    if (!(value * double(factor) <= double(maximum)))
+        return fail(ErrorKind::BadArgument, QStringLiteral("above the maximum"));
     return qint64(value * double(factor));
 }
 
@@ -63,27 +60,22 @@ QString largestUnit(qint64 value, const Units &units, bool upper)
 
 } // namespace
 
-std::optional<QVariant> parse(Kind kind, const QString &text, QString *why, const QString &relativeBase)
+Result<QVariant> parse(Kind kind, const QString &text, const QString &relativeBase)
 {
+    const auto refused = [](const QString &why) { return fail(ErrorKind::BadArgument, why); };
     const QString quoted = u'"' + text + u'"';
     switch (kind) {
     case Kind::Path: {
         const QString path = text.trimmed();
-        if (path.isEmpty()) {
-            *why = QStringLiteral("an empty path");
-            return std::nullopt;
-        }
-        if (QDir::isRelativePath(path) && relativeBase.isEmpty()) {
-            *why = quoted + QStringLiteral(" is not an absolute path");
-            return std::nullopt;
-        }
+        if (path.isEmpty())
+            return refused(QStringLiteral("an empty path"));
+        if (QDir::isRelativePath(path) && relativeBase.isEmpty())
+            return refused(quoted + QStringLiteral(" is not an absolute path"));
         return QVariant(QDir::cleanPath(QFileInfo(QDir(relativeBase), path).absoluteFilePath()));
     }
     case Kind::Text:
-        if (text.trimmed().isEmpty()) {
-            *why = QStringLiteral("empty");
-            return std::nullopt;
-        }
+        if (text.trimmed().isEmpty())
+            return refused(QStringLiteral("empty"));
         return QVariant(text.trimmed());
     case Kind::Seconds:
     case Kind::SecondsOrZero:
@@ -93,41 +85,35 @@ std::optional<QVariant> parse(Kind kind, const QString &text, QString *why, cons
         bool isNumber = false;
         const double value = text.trimmed().toDouble(&isNumber);
         // NaN fails both comparisons; infinity fails the second.
-        if (!isNumber || !(allowZero ? value >= 0 : value > 0) || !(value <= maximum)) {
-            *why = quoted + QStringLiteral(" is not a ")
-                   + (kind == Kind::MegaBytes ? QStringLiteral("positive number of megabytes")
-                      : allowZero             ? QStringLiteral("number of seconds (0 or more)")
-                                              : QStringLiteral("positive number of seconds"))
-                   + QStringLiteral(" up to the maximum of ") + QString::number(maximum, 'f', 0);
-            return std::nullopt;
-        }
+        if (!isNumber || !(allowZero ? value >= 0 : value > 0) || !(value <= maximum))
+            return refused(quoted + QStringLiteral(" is not a ")
+                           + (kind == Kind::MegaBytes ? QStringLiteral("positive number of megabytes")
+                              : allowZero             ? QStringLiteral("number of seconds (0 or more)")
+                                                      : QStringLiteral("positive number of seconds"))
+                           + QStringLiteral(" up to the maximum of ") + QString::number(maximum, 'f', 0));
         return QVariant(value);
     }
     case Kind::Age: {
-        QString reason;
         // 0 means "always rebuild".
-        if (const auto seconds = parseQuantity(text, ageUnits(), limits::kMaxCacheAgeSeconds, &reason, /*allowZero=*/true))
+        const auto seconds = parseQuantity(text, ageUnits(), limits::kMaxCacheAgeSeconds, /*allowZero=*/true);
+        if (seconds)
             return QVariant(*seconds);
-        *why = QStringLiteral("%1 is %2; give a duration such as 7d, 12h or 3600 (0 always rebuilds), at most %3d")
-                   .arg(quoted, reason).arg(limits::kMaxCacheAgeSeconds / 86400);
-        return std::nullopt;
+        return refused(QStringLiteral("%1 is %2; give a duration such as 7d, 12h or 3600 (0 always rebuilds), at most %3d")
+                           .arg(quoted, seconds.error().message).arg(limits::kMaxCacheAgeSeconds / 86400));
     }
     case Kind::Size: {
-        QString reason;
-        if (const auto bytes = parseQuantity(text, sizeUnits(), limits::kMaxCacheSizeBytes, &reason))
+        const auto bytes = parseQuantity(text, sizeUnits(), limits::kMaxCacheSizeBytes);
+        if (bytes)
             return QVariant(*bytes);
-        *why = QStringLiteral("%1 is %2; give a size such as 10G or 500M, at most %3T")
-                   .arg(quoted, reason).arg(limits::kMaxCacheSizeBytes >> 40);
-        return std::nullopt;
+        return refused(QStringLiteral("%1 is %2; give a size such as 10G or 500M, at most %3T")
+                           .arg(quoted, bytes.error().message).arg(limits::kMaxCacheSizeBytes >> 40));
     }
     case Kind::List: {
         QStringList entries;
         for (const QString &entry : text.split(u','))
             entries.append(entry.trimmed());
-        if (entries.contains(QString())) {
-            *why = quoted + QStringLiteral(" has an empty entry; give names or paths separated by commas");
-            return std::nullopt;
-        }
+        if (entries.contains(QString()))
+            return refused(quoted + QStringLiteral(" has an empty entry; give names or paths separated by commas"));
         return QVariant(entries);
     }
     case Kind::Switch: {
@@ -138,11 +124,10 @@ std::optional<QVariant> parse(Kind kind, const QString &text, QString *why, cons
         for (const char *off : {"off", "false", "no", "0"})
             if (word == QLatin1String(off))
                 return QVariant(false);
-        *why = quoted + QStringLiteral(" is not on or off (also true/false, yes/no, 1/0)");
-        return std::nullopt;
+        return refused(quoted + QStringLiteral(" is not on or off (also true/false, yes/no, 1/0)"));
     }
     }
-    return std::nullopt;
+    return fail(ErrorKind::Internal, QStringLiteral("no such kind of setting"));
 }
 
 QString display(Kind kind, const QVariant &value)

@@ -1,9 +1,9 @@
 #pragma once
 
+#include "base/Error.h"
+
 #include <QString>
 #include <QVariant>
-
-#include <optional>
 
 namespace oa {
 
@@ -25,10 +25,10 @@ enum class Kind {
 };
 
 // `text` parsed as `kind`: a QString (Path, Text), a QStringList (List), double (the seconds and megabytes), qint64
-// (Age in seconds, Size in bytes) or bool (Switch). Otherwise nullopt, with `why` set to the
-// reason, which starts with the quoted text: "\"abc\" is not a positive number of seconds …".
+// (Age in seconds, Size in bytes) or bool (Switch). Otherwise BadArgument, whose message starts
+// with the quoted text: "\"abc\" is not a positive number of seconds …" (the caller says where).
 // `relativeBase`: the folder a relative Path is taken against; empty refuses relative paths.
-std::optional<QVariant> parse(Kind kind, const QString &text, QString *why, const QString &relativeBase = QString());
+Result<QVariant> parse(Kind kind, const QString &text, const QString &relativeBase = QString());
 
 // How a parsed value is shown by --show-config and the monitor: seconds without a trailing
 // ".0", ages and sizes in the largest whole unit (604800 -> "7d", 10 GiB -> "10G").

@@ -270,9 +270,8 @@ Result<ExecutorSettings> ExecutorSettings::load(const Inputs &inputs)
         // QSettings keeps an inline comment as part of the value: say so rather than use it.
         if (entry.value.contains(QLatin1String(" #")) || entry.value.contains(QLatin1String("\t#")))
             return invalid(where + QStringLiteral("\"%1\" holds a comment; comments go on a line of their own").arg(entry.value));
-        QString why;
-        if (!config::parse(spec->kind, entry.value, &why))
-            return invalid(where + why);
+        if (const auto value = config::parse(spec->kind, entry.value); !value)
+            return invalid(where + value.error().message);
         fromFile.insert(entry.name(), entry);
     }
 
@@ -280,24 +279,23 @@ Result<ExecutorSettings> ExecutorSettings::load(const Inputs &inputs)
     for (const Spec &spec : kSpecs) {
         const QString name = QString::fromLatin1(spec.name);
         Setting setting{name, builtInDefault(name), {}, {}, QString::fromLatin1(spec.description)};
-        QString why;
         const QString envName = spec.variable ? QString::fromLatin1(spec.variable) : QString();
         if (inputs.commandLine.contains(name)) {
             const CommandLineValue &given = inputs.commandLine.value(name);
-            const auto value = config::parse(spec.kind, given.text, &why, cwd);
+            const auto value = config::parse(spec.kind, given.text, cwd);
             if (!value)
-                return invalid(QStringLiteral("%1: %2").arg(given.option, why));
+                return value.error().within(given.option);
             setting.value = *value;
             setting.source = {SettingSource::Kind::CommandLine, 0, given.option};
         } else if (!envName.isEmpty() && !inputs.environment.value(envName).isEmpty()) {
-            const auto value = config::parse(spec.kind, inputs.environment.value(envName), &why, cwd);
+            const auto value = config::parse(spec.kind, inputs.environment.value(envName), cwd);
             if (!value)
-                return invalid(QStringLiteral("%1: %2").arg(envName, why));
+                return value.error().within(envName);
             setting.value = *value;
             setting.source = {SettingSource::Kind::Environment, 0, envName};
         } else if (fromFile.contains(name)) {
             const ConfigFile::Entry &entry = fromFile.value(name);
-            setting.value = *config::parse(spec.kind, entry.value, &why);
+            setting.value = config::parse(spec.kind, entry.value).value(); // checked in 2.
             setting.source = {SettingSource::Kind::File, entry.line, {}};
         } else if (name == QLatin1String("EnvironmentCache/Dir")) {
             setting.value = QString(settings.baseDir() + QStringLiteral("/EnvCache"));

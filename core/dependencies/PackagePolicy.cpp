@@ -8,6 +8,12 @@ namespace oa {
 
 namespace {
 
+// Every refusal is the task's: what it wrote is not allowed here.
+Error refused(const QString &why)
+{
+    return fail(ErrorKind::InvalidTask, why);
+}
+
 // What pip takes for a URL in -r/-c: any scheme ("http:x" too, not only "http://x").
 const QRegularExpression &urlScheme()
 {
@@ -27,30 +33,30 @@ QString PackagePolicy::hostOf(const Requirement &requirement)
     return QUrl(url).host().toLower();
 }
 
-std::optional<QString> PackagePolicy::requirementProblem(const Requirement &r) const
+Status PackagePolicy::checkRequirement(const Requirement &r) const
 {
     if (!r.isDirectReference())
-        return std::nullopt;
+        return ok();
     const QString requirement = r.toArgument();
     const QString reference = r.reference();
     if (!allowDirectReferences)
-        return QStringLiteral("\"%1\" is a direct reference (%2), which bypasses the agent's index settings; AllowDirectReferences is off, so "
+        return refused(QStringLiteral("\"%1\" is a direct reference (%2), which bypasses the agent's index settings; AllowDirectReferences is off, so "
                               "packages come only from the configured index or wheel folder: name the package and its version instead")
-            .arg(requirement, r.url.isEmpty() ? QStringLiteral("a path") : QStringLiteral("a URL"));
+            .arg(requirement, r.url.isEmpty() ? QStringLiteral("a path") : QStringLiteral("a URL")));
     // PIP_ONLY_BINARY covers what pip finds, not what a task points at: an sdist, a project
     // folder or a VCS checkout named directly would still be built.
     if (onlyBinary && !reference.section(u'#', 0, 0).section(u'?', 0, 0).endsWith(QLatin1String(".whl"), Qt::CaseInsensitive))
-        return QStringLiteral("\"%1\" is not a wheel, and OnlyBinary is on: pip would run its build code; refer to a .whl file instead")
-            .arg(requirement);
+        return refused(QStringLiteral("\"%1\" is not a wheel, and OnlyBinary is on: pip would run its build code; refer to a .whl file instead")
+            .arg(requirement));
     if (allowedHosts.isEmpty())
-        return std::nullopt;
+        return ok();
     const QString host = hostOf(r);
     for (const QString &allowed : allowedHosts)
         if (allowed.compare(host, Qt::CaseInsensitive) == 0)
-            return std::nullopt;
-    return QStringLiteral("\"%1\" refers to the host %2, which AllowedHosts (%3) does not list%4")
+            return ok();
+    return refused(QStringLiteral("\"%1\" refers to the host %2, which AllowedHosts (%3) does not list%4")
         .arg(requirement, host.isEmpty() ? QStringLiteral("(none)") : host, allowedHosts.join(QStringLiteral(", ")),
-             host == QLatin1String("localhost") ? QStringLiteral(" (paths and file: URLs count as localhost)") : QString());
+             host == QLatin1String("localhost") ? QStringLiteral(" (paths and file: URLs count as localhost)") : QString()));
 }
 
 PackagePolicy::Option PackagePolicy::classify(const QString &line)
@@ -85,36 +91,36 @@ PackagePolicy::Option PackagePolicy::classify(const QString &line)
     return option;
 }
 
-std::optional<QString> PackagePolicy::optionProblem(const Option &option) const
+Status PackagePolicy::checkOption(const Option &option) const
 {
     switch (option.kind) {
     case Option::Kind::Include:
-        return std::nullopt; // see includeProblem
+        return ok(); // see checkInclude
     case Option::Kind::Constraining:
         // ":none:" empties pip's binary-only set, and would undo OnlyBinary.
         if (onlyBinary && option.name == QLatin1String("--only-binary") && option.value.contains(QLatin1String(":none:")))
-            return QStringLiteral("%1 %2 would let pip build sdists, and OnlyBinary is on").arg(option.name, option.value);
-        return std::nullopt;
+            return refused(QStringLiteral("%1 %2 would let pip build sdists, and OnlyBinary is on").arg(option.name, option.value));
+        return ok();
     case Option::Kind::BuildChoosing:
         // --no-binary makes pip build from sdists: their build code runs.
         if (onlyBinary)
-            return QStringLiteral("%1 would make pip build sdists, and OnlyBinary is on").arg(option.name);
+            return refused(QStringLiteral("%1 would make pip build sdists, and OnlyBinary is on").arg(option.name));
         if (allowRequirementsFileOptions)
-            return std::nullopt;
-        return QStringLiteral("%1 makes pip build sdists (their build code runs); AllowRequirementsFileOptions is off").arg(option.name);
+            return ok();
+        return refused(QStringLiteral("%1 makes pip build sdists (their build code runs); AllowRequirementsFileOptions is off").arg(option.name));
     case Option::Kind::SourceChanging:
         if (allowRequirementsFileOptions)
-            return std::nullopt;
-        return QStringLiteral("%1 chooses where packages come from or what is trusted; AllowRequirementsFileOptions is off, so they come "
-                              "only from the agent's configuration").arg(option.name);
+            return ok();
+        return refused(QStringLiteral("%1 chooses where packages come from or what is trusted; AllowRequirementsFileOptions is off, so they come "
+                              "only from the agent's configuration").arg(option.name));
     case Option::Kind::Unknown:
         break;
     }
-    return QStringLiteral("%1 is an option the executor does not know, so it cannot tell what it changes, and refuses it; a "
-                          "requirements.txt may use -r, -c, --hash, --only-binary, --prefer-binary and --require-hashes").arg(option.name);
+    return refused(QStringLiteral("%1 is an option the executor does not know, so it cannot tell what it changes, and refuses it; a "
+                          "requirements.txt may use -r, -c, --hash, --only-binary, --prefer-binary and --require-hashes").arg(option.name));
 }
 
-std::optional<QString> PackagePolicy::includeProblem(const Option &option, const QString &resolved, const QString &taskDir) const
+Status PackagePolicy::checkInclude(const Option &option, const QString &resolved, const QString &taskDir) const
 {
     const QString base = QDir::cleanPath(taskDir) + u'/';
     if (allowRequirementsFileOptions) {
@@ -123,18 +129,18 @@ std::optional<QString> PackagePolicy::includeProblem(const Option &option, const
         const bool url = urlScheme().match(option.value).hasMatch() && !option.value.startsWith(QLatin1String("file:"), Qt::CaseInsensitive);
         const bool outside = url || !resolved.startsWith(base);
         if (outside && (onlyBinary || !allowDirectReferences || !allowedHosts.isEmpty()))
-            return QStringLiteral("%1 %2 names %3, outside the task folder, which pip would read without the executor's check; "
+            return refused(QStringLiteral("%1 %2 names %3, outside the task folder, which pip would read without the executor's check; "
                                   "with OnlyBinary on, AllowDirectReferences off or AllowedHosts set, a requirements file may "
                                   "include only files in the task folder")
-                .arg(option.name, option.value, resolved);
-        return std::nullopt;
+                .arg(option.name, option.value, resolved));
+        return ok();
     }
     if (urlScheme().match(option.value).hasMatch() && !option.value.startsWith(QLatin1String("file:"), Qt::CaseInsensitive))
-        return QStringLiteral("%1 %2 names a URL, not a file in the task folder; AllowRequirementsFileOptions is off").arg(option.name, option.value);
+        return refused(QStringLiteral("%1 %2 names a URL, not a file in the task folder; AllowRequirementsFileOptions is off").arg(option.name, option.value));
     if (!resolved.startsWith(base))
-        return QStringLiteral("%1 %2 names %3, outside the task folder %4; AllowRequirementsFileOptions is off")
-            .arg(option.name, option.value, resolved, QDir::cleanPath(taskDir));
-    return std::nullopt;
+        return refused(QStringLiteral("%1 %2 names %3, outside the task folder %4; AllowRequirementsFileOptions is off")
+            .arg(option.name, option.value, resolved, QDir::cleanPath(taskDir)));
+    return ok();
 }
 
 namespace {
@@ -151,37 +157,37 @@ bool hasShellQuoting(const QString &text)
 }
 } // namespace
 
-std::optional<QString> PackagePolicy::optionLineProblem(const QString &line)
+Status PackagePolicy::checkOptionLine(const QString &line)
 {
     // pip reads an option line through shlex: a quote or a backslash would make it read another
     // value (".'.'" is ".." to pip) than the one checked here.
     if (hasShellQuoting(line))
-        return QStringLiteral("\"%1\" holds a quote or a backslash, which pip would read through shell quoting rules; "
-                              "write the option without them").arg(line);
+        return refused(QStringLiteral("\"%1\" holds a quote or a backslash, which pip would read through shell quoting rules; "
+                              "write the option without them").arg(line));
     const QStringList words = shellWords(line);
     // "--name", "--name=value", "-r", "-rvalue": then at most one value after a bare name.
     static const QRegularExpression bareName(QStringLiteral("^(--[A-Za-z0-9-]+|-[A-Za-z])\\z"));
     if (words.size() <= 1 || (words.size() == 2 && bareName.match(words.first()).hasMatch() && !words.at(1).startsWith(u'-')))
-        return std::nullopt;
-    return QStringLiteral("\"%1\" holds more than one option or value, and pip would take each of them; write one option a line")
-        .arg(line);
+        return ok();
+    return refused(QStringLiteral("\"%1\" holds more than one option or value, and pip would take each of them; write one option a line")
+        .arg(line));
 }
 
-std::optional<QString> PackagePolicy::characterProblem(const QString &line)
+Status PackagePolicy::checkCharacters(const QString &line)
 {
     for (const QChar c : line)
         if ((c.unicode() < 0x20 && c != u'\t') || c.unicode() == 0x7f)
-            return QStringLiteral("the line holds the control character U+%1, which pip and this check would read differently; "
-                                  "remove it").arg(QString::number(c.unicode(), 16).toUpper().rightJustified(4, u'0'));
-    return std::nullopt;
+            return refused(QStringLiteral("the line holds the control character U+%1, which pip and this check would read differently; "
+                                  "remove it").arg(QString::number(c.unicode(), 16).toUpper().rightJustified(4, u'0')));
+    return ok();
 }
 
-std::optional<QString> PackagePolicy::expansionProblem(const QString &line)
+Status PackagePolicy::checkExpansion(const QString &line)
 {
     if (line.contains(QLatin1String("${")))
-        return QStringLiteral("\"%1\" holds ${…}, which pip would replace with a variable of its own environment; write the value out")
-            .arg(line);
-    return std::nullopt;
+        return refused(QStringLiteral("\"%1\" holds ${…}, which pip would replace with a variable of its own environment; write the value out")
+            .arg(line));
+    return ok();
 }
 
 } // namespace oa

@@ -5,8 +5,6 @@
 #include <QString>
 #include <QStringList>
 
-#include <optional>
-
 namespace oa {
 
 // The site's word on where a task's packages may come from (executor.conf's AllowDirectReferences,
@@ -14,8 +12,8 @@ namespace oa {
 // pip sees it. pip's own settings ([PipEnvironment], pip.conf) choose the index or wheel folder;
 // this class stops a task from going around them: a direct reference (a URL, a VCS reference, a
 // path) bypasses every index setting, and an option in a requirements.txt overrides them.
-// Each check returns why something is refused, or nothing when it is allowed; the caller says
-// where it was written (file:line, Requirements[2]).
+// Each check returns ok() when something is allowed, else an InvalidTask error saying why it is
+// refused; the caller says where it was written (file:line, Requirements[2]).
 class PackagePolicy {
 public:
     bool allowDirectReferences = false;
@@ -28,7 +26,7 @@ public:
     static QString hostOf(const Requirement &requirement);
 
     // One requirement, parsed by Requirement's grammar (its hashes are all that may follow it).
-    std::optional<QString> requirementProblem(const Requirement &requirement) const;
+    Status checkRequirement(const Requirement &requirement) const;
 
     // What an option line of a requirements.txt is.
     struct Option {
@@ -38,20 +36,20 @@ public:
     };
     static Option classify(const QString &line);
     // An option line, -r and -c excepted: those are allowed when the file they name is inside the
-    // task folder, which only the caller can tell (see includeProblem).
-    std::optional<QString> optionProblem(const Option &option) const;
+    // task folder, which only the caller can tell (see checkInclude).
+    Status checkOption(const Option &option) const;
     // -r/-c naming `resolved` (absolute, cleaned), from a file in `taskDir`.
-    std::optional<QString> includeProblem(const Option &option, const QString &resolved, const QString &taskDir) const;
+    Status checkInclude(const Option &option, const QString &resolved, const QString &taskDir) const;
     // An option line holds one option and at most its value, with no quote or backslash: pip's
     // shlex and optparse would take every option of "--prefer-binary --find-links DIR", where
     // one check reads one, and read ".'.'" as "..".
-    static std::optional<QString> optionLineProblem(const QString &line);
+    static Status checkOptionLine(const QString &line);
     // A control character: pip strips "\x1f" (Python's whitespace) where Qt does not, so
     // "\x1f--no-binary=:all:" would be a requirement here and an option to pip.
-    static std::optional<QString> characterProblem(const QString &line);
+    static Status checkCharacters(const QString &line);
     // pip expands ${NAME} in a requirements file with its own environment: a task could send the
     // site's secrets (a token in PIP_INDEX_URL) to a host of its choosing, or hide a reference.
-    static std::optional<QString> expansionProblem(const QString &line);
+    static Status checkExpansion(const QString &line);
 };
 
 } // namespace oa

@@ -57,10 +57,12 @@ Result<PipfileLock> PipfileLock::parse(const QByteArray &json, const QString &pa
                                                 "from a lock (pin the package, or list it in Requirements)").arg(where));
         // One clause, == or ===, no wildcard: a lock pins exactly one version.
         const QString pinned = version.toString();
-        const QString problem = Requirement::specifierProblem(pinned, &package.version);
-        if (!problem.isEmpty() || !pinned.startsWith(QLatin1String("==")) || package.version.contains(u',') || package.version.endsWith(u'*'))
+        const Result<QString> specifier = Requirement::canonicalSpecifier(pinned);
+        if (specifier)
+            package.version = specifier.value();
+        if (!specifier || !pinned.startsWith(QLatin1String("==")) || package.version.contains(u',') || package.version.endsWith(u'*'))
             return invalid(path, QStringLiteral("%1: version \"%2\" is not one version pinned with == (%3)")
-                                     .arg(where, pinned, problem.isEmpty() ? QStringLiteral("a lock pins exactly one") : problem));
+                                     .arg(where, pinned, specifier ? QStringLiteral("a lock pins exactly one") : specifier.error().message));
         for (const QJsonValue &extra : entry.value(QStringLiteral("extras")).toArray()) {
             if (const QString why = Requirement::nameProblem(extra.toString()); !why.isEmpty())
                 return invalid(path, QStringLiteral("%1: the extra %2").arg(where, why));
@@ -78,9 +80,12 @@ Result<PipfileLock> PipfileLock::parse(const QByteArray &json, const QString &pa
         const QJsonValue markers = entry.value(QStringLiteral("markers"));
         if (!markers.isUndefined() && !markers.isString())
             return invalid(path, QStringLiteral("%1: \"markers\" must be a string").arg(where));
-        if (!markers.toString().isEmpty())
-            if (const QString why = Requirement::markerProblem(markers.toString(), &package.markers); !why.isEmpty())
-                return invalid(path, QStringLiteral("%1: markers: %2").arg(where, why));
+        if (!markers.toString().isEmpty()) {
+            const Result<QString> marker = Requirement::canonicalMarker(markers.toString());
+            if (!marker)
+                return invalid(path, QStringLiteral("%1: markers: %2").arg(where, marker.error().message));
+            package.markers = marker.value();
+        }
         // Pipenv writes a VCS entry as {"git": "https://…"}: said as pip would take it.
         const std::pair<const char *, const char *> references[] = {{"file", ""}, {"path", ""}, {"git", "git+"},
                                                                    {"hg", "hg+"}, {"svn", "svn+"}, {"bzr", "bzr+"}};

@@ -60,10 +60,10 @@ Status RequirementsTree::read(const AgentFolder &folder, const PackagePolicy &po
     QStringList lines;
     for (const RequirementsText::Line &line : RequirementsText::parse(content.value())) {
         const QString where = QStringLiteral("%1:%2").arg(file).arg(line.number);
-        if (auto problem = PackagePolicy::characterProblem(line.text))
-            return refused(where, *problem);
-        if (auto problem = PackagePolicy::expansionProblem(line.text))
-            return refused(where, *problem);
+        if (const Status allowed = PackagePolicy::checkCharacters(line.text); !allowed)
+            return allowed.error().within(where);
+        if (const Status allowed = PackagePolicy::checkExpansion(line.text); !allowed)
+            return allowed.error().within(where);
         if (!line.isOption()) {
             // pip reads the line written from what was parsed, never the task's text.
             auto parsed = Requirement::parse(line.text);
@@ -73,18 +73,18 @@ Status RequirementsTree::read(const AgentFolder &folder, const PackagePolicy &po
             auto anchored = parsed->anchoredIn(m_taskDir);
             if (!anchored)
                 return refused(where, anchored.error().message);
-            if (auto problem = policy.requirementProblem(anchored.value()))
-                return refused(where, *problem);
+            if (const Status allowed = policy.checkRequirement(anchored.value()); !allowed)
+                return allowed.error().within(where);
             lines.append(anchored->toLine());
             continue;
         }
-        if (auto problem = PackagePolicy::optionLineProblem(line.text))
-            return refused(where, *problem);
+        if (const Status allowed = PackagePolicy::checkOptionLine(line.text); !allowed)
+            return allowed.error().within(where);
         const PackagePolicy::Option option = PackagePolicy::classify(line.text);
         const QString written = option.value.isEmpty() ? option.name : option.name + u' ' + option.value;
         if (option.kind != PackagePolicy::Option::Kind::Include) {
-            if (auto problem = policy.optionProblem(option))
-                return refused(where, *problem);
+            if (const Status allowed = policy.checkOption(option); !allowed)
+                return allowed.error().within(where);
             lines.append(written);
             continue;
         }
@@ -99,8 +99,8 @@ Status RequirementsTree::read(const AgentFolder &folder, const PackagePolicy &po
                 return refused(where, QStringLiteral("%1 %2 is not a file: URL of an absolute path (file:///folder/file)").arg(option.name, named));
             named = asPath->path;
         } else if (scheme.match(named).hasMatch()) {
-            if (auto problem = policy.includeProblem(option, named, m_taskDir))
-                return refused(where, *problem);
+            if (const Status allowed = policy.checkInclude(option, named, m_taskDir); !allowed)
+                return allowed.error().within(where);
             lines.append(written); // a URL, allowed by AllowRequirementsFileOptions: pip fetches it itself
             continue;
         }
@@ -113,8 +113,8 @@ Status RequirementsTree::read(const AgentFolder &folder, const PackagePolicy &po
             resolved = m_taskDir + leadsTo.mid(canonicalTask.size());
         else if (!leadsTo.isEmpty())
             resolved = leadsTo;
-        if (auto problem = policy.includeProblem(option, resolved, m_taskDir))
-            return refused(where, *problem);
+        if (const Status allowed = policy.checkInclude(option, resolved, m_taskDir); !allowed)
+            return allowed.error().within(where);
         if (!resolved.startsWith(m_taskDir + u'/')) { // allowed by AllowRequirementsFileOptions: pip reads it itself
             lines.append(written);
             continue;

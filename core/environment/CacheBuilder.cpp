@@ -143,11 +143,13 @@ std::optional<Error> CacheBuilder::install(const PythonInterpreter &python, cons
             return CacheLayout::unusable(QStringLiteral("cannot prepare the build folder %1").arg(dir), given.error());
     }
     const QString report = temp + QStringLiteral("/pip-report.json");
-    const QStringList reportArguments = InstallReport::pipArguments(python.pipCommandVersion(), report, &provenance.unavailable);
+    const Result<QStringList> reportArguments = InstallReport::pipArguments(python.pipCommandVersion(), report);
+    if (!reportArguments)
+        provenance.unavailable = reportArguments.error().message;
     QStringList command = python.pipCommand() + QStringList{QStringLiteral("install"), QStringLiteral("--disable-pip-version-check"),
                                                             QStringLiteral("--no-input"), QStringLiteral("--no-compile"),
                                                             QStringLiteral("--target"), target}
-                          + reportArguments;
+                          + (reportArguments ? reportArguments.value() : QStringList());
     if (!requirementsFile.isEmpty())
         command << QStringLiteral("-r") << requirementsFile;
     if (!requirements.isEmpty())
@@ -164,7 +166,7 @@ std::optional<Error> CacheBuilder::install(const PythonInterpreter &python, cons
     // pip and everything it started are gone (ChildProcess stops the whole tree): the report is
     // read now, through the gatekeeper, since the build user could have put anything there; and
     // not at all when something pip started outlived it and could have rewritten it since.
-    if (!reportArguments.isEmpty())
+    if (reportArguments)
         provenance = InstallReport::read(folder, report, [&key] { return key.configuredFindLinks(); }, exit.othersAliveAtExit);
     if (m_buildAs) {
         // What they wrote is copied into files of the executor's own: a descriptor the user

@@ -100,10 +100,9 @@ CacheEntryFile::Reading CacheEntryFile::read(const AgentFolder &folder, const QS
     if (const AgentFolder::Kind complete = folder.kindOf(dir + u'/' + kCompleteFile); complete != AgentFolder::Kind::Regular)
         return implausible(complete == AgentFolder::Kind::Missing ? QStringLiteral("it has no %1 marker").arg(kCompleteFile)
                                                                   : QStringLiteral("its %1 is %2").arg(kCompleteFile, AgentFolder::kindName(complete)));
-    QString problem;
-    const auto json = readJsonObject(folder, dir + u'/' + kMetadataFile, &problem);
+    const auto json = readJsonObject(folder, dir + u'/' + kMetadataFile);
     if (!json)
-        return implausible(QStringLiteral("%1: %2").arg(kMetadataFile, problem));
+        return implausible(QStringLiteral("%1: %2").arg(kMetadataFile, json.error().message));
     CacheEntry e;
     e.name = name;
     e.dir = dir;

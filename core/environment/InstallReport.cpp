@@ -66,13 +66,13 @@ bool InstallReport::pipSupportsReport(const QString &pipVersion)
     return !version.isNull() && version >= QVersionNumber(22, 2);
 }
 
-QStringList InstallReport::pipArguments(const QString &pipVersion, const QString &reportFile, QString *why)
+Result<QStringList> InstallReport::pipArguments(const QString &pipVersion, const QString &reportFile)
 {
     if (pipSupportsReport(pipVersion))
-        return {QStringLiteral("--report"), reportFile};
-    *why = pipVersion.isEmpty() ? QStringLiteral("the version of pip is not known, and only pip 22.2 or later writes an installation report")
-                                : QStringLiteral("pip %1 is older than 22.2, the first pip that writes an installation report (--report)").arg(pipVersion);
-    return {};
+        return QStringList{QStringLiteral("--report"), reportFile};
+    return fail(ErrorKind::Install,
+                pipVersion.isEmpty() ? QStringLiteral("the version of pip is not known, and only pip 22.2 or later writes an installation report")
+                                     : QStringLiteral("pip %1 is older than 22.2, the first pip that writes an installation report (--report)").arg(pipVersion));
 }
 
 QString InstallReport::normalizeName(const QString &name)
@@ -93,10 +93,9 @@ QString InstallReport::sourceOf(const QString &url)
 
 Result<QList<InstalledDistribution>> InstallReport::parse(const QByteArray &json)
 {
-    QString problem;
-    const auto root = parseJsonObject(json, &problem);
+    const auto root = parseJsonObject(json);
     if (!root)
-        return fail(ErrorKind::Install, QStringLiteral("the report is not a JSON object: %1").arg(problem));
+        return fail(ErrorKind::Install, QStringLiteral("the report is not a JSON object: %1").arg(root.error().message));
     const QString version = root->value(QStringLiteral("version")).toString();
     // Version 0 was 22.2's experimental format and 1 the stable one since 23.0; the fields read
     // here are the same in both. A later major version may have moved them.

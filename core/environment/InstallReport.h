@@ -23,8 +23,8 @@ class InstallReport {
 public:
     // pip 22.2 introduced --report.
     static bool pipSupportsReport(const QString &pipVersion);
-    // "--report FILE" for pip, or nothing (with `why` set) when `pipVersion` cannot write one.
-    static QStringList pipArguments(const QString &pipVersion, const QString &reportFile, QString *why);
+    // "--report FILE" for pip, or an Install error saying why `pipVersion` cannot write one.
+    static Result<QStringList> pipArguments(const QString &pipVersion, const QString &reportFile);
 
     // The report's "install" list. A failure names what is wrong with the report.
     static Result<QList<InstalledDistribution>> parse(const QByteArray &json);

@@ -13,6 +13,7 @@
 #include <QRegularExpression>
 #include <QStandardPaths>
 
+#include <cerrno>
 #include <cstring>
 
 #ifdef Q_OS_UNIX
@@ -180,11 +181,11 @@ Result<PythonInterpreter> probeCached(const QString &program, const QString &cac
     if (cacheFile.isEmpty() || !info.exists() || !isBinary(info.filePath()))
         return PythonInterpreter::probe(program, control);
     QStringList warnings;
-    QString problem;
     // Never through a symlink, never a FIFO or device: readJsonObject refuses both at once.
-    QJsonObject all = readJsonObject(cacheFile, &problem).value_or(QJsonObject());
-    if (!problem.isEmpty() && problem != QLatin1String("missing"))
-        warnings.append(QStringLiteral("the interpreter probe cache %1 is ignored: %2").arg(cacheFile, problem));
+    const Result<QJsonObject> read = readJsonObject(cacheFile);
+    QJsonObject all = read ? read.value() : QJsonObject();
+    if (!read && read.error().systemError != ENOENT)
+        warnings.append(QStringLiteral("the interpreter probe cache %1 is ignored: %2").arg(cacheFile, read.error().message));
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (all.contains(info.filePath())) {
         QString suspicious;

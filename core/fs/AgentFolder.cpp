@@ -193,20 +193,22 @@ Status AgentFolder::ensureDir(const QString &path) const
     return ok();
 }
 
-AgentFolder::Kind AgentFolder::kindOf(const QString &path, QString *problem) const
+AgentFolder::Kind AgentFolder::kindOf(const QString &path) const
+{
+    const Result<Kind> kind = kindAt(path);
+    return kind ? kind.value() : Kind::Missing;
+}
+
+Result<AgentFolder::Kind> AgentFolder::kindAt(const QString &path) const
 {
     const auto parts = components(path);
-    if (!parts || parts->isEmpty()) {
-        if (problem && !parts)
-            *problem = parts.error().message;
-        return parts ? Kind::Directory : Kind::Missing;
-    }
+    if (!parts)
+        return parts.error();
+    if (parts->isEmpty())
+        return Kind::Directory;
     const auto dir = walk(*parts, parts->size() - 1, false);
-    if (!dir) {
-        if (problem)
-            *problem = dir.error().message;
-        return Kind::Missing;
-    }
+    if (!dir)
+        return dir.error();
     struct stat st;
     if (::fstatat(dir->get(), encoded(parts->last()).constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
         return Kind::Missing;

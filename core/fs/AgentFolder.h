@@ -67,11 +67,15 @@ public:
     Result<UniqueFd> openDir(const QString &path, bool create = false) const;
     Status ensureDir(const QString &path) const;
 
-    // What is at `path`, without following a final symlink; nullopt when nothing is (or a
-    // component on the way is missing, a link or not a folder: then `problem` says which).
+    // What is at `path`, without following a final symlink; Missing when nothing is, or when a
+    // component on the way is missing, a link or not a folder.
     enum class Kind { Missing, Regular, Directory, Symlink, Fifo, Socket, Device, Other };
     static QString kindName(Kind kind);
-    Kind kindOf(const QString &path, QString *problem = nullptr) const;
+    Kind kindOf(const QString &path) const;
+    // The same for a caller that must tell the two Missings apart: the error of the way there
+    // when a component on the way is missing, a link or not a folder; Missing only when the
+    // last name is not there.
+    Result<Kind> kindAt(const QString &path) const;
     // What was planted at a name the executor writes, for a warning: empty when nothing is
     // there or a regular file with no other name is.
     QString plantedAt(const QString &path) const;

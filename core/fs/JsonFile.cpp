@@ -16,48 +16,46 @@ namespace {
 
 constexpr qint64 kMaxJsonBytes = 4 * 1024 * 1024;
 
-std::optional<QJsonObject> fromRead(const Result<QByteArray> &read, QString *problem)
+Result<QJsonObject> fromRead(const Result<QByteArray> &read)
 {
     if (!read) {
-        if (problem)
-            *problem = read.error().systemError == ENOENT ? QStringLiteral("missing") // a sentinel callers compare
-                                                            : QCoreApplication::translate("JsonFile", "cannot read: %1").arg(read.error().message);
-        return std::nullopt;
+        const int error = read.error().systemError;
+        return Error{ErrorKind::System,
+                     error == ENOENT ? QStringLiteral("missing") // callers test the errno, and may translate the word
+                                     : QCoreApplication::translate("JsonFile", "cannot read: %1").arg(read.error().message),
+                     error};
     }
-    return parseJsonObject(*read, problem);
+    return parseJsonObject(*read);
 }
 
 } // namespace
 
-std::optional<QJsonObject> parseJsonObject(const QByteArray &json, QString *problem)
+Result<QJsonObject> parseJsonObject(const QByteArray &json)
 {
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(json, &error);
-    if (!document.isObject()) {
-        if (problem)
-            // Translated where a translator is installed (the monitor shows it for an invalid
-            // task); the executor has none, so its messages stay as they are.
-            *problem = QCoreApplication::translate("JsonFile", "not a JSON object: %1")
-                           .arg(error.error != QJsonParseError::NoError ? error.errorString()
-                                                                        : QCoreApplication::translate("JsonFile", "another JSON value"));
-        return std::nullopt;
-    }
+    if (!document.isObject())
+        // Translated where a translator is installed (the monitor shows it for an invalid
+        // task); the executor has none, so its messages stay as they are.
+        return fail(ErrorKind::InvalidTask, QCoreApplication::translate("JsonFile", "not a JSON object: %1")
+                                                .arg(error.error != QJsonParseError::NoError ? error.errorString()
+                                                                                             : QCoreApplication::translate("JsonFile", "another JSON value")));
     return document.object();
 }
 
-std::optional<QJsonObject> readJsonObject(const QString &path, QString *problem)
+Result<QJsonObject> readJsonObject(const QString &path)
 {
-    return fromRead(AgentFolder::readRegularFile(path, kMaxJsonBytes), problem);
+    return fromRead(AgentFolder::readRegularFile(path, kMaxJsonBytes));
 }
 
-std::optional<QJsonObject> readJsonObject(const AgentFolder &folder, const QString &path, QString *problem)
+Result<QJsonObject> readJsonObject(const AgentFolder &folder, const QString &path)
 {
-    return fromRead(folder.readFile(path, kMaxJsonBytes), problem);
+    return fromRead(folder.readFile(path, kMaxJsonBytes));
 }
 
-std::optional<QJsonObject> readOwnJsonObject(const AgentFolder &folder, const QString &path, QString *problem)
+Result<QJsonObject> readOwnJsonObject(const AgentFolder &folder, const QString &path)
 {
-    return fromRead(folder.readOwnFile(path, kMaxJsonBytes), problem);
+    return fromRead(folder.readOwnFile(path, kMaxJsonBytes));
 }
 
 QStringList jsonStrings(const QJsonValue &value)

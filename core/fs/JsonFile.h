@@ -4,7 +4,7 @@
 #include <QString>
 #include <QStringList>
 
-#include <optional>
+#include "base/Error.h"
 
 namespace oa {
 
@@ -13,18 +13,20 @@ class AgentFolder;
 // Reads a small JSON file whose top level is an object (result.json, status.json, entry.json,
 // a lock's run file, ...). Only a regular file is read, opened non-blocking and never through a
 // final symlink, and at most 4 MiB of it: these files are never larger, and a FIFO, a link or a
-// huge file planted in their place must neither hang nor cost memory. nullopt, with a short
-// reason in `problem` ("missing", "cannot read: ...", "not a JSON object: ..."), when the file
-// does not give an object.
-std::optional<QJsonObject> readJsonObject(const QString &path, QString *problem = nullptr);
+// huge file planted in their place must neither hang nor cost memory. When the file does not
+// give an object, the Error says why in a short message: a missing file is System with ENOENT
+// and the message "missing" (callers test systemError == ENOENT), one that cannot be read is
+// System "cannot read: ..." with its errno, and one that holds no object is InvalidTask "not a
+// JSON object: ..." (a caller that knows whose file it is may say so in a kind of its own).
+Result<QJsonObject> readJsonObject(const QString &path);
 // The same below the agent folder: no component below the base may be a link.
-std::optional<QJsonObject> readJsonObject(const AgentFolder &folder, const QString &path, QString *problem = nullptr);
+Result<QJsonObject> readJsonObject(const AgentFolder &folder, const QString &path);
 // The same from a file only the executor could have written (AgentFolder::readOwnFile): a
 // record that decides what an administrator believes, such as result.json for --which-runs.
-std::optional<QJsonObject> readOwnJsonObject(const AgentFolder &folder, const QString &path, QString *problem = nullptr);
+Result<QJsonObject> readOwnJsonObject(const AgentFolder &folder, const QString &path);
 
-// A JSON object from bytes; nullopt with the parser's reason in `problem`.
-std::optional<QJsonObject> parseJsonObject(const QByteArray &json, QString *problem = nullptr);
+// A JSON object from bytes, or InvalidTask with the parser's reason ("not a JSON object: ...").
+Result<QJsonObject> parseJsonObject(const QByteArray &json);
 
 // The strings of a JSON array, in order; what is not a string is left out (a hand-edited or
 // forged record keeps what it can).

@@ -39,8 +39,9 @@ LockRecord LockInspector::inspect(const QString &executionId, const QString &loc
     LockRecord record;
     record.executionId = executionId;
     record.path = lockFilePath;
-    const auto info = TaskLock::read(lockFilePath, &record.problem);
+    const auto info = TaskLock::read(lockFilePath);
     if (!info) {
+        record.problem = info.error().message;
         record.info.acquiredAt = lockfiles::modifiedAt(lockFilePath);
         return record; // Unreadable
     }

@@ -86,26 +86,20 @@ bool TaskLock::isHeld() const
     return m_lock && m_lock->isLocked();
 }
 
-std::optional<LockInfo> TaskLock::read(const QString &lockFilePath, QString *problem)
+Result<LockInfo> TaskLock::read(const QString &lockFilePath)
 {
     // Never QLockFile::getLockInfo here: it opens the file with a blocking open() and follows a
     // symlink. The record is QLockFile's: PID, application name, host name, one per line (then
     // machine and boot IDs, which are not needed here).
     const auto content = lockfiles::readRegular(lockFilePath, kMaxLockFileBytes);
-    if (!content) {
-        if (problem)
-            *problem = content.error().message;
-        return std::nullopt;
-    }
+    if (!content)
+        return content.error();
     const QList<QByteArray> lines = content->data.split('\n');
     bool numeric = false;
     LockInfo info;
     info.pid = lines.value(0).trimmed().toLongLong(&numeric);
-    if (!numeric || info.pid <= 0) {
-        if (problem)
-            *problem = QStringLiteral("not a QLockFile record (no PID on the first line)");
-        return std::nullopt;
-    }
+    if (!numeric || info.pid <= 0)
+        return fail(ErrorKind::System, QStringLiteral("not a QLockFile record (no PID on the first line)"));
     info.appName = QString::fromUtf8(lines.value(1));
     info.hostName = QString::fromUtf8(lines.value(2));
     info.acquiredAt = content->modified;

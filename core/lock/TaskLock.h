@@ -45,8 +45,9 @@ public:
     QString path() const { return m_path; }
 
     // Reads a lock file's details without taking it, without blocking and without following a
-    // symlink; nullopt when there is no readable lock, and then `problem` says why.
-    static std::optional<LockInfo> read(const QString &lockFilePath, QString *problem = nullptr);
+    // symlink. A System error says why there is no readable lock: the file's (with its errno), or
+    // that it holds no QLockFile record.
+    static Result<LockInfo> read(const QString &lockFilePath);
 
 private:
     Status replaceNonRegular();

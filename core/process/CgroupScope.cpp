@@ -3,26 +3,29 @@
 #include <QDir>
 #include <QFile>
 
+#include <cerrno>
+#include <utility>
+
+#ifdef Q_OS_LINUX
+#include <sys/stat.h>
+#endif
+
 namespace oa {
 
 using cgroupfs::readAll;
 using cgroupfs::writeValue;
 
-std::unique_ptr<CgroupScope> CgroupScope::create(const QString &name, std::optional<qint64> memoryMaxBytes, QString *why)
+Result<std::unique_ptr<CgroupScope>> CgroupScope::create(const QString &name, std::optional<qint64> memoryMaxBytes)
 {
 #ifdef Q_OS_LINUX
     const QString parent = cgroupfs::ownCgroupDir(cgroupfs::Hierarchy::v2());
-    if (parent.isEmpty() || !QFile::exists(parent + QStringLiteral("/cgroup.procs"))) {
-        *why = QStringLiteral("no cgroup v2 hierarchy for this process");
-        return nullptr;
-    }
+    if (parent.isEmpty() || !QFile::exists(parent + QStringLiteral("/cgroup.procs")))
+        return fail(ErrorKind::System, QStringLiteral("no cgroup v2 hierarchy for this process"));
     cgroupfs::removeStaleSiblings(parent);
     std::unique_ptr<CgroupScope> scope(new CgroupScope);
     const QString dir = parent + u'/' + name;
-    if (!QDir().mkdir(dir)) {
-        *why = QStringLiteral("cannot create %1 (cgroup v2 is not writable here)").arg(dir);
-        return nullptr;
-    }
+    if (::mkdir(QFile::encodeName(dir).constData(), 0777) != 0)
+        return Error{ErrorKind::System, QStringLiteral("cannot create %1 (cgroup v2 is not writable here)").arg(dir), errno};
     scope->m_dir.path = dir;
     scope->m_relative = QDir::cleanPath(cgroupfs::cgroupOf(0, cgroupfs::Hierarchy::v2()) + u'/' + name);
     scope->m_procsFile = QFile::encodeName(dir + QStringLiteral("/cgroup.procs"));
@@ -36,12 +39,11 @@ std::unique_ptr<CgroupScope> CgroupScope::create(const QString &name, std::optio
             scope->m_memoryEnforced = true;
         }
     }
-    return scope;
+    return {std::move(scope)};
 #else
     Q_UNUSED(name)
     Q_UNUSED(memoryMaxBytes)
-    *why = QStringLiteral("cgroups are a Linux feature");
-    return nullptr;
+    return fail(ErrorKind::System, QStringLiteral("cgroups are a Linux feature"));
 #endif
 }
 

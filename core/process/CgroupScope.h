@@ -1,6 +1,7 @@
 #pragma once
 
 #include "CgroupFiles.h"
+#include "base/Error.h"
 
 #include <QByteArray>
 #include <QList>
@@ -25,9 +26,9 @@ public:
     CgroupScope(const CgroupScope &) = delete;
     CgroupScope &operator=(const CgroupScope &) = delete;
 
-    // nullptr, with the reason in `why`, when cgroup v2 is not available or not writable.
-    // `name` must start with "openautomate-{this process's PID}-".
-    static std::unique_ptr<CgroupScope> create(const QString &name, std::optional<qint64> memoryMaxBytes, QString *why);
+    // A System error saying why when cgroup v2 is not available or not writable (with mkdir's
+    // errno when the folder cannot be made). `name` must start with "openautomate-{this process's PID}-".
+    static Result<std::unique_ptr<CgroupScope>> create(const QString &name, std::optional<qint64> memoryMaxBytes);
 
     QString path() const { return m_dir.path; }
     // As /proc/PID/cgroup names it: what a member's "0::" line says.

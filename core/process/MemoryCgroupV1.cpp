@@ -3,43 +3,43 @@
 #include <QDir>
 #include <QFile>
 
+#include <cerrno>
+#include <utility>
+
+#ifdef Q_OS_LINUX
+#include <sys/stat.h>
+#endif
+
 namespace oa {
 
 using cgroupfs::readAll;
 using cgroupfs::writeValue;
 
-std::unique_ptr<MemoryCgroupV1> MemoryCgroupV1::create(const QString &name, qint64 limitBytes, QString *why)
+Result<std::unique_ptr<MemoryCgroupV1>> MemoryCgroupV1::create(const QString &name, qint64 limitBytes)
 {
 #ifdef Q_OS_LINUX
     const cgroupfs::Hierarchy memory = cgroupfs::Hierarchy::v1("memory");
     const QString parent = cgroupfs::ownCgroupDir(memory);
-    if (parent.isEmpty() || !QFile::exists(parent + QStringLiteral("/memory.limit_in_bytes"))) {
-        *why = QStringLiteral("no cgroup v1 memory hierarchy for this process");
-        return nullptr;
-    }
+    if (parent.isEmpty() || !QFile::exists(parent + QStringLiteral("/memory.limit_in_bytes")))
+        return fail(ErrorKind::System, QStringLiteral("no cgroup v1 memory hierarchy for this process"));
     cgroupfs::removeStaleSiblings(parent);
     const QString dir = parent + u'/' + name;
-    if (!QDir().mkdir(dir)) {
-        *why = QStringLiteral("cannot create %1 (the v1 memory hierarchy is not writable here)").arg(dir);
-        return nullptr;
-    }
+    if (::mkdir(QFile::encodeName(dir).constData(), 0777) != 0)
+        return Error{ErrorKind::System, QStringLiteral("cannot create %1 (the v1 memory hierarchy is not writable here)").arg(dir), errno};
     std::unique_ptr<MemoryCgroupV1> scope(new MemoryCgroupV1);
     scope->m_dir.path = dir; // from here on the destructor removes it
     scope->m_relative = QDir::cleanPath(cgroupfs::cgroupOf(0, memory) + u'/' + name);
     scope->m_procsFile = QFile::encodeName(dir + QStringLiteral("/cgroup.procs"));
     // The memory limit first: memory + swap may never be set below it.
     const QByteArray limit = QByteArray::number(limitBytes);
-    if (!writeValue(dir + QStringLiteral("/memory.limit_in_bytes"), limit)) {
-        *why = QStringLiteral("cannot set memory.limit_in_bytes in %1").arg(dir);
-        return nullptr;
-    }
+    if (!writeValue(dir + QStringLiteral("/memory.limit_in_bytes"), limit))
+        return fail(ErrorKind::System, QStringLiteral("cannot set memory.limit_in_bytes in %1").arg(dir));
     scope->m_swapLimited = writeValue(dir + QStringLiteral("/memory.memsw.limit_in_bytes"), limit);
-    return scope;
+    return {std::move(scope)};
 #else
     Q_UNUSED(name)
     Q_UNUSED(limitBytes)
-    *why = QStringLiteral("cgroups are a Linux feature");
-    return nullptr;
+    return fail(ErrorKind::System, QStringLiteral("cgroups are a Linux feature"));
 #endif
 }
 

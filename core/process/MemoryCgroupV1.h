@@ -1,6 +1,7 @@
 #pragma once
 
 #include "CgroupFiles.h"
+#include "base/Error.h"
 
 #include <QByteArray>
 #include <QList>
@@ -27,9 +28,10 @@ public:
     MemoryCgroupV1(const MemoryCgroupV1 &) = delete;
     MemoryCgroupV1 &operator=(const MemoryCgroupV1 &) = delete;
 
-    // nullptr, with the reason in `why`, when there is no writable v1 memory hierarchy or the
-    // limit cannot be set. `name` must start with "openautomate-{this process's PID}-".
-    static std::unique_ptr<MemoryCgroupV1> create(const QString &name, qint64 limitBytes, QString *why);
+    // A System error saying why when there is no writable v1 memory hierarchy (with mkdir's errno
+    // when the folder cannot be made) or the limit cannot be set. `name` must start with
+    // "openautomate-{this process's PID}-".
+    static Result<std::unique_ptr<MemoryCgroupV1>> create(const QString &name, qint64 limitBytes);
 
     QString path() const { return m_dir.path; }
     QString relativePath() const { return m_relative; } // as /proc/PID/cgroup names it

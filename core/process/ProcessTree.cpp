@@ -55,24 +55,23 @@ QList<QByteArray> ProcessTree::enterScript(const QString &name, std::optional<qi
         return {};
     }
     QList<QByteArray> procsFiles;
-    QString why;
-    m_v2 = CgroupScope::create(name, memoryLimitBytes, &why);
-    if (m_v2) {
+    if (auto v2 = CgroupScope::create(name, memoryLimitBytes)) {
+        m_v2 = std::move(v2).value();
         procsFiles.append(m_v2->procsFile());
         ProcessGuardian::instance().watchCgroup(QFile::encodeName(m_v2->path() + QStringLiteral("/cgroup.kill")));
     } else {
-        notes->append(why);
+        notes->append(v2.error().message);
     }
     // v1 only for what v2 cannot do here: the memory limit.
     if (memoryLimitBytes && !(m_v2 && m_v2->memoryEnforced())) {
-        m_v1 = MemoryCgroupV1::create(name, *memoryLimitBytes, &why);
-        if (m_v1) {
+        if (auto v1 = MemoryCgroupV1::create(name, *memoryLimitBytes)) {
+            m_v1 = std::move(v1).value();
             procsFiles.append(m_v1->procsFile());
             ProcessGuardian::instance().watchCgroupMembers(m_v1->procsFile());
             if (!m_v1->swapLimited())
                 notes->append(QStringLiteral("swap is not accounted in %1: swap may stretch the memory limit").arg(m_v1->path()));
         } else {
-            notes->append(why);
+            notes->append(v1.error().message);
         }
     }
     return procsFiles;

@@ -166,8 +166,8 @@ Result<QStringList> parseRequirements(const QJsonValue &value)
         if (!array.at(i).isString())
             return invalid(field, QStringLiteral("must be a string, not %1").arg(jsonTypeName(array.at(i))));
         const QString requirement = array.at(i).toString().trimmed();
-        if (auto problem = ExecutionInfo::requirementProblem(array.at(i).toString()))
-            return invalid(field, *problem);
+        if (const Status valid = ExecutionInfo::checkRequirement(array.at(i).toString()); !valid)
+            return invalid(field, valid.error().message);
         requirements.append(requirement);
     }
     return requirements;
@@ -196,12 +196,12 @@ Result<std::optional<double>> parseNumber(const QJsonValue &value, const QString
 
 } // namespace
 
-std::optional<QString> ExecutionInfo::requirementProblem(const QString &requirement)
+Status ExecutionInfo::checkRequirement(const QString &requirement)
 {
     const auto parsed = Requirement::parseWithoutHashes(requirement);
     if (!parsed)
-        return parsed.error().message;
-    return std::nullopt;
+        return parsed.error();
+    return ok();
 }
 
 ExecutionInfo::Preview ExecutionInfo::preview(const QJsonObject &object)

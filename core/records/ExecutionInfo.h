@@ -54,9 +54,9 @@ struct ExecutionInfo {
     };
     static Preview preview(const QJsonObject &object);
 
-    // Why a requirement string is not one by Requirement's grammar (empty, an option such as
-    // -r, a control character, a marker that is not PEP 508's, ...), or nullopt.
-    static std::optional<QString> requirementProblem(const QString &requirement);
+    // ok() for a requirement string by Requirement's grammar, else the error saying why it is
+    // not one (empty, an option such as -r, a control character, a marker that is not PEP 508's, ...).
+    static Status checkRequirement(const QString &requirement);
 };
 
 } // namespace oa

@@ -111,10 +111,11 @@ Status Executor::acquireLock()
     const QString id = m_options.executionId;
     // The task folder must be a real folder under Tasks/: a link (to anywhere) is refused before
     // anything is written, so that no log or result can land outside the base.
-    QString problem;
-    const AgentFolder::Kind task = m_paths.folder().kindOf(m_paths.taskDir(id), &problem);
-    if (!problem.isEmpty())
-        return fail(ErrorKind::NotFound, QStringLiteral("the task folder %1 cannot be used: %2").arg(m_paths.taskDir(id), problem));
+    const Result<AgentFolder::Kind> kind = m_paths.folder().kindAt(m_paths.taskDir(id));
+    if (!kind)
+        return Error{ErrorKind::NotFound, QStringLiteral("the task folder %1 cannot be used: %2").arg(m_paths.taskDir(id), kind.error().message),
+                     kind.error().systemError};
+    const AgentFolder::Kind task = kind.value();
     if (task == AgentFolder::Kind::Missing)
         return fail(ErrorKind::NotFound, QStringLiteral("the task folder %1 does not exist").arg(m_paths.taskDir(id)));
     if (task != AgentFolder::Kind::Directory)

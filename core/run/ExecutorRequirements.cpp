@@ -24,14 +24,16 @@ Status Executor::installRequirements()
         return s;
     const QString report = reportDir + QStringLiteral("/report.json");
     Provenance provenance;
-    const QStringList reportArguments = InstallReport::pipArguments(venv.pipVersion(), report, &provenance.unavailable);
-    venv.setInstallReportArguments(reportArguments);
+    const Result<QStringList> reportArguments = InstallReport::pipArguments(venv.pipVersion(), report);
+    if (!reportArguments)
+        provenance.unavailable = reportArguments.error().message;
+    venv.setInstallReportArguments(reportArguments ? reportArguments.value() : QStringList());
     m_log.info(lcPip, QStringLiteral("Installing requirements; pip's output goes to {PipLog}"),
                {{QStringLiteral("PipLog"), pipLog}});
     int othersAlive = 0;
     if (Status s = venv.install(deps.requirements, deps.requirementsFile, pipLog, &m_control, &othersAlive); !s)
         return s;
-    if (!reportArguments.isEmpty())
+    if (reportArguments)
         provenance = InstallReport::read(m_paths.folder(), report, [this] {
             return EnvironmentKey::build(m_interpreter->executable, m_interpreter->version, {}, {}, m_pip.environment()).configuredFindLinks();
         }, othersAlive);

@@ -92,8 +92,8 @@ Status TaskDependencies::check(const QString &checkedRequirementsDir)
             auto anchored = parsed->anchoredIn(taskDir);
             if (!anchored)
                 return refused(where.arg(i), anchored.error().message);
-            if (auto problem = policy.requirementProblem(anchored.value()))
-                return refused(where.arg(i), *problem);
+            if (const Status allowed = policy.checkRequirement(anchored.value()); !allowed)
+                return allowed.error().within(where.arg(i));
             requirements[i] = anchored->toArgument();
         }
         return ok();
@@ -113,9 +113,9 @@ Status TaskDependencies::check(const QString &checkedRequirementsDir)
         // reference beside them is still the task asking for somewhere else.
         for (const auto &[entry, reference] : std::as_const(m_deps.lockReferences)) {
             const auto parsed = Requirement::parseWithoutHashes(reference);
-            const auto problem = parsed ? policy.requirementProblem(parsed.value()) : std::optional<QString>(parsed.error().message);
-            if (problem && checked)
-                checked = refused(QStringLiteral("%1: %2").arg(m_deps.file, entry), *problem);
+            const Status allowed = parsed ? policy.checkRequirement(parsed.value()) : Status(parsed.error());
+            if (!allowed && checked)
+                checked = refused(QStringLiteral("%1: %2").arg(m_deps.file, entry), allowed.error().message);
         }
         break;
     case DependencySource::RequirementsTxt: {

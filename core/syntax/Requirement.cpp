@@ -137,18 +137,19 @@ QString pathProblem(const QString &path)
     return {};
 }
 
-// The marker after ";", if there is one, canonicalized; `rest` starts at the ";" or is blank.
-QString takeMarker(const QString &rest, QString *marker)
+// The marker after ";", if there is one, canonicalized (empty when there is none); `rest`
+// starts at the ";" or is blank.
+Result<QString> takeMarker(const QString &rest)
 {
     const QString tail = trimmedBlanks(rest);
     if (tail.isEmpty())
-        return {};
+        return QString();
     if (!tail.startsWith(u';'))
-        return QStringLiteral("\"%1\" follows the requirement where only \"; marker\" may").arg(tail);
+        return invalid(QStringLiteral("\"%1\" follows the requirement where only \"; marker\" may").arg(tail));
     const QString text = trimmedBlanks(tail.mid(1));
     if (text.isEmpty())
-        return QStringLiteral("\";\" is followed by no marker");
-    return Requirement::markerProblem(text, marker);
+        return invalid(QStringLiteral("\";\" is followed by no marker"));
+    return Requirement::canonicalMarker(text);
 }
 
 // A run of PEP 508 name characters at `at`; empty when there is none.
@@ -204,20 +205,28 @@ Result<Requirement> parseNamed(const QString &text)
             return *refused;
         if (end < text.size() && !trimmedBlanks(text.mid(end)).isEmpty() && !isBlank(text.at(end)))
             return invalid(QStringLiteral("\"%1\": a blank must separate the URL from its marker").arg(text));
-        if (const QString problem = takeMarker(text.mid(end), &r.marker); !problem.isEmpty())
-            return invalid(problem);
+        const Result<QString> marker = takeMarker(text.mid(end));
+        if (!marker)
+            return marker.error();
+        r.marker = marker.value();
         return r;
     }
     const qsizetype semicolon = text.indexOf(u';', at);
     QString spec = trimmedBlanks(text.mid(at, semicolon < 0 ? -1 : semicolon - at));
     if (spec.startsWith(u'(') && spec.endsWith(u')'))
         spec = trimmedBlanks(spec.mid(1, spec.size() - 2));
-    if (!spec.isEmpty())
-        if (const QString problem = Requirement::specifierProblem(spec, &r.specifier); !problem.isEmpty())
-            return invalid(QStringLiteral("\"%1\": %2").arg(text, problem));
-    if (semicolon >= 0)
-        if (const QString problem = takeMarker(text.mid(semicolon), &r.marker); !problem.isEmpty())
-            return invalid(problem);
+    if (!spec.isEmpty()) {
+        const Result<QString> specifier = Requirement::canonicalSpecifier(spec);
+        if (!specifier)
+            return specifier.error().within(QStringLiteral("\"%1\"").arg(text));
+        r.specifier = specifier.value();
+    }
+    if (semicolon >= 0) {
+        const Result<QString> marker = takeMarker(text.mid(semicolon));
+        if (!marker)
+            return marker.error();
+        r.marker = marker.value();
+    }
     return r;
 }
 
@@ -267,8 +276,10 @@ Result<Requirement> Requirement::parseWithoutHashes(const QString &raw)
         const QString url = text.left(end);
         if (auto refused = takeReference(url, &r))
             return *refused;
-        if (const QString problem = takeMarker(text.mid(end), &r.marker); !problem.isEmpty())
-            return invalid(problem);
+        const Result<QString> marker = takeMarker(text.mid(end));
+        if (!marker)
+            return marker.error();
+        r.marker = marker.value();
         return r;
     }
     const QString name = nameAt(text, 0);
@@ -283,9 +294,12 @@ Result<Requirement> Requirement::parseWithoutHashes(const QString &raw)
             return invalid(problem);
         r.path = head;
         const qsizetype semicolon = text.indexOf(u';');
-        if (semicolon >= 0)
-            if (const QString problem = takeMarker(text.mid(semicolon), &r.marker); !problem.isEmpty())
-                return invalid(problem);
+        if (semicolon >= 0) {
+            const Result<QString> marker = takeMarker(text.mid(semicolon));
+            if (!marker)
+                return marker.error();
+            r.marker = marker.value();
+        }
         return r;
     }
     return parseNamed(text);

@@ -60,10 +60,11 @@ struct Requirement {
     // field by the same grammar and returns why it is not one, or an empty string.
     static QString nameProblem(const QString &name);
     static QString hashProblem(const QString &hash);
-    // A PEP 508 marker expression, canonicalized into `canonical`.
-    static QString markerProblem(const QString &marker, QString *canonical);
-    // A PEP 440 specifier set (">=1.0, <2", "==1.*"), canonicalized into `canonical`.
-    static QString specifierProblem(const QString &specifier, QString *canonical);
+    // A PEP 508 marker expression in its canonical form, or InvalidTask saying why it is not one.
+    static Result<QString> canonicalMarker(const QString &marker);
+    // A PEP 440 specifier set (">=1.0, <2", "==1.*") in its canonical form, or InvalidTask saying
+    // why it is not one.
+    static Result<QString> canonicalSpecifier(const QString &specifier);
 };
 
 } // namespace oa

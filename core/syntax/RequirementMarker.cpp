@@ -25,16 +25,17 @@ class MarkerParser {
 public:
     explicit MarkerParser(const QString &text) : m_text(text) {}
 
-    QString parse(QString *canonical)
+    // The canonical marker, or the problem with it as the error's message.
+    Result<QString> parse()
     {
         QString out;
         if (!parseOr(&out, 0))
-            return m_problem;
+            return fail(ErrorKind::InvalidTask, m_problem);
         skipSpace();
         if (m_at < m_text.size())
-            return QStringLiteral("unexpected \"%1\" at column %2 of the marker").arg(m_text.mid(m_at, 12)).arg(m_at + 1);
-        *canonical = out;
-        return {};
+            return fail(ErrorKind::InvalidTask,
+                        QStringLiteral("unexpected \"%1\" at column %2 of the marker").arg(m_text.mid(m_at, 12)).arg(m_at + 1));
+        return out;
     }
 
 private:
@@ -197,13 +198,16 @@ private:
 
 } // namespace
 
-QString Requirement::markerProblem(const QString &marker, QString *canonical)
+Result<QString> Requirement::canonicalMarker(const QString &marker)
 {
     for (const QChar c : marker)
         if (c.unicode() < 0x20 && c != u'\t')
-            return QStringLiteral("the marker holds the control character U+%1").arg(QString::number(c.unicode(), 16).toUpper().rightJustified(4, u'0'));
-    const QString problem = MarkerParser(marker).parse(canonical);
-    return problem.isEmpty() ? QString() : QStringLiteral("\"%1\" is not an environment marker: %2").arg(marker, problem);
+            return fail(ErrorKind::InvalidTask, QStringLiteral("the marker holds the control character U+%1")
+                                                    .arg(QString::number(c.unicode(), 16).toUpper().rightJustified(4, u'0')));
+    const Result<QString> canonical = MarkerParser(marker).parse();
+    if (!canonical)
+        return canonical.error().within(QStringLiteral("\"%1\" is not an environment marker").arg(marker));
+    return canonical;
 }
 
 } // namespace oa

@@ -6,7 +6,7 @@
 
 namespace oa {
 
-QString Requirement::specifierProblem(const QString &specifier, QString *canonical)
+Result<QString> Requirement::canonicalSpecifier(const QString &specifier)
 {
     // PEP 440's version grammar (its appendix's regular expression), ASCII only.
     static const QString release = QStringLiteral("v?(?:[0-9]+!)?[0-9]+(?:\\.[0-9]+)*");
@@ -26,7 +26,7 @@ QString Requirement::specifierProblem(const QString &specifier, QString *canonic
     for (const QString &text : specifier.split(u',')) {
         const auto match = clause.match(text);
         if (!match.hasMatch())
-            return QStringLiteral("\"%1\" is not a version clause such as >=1.0 or ==2.*").arg(text.trimmed());
+            return fail(ErrorKind::InvalidTask, QStringLiteral("\"%1\" is not a version clause such as >=1.0 or ==2.*").arg(text.trimmed()));
         const QString op = match.captured(1);
         const QString version = match.captured(2);
         bool valid = false;
@@ -39,11 +39,10 @@ QString Requirement::specifierProblem(const QString &specifier, QString *canonic
         else
             valid = publicOnly.match(version).hasMatch() || ((op == QLatin1String("<=") || op == QLatin1String(">=")) && full.match(version).hasMatch());
         if (!valid)
-            return QStringLiteral("\"%1\" is not a PEP 440 version that %2 takes").arg(version, op);
+            return fail(ErrorKind::InvalidTask, QStringLiteral("\"%1\" is not a PEP 440 version that %2 takes").arg(version, op));
         written.append(op + version);
     }
-    *canonical = written.join(u',');
-    return {};
+    return written.join(u',');
 }
 
 } // namespace oa

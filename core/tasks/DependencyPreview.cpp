@@ -64,9 +64,9 @@ DependencyPreview DependencyPreview::read(const AgentPaths &paths, const QString
 {
     const AgentFolder &folder = paths.folder();
     const QString taskDir = paths.taskDir(id);
-    QString problem;
     const auto bytes = folder.readFile(paths.executionFile(id), ExecutionInfo::kMaxFileBytes);
-    const QJsonObject execution = bytes ? parseJsonObject(bytes.value()).value_or(QJsonObject()) : QJsonObject();
+    const Result<QJsonObject> parsed = bytes ? parseJsonObject(bytes.value()) : Result<QJsonObject>(bytes.error());
+    const QJsonObject execution = parsed ? parsed.value() : QJsonObject();
     if (inputs) {
         // The files the executor looks at, by name, whether they are there or not: one that
         // appears later changes the answer.

@@ -6,6 +6,7 @@
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <cerrno>
 
 namespace oa {
 
@@ -33,13 +34,12 @@ PackageRuns::Found PackageRuns::find(const AgentPaths &paths, const Query &query
             continue;
         }
         const QString resultFile = paths.tasksDir() + u'/' + task.name + QStringLiteral("/result.json");
-        QString problem;
         // Only a result.json the executor wrote: a run-as user may leave one of its own (its
         // file, a hard link, a group-writable file) where a killed executor wrote none.
-        const auto result = readOwnJsonObject(folder, resultFile, &problem);
+        const auto result = readOwnJsonObject(folder, resultFile);
         if (!result) {
-            if (problem != QLatin1String("missing")) // a task that has not finished is no news
-                found.notes.append(QStringLiteral("%1: skipped: %2").arg(resultFile, problem));
+            if (result.error().systemError != ENOENT) // a task that has not finished is no news
+                found.notes.append(QStringLiteral("%1: skipped: %2").arg(resultFile, result.error().message));
             continue;
         }
         const ResultRecord::Summary summary = ResultRecord::summaryFromJson(*result);

@@ -14,14 +14,11 @@ namespace {
 
 constexpr qint64 kMaxJsonBytes = 4 * 1024 * 1024; // as readJsonObject: these files are never larger
 
-QString pretty(const AgentFolder &folder, const QString &path, QString *problem = nullptr)
+Result<QString> pretty(const AgentFolder &folder, const QString &path)
 {
     const auto bytes = folder.readFile(path, kMaxJsonBytes);
-    if (!bytes) {
-        if (problem)
-            *problem = bytes.error().message;
-        return {};
-    }
+    if (!bytes)
+        return bytes.error();
     const QJsonDocument document = QJsonDocument::fromJson(bytes.value());
     // Not JSON: shown as it is, which is what someone debugging a broken file wants to see.
     return document.isNull() ? QString::fromUtf8(bytes.value()) : QString::fromUtf8(document.toJson(QJsonDocument::Indented));
@@ -60,14 +57,14 @@ TaskDetails TaskDetails::load(const AgentPaths &paths, const QString &id, AgentP
     const std::optional<TaskSummary> summary = previous ? TaskScanner(paths).previousRun(id) : TaskScanner(paths).task(id);
     d.state = summary ? summary->state : TaskState::Invalid;
 
-    QString problem;
-    d.rawExecution = pretty(paths.folder(), paths.executionFile(id), &problem);
-    if (d.rawExecution.isEmpty())
-        d.rawExecution = problem;
-    d.rawResult = pretty(paths.folder(), paths.resultFile(id, generation));
+    const Result<QString> rawExecution = pretty(paths.folder(), paths.executionFile(id));
+    d.rawExecution = rawExecution ? rawExecution.value() : rawExecution.error().message;
+    const Result<QString> rawResult = pretty(paths.folder(), paths.resultFile(id, generation));
+    d.rawResult = rawResult ? rawResult.value() : QString();
 
     TaskDetailRows::Input in;
-    in.execution = readJsonObject(paths.folder(), paths.executionFile(id)).value_or(QJsonObject());
+    if (const auto execution = readJsonObject(paths.folder(), paths.executionFile(id)))
+        in.execution = execution.value();
     const bool inProgress = !previous && runInProgress(d.state);
     // While a run is in progress, result.json on disk belongs to the run before it.
     if (!inProgress) {

@@ -15,6 +15,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <cerrno>
+
 namespace oa {
 
 namespace {
@@ -95,8 +97,7 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
     t.id = id;
     t.lock = lock;
 
-    QString error;
-    const auto execution = readJsonObject(m_paths.folder(), m_paths.executionFile(id), &error);
+    const auto execution = readJsonObject(m_paths.folder(), m_paths.executionFile(id));
     if (execution) {
         const ExecutionInfo::Preview preview = ExecutionInfo::preview(*execution);
         t.scriptPath = preview.scriptPath;
@@ -123,7 +124,7 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
             status = StatusRecord::fromJson(*json);
     }
 
-    t.state = stateOf(lock ? std::optional<LockVerdict>(lock->verdict) : std::nullopt, execution.has_value(), resultOutcome,
+    t.state = stateOf(lock ? std::optional<LockVerdict>(lock->verdict) : std::nullopt, execution.ok(), resultOutcome,
                       status ? status->state : QString());
     switch (t.state) {
     case TaskState::Running:
@@ -146,9 +147,10 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
                             .arg(TaskDetailRows::stageLabel(status->stage), status->updatedAt.toUTC().toString(Qt::ISODate));
         break;
     case TaskState::Invalid:
-        // "missing" is JsonFile's sentinel, which callers compare: it is translated here.
+        // JsonFile says "missing" for a file that is not there: it is translated here.
         t.message = QStringLiteral("execution.json: %1")
-                        .arg(error == QLatin1String("missing") ? QCoreApplication::translate("TaskScanner", "missing") : error);
+                        .arg(execution.error().systemError == ENOENT ? QCoreApplication::translate("TaskScanner", "missing")
+                                                                     : execution.error().message);
         break;
     default: break;
     }

@@ -4,9 +4,9 @@
 //    no relative path, and its toLine() holds no control character but a tab (so no line
 //    break), parses back to an equal requirement (operator==), and is written again unchanged.
 //    The same for parseWithoutHashes(text), which also must give no hashes.
-//  - markerProblem(text) accepts: the canonical marker is accepted again and is its own
+//  - canonicalMarker(text) accepts: the canonical marker is accepted again and is its own
 //    canonical form, and a requirement "x ; <canonical>" parses with exactly that marker.
-//  - specifierProblem(text) accepts: the canonical specifier canonicalizes to itself.
+//  - canonicalSpecifier(text) accepts: the canonical specifier canonicalizes to itself.
 #include "FuzzCheck.h"
 #include "syntax/Requirement.h"
 
@@ -58,23 +58,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         checkRoundTrip(*parsed, text);
     }
 
-    QString canonical;
-    if (Requirement::markerProblem(text, &canonical).isEmpty()) {
-        QString again;
-        const QString problem = Requirement::markerProblem(canonical, &again);
-        OA_FUZZ_CHECK(problem.isEmpty(), QStringLiteral("marker %1, canonical %2, is refused: %3").arg(shown(text), shown(canonical), problem));
-        OA_FUZZ_CHECK(again == canonical, QStringLiteral("marker %1: canonical %2 canonicalizes to %3").arg(shown(text), shown(canonical), shown(again)));
+    if (const oa::Result<QString> marker = Requirement::canonicalMarker(text)) {
+        const QString canonical = marker.value();
+        const oa::Result<QString> again = Requirement::canonicalMarker(canonical);
+        OA_FUZZ_CHECK(again.ok(), QStringLiteral("marker %1, canonical %2, is refused: %3").arg(shown(text), shown(canonical), again.ok() ? QString() : again.error().message));
+        OA_FUZZ_CHECK(again.value() == canonical, QStringLiteral("marker %1: canonical %2 canonicalizes to %3").arg(shown(text), shown(canonical), shown(again.value())));
         const auto withMarker = Requirement::parse(QStringLiteral("x ; ") + canonical);
         OA_FUZZ_CHECK(withMarker.ok() && withMarker->marker == canonical,
                       QStringLiteral("marker %1, canonical %2, is not the marker of \"x ; %2\"").arg(shown(text), shown(canonical)));
     }
 
-    QString specifier;
-    if (Requirement::specifierProblem(text, &specifier).isEmpty()) {
-        QString again;
-        const QString problem = Requirement::specifierProblem(specifier, &again);
-        OA_FUZZ_CHECK(problem.isEmpty() && again == specifier,
-                      QStringLiteral("specifier %1: canonical %2 is refused or changes (%3)").arg(shown(text), shown(specifier), problem.isEmpty() ? shown(again) : problem));
+    if (const oa::Result<QString> canonical = Requirement::canonicalSpecifier(text)) {
+        const QString specifier = canonical.value();
+        const oa::Result<QString> again = Requirement::canonicalSpecifier(specifier);
+        OA_FUZZ_CHECK(again.ok() && again.value() == specifier,
+                      QStringLiteral("specifier %1: canonical %2 is refused or changes (%3)").arg(shown(text), shown(specifier), again.ok() ? shown(again.value()) : again.error().message));
     }
     return 0;
 }

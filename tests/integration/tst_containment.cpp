@@ -35,13 +35,15 @@ QString probeName()
 QString kernelMemoryMechanism(QString *why)
 {
     QString v2Why;
-    if (const auto v2 = oa::CgroupScope::create(probeName(), 64 * kMiB, &v2Why); v2 && v2->memoryEnforced())
+    if (const auto v2 = oa::CgroupScope::create(probeName(), 64 * kMiB); !v2)
+        v2Why = v2.error().message;
+    else if (v2.value()->memoryEnforced())
         return QStringLiteral("cgroup-v2");
-    QString v1Why;
-    if (oa::MemoryCgroupV1::create(probeName(), 64 * kMiB, &v1Why))
+    const auto v1 = oa::MemoryCgroupV1::create(probeName(), 64 * kMiB);
+    if (v1)
         return QStringLiteral("cgroup-v1");
     *why = QStringLiteral("neither cgroup v2 (%1) nor the v1 memory hierarchy (%2) can limit memory here")
-               .arg(v2Why.isEmpty() ? QStringLiteral("no memory controller delegated") : v2Why, v1Why);
+               .arg(v2Why.isEmpty() ? QStringLiteral("no memory controller delegated") : v2Why, v1.error().message);
     return {};
 }
 
@@ -69,7 +71,10 @@ const QByteArray kSessionDaemon = "import os, sys, time\n"
 
 bool cgroupV2Writable(QString *why)
 {
-    return oa::CgroupScope::create(probeName(), std::nullopt, why) != nullptr;
+    const auto scope = oa::CgroupScope::create(probeName(), std::nullopt);
+    if (!scope)
+        *why = scope.error().message;
+    return scope.ok();
 }
 
 // The root of each mounted cgroup hierarchy that matters here (v2, and v1 memory unless the

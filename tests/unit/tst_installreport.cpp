@@ -102,10 +102,11 @@ void TestInstallReport::versions()
     QFETCH(QString, pip);
     QFETCH(bool, supported);
     QCOMPARE(oa::InstallReport::pipSupportsReport(pip), supported);
-    QString why;
-    const QStringList arguments = oa::InstallReport::pipArguments(pip, QStringLiteral("/x/report.json"), &why);
-    QCOMPARE(arguments, supported ? (QStringList{QStringLiteral("--report"), QStringLiteral("/x/report.json")}) : QStringList());
-    QCOMPARE(why.isEmpty(), supported);
+    const oa::Result<QStringList> arguments = oa::InstallReport::pipArguments(pip, QStringLiteral("/x/report.json"));
+    QCOMPARE(arguments.ok(), supported);
+    if (supported)
+        QCOMPARE(arguments.value(), (QStringList{QStringLiteral("--report"), QStringLiteral("/x/report.json")}));
+    const QString why = arguments ? QString() : arguments.error().message;
     if (!pip.isEmpty() && !supported)
         QVERIFY2(why.contains(pip) && why.contains(QLatin1String("22.2")), qPrintable(why));
 }

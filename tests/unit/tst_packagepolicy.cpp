@@ -62,13 +62,15 @@ void TestPackagePolicy::directReferences()
 void TestPackagePolicy::refusedByDefaultAllowedBySetting()
 {
     PackagePolicy policy;
-    const auto problem = policy.requirementProblem(req(QStringLiteral("oa-demo @ file:///x.whl")));
-    QVERIFY(problem);
-    QVERIFY2(problem->contains(QLatin1String("oa-demo @ file:///x.whl")) && problem->contains(QLatin1String("AllowDirectReferences")),
-             qPrintable(*problem));
-    QVERIFY(!policy.requirementProblem(req(QStringLiteral("oa-demo==1.0"))));
+    const Status checked = policy.checkRequirement(req(QStringLiteral("oa-demo @ file:///x.whl")));
+    QVERIFY(!checked);
+    const QString problem = checked.error().message;
+    QCOMPARE(checked.error().kind, oa::ErrorKind::InvalidTask);
+    QVERIFY2(problem.contains(QLatin1String("oa-demo @ file:///x.whl")) && problem.contains(QLatin1String("AllowDirectReferences")),
+             qPrintable(problem));
+    QVERIFY(policy.checkRequirement(req(QStringLiteral("oa-demo==1.0"))));
     policy.allowDirectReferences = true;
-    QVERIFY(!policy.requirementProblem(req(QStringLiteral("oa-demo @ file:///x.whl"))));
+    QVERIFY(policy.checkRequirement(req(QStringLiteral("oa-demo @ file:///x.whl"))));
 }
 
 void TestPackagePolicy::allowedHosts_data()
@@ -93,10 +95,10 @@ void TestPackagePolicy::allowedHosts()
     PackagePolicy policy;
     policy.allowDirectReferences = true;
     policy.allowedHosts = {QStringLiteral("wheels.example")};
-    const auto problem = policy.requirementProblem(req(requirement));
-    QCOMPARE(!problem, allowed);
-    if (problem)
-        QVERIFY2(problem->contains(QStringLiteral("host %1").arg(host)), qPrintable(*problem));
+    const Status checked = policy.checkRequirement(req(requirement));
+    QCOMPARE(checked.ok(), allowed);
+    if (!checked)
+        QVERIFY2(checked.error().message.contains(QStringLiteral("host %1").arg(host)), qPrintable(checked.error().message));
 }
 
 void TestPackagePolicy::options_data()
@@ -131,12 +133,12 @@ void TestPackagePolicy::options()
     QFETCH(bool, allowedWithFileOptions);
     PackagePolicy policy;
     const auto option = PackagePolicy::classify(line);
-    const auto problem = policy.optionProblem(option);
-    QCOMPARE(!problem, allowed);
-    if (problem)
-        QVERIFY2(problem->contains(option.name), qPrintable(*problem));
+    const Status checked = policy.checkOption(option);
+    QCOMPARE(checked.ok(), allowed);
+    if (!checked)
+        QVERIFY2(checked.error().message.contains(option.name), qPrintable(checked.error().message));
     policy.allowRequirementsFileOptions = true;
-    QCOMPARE(!policy.optionProblem(option), allowedWithFileOptions);
+    QCOMPARE(policy.checkOption(option).ok(), allowedWithFileOptions);
 }
 
 void TestPackagePolicy::includesStayInTheTaskFolder()
@@ -146,23 +148,23 @@ void TestPackagePolicy::includesStayInTheTaskFolder()
     const auto r = PackagePolicy::classify(QStringLiteral("-r ../../outside.txt"));
     QCOMPARE(r.kind, PackagePolicy::Option::Kind::Include);
     QCOMPARE(r.value, QStringLiteral("../../outside.txt"));
-    QVERIFY(policy.includeProblem(r, QStringLiteral("/base/outside.txt"), task));
-    QVERIFY(policy.includeProblem(r, QStringLiteral("/base/Tasks/t10/x.txt"), task)); // a sibling sharing the prefix
-    QVERIFY(!policy.includeProblem(PackagePolicy::classify(QStringLiteral("-c constraints.txt")), task + QStringLiteral("/constraints.txt"), task));
-    QVERIFY(policy.includeProblem(PackagePolicy::classify(QStringLiteral("-r https://evil.example/r.txt")), QStringLiteral("/x"), task));
+    QVERIFY(!policy.checkInclude(r, QStringLiteral("/base/outside.txt"), task));
+    QVERIFY(!policy.checkInclude(r, QStringLiteral("/base/Tasks/t10/x.txt"), task)); // a sibling sharing the prefix
+    QVERIFY(policy.checkInclude(PackagePolicy::classify(QStringLiteral("-c constraints.txt")), task + QStringLiteral("/constraints.txt"), task));
+    QVERIFY(!policy.checkInclude(PackagePolicy::classify(QStringLiteral("-r https://evil.example/r.txt")), QStringLiteral("/x"), task));
     policy.allowRequirementsFileOptions = true;
     // pip reads a file outside the task folder unchecked: only where no other setting holds.
-    QVERIFY(policy.includeProblem(r, QStringLiteral("/base/outside.txt"), task)); // AllowDirectReferences is off
+    QVERIFY(!policy.checkInclude(r, QStringLiteral("/base/outside.txt"), task)); // AllowDirectReferences is off
     policy.allowDirectReferences = true;
-    QVERIFY(!policy.includeProblem(r, QStringLiteral("/base/outside.txt"), task));
-    QVERIFY(!policy.includeProblem(PackagePolicy::classify(QStringLiteral("-r https://h.example/r.txt")), QStringLiteral("/x"), task));
+    QVERIFY(policy.checkInclude(r, QStringLiteral("/base/outside.txt"), task));
+    QVERIFY(policy.checkInclude(PackagePolicy::classify(QStringLiteral("-r https://h.example/r.txt")), QStringLiteral("/x"), task));
     policy.onlyBinary = true;
-    const auto problem = policy.includeProblem(r, QStringLiteral("/base/outside.txt"), task);
-    QVERIFY(problem && problem->contains(QStringLiteral("pip would read without the executor's check")));
-    QVERIFY(!policy.includeProblem(PackagePolicy::classify(QStringLiteral("-c constraints.txt")), task + QStringLiteral("/constraints.txt"), task));
+    const Status checked = policy.checkInclude(r, QStringLiteral("/base/outside.txt"), task);
+    QVERIFY(!checked && checked.error().message.contains(QStringLiteral("pip would read without the executor's check")));
+    QVERIFY(policy.checkInclude(PackagePolicy::classify(QStringLiteral("-c constraints.txt")), task + QStringLiteral("/constraints.txt"), task));
     policy.onlyBinary = false;
     policy.allowedHosts = {QStringLiteral("pypi.example.corp")};
-    QVERIFY(policy.includeProblem(r, QStringLiteral("/base/outside.txt"), task));
+    QVERIFY(!policy.checkInclude(r, QStringLiteral("/base/outside.txt"), task));
 }
 
 void TestPackagePolicy::onlyBinaryCannotBeUndone()
@@ -172,20 +174,20 @@ void TestPackagePolicy::onlyBinaryCannotBeUndone()
         PackagePolicy policy;
         policy.allowDirectReferences = true;
         const QString sdist = QStringLiteral("oa-sd @ file:///srv/oa-sd-1.0.tar.gz");
-        QVERIFY(!policy.requirementProblem(req(sdist)));
+        QVERIFY(policy.checkRequirement(req(sdist)));
         policy.onlyBinary = true;
-        const auto problem = policy.requirementProblem(req(sdist));
-        QVERIFY(problem && problem->contains(QStringLiteral("is not a wheel, and OnlyBinary is on")));
-        QVERIFY(policy.requirementProblem(req(QStringLiteral("oa-x @ git+https://example.org/oa-x.git"))));
-        QVERIFY(policy.requirementProblem(req(QStringLiteral("./project"))));
-        QVERIFY(!policy.requirementProblem(req(QStringLiteral("oa-demo @ https://h.example/oa_demo-1.0-py3-none-any.whl#sha256=00"))));
+        const Status checked = policy.checkRequirement(req(sdist));
+        QVERIFY(!checked && checked.error().message.contains(QStringLiteral("is not a wheel, and OnlyBinary is on")));
+        QVERIFY(!policy.checkRequirement(req(QStringLiteral("oa-x @ git+https://example.org/oa-x.git"))));
+        QVERIFY(!policy.checkRequirement(req(QStringLiteral("./project"))));
+        QVERIFY(policy.checkRequirement(req(QStringLiteral("oa-demo @ https://h.example/oa_demo-1.0-py3-none-any.whl#sha256=00"))));
     }
     PackagePolicy policy;
     policy.onlyBinary = true;
     policy.allowRequirementsFileOptions = true; // even so
-    QVERIFY(policy.optionProblem(PackagePolicy::classify(QStringLiteral("--no-binary :all:"))));
-    QVERIFY(policy.optionProblem(PackagePolicy::classify(QStringLiteral("--only-binary :none:"))));
-    QVERIFY(!policy.optionProblem(PackagePolicy::classify(QStringLiteral("--only-binary :all:"))));
+    QVERIFY(!policy.checkOption(PackagePolicy::classify(QStringLiteral("--no-binary :all:"))));
+    QVERIFY(!policy.checkOption(PackagePolicy::classify(QStringLiteral("--only-binary :none:"))));
+    QVERIFY(policy.checkOption(PackagePolicy::classify(QStringLiteral("--only-binary :all:"))));
 }
 
 void TestPackagePolicy::requirementOptionsAndExpansion()
@@ -200,18 +202,18 @@ void TestPackagePolicy::requirementOptionsAndExpansion()
     QVERIFY(!Requirement::parse(QStringLiteral("x --hash")));          // no digest
     QVERIFY(!Requirement::parse(QStringLiteral("x --hash=sha256:%1 x").arg(QString(64, u'0')))); // a stray word
     // One option a line: shlex and optparse take every one of them.
-    QVERIFY(!PackagePolicy::optionLineProblem(QStringLiteral("--only-binary :all:")));
-    QVERIFY(!PackagePolicy::optionLineProblem(QStringLiteral("-rmore.txt")));
-    QVERIFY(!PackagePolicy::optionLineProblem(QStringLiteral("--index-url=https://x.example/simple")));
-    QVERIFY(PackagePolicy::optionLineProblem(QStringLiteral("--prefer-binary --find-links /tmp")));
-    QVERIFY(PackagePolicy::optionLineProblem(QStringLiteral("--only-binary=:all: --pre")));
-    QVERIFY(PackagePolicy::optionLineProblem(QStringLiteral("-r a.txt b.txt")));
+    QVERIFY(PackagePolicy::checkOptionLine(QStringLiteral("--only-binary :all:")));
+    QVERIFY(PackagePolicy::checkOptionLine(QStringLiteral("-rmore.txt")));
+    QVERIFY(PackagePolicy::checkOptionLine(QStringLiteral("--index-url=https://x.example/simple")));
+    QVERIFY(!PackagePolicy::checkOptionLine(QStringLiteral("--prefer-binary --find-links /tmp")));
+    QVERIFY(!PackagePolicy::checkOptionLine(QStringLiteral("--only-binary=:all: --pre")));
+    QVERIFY(!PackagePolicy::checkOptionLine(QStringLiteral("-r a.txt b.txt")));
     // Python strips U+001F from a line, Qt does not.
-    QVERIFY(PackagePolicy::characterProblem(QString(QChar(0x1f)) + QStringLiteral("--no-binary=:all:")));
-    QVERIFY(PackagePolicy::characterProblem(QStringLiteral("oa-demo") + QChar(0x7f)));
-    QVERIFY(!PackagePolicy::characterProblem(QStringLiteral("oa-demo==1.0\t; python_version < \"3.12\"")));
-    QVERIFY(PackagePolicy::expansionProblem(QStringLiteral("oa @ https://h.example/${TOKEN}/oa.whl")));
-    QVERIFY(!PackagePolicy::expansionProblem(QStringLiteral("oa-demo==1.0")));
+    QVERIFY(!PackagePolicy::checkCharacters(QString(QChar(0x1f)) + QStringLiteral("--no-binary=:all:")));
+    QVERIFY(!PackagePolicy::checkCharacters(QStringLiteral("oa-demo") + QChar(0x7f)));
+    QVERIFY(PackagePolicy::checkCharacters(QStringLiteral("oa-demo==1.0\t; python_version < \"3.12\"")));
+    QVERIFY(!PackagePolicy::checkExpansion(QStringLiteral("oa @ https://h.example/${TOKEN}/oa.whl")));
+    QVERIFY(PackagePolicy::checkExpansion(QStringLiteral("oa-demo==1.0")));
 }
 
 QTEST_GUILESS_MAIN(TestPackagePolicy)

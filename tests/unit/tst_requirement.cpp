@@ -150,10 +150,9 @@ void TestRequirement::markers()
 {
     QFETCH(QString, marker);
     QFETCH(QString, why);
-    QString canonical;
-    const QString problem = Requirement::markerProblem(marker, &canonical);
-    QVERIFY2(problem.contains(why), qPrintable(problem));
-    QVERIFY(canonical.isEmpty());
+    const oa::Result<QString> canonical = Requirement::canonicalMarker(marker);
+    QVERIFY2(!canonical, qPrintable(canonical ? canonical.value() : QString()));
+    QVERIFY2(canonical.error().message.contains(why), qPrintable(canonical.error().message));
     const auto requirement = Requirement::parseWithoutHashes(QStringLiteral("x==1.0 ; ") + marker);
     QVERIFY(!requirement);
 }

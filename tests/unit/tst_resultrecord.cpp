@@ -303,9 +303,8 @@ void TestResultRecord::readsBackWhatItWrote()
     const oa::AgentFolder folder(tmp.path());
     const QString path = tmp.filePath(QStringLiteral("result.json"));
     QVERIFY(written.save(folder, path));
-    QString problem;
-    const std::optional<QJsonObject> json = oa::readJsonObject(folder, path, &problem);
-    QVERIFY2(json, qPrintable(problem));
+    const oa::Result<QJsonObject> json = oa::readJsonObject(folder, path);
+    QVERIFY2(json, qPrintable(json ? QString() : json.error().message));
     const ResultRecord read = ResultRecord::fromJson(*json);
 
     const QStringList differ = differences(written, read);

@@ -64,13 +64,13 @@ void TestTaskLock::readableByOthers()
     const QDateTime before = QDateTime::currentDateTimeUtc().addSecs(-2);
     QVERIFY(lock.tryAcquire());
     const auto info = TaskLock::read(path);
-    QVERIFY(info.has_value());
+    QVERIFY(info.ok());
     QCOMPARE(info->pid, QCoreApplication::applicationPid());
     QCOMPARE(info->hostName, QSysInfo::machineHostName());
     QCOMPARE(info->appName, QStringLiteral("tst_tasklock"));
     QVERIFY(info->acquiredAt >= before);
     QVERIFY(info->acquiredAt <= QDateTime::currentDateTimeUtc().addSecs(2));
-    QVERIFY(!TaskLock::read(m_tmp.filePath(QStringLiteral("none.lock"))).has_value());
+    QVERIFY(!TaskLock::read(m_tmp.filePath(QStringLiteral("none.lock"))).ok());
 }
 
 void TestTaskLock::secondLockInProcessRefused()
