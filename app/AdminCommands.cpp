@@ -147,12 +147,12 @@ int clearOrphanedLocks(const oa::AgentPaths &paths, bool json)
             removed.append(lockJson(lock));
             if (!json)
                 out() << "removed the orphaned lock of " << lock.executionId << " (PID " << lock.info.pid
-                      << " on " << lock.info.hostName << " is dead, locked " << iso(lock.info.acquiredAt) << ")\n";
+                      << " on " << shown(lock.info.hostName) << " is dead, locked " << iso(lock.info.acquiredAt) << ")\n";
         } else {
             failed.append(QJsonObject{{QStringLiteral("ExecutionId"), lock.executionId},
                                       {QStringLiteral("Message"), cleared.error().message}});
             if (!json)
-                err() << "could not remove the lock of " << lock.executionId << ": " << cleared.error().message << '\n';
+                err() << "could not remove the lock of " << lock.executionId << ": " << shown(cleared.error().message) << '\n';
         }
     }
     if (json)
@@ -167,7 +167,7 @@ int clearOrphanedLocks(const oa::AgentPaths &paths, bool json)
 int clearLock(const oa::AgentPaths &paths, const QString &executionId, bool force, bool json)
 {
     if (!oa::AgentPaths::isValidExecutionId(executionId)) {
-        err() << "Invalid execution ID \"" << executionId << "\"\n";
+        err() << "Invalid execution ID \"" << shown(executionId) << "\"\n";
         err().flush();
         return int(oa::ExitCode::InvalidArguments);
     }
@@ -175,7 +175,7 @@ int clearLock(const oa::AgentPaths &paths, const QString &executionId, bool forc
     const auto lock = inspector.lock(executionId);
     if (lock && force && lock->verdict != oa::LockVerdict::Orphaned && lock->verdict != oa::LockVerdict::Live) {
         err() << "Force-clearing the " << oa::lockVerdictName(lock->verdict) << " lock of " << executionId << ": PID "
-              << lock->info.pid << " on host \"" << lock->info.hostName << "\", taken " << iso(lock->info.acquiredAt) << " ("
+              << lock->info.pid << " on host \"" << shown(lock->info.hostName) << "\", taken " << iso(lock->info.acquiredAt) << " ("
               << age(lock->ageSeconds()) << " ago). If that executor is still running, the task may now start a second time.\n";
         err().flush();
     }
@@ -191,7 +191,7 @@ int clearLock(const oa::AgentPaths &paths, const QString &executionId, bool forc
     } else if (cleared) {
         out() << "removed the " << oa::lockVerdictName(lock->verdict) << " lock of " << executionId << '\n';
     } else {
-        err() << cleared.error().message << '\n';
+        err() << shown(cleared.error().message) << '\n';
     }
     out().flush();
     err().flush();
@@ -204,7 +204,7 @@ int cancel(const oa::AgentPaths &paths, const QString &executionId, bool wait, b
         if (json)
             printJson({{QStringLiteral("ExecutionId"), executionId}, {QStringLiteral("State"), state}, {QStringLiteral("Message"), message}});
         else
-            (code == 0 ? out() : err()) << message << '\n';
+            (code == 0 ? out() : err()) << shown(message) << '\n';
         out().flush();
         err().flush();
         return code;

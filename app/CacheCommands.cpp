@@ -64,9 +64,9 @@ int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool js
     out() << entries.size() << " environment(s), " << QString::number(double(total) / 1048576.0, 'f', 1) << " MiB in " << settings.dir << '\n';
     // Never used, and removed by the next prune.
     for (const auto &[name, why] : listing.implausible)
-        out() << "implausible, never used: " << name << ": " << why << '\n';
+        out() << "implausible, never used: " << shown(name) << ": " << shown(why) << '\n';
     for (const QString &problem : listing.problems)
-        out() << problem << '\n';
+        out() << shown(problem) << '\n';
     out().flush();
     return 0;
 }
@@ -76,7 +76,7 @@ namespace {
 int reportCacheRemoval(const oa::Result<oa::EnvironmentCache::PruneReport> &pruned, bool json)
 {
     if (!pruned) {
-        err() << pruned.error().message << '\n';
+        err() << shown(pruned.error().message) << '\n';
         err().flush();
         return int(oa::exitCodeFor(pruned.error()));
     }
@@ -88,12 +88,12 @@ int reportCacheRemoval(const oa::Result<oa::EnvironmentCache::PruneReport> &prun
                    {QStringLiteral("Warnings"), QJsonArray::fromStringList(report.warnings)}});
     } else {
         for (const QString &warning : report.warnings)
-            err() << warning << '\n';
+            err() << shown(warning) << '\n';
         err().flush();
         for (const QString &name : report.removed)
-            out() << "removed " << name << '\n';
+            out() << "removed " << shown(name) << '\n';
         for (const QString &name : report.keptInUse)
-            out() << "kept " << name << " (in use)\n";
+            out() << "kept " << shown(name) << " (in use)\n";
         out() << report.removed.size() << " removed, " << QString::number(double(report.freedBytes) / 1048576.0, 'f', 1) << " MiB freed";
         if (!report.keptInUse.isEmpty())
             out() << ", " << report.keptInUse.size() << " kept in use";
@@ -119,7 +119,7 @@ int whichRuns(const oa::AgentPaths &paths, const QString &spec, bool json)
 {
     const auto query = oa::PackageRuns::parse(spec);
     if (!query) {
-        err() << query.error().message << '\n';
+        err() << shown(query.error().message) << '\n';
         return int(oa::ExitCode::InvalidArguments);
     }
     const oa::PackageRuns::Found found = oa::PackageRuns::find(paths, query.value());
@@ -149,7 +149,7 @@ int whichRuns(const oa::AgentPaths &paths, const QString &spec, bool json)
     out().flush();
     // The notes go to stderr, so that the table stays a table (and, with --json, in Notes too).
     for (const QString &note : found.notes)
-        err() << note << '\n';
+        err() << shown(note) << '\n';
     err().flush();
     return 0;
 }

@@ -1,5 +1,7 @@
 #include "CommandOutput.h"
 
+#include "base/PrintableText.h"
+
 #include <QJsonDocument>
 
 namespace CommandOutput {
@@ -40,10 +42,25 @@ void printJson(const QJsonObject &object)
     out().flush();
 }
 
-void printTable(const QList<QStringList> &rows)
+QString shown(const QString &text)
 {
-    if (rows.isEmpty())
+    return oa::printableText(text);
+}
+
+void printTable(const QList<QStringList> &input)
+{
+    if (input.isEmpty())
         return;
+    // Escaped before the widths are measured: the columns line up as printed.
+    QList<QStringList> rows;
+    rows.reserve(input.size());
+    for (const QStringList &row : input) {
+        QStringList cells;
+        cells.reserve(row.size());
+        for (const QString &cell : row)
+            cells.append(oa::printableText(cell));
+        rows.append(cells);
+    }
     QList<qsizetype> widths(rows.first().size(), 0);
     for (const QStringList &row : rows)
         for (qsizetype i = 0; i < row.size(); ++i)

@@ -10,6 +10,7 @@
 #include "run/Executor.h"
 #include "config/ExecutorSettings.h"
 #include "run/ExitCodes.h"
+#include "records/ExecutionLog.h"
 #include "process/ProcessTree.h"
 #include "ShowConfig.h"
 
@@ -26,6 +27,8 @@ int main(int argc, char *argv[])
         "%{time yyyy-MM-ddTHH:mm:ss.zzz} "
         "%{if-debug}DEBUG%{endif}%{if-info}INFO %{endif}%{if-warning}WARN %{endif}%{if-critical}ERROR%{endif}%{if-fatal}FATAL%{endif}"
         " [%{category}] %{message}"));
+    // Every console log line escaped for people: a task's ScriptPath or message never drives the terminal.
+    oa::ExecutionLog::escapeConsole();
 
     CommandLine cl;
     const QCommandLineParser &parser = cl.parser;

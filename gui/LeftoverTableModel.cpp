@@ -1,6 +1,7 @@
 #include "LeftoverTableModel.h"
 
 #include "StateStyle.h"
+#include "base/PrintableText.h"
 
 QVariant LeftoverTableModel::data(const QModelIndex &index, int role) const
 {
@@ -12,7 +13,7 @@ QVariant LeftoverTableModel::data(const QModelIndex &index, int role) const
         case KindColumn: return l->kind == oa::Leftover::Kind::Venv ? tr("Virtual environment") : tr("Temporary files");
         case IdColumn: return l->executionId;
         case SizeColumn: return StateStyle::size(l->sizeBytes);
-        case PathColumn: return l->path;
+        case PathColumn: return oa::printableText(l->path); // a folder name below the base, escaped for people
         case ColumnCount: break;
         }
     }

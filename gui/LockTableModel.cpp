@@ -2,6 +2,7 @@
 
 #include "ClockTicker.h"
 #include "StateStyle.h"
+#include "base/PrintableText.h"
 
 #include <QLocale>
 
@@ -23,8 +24,9 @@ QVariant LockTableModel::data(const QModelIndex &index, int role) const
         case IdColumn: return l->executionId;
         case VerdictColumn: return StateStyle::verdictLabel(l->verdict);
         case PidColumn: return l->verdict == oa::LockVerdict::Unreadable ? QVariant() : QVariant(l->info.pid);
-        case HostColumn: return l->info.hostName;
-        case ProcessColumn: return l->info.appName;
+        // A lock file is below the base, so what it says is escaped for people (printableText).
+        case HostColumn: return oa::printableText(l->info.hostName);
+        case ProcessColumn: return oa::printableText(l->info.appName);
         case AgeColumn: return StateStyle::age(l->ageSeconds());
         case SinceColumn:
             return l->info.acquiredAt.isValid() ? QLocale().toString(l->info.acquiredAt.toLocalTime(), QLocale::ShortFormat) : QString();
@@ -35,7 +37,7 @@ QVariant LockTableModel::data(const QModelIndex &index, int role) const
     if (role == Qt::DecorationRole && column == VerdictColumn)
         return StateStyle::verdictIcon(l->verdict);
     if (role == Qt::ToolTipRole) // an Unreadable lock also says why (core's wording, untranslated)
-        return l->problem.isEmpty() ? l->path : l->path + u'\n' + l->problem;
+        return l->problem.isEmpty() ? oa::printableText(l->path) : oa::printableText(l->path) + u'\n' + oa::printableText(l->problem);
     return {};
 }
 

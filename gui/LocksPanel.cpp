@@ -2,6 +2,7 @@
 
 #include "LockTableModel.h"
 #include "StateStyle.h"
+#include "base/PrintableText.h"
 #include "TableViews.h"
 
 #include <QHBoxLayout>
@@ -116,7 +117,7 @@ void LocksPanel::forceClearSelected()
         r.verdict == oa::LockVerdict::Foreign
             ? tr("The lock of %1 was taken by PID %2 on the host \"%3\" %4 ago. This machine cannot tell whether that "
                  "executor still runs. If it does, removing the lock lets the same execution start a second time.")
-                  .arg(r.executionId).arg(r.info.pid).arg(r.info.hostName, StateStyle::age(r.ageSeconds()))
+                  .arg(r.executionId).arg(r.info.pid).arg(oa::printableText(r.info.hostName), StateStyle::age(r.ageSeconds()))
             : tr("The lock file of %1 cannot be read, so nobody can tell who holds it. If an executor still runs it, "
                  "removing the lock lets the same execution start a second time.").arg(r.executionId);
     if (!confirm(tr("Force-clear a lock"), risk + QStringLiteral("\n\n") + tr("Remove this lock anyway?")))

@@ -1,6 +1,7 @@
 #include "TaskTableModel.h"
 
 #include "ClockTicker.h"
+#include "base/PrintableText.h"
 #include "tasks/DisplayUnits.h"
 #include "StateStyle.h"
 #include "tasks/TaskDetailRows.h"
@@ -41,6 +42,9 @@ TaskTableModel::TaskTableModel(QObject *parent) : KeyedRowsModel(parent)
     }, {DurationColumn, LockColumn});
 }
 
+// Every cell and tooltip text a task or its folder wrote (a ScriptPath, a message, a lock's host
+// name, a package) is escaped for people (printableText): one task is one line in its cell, and no
+// control or bidi character reaches the table. A tooltip's own line breaks stay.
 QString TaskTableModel::requirementsText(const oa::DependencyPreview &d)
 {
     if (d.source.isEmpty()) // "?" when the folder was read and is ambiguous or broken; blank when it was not read
@@ -48,23 +52,23 @@ QString TaskTableModel::requirementsText(const oa::DependencyPreview &d)
     if (d.source == QLatin1String("none"))
         return tr("none");
     if (!d.counted)
-        return d.source;
-    return QStringLiteral("%1 · %2").arg(d.source).arg(d.packages.size());
+        return oa::printableText(d.source);
+    return QStringLiteral("%1 · %2").arg(oa::printableText(d.source)).arg(d.packages.size());
 }
 
 QString TaskTableModel::requirementsToolTip(const oa::DependencyPreview &d)
 {
     if (d.source.isEmpty())
-        return d.problem;
+        return oa::printableText(d.problem);
     if (d.source == QLatin1String("none"))
         return tr("No packages: the script runs with the interpreter's standard library.");
-    QStringList lines{d.file.isEmpty() ? tr("From %1").arg(d.source) : tr("From %1").arg(d.file)};
+    QStringList lines{tr("From %1").arg(oa::printableText(d.file.isEmpty() ? d.source : d.file))};
     if (!d.counted)
-        lines.append(d.problem.isEmpty() ? tr("The packages are read when the task runs.") : d.problem);
+        lines.append(d.problem.isEmpty() ? tr("The packages are read when the task runs.") : oa::printableText(d.problem));
     else if (d.packages.isEmpty())
         lines.append(tr("no packages"));
     for (const QString &package : d.packages)
-        lines.append(QStringLiteral("• ") + package);
+        lines.append(QStringLiteral("• ") + oa::printableText(package));
     return lines.join(u'\n');
 }
 
@@ -92,10 +96,10 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
                 return QString();
             QStringList parts{oa::TaskDetailRows::stageLabel(t->stage)}; // status.json's stable name, for people
             if (!t->progressMessage.isEmpty())
-                parts.append(t->progressMessage);
+                parts.append(oa::printableText(t->progressMessage));
             return parts.join(QStringLiteral(" · "));
         }
-        case ScriptColumn: return t->arguments.isEmpty() ? t->scriptPath : t->scriptPath + u' ' + t->arguments;
+        case ScriptColumn: return oa::printableText(t->arguments.isEmpty() ? t->scriptPath : t->scriptPath + u' ' + t->arguments);
         case StartedColumn:
             if (sort)
                 return t->startedAt;
@@ -119,8 +123,8 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
             if (t->state == oa::TaskState::Running && !t->runAsUser.isEmpty()) // who its task code runs as
                 return tr("PID %1 on %2, %3, as %4")
                     .arg(t->lock->info.pid)
-                    .arg(t->lock->info.hostName, StateStyle::age(t->lock->ageSeconds()), t->runAsUser);
-            return tr("PID %1 on %2, %3").arg(t->lock->info.pid).arg(t->lock->info.hostName, StateStyle::age(t->lock->ageSeconds()));
+                    .arg(oa::printableText(t->lock->info.hostName), StateStyle::age(t->lock->ageSeconds()), oa::printableText(t->runAsUser));
+            return tr("PID %1 on %2, %3").arg(t->lock->info.pid).arg(oa::printableText(t->lock->info.hostName), StateStyle::age(t->lock->ageSeconds()));
         case ColumnCount: break;
         }
         return {};
@@ -139,12 +143,12 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ToolTipRole && (column == ScriptColumn || column == ProgressColumn || column == LockColumn)) {
         const QString text = data(index, Qt::DisplayRole).toString();
         if (!text.isEmpty())
-            return t->message.isEmpty() || column != ProgressColumn ? text : text + u'\n' + t->message;
+            return t->message.isEmpty() || column != ProgressColumn ? text : text + u'\n' + oa::printableText(t->message);
     }
     if (role == Qt::ToolTipRole && column == ResourcesColumn && t->state == oa::TaskState::Running && t->memoryBytes >= 0)
         return tr("Memory of the script's process tree now, and the CPU time it has used so far (status.json)");
     if (role == Qt::ToolTipRole)
-        return t->message.isEmpty() ? QVariant() : QVariant(t->message);
+        return t->message.isEmpty() ? QVariant() : QVariant(oa::printableText(t->message));
     if (role == Qt::TextAlignmentRole && (column == ExitCodeColumn || column == DurationColumn || column == ResourcesColumn))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     return {};

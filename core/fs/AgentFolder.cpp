@@ -280,6 +280,22 @@ QString AgentFolder::foreignEntryAt(const QString &path) const
     return isOwnRegularFile(st) ? QString() : describe(st);
 }
 
+QString AgentFolder::forgeableRecordAt(const QString &path) const
+{
+    const auto parts = components(path);
+    if (!parts || parts->isEmpty())
+        return {};
+    const auto dir = walk(*parts, parts->size() - 1, false);
+    struct stat st;
+    if (!dir || ::fstatat(dir->get(), encoded(parts->last()).constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return {};
+    if (!isOwnRegularFile(st))
+        return describe(st);
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+        return QStringLiteral("a file its group or others may write (mode %1)").arg(QString::number(st.st_mode & 07777, 8));
+    return {};
+}
+
 Result<UniqueFd> AgentFolder::openForReading(const QString &path) const
 {
     const auto parent = parentOf(path, QStringLiteral("read"));

@@ -83,6 +83,10 @@ public:
     // symbolic link", "a FIFO", "a file owned by uid 1000 (another user)", ...); empty when
     // nothing is there or such a file is.
     QString foreignEntryAt(const QString &path) const;
+    // Stricter, readOwnFile()'s rule by name: also a file its group or others may write ("a file
+    // its group or others may write (mode 666)"). For a record that decides what a person
+    // believes (result.json kept as the previous run); empty when nothing is there.
+    QString forgeableRecordAt(const QString &path) const;
 
     // A regular file's content, at most `maxBytes` (more is an error, not a silent cut).
     // A missing file fails with systemError ENOENT.

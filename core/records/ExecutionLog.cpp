@@ -1,5 +1,7 @@
 #include "ExecutionLog.h"
 
+#include "base/PrintableText.h"
+
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -28,6 +30,25 @@ Status ExecutionLog::openFile(const AgentFolder &folder, const QString &path, QS
 void ExecutionLog::closeFile()
 {
     m_file.close();
+}
+
+namespace {
+
+QtMessageHandler g_consoleHandler = nullptr;
+
+void escapedToConsole(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    g_consoleHandler(type, context, printableText(message));
+}
+
+} // namespace
+
+void ExecutionLog::escapeConsole()
+{
+    if (g_consoleHandler)
+        return;
+    // Qt 6 returns its default handler (which applies the message pattern) when none was set.
+    g_consoleHandler = qInstallMessageHandler(escapedToConsole);
 }
 
 QString ExecutionLog::render(const QString &messageTemplate, const QVariantMap &properties)

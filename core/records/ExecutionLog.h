@@ -40,6 +40,11 @@ public:
     void error(Category c, const QString &t, const QVariantMap &p = {}) { write(Level::Error, c, t, p); }
 
     static QString render(const QString &messageTemplate, const QVariantMap &properties);
+    // The console sink for people: from now on every Qt log message of the process (this log's
+    // lines, and any other category's) reaches stderr with its control characters escaped
+    // (printableText), so a ScriptPath or message a task wrote is one line and never drives the
+    // terminal. The CLEF file is JSON, escaped by its own rules, and unchanged. Once per process.
+    static void escapeConsole();
     static QByteArray toClef(const QDateTime &time, Level level, const QString &category,
                              const QString &messageTemplate, const QVariantMap &properties);
 

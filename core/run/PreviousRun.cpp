@@ -2,10 +2,22 @@
 
 namespace oa {
 
+namespace {
+
+// result.json is the record an operator believes (the previous run's outcome in the monitor):
+// it is kept only when the executor could alone have written it, by the rule --which-runs reads
+// it with (AgentFolder::readOwnFile), so a file its group or others may write is not kept either.
+bool isRecord(const QString &path)
+{
+    return path.endsWith(QLatin1String("/result.json"));
+}
+
+} // namespace
+
 Result<bool> PreviousRun::removeForeign(const QString &path)
 {
     const AgentFolder folder = m_paths.folder();
-    const QString foreign = folder.foreignEntryAt(path);
+    const QString foreign = isRecord(path) ? folder.forgeableRecordAt(path) : folder.foreignEntryAt(path);
     if (foreign.isEmpty())
         return false;
     if (Status removed = folder.removeTree(path); !removed)

@@ -17,7 +17,9 @@ namespace oa {
 // followed: whatever is at previous/ (a link, a FIFO, a file, a folder) is removed where it
 // stands, and only regular files of the executor's own with one name are moved; anything else
 // at one of the names (a link, a FIFO, a folder, a hard link, another user's file) is removed,
-// never moved, and reported. previous/ is a new folder of the executor's own, which a run-as
+// never moved, and reported. result.json moves only when the executor could alone have written
+// it (AgentFolder::forgeableRecordAt, --which-runs' rule): not one its group or others may
+// write, whoever owns it. previous/ is a new folder of the executor's own, which a run-as
 // user is never given (Executor::grantToRunAsUser keeps it), so it cannot write into it.
 class PreviousRun {
 public:

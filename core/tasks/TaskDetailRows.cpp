@@ -2,7 +2,9 @@
 
 #include "DisplayUnits.h"
 #include "base/Error.h"
+#include "base/PrintableText.h"
 #include "fs/JsonFile.h"
+#include "records/ExecutionInfo.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -13,12 +15,21 @@ namespace oa {
 namespace {
 
 // Keys of execution.json are matched as the executor matches them: case-insensitively.
-QJsonValue field(const QJsonObject &object, const QString &key)
+// Every value a task, its script or its folder wrote (a message, a path, a package name, a
+// warning) is escaped for people (printableText) before it joins a row: a row's own lines are
+// the only line breaks in it, and no control or bidi character reaches the pane.
+QString shown(const QString &text)
 {
-    for (auto it = object.begin(); it != object.end(); ++it)
-        if (it.key().compare(key, Qt::CaseInsensitive) == 0)
-            return it.value();
-    return QJsonValue(QJsonValue::Undefined);
+    return printableText(text);
+}
+
+QStringList shown(const QStringList &texts)
+{
+    QStringList out;
+    out.reserve(texts.size());
+    for (const QString &text : texts)
+        out.append(printableText(text));
+    return out;
 }
 
 } // namespace
@@ -59,7 +70,7 @@ QString wordingFor(const Wording (&table)[N], const QString &name)
     for (const Wording &w : table)
         if (name == QLatin1String(w.name))
             return QCoreApplication::translate("TaskDetailRows", w.text);
-    return name; // a name this monitor does not know yet: shown as written
+    return printableText(name); // a name this monitor does not know yet: shown as written, escaped
 }
 
 } // namespace
@@ -110,8 +121,8 @@ void TaskDetailRows::addSummary(const Input &in, const ResultRecord &result)
     const bool finished = in.result.has_value();
     // Outcome and Stage as the file spells them: a newer executor's name is shown as written.
     const QString outcome = finished ? result.asRead.outcome : QString();
-    summary.append(Row{Field::Outcome, tr("Outcome"), finished ? outcomeLabel(outcome) : QString(), outcome});
-    add(summary, Field::Message, tr("Message"), finished ? result.message : (in.status ? in.status->message : QString()));
+    summary.append(Row{Field::Outcome, tr("Outcome"), finished ? outcomeLabel(outcome) : QString(), shown(outcome)});
+    add(summary, Field::Message, tr("Message"), shown(finished ? result.message : (in.status ? in.status->message : QString())));
     if (finished && result.asRead.hasExitCode) {
         QString exit = QString::number(result.exitCode);
         if (result.scriptSignal)
@@ -121,7 +132,7 @@ void TaskDetailRows::addSummary(const Input &in, const ResultRecord &result)
         add(summary, Field::ExitCode, tr("Exit code"), exit);
     }
     const QString stage = finished ? result.asRead.stage : (in.status ? in.status->stage : QString());
-    add(summary, Field::Stage, finished ? tr("Ended in stage") : tr("Stage"), stageLabel(stage), stage);
+    add(summary, Field::Stage, finished ? tr("Ended in stage") : tr("Stage"), stageLabel(stage), shown(stage));
     const QDateTime started = finished ? result.startedAt : in.runStartedAt;
     if (started.isValid())
         add(summary, Field::Started, tr("Started"), DisplayUnits::localTime(started), started.toUTC().toString(Qt::ISODateWithMs));
@@ -131,7 +142,7 @@ void TaskDetailRows::addSummary(const Input &in, const ResultRecord &result)
     } else if (in.elapsedMs >= 0) {
         add(summary, Field::Duration, tr("Running for"), DisplayUnits::duration(in.elapsedMs));
     }
-    add(summary, Field::LastError, tr("Last error (stderr)"), in.lastErrorLine);
+    add(summary, Field::LastError, tr("Last error (stderr)"), shown(in.lastErrorLine));
 }
 
 // Stage timings in the order the pipeline runs them (fromJson's order), the script, the
@@ -146,27 +157,27 @@ void TaskDetailRows::addRunRows(const Input &in, const ResultRecord &result)
     }
     add(rows, Field::StageTimings, tr("Stage timings"), timingText.join(QStringLiteral(" · ")));
 
-    const QString script = field(in.execution, QStringLiteral("ScriptPath")).toString();
-    const QJsonValue args = field(in.execution, QStringLiteral("Arguments"));
-    const QString argText = args.isArray() ? jsonStrings(args).join(u' ') : args.toString();
-    add(rows, Field::Script, tr("Script and arguments"), argText.isEmpty() ? script : script + u' ' + argText);
+    // execution.json's fields as ExecutionInfo names and reads them (leniently): its keys live there only.
+    const ExecutionInfo::Preview execution = ExecutionInfo::preview(in.execution);
+    const QString script = execution.scriptPath;
+    const QString argText = execution.arguments;
+    add(rows, Field::Script, tr("Script and arguments"), shown(argText.isEmpty() ? script : script + u' ' + argText));
 
     if (!result.pythonExecutable.isEmpty())
-        add(rows, Field::Interpreter, tr("Interpreter"), tr("Python %1 (%2)").arg(result.pythonVersion, result.pythonExecutable));
+        add(rows, Field::Interpreter, tr("Interpreter"), tr("Python %1 (%2)").arg(shown(result.pythonVersion), shown(result.pythonExecutable)));
 
     if (!result.dependencySource.isEmpty()) {
-        QString name = result.dependencySource;
+        QString name = shown(result.dependencySource);
         if (name == QLatin1String("none")) // the others are file names and stay as they are
             name = tr("none");
         add(rows, Field::DependencySource, tr("Dependency source"),
-            result.dependencyFile.isEmpty() ? name : tr("%1 (%2)").arg(name, result.dependencyFile));
+            result.dependencyFile.isEmpty() ? name : tr("%1 (%2)").arg(name, shown(result.dependencyFile)));
     }
-    const QJsonValue requirements = field(in.execution, QStringLiteral("Requirements"));
-    if (requirements.isArray())
+    if (execution.requirements)
         add(rows, Field::Requirements, tr("Requirements"),
-            requirements.toArray().isEmpty() ? tr("none") : jsonStrings(requirements).join(u'\n'));
+            execution.requirements->isEmpty() ? tr("none") : shown(*execution.requirements).join(u'\n'));
     if (!result.pipFreeze.isEmpty())
-        add(rows, Field::InstalledPackages, tr("Installed packages (%n)", nullptr, int(result.pipFreeze.size())), result.pipFreeze.join(u'\n'));
+        add(rows, Field::InstalledPackages, tr("Installed packages (%n)", nullptr, int(result.pipFreeze.size())), shown(result.pipFreeze).join(u'\n'));
     addProvenance(result);
 }
 
@@ -176,16 +187,16 @@ void TaskDetailRows::addProvenance(const ResultRecord &result)
     if (!result.provenance)
         return;
     if (const QString why = result.provenance->unavailable; !why.isEmpty()) {
-        add(rows, Field::Provenance, tr("Provenance"), tr("not recorded: %1").arg(why));
+        add(rows, Field::Provenance, tr("Provenance"), tr("not recorded: %1").arg(shown(why)));
         return;
     }
     QStringList lines, tips;
     for (const InstalledDistribution &d : result.provenance->installed) {
-        const QString name = QStringLiteral("%1 %2").arg(d.name, d.version);
+        const QString name = shown(QStringLiteral("%1 %2").arg(d.name, d.version));
         lines.append(tr("%1 · %2 · sha256 %3 · from %4")
-                         .arg(name, d.file.isEmpty() ? d.url : d.file,
-                              d.sha256.isEmpty() ? tr("unknown") : d.sha256.left(12) + QStringLiteral("…"), d.source));
-        tips.append(QStringLiteral("%1: %2 sha256:%3").arg(name, d.url, d.sha256));
+                         .arg(name, shown(d.file.isEmpty() ? d.url : d.file),
+                              d.sha256.isEmpty() ? tr("unknown") : shown(d.sha256.left(12)) + QStringLiteral("…"), shown(d.source)));
+        tips.append(QStringLiteral("%1: %2 sha256:%3").arg(name, shown(d.url), shown(d.sha256)));
     }
     add(rows, Field::Provenance, tr("Provenance (%n)", nullptr, int(lines.size())), lines.join(u'\n'), tips.join(u'\n'));
 }
@@ -212,7 +223,7 @@ void TaskDetailRows::addProgress(const Input &in, const ResultRecord &result)
     if (percent)
         progressParts.append(QStringLiteral("%1 %").arg(QLocale().toString(*percent, 'f', *percent == int(*percent) ? 0 : 1)));
     if (!progressMessage.isEmpty())
-        progressParts.append(progressMessage);
+        progressParts.append(shown(progressMessage));
     if (updates >= 0)
         progressParts.append(tr("%n update(s)", nullptr, updates));
     if (badLines > 0)
@@ -224,6 +235,7 @@ void TaskDetailRows::addProgress(const Input &in, const ResultRecord &result)
 // the environment cache and the limits.
 void TaskDetailRows::addResources(const Input &in, const ResultRecord &result)
 {
+    const ExecutionInfo::Preview execution = ExecutionInfo::preview(in.execution);
     const bool finished = in.result.has_value();
     if (!finished && in.status && in.status->memoryBytes > 0)
         add(rows, Field::Memory, tr("Memory now"), DisplayUnits::mebibytes(in.status->memoryBytes),
@@ -246,26 +258,26 @@ void TaskDetailRows::addResources(const Input &in, const ResultRecord &result)
     if (result.runAsUid >= 0) { // the writer records RunAs only with a uid
         const QString ids = tr("uid %1, gid %2").arg(result.runAsUid).arg(result.runAsGid);
         add(rows, Field::RunAs, tr("Ran as"),
-            result.runAsConfigured ? tr("%1 (%2)").arg(result.runAsUser, ids)
-                                   : tr("%1 (%2), the executor's own user: no run-as user is configured").arg(result.runAsUser, ids));
+            result.runAsConfigured ? tr("%1 (%2)").arg(shown(result.runAsUser), ids)
+                                   : tr("%1 (%2), the executor's own user: no run-as user is configured").arg(shown(result.runAsUser), ids));
     } else if (!finished && in.status && !in.status->runAsUser.isEmpty()) {
-        add(rows, Field::RunAs, tr("Runs as"), in.status->runAsUser);
+        add(rows, Field::RunAs, tr("Runs as"), shown(in.status->runAsUser));
     }
 
     if (!result.cacheEntry.isEmpty())
         add(rows, Field::EnvironmentCache, tr("Environment cache"),
             result.cacheReused ? tr("reused a cached environment") : tr("built a new cached environment"),
-            tr("entry %1, key %2").arg(result.cacheEntry, result.cacheKey));
-    else if (finished && field(in.execution, QStringLiteral("UseEnvironmentCache")) == QJsonValue(false))
+            tr("entry %1, key %2").arg(shown(result.cacheEntry), shown(result.cacheKey)));
+    else if (finished && execution.useEnvironmentCache == false)
         add(rows, Field::EnvironmentCache, tr("Environment cache"), tr("not used (UseEnvironmentCache is false)"));
 
     QStringList limits;
-    if (const QJsonValue v = field(in.execution, QStringLiteral("TimeoutSeconds")); v.isDouble())
-        limits.append(tr("timeout %1").arg(DisplayUnits::duration(qint64(v.toDouble() * 1000))));
-    if (const QJsonValue v = field(in.execution, QStringLiteral("MaxMemoryMB")); v.isDouble())
-        limits.append(tr("memory %1").arg(DisplayUnits::mebibytes(qint64(v.toDouble() * 1024 * 1024))));
-    if (const QJsonValue v = field(in.execution, QStringLiteral("MaxCpuSeconds")); v.isDouble())
-        limits.append(tr("CPU %1").arg(DisplayUnits::cpuSeconds(v.toDouble())));
+    if (execution.timeoutSeconds)
+        limits.append(tr("timeout %1").arg(DisplayUnits::duration(qint64(*execution.timeoutSeconds * 1000))));
+    if (execution.maxMemoryMB)
+        limits.append(tr("memory %1").arg(DisplayUnits::mebibytes(qint64(*execution.maxMemoryMB * 1024 * 1024))));
+    if (execution.maxCpuSeconds)
+        limits.append(tr("CPU %1").arg(DisplayUnits::cpuSeconds(*execution.maxCpuSeconds)));
     add(rows, Field::Limits, tr("Limits"), limits.join(QStringLiteral(", ")));
 }
 
@@ -273,14 +285,14 @@ void TaskDetailRows::addResources(const Input &in, const ResultRecord &result)
 void TaskDetailRows::addNotes(const ResultRecord &result)
 {
     if (!result.warnings.isEmpty())
-        add(rows, Field::Warnings, tr("Warnings (%n)", nullptr, int(result.warnings.size())), result.warnings.join(u'\n'));
+        add(rows, Field::Warnings, tr("Warnings (%n)", nullptr, int(result.warnings.size())), shown(result.warnings).join(u'\n'));
     QStringList survivors;
     for (const qint64 pid : result.survivors)
         survivors.append(QString::number(pid));
     if (!survivors.isEmpty())
         add(rows, Field::Survivors, tr("Still alive after the stop"), tr("PID %1").arg(survivors.join(QStringLiteral(", "))));
     if (!result.machineName.isEmpty())
-        add(rows, Field::Machine, tr("Machine"), tr("%1, executor %2").arg(result.machineName, result.executorVersion));
+        add(rows, Field::Machine, tr("Machine"), tr("%1, executor %2").arg(shown(result.machineName), shown(result.executorVersion)));
 }
 
 } // namespace oa

@@ -5,6 +5,7 @@
 #include "fs/JsonFile.h"
 #include "LastErrorLine.h"
 #include "lock/LockInspector.h"
+#include "base/PrintableText.h"
 
 #include <QJsonDocument>
 
@@ -20,8 +21,15 @@ Result<QString> pretty(const AgentFolder &folder, const QString &path)
     if (!bytes)
         return bytes.error();
     const QJsonDocument document = QJsonDocument::fromJson(bytes.value());
-    // Not JSON: shown as it is, which is what someone debugging a broken file wants to see.
-    return document.isNull() ? QString::fromUtf8(bytes.value()) : QString::fromUtf8(document.toJson(QJsonDocument::Indented));
+    // Not JSON: shown as it is, which is what someone debugging a broken file wants to see, its
+    // lines kept and each escaped for people (printableText). JSON escapes control characters itself.
+    if (document.isNull()) {
+        QStringList lines = QString::fromUtf8(bytes.value()).split(u'\n');
+        for (QString &line : lines)
+            line = printableText(line);
+        return lines.join(u'\n');
+    }
+    return QString::fromUtf8(document.toJson(QJsonDocument::Indented));
 }
 
 bool runInProgress(TaskState state)
@@ -62,13 +70,21 @@ TaskDetails TaskDetails::load(const AgentPaths &paths, const QString &id, AgentP
     const Result<QString> rawResult = pretty(paths.folder(), paths.resultFile(id, generation));
     d.rawResult = rawResult ? rawResult.value() : QString();
 
+    // previous/ shows only a result.json the executor could alone have written (the rule
+    // PreviousRun keeps it by and --which-runs reads it with): a forged one is named, not shown.
+    if (previous)
+        if (const QString forged = paths.folder().forgeableRecordAt(paths.resultFile(id, generation)); !forged.isEmpty())
+            d.rawResult = QStringLiteral("(not shown: %1 is %2, not a file the executor wrote)").arg(paths.resultFile(id, generation), forged);
+
     TaskDetailRows::Input in;
     if (const auto execution = readJsonObject(paths.folder(), paths.executionFile(id)))
         in.execution = execution.value();
     const bool inProgress = !previous && runInProgress(d.state);
     // While a run is in progress, result.json on disk belongs to the run before it.
     if (!inProgress) {
-        if (const auto result = readJsonObject(paths.folder(), paths.resultFile(id, generation)))
+        // The previous run's by the same rule, from the descriptor read: it cannot be swapped.
+        if (const auto result = previous ? readOwnJsonObject(paths.folder(), paths.resultFile(id, generation))
+                                         : readJsonObject(paths.folder(), paths.resultFile(id, generation)))
             in.result = ResultRecord::fromJson(*result);
     }
     if (const auto status = readJsonObject(paths.folder(), paths.statusFile(id, generation)); status && !in.result) {

@@ -106,7 +106,11 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
     }
 
     std::optional<QString> resultOutcome;
-    if (const auto json = readJsonObject(m_paths.folder(), m_paths.resultFile(id, generation))) {
+    // The previous run's result.json counts only when the executor could alone have written it
+    // (PreviousRun keeps no other, --which-runs reads by the same rule): a forged one is no run.
+    const QString resultFile = m_paths.resultFile(id, generation);
+    if (const auto json = generation == AgentPaths::Generation::Previous ? readOwnJsonObject(m_paths.folder(), resultFile)
+                                                                          : readJsonObject(m_paths.folder(), resultFile)) {
         const ResultRecord::Summary result = ResultRecord::summaryFromJson(*json);
         resultOutcome = result.outcome;
         t.outcome = result.outcome;

@@ -104,6 +104,10 @@ private slots:
     void plantedPreviousIsReplaced();
     void plantedRunFilesAreNotMoved();
     void runAsUserCannotWriteIntoPrevious();
+    void forgedResultIsNotThePreviousRun_data();
+    void forgedResultIsNotThePreviousRun();
+    void monitorRefusesAForgedPreviousResult_data();
+    void monitorRefusesAForgedPreviousResult();
 };
 
 void TestPreviousRun::secondRunKeepsTheFirst()
@@ -294,6 +298,109 @@ void TestPreviousRun::runAsUserCannotWriteIntoPrevious()
     }
     QVERIFY(QFileInfo::exists(previous + QStringLiteral("/result.json")));
     QVERIFY(!QFileInfo::exists(agent.taskFile(kId, QStringLiteral("mine"))));
+}
+
+// A result.json the executor could not alone have written (issue 21: root-owned, mode 0666, which
+// --which-runs already refuses; a link; another user's file) is not moved into previous/ by the
+// next run, says so in executor.log, and is never shown as the previous run.
+namespace {
+
+const QByteArray kForgedResult = R"({"ExecutionId":"again","Outcome":"Succeeded","ExitCode":0,"Message":"forged by the tenant",)"
+                                 R"("StartedAt":"2026-11-01T08:00:00.000Z","FinishedAt":"2026-11-01T08:00:02.500Z","DurationMs":2500})";
+
+// Makes `path` a forged result.json of the given kind; false when it cannot.
+bool forge(const QString &path, const QString &kind, const QString &outsideDir)
+{
+    QFile::remove(path);
+    if (kind == QLatin1String("symlink")) {
+        const QString target = outsideDir + QStringLiteral("/forged.json");
+        return writeFileBytes(target, kForgedResult) && QFile::link(target, path);
+    }
+    if (!writeFileBytes(path, kForgedResult))
+        return false;
+    if (kind == QLatin1String("mode 0666"))
+        return ::chmod(QFile::encodeName(path).constData(), 0666) == 0;
+    if (kind == QLatin1String("mode 0620"))
+        return ::chmod(QFile::encodeName(path).constData(), 0620) == 0;
+    if (kind == QLatin1String("another user's"))
+        return ::chown(QFile::encodeName(path).constData(), 65534, 65534) == 0;
+    return false;
+}
+
+void addForgeryRows()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::newRow("mode 0666") << QStringLiteral("mode 0666");
+    QTest::newRow("group-writable (0620)") << QStringLiteral("mode 0620");
+    QTest::newRow("a symlink") << QStringLiteral("symlink");
+    if (::geteuid() == 0) // only root can give a file away
+        QTest::newRow("another user's") << QStringLiteral("another user's");
+}
+
+} // namespace
+
+void TestPreviousRun::forgedResultIsNotThePreviousRun_data()
+{
+    addForgeryRows();
+}
+
+void TestPreviousRun::forgedResultIsNotThePreviousRun()
+{
+    QFETCH(QString, kind);
+    QTemporaryDir outside;
+    Agent agent;
+    agent.makeScriptTask(kId, kScript);
+    setRun(agent, "first", 3); // the real first run failed
+    QCOMPARE(runExecutor(executorArgs(agent, kId)).exitCode, 3);
+    const QString result = agent.taskFile(kId, QStringLiteral("result.json"));
+    QVERIFY(forge(result, kind, outside.path()));
+
+    setRun(agent, "second", 0);
+    const Run run = runExecutor(executorArgs(agent, kId), cleanEnvironment(), 60000);
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    // Not kept: previous/ has the first run's logs, no result.json.
+    QVERIFY(!QFileInfo(previousFile(agent, QStringLiteral("result.json"))).exists());
+    QVERIFY(!QFileInfo(previousFile(agent, QStringLiteral("result.json"))).isSymLink());
+    QCOMPARE(readFile(previousFile(agent, QStringLiteral("output.log"))), QByteArray("first-out\n"));
+    const QByteArray log = readFile(agent.taskFile(kId, QStringLiteral("executor.log")));
+    QVERIFY2(log.contains("result.json was ") && log.contains("not a file the executor wrote"), log.constData());
+    // Never shown as the previous run, by --list's reader or the monitor's detail pane.
+    const oa::AgentPaths paths(agent.base());
+    const auto previous = oa::TaskScanner(paths).previousRun(kId);
+    QVERIFY(previous);
+    QVERIFY(previous->state != oa::TaskState::Succeeded);
+    QVERIFY(previous->message != QStringLiteral("forged by the tenant"));
+    const oa::TaskDetails details = oa::TaskDetails::load(paths, kId, oa::AgentPaths::Generation::Previous);
+    QVERIFY2(!details.rawResult.contains(QStringLiteral("forged by the tenant")), qPrintable(details.rawResult));
+    QVERIFY(details.rows.value(oa::TaskDetailRows::Field::Message) != QStringLiteral("forged by the tenant"));
+}
+
+void TestPreviousRun::monitorRefusesAForgedPreviousResult_data()
+{
+    addForgeryRows();
+}
+
+// Planted in previous/ itself (by whoever could): the monitor's "Previous run" reads by the same rule.
+void TestPreviousRun::monitorRefusesAForgedPreviousResult()
+{
+    QFETCH(QString, kind);
+    QTemporaryDir outside;
+    Agent agent;
+    QVERIFY(runFirst(agent));
+    setRun(agent, "second", 3);
+    QCOMPARE(runExecutor(executorArgs(agent, kId)).exitCode, 3);
+    const oa::AgentPaths paths(agent.base());
+    QCOMPARE(oa::TaskScanner(paths).previousRun(kId)->state, oa::TaskState::Succeeded); // the real one is shown
+
+    QVERIFY(forge(previousFile(agent, QStringLiteral("result.json")), kind, outside.path()));
+    const auto previous = oa::TaskScanner(paths).previousRun(kId);
+    QVERIFY(previous);
+    QVERIFY(previous->message != QStringLiteral("forged by the tenant"));
+    QVERIFY(previous->exitCode.value_or(-1) != 0 || previous->state != oa::TaskState::Succeeded);
+    const oa::TaskDetails details = oa::TaskDetails::load(paths, kId, oa::AgentPaths::Generation::Previous);
+    QVERIFY2(!details.rawResult.contains(QStringLiteral("forged by the tenant")), qPrintable(details.rawResult));
+    QVERIFY2(details.rawResult.contains(QStringLiteral("not a file the executor wrote")), qPrintable(details.rawResult));
+    QVERIFY(details.rows.value(oa::TaskDetailRows::Field::Message) != QStringLiteral("forged by the tenant"));
 }
 
 QTEST_GUILESS_MAIN(TestPreviousRun)
