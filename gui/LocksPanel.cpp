@@ -86,11 +86,17 @@ void LocksPanel::clearOrphaned()
                      + QStringLiteral("\n\n") + lines.join(u'\n')))
         return;
     const oa::AgentPaths paths(m_baseDir);
-    m_job.start(tr("Clearing %n orphaned lock(s)…", nullptr, int(targets.size())), [paths, targets] {
+    // The job may wait on the Locks/ guard; the window closing stops the wait (BackgroundJob's
+    // destructor waits for the job, so the pointer outlives it).
+    const BackgroundJob *job = &m_job;
+    m_job.start(tr("Clearing %n orphaned lock(s)…", nullptr, int(targets.size())), [paths, targets, job] {
         const oa::LockInspector inspector(paths);
+        const auto stop = [job] { return job->stopRequested(); };
         std::pair<int, QStringList> outcome; // removed, and why the others were not
         for (const oa::LockRecord &r : targets) {
-            const oa::Status cleared = inspector.clear(r.executionId, false, r); // judged again, and still the lock listed
+            if (stop())
+                break;
+            const oa::Status cleared = inspector.clear(r.executionId, false, r, stop); // judged again, and still the lock listed
             if (cleared)
                 ++outcome.first;
             else
@@ -123,9 +129,10 @@ void LocksPanel::forceClearSelected()
     if (!confirm(tr("Force-clear a lock"), risk + QStringLiteral("\n\n") + tr("Remove this lock anyway?")))
         return;
     const oa::AgentPaths paths(m_baseDir);
-    m_job.start(tr("Removing the lock of %1…").arg(r.executionId), [paths, r] {
+    const BackgroundJob *job = &m_job;
+    m_job.start(tr("Removing the lock of %1…").arg(r.executionId), [paths, r, job] {
         // Only the lock the confirmation described: one that changed holder since is refused.
-        const oa::Status cleared = oa::LockInspector(paths).clear(r.executionId, true, r);
+        const oa::Status cleared = oa::LockInspector(paths).clear(r.executionId, true, r, [job] { return job->stopRequested(); });
         return cleared ? QString() : cleared.error().text();
     }, [this, id = r.executionId](const QString &failure) { cleared(failure.isEmpty() ? tr("Removed the lock of %1.").arg(id) : failure); });
     updateButtons();

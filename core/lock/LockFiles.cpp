@@ -68,7 +68,7 @@ QString guardFileFor(const QString &lockFilePath)
 
 Guard::Guard(QString guardFile) : m_path(std::move(guardFile)) {}
 
-Status Guard::lock(int timeoutMs)
+Status Guard::lock(int timeoutMs, const std::function<bool()> &stopRequested)
 {
     unlock();
     const AgentFolder folder = folderOf(m_path);
@@ -85,6 +85,8 @@ Status Guard::lock(int timeoutMs)
         if (deadline.hasExpired())
             return fail(ErrorKind::System, QStringLiteral("the lock guard %1 has been held by another process for more than %2 ms")
                                                   .arg(m_path).arg(timeoutMs));
+        if (stopRequested && stopRequested())
+            return fail(ErrorKind::Cancelled, QStringLiteral("stopped waiting for the lock guard %1, which another process holds").arg(m_path));
         // Holders keep it for a moment only: poll briefly, backing off to 10 ms.
         QThread::usleep(pauseUs);
         pauseUs = qMin<unsigned long>(pauseUs * 2, 10000);

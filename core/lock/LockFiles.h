@@ -7,6 +7,8 @@
 #include <QDateTime>
 #include <QString>
 
+#include <functional>
+
 namespace oa::lockfiles {
 
 // The few file operations on Locks/ that must never block, never follow a symlink and never
@@ -55,9 +57,11 @@ public:
     Guard(const Guard &) = delete;
     Guard &operator=(const Guard &) = delete;
 
-    // Waits at most `timeoutMs` for other holders. Something other than a regular file at the
-    // guard's path (planted there) is removed where it stands and replaced.
-    Status lock(int timeoutMs = 10000);
+    // Waits at most `timeoutMs` for other holders, or until `stopRequested` answers true (the
+    // monitor closing while another process holds the guard): then ErrorKind::Cancelled at once.
+    // Something other than a regular file at the guard's path (planted there) is removed where it
+    // stands and replaced.
+    Status lock(int timeoutMs = 10000, const std::function<bool()> &stopRequested = {});
     void unlock() { m_fd = UniqueFd(); }
 
 private:

@@ -87,14 +87,15 @@ bool LockRecord::sameHolder(const LockRecord &o) const
            && info.acquiredAt == o.info.acquiredAt;
 }
 
-Status LockInspector::clear(const QString &executionId, bool force, const std::optional<LockRecord> &seen) const
+Status LockInspector::clear(const QString &executionId, bool force, const std::optional<LockRecord> &seen,
+                            const std::function<bool()> &stopRequested) const
 {
     if (!lock(executionId))
         return fail(ErrorKind::NotFound, QStringLiteral("there is no lock for %1 in %2").arg(executionId, m_paths.locksDir()));
     // The verdict is taken again inside the guard, right before the removal: no takeover can run
     // between this judgement and the unlink.
     lockfiles::Guard guard(lockfiles::guardFileFor(m_paths.lockFile(executionId)));
-    if (Status guarded = guard.lock(); !guarded)
+    if (Status guarded = guard.lock(10000, stopRequested); !guarded)
         return guarded;
     const auto record = lock(executionId);
     if (!record)

@@ -4,6 +4,8 @@
 #include "base/Error.h"
 #include "TaskLock.h"
 
+#include <functional>
+
 #include <QDateTime>
 #include <QList>
 #include <QString>
@@ -53,8 +55,10 @@ public:
     // the removal, so that it cannot race a takeover (see TaskLock::tryAcquire). With `seen` (the
     // record a caller showed or judged), a lock that has changed holder since is refused.
     // Uses QLockFile::removeStaleLockFile(), which still refuses when a live process holds the
-    // file's flock. AlreadyRunning when refused, TaskNotFound when there is no such lock.
-    Status clear(const QString &executionId, bool force, const std::optional<LockRecord> &seen = std::nullopt) const;
+    // file's flock. Busy when refused, NotFound when there is no such lock. `stopRequested` ends
+    // the wait for the guard early (Cancelled), so that a closing monitor never waits it out.
+    Status clear(const QString &executionId, bool force, const std::optional<LockRecord> &seen = std::nullopt,
+                 const std::function<bool()> &stopRequested = {}) const;
 
 private:
     AgentPaths m_paths; // a copy: cheap, and never dangles

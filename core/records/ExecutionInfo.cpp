@@ -213,18 +213,34 @@ ExecutionInfo::Preview ExecutionInfo::preview(const QJsonObject &object)
         }
         return QJsonValue(QJsonValue::Undefined);
     };
+    const auto number = [&field](const QString &key) -> std::optional<double> {
+        const QJsonValue v = field(key);
+        return v.isDouble() ? std::optional<double>(v.toDouble()) : std::nullopt;
+    };
     Preview p;
     p.scriptPath = field(kScriptPath).toString();
     const QJsonValue args = field(kArguments);
     if (args.isArray()) {
-        QStringList words;
         for (const QJsonValue &v : args.toArray())
-            words.append(v.toString());
-        p.arguments = words.join(u' ');
+            p.argumentList.append(v.toString());
+        p.arguments = p.argumentList.join(u' ');
     } else {
         p.arguments = args.toString();
+        if (!p.arguments.isEmpty())
+            p.argumentList.append(p.arguments);
     }
-    p.requirementsCount = int(field(kRequirements).toArray().size());
+    if (const QJsonValue requirements = field(kRequirements); requirements.isArray()) {
+        QStringList list;
+        for (const QJsonValue &v : requirements.toArray())
+            list.append(v.toString());
+        p.requirementsCount = int(list.size());
+        p.requirements = list;
+    }
+    if (const QJsonValue cache = field(kUseCache); cache.isBool())
+        p.useEnvironmentCache = cache.toBool();
+    p.timeoutSeconds = number(kTimeout);
+    p.maxMemoryMB = number(kMaxMemory);
+    p.maxCpuSeconds = number(kMaxCpu);
     return p;
 }
 

@@ -50,7 +50,13 @@ struct ExecutionInfo {
     struct Preview {
         QString scriptPath;
         QString arguments;      // as one line: a string as written, an array joined by spaces
+        QStringList argumentList; // an array's strings, or the string as one
         int requirementsCount = 0;
+        std::optional<QStringList> requirements; // when Requirements is a list
+        std::optional<bool> useEnvironmentCache;
+        std::optional<double> timeoutSeconds;
+        std::optional<double> maxMemoryMB;
+        std::optional<double> maxCpuSeconds;
     };
     static Preview preview(const QJsonObject &object);
 

@@ -1,3 +1,4 @@
+#include "lock/LockFiles.h"
 #include "lock/LockInspector.h"
 #include "TestSupport.h"
 
@@ -23,6 +24,7 @@ private slots:
     void recycledPidIsOrphaned();
     void symlinkToALiveLockIsUnreadable();
     void clearRefusesALockThatChangedHolder();
+    void clearStopsWaitingForTheGuardWhenAsked();
 
 private:
     Agent m_agent;
@@ -146,6 +148,26 @@ void TestLockInspector::clearRefusesALockThatChangedHolder()
     // The lock as it is now can be cleared.
     QVERIFY(inspector.clear(QStringLiteral("changed"), false, inspector.lock(QStringLiteral("changed"))));
     QVERIFY(!QFile::exists(agent.lockFile(QStringLiteral("changed"))));
+}
+
+void TestLockInspector::clearStopsWaitingForTheGuardWhenAsked()
+{
+    // Another holder of Locks/@guard (an flock: a second descriptor conflicts even in this
+    // process). Without a stop the clear would wait 10 s; asked to stop, it returns Cancelled at
+    // its next poll and removes nothing.
+    const QString id = QStringLiteral("stopped");
+    QVERIFY(makeOrphanedLock(m_agent, id));
+    oa::lockfiles::Guard other(oa::lockfiles::guardFileFor(m_agent.lockFile(id)));
+    QVERIFY(other.lock(1000).ok());
+    int polls = 0;
+    const oa::Status cleared = oa::LockInspector(oa::AgentPaths(m_agent.base())).clear(id, false, std::nullopt, [&polls] { return ++polls >= 3; });
+    QVERIFY(!cleared);
+    QCOMPARE(cleared.error().kind, oa::ErrorKind::Cancelled);
+    QVERIFY2(cleared.error().message.contains(QStringLiteral("stopped waiting for the lock guard")), qPrintable(cleared.error().message));
+    QCOMPARE(polls, 3);
+    QVERIFY(QFile::exists(m_agent.lockFile(id)));
+    other.unlock();
+    QVERIFY(oa::LockInspector(oa::AgentPaths(m_agent.base())).clear(id, false).ok()); // the guard free: it goes
 }
 
 QTEST_GUILESS_MAIN(TestLockInspector)
