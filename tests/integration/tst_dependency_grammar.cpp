@@ -3,6 +3,7 @@
 // something the executor's check did not see is now exit 4 naming the file, the entry and why;
 // two tasks whose installed content differs never share an environment cache entry.
 #include "TestSupport.h"
+#include "base/PrintableText.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -124,7 +125,8 @@ void TestDependencyGrammar::lockFieldsThatWouldMeanSomethingElse()
     const Run run = runExecutor(executorArgs(agent, id), env("OnlyBinary = on\n"));
     QVERIFY2(run.exitCode == 4, run.err.constData());
     QVERIFY2(run.err.contains(agent.taskFile(id, QStringLiteral("Pipfile.lock")).toUtf8() + ": default."), run.err.constData());
-    QVERIFY2(QString::fromUtf8(run.err).contains(why), run.err.constData());
+    // The console log shows the message escaped for people (printableText): a newline as "\n".
+    QVERIFY2(QString::fromUtf8(run.err).contains(oa::printableText(why)), run.err.constData());
     QVERIFY(!QFile::exists(agent.taskFile(id, QStringLiteral("pip.log"))));
     QVERIFY(!QFile::exists(agent.taskFile(id, QStringLiteral("output.log"))));
 }
