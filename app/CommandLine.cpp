@@ -89,6 +89,10 @@ CommandLine::CommandLine()
                    QStringLiteral("Run task code (pip and the script) as this unprivileged user, with its groups and HOME; the executor "
                                   "must be root. Default: $OPENAUTOMATE_RUN_AS, else RunAsUser, else the executor's own user."),
                    "user")),
+      sandbox(option("sandbox",
+                     QStringLiteral("none or bubblewrap: run pip and the script in a bubblewrap sandbox. Default: $OPENAUTOMATE_SANDBOX, "
+                                    "else Sandbox, else none."),
+                     "mechanism")),
       whichRuns(option("which-runs",
                        QStringLiteral("List the executions whose result.json says they installed this package (PACKAGE or "
                                       "PACKAGE==VERSION; names compared as PEP 503 normalizes them): ID, outcome, finish time, "
@@ -104,7 +108,7 @@ CommandLine::CommandLine()
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({config, showConfig, baseDir, python, pythons, requireHashes, keepVenv, list, locks, clearOrphaned, clearLock, force, json, timeout, grace,
-                       cancel, wait, noCache, cacheDir, cacheAge, cacheSize, listCache, pruneCache, clearCache, runAs, whichRuns});
+                       cancel, wait, noCache, cacheDir, cacheAge, cacheSize, listCache, pruneCache, clearCache, runAs, sandbox, whichRuns});
     parser.addPositionalArgument(QStringLiteral("execution-id"), QStringLiteral("The execution to run: 1-128 letters, digits, '-', '_' or '.'."));
 }
 
@@ -114,6 +118,7 @@ oa::ExecutorSettings::Inputs CommandLine::settingsInputs() const
     inputs.configFile = parser.value(config);
     const std::pair<const QCommandLineOption *, const char *> settingOptions[] = {
         {&baseDir, "BaseDir"},          {&python, "Python"},           {&pythons, "Pythons"},         {&runAs, "RunAsUser"},
+        {&sandbox, "Sandbox"},
         {&timeout, "TimeoutSeconds"},   {&grace, "GraceSeconds"},      {&cacheDir, "EnvironmentCache/Dir"},
         {&cacheAge, "EnvironmentCache/MaxAge"}, {&cacheSize, "EnvironmentCache/MaxSize"},
     };
@@ -131,7 +136,7 @@ QString CommandLine::usage()
 {
     return QStringLiteral(
         "Usage: openautomate-executor [--config FILE] [--base-dir DIR] [--python PATH] [--pythons LIST] [--require-hashes] [--keep-venv] [--timeout S] [--grace-seconds S] "
-        "[--run-as USER] <execution-id>\n"
+        "[--run-as USER] [--sandbox none|bubblewrap] <execution-id>\n"
         "       openautomate-executor [--base-dir DIR] --list | --locks | --clear-orphaned-locks | --clear-lock ID [--force] [--json]\n"
         "       openautomate-executor [--base-dir DIR] --cancel ID [--wait] [--json]\n"
         "       openautomate-executor [--base-dir DIR] --env-cache | --prune-env-cache | --clear-env-cache [--json]\n"

@@ -39,6 +39,7 @@ struct CommandLine {
     const QCommandLineOption pruneCache;
     const QCommandLineOption clearCache;
     const QCommandLineOption runAs;
+    const QCommandLineOption sandbox;
     const QCommandLineOption whichRuns;
     const QCommandLineOption json;
 };

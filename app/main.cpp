@@ -139,6 +139,9 @@ int main(int argc, char *argv[])
     options.siteLimits.maxCpuSeconds = settings.maxCpuSeconds();
     options.pipEnvironment = settings.pipEnvironment();
     options.scriptEnvironment = settings.scriptEnvironment();
+    options.sandbox = settings.sandbox() == u"bubblewrap" ? oa::SandboxMechanism::Bubblewrap : oa::SandboxMechanism::None;
+    options.network = settings.network() == u"none" ? oa::NetworkAccess::None : oa::NetworkAccess::Host;
+    options.bubblewrapPath = settings.bubblewrapPath();
     // Who task code runs as is the executor's setting, never the task's. A bad value is exit 1,
     // before anything is touched.
     if (const QString runAs = settings.runAsUser(); !runAs.isEmpty()) {

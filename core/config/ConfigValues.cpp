@@ -126,6 +126,15 @@ Result<QVariant> parse(Kind kind, const QString &text, const QString &relativeBa
                 return QVariant(false);
         return refused(quoted + QStringLiteral(" is not on or off (also true/false, yes/no, 1/0)"));
     }
+    case Kind::Sandbox:
+    case Kind::Network: {
+        const QString word = text.trimmed().toLower();
+        const QStringList words = kind == Kind::Sandbox ? QStringList{QStringLiteral("none"), QStringLiteral("bubblewrap")}
+                                                        : QStringList{QStringLiteral("host"), QStringLiteral("none")};
+        if (words.contains(word))
+            return QVariant(word);
+        return refused(quoted + QStringLiteral(" is not ") + words.join(QStringLiteral(" or ")));
+    }
     }
     return fail(ErrorKind::Internal, QStringLiteral("no such kind of setting"));
 }
@@ -149,6 +158,8 @@ QString display(Kind kind, const QVariant &value)
         return value.toStringList().join(QStringLiteral(", "));
     case Kind::Path:
     case Kind::Text:
+    case Kind::Sandbox:
+    case Kind::Network:
         break;
     }
     return value.toString();

@@ -53,6 +53,11 @@ const Spec kSpecs[] = {
     {"MaxMemoryMB", Kind::MegaBytes, nullptr, nullptr, "none", "the most memory a task may ask for, and the limit of one that asks for none"},
     {"MaxCpuSeconds", Kind::Seconds, nullptr, nullptr, "none", "the most CPU time a task may ask for, and the limit of one that asks for none"},
     {"Cgroups", Kind::Switch, nullptr, "OPENAUTOMATE_CGROUPS", nullptr, "off: no execution cgroups at all (containers, hosts where they misbehave)"},
+    {"Sandbox", Kind::Sandbox, "--sandbox", "OPENAUTOMATE_SANDBOX", nullptr,
+     "bubblewrap: pip and the script run in a bubblewrap sandbox (their own folders writable, the system read-only, the rest absent)"},
+    {"Network", Kind::Network, nullptr, "OPENAUTOMATE_NETWORK", nullptr,
+     "none: a sandboxed script gets no network but its own loopback (execution.json may ask for none, never for more)"},
+    {"BubblewrapPath", Kind::Path, nullptr, nullptr, nullptr, "the bwrap program the sandbox uses"},
     {"EnvironmentCache/Enabled", Kind::Switch, "--no-env-cache", nullptr, nullptr, "off: every execution installs its packages into its own venv"},
     {"EnvironmentCache/Dir", Kind::Path, "--env-cache-dir", nullptr, nullptr, "where the environment cache lives"},
     {"EnvironmentCache/MaxAge", Kind::Age, "--env-cache-max-age", nullptr, nullptr, "rebuild cached environments older than this"},
@@ -70,6 +75,12 @@ QVariant builtInDefault(const QString &name)
     if (name == QLatin1String("RequireHashes") || name == QLatin1String("AllowDirectReferences")
         || name == QLatin1String("AllowRequirementsFileOptions") || name == QLatin1String("OnlyBinary"))
         return false;
+    if (name == QLatin1String("Sandbox"))
+        return QStringLiteral("none");
+    if (name == QLatin1String("Network"))
+        return QStringLiteral("host");
+    if (name == QLatin1String("BubblewrapPath"))
+        return QStringLiteral("/usr/bin/bwrap");
     if (name == QLatin1String("EnvironmentCache/MaxAge"))
         return qint64(7) * 24 * 3600;
     if (name == QLatin1String("EnvironmentCache/MaxSize"))

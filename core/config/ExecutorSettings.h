@@ -86,6 +86,9 @@ public:
     std::optional<double> maxMemoryMB() const { return number(QStringLiteral("MaxMemoryMB")); }
     std::optional<double> maxCpuSeconds() const { return number(QStringLiteral("MaxCpuSeconds")); }
     bool cgroups() const { return value(QStringLiteral("Cgroups")).toBool(); }
+    QString sandbox() const { return text(QStringLiteral("Sandbox")); }        // "none" or "bubblewrap"
+    QString network() const { return text(QStringLiteral("Network")); }        // "host" or "none"
+    QString bubblewrapPath() const { return text(QStringLiteral("BubblewrapPath")); }
     bool envCacheEnabled() const { return value(QStringLiteral("EnvironmentCache/Enabled")).toBool(); }
     QString envCacheDir() const { return text(QStringLiteral("EnvironmentCache/Dir")); }
     qint64 envCacheMaxAgeSeconds() const { return value(QStringLiteral("EnvironmentCache/MaxAge")).toLongLong(); }

@@ -209,8 +209,13 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
 {
     ProcessExit result;
     QProcess process;
-    process.setProgram(spec.program);
-    process.setArguments(spec.arguments);
+    if (spec.sandbox) {
+        process.setProgram(spec.sandbox->bubblewrap);
+        process.setArguments(bubblewrapArguments(*spec.sandbox, spec.program, spec.arguments));
+    } else {
+        process.setProgram(spec.program);
+        process.setArguments(spec.arguments);
+    }
     process.setProcessEnvironment(spec.environment);
     if (!spec.workingDirectory.isEmpty())
         process.setWorkingDirectory(spec.workingDirectory);
@@ -240,7 +245,7 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
     }
     confine(process, spec.cgroupProcsFiles, spec.credentials);
 
-    qCDebug(lcProcess).noquote() << "starting" << spec.program << spec.arguments.join(u' ');
+    qCDebug(lcProcess).noquote() << "starting" << process.program() << process.arguments().join(u' ');
     process.start();
     if (!process.waitForStarted(-1)) {
         result.startError = process.errorString();

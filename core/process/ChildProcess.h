@@ -8,6 +8,7 @@
 #include "base/Error.h"
 #include "ProcessExit.h"
 #include "RunAsUser.h"
+#include "Sandbox.h"
 
 #include <optional>
 
@@ -31,6 +32,10 @@ struct ProcessSpec {
     std::shared_ptr<const ProcessCredentials> credentials;
     // When set, HOME for the child, over the credentials' and the inherited one.
     QString home;
+    // When set, the program runs under bubblewrap with this view of the system. The child drops
+    // its credentials first and then starts bwrap, which stays unprivileged (a user namespace);
+    // the cgroups, the session and the death signal are bwrap's, and so its whole tree's.
+    std::optional<SandboxSpec> sandbox;
 };
 
 // Consulted about every 200 ms while a child runs. The executor's ExecutionControl implements it:

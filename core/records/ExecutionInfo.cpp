@@ -31,10 +31,11 @@ const QString kMaxCpu = QStringLiteral("MaxCpuSeconds");
 const QString kUseCache = QStringLiteral("UseEnvironmentCache");
 const QString kRequirementsSource = QStringLiteral("RequirementsSource");
 const QString kPythonVersion = QStringLiteral("PythonVersion");
+const QString kNetwork = QStringLiteral("Network");
 
 // The keys the executor reads; any other key earns a warning in the log and is ignored.
 const QStringList kKnownKeys = {kExecutionId, kScriptPath, kArguments, kRequirements, kKeepVenv,
-                                kTimeout, kGrace, kMaxMemory, kMaxCpu, kUseCache, kRequirementsSource, kPythonVersion};
+                                kTimeout, kGrace, kMaxMemory, kMaxCpu, kUseCache, kRequirementsSource, kPythonVersion, kNetwork};
 
 Error invalid(const QString &field, const QString &reason)
 {
@@ -328,6 +329,13 @@ Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString
         if (auto spec = VersionSpecifier::parse(python.toString(), QStringLiteral("execution.json: ") + kPythonVersion); !spec)
             return spec.error();
         info.pythonVersion = python.toString();
+    }
+
+    if (const QJsonValue network = field(kNetwork); !network.isUndefined()) {
+        if (!network.isString() || (network.toString() != u"none" && network.toString() != u"host"))
+            return invalid(kNetwork, QStringLiteral("must be \"none\" or \"host\", not %1")
+                                         .arg(network.isString() ? u'"' + network.toString() + u'"' : jsonTypeName(network)));
+        info.network = network.toString();
     }
 
     for (const auto &[key, member] : {std::pair{&kKeepVenv, &ExecutionInfo::keepVirtualEnvironment},

@@ -36,6 +36,7 @@ struct ExecutionInfo {
     std::optional<double> graceSeconds;     // GraceSeconds: SIGTERM to SIGKILL
     std::optional<double> maxMemoryMB;      // MaxMemoryMB: the script's tree
     std::optional<double> maxCpuSeconds;    // MaxCpuSeconds: the script's tree
+    QString network;            // Network: "none" or "host" (never more than executor.conf's); empty: not asked
     QStringList warnings;       // unknown keys and other things worth a log line
 
     bool needsPackages() const { return (requirements && !requirements->isEmpty()) || !requirementsFile.isEmpty(); }

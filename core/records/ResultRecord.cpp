@@ -52,6 +52,9 @@ const QString kRunAsUid = QStringLiteral("Uid");
 const QString kRunAsGid = QStringLiteral("Gid");
 const QString kRunAsConfigured = QStringLiteral("Configured");
 const QString kContainment = QStringLiteral("Containment");
+const QString kSandbox = QStringLiteral("Sandbox");
+const QString kSandboxMechanism = QStringLiteral("Mechanism");
+const QString kSandboxNetwork = QStringLiteral("Network");
 const QString kWarnings = QStringLiteral("Warnings");
 
 // Containment's names.
@@ -189,6 +192,8 @@ QByteArray ResultRecord::toJson() const
         root.insert(kRunAs, QJsonObject{{kRunAsUser, runAsUser}, {kRunAsUid, runAsUid}, {kRunAsGid, runAsGid}, {kRunAsConfigured, runAsConfigured}});
     if (containment)
         root.insert(kContainment, containment->toJson());
+    if (!sandboxMechanism.isEmpty())
+        root.insert(kSandbox, QJsonObject{{kSandboxMechanism, sandboxMechanism}, {kSandboxNetwork, sandboxNetwork}});
     if (!warnings.isEmpty())
         root.insert(kWarnings, QJsonArray::fromStringList(warnings));
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
@@ -256,6 +261,9 @@ ResultRecord ResultRecord::fromJson(const QJsonObject &o)
     r.runAsConfigured = runAs.value(kRunAsConfigured).toBool();
     if (o.value(kContainment).isObject())
         r.containment = ContainmentReport::fromJson(o.value(kContainment).toObject());
+    const QJsonObject sandbox = o.value(kSandbox).toObject();
+    r.sandboxMechanism = sandbox.value(kSandboxMechanism).toString();
+    r.sandboxNetwork = sandbox.value(kSandboxNetwork).toString();
     r.warnings = jsonStrings(o.value(kWarnings));
     return r;
 }

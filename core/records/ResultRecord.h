@@ -70,6 +70,10 @@ struct ResultRecord {
     qint64 runAsGid = -1;
     bool runAsConfigured = false;
     std::optional<ContainmentReport> containment;
+    // result.json's Sandbox: "bubblewrap" or "none", and the script's network, "host" or "none";
+    // empty before the run chose one (no Sandbox key).
+    QString sandboxMechanism;
+    QString sandboxNetwork;
     // Where and by what it was written; a new record is this machine's and this build's.
     QString machineName = QSysInfo::machineHostName();
     QString executorVersion = QStringLiteral(OA_VERSION);

@@ -41,7 +41,7 @@ Executor::Executor(ExecutorOptions options)
       m_interpreters({m_options.python, m_options.pythonOrigin, m_options.pythons, m_options.pythonsOrigin},
                      cacheDir() + QStringLiteral("/interpreters.json"), &m_control, m_options.runAs),
       m_deps(m_paths, m_options.executionId, {m_options.requireHashes, m_options.requireHashesOrigin, m_options.packagePolicy}),
-      m_folders(m_paths, m_options.executionId)
+      m_folders(m_paths, m_options.executionId), m_sandbox(m_options.sandbox, m_options.network, m_options.bubblewrapPath)
 {
     m_clock.start();
     m_record.executionId = m_options.executionId;

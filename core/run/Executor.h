@@ -8,6 +8,7 @@
 #include "InterpreterSelection.h"
 #include "PipSandbox.h"
 #include "RunAsGrants.h"
+#include "SandboxPlan.h"
 #include "TaskDependencies.h"
 #include "records/ExecutionInfo.h"
 #include "records/ExecutionLog.h"
@@ -55,6 +56,10 @@ struct ExecutorOptions {
     std::optional<qint64> envCacheMaxSizeBytes;
     // --run-as / OPENAUTOMATE_RUN_AS, resolved: task code (pip, the script) runs as this user.
     std::optional<RunAsUser> runAs;
+    // Sandbox, Network and BubblewrapPath: pip and the script under bubblewrap (SandboxPlan).
+    SandboxMechanism sandbox = SandboxMechanism::None;
+    NetworkAccess network = NetworkAccess::Host;
+    QString bubblewrapPath = QStringLiteral("/usr/bin/bwrap");
 };
 
 // Sequences one execution: lock, read, validate, environment, requirements, run, cleanup.
@@ -91,6 +96,12 @@ private:
     // Moves the last run's files into Tasks/<id>/previous/ (PreviousRun); a failure is a
     // warning, never the end of this run.
     void keepPreviousRun();
+    // Sandbox = bubblewrap: the task's Network applied, bwrap probed (exit 5 when unusable),
+    // result.json's Sandbox. Before any task code runs.
+    Status prepareSandbox();
+    // The sandbox of the script or of pip (std::nullopt: none), from the run's own paths.
+    std::optional<SandboxSpec> scriptSandbox() const;
+    std::optional<SandboxSpec> pipSandbox(const QStringList &writable) const;
     // The interpreter the run uses from now on, in result.json too.
     void useInterpreter(PythonInterpreter interpreter);
     // With a version asked for: the newest offered interpreter that matches replaces the default.
@@ -124,6 +135,8 @@ private:
     std::optional<ExecutionInfo> m_info;
     std::optional<PythonInterpreter> m_interpreter;
     std::unique_ptr<EnvironmentCache> m_cache;
+    SandboxPlan m_sandbox;
+    QString m_cacheEntryDir; // the cache entry linked into the venv: read-only in the sandbox
     ResultRecord m_record;
     int m_exitCode = 0;
     bool m_taskFilesAllowed = false; // execution.json exists: logs and result.json may be written

@@ -84,6 +84,7 @@ Status Executor::linkCachedEnvironment()
     const PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
     if (Status linked = EnvironmentCache::link(m_paths.folder(), entry.value(), venv.sitePackages()); !linked)
         return linked;
+    m_cacheEntryDir = entry->dir; // the script's sandbox sees this entry, read-only, and no other
     m_record.pipFreeze = entry->freeze;
     recordProvenance(entry->provenance);
     m_record.cacheKey = entry->key;

@@ -29,6 +29,7 @@ Status Executor::runScript()
     launch.progressFile = m_control.progressFile();
     launch.credentials = m_grants.credentials();
     launch.siteEnvironment = m_options.scriptEnvironment;
+    launch.sandbox = scriptSandbox();
     if (!m_options.runAs && executorIsRoot())
         warn(QStringLiteral("task code ran as root (uid 0): no run-as user is set (--run-as, OPENAUTOMATE_RUN_AS), so the script "
                             "could change anything on this machine, the cache and other tasks included"), lcRun);

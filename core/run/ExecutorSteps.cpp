@@ -25,6 +25,8 @@ Status Executor::prepareEnvironment()
         useInterpreter(std::move(interpreter).value());
         if (Status s = m_interpreters.checkRunnable(*m_interpreter); !s)
             return s;
+        if (Status s = prepareSandbox(); !s) // before any task code: it never runs unsandboxed
+            return s;
         if (Status s = m_grants.shareTaskFolder(); !s)
             return s;
         // Temp/<id> first: a lock's hash-pinned requirements are written there.

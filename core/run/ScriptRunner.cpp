@@ -41,6 +41,7 @@ ProcessExit ScriptRunner::run(const ScriptLaunch &launch, RunControl *control)
     spec.stderrFile = launch.errorLog;
     spec.cgroupProcsFiles = launch.cgroupProcsFiles;
     spec.credentials = launch.credentials;
+    spec.sandbox = launch.sandbox;
     return ChildProcess::run(spec, control);
 }
 

@@ -25,6 +25,7 @@ struct ScriptLaunch {
     QList<QByteArray> cgroupProcsFiles; // the execution's cgroups, when there are any
     std::shared_ptr<const ProcessCredentials> credentials; // the run-as user, when there is one
     QMap<QString, QString> siteEnvironment; // executor.conf's [ScriptEnvironment]
+    std::optional<SandboxSpec> sandbox;     // Sandbox = bubblewrap: what the script sees
 };
 
 // Runs the automation script with the venv's interpreter. The executor exits with what

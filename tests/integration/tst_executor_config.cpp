@@ -90,6 +90,8 @@ void TestExecutorConfig::precedence_data()
         {"Python", "--python", "OPENAUTOMATE_PYTHON", {"/opt/cli/python3", "/opt/env/python3", "/opt/file/python3", ""}},
         {"RunAsUser", "--run-as", "OPENAUTOMATE_RUN_AS", {"cli-user", "env-user", "file-user", ""}},
         {"Cgroups", nullptr, "OPENAUTOMATE_CGROUPS", {nullptr, "on", "off", "true"}},
+        {"Sandbox", "--sandbox", "OPENAUTOMATE_SANDBOX", {"bubblewrap", "none", "bubblewrap", "none"}},
+        {"Network", nullptr, "OPENAUTOMATE_NETWORK", {nullptr, "host", "none", "host"}},
         {"GraceSeconds", "--grace-seconds", nullptr, {"3", nullptr, "7", "10"}},
         {"EnvironmentCache/MaxAge", "--env-cache-max-age", nullptr, {"1h", nullptr, "2d", "604800"}},
         {"EnvironmentCache/Dir", "--env-cache-dir", nullptr, {"/cache/cli", nullptr, "/cache/file", "/var/lib/openautomate/botagent/EnvCache"}},
