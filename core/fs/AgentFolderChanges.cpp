@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -19,6 +20,114 @@
 namespace oa {
 
 using namespace detail;
+
+namespace detail {
+
+QList<QByteArray> namesIn(int dirFd)
+{
+    const int copy = ::fcntl(dirFd, F_DUPFD_CLOEXEC, 0);
+    DIR *dir = copy >= 0 ? ::fdopendir(copy) : nullptr;
+    if (!dir) {
+        if (copy >= 0)
+            ::close(copy);
+        return {};
+    }
+    ::rewinddir(dir);
+    const QList<QByteArray> names = entryNames(dir);
+    ::closedir(dir);
+    return names;
+}
+
+namespace {
+
+struct Level {
+    dev_t dev;
+    ino_t ino;
+    QByteArray name; // in the level above
+    QList<QByteArray> names;
+    qsizetype next = 0;
+};
+
+bool sameFolder(int fd, const Level &level)
+{
+    struct stat st;
+    return ::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) && st.st_dev == level.dev && st.st_ino == level.ino;
+}
+
+// The folder of the last level, found again from `top` by the names on the way, each step
+// checked: two descriptors at a time.
+UniqueFd findAgain(int top, const std::vector<Level> &stack)
+{
+    UniqueFd current(::fcntl(top, F_DUPFD_CLOEXEC, 0));
+    if (!current.isValid() || !sameFolder(current.get(), stack.front()))
+        return {};
+    for (size_t i = 1; i < stack.size(); ++i) {
+        UniqueFd next(::openat(current.get(), stack[i].name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!next.isValid() || !sameFolder(next.get(), stack[i]))
+            return {};
+        current = std::move(next);
+    }
+    return current;
+}
+
+} // namespace
+
+bool walkTree(int top, const TreeVisit &visit, int *error)
+{
+    UniqueFd current(::fcntl(top, F_DUPFD_CLOEXEC, 0));
+    struct stat st;
+    if (!current.isValid() || ::fstat(current.get(), &st) != 0) {
+        *error = errno;
+        return false;
+    }
+    std::vector<Level> stack;
+    stack.push_back({st.st_dev, st.st_ino, {}, namesIn(current.get())});
+    bool complete = true;
+    for (;;) {
+        const int depth = int(stack.size()) - 1;
+        Level &level = stack.back();
+        if (level.next < level.names.size()) {
+            const QByteArray name = level.names.at(level.next++);
+            if (::fstatat(current.get(), name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+                continue; // gone meanwhile
+            if (!S_ISDIR(st.st_mode)) {
+                if (visit.file)
+                    visit.file(current.get(), name, st, depth);
+                continue;
+            }
+            UniqueFd child(::openat(current.get(), name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            struct stat now;
+            if (!child.isValid() || ::fstat(child.get(), &now) != 0 || now.st_dev != st.st_dev || now.st_ino != st.st_ino) {
+                *error = child.isValid() ? EAGAIN : errno; // swapped since fstatat
+                complete = false;
+                continue;
+            }
+            if (visit.enter && !visit.enter(current.get(), name, child.get(), now, depth))
+                continue;
+            stack.push_back({now.st_dev, now.st_ino, name, namesIn(child.get())});
+            current = std::move(child);
+            continue;
+        }
+        if (stack.size() == 1)
+            return complete;
+        const QByteArray name = level.name;
+        stack.pop_back();
+        UniqueFd parent(::openat(current.get(), "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (!parent.isValid() || !sameFolder(parent.get(), stack.back())) {
+            // Moved while the walk was below it: the way down again from the top.
+            parent = findAgain(top, stack);
+            if (!parent.isValid()) {
+                *error = ESTALE;
+                return false;
+            }
+        }
+        current = std::move(parent);
+        if (visit.leave)
+            visit.leave(current.get(), name, depth - 1);
+    }
+}
+
+} // namespace detail
 
 namespace {
 
@@ -44,9 +153,8 @@ bool writeAll(int fd, const QByteArray &data, int *error)
     return true;
 }
 
-bool removeContents(int dirFd);
-
-// Unlinks `name` in `dirFd`: a folder with everything in it, anything else by itself.
+// Unlinks `name` in `dirFd`: a folder with everything in it, at any depth, anything else by
+// itself. errno tells the first failure.
 bool removeEntry(int dirFd, const char *name)
 {
     struct stat st;
@@ -54,26 +162,23 @@ bool removeEntry(int dirFd, const char *name)
         return errno == ENOENT;
     if (!S_ISDIR(st.st_mode))
         return ::unlinkat(dirFd, name, 0) == 0 || errno == ENOENT;
-    const int child = ::openat(dirFd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (child < 0)
+    const UniqueFd child(::openat(dirFd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!child.isValid())
         return false;
-    const bool emptied = removeContents(child); // takes ownership of `child`
-    return (::unlinkat(dirFd, name, AT_REMOVEDIR) == 0 || errno == ENOENT) && emptied;
-}
-
-bool removeContents(int dirFd)
-{
-    DIR *dir = ::fdopendir(dirFd);
-    if (!dir) {
-        ::close(dirFd);
-        return false;
-    }
-    const QList<QByteArray> names = entryNames(dir);
-    bool success = true;
-    for (const QByteArray &name : std::as_const(names))
-        success = removeEntry(::dirfd(dir), name.constData()) && success;
-    ::closedir(dir);
-    return success;
+    int error = 0;
+    const auto note = [&error](bool done) {
+        if (!done && errno != ENOENT && error == 0)
+            error = errno;
+    };
+    TreeVisit visit;
+    visit.file = [&](int dir, const QByteArray &entry, const struct stat &, int) { note(::unlinkat(dir, entry.constData(), 0) == 0); };
+    visit.leave = [&](int dir, const QByteArray &entry, int) { note(::unlinkat(dir, entry.constData(), AT_REMOVEDIR) == 0); };
+    const bool walked = walkTree(child.get(), visit, &error);
+    const bool removed = ::unlinkat(dirFd, name, AT_REMOVEDIR) == 0 || errno == ENOENT;
+    if (!removed && error == 0)
+        error = errno;
+    errno = error;
+    return removed && walked;
 }
 
 // `name` in `dir` opened for writing as a regular file that only this name links to; see

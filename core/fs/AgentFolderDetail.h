@@ -9,6 +9,8 @@
 
 #include <sys/stat.h>
 
+#include <functional>
+
 namespace oa::detail {
 
 QByteArray encoded(const QString &name);
@@ -22,5 +24,24 @@ Error towards(Error failure, const QString &path);
 // The names in the folder `dir` (a DIR stream over an open folder), "." and ".." left out: read
 // whole before anything in the folder is changed.
 QList<QByteArray> entryNames(DIR *dir);
+// The same for an open folder descriptor, which stays the caller's (the stream reads a duplicate).
+QList<QByteArray> namesIn(int dirFd);
+
+// A depth-first walk of the tree below the open folder `top`, at any depth with a bounded
+// number of descriptors (the folder it is in and the one it opens): it goes down with
+// openat(O_NOFOLLOW) and back up through "..", checked by device and inode against the folder
+// it came from; a folder moved meanwhile is found again from `top` by its names, every step
+// checked. Links are never followed. `depth` is 0 for a name directly in `top`.
+struct TreeVisit {
+    // A name that is not a folder, in the open folder `dir`.
+    std::function<void(int dir, const QByteArray &name, const struct stat &st, int depth)> file;
+    // A folder, opened as `self`, before its contents: false leaves it unvisited.
+    std::function<bool(int dir, const QByteArray &name, int self, const struct stat &st, int depth)> enter;
+    // A folder after its contents, seen from `dir`, its parent.
+    std::function<void(int dir, const QByteArray &name, int depth)> leave;
+};
+// False (with `*error`) only when the walk lost its way: a folder it could not open or find
+// again. What the callbacks do is theirs to count.
+bool walkTree(int top, const TreeVisit &visit, int *error);
 
 } // namespace oa::detail

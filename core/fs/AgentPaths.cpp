@@ -48,6 +48,7 @@ QString AgentPaths::locksDir() const { return m_base + QStringLiteral("/Locks");
 QString AgentPaths::tasksDir() const { return m_base + QStringLiteral("/Tasks"); }
 QString AgentPaths::venvsDir() const { return m_base + QStringLiteral("/venvs"); }
 QString AgentPaths::tempRootDir() const { return m_base + QStringLiteral("/Temp"); }
+QString AgentPaths::quarantineDir() const { return tempRootDir() + QStringLiteral("/@quarantine"); }
 
 QString AgentPaths::lockFile(const QString &id) const { return locksDir() + u'/' + id + QStringLiteral(".lock"); }
 QString AgentPaths::runFile(const QString &id) const { return locksDir() + u'/' + id + QStringLiteral("@run"); }

@@ -37,6 +37,9 @@ public:
     QString tasksDir() const;
     QString venvsDir() const;
     QString tempRootDir() const;
+    // Temp/@quarantine: what could not be taken back or removed where it was is moved here
+    // (root's, 0700) and removed; '@' is never in an execution ID.
+    QString quarantineDir() const;
 
     // Under Locks/, a name belongs to one execution when it is "{id}.lock" or starts with "{id}@".
     // '@' is never part of an ID, so no name of one ID equals, or starts with, a name of another:

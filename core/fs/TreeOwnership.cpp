@@ -6,6 +6,7 @@
 #include <QRandomGenerator>
 
 #include <cerrno>
+#include <cstring>
 #include <vector>
 
 #include <fcntl.h>
@@ -17,104 +18,91 @@ using namespace detail;
 
 namespace {
 
-// Deeper than any real package or task; a deeper tree is refused rather than run out of descriptors.
+// Deeper than any real package: copyAsOwn (a staged build, two descriptors a level) refuses a
+// deeper tree rather than run out of descriptors. The other walks have no bound (walkTree).
 constexpr int kMaxDepth = 128;
-
-// The names in the open folder `dirFd`, read before anything in it changes. The descriptor
-// stays ours: the stream works on a duplicate.
-QList<QByteArray> namesIn(int dirFd)
-{
-    const int copy = ::fcntl(dirFd, F_DUPFD_CLOEXEC, 0);
-    DIR *dir = copy >= 0 ? ::fdopendir(copy) : nullptr;
-    if (!dir) {
-        if (copy >= 0)
-            ::close(copy);
-        return {};
-    }
-    ::rewinddir(dir);
-    const QList<QByteArray> names = entryNames(dir);
-    ::closedir(dir);
-    return names;
-}
 
 bool copyFileData(int from, int to, int *error);
 mode_t ownMode(mode_t mode);
 
-// A file of the task folder with more than one name: the other name (a file of the run-as
-// user's in /tmp, say) would still reach it after the hand-back, so its content is copied into
-// a new file of uid:gid that replaces this name, and the other name keeps the old file.
-bool replaceWithOwnCopy(int dirFd, const QByteArray &name, uid_t uid, gid_t gid, int *error)
-{
-    const UniqueFd source(::openat(dirFd, name.constData(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
-    struct stat st;
-    if (!source.isValid() || ::fstat(source.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
-        *error = source.isValid() ? EPERM : errno;
-        return false;
-    }
-    // A name of its own, not derived from `name`: nothing the user planted can stand there.
-    const QByteArray temporary = ".oa-reclaim-" + QByteArray::number(QRandomGenerator::global()->generate64(), 16);
-    const UniqueFd target(::openat(dirFd, temporary.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (!target.isValid()) {
-        *error = errno;
-        return false;
-    }
-    if (!copyFileData(source.get(), target.get(), error) || ::fchmod(target.get(), ownMode(st.st_mode)) != 0
-        || ::fchown(target.get(), uid, gid) != 0 || ::renameat(dirFd, temporary.constData(), dirFd, name.constData()) != 0) {
-        if (*error == 0)
-            *error = errno;
-        ::unlinkat(dirFd, temporary.constData(), 0);
-        return false;
-    }
-    return true;
-}
+// What the walks of give() and reclaimFolder() do to each name. `takeBack`: taking a tree back
+// for the executor's own uid, where nothing is handed out: every file and folder then loses its
+// setuid, setgid, sticky and group or other write bits (ownMode), and another user's file with
+// more than one name is removed, with a warning.
+struct Handover {
+    Handover(uid_t owner, gid_t group, bool back = false) : uid(owner), gid(group), takeBack(back) {}
 
-// `breakLinks`: taking a tree back for the executor's own uid, where nothing is handed out.
-// Another user's hard-linked file then gets a copy of uid's own (replaceWithOwnCopy) instead of
-// being left alone, and every file and folder loses its setuid, setgid, sticky and group or
-// other write bits (ownMode).
-bool giveContents(int dirFd, uid_t uid, gid_t gid, const QSet<QString> &keep, int depth, int *error, bool breakLinks = false)
-{
-    if (depth > kMaxDepth) {
-        *error = ELOOP;
-        return false;
+    uid_t uid;
+    gid_t gid;
+    bool takeBack;
+    QSet<QString> keep; // names directly in the top folder left alone
+    int error = 0;
+    bool failed = false;
+    QStringList removedLinks;
+
+    void failure()
+    {
+        if (error == 0)
+            error = errno;
+        failed = true;
     }
-    bool success = true;
-    for (const QByteArray &name : namesIn(dirFd)) {
+
+    void file(int dir, const QByteArray &name, const struct stat &st, int depth)
+    {
         if (depth == 0 && keep.contains(QFile::decodeName(name)))
-            continue;
-        struct stat st;
-        if (::fstatat(dirFd, name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-            continue; // gone meanwhile
-        if (S_ISREG(st.st_mode) && st.st_nlink == 1) {
-            const UniqueFd file(::openat(dirFd, name.constData(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+            return;
+        if (!S_ISREG(st.st_mode))
+            return; // links, FIFOs, sockets and devices stay as they are
+        if (st.st_nlink == 1) {
+            const UniqueFd file(::openat(dir, name.constData(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
             struct stat now;
             // Checked again on the descriptor: the name may have been swapped since fstatat.
-            // Taken back, it keeps none of the modes the user gave it: a file or folder that
-            // stayed world-writable (or setgid) would let any local user change what the next
-            // run, perhaps as root, reads or imports.
+            // Taken back, it keeps none of the modes the user gave it: a file that stayed
+            // world-writable (or setgid) would let any local user change what the next run,
+            // perhaps as root, reads or imports.
             if (file.isValid() && ::fstat(file.get(), &now) == 0 && S_ISREG(now.st_mode) && now.st_nlink == 1
-                && (::fchown(file.get(), uid, gid) != 0 || (breakLinks && ::fchmod(file.get(), ownMode(now.st_mode)) != 0))) {
-                *error = errno;
-                success = false;
-            }
-        } else if (S_ISDIR(st.st_mode)) {
-            const UniqueFd child(::openat(dirFd, name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-            if (!child.isValid() || ::fchown(child.get(), uid, gid) != 0
-                || (breakLinks && ::fchmod(child.get(), ownMode(st.st_mode) | S_IRWXU) != 0)) {
-                *error = errno;
-                success = false;
-                continue;
-            }
-            success = giveContents(child.get(), uid, gid, keep, depth + 1, error, breakLinks) && success;
-        } else if (S_ISREG(st.st_mode) && breakLinks && st.st_uid != uid) {
-            // Only another user's: a hard link of the executor's own (one the service made)
-            // reaches nothing the run-as user owns, and stays a link.
-            success = replaceWithOwnCopy(dirFd, name, uid, gid, error) && success;
+                && (::fchown(file.get(), uid, gid) != 0 || (takeBack && ::fchmod(file.get(), ownMode(now.st_mode)) != 0)))
+                failure();
+        } else if (takeBack && st.st_uid != uid) {
+            // Another user's hard link: its other name would reach it after the hand-back. It
+            // is removed, never copied (a sparse 64 GiB file would fill the disk as root). One
+            // of the executor's own (the service made it) reaches nothing the user owns.
+            if (::unlinkat(dir, name.constData(), 0) == 0 || errno == ENOENT)
+                removedLinks.append(QFile::decodeName(name));
+            else
+                failure();
         }
-        // Links, FIFOs, sockets and devices stay as they are, and hard-linked files unless breakLinks.
+        // Hard-linked files are not handed out.
     }
-    return success;
-}
+
+    bool enter(int self, const struct stat &st)
+    {
+        if (::fchown(self, uid, gid) != 0 || (takeBack && ::fchmod(self, ownMode(st.st_mode) | S_IRWXU) != 0)) {
+            failure();
+            return takeBack; // taking back goes on below; handing out stops
+        }
+        return true;
+    }
+
+    // Walks the open folder `top`; false when anything in it could not be done.
+    bool walk(int top)
+    {
+        TreeVisit visit;
+        visit.file = [this](int dir, const QByteArray &name, const struct stat &st, int depth) { file(dir, name, st, depth); };
+        visit.enter = [this](int, const QByteArray &name, int self, const struct stat &st, int depth) {
+            if (depth == 0 && keep.contains(QFile::decodeName(name)))
+                return false;
+            return enter(self, st);
+        };
+        int walkError = 0;
+        if (!walkTree(top, visit, &walkError)) {
+            if (error == 0)
+                error = walkError;
+            failed = true;
+        }
+        return !failed;
+    }
+};
 
 bool copyFileData(int from, int to, int *error)
 {
@@ -200,14 +188,28 @@ bool copyContents(int fromDir, int toDir, int depth, QString *problem, int *erro
 
 } // namespace
 
+Result<TreeOwnership::FolderState> TreeOwnership::stateOf(const AgentFolder &folder, const QString &path)
+{
+    const auto dir = folder.openDir(path);
+    if (!dir)
+        return dir.error();
+    struct stat st;
+    if (::fstat(dir->get(), &st) != 0)
+        return fileFailure(QStringLiteral("cannot read the owner of"), path, errno);
+    return FolderState{st.st_uid, st.st_gid, mode_t(st.st_mode & 07777)};
+}
+
 Status TreeOwnership::give(const AgentFolder &folder, const QString &path, uid_t uid, gid_t gid, const QSet<QString> &keep)
 {
     const auto dir = folder.openDir(path);
     if (!dir)
         return dir.error();
-    int error = 0;
-    if (::fchown(dir->get(), uid, gid) != 0 || !giveContents(dir->get(), uid, gid, keep, 0, &error))
-        return fileFailure(QStringLiteral("cannot hand over to uid %1 the folder").arg(uid), path, error ? error : errno);
+    Handover handover(uid, gid);
+    handover.keep = keep;
+    // The top first 0700, so that no one else enters while the tree changes hands.
+    if (::fchmod(dir->get(), 0700) != 0 || ::fchown(dir->get(), uid, gid) != 0 || !handover.walk(dir->get()))
+        return fileFailure(QStringLiteral("cannot hand over to uid %1 the folder").arg(uid), path,
+                           handover.error ? handover.error : errno);
     return ok();
 }
 
@@ -216,21 +218,77 @@ Status TreeOwnership::shareFolder(const AgentFolder &folder, const QString &path
     const auto dir = folder.openDir(path);
     if (!dir)
         return dir.error();
-    if (::fchown(dir->get(), ::geteuid(), gid) != 0 || ::fchmod(dir->get(), S_ISVTX | 0775) != 0)
+    if (::fchmod(dir->get(), 0700) != 0 || ::fchown(dir->get(), ::geteuid(), gid) != 0 || ::fchmod(dir->get(), S_ISVTX | 0770) != 0)
         return fileFailure(QStringLiteral("cannot share with group %1 the folder").arg(gid), path, errno);
     return ok();
 }
 
-Status TreeOwnership::reclaimFolder(const AgentFolder &folder, const QString &path)
+Result<QStringList> TreeOwnership::reclaimFolder(const AgentFolder &folder, const QString &path, const FolderState &original,
+                                                 const QString &quarantineDir)
 {
     const auto dir = folder.openDir(path);
     if (!dir)
         return dir.error();
-    int error = 0;
-    if (::fchown(dir->get(), ::geteuid(), ::getegid()) != 0 || !giveContents(dir->get(), ::geteuid(), ::getegid(), {}, 0, &error, true))
-        return fileFailure(QStringLiteral("cannot take back from the run-as user the folder"), path, error ? error : errno);
-    if (::fchmod(dir->get(), 0755) != 0)
-        return fileFailure(QStringLiteral("cannot make private again the folder"), path, errno);
+    // Closed first: from here on only the executor enters it.
+    if (::fchmod(dir->get(), 0700) != 0 || ::fchown(dir->get(), ::geteuid(), ::getegid()) != 0)
+        return fileFailure(QStringLiteral("cannot take back from the run-as user the folder"), path, errno);
+    QStringList warnings;
+    for (const QByteArray &name : namesIn(dir->get())) {
+        struct stat st;
+        if (::fstatat(dir->get(), name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        const QString entry = path + u'/' + QFile::decodeName(name);
+        Handover handover(::geteuid(), ::getegid(), true);
+        bool whole = true;
+        if (S_ISDIR(st.st_mode)) {
+            const UniqueFd child(::openat(dir->get(), name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            struct stat now;
+            whole = child.isValid() && ::fstat(child.get(), &now) == 0 && now.st_ino == st.st_ino && handover.enter(child.get(), now)
+                    && handover.walk(child.get());
+        } else {
+            handover.file(dir->get(), name, st, 1);
+            whole = !handover.failed;
+        }
+        for (const QString &link : std::as_const(handover.removedLinks))
+            warnings.append(QStringLiteral("%1 (in %2) was a file of another user's with more than one name; it was removed, never "
+                                           "copied, since its other name would still reach it")
+                                .arg(link, entry));
+        if (whole)
+            continue;
+        QString left;
+        const Status moved = quarantine(folder, entry, quarantineDir, &left);
+        const QString why = QString::fromLocal8Bit(std::strerror(handover.error ? handover.error : EIO));
+        if (!moved)
+            warnings.append(QStringLiteral("%1 cannot be taken back from the run-as user (%2) nor moved out of the task folder: %3")
+                                .arg(entry, why, moved.error().message));
+        else
+            warnings.append(QStringLiteral("%1 could not be taken back from the run-as user (%2); it was moved out of the task folder%3")
+                                .arg(entry, why,
+                                     left.isEmpty() ? QStringLiteral(" and removed")
+                                                    : QStringLiteral(" to %1, where it could not be removed").arg(left)));
+    }
+    if (::fchown(dir->get(), original.uid, original.gid) != 0 || ::fchmod(dir->get(), original.mode) != 0)
+        return fileFailure(QStringLiteral("cannot give back its owner and mode to the folder"), path, errno);
+    return warnings;
+}
+
+Status TreeOwnership::quarantine(const AgentFolder &folder, const QString &path, const QString &quarantineDir, QString *left)
+{
+    const auto parent = folder.openDir(QFileInfo(path).path());
+    if (!parent)
+        return parent.error();
+    const auto aside = folder.openDir(quarantineDir, true);
+    if (!aside)
+        return aside.error();
+    if (::fchown(aside->get(), ::geteuid(), ::getegid()) != 0 || ::fchmod(aside->get(), 0700) != 0)
+        return fileFailure(QStringLiteral("cannot make the executor's alone the quarantine"), quarantineDir, errno);
+    const QByteArray target = QByteArray::number(QRandomGenerator::global()->generate64(), 16);
+    const QByteArray name = QFile::encodeName(QFileInfo(path).fileName());
+    if (::renameat(parent->get(), name.constData(), aside->get(), target.constData()) != 0)
+        return fileFailure(QStringLiteral("cannot move into %1").arg(quarantineDir), path, errno);
+    const QString moved = quarantineDir + u'/' + QString::fromLatin1(target);
+    if (!folder.removeTree(moved) && left)
+        *left = moved;
     return ok();
 }
 

@@ -2,6 +2,7 @@
 
 #include "RunAsGrants.h"
 #include "environment/PythonEnvironment.h"
+#include "fs/TreeOwnership.h"
 
 namespace oa {
 
@@ -10,10 +11,20 @@ EnvironmentFolders::EnvironmentFolders(const AgentPaths &paths, QString executio
 {
 }
 
-Status EnvironmentFolders::makeFresh(const QString &dir) const
+Status EnvironmentFolders::makeFresh(const QString &dir)
 {
-    if (Status s = m_paths.folder().removeTree(dir); !s)
-        return s;
+    const AgentFolder folder = m_paths.folder();
+    if (const Status removed = folder.removeTree(dir); !removed) {
+        // Left by an earlier run and not removable where it is (a script made it so): moved
+        // aside, so that it never makes this execution ID unusable.
+        QString left;
+        if (const Status moved = TreeOwnership::quarantine(folder, dir, m_paths.quarantineDir(), &left); !moved)
+            return removed;
+        m_warnings.append(QStringLiteral("%1 could not be removed (%2); it was moved aside into %3%4")
+                              .arg(dir, removed.error().message, m_paths.quarantineDir(),
+                                   left.isEmpty() ? QStringLiteral(" and removed there")
+                                                  : QStringLiteral(", where it could not be removed either")));
+    }
     return m_paths.ensureDir(dir);
 }
 
@@ -46,9 +57,20 @@ QStringList EnvironmentFolders::remove(bool keepVenv) const
     if (m_ownsVenv && !keepVenv)
         targets << venvDir();
     QStringList warnings;
-    for (const QString &target : std::as_const(targets))
-        if (const Status removed = m_paths.folder().removeTree(target); !removed)
+    for (const QString &target : std::as_const(targets)) {
+        const Status removed = m_paths.folder().removeTree(target);
+        if (removed)
+            continue;
+        // Out of the way at least, so that the next run of this ID starts clean.
+        QString left;
+        if (const Status moved = TreeOwnership::quarantine(m_paths.folder(), target, m_paths.quarantineDir(), &left); !moved)
             warnings.append(removed.error().message);
+        else
+            warnings.append(QStringLiteral("%1 could not be removed (%2); it was moved aside into %3%4")
+                                .arg(target, removed.error().message, m_paths.quarantineDir(),
+                                     left.isEmpty() ? QStringLiteral(" and removed there")
+                                                    : QStringLiteral(", where it could not be removed either")));
+    }
     return warnings;
 }
 

@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <utility>
+
 namespace oa {
 
 class RunAsGrants;
@@ -35,13 +37,18 @@ public:
     // Removes what this run made, the venv unless `keepVenv`. Returns the warnings.
     QStringList remove(bool keepVenv) const;
 
+    // What makeTemp() and makeVenv() had to say, once: a folder left by an earlier run that
+    // could not be removed was moved aside into the quarantine instead.
+    QStringList takeWarnings() { return std::exchange(m_warnings, {}); }
+
 private:
-    Status makeFresh(const QString &dir) const;
+    Status makeFresh(const QString &dir);
 
     AgentPaths m_paths;
     QString m_id;
     bool m_ownsTemp = false;
     bool m_ownsVenv = false;
+    QStringList m_warnings;
 };
 
 } // namespace oa

@@ -27,11 +27,15 @@ Status Executor::prepareEnvironment()
             return s;
         if (Status s = prepareSandbox(); !s) // before any task code: it never runs unsandboxed
             return s;
-        if (Status s = m_grants.shareTaskFolder(); !s)
-            return s;
+        const Status shared = m_grants.shareTaskFolder();
+        warn(m_grants.takeWarnings(), lcExecutor);
+        if (!shared)
+            return shared;
         // Temp/<id> first: a lock's hash-pinned requirements are written there.
-        if (Status s = m_folders.makeTemp(); !s)
-            return s;
+        const Status temp = m_folders.makeTemp();
+        warn(m_folders.takeWarnings(), lcCleanup);
+        if (!temp)
+            return temp;
         const Status completed = m_deps.complete(m_interpreter->executable, m_pip.lockRequirementsFile(), m_pip.environment(),
                                                  &m_control, m_grants.credentials());
         if (!completed)
@@ -53,8 +57,10 @@ Status Executor::prepareEnvironment()
         }
         // With the cache, the venv needs no pip of its own: the packages (and pip) come from
         // the shared entry. Without it, the venv gets pip as before.
-        if (Status s = m_folders.makeVenv(*m_interpreter, m_deps.resolved().needsPackages() && !usesCache(), &m_control, m_grants); !s)
-            return s;
+        const Status venvMade = m_folders.makeVenv(*m_interpreter, m_deps.resolved().needsPackages() && !usesCache(), &m_control, m_grants);
+        warn(m_folders.takeWarnings(), lcCleanup);
+        if (!venvMade)
+            return venvMade;
         m_log.info(lcVenv, QStringLiteral("Created virtual environment {VenvPath} with Python {PythonVersion} from {PythonExecutable}"),
                    {{QStringLiteral("VenvPath"), m_folders.venvDir()},
                     {QStringLiteral("PythonVersion"), m_interpreter->version},

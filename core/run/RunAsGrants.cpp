@@ -6,10 +6,56 @@
 #include <QFileInfo>
 #include <QSet>
 
+#include <vector>
+
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace oa {
+
+namespace {
+
+QString groupName(gid_t gid)
+{
+    std::vector<char> buffer(1 << 16);
+    struct group entry {};
+    struct group *found = nullptr;
+    if (::getgrgid_r(gid, &entry, buffer.data(), buffer.size(), &found) == 0 && found)
+        return QString::fromLocal8Bit(found->gr_name);
+    return QString::number(gid);
+}
+
+} // namespace
+
+// Who else is in the user's primary group, said for a warning ("has the members x, y", "is the
+// primary group of z"); empty when it is the user's alone.
+QString RunAsGrants::sharedGroup() const
+{
+    const gid_t gid = gid_t(m_user->gid());
+    const QByteArray self = m_user->name().toLocal8Bit();
+    QStringList members;
+    std::vector<char> buffer(1 << 16);
+    struct group entry {};
+    struct group *found = nullptr;
+    if (::getgrgid_r(gid, &entry, buffer.data(), buffer.size(), &found) == 0 && found && found->gr_mem)
+        for (char **member = found->gr_mem; *member; ++member)
+            if (self != *member)
+                members.append(QString::fromLocal8Bit(*member));
+    QStringList primaryOf;
+    ::setpwent();
+    while (const struct passwd *account = ::getpwent())
+        if (account->pw_gid == gid && account->pw_uid != uid_t(m_user->uid()))
+            primaryOf.append(QString::fromLocal8Bit(account->pw_name));
+    ::endpwent();
+    QStringList said;
+    if (!members.isEmpty())
+        said.append(QStringLiteral("has the members %1").arg(members.join(QStringLiteral(", "))));
+    if (!primaryOf.isEmpty())
+        said.append(QStringLiteral("is the primary group of %1").arg(primaryOf.join(QStringLiteral(", "))));
+    return said.join(QStringLiteral(" and "));
+}
 
 RunAsGrants::RunAsGrants(const AgentPaths &paths, QString executionId, std::optional<RunAsUser> user)
     : m_paths(paths), m_id(std::move(executionId)), m_user(std::move(user))
@@ -44,8 +90,22 @@ Status RunAsGrants::shareTaskFolder()
         executorFiles.insert(QFileInfo(file).fileName());
     for (const QString &name : AgentPaths::runOutputNames())
         executorFiles.insert(name);
-    m_taskShared = true; // reclaimed at cleanup, even after a partial grant
     const AgentFolder folder = m_paths.folder();
+    const auto original = TreeOwnership::stateOf(folder, dir);
+    if (!original)
+        return fail(ErrorKind::Environment,
+                    QStringLiteral("cannot let the run-as user %1 write %2: %3").arg(m_user->name(), dir, original.error().message));
+    m_taskOriginal = *original;
+    if (m_taskOriginal.mode & S_ISVTX) {
+        // Still shared: a run that ended without taking it back (killed). Its mode before
+        // is lost; it becomes the executor's and private, never wider than a task folder.
+        m_taskOriginal = {::geteuid(), ::getegid(), 0750};
+    }
+    m_taskShared = true; // reclaimed at cleanup, even after a partial grant
+    if (const QString shared = sharedGroup(); !shared.isEmpty())
+        m_warnings.append(QStringLiteral("the run-as user %1's group %2 %3, who can then enter the task folder %4 while it runs; give each "
+                                         "run-as user a group of its own")
+                              .arg(m_user->name(), groupName(gid_t(m_user->gid())), shared, dir));
     Status granted = TreeOwnership::give(folder, dir, uid_t(m_user->uid()), gid_t(m_user->gid()), executorFiles);
     if (granted)
         granted = TreeOwnership::shareFolder(folder, dir, gid_t(m_user->gid()));
@@ -61,8 +121,11 @@ QStringList RunAsGrants::takeBack()
     if (!m_user || !m_taskShared)
         return warnings;
     removeForgedRunFiles(warnings);
-    if (const Status reclaimed = TreeOwnership::reclaimFolder(m_paths.folder(), m_paths.taskDir(m_id)); !reclaimed)
+    const auto reclaimed = TreeOwnership::reclaimFolder(m_paths.folder(), m_paths.taskDir(m_id), m_taskOriginal, m_paths.quarantineDir());
+    if (!reclaimed)
         warnings.append(reclaimed.error().message);
+    else
+        warnings.append(*reclaimed);
     return warnings;
 }
 

@@ -2,6 +2,7 @@
 
 #include "base/Error.h"
 #include "fs/AgentPaths.h"
+#include "fs/TreeOwnership.h"
 #include "process/RunAsUser.h"
 
 #include <QString>
@@ -9,6 +10,7 @@
 
 #include <memory>
 #include <optional>
+#include <utility>
 
 namespace oa {
 
@@ -27,9 +29,12 @@ public:
     // Lets the user write `dir` and everything in it (Temp/<id>, the venv, pip's cache and
     // report folders). ErrorKind::Environment, naming the user, when it cannot be handed over.
     Status give(const QString &dir);
-    // Shares the task folder: the user may add files, and its input files become its own, but
-    // what the executor writes (its run output, execution.json, previous/) stays the executor's.
-    // Remembered even after a partial grant, so that takeBack() reclaims it.
+    // Shares the task folder with the user alone: root's, the user's group, 1770 (no one else
+    // may enter it). The user may add files, and its input files become its own, but what the
+    // executor writes (its run output, execution.json, previous/) stays the executor's. The
+    // folder's owner, group and mode are remembered first, and the share even after a partial
+    // grant, so that takeBack() restores them. A group the user shares with another account
+    // is a warning (takeWarnings()): its members could enter the folder.
     Status shareTaskFolder();
     bool taskFolderShared() const { return m_taskShared; }
 
@@ -38,13 +43,19 @@ public:
     // another task of the same user cannot change it while it is idle. Returns the warnings.
     QStringList takeBack();
 
+    // Warnings of shareTaskFolder(), once.
+    QStringList takeWarnings() { return std::exchange(m_warnings, {}); }
+
 private:
     void removeForgedRunFiles(QStringList &warnings) const;
+    QString sharedGroup() const;
 
     AgentPaths m_paths;
     QString m_id;
     std::optional<RunAsUser> m_user;
     bool m_taskShared = false;
+    TreeOwnership::FolderState m_taskOriginal;
+    QStringList m_warnings;
 };
 
 } // namespace oa

@@ -174,7 +174,8 @@ void TestRunAs::idleTaskFolderIsReclaimed()
     agent.makeScriptTask(QStringLiteral("idle"), "open('made.txt', 'w').write('x')\n");
     const Run run = runExecutor(runAsArgs(agent, QStringLiteral("idle"), m_user.name()));
     QVERIFY2(run.exitCode == 0, run.err.constData());
-    // Between runs no task of the same user can change it: root's, 0755, its files root's.
+    // Between runs no task of the same user can change it: root's, its mode from before (0755
+    // here), its files root's.
     const struct stat dir = statOf(agent.taskDir(QStringLiteral("idle")));
     QCOMPARE(qint64(dir.st_uid), qint64(0));
     QCOMPARE(dir.st_mode & 07777, mode_t(0755));

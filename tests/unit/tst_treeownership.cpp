@@ -9,7 +9,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 using namespace oa;
@@ -33,6 +35,38 @@ void write(const QString &path, const QByteArray &data)
     file.write(data);
 }
 
+// A chain of `levels` folders `name` below `top`, made with openat (too long for one path);
+// the bottom one gets `mode` and the owner kOther. Returns false when it could not be made.
+bool makeChain(const QString &top, const char *name, int levels, mode_t mode)
+{
+    int fd = ::open(QFile::encodeName(top).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    for (int i = 0; i < levels && fd >= 0; ++i) {
+        if (::mkdirat(fd, name, 0755) != 0)
+            return false;
+        const int next = ::openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ::close(fd);
+        fd = next;
+    }
+    const bool made = fd >= 0 && ::fchmod(fd, mode) == 0 && ::fchown(fd, kOther, kOther) == 0;
+    ::close(fd);
+    return made;
+}
+
+struct stat bottomOf(const QString &top, const char *name, int levels)
+{
+    struct stat st = {};
+    int fd = ::open(QFile::encodeName(top).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    for (int i = 0; i < levels && fd >= 0; ++i) {
+        const int next = ::openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        ::close(fd);
+        fd = next;
+    }
+    if (fd >= 0)
+        ::fstat(fd, &st);
+    ::close(fd);
+    return st;
+}
+
 } // namespace
 
 class TestTreeOwnership : public QObject {
@@ -46,6 +80,9 @@ private slots:
     void copyAsOwnRefusesSpecialFiles();
     void writeReplacesAFileOfAnotherUser_data();
     void writeReplacesAFileOfAnotherUser();
+    void reclaimRestoresTheFolderAndRemovesHardLinks();
+    void deepTreesWithFewDescriptors();
+    void quarantineMovesAsideAndRemoves();
 
 private:
     std::unique_ptr<QTemporaryDir> m_tmp;
@@ -90,7 +127,7 @@ void TestTreeOwnership::shareFolderIsStickyAndGroupWritable()
     const struct stat st = statOf(task);
     QCOMPARE(st.st_uid, uid_t(0));
     QCOMPARE(st.st_gid, gid_t(kOther));
-    QCOMPARE(st.st_mode & 07777, mode_t(S_ISVTX | 0775));
+    QCOMPARE(st.st_mode & 07777, mode_t(S_ISVTX | 0770));
 }
 
 void TestTreeOwnership::copyAsOwnTakesOverAndCleansModes()
@@ -177,6 +214,91 @@ void TestTreeOwnership::writeReplacesAFileOfAnotherUser()
     QVERIFY(folder.tryLock(guard, &lockReplaced).value().isValid());
     QVERIFY(lockReplaced.isEmpty());
     QCOMPARE(statOf(guard).st_uid, kOther);
+}
+
+void TestTreeOwnership::reclaimRestoresTheFolderAndRemovesHardLinks()
+{
+    const QString task = m_base + QStringLiteral("/Tasks/t");
+    write(task + QStringLiteral("/main.py"), "print(1)\n");
+    QVERIFY(::chmod(QFile::encodeName(task).constData(), 0750) == 0);
+    const AgentFolder folder(m_base);
+    const auto original = TreeOwnership::stateOf(folder, task);
+    QVERIFY(original);
+    QCOMPARE(original->mode, mode_t(0750));
+    QVERIFY(TreeOwnership::give(folder, task, kOther, kOther));
+    QVERIFY(TreeOwnership::shareFolder(folder, task, kOther));
+    // What the user did: a hard link out of the folder (as to a file in /tmp), a hard link
+    // inside, a group-writable folder.
+    write(task + QStringLiteral("/data/big.dat"), "data");
+    const QString outside = m_tmp->path() + QStringLiteral("/outside");
+    QVERIFY(::link(QFile::encodeName(task + QStringLiteral("/data/big.dat")).constData(), QFile::encodeName(outside).constData()) == 0);
+    for (const char *path : {"/data", "/data/big.dat"})
+        QVERIFY(::chown(QFile::encodeName(task + QLatin1String(path)).constData(), kOther, kOther) == 0);
+    QVERIFY(::chmod(QFile::encodeName(task + QStringLiteral("/data")).constData(), 0777) == 0);
+
+    const auto warnings = TreeOwnership::reclaimFolder(folder, task, *original, m_base + QStringLiteral("/Temp/@quarantine"));
+    QVERIFY2(warnings, warnings ? "" : qPrintable(warnings.error().message));
+    QVERIFY2(warnings->join(u'\n').contains(QStringLiteral("more than one name")), qPrintable(warnings->join(u'\n')));
+    // Removed, not copied; the other name keeps the user's file.
+    QVERIFY(!QFileInfo::exists(task + QStringLiteral("/data/big.dat")));
+    QCOMPARE(statOf(outside).st_nlink, nlink_t(1));
+    QCOMPARE(statOf(outside).st_uid, kOther);
+    QCOMPARE(statOf(task + QStringLiteral("/data")).st_mode & 07777, mode_t(0755));
+    QCOMPARE(statOf(task + QStringLiteral("/data")).st_uid, uid_t(0));
+    QCOMPARE(statOf(task + QStringLiteral("/main.py")).st_uid, uid_t(0));
+    const struct stat after = statOf(task);
+    QCOMPARE(after.st_mode & 07777, mode_t(0750));
+    QCOMPARE(after.st_uid, original->uid);
+    QCOMPARE(after.st_gid, original->gid);
+}
+
+void TestTreeOwnership::deepTreesWithFewDescriptors()
+{
+    // 300 levels with 32 descriptors (a walk holding one a level would need 300): given, taken
+    // back to the bottom and removed. 25,000 levels, through the real binary, are
+    // tst_run_as_private's: removing them takes seconds.
+    const QString task = m_base + QStringLiteral("/Tasks/t");
+    QDir().mkpath(task);
+    QVERIFY(makeChain(task, "d", 300, 0777));
+    QVERIFY(makeChain(task, "s", 140, 0777));
+    struct rlimit saved;
+    QVERIFY(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+    struct rlimit few = saved;
+    few.rlim_cur = 32;
+    QVERIFY(::setrlimit(RLIMIT_NOFILE, &few) == 0);
+    const AgentFolder folder(m_base);
+    const auto original = TreeOwnership::stateOf(folder, task);
+    QVERIFY(original);
+    const auto reclaimed = TreeOwnership::reclaimFolder(folder, task, *original, m_base + QStringLiteral("/Temp/@quarantine"));
+    const struct stat deep = bottomOf(task, "d", 300);
+    const struct stat shallow = bottomOf(task, "s", 140);
+    const Status given = TreeOwnership::give(folder, task, kOther, kOther);
+    const struct stat givenDeep = bottomOf(task, "d", 300);
+    const Status removed = folder.removeTree(task);
+    ::setrlimit(RLIMIT_NOFILE, &saved);
+    QVERIFY2(reclaimed && reclaimed->isEmpty(), reclaimed ? qPrintable(reclaimed->join(u'\n')) : qPrintable(reclaimed.error().message));
+    QCOMPARE(deep.st_uid, uid_t(0));
+    QCOMPARE(deep.st_mode & 07777, mode_t(0755));
+    QCOMPARE(shallow.st_uid, uid_t(0));
+    QCOMPARE(shallow.st_mode & 07777, mode_t(0755));
+    QVERIFY2(given, given ? "" : qPrintable(given.error().message));
+    QCOMPARE(givenDeep.st_uid, kOther);
+    QVERIFY2(removed, removed ? "" : qPrintable(removed.error().message));
+    QVERIFY(!QFileInfo::exists(task));
+}
+
+void TestTreeOwnership::quarantineMovesAsideAndRemoves()
+{
+    const QString temp = m_base + QStringLiteral("/Temp/job");
+    write(temp + QStringLiteral("/a/b"), "x");
+    const QString quarantine = m_base + QStringLiteral("/Temp/@quarantine");
+    QString left;
+    QVERIFY(TreeOwnership::quarantine(AgentFolder(m_base), temp, quarantine, &left));
+    QVERIFY(left.isEmpty());
+    QVERIFY(!QFileInfo::exists(temp));
+    QCOMPARE(QDir(quarantine).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden), QStringList());
+    QCOMPARE(statOf(quarantine).st_mode & 07777, mode_t(0700));
+    QCOMPARE(statOf(quarantine).st_uid, uid_t(0));
 }
 
 QTEST_GUILESS_MAIN(TestTreeOwnership)
