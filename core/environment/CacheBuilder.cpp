@@ -104,7 +104,8 @@ void CacheBuilder::removeDeadBuilds(const QString &key)
 
 std::optional<Error> CacheBuilder::run(const QStringList &command, const QString &pipLog, ProcessExit &exit,
                                          const std::shared_ptr<const ProcessCredentials> &as, const QString &tempDir,
-                                         const QMap<QString, QString> &variables, const QString &workingDirectory)
+                                         const QMap<QString, QString> &variables, const QString &workingDirectory,
+                                         const std::optional<SandboxSpec> &sandbox)
 {
     ProcessSpec spec;
     spec.program = command.first();
@@ -121,6 +122,7 @@ std::optional<Error> CacheBuilder::run(const QStringList &command, const QString
     if (!tempDir.isEmpty()) // pip's own temporary files: in a folder the build user owns
         spec.environment.insert(QStringLiteral("TMPDIR"), tempDir);
     PythonEnvironment::isolatePip(spec, m_pipHome);
+    spec.sandbox = sandbox;
     exit = ChildProcess::run(spec, m_control);
     return exit.stopError();
 }
@@ -154,8 +156,11 @@ std::optional<Error> CacheBuilder::install(const PythonInterpreter &python, cons
         command << QStringLiteral("-r") << requirementsFile;
     if (!requirements.isEmpty())
         command << QStringLiteral("--") << requirements;
+    std::optional<SandboxSpec> sandbox = m_pipSandbox;
+    if (sandbox)
+        sandbox->writable.append(staging); // this build's own staging folder, never the cache's others
     ProcessExit exit;
-    if (auto stopped = run(command, pipLog, exit, m_buildAs, m_buildAs ? temp : QString(), m_pipEnvironment, m_pipWorkingDirectory))
+    if (auto stopped = run(command, pipLog, exit, m_buildAs, m_buildAs ? temp : QString(), m_pipEnvironment, m_pipWorkingDirectory, sandbox))
         return stopped;
     if (!exit.succeeded()) {
         const auto read = AgentFolder::readRegularFile(pipLog, 64 * 1024 * 1024);

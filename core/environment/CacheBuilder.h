@@ -30,6 +30,9 @@ public:
 
     // pip's output, and that of the other steps, goes to `pipLog`. Fails with
     // RequirementsFailed (pip, a failed step, the cache), or the RunControl's stop.
+    // The pip step runs in this sandbox, its staging folder added to the writable folders.
+    void setPipSandbox(std::optional<SandboxSpec> sandbox) { m_pipSandbox = std::move(sandbox); }
+
     Result<CacheEntry> build(const EnvironmentKey &key, const PythonInterpreter &python, const QStringList &requirements,
                              const QString &requirementsFile, const QString &pipLog);
 
@@ -40,7 +43,8 @@ private:
     // (default "/"); a stop is a failure.
     std::optional<Error> run(const QStringList &command, const QString &pipLog, ProcessExit &exit,
                                const std::shared_ptr<const ProcessCredentials> &as = nullptr, const QString &tempDir = {},
-                               const QMap<QString, QString> &variables = {}, const QString &workingDirectory = {});
+                               const QMap<QString, QString> &variables = {}, const QString &workingDirectory = {},
+                               const std::optional<SandboxSpec> &sandbox = std::nullopt);
     // pip install into `site`: directly, or as the build user into a folder of its own that is
     // then copied into `site` (which must not exist yet in that case). What pip's installation
     // report says it installed goes to `provenance`.
@@ -57,6 +61,7 @@ private:
     QMap<QString, QString> m_pipEnvironment;
     QString m_pipWorkingDirectory;
     QString m_pipHome; // every step's HOME: PythonEnvironment::isolatePip
+    std::optional<SandboxSpec> m_pipSandbox;
 };
 
 } // namespace oa

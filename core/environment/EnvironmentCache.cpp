@@ -193,8 +193,10 @@ Result<CacheEntry> EnvironmentCache::acquire(const EnvironmentKey &key, const Py
         return CacheLayout::unusable(QStringLiteral("cannot build environment %1").arg(digest), written.error());
     if (auto reused = reuse()) // built by the execution we waited for
         return *reused;
-    auto built = CacheBuilder(m_layout, log, control, m_settings.buildAs, m_settings.pipEnvironment, m_settings.pipWorkingDirectory,
-                              m_settings.pipHome).build(key, python, requirements, requirementsFile, pipLog);
+    CacheBuilder builder(m_layout, log, control, m_settings.buildAs, m_settings.pipEnvironment, m_settings.pipWorkingDirectory,
+                         m_settings.pipHome);
+    builder.setPipSandbox(m_settings.pipSandbox);
+    auto built = builder.build(key, python, requirements, requirementsFile, pipLog);
     m_layout.folder().removeFile(m_layout.ownerFile(digest));
     buildLock = UniqueFd(); // closing it releases the lock
     if (!built)

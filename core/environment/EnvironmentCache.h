@@ -45,6 +45,9 @@ public:
         QMap<QString, QString> pipEnvironment;
         QString pipWorkingDirectory; // pip install's working folder: empty, the executor's; default "/"
         QString pipHome;             // pip's HOME (PythonEnvironment::isolatePip); empty: the user's own
+        // Sandbox = bubblewrap: the pip step runs in this sandbox, with its own build's staging
+        // folder writable too (never the cache's other folders); none: unsandboxed.
+        std::optional<SandboxSpec> pipSandbox;
     };
 
     explicit EnvironmentCache(Settings settings);

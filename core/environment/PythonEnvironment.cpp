@@ -141,6 +141,7 @@ Status PythonEnvironment::install(const QStringList &requirements, const QString
         spec.environment.insert(it.key(), it.value());
     spec.environment.insert(QStringLiteral("PYTHONIOENCODING"), QStringLiteral("utf-8"));
     spec.credentials = m_runAs;
+    spec.sandbox = m_pipSandbox;
     isolatePip(spec, m_pipHome);
 
     const ProcessExit exit = ChildProcess::run(spec, control);
@@ -179,6 +180,7 @@ QStringList PythonEnvironment::freeze(RunControl *control) const
                       QStringLiteral("--disable-pip-version-check")};
     spec.credentials = m_runAs; // the venv's site-packages are the user's: root never runs its .pth files
     spec.workingDirectory = m_pipWorkingDirectory.isEmpty() ? QStringLiteral("/") : m_pipWorkingDirectory; // as for install
+    spec.sandbox = m_pipSandbox;
     isolatePip(spec, m_pipHome);
     const ProcessExit exit = ChildProcess::run(spec, control);
     if (!exit.succeeded()) {

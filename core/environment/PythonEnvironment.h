@@ -60,6 +60,8 @@ public:
     void setPipWorkingDirectory(QString dir) { m_pipWorkingDirectory = std::move(dir); }
     // pip install's and pip freeze's HOME (see isolatePip); empty: the user's own.
     void setPipHome(QString dir) { m_pipHome = std::move(dir); }
+    // pip install and pip freeze run in this sandbox (Sandbox = bubblewrap); none: unsandboxed.
+    void setPipSandbox(std::optional<SandboxSpec> sandbox) { m_pipSandbox = std::move(sandbox); }
 
     // Makes `spec`, a pip step, read no user's pip configuration: HOME and XDG_CONFIG_HOME are
     // `home` (an empty folder of the executor's, which pip's user cannot write), so that a
@@ -85,6 +87,7 @@ private:
     QStringList m_reportArguments;
     QString m_pipWorkingDirectory;
     QString m_pipHome;
+    std::optional<SandboxSpec> m_pipSandbox;
 };
 
 } // namespace oa

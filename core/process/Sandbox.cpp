@@ -26,6 +26,14 @@ QStringList systemReadOnlyPaths()
     for (const char *path : {"/usr", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/opt"})
         if (QFileInfo(QString::fromLatin1(path)).exists())
             paths.append(QString::fromLatin1(path));
+    // Name resolution: /etc/resolv.conf is often a link into /run (systemd-resolved,
+    // resolvconf), which is not bound; its target alone is.
+    const QString resolver = QFileInfo(QStringLiteral("/etc/resolv.conf")).canonicalFilePath();
+    bool covered = resolver.isEmpty();
+    for (const QString &path : std::as_const(paths))
+        covered = covered || resolver.startsWith(path + u'/');
+    if (!covered)
+        paths.append(resolver);
     return paths;
 }
 

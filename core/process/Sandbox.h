@@ -31,7 +31,8 @@ struct SandboxSpec {
 
 // The host's folders every sandbox sees read-only: the ones a Python interpreter and the
 // programs a script starts need (/usr, /etc, the /lib* and /bin, /sbin links, /opt), those of
-// them that exist. A symbolic link (merged /usr: /bin -> usr/bin) stays a link.
+// them that exist, and the target of /etc/resolv.conf where it lies elsewhere (/run). A
+// symbolic link (merged /usr: /bin -> usr/bin) stays a link.
 QStringList systemReadOnlyPaths();
 
 // bwrap's whole argument list to run `program` with `arguments` under `spec`. Order matters:

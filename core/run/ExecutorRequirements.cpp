@@ -14,6 +14,7 @@ Status Executor::installRequirements()
     PythonEnvironment venv(*m_interpreter, m_paths.venvDir(id));
     venv.setRunAs(m_grants.credentials());
     m_pip.applyTo(venv);
+    venv.setPipSandbox(pipSandbox({m_paths.venvDir(id), m_paths.tempDir(id)}));
     const QString pipLog = m_paths.pipLogFile(id);
     if (Status fresh = freshLog(pipLog); !fresh) // pip.log describes this run only
         return fresh;
@@ -57,6 +58,7 @@ Status Executor::linkCachedEnvironment()
         settings.maxSizeBytes = *m_options.envCacheMaxSizeBytes;
     settings.buildAs = m_grants.credentials();
     m_pip.applyTo(settings);
+    settings.pipSandbox = pipSandbox({m_paths.tempDir(id)});
     m_cache = std::make_unique<EnvironmentCache>(settings);
     const ResolvedDependencies &deps = m_deps.resolved();
 
