@@ -17,6 +17,8 @@
 #include <QCoreApplication>
 #include <QTextStream>
 
+#include <unistd.h>
+
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
@@ -144,7 +146,21 @@ int main(int argc, char *argv[])
     options.bubblewrapPath = settings.bubblewrapPath();
     // Who task code runs as is the executor's setting, never the task's. A bad value is exit 1,
     // before anything is touched.
-    if (const QString runAs = settings.runAsUser(); !runAs.isEmpty()) {
+    if (settings.dynamicRunAs()) {
+        // The ID itself is leased once the task is locked (Executor); here only what would make
+        // every dynamic user fail: not root, or an agent folder no ID of the range can enter.
+        const auto [first, last] = settings.dynamicUserRange();
+        oa::Status usable = oa::executorIsRoot()
+                                ? oa::RunAsUser::dynamic(first, QStringLiteral("/")).checkCanEnter(options.baseDir)
+                                : oa::Status(oa::fail(oa::ErrorKind::BadArgument,
+                                                      QStringLiteral("dynamic users: the executor runs as uid %1, not as root, and only root "
+                                                                     "can run task code as another user").arg(::geteuid())));
+        if (!usable) {
+            err << settings.origin(QStringLiteral("RunAsUser")) << ": " << usable.error().message << '\n';
+            return int(oa::ExitCode::InvalidArguments);
+        }
+        options.dynamicUserRange = std::make_pair(first, last);
+    } else if (const QString runAs = settings.runAsUser(); !runAs.isEmpty()) {
         auto user = oa::RunAsUser::resolve(runAs);
         oa::Status usable = user ? user->checkCanEnter(options.baseDir) : oa::Status(user.error());
         if (!usable) {

@@ -116,6 +116,17 @@ Result<QVariant> parse(Kind kind, const QString &text, const QString &relativeBa
             return refused(quoted + QStringLiteral(" has an empty entry; give names or paths separated by commas"));
         return QVariant(entries);
     }
+    case Kind::IdRange: {
+        // Up to 2^31 - 2: every ID is a valid uid_t and gid_t, and (uid_t)-1 ("no change") never is one.
+        const QStringList ends = text.trimmed().split(u'-');
+        bool firstOk = false, lastOk = false;
+        const qint64 first = ends.size() == 2 ? ends.at(0).trimmed().toLongLong(&firstOk) : 0;
+        const qint64 last = ends.size() == 2 ? ends.at(1).trimmed().toLongLong(&lastOk) : 0;
+        if (!firstOk || !lastOk || first < 1 || last > 2147483646 || first > last)
+            return refused(quoted + QStringLiteral(" is not a range of user IDs such as 61184-65519 (first-last, 1 to 2147483646, "
+                                                   "first not above last)"));
+        return QVariant(QVariantList{first, last});
+    }
     case Kind::Switch: {
         const QString word = text.trimmed().toLower();
         for (const char *on : {"on", "true", "yes", "1"})
@@ -156,6 +167,8 @@ QString display(Kind kind, const QVariant &value)
         return value.toBool() ? QStringLiteral("on") : QStringLiteral("off");
     case Kind::List:
         return value.toStringList().join(QStringLiteral(", "));
+    case Kind::IdRange:
+        return QStringLiteral("%1-%2").arg(value.toList().value(0).toLongLong()).arg(value.toList().value(1).toLongLong());
     case Kind::Path:
     case Kind::Text:
     case Kind::Sandbox:

@@ -22,12 +22,13 @@ enum class Kind {
     Size,          // a size such as 10G or 500M, at most limits::kMaxCacheSizeBytes
     Switch,        // on/off, true/false, yes/no, 1/0
     List,          // comma-separated, non-empty entries: interpreter names or paths
+    IdRange,       // "first-last": user and group IDs for dynamic users, never 0, first <= last
     Sandbox,       // none or bubblewrap
     Network,       // host or none
 };
 
 // `text` parsed as `kind`: a QString (Path, Text), a QStringList (List), the lower-case word (Sandbox, Network), double (the seconds and megabytes), qint64
-// (Age in seconds, Size in bytes) or bool (Switch). Otherwise BadArgument, whose message starts
+// (Age in seconds, Size in bytes), bool (Switch) or a QVariantList of two qint64 (IdRange). Otherwise BadArgument, whose message starts
 // with the quoted text: "\"abc\" is not a positive number of seconds …" (the caller says where).
 // `relativeBase`: the folder a relative Path is taken against; empty refuses relative paths.
 Result<QVariant> parse(Kind kind, const QString &text, const QString &relativeBase = QString());

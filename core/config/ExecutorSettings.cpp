@@ -44,7 +44,10 @@ const Spec kSpecs[] = {
     {"OnlyBinary", Kind::Switch, nullptr, nullptr, nullptr,
      "on: pip installs wheels only (--only-binary :all:), so no package's build code runs"},
     {"RunAsUser", Kind::Text, "--run-as", "OPENAUTOMATE_RUN_AS", "the executor's own user",
-     "run task code (pip and the script) as this unprivileged user; the executor must be root"},
+     "run task code (pip and the script) as this unprivileged user, or `dynamic`: a user ID of its own for every "
+     "execution, from DynamicUserRange; the executor must be root"},
+    {"DynamicUserRange", Kind::IdRange, nullptr, nullptr, nullptr,
+     "the user and group IDs that RunAsUser = dynamic gives out, one per running execution (systemd's DynamicUser= range)"},
     {"TimeoutSeconds", Kind::Seconds, "--timeout", nullptr, "none",
      "the timeout of a task whose execution.json sets none (--timeout wins over execution.json)"},
     {"GraceSeconds", Kind::SecondsOrZero, "--grace-seconds", nullptr, nullptr,
@@ -70,6 +73,8 @@ QVariant builtInDefault(const QString &name)
         return AgentPaths::platformDefaultBaseDir();
     if (name == QLatin1String("GraceSeconds"))
         return 10.0;
+    if (name == QLatin1String("DynamicUserRange"))
+        return QVariantList{qint64(61184), qint64(65519)};
     if (name == QLatin1String("Cgroups") || name == QLatin1String("EnvironmentCache/Enabled"))
         return true;
     if (name == QLatin1String("RequireHashes") || name == QLatin1String("AllowDirectReferences")

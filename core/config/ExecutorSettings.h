@@ -10,6 +10,7 @@
 #include <QVariant>
 
 #include <optional>
+#include <utility>
 
 namespace oa {
 
@@ -80,6 +81,13 @@ public:
     bool allowRequirementsFileOptions() const { return value(QStringLiteral("AllowRequirementsFileOptions")).toBool(); }
     bool onlyBinary() const { return value(QStringLiteral("OnlyBinary")).toBool(); }
     QString runAsUser() const { return text(QStringLiteral("RunAsUser")); } // empty: the executor's own user
+    // RunAsUser = dynamic: a user ID of its own for every execution, from dynamicUserRange().
+    bool dynamicRunAs() const { return runAsUser() == QLatin1String("dynamic"); }
+    std::pair<qint64, qint64> dynamicUserRange() const
+    {
+        const QVariantList ends = value(QStringLiteral("DynamicUserRange")).toList();
+        return {ends.value(0).toLongLong(), ends.value(1).toLongLong()};
+    }
     std::optional<double> timeoutSeconds() const { return number(QStringLiteral("TimeoutSeconds")); }
     std::optional<double> graceSeconds() const { return number(QStringLiteral("GraceSeconds")); }
     std::optional<double> maxTimeoutSeconds() const { return number(QStringLiteral("MaxTimeoutSeconds")); }

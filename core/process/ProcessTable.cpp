@@ -158,4 +158,29 @@ QList<qint64> ProcessTable::livingMembersOfGroup(qint64 processGroup)
     return members;
 }
 
+QList<qint64> ProcessTable::processesOfId(qint64 id)
+{
+    QList<qint64> found;
+#ifdef Q_OS_LINUX
+    const QByteArray wanted = QByteArray::number(id);
+    for (const Entry &entry : snapshot()) {
+        QFile status(QStringLiteral("/proc/%1/status").arg(entry.pid));
+        if (!status.open(QIODevice::ReadOnly))
+            continue; // gone since the snapshot
+        for (const QByteArray &line : status.readAll().split('\n')) {
+            if (!line.startsWith("Uid:") && !line.startsWith("Gid:"))
+                continue;
+            const QList<QByteArray> ids = line.mid(4).simplified().split(' ');
+            if (ids.contains(wanted)) {
+                found.append(entry.pid);
+                break;
+            }
+        }
+    }
+#else
+    Q_UNUSED(id)
+#endif
+    return found;
+}
+
 } // namespace oa

@@ -33,6 +33,9 @@ public:
     // Alive, and still the program `appName` names (QLockFile's test against a recycled PID).
     static bool isRunning(qint64 pid, const QString &appName);
     static QList<qint64> livingMembersOfGroup(qint64 processGroup);
+    // Processes (zombies too) any of whose user IDs (real, effective, saved, filesystem) or group
+    // IDs is `id`: what is left of a dynamic user's run, or what makes an ID unfit to hand out.
+    static QList<qint64> processesOfId(qint64 id);
     // The fields of /proc/PID/stat after "pid (comm) ": [0] is the state, [1] the parent, [2] the
     // process group, [3] the session, [11]/[12] utime/stime, [21] rss (man 5 proc, minus 3).
     // Empty when unreadable.

@@ -96,6 +96,20 @@ Result<RunAsUser> RunAsUser::resolve(const QString &name)
     return user;
 }
 
+RunAsUser RunAsUser::dynamic(qint64 id, const QString &home)
+{
+    auto credentials = std::make_shared<ProcessCredentials>();
+    credentials->uid = uid_t(id);
+    credentials->gid = gid_t(id);
+    credentials->groups = {gid_t(id)}; // setgroups() to exactly its own group: none of root's
+    credentials->userName = QStringLiteral("oa-%1").arg(id);
+    credentials->home = home;
+    RunAsUser user;
+    user.m_credentials = std::move(credentials);
+    user.m_dynamic = true;
+    return user;
+}
+
 int RunAsUser::access(const QString &path, int mode) const
 {
     // Everything the child needs is ready before fork(): after it, only raw syscalls.

@@ -33,6 +33,11 @@ public:
     // home. Fails with ErrorKind::BadArgument, naming the user, when the account does not
     // exist, is root, or the executor is not root (only root can become someone else).
     static Result<RunAsUser> resolve(const QString &name);
+    // A user that no account names (RunAsUser = dynamic): uid and gid `id`, no supplementary
+    // group, USER and LOGNAME "oa-<id>", HOME `home` (a private folder of the run). The caller
+    // holds the ID for the run (lock/DynamicUserLease), so that no other execution has it.
+    static RunAsUser dynamic(qint64 id, const QString &home);
+    bool isDynamic() const { return m_dynamic; }
 
     QString name() const { return m_credentials->userName; }
     qint64 uid() const { return m_credentials->uid; }
@@ -50,6 +55,7 @@ public:
 
 private:
     std::shared_ptr<const ProcessCredentials> m_credentials;
+    bool m_dynamic = false;
 };
 
 // True when the executor itself runs as root: task code without a run-as user then runs as root.

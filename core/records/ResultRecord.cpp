@@ -51,6 +51,7 @@ const QString kRunAsUser = QStringLiteral("User");
 const QString kRunAsUid = QStringLiteral("Uid");
 const QString kRunAsGid = QStringLiteral("Gid");
 const QString kRunAsConfigured = QStringLiteral("Configured");
+const QString kRunAsDynamic = QStringLiteral("Dynamic");
 const QString kContainment = QStringLiteral("Containment");
 const QString kSandbox = QStringLiteral("Sandbox");
 const QString kSandboxMechanism = QStringLiteral("Mechanism");
@@ -188,8 +189,12 @@ QByteArray ResultRecord::toJson() const
         root.insert(kEnvironmentCache, QJsonObject{{kCacheKey, cacheKey}, {kCacheEntry, cacheEntry}, {kCacheReused, cacheReused}});
     if (!dependencySource.isEmpty())
         root.insert(kDependencySource, QJsonObject{{kDependencySourceName, dependencySource}, {kDependencyFile, orNull(dependencyFile)}});
-    if (runAsUid >= 0)
-        root.insert(kRunAs, QJsonObject{{kRunAsUser, runAsUser}, {kRunAsUid, runAsUid}, {kRunAsGid, runAsGid}, {kRunAsConfigured, runAsConfigured}});
+    if (runAsUid >= 0) {
+        QJsonObject runAs{{kRunAsUser, runAsUser}, {kRunAsUid, runAsUid}, {kRunAsGid, runAsGid}, {kRunAsConfigured, runAsConfigured}};
+        if (runAsDynamic) // only then: a reader of an older record sees no new key
+            runAs.insert(kRunAsDynamic, true);
+        root.insert(kRunAs, runAs);
+    }
     if (containment)
         root.insert(kContainment, containment->toJson());
     if (!sandboxMechanism.isEmpty())
@@ -259,6 +264,7 @@ ResultRecord ResultRecord::fromJson(const QJsonObject &o)
     r.runAsUid = runAs.value(kRunAsUid).toInteger(-1);
     r.runAsGid = runAs.value(kRunAsGid).toInteger(-1);
     r.runAsConfigured = runAs.value(kRunAsConfigured).toBool();
+    r.runAsDynamic = runAs.value(kRunAsDynamic).toBool();
     if (o.value(kContainment).isObject())
         r.containment = ContainmentReport::fromJson(o.value(kContainment).toObject());
     const QJsonObject sandbox = o.value(kSandbox).toObject();

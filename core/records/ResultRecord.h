@@ -69,6 +69,7 @@ struct ResultRecord {
     qint64 runAsUid = -1;
     qint64 runAsGid = -1;
     bool runAsConfigured = false;
+    bool runAsDynamic = false;       // RunAsUser = dynamic: a user ID of its own, no account
     std::optional<ContainmentReport> containment;
     // result.json's Sandbox: "bubblewrap" or "none", and the script's network, "host" or "none";
     // empty before the run chose one (no Sandbox key).

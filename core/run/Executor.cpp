@@ -45,11 +45,17 @@ Executor::Executor(ExecutorOptions options)
 {
     m_clock.start();
     m_record.executionId = m_options.executionId;
+    recordRunAs();
+}
+
+void Executor::recordRunAs()
+{
     if (m_options.runAs) {
         m_record.runAsUser = m_options.runAs->name();
         m_record.runAsUid = m_options.runAs->uid();
         m_record.runAsGid = m_options.runAs->gid();
         m_record.runAsConfigured = true;
+        m_record.runAsDynamic = m_options.runAs->isDynamic();
     } else {
         const CurrentUser self = CurrentUser::get();
         m_record.runAsUser = self.name;

@@ -20,6 +20,7 @@
 #include "environment/PythonInterpreter.h"
 #include "records/ResultRecord.h"
 #include "process/RunAsUser.h"
+#include "lock/DynamicUserLease.h"
 #include "lock/TaskLock.h"
 
 #include <QElapsedTimer>
@@ -56,6 +57,8 @@ struct ExecutorOptions {
     std::optional<qint64> envCacheMaxSizeBytes;
     // --run-as / OPENAUTOMATE_RUN_AS, resolved: task code (pip, the script) runs as this user.
     std::optional<RunAsUser> runAs;
+    // RunAsUser = dynamic: the DynamicUserRange to lease a user ID of its own from (runAs unset).
+    std::optional<std::pair<qint64, qint64>> dynamicUserRange;
     // Sandbox, Network and BubblewrapPath: pip and the script under bubblewrap (SandboxPlan).
     SandboxMechanism sandbox = SandboxMechanism::None;
     NetworkAccess network = NetworkAccess::Host;
@@ -96,6 +99,17 @@ private:
     // Moves the last run's files into Tasks/<id>/previous/ (PreviousRun); a failure is a
     // warning, never the end of this run.
     void keepPreviousRun();
+    // RunAsUser = dynamic: a user ID of its own for this run (DynamicUserLease), its private
+    // HOME in Temp/<id>, and result.json's RunAs; the stages' classes take the user from here.
+    Status leaseDynamicUser();
+    // Who task code runs as, in result.json and status.json.
+    void recordRunAs();
+    // A dynamic user's processes that outlived the run (none should: the tree is stopped) are
+    // killed, so that nothing of the ID is left when the lease is let go.
+    void stopDynamicUserProcesses();
+    // A venv kept (KeepVirtualEnvironment) after a dynamic user's run becomes root's: no file
+    // may keep an ID that is let go, and that the next execution may get.
+    void reclaimKeptVenvFromDynamicUser();
     // Sandbox = bubblewrap: the task's Network applied, bwrap probed (exit 5 when unusable),
     // result.json's Sandbox. Before any task code runs.
     Status prepareSandbox();
@@ -132,6 +146,7 @@ private:
     TaskDependencies m_deps;
     EnvironmentFolders m_folders;
     std::unique_ptr<TaskLock> m_lock;
+    DynamicUserLease m_lease; // held until the executor is done, result.json written
     std::optional<ExecutionInfo> m_info;
     std::optional<PythonInterpreter> m_interpreter;
     std::unique_ptr<EnvironmentCache> m_cache;

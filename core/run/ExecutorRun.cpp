@@ -74,10 +74,13 @@ Status Executor::runScript()
 void Executor::cleanUp()
 {
     m_cache.reset(); // this execution no longer uses its cache entry
+    stopDynamicUserProcesses(); // before its files are taken back: nothing of it may still write
     const bool keepVenv = m_info && m_info->keepVirtualEnvironment;
     if (m_folders.ownsVenv() && keepVenv)
         m_log.info(lcCleanup, QStringLiteral("Keeping virtual environment {VenvPath}"), {{QStringLiteral("VenvPath"), m_folders.venvDir()}});
     warn(m_folders.remove(keepVenv), lcCleanup);
+    if (keepVenv)
+        reclaimKeptVenvFromDynamicUser();
     // The run-as user's processes are gone: its task folder, and what it wrote there, become
     // the executor's again, so that another task of the same user cannot change it while idle.
     warn(m_grants.takeBack(), lcCleanup);

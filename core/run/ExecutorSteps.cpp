@@ -18,6 +18,10 @@ void Executor::useInterpreter(PythonInterpreter interpreter)
 Status Executor::prepareEnvironment()
 {
     const Status created = timed(Stage::Environment, [&]() -> Status {
+        if (m_options.dynamicUserRange && !m_lease.held()) {
+            if (Status s = leaseDynamicUser(); !s)
+                return s;
+        }
         auto interpreter = m_interpreters.defaultInterpreter();
         warn(m_interpreters.takeWarnings(), lcVenv);
         if (!interpreter)
@@ -36,6 +40,12 @@ Status Executor::prepareEnvironment()
         warn(m_folders.takeWarnings(), lcCleanup);
         if (!temp)
             return temp;
+        // A dynamic user has no account and so no home: its HOME is a private folder of the run,
+        // handed to it with the rest of Temp/<id> and removed with it.
+        if (m_options.runAs && m_options.runAs->isDynamic()) {
+            if (Status s = m_paths.ensureDir(m_options.runAs->home()); !s)
+                return s;
+        }
         const Status completed = m_deps.complete(m_interpreter->executable, m_pip.lockRequirementsFile(), m_pip.environment(),
                                                  &m_control, m_grants.credentials());
         if (!completed)

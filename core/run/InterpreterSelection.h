@@ -23,6 +23,8 @@ class InterpreterSelection {
 public:
     // `probeCache`: the interpreters.json the probes are kept in (see PythonInterpreter::locate).
     InterpreterSelection(OfferedPythons offered, QString probeCache, RunControl *control, std::optional<RunAsUser> runAs);
+    // A dynamic user is known only once its ID is leased, at the start of the Environment stage.
+    void setRunAs(std::optional<RunAsUser> runAs) { m_runAs = std::move(runAs); }
 
     // The default interpreter, probed (ErrorKind::Environment when none can be run, or the
     // run's stop while it was probed).

@@ -192,7 +192,7 @@ constexpr const char *kFieldNames[] = {
     "finishedAt", "stageDurationsMs", "pythonExecutable", "pythonVersion", "pipFreeze", "provenance", "warnings",
     "peakMemoryBytes", "cpuSeconds", "progressPercent", "progressMessage", "progressUpdates", "badProgressLines",
     "survivors", "cacheKey", "cacheEntry", "cacheReused", "dependencySource", "dependencyFile", "runAsUser",
-    "runAsUid", "runAsGid", "runAsConfigured", "containment", "sandboxMechanism", "sandboxNetwork", "machineName", "executorVersion",
+    "runAsUid", "runAsGid", "runAsConfigured", "runAsDynamic", "containment", "sandboxMechanism", "sandboxNetwork", "machineName", "executorVersion",
 };
 
 auto fields(const ResultRecord &r)
@@ -203,13 +203,13 @@ auto fields(const ResultRecord &r)
                  stageDurationsMs, pythonExecutable, pythonVersion, pipFreeze, provenance, warnings, peakMemoryBytes,
                  cpuSeconds, progressPercent, progressMessage, progressUpdates, badProgressLines, survivors, cacheKey,
                  cacheEntry, cacheReused, dependencySource, dependencyFile, runAsUser, runAsUid, runAsGid, runAsConfigured,
-                 containment, sandboxMechanism, sandboxNetwork, machineName, executorVersion, asRead] = r;
+                 runAsDynamic, containment, sandboxMechanism, sandboxNetwork, machineName, executorVersion, asRead] = r;
     (void)asRead;
     return std::tie(executionId, outcome, exitCode, scriptExitCode, scriptSignal, stage, message, startedAt, finishedAt,
                     stageDurationsMs, pythonExecutable, pythonVersion, pipFreeze, provenance, warnings, peakMemoryBytes,
                     cpuSeconds, progressPercent, progressMessage, progressUpdates, badProgressLines, survivors, cacheKey,
                     cacheEntry, cacheReused, dependencySource, dependencyFile, runAsUser, runAsUid, runAsGid, runAsConfigured,
-                    containment, sandboxMechanism, sandboxNetwork, machineName, executorVersion);
+                    runAsDynamic, containment, sandboxMechanism, sandboxNetwork, machineName, executorVersion);
 }
 
 template <typename Tuple, std::size_t... I>
@@ -277,6 +277,7 @@ ResultRecord full(bool provenanceUnavailable)
     r.runAsUid = 1001;
     r.runAsGid = 1002;
     r.runAsConfigured = true;
+    r.runAsDynamic = true;
     r.containment = oa::ContainmentReport{true, true, QStringLiteral("/sys/fs/cgroup/oa-7"), QStringLiteral("/sys/fs/cgroup/memory/oa-7"),
                                           QStringLiteral("cgroup-v2"), true, QStringLiteral("oa-bot-2")};
     r.sandboxMechanism = QStringLiteral("bubblewrap");
