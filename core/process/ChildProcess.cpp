@@ -27,6 +27,7 @@ namespace oa {
 namespace {
 
 constexpr int kLeftoverGraceMs = 2000;
+constexpr int kSandboxTeardownMs = 1000;
 
 // What a child whose privileges could not be dropped writes to its stderr before it exits.
 constexpr char kDropFailed[] = "openautomate-executor: cannot take the run-as user's credentials (";
@@ -290,6 +291,11 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
     else
         result.exitCode = process.exitCode();
 
+    // A sandbox's first process (bwrap's init, PID 1 of its namespace) may still be on its way
+    // out when bwrap has reported the program's exit; its namespace, and anything the program
+    // left in it, ends with it. Not a leftover of the program's: give it a moment.
+    if (spec.sandbox)
+        waitUntilGone(result.pid, QDeadlineTimer(kSandboxTeardownMs), control);
     result.othersAliveAtExit = int(ProcessTable::descendantsOf(QCoreApplication::applicationPid(), ProcessGuardian::instance().pid()).size());
     // Whatever the child left in its group goes too: after a stop, at once; else gracefully.
     result.leftoversStopped = stopGroup(result.pid, result.stopped ? stopper.remainingGraceMs() : kLeftoverGraceMs,

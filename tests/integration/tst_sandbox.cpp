@@ -96,6 +96,7 @@ private slots:
     void initTestCase();
     void scriptSeesOnlyItsOwn_data();
     void scriptSeesOnlyItsOwn();
+    void timeoutStopsTheSandboxedTree_data();
     void timeoutStopsTheSandboxedTree();
     void unusableBubblewrapIsExit5();
     void withoutSandboxNothingChanges();
@@ -188,13 +189,24 @@ void TestSandbox::scriptSeesOnlyItsOwn()
     QCOMPARE(sandbox.value("Network").toString(), network);
     const QJsonArray warnings = readJson(agent.taskFile(id, QStringLiteral("result.json"))).value("Warnings").toArray();
     bool sawNetworkWarning = false;
-    for (const QJsonValue &w : warnings)
+    for (const QJsonValue &w : warnings) {
         sawNetworkWarning |= w.toString().contains(QStringLiteral("Network \"host\""));
+        // The sandboxed tree stays in the child's session and cgroups: nothing reads as an escape.
+        QVERIFY2(!w.toString().contains(QStringLiteral(" left ")), qPrintable(w.toString()));
+    }
     QCOMPARE(sawNetworkWarning, warned);
+}
+
+void TestSandbox::timeoutStopsTheSandboxedTree_data()
+{
+    QTest::addColumn<bool>("cgroups"); // off: only the process group and the subreaper hold the tree
+    QTest::newRow("cgroups on") << true;
+    QTest::newRow("cgroups off") << false;
 }
 
 void TestSandbox::timeoutStopsTheSandboxedTree()
 {
+    QFETCH(bool, cgroups);
     // A background child with a marker no other process has: after the run, nothing of the
     // sandboxed tree is alive, and the run is a timeout (exit 7).
     Agent agent;
@@ -207,6 +219,7 @@ void TestSandbox::timeoutStopsTheSandboxedTree()
                          QJsonObject{{QStringLiteral("Arguments"), QJsonArray{marker}}});
     QProcessEnvironment env = cleanEnvironment();
     env.insert(QStringLiteral("OPENAUTOMATE_EXECUTOR_CONFIG"), writeConfig(m_dir, "Sandbox = bubblewrap\n"));
+    env.insert(QStringLiteral("OPENAUTOMATE_CGROUPS"), cgroups ? QStringLiteral("on") : QStringLiteral("off"));
     const Run run = runExecutor(executorArgs(agent, id, {QStringLiteral("--timeout"), QStringLiteral("3"),
                                                          QStringLiteral("--grace-seconds"), QStringLiteral("1")}), env);
     QCOMPARE(run.exitCode, 7);
