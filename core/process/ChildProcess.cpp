@@ -27,7 +27,7 @@ namespace oa {
 namespace {
 
 constexpr int kLeftoverGraceMs = 2000;
-constexpr int kSandboxTeardownMs = 1000;
+constexpr int kSandboxTeardownMs = 2000;
 
 // What a child whose privileges could not be dropped writes to its stderr before it exits.
 constexpr char kDropFailed[] = "openautomate-executor: cannot take the run-as user's credentials (";

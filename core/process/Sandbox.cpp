@@ -47,6 +47,10 @@ QStringList bubblewrapArguments(const SandboxSpec &spec, const QString &program,
     // keeps the whole sandboxed tree within the group stop, its SIGTERM grace and escape notes.
     args << QStringLiteral("--unshare-pid") << QStringLiteral("--unshare-ipc") << QStringLiteral("--unshare-uts")
          << QStringLiteral("--die-with-parent");
+    // Without a run-as user bwrap runs as root and would leave the sandbox's root every
+    // capability (CAP_SYS_ADMIN: mount the host's disks, leave the sandbox); as a user it keeps
+    // none anyway.
+    args << QStringLiteral("--cap-drop") << QStringLiteral("ALL");
     if (spec.network == NetworkAccess::None)
         args << QStringLiteral("--unshare-net"); // loopback only
     args << QStringLiteral("--tmpfs") << QStringLiteral("/tmp");

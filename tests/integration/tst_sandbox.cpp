@@ -47,6 +47,7 @@ def connect():
 attempt("connect", connect)
 report["processes"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
 report["uid"] = os.getuid()
+report["capabilities"] = [l.split()[1] for l in open("/proc/self/status") if l.startswith("CapEff")][0]
 with open("mine.txt", "w") as f:
     f.write("kept")
 with open("report.json", "w") as f:
@@ -182,6 +183,8 @@ void TestSandbox::scriptSeesOnlyItsOwn()
     QCOMPARE(processes.first().toInt(), 1);
     if (runAs)
         QCOMPARE(r.value("uid").toInteger(), user->uid());
+    // Root inside the sandbox (no run-as user) has no capability left: it cannot mount or leave.
+    QCOMPARE(r.value("capabilities").toString(), QStringLiteral("0000000000000000"));
     QCOMPARE(readFile(agent.taskFile(id, QStringLiteral("mine.txt"))), QByteArray("kept"));
 
     const QJsonObject sandbox = sandboxOf(agent, id);
