@@ -14,13 +14,18 @@ namespace oa {
 //  - C0 controls U+0000-U+001F: "\n", "\r", "\t", the others "\xHH" ("\x1b" for ESC, "\x07" BEL);
 //  - DEL U+007F: "\x7f";
 //  - C1 controls U+0080-U+009F: "\u0085" (a code point, never a byte: "\xHH" is kept for C0 and DEL);
-//  - the line and paragraph separators U+2028, U+2029 and the bidi embeddings, overrides and
-//    isolates U+202A-U+202E, U+2066-U+2069: "\u2028", "\u202e", ...
+//  - the line and paragraph separators U+2028, U+2029: "\u2028", "\u2029";
+//  - every format character (Unicode category Cf), which draws nothing but changes how a name
+//    reads: the bidi marks, embeddings, overrides and isolates (U+200E, U+200F, U+061C,
+//    U+202A-U+202E, U+2066-U+2069), the zero-width characters U+200B-U+200D, U+2060-U+2064,
+//    U+FEFF, U+180E, the soft hyphen U+00AD, ...: "\u200b", "\u202e"; above U+FFFF (the tag
+//    characters U+E0000-U+E007F, ...) as "\U" and eight hex digits: "\U000e0041";
+//  - a surrogate without its pair: "\ud800".
 // Everything else (letters of every script, emoji, a lone backslash) stays as it is.
 //
 // A backslash stays a single backslash unless it could be read as the start of an escape: it is
-// doubled ("\\") when the next character is a backslash, one of n r t x u, or a character that
-// is itself escaped. So the output reads back to exactly one input (a Windows path "C:\Users"
+// doubled ("\\") when the next character is a backslash, one of n r t x u, "U" followed by eight
+// hex digits, or a character that is itself escaped. So the output reads back to exactly one input (a Windows path "C:\Users"
 // stays as typed, while a name that literally spells "\x1b" shows as "\\x1b"). Applying it twice
 // is not the same as once: escape once, where the text is shown.
 QString printableText(QStringView text);

@@ -5,6 +5,9 @@
 
 #include <QTest>
 
+#include <algorithm>
+#include <cctype>
+
 namespace {
 
 // The reading printableText() documents: "\\" is a backslash; \n \r \t \xHH \uHHHH are the
@@ -24,13 +27,17 @@ QString readBack(const QString &shown)
             ++i;
             continue;
         }
-        if (next == u'x' || next == u'u') {
-            const int digits = next == u'x' ? 2 : 4;
+        if (next == u'x' || next == u'u' || next == u'U') {
+            const int digits = next == u'x' ? 2 : next == u'u' ? 4 : 8;
             const QString hex = shown.mid(i + 2, digits);
             bool ok = false;
-            const ushort value = hex.toUShort(&ok, 16);
-            if (ok && hex.size() == digits) {
-                out += QChar(value);
+            const uint value = hex.toUInt(&ok, 16);
+            const bool allHex = std::all_of(hex.begin(), hex.end(), [](QChar h) { return h.unicode() < 0x80 && std::isxdigit(h.unicode()); });
+            if (ok && allHex && hex.size() == digits) {
+                if (value > 0xffff)
+                    out += QString::fromUcs4(reinterpret_cast<const char32_t *>(&value), 1);
+                else
+                    out += QChar(char16_t(value));
                 i += 1 + digits;
                 continue;
             }
@@ -40,15 +47,27 @@ QString readBack(const QString &shown)
     return out;
 }
 
+// Raw in the shown text: a control, a separator, a format character (Cf, also above U+FFFF) or
+// a surrogate without its pair.
 bool hasRawControl(const QString &text)
 {
-    for (const QChar c : text) {
-        const char16_t u = c.unicode();
-        if (u < 0x20 || (u >= 0x7f && u <= 0x9f) || u == 0x2028 || u == 0x2029 || (u >= 0x202a && u <= 0x202e)
-            || (u >= 0x2066 && u <= 0x2069))
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        char32_t u = text.at(i).unicode();
+        if (QChar::isHighSurrogate(u) && i + 1 < text.size() && text.at(i + 1).isLowSurrogate()) {
+            u = QChar::surrogateToUcs4(text.at(i), text.at(i + 1));
+            ++i;
+        } else if (QChar::isSurrogate(u)) {
+            return true;
+        }
+        if (u < 0x20 || (u >= 0x7f && u <= 0x9f) || u == 0x2028 || u == 0x2029 || QChar::category(u) == QChar::Other_Format)
             return true;
     }
     return false;
+}
+
+QString fromCodePoint(char32_t u)
+{
+    return QString::fromUcs4(&u, 1);
 }
 
 } // namespace
@@ -86,7 +105,30 @@ void TestPrintableText::escapes_data()
     QTest::newRow("PDF") << u"\u202c"_qs << "\\u202c";
     QTest::newRow("LRI") << u"\u2066"_qs << "\\u2066";
     QTest::newRow("PDI") << u"\u2069"_qs << "\\u2069";
-    QTest::newRow("zero width joiner stays") << u"a\u200db"_qs << u"a\u200db"_qs;
+    QTest::newRow("LRM") << u"a\u200eb"_qs << "a\\u200eb";
+    QTest::newRow("RLM") << u"a\u200fb"_qs << "a\\u200fb";
+    QTest::newRow("ALM") << u"a\u061cb"_qs << "a\\u061cb";
+    QTest::newRow("zero width space") << u"ad\u200bmin"_qs << "ad\\u200bmin";
+    QTest::newRow("zero width non-joiner") << u"a\u200cb"_qs << "a\\u200cb";
+    QTest::newRow("zero width joiner") << u"a\u200db"_qs << "a\\u200db";
+    QTest::newRow("word joiner") << u"a\u2060b"_qs << "a\\u2060b";
+    QTest::newRow("invisible plus") << u"a\u2064b"_qs << "a\\u2064b";
+    QTest::newRow("BOM") << u"\ufeffmain.py"_qs << "\\ufeffmain.py";
+    QTest::newRow("Mongolian vowel separator") << u"a\u180eb"_qs << "a\\u180eb";
+    QTest::newRow("soft hyphen") << u"a\u00adb"_qs << "a\\u00adb";
+    QTest::newRow("tag A") << QStringLiteral("a") + fromCodePoint(0xe0041) + QStringLiteral("b") << "a\\U000e0041b";
+    QTest::newRow("tag cancel") << fromCodePoint(0xe007f) << "\\U000e007f";
+    QTest::newRow("language tag") << fromCodePoint(0xe0001) << "\\U000e0001";
+    QTest::newRow("musical format character") << fromCodePoint(0x1d173) << "\\U0001d173";
+    QTest::newRow("lone high surrogate") << QStringLiteral("a") + QChar(char16_t(0xd800)) + QStringLiteral("b") << "a\\ud800b";
+    QTest::newRow("lone low surrogate") << QStringLiteral("a") + QChar(char16_t(0xdc00)) << "a\\udc00";
+    QTest::newRow("low before high") << QString(QChar(char16_t(0xdc00))) + QChar(char16_t(0xd800)) << "\\udc00\\ud800";
+    QTest::newRow("emoji pair stays") << u"\U0001f916"_qs << u"\U0001f916"_qs;
+    QTest::newRow("backslash before a tag") << QStringLiteral("\\") + fromCodePoint(0xe0041) << "\\\\\\U000e0041";
+    QTest::newRow("Windows home stays") << "C:\\Users\\bot" << "C:\\Users\\bot";
+    QTest::newRow("literal \\U000e0041 spelled out") << "\\U000e0041" << "\\\\U000e0041";
+    QTest::newRow("\\U with seven hex digits stays") << "\\U000e004" << "\\U000e004";
+    QTest::newRow("\\U with a sign stays") << "\\U+000e0041" << "\\U+000e0041";
     QTest::newRow("Windows path stays") << "C:\\Users\\bot\\main.py" << "C:\\Users\\bot\\main.py";
     QTest::newRow("lone backslash at the end") << "a\\" << "a\\";
     QTest::newRow("backslash before n is doubled") << "C:\\new" << "C:\\\\new";
@@ -109,16 +151,27 @@ void TestPrintableText::escapes()
     QCOMPARE(oa::needsEscaping(input), got != input);
 }
 
-// Each character on its own and between letters: never raw, always read back.
+// Each character on its own and between letters: never raw, always read back. Every code unit
+// (so every BMP character and every surrogate alone), then the planes above with their Cf ones.
 void TestPrintableText::everyControlCharacter()
 {
-    for (char32_t u = 0; u <= 0x2100; ++u) {
-        if (u >= 0xd800 && u <= 0xdfff)
-            continue;
-        const QString input = QStringLiteral("a") + QChar(char16_t(u)) + QStringLiteral("\\b");
+    // Empty when the character shows safely and reads back, alone and after a backslash.
+    const auto problem = [](const QString &character, char32_t u) -> QString {
+        const QString input = QStringLiteral("a") + character + QStringLiteral("\\b");
         const QString got = oa::printableText(input);
-        QVERIFY2(!hasRawControl(got), qPrintable(QString::number(u, 16)));
-        QVERIFY2(readBack(got) == input, qPrintable(QString::number(u, 16) + u' ' + got));
+        const QString after = QStringLiteral("\\") + character;
+        if (hasRawControl(got) || readBack(got) != input || oa::needsEscaping(input) != (got != input)
+            || readBack(oa::printableText(after)) != after)
+            return QString::number(u, 16) + u' ' + got;
+        return {};
+    };
+    for (char32_t u = 0; u <= 0xffff; ++u) {
+        const QString bad = problem(QString(QChar(char16_t(u))), u);
+        QVERIFY2(bad.isEmpty(), qPrintable(bad));
+    }
+    for (char32_t u = 0x10000; u <= 0x10ffff; u += (u >= 0xe0000 && u <= 0xe0100) ? 1 : 0x3f) {
+        const QString bad = problem(fromCodePoint(u), u);
+        QVERIFY2(bad.isEmpty(), qPrintable(bad));
     }
 }
 
