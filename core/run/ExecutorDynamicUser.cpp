@@ -1,6 +1,7 @@
 // RunAsUser = dynamic: the Executor's part. The ID is leased at the start of the Environment
 // stage (nothing before it runs task code), held until the executor exits, and whatever still
-// runs with it after the script's tree was stopped is killed in Cleanup. Split from Executor.cpp.
+// runs with it after the script's tree was stopped is killed in Cleanup; once the clean-up has
+// taken everything of the ID back, the lease's record is emptied. Split from Executor.cpp.
 #include "Executor.h"
 
 #include "fs/TreeOwnership.h"
@@ -17,7 +18,9 @@ namespace oa {
 Status Executor::leaseDynamicUser()
 {
     const auto [first, last] = *m_options.dynamicUserRange;
-    auto lease = DynamicUserLease::acquire(m_paths, first, last, m_options.executionId);
+    QStringList reclaimed;
+    auto lease = DynamicUserLease::acquire(m_paths, first, last, m_options.executionId, &reclaimed);
+    warn(reclaimed, lcExecutor);
     if (!lease)
         return lease.error();
     m_lease = std::move(lease).value();
@@ -29,7 +32,7 @@ Status Executor::leaseDynamicUser()
     m_log.info(lcExecutor, QStringLiteral("Task code runs as the dynamic user {RunAsUser} (uid and gid {RunAsUid}), held by {LeaseFile}"),
                {{QStringLiteral("RunAsUser"), user.name()},
                 {QStringLiteral("RunAsUid"), user.uid()},
-                {QStringLiteral("LeaseFile"), m_lease.lockFile()}});
+                {QStringLiteral("LeaseFile"), m_lease.registryFile()}});
     return ok();
 }
 

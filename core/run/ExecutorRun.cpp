@@ -84,6 +84,7 @@ void Executor::cleanUp()
     // The run-as user's processes are gone: its task folder, and what it wrote there, become
     // the executor's again, so that another task of the same user cannot change it while idle.
     warn(m_grants.takeBack(), lcCleanup);
+    m_lease.markClean(); // nothing of a dynamic user's ID is left in the agent folder now
 }
 
 } // namespace oa

@@ -10,6 +10,8 @@
 #include "process/ProcessTable.h"
 
 #include <QDirIterator>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
@@ -118,6 +120,7 @@ private slots:
     void keptVenvBecomesRoots();
     void exhaustedRangeIsExit5();
     void crashedExecutorsIdIsReclaimed();
+    void idsAreHostWideNotPerAgentFolder();
     void badRangeIsExit1_data();
     void badRangeIsExit1();
 };
@@ -238,11 +241,47 @@ void TestRunAsDynamic::crashedExecutorsIdIsReclaimed()
     QVERIFY(crashing.waitForFinished(30000));
     QVERIFY(waitUntilNoProcessOf(61191));
 
-    agent.makeScriptTask(QStringLiteral("next"), kReporter);
+    // Its folders still belong to the ID: the task folder shared with its group, Temp and venv
+    // its own. The next run that gets the ID must not reach them.
+    QCOMPARE(qint64(statOf(agent.taskDir(QStringLiteral("crashes"))).st_gid), qint64(61191));
+
+    agent.makeScriptTask(QStringLiteral("next"), kReporter, {{"Arguments", QJsonArray{agent.taskDir(QStringLiteral("crashes"))}}});
     go(agent, QStringLiteral("next")); // no waiting: it reports and ends
     const Run next = runExecutor(dynamicArgs(agent, QStringLiteral("next"), config));
     QVERIFY2(next.exitCode == 0, next.err.constData());
-    QCOMPARE(report(agent, QStringLiteral("next")).value("uid").toInteger(), 61191);
+    const QJsonObject seen = report(agent, QStringLiteral("next"));
+    QCOMPARE(seen.value("uid").toInteger(), 61191);
+    QCOMPARE(seen.value("other_readable").toBool(), false);
+    // The crashed run's folders were taken back before the ID was handed out again, and said so.
+    const struct stat task = statOf(agent.taskDir(QStringLiteral("crashes")));
+    QCOMPARE(task.st_uid, uid_t(0));
+    QCOMPARE(task.st_gid, gid_t(0));
+    QCOMPARE(task.st_mode & 07777, mode_t(0750));
+    QVERIFY(!QFile::exists(agent.base() + QStringLiteral("/Temp/crashes")));
+    QVERIFY(!QFile::exists(agent.base() + QStringLiteral("/venvs/crashes")));
+    const QJsonArray warnings = readJson(agent.taskFile(QStringLiteral("next"), QStringLiteral("result.json"))).value("Warnings").toArray();
+    QVERIFY2(QJsonDocument(warnings).toJson().contains("whose executor died"), QJsonDocument(warnings).toJson().constData());
+    const QStringList left = filesOf(agent, 61191);
+    QVERIFY2(left.isEmpty(), qPrintable(left.join(u' ')));
+}
+
+void TestRunAsDynamic::idsAreHostWideNotPerAgentFolder()
+{
+    // Two agent folders on one host: the ID one holds is not the other's to give.
+    Agent first, second;
+    openToOthers(first.base());
+    openToOthers(second.base());
+    first.makeScriptTask(QStringLiteral("one"), kReporter);
+    second.makeScriptTask(QStringLiteral("two"), "print('never')\n");
+    QProcess holder;
+    QVERIFY(startExecutor(holder, dynamicArgs(first, QStringLiteral("one"), writeConfig(first, QStringLiteral("61193-61193")))));
+    QCOMPARE(waitForReport(first, QStringLiteral("one"), holder).value("uid").toInteger(), 61193);
+    const Run other = runExecutor(dynamicArgs(second, QStringLiteral("two"), writeConfig(second, QStringLiteral("61193-61193"))));
+    QCOMPARE(other.exitCode, 5);
+    QVERIFY2(other.err.contains("no user ID is free in DynamicUserRange 61193-61193: 1 held"), other.err.constData());
+    go(first, QStringLiteral("one"));
+    QVERIFY(holder.waitForFinished(120000));
+    QCOMPARE(holder.exitCode(), 0);
 }
 
 void TestRunAsDynamic::badRangeIsExit1_data()
