@@ -39,11 +39,14 @@ QJsonObject lockJson(const oa::LockRecord &lock)
 // How many packages the task's dependency source names, whichever it is (execution.json's
 // Requirements, a requirements.txt, a Pipfile.lock, a script's inline block), as the monitor's
 // Requirements column counts them; null when they cannot be counted.
-QJsonValue requirementsCount(const oa::AgentPaths &paths, const oa::TaskSummary &task)
+QJsonValue requirementsCount(const oa::AgentPaths &paths, const oa::TaskSummary &task, const oa::Result<oa::OpenFolder> &tasksDir)
 {
     if (task.state == oa::TaskState::Invalid)
         return task.requirementsCount;
-    const oa::DependencyPreview preview = oa::DependencyPreview::read(paths, task.id, oa::hasFinishedRun(task.state));
+    // The task folder is one openat() in Tasks/, opened once, rather than a walk from the base per file.
+    const auto taskDir = tasksDir ? tasksDir->folder(task.id) : oa::Result<oa::OpenFolder>(tasksDir.error());
+    const oa::DependencyPreview preview =
+        oa::DependencyPreview::read(paths, task.id, oa::hasFinishedRun(task.state), nullptr, taskDir ? &taskDir.value() : nullptr);
     return preview.counted ? QJsonValue(int(preview.packages.size())) : QJsonValue();
 }
 
@@ -53,13 +56,14 @@ int listTasks(const oa::AgentPaths &paths, bool json)
 {
     const QList<oa::TaskSummary> tasks = oa::TaskScanner(paths).scan();
     if (json) {
+        const auto tasksDir = oa::OpenFolder::open(paths.folder(), paths.tasksDir());
         QJsonArray array;
         for (const oa::TaskSummary &t : tasks) {
             QJsonObject o{{QStringLiteral("Id"), t.id},
                           {QStringLiteral("State"), oa::taskStateName(t.state)},
                           {QStringLiteral("ScriptPath"), t.scriptPath},
                           {QStringLiteral("Arguments"), t.arguments},
-                          {QStringLiteral("RequirementsCount"), requirementsCount(paths, t)},
+                          {QStringLiteral("RequirementsCount"), requirementsCount(paths, t, tasksDir)},
                           {QStringLiteral("StartedAt"), iso(t.startedAt)},
                           {QStringLiteral("FinishedAt"), iso(t.finishedAt)},
                           {QStringLiteral("DurationMs"), t.durationMs},

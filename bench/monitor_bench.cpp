@@ -1,7 +1,10 @@
 // Benchmarks for the monitor's two heavy reads, each against a baseline measured in the same run:
 //  1. scanning 10,000 task folders (TaskScanner::scan) vs. only listing the folders;
-//  2. opening a 1 GiB log (LogTail's first poll) vs. reading the file whole.
-// Medians of several runs. Usage: oa-bench-monitor [WORKDIR] [RUNS]
+//  2. opening a 1 GiB log (LogTail's first poll) vs. reading the file whole;
+//  3. with EXECUTOR given, `openautomate-executor --list --json` over 10,000 pending tasks (each
+//     with its script, Requirements in execution.json) vs. the same process listing the folders
+//     only (`ls -f`'s work: one readdir of Tasks/, from a process start as heavy).
+// Medians of several runs. Usage: oa-bench-monitor [WORKDIR] [RUNS] [EXECUTOR]
 #include "fs/AgentPaths.h"
 #include "fs/LogTail.h"
 #include "tasks/TaskScanner.h"
@@ -10,6 +13,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QProcess>
 #include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTextStream>
@@ -62,6 +66,29 @@ void makeAgent(const QString &base, int count)
     }
 }
 
+void makePendingAgent(const QString &base, int count)
+{
+    QDir().mkpath(base + QStringLiteral("/Locks"));
+    for (int i = 0; i < count; ++i) {
+        const QString id = QStringLiteral("task-%1").arg(i, 5, 10, QLatin1Char('0'));
+        const QString dir = base + QStringLiteral("/Tasks/") + id;
+        QDir().mkpath(dir);
+        write(dir + QStringLiteral("/execution.json"),
+              QStringLiteral(R"({"ExecutionId":"%1","ScriptPath":"main.py","Arguments":"--n %2","Requirements":["requests","openpyxl"]})")
+                  .arg(id).arg(i).toUtf8());
+        write(dir + QStringLiteral("/main.py"), "print('hello')\n");
+    }
+}
+
+// Wall time of one run of `program args`, its output read whole (as a caller of --json does).
+void runProcess(const QString &program, const QStringList &args, qsizetype *outputBytes)
+{
+    QProcess p;
+    p.start(program, args);
+    p.waitForFinished(-1);
+    *outputBytes = p.readAllStandardOutput().size();
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -83,6 +110,20 @@ int main(int argc, char *argv[])
     const double scan = medianMs(runs, [&] { seen = oa::TaskScanner(paths).scan().size(); });
     out << QStringLiteral("scan %1 tasks:      %2 ms   (baseline, listing the folders only: %3 ms; ratio %4)\n")
                .arg(seen).arg(scan, 0, 'f', 1).arg(list, 0, 'f', 1).arg(scan / list, 0, 'f', 1);
+
+    if (args.size() > 3) {
+        const QString executor = args.at(3);
+        const QString pending = tmp.path() + QStringLiteral("/pending");
+        makePendingAgent(pending, kTasks);
+        qsizetype bytes = 0;
+        const double listing = medianMs(runs, [&] { runProcess(QStringLiteral("/bin/ls"), {QStringLiteral("-f"), pending + QStringLiteral("/Tasks")}, &bytes); });
+        const double listJson = medianMs(runs, [&] {
+            runProcess(executor, {QStringLiteral("--base-dir"), pending, QStringLiteral("--list"), QStringLiteral("--json")}, &bytes);
+        });
+        out << QStringLiteral("--list --json, %1 pending tasks: %2 ms   (%3 KiB of JSON; baseline, ls -f of Tasks/: %4 ms)\n")
+                   .arg(kTasks).arg(listJson, 0, 'f', 1).arg(bytes / 1024).arg(listing, 0, 'f', 1);
+        out.flush();
+    }
 
     const QString log = tmp.path() + QStringLiteral("/big.log");
     {

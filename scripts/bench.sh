@@ -5,8 +5,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 oa_install_packages
 oa_build "$OA_ROOT/build-bench" -DCMAKE_BUILD_TYPE=Release -DOA_BUILD_TESTS=OFF -DOA_BUILD_GUI=OFF
-echo "== monitor: 10,000-task scan and 1 GiB log open"
-"$OA_ROOT/build-bench/bench/oa-bench-monitor" "${TMPDIR:-/tmp}" 7
+echo "== monitor: 10,000-task scan, 1 GiB log open, --list --json over 10,000 pending tasks"
+"$OA_ROOT/build-bench/bench/oa-bench-monitor" "${TMPDIR:-/tmp}" 7 "$OA_ROOT/build-bench/app/openautomate-executor"
 
 # The environment benchmark needs the real workload's wheels, repackaged from Debian's .debs.
 wheels="$OA_ROOT/build-bench/wheelhouse"

@@ -72,6 +72,85 @@ QList<QByteArray> entryNames(DIR *dir)
     return names;
 }
 
+
+Result<UniqueFd> openFolderIn(int dir, const QByteArray &name, const QString &path, bool create)
+{
+    int fd = ::openat(dir, name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT && create) {
+        if (::mkdirat(dir, name.constData(), 0755) != 0 && errno != EEXIST)
+            return fileFailure(QStringLiteral("cannot create the folder"), path, errno);
+        fd = ::openat(dir, name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    }
+    if (fd < 0) {
+        const int error = errno;
+        struct stat st;
+        if ((error == ELOOP || error == ENOTDIR) && ::fstatat(dir, name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+            Error failure{ErrorKind::System, QStringLiteral("refusing %1: it is %2, not a folder").arg(path, describe(st))};
+            failure.systemError = error;
+            return failure;
+        }
+        return fileFailure(QStringLiteral("cannot open the folder"), path, error);
+    }
+    return UniqueFd(fd);
+}
+
+// A regular file in `dir`, judged before it is opened (so that a device is never even opened)
+// and checked again on the descriptor (so that a swap in between is caught).
+Result<UniqueFd> openRegularIn(int dir, const QByteArray &name, const QString &path)
+{
+    struct stat st;
+    if (::fstatat(dir, name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return fileFailure(QStringLiteral("cannot read"), path, errno);
+    if (!S_ISREG(st.st_mode))
+        return fail(ErrorKind::System, QStringLiteral("refusing to read %1: it is %2, not a regular file").arg(path, describe(st)));
+    UniqueFd fd(::openat(dir, name.constData(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+    if (!fd.isValid())
+        return fileFailure(QStringLiteral("cannot read"), path, errno);
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
+        return fail(ErrorKind::System, QStringLiteral("refusing to read %1: it changed into %2 while it was opened").arg(path, describe(st)));
+    return fd;
+}
+
+Result<QByteArray> readAll(const UniqueFd &fd, const QString &path, qint64 maxBytes)
+{
+    struct stat st;
+    if (::fstat(fd.get(), &st) != 0)
+        return fileFailure(QStringLiteral("cannot read"), path, errno);
+    if (st.st_size > maxBytes)
+        return fail(ErrorKind::System, QStringLiteral("refusing to read %1: it has %2 bytes, more than the %3 allowed")
+                                              .arg(path).arg(qint64(st.st_size)).arg(maxBytes));
+    QByteArray data;
+    data.reserve(qsizetype(st.st_size));
+    char buffer[64 * 1024];
+    for (;;) {
+        const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return fileFailure(QStringLiteral("cannot read"), path, errno);
+        }
+        if (n == 0)
+            return data;
+        data.append(buffer, n);
+        if (data.size() > maxBytes)
+            return fail(ErrorKind::System, QStringLiteral("refusing to read %1: it grew past the %2 bytes allowed").arg(path).arg(maxBytes));
+    }
+}
+
+
+Result<QByteArray> readOwnAll(const UniqueFd &fd, const QString &path, qint64 maxBytes)
+{
+    struct stat st;
+    if (::fstat(fd.get(), &st) != 0) // the descriptor that is read, not the name: it cannot be swapped
+        return fileFailure(QStringLiteral("cannot read"), path, errno);
+    if (!isOwnRegularFile(st))
+        return fail(ErrorKind::System, QStringLiteral("%1 is %2, not a file the executor wrote").arg(path, describe(st)));
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+        return fail(ErrorKind::System, QStringLiteral("%1 may be written by its group or by others (mode %2), not only by the executor")
+                                              .arg(path, QString::number(st.st_mode & 07777, 8)));
+    return readAll(fd, path, maxBytes);
+}
+
 } // namespace detail
 
 using namespace detail;
@@ -142,24 +221,10 @@ Result<UniqueFd> AgentFolder::walk(const QStringList &parts, qsizetype count, bo
     QString walked = m_base;
     for (qsizetype i = 0; i < count; ++i) {
         walked += u'/' + parts.at(i);
-        const QByteArray name = encoded(parts.at(i));
-        int fd = ::openat(dir.get(), name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0 && errno == ENOENT && create) {
-            if (::mkdirat(dir.get(), name.constData(), 0755) != 0 && errno != EEXIST)
-                return fileFailure(QStringLiteral("cannot create the folder"), walked, errno);
-            fd = ::openat(dir.get(), name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        }
-        if (fd < 0) {
-            const int error = errno;
-            struct stat st;
-            if ((error == ELOOP || error == ENOTDIR) && ::fstatat(dir.get(), name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
-                Error failure{ErrorKind::System, QStringLiteral("refusing %1: it is %2, not a folder").arg(walked, describe(st))};
-                failure.systemError = error;
-                return failure;
-            }
-            return fileFailure(QStringLiteral("cannot open the folder"), walked, error);
-        }
-        dir = UniqueFd(fd);
+        auto next = openFolderIn(dir.get(), encoded(parts.at(i)), walked, create);
+        if (!next)
+            return next.error();
+        dir = std::move(next).value();
     }
     return dir;
 }
@@ -214,53 +279,6 @@ Result<AgentFolder::Kind> AgentFolder::kindAt(const QString &path) const
         return Kind::Missing;
     return kindOfMode(st.st_mode);
 }
-
-namespace {
-
-// A regular file in `dir`, judged before it is opened (so that a device is never even opened)
-// and checked again on the descriptor (so that a swap in between is caught).
-Result<UniqueFd> openRegularIn(int dir, const QByteArray &name, const QString &path)
-{
-    struct stat st;
-    if (::fstatat(dir, name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-        return fileFailure(QStringLiteral("cannot read"), path, errno);
-    if (!S_ISREG(st.st_mode))
-        return fail(ErrorKind::System, QStringLiteral("refusing to read %1: it is %2, not a regular file").arg(path, describe(st)));
-    UniqueFd fd(::openat(dir, name.constData(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
-    if (!fd.isValid())
-        return fileFailure(QStringLiteral("cannot read"), path, errno);
-    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
-        return fail(ErrorKind::System, QStringLiteral("refusing to read %1: it changed into %2 while it was opened").arg(path, describe(st)));
-    return fd;
-}
-
-Result<QByteArray> readAll(const UniqueFd &fd, const QString &path, qint64 maxBytes)
-{
-    struct stat st;
-    if (::fstat(fd.get(), &st) != 0)
-        return fileFailure(QStringLiteral("cannot read"), path, errno);
-    if (st.st_size > maxBytes)
-        return fail(ErrorKind::System, QStringLiteral("refusing to read %1: it has %2 bytes, more than the %3 allowed")
-                                              .arg(path).arg(qint64(st.st_size)).arg(maxBytes));
-    QByteArray data;
-    data.reserve(qsizetype(st.st_size));
-    char buffer[64 * 1024];
-    for (;;) {
-        const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return fileFailure(QStringLiteral("cannot read"), path, errno);
-        }
-        if (n == 0)
-            return data;
-        data.append(buffer, n);
-        if (data.size() > maxBytes)
-            return fail(ErrorKind::System, QStringLiteral("refusing to read %1: it grew past the %2 bytes allowed").arg(path).arg(maxBytes));
-    }
-}
-
-} // namespace
 
 QString AgentFolder::plantedAt(const QString &path) const
 {
@@ -345,15 +363,7 @@ Result<QByteArray> AgentFolder::readOwnFile(const QString &path, qint64 maxBytes
     const auto fd = openForReading(path);
     if (!fd)
         return fd.error();
-    struct stat st;
-    if (::fstat(fd->get(), &st) != 0) // the descriptor that is read, not the name: it cannot be swapped
-        return fileFailure(QStringLiteral("cannot read"), path, errno);
-    if (!isOwnRegularFile(st))
-        return fail(ErrorKind::System, QStringLiteral("%1 is %2, not a file the executor wrote").arg(path, describe(st)));
-    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-        return fail(ErrorKind::System, QStringLiteral("%1 may be written by its group or by others (mode %2), not only by the executor")
-                                              .arg(path, QString::number(st.st_mode & 07777, 8)));
-    return readAll(*fd, path, maxBytes);
+    return readOwnAll(*fd, path, maxBytes);
 }
 
 QList<AgentFolder::Entry> AgentFolder::list(const QString &path) const

@@ -27,6 +27,18 @@ QList<QByteArray> entryNames(DIR *dir);
 // The same for an open folder descriptor, which stays the caller's (the stream reads a duplicate).
 QList<QByteArray> namesIn(int dirFd);
 
+// The checked steps of a walk and a read, for AgentFolder and OpenFolder alike, so that both
+// refuse the same things with the same words; `path` names the entry in messages.
+// The folder `name` in `dir`, never through a link (made 0755 with `create` when missing).
+Result<UniqueFd> openFolderIn(int dir, const QByteArray &name, const QString &path, bool create);
+// A regular file in `dir`, judged before it is opened (a device is never even opened) and
+// checked again on the descriptor (a swap in between is caught); non-blocking, no link.
+Result<UniqueFd> openRegularIn(int dir, const QByteArray &name, const QString &path);
+// An open file's content, at most `maxBytes`.
+Result<QByteArray> readAll(const UniqueFd &fd, const QString &path, qint64 maxBytes);
+// The same, only when the file is one the executor could alone have written (readOwnFile's rule).
+Result<QByteArray> readOwnAll(const UniqueFd &fd, const QString &path, qint64 maxBytes);
+
 // A depth-first walk of the tree below the open folder `top`, at any depth with a bounded
 // number of descriptors (the folder it is in and the one it opens): it goes down with
 // openat(O_NOFOLLOW) and back up through "..", checked by device and inode against the folder

@@ -3,6 +3,7 @@
 #include <QJsonArray>
 
 #include "AgentFolder.h"
+#include "OpenFolder.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -56,6 +57,16 @@ Result<QJsonObject> readJsonObject(const AgentFolder &folder, const QString &pat
 Result<QJsonObject> readOwnJsonObject(const AgentFolder &folder, const QString &path)
 {
     return fromRead(folder.readOwnFile(path, kMaxJsonBytes));
+}
+
+Result<QJsonObject> readJsonObject(const OpenFolder &folder, const QString &name)
+{
+    return fromRead(folder.readFile(name, kMaxJsonBytes));
+}
+
+Result<QJsonObject> readOwnJsonObject(const OpenFolder &folder, const QString &name)
+{
+    return fromRead(folder.readOwnFile(name, kMaxJsonBytes));
 }
 
 QStringList jsonStrings(const QJsonValue &value)

@@ -9,6 +9,7 @@
 namespace oa {
 
 class AgentFolder;
+class OpenFolder;
 
 // Reads a small JSON file whose top level is an object (result.json, status.json, entry.json,
 // a lock's run file, ...). Only a regular file is read, opened non-blocking and never through a
@@ -24,6 +25,9 @@ Result<QJsonObject> readJsonObject(const AgentFolder &folder, const QString &pat
 // The same from a file only the executor could have written (AgentFolder::readOwnFile): a
 // record that decides what an administrator believes, such as result.json for --which-runs.
 Result<QJsonObject> readOwnJsonObject(const AgentFolder &folder, const QString &path);
+// The same two for `name` in a folder already open (a scan reads many files under one).
+Result<QJsonObject> readJsonObject(const OpenFolder &folder, const QString &name);
+Result<QJsonObject> readOwnJsonObject(const OpenFolder &folder, const QString &name);
 
 // A JSON object from bytes, or InvalidTask with the parser's reason ("not a JSON object: ...").
 Result<QJsonObject> parseJsonObject(const QByteArray &json);

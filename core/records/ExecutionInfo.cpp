@@ -4,6 +4,7 @@
 
 #include "syntax/CommandLineSplitter.h"
 #include "Limits.h"
+#include "fs/OpenFolder.h"
 #include "syntax/VersionSpecifier.h"
 
 #include <QDir>
@@ -79,15 +80,22 @@ Result<QHash<QString, QJsonValue>> canonicalKeys(const QJsonObject &object, QStr
 {
     QHash<QString, QJsonValue> fields;
     QHash<QString, QString> seen; // lower-case -> key as written
+    // Lowered once, not for every key of every file (a scan parses 10,000).
+    static const QStringList knownLower = [] {
+        QStringList lowered;
+        for (const QString &known : kKnownKeys)
+            lowered.append(known.toLower());
+        return lowered;
+    }();
     for (auto it = object.begin(); it != object.end(); ++it) {
         const QString lower = it.key().toLower();
         if (seen.contains(lower))
             return invalid(it.key(), QStringLiteral("given twice (also as \"%1\"); keys are case-insensitive").arg(seen.value(lower)));
         seen.insert(lower, it.key());
         QString canonical;
-        for (const QString &known : kKnownKeys) {
-            if (known.toLower() == lower)
-                canonical = known;
+        for (qsizetype i = 0; i < kKnownKeys.size(); ++i) {
+            if (knownLower.at(i) == lower)
+                canonical = kKnownKeys.at(i);
         }
         if (canonical.isEmpty()) {
             warnings.append(QStringLiteral("execution.json: unknown key \"%1\" is ignored").arg(it.key()));
@@ -113,6 +121,10 @@ Result<QString> resolveScript(const QString &scriptPath, const QString &taskDir)
     if (!lexical.startsWith(QDir::cleanPath(taskDir) + u'/'))
         return invalid(kScriptPath, QStringLiteral("\"%1\" climbs out of the task folder").arg(scriptPath));
 
+    // The common case, a plain path to a regular file, without realpath's readlink per component
+    // (--list previews 10,000 tasks); a link, ".." or a missing name is for the check below.
+    if (const auto plain = OpenFolder::plainFileBelow(taskDir, scriptPath))
+        return *plain;
     const QString canonicalTask = QFileInfo(taskDir).canonicalFilePath();
     const QFileInfo script(QDir(taskDir).filePath(scriptPath));
     const QString canonicalScript = script.canonicalFilePath(); // follows every symlink
@@ -247,6 +259,11 @@ ExecutionInfo::Preview ExecutionInfo::preview(const QJsonObject &object)
 
 Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString &expectedId, const QString &taskDir)
 {
+    return parse(json, expectedId, taskDir, ArgumentLimits::environmentBytes(QProcessEnvironment::systemEnvironment()));
+}
+
+Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString &expectedId, const QString &taskDir, qint64 environmentBytes)
+{
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError)
@@ -289,7 +306,8 @@ Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString
     info.arguments = arguments.value();
     // Checked here, before any venv is built: what execve() would refuse is the task's fault (exit 4),
     // not the environment's. The script inherits the executor's environment, plus what the reserve covers.
-    if (const auto tooLong = ArgumentLimits::ofThisSystem().check(info.arguments, QProcessEnvironment::systemEnvironment()))
+    const ArgumentLimits limits = ArgumentLimits::ofThisSystem();
+    if (const auto tooLong = limits.check(info.arguments, environmentBytes))
         return invalid(tooLong->field, tooLong->reason);
 
     const QJsonValue requirements = field(kRequirements);
@@ -299,7 +317,7 @@ Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString
             return parsed.error();
         info.requirements = parsed.value();
         // They reach pip's command line: what execve() cannot pass is the task's fault too.
-        if (const auto tooLong = ArgumentLimits::ofThisSystem().check(*info.requirements, QProcessEnvironment::systemEnvironment(), kRequirements))
+        if (const auto tooLong = limits.check(*info.requirements, environmentBytes, kRequirements))
             return invalid(tooLong->field, tooLong->reason);
     } else {
         const QString candidate = QFileInfo(info.scriptFile).absolutePath() + QStringLiteral("/requirements.txt");

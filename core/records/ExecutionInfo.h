@@ -44,6 +44,11 @@ struct ExecutionInfo {
     // `json` is the file's bytes; `expectedId` the ID from the command line; `taskDir` the task
     // folder. Every rejection is ErrorKind::InvalidTask and names the field and the reason.
     static Result<ExecutionInfo> parse(const QByteArray &json, const QString &expectedId, const QString &taskDir);
+    // The same with the execve() cost of the environment the script would inherit given
+    // (ArgumentLimits::environmentBytes), measured once by a caller that parses many files: the
+    // three-argument form measures this process's environment on every call.
+    static Result<ExecutionInfo> parse(const QByteArray &json, const QString &expectedId, const QString &taskDir,
+                                       qint64 environmentBytes);
 
     // What --list and the monitor show of an execution.json, read leniently (no file checks,
     // whatever is readable), with the same case-insensitive keys as parse(): the field names

@@ -76,6 +76,20 @@ ArgumentLimits ArgumentLimits::ofThisSystem()
 std::optional<ArgumentLimits::Problem> ArgumentLimits::check(const QStringList &arguments, const QProcessEnvironment &environment,
                                                              const QString &field) const
 {
+    return check(arguments, environmentBytes(environment), field);
+}
+
+qint64 ArgumentLimits::environmentBytes(const QProcessEnvironment &environment)
+{
+    QStringList variables;
+    const QStringList keys = environment.keys();
+    for (const QString &key : keys)
+        variables.append(key + u'=' + environment.value(key));
+    return execveBytes(variables);
+}
+
+std::optional<ArgumentLimits::Problem> ArgumentLimits::check(const QStringList &arguments, qint64 environmentBytes, const QString &field) const
+{
     for (qsizetype i = 0; i < arguments.size(); ++i) {
         const qint64 bytes = stringBytes(arguments.at(i));
         if (bytes > maxArgumentBytes)
@@ -84,12 +98,7 @@ std::optional<ArgumentLimits::Problem> ArgumentLimits::check(const QStringList &
                                           "(Linux's MAX_ARG_STRLEN, %3 with its NUL)")
                                .arg(bytes - 1).arg(maxArgumentBytes - 1).arg(maxArgumentBytes)};
     }
-    QStringList variables;
-    const QStringList keys = environment.keys();
-    for (const QString &key : keys)
-        variables.append(key + u'=' + environment.value(key));
     const qint64 argumentBytes = execveBytes(arguments);
-    const qint64 environmentBytes = execveBytes(variables);
     if (argumentBytes + environmentBytes + reservedBytes > maxTotalBytes)
         return Problem{field,
                        QStringLiteral("%1 string(s) need %2 bytes; with the environment (%3 bytes) and %4 bytes kept for "

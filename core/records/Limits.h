@@ -68,6 +68,10 @@ struct ArgumentLimits {
     // command line the same way).
     std::optional<Problem> check(const QStringList &arguments, const QProcessEnvironment &environment,
                                  const QString &field = QStringLiteral("Arguments")) const;
+    // The same with the environment's execve() cost measured once (environmentBytes()), for a
+    // caller that checks many lists against one environment (a scan of 10,000 tasks).
+    std::optional<Problem> check(const QStringList &arguments, qint64 environmentBytes, const QString &field = QStringLiteral("Arguments")) const;
+    static qint64 environmentBytes(const QProcessEnvironment &environment);
 };
 
 // execve()'s cost of `strings`: each one's bytes as passed (UTF-8), its NUL and its pointer.

@@ -2,6 +2,7 @@
 
 #include "dependencies/DependencyResolver.h"
 #include "records/ExecutionInfo.h"
+#include "records/Limits.h"
 #include "records/ResultRecord.h"
 #include "dependencies/InlineScriptMetadata.h"
 #include "fs/JsonFile.h"
@@ -11,6 +12,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QProcessEnvironment>
 
 namespace oa {
 
@@ -60,11 +62,23 @@ void listPackages(DependencyPreview &p, const AgentFolder &folder, const QJsonOb
 
 } // namespace
 
-DependencyPreview DependencyPreview::read(const AgentPaths &paths, const QString &id, bool finished, QStringList *inputs)
+// The execve() cost of the environment a script would inherit, measured once per process: a
+// preview only says what a run would decide, and the run inherits the service's environment,
+// not this one's, so measuring it for each of 10,000 tasks (most of --list --json's time) bought nothing.
+qint64 previewEnvironmentBytes()
+{
+    static const qint64 bytes = ArgumentLimits::environmentBytes(QProcessEnvironment::systemEnvironment());
+    return bytes;
+}
+
+DependencyPreview DependencyPreview::read(const AgentPaths &paths, const QString &id, bool finished, QStringList *inputs,
+                                          const OpenFolder *task)
 {
     const AgentFolder &folder = paths.folder();
     const QString taskDir = paths.taskDir(id);
-    const auto bytes = folder.readFile(paths.executionFile(id), ExecutionInfo::kMaxFileBytes);
+    const QString executionName = QStringLiteral("execution.json");
+    const auto bytes = task ? task->readFile(executionName, ExecutionInfo::kMaxFileBytes)
+                            : folder.readFile(paths.executionFile(id), ExecutionInfo::kMaxFileBytes);
     const Result<QJsonObject> parsed = bytes ? parseJsonObject(bytes.value()) : Result<QJsonObject>(bytes.error());
     const QJsonObject execution = parsed ? parsed.value() : QJsonObject();
     if (inputs) {
@@ -79,7 +93,7 @@ DependencyPreview DependencyPreview::read(const AgentPaths &paths, const QString
 
     DependencyPreview p;
     if (finished) {
-        if (const auto json = readJsonObject(folder, paths.resultFile(id))) {
+        if (const auto json = task ? readJsonObject(*task, QStringLiteral("result.json")) : readJsonObject(folder, paths.resultFile(id))) {
             const ResultRecord result = ResultRecord::fromJson(*json);
             if (!result.dependencySource.isEmpty()) {
                 p.source = result.dependencySource;
@@ -95,7 +109,7 @@ DependencyPreview DependencyPreview::read(const AgentPaths &paths, const QString
         p.problem = bytes.error().message;
         return p;
     }
-    auto info = ExecutionInfo::parse(bytes.value(), id, taskDir);
+    auto info = ExecutionInfo::parse(bytes.value(), id, taskDir, previewEnvironmentBytes());
     if (!info) {
         p.problem = info.error().message;
         return p;

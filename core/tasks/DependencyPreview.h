@@ -1,6 +1,7 @@
 #pragma once
 
 #include "fs/AgentPaths.h"
+#include "fs/OpenFolder.h"
 #include "FileStamp.h"
 
 #include <QHash>
@@ -29,7 +30,9 @@ struct DependencyPreview {
 
     // `finished`: take the source from result.json (the run's own word) when it names one.
     // `inputs` receives every path the answer depends on, for a cache to stamp.
-    static DependencyPreview read(const AgentPaths &paths, const QString &id, bool finished, QStringList *inputs = nullptr);
+    // `task`: the task's folder, already open (a scan's), to read execution.json and result.json in.
+    static DependencyPreview read(const AgentPaths &paths, const QString &id, bool finished, QStringList *inputs = nullptr,
+                                  const OpenFolder *task = nullptr);
 };
 
 // DependencyPreview::read() per task, kept while none of the files it came from changed (their

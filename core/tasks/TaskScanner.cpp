@@ -2,6 +2,7 @@
 
 #include "records/ExecutionInfo.h"
 #include "fs/JsonFile.h"
+#include "fs/OpenFolder.h"
 #include "records/ResultRecord.h"
 #include "records/StatusRecord.h"
 #include "TaskDetailRows.h"
@@ -91,13 +92,28 @@ bool hasFinishedRun(TaskState state)
     return state == TaskState::Succeeded || state == TaskState::Failed || state == TaskState::TimedOut || state == TaskState::Cancelled;
 }
 
-TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRecord> &lock, AgentPaths::Generation generation) const
+TaskSummary TaskScanner::summarize(const QString &id, const Result<OpenFolder> &task, const std::optional<LockRecord> &lock,
+                                   AgentPaths::Generation generation) const
 {
     TaskSummary t;
     t.id = id;
     t.lock = lock;
 
-    const auto execution = readJsonObject(m_paths.folder(), m_paths.executionFile(id));
+    // Each file is one openat() in the task folder opened once (`records` is it, or previous/ in
+    // it). A folder that could not be opened is read by path instead, rarely: the gatekeeper
+    // then says why, in the words it always has.
+    const bool previous = generation == AgentPaths::Generation::Previous;
+    std::optional<Result<OpenFolder>> previousDir;
+    if (previous && task)
+        previousDir = task->folder(QStringLiteral("previous"));
+    const OpenFolder *records = previous ? (previousDir && *previousDir ? &previousDir->value() : nullptr) : task ? &task.value() : nullptr;
+    const auto read = [&](const OpenFolder *dir, const QString &name, const QString &path, bool own) {
+        if (!dir)
+            return own ? readOwnJsonObject(m_paths.folder(), path) : readJsonObject(m_paths.folder(), path);
+        return own ? readOwnJsonObject(*dir, name) : readJsonObject(*dir, name);
+    };
+
+    const auto execution = read(task ? &task.value() : nullptr, QStringLiteral("execution.json"), m_paths.executionFile(id), false);
     if (execution) {
         const ExecutionInfo::Preview preview = ExecutionInfo::preview(*execution);
         t.scriptPath = preview.scriptPath;
@@ -109,8 +125,7 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
     // The previous run's result.json counts only when the executor could alone have written it
     // (PreviousRun keeps no other, --which-runs reads by the same rule): a forged one is no run.
     const QString resultFile = m_paths.resultFile(id, generation);
-    if (const auto json = generation == AgentPaths::Generation::Previous ? readOwnJsonObject(m_paths.folder(), resultFile)
-                                                                          : readJsonObject(m_paths.folder(), resultFile)) {
+    if (const auto json = read(records, QStringLiteral("result.json"), resultFile, previous)) {
         const ResultRecord::Summary result = ResultRecord::summaryFromJson(*json);
         resultOutcome = result.outcome;
         t.outcome = result.outcome;
@@ -124,7 +139,7 @@ TaskSummary TaskScanner::summarize(const QString &id, const std::optional<LockRe
     // finished task costs no second read.
     std::optional<StatusRecord> status;
     if (lock || !resultOutcome) {
-        if (const auto json = readJsonObject(m_paths.folder(), m_paths.statusFile(id, generation)))
+        if (const auto json = read(records, QStringLiteral("status.json"), m_paths.statusFile(id, generation), false))
             status = StatusRecord::fromJson(*json);
     }
 
@@ -180,6 +195,8 @@ QList<TaskSummary> TaskScanner::scan() const
 
     QList<TaskSummary> tasks;
     const QList<AgentFolder::Entry> entries = m_paths.folder().list(m_paths.tasksDir());
+    // Walked and checked once; every task folder is then one openat(O_NOFOLLOW) in it.
+    const Result<OpenFolder> tasksDir = OpenFolder::open(m_paths.folder(), m_paths.tasksDir());
     tasks.reserve(entries.size());
     for (const AgentFolder::Entry &entry : entries) {
         if (!AgentPaths::isValidExecutionId(entry.name))
@@ -191,7 +208,8 @@ QList<TaskSummary> TaskScanner::scan() const
         if (entry.kind != AgentFolder::Kind::Directory)
             continue;
         const auto lock = locks.constFind(entry.name);
-        tasks.append(summarize(entry.name, lock == locks.cend() ? std::nullopt : std::optional<LockRecord>(*lock)));
+        const Result<OpenFolder> task = tasksDir ? tasksDir->folder(entry.name) : OpenFolder::open(m_paths.folder(), m_paths.taskDir(entry.name));
+        tasks.append(summarize(entry.name, task, lock == locks.cend() ? std::nullopt : std::optional<LockRecord>(*lock)));
     }
     return tasks;
 }
@@ -214,14 +232,14 @@ std::optional<TaskSummary> TaskScanner::task(const QString &id) const
         return refused(id, symlinkRefusal());
     if (kind != AgentFolder::Kind::Directory)
         return std::nullopt;
-    return summarize(id, LockInspector(m_paths).lock(id));
+    return summarize(id, OpenFolder::open(m_paths.folder(), m_paths.taskDir(id)), LockInspector(m_paths).lock(id));
 }
 
 std::optional<TaskSummary> TaskScanner::previousRun(const QString &id) const
 {
     if (!AgentPaths::isValidExecutionId(id) || m_paths.folder().kindOf(m_paths.previousDir(id)) != AgentFolder::Kind::Directory)
         return std::nullopt;
-    return summarize(id, std::nullopt, AgentPaths::Generation::Previous);
+    return summarize(id, OpenFolder::open(m_paths.folder(), m_paths.taskDir(id)), std::nullopt, AgentPaths::Generation::Previous);
 }
 
 } // namespace oa

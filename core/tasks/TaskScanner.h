@@ -1,6 +1,7 @@
 #pragma once
 
 #include "fs/AgentPaths.h"
+#include "fs/OpenFolder.h"
 #include "DependencyPreview.h"
 #include "lock/LockInspector.h"
 
@@ -80,7 +81,8 @@ public:
                              const QString &statusState);
 
 private:
-    TaskSummary summarize(const QString &id, const std::optional<LockRecord> &lock,
+    // `task` is the task's folder, opened once for all its files.
+    TaskSummary summarize(const QString &id, const Result<OpenFolder> &task, const std::optional<LockRecord> &lock,
                           AgentPaths::Generation generation = AgentPaths::Generation::Current) const;
     static TaskSummary refused(const QString &id, const QString &why);
     AgentPaths m_paths; // a copy: cheap, and never dangles
