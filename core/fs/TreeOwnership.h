@@ -36,7 +36,8 @@ public:
     // and the folder gets back its `original` owner, group and mode, so that no later task of
     // the same user can change an idle task. The folder is closed (0700) before anything in it
     // is touched. Every folder and file loses its setuid, setgid, sticky and group or other
-    // write bits. A file of another user's with more than one name (its other name, outside
+    // write bits. A FIFO, socket or link of the user's becomes the executor's by name, never
+    // opened nor followed. A file of another user's with more than one name (its other name, outside
     // the task folder, would still reach it) is removed, never copied: copying a tenant's data
     // as root could fill the disk. An entry that cannot be taken back whole is moved into
     // `quarantine` (see below) and removed there. Returns the warnings.
@@ -53,8 +54,15 @@ public:
     // the user still holds open (a descriptor outlives chown) can reach the copy. Only folders
     // and regular files are copied; anything else fails, links included: the root steps that
     // follow would write and read through them. Modes lose setuid/setgid/sticky bits and every
-    // write bit but the owner's.
-    static Status copyAsOwn(const AgentFolder &folder, const QString &from, const QString &to);
+    // write bit but the owner's. Files keep their holes (only data is written, so a sparse
+    // 1 TiB file costs root what the user stored), at any depth with a bounded number of
+    // descriptors. Bounded: when the files would take more disk (allocated blocks, or data
+    // read, whichever is more) than `maxBytes`, or than the free space on the filesystem of
+    // `to` less kCopyFreeMargin, the copy is refused with an Error naming the file reached, and
+    // nothing of it is left; so on any failure.
+    static constexpr qint64 kCopyBound = qint64(16) << 30;     // 16 GiB, for one cache build
+    static constexpr qint64 kCopyFreeMargin = qint64(1) << 30; // left free on the disk
+    static Status copyAsOwn(const AgentFolder &folder, const QString &from, const QString &to, qint64 maxBytes = kCopyBound);
 };
 
 } // namespace oa

@@ -10,7 +10,11 @@
 #include <QTest>
 
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <cstring>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -78,6 +82,10 @@ private slots:
     void copyAsOwnTakesOverAndCleansModes();
     void copyAsOwnRefusesSpecialFiles_data();
     void copyAsOwnRefusesSpecialFiles();
+    void copyAsOwnKeepsHoles();
+    void copyAsOwnIsBounded();
+    void copyAsOwnDeepTreeWithFewDescriptors();
+    void reclaimTakesBackFifosSocketsAndLinks();
     void writeReplacesAFileOfAnotherUser_data();
     void writeReplacesAFileOfAnotherUser();
     void reclaimRestoresTheFolderAndRemovesHardLinks();
@@ -176,6 +184,141 @@ void TestTreeOwnership::copyAsOwnRefusesSpecialFiles()
     const Status copied = TreeOwnership::copyAsOwn(AgentFolder(m_base), staged, m_base + QStringLiteral("/staging/site"));
     QVERIFY(!copied);
     QVERIFY2(copied.error().message.contains(expected), qPrintable(copied.error().message));
+}
+
+// Bytes at `offset` of the file at `path`, read with pread.
+static QByteArray bytesAt(const QString &path, off_t offset, size_t size)
+{
+    QByteArray data(qsizetype(size), '\0');
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    const ssize_t n = fd >= 0 ? ::pread(fd, data.data(), size, offset) : -1;
+    ::close(fd);
+    data.resize(n < 0 ? 0 : qsizetype(n));
+    return data;
+}
+
+void TestTreeOwnership::copyAsOwnKeepsHoles()
+{
+    // A build backend truncated a file to 1 GiB in pip's target: the copy, as root, takes on
+    // disk what the user stored, not 1 GiB, and the bound counts that, not the size.
+    const QString staged = m_base + QStringLiteral("/EnvCache/staging/x/build");
+    write(staged + QStringLiteral("/pkg/__init__.py"), "X = 1\n");
+    const QString sparse = staged + QStringLiteral("/zz_sparse.bin");
+    constexpr off_t kSize = off_t(1) << 30;
+    const int fd = ::open(QFile::encodeName(sparse).constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    QVERIFY(fd >= 0);
+    const bool made = ::pwrite(fd, "head", 4, 0) == 4 && ::pwrite(fd, "middle", 6, kSize / 2) == 6 && ::pwrite(fd, "tail", 4, kSize - 4) == 4;
+    ::close(fd);
+    QVERIFY(made);
+    QVERIFY(TreeOwnership::give(AgentFolder(m_base), staged, kOther, kOther));
+
+    const QString site = m_base + QStringLiteral("/EnvCache/staging/x/site-packages");
+    const Status copied = TreeOwnership::copyAsOwn(AgentFolder(m_base), staged, site, 1 << 20);
+    QVERIFY2(copied, copied ? "" : qPrintable(copied.error().message));
+    const struct stat st = statOf(site + QStringLiteral("/zz_sparse.bin"));
+    QCOMPARE(st.st_size, kSize);
+    QCOMPARE(st.st_uid, uid_t(0));
+    QVERIFY2(qint64(st.st_blocks) * 512 < (1 << 20), qPrintable(QString::number(qint64(st.st_blocks) * 512)));
+    const QString copy = site + QStringLiteral("/zz_sparse.bin");
+    QCOMPARE(bytesAt(copy, 0, 4), QByteArray("head"));
+    QCOMPARE(bytesAt(copy, kSize / 2, 6), QByteArray("middle"));
+    QCOMPARE(bytesAt(copy, kSize - 4, 4), QByteArray("tail"));
+    QCOMPARE(bytesAt(copy, kSize / 4, 8), QByteArray(8, '\0'));
+    QCOMPARE(bytesAt(site + QStringLiteral("/pkg/__init__.py"), 0, 100), QByteArray("X = 1\n"));
+}
+
+void TestTreeOwnership::copyAsOwnIsBounded()
+{
+    // A staged tree whose files take more disk than the bound: refused, naming the file, and
+    // nothing of the copy left to publish.
+    const QString staged = m_base + QStringLiteral("/EnvCache/staging/x/build");
+    write(staged + QStringLiteral("/pkg/__init__.py"), "X = 1\n");
+    write(staged + QStringLiteral("/pkg/big.bin"), QByteArray(256 * 1024, 'x'));
+    QVERIFY(TreeOwnership::give(AgentFolder(m_base), staged, kOther, kOther));
+    const QString site = m_base + QStringLiteral("/EnvCache/staging/x/site-packages");
+    const Status copied = TreeOwnership::copyAsOwn(AgentFolder(m_base), staged, site, 64 * 1024);
+    QVERIFY(!copied);
+    const QString message = copied.error().message;
+    QVERIFY2(message.contains(QStringLiteral("more than 65536 bytes")) && message.contains(QStringLiteral("pkg/big.bin")), qPrintable(message));
+    QVERIFY(!QFileInfo::exists(site));
+    // The default bound takes it.
+    const Status fits = TreeOwnership::copyAsOwn(AgentFolder(m_base), staged, site);
+    QVERIFY2(fits, fits ? "" : qPrintable(fits.error().message));
+    QCOMPARE(statOf(site + QStringLiteral("/pkg/big.bin")).st_size, off_t(256 * 1024));
+}
+
+void TestTreeOwnership::copyAsOwnDeepTreeWithFewDescriptors()
+{
+    // 300 levels with 32 descriptors: the copy walks like the other walks, no recursion.
+    const QString staged = m_base + QStringLiteral("/EnvCache/staging/x/build");
+    QDir().mkpath(staged);
+    QVERIFY(makeChain(staged, "d", 300, 0755));
+    struct rlimit saved;
+    QVERIFY(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+    struct rlimit few = saved;
+    few.rlim_cur = 32;
+    QVERIFY(::setrlimit(RLIMIT_NOFILE, &few) == 0);
+    const QString site = m_base + QStringLiteral("/EnvCache/staging/x/site-packages");
+    const Status copied = TreeOwnership::copyAsOwn(AgentFolder(m_base), staged, site);
+    const struct stat bottom = bottomOf(site, "d", 300);
+    const Status removed = AgentFolder(m_base).removeTree(site);
+    ::setrlimit(RLIMIT_NOFILE, &saved);
+    QVERIFY2(copied, copied ? "" : qPrintable(copied.error().message));
+    QVERIFY(S_ISDIR(bottom.st_mode));
+    QCOMPARE(bottom.st_uid, uid_t(0));
+    QVERIFY(removed);
+}
+
+void TestTreeOwnership::reclaimTakesBackFifosSocketsAndLinks()
+{
+    // What a run-as or dynamic user left: no entry of its ID stays after the reclaim, and
+    // nothing is opened or followed on the way (the link's target keeps its owner).
+    constexpr uid_t kDynamic = 61999;
+    const QString task = m_base + QStringLiteral("/Tasks/t");
+    write(task + QStringLiteral("/main.py"), "print(1)\n");
+    QDir().mkpath(task + QStringLiteral("/sub"));
+    const AgentFolder folder(m_base);
+    const auto original = TreeOwnership::stateOf(folder, task);
+    QVERIFY(original);
+    QVERIFY(TreeOwnership::give(folder, task, kDynamic, kDynamic));
+    const QString outside = m_tmp->path() + QStringLiteral("/outside");
+    write(outside, "theirs");
+    QVERIFY(::chown(QFile::encodeName(outside).constData(), kDynamic, kDynamic) == 0);
+    QStringList made;
+    for (const char *dir : {"", "/sub"}) {
+        const QString fifo = task + QLatin1String(dir) + QStringLiteral("/fifo");
+        QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0666) == 0);
+        const QString link = task + QLatin1String(dir) + QStringLiteral("/link");
+        QVERIFY(::symlink(QFile::encodeName(outside).constData(), QFile::encodeName(link).constData()) == 0);
+        const QString socket = task + QLatin1String(dir) + QStringLiteral("/sock");
+        const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        QVERIFY(fd >= 0);
+        struct sockaddr_un address = {};
+        address.sun_family = AF_UNIX;
+        const QByteArray encoded = QFile::encodeName(socket);
+        QVERIFY(size_t(encoded.size()) < sizeof(address.sun_path));
+        std::memcpy(address.sun_path, encoded.constData(), size_t(encoded.size()));
+        const bool bound = ::bind(fd, reinterpret_cast<const struct sockaddr *>(&address), sizeof(address)) == 0;
+        ::close(fd);
+        QVERIFY(bound);
+        made << fifo << link << socket;
+    }
+    for (const QString &path : std::as_const(made)) {
+        QVERIFY(::fchownat(AT_FDCWD, QFile::encodeName(path).constData(), kDynamic, kDynamic, AT_SYMLINK_NOFOLLOW) == 0);
+        QCOMPARE(statOf(path).st_uid, kDynamic);
+    }
+
+    const auto warnings = TreeOwnership::reclaimFolder(folder, task, *original, m_base + QStringLiteral("/Temp/@quarantine"));
+    QVERIFY2(warnings && warnings->isEmpty(), warnings ? qPrintable(warnings->join(u'\n')) : qPrintable(warnings.error().message));
+    for (const QString &path : std::as_const(made)) {
+        const struct stat st = statOf(path);
+        QVERIFY2(st.st_uid == 0 && st.st_gid == 0, qPrintable(path));
+    }
+    QVERIFY(S_ISFIFO(statOf(task + QStringLiteral("/fifo")).st_mode));
+    QVERIFY(S_ISSOCK(statOf(task + QStringLiteral("/sub/sock")).st_mode));
+    QCOMPARE(QFile::symLinkTarget(task + QStringLiteral("/link")), outside);
+    QCOMPARE(statOf(outside).st_uid, kDynamic);
+    QCOMPARE(statOf(outside).st_gid, gid_t(kDynamic));
 }
 
 void TestTreeOwnership::writeReplacesAFileOfAnotherUser_data()
