@@ -10,12 +10,95 @@
 
 namespace oa {
 
+namespace {
+
+// --list, --which-runs and the monitor read result.json only up to 4 MiB (JsonFile), and a run
+// whose result cannot be read shows as Pending. So nothing a task can multiply (warnings about
+// its files, surviving processes, what its build code leaves in the venv or in pip's report)
+// may grow the file without limit: these bound it, even with every character JSON-escaped to six
+// bytes, to about 2 MiB at most. executor.log keeps everything.
+constexpr qsizetype kMaxRecordedWarnings = 100;
+constexpr qsizetype kMaxWarningChars = 1000;
+constexpr qsizetype kMaxRecordedSurvivors = 100;
+constexpr qsizetype kMaxPipFreezeLines = 1000;
+constexpr qsizetype kMaxPipFreezeChars = 64 * 1024;
+constexpr qsizetype kMaxProvenanceEntries = 1000;
+constexpr qsizetype kMaxProvenanceChars = 128 * 1024;
+
+// `text` cut to at most `max` characters, the cut marked, never between a surrogate pair.
+QString cut(const QString &text, qsizetype max)
+{
+    if (text.size() <= max)
+        return text;
+    qsizetype keep = max - 1;
+    if (keep > 0 && text.at(keep - 1).isHighSurrogate())
+        --keep;
+    return text.left(keep) + QChar(0x2026);
+}
+
+qsizetype charsOf(const InstalledDistribution &d)
+{
+    return d.name.size() + d.version.size() + d.file.size() + d.url.size() + d.sha256.size() + d.source.size();
+}
+
+} // namespace
+
 void Executor::warn(const QString &what, ExecutionLog::Category category)
 {
     if (what.isEmpty())
         return;
     m_log.warning(category, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), what}});
-    m_record.warnings.append(what);
+    recordWarning(what);
+}
+
+void Executor::recordWarning(const QString &warning)
+{
+    if (m_record.warnings.size() < kMaxRecordedWarnings)
+        m_record.warnings.append(cut(warning, kMaxWarningChars));
+    else
+        ++m_warningsLeftOut;
+}
+
+void Executor::boundRecordedLists()
+{
+    if (m_record.survivors.size() > kMaxRecordedSurvivors) {
+        const qsizetype more = m_record.survivors.size() - kMaxRecordedSurvivors;
+        m_record.survivors.resize(kMaxRecordedSurvivors);
+        warn(QStringLiteral("%1 more surviving process(es) are not in Survivors; executor.log names them all").arg(more), lcProcess);
+    }
+    qsizetype freezeChars = 0;
+    qsizetype freezeKept = 0;
+    for (const QString &line : std::as_const(m_record.pipFreeze)) {
+        if (freezeKept == kMaxPipFreezeLines || freezeChars + line.size() > kMaxPipFreezeChars)
+            break;
+        freezeChars += line.size();
+        ++freezeKept;
+    }
+    if (freezeKept < m_record.pipFreeze.size()) {
+        const qsizetype more = m_record.pipFreeze.size() - freezeKept;
+        m_record.pipFreeze.resize(freezeKept);
+        warn(QStringLiteral("%1 more line(s) of pip freeze are not in PipFreeze (at most %2 lines, %3 characters); executor.log has them all")
+                 .arg(more).arg(kMaxPipFreezeLines).arg(kMaxPipFreezeChars),
+             lcPip);
+    }
+    if (m_record.provenance && !m_record.provenance->installed.isEmpty()) {
+        qsizetype chars = 0;
+        for (const InstalledDistribution &d : std::as_const(m_record.provenance->installed))
+            chars += charsOf(d);
+        const qsizetype count = m_record.provenance->installed.size();
+        // Half a list would say "installed only these": the whole account is dropped instead,
+        // and --which-runs then reports the run as unknown rather than as not having it.
+        if (count > kMaxProvenanceEntries || chars > kMaxProvenanceChars) {
+            m_record.provenance->installed.clear();
+            m_record.provenance->unavailable = QStringLiteral("pip's report named %1 distribution(s) in %2 characters, more than result.json records (%3, %4 characters)")
+                                                   .arg(count).arg(chars).arg(kMaxProvenanceEntries).arg(kMaxProvenanceChars);
+            warn(QStringLiteral("which files were installed, and from where, is not recorded: %1").arg(m_record.provenance->unavailable), lcPip);
+        }
+    }
+    if (m_warningsLeftOut > 0) {
+        m_record.warnings.append(QStringLiteral("%1 more warning(s) were not recorded here; executor.log has them all").arg(m_warningsLeftOut));
+        m_warningsLeftOut = 0;
+    }
 }
 
 void Executor::warn(const QStringList &warnings, ExecutionLog::Category category)
@@ -185,7 +268,7 @@ std::optional<Error> Executor::stopped(const ProcessExit &exit)
             pids.append(QString::number(pid));
         const QString warning = QStringLiteral("%1 process(es) survived the stop: PID %2").arg(exit.survivors.size()).arg(pids.join(QStringLiteral(", ")));
         m_log.error(lcProcess, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), warning}});
-        m_record.warnings.append(warning);
+        recordWarning(warning);
         m_record.survivors += exit.survivors;
     }
     return exit.stopError();
@@ -289,12 +372,13 @@ int Executor::finish(const Status &status)
     m_record.progressUpdates = progress.updates;
     m_record.badProgressLines = progress.badLines;
     if (progress.badLines > 0)
-        m_record.warnings.append(QStringLiteral("%1 progress line(s) were not valid and were ignored").arg(progress.badLines));
+        warn(QStringLiteral("%1 progress line(s) were not valid and were ignored").arg(progress.badLines), lcRun);
     m_record.finishedAt = QDateTime::currentDateTimeUtc();
 
     if (m_taskFilesAllowed) {
         const QString resultFile = m_paths.resultFile(m_options.executionId);
         warn(m_paths.folder().plantedAt(resultFile));
+        boundRecordedLists(); // last: the warnings above count too
         if (const Status saved = m_record.save(m_paths.folder(), resultFile); !saved) {
             // The previous result.json is intact; the service must not report an outcome that
             // nobody can read back, so whatever happened, this run ends as an internal error.

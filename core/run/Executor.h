@@ -131,6 +131,11 @@ private:
     // Logs a warning and records it in result.json's Warnings (empty: nothing to say).
     void warn(const QString &what, ExecutionLog::Category category = lcExecutor);
     void warn(const QStringList &warnings, ExecutionLog::Category category);
+    // Puts a warning already logged into result.json's Warnings, within their bound.
+    void recordWarning(const QString &warning);
+    // Bounds what a task can make result.json's lists grow to (Survivors, PipFreeze,
+    // Provenance, Warnings), so that the file stays far below the 4 MiB its readers take.
+    void boundRecordedLists();
     // Creates `path` empty through the gatekeeper, replacing anything planted there, so that a
     // child process that opens it by name writes into a regular file of the task.
     Status freshLog(const QString &path);
@@ -154,6 +159,7 @@ private:
     QString m_cacheEntryDir; // the cache entry linked into the venv: read-only in the sandbox
     ResultRecord m_record;
     int m_exitCode = 0;
+    qsizetype m_warningsLeftOut = 0; // logged, but past the bound of result.json's Warnings
     bool m_taskFilesAllowed = false; // execution.json exists: logs and result.json may be written
 };
 
