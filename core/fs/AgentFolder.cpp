@@ -286,27 +286,30 @@ QString AgentFolder::plantedAt(const QString &path) const
     return what.isEmpty() ? QString() : QStringLiteral("%1 was %2; it was replaced by a regular file").arg(path, what);
 }
 
-QString AgentFolder::foreignEntryAt(const QString &path) const
+std::optional<struct stat> AgentFolder::entryAt(const QString &path) const
 {
     const auto parts = components(path);
     if (!parts || parts->isEmpty())
-        return {};
+        return std::nullopt;
     const auto dir = walk(*parts, parts->size() - 1, false);
     struct stat st;
     if (!dir || ::fstatat(dir->get(), encoded(parts->last()).constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-        return {};
-    return isOwnRegularFile(st) ? QString() : describe(st);
+        return std::nullopt;
+    return st;
+}
+
+QString AgentFolder::foreignEntryAt(const QString &path) const
+{
+    const auto st = entryAt(path);
+    return !st || isOwnRegularFile(*st) ? QString() : describe(*st);
 }
 
 QString AgentFolder::forgeableRecordAt(const QString &path) const
 {
-    const auto parts = components(path);
-    if (!parts || parts->isEmpty())
+    const auto found = entryAt(path);
+    if (!found)
         return {};
-    const auto dir = walk(*parts, parts->size() - 1, false);
-    struct stat st;
-    if (!dir || ::fstatat(dir->get(), encoded(parts->last()).constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-        return {};
+    const struct stat &st = *found;
     if (!isOwnRegularFile(st))
         return describe(st);
     if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)

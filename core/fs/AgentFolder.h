@@ -9,6 +9,8 @@
 
 #include <optional>
 
+#include <sys/stat.h>
+
 namespace oa {
 
 // A file descriptor that closes itself. Move-only.
@@ -144,6 +146,8 @@ public:
     QList<Entry> list(const QString &dir) const;
 
 private:
+    // lstat of the entry at `path`, through the gatekeeper's walk to its folder; nullopt when absent or unreachable.
+    std::optional<struct stat> entryAt(const QString &path) const;
     // Splits `path` into the folder that holds it and its last component.
     Result<QStringList> components(const QString &path) const;
     Result<UniqueFd> walk(const QStringList &parts, qsizetype count, bool create) const;
