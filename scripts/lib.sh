@@ -6,10 +6,11 @@ OA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Debian 12 packages: the toolchain, Qt 6 (Core, Widgets, Test, Linguist tools, and Qt's own
 # translations, whose qtbase_de.qm the monitor embeds), Python's venv, help2man for the man
 # pages every build makes, the setuptools and wheel wheels that an offline sdist build with
-# setup.py needs (tst_run_as), ccache, which the build uses where it is installed, and bubblewrap,
-# whose /usr/bin/bwrap Sandbox = bubblewrap runs task code under (tst_sandbox).
+# setup.py needs (tst_run_as), ccache, which the build uses where it is installed, bubblewrap,
+# whose /usr/bin/bwrap Sandbox = bubblewrap runs task code under (tst_sandbox), and libzip, which
+# reads wheels (core/wheel/; found through pkg-config).
 OA_PACKAGES=(
-    build-essential cmake ninja-build pkg-config git help2man
+    build-essential cmake ninja-build pkg-config git help2man libzip-dev
     qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-tools-dev-tools qt6-translations-l10n libgl-dev
     python3 python3-venv python3-pip python3-setuptools-whl python3-wheel-whl fonts-dejavu-core
     ccache bubblewrap
