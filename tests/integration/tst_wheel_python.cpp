@@ -19,6 +19,8 @@ class TestWheelPython : public QObject {
     Q_OBJECT
 private slots:
     void importsAndRunsScripts();
+    void installsDebianWheels_data();
+    void installsDebianWheels();
 };
 
 namespace {
@@ -98,6 +100,58 @@ void TestWheelPython::importsAndRunsScripts()
     const Output raw = run(installed->target + QStringLiteral("/bin/oa-demo-raw"), {}, site);
     QVERIFY2(raw.exitCode == 0, raw.err.constData());
     QCOMPARE(raw.out, QByteArray("raw oa_demo\n"));
+}
+
+// Real wheels, built by setuptools and flit rather than by the tests: the ones Debian ships for
+// venvs (python3-pip-whl, python3-setuptools-whl, python3-wheel-whl, which the build installs).
+void TestWheelPython::installsDebianWheels_data()
+{
+    QTest::addColumn<QString>("wheel");
+    QTest::addColumn<QString>("module");
+    const QDir folder(QStringLiteral("/usr/share/python-wheels"));
+    for (const QString &name : folder.entryList({QStringLiteral("*.whl")}, QDir::Files, QDir::Name)) {
+        const QString project = name.section(u'-', 0, 0);
+        QTest::newRow(qPrintable(name)) << folder.filePath(name) << (project == QStringLiteral("setuptools") ? QStringLiteral("setuptools") : project);
+    }
+    if (folder.entryList({QStringLiteral("*.whl")}, QDir::Files).isEmpty())
+        QTest::newRow("none") << QString() << QString();
+}
+
+void TestWheelPython::installsDebianWheels()
+{
+    QFETCH(QString, wheel);
+    QFETCH(QString, module);
+    if (wheel.isEmpty())
+        OA_SKIP_OR_FAIL(QStringLiteral("no wheels in /usr/share/python-wheels (python3-pip-whl, python3-setuptools-whl)"));
+    const auto interpreter = PythonInterpreter::probe(oatest::python());
+    if (!interpreter)
+        OA_SKIP_OR_FAIL(QStringLiteral("no Python to run: %1").arg(interpreter.error().message));
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    WheelInstallOptions options;
+    options.python = interpreter->executable;
+    options.pythonVersion = interpreter->version.section(u'.', 0, 1);
+    const auto installed = WheelInstaller(options).install(wheel, tmp.filePath(QStringLiteral("prefix")));
+    QVERIFY2(installed.ok(), qPrintable(installed.ok() ? QString() : installed.error().message));
+    const QString site = installed->target + u'/' + installed->sitePackages;
+    const QString version = QFileInfo(wheel).fileName().section(u'-', 1, 1);
+    const Output imported = run(interpreter->executable,
+                                {QStringLiteral("-c"),
+                                 QStringLiteral("import importlib.metadata as m, %1\n"
+                                                "assert %1.__file__.startswith(%2), %1.__file__\n"
+                                                "print(m.version(%3))\n")
+                                     .arg(module, u'\'' + site + u'\'', u'\'' + module + u'\'')},
+                                site);
+    QVERIFY2(imported.exitCode == 0, imported.err.constData());
+    QCOMPARE(imported.out.trimmed(), version.toUtf8());
+    // pip's and wheel's console scripts run from bin/.
+    for (const auto &[script, argument] : {std::pair{QStringLiteral("pip"), QStringLiteral("--version")}, std::pair{QStringLiteral("wheel"), QStringLiteral("version")}}) {
+        if (script != module)
+            continue;
+        const Output ran = run(installed->target + QStringLiteral("/bin/") + script, {argument}, site);
+        QVERIFY2(ran.exitCode == 0, ran.err.constData());
+        QVERIFY2(ran.out.contains(version.toUtf8()), ran.out.constData());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestWheelPython)
