@@ -68,23 +68,25 @@ run() {
         timeout -k 10 $((seconds + 120)) "$build/fuzz/fuzz_$harness" -rss_limit_mb=2048 -timeout=10 -max_len=4096 "$@"
 }
 
-for harness in "${harnesses[@]}"; do
+# fuzz_one HARNESS: replays its regressions, then fuzzes it; prints what it found, and fails
+# (status 1) on any failure, each named on a line of $work/HARNESS.failures.
+fuzz_one() {
+    local harness="$1" input failed=0
     mkdir -p "$artifacts/$harness" "$work/$harness"
-
     for input in "$OA_ROOT/fuzz/$harness/regressions"/*; do
         if [ ! -f "$input" ] || [[ "$input" == *.note ]]; then
             continue
         fi
-        if ! run "$harness" -artifact_prefix="$work/$harness/" "$input" >"$work/regression.log" 2>&1; then
+        if ! run "$harness" -artifact_prefix="$work/$harness/" "$input" >"$work/$harness.regression.log" 2>&1; then
             echo "==> fuzz_$harness: FAILED on the known input ${input#"$OA_ROOT"/} (its .note says what it found)"
-            show_failure "$work/regression.log"
-            failures+=("$harness: ${input#"$OA_ROOT"/}")
+            show_failure "$work/$harness.regression.log"
+            echo "$harness: ${input#"$OA_ROOT"/}" >>"$work/$harness.failures"
+            failed=1
         fi
     done
 
     cp -r "$OA_ROOT/fuzz/$harness/seeds" "$work/$harness/corpus"
-    log="$work/$harness.log"
-    harness_start=$SECONDS
+    local log="$work/$harness.log" harness_start=$SECONDS
     if run "$harness" -seed="$seed" -runs="$(runs_of "$harness")" -max_total_time="$seconds" -print_final_stats=1 \
         -artifact_prefix="$artifacts/$harness/" "$work/$harness/corpus" >"$log" 2>&1; then
         echo "==> fuzz_$harness: $((SECONDS - harness_start)) s, seed $seed, $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$') inputs," \
@@ -92,7 +94,27 @@ for harness in "${harnesses[@]}"; do
     else
         echo "==> fuzz_$harness: FAILED"
         show_failure "$log" "$artifacts/$harness"
-        failures+=("$harness: fuzzing")
+        echo "$harness: fuzzing" >>"$work/$harness.failures"
+        failed=1
+    fi
+    return $failed
+}
+
+# One harness a core at a time: each is single-threaded, and a fixed number of inputs makes its
+# walk the same however many run beside it. Each one's report is printed whole when it ends.
+running=0
+for harness in "${harnesses[@]}"; do
+    if [ "$running" -ge "$(nproc)" ]; then
+        wait -n || true
+        running=$((running - 1))
+    fi
+    (status=0; fuzz_one "$harness" >"$work/$harness.report" 2>&1 || status=1; cat "$work/$harness.report"; exit $status) &
+    running=$((running + 1))
+done
+wait || true
+for harness in "${harnesses[@]}"; do
+    if [ -f "$work/$harness.failures" ]; then
+        mapfile -t -O "${#failures[@]}" failures <"$work/$harness.failures"
     fi
 done
 
