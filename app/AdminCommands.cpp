@@ -38,46 +38,81 @@ QJsonObject lockJson(const oa::LockRecord &lock)
 
 // How many packages the task's dependency source names, whichever it is (execution.json's
 // Requirements, a requirements.txt, a Pipfile.lock, a script's inline block), as the monitor's
-// Requirements column counts them; null when they cannot be counted.
-QJsonValue requirementsCount(const oa::AgentPaths &paths, const oa::TaskSummary &task, const oa::Result<oa::OpenFolder> &tasksDir)
+// Requirements column counts them; null when they cannot be counted. The scan read them
+// (TaskScanner::scan(true)) from the files it read the row from.
+std::optional<qint64> requirementsCount(const oa::TaskSummary &task)
 {
     if (task.state == oa::TaskState::Invalid)
         return task.requirementsCount;
-    // The task folder is one openat() in Tasks/, opened once, rather than a walk from the base per file.
-    const auto taskDir = tasksDir ? tasksDir->folder(task.id) : oa::Result<oa::OpenFolder>(tasksDir.error());
-    const oa::DependencyPreview preview =
-        oa::DependencyPreview::read(paths, task.id, oa::hasFinishedRun(task.state), nullptr, taskDir ? &taskDir.value() : nullptr);
-    return preview.counted ? QJsonValue(int(preview.packages.size())) : QJsonValue();
+    return task.dependencies.counted ? std::optional<qint64>(task.dependencies.packages.size()) : std::nullopt;
+}
+
+// lockJson(), written in its keys' order.
+void writeLock(IndentedJsonWriter &w, QLatin1String key, const oa::LockRecord &lock)
+{
+    w.openObject(key);
+    w.string(QLatin1String("AcquiredAt"), iso(lock.info.acquiredAt));
+    w.number(QLatin1String("AgeSeconds"), lock.ageSeconds());
+    w.string(QLatin1String("ExecutionId"), lock.executionId);
+    w.string(QLatin1String("Host"), lock.info.hostName);
+    w.string(QLatin1String("Path"), lock.path);
+    w.number(QLatin1String("Pid"), lock.info.pid);
+    w.string(QLatin1String("Problem"), lock.problem);
+    w.string(QLatin1String("ProcessName"), lock.info.appName);
+    w.string(QLatin1String("Verdict"), oa::lockVerdictName(lock.verdict));
+    w.closeObject();
 }
 
 } // namespace
 
 int listTasks(const oa::AgentPaths &paths, bool json)
 {
-    const QList<oa::TaskSummary> tasks = oa::TaskScanner(paths).scan();
+    const QList<oa::TaskSummary> tasks = oa::TaskScanner(paths).scan(json);
     if (json) {
-        const auto tasksDir = oa::OpenFolder::open(paths.folder(), paths.tasksDir());
-        QJsonArray array;
+        // Written as QJsonDocument would write {"BaseDir", "Tasks": [...]}, keys in its (sorted)
+        // order, without building 10,000 QJsonObjects first.
+        IndentedJsonWriter w;
+        const auto optionalString = [&w](QLatin1String key, const QString &value) {
+            if (value.isEmpty())
+                w.null(key);
+            else
+                w.string(key, value);
+        };
+        w.openObject();
+        w.string(QLatin1String("BaseDir"), paths.baseDir());
+        w.openArray(QLatin1String("Tasks"));
         for (const oa::TaskSummary &t : tasks) {
-            QJsonObject o{{QStringLiteral("Id"), t.id},
-                          {QStringLiteral("State"), oa::taskStateName(t.state)},
-                          {QStringLiteral("ScriptPath"), t.scriptPath},
-                          {QStringLiteral("Arguments"), t.arguments},
-                          {QStringLiteral("RequirementsCount"), requirementsCount(paths, t, tasksDir)},
-                          {QStringLiteral("StartedAt"), iso(t.startedAt)},
-                          {QStringLiteral("FinishedAt"), iso(t.finishedAt)},
-                          {QStringLiteral("DurationMs"), t.durationMs},
-                          {QStringLiteral("Outcome"), t.outcome},
-                          {QStringLiteral("Message"), t.message}};
+            w.openObject();
+            w.string(QLatin1String("Arguments"), t.arguments);
+            w.number(QLatin1String("DurationMs"), t.durationMs);
+            if (t.exitCode)
+                w.number(QLatin1String("ExitCode"), *t.exitCode);
+            else
+                w.null(QLatin1String("ExitCode"));
+            w.string(QLatin1String("FinishedAt"), iso(t.finishedAt));
+            w.string(QLatin1String("Id"), t.id);
+            if (t.lock)
+                writeLock(w, QLatin1String("Lock"), *t.lock);
+            else
+                w.null(QLatin1String("Lock"));
+            w.string(QLatin1String("Message"), t.message);
+            w.string(QLatin1String("Outcome"), t.outcome);
+            if (const auto count = requirementsCount(t))
+                w.number(QLatin1String("RequirementsCount"), *count);
+            else
+                w.null(QLatin1String("RequirementsCount"));
+            optionalString(QLatin1String("RunAsUser"), t.runAsUser);
+            w.string(QLatin1String("ScriptPath"), t.scriptPath);
             // The stage it is in, or was in when it was interrupted or orphaned, from status.json.
-            o.insert(QStringLiteral("Stage"), t.stage.isEmpty() ? QJsonValue() : QJsonValue(t.stage));
-            o.insert(QStringLiteral("StatusUpdatedAt"), t.statusUpdatedAt.isValid() ? QJsonValue(iso(t.statusUpdatedAt)) : QJsonValue());
-            o.insert(QStringLiteral("ExitCode"), t.exitCode ? QJsonValue(*t.exitCode) : QJsonValue());
-            o.insert(QStringLiteral("Lock"), t.lock ? QJsonValue(lockJson(*t.lock)) : QJsonValue());
-            o.insert(QStringLiteral("RunAsUser"), t.runAsUser.isEmpty() ? QJsonValue() : QJsonValue(t.runAsUser));
-            array.append(o);
+            optionalString(QLatin1String("Stage"), t.stage);
+            w.string(QLatin1String("StartedAt"), iso(t.startedAt));
+            w.string(QLatin1String("State"), oa::taskStateName(t.state));
+            optionalString(QLatin1String("StatusUpdatedAt"), t.statusUpdatedAt.isValid() ? iso(t.statusUpdatedAt) : QString());
+            w.closeObject();
         }
-        printJson({{QStringLiteral("BaseDir"), paths.baseDir()}, {QStringLiteral("Tasks"), array}});
+        w.closeArray();
+        w.closeObject();
+        printJson(w.take());
         return 0;
     }
     QList<QStringList> rows{{QStringLiteral("ID"), QStringLiteral("STATE"), QStringLiteral("STAGE"), QStringLiteral("EXIT"),
@@ -108,9 +143,12 @@ int listTasks(const oa::AgentPaths &paths, bool json)
 int listLocks(const oa::AgentPaths &paths, bool json)
 {
     const QList<oa::LockRecord> locks = oa::LockInspector(paths).locks();
-    // Who the holder's task code runs as, from its status.json: only a live holder has one.
-    const auto runAsOf = [&paths](const oa::LockRecord &lock) {
-        const auto task = lock.verdict == oa::LockVerdict::Live ? oa::TaskScanner(paths).task(lock.executionId) : std::nullopt;
+    // Who the holder's task code runs as, from its status.json: only a live holder has one. Its
+    // task folder is one openat(O_NOFOLLOW) in Tasks/, opened once for all the locks.
+    const oa::TaskScanner scanner(paths);
+    const auto tasksDir = oa::OpenFolder::open(paths.folder(), paths.tasksDir());
+    const auto runAsOf = [&](const oa::LockRecord &lock) {
+        const auto task = lock.verdict == oa::LockVerdict::Live && tasksDir ? scanner.taskIn(*tasksDir, lock.executionId, lock) : std::nullopt;
         return task ? task->runAsUser : QString();
     };
     if (json) {

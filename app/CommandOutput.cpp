@@ -2,7 +2,13 @@
 
 #include "base/PrintableText.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
+
+#include <algorithm>
+#include <utility>
+
+#include <cstdio>
 
 namespace CommandOutput {
 
@@ -38,8 +44,9 @@ QString age(qint64 seconds)
 
 void printJson(const QJsonObject &object)
 {
-    out() << QJsonDocument(object).toJson(QJsonDocument::Indented);
-    out().flush();
+    // The document is UTF-8 already: written as bytes, not decoded into the text stream and
+    // encoded again (--list --json over 10,000 tasks is megabytes).
+    printJson(QJsonDocument(object).toJson(QJsonDocument::Indented));
 }
 
 QString shown(const QString &text)
@@ -72,6 +79,83 @@ void printTable(const QList<QStringList> &input)
         out() << line.trimmed() << '\n';
     }
     out().flush();
+}
+
+void IndentedJsonWriter::member(QLatin1String key)
+{
+    if (!m_empty.isEmpty()) {
+        m_text += m_empty.last() ? "\n" : ",\n";
+        m_empty.last() = false;
+    }
+    m_text.append(4 * m_empty.size(), ' ');
+    if (!key.isEmpty()) {
+        m_text += '"';
+        m_text += QByteArrayView(key.data(), key.size());
+        m_text += "\": ";
+    }
+}
+
+void IndentedJsonWriter::open(QLatin1String key, char bracket)
+{
+    member(key);
+    m_text += bracket;
+    m_empty.append(true);
+}
+
+void IndentedJsonWriter::close(char bracket)
+{
+    m_empty.removeLast();
+    m_text += '\n';
+    m_text.append(4 * m_empty.size(), ' ');
+    m_text += bracket;
+}
+
+void IndentedJsonWriter::openObject(QLatin1String key) { open(key, '{'); }
+void IndentedJsonWriter::closeObject() { close('}'); }
+void IndentedJsonWriter::openArray(QLatin1String key) { open(key, '['); }
+void IndentedJsonWriter::closeArray() { close(']'); }
+
+void IndentedJsonWriter::string(QLatin1String key, const QString &value)
+{
+    member(key);
+    const bool plain = std::all_of(value.cbegin(), value.cend(), [](QChar c) {
+        return c.unicode() >= 0x20 && c != u'"' && c != u'\\' && !c.isSurrogate();
+    });
+    if (plain) {
+        m_text += '"';
+        m_text += value.toUtf8();
+        m_text += '"';
+        return;
+    }
+    // Qt's escaping: the value alone in a compact array, brackets cut off.
+    const QByteArray escaped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    m_text += QByteArrayView(escaped).sliced(1, escaped.size() - 2);
+}
+
+void IndentedJsonWriter::number(QLatin1String key, qint64 value)
+{
+    member(key);
+    m_text += QByteArray::number(value);
+}
+
+void IndentedJsonWriter::null(QLatin1String key)
+{
+    member(key);
+    m_text += "null";
+}
+
+QByteArray IndentedJsonWriter::take()
+{
+    m_text += '\n';
+    m_empty.clear();
+    return std::exchange(m_text, QByteArray());
+}
+
+void printJson(const QByteArray &json)
+{
+    out().flush();
+    std::fwrite(json.constData(), 1, size_t(json.size()), stdout);
+    std::fflush(stdout);
 }
 
 } // namespace CommandOutput

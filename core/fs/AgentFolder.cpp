@@ -96,7 +96,7 @@ Result<UniqueFd> openFolderIn(int dir, const QByteArray &name, const QString &pa
 
 // A regular file in `dir`, judged before it is opened (so that a device is never even opened)
 // and checked again on the descriptor (so that a swap in between is caught).
-Result<UniqueFd> openRegularIn(int dir, const QByteArray &name, const QString &path)
+Result<UniqueFd> openRegularIn(int dir, const QByteArray &name, const QString &path, struct stat *opened)
 {
     struct stat st;
     if (::fstatat(dir, name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
@@ -108,47 +108,60 @@ Result<UniqueFd> openRegularIn(int dir, const QByteArray &name, const QString &p
         return fileFailure(QStringLiteral("cannot read"), path, errno);
     if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
         return fail(ErrorKind::System, QStringLiteral("refusing to read %1: it changed into %2 while it was opened").arg(path, describe(st)));
+    if (opened)
+        *opened = st;
     return fd;
 }
 
-Result<QByteArray> readAll(const UniqueFd &fd, const QString &path, qint64 maxBytes)
+Result<QByteArray> readAll(const UniqueFd &fd, const QString &path, qint64 maxBytes, const struct stat *known)
 {
     struct stat st;
-    if (::fstat(fd.get(), &st) != 0)
+    if (known)
+        st = *known;
+    else if (::fstat(fd.get(), &st) != 0)
         return fileFailure(QStringLiteral("cannot read"), path, errno);
     if (st.st_size > maxBytes)
         return fail(ErrorKind::System, QStringLiteral("refusing to read %1: it has %2 bytes, more than the %3 allowed")
                                               .arg(path).arg(qint64(st.st_size)).arg(maxBytes));
-    QByteArray data;
-    data.reserve(qsizetype(st.st_size));
-    char buffer[64 * 1024];
+    // Read straight into the result, asking for one byte more than the size fstat gave: a file
+    // that has not changed since is then read whole by one read(), and a read of fewer bytes
+    // than asked that ends at that size is its end (a scan reads tens of thousands of small
+    // files). A file that grew is read on to its end, within the bound.
+    QByteArray data(qsizetype(st.st_size) + 1, Qt::Uninitialized);
+    qsizetype size = 0;
     for (;;) {
-        const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+        if (size == data.size())
+            data.resize(qMin<qint64>(qint64(data.size()) * 2, maxBytes + 1));
+        const ssize_t n = ::read(fd.get(), data.data() + size, size_t(data.size() - size));
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             return fileFailure(QStringLiteral("cannot read"), path, errno);
         }
-        if (n == 0)
-            return data;
-        data.append(buffer, n);
-        if (data.size() > maxBytes)
+        size += n;
+        if (size > maxBytes)
             return fail(ErrorKind::System, QStringLiteral("refusing to read %1: it grew past the %2 bytes allowed").arg(path).arg(maxBytes));
+        if (n == 0 || (size == qsizetype(st.st_size) && size < data.size())) {
+            data.truncate(size);
+            return data;
+        }
     }
 }
 
 
-Result<QByteArray> readOwnAll(const UniqueFd &fd, const QString &path, qint64 maxBytes)
+Result<QByteArray> readOwnAll(const UniqueFd &fd, const QString &path, qint64 maxBytes, const struct stat *known)
 {
     struct stat st;
-    if (::fstat(fd.get(), &st) != 0) // the descriptor that is read, not the name: it cannot be swapped
+    if (known) // the descriptor's own fstat, never the name's: it cannot be swapped
+        st = *known;
+    else if (::fstat(fd.get(), &st) != 0)
         return fileFailure(QStringLiteral("cannot read"), path, errno);
     if (!isOwnRegularFile(st))
         return fail(ErrorKind::System, QStringLiteral("%1 is %2, not a file the executor wrote").arg(path, describe(st)));
     if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
         return fail(ErrorKind::System, QStringLiteral("%1 may be written by its group or by others (mode %2), not only by the executor")
                                               .arg(path, QString::number(st.st_mode & 07777, 8)));
-    return readAll(fd, path, maxBytes);
+    return readAll(fd, path, maxBytes, &st);
 }
 
 } // namespace detail

@@ -33,11 +33,13 @@ QList<QByteArray> namesIn(int dirFd);
 Result<UniqueFd> openFolderIn(int dir, const QByteArray &name, const QString &path, bool create);
 // A regular file in `dir`, judged before it is opened (a device is never even opened) and
 // checked again on the descriptor (a swap in between is caught); non-blocking, no link.
-Result<UniqueFd> openRegularIn(int dir, const QByteArray &name, const QString &path);
-// An open file's content, at most `maxBytes`.
-Result<QByteArray> readAll(const UniqueFd &fd, const QString &path, qint64 maxBytes);
+// `opened`, when given, receives that check's fstat of the descriptor, for readAll to reuse.
+Result<UniqueFd> openRegularIn(int dir, const QByteArray &name, const QString &path, struct stat *opened = nullptr);
+// An open file's content, at most `maxBytes`. `known` is the descriptor's fstat when the caller
+// has it (openRegularIn's): a small file is then one read into a buffer of its size.
+Result<QByteArray> readAll(const UniqueFd &fd, const QString &path, qint64 maxBytes, const struct stat *known = nullptr);
 // The same, only when the file is one the executor could alone have written (readOwnFile's rule).
-Result<QByteArray> readOwnAll(const UniqueFd &fd, const QString &path, qint64 maxBytes);
+Result<QByteArray> readOwnAll(const UniqueFd &fd, const QString &path, qint64 maxBytes, const struct stat *known = nullptr);
 
 // A depth-first walk of the tree below the open folder `top`, at any depth with a bounded
 // number of descriptors (the folder it is in and the one it opens): it goes down with

@@ -15,7 +15,7 @@ namespace oa {
 
 namespace {
 
-constexpr qint64 kMaxJsonBytes = 4 * 1024 * 1024;
+constexpr qint64 kMaxJsonBytes = kMaxJsonFileBytes;
 
 Result<QJsonObject> fromRead(const Result<QByteArray> &read)
 {
@@ -30,6 +30,11 @@ Result<QJsonObject> fromRead(const Result<QByteArray> &read)
 }
 
 } // namespace
+
+Result<QJsonObject> jsonObjectFromRead(const Result<QByteArray> &read)
+{
+    return fromRead(read);
+}
 
 Result<QJsonObject> parseJsonObject(const QByteArray &json)
 {

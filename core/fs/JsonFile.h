@@ -31,6 +31,11 @@ Result<QJsonObject> readOwnJsonObject(const OpenFolder &folder, const QString &n
 
 // A JSON object from bytes, or InvalidTask with the parser's reason ("not a JSON object: ...").
 Result<QJsonObject> parseJsonObject(const QByteArray &json);
+// The bound every read above applies.
+constexpr qint64 kMaxJsonFileBytes = 4 * 1024 * 1024;
+// What the reads above give for a read the caller made itself (within kMaxJsonFileBytes), in the
+// same words: for a scan that needs a file's bytes as well as its object.
+Result<QJsonObject> jsonObjectFromRead(const Result<QByteArray> &read);
 
 // The strings of a JSON array, in order; what is not a string is left out (a hand-edited or
 // forged record keeps what it can).

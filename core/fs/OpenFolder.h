@@ -25,8 +25,16 @@ public:
     Result<OpenFolder> folder(const QString &name) const;
     // What is at `name`, without following a link; Missing when nothing is.
     AgentFolder::Kind kindOf(const QString &name) const;
-    // AgentFolder::readFile and readOwnFile for `name` in this folder.
-    Result<QByteArray> readFile(const QString &name, qint64 maxBytes) const;
+    // lstat of `name` (one fstatat, no link followed); nullopt when nothing is there.
+    std::optional<struct stat> statOf(const QByteArray &name) const;
+    // The names in this folder with their kinds (links not followed), sorted as AgentFolder::list
+    // sorts them. The kind comes from the directory entry itself where the file system gives it
+    // (one getdents for many names), else from one fstatat.
+    QList<AgentFolder::Entry> entries() const;
+    // AgentFolder::readFile and readOwnFile for `name` in this folder: fstatat, openat, fstat and,
+    // for a small file, one read. `read`, when given, receives the descriptor's fstat (the file
+    // that was read, for its time or a stamp).
+    Result<QByteArray> readFile(const QString &name, qint64 maxBytes, struct stat *read = nullptr) const;
     Result<QByteArray> readOwnFile(const QString &name, qint64 maxBytes) const;
 
     // `dir/relative` when `relative` is plain names (no ".", "..", trailing "/") leading through
@@ -34,6 +42,8 @@ public:
     // unchanged below `dir`, found with one openat per folder instead of a readlink per component
     // from the root. nullopt for anything else, which the caller then resolves the long way.
     static std::optional<QString> plainFileBelow(const QString &dir, const QString &relative);
+    // The same from `dirFd`, the folder `dir` already open: no path is resolved from the root.
+    static std::optional<QString> plainFileBelow(int dirFd, const QString &dir, const QString &relative);
 
 private:
     OpenFolder(UniqueFd fd, QString path) : m_fd(std::move(fd)), m_path(std::move(path)) {}

@@ -5,10 +5,13 @@
 #include "process/ProcessTable.h"
 
 #include <QDir>
+#include <QFile>
 #include <QLockFile>
 #include <QSysInfo>
 
 #include <algorithm>
+
+#include <sys/stat.h>
 
 namespace oa {
 
@@ -46,26 +49,76 @@ LockRecord LockInspector::inspect(const QString &executionId, const QString &loc
         return record; // Unreadable
     }
     record.info = *info;
-    if (!isThisHost(info->hostName))
+    judge(record);
+    return record;
+}
+
+void LockInspector::judge(LockRecord &record)
+{
+    if (!isThisHost(record.info.hostName))
         record.verdict = LockVerdict::Foreign;
-    else if (ProcessTable::isRunning(info->pid, info->appName))
+    else if (ProcessTable::isRunning(record.info.pid, record.info.appName))
         record.verdict = LockVerdict::Live;
     else
         record.verdict = LockVerdict::Orphaned;
+}
+
+namespace {
+
+QDateTime modifiedAt(const struct stat &st)
+{
+    return QDateTime::fromMSecsSinceEpoch(qint64(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000, Qt::UTC);
+}
+
+} // namespace
+
+LockRecord LockInspector::inspectIn(const OpenFolder &locks, const QString &executionId, const QString &name)
+{
+    // inspect()'s rules and words (lockfiles::readRegular), from the open Locks/: the read's own
+    // fstatat judges the kind (nothing but a regular file is ever opened), then one open and one
+    // read; what was refused is looked at again only to say why, as readRegular says it.
+    LockRecord record;
+    record.executionId = executionId;
+    record.path = locks.pathOf(name);
+    struct stat read;
+    const auto content = locks.readFile(name, TaskLock::kMaxFileBytes, &read);
+    if (!content) {
+        const AgentFolder::Kind kind = locks.kindOf(name);
+        if (kind == AgentFolder::Kind::Missing)
+            record.problem = QStringLiteral("missing"); // gone since it was listed
+        else if (kind != AgentFolder::Kind::Regular)
+            record.problem = QStringLiteral("%1, not a regular file").arg(AgentFolder::kindName(kind));
+        else
+            record.problem = content.error().message;
+        if (const auto st = locks.statOf(QFile::encodeName(name)); st && S_ISREG(st->st_mode))
+            record.info.acquiredAt = modifiedAt(*st);
+        return record; // Unreadable
+    }
+    const auto info = TaskLock::parse(*content, modifiedAt(read));
+    if (!info) {
+        record.problem = info.error().message;
+        record.info.acquiredAt = modifiedAt(read);
+        return record;
+    }
+    record.info = *info;
+    judge(record);
     return record;
 }
 
 QList<LockRecord> LockInspector::locks() const
 {
     QList<LockRecord> records;
-    const QDir dir(m_paths.locksDir());
+    // Locks/ is opened once, as lockfiles opens it (the folder that holds the lock files is their
+    // base), and every lock file is read relative to it: no path is walked again per lock.
+    const auto dir = OpenFolder::open(AgentFolder(m_paths.locksDir()), m_paths.locksDir());
+    if (!dir)
+        return records;
     // Every kind of entry: a lock path that is not a regular file is still a lock to report.
     // Names are matched exactly (no QDir name filter, which ignores case).
-    const QStringList names = dir.entryList(QDir::AllEntries | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot);
-    for (const QString &name : names) {
-        const QString id = AgentPaths::executionIdOfLockFileName(name);
+    for (const AgentFolder::Entry &entry : dir->entries()) {
+        const QString id = AgentPaths::executionIdOfLockFileName(entry.name);
         if (!id.isEmpty())
-            records.append(inspect(id, dir.filePath(name)));
+            records.append(inspectIn(*dir, id, entry.name));
     }
     std::sort(records.begin(), records.end(), [](const LockRecord &a, const LockRecord &b) { return a.executionId < b.executionId; });
     return records;

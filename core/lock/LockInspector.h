@@ -1,6 +1,7 @@
 #pragma once
 
 #include "fs/AgentPaths.h"
+#include "fs/OpenFolder.h"
 #include "base/Error.h"
 #include "TaskLock.h"
 
@@ -48,6 +49,12 @@ public:
     QList<LockRecord> locks() const;
     std::optional<LockRecord> lock(const QString &executionId) const;
     static LockRecord inspect(const QString &executionId, const QString &lockFilePath);
+    // The same for `name` in the open Locks/ folder, a scan's.
+    static LockRecord inspectIn(const OpenFolder &locks, const QString &executionId, const QString &name);
+    // The verdict of a readable record: its host, then whether its PID still runs the program
+    // it locked with. Nothing on disk changes when a holder dies, so a monitor that keeps a
+    // record asks this again on every refresh (a kill(0) and a readlink per lock).
+    static void judge(LockRecord &record);
     static bool isThisHost(const QString &hostName);
 
     // Removes one lock. Orphaned locks go without `force`; Foreign and Unreadable locks need it;

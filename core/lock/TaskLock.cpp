@@ -5,11 +5,6 @@
 
 namespace oa {
 
-namespace {
-// A QLockFile record is a few short lines; anything longer is read only this far.
-constexpr qint64 kMaxLockFileBytes = 64 * 1024;
-} // namespace
-
 TaskLock::TaskLock(const QString &lockFilePath) : m_path(lockFilePath), m_lock(std::make_unique<QLockFile>(lockFilePath))
 {
     // No age-based staleness: a run may last for hours. Only a dead holder on this host makes a
@@ -91,10 +86,15 @@ Result<LockInfo> TaskLock::read(const QString &lockFilePath)
     // Never QLockFile::getLockInfo here: it opens the file with a blocking open() and follows a
     // symlink. The record is QLockFile's: PID, application name, host name, one per line (then
     // machine and boot IDs, which are not needed here).
-    const auto content = lockfiles::readRegular(lockFilePath, kMaxLockFileBytes);
+    const auto content = lockfiles::readRegular(lockFilePath, kMaxFileBytes);
     if (!content)
         return content.error();
-    const QList<QByteArray> lines = content->data.split('\n');
+    return parse(content->data, content->modified);
+}
+
+Result<LockInfo> TaskLock::parse(const QByteArray &content, const QDateTime &modified)
+{
+    const QList<QByteArray> lines = content.split('\n');
     bool numeric = false;
     LockInfo info;
     info.pid = lines.value(0).trimmed().toLongLong(&numeric);
@@ -102,7 +102,7 @@ Result<LockInfo> TaskLock::read(const QString &lockFilePath)
         return fail(ErrorKind::System, QStringLiteral("not a QLockFile record (no PID on the first line)"));
     info.appName = QString::fromUtf8(lines.value(1));
     info.hostName = QString::fromUtf8(lines.value(2));
-    info.acquiredAt = content->modified;
+    info.acquiredAt = modified;
     return info;
 }
 

@@ -48,6 +48,11 @@ public:
     // symlink. A System error says why there is no readable lock: the file's (with its errno), or
     // that it holds no QLockFile record.
     static Result<LockInfo> read(const QString &lockFilePath);
+    // The record in a lock file's content, read by the caller through the gatekeeper; `modified`
+    // is the file's modification time (when the lock was taken).
+    static Result<LockInfo> parse(const QByteArray &content, const QDateTime &modified);
+    // A lock file is read only this far: a QLockFile record is a few short lines.
+    static constexpr qint64 kMaxFileBytes = 64 * 1024;
 
 private:
     Status replaceNonRegular();

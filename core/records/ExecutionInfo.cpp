@@ -108,7 +108,7 @@ Result<QHash<QString, QJsonValue>> canonicalKeys(const QJsonObject &object, QStr
     return fields;
 }
 
-Result<QString> resolveScript(const QString &scriptPath, const QString &taskDir)
+Result<QString> resolveScript(const QString &scriptPath, const QString &taskDir, int taskDirFd)
 {
     if (scriptPath.isEmpty())
         return invalid(kScriptPath, QStringLiteral("is empty"));
@@ -123,7 +123,8 @@ Result<QString> resolveScript(const QString &scriptPath, const QString &taskDir)
 
     // The common case, a plain path to a regular file, without realpath's readlink per component
     // (--list previews 10,000 tasks); a link, ".." or a missing name is for the check below.
-    if (const auto plain = OpenFolder::plainFileBelow(taskDir, scriptPath))
+    if (const auto plain = taskDirFd >= 0 ? OpenFolder::plainFileBelow(taskDirFd, taskDir, scriptPath)
+                                          : OpenFolder::plainFileBelow(taskDir, scriptPath))
         return *plain;
     const QString canonicalTask = QFileInfo(taskDir).canonicalFilePath();
     const QFileInfo script(QDir(taskDir).filePath(scriptPath));
@@ -175,12 +176,13 @@ Result<QStringList> parseRequirements(const QJsonValue &value)
     const QJsonArray array = value.toArray();
     QStringList requirements;
     for (qsizetype i = 0; i < array.size(); ++i) {
-        const QString field = QStringLiteral("%1[%2]").arg(kRequirements).arg(i);
+        // Named only when refused: a scan checks tens of thousands of valid ones.
+        const auto field = [i] { return QStringLiteral("%1[%2]").arg(kRequirements).arg(i); };
         if (!array.at(i).isString())
-            return invalid(field, QStringLiteral("must be a string, not %1").arg(jsonTypeName(array.at(i))));
+            return invalid(field(), QStringLiteral("must be a string, not %1").arg(jsonTypeName(array.at(i))));
         const QString requirement = array.at(i).toString().trimmed();
         if (const Status valid = ExecutionInfo::checkRequirement(array.at(i).toString()); !valid)
-            return invalid(field, valid.error().message);
+            return invalid(field(), valid.error().message);
         requirements.append(requirement);
     }
     return requirements;
@@ -219,11 +221,26 @@ Status ExecutionInfo::checkRequirement(const QString &requirement)
 
 ExecutionInfo::Preview ExecutionInfo::preview(const QJsonObject &object)
 {
-    const auto field = [&object](const QString &key) -> QJsonValue {
-        for (auto it = object.begin(); it != object.end(); ++it) {
-            if (it.key().compare(key, Qt::CaseInsensitive) == 0)
-                return it.value();
+    // One pass over the keys (each key is a new QString when read), the first that matches a
+    // field case-insensitively winning, rather than a pass per field: a scan previews 10,000 files.
+    static const QString wanted[] = {kScriptPath, kArguments, kRequirements, kUseCache, kTimeout, kMaxMemory, kMaxCpu};
+    constexpr int kWanted = int(sizeof wanted / sizeof wanted[0]);
+    QJsonValue found[kWanted] = {QJsonValue(QJsonValue::Undefined), QJsonValue(QJsonValue::Undefined), QJsonValue(QJsonValue::Undefined),
+                                 QJsonValue(QJsonValue::Undefined), QJsonValue(QJsonValue::Undefined), QJsonValue(QJsonValue::Undefined),
+                                 QJsonValue(QJsonValue::Undefined)};
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        const QString key = it.key();
+        for (int i = 0; i < kWanted; ++i) {
+            if (found[i].isUndefined() && key.compare(wanted[i], Qt::CaseInsensitive) == 0) {
+                found[i] = it.value();
+                break;
+            }
         }
+    }
+    const auto field = [&found](const QString &key) -> QJsonValue {
+        for (int i = 0; i < kWanted; ++i)
+            if (wanted[i] == key)
+                return found[i];
         return QJsonValue(QJsonValue::Undefined);
     };
     const auto number = [&field](const QString &key) -> std::optional<double> {
@@ -271,9 +288,17 @@ Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString
                                                     .arg(error.offset).arg(error.errorString()));
     if (!document.isObject())
         return fail(ErrorKind::InvalidTask, QStringLiteral("execution.json: the top level must be an object"));
+    ParseContext context;
+    context.environmentBytes = environmentBytes;
+    return parse(document.object(), expectedId, taskDir, context);
+}
 
+Result<ExecutionInfo> ExecutionInfo::parse(const QJsonObject &object, const QString &expectedId, const QString &taskDir,
+                                           const ParseContext &context)
+{
+    const qint64 environmentBytes = context.environmentBytes;
     ExecutionInfo info;
-    auto keyed = canonicalKeys(document.object(), info.warnings);
+    auto keyed = canonicalKeys(object, info.warnings);
     if (!keyed)
         return keyed.error();
     const QHash<QString, QJsonValue> &fields = keyed.value();
@@ -295,7 +320,7 @@ Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString
     if (!script.isString())
         return invalid(kScriptPath, QStringLiteral("must be a string, not %1").arg(jsonTypeName(script)));
     info.scriptPath = script.toString();
-    auto scriptFile = resolveScript(info.scriptPath, taskDir);
+    auto scriptFile = resolveScript(info.scriptPath, taskDir, context.taskDirFd);
     if (!scriptFile)
         return scriptFile.error();
     info.scriptFile = scriptFile.value();
@@ -306,7 +331,7 @@ Result<ExecutionInfo> ExecutionInfo::parse(const QByteArray &json, const QString
     info.arguments = arguments.value();
     // Checked here, before any venv is built: what execve() would refuse is the task's fault (exit 4),
     // not the environment's. The script inherits the executor's environment, plus what the reserve covers.
-    const ArgumentLimits limits = ArgumentLimits::ofThisSystem();
+    const ArgumentLimits &limits = context.limits;
     if (const auto tooLong = limits.check(info.arguments, environmentBytes))
         return invalid(tooLong->field, tooLong->reason);
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/Error.h"
+#include "Limits.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -49,6 +50,17 @@ struct ExecutionInfo {
     // three-argument form measures this process's environment on every call.
     static Result<ExecutionInfo> parse(const QByteArray &json, const QString &expectedId, const QString &taskDir,
                                        qint64 environmentBytes);
+    // What a caller that parses many files (--list, the monitor) measures once, and the task
+    // folder it has open.
+    struct ParseContext {
+        qint64 environmentBytes = 0;
+        ArgumentLimits limits = ArgumentLimits::ofThisSystem();
+        int taskDirFd = -1; // -1: the folder is opened by path
+    };
+    // The same for a file a scan has already parsed into `object`: neither the JSON nor the
+    // folder is read twice.
+    static Result<ExecutionInfo> parse(const QJsonObject &object, const QString &expectedId, const QString &taskDir,
+                                       const ParseContext &context);
 
     // What --list and the monitor show of an execution.json, read leniently (no file checks,
     // whatever is readable), with the same case-insensitive keys as parse(): the field names

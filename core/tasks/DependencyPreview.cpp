@@ -18,6 +18,14 @@ namespace oa {
 
 namespace {
 
+bool hasRequirementsKey(const QJsonObject &execution)
+{
+    for (auto it = execution.begin(); it != execution.end(); ++it)
+        if (it.key().compare(QLatin1String("Requirements"), Qt::CaseInsensitive) == 0)
+            return true;
+    return false;
+}
+
 QStringList executionRequirements(const QJsonObject &execution)
 {
     QStringList out;
@@ -71,45 +79,82 @@ qint64 previewEnvironmentBytes()
     return bytes;
 }
 
+namespace {
+// The same for the limits execve() sets, which only a change of the stack's limit moves.
+ExecutionInfo::ParseContext previewContext(int taskDirFd)
+{
+    static const ExecutionInfo::ParseContext measured = [] {
+        ExecutionInfo::ParseContext context;
+        context.environmentBytes = previewEnvironmentBytes();
+        return context;
+    }();
+    ExecutionInfo::ParseContext context = measured;
+    context.taskDirFd = taskDirFd;
+    return context;
+}
+} // namespace
+
 DependencyPreview DependencyPreview::read(const AgentPaths &paths, const QString &id, bool finished, QStringList *inputs,
                                           const OpenFolder *task)
 {
+    Records records;
+    records.task = task;
+    const QString executionName = QStringLiteral("execution.json");
+    records.executionBytes = task ? task->readFile(executionName, ExecutionInfo::kMaxFileBytes)
+                                  : paths.folder().readFile(paths.executionFile(id), ExecutionInfo::kMaxFileBytes);
+    records.execution = records.executionBytes ? parseJsonObject(records.executionBytes.value()) : Result<QJsonObject>(records.executionBytes.error());
+    if (finished) {
+        if (const auto json = task ? readJsonObject(*task, QStringLiteral("result.json")) : readJsonObject(paths.folder(), paths.resultFile(id)))
+            records.result = json.value();
+    }
+    return fromRecords(paths, id, records, inputs);
+}
+
+DependencyPreview DependencyPreview::fromRecords(const AgentPaths &paths, const QString &id, const Records &records, QStringList *inputs)
+{
     const AgentFolder &folder = paths.folder();
     const QString taskDir = paths.taskDir(id);
-    const QString executionName = QStringLiteral("execution.json");
-    const auto bytes = task ? task->readFile(executionName, ExecutionInfo::kMaxFileBytes)
-                            : folder.readFile(paths.executionFile(id), ExecutionInfo::kMaxFileBytes);
-    const Result<QJsonObject> parsed = bytes ? parseJsonObject(bytes.value()) : Result<QJsonObject>(bytes.error());
-    const QJsonObject execution = parsed ? parsed.value() : QJsonObject();
-    if (inputs) {
-        // The files the executor looks at, by name, whether they are there or not: one that
-        // appears later changes the answer.
+    const Result<QByteArray> &bytes = records.executionBytes;
+    const QJsonObject execution = records.execution ? records.execution.value() : QJsonObject();
+    if (inputs)
+        *inputs << paths.executionFile(id);
+    const auto addInput = [inputs](const QString &path) {
+        if (inputs && !path.isEmpty() && !inputs->contains(path))
+            inputs->append(path);
+    };
+    // The files the executor would look at when execution.json lists no Requirements, by name,
+    // whether they are there or not: one that appears later changes the answer.
+    const auto addSourceInputs = [&] {
         const QString script = taskDir + u'/' + ExecutionInfo::preview(execution).scriptPath;
         const QString scriptDir = QFileInfo(script).path();
-        *inputs << paths.resultFile(id) << scriptDir << script
-                << scriptDir + QStringLiteral("/requirements.txt") << scriptDir + QStringLiteral("/Pipfile.lock")
-                << scriptDir + QStringLiteral("/Pipfile");
-    }
+        addInput(scriptDir); // the script itself must be there, in any case
+        if (!hasRequirementsKey(execution)) // else the answer is execution.json's alone
+            for (const QString &path : QStringList{script, scriptDir + QStringLiteral("/requirements.txt"), scriptDir + QStringLiteral("/Pipfile.lock"),
+                                        scriptDir + QStringLiteral("/Pipfile")})
+                addInput(path);
+    };
 
     DependencyPreview p;
-    if (finished) {
-        if (const auto json = task ? readJsonObject(*task, QStringLiteral("result.json")) : readJsonObject(folder, paths.resultFile(id))) {
-            const ResultRecord result = ResultRecord::fromJson(*json);
-            if (!result.dependencySource.isEmpty()) {
-                p.source = result.dependencySource;
-                p.file = result.dependencyFile;
-                if (inputs && !p.file.isEmpty())
-                    *inputs << p.file;
-                listPackages(p, folder, execution);
-                return p;
-            }
+    if (records.result) {
+        addInput(paths.resultFile(id));
+        const ResultRecord result = ResultRecord::fromJson(*records.result);
+        if (!result.dependencySource.isEmpty()) {
+            p.source = result.dependencySource;
+            p.file = result.dependencyFile;
+            addInput(p.file);
+            listPackages(p, folder, execution);
+            return p;
         }
     }
+    addSourceInputs();
     if (!bytes) {
         p.problem = bytes.error().message;
         return p;
     }
-    auto info = ExecutionInfo::parse(bytes.value(), id, taskDir, previewEnvironmentBytes());
+    // Parsed once by the scan; a file that is no JSON object is parsed again here only to say
+    // why in ExecutionInfo's words.
+    auto info = records.execution ? ExecutionInfo::parse(execution, id, taskDir, previewContext(records.task ? records.task->fd() : -1))
+                                  : ExecutionInfo::parse(bytes.value(), id, taskDir, previewEnvironmentBytes());
     if (!info) {
         p.problem = info.error().message;
         return p;
@@ -121,6 +166,7 @@ DependencyPreview DependencyPreview::read(const AgentPaths &paths, const QString
     }
     p.source = dependencySourceName(deps->source);
     p.file = deps->file;
+    addInput(p.file);
     listPackages(p, folder, execution);
     return p;
 }

@@ -5,9 +5,12 @@
 #include "FileStamp.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QMutex>
 #include <QString>
 #include <QStringList>
+
+#include <optional>
 
 namespace oa {
 
@@ -29,10 +32,20 @@ struct DependencyPreview {
     bool operator!=(const DependencyPreview &o) const { return !(*this == o); }
 
     // `finished`: take the source from result.json (the run's own word) when it names one.
-    // `inputs` receives every path the answer depends on, for a cache to stamp.
+    // `inputs` receives the files whose content the answer depends on and the folders whose
+    // names it depends on (a file that is missing appears in its folder), for a scan to stamp.
     // `task`: the task's folder, already open (a scan's), to read execution.json and result.json in.
     static DependencyPreview read(const AgentPaths &paths, const QString &id, bool finished, QStringList *inputs = nullptr,
                                   const OpenFolder *task = nullptr);
+
+    // What a scan has already read of a task, so that nothing is read or parsed twice.
+    struct Records {
+        const OpenFolder *task = nullptr;       // the task folder, open
+        Result<QByteArray> executionBytes{QByteArray()};
+        Result<QJsonObject> execution{QJsonObject()}; // executionBytes parsed
+        std::optional<QJsonObject> result;      // result.json, when the run finished and it was read
+    };
+    static DependencyPreview fromRecords(const AgentPaths &paths, const QString &id, const Records &records, QStringList *inputs = nullptr);
 };
 
 // DependencyPreview::read() per task, kept while none of the files it came from changed (their

@@ -1,6 +1,7 @@
 #include "PackageRuns.h"
 
 #include "fs/JsonFile.h"
+#include "fs/OpenFolder.h"
 #include "records/ResultRecord.h"
 
 #include <QRegularExpression>
@@ -27,7 +28,12 @@ PackageRuns::Found PackageRuns::find(const AgentPaths &paths, const Query &query
 {
     Found found;
     const AgentFolder folder = paths.folder();
-    for (const AgentFolder::Entry &task : folder.list(paths.tasksDir())) {
+    // Tasks/ is walked to once; each task folder is then one openat(O_NOFOLLOW) in it, and its
+    // result.json one more: the gatekeeper's checks, without a walk from the base per task.
+    const Result<OpenFolder> tasks = OpenFolder::open(folder, paths.tasksDir());
+    if (!tasks)
+        return found; // no Tasks/ (or one that is a link): no run to find, as a listing of it gives none
+    for (const AgentFolder::Entry &task : tasks->entries()) {
         if (task.kind != AgentFolder::Kind::Directory) {
             if (task.kind == AgentFolder::Kind::Symlink)
                 found.notes.append(QStringLiteral("%1/%2: skipped: the task folder is a link").arg(paths.tasksDir(), task.name));
@@ -35,8 +41,11 @@ PackageRuns::Found PackageRuns::find(const AgentPaths &paths, const Query &query
         }
         const QString resultFile = paths.tasksDir() + u'/' + task.name + QStringLiteral("/result.json");
         // Only a result.json the executor wrote: a run-as user may leave one of its own (its
-        // file, a hard link, a group-writable file) where a killed executor wrote none.
-        const auto result = readOwnJsonObject(folder, resultFile);
+        // file, a hard link, a group-writable file) where a killed executor wrote none. A task
+        // folder that cannot be opened (it became a link since the listing) is read by path,
+        // rarely, so that the gatekeeper says why in its usual words.
+        const Result<OpenFolder> taskDir = tasks->folder(task.name);
+        const auto result = taskDir ? readOwnJsonObject(*taskDir, QStringLiteral("result.json")) : readOwnJsonObject(folder, resultFile);
         if (!result) {
             if (result.error().systemError != ENOENT) // a task that has not finished is no news
                 found.notes.append(QStringLiteral("%1: skipped: %2").arg(resultFile, result.error().message));

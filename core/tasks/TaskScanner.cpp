@@ -1,6 +1,7 @@
 #include "TaskScanner.h"
 
 #include "records/ExecutionInfo.h"
+#include "DependencyPreview.h"
 #include "fs/JsonFile.h"
 #include "fs/OpenFolder.h"
 #include "records/ResultRecord.h"
@@ -93,7 +94,7 @@ bool hasFinishedRun(TaskState state)
 }
 
 TaskSummary TaskScanner::summarize(const QString &id, const Result<OpenFolder> &task, const std::optional<LockRecord> &lock,
-                                   AgentPaths::Generation generation) const
+                                   AgentPaths::Generation generation, QStringList *dependencyInputs) const
 {
     TaskSummary t;
     t.id = id;
@@ -106,14 +107,25 @@ TaskSummary TaskScanner::summarize(const QString &id, const Result<OpenFolder> &
     std::optional<Result<OpenFolder>> previousDir;
     if (previous && task)
         previousDir = task->folder(QStringLiteral("previous"));
-    const OpenFolder *records = previous ? (previousDir && *previousDir ? &previousDir->value() : nullptr) : task ? &task.value() : nullptr;
+    const OpenFolder *recordsDir = previous ? (previousDir && *previousDir ? &previousDir->value() : nullptr) : task ? &task.value() : nullptr;
     const auto read = [&](const OpenFolder *dir, const QString &name, const QString &path, bool own) {
         if (!dir)
             return own ? readOwnJsonObject(m_paths.folder(), path) : readJsonObject(m_paths.folder(), path);
         return own ? readOwnJsonObject(*dir, name) : readJsonObject(*dir, name);
     };
 
-    const auto execution = read(task ? &task.value() : nullptr, QStringLiteral("execution.json"), m_paths.executionFile(id), false);
+    // execution.json is read once, for the row and for the Requirements column (which wants its
+    // bytes, parsed once here). A file that cannot be read, or is too large for a JSON record,
+    // is read again the usual way, rarely, so that the row says why in the usual words.
+    const QString executionName = QStringLiteral("execution.json");
+    DependencyPreview::Records records;
+    records.task = task ? &task.value() : nullptr;
+    records.executionBytes = task ? task->readFile(executionName, ExecutionInfo::kMaxFileBytes)
+                                  : m_paths.folder().readFile(m_paths.executionFile(id), ExecutionInfo::kMaxFileBytes);
+    records.execution = records.executionBytes && records.executionBytes->size() <= kMaxJsonFileBytes
+                            ? jsonObjectFromRead(records.executionBytes)
+                            : read(records.task, executionName, m_paths.executionFile(id), false);
+    const Result<QJsonObject> &execution = records.execution;
     if (execution) {
         const ExecutionInfo::Preview preview = ExecutionInfo::preview(*execution);
         t.scriptPath = preview.scriptPath;
@@ -125,7 +137,9 @@ TaskSummary TaskScanner::summarize(const QString &id, const Result<OpenFolder> &
     // The previous run's result.json counts only when the executor could alone have written it
     // (PreviousRun keeps no other, --which-runs reads by the same rule): a forged one is no run.
     const QString resultFile = m_paths.resultFile(id, generation);
-    if (const auto json = read(records, QStringLiteral("result.json"), resultFile, previous)) {
+    if (const auto json = read(recordsDir, QStringLiteral("result.json"), resultFile, previous)) {
+        if (!previous)
+            records.result = json.value();
         const ResultRecord::Summary result = ResultRecord::summaryFromJson(*json);
         resultOutcome = result.outcome;
         t.outcome = result.outcome;
@@ -139,7 +153,7 @@ TaskSummary TaskScanner::summarize(const QString &id, const Result<OpenFolder> &
     // finished task costs no second read.
     std::optional<StatusRecord> status;
     if (lock || !resultOutcome) {
-        if (const auto json = read(records, QStringLiteral("status.json"), m_paths.statusFile(id, generation), false))
+        if (const auto json = read(recordsDir, QStringLiteral("status.json"), m_paths.statusFile(id, generation), false))
             status = StatusRecord::fromJson(*json);
     }
 
@@ -184,19 +198,26 @@ TaskSummary TaskScanner::summarize(const QString &id, const Result<OpenFolder> &
             t.cpuSeconds = status->cpuSeconds;
         }
     }
+    if (dependencyInputs && t.state != TaskState::Invalid && !previous) {
+        // A finished run names its source in result.json; any other task is read as the executor would.
+        if (!hasFinishedRun(t.state))
+            records.result.reset();
+        t.dependencies = DependencyPreview::fromRecords(m_paths, id, records, dependencyInputs);
+    }
     return t;
 }
 
-QList<TaskSummary> TaskScanner::scan() const
+QList<TaskSummary> TaskScanner::scan(bool withDependencies) const
 {
     QHash<QString, LockRecord> locks;
     for (const LockRecord &lock : LockInspector(m_paths).locks())
         locks.insert(lock.executionId, lock);
 
     QList<TaskSummary> tasks;
-    const QList<AgentFolder::Entry> entries = m_paths.folder().list(m_paths.tasksDir());
     // Walked and checked once; every task folder is then one openat(O_NOFOLLOW) in it.
     const Result<OpenFolder> tasksDir = OpenFolder::open(m_paths.folder(), m_paths.tasksDir());
+    const QList<AgentFolder::Entry> entries = tasksDir ? tasksDir->entries() : QList<AgentFolder::Entry>();
+    QStringList inputs; // asked for, so that the Requirements column is filled; not kept
     tasks.reserve(entries.size());
     for (const AgentFolder::Entry &entry : entries) {
         if (!AgentPaths::isValidExecutionId(entry.name))
@@ -208,8 +229,10 @@ QList<TaskSummary> TaskScanner::scan() const
         if (entry.kind != AgentFolder::Kind::Directory)
             continue;
         const auto lock = locks.constFind(entry.name);
-        const Result<OpenFolder> task = tasksDir ? tasksDir->folder(entry.name) : OpenFolder::open(m_paths.folder(), m_paths.taskDir(entry.name));
-        tasks.append(summarize(entry.name, task, lock == locks.cend() ? std::nullopt : std::optional<LockRecord>(*lock)));
+        const Result<OpenFolder> task = tasksDir->folder(entry.name);
+        inputs.clear();
+        tasks.append(summarize(entry.name, task, lock == locks.cend() ? std::nullopt : std::optional<LockRecord>(*lock),
+                               AgentPaths::Generation::Current, withDependencies ? &inputs : nullptr));
     }
     return tasks;
 }
@@ -233,6 +256,29 @@ std::optional<TaskSummary> TaskScanner::task(const QString &id) const
     if (kind != AgentFolder::Kind::Directory)
         return std::nullopt;
     return summarize(id, OpenFolder::open(m_paths.folder(), m_paths.taskDir(id)), LockInspector(m_paths).lock(id));
+}
+
+std::optional<TaskSummary> TaskScanner::taskIn(const OpenFolder &tasksDir, const QString &id, const std::optional<LockRecord> &lock) const
+{
+    if (!AgentPaths::isValidExecutionId(id))
+        return std::nullopt;
+    const AgentFolder::Kind kind = tasksDir.kindOf(id);
+    if (kind == AgentFolder::Kind::Symlink)
+        return refused(id, symlinkRefusal());
+    if (kind != AgentFolder::Kind::Directory)
+        return std::nullopt;
+    return summarize(id, tasksDir.folder(id), lock);
+}
+
+TaskSummary TaskScanner::taskFolder(const QString &id, const Result<OpenFolder> &task, const std::optional<LockRecord> &lock,
+                                    QStringList *dependencyInputs) const
+{
+    return summarize(id, task, lock, AgentPaths::Generation::Current, dependencyInputs);
+}
+
+TaskSummary TaskScanner::linkedTask(const QString &id)
+{
+    return refused(id, symlinkRefusal());
 }
 
 std::optional<TaskSummary> TaskScanner::previousRun(const QString &id) const

@@ -54,7 +54,7 @@ struct TaskSummary {
     QString runAsUser;            // who its task code runs as
     qint64 memoryBytes = -1;      // the script's tree now, and its CPU time so far (-1: not known)
     double cpuSeconds = -1;
-    // Where its packages come from: filled by the monitor's scan (DependencyPreviewCache), not by scan().
+    // Where its packages come from: filled by scan(true), taskFolder() and the monitor's scan.
     DependencyPreview dependencies;
     QDateTime statusUpdatedAt;    // the executor's last sign of life
 
@@ -66,9 +66,19 @@ class TaskScanner {
 public:
     explicit TaskScanner(const AgentPaths &paths) : m_paths(paths) {}
 
-    // Every task folder under Tasks/, sorted by ID.
-    QList<TaskSummary> scan() const;
+    // Every task folder under Tasks/, sorted by ID. `withDependencies` fills each row's
+    // `dependencies` too (not an Invalid one's), from the files the row was read from.
+    QList<TaskSummary> scan(bool withDependencies = false) const;
     std::optional<TaskSummary> task(const QString &id) const;
+    // task(id) from the open Tasks/ folder and a lock already inspected: for a command that looks
+    // up many tasks (--locks), without a walk from the base per task.
+    std::optional<TaskSummary> taskIn(const OpenFolder &tasksDir, const QString &id, const std::optional<LockRecord> &lock) const;
+    // One row, from its task folder opened by the caller (a scan that keeps rows), with its
+    // `dependencies`; `dependencyInputs` receives the paths they were read from (see DependencyPreview).
+    TaskSummary taskFolder(const QString &id, const Result<OpenFolder> &task, const std::optional<LockRecord> &lock,
+                           QStringList *dependencyInputs) const;
+    // The row of a task folder that is a link: refused, nothing read through it.
+    static TaskSummary linkedTask(const QString &id);
     // The run before the last one, from Tasks/{id}/previous/ (see PreviousRun), with no lock
     // (the lock is the current run's): nullopt when there is no previous/ folder.
     std::optional<TaskSummary> previousRun(const QString &id) const;
@@ -82,8 +92,9 @@ public:
 
 private:
     // `task` is the task's folder, opened once for all its files.
+    // With `dependencyInputs`, the row's `dependencies` are read too.
     TaskSummary summarize(const QString &id, const Result<OpenFolder> &task, const std::optional<LockRecord> &lock,
-                          AgentPaths::Generation generation = AgentPaths::Generation::Current) const;
+                          AgentPaths::Generation generation = AgentPaths::Generation::Current, QStringList *dependencyInputs = nullptr) const;
     static TaskSummary refused(const QString &id, const QString &why);
     AgentPaths m_paths; // a copy: cheap, and never dangles
 };

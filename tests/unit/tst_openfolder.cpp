@@ -23,6 +23,8 @@ private slots:
     void linkedSubfolderIsRefused();
     void plainFileBelow_data();
     void plainFileBelow();
+    void entriesAsListGivesThem();
+    void readsAFileWholeInOneGo();
 
 private:
     void write(const QString &path, const QByteArray &data);
@@ -121,6 +123,47 @@ void TestOpenFolder::plainFileBelow()
     QCOMPARE(found.has_value(), plain);
     if (plain) // what realpath() gives below the folder, spelled from the folder as given
         QCOMPARE(*found, QDir::cleanPath(dir + u'/' + relative));
+    // The same from the folder already open (a scan's).
+    const auto open = OpenFolder::open(AgentFolder(m_base), dir);
+    QVERIFY(open.ok());
+    QCOMPARE(OpenFolder::plainFileBelow(open->fd(), dir, relative), found);
+}
+
+void TestOpenFolder::entriesAsListGivesThem()
+{
+    // The kinds from the directory entries themselves are the kinds an lstat gives.
+    const AgentFolder folder(m_base);
+    const QString dir = m_base + QStringLiteral("/Tasks/t");
+    const auto open = OpenFolder::open(folder, dir);
+    QVERIFY(open.ok());
+    const QList<AgentFolder::Entry> listed = folder.list(dir);
+    const QList<AgentFolder::Entry> entries = open->entries();
+    QCOMPARE(entries.size(), listed.size());
+    QCOMPARE(entries.size(), 7);
+    for (qsizetype i = 0; i < entries.size(); ++i) {
+        QCOMPARE(entries.at(i).name, listed.at(i).name);
+        QCOMPARE(int(entries.at(i).kind), int(listed.at(i).kind));
+    }
+    QCOMPARE(open->entries().size(), 7); // listed again from the start: the descriptor is not used up
+}
+
+void TestOpenFolder::readsAFileWholeInOneGo()
+{
+    // A read sized by the fstat before it: a file larger than the old 64 KiB buffer is read whole,
+    // and the stat handed back is the one of the descriptor that was read.
+    const QString dir = m_base + QStringLiteral("/Tasks/t");
+    const auto open = OpenFolder::open(AgentFolder(m_base), dir);
+    QVERIFY(open.ok());
+    QFile grown(dir + QStringLiteral("/ok.json"));
+    QVERIFY(grown.open(QIODevice::Append));
+    const QByteArray more(100000, ' ');
+    QCOMPARE(grown.write(more), more.size());
+    grown.close();
+    struct stat st;
+    const auto data = open->readFile(QStringLiteral("ok.json"), 1 << 20, &st);
+    QVERIFY(data.ok());
+    QCOMPARE(data->size(), qsizetype(2 + more.size()));
+    QCOMPARE(qint64(st.st_size), qint64(data->size()));
 }
 
 QTEST_GUILESS_MAIN(TestOpenFolder)
