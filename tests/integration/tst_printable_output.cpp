@@ -51,6 +51,7 @@ private slots:
     void initTestCase();
     void listHasOneRowPerTask();
     void listJsonKeepsTheText();
+    void listJsonIsWhatQtWrites();
     void locksHaveOneRowPerLock();
     void runConsoleLogIsEscaped();
     void forceClearNamesTheHostEscaped();
@@ -115,6 +116,30 @@ void TestPrintableOutput::listJsonKeepsTheText()
             seen = true;
         }
     QVERIFY(seen);
+}
+
+void TestPrintableOutput::listJsonIsWhatQtWrites()
+{
+    // --list --json writes its document directly (IndentedJsonWriter), not through QJsonDocument:
+    // byte for byte what QJsonDocument writes for it, escapes (quotes, backslashes, controls, a
+    // lone surrogate) and empty values included. Qt writes the document it reads back unchanged.
+    Agent agent;
+    agent.makeTaskRaw(QStringLiteral("odd"), R"({"ExecutionId": "odd", "ScriptPath": "m\"a\\in\u0001.py",
+                                               "Arguments": "\ud800 \u00e9 \u2028 \t\u007f end", "Requirements": ["a", "b"]})");
+    agent.makeScriptTask(QStringLiteral("done"), "print(1)\n");
+    writeResult(agent, QStringLiteral("done"), QStringLiteral("Failed"), 3);
+    agent.makeTaskRaw(QStringLiteral("broken"), "not json");
+    writeForeignLock(agent, QStringLiteral("done"), kHostileHost);
+    const Run run = runExecutor({QStringLiteral("--base-dir"), agent.base(), QStringLiteral("--list"), QStringLiteral("--json")});
+    QCOMPARE(run.exitCode, 0);
+    const QJsonDocument document = QJsonDocument::fromJson(run.out);
+    QCOMPARE(document.object().value(QStringLiteral("Tasks")).toArray().size(), 3);
+    QCOMPARE(run.out, document.toJson(QJsonDocument::Indented));
+    // And with no task at all: an empty array as Qt writes one.
+    Agent empty;
+    QDir().mkpath(empty.base() + QStringLiteral("/Tasks"));
+    const Run none = runExecutor({QStringLiteral("--base-dir"), empty.base(), QStringLiteral("--list"), QStringLiteral("--json")});
+    QCOMPARE(none.out, QJsonDocument::fromJson(none.out).toJson(QJsonDocument::Indented));
 }
 
 void TestPrintableOutput::locksHaveOneRowPerLock()
