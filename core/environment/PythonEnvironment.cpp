@@ -217,8 +217,16 @@ Status PythonEnvironment::installHelpers() const
         return fail(ErrorKind::Environment, QStringLiteral("the virtual environment %1 has no site-packages folder").arg(m_dir));
     const QString target = sitePackages + QStringLiteral("/openautomate/__init__.py");
     QFile::remove(target);
-    if (!QFile::copy(QStringLiteral(":/python/openautomate/__init__.py"), target))
+    // Written directly, not with QFile::copy: that goes through a temporary file and an
+    // fdatasync, a millisecond or more of every run for a file in a venv nobody keeps.
+    QFile source(QStringLiteral(":/python/openautomate/__init__.py"));
+    QFile file(target);
+    if (!source.open(QIODevice::ReadOnly) || !file.open(QIODevice::WriteOnly | QIODevice::NewOnly))
         return fail(ErrorKind::Environment, QStringLiteral("cannot write the helper module %1").arg(target));
+    const QByteArray module = source.readAll();
+    if (file.write(module) != module.size() || !file.flush())
+        return fail(ErrorKind::Environment, QStringLiteral("cannot write the helper module %1").arg(target));
+    file.close();
     QFile::setPermissions(target, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
     return ok();
 }

@@ -110,8 +110,13 @@ public:
     enum class WriteMode { Truncate, Append };
     Result<UniqueFd> openForWriting(const QString &path, WriteMode mode, QString *replaced = nullptr) const;
 
-    // Replaces `path` with exactly `data`, atomically; see above.
-    Status writeAtomically(const QString &path, const QByteArray &data, QString *replaced = nullptr) const;
+    // Replaces `path` with exactly `data`, atomically; see above. Transient files that a power
+    // loss may leave old or empty (status.json: its run's result.json is the record) skip both
+    // fsyncs: readers still see the whole old file or the whole new one, and a hello-world run
+    // saves ten fsyncs.
+    enum class Durability { Flushed, AtomicOnly };
+    Status writeAtomically(const QString &path, const QByteArray &data, QString *replaced = nullptr,
+                           Durability durability = Durability::Flushed) const;
 
     // Renames `from` to `to` (both below the base) without ever replacing what is at `to`
     // (EEXIST then), and flushes the folder that received it. A link is moved itself, never

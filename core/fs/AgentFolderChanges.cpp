@@ -230,8 +230,10 @@ Result<UniqueFd> AgentFolder::openForWriting(const QString &path, WriteMode mode
     return openWritableIn(parent->dir.get(), parent->name, path, mode, replaced);
 }
 
-Status AgentFolder::writeAtomically(const QString &path, const QByteArray &data, QString *replaced) const
+Status AgentFolder::writeAtomically(const QString &path, const QByteArray &data, QString *replaced,
+                                    Durability durability) const
 {
+    const bool flushed = durability == Durability::Flushed;
     const auto parent = parentOf(path, QStringLiteral("write"));
     if (!parent)
         return parent.error();
@@ -249,7 +251,7 @@ Status AgentFolder::writeAtomically(const QString &path, const QByteArray &data,
     int error = 0;
     if (!writeAll(fd.get(), data, &error))
         return abandon(QStringLiteral("cannot write"), error);
-    if (::fsync(fd.get()) != 0)
+    if (flushed && ::fsync(fd.get()) != 0)
         return abandon(QStringLiteral("cannot flush"), errno);
     if (::close(fd.release()) != 0)
         return abandon(QStringLiteral("cannot close"), errno);
@@ -265,7 +267,7 @@ Status AgentFolder::writeAtomically(const QString &path, const QByteArray &data,
     }
     if (::renameat(dir, temp.constData(), dir, name.constData()) != 0)
         return abandon(QStringLiteral("cannot rename the temporary file onto"), errno);
-    if (::fsync(dir) != 0 && errno != EINVAL && errno != EROFS)
+    if (flushed && ::fsync(dir) != 0 && errno != EINVAL && errno != EROFS)
         return fileFailure(QStringLiteral("cannot flush the folder of"), path, errno);
     return ok();
 }

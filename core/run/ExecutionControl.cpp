@@ -256,9 +256,10 @@ void ExecutionControl::writeStatus(const QString &state, const QString &outcome)
         status.stopReason = m_stop->message;
     // Through the gatekeeper: a script that plants a link or a FIFO at status.json gets it
     // replaced, never written through. A failure (a full disk) keeps the last good file and is
-    // logged once; result.json, not status.json, is what must be saved.
+    // logged once; result.json, not status.json, is what must be saved, so status.json is
+    // replaced atomically but never flushed (a power loss may leave it old or empty).
     const QString path = m_paths.statusFile(m_id);
-    const Status saved = m_paths.folder().writeAtomically(path, status.toJson());
+    const Status saved = m_paths.folder().writeAtomically(path, status.toJson(), nullptr, AgentFolder::Durability::AtomicOnly);
     if (!saved && !m_statusFailed)
         m_log.warning(lcExecutor, QStringLiteral("Cannot update {StatusFile}: {Reason}"),
                       {{QStringLiteral("StatusFile"), path}, {QStringLiteral("Reason"), saved.error().message}});
