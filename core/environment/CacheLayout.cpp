@@ -44,7 +44,7 @@ Error CacheLayout::unusable(const QString &what, const Error &cause)
 
 QStringList CacheLayout::subfolders() const
 {
-    return {entriesDir(), stagingDir(), locksDir(), inUseDir()};
+    return {entriesDir(), stagingDir(), locksDir(), inUseDir(), storeDir()};
 }
 
 QStringList CacheLayout::misplaced() const

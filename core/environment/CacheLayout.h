@@ -22,6 +22,9 @@ namespace oa {
 //   staging/{entry}.{pid}.evicted/             an entry on its way out
 //   locks/{key}.lock, {key}.owner              one builder per key; others wait and then reuse
 //   in-use/{entry}@{execution}.{pid}           who uses an entry now: never evicted while alive
+//   store/{name}-{version}-{sha16}/            one wheel unpacked once, shared by composed venvs
+//   locks/store-{sha16}.lock                   one unpack per wheel (DistributionStore)
+//   staging/store.{pid}.{n}/                   a wheel being unpacked, or a store folder evicted
 //
 // The scripts that use the cache may run as root, so nothing in it is trusted: every path is
 // walked with O_NOFOLLOW (AgentFolder), and a link anywhere below the cache folder is refused.
@@ -39,6 +42,10 @@ public:
     QString stagingDir() const { return m_dir + QStringLiteral("/staging"); }
     QString locksDir() const { return m_dir + QStringLiteral("/locks"); }
     QString inUseDir() const { return m_dir + QStringLiteral("/in-use"); }
+    QString storeDir() const { return m_dir + QStringLiteral("/store"); }
+    // "store-" and no dot: the pruner reads a lock's key up to the first dot, and removes the
+    // lock file of a key with nothing left under that very lock, as it does for entries.
+    QString storeLockFile(const QString &sha256) const { return lockFile(QStringLiteral("store-") + sha256.left(16)); }
     QString entryDir(const QString &name) const { return entriesDir() + u'/' + name; }
     QString lockFile(const QString &key) const { return locksDir() + u'/' + key + QStringLiteral(".lock"); }
     QString ownerFile(const QString &key) const { return locksDir() + u'/' + key + QStringLiteral(".owner"); }

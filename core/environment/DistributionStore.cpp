@@ -1,0 +1,182 @@
+#include "DistributionStore.h"
+
+#include "fs/FileProtection.h"
+#include "fs/FolderSize.h"
+#include "InstallReport.h"
+#include "process/ChildProcess.h"
+#include "wheel/WheelArchive.h"
+#include "wheel/WheelInstaller.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QRandomGenerator>
+#include <QThread>
+#include <QUrl>
+
+namespace oa {
+
+namespace {
+
+constexpr int kStoreWaitStepMs = 100;
+
+} // namespace
+
+DistributionStore::DistributionStore(const CacheLayout &layout, RunControl *control, qint64 waitMs)
+    : m_layout(layout), m_control(control), m_waitMs(waitMs)
+{
+}
+
+QString DistributionStore::stagingName() const
+{
+    // {store}.{pid}.{n}: the pruner removes a staging folder whose PID (the second part) died.
+    return m_layout.stagingDir()
+           + QStringLiteral("/store.%1.%2").arg(QCoreApplication::applicationPid()).arg(QRandomGenerator::global()->generate());
+}
+
+std::optional<StoredDistribution> DistributionStore::find(const PinnedWheel &wheel)
+{
+    StoreFolder::Reading reading = StoreFolder::read(m_layout.folder(), m_layout.storeDir(), wheel.name, wheel.version, wheel.sha256);
+    if (!reading.problem.isEmpty())
+        m_warnings.append(QStringLiteral("the store folder %1 is not used: %2")
+                              .arg(m_layout.storeDir() + u'/' + StoreFolder::nameFor(wheel.name, wheel.version, wheel.sha256), reading.problem));
+    return reading.distribution;
+}
+
+Result<UniqueFd> DistributionStore::lock(const PinnedWheel &wheel)
+{
+    // Only a live holder makes anyone wait: the kernel drops a dead one's flock.
+    QElapsedTimer waited;
+    waited.start();
+    for (;;) {
+        auto taken = m_layout.folder().tryLock(m_layout.storeLockFile(wheel.sha256));
+        if (!taken)
+            return CacheLayout::unusable(QStringLiteral("cannot take the store lock of %1 %2").arg(wheel.name, wheel.version), taken.error());
+        if (taken->isValid())
+            return std::move(taken).value();
+        if (m_control)
+            if (auto stop = m_control->check(0))
+                return fail(stop->kind, stop->message);
+        if (waited.elapsed() > m_waitMs)
+            return fail(ErrorKind::Environment, QStringLiteral("waited %1 s for another execution to store %2 %3")
+                                                         .arg(waited.elapsed() / 1000).arg(wheel.name, wheel.version));
+        QThread::msleep(kStoreWaitStepMs);
+    }
+}
+
+Status DistributionStore::evict(const QString &folderName, const QString &why)
+{
+    // Out of sight first, so that nobody finds it half removed; an immutable folder cannot be
+    // renamed, so the attribute goes first. Nothing in it is ever followed (FileProtection,
+    // AgentFolder::removeTree).
+    const AgentFolder &folder = m_layout.folder();
+    const QString dir = m_layout.storeDir() + u'/' + folderName;
+    FileProtection::unprotectTree(folder, dir);
+    const QString trash = stagingName() + QStringLiteral(".evicted");
+    if (Status moved = folder.rename(dir, trash); !moved)
+        return CacheLayout::unusable(QStringLiteral("cannot move the implausible store folder %1 aside").arg(dir), moved.error());
+    m_warnings.append(QStringLiteral("moved the implausible store folder %1 aside and stored the wheel again: %2").arg(dir, why));
+    FileProtection::unprotectTree(folder, trash);
+    if (Status removed = folder.removeTree(trash); !removed)
+        m_warnings.append(removed.error().message); // out of sight; the next prune tries again
+    return ok();
+}
+
+Result<StoredDistribution> DistributionStore::build(const PinnedWheel &wheel, const PythonInterpreter &python, const QString &log)
+{
+    const AgentFolder &folder = m_layout.folder();
+    if (wheel.path.isEmpty())
+        return fail(ErrorKind::Install, QStringLiteral("%1 %2 (sha256 %3) is neither in the store nor in a wheel folder").arg(wheel.name, wheel.version, wheel.sha256));
+    auto archive = WheelArchive::open(wheel.path);
+    if (!archive)
+        return archive.error();
+    // The hash of the very file libzip reads (one descriptor), before a byte is unpacked.
+    const auto sha256 = archive->fileSha256();
+    if (!sha256)
+        return sha256.error();
+    if (QString::fromLatin1(*sha256) != wheel.sha256.toLower())
+        return fail(ErrorKind::Install, QStringLiteral("%1: hash mismatch: its sha256 is %2, the set pins %3")
+                                            .arg(wheel.path, QString::fromLatin1(*sha256), wheel.sha256));
+    if (InstallReport::normalizeName(archive->name()) != InstallReport::normalizeName(wheel.name) || archive->version() != wheel.version)
+        return fail(ErrorKind::Install, QStringLiteral("%1 holds %2 %3, not %4 %5").arg(wheel.path, archive->name(), archive->version(), wheel.name, wheel.version));
+
+    WheelInstallOptions options;
+    options.python = python.executable;
+    options.pythonVersion = python.version.section(u'.', 0, 1);
+    const QString staging = stagingName();
+    const auto installed = WheelInstaller(options).install(*archive, staging);
+    if (!installed)
+        return installed.error(); // the installer removed its target whole
+    const auto failBuild = [&](const Error &failure) -> Result<StoredDistribution> {
+        folder.removeTree(staging); // nothing half built is ever published
+        return failure;
+    };
+    StoredDistribution d;
+    d.name = installed->name;
+    d.version = installed->version;
+    d.sha256 = wheel.sha256.toLower();
+    d.file = archive->fileName();
+    d.url = QUrl::fromLocalFile(wheel.path).toString(QUrl::FullyEncoded);
+    d.source = InstallReport::sourceOf(d.url);
+    d.python = python.executable;
+    d.folderName = StoreFolder::nameFor(wheel.name, wheel.version, wheel.sha256);
+    d.dir = m_layout.storeDir() + u'/' + d.folderName;
+    d.sitePackages = d.dir + u'/' + installed->sitePackages;
+
+    // Compiled once, here: the published folder is immutable, so no user could write a .pyc.
+    // Test suites inside packages are never imported, as in cache entries.
+    ProcessSpec spec;
+    spec.program = python.executable;
+    spec.arguments = {QStringLiteral("-I"), QStringLiteral("-m"), QStringLiteral("compileall"), QStringLiteral("-q"), QStringLiteral("-j"),
+                      QStringLiteral("0"), QStringLiteral("-x"), QStringLiteral("[/\\\\]tests?[/\\\\]"), staging + u'/' + installed->sitePackages};
+    spec.workingDirectory = QStringLiteral("/"); // never a folder a task could plant a module in
+    spec.environment.insert(QStringLiteral("PYTHONIOENCODING"), QStringLiteral("utf-8"));
+    spec.stdoutFile = log;
+    spec.appendOutput = true;
+    const ProcessExit exit = ChildProcess::run(spec, m_control);
+    if (auto stopped = exit.stopError())
+        return failBuild(*stopped);
+    if (!exit.succeeded())
+        return failBuild(fail(ErrorKind::Install, QStringLiteral("storing %1 failed while compiling it (%2); the output is in %3")
+                                                      .arg(d.file, exit.exitMessage(), log)));
+    d.sizeBytes = folderSize(staging);
+    if (Status marked = StoreFolder::writeMarker(folder, staging, d); !marked)
+        return failBuild(CacheLayout::unusable(QStringLiteral("cannot record the store folder of %1").arg(d.file), marked.error()));
+    // One rename that never replaces anything publishes it whole; then nobody may change it.
+    if (Status published = folder.rename(staging, d.dir); !published)
+        return failBuild(CacheLayout::unusable(QStringLiteral("cannot publish %1 into the store").arg(d.file), published.error()));
+    FileProtection::protectTree(folder, d.dir);
+    return d;
+}
+
+Result<StoredDistribution> DistributionStore::ensure(const PinnedWheel &wheel, const PythonInterpreter &python, const QString &log)
+{
+    // Without the lock first: a stored wheel is only read. Anything else is looked at again
+    // under the lock, where an implausible folder is moved aside.
+    if (auto stored = StoreFolder::read(m_layout.folder(), m_layout.storeDir(), wheel.name, wheel.version, wheel.sha256).distribution)
+        return *stored;
+    auto held = lock(wheel);
+    if (!held)
+        return held.error();
+    // Under the lock: another process may have stored it while we waited.
+    StoreFolder::Reading reading = StoreFolder::read(m_layout.folder(), m_layout.storeDir(), wheel.name, wheel.version, wheel.sha256);
+    if (reading.distribution)
+        return *reading.distribution;
+    if (!reading.problem.isEmpty())
+        if (Status evicted = evict(StoreFolder::nameFor(wheel.name, wheel.version, wheel.sha256), reading.problem); !evicted)
+            return evicted.error();
+    return build(wheel, python, log);
+}
+
+Result<QList<StoredDistribution>> DistributionStore::ensureAll(const QList<PinnedWheel> &wheels, const PythonInterpreter &python, const QString &log)
+{
+    QList<StoredDistribution> stored;
+    for (const PinnedWheel &wheel : wheels) {
+        auto one = ensure(wheel, python, log);
+        if (!one)
+            return one.error();
+        stored.append(*one);
+    }
+    return stored;
+}
+
+} // namespace oa

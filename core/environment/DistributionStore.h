@@ -1,0 +1,72 @@
+#pragma once
+
+#include "CacheLayout.h"
+#include "base/Error.h"
+#include "PythonInterpreter.h"
+#include "StoreFolder.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <utility>
+
+namespace oa {
+
+class RunControl;
+
+// One wheel a set pins: by name, version and sha256, and where its file is (empty when it is
+// expected in the store already).
+struct PinnedWheel {
+    QString name;
+    QString version;
+    QString sha256; // lower-case hex
+    QString path;   // the .whl, absolute; its sha256 is checked before a byte is unpacked
+};
+
+// The store of distributions (EnvCache/store/): each wheel unpacked once by WheelInstaller into a
+// staging folder of the cache, compiled once with the interpreter's compileall, its marker
+// written last, published by one rename that never replaces anything, and then made read-only
+// and immutable like cache entries (FileProtection). One lock per wheel (locks/store-{sha16}.lock,
+// an flock as the build locks are) makes a second build of the same wheel wait and reuse the
+// first's. A folder already in store/ is untrusted: used only when StoreFolder::read finds it
+// plausible, else moved out of sight, removed and built again.
+class DistributionStore {
+public:
+    // Waits for another process's unpack at most this long (the build wait of the cache).
+    static constexpr qint64 kDefaultWaitMs = 30 * 60 * 1000;
+
+    DistributionStore(const CacheLayout &layout, RunControl *control = nullptr, qint64 waitMs = kDefaultWaitMs);
+
+    // The plausible folder of `wheel` in the store, without waiting or writing; nullopt when
+    // there is none (an implausible one becomes a warning).
+    std::optional<StoredDistribution> find(const PinnedWheel &wheel);
+
+    // `wheel` in the store: the plausible folder there, or unpacked now from wheel.path (which
+    // must then be set). The compile step's output is appended to `log`. Fails with
+    // ErrorKind::Install naming the wheel file (a refused wheel, a RECORD mismatch, a sha256 that
+    // is not the pinned one, a compile failure) or the cache path; or with the RunControl's stop.
+    Result<StoredDistribution> ensure(const PinnedWheel &wheel, const PythonInterpreter &python, const QString &log);
+    // ensure() for each, in order; the first failure ends it.
+    Result<QList<StoredDistribution>> ensureAll(const QList<PinnedWheel> &wheels, const PythonInterpreter &python, const QString &log);
+
+    // What was found wrong on the way (implausible folders moved aside), for executor.log and
+    // result.json; taken once.
+    QStringList takeWarnings() { return std::exchange(m_warnings, {}); }
+
+private:
+    // Takes the wheel's lock, waiting for a live holder; the descriptor holds it.
+    Result<UniqueFd> lock(const PinnedWheel &wheel);
+    // Moves an implausible folder out of sight and removes it.
+    Status evict(const QString &folderName, const QString &why);
+    // Unpacks, compiles, marks and publishes; with the lock held and nothing at the name.
+    Result<StoredDistribution> build(const PinnedWheel &wheel, const PythonInterpreter &python, const QString &log);
+    QString stagingName() const;
+
+    const CacheLayout &m_layout;
+    RunControl *m_control;
+    qint64 m_waitMs;
+    QStringList m_warnings;
+};
+
+} // namespace oa

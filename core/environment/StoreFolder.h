@@ -1,0 +1,63 @@
+#pragma once
+
+#include "fs/AgentFolder.h"
+#include "base/Error.h"
+
+#include <QString>
+
+#include <optional>
+
+namespace oa {
+
+// One distribution in the environment cache's store: a wheel unpacked once (WheelInstaller),
+// compiled once, root-owned and immutable, shared by every venv composed from it.
+struct StoredDistribution {
+    QString name;         // as its dist-info folder spells it
+    QString version;
+    QString sha256;       // the wheel file's, lower-case hex
+    QString file;         // the wheel's file name
+    QString url;          // where it was taken from when it was stored (file:// URL)
+    QString source;       // that file's folder (InstallReport::sourceOf)
+    QString python;       // the interpreter its scripts' and wrappers' "#!" lines name
+    QString folderName;   // {normalized name}-{version}-{first 16 hex of sha256}
+    QString dir;          // store/{folderName}, absolute
+    QString sitePackages; // {dir}/lib/pythonX.Y/site-packages, absolute
+    qint64 sizeBytes = 0;
+    bool reused = false;  // false: this process unpacked it now
+};
+
+// A store folder's name, its marker ({dir}/stored.json, written last, before the publishing
+// rename) and what makes an existing folder plausible. Anyone who runs a script as root can
+// write into the cache, so a folder found in store/ is untrusted: it is used only when it is
+// exactly what DistributionStore publishes.
+class StoreFolder {
+public:
+    static constexpr const char *kMarkerFile = "stored.json";
+
+    // {PEP 503 name}-{version}-{first 16 hex of sha256}.
+    static QString nameFor(const QString &name, const QString &version, const QString &sha256);
+
+    // Writes {buildDir}/stored.json atomically, every step checked. `distribution`'s dir and
+    // sitePackages are those it will have once published; the marker keeps sitePackages
+    // relative to dir.
+    static Status writeMarker(const AgentFolder &folder, const QString &buildDir, const StoredDistribution &distribution);
+
+    struct Reading {
+        std::optional<StoredDistribution> distribution;
+        QString problem; // when there is none: why, or empty when nothing is there at all
+    };
+    // What is at {storeDir}/{nameFor(name, version, sha256)}. Plausible only when: a real folder,
+    // and its site-packages and dist-info folders, each owned by the executor's user and
+    // writable by nobody else; the marker the executor's own regular file with one name,
+    // naming this very wheel (sha256, name, version) and a site-packages laid out as the
+    // installer lays it out; and the dist-info's METADATA naming the same name and version.
+    static Reading read(const AgentFolder &folder, const QString &storeDir, const QString &name, const QString &version,
+                        const QString &sha256);
+
+private:
+    // Empty when the folder at `path` is owned by the executor's user and not writable by group
+    // or others; else what it is.
+    static QString foreignFolder(const AgentFolder &folder, const QString &path);
+};
+
+} // namespace oa
