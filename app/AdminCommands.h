@@ -24,5 +24,8 @@ int clearEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool j
 // --which-runs PACKAGE[==VERSION]: the executions that installed it (PackageRuns); 0 also when
 // none did, 1 for a spec that is not PACKAGE[==VERSION].
 int whichRuns(const oa::AgentPaths &paths, const QString &spec, bool json);
+// --history ID: the runs of one execution ID, newest first (RunHistory); 1 for an invalid ID,
+// 3 when the ID has no task folder.
+int history(const oa::AgentPaths &paths, const QString &executionId, bool json);
 
 } // namespace AdminCommands

@@ -128,6 +128,8 @@ int whichRuns(const oa::AgentPaths &paths, const QString &spec, bool json)
         for (const oa::PackageRuns::Run &run : found.runs) {
             QJsonObject row = run.installed.toJson();
             row.insert(QStringLiteral("ExecutionId"), run.executionId);
+            // Which of the ID's runs: null for the last, else the kept run's folder ("previous.2").
+            row.insert(QStringLiteral("Run"), run.run.isEmpty() ? QJsonValue() : QJsonValue(run.run));
             row.insert(QStringLiteral("Outcome"), run.outcome);
             row.insert(QStringLiteral("FinishedAt"), iso(run.finishedAt));
             runs.append(row);
@@ -139,10 +141,10 @@ int whichRuns(const oa::AgentPaths &paths, const QString &spec, bool json)
     } else if (found.runs.isEmpty()) {
         out() << "no execution installed " << query->text() << " (by the Provenance of the result.json files in " << paths.tasksDir() << ")\n";
     } else {
-        QList<QStringList> rows{{QStringLiteral("EXECUTION"), QStringLiteral("OUTCOME"), QStringLiteral("FINISHED"), QStringLiteral("VERSION"),
+        QList<QStringList> rows{{QStringLiteral("EXECUTION"), QStringLiteral("RUN"), QStringLiteral("OUTCOME"), QStringLiteral("FINISHED"), QStringLiteral("VERSION"),
                                  QStringLiteral("FILE"), QStringLiteral("SHA256"), QStringLiteral("SOURCE")}};
         for (const oa::PackageRuns::Run &run : found.runs)
-            rows.append({run.executionId, run.outcome, iso(run.finishedAt), run.installed.version, run.installed.file,
+            rows.append({run.executionId, run.run.isEmpty() ? QStringLiteral("last") : run.run, run.outcome, iso(run.finishedAt), run.installed.version, run.installed.file,
                          run.installed.sha256.isEmpty() ? QStringLiteral("-") : run.installed.sha256, run.installed.source});
         printTable(rows);
     }

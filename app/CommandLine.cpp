@@ -24,6 +24,8 @@ const char kExitCodes[] =
     "Lock tools: 0 done; 1 bad usage; 2 refused (a live lock, or --force needed);\n"
     "  3 no such lock.\n"
     "--which-runs: 0 listed (also when no execution installed it); 1 bad usage.\n"
+    "--history: 0 listed (also when no run finished); 1 bad usage or an invalid ID;\n"
+    "  3 no task folder for that ID.\n"
     "--cancel: 0 accepted (with --wait: stopped); 1 bad usage; 2 refused or not\n"
     "  accepted (a lock from another host, no answer); 3 not running.\n"
     "Settings: the command line wins over the environment, which wins over the\n"
@@ -96,9 +98,14 @@ CommandLine::CommandLine()
       whichRuns(option("which-runs",
                        QStringLiteral("List the executions whose result.json says they installed this package (PACKAGE or "
                                       "PACKAGE==VERSION; names compared as PEP 503 normalizes them): ID, outcome, finish time, "
-                                      "version, file, sha256 and where it came from."),
+                                      "version, file, sha256 and where it came from; the kept earlier runs are searched too."),
                        "package")),
-      json(option("json", QStringLiteral("With the lock tools, --which-runs and --show-config: print JSON for scripts.")))
+      history(option("history",
+                     QStringLiteral("List the runs of one execution, newest first: the last one (once finished) and the earlier ones "
+                                    "kept in Tasks/<id>/previous/, previous.2/, … (KeepRuns): outcome, exit code, start, duration "
+                                    "and the reason of a failure."),
+                     "id")),
+      json(option("json", QStringLiteral("With the lock tools, --which-runs, --history and --show-config: print JSON for scripts.")))
 {
     parser.setApplicationDescription(
         QStringLiteral("Runs one OpenAutomate execution: locks the task, reads Tasks/<id>/execution.json, builds an "
@@ -108,7 +115,7 @@ CommandLine::CommandLine()
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({config, showConfig, baseDir, python, pythons, requireHashes, keepVenv, list, locks, clearOrphaned, clearLock, force, json, timeout, grace,
-                       cancel, wait, noCache, cacheDir, cacheAge, cacheSize, listCache, pruneCache, clearCache, runAs, sandbox, whichRuns});
+                       cancel, wait, noCache, cacheDir, cacheAge, cacheSize, listCache, pruneCache, clearCache, runAs, sandbox, whichRuns, history});
     parser.addPositionalArgument(QStringLiteral("execution-id"), QStringLiteral("The execution to run: 1-128 letters, digits, '-', '_' or '.'."));
 }
 
@@ -141,5 +148,6 @@ QString CommandLine::usage()
         "       openautomate-executor [--base-dir DIR] --cancel ID [--wait] [--json]\n"
         "       openautomate-executor [--base-dir DIR] --env-cache | --prune-env-cache | --clear-env-cache [--json]\n"
         "       openautomate-executor [--base-dir DIR] --which-runs PACKAGE[==VERSION] [--json]\n"
+        "       openautomate-executor [--base-dir DIR] --history ID [--json]\n"
         "       openautomate-executor [--config FILE] [options] --show-config [--json]\n");
 }

@@ -41,5 +41,6 @@ struct CommandLine {
     const QCommandLineOption runAs;
     const QCommandLineOption sandbox;
     const QCommandLineOption whichRuns;
+    const QCommandLineOption history;
     const QCommandLineOption json;
 };

@@ -75,11 +75,12 @@ int main(int argc, char *argv[])
     cacheSettings.maxSizeBytes = settings.envCacheMaxSizeBytes();
     const int tools = int(parser.isSet(cl.list)) + int(parser.isSet(cl.locks)) + int(parser.isSet(cl.clearOrphaned))
                       + int(parser.isSet(cl.clearLock)) + int(parser.isSet(cl.cancel)) + int(parser.isSet(cl.listCache))
-                      + int(parser.isSet(cl.pruneCache)) + int(parser.isSet(cl.clearCache)) + int(parser.isSet(cl.whichRuns));
+                      + int(parser.isSet(cl.pruneCache)) + int(parser.isSet(cl.clearCache)) + int(parser.isSet(cl.whichRuns))
+                      + int(parser.isSet(cl.history));
     if (tools > 0) {
         if (tools > 1 || !positional.isEmpty()) {
-            err << "--list, --locks, --clear-orphaned-locks, --clear-lock, --cancel, --env-cache, --prune-env-cache, --clear-env-cache and "
-                   "--which-runs each stand alone, without an execution ID\n";
+            err << "--list, --locks, --clear-orphaned-locks, --clear-lock, --cancel, --env-cache, --prune-env-cache, --clear-env-cache, "
+                   "--which-runs and --history each stand alone, without an execution ID\n";
             return int(oa::ExitCode::InvalidArguments);
         }
         const oa::AgentPaths &paths = agentPaths;
@@ -95,6 +96,8 @@ int main(int argc, char *argv[])
             return AdminCommands::clearEnvironmentCache(cacheSettings, json);
         if (parser.isSet(cl.whichRuns))
             return AdminCommands::whichRuns(paths, parser.value(cl.whichRuns), json);
+        if (parser.isSet(cl.history))
+            return AdminCommands::history(paths, parser.value(cl.history), json);
         if (parser.isSet(cl.cancel))
             return AdminCommands::cancel(paths, parser.value(cl.cancel), parser.isSet(cl.wait), json);
         if (parser.isSet(cl.clearOrphaned))
@@ -126,6 +129,7 @@ int main(int argc, char *argv[])
     options.packagePolicy.allowRequirementsFileOptions = settings.allowRequirementsFileOptions();
     options.packagePolicy.onlyBinary = settings.onlyBinary();
     options.keepVenv = parser.isSet(cl.keepVenv);
+    options.keepRuns = settings.keepRuns();
     options.useEnvCache = settings.envCacheEnabled();
     options.envCacheDir = cacheSettings.dir;
     options.envCacheMaxAgeSeconds = cacheSettings.maxAgeSeconds;

@@ -127,6 +127,17 @@ Result<QVariant> parse(Kind kind, const QString &text, const QString &relativeBa
                                                    "first not above last)"));
         return QVariant(QVariantList{first, last});
     }
+    case Kind::RunCount: {
+        // Digits only: "2.5", "1e2" and "0x10" are refused rather than read as some other count.
+        const QString digits = text.trimmed();
+        bool isNumber = !digits.isEmpty() && digits.size() <= 9;
+        for (const QChar c : digits)
+            isNumber = isNumber && c >= u'0' && c <= u'9';
+        const int count = isNumber ? digits.toInt() : 0;
+        if (count < 1 || count > limits::kMaxKeepRuns)
+            return refused(quoted + QStringLiteral(" is not a whole number of runs from 1 to %1").arg(limits::kMaxKeepRuns));
+        return QVariant(count);
+    }
     case Kind::Switch: {
         const QString word = text.trimmed().toLower();
         for (const char *on : {"on", "true", "yes", "1"})
@@ -165,6 +176,8 @@ QString display(Kind kind, const QVariant &value)
         return largestUnit(value.toLongLong(), sizeUnits(), true);
     case Kind::Switch:
         return value.toBool() ? QStringLiteral("on") : QStringLiteral("off");
+    case Kind::RunCount:
+        return QString::number(value.toInt());
     case Kind::List:
         return value.toStringList().join(QStringLiteral(", "));
     case Kind::IdRange:

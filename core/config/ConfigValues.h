@@ -25,10 +25,11 @@ enum class Kind {
     IdRange,       // "first-last": user and group IDs for dynamic users, never 0, first <= last
     Sandbox,       // none or bubblewrap
     Network,       // host or none
+    RunCount,      // a whole number of runs, 1 to limits::kMaxKeepRuns
 };
 
 // `text` parsed as `kind`: a QString (Path, Text), a QStringList (List), the lower-case word (Sandbox, Network), double (the seconds and megabytes), qint64
-// (Age in seconds, Size in bytes), bool (Switch) or a QVariantList of two qint64 (IdRange). Otherwise BadArgument, whose message starts
+// (Age in seconds, Size in bytes), bool (Switch), int (RunCount) or a QVariantList of two qint64 (IdRange). Otherwise BadArgument, whose message starts
 // with the quoted text: "\"abc\" is not a positive number of seconds …" (the caller says where).
 // `relativeBase`: the folder a relative Path is taken against; empty refuses relative paths.
 Result<QVariant> parse(Kind kind, const QString &text, const QString &relativeBase = QString());

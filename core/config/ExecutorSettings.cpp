@@ -61,6 +61,8 @@ const Spec kSpecs[] = {
     {"Network", Kind::Network, nullptr, "OPENAUTOMATE_NETWORK", nullptr,
      "none: a sandboxed script gets no network but its own loopback (execution.json may ask for none, never for more)"},
     {"BubblewrapPath", Kind::Path, nullptr, nullptr, nullptr, "the bwrap program the sandbox uses"},
+    {"KeepRuns", Kind::RunCount, nullptr, nullptr, nullptr,
+     "how many earlier runs of an execution ID are kept (previous/, previous.2/, …) beside the last one; 1: previous/ only"},
     {"EnvironmentCache/Enabled", Kind::Switch, "--no-env-cache", nullptr, nullptr, "off: every execution installs its packages into its own venv"},
     {"EnvironmentCache/Dir", Kind::Path, "--env-cache-dir", nullptr, nullptr, "where the environment cache lives"},
     {"EnvironmentCache/MaxAge", Kind::Age, "--env-cache-max-age", nullptr, nullptr, "rebuild cached environments older than this"},
@@ -84,6 +86,8 @@ QVariant builtInDefault(const QString &name)
         return QStringLiteral("none");
     if (name == QLatin1String("Network"))
         return QStringLiteral("host");
+    if (name == QLatin1String("KeepRuns"))
+        return 5;
     if (name == QLatin1String("BubblewrapPath"))
         return QStringLiteral("/usr/bin/bwrap");
     if (name == QLatin1String("EnvironmentCache/MaxAge"))

@@ -97,6 +97,8 @@ public:
     QString sandbox() const { return text(QStringLiteral("Sandbox")); }        // "none" or "bubblewrap"
     QString network() const { return text(QStringLiteral("Network")); }        // "host" or "none"
     QString bubblewrapPath() const { return text(QStringLiteral("BubblewrapPath")); }
+    // How many earlier runs of an ID the executor keeps beside the last one (previous/ …).
+    int keepRuns() const { return value(QStringLiteral("KeepRuns")).toInt(); }
     bool envCacheEnabled() const { return value(QStringLiteral("EnvironmentCache/Enabled")).toBool(); }
     QString envCacheDir() const { return text(QStringLiteral("EnvironmentCache/Dir")); }
     qint64 envCacheMaxAgeSeconds() const { return value(QStringLiteral("EnvironmentCache/MaxAge")).toLongLong(); }

@@ -78,6 +78,34 @@ const QString kPipLog = QStringLiteral("pip.log");
 
 QString AgentPaths::previousDir(const QString &id) const { return taskDir(id) + QStringLiteral("/previous"); }
 
+QString AgentPaths::runFolderName(int generation)
+{
+    if (generation <= 0)
+        return {};
+    return generation == 1 ? QStringLiteral("previous") : QStringLiteral("previous.%1").arg(generation);
+}
+
+int AgentPaths::generationOfName(const QString &name)
+{
+    if (name == QLatin1String("previous"))
+        return 1;
+    if (!name.startsWith(QLatin1String("previous.")) || name.size() < 10 || name.size() > 12)
+        return 0;
+    const QStringView digits = QStringView(name).mid(9);
+    if (digits.front() == u'0')
+        return 0;
+    for (const QChar c : digits)
+        if (c < u'0' || c > u'9')
+            return 0;
+    const int generation = digits.toInt();
+    return generation >= 2 ? generation : 0;
+}
+
+QString AgentPaths::runDir(const QString &id, int generation) const
+{
+    return generation <= 0 ? taskDir(id) : taskDir(id) + u'/' + runFolderName(generation);
+}
+
 QStringList AgentPaths::runOutputNames() { return {kOutputLog, kErrorLog, kPipLog, kExecutorLog, kStatus, kResult}; }
 
 QString AgentPaths::generationFile(const QString &id, const QString &name, Generation generation) const

@@ -15,6 +15,7 @@ namespace oa {
 //   {base}/Locks/{id}@...      the run file and cancel requests of a running execution
 //   {base}/Tasks/{id}/         execution.json, the script, logs and result.json
 //   {base}/Tasks/{id}/previous/  the run before the last one: its logs, status.json and result.json
+//   {base}/Tasks/{id}/previous.2/ … previous.N/  the runs before that, newest first (KeepRuns)
 //   {base}/venvs/{id}/         the per-execution virtual environment
 //   {base}/Temp/{id}/          TMP/TEMP/TMPDIR of the script
 class AgentPaths {
@@ -56,6 +57,14 @@ public:
     QString tempDir(const QString &id) const;
     QString executionFile(const QString &id) const;
     QString previousDir(const QString &id) const; // Tasks/{id}/previous
+    // The kept runs, numbered newest first: 1 is previous/ (the name readers have always used),
+    // k >= 2 is previous.k/. runFolderName(0) is empty: the last run's files lie in the task
+    // folder itself.
+    static QString runFolderName(int generation);
+    // The generation a name in a task folder is kept run k of (1 for "previous", k for
+    // "previous.k" written without leading zeros, 2 <= k <= 999); 0 for any other name.
+    static int generationOfName(const QString &name);
+    QString runDir(const QString &id, int generation) const;
     // The files one run writes; with Generation::Previous, those of the run before.
     QString resultFile(const QString &id, Generation generation = Generation::Current) const;
     QString statusFile(const QString &id, Generation generation = Generation::Current) const;

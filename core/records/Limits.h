@@ -22,6 +22,10 @@ constexpr double kMaxMemoryMB = 1e9;
 constexpr qint64 kMaxCacheAgeSeconds = qint64(36500) * 24 * 3600;
 // --env-cache-max-size: 1 PiB.
 constexpr qint64 kMaxCacheSizeBytes = qint64(1) << 50;
+// KeepRuns: how many earlier runs of an ID are kept (previous/, previous.2/, …). Each holds a
+// run's whole logs, so a hundred is already far more than anyone reads; a typo of 5000 would
+// otherwise keep gigabytes per task.
+constexpr int kMaxKeepRuns = 100;
 } // namespace limits
 
 // The administrator's defaults and maxima from executor.conf. A task (execution.json) may

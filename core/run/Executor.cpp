@@ -223,7 +223,7 @@ Status Executor::acquireLock()
 
 void Executor::keepPreviousRun()
 {
-    PreviousRun previous(m_paths, m_options.executionId);
+    PreviousRun previous(m_paths, m_options.executionId, m_options.keepRuns);
     const Status kept = previous.keep();
     for (const QString &warning : previous.warnings())
         warn(warning);

@@ -44,6 +44,7 @@ struct ExecutorOptions {
     QString requireHashesOrigin;
     PackagePolicy packagePolicy; // executor.conf's AllowDirectReferences, AllowedHosts, …, OnlyBinary
     bool keepVenv = false;
+    int keepRuns = 1; // KeepRuns: how many earlier runs of the ID stay (previous/, previous.2/, …)
     std::optional<double> timeoutSeconds; // --timeout: wins over TimeoutSeconds and MaxTimeoutSeconds
     std::optional<double> graceSeconds;   // --grace-seconds: wins over GraceSeconds
     SiteLimits siteLimits;                // executor.conf's defaults and maxima for execution.json's limits

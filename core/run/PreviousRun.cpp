@@ -1,5 +1,7 @@
 #include "PreviousRun.h"
 
+#include "RunHistoryRotation.h"
+
 namespace oa {
 
 namespace {
@@ -31,11 +33,6 @@ Status PreviousRun::keep()
 {
     const AgentFolder folder = m_paths.folder();
     const QString previous = m_paths.previousDir(m_id);
-    // One generation only, and previous/ is the executor's name: an older generation, or
-    // whatever the task put there, goes first (removeTree never follows a link).
-    if (Status removed = folder.removeTree(previous); !removed)
-        return fail(ErrorKind::System, QStringLiteral("cannot remove the older previous run %1: %2").arg(previous, removed.error().message));
-
     QStringList names;
     for (const QString &name : AgentPaths::runOutputNames()) {
         const QString path = m_paths.taskDir(m_id) + u'/' + name;
@@ -46,6 +43,16 @@ Status PreviousRun::keep()
             return removed.error();
         if (!*removed)
             names.append(name);
+    }
+    // The older generations move up one (the oldest past KeepRuns goes), so that previous/ is
+    // free; with KeepRuns 1 that is removing previous/, whatever the task put there. With nothing
+    // of the last run to keep (its first run), the kept runs stay as they are.
+    if (!names.isEmpty() || m_keepRuns <= 1) {
+        RunHistoryRotation rotation(m_paths, m_id, m_keepRuns);
+        const Status rotated = rotation.rotate();
+        m_warnings += rotation.warnings();
+        if (!rotated)
+            return fail(ErrorKind::System, QStringLiteral("cannot make room for the previous run in %1: %2").arg(previous, rotated.error().message));
     }
     if (names.isEmpty())
         return ok(); // the task has not run before (or its files are gone): no previous run to keep

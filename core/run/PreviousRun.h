@@ -8,10 +8,11 @@
 
 namespace oa {
 
-// Keeps one earlier generation of a task's run: before a new run of an ID writes anything (the
-// lock is held, execution.json exists), the last run's files (AgentPaths::runOutputNames())
-// move into Tasks/{id}/previous/, replacing an older previous/. So the new run's logs hold only
-// the new run, and the run before stays readable (AgentPaths::Generation::Previous).
+// Keeps the earlier runs of a task: before a new run of an ID writes anything (the lock is held,
+// execution.json exists), the last run's files (AgentPaths::runOutputNames()) move into
+// Tasks/{id}/previous/, after the older generations moved up one (previous/ -> previous.2/ …,
+// RunHistoryRotation) and the one past KeepRuns was removed. So the new run's logs hold only the
+// new run, and the runs before stay readable (AgentPaths::Generation::Previous, RunHistory).
 //
 // The task folder is untrusted, so everything goes through the gatekeeper and nothing is
 // followed: whatever is at previous/ (a link, a FIFO, a file, a folder) is removed where it
@@ -23,7 +24,11 @@ namespace oa {
 // user is never given (Executor::grantToRunAsUser keeps it), so it cannot write into it.
 class PreviousRun {
 public:
-    PreviousRun(const AgentPaths &paths, const QString &executionId) : m_paths(paths), m_id(executionId) {}
+    // `keepRuns`: how many earlier runs to keep (KeepRuns, at least 1: previous/ alone).
+    PreviousRun(const AgentPaths &paths, const QString &executionId, int keepRuns = 1)
+        : m_paths(paths), m_id(executionId), m_keepRuns(keepRuns)
+    {
+    }
 
     // A failure names the path and the reason; what moved before it stays moved.
     Status keep();
@@ -38,6 +43,7 @@ private:
 
     AgentPaths m_paths;
     QString m_id;
+    int m_keepRuns = 1;
     QStringList m_moved;
     QStringList m_warnings;
 };

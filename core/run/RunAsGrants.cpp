@@ -86,8 +86,11 @@ Status RunAsGrants::shareTaskFolder()
     // What the executor writes, execution.json and the previous run stay its own; the rest is
     // the task's.
     QSet<QString> executorFiles;
-    for (const QString &file : {m_paths.executionFile(m_id), m_paths.previousDir(m_id)})
-        executorFiles.insert(QFileInfo(file).fileName());
+    executorFiles.insert(QFileInfo(m_paths.executionFile(m_id)).fileName());
+    // Every kept run (previous/, previous.2/, …), whatever KeepRuns is now: one kept under a
+    // larger KeepRuns is still the executor's until a run removes it.
+    for (int generation = 1; generation <= 999; ++generation)
+        executorFiles.insert(AgentPaths::runFolderName(generation));
     for (const QString &name : AgentPaths::runOutputNames())
         executorFiles.insert(name);
     const AgentFolder folder = m_paths.folder();
@@ -147,18 +150,23 @@ void RunAsGrants::removeForgedRunFiles(QStringList &warnings) const
             warnings.append(QStringLiteral("%1 was %2, which task code left at a name of the executor's; it was removed, so that it "
                                            "is never taken for the executor's record").arg(path, what));
     }
-    // previous/ is the executor's only when it made it at the start of this run (root's, not
-    // writable by the user); one the task made on a first run would pass for the run before.
-    const QString previous = m_paths.previousDir(m_id);
-    struct stat st {};
-    if (::lstat(QFile::encodeName(previous).constData(), &st) != 0 || (S_ISDIR(st.st_mode) && st.st_uid == ::geteuid()))
-        return;
-    if (const Status removed = folder.removeTree(previous); !removed)
-        warnings.append(QStringLiteral("%1 was made by task code (uid %2), not by the executor, and cannot be removed: %3")
-                            .arg(previous).arg(st.st_uid).arg(removed.error().message));
-    else
-        warnings.append(QStringLiteral("%1 was made by task code (uid %2), not by the executor; it was removed, so that it is never "
-                                       "taken for the run before this one").arg(previous).arg(st.st_uid));
+    // previous/ and the older kept runs are the executor's only when it made them (root's, not
+    // writable by the user); one the task made on a first run (or as previous.3/ beside the
+    // real ones) would pass for an earlier run once the hand-back made it root's.
+    for (const AgentFolder::Entry &entry : folder.list(m_paths.taskDir(m_id))) {
+        if (AgentPaths::generationOfName(entry.name) == 0)
+            continue;
+        const QString kept = m_paths.taskDir(m_id) + u'/' + entry.name;
+        struct stat st {};
+        if (::lstat(QFile::encodeName(kept).constData(), &st) != 0 || (S_ISDIR(st.st_mode) && st.st_uid == ::geteuid()))
+            continue;
+        if (const Status removed = folder.removeTree(kept); !removed)
+            warnings.append(QStringLiteral("%1 was made by task code (uid %2), not by the executor, and cannot be removed: %3")
+                                .arg(kept).arg(st.st_uid).arg(removed.error().message));
+        else
+            warnings.append(QStringLiteral("%1 was made by task code (uid %2), not by the executor; it was removed, so that it is never "
+                                           "taken for an earlier run").arg(kept).arg(st.st_uid));
+    }
 }
 
 } // namespace oa

@@ -3,6 +3,7 @@
 #include "fs/JsonFile.h"
 #include "fs/OpenFolder.h"
 #include "records/ResultRecord.h"
+#include "RunHistory.h"
 
 #include <QRegularExpression>
 
@@ -39,29 +40,49 @@ PackageRuns::Found PackageRuns::find(const AgentPaths &paths, const Query &query
                 found.notes.append(QStringLiteral("%1/%2: skipped: the task folder is a link").arg(paths.tasksDir(), task.name));
             continue;
         }
-        const QString resultFile = paths.tasksDir() + u'/' + task.name + QStringLiteral("/result.json");
+        const QString taskPath = paths.tasksDir() + u'/' + task.name;
         // Only a result.json the executor wrote: a run-as user may leave one of its own (its
         // file, a hard link, a group-writable file) where a killed executor wrote none. A task
         // folder that cannot be opened (it became a link since the listing) is read by path,
         // rarely, so that the gatekeeper says why in its usual words.
         const Result<OpenFolder> taskDir = tasks->folder(task.name);
-        const auto result = taskDir ? readOwnJsonObject(*taskDir, QStringLiteral("result.json")) : readOwnJsonObject(folder, resultFile);
-        if (!result) {
-            if (result.error().systemError != ENOENT) // a task that has not finished is no news
-                found.notes.append(QStringLiteral("%1: skipped: %2").arg(resultFile, result.error().message));
+        const auto consider = [&](const Result<QJsonObject> &result, const QString &resultFile, const QString &run) {
+            if (!result) {
+                if (result.error().systemError != ENOENT) // a task that has not finished is no news
+                    found.notes.append(QStringLiteral("%1: skipped: %2").arg(resultFile, result.error().message));
+                return;
+            }
+            const ResultRecord::Summary summary = ResultRecord::summaryFromJson(*result);
+            for (const InstalledDistribution &d : ResultRecord::provenanceFromJson(*result)) {
+                if (InstallReport::normalizeName(d.name) != query.name
+                    || (!query.version.isEmpty() && d.version.compare(query.version, Qt::CaseInsensitive) != 0))
+                    continue;
+                // The folder's name, not the ExecutionId inside: a copied result.json cannot claim another run.
+                found.runs.append({task.name, run, summary.outcome, summary.finishedAt, d});
+            }
+        };
+        const QString resultFile = taskPath + QStringLiteral("/result.json");
+        consider(taskDir ? readOwnJsonObject(*taskDir, QStringLiteral("result.json")) : readOwnJsonObject(folder, resultFile), resultFile, {});
+        if (!taskDir)
             continue;
-        }
-        const ResultRecord::Summary summary = ResultRecord::summaryFromJson(*result);
-        for (const InstalledDistribution &d : ResultRecord::provenanceFromJson(*result)) {
-            if (InstallReport::normalizeName(d.name) != query.name
-                || (!query.version.isEmpty() && d.version.compare(query.version, Qt::CaseInsensitive) != 0))
+        // The earlier runs it keeps, each folder one openat(O_NOFOLLOW) in the open task folder.
+        for (const RunHistory::Kept &kept : RunHistory::keptRuns(*taskDir)) {
+            const QString keptFile = taskPath + u'/' + kept.name + QStringLiteral("/result.json");
+            if (kept.kind != AgentFolder::Kind::Directory) {
+                found.notes.append(QStringLiteral("%1/%2: skipped: %3, not a folder the executor made")
+                                       .arg(taskPath, kept.name, AgentFolder::kindName(kept.kind)));
                 continue;
-            // The folder's name, not the ExecutionId inside: a copied result.json cannot claim another run.
-            found.runs.append({task.name, summary.outcome, summary.finishedAt, d});
+            }
+            const Result<OpenFolder> runDir = taskDir->folder(kept.name);
+            if (!runDir) {
+                found.notes.append(QStringLiteral("%1/%2: skipped: %3").arg(taskPath, kept.name, runDir.error().message));
+                continue;
+            }
+            consider(readOwnJsonObject(*runDir, QStringLiteral("result.json")), keptFile, kept.name);
         }
     }
     std::sort(found.runs.begin(), found.runs.end(), [](const Run &a, const Run &b) {
-        return a.finishedAt != b.finishedAt ? a.finishedAt < b.finishedAt : a.executionId < b.executionId;
+        return a.finishedAt != b.finishedAt ? a.finishedAt < b.finishedAt : a.executionId != b.executionId ? a.executionId < b.executionId : a.run > b.run;
     });
     return found;
 }

@@ -12,7 +12,8 @@
 namespace oa {
 
 // --which-runs: the executions in the agent folder whose result.json says, in its Provenance,
-// that they installed a package (at a version). Reads only result.json files, each through the
+// that they installed a package (at a version): the last run of each ID and the runs its task
+// folder keeps (previous/, previous.2/, …; RunHistory). Reads only result.json files, each through the
 // gatekeeper (never through a link, never a FIFO, at most 4 MiB): a task folder is untrusted.
 // Only a result.json the executor could alone have written counts (AgentFolder::readOwnFile);
 // any other is skipped with a note that names it and says why.
@@ -29,6 +30,7 @@ public:
 
     struct Run {
         QString executionId;
+        QString run; // the kept run's folder ("previous", "previous.2"); empty for the last run
         QString outcome;
         QDateTime finishedAt;
         InstalledDistribution installed;

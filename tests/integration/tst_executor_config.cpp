@@ -169,6 +169,7 @@ void TestExecutorConfig::showConfigText()
     QVERIFY2(row(QStringLiteral("GraceSeconds"), QStringLiteral("4"), QStringLiteral("command line")), qPrintable(out));
     QVERIFY2(row(QStringLiteral("EnvironmentCache/MaxAge"), QStringLiteral("7d"), QStringLiteral("default")), qPrintable(out));
     QVERIFY2(row(QStringLiteral("MaxMemoryMB"), QStringLiteral("(none)"), QStringLiteral("default")), qPrintable(out));
+    QVERIFY2(row(QStringLiteral("KeepRuns"), QStringLiteral("5"), QStringLiteral("default")), qPrintable(out));
 }
 
 void TestExecutorConfig::showConfigJson()
@@ -199,6 +200,7 @@ void TestExecutorConfig::showConfigJson()
     QVERIFY(check("EnvironmentCache/Enabled", false, "command line"));
     QVERIFY(check("TimeoutSeconds", QJsonValue(), "default"));
     QVERIFY(check("EnvironmentCache/MaxSize", double(qint64(10) << 30), "default"));
+    QVERIFY(check("KeepRuns", 5, "default"));
     for (const char *name : {"BaseDir", "Python", "RunAsUser", "TimeoutSeconds", "GraceSeconds", "MaxTimeoutSeconds", "MaxMemoryMB",
                              "MaxCpuSeconds", "Cgroups", "EnvironmentCache/Enabled", "EnvironmentCache/Dir", "EnvironmentCache/MaxAge",
                              "EnvironmentCache/MaxSize"})
@@ -258,6 +260,10 @@ void TestExecutorConfig::badFile_data()
                                 << QStringList{"FILE:1: MaxMemoryMB: \"lots\" is not a positive number of megabytes up to the maximum of 1000000000"};
     QTest::newRow("number above its maximum") << QByteArray("\nMaxTimeoutSeconds = 1e10\n")
                                               << QStringList{"FILE:2: MaxTimeoutSeconds: \"1e10\" is not a positive number of seconds"};
+    for (const char *count : {"0", "-1", "2.5", "101", "99999999999", "five", "1e2"})
+        QTest::newRow(qPrintable(QStringLiteral("KeepRuns = %1").arg(QLatin1String(count))))
+            << QByteArray("\nKeepRuns = ") + count + '\n'
+            << QStringList{QStringLiteral("FILE:2: KeepRuns: \"%1\" is not a whole number of runs from 1 to 100").arg(QLatin1String(count))};
     QTest::newRow("bad size") << QByteArray("[EnvironmentCache]\nMaxSize = 10X\n") << QStringList{"FILE:2: EnvironmentCache/MaxSize: \"10X\" is not a positive number"};
     QTest::newRow("bad switch") << QByteArray("Cgroups = maybe\n") << QStringList{"FILE:1: Cgroups: \"maybe\" is not on or off"};
     QTest::newRow("relative path") << QByteArray("BaseDir = agent\n") << QStringList{"FILE:1: BaseDir: \"agent\" is not an absolute path"};

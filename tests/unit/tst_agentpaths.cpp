@@ -16,6 +16,7 @@ private slots:
     void baseDirResolution();
     void layout();
     void perIdNamesNeverCollide();
+    void keptRunNames();
     void ensureDirRefusesSymlinkEscape();
 };
 
@@ -102,6 +103,20 @@ void TestAgentPaths::perIdNamesNeverCollide()
     }
     for (const char *notALock : {"x.LOCK", "x@run.lock", ".lock", "..lock", "...lock", "@guard", "x.lock.rmlock", "x@cancel-1"})
         QCOMPARE(AgentPaths::executionIdOfLockFileName(QLatin1String(notALock)), QString());
+}
+
+void TestAgentPaths::keptRunNames()
+{
+    // Generation k is previous/ or previous.k/, and only those exact spellings read back as k.
+    for (int generation = 1; generation <= 999; ++generation)
+        QCOMPARE(oa::AgentPaths::generationOfName(oa::AgentPaths::runFolderName(generation)), generation);
+    for (const char *other : {"previous.0", "previous.1", "previous.02", "previous.+3", "previous.1000", "previous.", "previous2",
+                              "Previous", "previous.2 ", "previous.x", "result.json"})
+        QCOMPARE(oa::AgentPaths::generationOfName(QLatin1String(other)), 0);
+    const oa::AgentPaths paths(QStringLiteral("/srv/agent"));
+    QCOMPARE(paths.runDir(QStringLiteral("job"), 0), QStringLiteral("/srv/agent/Tasks/job"));
+    QCOMPARE(paths.runDir(QStringLiteral("job"), 1), paths.previousDir(QStringLiteral("job")));
+    QCOMPARE(paths.runDir(QStringLiteral("job"), 3), QStringLiteral("/srv/agent/Tasks/job/previous.3"));
 }
 
 void TestAgentPaths::ensureDirRefusesSymlinkEscape()
