@@ -85,6 +85,8 @@ int listTasks(const oa::AgentPaths &paths, bool json)
             w.openObject();
             w.string(QLatin1String("Arguments"), t.arguments);
             w.number(QLatin1String("DurationMs"), t.durationMs);
+            // As result.json has it (escaped once), or the scan's reason for an interrupted or invalid task.
+            optionalString(QLatin1String("ErrorSummary"), t.errorSummary);
             if (t.exitCode)
                 w.number(QLatin1String("ExitCode"), *t.exitCode);
             else
@@ -116,7 +118,8 @@ int listTasks(const oa::AgentPaths &paths, bool json)
         return 0;
     }
     QList<QStringList> rows{{QStringLiteral("ID"), QStringLiteral("STATE"), QStringLiteral("STAGE"), QStringLiteral("EXIT"),
-                             QStringLiteral("STARTED"), QStringLiteral("DURATION"), QStringLiteral("SCRIPT"), QStringLiteral("DETAIL")}};
+                             QStringLiteral("STARTED"), QStringLiteral("DURATION"), QStringLiteral("SCRIPT"), QStringLiteral("DETAIL"),
+                             QStringLiteral("REASON")}};
     for (const oa::TaskSummary &t : tasks) {
         QString detail = t.message;
         const QString holder = t.lock ? QStringLiteral("PID %1 on %2, %3 old").arg(t.lock->info.pid).arg(t.lock->info.hostName, age(t.lock->ageSeconds()))
@@ -133,9 +136,10 @@ int listTasks(const oa::AgentPaths &paths, bool json)
                      t.exitCode ? QString::number(*t.exitCode) : QStringLiteral("-"),
                      t.startedAt.isValid() ? iso(t.startedAt) : QStringLiteral("-"),
                      t.durationMs >= 0 ? QStringLiteral("%1s").arg(double(t.durationMs) / 1000.0, 0, 'f', 1) : QStringLiteral("-"),
-                     t.scriptPath.isEmpty() ? QStringLiteral("-") : t.scriptPath, detail});
+                     t.scriptPath.isEmpty() ? QStringLiteral("-") : t.scriptPath, detail,
+                     t.errorSummary.isEmpty() ? QStringLiteral("-") : t.errorSummary});
     }
-    printTable(rows);
+    printTable(rows, {rows.first().size() - 1}); // REASON is escaped already
     out() << tasks.size() << " task(s) in " << paths.tasksDir() << '\n';
     return 0;
 }

@@ -54,7 +54,7 @@ QString shown(const QString &text)
     return oa::printableText(text);
 }
 
-void printTable(const QList<QStringList> &input)
+void printTable(const QList<QStringList> &input, const QList<qsizetype> &asWritten)
 {
     if (input.isEmpty())
         return;
@@ -65,7 +65,7 @@ void printTable(const QList<QStringList> &input)
         QStringList cells;
         cells.reserve(row.size());
         for (const QString &cell : row)
-            cells.append(oa::printableText(cell));
+            cells.append(asWritten.contains(cells.size()) ? oa::printableAsWritten(cell) : oa::printableText(cell));
         rows.append(cells);
     }
     QList<qsizetype> widths(rows.first().size(), 0);

@@ -18,8 +18,10 @@ QString iso(const QDateTime &t); // UTC, ISO 8601; empty when invalid
 QString age(qint64 seconds);     // "42s", "3m", "5h", "2d"
 void printJson(const QJsonObject &object); // JSON escapes control characters itself
 void printJson(const QByteArray &json);     // a document already written (IndentedJsonWriter)
-// Rows as left-aligned columns; the header is the first row. Every cell is escaped.
-void printTable(const QList<QStringList> &rows);
+// Rows as left-aligned columns; the header is the first row. Every cell is escaped, once.
+// `asWritten`: columns whose text was escaped where it was made (result.json's ErrorSummary),
+// shown as it is (oa::printableAsWritten) rather than escaped twice.
+void printTable(const QList<QStringList> &rows, const QList<qsizetype> &asWritten = {});
 // Task-influenced text for a line of its own (a host name, a problem, a path): escaped.
 QString shown(const QString &text);
 

@@ -27,7 +27,7 @@ bool TaskFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceP
         return false;
     if (m_text.isEmpty())
         return true;
-    for (const int column : {TaskTableModel::IdColumn, TaskTableModel::ScriptColumn, TaskTableModel::LockColumn}) {
+    for (const int column : {TaskTableModel::IdColumn, TaskTableModel::ScriptColumn, TaskTableModel::LockColumn, TaskTableModel::ReasonColumn}) {
         if (model->index(sourceRow, column, sourceParent).data().toString().contains(m_text, Qt::CaseInsensitive))
             return true;
     }

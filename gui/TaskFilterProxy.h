@@ -5,7 +5,7 @@
 #include <optional>
 
 // Sorts the task table by each column's natural value and filters it by state and by text
-// (execution ID, script, arguments, lock holder).
+// (execution ID, script, arguments, lock holder, the reason a run did not succeed).
 class TaskFilterProxy final : public QSortFilterProxyModel {
     Q_OBJECT
 public:

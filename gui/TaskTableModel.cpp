@@ -125,6 +125,8 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
                     .arg(t->lock->info.pid)
                     .arg(oa::printableText(t->lock->info.hostName), StateStyle::age(t->lock->ageSeconds()), oa::printableText(t->runAsUser));
             return tr("PID %1 on %2, %3").arg(t->lock->info.pid).arg(oa::printableText(t->lock->info.hostName), StateStyle::age(t->lock->ageSeconds()));
+        case ReasonColumn: // escaped once where it was decided (result.json's ErrorSummary)
+            return oa::printableAsWritten(t->errorSummary);
         case ColumnCount: break;
         }
         return {};
@@ -140,7 +142,7 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
     // The columns whose text may elide in a narrow window carry all of it in their tooltips.
     if (role == Qt::ToolTipRole && column == StartedColumn && t->startedAt.isValid())
         return QLocale().toString(t->startedAt.toLocalTime(), QLocale::LongFormat);
-    if (role == Qt::ToolTipRole && (column == ScriptColumn || column == ProgressColumn || column == LockColumn)) {
+    if (role == Qt::ToolTipRole && (column == ScriptColumn || column == ProgressColumn || column == LockColumn || column == ReasonColumn)) {
         const QString text = data(index, Qt::DisplayRole).toString();
         if (!text.isEmpty())
             return t->message.isEmpty() || column != ProgressColumn ? text : text + u'\n' + oa::printableText(t->message);
@@ -162,13 +164,14 @@ QVariant TaskTableModel::headerData(int section, Qt::Orientation orientation, in
     case StateColumn: return tr("State");
     case IdColumn: return tr("Execution ID");
     case ProgressColumn: return tr("Progress");
-    case ScriptColumn: return tr("Script and arguments");
+    case ScriptColumn: return tr("Script"); // and its arguments: a short header leaves room for Reason at 1280 pixels
     case StartedColumn: return tr("Started");
     case DurationColumn: return tr("Duration");
     case ResourcesColumn: return tr("Memory · CPU");
     case ExitCodeColumn: return tr("Exit code");
     case RequirementsColumn: return tr("Requirements");
     case LockColumn: return tr("Lock holder");
+    case ReasonColumn: return tr("Reason");
     case ColumnCount: break;
     }
     return {};

@@ -12,7 +12,7 @@ class TaskTableModel final : public KeyedRowsModel<oa::TaskSummary, TaskIdOf> {
     Q_OBJECT
 public:
     enum Column { StateColumn, IdColumn, ProgressColumn, ScriptColumn, StartedColumn, DurationColumn, ResourcesColumn,
-                  ExitCodeColumn, RequirementsColumn, LockColumn, ColumnCount };
+                  ExitCodeColumn, RequirementsColumn, LockColumn, ReasonColumn, ColumnCount };
     enum Role { SortRole = Qt::UserRole + 1, StateRole, IdRole, PercentRole };
 
     // Durations of running rows and lock ages tick every second (ClockTicker).

@@ -20,7 +20,7 @@
 
 namespace {
 // The free-text columns, in the order they give width back when the window is narrow.
-const QList<int> kGiveWay{TaskTableModel::ScriptColumn, TaskTableModel::LockColumn, TaskTableModel::ProgressColumn};
+const QList<int> kGiveWay{TaskTableModel::ReasonColumn, TaskTableModel::ScriptColumn, TaskTableModel::LockColumn, TaskTableModel::ProgressColumn};
 } // namespace
 
 TasksPanel::TasksPanel(QWidget *parent)
@@ -34,7 +34,7 @@ TasksPanel::TasksPanel(QWidget *parent)
     for (int s = 0; s < oa::kTaskStateCount; ++s)
         m_stateFilter->addItem(StateStyle::icon(oa::TaskState(s)), StateStyle::label(oa::TaskState(s)), s);
     m_search = new QLineEdit(this);
-    m_search->setPlaceholderText(tr("Search ID, script, arguments, lock holder (Ctrl+F)"));
+    m_search->setPlaceholderText(tr("Search ID, script, arguments, lock holder, reason (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
     auto *stateLabel = new QLabel(tr("&State:"), this);
     stateLabel->setBuddy(m_stateFilter);

@@ -1078,6 +1078,10 @@
             <numerusform>Herkunft (%n)</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Last error</source>
+        <translation>Letzter Fehler</translation>
+    </message>
 </context>
 <context>
     <name>TaskDetailsView</name>
@@ -1126,10 +1130,6 @@
     <message>
         <source>Execution ID</source>
         <translation>Ausführungs-ID</translation>
-    </message>
-    <message>
-        <source>Script and arguments</source>
-        <translation>Skript und Argumente</translation>
     </message>
     <message>
         <source>Started</source>
@@ -1191,6 +1191,14 @@
         <source>Memory · CPU</source>
         <translation>Speicher · CPU</translation>
     </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Script</source>
+        <translation>Skript</translation>
+    </message>
 </context>
 <context>
     <name>TasksPanel</name>
@@ -1199,12 +1207,12 @@
         <translation>Alle Zustände</translation>
     </message>
     <message>
-        <source>Search ID, script, arguments, lock holder (Ctrl+F)</source>
-        <translation>ID, Skript, Argumente, Sperrinhaber suchen (Strg+F)</translation>
-    </message>
-    <message>
         <source>&amp;State:</source>
         <translation>&amp;Zustand:</translation>
+    </message>
+    <message>
+        <source>Search ID, script, arguments, lock holder, reason (Ctrl+F)</source>
+        <translation>ID, Skript, Argumente, Sperrinhaber, Grund suchen (Strg+F)</translation>
     </message>
 </context>
 <context>

@@ -69,6 +69,17 @@ bool needsEscaping(QStringView text)
     return false;
 }
 
+QString printableAsWritten(QStringView text)
+{
+    for (qsizetype i = 0; i < text.size();) {
+        const CodePoint cp = codePointAt(text, i);
+        if (isEscaped(cp.value))
+            return printableText(text);
+        i += cp.units;
+    }
+    return text.toString();
+}
+
 QString printableText(QStringView text)
 {
     if (!needsEscaping(text))

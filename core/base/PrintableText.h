@@ -33,4 +33,9 @@ QString printableText(QStringView text);
 // True when printableText() would change `text`.
 bool needsEscaping(QStringView text);
 
+// Text that its writer escaped once already (result.json's ErrorSummary), to show as it is:
+// escaping it again would double its backslashes. Only a text that printableText() cannot have
+// written (a raw control or format character: a record forged by hand) is escaped here, whole.
+QString printableAsWritten(QStringView text);
+
 } // namespace oa

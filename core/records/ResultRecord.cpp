@@ -19,6 +19,7 @@ const QString kScriptExitCode = QStringLiteral("ScriptExitCode");
 const QString kScriptSignal = QStringLiteral("ScriptSignal");
 const QString kStage = QStringLiteral("Stage");
 const QString kMessage = QStringLiteral("Message");
+const QString kErrorSummary = QStringLiteral("ErrorSummary");
 const QString kStartedAt = QStringLiteral("StartedAt");
 const QString kFinishedAt = QStringLiteral("FinishedAt");
 const QString kDurationMs = QStringLiteral("DurationMs");
@@ -146,6 +147,7 @@ QByteArray ResultRecord::toJson() const
         {kExitCode, exitCode},
         {kStage, stageName(stage)},
         {kMessage, message},
+        {kErrorSummary, orNull(errorSummary)},
         {kStartedAt, isoTime(startedAt)},
         {kFinishedAt, isoTime(finishedAt)},
         {kDurationMs, startedAt.msecsTo(finishedAt)},
@@ -219,6 +221,7 @@ ResultRecord ResultRecord::fromJson(const QJsonObject &o)
     r.asRead.stage = o.value(kStage).toString();
     r.stage = stageNamed(r.asRead.stage).value_or(r.stage);
     r.message = o.value(kMessage).toString();
+    r.errorSummary = o.value(kErrorSummary).toString();
     r.startedAt = fromIsoTime(o.value(kStartedAt));
     r.finishedAt = fromIsoTime(o.value(kFinishedAt));
     r.asRead.hasTimes = r.startedAt.isValid() && r.finishedAt.isValid();
@@ -279,6 +282,7 @@ ResultRecord::Summary ResultRecord::summaryFromJson(const QJsonObject &o)
     Summary s;
     s.outcome = o.value(kOutcome).toString();
     s.message = o.value(kMessage).toString();
+    s.errorSummary = o.value(kErrorSummary).toString();
     s.startedAt = fromIsoTime(o.value(kStartedAt));
     s.finishedAt = fromIsoTime(o.value(kFinishedAt));
     s.durationMs = o.value(kDurationMs).toInteger(-1);

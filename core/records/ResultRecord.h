@@ -44,6 +44,8 @@ struct ResultRecord {
     std::optional<int> scriptSignal;   // when a signal killed it
     Stage stage = Stage::Lock;         // where the run ended
     QString message;
+    // Why the run did not succeed, in one escaped line (ErrorSummary); empty (null) on success.
+    QString errorSummary;
     QDateTime startedAt;
     QDateTime finishedAt;
     QList<std::pair<Stage, qint64>> stageDurationsMs; // in the order the stages ran
@@ -102,6 +104,7 @@ struct ResultRecord {
     struct Summary {
         QString outcome;
         QString message;
+        QString errorSummary; // as written: escaped once by the executor
         QDateTime startedAt;
         QDateTime finishedAt;
         qint64 durationMs = -1;

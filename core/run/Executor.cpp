@@ -350,8 +350,15 @@ int Executor::finish(const Status &status)
         m_exitCode = int(code);
         m_record.outcome = outcomeForExitCode(code);
         m_record.message = failure.message;
-        m_log.error(lcExecutor, QStringLiteral("{Stage} failed: {Message}"),
-                    {{QStringLiteral("Stage"), stageName(m_record.stage)}, {QStringLiteral("Message"), failure.message}});
+        // A stop the operator or the configuration asked for (a cancel, the timeout, a limit)
+        // is the run doing as told: no error in the log, whose Error lines mark real faults.
+        const QVariantMap fields{{QStringLiteral("Stage"), stageName(m_record.stage)}, {QStringLiteral("Message"), failure.message}};
+        if (code == ExitCode::Cancelled)
+            m_log.info(lcExecutor, QStringLiteral("{Stage} stopped: {Message}"), fields);
+        else if (code == ExitCode::TimedOut || code == ExitCode::ResourceLimitExceeded)
+            m_log.warning(lcExecutor, QStringLiteral("{Stage} stopped: {Message}"), fields);
+        else
+            m_log.error(lcExecutor, QStringLiteral("{Stage} failed: {Message}"), fields);
     }
     const Stage endedIn = m_record.stage;
     timed(Stage::Cleanup, [this] {
@@ -378,6 +385,7 @@ int Executor::finish(const Status &status)
     if (m_taskFilesAllowed) {
         const QString resultFile = m_paths.resultFile(m_options.executionId);
         warn(m_paths.folder().plantedAt(resultFile));
+        recordErrorSummary(); // after cleanup: the run-as user can no longer change stderr.log
         boundRecordedLists(); // last: the warnings above count too
         if (const Status saved = m_record.save(m_paths.folder(), resultFile); !saved) {
             // The previous result.json is intact; the service must not report an outcome that

@@ -94,6 +94,8 @@ private:
     Status runScript();
     void cleanUp();
     int finish(const Status &status);
+    // result.json's ErrorSummary: why the run did not succeed (ErrorSummary), or null.
+    void recordErrorSummary();
 
     // Runs `body` as `stage`, recording its duration and that the run is now in it.
     Status timed(Stage stage, const std::function<Status()> &body);

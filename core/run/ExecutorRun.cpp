@@ -2,6 +2,7 @@
 
 #include "base/LoggingCategories.h"
 #include "environment/PythonEnvironment.h"
+#include "records/ErrorSummary.h"
 #include "ScriptRunner.h"
 
 // The Run and Cleanup stages: the script under containment, then the run's own folders removed
@@ -69,6 +70,22 @@ Status Executor::runScript()
     }
     m_record.outcome = m_exitCode == 0 ? Outcome::Succeeded : Outcome::Failed;
     return ok();
+}
+
+void Executor::recordErrorSummary()
+{
+    if (m_record.outcome == Outcome::Succeeded) {
+        m_record.errorSummary.clear();
+        return;
+    }
+    // The script's own failure is told by what it wrote last; any other end by the executor's
+    // own reason, which Message already holds (the pip error line, the invalid field, the timeout).
+    if (m_record.outcome == Outcome::Failed && m_record.scriptExitCode)
+        m_record.errorSummary = ErrorSummary::ofScriptLog(m_paths.errorLogFile(m_options.executionId), *m_record.scriptExitCode,
+                                                          m_record.scriptSignal.has_value(), m_record.message);
+    else
+        m_record.errorSummary = ErrorSummary::ofMessage(m_record.message);
+    m_log.info(lcExecutor, QStringLiteral("Reason: {ErrorSummary}"), {{QStringLiteral("ErrorSummary"), m_record.errorSummary}});
 }
 
 void Executor::cleanUp()

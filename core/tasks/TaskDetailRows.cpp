@@ -142,7 +142,12 @@ void TaskDetailRows::addSummary(const Input &in, const ResultRecord &result)
     } else if (in.elapsedMs >= 0) {
         add(summary, Field::Duration, tr("Running for"), DisplayUnits::duration(in.elapsedMs));
     }
-    add(summary, Field::LastError, tr("Last error (stderr)"), shown(in.lastErrorLine));
+    // A run that did not succeed says why in one line, the same one result.json, --list and the
+    // table give; any other run shows the last problem its stderr holds, if any.
+    if (!in.errorSummary.isEmpty())
+        add(summary, Field::LastError, tr("Last error"), printableAsWritten(in.errorSummary));
+    else
+        add(summary, Field::LastError, tr("Last error (stderr)"), shown(in.lastErrorLine));
 }
 
 // Stage timings in the order the pipeline runs them (fromJson's order), the script, the

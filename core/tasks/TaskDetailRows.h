@@ -48,7 +48,8 @@ public:
         std::optional<ResultRecord> result;  // this run's result.json through ResultRecord::fromJson
                                              // (not an earlier run's while one runs)
         std::optional<StatusRecord> status;  // the live status, while a run is in progress or was interrupted
-        QString lastErrorLine;
+        QString lastErrorLine;          // stderr's last problem line (LastErrorLine), read as it is
+        QString errorSummary;           // why the run did not succeed (TaskSummary::errorSummary), escaped once
         QDateTime runStartedAt;         // a run in progress: when its lock was taken
         qint64 elapsedMs = -1;          // a run in progress: its time so far
     };

@@ -3,7 +3,7 @@
 #include "records/ExecutionInfo.h"
 #include "records/ResultRecord.h"
 #include "fs/JsonFile.h"
-#include "LastErrorLine.h"
+#include "records/LastErrorLine.h"
 #include "lock/LockInspector.h"
 #include "base/PrintableText.h"
 
@@ -98,6 +98,12 @@ TaskDetails TaskDetails::load(const AgentPaths &paths, const QString &id, AgentP
     }
     if (in.result || in.status)
         in.lastErrorLine = LastErrorLine::read(paths.folder(), paths.errorLogFile(id, generation));
+    // A finished run's reason is its result.json's: one older than ErrorSummary keeps showing
+    // stderr's last problem line. One that left no result says why the scan found it so.
+    if (in.result)
+        in.errorSummary = in.result->errorSummary;
+    else if (summary)
+        in.errorSummary = summary->errorSummary;
     d.rows = TaskDetailRows::build(in);
     return d;
 }

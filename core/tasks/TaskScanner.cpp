@@ -4,6 +4,7 @@
 #include "DependencyPreview.h"
 #include "fs/JsonFile.h"
 #include "fs/OpenFolder.h"
+#include "records/ErrorSummary.h"
 #include "records/ResultRecord.h"
 #include "records/StatusRecord.h"
 #include "TaskDetailRows.h"
@@ -51,6 +52,7 @@ bool TaskSummary::operator==(const TaskSummary &o) const
     return id == o.id && state == o.state && scriptPath == o.scriptPath && arguments == o.arguments
            && requirementsCount == o.requirementsCount && startedAt == o.startedAt && finishedAt == o.finishedAt
            && durationMs == o.durationMs && exitCode == o.exitCode && outcome == o.outcome && message == o.message
+           && errorSummary == o.errorSummary
            && lock == o.lock && stage == o.stage && percent == o.percent && progressMessage == o.progressMessage
            && runAsUser == o.runAsUser && memoryBytes == o.memoryBytes && cpuSeconds == o.cpuSeconds && dependencies == o.dependencies
            && statusUpdatedAt == o.statusUpdatedAt;
@@ -148,6 +150,9 @@ TaskSummary TaskScanner::summarize(const QString &id, const Result<OpenFolder> &
         t.finishedAt = result.finishedAt;
         t.durationMs = result.durationMs;
         t.exitCode = result.exitCode;
+        t.errorSummary = result.errorSummary.isEmpty() && result.outcome != QLatin1String("Succeeded")
+                             ? ErrorSummary::ofMessage(result.message)
+                             : result.errorSummary;
     }
     // status.json matters only to a run that holds (or held) a lock or left no result: a
     // finished task costs no second read.
@@ -166,6 +171,7 @@ TaskSummary TaskScanner::summarize(const QString &id, const Result<OpenFolder> &
         t.finishedAt = QDateTime();
         t.durationMs = -1;
         t.exitCode.reset();
+        t.errorSummary.clear();
         break;
     case TaskState::Interrupted:
     case TaskState::Orphaned:
@@ -178,12 +184,15 @@ TaskSummary TaskScanner::summarize(const QString &id, const Result<OpenFolder> &
             t.message = QCoreApplication::translate("TaskScanner", "the executor (PID %1) ended without a result in stage %2; its last update was at %3")
                             .arg(status->pid)
                             .arg(TaskDetailRows::stageLabel(status->stage), status->updatedAt.toUTC().toString(Qt::ISODate));
+        // What is on disk is an earlier run's: this one's reason is what the scan found.
+        t.errorSummary = t.state == TaskState::Interrupted ? ErrorSummary::ofMessage(t.message) : QString();
         break;
     case TaskState::Invalid:
         // JsonFile says "missing" for a file that is not there: it is translated here.
         t.message = QStringLiteral("execution.json: %1")
                         .arg(execution.error().systemError == ENOENT ? QCoreApplication::translate("TaskScanner", "missing")
                                                                      : execution.error().message);
+        t.errorSummary = ErrorSummary::ofMessage(t.message);
         break;
     default: break;
     }

@@ -46,6 +46,10 @@ struct TaskSummary {
     std::optional<int> exitCode;
     QString outcome;
     QString message;              // result.json's Message, or why the task is Invalid
+    // Why its run did not succeed, escaped once (show it with printableAsWritten): result.json's
+    // ErrorSummary (its Message for a record older than it), or why it is Interrupted or Invalid.
+    // Empty for a success and while it runs.
+    QString errorSummary;
     std::optional<LockRecord> lock;
     // From status.json while the task runs (Running), or as it was last (Orphaned, Interrupted).
     QString stage;

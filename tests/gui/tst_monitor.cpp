@@ -13,6 +13,7 @@
 #include "TaskDetailsView.h"
 #include "TaskFilterProxy.h"
 #include "TaskTableModel.h"
+#include "tasks/TaskDetails.h"
 #include "MonitorWindowFixture.h"
 #include "TestSupport.h"
 
@@ -54,6 +55,7 @@ private slots:
     void forceClearNeedsItsOwnConfirmation();
     void leftoversCleanup();
     void environmentCacheCleared();
+    void reasonColumnAndSearch();
 
 private:
     int rowOf(const QString &id) const { return m_window->taskModel()->rowOf(id); }
@@ -270,6 +272,36 @@ void TestMonitor::environmentCacheCleared()
     panel->clearCacheButton()->click();
     QVERIFY2(asked.contains(QStringLiteral("1 cached environment")), qPrintable(asked));
     QTRY_VERIFY_WITH_TIMEOUT(entries.entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty(), 20000); // cleared on the thread pool
+}
+
+// Issue 23: the Reason column says why each run did not succeed, as result.json's ErrorSummary
+// (written by the real executor here), the scan's explanation of an interrupted run, or an older
+// record's Message; the search finds a task by words of its reason; the detail pane agrees.
+void TestMonitor::reasonColumnAndSearch()
+{
+    m_agent.makeScriptTask(QStringLiteral("probe"), "import sys\nsys.exit('probe failed: host \\x1b[1munreachable')\n");
+    QCOMPARE(runExecutor(executorArgs(m_agent, QStringLiteral("probe"))).exitCode, 1);
+    const QString expected = QStringLiteral("probe failed: host \\x1b[1munreachable"); // escaped once, not twice
+    QVERIFY(waitForScan());
+    TaskTableModel *model = m_window->taskModel();
+    QTRY_COMPARE(model->index(rowOf(QStringLiteral("probe")), TaskTableModel::ReasonColumn).data().toString(), expected);
+    QCOMPARE(model->index(rowOf(QStringLiteral("probe")), TaskTableModel::ReasonColumn).data(Qt::ToolTipRole).toString(), expected);
+    QCOMPARE(model->headerData(TaskTableModel::ReasonColumn, Qt::Horizontal, Qt::DisplayRole).toString(), QStringLiteral("Reason"));
+    QCOMPARE(model->index(rowOf(QStringLiteral("bad")), TaskTableModel::ReasonColumn).data().toString(), QStringLiteral("fixture: Failed"));
+    QVERIFY(model->index(rowOf(QStringLiteral("crashed")), TaskTableModel::ReasonColumn).data().toString().contains(QStringLiteral("without a result")));
+    QVERIFY(model->index(rowOf(QStringLiteral("ok")), TaskTableModel::ReasonColumn).data().toString().isEmpty());
+    QVERIFY(model->index(rowOf(QStringLiteral("live")), TaskTableModel::ReasonColumn).data().toString().isEmpty());
+
+    TaskFilterProxy *proxy = m_window->taskProxy();
+    proxy->setText(QStringLiteral("host \\x1b[1mUNREACHABLE"));
+    QCOMPARE(proxy->rowCount(), 1);
+    QCOMPARE(proxy->index(0, 0).data(TaskTableModel::IdRole).toString(), QStringLiteral("probe"));
+    proxy->setText(QString());
+
+    const oa::TaskDetails details = oa::TaskDetails::load(oa::AgentPaths(m_agent.base()), QStringLiteral("probe"));
+    QCOMPARE(details.rows.value(oa::TaskDetailRows::Field::LastError), expected);
+    QCOMPARE(details.rows.find(oa::TaskDetailRows::Field::LastError)->label, QStringLiteral("Last error"));
+    QDir(m_agent.taskDir(QStringLiteral("probe"))).removeRecursively();
 }
 
 QTEST_MAIN(TestMonitor)

@@ -203,9 +203,10 @@ void TestMonitorWindow::everyColumnFitsTheDefaultSize()
     QCOMPARE(window->size(), QSize(1280, 800));
     QTableView *tasks = window->taskView();
     QTRY_VERIFY(window->taskModel()->rowCount() >= 5);
-    // Every header whole; every cell whole but the free text of Script and Lock holder, which
-    // elides with its tooltip; nothing right of the view.
-    QCOMPARE(ColumnFit::clipped(tasks, {TaskTableModel::ScriptColumn, TaskTableModel::LockColumn}), QList<int>());
+    // Every header whole; every cell whole but the free text of Script, Lock holder and Reason,
+    // which elides with its tooltip; nothing right of the view.
+    QCOMPARE(ColumnFit::clipped(tasks, {TaskTableModel::ScriptColumn, TaskTableModel::LockColumn, TaskTableModel::ReasonColumn}),
+             QList<int>());
     QVERIFY(!tasks->horizontalScrollBar()->isVisible());
     QVERIFY(!tasks->wordWrap());
     const int running = window->taskModel()->rowOf(QStringLiteral("web-scrape-0419"));

@@ -55,6 +55,16 @@ void TestPrintableCells::initTestCase()
                            R"("StartedAt":"2026-11-01T08:00:00.000Z","FinishedAt":"2026-11-01T08:00:02.500Z","DurationMs":2500})"));
     m_agent.makeScriptTask(QStringLiteral("remote"), "print(1)\n");
     writeForeignLock(m_agent, QStringLiteral("remote"), QStringLiteral("bot\x1b]0;owned\x07"));
+    // ErrorSummary as the executor writes it (escaped once: shown as it is, not "\\x1b"), and one
+    // forged by hand with raw controls (escaped where it is shown).
+    m_agent.makeScriptTask(QStringLiteral("reasoned"), "print(1)\n");
+    QVERIFY(writeFileBytes(m_agent.taskFile(QStringLiteral("reasoned"), QStringLiteral("result.json")),
+                           R"({"ExecutionId":"reasoned","Outcome":"Failed","ExitCode":1,"Message":"m",)"
+                           R"("ErrorSummary":"RuntimeError: C:\\\\new \\x1b[31mfull","StartedAt":"2026-11-01T08:00:00.000Z"})"));
+    m_agent.makeScriptTask(QStringLiteral("forged"), "print(1)\n");
+    QVERIFY(writeFileBytes(m_agent.taskFile(QStringLiteral("forged"), QStringLiteral("result.json")),
+                           R"({"ExecutionId":"forged","Outcome":"Failed","ExitCode":1,"Message":"m",)"
+                           R"("ErrorSummary":"two\nlines\u001b[2J\u202e","StartedAt":"2026-11-01T08:00:00.000Z"})"));
 }
 
 void TestPrintableCells::taskCellsAreEscaped()
@@ -64,13 +74,15 @@ void TestPrintableCells::taskCellsAreEscaped()
     QTableView view; // the cells as a view asks for them, offscreen
     view.setModel(&model);
     view.show();
-    int hostile = -1, remote = -1;
-    for (int row = 0; row < model.rowCount(); ++row) {
-        const QString id = model.index(row, TaskTableModel::IdColumn).data().toString();
-        (id == QLatin1String("hostile") ? hostile : remote) = row;
-    }
+    const int hostile = model.rowOf(QStringLiteral("hostile")), remote = model.rowOf(QStringLiteral("remote"));
     QVERIFY(hostile >= 0 && remote >= 0);
-    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.rowCount(), 4);
+    // Reason: an older record's Message, escaped; an ErrorSummary as written; a forged one escaped.
+    QCOMPARE(model.index(hostile, TaskTableModel::ReasonColumn).data().toString(), QStringLiteral("bad\\n\\x1b[31mthing"));
+    QCOMPARE(model.index(model.rowOf(QStringLiteral("reasoned")), TaskTableModel::ReasonColumn).data().toString(),
+             QStringLiteral("RuntimeError: C:\\\\new \\x1b[31mfull"));
+    QCOMPARE(model.index(model.rowOf(QStringLiteral("forged")), TaskTableModel::ReasonColumn).data().toString(),
+             QStringLiteral("two\\nlines\\x1b[2J\\u202e"));
     const QModelIndex script = model.index(hostile, TaskTableModel::ScriptColumn);
     QCOMPARE(view.model()->data(script).toString(), kShownScript);
     QCOMPARE(script.data(Qt::ToolTipRole).toString(), kShownScript);
@@ -101,6 +113,11 @@ void TestPrintableCells::detailRowsAreEscaped()
     const oa::TaskDetails details = oa::TaskDetails::load(oa::AgentPaths(m_agent.base()), QStringLiteral("hostile"));
     QCOMPARE(details.rows.value(oa::TaskDetailRows::Field::Script), kShownScript);
     QCOMPARE(details.rows.value(oa::TaskDetailRows::Field::Message), QStringLiteral("bad\\n\\x1b[31mthing"));
+    const oa::AgentPaths paths(m_agent.base());
+    QCOMPARE(oa::TaskDetails::load(paths, QStringLiteral("reasoned")).rows.value(oa::TaskDetailRows::Field::LastError),
+             QStringLiteral("RuntimeError: C:\\\\new \\x1b[31mfull"));
+    QCOMPARE(oa::TaskDetails::load(paths, QStringLiteral("forged")).rows.value(oa::TaskDetailRows::Field::LastError),
+             QStringLiteral("two\\nlines\\x1b[2J\\u202e"));
 }
 
 QTEST_MAIN(TestPrintableCells)

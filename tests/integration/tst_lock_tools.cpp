@@ -91,7 +91,7 @@ void TestLockTools::listTable()
     QCOMPARE(run.exitCode, 0);
     QVERIFY(run.out.startsWith("ID"));
     const QList<QByteArray> lines = run.out.split('\n');
-    QCOMPARE(lines.first().simplified(), QByteArray("ID STATE STAGE EXIT STARTED DURATION SCRIPT DETAIL"));
+    QCOMPARE(lines.first().simplified(), QByteArray("ID STATE STAGE EXIT STARTED DURATION SCRIPT DETAIL REASON"));
     const auto row = [&](const QByteArray &id) {
         for (const QByteArray &line : lines)
             if (line.startsWith(id + ' '))
@@ -108,6 +108,9 @@ void TestLockTools::listTable()
     QVERIFY(row("dead-1").contains("without a result in stage Run"));
     QVERIFY(row("dead-1").contains("; orphaned lock: PID"));
     QVERIFY(row("done").startsWith("done Succeeded - 0 "));
+    QVERIFY(row("done").endsWith(" -")); // a success has no reason
+    // An interrupted run's reason is what the scan found: in DETAIL (with the lock) and in REASON.
+    QCOMPARE(row("dead-1").count("without a result in stage Run"), 2);
     QVERIFY(run.out.contains("5 task(s)"));
 }
 

@@ -2,6 +2,7 @@
 // text shown; every row also reads back to its input (no two inputs show alike) and holds no
 // character that could end a line, drive a terminal or reorder the text.
 #include "base/PrintableText.h"
+#include "records/ErrorSummary.h"
 
 #include <QTest>
 
@@ -78,6 +79,8 @@ private slots:
     void escapes_data();
     void escapes();
     void everyControlCharacter();
+    void asWrittenEscapesOnlyRawText();
+    void errorSummaryIsOneBoundedLine();
 };
 
 void TestPrintableText::escapes_data()
@@ -173,6 +176,31 @@ void TestPrintableText::everyControlCharacter()
         const QString bad = problem(fromCodePoint(u), u);
         QVERIFY2(bad.isEmpty(), qPrintable(bad));
     }
+}
+
+// Text escaped once where it was made (result.json's ErrorSummary) shows as it is; only what
+// printableText cannot have written (a raw control: a forged record) is escaped.
+void TestPrintableText::asWrittenEscapesOnlyRawText()
+{
+    const QString once = oa::printableText(QStringLiteral("C:\\new \x1b[31m") + QChar(0x202e));
+    QCOMPARE(once, QStringLiteral("C:\\\\new \\x1b[31m\\u202e"));
+    QCOMPARE(oa::printableAsWritten(once), once);
+    QCOMPARE(oa::printableAsWritten(QStringLiteral("two\nlines\x1b")), QStringLiteral("two\\nlines\\x1b"));
+    QCOMPARE(oa::printableAsWritten(QString()), QString());
+}
+
+// ErrorSummary::oneLine: escaped, trimmed, at most kMaxChars, cut with "…" between escapes.
+void TestPrintableText::errorSummaryIsOneBoundedLine()
+{
+    QCOMPARE(oa::ErrorSummary::oneLine(u"  ValueError: bad\tinput \n"), QStringLiteral("ValueError: bad\\tinput"));
+    const QString longLine = oa::ErrorSummary::oneLine(QString(1000, u'x'));
+    QCOMPARE(longLine.size(), oa::ErrorSummary::kMaxChars);
+    QVERIFY(longLine.endsWith(QChar(0x2026)));
+    // 1 + 74 escapes of 4 characters fit before the "…"; the 75th would be cut inside: it goes whole.
+    const QString escapes = oa::ErrorSummary::oneLine(QStringLiteral("y") + QString(200, QChar(0x1b)));
+    QCOMPARE(escapes, QStringLiteral("y") + QStringLiteral("\\x1b").repeated(74) + QChar(0x2026));
+    const QString pairs = oa::ErrorSummary::oneLine(QString(400, u'a').replace(298, 2, QStringLiteral("\U0001F600")));
+    QVERIFY(!pairs.at(pairs.size() - 2).isHighSurrogate());
 }
 
 QTEST_GUILESS_MAIN(TestPrintableText)

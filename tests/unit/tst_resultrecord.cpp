@@ -38,6 +38,7 @@ static ResultRecord sample()
     r.scriptExitCode = 3;
     r.stage = oa::Stage::Run;
     r.message = QStringLiteral("the script exited with code 3");
+    r.errorSummary = QStringLiteral("ValueError: bad input");
     r.startedAt = QDateTime::fromString(QStringLiteral("2026-01-01T00:00:00.000Z"), Qt::ISODateWithMs);
     r.finishedAt = r.startedAt.addMSecs(1500);
     r.stageDurationsMs = {{oa::Stage::Lock, 1}, {oa::Stage::Environment, 40}, {oa::Stage::Run, 1400}};
@@ -56,6 +57,8 @@ void TestResultRecord::fields()
     QCOMPARE(json.value("ScriptExitCode").toInt(), 3);
     QCOMPARE(json.value("Stage").toString(), QStringLiteral("Run"));
     QCOMPARE(json.value("Message").toString(), QStringLiteral("the script exited with code 3"));
+    QCOMPARE(json.value("ErrorSummary").toString(), QStringLiteral("ValueError: bad input"));
+    QCOMPARE(ResultRecord::summaryFromJson(json).errorSummary, QStringLiteral("ValueError: bad input"));
     QCOMPARE(json.value("StartedAt").toString(), QStringLiteral("2026-01-01T00:00:00.000Z"));
     QCOMPARE(json.value("FinishedAt").toString(), QStringLiteral("2026-01-01T00:00:01.500Z"));
     QCOMPARE(json.value("DurationMs").toInt(), 1500);
@@ -70,7 +73,9 @@ void TestResultRecord::optionalFieldsOmitted()
     r.scriptExitCode.reset();
     r.pipFreeze.clear();
     r.pythonExecutable.clear();
+    r.errorSummary.clear(); // a success: null, written all the same, so the server reads one key one way
     const QJsonObject json = QJsonDocument::fromJson(r.toJson()).object();
+    QVERIFY(json.contains("ErrorSummary") && json.value("ErrorSummary").isNull());
     QVERIFY(!json.contains("ScriptExitCode"));
     QVERIFY(!json.contains("PipFreeze"));
     QVERIFY(!json.contains("Python"));
@@ -188,7 +193,7 @@ bool same(const oa::Provenance &a, const oa::Provenance &b)
 
 // Every member of ResultRecord but asRead (which only fromJson fills), by name.
 constexpr const char *kFieldNames[] = {
-    "executionId", "outcome", "exitCode", "scriptExitCode", "scriptSignal", "stage", "message", "startedAt",
+    "executionId", "outcome", "exitCode", "scriptExitCode", "scriptSignal", "stage", "message", "errorSummary", "startedAt",
     "finishedAt", "stageDurationsMs", "pythonExecutable", "pythonVersion", "pipFreeze", "provenance", "warnings",
     "peakMemoryBytes", "cpuSeconds", "progressPercent", "progressMessage", "progressUpdates", "badProgressLines",
     "survivors", "cacheKey", "cacheEntry", "cacheReused", "dependencySource", "dependencyFile", "runAsUser",
@@ -199,14 +204,14 @@ auto fields(const ResultRecord &r)
 {
     // Fails to compile when ResultRecord gains a member: add it to the writer, the reader,
     // full() below and here.
-    const auto &[executionId, outcome, exitCode, scriptExitCode, scriptSignal, stage, message, startedAt, finishedAt,
-                 stageDurationsMs, pythonExecutable, pythonVersion, pipFreeze, provenance, warnings, peakMemoryBytes,
+    const auto &[executionId, outcome, exitCode, scriptExitCode, scriptSignal, stage, message, errorSummary, startedAt,
+                 finishedAt, stageDurationsMs, pythonExecutable, pythonVersion, pipFreeze, provenance, warnings, peakMemoryBytes,
                  cpuSeconds, progressPercent, progressMessage, progressUpdates, badProgressLines, survivors, cacheKey,
                  cacheEntry, cacheReused, dependencySource, dependencyFile, runAsUser, runAsUid, runAsGid, runAsConfigured,
                  runAsDynamic, containment, sandboxMechanism, sandboxNetwork, machineName, executorVersion, asRead] = r;
     (void)asRead;
-    return std::tie(executionId, outcome, exitCode, scriptExitCode, scriptSignal, stage, message, startedAt, finishedAt,
-                    stageDurationsMs, pythonExecutable, pythonVersion, pipFreeze, provenance, warnings, peakMemoryBytes,
+    return std::tie(executionId, outcome, exitCode, scriptExitCode, scriptSignal, stage, message, errorSummary, startedAt,
+                    finishedAt, stageDurationsMs, pythonExecutable, pythonVersion, pipFreeze, provenance, warnings, peakMemoryBytes,
                     cpuSeconds, progressPercent, progressMessage, progressUpdates, badProgressLines, survivors, cacheKey,
                     cacheEntry, cacheReused, dependencySource, dependencyFile, runAsUser, runAsUid, runAsGid, runAsConfigured,
                     runAsDynamic, containment, sandboxMechanism, sandboxNetwork, machineName, executorVersion);
@@ -239,6 +244,7 @@ ResultRecord full(bool provenanceUnavailable)
     r.scriptSignal = 9 + 6;
     r.stage = oa::Stage::Requirements;
     r.message = QStringLiteral("the memory limit was reached");
+    r.errorSummary = QStringLiteral("the memory limit of 64 MiB was reached \\x1b");
     r.startedAt = QDateTime::fromString(QStringLiteral("2026-03-04T05:06:07.089Z"), Qt::ISODateWithMs);
     r.finishedAt = r.startedAt.addMSecs(98765);
     // In pipeline order, as fromJson gives them back.

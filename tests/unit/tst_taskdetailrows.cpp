@@ -4,7 +4,7 @@
 #include "records/ResultRecord.h"
 #include "tasks/DependencyPreview.h"
 #include "tasks/DisplayUnits.h"
-#include "tasks/LastErrorLine.h"
+#include "records/LastErrorLine.h"
 #include "tasks/PackageLists.h"
 #include "tasks/TaskDetailRows.h"
 #include "tasks/TaskDetails.h"

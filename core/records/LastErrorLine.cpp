@@ -26,11 +26,19 @@ bool isExceptionLine(const QString &line)
     return exception.match(line).hasMatch();
 }
 
+bool namesAnyLevel(const QString &line)
+{
+    // A logging layout's level word, whatever the level: such a line is the log's, not a
+    // message the script ended with (sys.exit("...") prints its text bare).
+    static const QRegularExpression level(QStringLiteral("\\b(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)\\b"));
+    return level.match(line).hasMatch();
+}
+
 } // namespace
 
-QString LastErrorLine::find(const QByteArray &text)
+LastErrorLine::Findings LastErrorLine::scan(const QByteArray &text)
 {
-    QString found;
+    Findings found;
     bool inTraceback = false;
     const QList<QByteArray> lines = text.split('\n');
     for (const QByteArray &raw : lines) {
@@ -39,6 +47,8 @@ QString LastErrorLine::find(const QByteArray &text)
             line.chop(1);
         if (line.trimmed().isEmpty())
             continue;
+        found.lastLine = line.trimmed();
+        found.lastLineHasLevel = namesAnyLevel(line);
         if (line.startsWith(QLatin1String("Traceback (most recent call last):"))) {
             inTraceback = true;
             continue;
@@ -47,13 +57,22 @@ QString LastErrorLine::find(const QByteArray &text)
         if (inTraceback && !indented) {
             // The first line back at the margin ends the block: it names the exception.
             inTraceback = false;
-            found = line.trimmed();
+            found.tracebackException = found.lastProblem = line.trimmed();
             continue;
         }
-        if (!inTraceback && (isLevelLine(line) || isExceptionLine(line)))
-            found = line.trimmed();
+        if (inTraceback)
+            continue;
+        if (isLevelLine(line))
+            found.levelLine = found.lastProblem = line.trimmed();
+        else if (isExceptionLine(line))
+            found.lastProblem = line.trimmed();
     }
     return found;
+}
+
+QString LastErrorLine::find(const QByteArray &text)
+{
+    return scan(text).lastProblem;
 }
 
 QString LastErrorLine::read(const AgentFolder &folder, const QString &path, qint64 tailBytes)
