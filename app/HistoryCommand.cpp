@@ -91,14 +91,16 @@ int history(const oa::AgentPaths &paths, const QString &executionId, bool json)
         QList<QStringList> rows{{QStringLiteral("RUN"), QStringLiteral("OUTCOME"), QStringLiteral("EXIT"), QStringLiteral("STARTED"),
                                  QStringLiteral("DURATION"), QStringLiteral("REASON")}};
         for (const oa::RunHistory::Run &run : listing->runs) {
-            // A run without the executor's record says why in place of a reason.
-            const QString reason = !run.recorded ? run.problem : run.errorSummary.isEmpty() ? QStringLiteral("-") : run.errorSummary;
+            // A run without the executor's record says why in place of a reason. ErrorSummary is
+            // escaped already (shown as written); the problem is escaped here, for the same column.
+            const QString reason = !run.recorded ? shown(run.problem) : run.errorSummary.isEmpty() ? QStringLiteral("-") : run.errorSummary;
             rows.append({runName(run), run.recorded ? run.outcome : QStringLiteral("unknown"),
                          run.exitCode ? QString::number(*run.exitCode) : QStringLiteral("-"), localDateTime(run.startedAt),
                          run.durationMs >= 0 ? QStringLiteral("%1s").arg(double(run.durationMs) / 1000.0, 0, 'f', 1) : QStringLiteral("-"),
                          reason});
         }
-        printTable(rows); // every cell escaped: outcomes, reasons and problems are the task's to influence
+        // Every cell escaped once: outcomes, reasons and problems are the task's to influence.
+        printTable(rows, {rows.first().size() - 1});
         out() << listing->runs.size() << " run(s) of " << executionId << ", newest first\n";
     }
     out().flush();

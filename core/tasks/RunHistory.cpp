@@ -31,8 +31,7 @@ RunHistory::Run runIn(const OpenFolder &dir, int generation)
     run.finishedAt = summary.finishedAt;
     run.durationMs = summary.durationMs;
     run.message = summary.message;
-    // Read by its name here, not through the writer's struct: older records have none.
-    run.errorSummary = result->value(QStringLiteral("ErrorSummary")).toString();
+    run.errorSummary = summary.errorSummary; // empty in a record older than ErrorSummary
     return run;
 }
 

@@ -2,7 +2,8 @@
 // the reason of a traceback, sys.exit("..."), sys.exit(3) after stderr lines, a silent script,
 // an invalid execution.json, a timeout and a cancel; null on success; stderr that is hostile
 // (terminal escapes, a 10 MB line, a FIFO in its place) still gives one bounded, escaped line at
-// once; --list carries it; and a stop the configuration or the operator asked for logs no Error.
+// once; --list and --history carry it; and a stop the configuration or the operator asked for
+// logs no Error.
 #include "TestSupport.h"
 
 #include <QElapsedTimer>
@@ -221,6 +222,11 @@ void TestErrorSummary::listCarriesTheReason()
     }
     QVERIFY(seen);
     QVERIFY(!text.out.contains('\x1b'));
+
+    // --history shows each run's reason the same way, escaped once.
+    const Run history = runExecutor({QStringLiteral("--base-dir"), agent.base(), QStringLiteral("--history"), QStringLiteral("boom")});
+    QCOMPARE(history.exitCode, 0);
+    QVERIFY2(history.out.split('\n').value(1).endsWith(expected.toUtf8()), history.out.constData());
 }
 
 QTEST_GUILESS_MAIN(TestErrorSummary)
