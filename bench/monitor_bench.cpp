@@ -3,10 +3,13 @@
 //  2. opening a 1 GiB log (LogTail's first poll) vs. reading the file whole;
 //  3. with EXECUTOR given, `openautomate-executor --list --json` over 10,000 pending tasks (each
 //     with its script, Requirements in execution.json) vs. the same process listing the folders
-//     only (`ls -f`'s work: one readdir of Tasks/, from a process start as heavy).
+//     only (`ls -f`'s work: one readdir of Tasks/, from a process start as heavy);
+//  4. the monitor's refresh of the same 10,000 tasks as 1. when nothing changed (TaskRescanner:
+//     a stamp per folder and record, nothing read) vs. its first refresh, which reads them all.
 // Medians of several runs. Usage: oa-bench-monitor [WORKDIR] [RUNS] [EXECUTOR]
 #include "fs/AgentPaths.h"
 #include "fs/LogTail.h"
+#include "tasks/TaskRescanner.h"
 #include "tasks/TaskScanner.h"
 
 #include <QCoreApplication>
@@ -110,6 +113,18 @@ int main(int argc, char *argv[])
     const double scan = medianMs(runs, [&] { seen = oa::TaskScanner(paths).scan().size(); });
     out << QStringLiteral("scan %1 tasks:      %2 ms   (baseline, listing the folders only: %3 ms; ratio %4)\n")
                .arg(seen).arg(scan, 0, 'f', 1).arg(list, 0, 'f', 1).arg(scan / list, 0, 'f', 1);
+
+    // The monitor: a first refresh reads every folder; once the files are older than the settle
+    // margin, a refresh of the unchanged folder reads none.
+    oa::TaskRescanner rescanner;
+    const double firstRefresh = medianMs(1, [&] { seen = rescanner.refresh(paths).tasks.size(); });
+    QThread::msleep(oa::TaskRescanner::kSettleMs + 100);
+    rescanner.refresh(paths); // the rows read while their files were younger than the margin
+    const int readsBefore = rescanner.reads();
+    const double unchanged = medianMs(runs, [&] { seen = rescanner.refresh(paths).tasks.size(); });
+    out << QStringLiteral("monitor refresh, %1 unchanged tasks: %2 ms   (%3 task folders read; baseline, its first refresh: %4 ms)\n")
+               .arg(seen).arg(unchanged, 0, 'f', 1).arg(rescanner.reads() - readsBefore).arg(firstRefresh, 0, 'f', 1);
+    out.flush();
 
     if (args.size() > 3) {
         const QString executor = args.at(3);

@@ -55,7 +55,7 @@ FolderProblem FolderProblem::of(const QString &baseDir)
     return {};
 }
 
-AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers, const QString &cacheDir, oa::DependencyPreviewCache *dependencies)
+AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers, const QString &cacheDir, oa::TaskRescanner *rescanner)
 {
     QElapsedTimer timer;
     timer.start();
@@ -64,14 +64,10 @@ AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers, c
     snapshot.baseDir = baseDir;
     snapshot.startedAt = QDateTime::currentDateTimeUtc();
     snapshot.problem = FolderProblem::of(baseDir);
-    snapshot.tasks = oa::TaskScanner(paths).scan();
-    if (dependencies)
-        for (oa::TaskSummary &t : snapshot.tasks) {
-            // A finished run names its source in result.json; any other task is read as the executor would.
-            if (t.state != oa::TaskState::Invalid)
-                t.dependencies = dependencies->preview(paths, t.id, oa::hasFinishedRun(t.state));
-        }
-    snapshot.locks = oa::LockInspector(paths).locks();
+    oa::TaskRescanner once;
+    oa::TaskRescanner::Snapshot read = (rescanner ? rescanner : &once)->refresh(paths);
+    snapshot.tasks = std::move(read.tasks);
+    snapshot.locks = std::move(read.locks);
     const oa::EnvironmentCache::Summary cache = oa::EnvironmentCache::summarize(cacheDir.isEmpty() ? baseDir + QStringLiteral("/EnvCache") : cacheDir, baseDir);
     snapshot.cacheEntries = cache.entries;
     snapshot.cacheBytes = cache.bytes;
@@ -85,7 +81,7 @@ AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers, c
 
 void AgentRefresher::setBaseDir(const QString &baseDir)
 {
-    m_dependencies->clear(); // under its own lock: a scan still running elsewhere only reads again
+    m_rescanner->clear(); // under its own lock: a scan still running elsewhere only reads again
     m_baseDir = baseDir;
     rewatch();
     m_poll.start();
@@ -131,7 +127,7 @@ void AgentRefresher::startScan()
         m_pending = true; // one more pass once this one is done
         return;
     }
-    m_future.setFuture(QtConcurrent::run(&AgentRefresher::scan, m_baseDir, m_leftoversWanted, m_cacheDir, m_dependencies.get()));
+    m_future.setFuture(QtConcurrent::run(&AgentRefresher::scan, m_baseDir, m_leftoversWanted, m_cacheDir, m_rescanner.get()));
 }
 
 void AgentRefresher::finished()

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "tasks/DependencyPreview.h"
 #include "tasks/Leftovers.h"
 #include "lock/LockInspector.h"
+#include "tasks/TaskRescanner.h"
 #include "tasks/TaskScanner.h"
 
 #include <QDateTime>
@@ -39,8 +39,9 @@ struct AgentSnapshot {
 // Keeps the monitor current without ever blocking the UI: scans run on the thread pool, one at
 // a time. A QFileSystemWatcher on Tasks/, Locks/, venvs/ and Temp/ asks for a scan when entries
 // come or go; a poll catches what the watcher cannot see (files changing inside a task folder,
-// network shares). The poll interval grows with the scan's cost, so a huge agent folder is
-// not scanned back to back.
+// network shares, a lock holder that died). A scan reads only the task folders whose stamps
+// changed (oa::TaskRescanner). The poll interval grows with the scan's cost, so a huge agent
+// folder is not scanned back to back.
 class AgentRefresher final : public QObject {
     Q_OBJECT
 public:
@@ -56,11 +57,11 @@ public:
     // sets one; empty: <base>/EnvCache, following the base folder.
     void setCacheDir(const QString &cacheDir) { m_cacheDir = cacheDir; }
 
-    // `dependencies`, when given, fills each task's Requirements column, reading only the tasks
-    // whose files changed since the last scan.
+    // `rescanner`, when given, keeps the rows between scans and reads again only the task
+    // folders whose stamps changed (oa::TaskRescanner); without one, every folder is read.
     static AgentSnapshot scan(const QString &baseDir, bool withLeftovers, const QString &cacheDir = QString(),
-                              oa::DependencyPreviewCache *dependencies = nullptr);
-    oa::DependencyPreviewCache *dependencyCache() { return m_dependencies.get(); }
+                              oa::TaskRescanner *rescanner = nullptr);
+    oa::TaskRescanner *rescanner() { return m_rescanner.get(); }
 
 public slots:
     void refreshNow();
@@ -83,5 +84,5 @@ private:
     QTimer m_poll;
     QFutureWatcher<AgentSnapshot> m_future;
     // Shared with the scan thread (it locks itself); the destructor waits for the scan before it goes.
-    std::unique_ptr<oa::DependencyPreviewCache> m_dependencies = std::make_unique<oa::DependencyPreviewCache>();
+    std::unique_ptr<oa::TaskRescanner> m_rescanner = std::make_unique<oa::TaskRescanner>();
 };

@@ -51,9 +51,9 @@ std::optional<struct stat> OpenFolder::statOf(const QByteArray &name) const
     return st;
 }
 
-QList<AgentFolder::Entry> OpenFolder::entries() const
+QList<OpenFolder::RawEntry> OpenFolder::rawEntries() const
 {
-    QList<AgentFolder::Entry> entries;
+    QList<RawEntry> entries;
     // A stream over a duplicate, so that this folder's descriptor stays open and unmoved.
     DIR *stream = ::fdopendir(::fcntl(m_fd.get(), F_DUPFD_CLOEXEC, 0));
     if (!stream)
@@ -78,10 +78,24 @@ QList<AgentFolder::Entry> OpenFolder::entries() const
             kind = kindOfMode(st.st_mode);
         }
         }
-        entries.append({QFile::decodeName(entry->d_name), kind});
+        entries.append({QByteArray(entry->d_name), kind});
     }
     ::closedir(stream);
-    std::sort(entries.begin(), entries.end(), [](const AgentFolder::Entry &a, const AgentFolder::Entry &b) { return a.name < b.name; });
+    std::sort(entries.begin(), entries.end(), [](const RawEntry &a, const RawEntry &b) { return a.name < b.name; });
+    return entries;
+}
+
+QList<AgentFolder::Entry> OpenFolder::entries() const
+{
+    QList<AgentFolder::Entry> entries;
+    const QList<RawEntry> raw = rawEntries();
+    entries.reserve(raw.size());
+    for (const RawEntry &entry : raw)
+        entries.append({QFile::decodeName(entry.name), entry.kind});
+    // Bytewise order is already the order of the decoded names for ASCII ones (execution IDs).
+    const auto byName = [](const AgentFolder::Entry &a, const AgentFolder::Entry &b) { return a.name < b.name; };
+    if (!std::is_sorted(entries.cbegin(), entries.cend(), byName))
+        std::sort(entries.begin(), entries.end(), byName);
     return entries;
 }
 

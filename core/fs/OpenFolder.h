@@ -31,6 +31,14 @@ public:
     // sorts them. The kind comes from the directory entry itself where the file system gives it
     // (one getdents for many names), else from one fstatat.
     QList<AgentFolder::Entry> entries() const;
+    // The same with the names as the file system spells them (no decoding), sorted bytewise: for
+    // a scan that keeps what it saw by name (for the ASCII names of execution IDs, the order of
+    // entries()).
+    struct RawEntry {
+        QByteArray name;
+        AgentFolder::Kind kind = AgentFolder::Kind::Other;
+    };
+    QList<RawEntry> rawEntries() const;
     // AgentFolder::readFile and readOwnFile for `name` in this folder: fstatat, openat, fstat and,
     // for a small file, one read. `read`, when given, receives the descriptor's fstat (the file
     // that was read, for its time or a stamp).

@@ -2,11 +2,8 @@
 
 #include "fs/AgentPaths.h"
 #include "fs/OpenFolder.h"
-#include "FileStamp.h"
 
-#include <QHash>
 #include <QJsonObject>
-#include <QMutex>
 #include <QString>
 #include <QStringList>
 
@@ -46,27 +43,6 @@ struct DependencyPreview {
         std::optional<QJsonObject> result;      // result.json, when the run finished and it was read
     };
     static DependencyPreview fromRecords(const AgentPaths &paths, const QString &id, const Records &records, QStringList *inputs = nullptr);
-};
-
-// DependencyPreview::read() per task, kept while none of the files it came from changed (their
-// stamps: lstat only), so that a refresh of 500 unchanged tasks reads no file. Safe to use from
-// the scan thread while the UI thread owns the object.
-class DependencyPreviewCache {
-public:
-    DependencyPreview preview(const AgentPaths &paths, const QString &id, bool finished);
-    void clear();
-    int size() const;
-    int misses() const { return m_misses; } // reads done, for the tests
-
-private:
-    struct Entry {
-        bool finished = false;
-        QList<std::pair<QString, FileStamp>> inputs;
-        DependencyPreview preview;
-    };
-    mutable QMutex m_mutex;
-    QHash<QString, Entry> m_entries; // by base folder and ID
-    int m_misses = 0;
 };
 
 } // namespace oa

@@ -2,20 +2,34 @@
 
 #include <QFile>
 
-#include <sys/stat.h>
+#include <fcntl.h>
 
 namespace oa {
+
+FileStamp FileStamp::of(const struct stat &st)
+{
+    FileStamp stamp;
+    stamp.mtimeNs = qint64(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    stamp.ctimeNs = qint64(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+    stamp.size = qint64(st.st_size);
+    stamp.inode = quint64(st.st_ino);
+    return stamp;
+}
 
 FileStamp FileStamp::of(const QString &path)
 {
     struct stat st;
     if (::lstat(QFile::encodeName(path).constData(), &st) != 0)
         return {};
-    FileStamp stamp;
-    stamp.mtimeNs = qint64(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    stamp.size = qint64(st.st_size);
-    stamp.inode = quint64(st.st_ino);
-    return stamp;
+    return of(st);
+}
+
+FileStamp FileStamp::at(int dirFd, const QByteArray &relative)
+{
+    struct stat st;
+    if (::fstatat(dirFd, relative.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return {};
+    return of(st);
 }
 
 } // namespace oa

@@ -69,6 +69,7 @@ struct TaskSummary {
 class TaskScanner {
 public:
     explicit TaskScanner(const AgentPaths &paths) : m_paths(paths) {}
+    const AgentPaths &paths() const { return m_paths; }
 
     // Every task folder under Tasks/, sorted by ID. `withDependencies` fills each row's
     // `dependencies` too (not an Invalid one's), from the files the row was read from.

@@ -289,9 +289,9 @@ void TestDetailPane::requirementsColumnForEachSource()
     write(agent.taskFile(QStringLiteral("both"), QStringLiteral("requirements.txt")), "requests\n");
     write(agent.taskFile(QStringLiteral("both"), QStringLiteral("Pipfile.lock")), R"({"_meta": {}, "default": {}, "develop": {}})");
 
-    oa::DependencyPreviewCache cache;
-    QTest::qWait(80); // older than the cache's "just written" margin
-    const AgentSnapshot snapshot = AgentRefresher::scan(agent.base(), false, QString(), &cache);
+    oa::TaskRescanner rescanner;
+    QTest::qWait(80); // older than the refresh's "just written" margin
+    const AgentSnapshot snapshot = AgentRefresher::scan(agent.base(), false, QString(), &rescanner);
     TaskTableModel tasks;
     tasks.setRows(snapshot.tasks);
     const auto text = [&](const char *id) { return tasks.index(tasks.rowOf(QString::fromLatin1(id)), TaskTableModel::RequirementsColumn).data().toString(); };
@@ -316,9 +316,9 @@ void TestDetailPane::requirementsColumnForEachSource()
     QCOMPARE(text("both"), QStringLiteral("?"));
     QVERIFY2(tip("both").contains(QStringLiteral("RequirementsSource")), qPrintable(tip("both")));
     // A second scan of the unchanged folder reads no task's files again.
-    const int misses = cache.misses();
-    AgentRefresher::scan(agent.base(), false, QString(), &cache);
-    QCOMPARE(cache.misses(), misses);
+    const int reads = rescanner.reads();
+    AgentRefresher::scan(agent.base(), false, QString(), &rescanner);
+    QCOMPARE(rescanner.reads(), reads);
 }
 
 void TestDetailPane::sameRowsUpdateTheirLabelsInPlace()

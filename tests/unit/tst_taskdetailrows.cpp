@@ -8,6 +8,7 @@
 #include "tasks/PackageLists.h"
 #include "tasks/TaskDetailRows.h"
 #include "tasks/TaskDetails.h"
+#include "tasks/TaskRescanner.h"
 #include "TestSupport.h"
 
 #include <QFile>
@@ -320,23 +321,25 @@ void TestTaskDetailRows::packageLists()
 
 void TestTaskDetailRows::dependencyPreviewCachedByStamp()
 {
+    // The monitor's refresh (TaskRescanner, which replaced the per-task preview cache) reads a
+    // task's dependency source again only when a file it came from changed.
     Agent agent;
     agent.makeScriptTask(QStringLiteral("txt"), "print(1)\n");
     write(agent.taskFile(QStringLiteral("txt"), QStringLiteral("requirements.txt")), "requests\nidna\n");
     const oa::AgentPaths paths(agent.base());
-    oa::DependencyPreviewCache cache;
-    QTest::qWait(80); // older than the cache's "just written" margin, so the stamps are kept
-    oa::DependencyPreview p = cache.preview(paths, QStringLiteral("txt"), false);
+    oa::TaskRescanner rescanner;
+    QTest::qWait(80); // older than the refresh's "just written" margin, so the stamps are kept
+    oa::DependencyPreview p = rescanner.refresh(paths).tasks.value(0).dependencies;
     QCOMPARE(p.source, QStringLiteral("requirements.txt"));
     QCOMPARE(p.packages, (QStringList{"requests", "idna"}));
-    QCOMPARE(cache.misses(), 1);
+    QCOMPARE(rescanner.reads(), 1);
     for (int i = 0; i < 5; ++i)
-        cache.preview(paths, QStringLiteral("txt"), false);
-    QCOMPARE(cache.misses(), 1); // unchanged: no file read
+        rescanner.refresh(paths);
+    QCOMPARE(rescanner.reads(), 1); // unchanged: no file read
     write(agent.taskFile(QStringLiteral("txt"), QStringLiteral("requirements.txt")), "requests\nidna\nrich\n");
-    p = cache.preview(paths, QStringLiteral("txt"), false);
+    p = rescanner.refresh(paths).tasks.value(0).dependencies;
     QCOMPARE(p.packages.size(), 3);
-    QCOMPARE(cache.misses(), 2);
+    QCOMPARE(rescanner.reads(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestTaskDetailRows)
