@@ -96,11 +96,14 @@ Result<UniqueFd> openFolderIn(int dir, const QByteArray &name, const QString &pa
 
 // A regular file in `dir`, judged before it is opened (so that a device is never even opened)
 // and checked again on the descriptor (so that a swap in between is caught).
-Result<UniqueFd> openRegularIn(int dir, const QByteArray &name, const QString &path, struct stat *opened)
+Result<UniqueFd> openRegularIn(int dir, const QByteArray &name, const QString &path, struct stat *opened, bool describeMissing)
 {
     struct stat st;
-    if (::fstatat(dir, name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+    if (::fstatat(dir, name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno == ENOENT && !describeMissing)
+            return Error{ErrorKind::System, QString(), ENOENT};
         return fileFailure(QStringLiteral("cannot read"), path, errno);
+    }
     if (!S_ISREG(st.st_mode))
         return fail(ErrorKind::System, QStringLiteral("refusing to read %1: it is %2, not a regular file").arg(path, describe(st)));
     UniqueFd fd(::openat(dir, name.constData(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));

@@ -34,7 +34,10 @@ Result<UniqueFd> openFolderIn(int dir, const QByteArray &name, const QString &pa
 // A regular file in `dir`, judged before it is opened (a device is never even opened) and
 // checked again on the descriptor (a swap in between is caught); non-blocking, no link.
 // `opened`, when given, receives that check's fstat of the descriptor, for readAll to reuse.
-Result<UniqueFd> openRegularIn(int dir, const QByteArray &name, const QString &path, struct stat *opened = nullptr);
+// Without `describeMissing`, a missing file fails with ENOENT and no message, for a caller that
+// says "missing" in its own words (JsonFile: a scan finds thousands of tasks with no result yet).
+Result<UniqueFd> openRegularIn(int dir, const QByteArray &name, const QString &path, struct stat *opened = nullptr,
+                               bool describeMissing = true);
 // An open file's content, at most `maxBytes`. `known` is the descriptor's fstat when the caller
 // has it (openRegularIn's): a small file is then one read into a buffer of its size.
 Result<QByteArray> readAll(const UniqueFd &fd, const QString &path, qint64 maxBytes, const struct stat *known = nullptr);

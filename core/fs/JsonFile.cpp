@@ -64,14 +64,15 @@ Result<QJsonObject> readOwnJsonObject(const AgentFolder &folder, const QString &
     return fromRead(folder.readOwnFile(path, kMaxJsonBytes));
 }
 
+// A missing file is "missing" here whatever the read said, so the read need not say it.
 Result<QJsonObject> readJsonObject(const OpenFolder &folder, const QString &name)
 {
-    return fromRead(folder.readFile(name, kMaxJsonBytes));
+    return fromRead(folder.readFile(name, kMaxJsonBytes, nullptr, OpenFolder::Missing::Quiet));
 }
 
 Result<QJsonObject> readOwnJsonObject(const OpenFolder &folder, const QString &name)
 {
-    return fromRead(folder.readOwnFile(name, kMaxJsonBytes));
+    return fromRead(folder.readOwnFile(name, kMaxJsonBytes, OpenFolder::Missing::Quiet));
 }
 
 QStringList jsonStrings(const QJsonValue &value)

@@ -99,11 +99,11 @@ QList<AgentFolder::Entry> OpenFolder::entries() const
     return entries;
 }
 
-Result<QByteArray> OpenFolder::readFile(const QString &name, qint64 maxBytes, struct stat *read) const
+Result<QByteArray> OpenFolder::readFile(const QString &name, qint64 maxBytes, struct stat *read, Missing missing) const
 {
     const QString path = pathOf(name);
     struct stat st;
-    const auto fd = openRegularIn(m_fd.get(), encoded(name), path, &st);
+    const auto fd = openRegularIn(m_fd.get(), encoded(name), path, &st, missing == Missing::Described);
     if (!fd)
         return fd.error();
     if (read)
@@ -111,11 +111,11 @@ Result<QByteArray> OpenFolder::readFile(const QString &name, qint64 maxBytes, st
     return readAll(*fd, path, maxBytes, &st);
 }
 
-Result<QByteArray> OpenFolder::readOwnFile(const QString &name, qint64 maxBytes) const
+Result<QByteArray> OpenFolder::readOwnFile(const QString &name, qint64 maxBytes, Missing missing) const
 {
     const QString path = pathOf(name);
     struct stat st;
-    const auto fd = openRegularIn(m_fd.get(), encoded(name), path, &st);
+    const auto fd = openRegularIn(m_fd.get(), encoded(name), path, &st, missing == Missing::Described);
     if (!fd)
         return fd.error();
     return readOwnAll(*fd, path, maxBytes, &st);

@@ -42,8 +42,10 @@ public:
     // AgentFolder::readFile and readOwnFile for `name` in this folder: fstatat, openat, fstat and,
     // for a small file, one read. `read`, when given, receives the descriptor's fstat (the file
     // that was read, for its time or a stamp).
-    Result<QByteArray> readFile(const QString &name, qint64 maxBytes, struct stat *read = nullptr) const;
-    Result<QByteArray> readOwnFile(const QString &name, qint64 maxBytes) const;
+    // With Missing::Quiet, a missing file fails with ENOENT and no message (JsonFile's "missing").
+    enum class Missing { Described, Quiet };
+    Result<QByteArray> readFile(const QString &name, qint64 maxBytes, struct stat *read = nullptr, Missing missing = Missing::Described) const;
+    Result<QByteArray> readOwnFile(const QString &name, qint64 maxBytes, Missing missing = Missing::Described) const;
 
     // `dir/relative` when `relative` is plain names (no ".", "..", trailing "/") leading through
     // real folders, none a link, to a regular file: a path that realpath() would give back

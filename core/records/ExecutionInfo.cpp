@@ -76,10 +76,34 @@ bool looksAbsolute(const QString &path)
 
 // Keys are matched case-insensitively because the C# service may write camelCase. Two keys
 // that differ only in case are ambiguous and rejected rather than guessed between.
-Result<QHash<QString, QJsonValue>> canonicalKeys(const QJsonObject &object, QStringList &warnings)
+// The values of the known keys, in kKnownKeys' order (undefined where absent or null).
+using KnownFields = QList<QJsonValue>;
+
+// Whether `key` lowered is `knownLower`: ASCII compared in place (a scan parses 10,000 files and
+// lowering allocates), anything else lowered as before.
+bool sameLowered(const QString &key, const QString &knownLower)
 {
-    QHash<QString, QJsonValue> fields;
-    QHash<QString, QString> seen; // lower-case -> key as written
+    if (key.size() != knownLower.size()) {
+        for (const QChar c : key)
+            if (c.unicode() >= 0x80)
+                return key.toLower() == knownLower;
+        return false;
+    }
+    for (qsizetype i = 0; i < key.size(); ++i) {
+        const char16_t u = key.at(i).unicode();
+        if (u >= 0x80)
+            return key.toLower() == knownLower;
+        if ((u >= 'A' && u <= 'Z' ? char16_t(u + 32) : u) != knownLower.at(i).unicode())
+            return false;
+    }
+    return true;
+}
+
+Result<KnownFields> canonicalKeys(const QJsonObject &object, QStringList &warnings)
+{
+    KnownFields fields(kKnownKeys.size(), QJsonValue(QJsonValue::Undefined));
+    QStringList written(kKnownKeys.size()); // each known key as written, once seen
+    QHash<QString, QString> unknown;        // lower-case -> key as written, for the keys not known
     // Lowered once, not for every key of every file (a scan parses 10,000).
     static const QStringList knownLower = [] {
         QStringList lowered;
@@ -88,22 +112,25 @@ Result<QHash<QString, QJsonValue>> canonicalKeys(const QJsonObject &object, QStr
         return lowered;
     }();
     for (auto it = object.begin(); it != object.end(); ++it) {
-        const QString lower = it.key().toLower();
-        if (seen.contains(lower))
-            return invalid(it.key(), QStringLiteral("given twice (also as \"%1\"); keys are case-insensitive").arg(seen.value(lower)));
-        seen.insert(lower, it.key());
-        QString canonical;
-        for (qsizetype i = 0; i < kKnownKeys.size(); ++i) {
-            if (knownLower.at(i) == lower)
-                canonical = kKnownKeys.at(i);
-        }
-        if (canonical.isEmpty()) {
-            warnings.append(QStringLiteral("execution.json: unknown key \"%1\" is ignored").arg(it.key()));
+        const QString key = it.key();
+        qsizetype index = -1;
+        for (qsizetype i = 0; i < kKnownKeys.size() && index < 0; ++i)
+            if (sameLowered(key, knownLower.at(i)))
+                index = i;
+        if (index < 0) {
+            const QString lower = key.toLower();
+            if (unknown.contains(lower))
+                return invalid(key, QStringLiteral("given twice (also as \"%1\"); keys are case-insensitive").arg(unknown.value(lower)));
+            unknown.insert(lower, key);
+            warnings.append(QStringLiteral("execution.json: unknown key \"%1\" is ignored").arg(key));
             continue;
         }
+        if (!written.at(index).isNull())
+            return invalid(key, QStringLiteral("given twice (also as \"%1\"); keys are case-insensitive").arg(written.at(index)));
+        written[index] = key;
         // JSON null is what C# serializers write for an unset property: treat it as absent.
         if (!it.value().isNull())
-            fields.insert(canonical, it.value());
+            fields[index] = it.value();
     }
     return fields;
 }
@@ -301,8 +328,8 @@ Result<ExecutionInfo> ExecutionInfo::parse(const QJsonObject &object, const QStr
     auto keyed = canonicalKeys(object, info.warnings);
     if (!keyed)
         return keyed.error();
-    const QHash<QString, QJsonValue> &fields = keyed.value();
-    const auto field = [&fields](const QString &key) { return fields.value(key, QJsonValue(QJsonValue::Undefined)); };
+    const KnownFields &fields = keyed.value();
+    const auto field = [&fields](const QString &key) { return fields.at(kKnownKeys.indexOf(key)); };
 
     const QJsonValue id = field(kExecutionId);
     if (id.isUndefined())

@@ -121,6 +121,9 @@ void TestExecutionInfo::rejects_data()
     QTest::newRow("Requirements number item") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","Requirements":["a",3]})") << "Requirements[1]: must be a string, not a number";
     QTest::newRow("KeepVirtualEnvironment string") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","KeepVirtualEnvironment":"yes"})") << "KeepVirtualEnvironment: must be true or false, not a string";
     QTest::newRow("same key twice in two cases") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","scriptpath":"sub/tool.py"})") << "given twice";
+    QTest::newRow("unknown key twice in two cases") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"main.py","Foo":1,"FOO":2})") << "given twice";
+    // Keys are lowered, not case-folded: the long s (U+017F) folds to "s" but lowers to itself.
+    QTest::newRow("a key that only case-folds to a known one") << QByteArray("{\"ExecutionId\":\"job-1\",\"\xc5\xbf" "criptPath\":\"main.py\"}") << "ScriptPath: is missing";
     // Path traversal, absolute paths, symlinks out
     QTest::newRow("parent traversal") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"../../outside.py"})") << "climbs out of the task folder";
     QTest::newRow("traversal to a missing file") << QByteArray(R"({"ExecutionId":"job-1","ScriptPath":"../nothing.py"})") << "climbs out of the task folder";
