@@ -1,15 +1,21 @@
 #include "CacheBuilder.h"
 
+#include "DistributionStore.h"
 #include "records/ExecutionLog.h"
 #include "fs/FileProtection.h"
 #include "fs/FolderSize.h"
 #include "base/LoggingCategories.h"
 #include "process/ProcessTable.h"
 #include "PythonEnvironment.h"
+#include "StoreComposition.h"
+#include "StorePlan.h"
 #include "fs/TreeOwnership.h"
+#include "wheel/WheelNames.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QRandomGenerator>
+#include <QUrl>
 
 #include <cerrno>
 
@@ -58,9 +64,9 @@ CacheBuilder::CacheBuilder(const CacheLayout &layout, ExecutionLog &log, RunCont
 {
 }
 
-QStringList CacheBuilder::installedDistributions(const QString &sitePackages) const
+QList<std::pair<QString, QString>> CacheBuilder::distributionsIn(const QString &sitePackages) const
 {
-    QStringList found;
+    QList<std::pair<QString, QString>> found;
     for (const AgentFolder::Entry &info : m_layout.folder().list(sitePackages)) {
         if (info.kind != AgentFolder::Kind::Directory || !info.name.endsWith(QLatin1String(".dist-info")))
             continue;
@@ -77,8 +83,17 @@ QStringList CacheBuilder::installedDistributions(const QString &sitePackages) co
                 version = QString::fromUtf8(line.mid(8).trimmed());
         }
         if (!name.isEmpty())
-            found.append(name.toLower().replace(u'_', u'-') + QStringLiteral("==") + version);
+            found.append({name, version});
     }
+    return found;
+}
+
+QStringList CacheBuilder::installedDistributions(const QStringList &sitePackages) const
+{
+    QStringList found;
+    for (const QString &site : sitePackages)
+        for (const auto &[name, version] : distributionsIn(site))
+            found.append(name.toLower().replace(u'_', u'-') + QStringLiteral("==") + version);
     found.sort();
     return found;
 }
@@ -190,6 +205,88 @@ std::optional<Error> CacheBuilder::install(const PythonInterpreter &python, cons
     return std::nullopt;
 }
 
+std::optional<Error> CacheBuilder::installWithPip(const EnvironmentKey &key, const PythonInterpreter &python, const QStringList &requirements,
+                                                    const QString &requirementsFile, const QString &staging, const QString &site,
+                                                    const QString &pipLog, Provenance &provenance)
+{
+    // 1. Install, without compiling: compilation comes once, below, for what is really imported.
+    if (auto failed = install(python, key, requirements, requirementsFile, staging, site, pipLog, provenance))
+        return failed;
+    // The key holds each referenced file's digest as read before pip ran; a file swapped while
+    // pip ran would be cached under the old content's key. pip's report says what it installed.
+    if (const QString changed = EnvironmentKey::referenceChangedDuringInstall(key.references, provenance); !changed.isEmpty())
+        return fail(ErrorKind::Install, changed);
+    ProcessExit exit;
+    // 2. Compile once, in parallel. Test suites inside packages are never imported, so they
+    //    are left out; so is pip (step 3), which only a script that installs something runs.
+    //    A module that does not compile, or a full disk, fails the build: an entry is shared
+    //    and immutable, so whatever is wrong with it now would be wrong for every user.
+    if (auto stopped = run({python.executable, QStringLiteral("-I"), QStringLiteral("-m"), QStringLiteral("compileall"), QStringLiteral("-q"), QStringLiteral("-j"),
+                            QStringLiteral("0"), QStringLiteral("-x"), QStringLiteral("[/\\\\]tests?[/\\\\]"), site},
+                           pipLog, exit))
+        return stopped;
+    if (!exit.succeeded())
+        return stepFailed(QStringLiteral("compiling the installed packages"), exit, pipLog);
+    return std::nullopt;
+}
+
+Result<CacheBuilder::Composed> CacheBuilder::composeFromStore(const StorePlan &plan, DistributionStore &store, const PythonInterpreter &python,
+                                                              const QString &site, const QString &pipLog)
+{
+    // 1. and 2. Each wheel unpacked, checked against its RECORD and compiled once, in the store
+    //    (or found there); the entry's site-packages gets one .pth naming their folders.
+    auto stored = store.ensureAll(plan.wheels, python, pipLog);
+    if (!stored)
+        return stored.error();
+    const AgentFolder &folder = m_layout.folder();
+    // The closure must be pinned, as pip's hash-checking mode demands: else the set is pip's.
+    Composed result;
+    QStringList pinnedNames;
+    for (const PinnedWheel &wheel : plan.wheels)
+        pinnedNames.append(canonicalProjectName(wheel.name));
+    for (qsizetype i = 0; i < stored->size() && result.unpinned.isEmpty(); ++i)
+        for (const AgentFolder::Entry &info : folder.list(stored->at(i).sitePackages))
+            if (info.kind == AgentFolder::Kind::Directory && info.name.endsWith(QLatin1String(".dist-info")))
+                if (const QString missing = StorePlan::unpinnedDependency(readHead(folder, stored->at(i).sitePackages + u'/' + info.name + QStringLiteral("/METADATA")),
+                                                                          plan.extras.value(i), pinnedNames);
+                    !missing.isEmpty())
+                    result.unpinned = QStringLiteral("%1 %2 requires %3, which the set does not pin").arg(stored->at(i).name, stored->at(i).version, missing);
+    if (!result.unpinned.isEmpty())
+        return result;
+    // Made only now: a build user's pip must find no site-packages (install()).
+    if (Status made = folder.ensureDir(site); !made)
+        return CacheLayout::unusable(QStringLiteral("cannot prepare %1").arg(site), made.error());
+    // Scripts go to site-packages/bin, where pip install --target puts them for a pip-built entry.
+    const QString bin = site + QStringLiteral("/bin");
+    for (const StoredDistribution &d : std::as_const(*stored))
+        if (folder.kindOf(d.dir + QStringLiteral("/bin")) == AgentFolder::Kind::Directory) {
+            if (Status made = folder.ensureDir(bin); !made)
+                return CacheLayout::unusable(QStringLiteral("cannot prepare %1").arg(bin), made.error());
+            break;
+        }
+    if (Status composed = StoreComposition::compose(folder, folder, *stored, site, bin, python.executable); !composed)
+        return composed.error();
+    // What pip's installation report would say of the same wheels: each named by the task's
+    // requirements file (requested), none a direct reference, taken from the wheel folder it
+    // lies in, or from where the store took it when only the store has it.
+    for (qsizetype i = 0; i < stored->size(); ++i) {
+        const StoredDistribution &d = stored->at(i);
+        const PinnedWheel &wheel = plan.wheels.at(i);
+        InstalledDistribution installed;
+        const auto metadata = distributionsIn(d.sitePackages);
+        installed.name = metadata.isEmpty() ? d.name : metadata.first().first;
+        installed.version = metadata.isEmpty() ? d.version : metadata.first().second;
+        installed.file = wheel.path.isEmpty() ? d.file : QFileInfo(wheel.path).fileName();
+        installed.url = wheel.path.isEmpty() ? d.url : QUrl::fromLocalFile(wheel.path).toString(QUrl::FullyEncoded);
+        installed.sha256 = d.sha256;
+        installed.source = InstallReport::sourceOf(installed.url);
+        installed.requested = true;
+        result.provenance.append(installed);
+    }
+    result.stored = std::move(stored).value();
+    return result;
+}
+
 Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonInterpreter &python, const QStringList &requirements,
                                        const QString &requirementsFile, const QString &pipLog)
 {
@@ -206,28 +303,43 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
         return failure;
     };
 
-    m_log.info(lcVenv, QStringLiteral("Building environment {EnvKey} for the cache; pip's output goes to {PipLog}"),
-               {{QStringLiteral("EnvKey"), digest}, {QStringLiteral("PipLog"), pipLog}});
-    // 1. Install, without compiling: compilation comes once, below, for what is really imported.
+    // 0. A hash-pinned set whose every wheel is at hand is composed from the store: no pip.
+    DistributionStore store(m_layout, m_control);
+    const Result<StorePlan> plan = StorePlan::make(key, python, store);
+    for (const QString &warning : store.takeWarnings())
+        m_log.warning(lcVenv, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), warning}});
+    if (!plan)
+        return failBuild(plan.error());
     Provenance provenance;
-    if (auto failed = install(python, key, requirements, requirementsFile, staging, site, pipLog, provenance))
-        return failBuild(*failed);
-    // The key holds each referenced file's digest as read before pip ran; a file swapped while
-    // pip ran would be cached under the old content's key. pip's report says what it installed.
-    if (const QString changed = EnvironmentKey::referenceChangedDuringInstall(key.references, provenance); !changed.isEmpty())
-        return failBuild(fail(ErrorKind::Install, changed));
-    ProcessExit exit;
-    // 2. Compile once, in parallel. Test suites inside packages are never imported, so they
-    //    are left out; so is pip (step 3), which only a script that installs something runs.
-    //    A module that does not compile, or a full disk, fails the build: an entry is shared
-    //    and immutable, so whatever is wrong with it now would be wrong for every user.
-    if (auto stopped = run({python.executable, QStringLiteral("-I"), QStringLiteral("-m"), QStringLiteral("compileall"), QStringLiteral("-q"), QStringLiteral("-j"),
-                            QStringLiteral("0"), QStringLiteral("-x"), QStringLiteral("[/\\\\]tests?[/\\\\]"), site},
-                           pipLog, exit))
-        return failBuild(*stopped);
-    if (!exit.succeeded())
-        return failBuild(stepFailed(QStringLiteral("compiling the installed packages"), exit, pipLog));
+    QStringList sites{site};
+    QStringList storeFolders;
+    QString notFromStore = plan->notEligible;
+    if (notFromStore.isEmpty()) {
+        m_log.info(lcVenv, QStringLiteral("Building environment {EnvKey} for the cache from the store of distributions, without pip "
+                                          "({Packages} wheels pinned by hash); the compile output goes to {PipLog}"),
+                   {{QStringLiteral("EnvKey"), digest}, {QStringLiteral("Packages"), plan->wheels.size()}, {QStringLiteral("PipLog"), pipLog}});
+        auto composed = composeFromStore(*plan, store, python, site, pipLog);
+        for (const QString &warning : store.takeWarnings())
+            m_log.warning(lcVenv, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), warning}});
+        if (!composed)
+            return failBuild(composed.error());
+        notFromStore = composed->unpinned; // the stored wheels stay, for the next set that pins them all
+        provenance.installed = composed->provenance;
+        for (const StoredDistribution &d : std::as_const(composed->stored)) {
+            sites.append(d.sitePackages);
+            storeFolders.append(d.folderName);
+        }
+    }
+    if (!notFromStore.isEmpty()) {
+        m_log.info(lcVenv, QStringLiteral("Building environment {EnvKey} for the cache; pip's output goes to {PipLog}"),
+                   {{QStringLiteral("EnvKey"), digest}, {QStringLiteral("PipLog"), pipLog}});
+        m_log.info(lcVenv, QStringLiteral("pip builds it, not the store of distributions: {NotFromStore}"),
+                   {{QStringLiteral("NotFromStore"), notFromStore}});
+        if (auto failed = installWithPip(key, python, requirements, requirementsFile, staging, site, pipLog, provenance))
+            return failBuild(*failed);
+    }
     // 3. pip itself, from the interpreter's bundled wheel, so `python -m pip` works in the venv.
+    ProcessExit exit;
     if (!python.bundledPipWheel.isEmpty() && folder.kindOf(site + QStringLiteral("/pip")) == AgentFolder::Kind::Missing) {
         if (auto stopped = run({python.executable, QStringLiteral("-I"), QStringLiteral("-m"), QStringLiteral("zipfile"), QStringLiteral("-e"), python.bundledPipWheel, site},
                                pipLog, exit))
@@ -238,8 +350,9 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
     // 4. Record what was resolved, from the .dist-info folders (no second pip start), and
     //    complete the entry while it is still out of sight.
     CacheEntry entry = CacheEntryFile::make(digest, m_layout.entriesDir());
-    entry.freeze = installedDistributions(site);
+    entry.freeze = installedDistributions(sites);
     entry.provenance = provenance;
+    entry.storeFolders = storeFolders;
     entry.inputs = key.describe();
     entry.sizeBytes = folderSize(staging);
     if (Status written = CacheEntryFile::write(folder, staging, entry, python.executable); !written)

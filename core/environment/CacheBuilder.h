@@ -6,6 +6,7 @@
 #include "base/Error.h"
 #include "InstallReport.h"
 #include "PythonInterpreter.h"
+#include "StoreFolder.h"
 
 #include <QMap>
 #include <QString>
@@ -13,9 +14,14 @@
 
 namespace oa {
 
+class DistributionStore;
 class ExecutionLog;
+struct StorePlan;
+struct StoredDistribution;
 
-// Builds one cache entry: pip installs into a staging folder, the packages are compiled once,
+// Builds one cache entry. A set StorePlan finds wholly at hand (hash-pinned wheels in the wheel
+// folders or the store) is composed from the store of distributions, with no pip process: the
+// entry's site-packages holds one .pth naming the store folders. Otherwise pip installs into a staging folder, the packages are compiled once,
 // pip itself is unpacked, entry.json and COMPLETE are written, and one rename publishes it;
 // then it is made immutable. Anything that fails before the rename leaves nothing behind, and
 // nothing is ever published half built. Run only with the key's build lock held.
@@ -51,8 +57,23 @@ private:
     std::optional<Error> install(const PythonInterpreter &python, const EnvironmentKey &key, const QStringList &requirements,
                                    const QString &requirementsFile, const QString &staging, const QString &site, const QString &pipLog,
                                    Provenance &provenance);
+    // Steps 1 and 2 of a pip build: install, then compile.
+    std::optional<Error> installWithPip(const EnvironmentKey &key, const PythonInterpreter &python, const QStringList &requirements,
+                                          const QString &requirementsFile, const QString &staging, const QString &site,
+                                          const QString &pipLog, Provenance &provenance);
+    // Steps 1 and 2 from the store: the plan's wheels stored (or found there) and composed into
+    // `site`; the provenance as pip's report would give it for the same wheels.
+    struct Composed {
+        QList<StoredDistribution> stored;
+        QList<InstalledDistribution> provenance;
+        QString unpinned; // a dependency the set does not pin: nothing composed, the set is pip's
+    };
+    Result<Composed> composeFromStore(const StorePlan &plan, DistributionStore &store, const PythonInterpreter &python,
+                                      const QString &site, const QString &pipLog);
+    // Name and Version of each distribution in `sitePackages`, from its METADATA.
+    QList<std::pair<QString, QString>> distributionsIn(const QString &sitePackages) const;
     // "name==version" of every distribution in `sitePackages`, sorted, as pip freeze prints them.
-    QStringList installedDistributions(const QString &sitePackages) const;
+    QStringList installedDistributions(const QStringList &sitePackages) const;
 
     const CacheLayout &m_layout;
     ExecutionLog &m_log;

@@ -25,6 +25,7 @@ const QString kSizeBytes = QStringLiteral("SizeBytes");
 const QString kInterpreter = QStringLiteral("Interpreter");
 const QString kProvenance = QStringLiteral("Provenance");
 const QString kProvenanceUnavailable = QStringLiteral("ProvenanceUnavailable");
+const QString kStoreFolders = QStringLiteral("StoreFolders");
 
 QString timestamp(const QDateTime &t)
 {
@@ -71,6 +72,8 @@ Status CacheEntryFile::write(const AgentFolder &folder, const QString &buildDir,
         json.insert(kProvenance, entry.provenance.toJson());
     else
         json.insert(kProvenanceUnavailable, entry.provenance.unavailable);
+    if (!entry.storeFolders.isEmpty())
+        json.insert(kStoreFolders, QJsonArray::fromStringList(entry.storeFolders));
     if (Status written = folder.writeAtomically(buildDir + u'/' + kMetadataFile, QJsonDocument(json).toJson()); !written)
         return written;
     return folder.writeAtomically(buildDir + u'/' + kCompleteFile, timestamp(entry.createdAt).toUtf8());
@@ -127,6 +130,13 @@ CacheEntryFile::Reading CacheEntryFile::read(const AgentFolder &folder, const QS
         e.provenance.unavailable = json->value(kProvenanceUnavailable).toString();
     else // built by an executor that did not record it yet
         e.provenance.unavailable = QStringLiteral("the environment cache entry %1 was built before provenance was recorded").arg(name);
+    for (const QJsonValue &v : json->value(kStoreFolders).toArray()) {
+        // A name in store/, never a path: the sandbox gives the script each of them to read.
+        const QString storeFolder = v.toString();
+        if (storeFolder.isEmpty() || storeFolder.contains(u'/') || storeFolder.startsWith(u'.'))
+            return implausible(QStringLiteral("its %1 names \"%2\", which is no store folder").arg(kStoreFolders, storeFolder));
+        e.storeFolders.append(storeFolder);
+    }
     e.sizeBytes = json->value(kSizeBytes).toInteger();
     e.lastUsed = folder.modificationTime(usedMarkerOf(dir));
     reading.entry = e;

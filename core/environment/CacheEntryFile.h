@@ -23,6 +23,9 @@ struct CacheEntry {
     QString inputs;         // EnvironmentKey::describe()
     QDateTime createdAt;
     qint64 sizeBytes = 0;
+    // Composed from the store of distributions: the store folders (names in store/) that its
+    // site-packages' .pth names; empty for an entry pip built.
+    QStringList storeFolders;
     bool reused = false;    // false: this execution built it
     // For listings:
     QDateTime lastUsed;

@@ -2,6 +2,7 @@
 
 #include "CacheBuilder.h"
 #include "records/ExecutionLog.h"
+#include "StoreFolder.h"
 #include "fs/JsonFile.h"
 #include "base/LoggingCategories.h"
 
@@ -11,6 +12,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QThread>
+
+#include <algorithm>
 
 namespace oa {
 
@@ -94,12 +97,34 @@ std::optional<CacheEntry> EnvironmentCache::freshEntry(const QString &key)
     for (const auto &[name, why] : scan.implausible)
         warn(QStringLiteral("ignored the environment cache entry %1: %2").arg(m_layout.entryDir(name), why));
     for (const CacheEntry &e : scan.entries) {
+        if (const QString problem = storeProblem(e); !problem.isEmpty()) {
+            warn(QStringLiteral("ignored the environment cache entry %1: %2").arg(e.dir, problem));
+            continue;
+        }
         // A maximum age of 0 means "always rebuild": no entry is ever fresh.
         if (m_settings.maxAgeSeconds > 0 && e.createdAt.msecsTo(now) <= m_settings.maxAgeSeconds * 1000
             && (!best || e.createdAt > best->createdAt))
             best = e;
     }
     return best;
+}
+
+QString EnvironmentCache::storeProblem(const CacheEntry &entry) const
+{
+    // The store is untrusted input like the entries: each folder is read as DistributionStore
+    // would read it before using it; an entry whose folder was tampered with is built again
+    // (which moves the implausible folder aside and stores the wheel anew).
+    for (const QString &name : entry.storeFolders) {
+        const auto named = std::find_if(entry.provenance.installed.cbegin(), entry.provenance.installed.cend(), [&](const InstalledDistribution &d) {
+            return StoreFolder::nameFor(d.name, d.version, d.sha256) == name;
+        });
+        if (named == entry.provenance.installed.cend())
+            return QStringLiteral("its store folder %1 is none of the distributions it records").arg(name);
+        const StoreFolder::Reading reading = StoreFolder::read(m_layout.folder(), m_layout.storeDir(), named->name, named->version, named->sha256);
+        if (!reading.distribution)
+            return QStringLiteral("its store folder %1 %2").arg(name, reading.problem.isEmpty() ? QStringLiteral("is gone") : QStringLiteral("is not usable: ") + reading.problem);
+    }
+    return {};
 }
 
 Result<bool> EnvironmentCache::markInUse(const CacheEntry &entry, const QString &executionId)
@@ -110,6 +135,9 @@ Result<bool> EnvironmentCache::markInUse(const CacheEntry &entry, const QString 
     if (Status touched = folder.touch(marker); !touched)
         return CacheLayout::unusable(QStringLiteral("cannot mark environment %1 in use").arg(entry.name), touched.error());
     m_marker = marker;
+    m_storeFoldersInUse.clear();
+    for (const QString &name : entry.storeFolders)
+        m_storeFoldersInUse.append(m_layout.storeDir() + u'/' + name);
     if (Status touched = folder.touch(CacheEntryFile::usedMarkerOf(entry.dir)); !touched)
         return CacheLayout::unusable(QStringLiteral("cannot record the use of environment %1").arg(entry.name), touched.error());
     // An eviction may have raced us between the lookup and the marker: look again.

@@ -64,6 +64,9 @@ public:
                                const QString &requirementsFile, const QString &executionId, const QString &pipLog,
                                ExecutionLog &log, RunControl *control);
     void release();
+    // The store folders (absolute) of the entry acquire() returned, which its site-packages'
+    // .pth names: the script's sandbox must let it read them as it reads the entry.
+    const QStringList &storeFoldersInUse() const { return m_storeFoldersInUse; }
     // What acquire() found wrong with the cache on the way (implausible entries ignored or
     // removed, a prune that failed), for executor.log and result.json; taken once.
     QStringList takeWarnings() { return std::exchange(m_warnings, {}); }
@@ -104,6 +107,9 @@ private:
     // The newest usable entry for `key`; implausible ones met on the way become warnings.
     std::optional<CacheEntry> freshEntry(const QString &key);
     void warn(const QString &warning);
+    // Why a store-composed entry cannot be used: one of its store folders is not the plausible
+    // folder of a distribution its provenance names (StoreFolder::read). Empty when it can.
+    QString storeProblem(const CacheEntry &entry) const;
     // Marks `entry` in use: false when it vanished meanwhile (an eviction won the race).
     Result<bool> markInUse(const CacheEntry &entry, const QString &executionId);
     // Says whom a waiter waits for; with `onlyWithOwner`, only once the builder is known.
@@ -113,6 +119,7 @@ private:
     Settings m_settings;
     CacheLayout m_layout;
     QString m_marker; // our in-use marker, while we hold one
+    QStringList m_storeFoldersInUse;
     QStringList m_warnings;
 };
 

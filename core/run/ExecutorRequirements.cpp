@@ -92,9 +92,12 @@ Status Executor::linkCachedEnvironment()
     m_record.cacheKey = entry->key;
     m_record.cacheEntry = entry->name;
     m_record.cacheReused = entry->reused;
+    // "from the store": composed from the store of distributions, with no pip (CacheBuilder).
+    const QString use = (entry->reused ? QStringLiteral("reused") : QStringLiteral("built now"))
+                        + (entry->storeFolders.isEmpty() ? QString() : QStringLiteral(", from the store"));
     m_log.info(lcVenv, QStringLiteral("Using cached environment {EnvEntry} ({CacheUse}); versions: {Packages}"),
                {{QStringLiteral("EnvEntry"), entry->name},
-                {QStringLiteral("CacheUse"), entry->reused ? QStringLiteral("reused") : QStringLiteral("built now")},
+                {QStringLiteral("CacheUse"), use},
                 {QStringLiteral("Packages"), entry->freeze.join(QStringLiteral(", "))}});
     return ok();
 }

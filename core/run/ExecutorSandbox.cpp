@@ -28,6 +28,8 @@ std::optional<SandboxSpec> Executor::scriptSandbox() const
     QStringList readOnly = m_interpreter ? SandboxPlan::interpreterPaths(m_interpreter->executable) : QStringList();
     if (!m_cacheEntryDir.isEmpty())
         readOnly.append(m_cacheEntryDir);
+    if (m_cache) // an entry composed from the store names its store folders, and only those
+        readOnly += m_cache->storeFoldersInUse();
     return m_sandbox.forScript(readOnly, {m_paths.taskDir(id), m_paths.venvDir(id), m_paths.tempDir(id)}, m_paths.taskDir(id));
 }
 

@@ -1,0 +1,259 @@
+#include "StorePlan.h"
+
+#include "fs/AgentFolder.h"
+#include "InstallReport.h"
+#include "syntax/Requirement.h"
+#include "syntax/RequirementsText.h"
+#include "wheel/WheelNames.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QVersionNumber>
+
+#include <cerrno>
+
+#include <gnu/libc-version.h>
+#include <unistd.h>
+
+namespace oa {
+
+namespace {
+
+// The machine of the interpreter's wheels: the executor's own. An interpreter of another
+// architecture on this machine (a 32-bit one) is not told apart, so only the two this is built
+// for name one; elsewhere only pure wheels qualify.
+QString planMachine()
+{
+#if defined(__x86_64__)
+    return QStringLiteral("x86_64");
+#elif defined(__aarch64__)
+    return QStringLiteral("aarch64");
+#else
+    return {};
+#endif
+}
+
+QString planSha256(const QString &folder, const QString &path)
+{
+    // Walked from the folder with O_NOFOLLOW, as InstallReport::fillMissingHashes reads a wheel.
+    const auto fd = AgentFolder(folder).openForReading(path);
+    if (!fd)
+        return {};
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    QByteArray buffer(1024 * 1024, Qt::Uninitialized);
+    for (;;) {
+        const ssize_t n = ::read(fd->get(), buffer.data(), size_t(buffer.size()));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return {};
+        if (n == 0)
+            break;
+        hash.addData(QByteArrayView(buffer.constData(), n));
+    }
+    return QString::fromLatin1(hash.result().toHex());
+}
+
+// The glibc version a manylinux tag needs, or null when the tag is no manylinux tag of `machine`.
+QVersionNumber planManylinux(const QString &platform, const QString &machine)
+{
+    if (platform == QLatin1String("manylinux1_") + machine)
+        return {2, 5};
+    if (platform == QLatin1String("manylinux2010_") + machine)
+        return {2, 12};
+    if (platform == QLatin1String("manylinux2014_") + machine)
+        return {2, 17};
+    static const QRegularExpression pep600(QRegularExpression::anchoredPattern(QStringLiteral("manylinux_([0-9]+)_([0-9]+)_(.+)")));
+    if (const auto m = pep600.match(platform); m.hasMatch() && m.captured(3) == machine)
+        return {m.captured(1).toInt(), m.captured(2).toInt()};
+    return {};
+}
+
+} // namespace
+
+QList<StorePlan::Pin> StorePlan::readPins(const QByteArray &requirementsText, QString *why)
+{
+    QList<Pin> pins;
+    const auto refuse = [&](const QString &reason) {
+        *why = reason;
+        return QList<Pin>();
+    };
+    static const QRegularExpression exact(QRegularExpression::anchoredPattern(QStringLiteral("==([0-9A-Za-z.+!_-]+)")));
+    for (const RequirementsText::Line &line : RequirementsText::parse(requirementsText)) {
+        if (line.isOption())
+            return refuse(QStringLiteral("line %1 is an option (%2)").arg(line.number).arg(line.text));
+        const auto parsed = Requirement::parse(line.text);
+        if (!parsed)
+            return refuse(QStringLiteral("line %1: %2").arg(line.number).arg(parsed.error().message));
+        if (parsed->isDirectReference() || parsed->name.isEmpty())
+            return refuse(QStringLiteral("line %1 is a direct reference").arg(line.number));
+        if (!parsed->marker.isEmpty())
+            return refuse(QStringLiteral("%1 has a marker (%2)").arg(parsed->name, parsed->marker));
+        const auto version = exact.match(parsed->specifier);
+        if (!version.hasMatch() || version.captured(1).endsWith(u'*'))
+            return refuse(QStringLiteral("%1 is not pinned to one version with == (%2)").arg(parsed->name, parsed->specifier));
+        Pin pin{parsed->name, version.captured(1), {}, {}};
+        for (const QString &extra : parsed->extras)
+            pin.extras.append(canonicalProjectName(extra));
+        for (const QString &hash : parsed->hashes)
+            if (hash.startsWith(QLatin1String("sha256:")))
+                pin.sha256.append(hash.mid(7).toLower());
+        if (pin.sha256.isEmpty())
+            return refuse(QStringLiteral("%1 has no sha256 hash").arg(parsed->name));
+        for (const Pin &other : std::as_const(pins))
+            if (InstallReport::normalizeName(other.name) == InstallReport::normalizeName(pin.name))
+                return refuse(QStringLiteral("%1 is pinned twice").arg(pin.name));
+        pins.append(pin);
+    }
+    if (pins.isEmpty())
+        return refuse(QStringLiteral("the requirements file pins nothing"));
+    why->clear();
+    return pins;
+}
+
+bool StorePlan::tagsFit(const QString &tags, const QString &pythonVersion, const QString &machine, const QString &glibc)
+{
+    const QStringList parts = tags.split(u'-');
+    const QVersionNumber python = QVersionNumber::fromString(pythonVersion);
+    if (parts.size() != 3 || python.majorVersion() != 3 || python.segmentCount() < 2)
+        return false;
+    const int minor = python.minorVersion();
+    const QString cp = QStringLiteral("cp3%1").arg(minor);
+    // The pure tags: py3, py3X up to this minor version, and this CPython's own.
+    const auto pure = [&](const QString &py) {
+        if (py == QLatin1String("py3") || py == cp)
+            return true;
+        static const QRegularExpression py3x(QRegularExpression::anchoredPattern(QStringLiteral("py3([0-9]{1,2})")));
+        const auto m = py3x.match(py);
+        return m.hasMatch() && m.captured(1).toInt() <= minor;
+    };
+    const auto platformFits = [&](const QString &platform) {
+        if (platform == QLatin1String("any"))
+            return true;
+        if (machine.isEmpty())
+            return false;
+        if (platform == QLatin1String("linux_") + machine)
+            return true;
+        const QVersionNumber needs = planManylinux(platform, machine);
+        const QVersionNumber has = QVersionNumber::fromString(glibc);
+        return !needs.isNull() && !has.isNull() && needs <= has;
+    };
+    for (const QString &py : parts.at(0).split(u'.'))
+        for (const QString &abi : parts.at(1).split(u'.'))
+            for (const QString &platform : parts.at(2).split(u'.')) {
+                if (!platformFits(platform))
+                    continue;
+                if (abi == QLatin1String("none") && pure(py))
+                    return true;
+                if (platform == QLatin1String("any"))
+                    continue; // a binary ABI on no platform is nothing pip installs here
+                if (abi == cp && py == cp)
+                    return true;
+                static const QRegularExpression cp3x(QRegularExpression::anchoredPattern(QStringLiteral("cp3([0-9]{1,2})")));
+                if (const auto m = cp3x.match(py); abi == QLatin1String("abi3") && m.hasMatch() && m.captured(1).toInt() >= 2
+                                                   && m.captured(1).toInt() <= minor)
+                    return true;
+            }
+    return false;
+}
+
+QString StorePlan::unpinnedDependency(const QByteArray &metadata, const QStringList &requestedExtras, const QStringList &pinnedNames)
+{
+    static const QRegularExpression requiresDist(QStringLiteral("^Requires-Dist:\\s*([A-Za-z0-9][A-Za-z0-9._-]*)[^;]*(?:;\\s*(.*))?$"));
+    static const QRegularExpression onlyExtra(QRegularExpression::anchoredPattern(QStringLiteral("extra\\s*==\\s*[\"']([^\"']+)[\"']")));
+    for (const QByteArray &raw : metadata.split('\n')) {
+        const QString line = QString::fromUtf8(raw).trimmed();
+        if (line.isEmpty())
+            break; // the headers end at the first empty line
+        const auto m = requiresDist.match(line);
+        if (!m.hasMatch() || pinnedNames.contains(canonicalProjectName(m.captured(1))))
+            continue;
+        const QString marker = m.captured(2).trimmed();
+        if (const auto extra = onlyExtra.match(marker); extra.hasMatch() && !requestedExtras.contains(canonicalProjectName(extra.captured(1))))
+            continue; // a dependency of an extra nobody asked for
+        return marker.isEmpty() ? m.captured(1) : QStringLiteral("%1 ; %2").arg(m.captured(1), marker);
+    }
+    return {};
+}
+
+QString StorePlan::pipSettingsProblem(const EnvironmentKey &key)
+{
+    // Settings that make pip take something else than a wheel that fits this interpreter.
+    for (const char *name : {"PIP_NO_BINARY", "PIP_CONSTRAINT", "PIP_PLATFORM", "PIP_IMPLEMENTATION", "PIP_ABI", "PIP_PYTHON_VERSION"})
+        if (!key.pipSettings.value(QLatin1String(name)).isEmpty())
+            return QStringLiteral("%1 is set").arg(QLatin1String(name));
+    static const QRegularExpression option(QStringLiteral("(?m)^\\s*(no[-_]binary|constraint|platform|implementation|abi|python[-_]version)\\s*[=:]"));
+    if (const auto m = option.match(QString::fromUtf8(key.pipConfig)); m.hasMatch())
+        return QStringLiteral("pip's configuration sets %1").arg(m.captured(1));
+    return {};
+}
+
+Result<StorePlan> StorePlan::make(const EnvironmentKey &key, const PythonInterpreter &python, DistributionStore &store)
+{
+    StorePlan plan;
+    const auto notEligible = [&plan](const QString &why) {
+        plan.notEligible = why;
+        plan.wheels.clear();
+        return plan;
+    };
+    if (!key.requirements.isEmpty())
+        return notEligible(QStringLiteral("requirements without hashes (execution.json or the script's block)"));
+    if (key.requirementsFile.isEmpty())
+        return notEligible(QStringLiteral("no requirements file"));
+    if (const QString problem = pipSettingsProblem(key); !problem.isEmpty())
+        return notEligible(problem);
+    QString why;
+    const QList<Pin> pins = readPins(key.requirementsFile, &why);
+    if (!why.isEmpty())
+        return notEligible(why);
+    // A CPython's tags only: another implementation's wheels are not told apart here.
+    const bool cpython = !QFileInfo(python.executable).fileName().contains(QLatin1String("pypy"));
+    const QString machine = cpython ? planMachine() : QString();
+    const QString glibc = QString::fromLatin1(gnu_get_libc_version());
+    const QStringList folders = key.configuredFindLinks();
+    QList<std::pair<QString, WheelFileName>> local; // every wheel in the folders, listed once
+    for (const QString &folder : folders)
+        for (const QString &file : QDir(folder).entryList({QStringLiteral("*.whl")}, QDir::Files))
+            if (auto parsed = WheelFileName::parse(file))
+                local.append({folder + u'/' + file, *parsed});
+
+    for (const Pin &pin : pins) {
+        const QString name = canonicalProjectName(pin.name);
+        QStringList candidates;
+        for (const auto &[path, wheel] : std::as_const(local))
+            if (canonicalProjectName(wheel.name) == name && wheel.version == pin.version
+                && (cpython ? tagsFit(wheel.tags, python.version, machine, glibc) : wheel.tags.endsWith(QLatin1String("-none-any"))))
+                candidates.append(path);
+        if (candidates.size() > 1) // pip would choose among them by tag and build: not done here
+            return notEligible(QStringLiteral("%1 %2 has %3 wheels that fit").arg(pin.name, pin.version).arg(candidates.size()));
+        if (candidates.size() == 1) {
+            const QString path = candidates.first();
+            const QString sha256 = planSha256(QFileInfo(path).path(), path);
+            if (sha256.isEmpty())
+                return notEligible(QStringLiteral("%1 cannot be read").arg(path));
+            if (!pin.sha256.contains(sha256))
+                // Worded as the pip path words it (PythonEnvironment::describePipFailure), with the file.
+                return fail(ErrorKind::Install, QStringLiteral("requirement \"%1\": hash mismatch: %2 has sha256 %3, the requirements pin %4 %5 to %6")
+                                                    .arg(pin.name, path, sha256, pin.name, pin.version, pin.sha256.join(QStringLiteral(", "))));
+            plan.wheels.append({pin.name, pin.version, sha256, path});
+            plan.extras.append(pin.extras);
+            continue;
+        }
+        bool stored = false;
+        for (const QString &sha256 : pin.sha256) {
+            if (store.find({pin.name, pin.version, sha256, {}})) {
+                plan.wheels.append({pin.name, pin.version, sha256, {}});
+                plan.extras.append(pin.extras);
+                stored = true;
+                break;
+            }
+        }
+        if (!stored)
+            return notEligible(QStringLiteral("no wheel of %1 %2 that fits is in the wheel folders or the store").arg(pin.name, pin.version));
+    }
+    return plan;
+}
+
+} // namespace oa

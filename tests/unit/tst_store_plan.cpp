@@ -1,0 +1,110 @@
+// StorePlan's pieces, with no process: which requirements files are pins, which wheel tags an
+// interpreter surely takes, which declared dependencies leave a set's closure open.
+#include "environment/StorePlan.h"
+
+#include <QTest>
+
+using namespace oa;
+
+class TestStorePlan : public QObject {
+    Q_OBJECT
+private slots:
+    void pins();
+    void notPins_data();
+    void notPins();
+    void tags_data();
+    void tags();
+    void closure();
+};
+
+namespace {
+const QString kHash = QString(64, u'a');
+}
+
+void TestStorePlan::pins()
+{
+    QString why;
+    const auto pins = StorePlan::readPins(("a-b[X]==1.0 --hash=sha256:" + kHash + " --hash=sha256:" + QString(64, u'b') + "\nc==2 --hash=sha256:" + kHash + "\n").toUtf8(), &why);
+    QVERIFY2(why.isEmpty(), qPrintable(why));
+    QCOMPARE(pins.size(), 2);
+    QCOMPARE(pins.at(0).name, QStringLiteral("a-b"));
+    QCOMPARE(pins.at(0).version, QStringLiteral("1.0"));
+    QCOMPARE(pins.at(0).sha256, (QStringList{kHash, QString(64, u'b')}));
+    QCOMPARE(pins.at(0).extras, QStringList{QStringLiteral("x")});
+}
+
+void TestStorePlan::notPins_data()
+{
+    QTest::addColumn<QString>("text");
+    const QString h = QStringLiteral(" --hash=sha256:") + kHash;
+    QTest::newRow("no hash") << QStringLiteral("a==1.0\n");
+    QTest::newRow("other hash") << QStringLiteral("a==1.0 --hash=sha512:") + QString(128, u'a');
+    QTest::newRow("range") << QStringLiteral("a>=1.0") + h;
+    QTest::newRow("wildcard") << QStringLiteral("a==1.*") + h;
+    QTest::newRow("arbitrary") << QStringLiteral("a===1.0") + h;
+    QTest::newRow("marker") << QStringLiteral("a==1.0 ; python_version >= \"3\"") + h;
+    QTest::newRow("option") << QStringLiteral("--find-links /x\na==1.0") + h;
+    QTest::newRow("include") << QStringLiteral("-r other.txt\n");
+    QTest::newRow("url") << QStringLiteral("a @ https://example.org/a-1.0-py3-none-any.whl") + h;
+    QTest::newRow("twice") << QStringLiteral("a==1.0") + h + QStringLiteral("\nA==1.0") + h;
+    QTest::newRow("empty") << QString();
+}
+
+void TestStorePlan::notPins()
+{
+    QFETCH(QString, text);
+    QString why;
+    QVERIFY(StorePlan::readPins(text.toUtf8(), &why).isEmpty());
+    QVERIFY(!why.isEmpty());
+}
+
+void TestStorePlan::tags_data()
+{
+    QTest::addColumn<QString>("tags");
+    QTest::addColumn<QString>("machine");
+    QTest::addColumn<bool>("fits");
+    const QString x86 = QStringLiteral("x86_64");
+    QTest::newRow("pure") << QStringLiteral("py3-none-any") << QString() << true;
+    QTest::newRow("py2.py3") << QStringLiteral("py2.py3-none-any") << QString() << true;
+    QTest::newRow("py38") << QStringLiteral("py38-none-any") << QString() << true;
+    QTest::newRow("py312") << QStringLiteral("py312-none-any") << QString() << false;
+    QTest::newRow("py2") << QStringLiteral("py2-none-any") << QString() << false;
+    QTest::newRow("cp311 manylinux2014") << QStringLiteral("cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64") << x86 << true;
+    QTest::newRow("cp311 manylinux_2_99") << QStringLiteral("cp311-cp311-manylinux_2_99_x86_64") << x86 << false;
+    QTest::newRow("cp310") << QStringLiteral("cp310-cp310-manylinux2014_x86_64") << x86 << false;
+    QTest::newRow("abi3") << QStringLiteral("cp37-abi3-manylinux1_x86_64") << x86 << true;
+    QTest::newRow("abi3 newer") << QStringLiteral("cp312-abi3-manylinux1_x86_64") << x86 << false;
+    QTest::newRow("other machine") << QStringLiteral("cp311-cp311-manylinux2014_aarch64") << x86 << false;
+    QTest::newRow("musl") << QStringLiteral("cp311-cp311-musllinux_1_1_x86_64") << x86 << false;
+    QTest::newRow("windows") << QStringLiteral("cp311-cp311-win_amd64") << x86 << false;
+    QTest::newRow("no machine") << QStringLiteral("cp311-cp311-linux_x86_64") << QString() << false;
+    QTest::newRow("linux") << QStringLiteral("cp311-cp311-linux_x86_64") << x86 << true;
+    QTest::newRow("debug abi") << QStringLiteral("cp311-cp311d-linux_x86_64") << x86 << false;
+    QTest::newRow("binary abi on any") << QStringLiteral("cp311-cp311-any") << x86 << false;
+    QTest::newRow("malformed") << QStringLiteral("py3-none") << x86 << false;
+}
+
+void TestStorePlan::tags()
+{
+    QFETCH(QString, tags);
+    QFETCH(QString, machine);
+    QFETCH(bool, fits);
+    QCOMPARE(StorePlan::tagsFit(tags, QStringLiteral("3.11.2"), machine, QStringLiteral("2.36")), fits);
+}
+
+void TestStorePlan::closure()
+{
+    const QByteArray metadata = "Metadata-Version: 2.1\nName: a\nVersion: 1\n"
+                                "Requires-Dist: B_c (>=1.0)\n"
+                                "Requires-Dist: socks ; extra == \"socks\"\n"
+                                "\nRequires-Dist: after-the-headers\n";
+    QCOMPARE(StorePlan::unpinnedDependency(metadata, {}, {QStringLiteral("b-c")}), QString());
+    QCOMPARE(StorePlan::unpinnedDependency(metadata, {}, {}), QStringLiteral("B_c"));
+    QCOMPARE(StorePlan::unpinnedDependency(metadata, {QStringLiteral("socks")}, {QStringLiteral("b-c")}),
+             QStringLiteral("socks ; extra == \"socks\""));
+    // Any other marker is not evaluated: unsure, so not pinned.
+    QCOMPARE(StorePlan::unpinnedDependency("Requires-Dist: n ; python_version < \"3.8\"\n", {}, {}), QStringLiteral("n ; python_version < \"3.8\""));
+}
+
+QTEST_GUILESS_MAIN(TestStorePlan)
+#include "tst_store_plan.moc"
