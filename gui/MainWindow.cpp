@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "AttentionMonitor.h"
 #include "BackgroundJob.h"
 #include "ConfigurationDialog.h"
 #include "LeftoversPanel.h"
@@ -24,7 +25,7 @@ namespace {
 constexpr int kMaxRecent = 8;
 } // namespace
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_actions(new TaskActions(this))
+MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_actions(new TaskActions(this)), m_attention(new AttentionMonitor(this))
 {
     setWindowTitle(tr("OpenAutomate Monitor"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/openautomate.png")));
@@ -43,6 +44,16 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_actions(new Tas
     connect(m_actions, &TaskActions::taskChanged, &m_refresher, &AgentRefresher::refreshNow);
     connect(&m_refresher, &AgentRefresher::scanned, this, &MainWindow::apply);
     connect(m_tasksPanel, &TasksPanel::selectionChanged, this, &MainWindow::selectionChanged);
+    connect(m_attention, &AttentionMonitor::countChanged, this, &MainWindow::updateTitle);
+    connect(m_attention, &AttentionMonitor::activated, this, [this](const QString &id) {
+        showNormal();
+        raise();
+        activateWindow();
+        if (!id.isEmpty()) {
+            m_tabs->setCurrentWidget(m_tasksPanel);
+            selectTask(id);
+        }
+    });
 
     buildActions();
     QSettings settings;
@@ -199,14 +210,25 @@ void MainWindow::setBaseDir(const QString &baseDir)
     m_selectionProblem.clear();
     m_actions->setBaseDir(baseDir);
     m_tasksPanel->setBaseDir(baseDir);
-    setWindowTitle(tr("OpenAutomate Monitor — %1").arg(QDir::toNativeSeparators(baseDir)));
+    m_attention->reset();
     rememberRecent(baseDir);
     m_refresher.setBaseDir(baseDir);
+    updateTitle();
+}
+
+void MainWindow::updateTitle()
+{
+    // The count first: a task bar cuts a title from the end, and the path is the least news.
+    const QString path = QDir::toNativeSeparators(baseDir());
+    const int count = m_attention->count();
+    setWindowTitle(count > 0 ? tr("OpenAutomate Monitor — %1 — %2").arg(AttentionMonitor::countText(count), path)
+                             : tr("OpenAutomate Monitor — %1").arg(path));
 }
 
 void MainWindow::apply(const AgentSnapshot &snapshot)
 {
     m_tasksPanel->setTasks(snapshot.tasks);
+    m_attention->setTasks(snapshot.tasks);
     m_locks->setLocks(snapshot.baseDir, snapshot.locks);
     if (snapshot.hasLeftovers)
         m_leftovers->setLeftovers(snapshot.baseDir, snapshot.leftovers);

@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QMainWindow>
 
+class AttentionMonitor;
 class BackgroundJob;
 class LeftoversPanel;
 class LocksPanel;
@@ -56,6 +57,7 @@ public:
     LeftoversPanel *leftoversPanel() const { return m_leftovers; }
     AgentRefresher *refresher() { return &m_refresher; }
     TaskActions *taskActions() const { return m_actions; }
+    AttentionMonitor *attention() const { return m_attention; }
     // The geometry, splitter and column layout, as closing the window saves them.
     void saveLayout() const;
 
@@ -77,6 +79,8 @@ private:
     void rereadNow();
     void updateStatus(const AgentSnapshot &snapshot);
     void updateBanner();
+    // "OpenAutomate Monitor — 3 need attention — /srv/agent"
+    void updateTitle();
 
     AgentRefresher m_refresher;
     TasksPanel *m_tasksPanel;
@@ -87,6 +91,7 @@ private:
     QLabel *m_configStatus;
     QLabel *m_banner;
     TaskActions *m_actions;
+    AttentionMonitor *m_attention;
     oa::ExecutorSettings m_configuration;
     QMenu *m_recentMenu = nullptr;
     QString m_pendingSelection;

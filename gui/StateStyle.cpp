@@ -57,6 +57,29 @@ QColor color(oa::TaskState state)
     return {};
 }
 
+bool needsAttention(oa::TaskState state)
+{
+    return severity(state) <= severity(oa::TaskState::Invalid);
+}
+
+int severity(oa::TaskState state)
+{
+    switch (state) {
+    case oa::TaskState::Failed: return 0;
+    case oa::TaskState::TimedOut: return 1;
+    case oa::TaskState::Interrupted: return 2;
+    case oa::TaskState::Orphaned: return 3;
+    case oa::TaskState::Invalid: return 4;
+    // Then what may still need a look (a run in progress), then what is at rest.
+    case oa::TaskState::Running: return 5;
+    case oa::TaskState::RunningElsewhere: return 6;
+    case oa::TaskState::Pending: return 7;
+    case oa::TaskState::Cancelled: return 8;
+    case oa::TaskState::Succeeded: return 9;
+    }
+    return 4;
+}
+
 QString verdictLabel(oa::LockVerdict verdict)
 {
     switch (verdict) {

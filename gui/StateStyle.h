@@ -14,6 +14,11 @@ namespace StateStyle {
 QString label(oa::TaskState state);
 QIcon icon(oa::TaskState state);
 QColor color(oa::TaskState state);
+// Failed, Timed out, Interrupted, Orphaned, Invalid: a run that went wrong, or a task that cannot
+// run, and nothing will change that without the operator ("Needs attention").
+bool needsAttention(oa::TaskState state);
+// Sorting by State: 0 is the most urgent, so an ascending sort puts what needs attention first.
+int severity(oa::TaskState state);
 QString verdictLabel(oa::LockVerdict verdict);
 QIcon verdictIcon(oa::LockVerdict verdict);
 // "42 s", "3 min", "5 h", "2 d"

@@ -1,5 +1,6 @@
 #include "TaskFilterProxy.h"
 
+#include "StateStyle.h"
 #include "TaskTableModel.h"
 
 TaskFilterProxy::TaskFilterProxy(QObject *parent) : QSortFilterProxyModel(parent)
@@ -10,8 +11,22 @@ TaskFilterProxy::TaskFilterProxy(QObject *parent) : QSortFilterProxyModel(parent
 
 void TaskFilterProxy::setStateFilter(std::optional<int> state)
 {
-    m_state = state;
+    setStatesFilter(state ? QSet<int>{*state} : QSet<int>());
+}
+
+void TaskFilterProxy::setStatesFilter(const QSet<int> &states)
+{
+    m_states = states;
     invalidateFilter();
+}
+
+QSet<int> TaskFilterProxy::attentionStates()
+{
+    QSet<int> states;
+    for (int s = 0; s < oa::kTaskStateCount; ++s)
+        if (StateStyle::needsAttention(oa::TaskState(s)))
+            states.insert(s);
+    return states;
 }
 
 void TaskFilterProxy::setText(const QString &text)
@@ -23,7 +38,7 @@ void TaskFilterProxy::setText(const QString &text)
 bool TaskFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
     const QAbstractItemModel *model = sourceModel();
-    if (m_state && model->index(sourceRow, 0, sourceParent).data(TaskTableModel::StateRole).toInt() != *m_state)
+    if (!m_states.isEmpty() && !m_states.contains(model->index(sourceRow, 0, sourceParent).data(TaskTableModel::StateRole).toInt()))
         return false;
     if (m_text.isEmpty())
         return true;

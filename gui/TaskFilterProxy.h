@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QSet>
 #include <QSortFilterProxyModel>
 
 #include <optional>
@@ -12,12 +13,16 @@ public:
     explicit TaskFilterProxy(QObject *parent = nullptr);
 
     void setStateFilter(std::optional<int> state);
+    // Only rows in one of these states ("Needs attention"); empty: every state.
+    void setStatesFilter(const QSet<int> &states);
+    // The states of StateStyle::needsAttention.
+    static QSet<int> attentionStates();
     void setText(const QString &text);
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
 
 private:
-    std::optional<int> m_state;
+    QSet<int> m_states;
     QString m_text;
 };

@@ -87,7 +87,7 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
     if (role == Qt::DisplayRole || role == SortRole) {
         const bool sort = role == SortRole;
         switch (column) {
-        case StateColumn: return sort ? QVariant(int(t->state)) : QVariant(StateStyle::label(t->state));
+        case StateColumn: return sort ? QVariant(StateStyle::severity(t->state)) : QVariant(StateStyle::label(t->state));
         case IdColumn: return t->id;
         case ProgressColumn: {
             if (sort)

@@ -31,8 +31,21 @@ TasksPanel::TasksPanel(QWidget *parent)
     // Filter bar: state and free text.
     m_stateFilter = new QComboBox(this);
     m_stateFilter->addItem(tr("All states"));
+    // Every state that needs the operator at once (the window title counts the same); its data
+    // is the list of their numbers, a single state's is its number.
+    QVariantList attention;
+    for (const int s : TaskFilterProxy::attentionStates())
+        attention.append(s);
+    m_stateFilter->addItem(StateStyle::icon(oa::TaskState::Failed), tr("Needs attention"), attention);
+    m_stateFilter->insertSeparator(m_stateFilter->count());
     for (int s = 0; s < oa::kTaskStateCount; ++s)
         m_stateFilter->addItem(StateStyle::icon(oa::TaskState(s)), StateStyle::label(oa::TaskState(s)), s);
+    // As wide as its longest item ("Running elsewhere", German's longer words), and the search
+    // field may not squeeze it: a cut-off state name reads as another state.
+    m_stateFilter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_stateFilter->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
+    // Its list shows every item at once: past Qt's 10 it would scroll, and hide the last states.
+    m_stateFilter->setMaxVisibleItems(m_stateFilter->count());
     m_search = new QLineEdit(this);
     m_search->setPlaceholderText(tr("Search ID, script, arguments, lock holder, reason (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
@@ -40,7 +53,14 @@ TasksPanel::TasksPanel(QWidget *parent)
     stateLabel->setBuddy(m_stateFilter);
     connect(m_stateFilter, &QComboBox::currentIndexChanged, this, [this](int index) {
         const QVariant state = m_stateFilter->itemData(index);
-        m_proxy->setStateFilter(state.isValid() ? std::optional<int>(state.toInt()) : std::nullopt);
+        if (state.typeId() == QMetaType::QVariantList) {
+            QSet<int> states;
+            for (const QVariant &s : state.toList())
+                states.insert(s.toInt());
+            m_proxy->setStatesFilter(states);
+        } else {
+            m_proxy->setStateFilter(state.isValid() ? std::optional<int>(state.toInt()) : std::nullopt);
+        }
     });
     connect(m_search, &QLineEdit::textChanged, m_proxy, &TaskFilterProxy::setText);
 

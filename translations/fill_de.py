@@ -182,6 +182,11 @@ GERMAN = {
     "&View": "&Ansicht",
     "Actions": "Aktionen",
     "OpenAutomate Monitor — %1": "OpenAutomate-Monitor — %1",
+    # What needs attention (AttentionMonitor): the window title's count, the tray, the filter.
+    "OpenAutomate Monitor — %1 — %2": "OpenAutomate-Monitor — %1 — %2",
+    "%n needs attention": ("%n benötigt Aufmerksamkeit", "%n benötigen Aufmerksamkeit"),
+    "%n need attention": ("%n benötigt Aufmerksamkeit", "%n benötigen Aufmerksamkeit"),
+    "Needs attention": "Braucht Aufmerksamkeit",
     "%n task(s)": ("%n Aufgabe", "%n Aufgaben"),
     "scanned in %1 ms": "in %1 ms eingelesen",
     "Run task": "Aufgabe ausführen",

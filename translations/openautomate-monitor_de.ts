@@ -2,6 +2,27 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>AttentionMonitor</name>
+    <message>
+        <source>OpenAutomate Monitor</source>
+        <translation>OpenAutomate-Monitor</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n needs attention</source>
+        <translation>
+            <numerusform>%n benötigt Aufmerksamkeit</numerusform>
+            <numerusform>%n benötigen Aufmerksamkeit</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n need attention</source>
+        <translation>
+            <numerusform>%n benötigt Aufmerksamkeit</numerusform>
+            <numerusform>%n benötigen Aufmerksamkeit</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ConfigurationDialog</name>
     <message>
         <source>Configuration</source>
@@ -556,6 +577,10 @@
     <message>
         <source>%1 cannot be read: %2. The monitor shows nothing of it.</source>
         <translation>%1 kann nicht gelesen werden: %2. Der Monitor zeigt nichts davon.</translation>
+    </message>
+    <message>
+        <source>OpenAutomate Monitor — %1 — %2</source>
+        <translation>OpenAutomate-Monitor — %1 — %2</translation>
     </message>
 </context>
 <context>
@@ -1213,6 +1238,10 @@
     <message>
         <source>Search ID, script, arguments, lock holder, reason (Ctrl+F)</source>
         <translation>ID, Skript, Argumente, Sperrinhaber, Grund suchen (Strg+F)</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>Braucht Aufmerksamkeit</translation>
     </message>
 </context>
 <context>
