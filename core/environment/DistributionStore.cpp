@@ -18,6 +18,8 @@ namespace oa {
 namespace {
 
 constexpr int kStoreWaitStepMs = 100;
+// Past this many unpacked bytes a distribution is compiled by a worker per core (compileall -j 0).
+constexpr qint64 kParallelCompileBytes = 4 * 1024 * 1024;
 
 } // namespace
 
@@ -123,11 +125,15 @@ Result<StoredDistribution> DistributionStore::build(const PinnedWheel &wheel, co
     d.sitePackages = d.dir + u'/' + installed->sitePackages;
 
     // Compiled once, here: the published folder is immutable, so no user could write a .pyc.
-    // Test suites inside packages are never imported, as in cache entries.
+    // Test suites inside packages are never imported, as in cache entries. A worker per core
+    // (-j 0) only for a large distribution: starting the pool costs more than a small one's
+    // whole compile (ten small wheels: 1.9 s with it, about 1.3 s without).
     ProcessSpec spec;
     spec.program = python.executable;
-    spec.arguments = {QStringLiteral("-I"), QStringLiteral("-m"), QStringLiteral("compileall"), QStringLiteral("-q"), QStringLiteral("-j"),
-                      QStringLiteral("0"), QStringLiteral("-x"), QStringLiteral("[/\\\\]tests?[/\\\\]"), staging + u'/' + installed->sitePackages};
+    spec.arguments = {QStringLiteral("-I"), QStringLiteral("-m"), QStringLiteral("compileall"), QStringLiteral("-q")};
+    if (folderSize(staging) > kParallelCompileBytes)
+        spec.arguments << QStringLiteral("-j") << QStringLiteral("0");
+    spec.arguments << QStringLiteral("-x") << QStringLiteral("[/\\\\]tests?[/\\\\]") << staging + u'/' + installed->sitePackages;
     spec.workingDirectory = QStringLiteral("/"); // never a folder a task could plant a module in
     spec.environment.insert(QStringLiteral("PYTHONIOENCODING"), QStringLiteral("utf-8"));
     spec.stdoutFile = log;

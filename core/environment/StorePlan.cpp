@@ -1,5 +1,7 @@
 #include "StorePlan.h"
 
+#include <algorithm>
+
 #include "fs/AgentFolder.h"
 #include "InstallReport.h"
 #include "syntax/Requirement.h"
@@ -159,6 +161,71 @@ bool StorePlan::tagsFit(const QString &tags, const QString &pythonVersion, const
     return false;
 }
 
+namespace {
+
+// `marker` without the parentheses that enclose all of it: "((a))" -> "a", "(a) and (b)" stays.
+QString withoutOuterParentheses(QString marker)
+{
+    for (;;) {
+        marker = marker.trimmed();
+        if (!marker.startsWith(u'(') || !marker.endsWith(u')'))
+            return marker;
+        int depth = 0;
+        QChar quote;
+        for (qsizetype i = 0; i < marker.size(); ++i) {
+            const QChar c = marker.at(i);
+            if (!quote.isNull()) {
+                if (c == quote)
+                    quote = QChar();
+            } else if (c == u'"' || c == u'\'') {
+                quote = c;
+            } else if (c == u'(') {
+                ++depth;
+            } else if (c == u')' && --depth == 0 && i != marker.size() - 1) {
+                return marker; // the first "(" closes before the end: "(a) and (b)"
+            }
+        }
+        marker = marker.mid(1, marker.size() - 2);
+    }
+}
+
+// The operands of `marker`'s top-level `and`s, or one operand when it has none; empty when it
+// has a top-level `or` (then no single operand decides). Quotes and parentheses are skipped.
+QStringList conjuncts(const QString &marker)
+{
+    QStringList parts;
+    int depth = 0;
+    QChar quote;
+    qsizetype start = 0;
+    for (qsizetype i = 0; i < marker.size(); ++i) {
+        const QChar c = marker.at(i);
+        if (!quote.isNull()) {
+            if (c == quote)
+                quote = QChar();
+            continue;
+        }
+        if (c == u'"' || c == u'\'')
+            quote = c;
+        else if (c == u'(')
+            ++depth;
+        else if (c == u')')
+            --depth;
+        else if (depth == 0 && c.isSpace()) {
+            const QStringView rest = QStringView(marker).mid(i + 1);
+            if (rest.startsWith(QLatin1String("or")) && (rest.size() == 2 || rest.at(2).isSpace() || rest.at(2) == u'('))
+                return {};
+            if (rest.startsWith(QLatin1String("and")) && (rest.size() == 3 || rest.at(3).isSpace() || rest.at(3) == u'(')) {
+                parts.append(marker.mid(start, i - start));
+                start = i + 4;
+            }
+        }
+    }
+    parts.append(marker.mid(start));
+    return parts;
+}
+
+} // namespace
+
 QString StorePlan::unpinnedDependency(const QByteArray &metadata, const QStringList &requestedExtras, const QStringList &pinnedNames)
 {
     static const QRegularExpression requiresDist(QStringLiteral("^Requires-Dist:\\s*([A-Za-z0-9][A-Za-z0-9._-]*)[^;]*(?:;\\s*(.*))?$"));
@@ -171,8 +238,16 @@ QString StorePlan::unpinnedDependency(const QByteArray &metadata, const QStringL
         if (!m.hasMatch() || pinnedNames.contains(canonicalProjectName(m.captured(1))))
             continue;
         const QString marker = m.captured(2).trimmed();
-        if (const auto extra = onlyExtra.match(marker); extra.hasMatch() && !requestedExtras.contains(canonicalProjectName(extra.captured(1))))
-            continue; // a dependency of an extra nobody asked for
+        // A dependency of an extra nobody asked for: `extra == "x"` alone, or as one operand of
+        // a top-level `and` (urllib3's `(os_name != "nt" ...) and (extra == "brotli")`), which
+        // is false whatever the rest says.
+        const QStringList operands = conjuncts(withoutOuterParentheses(marker));
+        const bool ofAnotherExtra = std::any_of(operands.cbegin(), operands.cend(), [&](const QString &operand) {
+            const auto extra = onlyExtra.match(withoutOuterParentheses(operand));
+            return extra.hasMatch() && !requestedExtras.contains(canonicalProjectName(extra.captured(1)));
+        });
+        if (ofAnotherExtra)
+            continue;
         return marker.isEmpty() ? m.captured(1) : QStringLiteral("%1 ; %2").arg(m.captured(1), marker);
     }
     return {};

@@ -102,6 +102,20 @@ void TestStorePlan::closure()
     QCOMPARE(StorePlan::unpinnedDependency(metadata, {}, {}), QStringLiteral("B_c"));
     QCOMPARE(StorePlan::unpinnedDependency(metadata, {QStringLiteral("socks")}, {QStringLiteral("b-c")}),
              QStringLiteral("socks ; extra == \"socks\""));
+    // An extra's dependency is inactive also where `extra == "x"` is one operand of a top-level
+    // `and` (urllib3 1.26's brotli lines); under an `or`, or with the extra asked for, it counts.
+    const QByteArray urllib3 = "Requires-Dist: brotli (>=1.0.9) ; ((os_name != \"nt\" or python_version >= \"3\") and "
+                               "platform_python_implementation == \"CPython\") and (extra == \"brotli\")\n"
+                               "Requires-Dist: ipaddress ; (python_version == \"2.7\") and (extra == 'secure')\n";
+    QCOMPARE(StorePlan::unpinnedDependency(urllib3, {}, {}), QString());
+    QVERIFY(StorePlan::unpinnedDependency(urllib3, {QStringLiteral("brotli")}, {}).startsWith(QLatin1String("brotli ; ")));
+    QVERIFY(StorePlan::unpinnedDependency("Requires-Dist: x ; python_version < \"3\" or extra == \"e\"\n", {}, {})
+                .startsWith(QLatin1String("x ; ")));
+    QVERIFY(StorePlan::unpinnedDependency("Requires-Dist: x ; (python_version < \"3\" or extra == \"e\")\n", {}, {})
+                .startsWith(QLatin1String("x ; ")));
+    QCOMPARE(StorePlan::unpinnedDependency("Requires-Dist: x ; extra == \"e\" and python_version < \"3\"\n", {}, {}), QString());
+    QVERIFY(StorePlan::unpinnedDependency("Requires-Dist: x ; extra == \"and or\" or os_name == \"nt\"\n", {}, {})
+                .startsWith(QLatin1String("x ; ")));
     // Any other marker is not evaluated: unsure, so not pinned.
     QCOMPARE(StorePlan::unpinnedDependency("Requires-Dist: n ; python_version < \"3.8\"\n", {}, {}), QStringLiteral("n ; python_version < \"3.8\""));
 }
