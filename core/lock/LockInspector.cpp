@@ -105,9 +105,17 @@ LockRecord LockInspector::inspectIn(const OpenFolder &locks, const QString &exec
     return record;
 }
 
+bool LockInspector::locksFolderIsReal() const
+{
+    const auto kind = m_paths.folder().kindAt(m_paths.locksDir());
+    return kind && *kind == AgentFolder::Kind::Directory;
+}
+
 QList<LockRecord> LockInspector::locks() const
 {
     QList<LockRecord> records;
+    if (!locksFolderIsReal())
+        return records;
     // Locks/ is opened once, as lockfiles opens it (the folder that holds the lock files is their
     // base), and every lock file is read relative to it: no path is walked again per lock.
     const auto dir = OpenFolder::open(AgentFolder(m_paths.locksDir()), m_paths.locksDir());
@@ -126,7 +134,7 @@ QList<LockRecord> LockInspector::locks() const
 
 std::optional<LockRecord> LockInspector::lock(const QString &executionId) const
 {
-    if (!AgentPaths::isValidExecutionId(executionId))
+    if (!AgentPaths::isValidExecutionId(executionId) || !locksFolderIsReal())
         return std::nullopt;
     const QString path = m_paths.lockFile(executionId);
     if (lockfiles::kindAt(path) == lockfiles::Kind::Missing) // lstat: a dangling symlink is still there

@@ -68,6 +68,10 @@ public:
                  const std::function<bool()> &stopRequested = {}) const;
 
 private:
+    // Locks/ reached from the base without following a link (the gatekeeper's rule): a Locks/
+    // that is a link, or anything but a folder, holds no lock of this agent's, and nothing is
+    // read or removed through it.
+    bool locksFolderIsReal() const;
     AgentPaths m_paths; // a copy: cheap, and never dangles
 };
 

@@ -2,11 +2,13 @@
 // killed with SIGKILL (their tasks Interrupted), a lock file from another host.
 #include "TestSupport.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace oatest;
@@ -36,6 +38,7 @@ private slots:
     void clearLockRules();
     void usageErrors_data();
     void usageErrors();
+    void linkedLocksFolderIsNeverUsed();
 
 private:
     QStringList tool(const QStringList &args) const { return QStringList{QStringLiteral("--base-dir"), m_agent.base()} + args; }
@@ -199,5 +202,23 @@ void TestLockTools::usageErrors()
     QCOMPARE(runExecutor(tool(args)).exitCode, 1);
 }
 
+// The gatekeeper's rule for Locks/: a link in its place (to a folder elsewhere holding an
+// orphaned lock of this host) is neither listed nor cleared through, and what it points to stays.
+void TestLockTools::linkedLocksFolderIsNeverUsed()
+{
+    Agent agent;
+    QVERIFY(makeOrphanedLock(agent, QStringLiteral("dead")));
+    QTemporaryDir elsewhere;
+    const QString outside = elsewhere.path() + QStringLiteral("/Locks");
+    QVERIFY(QDir().rename(agent.base() + QStringLiteral("/Locks"), outside));
+    QVERIFY(QFile::link(outside, agent.base() + QStringLiteral("/Locks")));
+    const QStringList base{QStringLiteral("--base-dir"), agent.base()};
+    const Run locks = runExecutor(base + QStringList{QStringLiteral("--locks"), QStringLiteral("--json")});
+    QCOMPARE(locks.exitCode, 0);
+    QVERIFY2(!locks.out.contains("dead"), locks.out.constData());
+    QCOMPARE(runExecutor(base + QStringList{QStringLiteral("--clear-lock"), QStringLiteral("dead")}).exitCode, 3);
+    QCOMPARE(runExecutor(base + QStringList{QStringLiteral("--clear-orphaned-locks")}).exitCode, 0);
+    QVERIFY(QFile::exists(outside + QStringLiteral("/dead.lock")));
+}
 QTEST_GUILESS_MAIN(TestLockTools)
 #include "tst_lock_tools.moc"
