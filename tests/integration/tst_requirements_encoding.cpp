@@ -34,13 +34,17 @@ private slots:
     void otherEncodingsRefused();
 
 private:
-    Run runTask(const Agent &agent, const QString &id, const QMap<QString, QByteArray> &files, bool cache)
+    // `throughPip`: a hash-pinned set of local wheels is the store's, which checks the hash
+    // itself, before pip; a set-only PIP_NO_BINARY (":none:" names no package) keeps it pip's.
+    Run runTask(const Agent &agent, const QString &id, const QMap<QString, QByteArray> &files, bool cache, bool throughPip = false)
     {
         QMap<QString, QByteArray> all = files;
         all.insert(QStringLiteral("main.py"), kImportDemo);
         agent.makeTask(id, {{QStringLiteral("ExecutionId"), id}, {QStringLiteral("ScriptPath"), QStringLiteral("main.py")}}, all);
-        return runExecutor(executorArgs(agent, id, cache ? QStringList() : QStringList{QStringLiteral("--no-env-cache")}),
-                           offlinePipEnvironment(m_wheels.path()));
+        QProcessEnvironment env = offlinePipEnvironment(m_wheels.path());
+        if (throughPip)
+            env.insert(QStringLiteral("PIP_NO_BINARY"), QStringLiteral(":none:"));
+        return runExecutor(executorArgs(agent, id, cache ? QStringList() : QStringList{QStringLiteral("--no-env-cache")}), env);
     }
     QTemporaryDir m_wheels;
 };
@@ -87,7 +91,7 @@ void TestRequirementsEncoding::pipReadsTheCheckedCopy()
     QMap<QString, QByteArray> files{{name, kBom + kWrongHash}};
     if (included)
         files.insert(QStringLiteral("requirements.txt"), "# the rest\n-r more.txt\n");
-    const Run run = runTask(agent, id, files, cache);
+    const Run run = runTask(agent, id, files, cache, true);
     QVERIFY2(run.exitCode == 6, run.err.constData());
     // pip names the file it read the requirement from: the copy, whose first line the BOM'd
     // requirement is, never the task's own file.

@@ -29,8 +29,16 @@ namespace {
 
 // The script reports who it is and whether it can list the other task's folder, atomically
 // (written, then renamed), then waits for the test's "go" file.
+// With a second argument "sync", it first says "ready" and waits for "check": the test then
+// knows both runs' folders are private before either looks at the other's.
 const QByteArray kReporter = "import json, os, sys, time\n"
                              "other = sys.argv[1] if len(sys.argv) > 1 else ''\n"
+                             "if sys.argv[2:] == ['sync']:\n"
+                             "    open('ready', 'w').close()\n"
+                             "    for _ in range(2400):\n"
+                             "        if os.path.exists('check'):\n"
+                             "            break\n"
+                             "        time.sleep(0.05)\n"
                              "try:\n"
                              "    os.listdir(other); other_readable = True\n"
                              "except OSError:\n"
@@ -138,11 +146,18 @@ void TestRunAsDynamic::twoRunsGetTheirOwnIdsAndLeaveNothing()
     Agent agent;
     openToOthers(agent.base());
     const QString config = writeConfig(agent, QStringLiteral("61184-65519"));
-    agent.makeScriptTask(QStringLiteral("a"), kReporter, {{"Arguments", QJsonArray{agent.taskDir(QStringLiteral("b"))}}});
-    agent.makeScriptTask(QStringLiteral("b"), kReporter, {{"Arguments", QJsonArray{agent.taskDir(QStringLiteral("a"))}}});
+    agent.makeScriptTask(QStringLiteral("a"), kReporter, {{"Arguments", QJsonArray{agent.taskDir(QStringLiteral("b")), "sync"}}});
+    agent.makeScriptTask(QStringLiteral("b"), kReporter, {{"Arguments", QJsonArray{agent.taskDir(QStringLiteral("a")), "sync"}}});
     QProcess first, second;
     QVERIFY(startExecutor(first, dynamicArgs(agent, QStringLiteral("a"), config)));
     QVERIFY(startExecutor(second, dynamicArgs(agent, QStringLiteral("b"), config)));
+    // Both scripts run (each folder already private to its run) before either looks: a folder
+    // the service made is readable until its run starts, and under load one run starts late.
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(agent.taskFile(QStringLiteral("a"), QStringLiteral("ready")))
+                                 && QFile::exists(agent.taskFile(QStringLiteral("b"), QStringLiteral("ready"))),
+                             60000);
+    writeFileBytes(agent.taskFile(QStringLiteral("a"), QStringLiteral("check")), QByteArray());
+    writeFileBytes(agent.taskFile(QStringLiteral("b"), QStringLiteral("check")), QByteArray());
     const QJsonObject a = waitForReport(agent, QStringLiteral("a"), first);
     const QJsonObject b = waitForReport(agent, QStringLiteral("b"), second);
     QVERIFY2(!a.isEmpty(), first.readAllStandardError().constData());
