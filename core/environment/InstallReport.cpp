@@ -40,22 +40,6 @@ QString sha256Of(const QJsonObject &archiveInfo)
     return {};
 }
 
-QString streamSha256(int fd)
-{
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    QByteArray buffer(1024 * 1024, Qt::Uninitialized);
-    for (;;) {
-        const ssize_t n = ::read(fd, buffer.data(), size_t(buffer.size()));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return {};
-        if (n == 0)
-            break;
-        hash.addData(QByteArrayView(buffer.constData(), n));
-    }
-    return QString::fromLatin1(hash.result().toHex());
-}
 
 } // namespace
 
@@ -151,7 +135,7 @@ void InstallReport::fillMissingHashes(QList<InstalledDistribution> &installed, c
         // moment ago, and a wheel folder is the administrator's.
         const auto fd = AgentFolder(folderPath).openForReading(folderPath + u'/' + d.file);
         if (fd)
-            d.sha256 = streamSha256(fd->get());
+            d.sha256 = sha256OfOpenFile(fd->get());
     }
 }
 
@@ -181,6 +165,23 @@ Provenance InstallReport::read(const AgentFolder &folder, const QString &reportF
     if (missing && allowedFolders)
         fillMissingHashes(provenance.installed, allowedFolders());
     return provenance;
+}
+
+QString InstallReport::sha256OfOpenFile(int fd)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    QByteArray buffer(1024 * 1024, Qt::Uninitialized);
+    for (;;) {
+        const ssize_t n = ::read(fd, buffer.data(), size_t(buffer.size()));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return {};
+        if (n == 0)
+            break;
+        hash.addData(QByteArrayView(buffer.constData(), n));
+    }
+    return QString::fromLatin1(hash.result().toHex());
 }
 
 } // namespace oa

@@ -51,6 +51,8 @@ public:
 
     // PEP 503's normalized name: lower case, runs of "-", "_" and "." become one "-".
     static QString normalizeName(const QString &name);
+    // The lowercase hex sha256 of what is left to read from `fd`; empty on a read error.
+    static QString sha256OfOpenFile(int fd);
 };
 
 } // namespace oa

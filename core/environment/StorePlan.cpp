@@ -1,23 +1,19 @@
 #include "StorePlan.h"
 
-#include <algorithm>
-
 #include "fs/AgentFolder.h"
 #include "InstallReport.h"
 #include "syntax/Requirement.h"
 #include "syntax/RequirementsText.h"
 #include "wheel/WheelNames.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QVersionNumber>
 
-#include <cerrno>
+#include <algorithm>
 
 #include <gnu/libc-version.h>
-#include <unistd.h>
 
 namespace oa {
 
@@ -43,19 +39,7 @@ QString planSha256(const QString &folder, const QString &path)
     const auto fd = AgentFolder(folder).openForReading(path);
     if (!fd)
         return {};
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    QByteArray buffer(1024 * 1024, Qt::Uninitialized);
-    for (;;) {
-        const ssize_t n = ::read(fd->get(), buffer.data(), size_t(buffer.size()));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return {};
-        if (n == 0)
-            break;
-        hash.addData(QByteArrayView(buffer.constData(), n));
-    }
-    return QString::fromLatin1(hash.result().toHex());
+    return InstallReport::sha256OfOpenFile(fd->get());
 }
 
 // The glibc version a manylinux tag needs, or null when the tag is no manylinux tag of `machine`.

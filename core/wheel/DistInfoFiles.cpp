@@ -1,8 +1,9 @@
 #include "DistInfoFiles.h"
 
+#include "WheelNames.h"
+
 #include <QHash>
 #include <QRegularExpression>
-#include <QStringDecoder>
 #include <QStringList>
 
 namespace oa {
@@ -13,16 +14,12 @@ namespace {
 // the caller, so each name keeps every value.
 Result<QMultiHash<QString, QString>> headersOf(const QByteArray &text, const QString &where)
 {
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString decoded = decoder(text);
-    if (decoder.hasError())
-        return fail(ErrorKind::Install, QStringLiteral("%1 is not UTF-8").arg(where));
+    const auto lines = distInfoLines(text, where);
+    if (!lines)
+        return lines.error();
     QMultiHash<QString, QString> headers;
-    const QStringList lines = decoded.split(u'\n');
-    for (qsizetype n = 0; n < lines.size(); ++n) {
-        QString line = lines.at(n);
-        if (line.endsWith(u'\r'))
-            line.chop(1);
+    for (qsizetype n = 0; n < lines->size(); ++n) {
+        const QString &line = lines->at(n);
         if (line.isEmpty())
             break; // the body (METADATA's description) starts here
         if (line.at(0).isSpace())

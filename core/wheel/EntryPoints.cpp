@@ -1,10 +1,10 @@
 #include "EntryPoints.h"
 
+#include "WheelNames.h"
 #include "base/PrintableText.h"
 
 #include <QRegularExpression>
 #include <QSet>
-#include <QStringDecoder>
 #include <QStringList>
 
 namespace oa {
@@ -39,18 +39,16 @@ bool isDottedName(const QString &text)
 
 Result<QList<ScriptEntryPoint>> EntryPoints::parseScripts(const QByteArray &text, const QString &where)
 {
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString decoded = decoder(text);
-    if (decoder.hasError())
-        return fail(ErrorKind::Install, QStringLiteral("%1 is not UTF-8").arg(where));
+    const auto lines = distInfoLines(text, where);
+    if (!lines)
+        return lines.error();
     static const QRegularExpression scriptName(QStringLiteral("^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$"));
     static const QRegularExpression reference(QStringLiteral("^([^:\\s\\[]+)\\s*:\\s*([^\\s\\[]+)\\s*(?:\\[([A-Za-z0-9._,\\s-]*)\\])?$"));
     QList<ScriptEntryPoint> scripts;
     QSet<QString> names;
     QString section;
-    const QStringList lines = decoded.split(u'\n');
-    for (qsizetype n = 0; n < lines.size(); ++n) {
-        const QString line = lines.at(n).trimmed();
+    for (qsizetype n = 0; n < lines->size(); ++n) {
+        const QString line = lines->at(n).trimmed();
         if (line.isEmpty() || line.startsWith(u'#') || line.startsWith(u';'))
             continue;
         if (line.startsWith(u'[')) {

@@ -107,4 +107,17 @@ MemberPath checkRecordPath(const QString &path, int maxDepth)
     return checkComponents(path, maxDepth);
 }
 
+Result<QStringList> distInfoLines(const QByteArray &text, const QString &where)
+{
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString decoded = decoder(text);
+    if (decoder.hasError())
+        return fail(ErrorKind::Install, QStringLiteral("%1 is not UTF-8").arg(where));
+    QStringList lines = decoded.split(u'\n');
+    for (QString &line : lines)
+        if (line.endsWith(u'\r'))
+            line.chop(1);
+    return lines;
+}
+
 } // namespace oa

@@ -36,4 +36,8 @@ struct MemberPath {
 // The same rules for a path RECORD names (which must name a member exactly).
 MemberPath checkRecordPath(const QString &path, int maxDepth);
 
+// The lines of a dist-info text file (RECORD, METADATA, WHEEL, entry_points.txt), each without
+// a trailing "\r"; an Install error naming `where` when the file is not UTF-8.
+Result<QStringList> distInfoLines(const QByteArray &text, const QString &where);
+
 } // namespace oa

@@ -1,6 +1,6 @@
 #include "WheelRecord.h"
 
-#include <QStringDecoder>
+#include "WheelNames.h"
 
 namespace oa {
 
@@ -64,16 +64,12 @@ QString csvField(const QString &text)
 
 Result<QList<RecordRow>> WheelRecord::parse(const QByteArray &text, const QString &where)
 {
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString decoded = decoder(text);
-    if (decoder.hasError())
-        return fail(ErrorKind::Install, QStringLiteral("%1 is not UTF-8").arg(where));
+    const auto lines = distInfoLines(text, where);
+    if (!lines)
+        return lines.error();
     QList<RecordRow> rows;
-    const QStringList lines = decoded.split(u'\n');
-    for (qsizetype n = 0; n < lines.size(); ++n) {
-        QString line = lines.at(n);
-        if (line.endsWith(u'\r'))
-            line.chop(1);
+    for (qsizetype n = 0; n < lines->size(); ++n) {
+        const QString &line = lines->at(n);
         if (line.isEmpty())
             continue;
         const auto bad = [&](const QString &why) {
