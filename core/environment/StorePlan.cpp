@@ -212,7 +212,7 @@ QStringList conjuncts(const QString &marker)
 
 QString StorePlan::unpinnedDependency(const QByteArray &metadata, const QStringList &requestedExtras, const QStringList &pinnedNames)
 {
-    static const QRegularExpression requiresDist(QStringLiteral("^Requires-Dist:\\s*([A-Za-z0-9][A-Za-z0-9._-]*)[^;]*(?:;\\s*(.*))?$"));
+    static const QRegularExpression requiresDist(QStringLiteral("^Requires-Dist:\\s*([A-Za-z0-9][A-Za-z0-9._-]*)[^;]*(?:;\\s*(.*))?\\z"));
     static const QRegularExpression onlyExtra(QRegularExpression::anchoredPattern(QStringLiteral("extra\\s*==\\s*[\"']([^\"']+)[\"']")));
     for (const QByteArray &raw : metadata.split('\n')) {
         const QString line = QString::fromUtf8(raw).trimmed();

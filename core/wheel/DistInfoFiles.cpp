@@ -52,7 +52,7 @@ Result<WheelFile> WheelFile::parse(const QByteArray &text, const QString &where)
         return version.error();
     // A later major version may change how a wheel is laid out; PEP 427 tells an installer to
     // refuse it (and to go on with a later minor version).
-    static const QRegularExpression oneDotX(QStringLiteral("^1\\.[0-9]+$"));
+    static const QRegularExpression oneDotX(QStringLiteral("^1\\.[0-9]+\\z"));
     if (!oneDotX.match(*version).hasMatch())
         return fail(ErrorKind::Install, QStringLiteral("%1: Wheel-Version %2 is not 1.x").arg(where, *version));
     const auto purelib = single(*headers, QStringLiteral("Root-Is-Purelib"), where);

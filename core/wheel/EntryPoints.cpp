@@ -25,7 +25,7 @@ bool isDottedName(const QString &text)
         QStringLiteral("lambda"), QStringLiteral("nonlocal"), QStringLiteral("not"), QStringLiteral("or"),
         QStringLiteral("pass"), QStringLiteral("raise"), QStringLiteral("return"), QStringLiteral("try"),
         QStringLiteral("while"), QStringLiteral("with"), QStringLiteral("yield")};
-    static const QRegularExpression identifier(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
+    static const QRegularExpression identifier(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*\\z"));
     if (text.isEmpty() || text.size() > 200)
         return false;
     for (const QString &part : text.split(u'.')) {
@@ -42,8 +42,8 @@ Result<QList<ScriptEntryPoint>> EntryPoints::parseScripts(const QByteArray &text
     const auto lines = distInfoLines(text, where);
     if (!lines)
         return lines.error();
-    static const QRegularExpression scriptName(QStringLiteral("^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$"));
-    static const QRegularExpression reference(QStringLiteral("^([^:\\s\\[]+)\\s*:\\s*([^\\s\\[]+)\\s*(?:\\[([A-Za-z0-9._,\\s-]*)\\])?$"));
+    static const QRegularExpression scriptName(QStringLiteral("^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}\\z"));
+    static const QRegularExpression reference(QStringLiteral("^([^:\\s\\[]+)\\s*:\\s*([^\\s\\[]+)\\s*(?:\\[([A-Za-z0-9._,\\s-]*)\\])?\\z"));
     QList<ScriptEntryPoint> scripts;
     QSet<QString> names;
     QString section;

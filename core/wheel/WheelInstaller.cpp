@@ -195,10 +195,10 @@ Status WheelInstaller::checkOptions() const
 {
     // The path goes into a "#!" line the kernel reads (at most 255 bytes, split at white space)
     // and into generated Python source.
-    static const QRegularExpression plainPath(QStringLiteral("^/[^\\s\\x00-\\x1f\\x7f]{1,254}$"));
+    static const QRegularExpression plainPath(QStringLiteral("^/[^\\s\\x00-\\x1f\\x7f]{1,254}\\z"));
     if (!plainPath.match(m_options.python).hasMatch() || m_options.python.toUtf8().size() > 255)
         return fail(ErrorKind::BadArgument, QStringLiteral("the interpreter for scripts (%1) must be an absolute path of at most 255 bytes without white space").arg(printableText(m_options.python)));
-    static const QRegularExpression version(QStringLiteral("^[0-9]+\\.[0-9]+$"));
+    static const QRegularExpression version(QStringLiteral("^[0-9]+\\.[0-9]+\\z"));
     if (!version.match(m_options.pythonVersion).hasMatch())
         return fail(ErrorKind::BadArgument, QStringLiteral("the Python version %1 is not X.Y").arg(printableText(m_options.pythonVersion)));
     if (hasControlCharacter(m_options.directUrl) || m_options.directUrl.size() > 8192)

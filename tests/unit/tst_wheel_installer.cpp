@@ -334,6 +334,8 @@ void TestWheelInstaller::badOptions_data()
     QTest::newRow("relative interpreter") << "python3" << "3.11" << "";
     QTest::newRow("interpreter with a space") << "/opt/my python/bin/python" << "3.11" << "";
     QTest::newRow("interpreter with a line break") << "/usr/bin/python3\nimport os" << "3.11" << "";
+    QTest::newRow("interpreter ending in a line break") << "/usr/bin/python3\n" << "3.11" << "";
+    QTest::newRow("version ending in a line break") << kPython << "3.11\n" << "";
     QTest::newRow("interpreter too long") << (u'/' + QString(300, u'p')) << "3.11" << "";
     QTest::newRow("version with a patch") << kPython << "3.11.2" << "";
     QTest::newRow("version as a path") << kPython << "3.11/../.." << "";
