@@ -19,6 +19,12 @@ AgentFolder::Kind kindOfMode(mode_t mode);
 QString describe(const struct stat &st);
 // A regular file with one name, owned by the executor's user: nothing planted.
 bool isOwnRegularFile(const struct stat &st);
+// A mode the executor keeps for what it takes back or copies from a tenant: setuid, setgid and
+// sticky bits go, and every write bit but the owner's.
+inline mode_t ownMode(mode_t mode)
+{
+    return mode & 0755;
+}
 // A failure on the way to `path`, said so: the message names the file that was wanted too.
 Error towards(Error failure, const QString &path);
 // The names in the folder `dir` (a DIR stream over an open folder), "." and ".." left out: read
