@@ -1,9 +1,10 @@
 #include "ChildProcess.h"
 
 #include "base/LoggingCategories.h"
+#include "CgroupSpawn.h"
+#include "ChildConfinement.h"
 #include "ProcessGuardian.h"
 #include "ProcessTable.h"
-#include "PrivilegeDrop.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -15,10 +16,8 @@
 #ifdef Q_OS_UNIX
 #include <cerrno>
 #endif
-#ifdef Q_OS_LINUX
-#include <fcntl.h>
+#ifdef Q_OS_UNIX
 #include <signal.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 #endif
 
@@ -28,58 +27,6 @@ namespace {
 
 constexpr int kLeftoverGraceMs = 2000;
 constexpr int kSandboxTeardownMs = 2000;
-
-// What a child whose privileges could not be dropped writes to its stderr before it exits.
-constexpr char kDropFailed[] = "openautomate-executor: cannot take the run-as user's credentials (";
-constexpr char kDropFailedEnd[] = " failed); the child did not run\n";
-constexpr int kDropFailedExit = 126;
-
-void confine(QProcess &process, const QList<QByteArray> &cgroupProcsFiles, const std::shared_ptr<const ProcessCredentials> &credentials)
-{
-#ifdef Q_OS_LINUX
-    const pid_t parent = ::getpid();
-    // Runs in Qt 6.4's vfork-like child: raw syscalls only, no allocation, no Qt. Everything it
-    // reads (the procs files, the groups) was made in the parent and is only read here, through
-    // const access, which never detaches a Qt container.
-    process.setChildProcessModifier([parent, cgroupProcsFiles, credentials] {
-        for (const QByteArray &procsFile : cgroupProcsFiles) { // into the execution's cgroups before any code of its own
-            const int fd = ::open(procsFile.constData(), O_WRONLY | O_CLOEXEC);
-            if (fd >= 0) {
-                [[maybe_unused]] const ssize_t written = ::write(fd, "0", 1);
-                ::close(fd);
-            }
-        }
-        ::setsid(); // own session and process group (pgid == pid)
-        if (credentials) {
-            // A child that cannot drop them never runs: it would run as root. Its stderr says
-            // which step failed, in three writes, since nothing here may build a string.
-            const PrivilegeDropResult dropped =
-                dropPrivileges(credentials->uid, credentials->gid, credentials->groups.data(), credentials->groups.size());
-            if (!dropped.ok()) {
-                const char *step = privilegeDropStepName(dropped.failedAt);
-                size_t length = 0;
-                while (step[length] != '\0')
-                    ++length;
-                [[maybe_unused]] ssize_t written = ::write(STDERR_FILENO, kDropFailed, sizeof kDropFailed - 1);
-                written = ::write(STDERR_FILENO, step, length);
-                written = ::write(STDERR_FILENO, kDropFailedEnd, sizeof kDropFailedEnd - 1);
-                ::_exit(kDropFailedExit);
-            }
-        }
-        // No setuid or file-capability program can raise the child (or anything it starts) again.
-        if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-            ::_exit(kDropFailedExit);
-        // After setuid(): a change of credentials clears the death signal.
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL); // dies with the thread that started it (our main thread)
-        if (::getppid() != parent)          // the executor died before prctl took effect
-            ::_exit(127);
-    });
-#else
-    Q_UNUSED(process)
-    Q_UNUSED(cgroupProcsFiles)
-    Q_UNUSED(credentials)
-#endif
-}
 
 QList<qint64> membersOf(qint64 processGroup, RunControl *control)
 {
@@ -150,7 +97,8 @@ namespace {
 // to whatever is left when the grace period ends. The event loop keeps running throughout.
 class TreeStopper {
 public:
-    TreeStopper(QProcess &process, qint64 group, RunControl *control) : m_process(process), m_group(group), m_control(control) {}
+    // `process` is null for a child CgroupSpawn started (Linux only, where signals do it all).
+    TreeStopper(QProcess *process, qint64 group, RunControl *control) : m_process(process), m_group(group), m_control(control) {}
 
     void stop(const StopRequest &request, qint64 graceMs)
     {
@@ -166,7 +114,7 @@ public:
 #ifdef Q_OS_UNIX
         signalTree(m_group, SIGTERM, m_control);
 #else
-        m_process.terminate();
+        m_process->terminate();
 #endif
         m_graceEnds = QDeadlineTimer(graceMs);
     }
@@ -190,11 +138,11 @@ private:
 #ifdef Q_OS_UNIX
         signalTree(m_group, SIGKILL, m_control);
 #else
-        m_process.kill();
+        m_process->kill();
 #endif
     }
 
-    QProcess &m_process;
+    QProcess *m_process;
     qint64 m_group;
     RunControl *m_control;
     bool m_terminated = false;
@@ -206,18 +154,16 @@ constexpr int kControlTickMs = 200;
 
 } // namespace
 
-ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
+namespace {
+
+// The fallback start, and the only one off Linux or without a cgroup v2 to start in: QProcess
+// forks, and ChildConfinement runs in its child modifier (joining the cgroups by writes there).
+bool startWithQProcess(QProcess &process, const ProcessSpec &spec, const QString &program, const QStringList &arguments,
+                       const QProcessEnvironment &environment, const ChildConfinement &confinement, ProcessExit *result)
 {
-    ProcessExit result;
-    QProcess process;
-    if (spec.sandbox) {
-        process.setProgram(spec.sandbox->bubblewrap);
-        process.setArguments(bubblewrapArguments(*spec.sandbox, spec.program, spec.arguments));
-    } else {
-        process.setProgram(spec.program);
-        process.setArguments(spec.arguments);
-    }
-    process.setProcessEnvironment(spec.environment);
+    process.setProgram(program);
+    process.setArguments(arguments);
+    process.setProcessEnvironment(environment);
     if (!spec.workingDirectory.isEmpty())
         process.setWorkingDirectory(spec.workingDirectory);
     process.setStandardInputFile(QProcess::nullDevice());
@@ -233,37 +179,65 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
     } else {
         process.setStandardErrorFile(QProcess::nullDevice());
     }
-    if (spec.credentials || !spec.home.isEmpty()) {
-        QProcessEnvironment environment = spec.environment;
-        if (spec.credentials) {
-            environment.insert(QStringLiteral("HOME"), spec.credentials->home);
-            environment.insert(QStringLiteral("USER"), spec.credentials->userName);
-            environment.insert(QStringLiteral("LOGNAME"), spec.credentials->userName);
-        }
-        if (!spec.home.isEmpty())
-            environment.insert(QStringLiteral("HOME"), spec.home);
-        process.setProcessEnvironment(environment);
-    }
-    confine(process, spec.cgroupProcsFiles, spec.credentials);
-
-    qCDebug(lcProcess).noquote() << "starting" << process.program() << process.arguments().join(u' ');
-    process.start();
-    if (!process.waitForStarted(-1)) {
-        result.startError = process.errorString();
 #ifdef Q_OS_UNIX
-        // Qt reports the child's failed execve() as "execve: " + strerror(errno), in this
-        // process's locale: compared with the same function's text for E2BIG.
-        result.argumentsTooLong = result.startError.endsWith(qt_error_string(E2BIG));
+    // Runs in Qt 6.4's vfork-like child: see ChildConfinement::applyInChild.
+    process.setChildProcessModifier([confinement] { confinement.applyInChild(); });
+#else
+    Q_UNUSED(confinement)
 #endif
-        return result;
+    process.start();
+    if (process.waitForStarted(-1))
+        return true;
+    result->startError = process.errorString();
+#ifdef Q_OS_UNIX
+    // Qt reports the child's failed execve() as "execve: " + strerror(errno), in this
+    // process's locale: compared with the same function's text for E2BIG.
+    result->argumentsTooLong = result->startError.endsWith(qt_error_string(E2BIG));
+#endif
+    return false;
+}
+
+} // namespace
+
+ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
+{
+    ProcessExit result;
+    const QString program = spec.sandbox ? spec.sandbox->bubblewrap : spec.program;
+    const QStringList arguments = spec.sandbox ? bubblewrapArguments(*spec.sandbox, spec.program, spec.arguments) : spec.arguments;
+    QProcessEnvironment environment = spec.environment;
+    if (spec.credentials) {
+        environment.insert(QStringLiteral("HOME"), spec.credentials->home);
+        environment.insert(QStringLiteral("USER"), spec.credentials->userName);
+        environment.insert(QStringLiteral("LOGNAME"), spec.credentials->userName);
     }
+    if (!spec.home.isEmpty())
+        environment.insert(QStringLiteral("HOME"), spec.home);
+    ChildConfinement confinement;
+#ifdef Q_OS_UNIX
+    confinement.parent = ::getpid();
+#endif
+    confinement.cgroupProcsFiles = spec.cgroupProcsFiles;
+    confinement.credentials = spec.credentials;
+
+    qCDebug(lcProcess).noquote() << "starting" << program << arguments.join(u' ');
+    // Straight into the cgroup v2 where the kernel can (no migration, no RCU grace period to
+    // wait for); else QProcess, and the child migrates itself.
+    CgroupSpawn direct;
+    QProcess process;
+    const CgroupSpawn::Start directStart = direct.start(spec, program, arguments, environment, confinement, &result);
+    if (directStart == CgroupSpawn::Start::Failed)
+        return result;
+    const bool isDirect = directStart == CgroupSpawn::Start::Started;
+    if (!isDirect && !startWithQProcess(process, spec, program, arguments, environment, confinement, &result))
+        return result;
     result.started = true;
-    result.pid = process.processId();
+    result.startedInCgroup = isDirect;
+    result.pid = isDirect ? direct.pid() : process.processId();
     ProcessGuardian::instance().watch(result.pid);
 
     // An event loop rather than waitForFinished(): the RunControl's tick runs in it (deadlines,
     // cancel requests, resource samples), and there is no 30 s default to forget about.
-    TreeStopper stopper(process, result.pid, control);
+    TreeStopper stopper(isDirect ? nullptr : &process, result.pid, control);
     const auto tick = [&] {
         if (control) {
             if (auto request = control->check(result.pid)) {
@@ -275,21 +249,28 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
         stopper.tick();
     };
     tick(); // a request that came before the start (a cancel during the previous step) acts at once
-    if (process.state() != QProcess::NotRunning) {
+    if (isDirect ? !direct.exited() : process.state() != QProcess::NotRunning) {
         QEventLoop loop;
-        QObject::connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
+        if (isDirect)
+            direct.quitOnExit(loop);
+        else
+            QObject::connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
         QTimer timer;
         timer.setInterval(kControlTickMs);
         QObject::connect(&timer, &QTimer::timeout, &loop, tick);
         timer.start();
         loop.exec();
     }
-    if (spec.stdoutFile.isEmpty())
-        result.capturedStdout = process.readAllStandardOutput();
-    if (process.exitStatus() == QProcess::CrashExit)
-        result.signal = process.exitCode(); // Qt puts the signal number there
-    else
-        result.exitCode = process.exitCode();
+    if (isDirect) {
+        direct.collect(&result);
+    } else {
+        if (spec.stdoutFile.isEmpty())
+            result.capturedStdout = process.readAllStandardOutput();
+        if (process.exitStatus() == QProcess::CrashExit)
+            result.signal = process.exitCode(); // Qt puts the signal number there
+        else
+            result.exitCode = process.exitCode();
+    }
 
     // A sandbox's first process (bwrap's init, PID 1 of its namespace) may still be on its way
     // out when bwrap has reported the program's exit; its namespace, and anything the program

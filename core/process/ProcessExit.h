@@ -34,6 +34,9 @@ struct ProcessExit {
     int exitCode = 0;       // the exit status of a normal exit
     int signal = 0;         // the signal that killed it, or 0
     qint64 pid = 0;
+    // It was started inside its cgroup v2 (CgroupSpawn's clone3), rather than started by
+    // QProcess and moved there by its own write to cgroup.procs.
+    bool startedInCgroup = false;
     QByteArray capturedStdout;
     int leftoversStopped = 0; // processes of its group still alive after it exited
     // Processes descended from the executor (its subreaper catches orphans), the guardian

@@ -69,6 +69,27 @@ const QByteArray kSessionDaemon = "import os, sys, time\n"
                                   "os.rename('pids.tmp', 'pids')\n"
                                   "time.sleep(float(sys.argv[1]))\n";
 
+// Its first line reads the script's cgroups; then a child it forks at once must be counted by
+// the cgroup v2. It writes the cgroups' folders (through the mount points) into seen.json.
+const QByteArray kFirstLineCgroups = "cgroups = open('/proc/self/cgroup').read()\n"
+                                     "import json, os, signal\n"
+                                     "def mount(kind, option):\n"
+                                     "    for line in open('/proc/self/mountinfo'):\n"
+                                     "        head, tail = line.split(' - ')\n"
+                                     "        fstype, _, options = tail.split()[:3]\n"
+                                     "        if fstype == kind and (not option or option in options.split(',')):\n"
+                                     "            return head.split()[4]\n"
+                                     "paths = dict(line.split(':', 2)[1:] for line in cgroups.splitlines())\n"
+                                     "seen = {'v2': mount('cgroup2', '') + paths['']}\n"
+                                     "if 'memory' in paths: seen['memory'] = mount('cgroup', 'memory') + paths['memory']\n"
+                                     "kid = os.fork()\n"
+                                     "if kid == 0:\n"
+                                     "    signal.pause()\n"
+                                     "seen['counted'] = str(kid) in open(seen['v2'] + '/cgroup.procs').read().split()\n"
+                                     "os.kill(kid, signal.SIGKILL)\n"
+                                     "os.waitpid(kid, 0)\n"
+                                     "json.dump(seen, open('seen.json', 'w'))\n";
+
 bool cgroupV2Writable(QString *why)
 {
     const auto scope = oa::CgroupScope::create(probeName(), std::nullopt);
@@ -125,6 +146,8 @@ private slots:
     void kernelStopsMemoryAtTheLimit_data();
     void kernelStopsMemoryAtTheLimit();
     void cgroupsOffMeansSampling();
+    void scriptIsInItsCgroupsFromItsFirstLine_data();
+    void scriptIsInItsCgroupsFromItsFirstLine();
     void sessionDaemonStoppedWithTheScript_data();
     void sessionDaemonStoppedWithTheScript();
     void sessionDaemonDiesWithAKilledExecutor();
@@ -203,6 +226,47 @@ void TestContainment::cgroupsOffMeansSampling()
     QVERIFY(containment.value("CgroupV1Memory").isNull());
     QCOMPARE(containment.value("MemoryLimit").toString(), QStringLiteral("sampling"));
     QVERIFY(run.err.contains("OPENAUTOMATE_CGROUPS=off"));
+}
+
+void TestContainment::scriptIsInItsCgroupsFromItsFirstLine_data()
+{
+    QTest::addColumn<bool>("direct");
+    QTest::addColumn<int>("maxMemoryMB");
+    QTest::newRow("clone3 into the cgroup v2") << true << 0;
+    QTest::newRow("clone3, with a memory limit (where v2 cannot: the v1 memory cgroup too)") << true << 256;
+    QTest::newRow("OPENAUTOMATE_CLONE_INTO_CGROUP=off: QProcess, the script migrates") << false << 256;
+}
+
+void TestContainment::scriptIsInItsCgroupsFromItsFirstLine()
+{
+    QFETCH(bool, direct);
+    QFETCH(int, maxMemoryMB);
+    QString why;
+    if (!cgroupV2Writable(&why))
+        OA_SKIP_OR_FAIL(QStringLiteral("cgroup v2 is not available: ") + why);
+    QProcessEnvironment env = cleanEnvironment();
+    env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("oa.process.debug=true")); // which start ran
+    if (!direct)
+        env.insert(QStringLiteral("OPENAUTOMATE_CLONE_INTO_CGROUP"), QStringLiteral("off"));
+    Agent agent;
+    QJsonObject fields;
+    if (maxMemoryMB > 0)
+        fields.insert(QStringLiteral("MaxMemoryMB"), maxMemoryMB);
+    agent.makeScriptTask(QStringLiteral("first"), kFirstLineCgroups, fields);
+    const Run run = runExecutor(executorArgs(agent, QStringLiteral("first")), env);
+    QVERIFY2(run.exitCode == 0, run.err.right(2000).constData());
+    QCOMPARE(run.err.contains("inside its cgroup v2 (clone3)"), direct);
+
+    const QJsonObject containment = readJson(agent.taskFile(QStringLiteral("first"), QStringLiteral("result.json"))).value("Containment").toObject();
+    const QJsonObject seen = readJson(agent.taskFile(QStringLiteral("first"), QStringLiteral("seen.json")));
+    QVERIFY(!containment.value("CgroupV2").toString().isEmpty());
+    QCOMPARE(seen.value("v2").toString(), containment.value("CgroupV2").toString());
+    QCOMPARE(seen.value("counted"), QJsonValue(true));
+    const QString memory = containment.value("CgroupV1Memory").toString();
+    if (!memory.isEmpty())
+        QCOMPARE(seen.value("memory").toString(), memory);
+    else
+        qInfo("no v1 memory cgroup here (%s)", qPrintable(containment.value("MemoryLimit").toString()));
 }
 
 void TestContainment::sessionDaemonStoppedWithTheScript_data()
