@@ -19,6 +19,7 @@ void DetailsLoader::request(const oa::AgentPaths &paths, const QString &id, oa::
         m_id = id;
         m_generation = generation;
         m_known = {};
+        m_knownRuns.clear();
     }
     if (m_id.isEmpty())
         return;
@@ -33,12 +34,13 @@ void DetailsLoader::clear()
 {
     m_id.clear();
     m_known = {};
+    m_knownRuns.clear();
     m_pending = false;
 }
 
 void DetailsLoader::start()
 {
-    m_future.setFuture(QtConcurrent::run(&oa::TaskDetails::loadIfChanged, oa::AgentPaths(m_base), m_id, m_known, m_generation));
+    m_future.setFuture(QtConcurrent::run(&oa::TaskDetails::loadIfChanged, oa::AgentPaths(m_base), m_id, m_known, m_generation, m_knownRuns));
 }
 
 void DetailsLoader::finished()
@@ -47,6 +49,7 @@ void DetailsLoader::finished()
     // A load for a task that is no longer selected is dropped: the pending request covers the new one.
     if (details && details->id == m_id && details->generation == m_generation && !m_id.isEmpty()) {
         m_known = details->stamp;
+        m_knownRuns = details->runs;
         ++m_loads;
         emit loaded(*details);
     }

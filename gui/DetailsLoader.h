@@ -16,7 +16,7 @@ public:
     ~DetailsLoader() override;
 
     // A new task (or base folder) forgets what was loaded; the same one loads only on change.
-    // `generation`: the last run, or the run before it (Tasks/<id>/previous/).
+    // `generation`: the last run, or a kept one (Tasks/<id>/previous/, previous.2/, …).
     void request(const oa::AgentPaths &paths, const QString &id, oa::AgentPaths::Generation generation = oa::AgentPaths::Generation::Current);
     void clear();
     bool isBusy() const { return m_future.isRunning(); }
@@ -33,6 +33,7 @@ private:
     QString m_id;
     oa::AgentPaths::Generation m_generation = oa::AgentPaths::Generation::Current;
     oa::TaskDetails::Stamp m_known;
+    QList<oa::RunHistory::Run> m_knownRuns; // read with m_known: reused until a run is added
     bool m_pending = false;
     int m_loads = 0;
     QFutureWatcher<std::optional<oa::TaskDetails>> m_future;

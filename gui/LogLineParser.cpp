@@ -112,6 +112,13 @@ QString LogLineParser::textOf(const QByteArray &raw, LogLineClassifier::Verdict 
         const QJsonObject event = QJsonDocument::fromJson(raw).object();
         if (!event.isEmpty()) {
             verdict = LogLineClassifier::clefEvent(event.value(QStringLiteral("@l")).toString());
+            // "Task code ran as root" from a run with no run-as user configured (the event's
+            // RunAsConfigured is false): the administrator's choice, shown as a warning line but
+            // not counted as a problem. Any other warning, this one included without that
+            // property, still marks the tab.
+            if (verdict.severity == LogLineClassifier::Severity::Warning
+                && event.value(QStringLiteral("RunAsConfigured")) == QJsonValue(false))
+                verdict.newProblem = false;
             text = renderClef(event);
         }
         keepOneBlock(text);

@@ -21,7 +21,7 @@ public:
 
     explicit LogTabs(QTabWidget *tabs); // appends its tabs to `tabs`
 
-    // Empty id: nothing. Generation::Previous: the logs of the run before the last one.
+    // Empty id: nothing. A kept generation (previous/, previous.k/): that run's logs.
     void showTask(const oa::AgentPaths &paths, const QString &id, oa::AgentPaths::Generation generation);
     LogView *view(Log log) const { return m_tabs[log].view; }
 

@@ -2,6 +2,8 @@
 
 #include <QCoreApplication>
 #include <QLocale>
+#include <QPainter>
+#include <QPixmap>
 
 namespace StateStyle {
 
@@ -38,6 +40,24 @@ QIcon icon(oa::TaskState state)
     case oa::TaskState::Interrupted: return QIcon(QStringLiteral(":/icons/state-interrupted.png"));
     }
     return {};
+}
+
+QIcon earlierRunsIcon()
+{
+    static const QIcon icon = [] {
+        QPixmap pixmap(16, 16);
+        pixmap.fill(Qt::transparent);
+        QPainter painter(&pixmap);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setPen(QPen(QColor(0x55, 0x60, 0x70), 1.2));
+        painter.setBrush(QColor(0xe8, 0xec, 0xf2));
+        painter.drawRoundedRect(QRectF(5.5, 1.5, 9, 10), 1.5, 1.5); // the earlier run, behind
+        painter.drawRoundedRect(QRectF(1.5, 4.5, 9, 10), 1.5, 1.5); // the last one
+        painter.drawLine(QPointF(3.5, 8.5), QPointF(8.5, 8.5));
+        painter.drawLine(QPointF(3.5, 11.5), QPointF(8.5, 11.5));
+        return QIcon(pixmap);
+    }();
+    return icon;
 }
 
 QColor color(oa::TaskState state)

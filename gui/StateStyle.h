@@ -19,6 +19,8 @@ QColor color(oa::TaskState state);
 bool needsAttention(oa::TaskState state);
 // Sorting by State: 0 is the most urgent, so an ascending sort puts what needs attention first.
 int severity(oa::TaskState state);
+// The task table's mark for a task with earlier runs kept: two stacked pages, drawn (no file).
+QIcon earlierRunsIcon();
 QString verdictLabel(oa::LockVerdict verdict);
 QIcon verdictIcon(oa::LockVerdict verdict);
 // "42 s", "3 min", "5 h", "2 d"

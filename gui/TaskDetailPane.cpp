@@ -2,28 +2,61 @@
 
 #include "DetailsLoader.h"
 #include "LogTabs.h"
+#include "StateStyle.h"
 #include "TaskDetailsView.h"
+#include "base/PrintableText.h"
+#include "tasks/DisplayUnits.h"
 
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
 #include <QTimer>
-#include <QToolButton>
+
+namespace {
+
+// The reason in an entry is one short line: the whole one is in the entry's tooltip and the
+// details.
+constexpr int kReasonChars = 60;
+
+bool sameRuns(const QList<oa::RunHistory::Run> &a, const QList<oa::RunHistory::Run> &b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        if (a[i].generation != b[i].generation || a[i].startedAt != b[i].startedAt || a[i].outcome != b[i].outcome
+            || a[i].errorSummary != b[i].errorSummary || a[i].problem != b[i].problem)
+            return false;
+    return true;
+}
+
+} // namespace
 
 TaskDetailPane::TaskDetailPane(QWidget *parent) : QTabWidget(parent)
 {
     m_details = new TaskDetailsView(this);
     m_loader = new DetailsLoader(this);
     connect(m_loader, &DetailsLoader::loaded, m_details, &TaskDetailsView::setDetails);
-    m_previous = new QToolButton(this);
-    m_previous->setText(tr("&Previous run"));
-    m_previous->setToolTip(tr("Show the run before the last one: its details and logs, from the task's previous/ folder"));
-    m_previous->setCheckable(true);
-    m_previous->setAutoRaise(true);
-    m_previous->setEnabled(false);
-    setCornerWidget(m_previous, Qt::TopRightCorner);
-    connect(m_previous, &QToolButton::toggled, this, &TaskDetailPane::showPreviousRun);
-    // The button is offered only when the task has a previous run (or it is the one shown).
-    connect(m_loader, &DetailsLoader::loaded, this, [this](const oa::TaskDetails &details) {
-        m_previous->setEnabled(details.hasPrevious() || showsPreviousRun());
+    auto *corner = new QWidget(this);
+    m_runsLabel = new QLabel(tr("&Run:"), corner);
+    m_runs = new QComboBox(corner);
+    m_runsLabel->setBuddy(m_runs);
+    m_runs->setToolTip(tr("The last run and the earlier runs the task folder keeps (KeepRuns): choose one to read its details "
+                          "and logs"));
+    // Long entries elide in the corner; the list that opens is as wide as they are.
+    m_runs->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_runs->setMinimumContentsLength(28);
+    m_runs->setEnabled(false);
+    auto *row = new QHBoxLayout(corner);
+    row->setContentsMargins(4, 0, 0, 0);
+    row->addWidget(m_runsLabel);
+    row->addWidget(m_runs, 1);
+    setCornerWidget(corner, Qt::TopRightCorner);
+    // Programmatic changes block its signals: a change that comes through is the reader's choice.
+    connect(m_runs, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (index >= 0)
+            showRun(m_runs->itemData(index).toInt());
     });
+    connect(m_loader, &DetailsLoader::loaded, this, &TaskDetailPane::fillRuns);
     // A running task's status.json changes every second; the scan polls only every two.
     auto *poll = new QTimer(this);
     poll->setInterval(1000);
@@ -38,6 +71,56 @@ LogView *TaskDetailPane::errorView() const
     return m_logs->view(LogTabs::Errors);
 }
 
+QString TaskDetailPane::runText(const oa::RunHistory::Run &run)
+{
+    QStringList parts;
+    if (run.generation == 0 && !run.recorded)
+        return tr("Last run");
+    parts.append(run.startedAt.isValid() ? oa::DisplayUnits::localTime(run.startedAt) : tr("start unknown"));
+    if (!run.recorded) {
+        parts.append(tr("no result"));
+        return parts.join(QStringLiteral(" · "));
+    }
+    parts.append(StateStyle::label(oa::TaskScanner::stateFromOutcome(run.outcome)));
+    QString reason = oa::printableAsWritten(run.errorSummary);
+    if (reason.size() > kReasonChars)
+        reason = reason.left(kReasonChars - 1) + u'…';
+    if (!reason.isEmpty())
+        parts.append(reason);
+    return parts.join(QStringLiteral(" · "));
+}
+
+void TaskDetailPane::fillRuns(const oa::TaskDetails &details)
+{
+    if (details.id != m_id)
+        return;
+    QList<oa::RunHistory::Run> runs = details.runs;
+    // The last run is always there to go back to, also while it runs (no result.json yet).
+    if (runs.isEmpty() || runs.first().generation != 0)
+        runs.prepend(oa::RunHistory::Run{});
+    if (!sameRuns(runs, m_shownRuns)) {
+        m_shownRuns = runs;
+        const QSignalBlocker quiet(m_runs);
+        m_runs->clear();
+        for (const oa::RunHistory::Run &run : runs) {
+            m_runs->addItem(runText(run), run.generation);
+            QString tip = run.generation == 0 ? tr("The last run, in the task folder") : tr("Kept run %1, in %2").arg(run.generation).arg(oa::printableText(run.folder));
+            if (!run.errorSummary.isEmpty())
+                tip += u'\n' + oa::printableAsWritten(run.errorSummary);
+            if (!run.problem.isEmpty())
+                tip += u'\n' + oa::printableText(run.problem);
+            m_runs->setItemData(m_runs->count() - 1, tip, Qt::ToolTipRole);
+        }
+    }
+    const QSignalBlocker quiet(m_runs);
+    // The last run without a result (it runs, or its executor died) is named by its state.
+    if (!runs.first().recorded && details.generation == oa::AgentPaths::Generation::Current)
+        m_runs->setItemText(0, tr("Last run · %1").arg(StateStyle::label(details.state)));
+    m_runs->setCurrentIndex(qMax(0, m_runs->findData(int(m_generation))));
+    // Nothing to choose with one run; the run shown can always be left.
+    m_runs->setEnabled(m_runs->count() > 1);
+}
+
 void TaskDetailPane::showTask(const oa::AgentPaths &paths, const QString &id)
 {
     const bool same = id == m_id && paths.baseDir() == m_base;
@@ -46,9 +129,10 @@ void TaskDetailPane::showTask(const oa::AgentPaths &paths, const QString &id)
     if (!same) {
         m_details->setTask(id);
         m_generation = oa::AgentPaths::Generation::Current;
-        const QSignalBlocker quiet(m_previous);
-        m_previous->setChecked(false);
-        m_previous->setEnabled(false);
+        m_shownRuns.clear();
+        const QSignalBlocker quiet(m_runs);
+        m_runs->clear();
+        m_runs->setEnabled(false);
     }
     if (id.isEmpty()) {
         m_loader->clear();
@@ -60,15 +144,15 @@ void TaskDetailPane::showTask(const oa::AgentPaths &paths, const QString &id)
     m_loader->request(paths, id, m_generation);
 }
 
-void TaskDetailPane::showPreviousRun(bool previous)
+void TaskDetailPane::showRun(int generation)
 {
-    const auto generation = previous ? oa::AgentPaths::Generation::Previous : oa::AgentPaths::Generation::Current;
-    if (generation == m_generation || m_id.isEmpty())
+    const auto chosen = oa::AgentPaths::keptRun(generation);
+    if (chosen == m_generation || m_id.isEmpty())
         return;
-    m_generation = generation;
+    m_generation = chosen;
     {
-        const QSignalBlocker quiet(m_previous);
-        m_previous->setChecked(previous);
+        const QSignalBlocker quiet(m_runs);
+        m_runs->setCurrentIndex(qMax(0, m_runs->findData(generation)));
     }
     const oa::AgentPaths paths(m_base);
     m_details->setTask(m_id); // back to the top, an empty chart: another run

@@ -215,10 +215,12 @@ void TaskDetailsView::setDetails(const oa::TaskDetails &details)
     m_timeline->setStages(details.rows.stages);
     fitLabelColumn();
 
-    // The chart collects what the monitor sees of this run while it stays selected.
-    if (details.status && details.status->updatedAt.isValid())
+    // The chart collects what the monitor sees of this run while it stays selected, and only of
+    // a live one: an Interrupted or Orphaned run's last status is no curve.
+    const bool live = details.state == oa::TaskState::Running && details.generation == oa::AgentPaths::Generation::Current;
+    if (live && details.status && details.status->updatedAt.isValid())
         m_chart->addSample({details.status->updatedAt, details.status->memoryBytes, details.status->cpuSeconds});
-    const bool chart = !m_chart->samples().isEmpty();
+    const bool chart = live && !m_chart->samples().isEmpty();
     m_chart->setVisible(chart);
     m_chartTitle->setVisible(chart);
 
@@ -255,4 +257,10 @@ QString TaskDetailsView::shownValue(Field field) const
 {
     const auto pair = m_rowLabels.value(int(field));
     return pair.second ? pair.second->text() : QString();
+}
+
+QLabel *TaskDetailsView::nameLabel(Field field) const
+{
+    const qsizetype i = m_fields.indexOf(field);
+    return i < 0 ? nullptr : m_rowWidgets.at(i).name;
 }

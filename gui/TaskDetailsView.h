@@ -41,6 +41,7 @@ public:
     QString shownLabel(Field field) const;
     QString shownValue(Field field) const;
     QLabel *valueLabel(Field field) const { return m_rowLabels.value(int(field)).second; }
+    QLabel *nameLabel(Field field) const; // the row's label; none for the outcome, which heads the pane
     QLabel *outcomeIcon() const { return m_icon; }
     QLabel *outcomeLabel() const { return m_outcome; }
     QScrollArea *scrollArea() const { return m_scroll; }

@@ -130,6 +130,11 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
         case ColumnCount: break;
         }
         return {};
+    // Earlier runs kept (previous/ exists, one fstatat in the scan): a mark beside the ID.
+    if (column == IdColumn && t->hasEarlierRuns && role == Qt::DecorationRole)
+        return StateStyle::earlierRunsIcon();
+    if (column == IdColumn && t->hasEarlierRuns && role == Qt::ToolTipRole)
+        return tr("%1\nEarlier runs are kept: choose one with Run in the detail pane").arg(t->id);
     }
     if (role == Qt::DecorationRole && column == StateColumn)
         return StateStyle::icon(t->state);

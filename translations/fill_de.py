@@ -63,9 +63,28 @@ GERMAN = {
     "Open task folder": "Aufgabenordner öffnen",
     "No file manager could open %1. Its path is on the clipboard.":
         "Kein Dateimanager konnte %1 öffnen. Der Pfad liegt in der Zwischenablage.",
-    "&Previous run": "&Voriger Lauf",
-    "Show the run before the last one: its details and logs, from the task's previous/ folder":
-        "Zeigt den Lauf vor dem letzten: seine Details und Protokolle, aus dem Ordner previous/ der Aufgabe",
+    # The detail pane's run selector (TaskDetailPane), the table's mark for earlier runs, and
+    # the details that say why (TaskDetailRows).
+    "&Run:": "&Lauf:",
+    "The last run and the earlier runs the task folder keeps (KeepRuns): choose one to read its details and logs":
+        "Der letzte Lauf und die früheren, die der Aufgabenordner laut Konfiguration aufbewahrt: einen wählen, um seine Details und Protokolle zu lesen",
+    "Last run": "Letzter Lauf",
+    "Last run · %1": "Letzter Lauf · %1",
+    "start unknown": "Start unbekannt",
+    "no result": "kein Ergebnis",
+    "The last run, in the task folder": "Der letzte Lauf, im Aufgabenordner",
+    "Kept run %1, in %2": "Aufbewahrter Lauf %1, in %2",
+    "%1\nEarlier runs are kept: choose one with Run in the detail pane":
+        "%1\nFrühere Läufe sind aufbewahrt: einen mit Lauf im Detailbereich wählen",
+    "Got as far as stage": "Kam bis zur Phase",
+    "Last sign of life": "Letztes Lebenszeichen",
+    "an unknown time": "einem unbekannten Zeitpunkt",
+    "What happened": "Was geschah",
+    "Why it is invalid": "Warum sie ungültig ist",
+    "The executor (PID %1) ended without writing a result, in stage %2; its last status update was at %3. "
+    "The run did not finish: run it again.":
+        "Der Executor (PID %1) endete ohne ein Ergebnis zu schreiben, in der Phase %2; sein letzter Status stammt von %3. "
+        "Der Lauf wurde nicht beendet: erneut ausführen.",
     "Virtual environment": "Virtuelle Umgebung",
     "Temporary files": "Temporäre Dateien",
     "Kind": "Art",

@@ -814,12 +814,36 @@
         <translation>&amp;Details</translation>
     </message>
     <message>
-        <source>&amp;Previous run</source>
-        <translation>&amp;Voriger Lauf</translation>
+        <source>&amp;Run:</source>
+        <translation>&amp;Lauf:</translation>
     </message>
     <message>
-        <source>Show the run before the last one: its details and logs, from the task&apos;s previous/ folder</source>
-        <translation>Zeigt den Lauf vor dem letzten: seine Details und Protokolle, aus dem Ordner previous/ der Aufgabe</translation>
+        <source>The last run and the earlier runs the task folder keeps (KeepRuns): choose one to read its details and logs</source>
+        <translation>Der letzte Lauf und die früheren, die der Aufgabenordner laut Konfiguration aufbewahrt: einen wählen, um seine Details und Protokolle zu lesen</translation>
+    </message>
+    <message>
+        <source>Last run</source>
+        <translation>Letzter Lauf</translation>
+    </message>
+    <message>
+        <source>start unknown</source>
+        <translation>Start unbekannt</translation>
+    </message>
+    <message>
+        <source>no result</source>
+        <translation>kein Ergebnis</translation>
+    </message>
+    <message>
+        <source>The last run, in the task folder</source>
+        <translation>Der letzte Lauf, im Aufgabenordner</translation>
+    </message>
+    <message>
+        <source>Kept run %1, in %2</source>
+        <translation>Aufbewahrter Lauf %1, in %2</translation>
+    </message>
+    <message>
+        <source>Last run · %1</source>
+        <translation>Letzter Lauf · %1</translation>
     </message>
 </context>
 <context>
@@ -1107,6 +1131,30 @@
         <source>Last error</source>
         <translation>Letzter Fehler</translation>
     </message>
+    <message>
+        <source>Got as far as stage</source>
+        <translation>Kam bis zur Phase</translation>
+    </message>
+    <message>
+        <source>Last sign of life</source>
+        <translation>Letztes Lebenszeichen</translation>
+    </message>
+    <message>
+        <source>an unknown time</source>
+        <translation>einem unbekannten Zeitpunkt</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>Was geschah</translation>
+    </message>
+    <message>
+        <source>The executor (PID %1) ended without writing a result, in stage %2; its last status update was at %3. The run did not finish: run it again.</source>
+        <translation>Der Executor (PID %1) endete ohne ein Ergebnis zu schreiben, in der Phase %2; sein letzter Status stammt von %3. Der Lauf wurde nicht beendet: erneut ausführen.</translation>
+    </message>
+    <message>
+        <source>Why it is invalid</source>
+        <translation>Warum sie ungültig ist</translation>
+    </message>
 </context>
 <context>
     <name>TaskDetailsView</name>
@@ -1223,6 +1271,12 @@
     <message>
         <source>Script</source>
         <translation>Skript</translation>
+    </message>
+    <message>
+        <source>%1
+Earlier runs are kept: choose one with Run in the detail pane</source>
+        <translation>%1
+Frühere Läufe sind aufbewahrt: einen mit Lauf im Detailbereich wählen</translation>
     </message>
 </context>
 <context>

@@ -110,7 +110,7 @@ QStringList AgentPaths::runOutputNames() { return {kOutputLog, kErrorLog, kPipLo
 
 QString AgentPaths::generationFile(const QString &id, const QString &name, Generation generation) const
 {
-    return (generation == Generation::Previous ? previousDir(id) : taskDir(id)) + u'/' + name;
+    return runDir(id, int(generation)) + u'/' + name;
 }
 
 QString AgentPaths::resultFile(const QString &id, Generation g) const { return generationFile(id, kResult, g); }

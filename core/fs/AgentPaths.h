@@ -21,8 +21,10 @@ namespace oa {
 class AgentPaths {
 public:
     // Whose files: the last (or current) run's, in the task folder, or the run before it, whose
-    // files the executor moved into Tasks/{id}/previous/ before the last run began.
-    enum class Generation { Current, Previous };
+    // files the executor moved into Tasks/{id}/previous/ before the last run began. A kept run
+    // further back is Generation(k), k as runFolderName() numbers it (keptRun(k)).
+    enum class Generation : int { Current = 0, Previous = 1 };
+    static Generation keptRun(int generation) { return Generation(generation < 0 ? 0 : generation); }
 
     // --base-dir, else OPENAUTOMATE_BOTAGENT_DIR, else the platform default.
     static QString resolveBaseDir(const QString &commandLineValue);
@@ -65,7 +67,7 @@ public:
     // "previous.k" written without leading zeros, 2 <= k <= 999); 0 for any other name.
     static int generationOfName(const QString &name);
     QString runDir(const QString &id, int generation) const;
-    // The files one run writes; with Generation::Previous, those of the run before.
+    // The files one run writes; with Generation::Previous (or keptRun(k)), those of a kept run.
     QString resultFile(const QString &id, Generation generation = Generation::Current) const;
     QString statusFile(const QString &id, Generation generation = Generation::Current) const;
     QString executorLogFile(const QString &id, Generation generation = Generation::Current) const;

@@ -31,9 +31,17 @@ Status Executor::runScript()
     launch.credentials = m_grants.credentials();
     launch.siteEnvironment = m_options.scriptEnvironment;
     launch.sandbox = scriptSandbox();
-    if (!m_options.runAs && executorIsRoot())
-        warn(QStringLiteral("task code ran as root (uid 0): no run-as user is set (--run-as, OPENAUTOMATE_RUN_AS), so the script "
-                            "could change anything on this machine, the cache and other tasks included"), lcRun);
+    if (!m_options.runAs && executorIsRoot()) {
+        // No run-as user is configured: the administrator's choice (a configured one that cannot
+        // be applied is exit 1 before any run). The event says so (RunAsConfigured: false), so
+        // that a reader can tell this routine warning from a run-as user that was not applied;
+        // the monitor does not mark the executor-log tab for it. result.json keeps the warning.
+        const QString rootWarning = QStringLiteral("task code ran as root (uid 0): no run-as user is set (--run-as, OPENAUTOMATE_RUN_AS), "
+                                                   "so the script could change anything on this machine, the cache and other tasks included");
+        m_log.warning(lcRun, QStringLiteral("{Warning}"),
+                      {{QStringLiteral("Warning"), rootWarning}, {QStringLiteral("RunAsConfigured"), false}, {QStringLiteral("RunAsUid"), 0}});
+        recordWarning(rootWarning);
+    }
     for (const QString &log : {launch.outputLog, launch.errorLog}) {
         if (Status fresh = freshLog(log); !fresh)
             return fresh;

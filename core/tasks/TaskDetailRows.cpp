@@ -122,7 +122,11 @@ void TaskDetailRows::addSummary(const Input &in, const ResultRecord &result)
     // Outcome and Stage as the file spells them: a newer executor's name is shown as written.
     const QString outcome = finished ? result.asRead.outcome : QString();
     summary.append(Row{Field::Outcome, tr("Outcome"), finished ? outcomeLabel(outcome) : QString(), shown(outcome)});
-    add(summary, Field::Message, tr("Message"), shown(finished ? result.message : (in.status ? in.status->message : QString())));
+    const bool interrupted = !finished && in.state == TaskState::Interrupted;
+    addFinding(in);
+    // A dead run's last progress text is no message of its outcome: the Progress row has it.
+    if (!interrupted)
+        add(summary, Field::Message, tr("Message"), shown(finished ? result.message : (in.status ? in.status->message : QString())));
     if (finished && result.asRead.hasExitCode) {
         QString exit = QString::number(result.exitCode);
         if (result.scriptSignal)
@@ -132,10 +136,16 @@ void TaskDetailRows::addSummary(const Input &in, const ResultRecord &result)
         add(summary, Field::ExitCode, tr("Exit code"), exit);
     }
     const QString stage = finished ? result.asRead.stage : (in.status ? in.status->stage : QString());
-    add(summary, Field::Stage, finished ? tr("Ended in stage") : tr("Stage"), stageLabel(stage), shown(stage));
-    const QDateTime started = finished ? result.startedAt : in.runStartedAt;
+    add(summary, Field::Stage, finished ? tr("Ended in stage") : interrupted ? tr("Got as far as stage") : tr("Stage"), stageLabel(stage),
+        shown(stage));
+    QDateTime started = finished ? result.startedAt : in.runStartedAt;
+    if (interrupted && in.status) // when the dead run began, as its executor wrote it
+        started = in.status->startedAt;
     if (started.isValid())
         add(summary, Field::Started, tr("Started"), DisplayUnits::localTime(started), started.toUTC().toString(Qt::ISODateWithMs));
+    if (interrupted && in.status && in.status->updatedAt.isValid())
+        add(summary, Field::LastUpdate, tr("Last sign of life"), DisplayUnits::localTime(in.status->updatedAt),
+            in.status->updatedAt.toUTC().toString(Qt::ISODateWithMs));
     if (finished && result.asRead.hasTimes) {
         const qint64 ms = result.startedAt.msecsTo(result.finishedAt); // what the writer wrote as DurationMs
         add(summary, Field::Duration, tr("Duration"), DisplayUnits::duration(ms), tr("%1 ms").arg(ms));
@@ -144,10 +154,32 @@ void TaskDetailRows::addSummary(const Input &in, const ResultRecord &result)
     }
     // A run that did not succeed says why in one line, the same one result.json, --list and the
     // table give; any other run shows the last problem its stderr holds, if any.
+    if (!in.scanFinding.isEmpty() && !finished)
+        return; // the finding says why, in full; its one-line summary would repeat it
     if (!in.errorSummary.isEmpty())
         add(summary, Field::LastError, tr("Last error"), printableAsWritten(in.errorSummary));
     else
         add(summary, Field::LastError, tr("Last error (stderr)"), shown(in.lastErrorLine));
+}
+
+// Why the scan finds the task so, when no result says it: an Interrupted run (its executor died:
+// which one, in which stage, when it last wrote its status, in local time with the zone), an
+// Invalid task (what cannot be read: --list's reason).
+void TaskDetailRows::addFinding(const Input &in)
+{
+    if (in.result)
+        return;
+    if (in.state == TaskState::Interrupted && in.status) {
+        const QString when = in.status->updatedAt.isValid() ? DisplayUnits::localTime(in.status->updatedAt) : tr("an unknown time");
+        add(summary, Field::Finding, tr("What happened"),
+            tr("The executor (PID %1) ended without writing a result, in stage %2; its last status update was at %3. "
+               "The run did not finish: run it again.")
+                .arg(in.status->pid)
+                .arg(stageLabel(in.status->stage), when),
+            shown(in.scanFinding));
+    } else if (in.state == TaskState::Interrupted || in.state == TaskState::Invalid) {
+        add(summary, Field::Finding, in.state == TaskState::Invalid ? tr("Why it is invalid") : tr("What happened"), shown(in.scanFinding));
+    }
 }
 
 // Stage timings in the order the pipeline runs them (fromJson's order), the script, the
@@ -242,7 +274,8 @@ void TaskDetailRows::addResources(const Input &in, const ResultRecord &result)
 {
     const ExecutionInfo::Preview execution = ExecutionInfo::preview(in.execution);
     const bool finished = in.result.has_value();
-    if (!finished && in.status && in.status->memoryBytes > 0)
+    // Memory now only for a live process: a dead run's last figure is no "now".
+    if (!finished && in.status && in.status->memoryBytes > 0 && in.state != TaskState::Interrupted && in.state != TaskState::Orphaned)
         add(rows, Field::Memory, tr("Memory now"), DisplayUnits::mebibytes(in.status->memoryBytes),
             tr("%1 bytes").arg(in.status->memoryBytes));
     qint64 peak = -1;

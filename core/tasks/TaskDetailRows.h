@@ -2,6 +2,7 @@
 
 #include "records/ResultRecord.h"
 #include "records/StatusRecord.h"
+#include "TaskScanner.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -22,7 +23,7 @@ public:
     // Every row the pane may show, in the order it shows them; rows without a value are left out.
     enum class Field {
         // The summary at the top.
-        Outcome, Message, ExitCode, Stage, Started, Duration, LastError,
+        Outcome, Finding, Message, ExitCode, Stage, Started, LastUpdate, Duration, LastError,
         // The rest.
         StageTimings, Script, Interpreter, DependencySource, Requirements, InstalledPackages, Provenance, Progress,
         Memory, PeakMemory, CpuTime, RunAs, EnvironmentCache, Limits, Warnings, Survivors, Machine,
@@ -52,6 +53,8 @@ public:
         QString errorSummary;           // why the run did not succeed (TaskSummary::errorSummary), escaped once
         QDateTime runStartedAt;         // a run in progress: when its lock was taken
         qint64 elapsedMs = -1;          // a run in progress: its time so far
+        TaskState state = TaskState::Pending; // what the scan decided (Interrupted and Invalid say why)
+        QString scanFinding;            // Interrupted, Invalid: the scan's explanation (TaskSummary::message)
     };
     static TaskDetailRows build(const Input &input);
 
@@ -64,6 +67,7 @@ public:
 private:
     static void add(QList<Row> &list, Field field, const QString &label, const QString &value, const QString &toolTip = QString());
     void addSummary(const Input &in, const ResultRecord &result);
+    void addFinding(const Input &in);
     void addRunRows(const Input &in, const ResultRecord &result);
     void addProvenance(const ResultRecord &result);
     void addProgress(const Input &in, const ResultRecord &result);

@@ -49,20 +49,22 @@ TaskDetails::Stamp TaskDetails::stampOf(const AgentPaths &paths, const QString &
     s.lock = FileStamp::of(paths.lockFile(id));
     // A new run makes a new previous/ (PreviousRun): its inode tells a new generation.
     s.previous = FileStamp::of(paths.previousDir(id));
+    s.lastResult = generation == AgentPaths::Generation::Current ? s.result : FileStamp::of(paths.resultFile(id));
     if (s.lock.exists())
         if (const auto lock = LockInspector(paths).lock(id))
             s.lockVerdict = int(lock->verdict);
     return s;
 }
 
-TaskDetails TaskDetails::load(const AgentPaths &paths, const QString &id, AgentPaths::Generation generation)
+TaskDetails TaskDetails::load(const AgentPaths &paths, const QString &id, AgentPaths::Generation generation, const Stamp *known,
+                              const QList<RunHistory::Run> &knownRuns)
 {
     TaskDetails d;
     d.id = id;
     d.stamp = stampOf(paths, id, generation);
     d.generation = generation;
-    const bool previous = generation == AgentPaths::Generation::Previous;
-    const std::optional<TaskSummary> summary = previous ? TaskScanner(paths).previousRun(id) : TaskScanner(paths).task(id);
+    const bool previous = generation != AgentPaths::Generation::Current; // a kept run
+    const std::optional<TaskSummary> summary = previous ? TaskScanner(paths).keptRun(id, int(generation)) : TaskScanner(paths).task(id);
     d.state = summary ? summary->state : TaskState::Invalid;
 
     const Result<QString> rawExecution = pretty(paths.folder(), paths.executionFile(id));
@@ -104,16 +106,23 @@ TaskDetails TaskDetails::load(const AgentPaths &paths, const QString &id, AgentP
         in.errorSummary = in.result->errorSummary;
     else if (summary)
         in.errorSummary = summary->errorSummary;
+    if (summary && (summary->state == TaskState::Interrupted || summary->state == TaskState::Invalid))
+        in.scanFinding = summary->message; // why the scan finds it so: the executor died, or what cannot be read
+    in.state = d.state;
     d.rows = TaskDetailRows::build(in);
+    if (known && known->lastResult.exists() == d.stamp.lastResult.exists() && known->sameRuns(d.stamp))
+        d.runs = knownRuns;
+    else if (const auto history = RunHistory::read(paths, id))
+        d.runs = history->runs;
     return d;
 }
 
 std::optional<TaskDetails> TaskDetails::loadIfChanged(const AgentPaths &paths, const QString &id, const Stamp &known,
-                                                       AgentPaths::Generation generation)
+                                                       AgentPaths::Generation generation, const QList<RunHistory::Run> &knownRuns)
 {
     if (stampOf(paths, id, generation) == known)
         return std::nullopt;
-    return load(paths, id, generation);
+    return load(paths, id, generation, &known, knownRuns);
 }
 
 } // namespace oa

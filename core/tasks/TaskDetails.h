@@ -3,6 +3,7 @@
 #include "fs/AgentPaths.h"
 #include "FileStamp.h"
 #include "records/StatusRecord.h"
+#include "RunHistory.h"
 #include "TaskDetailRows.h"
 #include "TaskScanner.h"
 
@@ -30,26 +31,37 @@ struct TaskDetails {
     // details come from, and the lock's verdict (a holder that dies changes no file).
     struct Stamp {
         FileStamp execution, result, status, errorLog, lock, previous;
+        FileStamp lastResult; // the last run's result.json, whichever run is shown: the list of runs
         int lockVerdict = -1;
         bool operator==(const Stamp &o) const
         {
             return execution == o.execution && result == o.result && status == o.status && errorLog == o.errorLog && lock == o.lock
-                   && previous == o.previous && lockVerdict == o.lockVerdict;
+                   && previous == o.previous && lastResult == o.lastResult && lockVerdict == o.lockVerdict;
         }
+        // The runs to choose from change only with a new last result or a rotation (a new previous/).
+        bool sameRuns(const Stamp &o) const { return previous == o.previous && lastResult == o.lastResult; }
         bool operator!=(const Stamp &o) const { return !(*this == o); }
     };
     Stamp stamp;
     // Tasks/{id}/previous/ holds the run before the last one.
     bool hasPrevious() const { return stamp.previous.exists(); }
+    // The runs a reader may choose from, newest first (RunHistory: the last one while it has a
+    // result, and every kept one; by its rules, so a forged record is a run without an outcome).
+    // A new run makes a new previous/ (its stamp), so the list is read again exactly then.
+    QList<RunHistory::Run> runs;
 
-    // `generation`: the files of the last run, or of the run before it (previous/).
+    // `generation`: the files of the last run, or of a kept one (previous/, previous.2/, …).
     static Stamp stampOf(const AgentPaths &paths, const QString &id, AgentPaths::Generation generation = AgentPaths::Generation::Current);
-    // With Generation::Previous, the previous run's (Tasks/{id}/previous/): its result, status
-    // and stderr; execution.json is the task's own either way.
-    static TaskDetails load(const AgentPaths &paths, const QString &id, AgentPaths::Generation generation = AgentPaths::Generation::Current);
+    // With a kept run (Generation::Previous, AgentPaths::keptRun(k)), that run's: its result,
+    // status and stderr from its folder; execution.json is the task's own either way.
+    // `knownRuns`: `runs` as read with the stamp `known`, reused unless sameRuns() says otherwise
+    // (a running task's details are read every second; its kept runs do not change meanwhile).
+    static TaskDetails load(const AgentPaths &paths, const QString &id, AgentPaths::Generation generation = AgentPaths::Generation::Current,
+                            const Stamp *known = nullptr, const QList<RunHistory::Run> &knownRuns = {});
     // nullopt when nothing changed since `known`: only stat() calls and one lock check then.
     static std::optional<TaskDetails> loadIfChanged(const AgentPaths &paths, const QString &id, const Stamp &known,
-                                                    AgentPaths::Generation generation = AgentPaths::Generation::Current);
+                                                    AgentPaths::Generation generation = AgentPaths::Generation::Current,
+                                                    const QList<RunHistory::Run> &knownRuns = {});
 };
 
 } // namespace oa

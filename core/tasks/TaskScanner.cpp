@@ -55,7 +55,7 @@ bool TaskSummary::operator==(const TaskSummary &o) const
            && errorSummary == o.errorSummary
            && lock == o.lock && stage == o.stage && percent == o.percent && progressMessage == o.progressMessage
            && runAsUser == o.runAsUser && memoryBytes == o.memoryBytes && cpuSeconds == o.cpuSeconds && dependencies == o.dependencies
-           && statusUpdatedAt == o.statusUpdatedAt;
+           && statusUpdatedAt == o.statusUpdatedAt && hasEarlierRuns == o.hasEarlierRuns;
 }
 
 TaskState TaskScanner::stateFromOutcome(const QString &outcome)
@@ -105,10 +105,10 @@ TaskSummary TaskScanner::summarize(const QString &id, const Result<OpenFolder> &
     // Each file is one openat() in the task folder opened once (`records` is it, or previous/ in
     // it). A folder that could not be opened is read by path instead, rarely: the gatekeeper
     // then says why, in the words it always has.
-    const bool previous = generation == AgentPaths::Generation::Previous;
+    const bool previous = generation != AgentPaths::Generation::Current; // a kept run: previous/, previous.2/, …
     std::optional<Result<OpenFolder>> previousDir;
     if (previous && task)
-        previousDir = task->folder(QStringLiteral("previous"));
+        previousDir = task->folder(AgentPaths::runFolderName(int(generation)));
     const OpenFolder *recordsDir = previous ? (previousDir && *previousDir ? &previousDir->value() : nullptr) : task ? &task.value() : nullptr;
     const auto read = [&](const OpenFolder *dir, const QString &name, const QString &path, bool own) {
         if (!dir)
@@ -282,7 +282,11 @@ std::optional<TaskSummary> TaskScanner::taskIn(const OpenFolder &tasksDir, const
 TaskSummary TaskScanner::taskFolder(const QString &id, const Result<OpenFolder> &task, const std::optional<LockRecord> &lock,
                                     QStringList *dependencyInputs) const
 {
-    return summarize(id, task, lock, AgentPaths::Generation::Current, dependencyInputs);
+    TaskSummary t = summarize(id, task, lock, AgentPaths::Generation::Current, dependencyInputs);
+    // The monitor's mark for earlier runs: one fstatat. The executor keeps them numbered from
+    // previous/ without gaps, so previous/ alone tells whether there are any.
+    t.hasEarlierRuns = task && task->kindOf(AgentPaths::runFolderName(1)) == AgentFolder::Kind::Directory;
+    return t;
 }
 
 TaskSummary TaskScanner::linkedTask(const QString &id)
@@ -292,9 +296,15 @@ TaskSummary TaskScanner::linkedTask(const QString &id)
 
 std::optional<TaskSummary> TaskScanner::previousRun(const QString &id) const
 {
-    if (!AgentPaths::isValidExecutionId(id) || m_paths.folder().kindOf(m_paths.previousDir(id)) != AgentFolder::Kind::Directory)
+    return keptRun(id, 1);
+}
+
+std::optional<TaskSummary> TaskScanner::keptRun(const QString &id, int generation) const
+{
+    if (!AgentPaths::isValidExecutionId(id) || generation < 1
+        || m_paths.folder().kindOf(m_paths.runDir(id, generation)) != AgentFolder::Kind::Directory)
         return std::nullopt;
-    return summarize(id, OpenFolder::open(m_paths.folder(), m_paths.taskDir(id)), std::nullopt, AgentPaths::Generation::Previous);
+    return summarize(id, OpenFolder::open(m_paths.folder(), m_paths.taskDir(id)), std::nullopt, AgentPaths::keptRun(generation));
 }
 
 } // namespace oa

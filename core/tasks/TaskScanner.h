@@ -61,6 +61,9 @@ struct TaskSummary {
     // Where its packages come from: filled by scan(true), taskFolder() and the monitor's scan.
     DependencyPreview dependencies;
     QDateTime statusUpdatedAt;    // the executor's last sign of life
+    // Tasks/{id}/previous/ is a folder: earlier runs are kept (RunHistory). Filled by
+    // taskFolder() only (the monitor's scan), which pays one fstatat for it; --list does not.
+    bool hasEarlierRuns = false;
 
     bool operator==(const TaskSummary &other) const;
     bool operator!=(const TaskSummary &other) const { return !(*this == other); }
@@ -87,6 +90,8 @@ public:
     // The run before the last one, from Tasks/{id}/previous/ (see PreviousRun), with no lock
     // (the lock is the current run's): nullopt when there is no previous/ folder.
     std::optional<TaskSummary> previousRun(const QString &id) const;
+    // Kept run `generation` (1: previous/, k: previous.k/) the same way; nullopt without its folder.
+    std::optional<TaskSummary> keptRun(const QString &id, int generation) const;
 
     static TaskState stateFromOutcome(const QString &outcome);
     // The rule above. `lock` is the task's lock verdict, if it has a lock; `statusState` is

@@ -15,6 +15,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
@@ -202,24 +203,27 @@ void TestTaskActions::runAgainKeepsThePreviousRun()
     QCOMPARE(readFile(m_agent.taskFile(id, QStringLiteral("output.log"))).trimmed(), QByteArray("run 2"));
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), oa::TaskState::Succeeded, 20000);
 
-    // The monitor shows the previous run on request: its outcome and its logs.
+    // The monitor shows the previous run on request (the run selector): its outcome and its logs.
     TaskDetailPane *pane = m_window->detailPane();
     TaskDetailsView *details = pane->detailsView();
-    QTRY_VERIFY_WITH_TIMEOUT(pane->previousRunButton()->isEnabled(), 10000);
+    QComboBox *runs = pane->runSelector();
+    QTRY_VERIFY_WITH_TIMEOUT(runs->isEnabled() && runs->count() == 2, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(details->outcomeLabel()->text().startsWith(QStringLiteral("Succeeded")), 10000);
-    pane->previousRunButton()->click();
+    runs->setCurrentIndex(1); // as choosing it in its list does
     QVERIFY(pane->showsPreviousRun());
     QTRY_VERIFY_WITH_TIMEOUT(details->hasDetails() && details->outcomeLabel()->text().startsWith(QStringLiteral("Failed")), 10000);
     QVERIFY(details->shownValue(oa::TaskDetailRows::Field::ExitCode).startsWith(QStringLiteral("3")));
     LogView *output = pane->logs()->view(LogTabs::Output);
     QTRY_COMPARE_WITH_TIMEOUT(output->text(), QStringLiteral("run 1"), 10000);
-    pane->previousRunButton()->click();
+    runs->setCurrentIndex(0);
     QTRY_COMPARE_WITH_TIMEOUT(output->text(), QStringLiteral("run 2"), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(details->outcomeLabel()->text().startsWith(QStringLiteral("Succeeded")), 10000);
     // Another task starts at its last run again.
+    runs->setCurrentIndex(1);
+    QVERIFY(pane->showsPreviousRun());
     QVERIFY(select(QStringLiteral("bad")));
     QVERIFY(!pane->showsPreviousRun());
-    QVERIFY(!pane->previousRunButton()->isChecked());
+    QCOMPARE(pane->shownRun(), 0);
 }
 
 void TestTaskActions::interruptedRunRunsAgain()
