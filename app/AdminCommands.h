@@ -19,7 +19,8 @@ int clearLock(const oa::AgentPaths &paths, const QString &executionId, bool forc
 int cancel(const oa::AgentPaths &paths, const QString &executionId, bool wait, bool json);
 int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json);
 int pruneEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json);
-// --clear-env-cache: every entry no execution uses goes, whatever its age.
+// --clear-env-cache: every entry no execution uses goes, whatever its age, then every store
+// folder nothing needs.
 int clearEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool json);
 // --which-runs PACKAGE[==VERSION]: the executions that installed it (PackageRuns); 0 also when
 // none did, 1 for a spec that is not PACKAGE[==VERSION].

@@ -17,9 +17,14 @@ int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool js
 {
     const oa::EnvironmentCache::Listing listing = oa::EnvironmentCache(settings).list();
     const QList<oa::CacheEntry> &entries = listing.entries;
+    // Each file once: a composed entry holds a .pth and pip, its packages are the store's.
     qint64 total = 0;
     for (const oa::CacheEntry &e : entries)
         total += e.sizeBytes;
+    qint64 storeBytes = 0;
+    for (const oa::StoreFolderUse &u : listing.store)
+        storeBytes += u.distribution.sizeBytes;
+    total += storeBytes;
     if (json) {
         QJsonArray array;
         for (const oa::CacheEntry &e : entries) {
@@ -45,11 +50,28 @@ int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool js
         QJsonArray implausible;
         for (const auto &[name, why] : listing.implausible)
             implausible.append(QJsonObject{{QStringLiteral("Entry"), name}, {QStringLiteral("Problem"), why}});
+        // The store of distributions: one row per folder, with how many entries name it.
+        QJsonArray store;
+        for (const oa::StoreFolderUse &u : listing.store)
+            store.append(QJsonObject{{QStringLiteral("Distribution"), u.distribution.name},
+                                     {QStringLiteral("Version"), u.distribution.version},
+                                     {QStringLiteral("Sha256"), u.distribution.sha256},
+                                     {QStringLiteral("Folder"), u.distribution.folderName},
+                                     {QStringLiteral("SizeBytes"), u.distribution.sizeBytes},
+                                     {QStringLiteral("UsedBySets"), u.usedBySets},
+                                     {QStringLiteral("InUse"), u.inUse},
+                                     {QStringLiteral("LastUsed"), iso(u.lastUsed)}});
+        QJsonArray implausibleStore;
+        for (const auto &[name, why] : listing.implausibleStore)
+            implausibleStore.append(QJsonObject{{QStringLiteral("Folder"), name}, {QStringLiteral("Problem"), why}});
         printJson({{QStringLiteral("CacheDir"), settings.dir},
                    {QStringLiteral("TotalBytes"), total},
                    {QStringLiteral("Entries"), array},
                    {QStringLiteral("Implausible"), implausible},
-                   {QStringLiteral("Problems"), QJsonArray::fromStringList(listing.problems)}});
+                   {QStringLiteral("Problems"), QJsonArray::fromStringList(listing.problems)},
+                   {QStringLiteral("Store"), store},
+                   {QStringLiteral("StoreBytes"), storeBytes},
+                   {QStringLiteral("StoreImplausible"), implausibleStore}});
         return 0;
     }
     QList<QStringList> rows{{QStringLiteral("KEY"), QStringLiteral("SIZE"), QStringLiteral("LAST USE"), QStringLiteral("IN USE"),
@@ -67,6 +89,21 @@ int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool js
         out() << "implausible, never used: " << shown(name) << ": " << shown(why) << '\n';
     for (const QString &problem : listing.problems)
         out() << shown(problem) << '\n';
+    // The store of distributions (the total above counts it): what composed entries are made of.
+    if (!listing.store.isEmpty()) {
+        out() << '\n';
+        QList<QStringList> stored{{QStringLiteral("DISTRIBUTION"), QStringLiteral("VERSION"), QStringLiteral("SIZE"), QStringLiteral("SETS"),
+                                   QStringLiteral("LAST USE"), QStringLiteral("IN USE"), QStringLiteral("SHA256")}};
+        for (const oa::StoreFolderUse &u : listing.store)
+            stored.append({u.distribution.name, u.distribution.version, QStringLiteral("%1 MiB").arg(double(u.distribution.sizeBytes) / 1048576.0, 0, 'f', 1),
+                           QString::number(u.usedBySets), iso(u.lastUsed), u.inUse ? QStringLiteral("yes") : QStringLiteral("no"),
+                           u.distribution.sha256.left(16)});
+        printTable(stored);
+    }
+    out() << "store: " << listing.store.size() << (listing.store.size() == 1 ? " distribution, " : " distributions, ")
+          << QString::number(double(storeBytes) / 1048576.0, 'f', 1) << " MiB in " << settings.dir << "/store\n";
+    for (const auto &[name, why] : listing.implausibleStore)
+        out() << "implausible store folder, never used: " << shown(name) << ": " << shown(why) << '\n';
     out().flush();
     return 0;
 }
@@ -85,6 +122,7 @@ int reportCacheRemoval(const oa::Result<oa::EnvironmentCache::PruneReport> &prun
         printJson({{QStringLiteral("Removed"), QJsonArray::fromStringList(report.removed)},
                    {QStringLiteral("FreedBytes"), report.freedBytes},
                    {QStringLiteral("KeptInUse"), QJsonArray::fromStringList(report.keptInUse)},
+                   {QStringLiteral("StoreKeptInUse"), QJsonArray::fromStringList(report.storeKeptInUse)},
                    {QStringLiteral("Warnings"), QJsonArray::fromStringList(report.warnings)}});
     } else {
         for (const QString &warning : report.warnings)
@@ -94,9 +132,13 @@ int reportCacheRemoval(const oa::Result<oa::EnvironmentCache::PruneReport> &prun
             out() << "removed " << shown(name) << '\n';
         for (const QString &name : report.keptInUse)
             out() << "kept " << shown(name) << " (in use)\n";
+        for (const QString &name : report.storeKeptInUse)
+            out() << "kept store/" << shown(name) << " (in use)\n";
         out() << report.removed.size() << " removed, " << QString::number(double(report.freedBytes) / 1048576.0, 'f', 1) << " MiB freed";
         if (!report.keptInUse.isEmpty())
             out() << ", " << report.keptInUse.size() << " kept in use";
+        if (!report.storeKeptInUse.isEmpty())
+            out() << ", " << report.storeKeptInUse.size() << " store " << (report.storeKeptInUse.size() == 1 ? "folder" : "folders") << " kept in use";
         out() << '\n';
         out().flush();
     }

@@ -84,9 +84,9 @@ CommandLine::CommandLine()
                        QStringLiteral("Evict least recently used environments past this size (e.g. 10G, 500M). Default: EnvironmentCache/MaxSize, "
                                       "else 10G."),
                        "size")),
-      listCache(option("env-cache", QStringLiteral("List the cached environments."))),
-      pruneCache(option("prune-env-cache", QStringLiteral("Remove expired, superseded and least recently used environments (never one in use)."))),
-      clearCache(option("clear-env-cache", QStringLiteral("Remove every cached environment that no execution uses, whatever its age."))),
+      listCache(option("env-cache", QStringLiteral("List the cached environments and the store of distributions."))),
+      pruneCache(option("prune-env-cache", QStringLiteral("Remove expired, superseded and least recently used environments and store folders (never one in use)."))),
+      clearCache(option("clear-env-cache", QStringLiteral("Remove every cached environment and store folder that no execution uses, whatever its age."))),
       runAs(option("run-as",
                    QStringLiteral("Run task code (pip and the script) as this unprivileged user, with its groups and HOME; the executor "
                                   "must be root. Default: $OPENAUTOMATE_RUN_AS, else RunAsUser, else the executor's own user."),

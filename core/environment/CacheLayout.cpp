@@ -2,6 +2,7 @@
 
 #include "process/ProcessTable.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -33,6 +34,11 @@ CacheLayout::CacheLayout(const QString &dir, const QString &agentBase)
 QString CacheLayout::inUseMarker(const QString &entryName, const QString &executionId, qint64 pid) const
 {
     return inUseDir() + QStringLiteral("/%1@%2.%3").arg(entryName, executionId).arg(pid);
+}
+
+QString CacheLayout::storeInUseMarker(const QString &folderName, quint32 n) const
+{
+    return inUseDir() + QStringLiteral("/%1@store-%2.%3").arg(folderName).arg(n).arg(QCoreApplication::applicationPid());
 }
 
 Error CacheLayout::unusable(const QString &what, const Error &cause)

@@ -25,6 +25,8 @@ namespace oa {
 //   store/{name}-{version}-{sha16}/            one wheel unpacked once, shared by composed venvs
 //   locks/store-{sha16}.lock                   one unpack per wheel (DistributionStore)
 //   staging/store.{pid}.{n}/                   a wheel being unpacked, or a store folder evicted
+//   store/{name}-{version}-{sha16}.used        its mtime is the store folder's last use (StoreUse)
+//   in-use/{store folder}@store-{n}.{pid}      a process that stores or composes from it now
 //
 // The scripts that use the cache may run as root, so nothing in it is trusted: every path is
 // walked with O_NOFOLLOW (AgentFolder), and a link anywhere below the cache folder is refused.
@@ -50,6 +52,10 @@ public:
     QString lockFile(const QString &key) const { return locksDir() + u'/' + key + QStringLiteral(".lock"); }
     QString ownerFile(const QString &key) const { return locksDir() + u'/' + key + QStringLiteral(".owner"); }
     QString inUseMarker(const QString &entryName, const QString &executionId, qint64 pid) const;
+    // A store folder's own marker in in-use/: "{folder}@store-{n}.{pid}", so that isInUse()
+    // and the pruner's sweep of dead markers treat it as they treat an entry's.
+    QString storeInUseMarker(const QString &folderName, quint32 n) const;
+    QString storeFolderDir(const QString &folderName) const { return storeDir() + u'/' + folderName; }
 
     // Creates the cache folder and its subfolders. A subfolder that is a link (or a file, a
     // FIFO, ...) is unlinked, never followed, and replaced by a real folder; `warnings` says so.

@@ -1,6 +1,8 @@
 #include "CachePruner.h"
 
 #include "fs/FileProtection.h"
+#include "StorePruner.h"
+#include "StoreUse.h"
 #include "process/ProcessTable.h"
 
 #include <QCoreApplication>
@@ -16,9 +18,10 @@ CachePruner::CachePruner(const CacheLayout &layout, qint64 maxAgeSeconds, qint64
 {
 }
 
-bool CachePruner::evict(const QString &entryName) const
+bool CachePruner::evict(const CacheEntry &entry) const
 {
     const AgentFolder &folder = m_layout.folder();
+    const QString &entryName = entry.name;
     const QString dir = m_layout.entryDir(entryName);
     // An immutable folder cannot be renamed: the protection goes first, and comes back if the
     // entry stays.
@@ -35,8 +38,20 @@ bool CachePruner::evict(const QString &entryName) const
             FileProtection::protectTree(folder, dir);
         return false;
     }
+    // Its store folders were used as long as it was: their age and LRU place go on from its last use.
+    for (const QString &storeFolder : entry.storeFolders)
+        StoreUse::recordUse(m_layout, storeFolder, entry.lastUsed.isValid() ? entry.lastUsed : entry.createdAt);
     folder.removeFile(CacheEntryFile::usedMarkerOf(dir));
     return bool(folder.removeTree(trash));
+}
+
+bool CachePruner::take(const CacheEntry &entry, Report &report) const
+{
+    if (entry.inUse || !evict(entry))
+        return false;
+    report.removed.append(entry.name);
+    report.freedBytes += entry.sizeBytes;
+    return true;
 }
 
 CachePruner::Report CachePruner::prune() const
@@ -50,34 +65,80 @@ CachePruner::Report CachePruner::prune() const
         e.inUse = m_layout.isInUse(e.name);
         e.expired = e.createdAt.msecsTo(now) > m_maxAgeSeconds * 1000;
     }
-    const auto remove = [&](const CacheEntry &e) {
-        if (!e.inUse && evict(e.name)) {
-            report.removed.append(e.name);
-            report.freedBytes += e.sizeBytes;
-            return true;
-        }
-        return false;
-    };
     // Expired entries go; so do older generations of a key.
     QList<CacheEntry> kept;
     for (const CacheEntry &e : all) {
         const bool superseded = std::any_of(all.cbegin(), all.cend(), [&](const CacheEntry &o) { return o.key == e.key && o.createdAt > e.createdAt; });
-        if (!((e.expired || superseded) && remove(e)))
+        if (!((e.expired || superseded) && take(e, report)))
             kept.append(e);
     }
-    // Then the least recently used, until the cache fits.
-    std::sort(kept.begin(), kept.end(), [](const CacheEntry &a, const CacheEntry &b) { return a.lastUsed < b.lastUsed; });
-    qint64 total = 0;
-    for (const CacheEntry &e : kept)
-        total += e.sizeBytes;
-    for (const CacheEntry &e : kept) {
-        if (total <= m_maxSizeBytes)
-            break;
-        if (remove(e))
-            total -= e.sizeBytes;
-    }
+    evictUnused(kept, report);
     removeLeftovers(scan, report);
+    StorePruner(m_layout).removeStaleStamps();
     return report;
+}
+
+void CachePruner::evictUnused(const QList<CacheEntry> &kept, Report &report) const
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const StorePruner store(m_layout);
+    const StoreUse::Scan stored = StoreUse::scan(m_layout, kept);
+    store.removeImplausible(stored.implausible, report.removed, report.warnings);
+    const auto unused = [](const StoreFolderUse &u) { return u.usedBySets == 0 && !u.marked; };
+    const auto evictFolder = [&](const StoreFolderUse &u) {
+        if (!store.evict(u.distribution.folderName))
+            return false;
+        report.removed.append(QStringLiteral("store/") + u.distribution.folderName);
+        report.freedBytes += u.distribution.sizeBytes;
+        return true;
+    };
+    // A store folder's content never changes (its wheel is pinned by sha256): its age is the time
+    // since its last use, not since it was stored.
+    QList<StoreFolderUse> folders;
+    for (const StoreFolderUse &u : stored.folders) {
+        const bool old = !u.lastUsed.isValid() || u.lastUsed.msecsTo(now) > m_maxAgeSeconds * 1000;
+        if (!(unused(u) && old && evictFolder(u)))
+            folders.append(u);
+    }
+    // Then the least recently used, entries and store folders alike, until both together fit
+    // (a composed entry's own files are a .pth and pip: its packages' bytes are the store's).
+    QList<CacheEntry> entries = kept;
+    qint64 total = 0;
+    for (const CacheEntry &e : std::as_const(entries))
+        total += e.sizeBytes;
+    for (const StoreFolderUse &u : std::as_const(folders))
+        total += u.distribution.sizeBytes;
+    QList<bool> entryTried(entries.size(), false);
+    QList<bool> folderTried(folders.size(), false);
+    while (total > m_maxSizeBytes) {
+        qsizetype e = -1;
+        qsizetype f = -1;
+        for (qsizetype i = 0; i < entries.size(); ++i)
+            if (!entryTried.at(i) && !entries.at(i).inUse && (e < 0 || entries.at(i).lastUsed < entries.at(e).lastUsed))
+                e = i;
+        for (qsizetype i = 0; i < folders.size(); ++i)
+            if (!folderTried.at(i) && unused(folders.at(i)) && (f < 0 || folders.at(i).lastUsed < folders.at(f).lastUsed))
+                f = i;
+        if (e < 0 && f < 0)
+            break;
+        if (e >= 0 && (f < 0 || entries.at(e).lastUsed <= folders.at(f).lastUsed)) {
+            entryTried[e] = true;
+            if (!take(entries.at(e), report))
+                continue;
+            total -= entries.at(e).sizeBytes;
+            // Its store folders lose a user, and were last used when it was.
+            for (StoreFolderUse &u : folders)
+                if (entries.at(e).storeFolders.contains(u.distribution.folderName)) {
+                    --u.usedBySets;
+                    if (entries.at(e).lastUsed > u.lastUsed)
+                        u.lastUsed = entries.at(e).lastUsed;
+                }
+        } else {
+            folderTried[f] = true;
+            if (evictFolder(folders.at(f)))
+                total -= folders.at(f).distribution.sizeBytes;
+        }
+    }
 }
 
 CachePruner::Report CachePruner::clear() const
@@ -85,10 +146,11 @@ CachePruner::Report CachePruner::clear() const
     Report report;
     const CacheLayout::Scan scan = m_layout.scan();
     removeImplausible(scan.implausible, report);
-    for (const CacheEntry &e : scan.entries) {
-        if (m_layout.isInUse(e.name)) {
+    for (CacheEntry e : scan.entries) {
+        e.inUse = m_layout.isInUse(e.name);
+        if (e.inUse) {
             report.keptInUse.append(e.name);
-        } else if (evict(e.name)) {
+        } else if (evict(e)) {
             report.removed.append(e.name);
             report.freedBytes += e.sizeBytes;
         } else if (m_layout.isInUse(e.name)) { // taken meanwhile
@@ -97,7 +159,25 @@ CachePruner::Report CachePruner::clear() const
             report.warnings.append(QStringLiteral("cannot remove %1").arg(m_layout.entryDir(e.name)));
         }
     }
+    // Then every store folder that no entry left names and no live process uses.
+    const StorePruner store(m_layout);
+    const StoreUse::Scan stored = StoreUse::scan(m_layout, m_layout.scan().entries);
+    store.removeImplausible(stored.implausible, report.removed, report.warnings);
+    for (const StoreFolderUse &u : stored.folders) {
+        const QString &name = u.distribution.folderName;
+        if (u.usedBySets > 0 || u.marked) {
+            report.storeKeptInUse.append(name);
+        } else if (store.evict(name)) {
+            report.removed.append(QStringLiteral("store/") + name);
+            report.freedBytes += u.distribution.sizeBytes;
+        } else if (StoreUse::isNeeded(m_layout, name)) {
+            report.storeKeptInUse.append(name);
+        } else {
+            report.warnings.append(QStringLiteral("cannot remove %1").arg(u.distribution.dir));
+        }
+    }
     removeLeftovers(scan, report);
+    StorePruner(m_layout).removeStaleStamps();
     return report;
 }
 

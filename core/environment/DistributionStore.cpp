@@ -3,6 +3,7 @@
 #include "fs/FileProtection.h"
 #include "fs/FolderSize.h"
 #include "InstallReport.h"
+#include "StoreUse.h"
 #include "process/ChildProcess.h"
 #include "wheel/WheelArchive.h"
 #include "wheel/WheelInstaller.h"
@@ -26,6 +27,31 @@ constexpr qint64 kParallelCompileBytes = 4 * 1024 * 1024;
 DistributionStore::DistributionStore(const CacheLayout &layout, RunControl *control, qint64 waitMs)
     : m_layout(layout), m_control(control), m_waitMs(waitMs)
 {
+}
+
+DistributionStore::~DistributionStore()
+{
+    release();
+}
+
+void DistributionStore::release()
+{
+    for (const QString &marker : std::as_const(m_markers))
+        m_layout.folder().removeFile(marker);
+    m_markers.clear();
+    m_marked.clear();
+}
+
+Status DistributionStore::markInUse(const QString &folderName)
+{
+    if (m_marked.contains(folderName))
+        return ok();
+    const QString marker = m_layout.storeInUseMarker(folderName, QRandomGenerator::global()->generate());
+    if (Status touched = m_layout.folder().touch(marker); !touched)
+        return CacheLayout::unusable(QStringLiteral("cannot mark the store folder %1 in use").arg(folderName), touched.error());
+    m_markers.append(marker);
+    m_marked.append(folderName);
+    return ok();
 }
 
 QString DistributionStore::stagingName() const
@@ -155,6 +181,20 @@ Result<StoredDistribution> DistributionStore::build(const PinnedWheel &wheel, co
 }
 
 Result<StoredDistribution> DistributionStore::ensure(const PinnedWheel &wheel, const PythonInterpreter &python, const QString &log)
+{
+    // Marked before the first look: a pruner that moved the folder aside before this sees it
+    // missing below and waits for the wheel's lock; one that moves it after finds the marker when
+    // it checks for users again, and puts it back (StorePruner).
+    const QString folderName = StoreFolder::nameFor(wheel.name, wheel.version, wheel.sha256);
+    if (Status marked = markInUse(folderName); !marked)
+        return marked.error();
+    auto stored = ensureMarked(wheel, python, log);
+    if (stored && !StoreUse::recordUse(m_layout, folderName))
+        m_warnings.append(QStringLiteral("cannot record the use of the store folder %1").arg(stored->dir));
+    return stored;
+}
+
+Result<StoredDistribution> DistributionStore::ensureMarked(const PinnedWheel &wheel, const PythonInterpreter &python, const QString &log)
 {
     // Without the lock first: a stored wheel is only read. Anything else is looked at again
     // under the lock, where an implausible folder is moved aside.

@@ -37,18 +37,32 @@ public:
     static constexpr qint64 kDefaultWaitMs = 30 * 60 * 1000;
 
     DistributionStore(const CacheLayout &layout, RunControl *control = nullptr, qint64 waitMs = kDefaultWaitMs);
+    // Releases the folders it handed out (release()).
+    ~DistributionStore();
+    DistributionStore(const DistributionStore &) = delete;
+    DistributionStore &operator=(const DistributionStore &) = delete;
 
     // The plausible folder of `wheel` in the store, without waiting or writing; nullopt when
     // there is none (an implausible one becomes a warning).
     std::optional<StoredDistribution> find(const PinnedWheel &wheel);
 
     // `wheel` in the store: the plausible folder there, or unpacked now from wheel.path (which
-    // must then be set). The compile step's output is appended to `log`. Fails with
-    // ErrorKind::Install naming the wheel file (a refused wheel, a RECORD mismatch, a sha256 that
-    // is not the pinned one, a compile failure) or the cache path; or with the RunControl's stop.
+    // must then be set). The folder is marked in use (in-use/{folder}@store-{n}.{pid}) before it
+    // is even looked at, and stays so until release() or this object's end: the pruner never
+    // evicts it meanwhile (StoreUse). So keep this object for as long as a venv composed from
+    // what it returned is used: a build until its entry is published (which names the folders
+    // from then on), a run whose own venv is composed from the store until the run ends. Its
+    // last use (store/{folder}.used) is recorded as now. The compile step's output is appended
+    // to `log`. Fails with ErrorKind::Install naming the wheel file (a refused wheel, a RECORD
+    // mismatch, a sha256 that is not the pinned one, a compile failure) or the cache path; or
+    // with the RunControl's stop.
     Result<StoredDistribution> ensure(const PinnedWheel &wheel, const PythonInterpreter &python, const QString &log);
     // ensure() for each, in order; the first failure ends it.
     Result<QList<StoredDistribution>> ensureAll(const QList<PinnedWheel> &wheels, const PythonInterpreter &python, const QString &log);
+
+    // Removes this object's in-use markers: the folders it handed out may be evicted once no
+    // entry names them.
+    void release();
 
     // What was found wrong on the way (implausible folders moved aside), for executor.log and
     // result.json; taken once.
@@ -62,11 +76,16 @@ private:
     // Unpacks, compiles, marks and publishes; with the lock held and nothing at the name.
     Result<StoredDistribution> build(const PinnedWheel &wheel, const PythonInterpreter &python, const QString &log);
     QString stagingName() const;
+    // Marks the folder of `wheel` in use (once per object and folder).
+    Status markInUse(const QString &folderName);
+    Result<StoredDistribution> ensureMarked(const PinnedWheel &wheel, const PythonInterpreter &python, const QString &log);
 
     const CacheLayout &m_layout;
     RunControl *m_control;
     qint64 m_waitMs;
     QStringList m_warnings;
+    QStringList m_markers; // our in-use markers, removed by release()
+    QStringList m_marked;  // the folder names they mark
 };
 
 } // namespace oa

@@ -50,7 +50,8 @@ EnvironmentCache::Listing EnvironmentCache::list() const
         e.inUse = m_layout.isInUse(e.name);
         e.expired = e.createdAt.msecsTo(now) > m_settings.maxAgeSeconds * 1000;
     }
-    return {scan.entries, scan.implausible, m_layout.misplaced()};
+    StoreUse::Scan store = StoreUse::scan(m_layout, scan.entries);
+    return {scan.entries, scan.implausible, m_layout.misplaced(), store.folders, store.implausible};
 }
 
 void EnvironmentCache::warn(const QString &warning)
@@ -62,9 +63,18 @@ void EnvironmentCache::warn(const QString &warning)
 EnvironmentCache::Summary EnvironmentCache::summarize(const QString &cacheDir, const QString &agentBase)
 {
     Summary summary;
-    for (const CacheEntry &e : CacheLayout(cacheDir, agentBase).scan().entries) {
+    const CacheLayout layout(cacheDir, agentBase);
+    for (const CacheEntry &e : layout.scan().entries) {
         ++summary.entries;
         summary.bytes += e.sizeBytes;
+    }
+    for (const AgentFolder::Entry &item : layout.folder().list(layout.storeDir())) {
+        if (item.kind != AgentFolder::Kind::Directory)
+            continue;
+        if (const auto stored = StoreFolder::readPublished(layout.folder(), layout.storeDir(), item.name).distribution) {
+            ++summary.distributions;
+            summary.bytes += stored->sizeBytes;
+        }
     }
     return summary;
 }

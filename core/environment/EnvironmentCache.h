@@ -8,6 +8,7 @@
 #include "EnvironmentKey.h"
 #include "base/Error.h"
 #include "PythonInterpreter.h"
+#include "StoreUse.h"
 
 #include <QList>
 #include <QMap>
@@ -71,19 +72,24 @@ public:
     // removed, a prune that failed), for executor.log and result.json; taken once.
     QStringList takeWarnings() { return std::exchange(m_warnings, {}); }
 
-    // The entries that can be used (with inUse and expired set), the implausible ones, and
-    // the cache's subfolders that are not folders. Changes nothing.
+    // The entries that can be used (with inUse and expired set), the implausible ones, the
+    // cache's subfolders that are not folders, and the store's folders with their users
+    // (StoreUse). Changes nothing but the markers of processes that died.
     struct Listing {
         QList<CacheEntry> entries;
         QList<std::pair<QString, QString>> implausible; // name, why
         QStringList problems;
+        QList<StoreFolderUse> store;
+        QList<std::pair<QString, QString>> implausibleStore; // name in store/, why
     };
     Listing list() const;
 
     // Reads a cache folder without creating anything (for the monitor): how many complete
-    // entries it holds and their total size.
+    // entries and plausible store folders it holds, and their total size (each file once: a
+    // composed entry's packages are counted in the store).
     struct Summary {
         int entries = 0;
+        int distributions = 0;
         qint64 bytes = 0;
     };
     // With `agentBase` (the cache inside an agent folder), nothing is read through a link

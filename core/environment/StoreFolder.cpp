@@ -124,4 +124,31 @@ StoreFolder::Reading StoreFolder::read(const AgentFolder &folder, const QString 
     return reading;
 }
 
+StoreFolder::Reading StoreFolder::readPublished(const AgentFolder &folder, const QString &storeDir, const QString &folderName)
+{
+    Reading reading;
+    const QString dir = storeDir + u'/' + folderName;
+    const AgentFolder::Kind kind = folder.kindOf(dir);
+    if (kind == AgentFolder::Kind::Missing)
+        return reading;
+    if (kind != AgentFolder::Kind::Directory) {
+        reading.problem = QStringLiteral("it is %1, not a folder").arg(AgentFolder::kindName(kind));
+        return reading;
+    }
+    const auto bytes = folder.readOwnFile(dir + u'/' + QLatin1String(kMarkerFile), kMaxMarkerBytes);
+    const auto json = bytes ? parseJsonObject(*bytes) : Result<QJsonObject>(bytes.error());
+    if (!json) {
+        reading.problem = QStringLiteral("its marker %1: %2").arg(QLatin1String(kMarkerFile), json.error().message);
+        return reading;
+    }
+    const QString name = json->value(kStoreName).toString();
+    const QString version = json->value(kStoreVersion).toString();
+    const QString sha256 = json->value(kStoreSha256).toString();
+    if (name.isEmpty() || version.isEmpty() || sha256.size() != 64 || nameFor(name, version, sha256) != folderName) {
+        reading.problem = QStringLiteral("its marker names %1 %2 (sha256 %3), whose folder is not %4").arg(name, version, sha256, folderName);
+        return reading;
+    }
+    return read(folder, storeDir, name, version, sha256);
+}
+
 } // namespace oa

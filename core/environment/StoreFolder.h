@@ -54,6 +54,11 @@ public:
     static Reading read(const AgentFolder &folder, const QString &storeDir, const QString &name, const QString &version,
                         const QString &sha256);
 
+    // What is at {storeDir}/{folderName} when only the name is known (the pruner, the listing):
+    // the marker says which wheel it holds, its name must be nameFor() that wheel, and then
+    // read() decides. A marker that is missing or unreadable makes the folder implausible.
+    static Reading readPublished(const AgentFolder &folder, const QString &storeDir, const QString &folderName);
+
 private:
     // Empty when the folder at `path` is owned by the executor's user and not writable by group
     // or others; else what it is.
