@@ -241,14 +241,15 @@ Result<CacheBuilder::Composed> CacheBuilder::composeFromStore(const StorePlan &p
     const AgentFolder &folder = m_layout.folder();
     // The closure must be pinned, as pip's hash-checking mode demands: else the set is pip's.
     Composed result;
-    QStringList pinnedNames;
+    const MarkerEvaluator markers(python.markerEnvironment);
+    QStringList pinnedNames; // of the lines kept: one left out by its marker is pip's to ignore, and pins nothing
     for (const PinnedWheel &wheel : plan.wheels)
         pinnedNames.append(canonicalProjectName(wheel.name));
     for (qsizetype i = 0; i < stored->size() && result.unpinned.isEmpty(); ++i)
         for (const AgentFolder::Entry &info : folder.list(stored->at(i).sitePackages))
             if (info.kind == AgentFolder::Kind::Directory && info.name.endsWith(QLatin1String(".dist-info")))
                 if (const QString missing = StorePlan::unpinnedDependency(readHead(folder, stored->at(i).sitePackages + u'/' + info.name + QStringLiteral("/METADATA")),
-                                                                          plan.extras.value(i), pinnedNames);
+                                                                          plan.extras.value(i), pinnedNames, markers);
                     !missing.isEmpty())
                     result.unpinned = QStringLiteral("%1 %2 requires %3, which the set does not pin").arg(stored->at(i).name, stored->at(i).version, missing);
     if (!result.unpinned.isEmpty())
@@ -318,6 +319,9 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
         m_log.info(lcVenv, QStringLiteral("Building environment {EnvKey} for the cache from the store of distributions, without pip "
                                           "({Packages} wheels pinned by hash); the compile output goes to {PipLog}"),
                    {{QStringLiteral("EnvKey"), digest}, {QStringLiteral("Packages"), plan->wheels.size()}, {QStringLiteral("PipLog"), pipLog}});
+        if (!plan->leftOut.isEmpty())
+            m_log.info(lcVenv, QStringLiteral("Left out, as pip would ignore them here, requirements whose marker is false: {LeftOut}"),
+                       {{QStringLiteral("LeftOut"), plan->leftOut.join(QStringLiteral(", "))}});
         auto composed = composeFromStore(*plan, store, python, site, pipLog);
         for (const QString &warning : store.takeWarnings())
             m_log.warning(lcVenv, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), warning}});

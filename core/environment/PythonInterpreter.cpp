@@ -3,6 +3,7 @@
 #include "fs/AgentFolder.h"
 #include "process/ChildProcess.h"
 #include "fs/JsonFile.h"
+#include "syntax/MarkerEvaluator.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -23,6 +24,39 @@
 #endif
 
 namespace oa {
+
+namespace {
+
+// The marker variables of `object`, or none when one is missing, no string, or implausible (a
+// probe cache entry is evidence, not truth): each short, printable, and python_full_version the
+// interpreter's version, python_version its first two numbers.
+QHash<QString, QString> markerEnvironmentFrom(const QJsonObject &object, const QString &version)
+{
+    QHash<QString, QString> environment;
+    for (const QString &name : MarkerEvaluator::environmentNames()) {
+        const QJsonValue value = object.value(name);
+        if (!value.isString() || value.toString().size() > 256)
+            return {};
+        for (const QChar c : value.toString())
+            if (!c.isPrint())
+                return {};
+        environment.insert(name, value.toString());
+    }
+    const QString full = environment.value(QStringLiteral("python_full_version"));
+    if (full != version || !QString(full + u'.').startsWith(QString(environment.value(QStringLiteral("python_version")) + u'.')))
+        return {};
+    return environment;
+}
+
+QJsonObject markerEnvironmentJson(const QHash<QString, QString> &environment)
+{
+    QJsonObject object;
+    for (auto it = environment.cbegin(); it != environment.cend(); ++it)
+        object.insert(it.key(), it.value());
+    return object;
+}
+
+} // namespace
 
 Result<PythonInterpreter> PythonInterpreter::probe(const QString &program, RunControl *control)
 {
@@ -45,15 +79,28 @@ Result<PythonInterpreter> PythonInterpreter::probe(const QString &program, RunCo
         "try:\n"
         "    import pip; print(pip.__version__)\n"
         "except Exception:\n"
-        "    print('')\n")};
+        "    print('')\n"
+        // PEP 508's environment, as packaging.markers.default_environment() makes it, on one line.
+        "import json\n"
+        "def full(v):\n"
+        "    t = '%d.%d.%d' % (v.major, v.minor, v.micro)\n"
+        "    return t if v.releaselevel == 'final' else t + v.releaselevel[0] + str(v.serial)\n"
+        "print(json.dumps({'implementation_name': sys.implementation.name,\n"
+        "    'implementation_version': full(sys.implementation.version), 'os_name': os.name,\n"
+        "    'platform_machine': platform.machine(), 'platform_release': platform.release(),\n"
+        "    'platform_system': platform.system(), 'platform_version': platform.version(),\n"
+        "    'python_full_version': platform.python_version(),\n"
+        "    'platform_python_implementation': platform.python_implementation(),\n"
+        "    'python_version': '.'.join(platform.python_version_tuple()[:2]), 'sys_platform': sys.platform}))\n")};
     const ProcessExit exit = ChildProcess::run(spec, control);
     if (auto stopped = exit.stopError()) // a timeout or cancel while the interpreter answered (or hung)
         return *stopped;
     if (!exit.started)
         return fail(ErrorKind::Environment,
                     QStringLiteral("cannot run the Python interpreter %1: %2").arg(program, exit.exitMessage()));
-    const QStringList lines = QString::fromUtf8(exit.capturedStdout).split(u'\n', Qt::SkipEmptyParts);
-    if (!exit.succeeded() || lines.size() < 2)
+    // Empty lines kept: an empty answer (no bundled pip wheel) must not shift the ones after it.
+    const QStringList lines = QString::fromUtf8(exit.capturedStdout).split(u'\n');
+    if (!exit.succeeded() || lines.size() < 2 || lines.at(1).trimmed().isEmpty())
         return fail(ErrorKind::Environment,
                     QStringLiteral("the Python interpreter %1 did not answer (%2)").arg(program, exit.exitMessage()));
     PythonInterpreter interpreter;
@@ -75,6 +122,7 @@ QStringList PythonInterpreter::pipCommand() const
         return {executable, QStringLiteral("-m"), QStringLiteral("pip")};
     if (!bundledPipWheel.isEmpty()) // pip runs from its own wheel: python pip.whl/pip ...
         return {executable, bundledPipWheel + QStringLiteral("/pip")};
+    interpreter.markerEnvironment = markerEnvironmentFrom(QJsonDocument::fromJson(lines.value(5).toUtf8()).object(), interpreter.version);
     return {};
 }
 
@@ -183,6 +231,15 @@ Result<PythonInterpreter> probeCached(const QString &program, const QString &cac
     QStringList warnings;
     // Never through a symlink, never a FIFO or device: readJsonObject refuses both at once.
     const Result<QJsonObject> read = readJsonObject(cacheFile);
+    if (!cached.contains(QStringLiteral("MarkerEnvironment")))
+        return std::nullopt; // written before the probe asked for the marker variables: probe again
+    // Empty when the probe could not tell them; anything else must be the whole, plausible set.
+    const QJsonObject markers = cached.value(QStringLiteral("MarkerEnvironment")).toObject();
+    p.markerEnvironment = markerEnvironmentFrom(markers, p.version);
+    if (p.markerEnvironment.isEmpty() && !markers.isEmpty()) {
+        *suspicious = QStringLiteral("its MarkerEnvironment is not the marker variables of Python %1").arg(p.version);
+        return std::nullopt;
+    }
     QJsonObject all = read ? read.value() : QJsonObject();
     if (!read && read.error().systemError != ENOENT)
         warnings.append(QStringLiteral("the interpreter probe cache %1 is ignored: %2").arg(cacheFile, read.error().message));
@@ -206,7 +263,8 @@ Result<PythonInterpreter> probeCached(const QString &program, const QString &cac
                                                 {QStringLiteral("Version"), probed->version},
                                                 {QStringLiteral("HasPip"), probed->hasPip},
                                                 {QStringLiteral("BundledPipWheel"), probed->bundledPipWheel},
-                                                {QStringLiteral("PipVersion"), probed->pipVersion}});
+                                                {QStringLiteral("PipVersion"), probed->pipVersion},
+                                                {QStringLiteral("MarkerEnvironment"), markerEnvironmentJson(probed->markerEnvironment)}});
         // The cache folder is the administrator's (it may be a link); the file in it is not: it is
         // replaced through the gatekeeper, never written through a planted link or FIFO. A probe
         // cache that cannot be saved only costs the next run a probe.

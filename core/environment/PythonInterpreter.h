@@ -2,6 +2,7 @@
 
 #include "base/Error.h"
 
+#include <QHash>
 #include <QString>
 #include <QStringList>
 
@@ -20,6 +21,10 @@ struct PythonInterpreter {
     QString bundledPipWheel;    // ensurepip's pip wheel (python3-venv ships it), or empty
     QString pipVersion;         // the version of `-m pip` (hasPip); empty when there is none
     QStringList warnings;       // worth a log line: an interpreters.json entry that was ignored
+    // PEP 508's marker variables (MarkerEvaluator::environmentNames()) as this interpreter's
+    // `packaging` would give them to pip; empty when the probe could not say (markers then stay
+    // undecided, and a set with markers is pip's).
+    QHash<QString, QString> markerEnvironment;
 
     // How to run pip for this interpreter without a venv: `-m pip`, or straight from the
     // bundled wheel. Empty when neither exists.

@@ -59,7 +59,8 @@ QVersionNumber planManylinux(const QString &platform, const QString &machine)
 
 } // namespace
 
-QList<StorePlan::Pin> StorePlan::readPins(const QByteArray &requirementsText, QString *why)
+QList<StorePlan::Pin> StorePlan::readPins(const QByteArray &requirementsText, QString *why, const MarkerEvaluator &markers,
+                                          QStringList *leftOut)
 {
     QList<Pin> pins;
     const auto refuse = [&](const QString &reason) {
@@ -75,8 +76,15 @@ QList<StorePlan::Pin> StorePlan::readPins(const QByteArray &requirementsText, QS
             return refuse(QStringLiteral("line %1: %2").arg(line.number).arg(parsed.error().message));
         if (parsed->isDirectReference() || parsed->name.isEmpty())
             return refuse(QStringLiteral("line %1 is a direct reference").arg(line.number));
-        if (!parsed->marker.isEmpty())
-            return refuse(QStringLiteral("%1 has a marker (%2)").arg(parsed->name, parsed->marker));
+        // A requirement's own marker is evaluated with no extra, as pip evaluates a top-level one.
+        bool applies = true;
+        if (!parsed->marker.isEmpty()) {
+            QString undecided;
+            const std::optional<bool> holds = markers.evaluate(parsed->marker, QString(), &undecided);
+            if (!holds)
+                return refuse(QStringLiteral("the marker of %1 (%2) is not decided here: %3").arg(parsed->name, parsed->marker, undecided));
+            applies = *holds;
+        }
         const auto version = exact.match(parsed->specifier);
         if (!version.hasMatch() || version.captured(1).endsWith(u'*'))
             return refuse(QStringLiteral("%1 is not pinned to one version with == (%2)").arg(parsed->name, parsed->specifier));
@@ -88,6 +96,11 @@ QList<StorePlan::Pin> StorePlan::readPins(const QByteArray &requirementsText, QS
                 pin.sha256.append(hash.mid(7).toLower());
         if (pin.sha256.isEmpty())
             return refuse(QStringLiteral("%1 has no sha256 hash").arg(parsed->name));
+        if (!applies) { // pinned and hashed like the rest, and ignored by pip here
+            if (leftOut)
+                leftOut->append(QStringLiteral("%1 ; %2").arg(parsed->name, parsed->marker));
+            continue;
+        }
         for (const Pin &other : std::as_const(pins))
             if (InstallReport::normalizeName(other.name) == InstallReport::normalizeName(pin.name))
                 return refuse(QStringLiteral("%1 is pinned twice").arg(pin.name));
@@ -145,75 +158,10 @@ bool StorePlan::tagsFit(const QString &tags, const QString &pythonVersion, const
     return false;
 }
 
-namespace {
-
-// `marker` without the parentheses that enclose all of it: "((a))" -> "a", "(a) and (b)" stays.
-QString withoutOuterParentheses(QString marker)
-{
-    for (;;) {
-        marker = marker.trimmed();
-        if (!marker.startsWith(u'(') || !marker.endsWith(u')'))
-            return marker;
-        int depth = 0;
-        QChar quote;
-        for (qsizetype i = 0; i < marker.size(); ++i) {
-            const QChar c = marker.at(i);
-            if (!quote.isNull()) {
-                if (c == quote)
-                    quote = QChar();
-            } else if (c == u'"' || c == u'\'') {
-                quote = c;
-            } else if (c == u'(') {
-                ++depth;
-            } else if (c == u')' && --depth == 0 && i != marker.size() - 1) {
-                return marker; // the first "(" closes before the end: "(a) and (b)"
-            }
-        }
-        marker = marker.mid(1, marker.size() - 2);
-    }
-}
-
-// The operands of `marker`'s top-level `and`s, or one operand when it has none; empty when it
-// has a top-level `or` (then no single operand decides). Quotes and parentheses are skipped.
-QStringList conjuncts(const QString &marker)
-{
-    QStringList parts;
-    int depth = 0;
-    QChar quote;
-    qsizetype start = 0;
-    for (qsizetype i = 0; i < marker.size(); ++i) {
-        const QChar c = marker.at(i);
-        if (!quote.isNull()) {
-            if (c == quote)
-                quote = QChar();
-            continue;
-        }
-        if (c == u'"' || c == u'\'')
-            quote = c;
-        else if (c == u'(')
-            ++depth;
-        else if (c == u')')
-            --depth;
-        else if (depth == 0 && c.isSpace()) {
-            const QStringView rest = QStringView(marker).mid(i + 1);
-            if (rest.startsWith(QLatin1String("or")) && (rest.size() == 2 || rest.at(2).isSpace() || rest.at(2) == u'('))
-                return {};
-            if (rest.startsWith(QLatin1String("and")) && (rest.size() == 3 || rest.at(3).isSpace() || rest.at(3) == u'(')) {
-                parts.append(marker.mid(start, i - start));
-                start = i + 4;
-            }
-        }
-    }
-    parts.append(marker.mid(start));
-    return parts;
-}
-
-} // namespace
-
-QString StorePlan::unpinnedDependency(const QByteArray &metadata, const QStringList &requestedExtras, const QStringList &pinnedNames)
+QString StorePlan::unpinnedDependency(const QByteArray &metadata, const QStringList &requestedExtras, const QStringList &pinnedNames,
+                                      const MarkerEvaluator &markers)
 {
     static const QRegularExpression requiresDist(QStringLiteral("^Requires-Dist:\\s*([A-Za-z0-9][A-Za-z0-9._-]*)[^;]*(?:;\\s*(.*))?\\z"));
-    static const QRegularExpression onlyExtra(QRegularExpression::anchoredPattern(QStringLiteral("extra\\s*==\\s*[\"']([^\"']+)[\"']")));
     for (const QByteArray &raw : metadata.split('\n')) {
         const QString line = QString::fromUtf8(raw).trimmed();
         if (line.isEmpty())
@@ -222,17 +170,19 @@ QString StorePlan::unpinnedDependency(const QByteArray &metadata, const QStringL
         if (!m.hasMatch() || pinnedNames.contains(canonicalProjectName(m.captured(1))))
             continue;
         const QString marker = m.captured(2).trimmed();
-        // A dependency of an extra nobody asked for: `extra == "x"` alone, or as one operand of
-        // a top-level `and` (urllib3's `(os_name != "nt" ...) and (extra == "brotli")`), which
-        // is false whatever the rest says.
-        const QStringList operands = conjuncts(withoutOuterParentheses(marker));
-        const bool ofAnotherExtra = std::any_of(operands.cbegin(), operands.cend(), [&](const QString &operand) {
-            const auto extra = onlyExtra.match(withoutOuterParentheses(operand));
-            return extra.hasMatch() && !requestedExtras.contains(canonicalProjectName(extra.captured(1)));
+        if (marker.isEmpty())
+            return m.captured(1);
+        // pip takes a dependency whose marker holds for the distribution itself (extra "") or
+        // for one of the extras asked of it; one that cannot be decided counts, unsure.
+        // urllib3's `(...) and (extra == "brotli")` is false for every other extra, whatever
+        // the rest says.
+        QStringList extras{QString()};
+        extras += requestedExtras;
+        const bool applies = std::any_of(extras.cbegin(), extras.cend(), [&](const QString &extra) {
+            return markers.evaluate(marker, extra).value_or(true);
         });
-        if (ofAnotherExtra)
-            continue;
-        return marker.isEmpty() ? m.captured(1) : QStringLiteral("%1 ; %2").arg(m.captured(1), marker);
+        if (applies)
+            return QStringLiteral("%1 ; %2").arg(m.captured(1), marker);
     }
     return {};
 }
@@ -255,6 +205,7 @@ Result<StorePlan> StorePlan::make(const EnvironmentKey &key, const PythonInterpr
     const auto notEligible = [&plan](const QString &why) {
         plan.notEligible = why;
         plan.wheels.clear();
+        plan.leftOut.clear();
         return plan;
     };
     if (!key.requirements.isEmpty())
@@ -264,7 +215,7 @@ Result<StorePlan> StorePlan::make(const EnvironmentKey &key, const PythonInterpr
     if (const QString problem = pipSettingsProblem(key); !problem.isEmpty())
         return notEligible(problem);
     QString why;
-    const QList<Pin> pins = readPins(key.requirementsFile, &why);
+    const QList<Pin> pins = readPins(key.requirementsFile, &why, MarkerEvaluator(python.markerEnvironment), &plan.leftOut);
     if (!why.isEmpty())
         return notEligible(why);
     // A CPython's tags only: another implementation's wheels are not told apart here.

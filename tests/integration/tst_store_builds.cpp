@@ -5,7 +5,8 @@
 // that it is whenever pip runs), and its second run reuses the entry; a lock with one wheel
 // nowhere at hand, or one that leaves a dependency unpinned, goes to pip as before; a wheel whose sha256 the lock does not pin is exit 6
 // naming the file; and result.json's Provenance and PipFreeze are those a pip build records
-// for the same set.
+// for the same set. Lock entries with markers: a true one is installed, a false one left out
+// (as pip ignores it), still with no pip process, and recorded as pip records the same lock.
 #include "TestSupport.h"
 #include "WheelBuilder.h"
 
@@ -77,6 +78,7 @@ private slots:
     void tamperedWheelIsExit6NamingTheFile();
     void unpinnedDependencyGoesToPip();
     void provenanceIsPips();
+    void markersDecideWithoutPip();
 
 private:
     // Runs task `id` of `lock` in `agent`; pip, if started, logs to `pipRan`.
@@ -210,6 +212,61 @@ void TestStoreBuilds::provenanceIsPips()
     QCOMPARE(byName(fromStore.value(QStringLiteral("Provenance")).toArray()), expected);
     QCOMPARE(byName(fromOwn.value(QStringLiteral("Provenance")).toArray()), expected);
     QCOMPARE(fromStore.value(QStringLiteral("PipFreeze")).toArray(), fromPip.value(QStringLiteral("PipFreeze")).toArray());
+}
+
+void TestStoreBuilds::markersDecideWithoutPip()
+{
+    // A third wheel at hand and pinned by its real hash, but for Windows only: pip would ignore
+    // its line here, and so must the store.
+    QTemporaryDir other;
+    const QString wheels = QFileInfo(other.path()).canonicalFilePath();
+    QVERIFY(QFile::copy(m_app, wheels + u'/' + QFileInfo(m_app).fileName()));
+    QVERIFY(QFile::copy(m_dep, wheels + u'/' + QFileInfo(m_dep).fileName()));
+    const QString windowsOnly = WheelBuilder(QStringLiteral("oa_swin"), QStringLiteral("1.0")).file("oa_swin/__init__.py", "V = 'win'\n").write(wheels);
+    QVERIFY(!windowsOnly.isEmpty());
+    const auto withMarker = [](QJsonObject entry, const QString &marker) {
+        entry.insert(QStringLiteral("markers"), marker);
+        return entry;
+    };
+    const QByteArray lock = lockJson({{QStringLiteral("oa-sapp"), withMarker(pinned(QStringLiteral("1.0"), sha256Of(m_app)), QStringLiteral("python_version >= '3.7'"))},
+                                      {QStringLiteral("oa-sdep"), pinned(QStringLiteral("2.0"), sha256Of(m_dep))},
+                                      {QStringLiteral("oa-swin"), withMarker(pinned(QStringLiteral("1.0"), sha256Of(windowsOnly)), QStringLiteral("sys_platform == 'win32'"))}});
+    const QByteArray script = "import importlib.metadata as m, importlib.util, oa_sapp\n"
+                              "print(m.version('oa_sapp'), oa_sapp.V, importlib.util.find_spec('oa_swin') is None)\n";
+    const auto runLock = [&](const Agent &agent, const QString &pipRan, const QMap<QString, QString> &variables) {
+        agent.makeTask(QStringLiteral("m"), {{QStringLiteral("ExecutionId"), QStringLiteral("m")}, {QStringLiteral("ScriptPath"), QStringLiteral("main.py")}},
+                       {{QStringLiteral("main.py"), script}, {QStringLiteral("Pipfile.lock"), lock}});
+        QProcessEnvironment env = offlinePipEnvironment(wheels);
+        env.insert(QStringLiteral("PIP_NO_INDEX"), QStringLiteral("1"));
+        env.insert(QStringLiteral("PIP_LOG"), pipRan);
+        for (auto it = variables.cbegin(); it != variables.cend(); ++it)
+            env.insert(it.key(), it.value());
+        return runExecutor(executorArgs(agent, QStringLiteral("m")), env);
+    };
+    Agent stored;
+    const QString pipRan = m_dir.path() + QStringLiteral("/pip-ran-markers.log");
+    const Run r = runLock(stored, pipRan, {});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QCOMPARE(readFile(stored.taskFile(QStringLiteral("m"), QStringLiteral("output.log"))), QByteArray("1.0 app True\n"));
+    QVERIFY2(!QFile::exists(pipRan), "pip ran");
+    const QByteArray log = readFile(stored.taskFile(QStringLiteral("m"), QStringLiteral("executor.log")));
+    QVERIFY2(log.contains("built now, from the store"), log.constData());
+    QVERIFY2(log.contains("\"LeftOut\":\"oa-swin ; sys_platform =="), log.constData());
+    QCOMPARE(QDir(stored.base() + QStringLiteral("/EnvCache/store")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 2);
+
+    // pip, on the same lock, records the same: PIP_NO_BINARY=:none: changes nothing pip installs
+    // but keeps the store out.
+    Agent pip;
+    const Run p = runLock(pip, pipRan, {{QStringLiteral("PIP_NO_BINARY"), QStringLiteral(":none:")}});
+    QVERIFY2(p.exitCode == 0, p.err.constData());
+    QVERIFY2(QFile::exists(pipRan), "pip did not run");
+    QCOMPARE(readFile(pip.taskFile(QStringLiteral("m"), QStringLiteral("output.log"))), QByteArray("1.0 app True\n"));
+    const QJsonObject fromStore = readJson(stored.taskFile(QStringLiteral("m"), QStringLiteral("result.json")));
+    const QJsonObject fromPip = readJson(pip.taskFile(QStringLiteral("m"), QStringLiteral("result.json")));
+    QCOMPARE(byName(fromStore.value(QStringLiteral("Provenance")).toArray()), byName(fromPip.value(QStringLiteral("Provenance")).toArray()));
+    QCOMPARE(fromStore.value(QStringLiteral("PipFreeze")).toArray(), fromPip.value(QStringLiteral("PipFreeze")).toArray());
+    const QStringList freeze = fromStore.value(QStringLiteral("PipFreeze")).toVariant().toStringList();
+    QVERIFY2(freeze.filter(QStringLiteral("sapp")).size() == 1 && freeze.filter(QStringLiteral("swin")).isEmpty(), qPrintable(freeze.join(u' ')));
 }
 
 QTEST_GUILESS_MAIN(TestStoreBuilds)

@@ -10,6 +10,7 @@ class TestStorePlan : public QObject {
     Q_OBJECT
 private slots:
     void pins();
+    void markers();
     void notPins_data();
     void notPins();
     void tags_data();
@@ -31,6 +32,30 @@ void TestStorePlan::pins()
     QCOMPARE(pins.at(0).version, QStringLiteral("1.0"));
     QCOMPARE(pins.at(0).sha256, (QStringList{kHash, QString(64, u'b')}));
     QCOMPARE(pins.at(0).extras, QStringList{QStringLiteral("x")});
+}
+
+void TestStorePlan::markers()
+{
+    // Python 3.11 on Linux: a line whose marker is false is left out, as pip ignores it; one
+    // whose marker cannot be decided (no such value known) makes the file no plan at all.
+    const MarkerEvaluator linux({{QStringLiteral("python_version"), QStringLiteral("3.11")}, {QStringLiteral("sys_platform"), QStringLiteral("linux")}});
+    const QString h = QStringLiteral(" --hash=sha256:") + kHash;
+    const QByteArray text = (QStringLiteral("a==1.0 ; python_version >= \"3.7\"") + h + QStringLiteral("\nb==2.0 ; sys_platform == \"win32\"") + h
+                             + QStringLiteral("\nc==3.0 ; extra == \"x\"") + h + QStringLiteral("\nB==2.1 ; sys_platform == \"linux\"") + h + u'\n')
+                                .toUtf8();
+    QString why;
+    QStringList leftOut;
+    const auto pins = StorePlan::readPins(text, &why, linux, &leftOut);
+    QVERIFY2(why.isEmpty(), qPrintable(why));
+    QCOMPARE(pins.size(), 2); // b 2.0 left out, so b 2.1 is no second pin of b
+    QCOMPARE(pins.at(0).name, QStringLiteral("a"));
+    QCOMPARE(pins.at(1).version, QStringLiteral("2.1"));
+    QCOMPARE(leftOut, (QStringList{QStringLiteral("b ; sys_platform == \"win32\""), QStringLiteral("c ; extra == \"x\"")}));
+    QVERIFY(StorePlan::readPins((QStringLiteral("a==1.0 ; os_name == \"posix\"") + h).toUtf8(), &why, linux).isEmpty());
+    QVERIFY2(why.contains(QLatin1String("os_name")), qPrintable(why));
+    // A line left out is still checked as a pin: pip's hash-checking mode reads it too.
+    QVERIFY(StorePlan::readPins("a==1.0 ; sys_platform == \"win32\"\n", &why, linux).isEmpty());
+    QVERIFY2(why.contains(QLatin1String("no sha256")), qPrintable(why));
 }
 
 void TestStorePlan::notPins_data()
@@ -116,8 +141,19 @@ void TestStorePlan::closure()
     QCOMPARE(StorePlan::unpinnedDependency("Requires-Dist: x ; extra == \"e\" and python_version < \"3\"\n", {}, {}), QString());
     QVERIFY(StorePlan::unpinnedDependency("Requires-Dist: x ; extra == \"and or\" or os_name == \"nt\"\n", {}, {})
                 .startsWith(QLatin1String("x ; ")));
-    // Any other marker is not evaluated: unsure, so not pinned.
-    QCOMPARE(StorePlan::unpinnedDependency("Requires-Dist: n ; python_version < \"3.8\"\n", {}, {}), QStringLiteral("n ; python_version < \"3.8\""));
+    // A marker that needs what the environment does not say is unsure, so not pinned; with the
+    // interpreter's environment it is decided.
+    const QByteArray old = "Requires-Dist: n ; python_version < \"3.8\"\n";
+    QCOMPARE(StorePlan::unpinnedDependency(old, {}, {}), QStringLiteral("n ; python_version < \"3.8\""));
+    const MarkerEvaluator py311({{QStringLiteral("python_version"), QStringLiteral("3.11")}});
+    QCOMPARE(StorePlan::unpinnedDependency(old, {}, {}, py311), QString());
+    QCOMPARE(StorePlan::unpinnedDependency("Requires-Dist: n ; python_version >= \"3.8\"\n", {}, {}, py311),
+             QStringLiteral("n ; python_version >= \"3.8\""));
+    // With an extra asked for, a dependency counts for the extra or for the distribution itself.
+    QCOMPARE(StorePlan::unpinnedDependency("Requires-Dist: n ; python_version >= \"3\" and extra != \"e\"\n", {QStringLiteral("e")}, {}, py311),
+             QStringLiteral("n ; python_version >= \"3\" and extra != \"e\""));
+    // Malformed: unsure.
+    QCOMPARE(StorePlan::unpinnedDependency("Requires-Dist: n ; python_version <\n", {}, {}, py311), QStringLiteral("n ; python_version <"));
 }
 
 QTEST_GUILESS_MAIN(TestStorePlan)
