@@ -134,13 +134,13 @@ int listTasks(const oa::AgentPaths &paths, bool json)
             detail += QStringLiteral(", as %1").arg(t.runAsUser);
         rows.append({t.id, oa::taskStateName(t.state), t.stage.isEmpty() ? QStringLiteral("-") : t.stage,
                      t.exitCode ? QString::number(*t.exitCode) : QStringLiteral("-"),
-                     t.startedAt.isValid() ? iso(t.startedAt) : QStringLiteral("-"),
+                     localTime(t.startedAt),
                      t.durationMs >= 0 ? QStringLiteral("%1s").arg(double(t.durationMs) / 1000.0, 0, 'f', 1) : QStringLiteral("-"),
                      t.scriptPath.isEmpty() ? QStringLiteral("-") : t.scriptPath, detail,
                      t.errorSummary.isEmpty() ? QStringLiteral("-") : t.errorSummary});
     }
     printTable(rows, {rows.first().size() - 1}); // REASON is escaped already
-    out() << tasks.size() << " task(s) in " << paths.tasksDir() << '\n';
+    out() << count(tasks.size(), "task", "tasks") << " in " << paths.tasksDir() << '\n';
     return 0;
 }
 
@@ -173,10 +173,10 @@ int listLocks(const oa::AgentPaths &paths, bool json)
         const QString runAs = runAsOf(lock);
         rows.append({lock.executionId, oa::lockVerdictName(lock.verdict), QString::number(lock.info.pid), lock.info.hostName,
                      lock.info.appName, runAs.isEmpty() ? QStringLiteral("-") : runAs, age(lock.ageSeconds()),
-                     iso(lock.info.acquiredAt), lock.problem});
+                     localTime(lock.info.acquiredAt), lock.problem});
     }
     printTable(rows);
-    out() << locks.size() << " lock(s) in " << paths.locksDir() << '\n';
+    out() << count(locks.size(), "lock", "locks") << " in " << paths.locksDir() << '\n';
     return 0;
 }
 
@@ -204,7 +204,7 @@ int clearOrphanedLocks(const oa::AgentPaths &paths, bool json)
     if (json)
         printJson({{QStringLiteral("Removed"), removed}, {QStringLiteral("Failed"), failed}});
     else
-        out() << removed.size() << " orphaned lock(s) removed\n";
+        out() << count(removed.size(), "orphaned lock", "orphaned locks") << " removed\n";
     out().flush();
     err().flush();
     return failed.isEmpty() ? 0 : int(oa::ExitCode::AlreadyRunning);

@@ -83,7 +83,7 @@ int listEnvironmentCache(const oa::EnvironmentCache::Settings &settings, bool js
                      e.inUse ? QStringLiteral("yes") : QStringLiteral("no"), requirements});
     }
     printTable(rows);
-    out() << entries.size() << " environment(s), " << QString::number(double(total) / 1048576.0, 'f', 1) << " MiB in " << settings.dir << '\n';
+    out() << count(entries.size(), "environment", "environments") << ", " << QString::number(double(total) / 1048576.0, 'f', 1) << " MiB in " << settings.dir << '\n';
     // Never used, and removed by the next prune.
     for (const auto &[name, why] : listing.implausible)
         out() << "implausible, never used: " << shown(name) << ": " << shown(why) << '\n';

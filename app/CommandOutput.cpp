@@ -1,5 +1,6 @@
 #include "CommandOutput.h"
 
+#include "base/LocalTime.h"
 #include "base/PrintableText.h"
 
 #include <QJsonArray>
@@ -27,6 +28,16 @@ QTextStream &err()
 QString iso(const QDateTime &t)
 {
     return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
+}
+
+QString localTime(const QDateTime &t)
+{
+    return t.isValid() ? oa::LocalTime::dateTime(t, true) : QStringLiteral("-");
+}
+
+QString count(qsizetype n, const char *singular, const char *plural)
+{
+    return QStringLiteral("%1 %2").arg(n).arg(QLatin1String(n == 1 ? singular : plural));
 }
 
 QString age(qint64 seconds)

@@ -16,6 +16,11 @@ QTextStream &out();
 QTextStream &err();
 QString iso(const QDateTime &t); // UTC, ISO 8601; empty when invalid
 QString age(qint64 seconds);     // "42s", "3m", "5h", "2d"
+// For people: the locale's date and time, four-digit year, with the zone ("6 Dec 2026 21:04:32
+// CET", oa::LocalTime); "-" when invalid. JSON keeps iso().
+QString localTime(const QDateTime &t);
+// "1 task", "17 tasks": a count with its noun in the right number, never "task(s)".
+QString count(qsizetype n, const char *singular, const char *plural);
 void printJson(const QJsonObject &object); // JSON escapes control characters itself
 void printJson(const QByteArray &json);     // a document already written (IndentedJsonWriter)
 // Rows as left-aligned columns; the header is the first row. Every cell is escaped, once.

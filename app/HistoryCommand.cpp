@@ -3,12 +3,11 @@
 #include "AdminCommands.h"
 
 #include "CommandOutput.h"
+#include "base/LocalTime.h"
 #include "run/ExitCodes.h"
 #include "tasks/RunHistory.h"
 
 #include <QJsonArray>
-#include <QLocale>
-#include <QRegularExpression>
 
 namespace AdminCommands {
 
@@ -20,25 +19,14 @@ namespace {
 // can both parse and show as the operator's own time.
 QString isoWithOffset(const QDateTime &t)
 {
-    if (!t.isValid())
-        return {};
-    const QDateTime local = t.toLocalTime();
-    return local.toOffsetFromUtc(local.offsetFromUtc()).toString(Qt::ISODateWithMs);
+    return oa::LocalTime::isoWithOffset(t);
 }
 
-// The locale's short date and time, always with a four-digit year ("26.11.2026 06:08 CET"):
-// a two-digit year cannot tell this century's runs from the last's, and a time without its zone
-// cannot be set beside a script's own log lines.
+// The locale's short date and time with a four-digit year and the zone ("26.11.2026 06:08 CET"),
+// as everywhere a person reads a time (oa::LocalTime).
 QString localDateTime(const QDateTime &t)
 {
-    if (!t.isValid())
-        return QStringLiteral("-");
-    static const QRegularExpression shortYear(QStringLiteral("(?<!y)yy(?!y)"));
-    const QLocale locale;
-    QString format = locale.dateTimeFormat(QLocale::ShortFormat);
-    format.replace(shortYear, QStringLiteral("yyyy"));
-    const QDateTime local = t.toLocalTime();
-    return locale.toString(local, format) + u' ' + local.timeZoneAbbreviation();
+    return t.isValid() ? oa::LocalTime::dateTime(t) : QStringLiteral("-");
 }
 
 QString runName(const oa::RunHistory::Run &run)
@@ -101,7 +89,7 @@ int history(const oa::AgentPaths &paths, const QString &executionId, bool json)
         }
         // Every cell escaped once: outcomes, reasons and problems are the task's to influence.
         printTable(rows, {rows.first().size() - 1});
-        out() << listing->runs.size() << " run(s) of " << executionId << ", newest first\n";
+        out() << count(listing->runs.size(), "run", "runs") << " of " << executionId << ", newest first\n";
     }
     out().flush();
     // Kept runs that were no folder, on stderr (and in Notes with --json), as --which-runs does.

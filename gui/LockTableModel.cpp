@@ -2,9 +2,9 @@
 
 #include "ClockTicker.h"
 #include "StateStyle.h"
+#include "base/LocalTime.h"
 #include "base/PrintableText.h"
 
-#include <QLocale>
 
 LockTableModel::LockTableModel(QObject *parent) : KeyedRowsModel(parent)
 {
@@ -29,7 +29,7 @@ QVariant LockTableModel::data(const QModelIndex &index, int role) const
         case ProcessColumn: return oa::printableText(l->info.appName);
         case AgeColumn: return StateStyle::age(l->ageSeconds());
         case SinceColumn:
-            return l->info.acquiredAt.isValid() ? QLocale().toString(l->info.acquiredAt.toLocalTime(), QLocale::ShortFormat) : QString();
+            return oa::LocalTime::dateTime(l->info.acquiredAt);
         case ColumnCount: break;
         }
         return {};

@@ -1,13 +1,13 @@
 #include "TaskTableModel.h"
 
 #include "ClockTicker.h"
+#include "base/LocalTime.h"
 #include "base/PrintableText.h"
 #include "tasks/DisplayUnits.h"
 #include "StateStyle.h"
 #include "tasks/TaskDetailRows.h"
 
 #include <QDateTime>
-#include <QLocale>
 
 namespace {
 
@@ -20,16 +20,13 @@ qint64 durationMs(const oa::TaskSummary &t)
     return -1;
 }
 
-// Today's runs by their time alone, older ones with the date: the column stays narrow enough for
-// the table to fit the default window. The tooltip has the full local time.
+// Today's runs by their time alone, older ones with the date, both with the zone: the column
+// stays narrow enough for the table to fit the default window. The tooltip has the long form.
 QString startedText(const QDateTime &startedAt)
 {
-    if (!startedAt.isValid())
-        return QString();
-    const QDateTime local = startedAt.toLocalTime();
-    if (local.date() == QDate::currentDate())
-        return QLocale().toString(local.time(), QStringLiteral("HH:mm:ss"));
-    return QLocale().toString(local.date(), QLocale::ShortFormat) + u' ' + QLocale().toString(local.time(), QStringLiteral("HH:mm"));
+    if (startedAt.isValid() && startedAt.toLocalTime().date() == QDate::currentDate())
+        return oa::LocalTime::timeOfDay(startedAt);
+    return oa::LocalTime::dateTime(startedAt);
 }
 
 } // namespace
@@ -146,7 +143,7 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
         return requirementsToolTip(t->dependencies);
     // The columns whose text may elide in a narrow window carry all of it in their tooltips.
     if (role == Qt::ToolTipRole && column == StartedColumn && t->startedAt.isValid())
-        return QLocale().toString(t->startedAt.toLocalTime(), QLocale::LongFormat);
+        return oa::LocalTime::longDateTime(t->startedAt);
     if (role == Qt::ToolTipRole && (column == ScriptColumn || column == ProgressColumn || column == LockColumn || column == ReasonColumn)) {
         const QString text = data(index, Qt::DisplayRole).toString();
         if (!text.isEmpty())

@@ -1,5 +1,7 @@
 #include "DisplayUnits.h"
 
+#include "base/LocalTime.h"
+
 #include <QLocale>
 
 namespace oa::DisplayUnits {
@@ -34,11 +36,7 @@ QString cpuSeconds(double seconds)
 
 QString localTime(const QDateTime &when)
 {
-    if (!when.isValid())
-        return {};
-    const QDateTime local = when.toLocalTime();
-    const QLocale locale;
-    return locale.toString(local.date(), QLocale::ShortFormat) + u' ' + local.time().toString(QStringLiteral("HH:mm:ss"));
+    return LocalTime::dateTime(when, true);
 }
 
 } // namespace oa::DisplayUnits

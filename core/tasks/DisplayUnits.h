@@ -15,7 +15,8 @@ QString duration(qint64 ms);
 QString mebibytes(qint64 bytes);
 // CPU time: "0.31 s", "12.5 s", "0:02:10" from a minute on.
 QString cpuSeconds(double seconds);
-// A point in time in the local time zone, with seconds: "26/11/2026 06:08:39".
+// A point in time in the local time zone, with seconds and the zone: "26.11.2026 06:08:39 CET"
+// (LocalTime::dateTime, as every time a person reads).
 QString localTime(const QDateTime &when);
 
 } // namespace DisplayUnits

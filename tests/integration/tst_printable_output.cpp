@@ -89,7 +89,7 @@ void TestPrintableOutput::listHasOneRowPerTask()
     QCOMPARE(rows.size(), 1 + 9 + 1);
     QVERIFY2(rawControl(run.out).isEmpty(), qPrintable(rawControl(run.out)));
     QVERIFY2(rawControl(run.err).isEmpty(), qPrintable(rawControl(run.err)));
-    QVERIFY(rows.last().startsWith(QStringLiteral("9 task(s)")));
+    QVERIFY(rows.last().startsWith(QStringLiteral("9 tasks in ")));
     int forged = 0;
     for (const QString &row : rows)
         forged += row.startsWith(QStringLiteral("forged"));
