@@ -1,7 +1,7 @@
 """Environment benchmark: how fast the executor gets a real workload's packages, against the
 naive way and against the floor, measured in one run on one machine.
 
-Usage: python3 env_bench.py EXECUTOR WHEELHOUSE [--python /usr/bin/python3] [--runs N]
+Usage: python3 env_bench.py EXECUTOR WHEELHOUSE [--python /usr/bin/python3] [--runs N] [--quick]
 
 Workload: pandas==1.5.3, requests and openpyxl from WHEELHOUSE (offline, pip --no-index), and a
 script that writes and reads an .xlsx with pandas. Scenarios, medians of N runs each:
@@ -11,9 +11,22 @@ script that writes and reads an .xlsx with pandas. Scenarios, medians of N runs 
   warm         the executor with the environment already cached
   floor        the script run directly by a ready venv's python
   hello        the executor on a task without requirements, against bare `python script.py`
+And issue 22's, on the workload's wheels pinned by sha256 (WHEELHOUSE must hold tabulate too):
+  store-cold     the workload as a hash-pinned requirements.txt, empty cache: built from the store
+  subset-stored  a new set (the workload without openpyxl) whose every wheel is stored, against
+                 subset-warm, the same set's warm run
+  lock-stored    the workload as a Pipfile.lock (pipenv's markers, and a Windows-only entry pip
+                 ignores) whose wheels are all stored, against lock-warm; no pip process may run
+                 (PIP_LOG, pip's --log, names a file every pip the executor starts writes)
+  cache size     EnvCache's size (du, hard links once) after four overlapping sets (A; a subset of
+                 A; A as a Pipfile.lock; A plus tabulate) against after A alone: A, the subset and
+                 A plus one as tasks write them (execution.json Requirements), and all four
+                 hash-pinned (informative: the store's best case)
 It also times three ways to give a venv the cached packages (.pth, hardlinks, a full copy).
+--quick (a smoke run): one run each, 3 warm/floor and 5 hello samples, no link-time experiment.
 """
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -25,6 +38,13 @@ import tempfile
 import time
 
 WORKLOAD = ["pandas==1.5.3", "requests", "openpyxl"]
+# The workload's closure as the wheelhouse holds it (canonical names), its subset without
+# openpyxl, and the one package more.
+CLOSURE = ["pandas", "numpy", "python-dateutil", "pytz", "six", "requests", "urllib3", "idna", "certifi",
+           "charset-normalizer", "openpyxl", "et-xmlfile"]
+SUBSET = [n for n in CLOSURE if n not in ("openpyxl", "et-xmlfile")]
+ONE_MORE = "tabulate"
+SUBSET_SCRIPT = "import pandas, requests\nprint('ok', pandas.__version__)\n"
 SCRIPT = """import os, tempfile
 import pandas as pd, openpyxl, requests
 df = pd.DataFrame({"invoice": range(500), "amount": [i * 1.25 for i in range(500)]})
@@ -53,15 +73,63 @@ def median(samples):
     return statistics.median(samples)
 
 
+def canonical(name):
+    return "-".join(name.replace("_", "-").replace(".", "-").lower().split("-")) if name else name
+
+
+def wheel_pins(wheelhouse):
+    """canonical name -> (version, sha256) of each wheel in the folder."""
+    pins = {}
+    for f in sorted(os.listdir(wheelhouse)):
+        if f.endswith(".whl"):
+            name, version = f.split("-")[:2]
+            with open(os.path.join(wheelhouse, f), "rb") as w:
+                pins[canonical(name)] = (version, hashlib.sha256(w.read()).hexdigest())
+    return pins
+
+
+def random_hash():
+    # A second, never matching, --hash on one line: a new set (a new cache key) of the same wheels.
+    return os.urandom(32).hex()
+
+
+def hashed_requirements(pins, names):
+    extra = random_hash()
+    return "".join(f"{n}=={pins[n][0]} --hash=sha256:{pins[n][1]}" + (f" --hash=sha256:{extra}" if i == 0 else "") + "\n"
+                   for i, n in enumerate(names))
+
+
+def pipfile_lock(pins, names):
+    """A lock as pipenv writes one: markers on entries, and a Windows-only one pip ignores here."""
+    default = {n: {"version": "==" + pins[n][0], "hashes": ["sha256:" + pins[n][1]], "markers": "python_version >= '3.7'"}
+               for n in names}
+    default[names[0]]["hashes"].append("sha256:" + random_hash())
+    default["colorama"] = {"version": "==0.4.6", "hashes": ["sha256:" + random_hash()], "markers": "sys_platform == 'win32'"}
+    return json.dumps({"_meta": {"pipfile-spec": 6, "requires": {}, "sources": []}, "default": default, "develop": {}}, indent=1)
+
+
+def du_bytes(path):
+    # GNU du counts a file with several hard links once per invocation.
+    return int(subprocess.run(["du", "-sb", path], stdout=subprocess.PIPE, text=True, check=True).stdout.split()[0])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("executor")
     ap.add_argument("wheelhouse")
     ap.add_argument("--python", default="/usr/bin/python3")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--quick", action="store_true", help="a smoke run: one run each, fewer warm and hello samples")
     args = ap.parse_args()
     python = os.path.realpath(shutil.which(args.python) or args.python)
-    runs = args.runs
+    runs = 1 if args.quick else args.runs
+    many = 3 if args.quick else max(runs, 5)  # warm and floor samples
+    hellos = 5 if args.quick else 15
+    pins = wheel_pins(args.wheelhouse)
+    missing = [n for n in CLOSURE + [ONE_MORE] if n not in pins]
+    if missing:
+        sys.exit(f"the wheelhouse {args.wheelhouse} lacks {', '.join(missing)}")
+    load_before = os.getloadavg()
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHON", "OPENAUTOMATE_"))}
     env.update(PIP_NO_INDEX="1", PIP_FIND_LINKS=os.path.abspath(args.wheelhouse), PIP_DISABLE_PIP_VERSION_CHECK="1",
@@ -72,19 +140,24 @@ def main():
         f.write(SCRIPT)
     counter = [0]
 
-    def task(agent, requirements, source=SCRIPT):
+    def task(agent, requirements, source=SCRIPT, files=None):
+        # requirements None: none in execution.json, so the task's dependency file (`files`) is used.
         counter[0] += 1
         tid = f"bench-{counter[0]}"
         folder = os.path.join(agent, "Tasks", tid)
         os.makedirs(folder)
-        with open(os.path.join(folder, "main.py"), "w") as f:
-            f.write(source)
+        for name, text in dict(files or {}, **{"main.py": source}).items():
+            with open(os.path.join(folder, name), "w") as f:
+                f.write(text)
+        execution = {"ExecutionId": tid, "ScriptPath": "main.py"}
+        if requirements is not None:
+            execution["Requirements"] = requirements
         with open(os.path.join(folder, "execution.json"), "w") as f:
-            json.dump({"ExecutionId": tid, "ScriptPath": "main.py", "Requirements": requirements}, f)
+            json.dump(execution, f)
         return tid
 
-    def executor(agent, tid, *extra):
-        run([args.executor, "--base-dir", agent, "--python", python, *extra, tid], env=env)
+    def executor(agent, tid, *extra, environment=None):
+        run([args.executor, "--base-dir", agent, "--python", python, *extra, tid], env=environment or env)
 
     def drop_cache(agent):
         # The cache's entries are immutable: the executor's own prune lifts that and deletes them.
@@ -125,8 +198,9 @@ def main():
     # 3. warm: one agent folder whose cache already holds the environment
     agent = os.path.join(work, "warm")
     executor(agent, task(agent, WORKLOAD))
+    sizes = {"tasks' forms: A": du_bytes(os.path.join(agent, "EnvCache"))}
     samples = []
-    for i in range(max(runs, 5)):
+    for i in range(many):
         tid = task(agent, WORKLOAD)
         samples.append(timed(lambda: executor(agent, tid)))
     results["warm"] = median(samples)
@@ -138,7 +212,7 @@ def main():
     run(["chmod", "-R", "u+w", site])
 
     # 4. floor: the script in a ready venv
-    results["floor"] = median([timed(lambda: run([f"{floor_venv}/bin/python", script], env=env)) for _ in range(max(runs, 5))])
+    results["floor"] = median([timed(lambda: run([f"{floor_venv}/bin/python", script], env=env)) for _ in range(many)])
 
     # 5. hello world: executor vs bare python
     hello = "print('hello')\n"
@@ -148,15 +222,63 @@ def main():
     hello_agent = os.path.join(work, "hello")
     executor(hello_agent, task(hello_agent, [], hello))  # first run probes the interpreter once
     samples = []
-    for _ in range(15):
+    for _ in range(hellos):
         tid = task(hello_agent, [], hello)
         samples.append(timed(lambda: executor(hello_agent, tid)))
     results["hello-executor"] = median(samples)
-    results["hello-bare"] = median([timed(lambda: run([python, hello_script], env=env)) for _ in range(15)])
+    results["hello-bare"] = median([timed(lambda: run([python, hello_script], env=env)) for _ in range(hellos)])
+
+    # 6. The cache after four overlapping sets, as tasks write them: A (above), a subset of A and A
+    #    plus one package in execution.json, A as a Pipfile.lock.
+    executor(agent, task(agent, ["pandas==1.5.3", "requests"], SUBSET_SCRIPT))
+    executor(agent, task(agent, None, files={"Pipfile.lock": pipfile_lock(pins, CLOSURE)}))
+    executor(agent, task(agent, WORKLOAD + [ONE_MORE]))
+    sizes["tasks' forms: A, subset, lock, A+1"] = du_bytes(os.path.join(agent, "EnvCache"))
+
+    # 7. The store: every set pinned by sha256. pip, if the executor starts it, writes PIP_LOG.
+    store_agent = os.path.join(work, "store")
+    pip_log = os.path.join(work, "pip-ran.log")
+    store_env = dict(env, PIP_LOG=pip_log)
+    pip_ran = []
+
+    def stored_run(tid):
+        seconds = timed(lambda: executor(store_agent, tid, environment=store_env))
+        log = open(os.path.join(store_agent, "Tasks", tid, "executor.log"), encoding="utf-8", errors="replace").read()
+        if os.path.exists(pip_log) or "from the store" not in log:
+            pip_ran.append(tid)
+        return seconds
+
+    def requirements_task(names, source=SCRIPT):
+        return task(store_agent, None, source, {"requirements.txt": hashed_requirements(pins, names)})
+
+    def lock_task():
+        return task(store_agent, None, SCRIPT, {"Pipfile.lock": pipfile_lock(pins, CLOSURE)})
+
+    results["store-cold"] = stored_run(requirements_task(CLOSURE))
+    sizes["hash-pinned: A"] = du_bytes(os.path.join(store_agent, "EnvCache"))
+    subset_tids = [requirements_task(SUBSET, SUBSET_SCRIPT) for _ in range(runs)]
+    lock_tids = [lock_task() for _ in range(runs)]
+    subset_samples = [stored_run(subset_tids[0])]
+    lock_samples = [stored_run(lock_tids[0])]
+    stored_run(requirements_task(CLOSURE + [ONE_MORE]))
+    sizes["hash-pinned: A, subset, lock, A+1"] = du_bytes(os.path.join(store_agent, "EnvCache"))
+    subset_samples += [stored_run(t) for t in subset_tids[1:]]
+    lock_samples += [stored_run(t) for t in lock_tids[1:]]
+    results["subset-stored"] = median(subset_samples)
+    results["lock-stored"] = median(lock_samples)
+
+    def warm_of(tid):
+        # The same files again, in a new task folder: the entry built above.
+        folder = os.path.join(store_agent, "Tasks", tid)
+        files = {f: open(os.path.join(folder, f)).read() for f in ("requirements.txt", "Pipfile.lock") if os.path.exists(os.path.join(folder, f))}
+        return task(store_agent, None, open(os.path.join(folder, "main.py")).read(), files)
+
+    results["subset-warm"] = median([stored_run(warm_of(subset_tids[0])) for _ in range(many)])
+    results["lock-warm"] = median([stored_run(warm_of(lock_tids[0])) for _ in range(many)])
 
     # How to give a venv the cached packages: measured, the executor uses the .pth
     link_times = {}
-    for name, fn in [(".pth file", lambda d: open(os.path.join(d, "x.pth"), "w").write(site + "\n")),
+    for name, fn in [] if args.quick else [(".pth file", lambda d: open(os.path.join(d, "x.pth"), "w").write(site + "\n")),
                      ("hardlinks (cp -al)", lambda d: run(["cp", "-al", site, os.path.join(d, "sp")])),
                      ("full copy (cp -a)", lambda d: run(["cp", "-a", site, os.path.join(d, "sp")]))]:
         samples = []
@@ -167,9 +289,26 @@ def main():
         link_times[name] = median(samples)
     drop_cache(agent)
     drop_cache(hello_agent)
+    drop_cache(store_agent)
     shutil.rmtree(work, ignore_errors=True)
 
     r = results
+    ms = 1000
+    size_tasks = sizes["tasks' forms: A, subset, lock, A+1"] / sizes["tasks' forms: A"]
+    size_store = sizes["hash-pinned: A, subset, lock, A+1"] / sizes["hash-pinned: A"]
+    hello_over = (r["hello-executor"] - r["hello-bare"]) * ms
+    # Issue 22's targets, each a ratio of medians (or a difference) from this run.
+    targets = [
+        ("cold / seed-naive", f"{r['cold'] / r['seed-naive']:.2f}", "<= 0.30", r["cold"] / r["seed-naive"] <= 0.30),
+        ("new set, all stored / its warm run", f"{r['subset-stored'] / r['subset-warm']:.2f}", "<= 2",
+         r["subset-stored"] / r["subset-warm"] <= 2),
+        ("Pipfile.lock, all stored / its warm run", f"{r['lock-stored'] / r['lock-warm']:.2f}" + ("" if not pip_ran else " (pip ran)"),
+         "<= 1.5, no pip process", r["lock-stored"] / r["lock-warm"] <= 1.5 and not pip_ran),
+        ("warm / floor", f"{r['warm'] / r['floor']:.2f}", "<= 1.10", r["warm"] / r["floor"] <= 1.10),
+        ("hello: executor - bare", f"{hello_over:.1f} ms", "<= 20 ms", hello_over <= 20),
+        ("cache: 4 sets / A (tasks' forms)", f"{size_tasks:.2f}", "<= 1.3", size_tasks <= 1.3),
+    ]
+    # The earlier issues' targets, still printed.
     checks = [
         ("warm / floor", r["warm"] / r["floor"], "<= 1.25", r["warm"] / r["floor"] <= 1.25),
         ("seed-naive / warm", r["seed-naive"] / r["warm"], ">= 15", r["seed-naive"] / r["warm"] >= 15),
@@ -178,17 +317,31 @@ def main():
         ("hello executor / bare", r["hello-executor"] / r["hello-bare"], "<= 1.5, or <= 50 ms slower",
          r["hello-executor"] / r["hello-bare"] <= 1.5 or r["hello-executor"] - r["hello-bare"] <= 0.050),
     ]
+    load_after = os.getloadavg()
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores; python {platform.python_version()} at {python}; "
-          f"medians of {runs} runs (5 for warm/floor, 15 for hello)")
+          f"medians of {runs} runs ({many} for warm/floor and the stored sets' warm runs, {hellos} for hello)"
+          f"{'; --quick' if args.quick else ''}")
+    print(f"load average (1, 5, 15 min): before {' '.join(f'{x:.2f}' for x in load_before)}, "
+          f"after {' '.join(f'{x:.2f}' for x in load_after)}")
     for name, value in results.items():
-        print(f"  {name:15s} {value * 1000:9.0f} ms")
-    print("  targets:")
+        print(f"  {name:15s} {value * ms:9.0f} ms")
+    for name, value in sizes.items():
+        print(f"  cache size, {name:36s} {value / 2**20:8.1f} MiB")
+    print(f"  cache: 4 sets / A, all hash-pinned (the store; informative): {size_store:.2f}")
+    if pip_ran:
+        print(f"  pip ran, or the set was not built from the store, for: {', '.join(pip_ran)}")
+    print("  issue 22 targets:")
+    print(f"  {'target':42s} {'measured':>18s}  {'wanted':24s} result")
+    for name, value, target, met in targets:
+        print(f"  {name:42s} {value:>18s}  {target:24s} {'PASS' if met else 'MISS'}")
+    print("  earlier targets:")
     for name, value, target, met in checks:
         print(f"  {name:22s} {value:7.2f}  target {target:28s} {'met' if met else 'MISSED'}")
-    print("  giving a venv the cached packages (87 MB of site-packages):")
+    if link_times:
+        print("  giving a venv the cached packages (87 MB of site-packages):")
     for name, value in link_times.items():
         print(f"  {name:22s} {value * 1000:9.1f} ms")
-    return 0 if all(c[3] for c in checks) else 1
+    return 0 if all(t[3] for t in targets) else 1
 
 
 if __name__ == "__main__":
