@@ -70,6 +70,7 @@ AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers, c
     snapshot.locks = std::move(read.locks);
     const oa::EnvironmentCache::Summary cache = oa::EnvironmentCache::summarize(cacheDir.isEmpty() ? baseDir + QStringLiteral("/EnvCache") : cacheDir, baseDir);
     snapshot.cacheEntries = cache.entries;
+    snapshot.cacheDistributions = cache.distributions;
     snapshot.cacheBytes = cache.bytes;
     if (withLeftovers) {
         snapshot.leftovers = oa::Leftovers(paths).scan();

@@ -32,7 +32,8 @@ struct AgentSnapshot {
     QList<oa::Leftover> leftovers;
     bool hasLeftovers = false;
     int cacheEntries = 0;      // the environment cache under the agent folder
-    qint64 cacheBytes = 0;
+    int cacheDistributions = 0; // the folders of its store of distributions
+    qint64 cacheBytes = 0;     // entries and store, each file once
     qint64 scanMs = 0;
 };
 

@@ -305,6 +305,10 @@ void MainWindow::updateStatus(const AgentSnapshot &snapshot)
                       + (parts.isEmpty() ? QString() : QStringLiteral(": ") + parts.join(QStringLiteral(", ")))
                       + QStringLiteral(" · ")
                       + tr("environment cache: %n environment(s), %1", nullptr, snapshot.cacheEntries).arg(StateStyle::size(snapshot.cacheBytes)));
+    // The store of distributions that composed entries are made of (its bytes are in the size).
+    if (const int stored = snapshot.cacheDistributions; stored > 0)
+        m_status->setText(m_status->text() + QStringLiteral(", ")
+                          + (stored == 1 ? tr("%n distribution", nullptr, stored) : tr("%n distributions", nullptr, stored)));
     // How long the scan took matters to whoever tunes a huge folder, not at a glance: it would
     // push the line past the configuration's name at 1280 pixels in German.
     m_status->setToolTip(m_status->text() + u'\n' + tr("scanned in %1 ms").arg(snapshot.scanMs));

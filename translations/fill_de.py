@@ -257,6 +257,9 @@ GERMAN = {
     "Stop %1? Its whole process tree gets a graceful stop, then a hard kill after the grace period.":
         "%1 anhalten? Der ganze Prozessbaum wird zuerst sanft beendet, nach der Schonfrist hart.",
     "Asked %1 to stop.": "%1 wurde zum Anhalten aufgefordert.",
+    # The store of distributions in the status line (a count after the cache's size).
+    "%n distribution": ("%n Distribution", "%n Distributionen"),
+    "%n distributions": ("%n Distribution", "%n Distributionen"),
     "environment cache: %n environment(s), %1": ("Umgebungs-Cache: %n Umgebung, %1", "Umgebungs-Cache: %n Umgebungen, %1"),
     "Stage": "Phase",
     "&Configuration…": "&Konfiguration…",

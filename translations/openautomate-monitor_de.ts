@@ -536,6 +536,20 @@
         <translation>Agent-Ordner öffnen</translation>
     </message>
     <message numerus="yes">
+        <source>%n distribution</source>
+        <translation>
+            <numerusform>%n Distribution</numerusform>
+            <numerusform>%n Distributionen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n distributions</source>
+        <translation>
+            <numerusform>%n Distribution</numerusform>
+            <numerusform>%n Distributionen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>environment cache: %n environment(s), %1</source>
         <translation>
             <numerusform>Umgebungs-Cache: %n Umgebung, %1</numerusform>

@@ -1,6 +1,7 @@
 // The monitor's window as an operator meets it, offscreen: loud failures (a banner for a missing
 // or unreadable agent folder and an unknown --select, --screenshot failing with them), F5's
-// feedback, and a layout that fits 1280×800 and is remembered.
+// feedback, a layout that fits 1280×800 and is remembered, and a status line that counts the
+// environment cache's store of distributions.
 #include "ColumnFit.h"
 #include "LeftoversPanel.h"
 #include "LockTableModel.h"
@@ -13,6 +14,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QDir>
+#include <QFile>
 #include <QHeaderView>
 #include <QImage>
 #include <QLabel>
@@ -28,6 +30,39 @@
 
 using namespace oatest;
 
+namespace {
+
+// A store folder as DistributionStore publishes it (marker, site-packages, dist-info with its
+// METADATA, the executor's own and writable by nobody else), made by hand: the monitor only reads.
+bool makeStoreFolder(const Agent &agent, const QString &name, char shaDigit)
+{
+    const QString sha(64, QLatin1Char(shaDigit));
+    const QString dir = agent.base() + QStringLiteral("/EnvCache/store/%1-1.0-%2").arg(name, sha.left(16));
+    const QString site = dir + QStringLiteral("/lib/python3.11/site-packages");
+    const QString distInfo = site + u'/' + QString(name).replace(u'-', u'_') + QStringLiteral("-1.0.dist-info");
+    if (!QDir().mkpath(distInfo))
+        return false;
+    for (const QString &folder : {dir, site, distInfo})
+        if (!QFile::setPermissions(folder, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup
+                                               | QFile::ReadOther | QFile::ExeOther))
+            return false;
+    const QByteArray dist = QString(name).replace(u'-', u'_').toUtf8();
+    return writeFileBytes(distInfo + QStringLiteral("/METADATA"), "Metadata-Version: 2.1\nName: " + dist + "\nVersion: 1.0\n\n")
+           && writeFileBytes(dir + QStringLiteral("/stored.json"),
+                             R"({"Name": ")" + dist + R"(", "Version": "1.0", "Sha256": ")" + sha.toLatin1()
+                                 + R"(", "SitePackages": "lib/python3.11/site-packages", "SizeBytes": 1048576})");
+}
+
+QString statusLine(const MainWindow &window)
+{
+    for (const QLabel *label : window.statusBar()->findChildren<QLabel *>())
+        if (label->text().contains(QLatin1String("environment cache")))
+            return label->text();
+    return {};
+}
+
+} // namespace
+
 class TestMonitorWindow : public QObject {
     Q_OBJECT
 private slots:
@@ -42,6 +77,7 @@ private slots:
     void everyColumnFitsTheDefaultSize();
     void progressTextStaysInsideItsBar();
     void columnLayoutIsRemembered();
+    void statusLineCountsTheStore();
 
 private:
     std::unique_ptr<MainWindow> openWindow(const QString &base, const QString &select = QString());
@@ -252,6 +288,22 @@ void TestMonitorWindow::columnLayoutIsRemembered()
     QCOMPARE(header->visualIndex(TaskTableModel::ExitCodeColumn), 1);
     QCOMPARE(header->sectionSize(TaskTableModel::ScriptColumn), 333); // not fitted over
     QSettings().clear();
+}
+
+void TestMonitorWindow::statusLineCountsTheStore()
+{
+    Agent agent;
+    QVERIFY(makeStoreFolder(agent, QStringLiteral("oa-one"), 'a'));
+    QVERIFY(makeStoreFolder(agent, QStringLiteral("oa-two"), 'b'));
+    {
+        auto window = openWindow(agent.base());
+        // No entry, two distributions: their bytes are the cache's size.
+        QVERIFY2(statusLine(*window).endsWith(QLatin1String(" MiB, 2 distributions")), qPrintable(statusLine(*window)));
+    }
+    // An implausible folder (writable by others) is not counted; one distribution is singular.
+    QVERIFY(QFile::setPermissions(agent.base() + QStringLiteral("/EnvCache/store/oa-two-1.0-bbbbbbbbbbbbbbbb"), QFileDevice::Permissions(0x7777)));
+    auto window = openWindow(agent.base());
+    QVERIFY2(statusLine(*window).endsWith(QLatin1String(" MiB, 1 distribution")), qPrintable(statusLine(*window)));
 }
 
 QTEST_MAIN(TestMonitorWindow)
