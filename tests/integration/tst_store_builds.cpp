@@ -79,6 +79,7 @@ private slots:
     void unpinnedDependencyGoesToPip();
     void provenanceIsPips();
     void markersDecideWithoutPip();
+    void undecidedMarkerGoesToPip();
 
 private:
     // Runs task `id` of `lock` in `agent`; pip, if started, logs to `pipRan`.
@@ -267,6 +268,22 @@ void TestStoreBuilds::markersDecideWithoutPip()
     QCOMPARE(fromStore.value(QStringLiteral("PipFreeze")).toArray(), fromPip.value(QStringLiteral("PipFreeze")).toArray());
     const QStringList freeze = fromStore.value(QStringLiteral("PipFreeze")).toVariant().toStringList();
     QVERIFY2(freeze.filter(QStringLiteral("sapp")).size() == 1 && freeze.filter(QStringLiteral("swin")).isEmpty(), qPrintable(freeze.join(u' ')));
+}
+
+void TestStoreBuilds::undecidedMarkerGoesToPip()
+{
+    // A kernel release is no PEP 440 version: packaging 22 raises on this marker, 21.3 says
+    // false. The store never guesses; pip decides (whatever it then does, it is pip's).
+    Agent agent;
+    QJsonObject defaults = QJsonDocument::fromJson(m_lock).object().value(QStringLiteral("default")).toObject();
+    QJsonObject app = defaults.value(QStringLiteral("oa-sapp")).toObject();
+    app.insert(QStringLiteral("markers"), QStringLiteral("platform_release >= '0'"));
+    defaults.insert(QStringLiteral("oa-sapp"), app);
+    const QString pipRan = m_dir.path() + QStringLiteral("/pip-ran-undecided.log");
+    run(agent, QStringLiteral("undecided"), lockJson(defaults), pipRan);
+    QVERIFY2(QFile::exists(pipRan), "pip did not run");
+    const QByteArray log = readFile(agent.taskFile(QStringLiteral("undecided"), QStringLiteral("executor.log")));
+    QVERIFY2(log.contains("pip builds it, not the store") && log.contains("is not decided here"), log.constData());
 }
 
 QTEST_GUILESS_MAIN(TestStoreBuilds)
