@@ -106,8 +106,8 @@ QList<qint64> ProcessTree::members(qint64 processGroup)
     for (const ProcessTable::Entry &entry : ProcessTable::descendantsOf(table, self, guardian)) {
         descendants.insert(entry.pid);
 #ifdef Q_OS_LINUX
-        // An orphan that died as the executor's child. Never the running child: Qt reaps its
-        // own (forkfd), and never waitpid(-1), which would take that one from Qt.
+        // An orphan that died as the executor's child. Never the running child: Qt (forkfd) or
+        // CgroupSpawn (its pidfd) reaps it, and never waitpid(-1), which would take it from them.
         if (entry.dead() && entry.parent == self && entry.pid != processGroup)
             ::waitpid(pid_t(entry.pid), nullptr, WNOHANG);
 #endif
