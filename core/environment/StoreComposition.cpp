@@ -55,12 +55,13 @@ Status StoreComposition::copyScript(const AgentFolder &venv, const QString &to, 
 }
 
 Status StoreComposition::compose(const AgentFolder &store, const AgentFolder &venv, const QList<StoredDistribution> &distributions,
-                                 const QString &venvSitePackages, const QString &venvBin, const QString &venvPython)
+                                 const QString &venvSitePackages, const QString &venvBin, const QString &venvPython,
+                                 AgentFolder::Durability durability)
 {
     if (venvPython.contains(QRegularExpression(QStringLiteral("\\s"))))
         return fail(ErrorKind::Environment, QStringLiteral("the venv's python %1 has white space in its path, which a #! line cannot hold").arg(venvPython));
     const QString pth = venvSitePackages + u'/' + QLatin1String(kPthFile);
-    if (Status written = venv.writeAtomically(pth, pthLine(distributions)); !written)
+    if (Status written = venv.writeAtomically(pth, pthLine(distributions), nullptr, durability); !written)
         return composeFailure(QStringLiteral("cannot give the venv its packages"), written.error());
     QStringList ours; // written here: a later distribution's script of the same name replaces it, as pip's would
     for (const StoredDistribution &d : distributions) {

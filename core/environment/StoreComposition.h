@@ -25,8 +25,11 @@ public:
     // `store` reads the store folders (the cache's gatekeeper); `venv` writes into the venv
     // (the agent folder's). A script name the venv already has (its python) is refused, never
     // replaced. ErrorKind::Environment naming the file when something cannot be written whole.
+    // `durability`: the .pth's (AgentFolder::writeAtomically); a venv that lives for one run
+    // needs no fsync.
     static Status compose(const AgentFolder &store, const AgentFolder &venv, const QList<StoredDistribution> &distributions,
-                          const QString &venvSitePackages, const QString &venvBin, const QString &venvPython);
+                          const QString &venvSitePackages, const QString &venvBin, const QString &venvPython,
+                          AgentFolder::Durability durability = AgentFolder::Durability::Flushed);
 
     // The .pth line for `distributions`.
     static QByteArray pthLine(const QList<StoredDistribution> &distributions);

@@ -2,6 +2,7 @@
 
 #include "RunAsGrants.h"
 #include "environment/PythonEnvironment.h"
+#include "environment/StoredPip.h"
 #include "fs/TreeOwnership.h"
 
 namespace oa {
@@ -36,14 +37,20 @@ Status EnvironmentFolders::makeTemp()
     return ok();
 }
 
-Status EnvironmentFolders::makeVenv(const PythonInterpreter &interpreter, bool withPip, RunControl *control, RunAsGrants &grants)
+Status EnvironmentFolders::makeVenv(const PythonInterpreter &interpreter, bool withPip, RunControl *control, RunAsGrants &grants,
+                                    const StoredPip *storedPip)
 {
     if (Status s = makeFresh(venvDir()); !s)
         return s;
     m_ownsVenv = true;
     const PythonEnvironment venv(interpreter, venvDir());
-    if (Status s = venv.create(withPip, control); !s)
+    if (Status s = venv.create(withPip && !storedPip, control); !s)
         return s;
+    // pip's store folder through the venv's openautomate-store.pth, its scripts in bin/: written
+    // by root before the venv is given away, like everything else root puts in.
+    if (storedPip)
+        if (Status s = storedPip->compose(m_paths.folder(), venv.sitePackages(), venv.binDirectory(), venv.pythonExecutable()); !s)
+            return s;
     if (Status s = venv.installHelpers(); !s)
         return s;
     return grants.give(venv.directory());

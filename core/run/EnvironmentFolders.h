@@ -13,6 +13,7 @@ namespace oa {
 class RunAsGrants;
 class RunControl;
 struct PythonInterpreter;
+class StoredPip;
 
 // The two folders the Environment stage makes for one execution, Temp/<id> and venvs/<id>.
 // Each is made new: one left by an earlier run (kept, or a crash) was writable by that run's
@@ -31,8 +32,10 @@ public:
     // before the script (whose TMPDIR it is) gets it.
     Status makeTemp();
     // venvs/<id> from `interpreter`, with pip when `withPip`, and the helper module; then, since
-    // everything root writes into it is in it, given to the run-as user.
-    Status makeVenv(const PythonInterpreter &interpreter, bool withPip, RunControl *control, RunAsGrants &grants);
+    // everything root writes into it is in it, given to the run-as user. With `storedPip` (already
+    // acquired), the venv is made without pip and pip is composed in from the store instead.
+    Status makeVenv(const PythonInterpreter &interpreter, bool withPip, RunControl *control, RunAsGrants &grants,
+                    const StoredPip *storedPip = nullptr);
 
     // Removes what this run made, the venv unless `keepVenv`. Returns the warnings.
     QStringList remove(bool keepVenv) const;

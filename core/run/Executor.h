@@ -3,6 +3,7 @@
 #include "fs/AgentPaths.h"
 #include "dependencies/DependencyResolver.h"
 #include "environment/EnvironmentCache.h"
+#include "environment/StoredPip.h"
 #include "EnvironmentFolders.h"
 #include "ExecutionControl.h"
 #include "InterpreterSelection.h"
@@ -125,6 +126,10 @@ private:
     Status chooseInterpreter();
     bool usesCache() const;
     QString cacheDir() const;
+    // The path without a cache entry (--no-env-cache, UseEnvironmentCache false): the venv gets
+    // pip from the store of distributions (StoredPip), in m_storedPip. False, with the reason in
+    // executor.log, when it cannot: the venv then gets pip as it did before the store.
+    Result<bool> takePipFromStore();
     // The run's limits from execution.json, the site's defaults and maxima, and the command line.
     RunLimits limitsFor(const ExecutionInfo &info);
     // result.json's Provenance; a warning when it is unavailable, saying why.
@@ -160,6 +165,8 @@ private:
     std::unique_ptr<EnvironmentCache> m_cache;
     SandboxPlan m_sandbox;
     QString m_cacheEntryDir; // the cache entry linked into the venv: read-only in the sandbox
+    std::unique_ptr<StoredPip> m_storedPip; // pip's store folder the venv names: read-only in the sandbox, marked in use
+    bool m_pipLogFresh = false; // pip.log was made fresh by this run already (storing pip wrote into it)
     ResultRecord m_record;
     int m_exitCode = 0;
     qsizetype m_warningsLeftOut = 0; // logged, but past the bound of result.json's Warnings

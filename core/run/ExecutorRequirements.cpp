@@ -16,8 +16,9 @@ Status Executor::installRequirements()
     m_pip.applyTo(venv);
     venv.setPipSandbox(pipSandbox({m_paths.venvDir(id), m_paths.tempDir(id)}));
     const QString pipLog = m_paths.pipLogFile(id);
-    if (Status fresh = freshLog(pipLog); !fresh) // pip.log describes this run only
-        return fresh;
+    if (!m_pipLogFresh) // pip.log describes this run only (storing pip may have begun it)
+        if (Status fresh = freshLog(pipLog); !fresh)
+            return fresh;
     // pip's installation report goes into a folder of Temp/<id> that pip's user may write, and
     // is read back through the gatekeeper and removed before the script (whose TMP it is) runs.
     const QString reportDir = m_pip.reportDirectory();
@@ -25,7 +26,8 @@ Status Executor::installRequirements()
         return s;
     const QString report = reportDir + QStringLiteral("/report.json");
     Provenance provenance;
-    const Result<QStringList> reportArguments = InstallReport::pipArguments(venv.pipVersion(), report);
+    // The venv's pip is the store's (its own site-packages has none), or its own.
+    const Result<QStringList> reportArguments = InstallReport::pipArguments(m_storedPip ? m_storedPip->version() : venv.pipVersion(), report);
     if (!reportArguments)
         provenance.unavailable = reportArguments.error().message;
     venv.setInstallReportArguments(reportArguments ? reportArguments.value() : QStringList());

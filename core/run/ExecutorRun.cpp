@@ -99,6 +99,7 @@ void Executor::recordErrorSummary()
 void Executor::cleanUp()
 {
     m_cache.reset(); // this execution no longer uses its cache entry
+    m_storedPip.reset(); // nor pip's store folder
     stopDynamicUserProcesses(); // before its files are taken back: nothing of it may still write
     const bool keepVenv = m_info && m_info->keepVirtualEnvironment;
     if (m_folders.ownsVenv() && keepVenv)

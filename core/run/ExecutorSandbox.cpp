@@ -30,6 +30,8 @@ std::optional<SandboxSpec> Executor::scriptSandbox() const
         readOnly.append(m_cacheEntryDir);
     if (m_cache) // an entry composed from the store names its store folders, and only those
         readOnly += m_cache->storeFoldersInUse();
+    if (m_storedPip) // the venv's own .pth names pip's store folder
+        readOnly.append(m_storedPip->folder());
     return m_sandbox.forScript(readOnly, {m_paths.taskDir(id), m_paths.venvDir(id), m_paths.tempDir(id)}, m_paths.taskDir(id));
 }
 
@@ -46,6 +48,8 @@ std::optional<SandboxSpec> Executor::pipSandbox(const QStringList &writable) con
     readOnly += SandboxPlan::pathsNamedIn(pipVariables);
     // pip reads the task's requirements.txt (and what it includes) from the task folder.
     readOnly.append(m_paths.taskDir(m_options.executionId));
+    if (m_storedPip) // pip itself, in the venv through its .pth
+        readOnly.append(m_storedPip->folder());
     return m_sandbox.forPip(readOnly, writable, m_pip.workingDirectory());
 }
 

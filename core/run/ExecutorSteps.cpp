@@ -6,6 +6,8 @@
 
 #include "environment/PythonEnvironment.h"
 
+#include <QRegularExpression>
+
 namespace oa {
 
 void Executor::useInterpreter(PythonInterpreter interpreter)
@@ -66,8 +68,12 @@ Status Executor::prepareEnvironment()
                 return s;
         }
         // With the cache, the venv needs no pip of its own: the packages (and pip) come from
-        // the shared entry. Without it, the venv gets pip as before.
-        const Status venvMade = m_folders.makeVenv(*m_interpreter, m_deps.resolved().needsPackages() && !usesCache(), &m_control, m_grants);
+        // the shared entry. Without it, pip comes from the store (or, failing that, as before).
+        const Result<bool> fromStore = takePipFromStore();
+        if (!fromStore)
+            return fromStore.error();
+        const Status venvMade = m_folders.makeVenv(*m_interpreter, m_deps.resolved().needsPackages() && !usesCache(), &m_control, m_grants,
+                                                   *fromStore ? m_storedPip.get() : nullptr);
         warn(m_folders.takeWarnings(), lcCleanup);
         if (!venvMade)
             return venvMade;
@@ -108,6 +114,51 @@ Status Executor::chooseInterpreter()
 QString Executor::cacheDir() const
 {
     return m_options.envCacheDir.isEmpty() ? m_paths.baseDir() + QStringLiteral("/EnvCache") : m_options.envCacheDir;
+}
+
+Result<bool> Executor::takePipFromStore()
+{
+    if (m_options.useEnvCache && m_info && m_info->useEnvironmentCache)
+        return false; // pip comes with the cache entry, or (no requirements) is not wanted
+    const bool packages = m_deps.resolved().needsPackages();
+    const auto fallBack = [&](const QString &why) {
+        m_log.info(lcVenv, QStringLiteral("pip does not come from the store of distributions: {Reason}; the venv gets {PipFallback}"),
+                   {{QStringLiteral("Reason"), why},
+                    {QStringLiteral("PipFallback"), packages ? QStringLiteral("pip of its own, as python -m venv gives it")
+                                                             : QStringLiteral("no pip")}});
+        m_storedPip.reset();
+        return false;
+    };
+    if (m_interpreter->bundledPipWheel.isEmpty())
+        return fallBack(QStringLiteral("%1 has no bundled pip wheel").arg(m_interpreter->executable));
+    // The venv's pip scripts start with "#!{venv}/bin/python", which cannot hold white space.
+    static const QRegularExpression space(QStringLiteral("\\s"));
+    if (m_folders.venvDir().contains(space))
+        return fallBack(QStringLiteral("the venv's path %1 has white space, which a script's #! line cannot hold").arg(m_folders.venvDir()));
+    // Storing pip (the first time) compiles it; that output goes to pip.log when this run installs
+    // packages, and is dropped otherwise (a run without packages leaves no pip.log).
+    QString log;
+    if (packages) {
+        if (Status fresh = freshLog(m_paths.pipLogFile(m_options.executionId)); !fresh)
+            return fresh.error();
+        m_pipLogFresh = true;
+        log = m_paths.pipLogFile(m_options.executionId);
+    }
+    m_storedPip = std::make_unique<StoredPip>(cacheDir(), m_paths.baseDir(), m_options.executionId);
+    const auto stored = m_storedPip->acquire(*m_interpreter, log, &m_control);
+    warn(m_storedPip->takeWarnings(), lcVenv);
+    if (!stored) {
+        const ErrorKind kind = stored.error().kind;
+        if (kind == ErrorKind::TimedOut || kind == ErrorKind::Cancelled || kind == ErrorKind::LimitExceeded)
+            return stored.error(); // the run's stop, not a store that cannot be used
+        warn(QStringLiteral("pip cannot come from the store of distributions: %1").arg(stored.error().message), lcVenv);
+        return fallBack(QStringLiteral("the store cannot be used"));
+    }
+    m_log.info(lcVenv, QStringLiteral("pip {PipVersion} for the venv from the store of distributions ({StoreFolder}, {StoreUse})"),
+               {{QStringLiteral("PipVersion"), stored->version},
+                {QStringLiteral("StoreFolder"), stored->dir},
+                {QStringLiteral("StoreUse"), stored->reused ? QStringLiteral("reused") : QStringLiteral("stored now")}});
+    return true;
 }
 
 bool Executor::usesCache() const

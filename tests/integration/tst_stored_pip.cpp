@@ -1,0 +1,285 @@
+// pip in an execution's own venv (--no-env-cache) comes from the store of distributions: the
+// interpreter's bundled pip wheel, stored once (EnvCache/store/pip-…) and named by the venv's
+// openautomate-store.pth. Through the real executor and a real Python: the venv's site-packages
+// holds no pip, yet the script's `python -m pip` works, and what it installs lands in the venv,
+// never in the store; the run marks the store folder in use while it lasts (so eviction leaves
+// it alone); as a run-as user and under bubblewrap too; and an interpreter with no bundled pip
+// wheel gets today's venv, said at INFO.
+#include "RunAsFixture.h"
+#include "TestSupport.h"
+#include "ThrowawayUser.h"
+
+#include "environment/CacheLayout.h"
+#include "environment/DistributionStore.h"
+#include "environment/InstallReport.h"
+#include "environment/PythonInterpreter.h"
+#include "environment/StoredPip.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace oatest;
+
+namespace {
+
+// The script: pip's version and where it lives, then `pip install` of tinypkg from the task's
+// own wheels/ (which a sandboxed script can read), the import, pip list and pip freeze; all into
+// report.json.
+QByteArray pipScript()
+{
+    return "import json, subprocess, sys\n"
+           "def pip(*a):\n"
+           "    r = subprocess.run([sys.executable, '-m', 'pip', '--disable-pip-version-check', *a], capture_output=True, text=True)\n"
+           "    return {'code': r.returncode, 'out': r.stdout, 'err': r.stderr[-2000:]}\n"
+           "out = {'version': pip('--version')}\n"
+           "out['install'] = pip('install', '--no-index', '--find-links', 'wheels', 'tinypkg')\n"
+           "import importlib; importlib.invalidate_caches()\n"
+           "import tinypkg\n"
+           "out['imported'] = tinypkg.__file__\n"
+           "out['list'] = pip('list', '--format=json')\n"
+           "out['freeze'] = pip('freeze')\n"
+           "json.dump(out, open('report.json', 'w'))\n";
+}
+
+// Every path below `dir`, relative, sorted.
+QStringList tree(const QString &dir)
+{
+    QStringList paths;
+    QDirIterator it(dir, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        paths.append(QDir(dir).relativeFilePath(it.next()));
+    paths.sort();
+    return paths;
+}
+
+QString sitePackagesOf(const QString &venv)
+{
+    const QStringList libs = QDir(venv + QStringLiteral("/lib")).entryList({QStringLiteral("python3*")}, QDir::Dirs);
+    return libs.isEmpty() ? QString() : venv + QStringLiteral("/lib/") + libs.first() + QStringLiteral("/site-packages");
+}
+
+} // namespace
+
+class TestStoredPip : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void scriptPipInstallsIntoTheVenv_data();
+    void scriptPipInstallsIntoTheVenv();
+    void liveRunMarksStoreFolderInUse();
+    void noBundledWheelKeepsTodaysVenv();
+    void recordedHashOfAnotherFileIsNotUsed();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_wheels;
+};
+
+void TestStoredPip::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    openToOthers(m_dir.path());
+    m_wheels = m_dir.path() + QStringLiteral("/wheels");
+    QVERIFY(QDir().mkpath(m_wheels));
+    QVERIFY(!buildWheel(m_wheels, QStringLiteral("tinypkg"), QStringLiteral("1.0")).isEmpty());
+    openToOthers(m_wheels);
+}
+
+void TestStoredPip::scriptPipInstallsIntoTheVenv_data()
+{
+    QTest::addColumn<QString>("python"); // empty: the tests' own (pyenv's, with ensurepip's _bundled wheel)
+    QTest::addColumn<bool>("runAs");
+    QTest::addColumn<bool>("sandbox");
+    QTest::newRow("pyenv python") << QString() << false << false;
+    QTest::newRow("Debian python (python-wheels)") << kSystemPython << false << false;
+    QTest::newRow("run-as user") << kSystemPython << true << false;
+    QTest::newRow("run-as user under bubblewrap") << kSystemPython << true << true;
+}
+
+void TestStoredPip::scriptPipInstallsIntoTheVenv()
+{
+    QFETCH(QString, python);
+    QFETCH(bool, runAs);
+    QFETCH(bool, sandbox);
+    if (sandbox && !QFileInfo(QStringLiteral("/usr/bin/bwrap")).isExecutable())
+        OA_SKIP_OR_FAIL("/usr/bin/bwrap is not installed (Debian's bubblewrap package; scripts/lib.sh installs it)");
+    std::unique_ptr<ThrowawayUser> user;
+    if (runAs) {
+        user = std::make_unique<ThrowawayUser>();
+        if (!user->isValid())
+            OA_SKIP_OR_FAIL(user->why());
+    }
+    Agent agent;
+    const QString id = QStringLiteral("pip");
+    agent.makeScriptTask(id, pipScript());
+    QVERIFY(QDir().mkpath(agent.taskFile(id, QStringLiteral("wheels"))));
+    QVERIFY(QFile::copy(m_wheels + QStringLiteral("/tinypkg-1.0-py3-none-any.whl"), agent.taskFile(id, QStringLiteral("wheels/tinypkg-1.0-py3-none-any.whl"))));
+    QProcessEnvironment env = cleanEnvironment();
+    if (sandbox) {
+        const QString conf = m_dir.path() + QStringLiteral("/sandbox.conf");
+        QVERIFY(writeFileBytes(conf, "Sandbox = bubblewrap\nNetwork = none\n"));
+        env.insert(QStringLiteral("OPENAUTOMATE_EXECUTOR_CONFIG"), conf);
+    }
+    QStringList extra{QStringLiteral("--no-env-cache"), QStringLiteral("--keep-venv")};
+    if (!runAs) // runAsArgs names the system python: pyenv's lives under /root
+        extra << QStringLiteral("--python") << (python.isEmpty() ? oatest::python() : python);
+    if (runAs)
+        openToOthers(agent.base());
+    const Run run = runExecutor(runAs ? runAsArgs(agent, id, user->name(), extra) : executorArgs(agent, id, extra), env);
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    // No pip of the venv's own: its site-packages names the store's pip through one .pth.
+    const QString venv = agent.base() + QStringLiteral("/venvs/") + id;
+    const QString site = sitePackagesOf(venv);
+    QVERIFY(!site.isEmpty());
+    QVERIFY2(!QFileInfo::exists(site + QStringLiteral("/pip")), qPrintable(tree(site).join(u' ')));
+    QVERIFY(QDir(site).entryList({QStringLiteral("pip-*.dist-info")}, QDir::Dirs).isEmpty());
+    const QByteArray pth = readFile(site + QStringLiteral("/openautomate-store.pth"));
+    const QString storeDir = agent.base() + QStringLiteral("/EnvCache/store");
+    const QStringList stored = QDir(storeDir).entryList({QStringLiteral("pip-*")}, QDir::Dirs);
+    QCOMPARE(stored.size(), 1);
+    QVERIFY2(pth.contains(QFile::encodeName(storeDir + u'/' + stored.first())), pth.constData());
+    const QStringList storeBefore = tree(storeDir + u'/' + stored.first());
+    // The script's pip ran from the store and installed into the venv.
+    const QJsonObject out = report(agent, id);
+    const QJsonObject version = out.value(QStringLiteral("version")).toObject();
+    QCOMPARE(version.value(QStringLiteral("code")).toInt(-1), 0);
+    QVERIFY2(version.value(QStringLiteral("out")).toString().contains(storeDir + u'/' + stored.first()),
+             qPrintable(version.value(QStringLiteral("out")).toString()));
+    const QJsonObject install = out.value(QStringLiteral("install")).toObject();
+    QVERIFY2(install.value(QStringLiteral("code")).toInt(-1) == 0, qPrintable(install.value(QStringLiteral("err")).toString()));
+    QCOMPARE(QFileInfo(out.value(QStringLiteral("imported")).toString()).canonicalFilePath(),
+             QFileInfo(site + QStringLiteral("/tinypkg/__init__.py")).canonicalFilePath());
+    QVERIFY(QFileInfo::exists(site + QStringLiteral("/tinypkg-1.0.dist-info/RECORD")));
+    QCOMPARE(tree(storeDir + u'/' + stored.first()), storeBefore); // nothing written into the store
+    QVERIFY(!tree(storeDir).join(u' ').contains(QLatin1String("tinypkg")));
+    QStringList listed;
+    for (const QJsonValue &p : QJsonDocument::fromJson(out.value(QStringLiteral("list")).toObject().value(QStringLiteral("out")).toString().toUtf8()).array())
+        listed.append(p.toObject().value(QStringLiteral("name")).toString());
+    listed.sort();
+    QCOMPARE(listed, (QStringList{QStringLiteral("pip"), QStringLiteral("tinypkg")}));
+    QCOMPARE(out.value(QStringLiteral("freeze")).toObject().value(QStringLiteral("out")).toString(), QStringLiteral("tinypkg==1.0\n"));
+    // The run's mark on the store folder went with it.
+    QVERIFY2(QDir(agent.base() + QStringLiteral("/EnvCache/in-use")).isEmpty(), qPrintable(tree(agent.base() + QStringLiteral("/EnvCache/in-use")).join(u' ')));
+    QVERIFY(readFile(agent.taskFile(id, QStringLiteral("executor.log"))).contains("from the store of distributions"));
+    QVERIFY(!QFileInfo::exists(agent.taskFile(id, QStringLiteral("pip.log")))); // no packages: no pip.log
+}
+
+void TestStoredPip::liveRunMarksStoreFolderInUse()
+{
+    // While the script runs, the store folder its venv names is in use as an entry in use is
+    // (CacheLayout::isInUse, which eviction asks); once the run is over, it is not.
+    Agent agent;
+    const QString id = QStringLiteral("live");
+    agent.makeScriptTask(id, "import os, time\n"
+                             "open('started.tmp', 'w').write(str(os.getpid())); os.rename('started.tmp', 'started')\n"
+                             "while not os.path.exists('go'): time.sleep(0.02)\n");
+    QProcess executor;
+    executor.setProcessEnvironment(cleanEnvironment());
+    executor.start(executorPath(), executorArgs(agent, id, {QStringLiteral("--no-env-cache")}));
+    QVERIFY(!waitForPids(agent.taskFile(id, QStringLiteral("started"))).isEmpty());
+    const QString cacheDir = agent.base() + QStringLiteral("/EnvCache");
+    const oa::CacheLayout layout(cacheDir, agent.base());
+    const QStringList stored = QDir(layout.storeDir()).entryList({QStringLiteral("pip-*")}, QDir::Dirs);
+    QCOMPARE(stored.size(), 1);
+    QVERIFY(layout.isInUse(stored.first()));
+    const QStringList markers = QDir(layout.inUseDir()).entryList({stored.first() + QStringLiteral("@") + id + QStringLiteral(".*")}, QDir::Files);
+    QCOMPARE(markers, QStringList{stored.first() + u'@' + id + u'.' + QString::number(executor.processId())});
+    QVERIFY(writeFileBytes(agent.taskFile(id, QStringLiteral("go")), ""));
+    QVERIFY(executor.waitForFinished(60000));
+    QCOMPARE(executor.exitCode(), 0);
+    QVERIFY(!layout.isInUse(stored.first()));
+}
+
+void TestStoredPip::noBundledWheelKeepsTodaysVenv()
+{
+    // An interpreter that reports no bundled pip wheel (a wrapper that blanks the probe's answer)
+    // gets the venv it got before: no pip, and executor.log says why at INFO, not as a warning.
+    const QString wrapper = m_dir.path() + QStringLiteral("/python-without-wheel");
+    QVERIFY(writeFileBytes(wrapper, "#!/bin/sh\n"
+                                    "if [ \"$1\" = -I ] && [ \"$2\" = -c ]; then\n"
+                                    "  \"" + QFile::encodeName(python()) + "\" \"$@\" | sed '4s/.*/ /'\n"
+                                    "else exec \"" + QFile::encodeName(python()) + "\" \"$@\"; fi\n"));
+    QVERIFY(QFile::setPermissions(wrapper, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+    Agent agent;
+    const QString id = QStringLiteral("nowheel");
+    agent.makeScriptTask(id, "import importlib.util\nprint(importlib.util.find_spec('pip') is None)\n");
+    const Run run = runExecutor(executorArgs(agent, id, {QStringLiteral("--no-env-cache"), QStringLiteral("--python"), wrapper}));
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(readFile(agent.taskFile(id, QStringLiteral("output.log"))), QByteArray("True\n"));
+    // executor.log is CLEF, one JSON object a line; Information is the level without "@l".
+    const QByteArray log = readFile(agent.taskFile(id, QStringLiteral("executor.log")));
+    int said = 0;
+    for (const QByteArray &line : log.split('\n')) {
+        const QJsonObject event = QJsonDocument::fromJson(line).object();
+        if (!event.value(QStringLiteral("@mt")).toString().startsWith(QLatin1String("pip does not come from the store of distributions")))
+            continue;
+        ++said;
+        QVERIFY2(!event.contains(QStringLiteral("@l")), line.constData());
+        QVERIFY2(event.value(QStringLiteral("Reason")).toString().endsWith(QLatin1String("has no bundled pip wheel")), line.constData());
+        QCOMPARE(event.value(QStringLiteral("PipFallback")).toString(), QStringLiteral("no pip"));
+    }
+    QVERIFY2(said == 1, log.constData());
+    QVERIFY(!QFileInfo::exists(agent.base() + QStringLiteral("/EnvCache/store")) || QDir(agent.base() + QStringLiteral("/EnvCache/store")).isEmpty());
+    const QJsonObject result = readJson(agent.taskFile(id, QStringLiteral("result.json")));
+    for (const QJsonValue &warning : result.value(QStringLiteral("Warnings")).toArray())
+        QVERIFY2(!warning.toString().contains(QLatin1String("pip")), qPrintable(warning.toString()));
+}
+
+void TestStoredPip::recordedHashOfAnotherFileIsNotUsed()
+{
+    // The bundled wheel is hashed once; later runs take its sha256 from EnvCache/bundled-pip.json
+    // while the file's fingerprint is unchanged. A record forged to name the sha256 of another
+    // "pip" of that version (a task's wheel, stored from the task's wheel folder) is not followed:
+    // that folder was not stored from the bundled file, so the executor hashes the file again,
+    // uses the real pip and records the true sha256.
+    const auto probed = oa::PythonInterpreter::probe(python());
+    QVERIFY(probed.ok());
+    const QString bundled = probed->bundledPipWheel;
+    QVERIFY(!bundled.isEmpty());
+    Agent agent;
+    const QString id = QStringLiteral("forged");
+    agent.makeScriptTask(id, "import pip, sys\nprint(pip.__file__)\n");
+    const QStringList args = executorArgs(agent, id, {QStringLiteral("--no-env-cache"), QStringLiteral("--python"), python()});
+    QCOMPARE(runExecutor(args).exitCode, 0);
+    const QString cacheDir = agent.base() + QStringLiteral("/EnvCache");
+    const QString hashes = cacheDir + QStringLiteral("/bundled-pip.json");
+    const QJsonObject record = readJson(hashes).value(bundled).toObject();
+    const QString trueSha = record.value(QStringLiteral("Sha256")).toString();
+    QCOMPARE(trueSha.size(), 64);
+    const QString realFolder = QFileInfo(readFile(agent.taskFile(id, QStringLiteral("output.log"))).trimmed()).absolutePath();
+    QVERIFY2(realFolder.contains(QLatin1String("/EnvCache/store/pip-")), qPrintable(realFolder));
+
+    // A "pip" of the same version from elsewhere, in the store as a task's pinned wheel would be.
+    QTemporaryDir elsewhere;
+    const QString version = QFileInfo(bundled).fileName().section(u'-', 1, 1);
+    const QString fake = buildWheel(elsewhere.path(), QStringLiteral("pip"), version);
+    QVERIFY(!fake.isEmpty());
+    QFile fakeFile(fake);
+    QVERIFY(fakeFile.open(QIODevice::ReadOnly));
+    const QString fakeSha = oa::InstallReport::sha256OfOpenFile(fakeFile.handle());
+    fakeFile.close();
+    const oa::CacheLayout layout(cacheDir, agent.base());
+    {
+        oa::DistributionStore store(layout);
+        QVERIFY(store.ensure({QStringLiteral("pip"), version, fakeSha, fake}, *probed, QString()).ok());
+    }
+    QJsonObject forged = record;
+    forged.insert(QStringLiteral("Sha256"), fakeSha);
+    QVERIFY(writeFileBytes(hashes, QJsonDocument(QJsonObject{{bundled, forged}}).toJson()));
+    QCOMPARE(runExecutor(args).exitCode, 0);
+    const QByteArray used = readFile(agent.taskFile(id, QStringLiteral("output.log"))).trimmed();
+    QVERIFY2(QFileInfo(used).absolutePath() == realFolder, used.constData());
+    QCOMPARE(readJson(hashes).value(bundled).toObject().value(QStringLiteral("Sha256")).toString(), trueSha);
+}
+
+QTEST_GUILESS_MAIN(TestStoredPip)
+#include "tst_stored_pip.moc"
