@@ -68,10 +68,12 @@ EnvironmentCache::Summary EnvironmentCache::summarize(const QString &cacheDir, c
         ++summary.entries;
         summary.bytes += e.sizeBytes;
     }
-    for (const AgentFolder::Entry &item : layout.folder().list(layout.storeDir())) {
+    QString unreadable;
+    const std::optional<OpenFolder> store = StoreFolder::openStore(layout.folder(), layout.storeDir(), unreadable);
+    for (const AgentFolder::Entry &item : store ? store->entries() : QList<AgentFolder::Entry>()) {
         if (item.kind != AgentFolder::Kind::Directory)
             continue;
-        if (const auto stored = StoreFolder::readPublished(layout.folder(), layout.storeDir(), item.name).distribution) {
+        if (const auto stored = StoreFolder::readPublished(*store, item.name).distribution) {
             ++summary.distributions;
             summary.bytes += stored->sizeBytes;
         }

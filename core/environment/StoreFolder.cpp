@@ -1,12 +1,15 @@
 #include "StoreFolder.h"
 
 #include "fs/JsonFile.h"
+#include "fs/OpenFolder.h"
 #include "InstallReport.h"
 #include "wheel/DistInfoFiles.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+
+#include <cerrno>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -45,24 +48,50 @@ Status StoreFolder::writeMarker(const AgentFolder &folder, const QString &buildD
     return folder.writeAtomically(buildDir + u'/' + QLatin1String(kMarkerFile), QJsonDocument(json).toJson());
 }
 
-QString StoreFolder::foreignFolder(const AgentFolder &folder, const QString &path)
+QString StoreFolder::foreignFolder(const OpenFolder &folder)
 {
-    const auto fd = folder.openDir(path);
-    if (!fd)
-        return fd.error().message;
     struct stat st {};
-    if (::fstat(fd->get(), &st) != 0)
-        return QStringLiteral("%1 cannot be examined").arg(path);
+    if (::fstat(folder.fd(), &st) != 0)
+        return QStringLiteral("%1 cannot be examined").arg(folder.path());
     if (st.st_uid != ::geteuid())
-        return QStringLiteral("%1 is owned by uid %2, not by the executor's user").arg(path).arg(st.st_uid);
+        return QStringLiteral("%1 is owned by uid %2, not by the executor's user").arg(folder.path()).arg(st.st_uid);
     if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-        return QStringLiteral("%1 may be written by its group or others (mode %2)").arg(path).arg(st.st_mode & 07777, 0, 8);
+        return QStringLiteral("%1 may be written by its group or others (mode %2)").arg(folder.path()).arg(st.st_mode & 07777, 0, 8);
     return {};
+}
+
+std::optional<OpenFolder> StoreFolder::openStore(const AgentFolder &folder, const QString &storeDir, QString &problem)
+{
+    if (folder.kindOf(storeDir) == AgentFolder::Kind::Missing)
+        return std::nullopt; // nothing stored yet
+    auto store = OpenFolder::open(folder, storeDir);
+    if (!store) {
+        problem = store.error().message;
+        return std::nullopt;
+    }
+    return std::move(store).value();
 }
 
 StoreFolder::Reading StoreFolder::read(const AgentFolder &folder, const QString &storeDir, const QString &name, const QString &version,
                                        const QString &sha256)
 {
+    Reading reading;
+    const auto store = openStore(folder, storeDir, reading.problem);
+    return store ? read(*store, name, version, sha256) : reading;
+}
+
+StoreFolder::Reading StoreFolder::readPublished(const AgentFolder &folder, const QString &storeDir, const QString &folderName)
+{
+    Reading reading;
+    const auto store = openStore(folder, storeDir, reading.problem);
+    return store ? readPublished(*store, folderName) : reading;
+}
+
+StoreFolder::Reading StoreFolder::read(const OpenFolder &store, const QString &name, const QString &version, const QString &sha256)
+{
+    // One open descriptor per folder, each name one openat(O_NOFOLLOW) below the last: a listing
+    // or a prune reads every folder of the store, and a walk from the base per check costs ten
+    // times as much.
     Reading reading;
     const auto implausible = [&](const QString &why) {
         reading.problem = why;
@@ -70,17 +99,19 @@ StoreFolder::Reading StoreFolder::read(const AgentFolder &folder, const QString 
     };
     StoredDistribution d;
     d.folderName = nameFor(name, version, sha256);
-    d.dir = storeDir + u'/' + d.folderName;
-    const AgentFolder::Kind kind = folder.kindOf(d.dir);
+    d.dir = store.pathOf(d.folderName);
+    const AgentFolder::Kind kind = store.kindOf(d.folderName);
     if (kind == AgentFolder::Kind::Missing)
         return reading;
     if (kind != AgentFolder::Kind::Directory)
         return implausible(QStringLiteral("it is %1, not a folder").arg(AgentFolder::kindName(kind)));
-    if (const QString foreign = foreignFolder(folder, d.dir); !foreign.isEmpty())
+    auto dir = store.folder(d.folderName);
+    if (!dir)
+        return dir.error().systemError == ENOENT ? reading : implausible(dir.error().message);
+    if (const QString foreign = foreignFolder(*dir); !foreign.isEmpty())
         return implausible(foreign);
     // The marker comes last in a build: a folder without one was never finished.
-    const QString markerPath = d.dir + u'/' + QLatin1String(kMarkerFile);
-    const auto bytes = folder.readOwnFile(markerPath, kMaxMarkerBytes);
+    const auto bytes = dir->readOwnFile(QLatin1String(kMarkerFile), kMaxMarkerBytes);
     if (!bytes)
         return implausible(QStringLiteral("its marker %1: %2").arg(QLatin1String(kMarkerFile), bytes.error().message));
     const auto json = parseJsonObject(*bytes);
@@ -99,14 +130,23 @@ StoreFolder::Reading StoreFolder::read(const AgentFolder &folder, const QString 
     if (!layout.match(site).hasMatch())
         return implausible(QStringLiteral("its marker's %1 \"%2\" is not lib/pythonX.Y/site-packages").arg(kStoreSitePackages, site));
     d.sitePackages = d.dir + u'/' + site;
-    const QString distInfo = d.sitePackages + u'/' + d.name + u'-' + d.version + QStringLiteral(".dist-info");
-    for (const QString &inner : {d.sitePackages, distInfo}) {
-        if (folder.kindOf(inner) != AgentFolder::Kind::Directory)
-            return implausible(QStringLiteral("%1 is not a folder").arg(inner));
-        if (const QString foreign = foreignFolder(folder, inner); !foreign.isEmpty())
-            return implausible(foreign);
+    // lib/, pythonX.Y/, site-packages/ and the dist-info, each a real folder, never a link.
+    std::optional<OpenFolder> inner = std::move(dir).value();
+    QStringList steps = site.split(u'/');
+    steps.append(d.name + u'-' + d.version + QStringLiteral(".dist-info"));
+    for (qsizetype i = 0; i < steps.size(); ++i) {
+        auto next = inner->folder(steps.at(i));
+        if (!next)
+            return implausible(QStringLiteral("%1 is not a folder").arg(inner->pathOf(steps.at(i))));
+        inner = std::move(next).value();
+        // The layout's own folders (lib/, pythonX.Y/) are the installer's; site-packages and the
+        // dist-info decide what is imported and what metadata says.
+        if (i >= 2)
+            if (const QString foreign = foreignFolder(*inner); !foreign.isEmpty())
+                return implausible(foreign);
     }
-    const auto metadataBytes = folder.readOwnFile(distInfo + QStringLiteral("/METADATA"), kMaxStoredMetadataBytes);
+    const QString distInfo = inner->path();
+    const auto metadataBytes = inner->readOwnFile(QStringLiteral("METADATA"), kMaxStoredMetadataBytes);
     if (!metadataBytes)
         return implausible(metadataBytes.error().message);
     const auto metadata = MetadataFile::parse(*metadataBytes, distInfo + QStringLiteral("/METADATA"));
@@ -124,18 +164,18 @@ StoreFolder::Reading StoreFolder::read(const AgentFolder &folder, const QString 
     return reading;
 }
 
-StoreFolder::Reading StoreFolder::readPublished(const AgentFolder &folder, const QString &storeDir, const QString &folderName)
+StoreFolder::Reading StoreFolder::readPublished(const OpenFolder &store, const QString &folderName)
 {
     Reading reading;
-    const QString dir = storeDir + u'/' + folderName;
-    const AgentFolder::Kind kind = folder.kindOf(dir);
+    const AgentFolder::Kind kind = store.kindOf(folderName);
     if (kind == AgentFolder::Kind::Missing)
         return reading;
     if (kind != AgentFolder::Kind::Directory) {
         reading.problem = QStringLiteral("it is %1, not a folder").arg(AgentFolder::kindName(kind));
         return reading;
     }
-    const auto bytes = folder.readOwnFile(dir + u'/' + QLatin1String(kMarkerFile), kMaxMarkerBytes);
+    const auto dir = store.folder(folderName);
+    const auto bytes = dir ? dir->readOwnFile(QLatin1String(kMarkerFile), kMaxMarkerBytes) : Result<QByteArray>(dir.error());
     const auto json = bytes ? parseJsonObject(*bytes) : Result<QJsonObject>(bytes.error());
     if (!json) {
         reading.problem = QStringLiteral("its marker %1: %2").arg(QLatin1String(kMarkerFile), json.error().message);
@@ -148,7 +188,7 @@ StoreFolder::Reading StoreFolder::readPublished(const AgentFolder &folder, const
         reading.problem = QStringLiteral("its marker names %1 %2 (sha256 %3), whose folder is not %4").arg(name, version, sha256, folderName);
         return reading;
     }
-    return read(folder, storeDir, name, version, sha256);
+    return read(store, name, version, sha256);
 }
 
 } // namespace oa

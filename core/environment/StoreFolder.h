@@ -1,6 +1,7 @@
 #pragma once
 
 #include "fs/AgentFolder.h"
+#include "fs/OpenFolder.h"
 #include "base/Error.h"
 
 #include <QString>
@@ -53,16 +54,23 @@ public:
     // installer lays it out; and the dist-info's METADATA naming the same name and version.
     static Reading read(const AgentFolder &folder, const QString &storeDir, const QString &name, const QString &version,
                         const QString &sha256);
+    // The same in the store folder `store`, already open: for a caller that reads many.
+    static Reading read(const OpenFolder &store, const QString &name, const QString &version, const QString &sha256);
 
     // What is at {storeDir}/{folderName} when only the name is known (the pruner, the listing):
     // the marker says which wheel it holds, its name must be nameFor() that wheel, and then
     // read() decides. A marker that is missing or unreadable makes the folder implausible.
     static Reading readPublished(const AgentFolder &folder, const QString &storeDir, const QString &folderName);
+    static Reading readPublished(const OpenFolder &store, const QString &folderName);
+
+    // store/ opened through `folder`'s walk; nullopt when it is missing (nothing stored yet,
+    // `problem` empty) or cannot be opened (a link, say: `problem` says why).
+    static std::optional<OpenFolder> openStore(const AgentFolder &folder, const QString &storeDir, QString &problem);
 
 private:
-    // Empty when the folder at `path` is owned by the executor's user and not writable by group
-    // or others; else what it is.
-    static QString foreignFolder(const AgentFolder &folder, const QString &path);
+    // Empty when the open folder is owned by the executor's user and not writable by group or
+    // others; else what it is.
+    static QString foreignFolder(const OpenFolder &folder);
 };
 
 } // namespace oa

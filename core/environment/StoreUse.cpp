@@ -3,6 +3,7 @@
 #include "fs/JsonFile.h"
 #include "process/ProcessTable.h"
 
+#include <QFile>
 #include <QSet>
 
 #include <fcntl.h>
@@ -54,6 +55,21 @@ QDateTime StoreUse::stampedUse(const CacheLayout &layout, const QString &folderN
     return layout.folder().modificationTime(layout.storeFolderDir(folderName) + u'/' + QLatin1String(StoreFolder::kMarkerFile));
 }
 
+QDateTime StoreUse::stampedUse(const OpenFolder &store, const QString &folderName)
+{
+    const auto mtime = [](const struct stat &st) {
+        return QDateTime::fromMSecsSinceEpoch(qint64(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000, Qt::UTC);
+    };
+    if (const auto stamp = store.statOf(QFile::encodeName(folderName + kStoreStampSuffix)); stamp && S_ISREG(stamp->st_mode))
+        return mtime(*stamp);
+    // No stamp: when it was stored (its marker's time), read below the folder itself, never
+    // through a link in its place.
+    const auto dir = store.folder(folderName);
+    if (const auto marker = dir ? dir->statOf(StoreFolder::kMarkerFile) : std::nullopt; marker && S_ISREG(marker->st_mode))
+        return mtime(*marker);
+    return {};
+}
+
 QSet<QString> StoreUse::liveMarkers(const CacheLayout &layout)
 {
     QSet<QString> live;
@@ -98,11 +114,15 @@ bool StoreUse::isNeeded(const CacheLayout &layout, const QString &folderName)
 StoreUse::Scan StoreUse::scan(const CacheLayout &layout, const QList<CacheEntry> &entries)
 {
     Scan scan;
+    QString unreadable;
+    const std::optional<OpenFolder> store = StoreFolder::openStore(layout.folder(), layout.storeDir(), unreadable);
+    if (!store)
+        return scan; // nothing stored yet; a store/ that is no folder is CacheLayout::misplaced()'s
     const QSet<QString> marked = liveMarkers(layout);
-    for (const AgentFolder::Entry &item : layout.folder().list(layout.storeDir())) {
+    for (const AgentFolder::Entry &item : store->entries()) {
         if (item.kind == AgentFolder::Kind::Regular && isStamp(item.name))
             continue;
-        StoreFolder::Reading reading = StoreFolder::readPublished(layout.folder(), layout.storeDir(), item.name);
+        StoreFolder::Reading reading = StoreFolder::readPublished(*store, item.name);
         if (!reading.distribution) {
             if (!reading.problem.isEmpty())
                 scan.implausible.append({item.name, reading.problem});
@@ -112,7 +132,7 @@ StoreUse::Scan StoreUse::scan(const CacheLayout &layout, const QList<CacheEntry>
         use.distribution = *reading.distribution;
         use.marked = marked.contains(item.name);
         use.inUse = use.marked;
-        use.lastUsed = stampedUse(layout, item.name);
+        use.lastUsed = stampedUse(*store, item.name);
         for (const CacheEntry &e : entries) {
             if (!e.storeFolders.contains(item.name))
                 continue;

@@ -55,6 +55,7 @@ public:
     static bool recordUse(const CacheLayout &layout, const QString &folderName, const QDateTime &when = QDateTime());
     // The folder's own last use: its stamp, else when it was stored (its marker's time).
     static QDateTime stampedUse(const CacheLayout &layout, const QString &folderName);
+    static QDateTime stampedUse(const OpenFolder &store, const QString &folderName);
 
 private:
     // The names before '@' of the markers in in-use/ whose process lives.
