@@ -75,6 +75,7 @@ private slots:
     void initTestCase();
     void scriptPipInstallsIntoTheVenv_data();
     void scriptPipInstallsIntoTheVenv();
+    void executorsPipIsTheStores();
     void liveRunMarksStoreFolderInUse();
     void noBundledWheelKeepsTodaysVenv();
     void recordedHashOfAnotherFileIsNotUsed();
@@ -171,6 +172,31 @@ void TestStoredPip::scriptPipInstallsIntoTheVenv()
     QVERIFY2(QDir(agent.base() + QStringLiteral("/EnvCache/in-use")).isEmpty(), qPrintable(tree(agent.base() + QStringLiteral("/EnvCache/in-use")).join(u' ')));
     QVERIFY(readFile(agent.taskFile(id, QStringLiteral("executor.log"))).contains("from the store of distributions"));
     QVERIFY(!QFileInfo::exists(agent.taskFile(id, QStringLiteral("pip.log")))); // no packages: no pip.log
+}
+
+void TestStoredPip::executorsPipIsTheStores()
+{
+    // The executor's own pip install (--no-env-cache, a requirement) runs the store's pip from the
+    // venv: the package lands in the venv, which still has no pip of its own, and PipFreeze and
+    // Provenance name the package alone, as they did when the venv had its own pip.
+    Agent agent;
+    const QString id = QStringLiteral("req");
+    agent.makeScriptTask(id, "import tinypkg, pip\nprint(tinypkg.__file__)\nprint(pip.__file__)\n",
+                         QJsonObject{{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("tinypkg")}}});
+    const Run run = runExecutor(executorArgs(agent, id, {QStringLiteral("--no-env-cache"), QStringLiteral("--keep-venv"), QStringLiteral("--python"), python()}),
+                                offlinePipEnvironment(m_wheels));
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    const QList<QByteArray> printed = readFile(agent.taskFile(id, QStringLiteral("output.log"))).split('\n');
+    const QString site = sitePackagesOf(agent.base() + QStringLiteral("/venvs/") + id);
+    QVERIFY2(QString::fromUtf8(printed.value(0)).startsWith(site + QStringLiteral("/tinypkg/")), printed.value(0).constData());
+    QVERIFY2(printed.value(1).contains("/EnvCache/store/pip-"), printed.value(1).constData());
+    QVERIFY(QDir(site).entryList({QStringLiteral("pip*")}, QDir::Dirs).isEmpty());
+    QVERIFY(readFile(agent.taskFile(id, QStringLiteral("pip.log"))).contains("Successfully installed tinypkg-1.0"));
+    const QJsonObject result = readJson(agent.taskFile(id, QStringLiteral("result.json")));
+    QCOMPARE(result.value(QStringLiteral("PipFreeze")).toArray(), (QJsonArray{QStringLiteral("tinypkg==1.0")}));
+    const QJsonArray provenance = result.value(QStringLiteral("Provenance")).toArray();
+    QCOMPARE(provenance.size(), 1);
+    QCOMPARE(provenance.first().toObject().value(QStringLiteral("Name")).toString(), QStringLiteral("tinypkg"));
 }
 
 void TestStoredPip::liveRunMarksStoreFolderInUse()
