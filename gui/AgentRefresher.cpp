@@ -73,7 +73,7 @@ AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers, c
     snapshot.cacheDistributions = cache.distributions;
     snapshot.cacheBytes = cache.bytes;
     if (withLeftovers) {
-        snapshot.leftovers = oa::Leftovers(paths).scan();
+        snapshot.leftovers = oa::Leftovers(paths).scan(oa::Leftovers::Held::WithHeld); // held ones say why they stay
         snapshot.hasLeftovers = true;
     }
     snapshot.scanMs = timer.elapsed();

@@ -22,6 +22,10 @@ void AttentionMonitor::reset()
 {
     m_attention.clear();
     m_seeded = false;
+    if (!m_unseen.isEmpty()) {
+        m_unseen.clear();
+        emit unseenChanged(m_unseen);
+    }
     if (m_count != 0) {
         m_count = 0;
         updateTray();
@@ -29,8 +33,15 @@ void AttentionMonitor::reset()
     }
 }
 
+void AttentionMonitor::acknowledge(const QString &id)
+{
+    if (m_unseen.remove(id))
+        emit unseenChanged(m_unseen);
+}
+
 void AttentionMonitor::setTasks(const QList<oa::TaskSummary> &tasks)
 {
+    const QSet<QString> unseenBefore = m_unseen;
     QHash<QString, Seen> now;
     for (const oa::TaskSummary &t : tasks) {
         if (!StateStyle::needsAttention(t.state))
@@ -48,6 +59,7 @@ void AttentionMonitor::setTasks(const QList<oa::TaskSummary> &tasks)
         if (before != m_attention.cend() && !anotherRun)
             continue;
         const QString reason = oa::printableAsWritten(t.errorSummary);
+        m_unseen.insert(t.id);
         emit newFailure(t.id, t.state, reason);
         if (m_tray) {
             m_lastAnnounced = t.id;
@@ -56,6 +68,11 @@ void AttentionMonitor::setTasks(const QList<oa::TaskSummary> &tasks)
     }
     m_attention = now;
     m_seeded = true;
+    // One that no longer needs attention (run again, removed) is no news either.
+    for (auto it = m_unseen.begin(); it != m_unseen.end();)
+        it = now.contains(*it) ? std::next(it) : m_unseen.erase(it);
+    if (m_unseen != unseenBefore)
+        emit unseenChanged(m_unseen);
     if (int(now.size()) != m_count) {
         m_count = int(now.size());
         updateTray();

@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QObject>
+#include <QSet>
 
 class QSystemTrayIcon;
 
@@ -24,11 +25,16 @@ public:
     int count() const { return m_count; }
     // "3 need attention", "1 needs attention"; empty when nothing does.
     static QString countText(int count);
+    // The new failures the operator has not selected yet (the table shows them in bold).
+    const QSet<QString> &unseen() const { return m_unseen; }
+    // The operator selected this task: it is no longer news.
+    void acknowledge(const QString &id);
     // Null where there is no system tray (QSystemTrayIcon::isSystemTrayAvailable()).
     QSystemTrayIcon *trayIcon() const { return m_tray; }
 
 signals:
     void countChanged(int count);
+    void unseenChanged(const QSet<QString> &ids);
     // A task entered an attention state since the window opened; `reason` is its Reason cell.
     void newFailure(const QString &id, oa::TaskState state, const QString &reason);
     // The tray icon or its notification was clicked: the window should come to the front.
@@ -45,5 +51,6 @@ private:
     QHash<QString, Seen> m_attention; // the last scan's tasks that needed attention
     bool m_seeded = false;
     int m_count = 0;
+    QSet<QString> m_unseen; // announced, not selected since, still needing attention
     QString m_lastAnnounced; // the notification's task, for a click on it
 };

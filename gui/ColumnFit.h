@@ -2,6 +2,11 @@
 
 #include <QHash>
 #include <QList>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+#include <functional>
 
 class QTableView;
 
@@ -14,9 +19,40 @@ namespace ColumnFit {
 
 // What a column needs: its header's text, and its widest visible cell.
 int needed(const QTableView *view, int column);
-// `minimums`: columns that need more than their text, e.g. a progress bar, by column.
-void fit(QTableView *view, const QList<int> &giveWay, const QHash<int, int> &minimums = {});
+// `minimums`: columns that need more than their text, e.g. a progress bar, by column. `keep`:
+// columns whose width the operator set by hand, left as they are.
+void fit(QTableView *view, const QList<int> &giveWay, const QHash<int, int> &minimums = {}, const QSet<int> &keep = {});
 // The columns whose content or header is cut off or wider than the view shows: for the tests.
 QList<int> clipped(const QTableView *view, const QList<int> &mayElide);
+
+// Fits a table's columns again when their content grows (a lock's age from "3 s" to "3 min",
+// a longer ID, a translated kind): after rows arrive or cells change, at most every 300 ms, a
+// column whose cells need more than it has runs `fit` again. A column the operator resized by
+// hand is never touched again (ColumnFit::fit's `keep`); one that gives way in a narrow window
+// (`giveWay`) is not a reason to fit while the columns already fill the view.
+class Refitter final : public QObject {
+    Q_OBJECT
+public:
+    using Fit = std::function<void(const QSet<int> &keep)>;
+    Refitter(QTableView *view, Fit fit, QList<int> giveWay = {});
+
+    // Fits now (the first data, View › Fit columns: the operator's own widths are forgotten).
+    void fitAll();
+    const QSet<int> &resizedByHand() const { return m_byHand; }
+    // What the timer does after a change: fit again if a column's cells need more than it has.
+    void refitIfGrown();
+    // Widths restored from the settings are the last session's fit as much as the operator's.
+    void forgetHandWidths() { m_byHand.clear(); }
+
+private:
+    void fitKeeping();
+
+    QTableView *m_view;
+    Fit m_fit;
+    QList<int> m_giveWay;
+    QSet<int> m_byHand;
+    QTimer m_later;
+    bool m_fitting = false;
+};
 
 } // namespace ColumnFit

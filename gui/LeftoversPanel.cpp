@@ -1,5 +1,6 @@
 #include "LeftoversPanel.h"
 
+#include "ColumnFit.h"
 #include "LeftoverTableModel.h"
 #include "StateStyle.h"
 #include "TableViews.h"
@@ -18,6 +19,8 @@
 LeftoversPanel::LeftoversPanel(QWidget *parent) : QWidget(parent), m_model(new LeftoverTableModel(this))
 {
     m_view = makeListTable(m_model, this);
+    // Refitted when longer kinds, IDs or ages arrive; hand-set widths stay.
+    new ColumnFit::Refitter(m_view, [this](const QSet<int> &keep) { ColumnFit::fit(m_view, {}, {}, keep); });
     m_total = new QLabel(this);
     m_progressText = new QLabel(this);
     m_progress = new QProgressBar(this);
@@ -62,7 +65,7 @@ void LeftoversPanel::updateButtons()
 {
     // A scan that arrives while a job runs must not offer the same deletion a second time.
     const bool idle = !m_cleaner.isBusy();
-    m_clean->setEnabled(idle && m_model->rowCount() > 0);
+    m_clean->setEnabled(idle && !m_model->freeRows().isEmpty());
     m_clearCache->setEnabled(idle && m_cacheEntries > 0 && !m_baseDir.isEmpty());
 }
 
@@ -77,16 +80,52 @@ void LeftoversPanel::setLeftovers(const QString &baseDir, const QList<oa::Leftov
 {
     m_baseDir = baseDir;
     m_model->setRows(leftovers);
-    m_total->setText(tr("%n folder(s), %1 in all", nullptr, int(leftovers.size())).arg(StateStyle::size(m_model->totalBytes())));
+    updateTotal();
     updateButtons();
+}
+
+void LeftoversPanel::setLocks(const QList<oa::LockRecord> &locks)
+{
+    m_model->setLocks(locks);
+    updateTotal();
+}
+
+void LeftoversPanel::updateTotal()
+{
+    // What the cleanup may delete, then what a lock still holds, by kind of lock: a folder that
+    // a dead lock holds is the operator's to free (clear the lock), a running task's is not.
+    const int free = int(m_model->freeRows().size());
+    QStringList parts{free == 1 ? tr("%n folder to clean up, %1", nullptr, free).arg(StateStyle::size(m_model->totalBytes()))
+                                : tr("%n folders to clean up, %1 in all", nullptr, free).arg(StateStyle::size(m_model->totalBytes()))};
+    int live = 0;
+    int dead = 0;
+    int other = 0;
+    for (const oa::Leftover &l : m_model->rows()) {
+        if (!l.held)
+            continue;
+        const auto verdict = m_model->holder(l);
+        ++(verdict == oa::LockVerdict::Live ? live : verdict == oa::LockVerdict::Orphaned ? dead : other);
+    }
+    if (dead > 0)
+        parts.append(dead == 1 ? tr("%n folder held by a dead lock: clear the lock first", nullptr, dead)
+                               : tr("%n folders held by dead locks: clear the locks first", nullptr, dead));
+    if (live > 0)
+        parts.append(live == 1 ? tr("%n in use by a running task", nullptr, live) : tr("%n in use by running tasks", nullptr, live));
+    if (other > 0)
+        parts.append(other == 1 ? tr("%n held by another host's or an unreadable lock", nullptr, other)
+                                : tr("%n held by other hosts' or unreadable locks", nullptr, other));
+    m_total->setText(parts.join(QStringLiteral("; ")));
+    m_total->setToolTip(m_total->text());
 }
 
 void LeftoversPanel::clearEnvironmentCache()
 {
     if (m_baseDir.isEmpty() || m_cleaner.isBusy()
         || !confirm(tr("Clear environment cache"),
-                    tr("Remove %n cached environment(s), %1 in all? Environments that a running task uses are kept. "
-                       "The next run that needs packages builds its environment again.", nullptr, m_cacheEntries)
+                    (m_cacheEntries == 1 ? tr("Remove %n cached environment, %1? Environments that a running task uses are kept. "
+                                              "The next run that needs packages builds its environment again.", nullptr, m_cacheEntries)
+                                         : tr("Remove %n cached environments, %1 in all? Environments that a running task uses are kept. "
+                                              "The next run that needs packages builds its environment again.", nullptr, m_cacheEntries))
                         .arg(StateStyle::size(m_cacheBytes))))
         return;
     m_cleaner.clearCache(cacheDir(), m_baseDir);
@@ -100,10 +139,10 @@ void LeftoversPanel::cleanUp()
         return;
     QList<oa::Leftover> targets;
     for (const QModelIndex &index : m_view->selectionModel()->selectedRows())
-        if (const oa::Leftover *l = m_model->rowAt(index.row()))
+        if (const oa::Leftover *l = m_model->rowAt(index.row()); l && !l->held) // a held one is never offered
             targets.append(*l);
     if (targets.isEmpty())
-        targets = m_model->rows();
+        targets = m_model->freeRows();
     if (targets.isEmpty())
         return;
     qint64 bytes = 0;
@@ -113,7 +152,9 @@ void LeftoversPanel::cleanUp()
         lines.append(QStringLiteral("• %1 (%2)").arg(l.path, StateStyle::size(l.sizeBytes)));
     }
     if (!confirm(tr("Clean up leftovers"),
-                 tr("Delete %n folder(s), %1 in all? No running task uses them.", nullptr, int(targets.size())).arg(StateStyle::size(bytes))
+                 (targets.size() == 1 ? tr("Delete %n folder, %1? No running task uses it.", nullptr, int(targets.size()))
+                                      : tr("Delete %n folders, %1 in all? No running task uses them.", nullptr, int(targets.size())))
+                         .arg(StateStyle::size(bytes))
                      + QStringLiteral("\n\n") + lines.join(u'\n')))
         return;
     m_cleaner.removeFolders(m_baseDir, targets);
@@ -155,12 +196,13 @@ void LeftoversPanel::jobFinished(const CleanupReport &report)
     m_progressText->clear();
     updateButtons();
     if (report.job == CleanupReport::Job::Folders)
-        emit message(tr("Deleted %n folder(s).", nullptr, report.removed)
+        emit message((report.removed == 1 ? tr("Deleted %n folder.", nullptr, report.removed) : tr("Deleted %n folders.", nullptr, report.removed))
                      + (report.failures.isEmpty() ? QString() : u' ' + tr("Not deleted: %1").arg(report.failures.join(QStringLiteral("; ")))));
     else if (!report.failures.isEmpty())
         emit message(report.failures.join(QStringLiteral("; ")));
     else
-        emit message(tr("Removed %n cached environment(s).", nullptr, report.removed)
+        emit message((report.removed == 1 ? tr("Removed %n cached environment.", nullptr, report.removed)
+                                          : tr("Removed %n cached environments.", nullptr, report.removed))
                      + (report.keptInUse == 0 ? QString() : u' ' + tr("Kept %n in use.", nullptr, report.keptInUse))
                      + (report.warnings.isEmpty() ? QString() : u' ' + report.warnings.join(QStringLiteral("; "))));
     emit leftoversChanged();

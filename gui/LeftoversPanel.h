@@ -1,5 +1,6 @@
 #pragma once
 
+#include "lock/LockInspector.h"
 #include "tasks/Leftovers.h"
 #include "LeftoversCleaner.h"
 
@@ -26,6 +27,9 @@ public:
     void setLeftovers(const QString &baseDir, const QList<oa::Leftover> &leftovers);
     // The environment cache under the agent folder, as the last scan found it.
     void setCache(int entries, qint64 bytes);
+    // The scan's locks: what holds each held folder (a live task, a dead lock, …).
+    void setLocks(const QList<oa::LockRecord> &locks);
+    QLabel *totalLabel() const { return m_total; }
     // executor.conf's EnvironmentCache/Dir when it names one; empty: <base>/EnvCache, following
     // the base folder (as AgentRefresher::setCacheDir).
     void setCacheDir(const QString &cacheDir) { m_cacheDir = cacheDir; }
@@ -52,6 +56,7 @@ signals:
 
 private:
     void updateButtons();
+    void updateTotal();
     void showDeleting(int done, int total, const QString &path);
     void showClearing(const QString &cacheDir);
     void showProgress(const QString &text);

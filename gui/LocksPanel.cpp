@@ -1,5 +1,6 @@
 #include "LocksPanel.h"
 
+#include "ColumnFit.h"
 #include "LockTableModel.h"
 #include "StateStyle.h"
 #include "base/PrintableText.h"
@@ -16,10 +17,12 @@
 LocksPanel::LocksPanel(QWidget *parent) : QWidget(parent), m_model(new LockTableModel(this))
 {
     m_view = makeListTable(m_model, this);
+    // Refitted as ages grow ("3 s" to "3 min") and new holders arrive; hand-set widths stay.
+    new ColumnFit::Refitter(m_view, [this](const QSet<int> &keep) { ColumnFit::fit(m_view, {}, {}, keep); });
 
     m_clear = new QPushButton(tr("&Clear orphaned locks…"), this);
     m_clear->setToolTip(tr("Removes locks whose process is dead on this host; the selected ones, or all when none is selected"));
-    m_force = new QPushButton(tr("&Force clear…"), this);
+    m_force = new QPushButton(tr("F&orce clear…"), this);
     m_force->setToolTip(tr("Removes the selected lock from another host or an unreadable lock"));
     connect(m_clear, &QPushButton::clicked, this, &LocksPanel::clearOrphaned);
     connect(m_force, &QPushButton::clicked, this, &LocksPanel::forceClearSelected);
@@ -82,14 +85,17 @@ void LocksPanel::clearOrphaned()
     for (const oa::LockRecord &r : targets)
         lines.append(tr("• %1 (PID %2, locked %3 ago)").arg(r.executionId).arg(r.info.pid).arg(StateStyle::age(r.ageSeconds())));
     if (!confirm(tr("Clear orphaned locks"),
-                 tr("The processes that held these locks are dead on this host. Remove %n lock(s)?", nullptr, int(targets.size()))
+                 (targets.size() == 1 ? tr("The process that held this lock is dead on this host. Remove %n lock?", nullptr, 1)
+                                      : tr("The processes that held these locks are dead on this host. Remove %n locks?", nullptr, int(targets.size())))
                      + QStringLiteral("\n\n") + lines.join(u'\n')))
         return;
     const oa::AgentPaths paths(m_baseDir);
     // The job may wait on the Locks/ guard; the window closing stops the wait (BackgroundJob's
     // destructor waits for the job, so the pointer outlives it).
     const BackgroundJob *job = &m_job;
-    m_job.start(tr("Clearing %n orphaned lock(s)…", nullptr, int(targets.size())), [paths, targets, job] {
+    const int count = int(targets.size());
+    m_job.start(count == 1 ? tr("Clearing %n orphaned lock…", nullptr, count) : tr("Clearing %n orphaned locks…", nullptr, count),
+                [paths, targets, job] {
         const oa::LockInspector inspector(paths);
         const auto stop = [job] { return job->stopRequested(); };
         std::pair<int, QStringList> outcome; // removed, and why the others were not
@@ -105,7 +111,7 @@ void LocksPanel::clearOrphaned()
         return outcome;
     }, [this](const std::pair<int, QStringList> &outcome) {
         const auto &[removed, failures] = outcome;
-        cleared(tr("Removed %n orphaned lock(s).", nullptr, removed)
+        cleared((removed == 1 ? tr("Removed %n orphaned lock.", nullptr, removed) : tr("Removed %n orphaned locks.", nullptr, removed))
                 + (failures.isEmpty() ? QString() : u' ' + tr("Not removed: %1").arg(failures.join(QStringLiteral("; ")))));
     });
     updateButtons();

@@ -7,7 +7,9 @@
 #include "LocksPanel.h"
 #include "StateStyle.h"
 #include "TaskActions.h"
+#include "TaskFilterProxy.h"
 #include "TasksPanel.h"
+#include "base/LocalTime.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -45,6 +47,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_actions(new Tas
     connect(&m_refresher, &AgentRefresher::scanned, this, &MainWindow::apply);
     connect(m_tasksPanel, &TasksPanel::selectionChanged, this, &MainWindow::selectionChanged);
     connect(m_attention, &AttentionMonitor::countChanged, this, &MainWindow::updateTitle);
+    // New failures in bold until the operator selects them; one selected as it fails is seen.
+    connect(m_attention, &AttentionMonitor::unseenChanged, this, [this](const QSet<QString> &ids) {
+        if (const QString selected = m_tasksPanel->selectedTaskId(); ids.contains(selected))
+            m_attention->acknowledge(selected); // emits again, without it
+        else
+            m_tasksPanel->proxy()->setHighlighted(ids);
+    });
     connect(m_attention, &AttentionMonitor::activated, this, [this](const QString &id) {
         showNormal();
         raise();
@@ -72,7 +81,7 @@ void MainWindow::buildPanels()
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(m_tasksPanel, StateStyle::icon(oa::TaskState::Running), tr("&Tasks"));
     m_tabs->addTab(m_locks, StateStyle::icon(oa::TaskState::Orphaned), tr("&Locks"));
-    m_tabs->addTab(m_leftovers, StateStyle::icon(oa::TaskState::Cancelled), tr("Le&ftovers"));
+    m_tabs->addTab(m_leftovers, StateStyle::icon(oa::TaskState::Cancelled), tr("Leftover&s"));
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         m_refresher.setLeftoversWanted(m_tabs->widget(index) == m_leftovers);
     });
@@ -138,7 +147,7 @@ void MainWindow::buildActions()
     });
     find->setShortcut(QKeySequence::Find);
 
-    QMenu *locks = menuBar()->addMenu(tr("&Locks"));
+    QMenu *locks = menuBar()->addMenu(tr("Loc&ks")); // Alt+L is the Locks tab
     QAction *clear = locks->addAction(tr("&Clear orphaned locks…"), this, [this] {
         m_tabs->setCurrentWidget(m_locks);
         m_locks->clearOrphaned();
@@ -151,7 +160,7 @@ void MainWindow::buildActions()
         go->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
     }
     view->addSeparator();
-    view->addAction(tr("Fit &columns to the window"), this, &MainWindow::fitColumns);
+    view->addAction(tr("&Fit columns to the window"), this, &MainWindow::fitColumns);
     view->addAction(tr("&Configuration…"), this, &MainWindow::showConfiguration);
 
     QToolBar *bar = addToolBar(tr("Actions"));
@@ -230,15 +239,17 @@ void MainWindow::apply(const AgentSnapshot &snapshot)
     m_tasksPanel->setTasks(snapshot.tasks);
     m_attention->setTasks(snapshot.tasks);
     m_locks->setLocks(snapshot.baseDir, snapshot.locks);
+    m_leftovers->setLocks(snapshot.locks);
     if (snapshot.hasLeftovers)
         m_leftovers->setLeftovers(snapshot.baseDir, snapshot.leftovers);
     m_leftovers->setCache(snapshot.cacheEntries, snapshot.cacheBytes);
     m_folderProblem = snapshot.problem;
     if (m_scans++ == 0) {
-        // Fit the columns to the first data; the operator's widths and order win afterwards.
+        // Fit the columns to the first data; the operator's widths and order win afterwards. The
+    // locks' and leftovers' tables (and the tasks' as their content grows) refit by themselves
+    // (ColumnFit::Refitter).
         if (!m_columnsRestored)
             fitColumns();
-        m_locks->view()->resizeColumnsToContents();
     }
     if (!m_pendingSelection.isEmpty()) {
         selectTask(m_pendingSelection);
@@ -251,7 +262,7 @@ void MainWindow::apply(const AgentSnapshot &snapshot)
     updateStatus(snapshot);
     if (m_rereadAskedAt.isValid() && snapshot.startedAt >= m_rereadAskedAt) {
         m_rereadAskedAt = {};
-        statusBar()->showMessage(tr("Re-read at %1").arg(snapshot.startedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss"))), 5000);
+        statusBar()->showMessage(tr("Re-read at %1").arg(oa::LocalTime::timeOfDay(snapshot.startedAt)), 5000);
     }
     emit snapshotApplied();
 }
@@ -301,10 +312,15 @@ void MainWindow::updateStatus(const AgentSnapshot &snapshot)
     for (int s = 0; s < oa::kTaskStateCount; ++s)
         if (counts.at(s) > 0)
             parts.append(QStringLiteral("%1 %2").arg(counts.at(s)).arg(StateStyle::label(oa::TaskState(s))));
-    m_status->setText(tr("%n task(s)", nullptr, int(snapshot.tasks.size()))
+    // English has no translation file for its plurals: its singulars are strings of their own.
+    const int tasks = int(snapshot.tasks.size());
+    const int entries = snapshot.cacheEntries;
+    m_status->setText((tasks == 1 ? tr("%n task", nullptr, tasks) : tr("%n tasks", nullptr, tasks))
                       + (parts.isEmpty() ? QString() : QStringLiteral(": ") + parts.join(QStringLiteral(", ")))
                       + QStringLiteral(" · ")
-                      + tr("environment cache: %n environment(s), %1", nullptr, snapshot.cacheEntries).arg(StateStyle::size(snapshot.cacheBytes)));
+                      + (entries == 1 ? tr("environment cache: %n environment, %1", nullptr, entries)
+                                      : tr("environment cache: %n environments, %1", nullptr, entries))
+                            .arg(StateStyle::size(snapshot.cacheBytes)));
     // The store of distributions that composed entries are made of (its bytes are in the size).
     if (const int stored = snapshot.cacheDistributions; stored > 0)
         m_status->setText(m_status->text() + QStringLiteral(", ")
@@ -334,6 +350,7 @@ QString MainWindow::selectedTaskId() const
 
 void MainWindow::selectionChanged()
 {
+    m_attention->acknowledge(m_tasksPanel->selectedTaskId());
     m_actions->setSelection(m_tasksPanel->selectedTaskId(), m_tasksPanel->selectedTaskState());
 }
 

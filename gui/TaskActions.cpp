@@ -20,11 +20,15 @@ TaskActions::TaskActions(QWidget *window) : QObject(window), m_window(window)
     m_run->setShortcut(Qt::CTRL | Qt::Key_R);
     m_run->setObjectName(QStringLiteral("runTask"));
     connect(m_run, &QAction::triggered, this, &TaskActions::runSelected);
-    m_cancel = new QAction(StateStyle::icon(oa::TaskState::Cancelled), tr("Ca&ncel running task…"), this);
+    // One verb for one action, the one the executor records (Outcome "Cancelled"): the menu, the
+    // tool bar, the confirmation, the status bar and the README all say "cancel".
+    m_cancel = new QAction(StateStyle::icon(oa::TaskState::Cancelled), tr("Cancel tas&k…"), this);
+    m_cancel->setToolTip(tr("Cancels the running task: its whole process tree gets a graceful stop, then a hard kill "
+                            "after the grace period; the run ends as Cancelled"));
     m_cancel->setShortcut(Qt::CTRL | Qt::Key_K);
     m_cancel->setObjectName(QStringLiteral("cancelTask"));
     connect(m_cancel, &QAction::triggered, this, &TaskActions::cancelSelected);
-    m_openFolder = new QAction(tr("Open task &folder"), this);
+    m_openFolder = new QAction(tr("&Open task folder"), this);
     m_openFolder->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_O);
     m_openFolder->setObjectName(QStringLiteral("openTaskFolder"));
     connect(m_openFolder, &QAction::triggered, this, &TaskActions::openTaskFolder);
@@ -35,6 +39,9 @@ TaskActions::TaskActions(QWidget *window) : QObject(window), m_window(window)
 
     confirm = [this](const QString &title, const QString &text) {
         QMessageBox box(QMessageBox::Question, title, text, QMessageBox::Cancel, m_window);
+        // "Cancel task" beside a "Cancel" button would name both choices alike.
+        if (title == cancelTitle())
+            box.button(QMessageBox::Cancel)->setText(tr("Keep running"));
         QPushButton *go = box.addButton(title, QMessageBox::AcceptRole);
         box.setDefaultButton(go);
         box.exec();
@@ -196,19 +203,24 @@ void TaskActions::runSelected()
     updateActions();
 }
 
+QString TaskActions::cancelTitle()
+{
+    return tr("Cancel task");
+}
+
 void TaskActions::cancelSelected()
 {
     if (m_id.isEmpty() || m_state != oa::TaskState::Running || m_job.isBusy())
         return;
     const QString id = m_id;
-    if (!confirm(tr("Stop task"), tr("Stop %1? Its whole process tree gets a graceful stop, then a hard kill after the grace period.").arg(id)))
+    if (!confirm(cancelTitle(), tr("Cancel %1? Its whole process tree gets a graceful stop, then a hard kill after the grace period.").arg(id)))
         return;
     const oa::AgentPaths paths(m_baseDir);
-    m_job.start(tr("Asking %1 to stop…").arg(id), [paths, id] {
+    m_job.start(tr("Asking %1 to cancel…").arg(id), [paths, id] {
         const auto requested = oa::CancelChannel::request(paths, id); // written and fsynced
         return requested ? QString() : requested.error().text();
     }, [this, id](const QString &failure) {
-        emit message(failure.isEmpty() ? tr("Asked %1 to stop.").arg(id) : failure, 8000);
+        emit message(failure.isEmpty() ? tr("Asked %1 to cancel.").arg(id) : failure, 8000);
         emit taskChanged();
     });
     updateActions();

@@ -22,7 +22,7 @@ class QWidget;
 // PYTHON* variables, after a confirmation that names the executor, the interpreter, the agent
 // folder and the configuration file. The executor itself moves the last run's logs and result
 // into Tasks/<id>/previous/ before the new run begins. Starting the executor and writing a cancel
-// request run on the thread pool (a BackgroundJob): Run and Stop stay disabled until it is done.
+// request run on the thread pool (a BackgroundJob): Run and Cancel stay disabled until it is done.
 class TaskActions final : public QObject {
     Q_OBJECT
 public:
@@ -52,6 +52,8 @@ public:
     static QProcessEnvironment executorEnvironment(QProcessEnvironment operatorEnvironment = QProcessEnvironment::systemEnvironment());
     // The executor next to the monitor (installed, or in the build tree), else on PATH; empty: none.
     static QString executorProgram();
+    // The cancel confirmation's title and its accepting button: "Cancel task".
+    static QString cancelTitle();
     // The text of the confirmation before a run: what will run, with what.
     QString confirmationText(const QString &id, bool again) const;
 

@@ -3,6 +3,8 @@
 #include "StateStyle.h"
 #include "TaskTableModel.h"
 
+#include <QFont>
+
 TaskFilterProxy::TaskFilterProxy(QObject *parent) : QSortFilterProxyModel(parent)
 {
     setSortRole(TaskTableModel::SortRole);
@@ -27,6 +29,25 @@ QSet<int> TaskFilterProxy::attentionStates()
         if (StateStyle::needsAttention(oa::TaskState(s)))
             states.insert(s);
     return states;
+}
+
+void TaskFilterProxy::setHighlighted(const QSet<QString> &ids)
+{
+    if (ids == m_highlighted)
+        return;
+    m_highlighted = ids;
+    if (rowCount() > 0)
+        emit dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1), {Qt::FontRole});
+}
+
+QVariant TaskFilterProxy::data(const QModelIndex &index, int role) const
+{
+    if (role == Qt::FontRole && !m_highlighted.isEmpty() && m_highlighted.contains(index.data(TaskTableModel::IdRole).toString())) {
+        QFont bold;
+        bold.setBold(true);
+        return bold;
+    }
+    return QSortFilterProxyModel::data(index, role);
 }
 
 void TaskFilterProxy::setText(const QString &text)

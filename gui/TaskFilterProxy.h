@@ -6,7 +6,8 @@
 #include <optional>
 
 // Sorts the task table by each column's natural value and filters it by state and by text
-// (execution ID, script, arguments, lock holder, the reason a run did not succeed).
+// (execution ID, script, arguments, lock holder, the reason a run did not succeed), and sets
+// the rows of new failures in bold.
 class TaskFilterProxy final : public QSortFilterProxyModel {
     Q_OBJECT
 public:
@@ -18,6 +19,10 @@ public:
     // The states of StateStyle::needsAttention.
     static QSet<int> attentionStates();
     void setText(const QString &text);
+    // New failures (AttentionMonitor::unseen()): their rows are bold until the operator selects them.
+    void setHighlighted(const QSet<QString> &ids);
+    bool isHighlighted(const QString &id) const { return m_highlighted.contains(id); }
+    QVariant data(const QModelIndex &index, int role) const override;
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
@@ -25,4 +30,5 @@ protected:
 private:
     QSet<int> m_states;
     QString m_text;
+    QSet<QString> m_highlighted;
 };

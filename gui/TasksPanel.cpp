@@ -3,19 +3,21 @@
 #include "fs/AgentPaths.h"
 #include "ColumnFit.h"
 #include "ProgressDelegate.h"
+#include "StateFilterButton.h"
 #include "StateStyle.h"
 #include "TaskDetailPane.h"
 #include "TaskFilterProxy.h"
 #include "TaskTableModel.h"
 
-#include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSettings>
 #include <QSplitter>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace {
@@ -28,40 +30,25 @@ TasksPanel::TasksPanel(QWidget *parent)
 {
     m_proxy->setSourceModel(m_tasks);
 
-    // Filter bar: state and free text.
-    m_stateFilter = new QComboBox(this);
-    m_stateFilter->addItem(tr("All states"));
-    // Every state that needs the operator at once (the window title counts the same); its data
-    // is the list of their numbers, a single state's is its number.
-    QVariantList attention;
-    for (const int s : TaskFilterProxy::attentionStates())
-        attention.append(s);
-    m_stateFilter->addItem(StateStyle::icon(oa::TaskState::Failed), tr("Needs attention"), attention);
-    m_stateFilter->insertSeparator(m_stateFilter->count());
-    for (int s = 0; s < oa::kTaskStateCount; ++s)
-        m_stateFilter->addItem(StateStyle::icon(oa::TaskState(s)), StateStyle::label(oa::TaskState(s)), s);
-    // As wide as its longest item ("Running elsewhere", German's longer words), and the search
-    // field may not squeeze it: a cut-off state name reads as another state.
-    m_stateFilter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_stateFilter->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
-    // Its list shows every item at once: past Qt's 10 it would scroll, and hide the last states.
-    m_stateFilter->setMaxVisibleItems(m_stateFilter->count());
+    // Filter bar: what needs attention, any states, free text. "Needs attention" adds every
+    // state the window title counts to the states chosen in the menu; with neither, every
+    // task shows. Both are remembered with the other view settings.
+    m_attentionFilter = new QToolButton(this);
+    m_attentionFilter->setText(tr("Needs atte&ntion"));
+    m_attentionFilter->setIcon(StateStyle::icon(oa::TaskState::Failed));
+    m_attentionFilter->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_attentionFilter->setCheckable(true);
+    m_attentionFilter->setToolTip(tr("Shows only what needs attention: Failed, Timed out, Interrupted, Orphaned and Invalid tasks, "
+                                     "with any states chosen beside it"));
+    m_stateFilter = new StateFilterButton(this);
     m_search = new QLineEdit(this);
     m_search->setPlaceholderText(tr("Search ID, script, arguments, lock holder, reason (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
-    auto *stateLabel = new QLabel(tr("&State:"), this);
+    auto *stateLabel = new QLabel(tr("&In state:"), this);
     stateLabel->setBuddy(m_stateFilter);
-    connect(m_stateFilter, &QComboBox::currentIndexChanged, this, [this](int index) {
-        const QVariant state = m_stateFilter->itemData(index);
-        if (state.typeId() == QMetaType::QVariantList) {
-            QSet<int> states;
-            for (const QVariant &s : state.toList())
-                states.insert(s.toInt());
-            m_proxy->setStatesFilter(states);
-        } else {
-            m_proxy->setStateFilter(state.isValid() ? std::optional<int>(state.toInt()) : std::nullopt);
-        }
-    });
+    restoreStateFilter();
+    connect(m_stateFilter, &StateFilterButton::statesChanged, this, &TasksPanel::stateFilterChanged);
+    connect(m_attentionFilter, &QToolButton::toggled, this, &TasksPanel::stateFilterChanged);
     connect(m_search, &QLineEdit::textChanged, m_proxy, &TaskFilterProxy::setText);
 
     m_view = new QTableView(this);
@@ -78,9 +65,15 @@ TasksPanel::TasksPanel(QWidget *parent)
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_view->setItemDelegateForColumn(TaskTableModel::ProgressColumn, new ProgressDelegate(m_view));
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &TasksPanel::followSelection);
+    m_refit = new ColumnFit::Refitter(m_view, [this](const QSet<int> &keep) {
+        // A progress bar needs room for "60% Requirements · …" whatever the rows say now.
+        ColumnFit::fit(m_view, kGiveWay, {{TaskTableModel::ProgressColumn, fontMetrics().horizontalAdvance(QStringLiteral("100% Requirements")) + 24}},
+                       keep);
+    }, kGiveWay);
 
     auto *taskSide = new QWidget(this);
     auto *filterRow = new QHBoxLayout;
+    filterRow->addWidget(m_attentionFilter);
     filterRow->addWidget(stateLabel);
     filterRow->addWidget(m_stateFilter);
     filterRow->addWidget(m_search, 1);
@@ -99,6 +92,45 @@ TasksPanel::TasksPanel(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_splitter);
+}
+
+namespace {
+const QString kStatesKey = QStringLiteral("view/stateFilter");
+const QString kAttentionKey = QStringLiteral("view/needsAttention");
+} // namespace
+
+void TasksPanel::restoreStateFilter()
+{
+    // By the states' stable names, which outlive a reordering of the enum.
+    const QSettings settings;
+    QSet<int> states;
+    for (const QString &name : settings.value(kStatesKey).toStringList())
+        for (int s = 0; s < oa::kTaskStateCount; ++s)
+            if (oa::taskStateName(oa::TaskState(s)) == name)
+                states.insert(s);
+    m_stateFilter->setStates(states);
+    m_attentionFilter->setChecked(settings.value(kAttentionKey, false).toBool());
+    applyStateFilter();
+}
+
+void TasksPanel::stateFilterChanged()
+{
+    QStringList names;
+    for (int s = 0; s < oa::kTaskStateCount; ++s)
+        if (m_stateFilter->states().contains(s))
+            names.append(oa::taskStateName(oa::TaskState(s)));
+    QSettings settings;
+    settings.setValue(kStatesKey, names);
+    settings.setValue(kAttentionKey, m_attentionFilter->isChecked());
+    applyStateFilter();
+}
+
+void TasksPanel::applyStateFilter()
+{
+    QSet<int> shown = m_stateFilter->states();
+    if (m_attentionFilter->isChecked())
+        shown.unite(TaskFilterProxy::attentionStates());
+    m_proxy->setStatesFilter(shown);
 }
 
 void TasksPanel::setBaseDir(const QString &baseDir)
@@ -153,8 +185,7 @@ void TasksPanel::focusSearch()
 
 void TasksPanel::fitColumns()
 {
-    // A progress bar needs room for "60% Requirements · …" whatever the rows say now.
-    ColumnFit::fit(m_view, kGiveWay, {{TaskTableModel::ProgressColumn, fontMetrics().horizontalAdvance(QStringLiteral("100% Requirements")) + 24}});
+    m_refit->fitAll();
 }
 
 void TasksPanel::saveLayout(QByteArray &splitter, QByteArray &columns) const
@@ -166,7 +197,9 @@ void TasksPanel::saveLayout(QByteArray &splitter, QByteArray &columns) const
 bool TasksPanel::restoreLayout(const QByteArray &splitter, const QByteArray &columns)
 {
     m_splitter->restoreState(splitter);
-    return m_view->horizontalHeader()->restoreState(columns);
+    const bool restored = m_view->horizontalHeader()->restoreState(columns);
+    m_refit->forgetHandWidths();
+    return restored;
 }
 
 void TasksPanel::followSelection()

@@ -7,15 +7,19 @@
 #include <optional>
 
 class QAction;
-class QComboBox;
 class QLineEdit;
 class QSplitter;
 class QTableView;
+class QToolButton;
+class StateFilterButton;
 class TaskDetailPane;
 class TaskFilterProxy;
 class TaskTableModel;
+namespace ColumnFit {
+class Refitter;
+}
 
-// The Tasks tab: the filter bar (state and free text), the task table, and below it the detail
+// The Tasks tab: the filter bar (needs attention, states, free text), the task table, and below it the detail
 // pane of the selected task, in a splitter. Each scan is merged into the table row by row
 // (KeyedRowsModel), so the selection and the scroll position stay; the detail pane follows the
 // selection. What can be done to the selected task (TaskActions) is the window's to wire.
@@ -46,8 +50,10 @@ public:
     TaskFilterProxy *proxy() const { return m_proxy; }
     QTableView *view() const { return m_view; }
     TaskDetailPane *detailPane() const { return m_details; }
-    QComboBox *stateFilter() const { return m_stateFilter; }
+    StateFilterButton *stateFilter() const { return m_stateFilter; }
+    QToolButton *attentionFilter() const { return m_attentionFilter; }
     QLineEdit *searchField() const { return m_search; }
+    ColumnFit::Refitter *columnRefitter() const { return m_refit; }
 
 signals:
     // Another task is selected, or the selected one may have changed state (after every scan).
@@ -55,13 +61,18 @@ signals:
 
 private:
     void followSelection();
+    void restoreStateFilter();
+    void stateFilterChanged(); // remembered, then applied
+    void applyStateFilter();
 
     QString m_baseDir;
     TaskTableModel *m_tasks;
     TaskFilterProxy *m_proxy;
-    QComboBox *m_stateFilter;
+    QToolButton *m_attentionFilter;
+    StateFilterButton *m_stateFilter;
     QLineEdit *m_search;
     QTableView *m_view;
     TaskDetailPane *m_details;
     QSplitter *m_splitter;
+    ColumnFit::Refitter *m_refit;
 };

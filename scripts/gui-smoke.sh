@@ -209,13 +209,13 @@ step_clear_lock() {
 }
 
 step_cancel() {
-    step="stop web-scrape-0419 (select, Ctrl+K, accept)"
+    step="cancel web-scrape-0419 (select, Ctrl+K, accept)"
     local before=$last_shot
     select_task web-scrape-0419   # Ctrl+F brings the Tasks tab back
     key alt+d                     # the detail pane's Details tab: the live stage and progress
     shot_until_changed running-selected "$before" "$pane_crop" 2000
     before=$last_shot && key ctrl+k
-    dialog "Stop task"
+    dialog "Cancel task"
     shot_until_changed stop-dialog "$before" "$dialog_crop" 2000
     live_tree="$live_tree $(tree_of "$live_pid")"
     key Return

@@ -91,7 +91,7 @@ GERMAN = {
     "Execution ID": "Ausführungs-ID",
     "Size": "Größe",
     "Folder": "Ordner",
-    "Clean &up…": "&Aufräumen…",
+    "Clean &up…": "Aufrä&umen…",
     "Deletes the selected folders, or all of them when none is selected":
         "Löscht die ausgewählten Ordner, oder alle, wenn keiner ausgewählt ist",
     "%n folder(s), %1 in all": ("%n Ordner, insgesamt %1", "%n Ordner, insgesamt %1"),
@@ -185,7 +185,7 @@ GERMAN = {
     "All states": "Alle Zustände",
     "Search ID, script, arguments, lock holder, reason (Ctrl+F)": "ID, Skript, Argumente, Sperrinhaber, Grund suchen (Strg+F)",
     "&State:": "&Zustand:",
-    "&Tasks": "&Aufgaben",
+    "&Tasks": "Aufga&ben",
     "&Locks": "&Sperren",
     "Le&ftovers": "Übe&rbleibsel",
     "&File": "&Datei",
@@ -234,7 +234,7 @@ GERMAN = {
     "%1 d": "%1 T",
     "Field": "Feld",
     "Value": "Wert",
-    "&Details": "&Details",
+    "&Details": "De&tails",
     "E&xecutor log": "E&xecutor-Protokoll",
     "execution.json": "execution.json",
     "result.json": "result.json",
@@ -364,6 +364,92 @@ GERMAN = {
     "Memory of the script's process tree now, and the CPU time it has used so far (status.json)":
         "Speicher des Prozessbaums des Skripts jetzt und die bisher verbrauchte CPU-Zeit (status.json)",
     "Memory · CPU": "Speicher · CPU",
+    # Issue 23 (times, names, filters, leftovers): the state filter, one verb for cancelling,
+    # mnemonics that never collide (tst_mnemonics), plurals with a singular of their own.
+    "Needs atte&ntion": "Braucht Auf&merksamkeit",
+    "Shows only what needs attention: Failed, Timed out, Interrupted, Orphaned and Invalid tasks, "
+    "with any states chosen beside it":
+        "Zeigt nur, was Aufmerksamkeit braucht: fehlgeschlagene, zeitüberschrittene, unterbrochene, verwaiste und ungültige "
+        "Aufgaben, dazu die daneben gewählten Zustände",
+    "&In state:": "&Zustand:",
+    "%n states": ("%n Zustand", "%n Zustände"),
+    "Shows tasks in every state; choose states to show only those":
+        "Zeigt Aufgaben in jedem Zustand; wählen Sie Zustände, um nur diese zu zeigen",
+    "Shows tasks that are %1": "Zeigt Aufgaben im Zustand %1",
+    "Loc&ks": "Sperre&n",
+    "Leftover&s": "Überble&ibsel",
+    "&Fit columns to the window": "&Spalten an das Fenster anpassen",
+    "&Open task folder": "Aufgaben&ordner öffnen",
+    "Cancel tas&k…": "Aufgabe a&bbrechen…",
+    "Cancels the running task: its whole process tree gets a graceful stop, then a hard kill after the grace period; "
+    "the run ends as Cancelled":
+        "Bricht die laufende Aufgabe ab: ihr ganzer Prozessbaum wird erst sanft beendet, nach der Karenzzeit hart; "
+        "der Lauf endet als Abgebrochen",
+    "Keep running": "Weiterlaufen lassen",
+    "Cancel %1? Its whole process tree gets a graceful stop, then a hard kill after the grace period.":
+        "%1 abbrechen? Ihr ganzer Prozessbaum wird erst sanft beendet, nach der Karenzzeit hart.",
+    "Asking %1 to cancel…": "%1 wird zum Abbrechen aufgefordert…",
+    "Asked %1 to cancel.": "%1 wurde zum Abbrechen aufgefordert.",
+    "F&orce clear…": "Entfernen er&zwingen…",
+    "The process that held this lock is dead on this host. Remove %n lock?":
+        ("Der Prozess, der diese Sperre hielt, läuft auf diesem Rechner nicht mehr. %n Sperre entfernen?",
+         "Die Prozesse, die diese Sperren hielten, laufen auf diesem Rechner nicht mehr. %n Sperren entfernen?"),
+    "The processes that held these locks are dead on this host. Remove %n locks?":
+        ("Der Prozess, der diese Sperre hielt, läuft auf diesem Rechner nicht mehr. %n Sperre entfernen?",
+         "Die Prozesse, die diese Sperren hielten, laufen auf diesem Rechner nicht mehr. %n Sperren entfernen?"),
+    "Clearing %n orphaned lock…": ("%n verwaiste Sperre wird entfernt…", "%n verwaiste Sperren werden entfernt…"),
+    "Clearing %n orphaned locks…": ("%n verwaiste Sperre wird entfernt…", "%n verwaiste Sperren werden entfernt…"),
+    "Removed %n orphaned lock.": ("%n verwaiste Sperre entfernt.", "%n verwaiste Sperren entfernt."),
+    "Removed %n orphaned locks.": ("%n verwaiste Sperre entfernt.", "%n verwaiste Sperren entfernt."),
+    "%n task": ("%n Aufgabe", "%n Aufgaben"),
+    "%n tasks": ("%n Aufgabe", "%n Aufgaben"),
+    "environment cache: %n environment, %1": ("Umgebungs-Cache: %n Umgebung, %1", "Umgebungs-Cache: %n Umgebungen, %1"),
+    "environment cache: %n environments, %1": ("Umgebungs-Cache: %n Umgebung, %1", "Umgebungs-Cache: %n Umgebungen, %1"),
+    "%n folder to clean up, %1": ("%n Ordner zum Aufräumen, %1", "%n Ordner zum Aufräumen, insgesamt %1"),
+    "%n folders to clean up, %1 in all": ("%n Ordner zum Aufräumen, %1", "%n Ordner zum Aufräumen, insgesamt %1"),
+    "%n folder held by a dead lock: clear the lock first":
+        ("%n Ordner von einer toten Sperre gehalten: erst die Sperre entfernen",
+         "%n Ordner von toten Sperren gehalten: erst die Sperren entfernen"),
+    "%n folders held by dead locks: clear the locks first":
+        ("%n Ordner von einer toten Sperre gehalten: erst die Sperre entfernen",
+         "%n Ordner von toten Sperren gehalten: erst die Sperren entfernen"),
+    "%n in use by a running task": ("%n von einer laufenden Aufgabe belegt", "%n von laufenden Aufgaben belegt"),
+    "%n in use by running tasks": ("%n von einer laufenden Aufgabe belegt", "%n von laufenden Aufgaben belegt"),
+    "%n held by another host's or an unreadable lock":
+        ("%n von der Sperre eines anderen Rechners oder einer unlesbaren Sperre gehalten",
+         "%n von Sperren anderer Rechner oder unlesbaren Sperren gehalten"),
+    "%n held by other hosts' or unreadable locks":
+        ("%n von der Sperre eines anderen Rechners oder einer unlesbaren Sperre gehalten",
+         "%n von Sperren anderer Rechner oder unlesbaren Sperren gehalten"),
+    "Delete %n folder, %1? No running task uses it.":
+        ("%n Ordner mit %1 löschen? Keine laufende Aufgabe verwendet ihn.", "%n Ordner mit insgesamt %1 löschen? Keine laufende Aufgabe verwendet sie."),
+    "Delete %n folders, %1 in all? No running task uses them.":
+        ("%n Ordner mit %1 löschen? Keine laufende Aufgabe verwendet ihn.", "%n Ordner mit insgesamt %1 löschen? Keine laufende Aufgabe verwendet sie."),
+    "Remove %n cached environment, %1? Environments that a running task uses are kept. "
+    "The next run that needs packages builds its environment again.":
+        ("%n zwischengespeicherte Umgebung mit %1 entfernen? Umgebungen, die eine laufende Aufgabe verwendet, bleiben erhalten. "
+         "Der nächste Lauf, der Pakete braucht, baut seine Umgebung neu.",
+         "%n zwischengespeicherte Umgebungen mit insgesamt %1 entfernen? Umgebungen, die eine laufende Aufgabe verwendet, "
+         "bleiben erhalten. Der nächste Lauf, der Pakete braucht, baut seine Umgebung neu."),
+    "Remove %n cached environments, %1 in all? Environments that a running task uses are kept. "
+    "The next run that needs packages builds its environment again.":
+        ("%n zwischengespeicherte Umgebung mit %1 entfernen? Umgebungen, die eine laufende Aufgabe verwendet, bleiben erhalten. "
+         "Der nächste Lauf, der Pakete braucht, baut seine Umgebung neu.",
+         "%n zwischengespeicherte Umgebungen mit insgesamt %1 entfernen? Umgebungen, die eine laufende Aufgabe verwendet, "
+         "bleiben erhalten. Der nächste Lauf, der Pakete braucht, baut seine Umgebung neu."),
+    "Deleted %n folder.": ("%n Ordner gelöscht.", "%n Ordner gelöscht."),
+    "Deleted %n folders.": ("%n Ordner gelöscht.", "%n Ordner gelöscht."),
+    "Removed %n cached environment.": ("%n zwischengespeicherte Umgebung entfernt.", "%n zwischengespeicherte Umgebungen entfernt."),
+    "Removed %n cached environments.": ("%n zwischengespeicherte Umgebung entfernt.", "%n zwischengespeicherte Umgebungen entfernt."),
+    "Held by": "Gehalten von",
+    "a lock": "einer Sperre",
+    "a running task": "einer laufenden Aufgabe",
+    "a dead lock: clear it first": "einer toten Sperre: erst entfernen",
+    "another host's lock": "der Sperre eines anderen Rechners",
+    "an unreadable lock": "einer unlesbaren Sperre",
+    "Last changed %1": "Zuletzt geändert %1",
+    "A lock for %1 exists, so the cleanup leaves this folder alone":
+        "Für %1 gibt es eine Sperre, darum lässt das Aufräumen diesen Ordner in Ruhe",
 }
 
 

@@ -120,41 +120,56 @@
         <source>Folder</source>
         <translation>Ordner</translation>
     </message>
+    <message>
+        <source>a lock</source>
+        <translation>einer Sperre</translation>
+    </message>
+    <message>
+        <source>a running task</source>
+        <translation>einer laufenden Aufgabe</translation>
+    </message>
+    <message>
+        <source>a dead lock: clear it first</source>
+        <translation>einer toten Sperre: erst entfernen</translation>
+    </message>
+    <message>
+        <source>another host&apos;s lock</source>
+        <translation>der Sperre eines anderen Rechners</translation>
+    </message>
+    <message>
+        <source>an unreadable lock</source>
+        <translation>einer unlesbaren Sperre</translation>
+    </message>
+    <message>
+        <source>Last changed %1</source>
+        <translation>Zuletzt geändert %1</translation>
+    </message>
+    <message>
+        <source>A lock for %1 exists, so the cleanup leaves this folder alone</source>
+        <translation>Für %1 gibt es eine Sperre, darum lässt das Aufräumen diesen Ordner in Ruhe</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>Alter</translation>
+    </message>
+    <message>
+        <source>Held by</source>
+        <translation>Gehalten von</translation>
+    </message>
 </context>
 <context>
     <name>LeftoversPanel</name>
     <message>
         <source>Clean &amp;up…</source>
-        <translation>&amp;Aufräumen…</translation>
+        <translation>Aufrä&amp;umen…</translation>
     </message>
     <message>
         <source>Deletes the selected folders, or all of them when none is selected</source>
         <translation>Löscht die ausgewählten Ordner, oder alle, wenn keiner ausgewählt ist</translation>
     </message>
-    <message numerus="yes">
-        <source>%n folder(s), %1 in all</source>
-        <translation>
-            <numerusform>%n Ordner, insgesamt %1</numerusform>
-            <numerusform>%n Ordner, insgesamt %1</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Clean up leftovers</source>
         <translation>Überbleibsel aufräumen</translation>
-    </message>
-    <message numerus="yes">
-        <source>Delete %n folder(s), %1 in all? No running task uses them.</source>
-        <translation>
-            <numerusform>%n Ordner mit insgesamt %1 löschen? Keine laufende Aufgabe verwendet ihn.</numerusform>
-            <numerusform>%n Ordner mit insgesamt %1 löschen? Keine laufende Aufgabe verwendet sie.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Deleted %n folder(s).</source>
-        <translation>
-            <numerusform>%n Ordner gelöscht.</numerusform>
-            <numerusform>%n Ordner gelöscht.</numerusform>
-        </translation>
     </message>
     <message>
         <source>Not deleted: %1</source>
@@ -173,20 +188,6 @@
         <translation>Umgebungs-Cache leeren</translation>
     </message>
     <message numerus="yes">
-        <source>Remove %n cached environment(s), %1 in all? Environments that a running task uses are kept. The next run that needs packages builds its environment again.</source>
-        <translation>
-            <numerusform>%n zwischengespeicherte Umgebung mit insgesamt %1 entfernen? Umgebungen, die eine laufende Aufgabe verwendet, bleiben erhalten. Der nächste Lauf, der Pakete braucht, baut seine Umgebung neu.</numerusform>
-            <numerusform>%n zwischengespeicherte Umgebungen mit insgesamt %1 entfernen? Umgebungen, die eine laufende Aufgabe verwendet, bleiben erhalten. Der nächste Lauf, der Pakete braucht, baut seine Umgebung neu.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Removed %n cached environment(s).</source>
-        <translation>
-            <numerusform>%n zwischengespeicherte Umgebung entfernt.</numerusform>
-            <numerusform>%n zwischengespeicherte Umgebungen entfernt.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>Kept %n in use.</source>
         <translation>
             <numerusform>%n in Verwendung behalten.</numerusform>
@@ -200,6 +201,118 @@
     <message>
         <source>Clearing the environment cache %1…</source>
         <translation>Leere den Umgebungs-Cache %1…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n folder to clean up, %1</source>
+        <translation>
+            <numerusform>%n Ordner zum Aufräumen, %1</numerusform>
+            <numerusform>%n Ordner zum Aufräumen, insgesamt %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n folders to clean up, %1 in all</source>
+        <translation>
+            <numerusform>%n Ordner zum Aufräumen, %1</numerusform>
+            <numerusform>%n Ordner zum Aufräumen, insgesamt %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n folder held by a dead lock: clear the lock first</source>
+        <translation>
+            <numerusform>%n Ordner von einer toten Sperre gehalten: erst die Sperre entfernen</numerusform>
+            <numerusform>%n Ordner von toten Sperren gehalten: erst die Sperren entfernen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n folders held by dead locks: clear the locks first</source>
+        <translation>
+            <numerusform>%n Ordner von einer toten Sperre gehalten: erst die Sperre entfernen</numerusform>
+            <numerusform>%n Ordner von toten Sperren gehalten: erst die Sperren entfernen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n in use by a running task</source>
+        <translation>
+            <numerusform>%n von einer laufenden Aufgabe belegt</numerusform>
+            <numerusform>%n von laufenden Aufgaben belegt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n in use by running tasks</source>
+        <translation>
+            <numerusform>%n von einer laufenden Aufgabe belegt</numerusform>
+            <numerusform>%n von laufenden Aufgaben belegt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n held by another host&apos;s or an unreadable lock</source>
+        <translation>
+            <numerusform>%n von der Sperre eines anderen Rechners oder einer unlesbaren Sperre gehalten</numerusform>
+            <numerusform>%n von Sperren anderer Rechner oder unlesbaren Sperren gehalten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n held by other hosts&apos; or unreadable locks</source>
+        <translation>
+            <numerusform>%n von der Sperre eines anderen Rechners oder einer unlesbaren Sperre gehalten</numerusform>
+            <numerusform>%n von Sperren anderer Rechner oder unlesbaren Sperren gehalten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n cached environment, %1? Environments that a running task uses are kept. The next run that needs packages builds its environment again.</source>
+        <translation>
+            <numerusform>%n zwischengespeicherte Umgebung mit %1 entfernen? Umgebungen, die eine laufende Aufgabe verwendet, bleiben erhalten. Der nächste Lauf, der Pakete braucht, baut seine Umgebung neu.</numerusform>
+            <numerusform>%n zwischengespeicherte Umgebungen mit insgesamt %1 entfernen? Umgebungen, die eine laufende Aufgabe verwendet, bleiben erhalten. Der nächste Lauf, der Pakete braucht, baut seine Umgebung neu.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n cached environments, %1 in all? Environments that a running task uses are kept. The next run that needs packages builds its environment again.</source>
+        <translation>
+            <numerusform>%n zwischengespeicherte Umgebung mit %1 entfernen? Umgebungen, die eine laufende Aufgabe verwendet, bleiben erhalten. Der nächste Lauf, der Pakete braucht, baut seine Umgebung neu.</numerusform>
+            <numerusform>%n zwischengespeicherte Umgebungen mit insgesamt %1 entfernen? Umgebungen, die eine laufende Aufgabe verwendet, bleiben erhalten. Der nächste Lauf, der Pakete braucht, baut seine Umgebung neu.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n folder, %1? No running task uses it.</source>
+        <translation>
+            <numerusform>%n Ordner mit %1 löschen? Keine laufende Aufgabe verwendet ihn.</numerusform>
+            <numerusform>%n Ordner mit insgesamt %1 löschen? Keine laufende Aufgabe verwendet sie.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n folders, %1 in all? No running task uses them.</source>
+        <translation>
+            <numerusform>%n Ordner mit %1 löschen? Keine laufende Aufgabe verwendet ihn.</numerusform>
+            <numerusform>%n Ordner mit insgesamt %1 löschen? Keine laufende Aufgabe verwendet sie.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Deleted %n folder.</source>
+        <translation>
+            <numerusform>%n Ordner gelöscht.</numerusform>
+            <numerusform>%n Ordner gelöscht.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Deleted %n folders.</source>
+        <translation>
+            <numerusform>%n Ordner gelöscht.</numerusform>
+            <numerusform>%n Ordner gelöscht.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n cached environment.</source>
+        <translation>
+            <numerusform>%n zwischengespeicherte Umgebung entfernt.</numerusform>
+            <numerusform>%n zwischengespeicherte Umgebungen entfernt.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n cached environments.</source>
+        <translation>
+            <numerusform>%n zwischengespeicherte Umgebung entfernt.</numerusform>
+            <numerusform>%n zwischengespeicherte Umgebungen entfernt.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -244,10 +357,6 @@
         <translation>Entfernt Sperren, deren Prozess auf diesem Rechner nicht mehr läuft; die ausgewählten, oder alle, wenn keine ausgewählt ist</translation>
     </message>
     <message>
-        <source>&amp;Force clear…</source>
-        <translation>Entfernen &amp;erzwingen…</translation>
-    </message>
-    <message>
         <source>Removes the selected lock from another host or an unreadable lock</source>
         <translation>Entfernt die ausgewählte Sperre eines anderen Rechners oder eine unlesbare Sperre</translation>
     </message>
@@ -258,20 +367,6 @@
     <message>
         <source>Clear orphaned locks</source>
         <translation>Verwaiste Sperren entfernen</translation>
-    </message>
-    <message numerus="yes">
-        <source>The processes that held these locks are dead on this host. Remove %n lock(s)?</source>
-        <translation>
-            <numerusform>Der Prozess, der diese Sperre hielt, läuft auf diesem Rechner nicht mehr. %n Sperre entfernen?</numerusform>
-            <numerusform>Die Prozesse, die diese Sperren hielten, laufen auf diesem Rechner nicht mehr. %n Sperren entfernen?</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Removed %n orphaned lock(s).</source>
-        <translation>
-            <numerusform>%n verwaiste Sperre entfernt.</numerusform>
-            <numerusform>%n verwaiste Sperren entfernt.</numerusform>
-        </translation>
     </message>
     <message>
         <source>Not removed: %1</source>
@@ -297,16 +392,55 @@
         <source>Removed the lock of %1.</source>
         <translation>Die Sperre von %1 wurde entfernt.</translation>
     </message>
+    <message>
+        <source>Removing the lock of %1…</source>
+        <translation>Die Sperre von %1 wird entfernt…</translation>
+    </message>
+    <message>
+        <source>F&amp;orce clear…</source>
+        <translation>Entfernen er&amp;zwingen…</translation>
+    </message>
     <message numerus="yes">
-        <source>Clearing %n orphaned lock(s)…</source>
+        <source>The process that held this lock is dead on this host. Remove %n lock?</source>
+        <translation>
+            <numerusform>Der Prozess, der diese Sperre hielt, läuft auf diesem Rechner nicht mehr. %n Sperre entfernen?</numerusform>
+            <numerusform>Die Prozesse, die diese Sperren hielten, laufen auf diesem Rechner nicht mehr. %n Sperren entfernen?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The processes that held these locks are dead on this host. Remove %n locks?</source>
+        <translation>
+            <numerusform>Der Prozess, der diese Sperre hielt, läuft auf diesem Rechner nicht mehr. %n Sperre entfernen?</numerusform>
+            <numerusform>Die Prozesse, die diese Sperren hielten, laufen auf diesem Rechner nicht mehr. %n Sperren entfernen?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Clearing %n orphaned lock…</source>
         <translation>
             <numerusform>%n verwaiste Sperre wird entfernt…</numerusform>
             <numerusform>%n verwaiste Sperren werden entfernt…</numerusform>
         </translation>
     </message>
-    <message>
-        <source>Removing the lock of %1…</source>
-        <translation>Die Sperre von %1 wird entfernt…</translation>
+    <message numerus="yes">
+        <source>Clearing %n orphaned locks…</source>
+        <translation>
+            <numerusform>%n verwaiste Sperre wird entfernt…</numerusform>
+            <numerusform>%n verwaiste Sperren werden entfernt…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n orphaned lock.</source>
+        <translation>
+            <numerusform>%n verwaiste Sperre entfernt.</numerusform>
+            <numerusform>%n verwaiste Sperren entfernt.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n orphaned locks.</source>
+        <translation>
+            <numerusform>%n verwaiste Sperre entfernt.</numerusform>
+            <numerusform>%n verwaiste Sperren entfernt.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -466,15 +600,11 @@
     </message>
     <message>
         <source>&amp;Tasks</source>
-        <translation>&amp;Aufgaben</translation>
+        <translation>Aufga&amp;ben</translation>
     </message>
     <message>
         <source>&amp;Locks</source>
         <translation>&amp;Sperren</translation>
-    </message>
-    <message>
-        <source>Le&amp;ftovers</source>
-        <translation>Übe&amp;rbleibsel</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -520,13 +650,6 @@
         <source>OpenAutomate Monitor — %1</source>
         <translation>OpenAutomate-Monitor — %1</translation>
     </message>
-    <message numerus="yes">
-        <source>%n task(s)</source>
-        <translation>
-            <numerusform>%n Aufgabe</numerusform>
-            <numerusform>%n Aufgaben</numerusform>
-        </translation>
-    </message>
     <message>
         <source>scanned in %1 ms</source>
         <translation>in %1 ms eingelesen</translation>
@@ -549,13 +672,6 @@
             <numerusform>%n Distributionen</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>environment cache: %n environment(s), %1</source>
-        <translation>
-            <numerusform>Umgebungs-Cache: %n Umgebung, %1</numerusform>
-            <numerusform>Umgebungs-Cache: %n Umgebungen, %1</numerusform>
-        </translation>
-    </message>
     <message>
         <source>&amp;Configuration…</source>
         <translation>&amp;Konfiguration…</translation>
@@ -567,10 +683,6 @@
     <message>
         <source>Configuration: %1</source>
         <translation>Konfiguration: %1</translation>
-    </message>
-    <message>
-        <source>Fit &amp;columns to the window</source>
-        <translation>&amp;Spalten an das Fenster anpassen</translation>
     </message>
     <message>
         <source>There is no task %1 in %2.</source>
@@ -596,6 +708,46 @@
         <source>OpenAutomate Monitor — %1 — %2</source>
         <translation>OpenAutomate-Monitor — %1 — %2</translation>
     </message>
+    <message>
+        <source>Leftover&amp;s</source>
+        <translation>Überble&amp;ibsel</translation>
+    </message>
+    <message>
+        <source>Loc&amp;ks</source>
+        <translation>Sperre&amp;n</translation>
+    </message>
+    <message>
+        <source>&amp;Fit columns to the window</source>
+        <translation>&amp;Spalten an das Fenster anpassen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n task</source>
+        <translation>
+            <numerusform>%n Aufgabe</numerusform>
+            <numerusform>%n Aufgaben</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tasks</source>
+        <translation>
+            <numerusform>%n Aufgabe</numerusform>
+            <numerusform>%n Aufgaben</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>environment cache: %n environment, %1</source>
+        <translation>
+            <numerusform>Umgebungs-Cache: %n Umgebung, %1</numerusform>
+            <numerusform>Umgebungs-Cache: %n Umgebungen, %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>environment cache: %n environments, %1</source>
+        <translation>
+            <numerusform>Umgebungs-Cache: %n Umgebung, %1</numerusform>
+            <numerusform>Umgebungs-Cache: %n Umgebungen, %1</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ResourceChart</name>
@@ -617,6 +769,28 @@
     <message>
         <source>%1: %2 (%3 ms)</source>
         <translation>%1: %2 (%3 ms)</translation>
+    </message>
+</context>
+<context>
+    <name>StateFilterButton</name>
+    <message>
+        <source>All states</source>
+        <translation>Alle Zustände</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n states</source>
+        <translation>
+            <numerusform>%n Zustand</numerusform>
+            <numerusform>%n Zustände</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Shows tasks in every state; choose states to show only those</source>
+        <translation>Zeigt Aufgaben in jedem Zustand; wählen Sie Zustände, um nur diese zu zeigen</translation>
+    </message>
+    <message>
+        <source>Shows tasks that are %1</source>
+        <translation>Zeigt Aufgaben im Zustand %1</translation>
     </message>
 </context>
 <context>
@@ -695,14 +869,6 @@
     <message>
         <source>&amp;Run task…</source>
         <translation>Aufgabe &amp;ausführen…</translation>
-    </message>
-    <message>
-        <source>Ca&amp;ncel running task…</source>
-        <translation>Laufende Aufgabe a&amp;bbrechen…</translation>
-    </message>
-    <message>
-        <source>Open task &amp;folder</source>
-        <translation>Aufgaben&amp;ordner öffnen</translation>
     </message>
     <message>
         <source>&amp;Copy execution ID</source>
@@ -789,18 +955,6 @@
         <translation>%1 als PID %2 gestartet.</translation>
     </message>
     <message>
-        <source>Stop task</source>
-        <translation>Aufgabe anhalten</translation>
-    </message>
-    <message>
-        <source>Stop %1? Its whole process tree gets a graceful stop, then a hard kill after the grace period.</source>
-        <translation>%1 anhalten? Der ganze Prozessbaum wird zuerst sanft beendet, nach der Schonfrist hart.</translation>
-    </message>
-    <message>
-        <source>Asked %1 to stop.</source>
-        <translation>%1 wurde zum Anhalten aufgefordert.</translation>
-    </message>
-    <message>
         <source>Open task folder</source>
         <translation>Aufgabenordner öffnen</translation>
     </message>
@@ -817,15 +971,43 @@
         <translation>%1 wird gestartet…</translation>
     </message>
     <message>
-        <source>Asking %1 to stop…</source>
-        <translation>%1 wird zum Anhalten aufgefordert…</translation>
+        <source>Cancel tas&amp;k…</source>
+        <translation>Aufgabe a&amp;bbrechen…</translation>
+    </message>
+    <message>
+        <source>Cancels the running task: its whole process tree gets a graceful stop, then a hard kill after the grace period; the run ends as Cancelled</source>
+        <translation>Bricht die laufende Aufgabe ab: ihr ganzer Prozessbaum wird erst sanft beendet, nach der Karenzzeit hart; der Lauf endet als Abgebrochen</translation>
+    </message>
+    <message>
+        <source>&amp;Open task folder</source>
+        <translation>Aufgaben&amp;ordner öffnen</translation>
+    </message>
+    <message>
+        <source>Keep running</source>
+        <translation>Weiterlaufen lassen</translation>
+    </message>
+    <message>
+        <source>Cancel task</source>
+        <translation>Aufgabe abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel %1? Its whole process tree gets a graceful stop, then a hard kill after the grace period.</source>
+        <translation>%1 abbrechen? Ihr ganzer Prozessbaum wird erst sanft beendet, nach der Karenzzeit hart.</translation>
+    </message>
+    <message>
+        <source>Asking %1 to cancel…</source>
+        <translation>%1 wird zum Abbrechen aufgefordert…</translation>
+    </message>
+    <message>
+        <source>Asked %1 to cancel.</source>
+        <translation>%1 wurde zum Abbrechen aufgefordert.</translation>
     </message>
 </context>
 <context>
     <name>TaskDetailPane</name>
     <message>
         <source>&amp;Details</source>
-        <translation>&amp;Details</translation>
+        <translation>De&amp;tails</translation>
     </message>
     <message>
         <source>&amp;Run:</source>
@@ -1296,20 +1478,20 @@ Frühere Läufe sind aufbewahrt: einen mit Lauf im Detailbereich wählen</transl
 <context>
     <name>TasksPanel</name>
     <message>
-        <source>All states</source>
-        <translation>Alle Zustände</translation>
-    </message>
-    <message>
-        <source>&amp;State:</source>
-        <translation>&amp;Zustand:</translation>
-    </message>
-    <message>
         <source>Search ID, script, arguments, lock holder, reason (Ctrl+F)</source>
         <translation>ID, Skript, Argumente, Sperrinhaber, Grund suchen (Strg+F)</translation>
     </message>
     <message>
-        <source>Needs attention</source>
-        <translation>Braucht Aufmerksamkeit</translation>
+        <source>Needs atte&amp;ntion</source>
+        <translation>Braucht Auf&amp;merksamkeit</translation>
+    </message>
+    <message>
+        <source>Shows only what needs attention: Failed, Timed out, Interrupted, Orphaned and Invalid tasks, with any states chosen beside it</source>
+        <translation>Zeigt nur, was Aufmerksamkeit braucht: fehlgeschlagene, zeitüberschrittene, unterbrochene, verwaiste und ungültige Aufgaben, dazu die daneben gewählten Zustände</translation>
+    </message>
+    <message>
+        <source>&amp;In state:</source>
+        <translation>&amp;Zustand:</translation>
     </message>
 </context>
 <context>

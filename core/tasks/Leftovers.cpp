@@ -5,7 +5,10 @@
 
 #include <QDir>
 #include <QDirIterator>
+#include <QFile>
 #include <QFileInfo>
+
+#include <sys/stat.h>
 
 namespace oa {
 
@@ -17,16 +20,23 @@ bool Leftovers::isLocked(const QString &id) const
     return lockfiles::kindAt(m_paths.lockFile(id)) != lockfiles::Kind::Missing;
 }
 
-QList<Leftover> Leftovers::scan() const
+QList<Leftover> Leftovers::scan(Held held) const
 {
     QList<Leftover> found;
     const auto collect = [&](const QString &root, Leftover::Kind kind) {
         const QStringList ids = QDir(root).entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden, QDir::Name);
         for (const QString &id : ids) {
-            if (!AgentPaths::isValidExecutionId(id) || isLocked(id))
+            if (!AgentPaths::isValidExecutionId(id))
+                continue;
+            const bool locked = isLocked(id);
+            if (locked && held == Held::Left)
                 continue;
             const QString path = root + u'/' + id;
-            found.append({kind, id, path, folderSize(path)});
+            QDateTime modifiedAt;
+            struct stat st {};
+            if (::lstat(QFile::encodeName(path).constData(), &st) == 0)
+                modifiedAt = QDateTime::fromSecsSinceEpoch(st.st_mtim.tv_sec, Qt::UTC);
+            found.append({kind, id, path, folderSize(path), modifiedAt, locked});
         }
     };
     collect(m_paths.venvsDir(), Leftover::Kind::Venv);

@@ -3,6 +3,7 @@
 #include "fs/AgentPaths.h"
 #include "base/Error.h"
 
+#include <QDateTime>
 #include <QList>
 #include <QString>
 
@@ -18,9 +19,12 @@ struct Leftover {
     QString executionId;
     QString path;
     qint64 sizeBytes = 0;
+    QDateTime modifiedAt; // the folder's own modification time (lstat): how long it has lain there
+    bool held = false;    // a lock for its ID exists: listed by scan(WithHeld) only, never removed
     bool operator==(const Leftover &o) const
     {
-        return kind == o.kind && executionId == o.executionId && path == o.path && sizeBytes == o.sizeBytes;
+        return kind == o.kind && executionId == o.executionId && path == o.path && sizeBytes == o.sizeBytes
+               && modifiedAt == o.modifiedAt && held == o.held;
     }
 };
 
@@ -28,7 +32,10 @@ class Leftovers {
 public:
     explicit Leftovers(const AgentPaths &paths) : m_paths(paths) {}
 
-    QList<Leftover> scan() const;
+    // WithHeld also lists the folders a lock holds (`held`), so that an operator sees what a
+    // dead lock keeps from the cleanup instead of finding nothing.
+    enum class Held { Left, WithHeld };
+    QList<Leftover> scan(Held held = Held::Left) const;
     // Re-checks that the ID has no lock, then removes the folder through the gatekeeper (never
     // following a link).
     Status remove(const Leftover &leftover) const;

@@ -3,6 +3,7 @@
 // the every-state fixture (MonitorOverEveryState) with an Orphaned task added.
 #include "AttentionMonitor.h"
 #include "MainWindow.h"
+#include "StateFilterButton.h"
 #include "StateStyle.h"
 #include "TaskFilterProxy.h"
 #include "TaskTableModel.h"
@@ -11,9 +12,12 @@
 #include "TestSupport.h"
 
 #include <QAbstractItemView>
-#include <QComboBox>
+#include <QMenu>
+#include <QTimer>
+#include <QToolButton>
 #include <QScrollBar>
 #include <QFile>
+#include <QFont>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
@@ -29,6 +33,7 @@ private slots:
     void titleCountsWhatNeedsAttention();
     void attentionFilterShowsExactlyThose();
     void filterItemsAreNotCut();
+    void menuStaysOpenForTheNextState();
     void stateSortsBySeverity();
     void newFailureUpdatesTitleAndIsAnnounced();
     void onlyNewRunsAreAnnounced();
@@ -84,59 +89,110 @@ void TestAttention::titleCountsWhatNeedsAttention()
 
 void TestAttention::attentionFilterShowsExactlyThose()
 {
-    QComboBox *filter = m_window->tasksPanel()->stateFilter();
-    const int item = filter->findText(QStringLiteral("Needs attention"));
-    QVERIFY(item > 0);
-    filter->setCurrentIndex(item);
-    const QStringList shown = shownIds();
+    TasksPanel *panel = m_window->tasksPanel();
+    QToolButton *attention = panel->attentionFilter();
+    StateFilterButton *states = panel->stateFilter();
+    attention->setChecked(true);
+    QStringList shown = shownIds();
     QCOMPARE(QSet<QString>(shown.begin(), shown.end()), m_attention);
     QCOMPARE(shown.size(), m_attention.size());
-    // A single state still filters by itself.
-    filter->setCurrentIndex(filter->findText(StateStyle::label(oa::TaskState::Orphaned)));
+    // States chosen beside it add to it; sorting still works over the filtered rows.
+    states->stateAction(int(oa::TaskState::Pending))->setChecked(true);
+    shown = shownIds();
+    QCOMPARE(QSet<QString>(shown.begin(), shown.end()), m_attention + QSet<QString>{QStringLiteral("pending")});
+    attention->setChecked(false);
+    // Several states at once, none of them "needs attention" ones alone: Failed and Interrupted.
+    states->setStates({int(oa::TaskState::Failed), int(oa::TaskState::Interrupted)});
+    QCOMPARE(states->text(), QStringLiteral("2 states"));
+    shown = shownIds();
+    QCOMPARE(QSet<QString>(shown.begin(), shown.end()), (QSet<QString>{"bad", "crashed", "crashed-too"}));
+    // A single state still filters by itself, and says which.
+    states->setStates({int(oa::TaskState::Orphaned)});
+    QCOMPARE(states->text(), StateStyle::label(oa::TaskState::Orphaned));
     QCOMPARE(shownIds(), QStringList{QStringLiteral("orphaned")});
-    filter->setCurrentIndex(0);
+    // Remembered with the view settings: a new window filters the same way.
+    {
+        MainWindow again;
+        QCOMPARE(again.tasksPanel()->stateFilter()->states(), QSet<int>{int(oa::TaskState::Orphaned)});
+        QVERIFY(!again.tasksPanel()->attentionFilter()->isChecked());
+    }
+    attention->setChecked(true);
+    {
+        MainWindow again;
+        QVERIFY(again.tasksPanel()->attentionFilter()->isChecked());
+    }
+    attention->setChecked(false);
+    // "All states" in the menu: every task again.
+    states->allAction()->trigger();
+    QCOMPARE(states->states(), QSet<int>());
+    QCOMPARE(states->text(), QStringLiteral("All states"));
     QCOMPARE(m_window->taskProxy()->rowCount(), m_window->taskModel()->rowCount());
 }
 
 void TestAttention::filterItemsAreNotCut()
 {
-    QComboBox *filter = m_window->tasksPanel()->stateFilter();
-    const int icon = filter->iconSize().width();
-    // However narrow the window: the search field gives way, the state names do not.
+    StateFilterButton *filter = m_window->tasksPanel()->stateFilter();
+    // However narrow the window, and whichever state is chosen: the search field gives way, the
+    // button shows the whole of its text ("Running elsewhere").
     const QSize size = m_window->size();
+    const auto fits = [filter] {
+        return filter->width() >= filter->fontMetrics().horizontalAdvance(filter->text()) + 8;
+    };
     for (const int width : {size.width(), 500}) {
         m_window->resize(width, size.height());
         QTRY_COMPARE(m_window->width(), std::max(width, m_window->minimumSizeHint().width()));
-        for (int i = 0; i < filter->count(); ++i)
-            QVERIFY2(filter->width() >= filter->fontMetrics().horizontalAdvance(filter->itemText(i)) + icon,
-                     qPrintable(QStringLiteral("%1 in %2 px").arg(filter->itemText(i)).arg(filter->width())));
-        QCOMPARE(filter->width(), filter->sizeHint().width());
+        for (int s = 0; s < oa::kTaskStateCount; ++s) {
+            filter->setStates({s});
+            QVERIFY2(fits(), qPrintable(QStringLiteral("%1 in %2 px").arg(filter->text()).arg(filter->width())));
+            QVERIFY(filter->width() >= filter->sizeHint().width());
+        }
     }
+    filter->setStates({});
     m_window->resize(size);
-    // Nor in its list: every item on screen at once (a scroll bar would take the width of the
-    // longest name), each as wide as its text.
-    filter->showPopup();
-    QAbstractItemView *list = filter->view();
-    QTRY_VERIFY(list->isVisible());
-    QVERIFY(!list->verticalScrollBar()->isVisible());
-    for (int i = 0; i < filter->count(); ++i) {
-        // Rows are as wide as a menu's (room for check marks and shortcuts): the text is what counts.
-        const QRect item = list->visualRect(list->model()->index(i, 0));
-        QVERIFY2(list->viewport()->width() >= filter->fontMetrics().horizontalAdvance(filter->itemText(i)) + icon,
-                 qPrintable(QStringLiteral("%1 in %2 px of the list").arg(filter->itemText(i)).arg(list->viewport()->width())));
-        QVERIFY2(item.top() >= 0 && item.bottom() < list->viewport()->height(),
-                 qPrintable(QStringLiteral("%1 at y %2 of %3").arg(filter->itemText(i)).arg(item.top()).arg(list->viewport()->height())));
-    }
-    filter->hidePopup();
-    // Measured again when what it shows changes after the window opened (a larger font here;
-    // under a desktop, the theme's font arrives after the first show).
+    // Nor in its menu: every state on screen at once, each as wide as its text.
+    QMenu *menu = filter->menu(); // modal while shown: checked from a timer
+    QTimer::singleShot(0, menu, [menu] {
+        for (QAction *action : menu->actions())
+            if (!action->isSeparator()) {
+                const QRect r = menu->actionGeometry(action);
+                if (r.width() < menu->fontMetrics().horizontalAdvance(action->text()) || !menu->rect().contains(r))
+                    qFatal("%s is cut in the menu", qPrintable(action->text()));
+            }
+        menu->hide();
+    });
+    filter->showMenu();
+    // Measured again when its font changes after the window opened (under a desktop, the
+    // theme's font arrives after the first show).
     const QFont before = filter->font();
     QFont larger = before;
     larger.setPointSizeF(before.pointSizeF() * 1.5);
     filter->setFont(larger);
-    const int longest = filter->fontMetrics().horizontalAdvance(StateStyle::label(oa::TaskState::RunningElsewhere)) + icon;
-    QTRY_VERIFY2(filter->width() >= longest, qPrintable(QStringLiteral("%1 px for %2 px").arg(filter->width()).arg(longest)));
+    filter->setStates({int(oa::TaskState::RunningElsewhere)});
+    QTRY_VERIFY2(fits(), qPrintable(QStringLiteral("%1 px").arg(filter->width())));
+    filter->setStates({});
     filter->setFont(before);
+}
+
+// A click on a state in the menu checks it and leaves the menu open for the next one.
+void TestAttention::menuStaysOpenForTheNextState()
+{
+    StateFilterButton *filter = m_window->tasksPanel()->stateFilter();
+    QMenu *menu = filter->menu();
+    bool stayedOpen = false;
+    QTimer::singleShot(0, menu, [&] {
+        QAction *failed = filter->stateAction(int(oa::TaskState::Failed));
+        QTest::mouseClick(menu, Qt::LeftButton, {}, menu->actionGeometry(failed).center());
+        stayedOpen = menu->isVisible();
+        QAction *timedOut = filter->stateAction(int(oa::TaskState::TimedOut));
+        QTest::mouseClick(menu, Qt::LeftButton, {}, menu->actionGeometry(timedOut).center());
+        menu->hide();
+    });
+    filter->showMenu();
+    QVERIFY(stayedOpen);
+    QCOMPARE(filter->states(), (QSet<int>{int(oa::TaskState::Failed), int(oa::TaskState::TimedOut)}));
+    const QStringList shown = shownIds();
+    QCOMPARE(QSet<QString>(shown.begin(), shown.end()), (QSet<QString>{"bad", "slow"}));
+    filter->setStates({});
 }
 
 void TestAttention::stateSortsBySeverity()
@@ -174,6 +230,22 @@ void TestAttention::newFailureUpdatesTitleAndIsAnnounced()
     QCOMPARE(announced.count(), 1);
     QCOMPARE(announced.first().at(0).toString(), QStringLiteral("late"));
     QCOMPARE(announced.first().at(1).value<oa::TaskState>(), oa::TaskState::Failed);
+    // Its row is bold until the operator selects it; the failures of the first scan are not.
+    TaskFilterProxy *proxy = m_window->taskProxy();
+    const auto bold = [proxy](const QString &id) {
+        for (int row = 0; row < proxy->rowCount(); ++row)
+            if (proxy->index(row, 0).data(TaskTableModel::IdRole).toString() == id)
+                return proxy->index(row, TaskTableModel::ReasonColumn).data(Qt::FontRole).value<QFont>().bold();
+        return false;
+    };
+    QVERIFY(bold(QStringLiteral("late")));
+    QVERIFY(!bold(QStringLiteral("bad")));
+    QCOMPARE(m_window->attention()->unseen(), QSet<QString>{QStringLiteral("late")});
+    m_window->selectTask(QStringLiteral("bad"));
+    QVERIFY(bold(QStringLiteral("late")));
+    m_window->selectTask(QStringLiteral("late"));
+    QVERIFY(!bold(QStringLiteral("late")));
+    QVERIFY(m_window->attention()->unseen().isEmpty());
     // Still failed at the next scan: the same run, not announced again.
     QVERIFY(m_monitor.waitForScan());
     QCOMPARE(announced.count(), 1);
@@ -243,7 +315,7 @@ void TestAttention::germanCount()
     QCoreApplication::installTranslator(&translator);
     QCOMPARE(AttentionMonitor::countText(1), QStringLiteral("1 benötigt Aufmerksamkeit"));
     QCOMPARE(AttentionMonitor::countText(3), QStringLiteral("3 benötigen Aufmerksamkeit"));
-    QCOMPARE(QCoreApplication::translate("TasksPanel", "Needs attention"), QStringLiteral("Braucht Aufmerksamkeit"));
+    QCOMPARE(QCoreApplication::translate("StateFilterButton", "%n states", nullptr, 3), QStringLiteral("3 Zustände"));
     QCOMPARE(QCoreApplication::translate("MainWindow", "OpenAutomate Monitor — %1 — %2"), QStringLiteral("OpenAutomate-Monitor — %1 — %2"));
     QCoreApplication::removeTranslator(&translator);
 }

@@ -142,7 +142,7 @@ void TestBackgroundJobs::slowLockClearLeavesTheWindowResponsive()
     QVERIFY(locks->isBusy());
     QVERIFY(!locks->clearButton()->isEnabled());
     QVERIFY(!clear->isEnabled());
-    QCOMPARE(window.statusBar()->currentMessage(), QStringLiteral("Clearing 1 orphaned lock(s)…"));
+    QCOMPARE(window.statusBar()->currentMessage(), QStringLiteral("Clearing 1 orphaned lock…"));
     Ticks ticks(this);
     QTRY_VERIFY_WITH_TIMEOUT(ticks.count >= 10, 5000);
     QVERIFY(locks->isBusy());
@@ -157,8 +157,8 @@ void TestBackgroundJobs::slowLockClearLeavesTheWindowResponsive()
 
     guard.unlock();
     QTRY_COMPARE_WITH_TIMEOUT(messages.count(), 1, 15000);
-    QCOMPARE(messages.at(0).at(0).toString(), QStringLiteral("Removed 1 orphaned lock(s)."));
-    QCOMPARE(window.statusBar()->currentMessage(), QStringLiteral("Removed 1 orphaned lock(s)."));
+    QCOMPARE(messages.at(0).at(0).toString(), QStringLiteral("Removed 1 orphaned lock."));
+    QCOMPARE(window.statusBar()->currentMessage(), QStringLiteral("Removed 1 orphaned lock."));
     QVERIFY(!QFile::exists(agent.lockFile(id)));
     QVERIFY(!locks->isBusy());
     QVERIFY(clear->isEnabled());
@@ -235,12 +235,12 @@ void TestBackgroundJobs::cancelRunsOffTheUiThread()
     QVERIFY(!actions.runAction()->isEnabled());
     // What is happening, for the status bar until the result replaces it.
     QCOMPARE(started.count(), 1);
-    QCOMPARE(started.at(0).at(0).toString(), QStringLiteral("Asking live to stop…"));
+    QCOMPARE(started.at(0).at(0).toString(), QStringLiteral("Asking live to cancel…"));
     QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 1, 15000);
     QVERIFY2(ticks.count >= 10, "no timer tick was handled while the cancel request was written");
     QVERIFY(writtenOn && writtenOn != QThread::currentThread());
     QCOMPARE(messages.count(), 1);
-    QCOMPARE(messages.at(0).at(0).toString(), QStringLiteral("Asked live to stop."));
+    QCOMPARE(messages.at(0).at(0).toString(), QStringLiteral("Asked live to cancel."));
     QVERIFY(QFile::exists(paths.cancelRequestFile(id, token)));
     QVERIFY(actions.cancelAction()->isEnabled()); // still Running, until a scan says otherwise
     holder.kill();

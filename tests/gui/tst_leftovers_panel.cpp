@@ -154,7 +154,7 @@ void TestLeftoversPanel::cleanupRunsOffTheUiThread()
     }
 
     // Done: the result, a refresh asked for, the progress gone, the buttons back.
-    QCOMPARE(messages.at(0).at(0).toString(), QStringLiteral("Deleted 10 folder(s)."));
+    QCOMPARE(messages.at(0).at(0).toString(), QStringLiteral("Deleted 10 folders."));
     QCOMPARE(changed.count(), 1);
     QVERIFY(!panel.isBusy());
     QVERIFY(!panel.progressBar()->isVisible());
@@ -198,7 +198,7 @@ void TestLeftoversPanel::clearsTheConfiguredCache()
     QVERIFY(panel.progressLabel()->text().contains(QStringLiteral("SharedCache")));
     seen = true;
     QTRY_VERIFY_WITH_TIMEOUT(messages.count() == 1, 30000);
-    QVERIFY2(messages.at(0).at(0).toString().startsWith(QStringLiteral("Removed 1 cached environment(s).")),
+    QVERIFY2(messages.at(0).at(0).toString().startsWith(QStringLiteral("Removed 1 cached environment.")),
              qPrintable(messages.at(0).at(0).toString()));
     QCOMPARE(changed.count(), 1);
     QVERIFY(!panel.progressBar()->isVisible());

@@ -228,7 +228,8 @@ void TestMonitorWindow::rereadSaysWhen()
                     reread = action;
     QVERIFY(reread);
     reread->trigger();
-    const QRegularExpression said(QStringLiteral("^Re-read at \\d\\d:\\d\\d:\\d\\d$"));
+    // The time of day with its zone (oa::LocalTime): "Re-read at 3:12:45 AM UTC".
+    const QRegularExpression said(QStringLiteral("^Re-read at \\d{1,2}:\\d\\d:\\d\\d( [AP]M)? \\S+$"));
     QTRY_VERIFY_WITH_TIMEOUT(said.match(window->statusBar()->currentMessage()).hasMatch(), 10000);
 }
 

@@ -24,8 +24,8 @@ void TestTranslations::germanLoadsFromResources()
     QCOMPARE(QCoreApplication::translate("MainWindow", "&File"), QStringLiteral("&Datei"));
     QCOMPARE(QCoreApplication::translate("StateStyle", "Orphaned"), QStringLiteral("Verwaist"));
     QCOMPARE(QCoreApplication::translate("StateStyle", "Interrupted"), QStringLiteral("Unterbrochen"));
-    QCOMPARE(QCoreApplication::translate("MainWindow", "%n task(s)", nullptr, 1), QStringLiteral("1 Aufgabe"));
-    QCOMPARE(QCoreApplication::translate("MainWindow", "%n task(s)", nullptr, 3), QStringLiteral("3 Aufgaben"));
+    QCOMPARE(QCoreApplication::translate("MainWindow", "%n task", nullptr, 1), QStringLiteral("1 Aufgabe"));
+    QCOMPARE(QCoreApplication::translate("MainWindow", "%n tasks", nullptr, 3), QStringLiteral("3 Aufgaben"));
     // The detail pane's rows are built in core, and translated from the same file.
     QCOMPARE(QCoreApplication::translate("TaskDetailRows", "Peak memory"), QStringLiteral("Höchster Speicherbedarf"));
     QCOMPARE(QCoreApplication::translate("TaskDetailRows", "Environment"), QStringLiteral("Umgebung"));

@@ -57,14 +57,14 @@ void TestLeftovers::removeRefusesRunningOwner()
     makeFile(agent.base() + QStringLiteral("/venvs/busy/x"), 5);
     QProcess holder;
     QVERIFY(startLockHolder(holder, agent.lockFile(QStringLiteral("busy"))));
-    oa::Leftover leftover{oa::Leftover::Kind::Venv, QStringLiteral("busy"), QString(), 5};
+    oa::Leftover leftover{oa::Leftover::Kind::Venv, QStringLiteral("busy"), QString(), 5, {}, true};
     const oa::Status removed = oa::Leftovers(oa::AgentPaths(agent.base())).remove(leftover);
     QVERIFY(!removed);
     QVERIFY(QFile::exists(agent.base() + QStringLiteral("/venvs/busy/x")));
     // The path always comes from the ID: a path aimed elsewhere is ignored.
     QTemporaryDir outside;
     makeFile(outside.filePath(QStringLiteral("keep")), 1);
-    oa::Leftover aimed{oa::Leftover::Kind::Temp, QStringLiteral("other"), outside.path(), 1};
+    oa::Leftover aimed{oa::Leftover::Kind::Temp, QStringLiteral("other"), outside.path(), 1, {}, false};
     QVERIFY(oa::Leftovers(oa::AgentPaths(agent.base())).remove(aimed));
     QVERIFY(QFile::exists(outside.filePath(QStringLiteral("keep"))));
     holder.kill();
@@ -109,8 +109,22 @@ void TestLeftovers::anyLockKeepsTheFolders()
     const QList<oa::Leftover> found = leftovers.scan();
     QCOMPARE(found.size(), 1); // only the folder of the ID without a lock
     QCOMPARE(found.first().executionId, QStringLiteral("free"));
+    QVERIFY(!found.first().held);
+    // With the held ones (the monitor's Leftovers tab says what holds them): both of the locked
+    // ID's folders, marked, each with its age.
+    const QList<oa::Leftover> all = leftovers.scan(oa::Leftovers::Held::WithHeld);
+    QCOMPARE(all.size(), 3);
+    int held = 0;
+    for (const oa::Leftover &l : all) {
+        held += l.held;
+        QCOMPARE(l.held, l.executionId == id);
+        QVERIFY(l.modifiedAt.isValid());
+        QVERIFY(qAbs(l.modifiedAt.secsTo(QDateTime::currentDateTimeUtc())) < 3600);
+    }
+    QCOMPARE(held, 2);
     for (const auto leftoverKind : {oa::Leftover::Kind::Venv, oa::Leftover::Kind::Temp}) {
-        const oa::Status removed = leftovers.remove({leftoverKind, id, QString(), 10});
+        const oa::Status removed = leftovers.remove({leftoverKind, id, QString(), 10, {}, false}); // whatever the caller says
+
         QVERIFY(!removed);
         QCOMPARE(removed.error().kind, oa::ErrorKind::Busy);
     }

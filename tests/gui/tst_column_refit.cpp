@@ -1,0 +1,152 @@
+// Columns refit when their content grows (issue 23): at 1280×800 offscreen over the every-state
+// fixture, no cell of the Locks and Leftovers tables is elided, before and after longer content
+// arrives (another host's long name, a long execution ID), the task table's ID column grows with
+// a longer ID, a width the operator set by hand stays, and the status line is whole.
+#include "ColumnFit.h"
+#include "LeftoverTableModel.h"
+#include "LeftoversPanel.h"
+#include "LockTableModel.h"
+#include "LocksPanel.h"
+#include "MainWindow.h"
+#include "MonitorWindowFixture.h"
+#include "TaskTableModel.h"
+#include "TasksPanel.h"
+#include "TestSupport.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTest>
+
+using namespace oatest;
+
+namespace {
+
+// The cells of `column` whose text does not fit its width: the font's advance of the text, the
+// icon beside it, and the delegate's margins on both sides.
+QStringList elided(const QTableView *view, int column)
+{
+    const QAbstractItemModel *model = view->model();
+    const int margins = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1);
+    const int width = view->horizontalHeader()->sectionSize(column);
+    QStringList cut;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex index = model->index(row, column);
+        const QString text = index.data().toString();
+        const bool icon = index.data(Qt::DecorationRole).isValid();
+        const int need = view->fontMetrics().horizontalAdvance(text) + (icon ? view->iconSize().width() + 4 : 0) + margins;
+        if (!text.isEmpty() && width < need)
+            cut.append(QStringLiteral("\"%1\" needs %2 px, has %3").arg(text).arg(need).arg(width));
+    }
+    return cut;
+}
+
+QStringList elidedAnywhere(const QTableView *view)
+{
+    QStringList cut;
+    for (int c = 0; c < view->model()->columnCount(); ++c)
+        cut += elided(view, c);
+    return cut;
+}
+
+} // namespace
+
+class TestColumnRefit : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void locksRefitAsHoldersArrive();
+    void leftoversRefitAsFoldersArrive();
+    void taskIdsRefitUnlessSetByHand();
+    void statusLineIsWhole();
+
+private:
+    QTabWidget *tabs() const { return m_monitor.window->findChild<QTabWidget *>(); }
+    MonitorOverEveryState m_monitor;
+};
+
+void TestColumnRefit::initTestCase()
+{
+    QVERIFY(m_monitor.start());
+    m_monitor.window->resize(1280, 800);
+    QTRY_COMPARE(m_monitor.window->width(), 1280);
+}
+
+void TestColumnRefit::cleanupTestCase()
+{
+    m_monitor.stop();
+}
+
+void TestColumnRefit::locksRefitAsHoldersArrive()
+{
+    tabs()->setCurrentWidget(m_monitor.window->locksPanel());
+    QTableView *view = m_monitor.window->locksPanel()->view();
+    QTRY_VERIFY(view->model()->rowCount() >= 3);
+    QTRY_VERIFY2(elidedAnywhere(view).isEmpty(), qPrintable(elidedAnywhere(view).join(u'\n')));
+    // A lock from a host with a long name, taken long ago (its age reads in days).
+    writeForeignLock(m_monitor.agent, QStringLiteral("remote-2"), QStringLiteral("bot-17.a-much-longer-site-name.example.org"));
+    QVERIFY(m_monitor.waitForScan());
+    QTRY_COMPARE(view->model()->rowCount(), 5);
+    QTRY_VERIFY2(elidedAnywhere(view).isEmpty(), qPrintable(elidedAnywhere(view).join(u'\n')));
+}
+
+void TestColumnRefit::leftoversRefitAsFoldersArrive()
+{
+    tabs()->setCurrentWidget(m_monitor.window->leftoversPanel());
+    QTableView *view = m_monitor.window->leftoversPanel()->view();
+    QVERIFY(QDir().mkpath(m_monitor.agent.base() + QStringLiteral("/venvs/gone")));
+    QVERIFY(m_monitor.waitForScan());
+    QTRY_VERIFY(view->model()->rowCount() > 0);
+    QTRY_VERIFY2(elidedAnywhere(view).isEmpty(), qPrintable(elidedAnywhere(view).join(u'\n')));
+    QVERIFY(QDir().mkpath(m_monitor.agent.base() + QStringLiteral("/Temp/nightly-invoice-reconciliation-2026-12-07-0001")));
+    QVERIFY(m_monitor.waitForScan());
+    const auto listed = [view] {
+        for (int row = 0; row < view->model()->rowCount(); ++row)
+            if (view->model()->index(row, LeftoverTableModel::IdColumn).data().toString().startsWith(QStringLiteral("nightly")))
+                return true;
+        return false;
+    };
+    QTRY_VERIFY(listed());
+    QTRY_VERIFY2(elidedAnywhere(view).isEmpty(), qPrintable(elidedAnywhere(view).join(u'\n')));
+    tabs()->setCurrentIndex(0);
+}
+
+void TestColumnRefit::taskIdsRefitUnlessSetByHand()
+{
+    QTableView *view = m_monitor.window->taskView();
+    QTRY_VERIFY2(elided(view, TaskTableModel::IdColumn).isEmpty(), qPrintable(elided(view, TaskTableModel::IdColumn).join(u'\n')));
+    const int before = view->horizontalHeader()->sectionSize(TaskTableModel::IdColumn);
+    m_monitor.agent.makeScriptTask(QStringLiteral("nightly-invoice-reconciliation-0001"), "print(1)\n");
+    QTRY_VERIFY_WITH_TIMEOUT(m_monitor.window->taskModel()->rowOf(QStringLiteral("nightly-invoice-reconciliation-0001")) >= 0, 20000);
+    QTRY_VERIFY2(elided(view, TaskTableModel::IdColumn).isEmpty(), qPrintable(elided(view, TaskTableModel::IdColumn).join(u'\n')));
+    QVERIFY(view->horizontalHeader()->sectionSize(TaskTableModel::IdColumn) > before);
+    // The operator narrows it by hand: a longer ID later leaves it as they set it.
+    view->horizontalHeader()->resizeSection(TaskTableModel::IdColumn, 60);
+    m_monitor.agent.makeScriptTask(QStringLiteral("nightly-invoice-reconciliation-and-archive-0002"), "print(1)\n");
+    QTRY_VERIFY_WITH_TIMEOUT(m_monitor.window->taskModel()->rowOf(QStringLiteral("nightly-invoice-reconciliation-and-archive-0002")) >= 0, 20000);
+    m_monitor.window->tasksPanel()->columnRefitter()->refitIfGrown(); // what the timer does after the new row
+    QVERIFY(!elided(view, TaskTableModel::IdColumn).isEmpty());
+    QCOMPARE(view->horizontalHeader()->sectionSize(TaskTableModel::IdColumn), 60);
+    // View › Fit columns fits it again, the operator's width forgotten.
+    m_monitor.window->fitColumns();
+    QVERIFY(elided(view, TaskTableModel::IdColumn).isEmpty());
+}
+
+void TestColumnRefit::statusLineIsWhole()
+{
+    const QList<QLabel *> labels = m_monitor.window->statusBar()->findChildren<QLabel *>();
+    QVERIFY(!labels.isEmpty());
+    for (QLabel *label : labels) {
+        if (!label->isVisible() || label->text().isEmpty())
+            continue;
+        QVERIFY2(label->width() >= label->fontMetrics().horizontalAdvance(label->text()),
+                 qPrintable(QStringLiteral("\"%1\" needs %2 px, has %3").arg(label->text()).arg(label->fontMetrics().horizontalAdvance(label->text())).arg(label->width())));
+    }
+}
+
+QTEST_MAIN(TestColumnRefit)
+#include "tst_column_refit.moc"
