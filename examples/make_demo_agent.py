@@ -37,20 +37,46 @@ run("invoice-import-0412")
 task("crm-sync-0413", "import sys\nprint('connecting to CRM')\nraise ConnectionError('CRM at crm.local:443 refused the connection')\n",
      Arguments=["--full"])
 run("crm-sync-0413")
+# Four runs of one ID, three of them kept (KeepRuns is 5): the run selector lists them all.
+task("nightly-backup-0420",
+     "import pathlib, sys\n"
+     "marker = pathlib.Path(__file__).with_name('runs.txt')\n"
+     "runs = int(marker.read_text()) + 1 if marker.exists() else 1\n"
+     "marker.write_text(str(runs))\n"
+     "print(f'backup run {runs}')\n"
+     "if runs == 1:\n    sys.exit('backup target /mnt/backup is not mounted')\n"
+     "if runs == 2:\n    raise PermissionError(13, 'Permission denied', '/mnt/backup/db.tar')\n"
+     "if runs == 4:\n    sys.exit('nas-01 refused the upload: disk quota exceeded')\n")
+for _ in range(4):
+    run("nightly-backup-0420")
 task("report-mail-0414", "print('sending reports')\n", Requirements=["requests>=2.28", "openpyxl"])
 task("payroll-export-0415", "print(1)\n")
 os.makedirs(os.path.join(tasks, "broken-0416"), exist_ok=True)
 with open(os.path.join(tasks, "broken-0416", "execution.json"), "w") as f:
     f.write('{"ExecutionId": "broken-0416", ')
 
-# Orphaned: an executor killed with SIGKILL while its script runs.
-task("stock-check-0417", "import time\nopen('started', 'w').close()\ntime.sleep(600)\n")
+
+
+def wait_for_percent(task_id, percent):
+    status = os.path.join(tasks, task_id, "status.json")
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with open(status) as f:
+                if json.load(f).get("Percent") == percent:
+                    return
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.1)
+
+
+# Interrupted: an executor killed with SIGKILL while its script runs, after it reported progress.
+task("stock-check-0417", "import time\nfrom openautomate import progress\n"
+     "progress(40, 'warehouse B: 120 of 300 items counted')\ntime.sleep(600)\n")
 p = subprocess.Popen([executor, "--base-dir", agent, "stock-check-0417"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-while not os.path.exists(os.path.join(tasks, "stock-check-0417", "started")):
-    time.sleep(0.05)
+wait_for_percent("stock-check-0417", 40)
 os.kill(p.pid, signal.SIGKILL)
 p.wait()
-os.remove(os.path.join(tasks, "stock-check-0417", "started"))
 
 # Running elsewhere: a lock file written by another bot machine on a shared folder.
 task("ledger-close-0418", "print(1)\n")
@@ -63,14 +89,5 @@ task("web-scrape-0419", "import time\nfrom openautomate import progress\nfor i i
      TimeoutSeconds=3600)
 live = subprocess.Popen([executor, "--base-dir", agent, "web-scrape-0419"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                         start_new_session=True)
-status = os.path.join(tasks, "web-scrape-0419", "status.json")
-deadline = time.time() + 30
-while time.time() < deadline:
-    try:
-        with open(status) as f:
-            if json.load(f).get("Percent") == 60:
-                break
-    except (OSError, ValueError):
-        pass
-    time.sleep(0.1)
+wait_for_percent("web-scrape-0419", 60)
 print(live.pid)

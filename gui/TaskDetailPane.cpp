@@ -2,6 +2,7 @@
 
 #include "DetailsLoader.h"
 #include "LogTabs.h"
+#include "RunSelector.h"
 #include "StateStyle.h"
 #include "TaskDetailsView.h"
 #include "base/PrintableText.h"
@@ -9,14 +10,16 @@
 
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QAbstractItemView>
 #include <QLabel>
+#include <QPainter>
 #include <QTimer>
 
 namespace {
 
 // The reason in an entry is one short line: the whole one is in the entry's tooltip and the
 // details.
-constexpr int kReasonChars = 60;
+constexpr int kReasonChars = 48;
 
 bool sameRuns(const QList<oa::RunHistory::Run> &a, const QList<oa::RunHistory::Run> &b)
 {
@@ -38,19 +41,17 @@ TaskDetailPane::TaskDetailPane(QWidget *parent) : QTabWidget(parent)
     connect(m_loader, &DetailsLoader::loaded, m_details, &TaskDetailsView::setDetails);
     auto *corner = new QWidget(this);
     m_runsLabel = new QLabel(tr("&Run:"), corner);
-    m_runs = new QComboBox(corner);
+    m_runs = new RunSelector(corner);
     m_runsLabel->setBuddy(m_runs);
     m_runs->setToolTip(tr("The last run and the earlier runs the task folder keeps (KeepRuns): choose one to read its details "
                           "and logs"));
-    // Long entries elide in the corner; the list that opens is as wide as they are.
-    m_runs->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_runs->setMinimumContentsLength(28);
     m_runs->setEnabled(false);
     auto *row = new QHBoxLayout(corner);
     row->setContentsMargins(4, 0, 0, 0);
     row->addWidget(m_runsLabel);
     row->addWidget(m_runs, 1);
     setCornerWidget(corner, Qt::TopRightCorner);
+    corner->hide(); // until a task has more than one run
     // Programmatic changes block its signals: a change that comes through is the reader's choice.
     connect(m_runs, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (index >= 0)
@@ -71,7 +72,7 @@ LogView *TaskDetailPane::errorView() const
     return m_logs->view(LogTabs::Errors);
 }
 
-QString TaskDetailPane::runText(const oa::RunHistory::Run &run)
+QString TaskDetailPane::runText(const oa::RunHistory::Run &run, bool withReason)
 {
     QStringList parts;
     if (run.generation == 0 && !run.recorded)
@@ -85,7 +86,7 @@ QString TaskDetailPane::runText(const oa::RunHistory::Run &run)
     QString reason = oa::printableAsWritten(run.errorSummary);
     if (reason.size() > kReasonChars)
         reason = reason.left(kReasonChars - 1) + u'…';
-    if (!reason.isEmpty())
+    if (!reason.isEmpty() && withReason)
         parts.append(reason);
     return parts.join(QStringLiteral(" · "));
 }
@@ -104,7 +105,9 @@ void TaskDetailPane::fillRuns(const oa::TaskDetails &details)
         m_runs->clear();
         for (const oa::RunHistory::Run &run : runs) {
             m_runs->addItem(runText(run), run.generation);
-            QString tip = run.generation == 0 ? tr("The last run, in the task folder") : tr("Kept run %1, in %2").arg(run.generation).arg(oa::printableText(run.folder));
+            m_runs->setItemData(m_runs->count() - 1, runText(run, false), RunSelector::ShortTextRole);
+            QString tip = run.generation == 0 ? tr("The last run, in the task folder")
+                                              : tr("Kept run %1, in %2").arg(run.generation).arg(oa::printableText(run.folder));
             if (!run.errorSummary.isEmpty())
                 tip += u'\n' + oa::printableAsWritten(run.errorSummary);
             if (!run.problem.isEmpty())
@@ -114,11 +117,14 @@ void TaskDetailPane::fillRuns(const oa::TaskDetails &details)
     }
     const QSignalBlocker quiet(m_runs);
     // The last run without a result (it runs, or its executor died) is named by its state.
-    if (!runs.first().recorded && details.generation == oa::AgentPaths::Generation::Current)
+    if (!runs.first().recorded && details.generation == oa::AgentPaths::Generation::Current) {
         m_runs->setItemText(0, tr("Last run · %1").arg(StateStyle::label(details.state)));
+        m_runs->setItemData(0, m_runs->itemText(0), RunSelector::ShortTextRole);
+    }
     m_runs->setCurrentIndex(qMax(0, m_runs->findData(int(m_generation))));
-    // Nothing to choose with one run; the run shown can always be left.
+    // Nothing to choose with one run: the selector is not shown then.
     m_runs->setEnabled(m_runs->count() > 1);
+    cornerWidget(Qt::TopRightCorner)->setVisible(m_runs->count() > 1);
 }
 
 void TaskDetailPane::showTask(const oa::AgentPaths &paths, const QString &id)
@@ -133,6 +139,7 @@ void TaskDetailPane::showTask(const oa::AgentPaths &paths, const QString &id)
         const QSignalBlocker quiet(m_runs);
         m_runs->clear();
         m_runs->setEnabled(false);
+        cornerWidget(Qt::TopRightCorner)->hide();
     }
     if (id.isEmpty()) {
         m_loader->clear();
@@ -164,4 +171,24 @@ void TaskDetailPane::reloadDetails()
 {
     if (!m_id.isEmpty())
         m_loader->request(oa::AgentPaths(m_base), m_id, m_generation);
+}
+
+QPixmap TaskDetailPane::grabWithRunList()
+{
+    // Drawn where a drop-down list opens, under the selector and ending at its right edge: the
+    // style may open it elsewhere (over the selector), and the screen may move it.
+    m_runs->showPopup();
+    QWidget *popup = m_runs->view()->window();
+    const QPixmap list = popup->grab();
+    m_runs->hidePopup();
+    const QRect selector(m_runs->mapTo(this, QPoint(0, 0)), m_runs->size());
+    const QRect listRect(QPoint(selector.right() + 1 - popup->width(), selector.bottom() + 1), popup->size());
+    const QRect all = rect().united(listRect);
+    QPixmap picture(all.size() * devicePixelRatioF());
+    picture.setDevicePixelRatio(devicePixelRatioF());
+    picture.fill(palette().color(QPalette::Window));
+    QPainter painter(&picture);
+    painter.drawPixmap(-all.topLeft(), grab());
+    painter.drawPixmap(listRect.topLeft() - all.topLeft(), list);
+    return picture;
 }

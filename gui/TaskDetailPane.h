@@ -1,6 +1,7 @@
 #pragma once
 
 #include "fs/AgentPaths.h"
+#include "RunSelector.h"
 #include "tasks/RunHistory.h"
 
 #include <QTabWidget>
@@ -8,7 +9,6 @@
 class DetailsLoader;
 class LogTabs;
 class LogView;
-class QComboBox;
 class QLabel;
 class TaskDetailsView;
 namespace oa { struct TaskDetails; }
@@ -32,15 +32,20 @@ public:
     void showRun(int generation);
     int shownRun() const { return int(m_generation); }
     bool showsPreviousRun() const { return m_generation != oa::AgentPaths::Generation::Current; }
-    QComboBox *runSelector() const { return m_runs; }
+    RunSelector *runSelector() const { return m_runs; }
     QString taskId() const { return m_id; }
     LogTabs *logs() const { return m_logs; }
     LogView *errorView() const; // stderr
     TaskDetailsView *detailsView() const { return m_details; }
     DetailsLoader *detailsLoader() const { return m_loader; }
 
+    // The pane with its run selector's list open over it, as one picture (the list is a window
+    // of its own, which grab() does not see): for --screenshot-runs.
+    QPixmap grabWithRunList();
+
     // One entry of the selector: "06.12.2026 21:04:10 CET · Failed · KeyError: 'total'".
-    static QString runText(const oa::RunHistory::Run &run);
+    // `withReason` false: without the reason, for the selector's closed face.
+    static QString runText(const oa::RunHistory::Run &run, bool withReason = true);
 
 private:
     void fillRuns(const oa::TaskDetails &details);
@@ -50,7 +55,7 @@ private:
     oa::AgentPaths::Generation m_generation = oa::AgentPaths::Generation::Current;
     QList<oa::RunHistory::Run> m_shownRuns; // what the selector lists, in its order
     QLabel *m_runsLabel;
-    QComboBox *m_runs;
+    RunSelector *m_runs;
     TaskDetailsView *m_details;
     DetailsLoader *m_loader;
     LogTabs *m_logs;

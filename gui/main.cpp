@@ -76,6 +76,10 @@ void addOptions(QCommandLineParser &parser)
                            QStringLiteral("file.png")),
         QCommandLineOption(QStringLiteral("screenshot-details"),
                            QStringLiteral("With --screenshot: also render the detail pane alone to this PNG."), QStringLiteral("file.png")),
+        QCommandLineOption(QStringLiteral("screenshot-runs"),
+                           QStringLiteral("With --screenshot-details: also render the detail pane with its run selector's list open "
+                                          "to this PNG."),
+                           QStringLiteral("file.png")),
         QCommandLineOption(QStringLiteral("lang"), QStringLiteral("The language, e.g. de or en (default: the system's)."),
                            QStringLiteral("code")),
     });
@@ -137,16 +141,21 @@ int main(int argc, char *argv[])
         QTextStream(stderr) << "--screenshot-details needs --screenshot\n";
         return 2;
     }
+    if (parser.isSet(QStringLiteral("screenshot-runs")) && !parser.isSet(QStringLiteral("screenshot-details"))) {
+        QTextStream(stderr) << "--screenshot-runs needs --screenshot-details\n";
+        return 2;
+    }
     if (parser.isSet(QStringLiteral("screenshot"))) {
         const QString file = parser.value(QStringLiteral("screenshot"));
         const QString details = parser.value(QStringLiteral("screenshot-details"));
+        const QString runs = parser.value(QStringLiteral("screenshot-runs"));
         window.resize(1280, 800);
         window.show();
         // After the first scan is shown and the log views have read their files, render and exit.
         // What the banner says (a missing folder, an unknown --select) also fails the run, so
         // that a script taking screenshots notices.
-        QObject::connect(&window, &MainWindow::snapshotApplied, &app, [&window, file, details] {
-            QTimer::singleShot(300, &window, [&window, file, details] {
+        QObject::connect(&window, &MainWindow::snapshotApplied, &app, [&window, file, details, runs] {
+            QTimer::singleShot(300, &window, [&window, file, details, runs] {
                 bool saved = window.grab().save(file, "PNG");
                 if (!saved)
                     QTextStream(stderr) << "cannot write the screenshot " << file << '\n';
@@ -161,10 +170,18 @@ int main(int argc, char *argv[])
                 window.resize(1280, 900);
                 if (auto *splitter = window.findChild<QSplitter *>())
                     splitter->setSizes({250, 560});
-                QTimer::singleShot(300, &window, [&window, details, saved, finish] {
-                    const bool paneSaved = window.detailPane()->grab().save(details, "PNG");
+                QTimer::singleShot(300, &window, [&window, details, runs, saved, finish] {
+                    bool paneSaved = window.detailPane()->grab().save(details, "PNG");
                     if (!paneSaved)
                         QTextStream(stderr) << "cannot write the screenshot " << details << '\n';
+                    // The run selector's list, open: it lists every run the task folder keeps.
+                    if (!runs.isEmpty() && window.detailPane()->runSelector()->count() < 2) {
+                        QTextStream(stderr) << "--screenshot-runs: the selected task has no earlier runs\n";
+                        paneSaved = false;
+                    } else if (!runs.isEmpty() && !window.detailPane()->grabWithRunList().save(runs, "PNG")) {
+                        QTextStream(stderr) << "cannot write the screenshot " << runs << '\n';
+                        paneSaved = false;
+                    }
                     finish(saved && paneSaved);
                 });
             });

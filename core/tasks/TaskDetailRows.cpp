@@ -299,7 +299,8 @@ void TaskDetailRows::addResources(const Input &in, const ResultRecord &result)
             result.runAsConfigured ? tr("%1 (%2)").arg(shown(result.runAsUser), ids)
                                    : tr("%1 (%2), the executor's own user: no run-as user is configured").arg(shown(result.runAsUser), ids));
     } else if (!finished && in.status && !in.status->runAsUser.isEmpty()) {
-        add(rows, Field::RunAs, tr("Runs as"), shown(in.status->runAsUser));
+        const bool dead = in.state == TaskState::Interrupted || in.state == TaskState::Orphaned;
+        add(rows, Field::RunAs, dead ? tr("Ran as") : tr("Runs as"), shown(in.status->runAsUser));
     }
 
     if (!result.cacheEntry.isEmpty())

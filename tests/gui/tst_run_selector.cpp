@@ -178,6 +178,7 @@ void TestRunSelector::listsEveryKeptRun()
     QComboBox *runs = pane()->runSelector();
     QTRY_COMPARE_WITH_TIMEOUT(runs->count(), 3, 10000);
     QVERIFY(runs->isEnabled());
+    QVERIFY(runs->isVisible());
     QCOMPARE(runs->currentIndex(), 0);
     // Newest first, each by its start (as result.json has it, in local time), outcome and reason.
     const QString task = m_agent.taskDir(QStringLiteral("thrice"));
@@ -195,10 +196,11 @@ void TestRunSelector::listsEveryKeptRun()
             QVERIFY2(text.contains(QStringLiteral("probe %1 failed").arg(3 - i)), qPrintable(text));
         }
     }
-    // One run: nothing to choose.
+    // One run: nothing to choose, and no selector.
     QVERIFY(selectAndLoad(QStringLiteral("once")));
     QTRY_COMPARE_WITH_TIMEOUT(runs->count(), 1, 10000);
     QVERIFY(!runs->isEnabled());
+    QVERIFY(!runs->isVisible());
 }
 
 void TestRunSelector::showsAChosenRunFromItsFolder()
@@ -279,6 +281,7 @@ void TestRunSelector::interruptedSaysWhy()
     QVERIFY(!fields.contains(Field::Memory));
     QVERIFY(!fields.contains(Field::Message));
     QVERIFY(view()->chart()->isHidden());
+    QCOMPARE(view()->shownLabel(Field::RunAs), QStringLiteral("Ran as")); // not "Runs as": it is over
 }
 
 void TestRunSelector::invalidSaysWhy()
