@@ -32,6 +32,20 @@ bool sameRuns(const QList<oa::RunHistory::Run> &a, const QList<oa::RunHistory::R
     return true;
 }
 
+// Where kept run `generation` of `before` is in `after`: a new run moves every kept run one
+// number up (previous/ becomes previous.2/, …). Told by its start and outcome; -1 when gone.
+int renumbered(const QList<oa::RunHistory::Run> &before, const QList<oa::RunHistory::Run> &after, int generation)
+{
+    for (const oa::RunHistory::Run &old : before) {
+        if (old.generation != generation || !old.startedAt.isValid())
+            continue;
+        for (const oa::RunHistory::Run &run : after)
+            if (run.generation > 0 && run.startedAt == old.startedAt && run.outcome == old.outcome)
+                return run.generation;
+    }
+    return -1;
+}
+
 } // namespace
 
 TaskDetailPane::TaskDetailPane(QWidget *parent) : QTabWidget(parent)
@@ -99,7 +113,10 @@ void TaskDetailPane::fillRuns(const oa::TaskDetails &details)
     // The last run is always there to go back to, also while it runs (no result.json yet).
     if (runs.isEmpty() || runs.first().generation != 0)
         runs.prepend(oa::RunHistory::Run{});
+    int follow = -1; // a new run renumbered the kept ones: the one shown, by its new number
     if (!sameRuns(runs, m_shownRuns)) {
+        if (m_generation != oa::AgentPaths::Generation::Current)
+            follow = renumbered(m_shownRuns, runs, int(m_generation));
         m_shownRuns = runs;
         const QSignalBlocker quiet(m_runs);
         m_runs->clear();
@@ -122,6 +139,8 @@ void TaskDetailPane::fillRuns(const oa::TaskDetails &details)
         m_runs->setItemData(0, m_runs->itemText(0), RunSelector::ShortTextRole);
     }
     m_runs->setCurrentIndex(qMax(0, m_runs->findData(int(m_generation))));
+    if (follow > 0 && follow != int(m_generation))
+        showRun(follow);
     // Nothing to choose with one run: the selector is not shown then.
     m_runs->setEnabled(m_runs->count() > 1);
     cornerWidget(Qt::TopRightCorner)->setVisible(m_runs->count() > 1);

@@ -94,6 +94,7 @@ private slots:
     void invalidSaysWhy();
     void rootByChoiceDoesNotMarkTheExecutorLog();
     void sameLayoutAfterCancelAndRerun();
+    void aChosenRunIsFollowedWhenANewRunStarts();
 
 private:
     bool waitForScan();
@@ -369,6 +370,9 @@ void TestRunSelector::sameLayoutAfterCancelAndRerun()
     actions->runAction()->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), oa::TaskState::Failed, 60000);
     QTRY_VERIFY_WITH_TIMEOUT(view()->shownValue(Field::LastError).startsWith(QStringLiteral("the second run failed")), 10000);
+    // The re-run kept the cancelled run: the table's next refresh marks the task.
+    TaskTableModel *model = m_window->taskModel();
+    QTRY_VERIFY_WITH_TIMEOUT(!model->index(model->rowOf(id), TaskTableModel::IdColumn).data(Qt::DecorationRole).isNull(), 20000);
     expectSameLayoutAsFresh(id);
     if (QTest::currentTestFailed())
         return;
@@ -376,6 +380,22 @@ void TestRunSelector::sameLayoutAfterCancelAndRerun()
         QVERIFY(selectAndLoad(other));
     QTRY_VERIFY_WITH_TIMEOUT(view()->shownValue(Field::LastError).startsWith(QStringLiteral("the second run failed")), 10000);
     expectSameLayoutAsFresh(id);
+}
+
+void TestRunSelector::aChosenRunIsFollowedWhenANewRunStarts()
+{
+    QVERIFY(selectAndLoad(QStringLiteral("thrice")));
+    QComboBox *runs = pane()->runSelector();
+    QTRY_COMPARE_WITH_TIMEOUT(runs->count(), 3, 10000);
+    runs->setCurrentIndex(2); // run 1, in previous.2/
+    QTRY_COMPARE_WITH_TIMEOUT(view()->shownValue(Field::LastError), QStringLiteral("probe 1 failed"), 10000);
+    // A fourth run moves it to previous.3/: the pane goes on showing it there.
+    QCOMPARE(runExecutor(executorArgs(m_agent, QStringLiteral("thrice"))).exitCode, 0);
+    QTRY_COMPARE_WITH_TIMEOUT(runs->count(), 4, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(pane()->shownRun(), 3, 10000);
+    QCOMPARE(runs->currentIndex(), 3);
+    QTRY_COMPARE_WITH_TIMEOUT(view()->shownValue(Field::LastError), QStringLiteral("probe 1 failed"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(pane()->logs()->view(LogTabs::Output)->text(), QStringLiteral("run 1"), 10000);
 }
 
 QTEST_MAIN(TestRunSelector)

@@ -1,5 +1,6 @@
 // The detail pane's rows for people, built in core: order, units, local time, stage order, the
 // last error line of stderr, loading only on change, and the Requirements column's sources.
+#include "base/PrintableText.h"
 #include "fs/AgentPaths.h"
 #include "records/ResultRecord.h"
 #include "tasks/DependencyPreview.h"
@@ -100,6 +101,7 @@ private slots:
     void stageTimingsInPipelineOrder();
     void startInLocalTime();
     void runningTaskFromStatus();
+    void interruptedAndInvalidSayWhy();
     void namesFromANewerExecutor();
     void lastErrorLine_data();
     void lastErrorLine();
@@ -156,7 +158,7 @@ void TestTaskDetailRows::unitsForPeople()
     QCOMPARE(rows.find(Field::PeakMemory)->toolTip, QStringLiteral("41234432 bytes"));
     QCOMPARE(rows.value(Field::Duration), QStringLiteral("0.18 s"));
     QCOMPARE(rows.value(Field::CpuTime), QStringLiteral("0.31 s"));
-    QCOMPARE(rows.value(Field::Progress), QStringLiteral("100 % · done · 12 update(s) · 1 unreadable line(s) ignored"));
+    QCOMPARE(rows.value(Field::Progress), QStringLiteral("100 % · done · 12 updates · 1 unreadable line ignored"));
     // Never raw JSON, never a bare byte or millisecond count.
     const QString text = allText(rows);
     QVERIFY2(!text.contains(u'{') && !text.contains(u'}'), qPrintable(text));
@@ -186,16 +188,19 @@ void TestTaskDetailRows::startInLocalTime()
     const QByteArray saved = qgetenv("TZ");
     qputenv("TZ", "Asia/Tokyo");
     tzset();
+    QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany)); // a 24-hour clock
     oa::TaskDetailRows::Input in;
     in.result = fullResult();
     const oa::TaskDetailRows rows = oa::TaskDetailRows::build(in);
     const QString started = rows.value(Field::Started);
+    QLocale::setDefault(QLocale::system());
     if (saved.isNull())
         qunsetenv("TZ");
     else
         qputenv("TZ", saved);
     tzset();
-    QVERIFY2(started.endsWith(QStringLiteral("14:08:39")), qPrintable(started));
+    // The locale's date with a four-digit year, the time, and the zone (oa::LocalTime).
+    QCOMPARE(started, QStringLiteral("26.11.2026 14:08:39 JST"));
     QVERIFY(!started.contains(u'T') && !started.contains(u'Z'));
     QCOMPARE(rows.find(Field::Started)->toolTip, QStringLiteral("2026-11-26T05:08:39.595Z"));
 }
@@ -223,6 +228,48 @@ void TestTaskDetailRows::runningTaskFromStatus()
     QCOMPARE(rows.value(Field::CpuTime), QStringLiteral("1.50 s"));
     QCOMPARE(rows.value(Field::Progress), QStringLiteral("40 % · Reading invoices"));
     QCOMPARE(rows.value(Field::RunAs), QStringLiteral("oa-bot"));
+}
+
+// A dead run (Interrupted) says what happened, when it started, when it was last heard of and how
+// far it got; nothing that reads as live or as its outcome's message. An Invalid task says why,
+// escaped for people.
+void TestTaskDetailRows::interruptedAndInvalidSayWhy()
+{
+    oa::TaskDetailRows::Input in;
+    oa::StatusRecord status;
+    status.state = QStringLiteral("Running");
+    status.stage = QStringLiteral("Run");
+    status.percent = 40;
+    status.message = QStringLiteral("warehouse B");
+    status.pid = 4242;
+    status.startedAt = QDateTime(QDate(2026, 12, 6), QTime(20, 4, 10), Qt::UTC);
+    status.updatedAt = QDateTime(QDate(2026, 12, 6), QTime(20, 9, 0), Qt::UTC);
+    status.memoryBytes = 3 * 1024 * 1024;
+    status.runAsUser = QStringLiteral("oa-bot");
+    in.status = status;
+    in.state = oa::TaskState::Interrupted;
+    in.scanFinding = QStringLiteral("the executor (PID 4242) ended without a result");
+    in.errorSummary = in.scanFinding;
+    const oa::TaskDetailRows rows = oa::TaskDetailRows::build(in);
+    const QString finding = rows.value(Field::Finding);
+    QVERIFY2(finding.contains(QStringLiteral("PID 4242")) && finding.contains(QStringLiteral("stage Run"))
+                 && finding.contains(oa::DisplayUnits::localTime(status.updatedAt)),
+             qPrintable(finding));
+    QCOMPARE(rows.value(Field::Started), oa::DisplayUnits::localTime(status.startedAt));
+    QCOMPARE(rows.value(Field::LastUpdate), oa::DisplayUnits::localTime(status.updatedAt));
+    QCOMPARE(rows.find(Field::Stage)->label, QStringLiteral("Got as far as stage"));
+    QCOMPARE(rows.value(Field::Progress), QStringLiteral("40 % · warehouse B"));
+    QCOMPARE(rows.find(Field::RunAs)->label, QStringLiteral("Ran as"));
+    for (const Field absent : {Field::Message, Field::Memory, Field::LastError})
+        QVERIFY2(!rows.find(absent), qPrintable(QString::number(int(absent))));
+
+    oa::TaskDetailRows::Input invalid;
+    invalid.state = oa::TaskState::Invalid;
+    invalid.scanFinding = QStringLiteral("execution.json: illegal value at offset 3\x1b[2J");
+    const oa::TaskDetailRows invalidRows = oa::TaskDetailRows::build(invalid);
+    QCOMPARE(invalidRows.find(Field::Finding)->label, QStringLiteral("Why it is invalid"));
+    QCOMPARE(invalidRows.value(Field::Finding), oa::printableText(invalid.scanFinding));
+    QVERIFY(!invalidRows.value(Field::Finding).contains(QChar(0x1b)));
 }
 
 // A result.json with names this build does not know, and without the fields every writer
