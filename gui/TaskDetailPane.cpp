@@ -93,7 +93,8 @@ QString TaskDetailPane::runText(const oa::RunHistory::Run &run, bool withReason)
         return tr("Last run");
     parts.append(run.startedAt.isValid() ? oa::DisplayUnits::localTime(run.startedAt) : tr("start unknown"));
     if (!run.recorded) {
-        parts.append(tr("no result"));
+        const bool scanned = run.scannedState && *run.scannedState != oa::TaskState::Pending; // e.g. Interrupted
+        parts.append(scanned ? StateStyle::label(*run.scannedState) : tr("no result"));
         return parts.join(QStringLiteral(" · "));
     }
     parts.append(StateStyle::label(oa::TaskScanner::stateFromOutcome(run.outcome)));

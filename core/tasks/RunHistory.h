@@ -2,6 +2,7 @@
 
 #include "fs/AgentPaths.h"
 #include "base/Error.h"
+#include "TaskScanner.h"
 
 #include <QDateTime>
 #include <QList>
@@ -35,6 +36,9 @@ public:
         QString errorSummary; // result.json's ErrorSummary, when it has one
         QString message;
         QString problem; // why there is no outcome: no result.json, or one the executor did not write
+        // Not read here: a reader that scans a run without a result (TaskDetails, for the
+        // monitor's run selector) says what it found, e.g. Interrupted, and fills startedAt.
+        std::optional<TaskState> scannedState;
     };
     struct Listing {
         QList<Run> runs;   // newest first

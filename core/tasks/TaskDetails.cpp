@@ -112,8 +112,17 @@ TaskDetails TaskDetails::load(const AgentPaths &paths, const QString &id, AgentP
     d.rows = TaskDetailRows::build(in);
     if (known && known->lastResult.exists() == d.stamp.lastResult.exists() && known->sameRuns(d.stamp))
         d.runs = knownRuns;
-    else if (const auto history = RunHistory::read(paths, id))
+    else if (const auto history = RunHistory::read(paths, id)) {
         d.runs = history->runs;
+        // A kept run without a result (its executor died) is named by what the scan finds, with
+        // its start from its status.json: rare, one more read each.
+        for (RunHistory::Run &run : d.runs)
+            if (!run.recorded && run.generation > 0)
+                if (const auto scanned = TaskScanner(paths).keptRun(id, run.generation)) {
+                    run.scannedState = scanned->state;
+                    run.startedAt = scanned->startedAt;
+                }
+    }
     return d;
 }
 

@@ -95,6 +95,7 @@ private slots:
     void rootByChoiceDoesNotMarkTheExecutorLog();
     void sameLayoutAfterCancelAndRerun();
     void aChosenRunIsFollowedWhenANewRunStarts();
+    void aKeptInterruptedRunIsNamed();
 
 private:
     bool waitForScan();
@@ -396,6 +397,25 @@ void TestRunSelector::aChosenRunIsFollowedWhenANewRunStarts()
     QCOMPARE(runs->currentIndex(), 3);
     QTRY_COMPARE_WITH_TIMEOUT(view()->shownValue(Field::LastError), QStringLiteral("probe 1 failed"), 10000);
     QTRY_COMPARE_WITH_TIMEOUT(pane()->logs()->view(LogTabs::Output)->text(), QStringLiteral("run 1"), 10000);
+}
+
+void TestRunSelector::aKeptInterruptedRunIsNamed()
+{
+    // The crashed run is kept when the task runs again: it has no result, and the selector says
+    // what the scan finds of it, with its start from its status.json.
+    const QString id = QStringLiteral("crashed");
+    const QJsonObject status = readJson(m_agent.taskFile(id, QStringLiteral("status.json")));
+    QVERIFY(writeFileBytes(m_agent.taskFile(id, QStringLiteral("main.py")), "print('recovered')\n"));
+    QCOMPARE(runExecutor(executorArgs(m_agent, id)).exitCode, 0);
+    QVERIFY(waitForScan());
+    QVERIFY(selectAndLoad(id));
+    QComboBox *runs = pane()->runSelector();
+    QTRY_COMPARE_WITH_TIMEOUT(runs->count(), 2, 10000);
+    const QString started = oa::DisplayUnits::localTime(QDateTime::fromString(status.value("StartedAt").toString(), Qt::ISODateWithMs));
+    QCOMPARE(runs->itemText(1), QStringLiteral("%1 · Interrupted").arg(started));
+    runs->setCurrentIndex(1);
+    QTRY_VERIFY_WITH_TIMEOUT(view()->hasDetails() && view()->shownFields().contains(Field::Finding), 10000);
+    QVERIFY(view()->outcomeLabel()->text().startsWith(QStringLiteral("Interrupted")));
 }
 
 QTEST_MAIN(TestRunSelector)
