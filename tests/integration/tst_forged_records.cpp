@@ -173,7 +173,7 @@ void TestForgedRecords::whichRunsBelievesOnlyTheExecutorsRecords()
 }
 
 // On a task's first run there is no previous/: one the task makes would pass, once the folder
-// is taken back, for the run before (the monitor's Previous run).
+// is taken back, for the run before (the monitor's run selector).
 void TestForgedRecords::aPreviousRunTheTaskMadeIsRemoved()
 {
     Agent agent;

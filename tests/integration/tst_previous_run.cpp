@@ -380,7 +380,7 @@ void TestPreviousRun::monitorRefusesAForgedPreviousResult_data()
     addForgeryRows();
 }
 
-// Planted in previous/ itself (by whoever could): the monitor's "Previous run" reads by the same rule.
+// Planted in previous/ itself (by whoever could): the monitor's run selector reads by the same rule.
 void TestPreviousRun::monitorRefusesAForgedPreviousResult()
 {
     QFETCH(QString, kind);
