@@ -27,6 +27,8 @@
 
 #include <memory>
 
+#include <unistd.h>
+
 using namespace oatest;
 
 namespace {
@@ -100,10 +102,13 @@ void TestStoredPip::scriptPipInstallsIntoTheVenv_data()
     QTest::addColumn<QString>("python"); // empty: the tests' own (pyenv's, with ensurepip's _bundled wheel)
     QTest::addColumn<bool>("runAs");
     QTest::addColumn<bool>("sandbox");
-    QTest::newRow("pyenv python") << QString() << false << false;
-    QTest::newRow("Debian python (python-wheels)") << kSystemPython << false << false;
-    QTest::newRow("run-as user") << kSystemPython << true << false;
-    QTest::newRow("run-as user under bubblewrap") << kSystemPython << true << true;
+    QTest::addColumn<bool>("dynamic"); // RunAsUser = dynamic: a user ID of the run's own
+    QTest::newRow("pyenv python") << QString() << false << false << false;
+    QTest::newRow("Debian python (python-wheels)") << kSystemPython << false << false << false;
+    QTest::newRow("run-as user") << kSystemPython << true << false << false;
+    QTest::newRow("run-as user under bubblewrap") << kSystemPython << true << true << false;
+    QTest::newRow("dynamic user") << kSystemPython << false << false << true;
+    QTest::newRow("dynamic user under bubblewrap") << kSystemPython << false << true << true;
 }
 
 void TestStoredPip::scriptPipInstallsIntoTheVenv()
@@ -111,6 +116,9 @@ void TestStoredPip::scriptPipInstallsIntoTheVenv()
     QFETCH(QString, python);
     QFETCH(bool, runAs);
     QFETCH(bool, sandbox);
+    QFETCH(bool, dynamic);
+    if (dynamic && ::geteuid() != 0)
+        OA_SKIP_OR_FAIL("dynamic users need root (CI runs as root)");
     if (sandbox && !QFileInfo(QStringLiteral("/usr/bin/bwrap")).isExecutable())
         OA_SKIP_OR_FAIL("/usr/bin/bwrap is not installed (Debian's bubblewrap package; scripts/lib.sh installs it)");
     std::unique_ptr<ThrowawayUser> user;
@@ -125,18 +133,24 @@ void TestStoredPip::scriptPipInstallsIntoTheVenv()
     QVERIFY(QDir().mkpath(agent.taskFile(id, QStringLiteral("wheels"))));
     QVERIFY(QFile::copy(m_wheels + QStringLiteral("/tinypkg-1.0-py3-none-any.whl"), agent.taskFile(id, QStringLiteral("wheels/tinypkg-1.0-py3-none-any.whl"))));
     QProcessEnvironment env = cleanEnvironment();
-    if (sandbox) {
-        const QString conf = m_dir.path() + QStringLiteral("/sandbox.conf");
-        QVERIFY(writeFileBytes(conf, "Sandbox = bubblewrap\nNetwork = none\n"));
+    if (sandbox || dynamic) {
+        // A range no other test uses: the lease of an ID is host-wide.
+        const QString conf = m_dir.path() + QStringLiteral("/executor.conf");
+        QVERIFY(writeFileBytes(conf, QByteArray("[General]\n") + (sandbox ? "Sandbox = bubblewrap\nNetwork = none\n" : "")
+                                         + (dynamic ? "RunAsUser = dynamic\nDynamicUserRange = 61170-61171\n" : "")));
         env.insert(QStringLiteral("OPENAUTOMATE_EXECUTOR_CONFIG"), conf);
     }
     QStringList extra{QStringLiteral("--no-env-cache"), QStringLiteral("--keep-venv")};
     if (!runAs) // runAsArgs names the system python: pyenv's lives under /root
         extra << QStringLiteral("--python") << (python.isEmpty() ? oatest::python() : python);
-    if (runAs)
+    if (runAs || dynamic)
         openToOthers(agent.base());
     const Run run = runExecutor(runAs ? runAsArgs(agent, id, user->name(), extra) : executorArgs(agent, id, extra), env);
     QVERIFY2(run.exitCode == 0, run.err.constData());
+    const QJsonObject ranAs = readJson(agent.taskFile(id, QStringLiteral("result.json"))).value(QStringLiteral("RunAs")).toObject();
+    QCOMPARE(ranAs.value(QStringLiteral("Dynamic")).toBool(), dynamic);
+    if (runAs)
+        QCOMPARE(ranAs.value(QStringLiteral("User")).toString(), user->name());
     // No pip of the venv's own: its site-packages names the store's pip through one .pth.
     const QString venv = agent.base() + QStringLiteral("/venvs/") + id;
     const QString site = sitePackagesOf(venv);
