@@ -7,6 +7,7 @@
 #include "base/LoggingCategories.h"
 #include "process/ProcessTable.h"
 #include "PythonEnvironment.h"
+#include "ResolvedSet.h"
 #include "StoreComposition.h"
 #include "StorePlan.h"
 #include "fs/TreeOwnership.h"
@@ -62,6 +63,28 @@ CacheBuilder::CacheBuilder(const CacheLayout &layout, ExecutionLog &log, RunCont
     : m_layout(layout), m_log(log), m_control(control), m_buildAs(std::move(buildAs)), m_pipEnvironment(std::move(pipEnvironment)),
       m_pipWorkingDirectory(std::move(pipWorkingDirectory)), m_pipHome(std::move(pipHome))
 {
+}
+
+// pip install of the set with `options`, as every step that resolves the set runs it.
+QStringList CacheBuilder::pipInstall(const PythonInterpreter &python, const QStringList &options, const QStringList &requirements,
+                                     const QString &requirementsFile)
+{
+    QStringList command = python.pipCommand() + QStringList{QStringLiteral("install"), QStringLiteral("--disable-pip-version-check"),
+                                                            QStringLiteral("--no-input")}
+                          + options;
+    if (!requirementsFile.isEmpty())
+        command << QStringLiteral("-r") << requirementsFile;
+    if (!requirements.isEmpty())
+        command << QStringLiteral("--") << requirements;
+    return command;
+}
+
+Error CacheBuilder::pipFailed(const ProcessExit &exit, const QString &pipLog)
+{
+    const auto read = AgentFolder::readRegularFile(pipLog, 64 * 1024 * 1024);
+    const QString output = read ? QString::fromUtf8(*read) : QString();
+    return fail(PythonEnvironment::pipFailureKind(output), QStringLiteral("pip install failed (%1): %2; pip's output is in %3")
+                                                               .arg(exit.exitMessage(), PythonEnvironment::describePipFailure(output), pipLog));
 }
 
 QList<std::pair<QString, QString>> CacheBuilder::distributionsIn(const QString &sitePackages) const
@@ -163,26 +186,17 @@ std::optional<Error> CacheBuilder::install(const PythonInterpreter &python, cons
     const Result<QStringList> reportArguments = InstallReport::pipArguments(python.pipCommandVersion(), report);
     if (!reportArguments)
         provenance.unavailable = reportArguments.error().message;
-    QStringList command = python.pipCommand() + QStringList{QStringLiteral("install"), QStringLiteral("--disable-pip-version-check"),
-                                                            QStringLiteral("--no-input"), QStringLiteral("--no-compile"),
-                                                            QStringLiteral("--target"), target}
-                          + (reportArguments ? reportArguments.value() : QStringList());
-    if (!requirementsFile.isEmpty())
-        command << QStringLiteral("-r") << requirementsFile;
-    if (!requirements.isEmpty())
-        command << QStringLiteral("--") << requirements;
+    const QStringList command = pipInstall(python, QStringList{QStringLiteral("--no-compile"), QStringLiteral("--target"), target}
+                                                       + (reportArguments ? reportArguments.value() : QStringList()),
+                                           requirements, requirementsFile);
     std::optional<SandboxSpec> sandbox = m_pipSandbox;
     if (sandbox)
         sandbox->writable.append(staging); // this build's own staging folder, never the cache's others
     ProcessExit exit;
     if (auto stopped = run(command, pipLog, exit, m_buildAs, m_buildAs ? temp : QString(), m_pipEnvironment, m_pipWorkingDirectory, sandbox))
         return stopped;
-    if (!exit.succeeded()) {
-        const auto read = AgentFolder::readRegularFile(pipLog, 64 * 1024 * 1024);
-        const QString output = read ? QString::fromUtf8(*read) : QString();
-        return fail(PythonEnvironment::pipFailureKind(output), QStringLiteral("pip install failed (%1): %2; pip's output is in %3")
-                                                                   .arg(exit.exitMessage(), PythonEnvironment::describePipFailure(output), pipLog));
-    }
+    if (!exit.succeeded())
+        return pipFailed(exit, pipLog);
     // pip and everything it started are gone (ChildProcess stops the whole tree): the report is
     // read now, through the gatekeeper, since the build user could have put anything there; and
     // not at all when something pip started outlived it and could have rewritten it since.
@@ -334,7 +348,26 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
             storeFolders.append(d.folderName);
         }
     }
+    // A set the plan refused (not hash-pinned, or a pinned wheel not at hand): pip resolves it
+    // and the store installs what pip chose, unless pip's settings could make it take something
+    // else than wheels that fit (StorePlan::pipSettingsProblem: pip's install keeps that).
+    if (!plan->notEligible.isEmpty() && StorePlan::pipSettingsProblem(key).isEmpty()) {
+        m_log.info(lcVenv, QStringLiteral("Building environment {EnvKey} for the cache: pip resolves the set ({NotPinned}), the store of "
+                                          "distributions installs it; pip's output goes to {PipLog}"),
+                   {{QStringLiteral("EnvKey"), digest}, {QStringLiteral("NotPinned"), plan->notEligible}, {QStringLiteral("PipLog"), pipLog}});
+        Composed composed;
+        const Result<QString> resolved = resolveIntoStore(key, python, requirements, requirementsFile, staging, site, pipLog, store, composed);
+        if (!resolved)
+            return failBuild(resolved.error());
+        notFromStore = *resolved;
+        provenance.installed = composed.provenance;
+        for (const StoredDistribution &d : std::as_const(composed.stored)) {
+            sites.append(d.sitePackages);
+            storeFolders.append(d.folderName);
+        }
+    }
     if (!notFromStore.isEmpty()) {
+        provenance = {};
         m_log.info(lcVenv, QStringLiteral("Building environment {EnvKey} for the cache; pip's output goes to {PipLog}"),
                    {{QStringLiteral("EnvKey"), digest}, {QStringLiteral("PipLog"), pipLog}});
         m_log.info(lcVenv, QStringLiteral("pip builds it, not the store of distributions: {NotFromStore}"),

@@ -16,6 +16,7 @@ namespace oa {
 
 class DistributionStore;
 class ExecutionLog;
+struct ResolvedSet;
 struct StorePlan;
 struct StoredDistribution;
 
@@ -70,6 +71,23 @@ private:
     };
     Result<Composed> composeFromStore(const StorePlan &plan, DistributionStore &store, const PythonInterpreter &python,
                                       const QString &site, const QString &pipLog);
+    // Steps 1 and 2 for a set StorePlan refused (not hash-pinned, or a pinned wheel not at
+    // hand): pip only resolves (pip install --dry-run --ignore-installed --report, as the build
+    // user and in the sandbox like install()), downloads what the agent's index serves (pip
+    // download, hash-checked) and the store installs what it chose into `site`
+    // (CacheBuilderResolve.cpp). Empty when composed into `composed`; else why pip installs the
+    // set after all (an sdist, a direct reference, too old a pip, ...).
+    Result<QString> resolveIntoStore(const EnvironmentKey &key, const PythonInterpreter &python, const QStringList &requirements,
+                                     const QString &requirementsFile, const QString &staging, const QString &site, const QString &pipLog,
+                                     DistributionStore &store, Composed &composed);
+    // Local paths for the wheels of `set` that pip must download from the index.
+    std::optional<Error> download(const PythonInterpreter &python, ResolvedSet &set, const QString &staging, const QString &work,
+                                  const QString &pipLog, const std::optional<SandboxSpec> &sandbox);
+    // pip install of the set with `options`, as each step that resolves it runs it.
+    static QStringList pipInstall(const PythonInterpreter &python, const QStringList &options, const QStringList &requirements,
+                                  const QString &requirementsFile);
+    // pip install's failure, worded from its output (exit 4 for the task's fault, else 6).
+    static Error pipFailed(const ProcessExit &exit, const QString &pipLog);
     // Name and Version of each distribution in `sitePackages`, from its METADATA.
     QList<std::pair<QString, QString>> distributionsIn(const QString &sitePackages) const;
     // "name==version" of every distribution in `sitePackages`, sorted, as pip freeze prints them.

@@ -143,7 +143,7 @@ Result<StoredDistribution> DistributionStore::build(const PinnedWheel &wheel, co
     d.version = installed->version;
     d.sha256 = wheel.sha256.toLower();
     d.file = archive->fileName();
-    d.url = QUrl::fromLocalFile(wheel.path).toString(QUrl::FullyEncoded);
+    d.url = wheel.url.isEmpty() ? QUrl::fromLocalFile(wheel.path).toString(QUrl::FullyEncoded) : wheel.url;
     d.source = InstallReport::sourceOf(d.url);
     d.python = python.executable;
     d.folderName = StoreFolder::nameFor(wheel.name, wheel.version, wheel.sha256);

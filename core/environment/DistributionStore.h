@@ -22,6 +22,7 @@ struct PinnedWheel {
     QString version;
     QString sha256; // lower-case hex
     QString path;   // the .whl, absolute; its sha256 is checked before a byte is unpacked
+    QString url = {}; // where it came from, when not `path` (an index: pip downloaded it to `path`)
 };
 
 // The store of distributions (EnvCache/store/): each wheel unpacked once by WheelInstaller into a
