@@ -23,6 +23,11 @@ bool CachePruner::evict(const CacheEntry &entry) const
     const AgentFolder &folder = m_layout.folder();
     const QString &entryName = entry.name;
     const QString dir = m_layout.entryDir(entryName);
+    // A builder holds its key's lock from before it publishes until its execution has marked the
+    // new entry in use (EnvironmentCache::acquire): while a build of the key runs, its entries stay.
+    const auto keyLock = folder.tryLock(m_layout.lockFile(entry.key));
+    if (!keyLock || !keyLock->isValid())
+        return false;
     // An immutable folder cannot be renamed: the protection goes first, and comes back if the
     // entry stays.
     FileProtection::unprotectTree(folder, dir);
@@ -43,6 +48,12 @@ bool CachePruner::evict(const CacheEntry &entry) const
         StoreUse::recordUse(m_layout, storeFolder, entry.lastUsed.isValid() ? entry.lastUsed : entry.createdAt);
     folder.removeFile(CacheEntryFile::usedMarkerOf(dir));
     return bool(folder.removeTree(trash));
+}
+
+bool CachePruner::isBeingBuilt(const QString &key) const
+{
+    const auto keyLock = m_layout.folder().tryLock(m_layout.lockFile(key));
+    return keyLock && !keyLock->isValid();
 }
 
 bool CachePruner::take(const CacheEntry &entry, Report &report) const
@@ -153,7 +164,7 @@ CachePruner::Report CachePruner::clear() const
         } else if (evict(e)) {
             report.removed.append(e.name);
             report.freedBytes += e.sizeBytes;
-        } else if (m_layout.isInUse(e.name)) { // taken meanwhile
+        } else if (m_layout.isInUse(e.name) || isBeingBuilt(e.key)) { // taken meanwhile, or its key is being built
             report.keptInUse.append(e.name);
         } else {
             report.warnings.append(QStringLiteral("cannot remove %1").arg(m_layout.entryDir(e.name)));

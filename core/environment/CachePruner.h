@@ -35,13 +35,15 @@ public:
 
 private:
     // Moves an entry out of sight, checks for users again, and deletes it; the store folders it
-    // names keep its last use (StoreUse::recordUse).
+    // names keep its last use (StoreUse::recordUse). Not while its key's build lock is held.
     bool evict(const CacheEntry &entry) const;
     void removeImplausible(const QList<std::pair<QString, QString>> &implausible, Report &report) const;
     void removeLeftovers(const CacheLayout::Scan &scan, Report &report) const;
     // prune()'s steps after the entries' expiry: the store by age, then entries and store by
     // size. `kept` are the entries left, in use or not.
     void evictUnused(const QList<CacheEntry> &kept, Report &report) const;
+    // Whether another process holds the key's build lock (a build of it runs).
+    bool isBeingBuilt(const QString &key) const;
     // evict() of an entry no execution uses, reported; false when it stays.
     bool take(const CacheEntry &entry, Report &report) const;
 

@@ -237,11 +237,16 @@ Result<CacheEntry> EnvironmentCache::acquire(const EnvironmentKey &key, const Py
                          m_settings.pipHome);
     builder.setPipSandbox(m_settings.pipSandbox);
     auto built = builder.build(key, python, requirements, requirementsFile, pipLog);
+    if (!built) {
+        m_layout.folder().removeFile(m_layout.ownerFile(digest));
+        return built;
+    }
+    // The lock is held until the entry is marked in use: a prune leaves the entries of a key
+    // whose lock is held alone (CachePruner::evict), so the new entry, expired at once for a
+    // maximum age of 0 and without a use yet, is not evicted between its publishing and our mark.
+    const Result<bool> marked = markInUse(built.value(), executionId);
     m_layout.folder().removeFile(m_layout.ownerFile(digest));
     buildLock = UniqueFd(); // closing it releases the lock
-    if (!built)
-        return built;
-    const Result<bool> marked = markInUse(built.value(), executionId);
     if (!marked)
         return marked.error();
     if (!*marked)
@@ -261,7 +266,8 @@ Status EnvironmentCache::link(const AgentFolder &folder, const CacheEntry &entry
     // venv's own site-packages stays first on sys.path, so what a script installs wins.
     const QByteArray line = "import site; site.addsitedir(" + QJsonDocument(QJsonArray{entry.sitePackages}).toJson(QJsonDocument::Compact).mid(1).chopped(1) + ")\n";
     const QString pth = venvSitePackages + QStringLiteral("/openautomate-env.pth");
-    if (Status written = folder.writeAtomically(pth, line); !written)
+    // Not flushed: the venv lives for one run (two fsyncs, 1-10 ms, of every warm run).
+    if (Status written = folder.writeAtomically(pth, line, nullptr, AgentFolder::Durability::AtomicOnly); !written)
         return fail(ErrorKind::Environment, QStringLiteral("cannot link the cached environment into the venv: %1").arg(written.error().message));
     return ok();
 }

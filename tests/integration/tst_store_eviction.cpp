@@ -6,7 +6,8 @@
 // used first, by size; a folder that an entry in use names, or that a live process holds (as a
 // build or a run composed from the store does, DistributionStore), survives prune and clear; an
 // implausible folder (planted, writable by others, a file or link in store/) is removed; and
-// --clear-env-cache empties the store of every folder nothing needs, immutable files included.
+// --clear-env-cache empties the store of every folder nothing needs, immutable files included;
+// and prunes racing runs that always rebuild never break one.
 #include "TestSupport.h"
 #include "WheelBuilder.h"
 
@@ -117,15 +118,22 @@ private slots:
     void pruneEvictsLeastRecentlyUsedUntilItFits();
     void foldersInUseSurvivePruneAndClear();
     void implausibleStoreFoldersAreRemoved();
+    void prunesRacingRunsNeverBreakOne();
 
 private:
     // Runs task `id` with `lock` (its script `script`), composed from the store; exit 0 expected.
-    void runLock(const Agent &agent, const QString &id, const QByteArray &lock, const QByteArray &script = "import oa_edep\n");
+    void runLock(const Agent &agent, const QString &id, const QByteArray &lock, const QByteArray &script = "import oa_edep\n",
+                 const QStringList &extra = {});
     // Stores `wheels` in `agent`'s store from this process, as a build does, and lets them go.
     void storeHere(const Agent &agent, const QList<oa::PinnedWheel> &wheels);
     oa::PinnedWheel pin(const QString &path, const QString &name, const QString &version) const
     {
-        return {name, version, sha256Of(path), path};
+        oa::PinnedWheel wheel;
+        wheel.name = name;
+        wheel.version = version;
+        wheel.sha256 = sha256Of(path);
+        wheel.path = path;
+        return wheel;
     }
 
     QTemporaryDir m_dir;
@@ -160,13 +168,13 @@ void TestStoreEviction::initTestCase()
     m_lockB = lockJson({{QStringLiteral("oa-edep"), pinned(m_dep, QStringLiteral("2.0"))}, {QStringLiteral("oa-eother"), pinned(m_other, QStringLiteral("3.0"))}});
 }
 
-void TestStoreEviction::runLock(const Agent &agent, const QString &id, const QByteArray &lock, const QByteArray &script)
+void TestStoreEviction::runLock(const Agent &agent, const QString &id, const QByteArray &lock, const QByteArray &script, const QStringList &extra)
 {
     agent.makeTask(id, {{QStringLiteral("ExecutionId"), id}, {QStringLiteral("ScriptPath"), QStringLiteral("main.py")}},
                    {{QStringLiteral("main.py"), script}, {QStringLiteral("Pipfile.lock"), lock}});
     QProcessEnvironment env = offlinePipEnvironment(m_wheels);
-    const Run run = runExecutor(executorArgs(agent, id), env);
-    QVERIFY2(run.exitCode == 0, run.err.constData());
+    const Run run = runExecutor(executorArgs(agent, id, extra), env);
+    QVERIFY2(run.exitCode == 0, run.err.right(3000).constData());
     QVERIFY2(readFile(agent.taskFile(id, QStringLiteral("executor.log"))).contains("from the store"), "the set was not composed from the store");
 }
 
@@ -390,6 +398,32 @@ void TestStoreEviction::implausibleStoreFoldersAreRemoved()
     QVERIFY2(warnings.contains("may be written by its group or others") && warnings.contains("stored.json"), qPrintable(warnings));
     QCOMPARE(storeFolders(agent), folders.mid(1)); // the plausible one stays (it is recent)
     QVERIFY(QFileInfo::exists(outside.path() + QStringLiteral("/keep")));
+}
+
+void TestStoreEviction::prunesRacingRunsNeverBreakOne()
+{
+    // Prunes that evict every entry and store folder nothing needs, one after another, while runs
+    // that always rebuild their entry (maximum age 0) store, compose and import the same wheels:
+    // a folder a build has just found or stored is never taken from under it, the entry it has
+    // just published is not evicted before its execution marks it (it is expired at once), and
+    // a run's packages never vanish while it imports them.
+    Agent agent;
+    const QString stop = agent.base() + QStringLiteral("/stop-pruning");
+    const QString log = agent.base() + QStringLiteral("/prunes.json");
+    QProcess pruner;
+    pruner.setProcessEnvironment(cleanEnvironment());
+    pruner.start(QStringLiteral("/bin/sh"),
+                 {QStringLiteral("-c"),
+                  QStringLiteral("while [ ! -e \"$1\" ]; do \"$2\" --base-dir \"$3\" --prune-env-cache --env-cache-max-age 0 --env-cache-max-size 1 --json >>\"$4\" || exit 1; done"),
+                  QStringLiteral("sh"), stop, executorPath(), agent.base(), log});
+    QVERIFY(pruner.waitForStarted());
+    for (int i = 0; i < 4; ++i)
+        runLock(agent, QStringLiteral("r%1").arg(i), m_lockA, "import oa_eapp, oa_edep\nassert (oa_eapp.V, oa_edep.V) == ('app', 'dep')\n",
+                {QStringLiteral("--env-cache-max-age"), QStringLiteral("0")});
+    QVERIFY(writeFileBytes(stop, ""));
+    QVERIFY(pruner.waitForFinished(60000));
+    QCOMPARE(pruner.exitCode(), 0);
+    QVERIFY2(readFile(log).contains("\"store/oa-eapp-1.0-"), "no prune evicted a store folder meanwhile");
 }
 
 QTEST_GUILESS_MAIN(TestStoreEviction)
