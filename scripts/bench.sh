@@ -23,3 +23,6 @@ fi
 echo "== environments: seed-naive, cold, warm, floor, hello world; the store: stored sets, a Pipfile.lock, the cache's size"
 /usr/bin/python3 "$OA_ROOT/bench/env_bench.py" "$OA_ROOT/build-bench/app/openautomate-executor" "$wheels" \
     --python /usr/bin/python3 --runs "${1:-3}"
+echo "== hello world: the per-run overhead against bare Python, alternating, and the QProcess start beside it"
+/usr/bin/python3 "$OA_ROOT/bench/hello_bench.py" "$OA_ROOT/build-bench/app/openautomate-executor" \
+    --python /usr/bin/python3 --runs 21 --fallback
