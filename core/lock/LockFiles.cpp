@@ -58,7 +58,11 @@ Status removeInPlace(const QString &path)
 
 Status writeReplacing(const QString &path, const QByteArray &data)
 {
-    return folderOf(path).writeAtomically(path, data);
+    // Atomic, not flushed: these files (a run's {id}@run, a cancel request) describe a live
+    // process and mean nothing after a crash, and every other process sees them through the page
+    // cache at once. An fsync of the file and of Locks/ cost every run 1-10 ms, more while other
+    // work writes to the disk.
+    return folderOf(path).writeAtomically(path, data, nullptr, AgentFolder::Durability::AtomicOnly);
 }
 
 QString guardFileFor(const QString &lockFilePath)

@@ -38,7 +38,8 @@ Result<FileContent> readRegular(const QString &path, qint64 maxBytes);
 Status removeInPlace(const QString &path);
 
 // Replaces `path` with a new file holding `data`, atomically; whatever was at `path`, a
-// symlink included, is replaced instead of written through.
+// symlink included, is replaced instead of written through. Not flushed to the disk: only for
+// files that describe a live run.
 Status writeReplacing(const QString &path, const QByteArray &data);
 
 // Locks/@guard for a lock file in Locks/. No execution ID can produce that name ('@' is never
