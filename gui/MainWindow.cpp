@@ -315,8 +315,15 @@ void MainWindow::updateStatus(const AgentSnapshot &snapshot)
     // English has no translation file for its plurals: its singulars are strings of their own.
     const int tasks = int(snapshot.tasks.size());
     const int entries = snapshot.cacheEntries;
-    m_status->setText((tasks == 1 ? tr("%n task", nullptr, tasks) : tr("%n tasks", nullptr, tasks))
-                      + (parts.isEmpty() ? QString() : QStringLiteral(": ") + parts.join(QStringLiteral(", ")))
+    const QString tasksText = tasks == 1 ? tr("%n task", nullptr, tasks) : tr("%n tasks", nullptr, tasks);
+    // At a glance: what runs and what needs the operator. Every state's count is in the tooltip:
+    // all ten in German do not fit beside the configuration's name at 1280 pixels.
+    QStringList glance;
+    if (const int running = counts.at(int(oa::TaskState::Running)); running > 0)
+        glance.append(QStringLiteral("%1 %2").arg(running).arg(StateStyle::label(oa::TaskState::Running)));
+    if (m_attention->count() > 0)
+        glance.append(AttentionMonitor::countText(m_attention->count()));
+    m_status->setText(tasksText + (glance.isEmpty() ? QString() : QStringLiteral(": ") + glance.join(QStringLiteral(", ")))
                       + QStringLiteral(" · ")
                       + (entries == 1 ? tr("environment cache: %n environment, %1", nullptr, entries)
                                       : tr("environment cache: %n environments, %1", nullptr, entries))
@@ -327,7 +334,8 @@ void MainWindow::updateStatus(const AgentSnapshot &snapshot)
                           + (stored == 1 ? tr("%n distribution", nullptr, stored) : tr("%n distributions", nullptr, stored)));
     // How long the scan took matters to whoever tunes a huge folder, not at a glance: it would
     // push the line past the configuration's name at 1280 pixels in German.
-    m_status->setToolTip(m_status->text() + u'\n' + tr("scanned in %1 ms").arg(snapshot.scanMs));
+    m_status->setToolTip((parts.isEmpty() ? QString() : tasksText + QStringLiteral(": ") + parts.join(QStringLiteral(", ")) + u'\n')
+                         + m_status->text() + u'\n' + tr("scanned in %1 ms").arg(snapshot.scanMs));
 }
 
 void MainWindow::selectTask(const QString &id)

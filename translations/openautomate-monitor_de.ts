@@ -1191,20 +1191,6 @@
             <numerusform>Installierte Pakete (%n)</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>%n update(s)</source>
-        <translation>
-            <numerusform>%n Aktualisierung</numerusform>
-            <numerusform>%n Aktualisierungen</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n unreadable line(s) ignored</source>
-        <translation>
-            <numerusform>%n unlesbare Zeile ignoriert</numerusform>
-            <numerusform>%n unlesbare Zeilen ignoriert</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Progress</source>
         <translation>Fortschritt</translation>
@@ -1350,6 +1336,34 @@
     <message>
         <source>Why it is invalid</source>
         <translation>Warum sie ungültig ist</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n update</source>
+        <translation>
+            <numerusform>%n Aktualisierung</numerusform>
+            <numerusform>%n Aktualisierungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n updates</source>
+        <translation>
+            <numerusform>%n Aktualisierung</numerusform>
+            <numerusform>%n Aktualisierungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unreadable line ignored</source>
+        <translation>
+            <numerusform>%n unlesbare Zeile ignoriert</numerusform>
+            <numerusform>%n unlesbare Zeilen ignoriert</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unreadable lines ignored</source>
+        <translation>
+            <numerusform>%n unlesbare Zeile ignoriert</numerusform>
+            <numerusform>%n unlesbare Zeilen ignoriert</numerusform>
+        </translation>
     </message>
 </context>
 <context>

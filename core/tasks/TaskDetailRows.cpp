@@ -262,9 +262,10 @@ void TaskDetailRows::addProgress(const Input &in, const ResultRecord &result)
     if (!progressMessage.isEmpty())
         progressParts.append(shown(progressMessage));
     if (updates >= 0)
-        progressParts.append(tr("%n update(s)", nullptr, updates));
+        progressParts.append(updates == 1 ? tr("%n update", nullptr, updates) : tr("%n updates", nullptr, updates)); // English's singular: a string of its own
     if (badLines > 0)
-        progressParts.append(tr("%n unreadable line(s) ignored", nullptr, badLines));
+        progressParts.append(badLines == 1 ? tr("%n unreadable line ignored", nullptr, badLines)
+                                           : tr("%n unreadable lines ignored", nullptr, badLines));
     add(rows, Field::Progress, tr("Progress"), progressParts.join(QStringLiteral(" · ")));
 }
 
