@@ -1,5 +1,6 @@
 #include "TaskScanner.h"
 
+#include "base/LocalTime.h"
 #include "records/ExecutionInfo.h"
 #include "DependencyPreview.h"
 #include "fs/JsonFile.h"
@@ -183,7 +184,7 @@ TaskSummary TaskScanner::summarize(const QString &id, const Result<OpenFolder> &
         if (t.state == TaskState::Interrupted && status)
             t.message = QCoreApplication::translate("TaskScanner", "the executor (PID %1) ended without a result in stage %2; its last update was at %3")
                             .arg(status->pid)
-                            .arg(TaskDetailRows::stageLabel(status->stage), status->updatedAt.toUTC().toString(Qt::ISODate));
+                            .arg(TaskDetailRows::stageLabel(status->stage), LocalTime::dateTime(status->updatedAt, true));
         // What is on disk is an earlier run's: this one's reason is what the scan found.
         t.errorSummary = t.state == TaskState::Interrupted ? ErrorSummary::ofMessage(t.message) : QString();
         break;

@@ -1,5 +1,6 @@
 #include "tasks/TaskScanner.h"
 #include "TestSupport.h"
+#include "base/LocalTime.h"
 
 #include <QDir>
 #include <QFile>
@@ -173,6 +174,10 @@ void TestTaskScanner::interruptedAndOrphanedCarryStageAndStart()
     QCOMPARE(stopping->stage, QStringLiteral("Requirements"));
     QCOMPARE(stopping->startedAt, QDateTime::fromString(QStringLiteral("2026-11-01T07:59:00.000Z"), Qt::ISODateWithMs));
     QVERIFY(stopping->message.contains(QStringLiteral("PID 4242")));
+    // Its last update as a person reads a time (issue 23): local, with the zone, not ISO UTC.
+    const QString lastUpdate = oa::LocalTime::dateTime(QDateTime::fromString(QStringLiteral("2026-11-01T08:00:01.000Z"), Qt::ISODateWithMs), true);
+    QVERIFY2(stopping->message.endsWith(QStringLiteral("its last update was at ") + lastUpdate), qPrintable(stopping->message));
+    QVERIFY2(!stopping->message.contains(QStringLiteral("T08:00:01")), qPrintable(stopping->message));
 
     const auto orphaned = scanner.task(QStringLiteral("orphaned"));
     QCOMPARE(orphaned->stage, QStringLiteral("Run"));
