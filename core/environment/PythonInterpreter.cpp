@@ -122,6 +122,7 @@ Result<PythonInterpreter> PythonInterpreter::probe(const QString &program, RunCo
     interpreter.bundledPipWheel = lines.value(3).trimmed();
     if (interpreter.hasPip)
         interpreter.pipVersion = lines.value(4).trimmed();
+    interpreter.markerEnvironment = markerEnvironmentFrom(QJsonDocument::fromJson(lines.value(5).toUtf8()).object(), interpreter.version);
     if (interpreter.executable.isEmpty() || !QFileInfo(interpreter.executable).isExecutable())
         interpreter.executable = program; // embedded interpreters may not know their own path
     return interpreter;
@@ -133,7 +134,6 @@ QStringList PythonInterpreter::pipCommand() const
         return {executable, QStringLiteral("-m"), QStringLiteral("pip")};
     if (!bundledPipWheel.isEmpty()) // pip runs from its own wheel: python pip.whl/pip ...
         return {executable, bundledPipWheel + QStringLiteral("/pip")};
-    interpreter.markerEnvironment = markerEnvironmentFrom(QJsonDocument::fromJson(lines.value(5).toUtf8()).object(), interpreter.version);
     return {};
 }
 
@@ -231,6 +231,15 @@ std::optional<PythonInterpreter> cachedProbe(const QJsonObject &cached, const QF
     }
     if (p.hasPip && !cached.contains(QStringLiteral("PipVersion")))
         return std::nullopt; // written before the probe asked for pip's version: probe again
+    if (!cached.contains(QStringLiteral("MarkerEnvironment")))
+        return std::nullopt; // written before the probe asked for the marker variables: probe again
+    // Empty when the probe could not tell them; anything else must be the whole, plausible set.
+    const QJsonObject markers = cached.value(QStringLiteral("MarkerEnvironment")).toObject();
+    p.markerEnvironment = markerEnvironmentFrom(markers, p.version);
+    if (p.markerEnvironment.isEmpty() && !markers.isEmpty()) {
+        *suspicious = QStringLiteral("its MarkerEnvironment is not the marker variables of Python %1").arg(p.version);
+        return std::nullopt;
+    }
     return p;
 }
 
@@ -242,15 +251,6 @@ Result<PythonInterpreter> probeCached(const QString &program, const QString &cac
     QStringList warnings;
     // Never through a symlink, never a FIFO or device: readJsonObject refuses both at once.
     const Result<QJsonObject> read = readJsonObject(cacheFile);
-    if (!cached.contains(QStringLiteral("MarkerEnvironment")))
-        return std::nullopt; // written before the probe asked for the marker variables: probe again
-    // Empty when the probe could not tell them; anything else must be the whole, plausible set.
-    const QJsonObject markers = cached.value(QStringLiteral("MarkerEnvironment")).toObject();
-    p.markerEnvironment = markerEnvironmentFrom(markers, p.version);
-    if (p.markerEnvironment.isEmpty() && !markers.isEmpty()) {
-        *suspicious = QStringLiteral("its MarkerEnvironment is not the marker variables of Python %1").arg(p.version);
-        return std::nullopt;
-    }
     QJsonObject all = read ? read.value() : QJsonObject();
     if (!read && read.error().systemError != ENOENT)
         warnings.append(QStringLiteral("the interpreter probe cache %1 is ignored: %2").arg(cacheFile, read.error().message));
