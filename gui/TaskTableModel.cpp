@@ -127,14 +127,14 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
         case ColumnCount: break;
         }
         return {};
+    }
+    if (role == Qt::DecorationRole && column == StateColumn)
+        return StateStyle::icon(t->state);
     // Earlier runs kept (previous/ exists, one fstatat in the scan): a mark beside the ID.
     if (column == IdColumn && t->hasEarlierRuns && role == Qt::DecorationRole)
         return StateStyle::earlierRunsIcon();
     if (column == IdColumn && t->hasEarlierRuns && role == Qt::ToolTipRole)
         return tr("%1\nEarlier runs are kept: choose one with Run in the detail pane").arg(t->id);
-    }
-    if (role == Qt::DecorationRole && column == StateColumn)
-        return StateStyle::icon(t->state);
     if (role == Qt::ForegroundRole && column == StateColumn) {
         const QColor c = StateStyle::color(t->state);
         return c.isValid() ? QVariant(c) : QVariant();
