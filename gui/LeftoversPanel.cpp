@@ -66,12 +66,13 @@ void LeftoversPanel::updateButtons()
     // A scan that arrives while a job runs must not offer the same deletion a second time.
     const bool idle = !m_cleaner.isBusy();
     m_clean->setEnabled(idle && !m_model->freeRows().isEmpty());
-    m_clearCache->setEnabled(idle && m_cacheEntries > 0 && !m_baseDir.isEmpty());
+    m_clearCache->setEnabled(idle && (m_cacheEntries > 0 || m_cacheDistributions > 0) && !m_baseDir.isEmpty());
 }
 
-void LeftoversPanel::setCache(int entries, qint64 bytes)
+void LeftoversPanel::setCache(int entries, qint64 bytes, int distributions)
 {
     m_cacheEntries = entries;
+    m_cacheDistributions = distributions;
     m_cacheBytes = bytes;
     updateButtons();
 }
@@ -118,15 +119,27 @@ void LeftoversPanel::updateTotal()
     m_total->setToolTip(m_total->text());
 }
 
+// What Clear environment cache asks: about the entries, or, when the store of distributions is
+// all that is left (entries evicted, their distributions not yet), about those.
+QString LeftoversPanel::clearQuestion() const
+{
+    const QString size = StateStyle::size(m_cacheBytes);
+    if (m_cacheEntries == 0)
+        return (m_cacheDistributions == 1
+                    ? tr("Remove %n stored distribution, %1? Distributions that a running task uses are kept.", nullptr, m_cacheDistributions)
+                    : tr("Remove %n stored distributions, %1 in all? Distributions that a running task uses are kept.", nullptr,
+                         m_cacheDistributions))
+            .arg(size);
+    return (m_cacheEntries == 1 ? tr("Remove %n cached environment, %1? Environments that a running task uses are kept. "
+                                     "The next run that needs packages builds its environment again.", nullptr, m_cacheEntries)
+                                : tr("Remove %n cached environments, %1 in all? Environments that a running task uses are kept. "
+                                     "The next run that needs packages builds its environment again.", nullptr, m_cacheEntries))
+        .arg(size);
+}
+
 void LeftoversPanel::clearEnvironmentCache()
 {
-    if (m_baseDir.isEmpty() || m_cleaner.isBusy()
-        || !confirm(tr("Clear environment cache"),
-                    (m_cacheEntries == 1 ? tr("Remove %n cached environment, %1? Environments that a running task uses are kept. "
-                                              "The next run that needs packages builds its environment again.", nullptr, m_cacheEntries)
-                                         : tr("Remove %n cached environments, %1 in all? Environments that a running task uses are kept. "
-                                              "The next run that needs packages builds its environment again.", nullptr, m_cacheEntries))
-                        .arg(StateStyle::size(m_cacheBytes))))
+    if (m_baseDir.isEmpty() || m_cleaner.isBusy() || !confirm(tr("Clear environment cache"), clearQuestion()))
         return;
     m_cleaner.clearCache(cacheDir(), m_baseDir);
     updateButtons();

@@ -25,8 +25,9 @@ public:
     explicit LeftoversPanel(QWidget *parent = nullptr);
 
     void setLeftovers(const QString &baseDir, const QList<oa::Leftover> &leftovers);
-    // The environment cache under the agent folder, as the last scan found it.
-    void setCache(int entries, qint64 bytes);
+    // The environment cache under the agent folder, as the last scan found it: its entries, its
+    // size, and the distributions in its store (clearable even when no entry is left).
+    void setCache(int entries, qint64 bytes, int distributions = 0);
     // The scan's locks: what holds each held folder (a live task, a dead lock, …).
     void setLocks(const QList<oa::LockRecord> &locks);
     QLabel *totalLabel() const { return m_total; }
@@ -62,6 +63,7 @@ private:
     void showProgress(const QString &text);
     QString shownPath(const QString &path) const;
     void jobFinished(const CleanupReport &report);
+    QString clearQuestion() const;
 
     QString m_baseDir;
     QString m_cacheDir;
@@ -72,7 +74,9 @@ private:
     QProgressBar *m_progress;
     QPushButton *m_clean;
     QPushButton *m_clearCache;
+
     int m_cacheEntries = 0;
+    int m_cacheDistributions = 0;
     qint64 m_cacheBytes = 0;
     // Last, so that it goes first: its destructor waits for a running job while the widgets it
     // reports to still exist.

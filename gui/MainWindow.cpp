@@ -242,7 +242,7 @@ void MainWindow::apply(const AgentSnapshot &snapshot)
     m_leftovers->setLocks(snapshot.locks);
     if (snapshot.hasLeftovers)
         m_leftovers->setLeftovers(snapshot.baseDir, snapshot.leftovers);
-    m_leftovers->setCache(snapshot.cacheEntries, snapshot.cacheBytes);
+    m_leftovers->setCache(snapshot.cacheEntries, snapshot.cacheBytes, snapshot.cacheDistributions);
     m_folderProblem = snapshot.problem;
     if (m_scans++ == 0) {
         // Fit the columns to the first data; the operator's widths and order win afterwards. The

@@ -437,6 +437,12 @@ GERMAN = {
          "Der nächste Lauf, der Pakete braucht, baut seine Umgebung neu.",
          "%n zwischengespeicherte Umgebungen mit insgesamt %1 entfernen? Umgebungen, die eine laufende Aufgabe verwendet, "
          "bleiben erhalten. Der nächste Lauf, der Pakete braucht, baut seine Umgebung neu."),
+    "Remove %n stored distribution, %1? Distributions that a running task uses are kept.":
+        ("%n gespeicherte Distribution mit %1 entfernen? Distributionen, die eine laufende Aufgabe verwendet, bleiben erhalten.",
+         "%n gespeicherte Distributionen mit insgesamt %1 entfernen? Distributionen, die eine laufende Aufgabe verwendet, bleiben erhalten."),
+    "Remove %n stored distributions, %1 in all? Distributions that a running task uses are kept.":
+        ("%n gespeicherte Distribution mit %1 entfernen? Distributionen, die eine laufende Aufgabe verwendet, bleiben erhalten.",
+         "%n gespeicherte Distributionen mit insgesamt %1 entfernen? Distributionen, die eine laufende Aufgabe verwendet, bleiben erhalten."),
     "Deleted %n folder.": ("%n Ordner gelöscht.", "%n Ordner gelöscht."),
     "Deleted %n folders.": ("%n Ordner gelöscht.", "%n Ordner gelöscht."),
     "Removed %n cached environment.": ("%n zwischengespeicherte Umgebung entfernt.", "%n zwischengespeicherte Umgebungen entfernt."),

@@ -314,6 +314,20 @@
             <numerusform>%n zwischengespeicherte Umgebungen entfernt.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Remove %n stored distribution, %1? Distributions that a running task uses are kept.</source>
+        <translation>
+            <numerusform>%n gespeicherte Distribution mit %1 entfernen? Distributionen, die eine laufende Aufgabe verwendet, bleiben erhalten.</numerusform>
+            <numerusform>%n gespeicherte Distributionen mit insgesamt %1 entfernen? Distributionen, die eine laufende Aufgabe verwendet, bleiben erhalten.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n stored distributions, %1 in all? Distributions that a running task uses are kept.</source>
+        <translation>
+            <numerusform>%n gespeicherte Distribution mit %1 entfernen? Distributionen, die eine laufende Aufgabe verwendet, bleiben erhalten.</numerusform>
+            <numerusform>%n gespeicherte Distributionen mit insgesamt %1 entfernen? Distributionen, die eine laufende Aufgabe verwendet, bleiben erhalten.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>LockTableModel</name>

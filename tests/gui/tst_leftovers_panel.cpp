@@ -61,6 +61,7 @@ private slots:
     void initTestCase();
     void cleanupRunsOffTheUiThread();
     void clearsTheConfiguredCache();
+    void clearsAStoreWithoutEntries();
     void mainWindowPassesTheConfiguredCache();
     void closingDuringACleanup();
 
@@ -205,6 +206,27 @@ void TestLeftoversPanel::clearsTheConfiguredCache()
     QVERIFY(panel.clearCacheButton()->isEnabled());
     QVERIFY(entries(configured + QStringLiteral("/entries")).isEmpty());
     QCOMPARE(entries(agent.base() + QStringLiteral("/EnvCache/entries")), QStringList{QStringLiteral("planted")});
+}
+
+void TestLeftoversPanel::clearsAStoreWithoutEntries()
+{
+    // Every entry evicted, their distributions not yet: the store alone is still clearable, and
+    // the question says what goes.
+    Agent agent;
+    LeftoversPanel panel;
+    panel.setLeftovers(agent.base(), {});
+    panel.setCache(0, 0);
+    QVERIFY(!panel.clearCacheButton()->isEnabled());
+    panel.setCache(0, 3 << 20, 2);
+    QVERIFY(panel.clearCacheButton()->isEnabled());
+    QString asked;
+    panel.confirm = [&asked](const QString &, const QString &text) {
+        asked = text;
+        return false;
+    };
+    panel.clearCacheButton()->click();
+    QVERIFY2(asked.startsWith(QStringLiteral("Remove 2 stored distributions, 3.00 MiB in all?")), qPrintable(asked));
+    QVERIFY(!panel.isBusy());
 }
 
 void TestLeftoversPanel::mainWindowPassesTheConfiguredCache()
