@@ -26,7 +26,7 @@ struct PinnedWheel {
 };
 
 // The store of distributions (EnvCache/store/): each wheel unpacked once by WheelInstaller into a
-// staging folder of the cache, compiled once with the interpreter's compileall, its marker
+// staging folder of the cache, compiled once with the interpreter's compileall (StoreBatch), its marker
 // written last, published by one rename that never replaces anything, and then made read-only
 // and immutable like cache entries (FileProtection). One lock per wheel (locks/store-{sha16}.lock,
 // an flock as the build locks are) makes a second build of the same wheel wait and reuse the
@@ -58,7 +58,12 @@ public:
     // mismatch, a sha256 that is not the pinned one, a compile failure) or the cache path; or
     // with the RunControl's stop.
     Result<StoredDistribution> ensure(const PinnedWheel &wheel, const PythonInterpreter &python, const QString &log);
-    // ensure() for each, in order; the first failure ends it.
+    // ensure() for each, the results in the same order. The wheels not stored yet are stored
+    // together (StoreBatch): unpacked in parallel and compiled by one compileall process, each
+    // published only complete and compiled. A wheel another process is storing is waited for
+    // without holding any lock, and reused. When one fails, the others of its batch are still
+    // published (each is complete and independent), and the first failure in the set's order is
+    // returned, naming its wheel file.
     Result<QList<StoredDistribution>> ensureAll(const QList<PinnedWheel> &wheels, const PythonInterpreter &python, const QString &log);
 
     // Removes this object's in-use markers: the folders it handed out may be evicted once no
@@ -70,16 +75,11 @@ public:
     QStringList takeWarnings() { return std::exchange(m_warnings, {}); }
 
 private:
-    // Takes the wheel's lock, waiting for a live holder; the descriptor holds it.
-    Result<UniqueFd> lock(const PinnedWheel &wheel);
     // Moves an implausible folder out of sight and removes it.
     Status evict(const QString &folderName, const QString &why);
-    // Unpacks, compiles, marks and publishes; with the lock held and nothing at the name.
-    Result<StoredDistribution> build(const PinnedWheel &wheel, const PythonInterpreter &python, const QString &log);
     QString stagingName() const;
     // Marks the folder of `wheel` in use (once per object and folder).
     Status markInUse(const QString &folderName);
-    Result<StoredDistribution> ensureMarked(const PinnedWheel &wheel, const PythonInterpreter &python, const QString &log);
 
     const CacheLayout &m_layout;
     RunControl *m_control;

@@ -1,0 +1,194 @@
+#include "StoreBatch.h"
+
+#include "DistributionStore.h"
+#include "InstallReport.h"
+#include "fs/FileProtection.h"
+#include "fs/FolderSize.h"
+#include "process/ChildProcess.h"
+#include "wheel/WheelArchive.h"
+#include "wheel/WheelInstaller.h"
+
+#include <QCoreApplication>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QThread>
+#include <QUrl>
+
+#include <algorithm>
+#include <atomic>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace oa {
+
+namespace {
+
+// Test suites inside packages are never imported, as in cache entries.
+const QString kTestsPattern = QStringLiteral("[/\\\\]tests?[/\\\\]");
+// Past this many unpacked bytes the build is compiled by a worker per core (compileall -j 0):
+// starting the pool costs more than a few small wheels' whole compile.
+constexpr qint64 kParallelCompileBytes = 4 * 1024 * 1024;
+
+} // namespace
+
+StoreBatch::StoreBatch(const CacheLayout &layout, RunControl *control, const PythonInterpreter &python, const QString &log)
+    : m_layout(layout), m_control(control), m_python(python), m_log(log)
+{
+}
+
+Result<StoredDistribution> StoreBatch::unpack(const PinnedWheel &wheel, const QString &batch) const
+{
+    if (wheel.path.isEmpty())
+        return fail(ErrorKind::Install, QStringLiteral("%1 %2 (sha256 %3) is neither in the store nor in a wheel folder").arg(wheel.name, wheel.version, wheel.sha256));
+    auto archive = WheelArchive::open(wheel.path);
+    if (!archive)
+        return archive.error();
+    // The hash of the very file libzip reads (one descriptor), before a byte is unpacked.
+    const auto sha256 = archive->fileSha256();
+    if (!sha256)
+        return sha256.error();
+    if (QString::fromLatin1(*sha256) != wheel.sha256.toLower())
+        return fail(ErrorKind::Install, QStringLiteral("%1: hash mismatch: its sha256 is %2, the set pins %3")
+                                            .arg(wheel.path, QString::fromLatin1(*sha256), wheel.sha256));
+    if (InstallReport::normalizeName(archive->name()) != InstallReport::normalizeName(wheel.name) || archive->version() != wheel.version)
+        return fail(ErrorKind::Install, QStringLiteral("%1 holds %2 %3, not %4 %5").arg(wheel.path, archive->name(), archive->version(), wheel.name, wheel.version));
+
+    WheelInstallOptions options;
+    options.python = m_python.executable;
+    options.pythonVersion = m_python.version.section(u'.', 0, 1);
+    StoredDistribution d;
+    d.folderName = StoreFolder::nameFor(wheel.name, wheel.version, wheel.sha256);
+    const auto installed = WheelInstaller(options).install(*archive, batch + u'/' + d.folderName);
+    if (!installed)
+        return installed.error(); // the installer removed its target whole
+    d.name = installed->name;
+    d.version = installed->version;
+    d.sha256 = wheel.sha256.toLower();
+    d.file = archive->fileName();
+    d.url = wheel.url.isEmpty() ? QUrl::fromLocalFile(wheel.path).toString(QUrl::FullyEncoded) : wheel.url;
+    d.source = InstallReport::sourceOf(d.url);
+    d.python = m_python.executable;
+    d.dir = m_layout.storeDir() + u'/' + d.folderName;
+    d.sitePackages = d.dir + u'/' + installed->sitePackages;
+    return d;
+}
+
+std::optional<Error> StoreBatch::runCompileall(const QString &dir, bool batchRoot, const QString &what, bool &stopped)
+{
+    const bool parallel = folderSize(dir) > kParallelCompileBytes;
+    // Compiled once, here: a published folder is immutable, so no user could write a .pyc. At
+    // the interpreter's own optimization level (no -O: the level runs use) and default
+    // invalidation mode, as before. One pool of a worker per core (-j 0) over everything at once.
+    QString exclude = kTestsPattern;
+    if (batchRoot) // only what lies in a site-packages, as when each folder's was compiled alone
+        exclude += QStringLiteral("|^(?!%1/[^/]+/lib/python[^/]+/site-packages/)").arg(QRegularExpression::escape(dir));
+    ProcessSpec spec;
+    spec.program = m_python.executable;
+    spec.arguments = {QStringLiteral("-I"), QStringLiteral("-m"), QStringLiteral("compileall"), QStringLiteral("-q")};
+    if (parallel)
+        spec.arguments << QStringLiteral("-j") << QStringLiteral("0");
+    spec.arguments << QStringLiteral("-x") << exclude << dir;
+    spec.workingDirectory = QStringLiteral("/"); // never a folder a task could plant a module in
+    spec.environment.insert(QStringLiteral("PYTHONIOENCODING"), QStringLiteral("utf-8"));
+    spec.stdoutFile = m_log;
+    spec.appendOutput = true;
+    const ProcessExit exit = ChildProcess::run(spec, m_control);
+    if (auto stop = exit.stopError()) {
+        stopped = true;
+        return *stop;
+    }
+    if (!exit.succeeded())
+        return fail(ErrorKind::Install, QStringLiteral("storing %1 failed while compiling it (%2); the output is in %3").arg(what, exit.exitMessage(), m_log));
+    return std::nullopt;
+}
+
+void StoreBatch::compile(const QString &batch, QList<Result<StoredDistribution>> &unpacked)
+{
+    QStringList files;
+    for (const auto &d : std::as_const(unpacked))
+        if (d)
+            files.append(d->file);
+    if (files.isEmpty())
+        return;
+    bool stopped = false;
+    const auto failed = runCompileall(batch, true, files.join(QStringLiteral(", ")), stopped);
+    if (!failed)
+        return;
+    for (auto &d : unpacked) {
+        if (!d)
+            continue;
+        if (stopped) {
+            d = *failed; // nothing is published after a stop
+            continue;
+        }
+        const QString site = d->sitePackages.mid(d->dir.size() + 1);
+        if (auto alone = runCompileall(batch + u'/' + d->folderName + u'/' + site, false, d->file, stopped)) {
+            d = *alone;
+            if (stopped) {
+                // A stop while finding the culprit: the rest is not published either.
+                for (auto &rest : unpacked)
+                    if (rest)
+                        rest = *alone;
+                return;
+            }
+        }
+    }
+}
+
+Result<StoredDistribution> StoreBatch::publish(StoredDistribution d, const QString &built)
+{
+    const AgentFolder &folder = m_layout.folder();
+    d.sizeBytes = folderSize(built);
+    if (Status marked = StoreFolder::writeMarker(folder, built, d); !marked)
+        return CacheLayout::unusable(QStringLiteral("cannot record the store folder of %1").arg(d.file), marked.error());
+    // One rename that never replaces anything publishes it whole; then nobody may change it.
+    if (Status published = folder.rename(built, d.dir); !published)
+        return CacheLayout::unusable(QStringLiteral("cannot publish %1 into the store").arg(d.file), published.error());
+    FileProtection::protectTree(folder, d.dir);
+    return d;
+}
+
+QList<Result<StoredDistribution>> StoreBatch::build(const QList<PinnedWheel> &wheels)
+{
+    const AgentFolder &folder = m_layout.folder();
+    // {store}.{pid}.{n}: the pruner removes a staging folder whose PID (the second part) died.
+    const QString batch = m_layout.stagingDir()
+                          + QStringLiteral("/store.%1.%2").arg(QCoreApplication::applicationPid()).arg(QRandomGenerator::global()->generate());
+    if (Status made = folder.ensureDir(batch); !made) {
+        const Error failure = CacheLayout::unusable(QStringLiteral("cannot prepare %1").arg(batch), made.error());
+        return QList<Result<StoredDistribution>>(wheels.size(), failure);
+    }
+
+    // Unpacked in parallel: each wheel has its own archive (libzip handle), installer and target,
+    // and shares nothing writable with the others.
+    std::vector<std::optional<Result<StoredDistribution>>> outcomes(size_t(wheels.size()));
+    std::atomic<qsizetype> next{0};
+    const auto work = [&] {
+        for (qsizetype i = next++; i < wheels.size(); i = next++)
+            outcomes[size_t(i)].emplace(unpack(wheels.at(i), batch));
+    };
+    const qsizetype threads = std::min<qsizetype>(wheels.size(), std::max(1, QThread::idealThreadCount()));
+    std::vector<std::thread> workers;
+    for (qsizetype i = 1; i < threads; ++i)
+        workers.emplace_back(work);
+    work(); // this thread is one of them
+    for (std::thread &worker : workers)
+        worker.join();
+    QList<Result<StoredDistribution>> results;
+    results.reserve(wheels.size());
+    for (auto &outcome : outcomes)
+        results.append(std::move(*outcome));
+
+    compile(batch, results);
+    for (auto &d : results)
+        if (d) {
+            const QString built = batch + u'/' + d->folderName;
+            d = publish(d.value(), built);
+        }
+    // What was not published (a failed wheel, a stop) goes; nothing half built is ever published.
+    folder.removeTree(batch);
+    return results;
+}
+
+} // namespace oa

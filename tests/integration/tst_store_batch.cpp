@@ -1,0 +1,214 @@
+// The wheels of one build stored together (StoreBatch), with the real Python: unpacked in
+// parallel and compiled by one compileall process, every module of every folder has its valid
+// .pyc (what lies outside site-packages and test suites is not compiled, as when each folder was
+// compiled alone); and one bad wheel among several, refused while unpacking or failing to
+// compile, fails the set naming its file, with no folder published for it, while the good ones
+// are published complete and compiled (each is independent of the others) and staging is empty.
+#include "TestSupport.h"
+#include "WheelBuilder.h"
+
+#include "environment/CacheLayout.h"
+#include "environment/DistributionStore.h"
+#include "environment/PythonInterpreter.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTest>
+
+using namespace oa;
+
+class TestStoreBatch : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void severalWheelsAreStoredCompiled();
+    void oneBadWheelAmongSeveral_data();
+    void oneBadWheelAmongSeveral();
+
+private:
+    PythonInterpreter m_python;
+};
+
+namespace {
+
+QString sha256Of(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(&file);
+    return QString::fromLatin1(hash.result().toHex());
+}
+
+PinnedWheel pin(const QString &path, const QString &name, const QString &version)
+{
+    return {name, version, sha256Of(path), path};
+}
+
+struct StoreFixture {
+    oatest::Agent agent;
+    CacheLayout layout{agent.base() + QStringLiteral("/EnvCache"), agent.base()};
+    QString wheels = agent.base() + QStringLiteral("/wheels");
+    QString log = agent.base() + QStringLiteral("/store.log");
+    bool prepare() { return layout.prepare() && QDir().mkpath(wheels); }
+    QStringList storeNames() const { return QDir(layout.storeDir()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot); }
+    QStringList stagingNames() const { return QDir(layout.stagingDir()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot); }
+};
+
+// Three good wheels: a package with a subpackage and a test suite, a module with a data file
+// that is Python but lies outside site-packages, and a plain module.
+QList<PinnedWheel> goodWheels(const QString &dir)
+{
+    const QString pkg = oatest::WheelBuilder(QStringLiteral("oa_pkg"), QStringLiteral("1.0"))
+                            .file("oa_pkg/__init__.py", "from . import sub\nV = sub.W + 1\n")
+                            .file("oa_pkg/sub/__init__.py", "W = 41\n")
+                            .file("oa_pkg/tests/test_it.py", "import nothing_here\n")
+                            .write(dir);
+    const QString data = oatest::WheelBuilder(QStringLiteral("oa_data"), QStringLiteral("2.0"))
+                             .file("oa_data.py", "D = 'd'\n")
+                             .file("oa_data-2.0.data/data/share/oa_data/tool.py", "print('not compiled')\n")
+                             .write(dir);
+    const QString plain = oatest::WheelBuilder(QStringLiteral("oa_plain"), QStringLiteral("0.3")).file("oa_plain.py", "P = 3\n").write(dir);
+    return {pin(pkg, "oa-pkg", "1.0"), pin(data, "oa-data", "2.0"), pin(plain, "oa-plain", "0.3")};
+}
+
+// Run with the real Python: for every .py of each site-packages (test suites aside), its .pyc
+// beside it exists, has this interpreter's magic number, records the source's mtime and size
+// (the default timestamp mode) and unmarshals; nothing else has a __pycache__; and importing the
+// modules with bytecode writing off works. Prints "ok" or what is wrong.
+const char *kCheckBytecode = R"(
+import importlib.util, marshal, os, sys
+sys.dont_write_bytecode = True
+bad = []
+for prefix in sys.argv[1:]:
+    for root, dirs, files in os.walk(prefix):
+        in_site = '/site-packages' in root
+        if '__pycache__' in dirs and not in_site:
+            bad.append('compiled outside site-packages: ' + root)
+        for name in files:
+            if not name.endswith('.py'):
+                continue
+            source = os.path.join(root, name)
+            cached = importlib.util.cache_from_source(source)
+            if not in_site or '/tests/' in source:
+                if os.path.exists(cached):
+                    bad.append('compiled: ' + source)
+                continue
+            try:
+                data = open(cached, 'rb').read()
+            except OSError:
+                bad.append('no .pyc: ' + source)
+                continue
+            st = os.stat(source)
+            if data[:4] != importlib.util.MAGIC_NUMBER or int.from_bytes(data[4:8], 'little') != 0 \
+               or int.from_bytes(data[8:12], 'little') != int(st.st_mtime) & 0xFFFFFFFF \
+               or int.from_bytes(data[12:16], 'little') != st.st_size & 0xFFFFFFFF:
+                bad.append('stale .pyc: ' + source)
+            marshal.loads(data[16:])
+    sys.path.insert(0, os.path.join(prefix, 'lib', 'python%d.%d' % sys.version_info[:2], 'site-packages'))
+import oa_pkg, oa_data, oa_plain
+if oa_pkg.V != 42 or oa_data.D != 'd' or oa_plain.P != 3:
+    bad.append('wrong values')
+print('\n'.join(bad) or 'ok')
+)";
+
+QByteArray checkBytecode(const QString &python, const QStringList &dirs)
+{
+    QProcess process;
+    process.setProcessEnvironment(oatest::cleanEnvironment());
+    process.setWorkingDirectory(QStringLiteral("/"));
+    process.start(python, QStringList{QStringLiteral("-I"), QStringLiteral("-c"), QString::fromUtf8(kCheckBytecode)} + dirs);
+    if (!process.waitForFinished(120000) || process.exitCode() != 0)
+        return "checker failed: " + process.readAllStandardError();
+    return process.readAllStandardOutput().trimmed();
+}
+
+} // namespace
+
+void TestStoreBatch::initTestCase()
+{
+    auto probed = PythonInterpreter::probe(oatest::python());
+    if (!probed)
+        OA_SKIP_OR_FAIL(QStringLiteral("no Python to run: %1").arg(probed.error().message));
+    m_python = *probed;
+}
+
+void TestStoreBatch::severalWheelsAreStoredCompiled()
+{
+    StoreFixture f;
+    QVERIFY(f.prepare());
+    const QList<PinnedWheel> set = goodWheels(f.wheels);
+    DistributionStore store(f.layout);
+    const auto stored = store.ensureAll(set, m_python, f.log);
+    QVERIFY2(stored.ok(), qPrintable(stored.ok() ? QString() : stored.error().message));
+    QCOMPARE(stored->size(), set.size());
+    QStringList dirs;
+    for (qsizetype i = 0; i < stored->size(); ++i) {
+        const StoredDistribution &d = stored->at(i);
+        QVERIFY(!d.reused);
+        QCOMPARE(d.sha256, set.at(i).sha256); // in the set's order
+        QVERIFY2(StoreFolder::read(f.layout.folder(), f.layout.storeDir(), set.at(i).name, set.at(i).version, set.at(i).sha256).distribution,
+                 qPrintable(d.dir));
+        dirs.append(d.dir);
+    }
+    QCOMPARE(checkBytecode(m_python.executable, dirs), QByteArray("ok"));
+    QVERIFY(f.stagingNames().isEmpty());
+}
+
+void TestStoreBatch::oneBadWheelAmongSeveral_data()
+{
+    QTest::addColumn<QString>("shape");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("refused while unpacking (RECORD mismatch)") << "record" << "oa_bad/__init__.py";
+    QTest::newRow("does not compile") << "syntax" << "failed while compiling it";
+}
+
+void TestStoreBatch::oneBadWheelAmongSeveral()
+{
+    QFETCH(QString, shape);
+    QFETCH(QString, expected);
+    StoreFixture f;
+    QVERIFY(f.prepare());
+    QList<PinnedWheel> set = goodWheels(f.wheels);
+    oatest::WheelBuilder bad(QStringLiteral("oa_bad"), QStringLiteral("1.0"));
+    bad.file("oa_bad/__init__.py", shape == "syntax" ? "def broken(:\n" : "X = 1\n");
+    if (shape == "record")
+        bad.recordRow("oa_bad/__init__.py", "oa_bad/__init__.py," + oatest::WheelBuilder::recordHash("X = 2\n"));
+    set.insert(1, pin(bad.write(f.wheels), "oa-bad", "1.0"));
+
+    const auto stored = DistributionStore(f.layout).ensureAll(set, m_python, f.log);
+    QVERIFY(!stored.ok());
+    QCOMPARE(stored.error().kind, ErrorKind::Install);
+    QVERIFY2(stored.error().message.contains(expected) && stored.error().message.contains(QStringLiteral("oa_bad-1.0-py3-none-any.whl")),
+             qPrintable(stored.error().message));
+    // The bad wheel has no folder; the good ones are published complete and compiled.
+    const QStringList names = f.storeNames();
+    QVERIFY2(names.filter(QStringLiteral("oa-bad")).isEmpty(), qPrintable(names.join(u' ')));
+    QStringList dirs;
+    for (const PinnedWheel &wheel : std::as_const(set)) {
+        if (wheel.name == QLatin1String("oa-bad"))
+            continue;
+        const auto good = StoreFolder::read(f.layout.folder(), f.layout.storeDir(), wheel.name, wheel.version, wheel.sha256).distribution;
+        QVERIFY2(good, qPrintable(wheel.name));
+        dirs.append(good->dir);
+    }
+    QCOMPARE(checkBytecode(m_python.executable, dirs), QByteArray("ok"));
+    QVERIFY2(f.stagingNames().isEmpty(), qPrintable(f.stagingNames().join(u' ')));
+    // Every wheel's lock is free again, the bad one's too.
+    for (const PinnedWheel &wheel : std::as_const(set)) {
+        const auto lock = f.layout.folder().tryLock(f.layout.storeLockFile(wheel.sha256));
+        QVERIFY2(lock && lock->isValid(), qPrintable(wheel.name));
+    }
+    // The same set without the bad wheel reuses all three.
+    set.removeAt(1);
+    const auto again = DistributionStore(f.layout).ensureAll(set, m_python, f.log);
+    QVERIFY(again.ok());
+    for (const StoredDistribution &d : *again)
+        QVERIFY(d.reused);
+}
+
+QTEST_GUILESS_MAIN(TestStoreBatch)
+#include "tst_store_batch.moc"
