@@ -44,6 +44,19 @@ void fit(QTableView *view, const QList<int> &giveWay, const QHash<int, int> &min
             total -= cut;
         }
     }
+    // A minimum is a wish, not a reason to scroll: where the minimums do not fit either, the same
+    // columns, in the same order, go down to what their headers need.
+    for (int c : giveWay) {
+        if (total <= room)
+            break;
+        if (keep.contains(c))
+            continue;
+        const int cut = qMin(total - room, widths[c] - headerNeed(view, c));
+        if (cut > 0) {
+            widths[c] -= cut;
+            total -= cut;
+        }
+    }
     for (int c = 0; c < columns; ++c)
         if (!header->isSectionHidden(c) && !keep.contains(c))
             view->setColumnWidth(c, widths[c]);

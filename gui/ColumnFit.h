@@ -13,13 +13,15 @@ class QTableView;
 // Fits a table's columns into its view, so that at the default window size (1280×800) nothing
 // is cut off and nothing has to be scrolled to: each column gets what its header and its rows
 // need, and when the sum is wider than the view, the free-text columns named in `giveWay` give
-// width back first, in that order, never below what their header needs. Their text then elides,
+// width back first, in that order, down to their `minimums`, and then, if that is still too
+// wide, in the same order down to what their header needs. Their text then elides,
 // and their tooltips hold the whole of it. The last column stretches into what is left.
 namespace ColumnFit {
 
 // What a column needs: its header's text, and its widest visible cell.
 int needed(const QTableView *view, int column);
-// `minimums`: columns that need more than their text, e.g. a progress bar, by column. `keep`:
+// `minimums`, by column: the least a column keeps while others can still give way: a progress
+// bar's room (more than its text may need), or the part of a long text worth keeping. `keep`:
 // columns whose width the operator set by hand, left as they are.
 void fit(QTableView *view, const QList<int> &giveWay, const QHash<int, int> &minimums = {}, const QSet<int> &keep = {});
 // The columns whose content or header is cut off or wider than the view shows: for the tests.

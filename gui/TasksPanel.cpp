@@ -21,8 +21,11 @@
 #include <QVBoxLayout>
 
 namespace {
-// The free-text columns, in the order they give width back when the window is narrow.
-const QList<int> kGiveWay{TaskTableModel::ReasonColumn, TaskTableModel::ScriptColumn, TaskTableModel::LockColumn, TaskTableModel::ProgressColumn};
+// The free-text columns, in the order they give width back when the window is narrow. The
+// Reason goes last: it is what an operator scans the table for (issue 23), and it keeps at least
+// kReasonRoom characters' worth while its reasons are that long.
+const QList<int> kGiveWay{TaskTableModel::LockColumn, TaskTableModel::ScriptColumn, TaskTableModel::ProgressColumn, TaskTableModel::ReasonColumn};
+constexpr int kReasonRoom = 40;
 } // namespace
 
 TasksPanel::TasksPanel(QWidget *parent)
@@ -67,7 +70,11 @@ TasksPanel::TasksPanel(QWidget *parent)
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &TasksPanel::followSelection);
     m_refit = new ColumnFit::Refitter(m_view, [this](const QSet<int> &keep) {
         // A progress bar needs room for "60% Requirements · …" whatever the rows say now.
-        ColumnFit::fit(m_view, kGiveWay, {{TaskTableModel::ProgressColumn, fontMetrics().horizontalAdvance(QStringLiteral("100% Requirements")) + 24}},
+        const int reasonRoom = qMin(ColumnFit::needed(m_view, TaskTableModel::ReasonColumn),
+                                    fontMetrics().averageCharWidth() * kReasonRoom);
+        ColumnFit::fit(m_view, kGiveWay,
+                       {{TaskTableModel::ProgressColumn, fontMetrics().horizontalAdvance(QStringLiteral("100% Requirements")) + 24},
+                        {TaskTableModel::ReasonColumn, reasonRoom}},
                        keep);
     }, kGiveWay);
 

@@ -15,6 +15,8 @@
 #include "TestSupport.h"
 
 #include <QHeaderView>
+#include <QScrollBar>
+#include <QStandardItemModel>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -65,6 +67,7 @@ private slots:
     void leftoversRefitAsFoldersArrive();
     void taskIdsRefitUnlessSetByHand();
     void statusLineIsWhole();
+    void minimumsNeverMakeTheTableScroll();
 
 private:
     QTabWidget *tabs() const { return m_monitor.window->findChild<QTabWidget *>(); }
@@ -167,6 +170,37 @@ void TestColumnRefit::statusLineIsWhole()
     QVERIFY(scanned.wait(20000));
     QTRY_VERIFY2(cutStatus(window).isEmpty(), qPrintable(cutStatus(window).join(u'\n')));
     QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+}
+
+void TestColumnRefit::minimumsNeverMakeTheTableScroll()
+{
+    // Three long free-text columns in a narrow table: the give-way columns go down to their
+    // minimums in order, and where even those do not fit, to their headers: a minimum is a wish,
+    // never a horizontal scroll bar (the task table's Reason keeps 40 characters that way).
+    QStandardItemModel model(2, 3);
+    model.setHorizontalHeaderLabels({QStringLiteral("Holder"), QStringLiteral("Progress"), QStringLiteral("Reason")});
+    for (int row = 0; row < 2; ++row)
+        for (int column = 0; column < 3; ++column)
+            model.setItem(row, column, new QStandardItem(QString(80, QLatin1Char('x'))));
+    QTableView view;
+    view.setModel(&model);
+    view.horizontalHeader()->setStretchLastSection(true);
+    view.resize(400, 200);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const int room = view.viewport()->width();
+    const int wish = view.fontMetrics().averageCharWidth() * 40;
+    // Room for the wishes: the first give-way column goes to its minimum, the last keeps its wish.
+    ColumnFit::fit(&view, {0, 1, 2}, {{1, 60}, {2, qMin(wish, room / 2)}});
+    QVERIFY(view.columnWidth(2) >= qMin(wish, room / 2));
+    QVERIFY(!view.horizontalScrollBar()->isVisible());
+    // No room for them: all down toward their headers, nothing right of the view.
+    ColumnFit::fit(&view, {0, 1, 2}, {{1, room}, {2, room}});
+    int total = 0;
+    for (int column = 0; column < 3; ++column)
+        total += view.columnWidth(column);
+    QVERIFY2(total <= room, qPrintable(QStringLiteral("%1 > %2").arg(total).arg(room)));
+    QVERIFY(view.columnWidth(2) >= view.columnWidth(0)); // the last to give way gave the least
 }
 
 QTEST_MAIN(TestColumnRefit)
