@@ -54,6 +54,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_actions(new Tas
         else
             m_tasksPanel->proxy()->setHighlighted(ids);
     });
+    // A new failure replaces whatever the status bar said last ("Started … as PID …" of the run
+    // that has now failed), whether or not the desktop has a tray to announce it.
+    connect(m_attention, &AttentionMonitor::newFailure, this, [this](const QString &id, oa::TaskState state, const QString &reason) {
+        statusBar()->showMessage(reason.isEmpty() ? tr("%1: %2").arg(id, StateStyle::label(state))
+                                                  : tr("%1: %2 · %3").arg(id, StateStyle::label(state), reason),
+                                 60000);
+    });
     connect(m_attention, &AttentionMonitor::activated, this, [this](const QString &id) {
         showNormal();
         raise();

@@ -245,6 +245,23 @@ step_run_again() {
     shot_until_changed ran-again "$last_shot" "$started_cell" 50     # the new start time
 }
 
+step_attention() {
+    step="the window title counts the tasks that need attention"
+    # The demo folder has a Failed, an Interrupted, an Invalid and a Failed-again task.
+    wait_for 20 "a title with 'need attention' (it is: $(xdotool getwindowname "$win"))" \
+        eval '[[ "$(xdotool getwindowname "$win")" == *" need attention "* ]]'
+}
+
+step_run_selector() {
+    step="open crm-sync-0413's run selector (Alt+R, Alt+Down) and show its earlier run (Down, Return)"
+    local before=$last_shot
+    focus_main
+    key alt+r alt+Down
+    shot_until_changed run-selector "$before" "$pane_crop" 2000
+    before=$last_shot && key Down Return
+    shot_until_changed earlier-run "$before" "$pane_crop" 2000
+}
+
 # Where things are in the 1280x800 window the monitor opens with (no saved settings, DejaVu fonts;
 # see the screenshots): the table's first row, the Execution ID column, the detail pane below the
 # splitter, everything below the main tab bar, the middle where a dialog opens, and the first row's
@@ -257,7 +274,7 @@ state_cell=140x24+4+137 started_cell=160x24+592+137
 
 started=$SECONDS
 start_display; make_agent; start_monitor
-step_select; step_tabs; step_clear_lock; step_cancel; step_run_again
+step_attention; step_select; step_tabs; step_clear_lock; step_cancel; step_run_again; step_run_selector
 step=done
 alive "$monitor_pid" || fail "the monitor exited"
 echo "==> gui-smoke: all steps passed in $((SECONDS - started))s; screenshots in $shots"

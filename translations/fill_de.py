@@ -443,6 +443,8 @@ GERMAN = {
     "Remove %n stored distributions, %1 in all? Distributions that a running task uses are kept.":
         ("%n gespeicherte Distribution mit %1 entfernen? Distributionen, die eine laufende Aufgabe verwendet, bleiben erhalten.",
          "%n gespeicherte Distributionen mit insgesamt %1 entfernen? Distributionen, die eine laufende Aufgabe verwendet, bleiben erhalten."),
+    "%1: %2": "%1: %2",
+    "%1: %2 · %3": "%1: %2 · %3",
     "Deleted %n folder.": ("%n Ordner gelöscht.", "%n Ordner gelöscht."),
     "Deleted %n folders.": ("%n Ordner gelöscht.", "%n Ordner gelöscht."),
     "Removed %n cached environment.": ("%n zwischengespeicherte Umgebung entfernt.", "%n zwischengespeicherte Umgebungen entfernt."),

@@ -762,6 +762,14 @@
             <numerusform>Umgebungs-Cache: %n Umgebungen, %1</numerusform>
         </translation>
     </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1: %2 · %3</source>
+        <translation>%1: %2 · %3</translation>
+    </message>
 </context>
 <context>
     <name>ResourceChart</name>

@@ -19,6 +19,7 @@
 #include <QFile>
 #include <QFont>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTest>
 #include <QTranslator>
@@ -230,6 +231,9 @@ void TestAttention::newFailureUpdatesTitleAndIsAnnounced()
     QCOMPARE(announced.count(), 1);
     QCOMPARE(announced.first().at(0).toString(), QStringLiteral("late"));
     QCOMPARE(announced.first().at(1).value<oa::TaskState>(), oa::TaskState::Failed);
+    // The status bar says it too, over whatever it said before (tray or not).
+    QVERIFY2(m_window->statusBar()->currentMessage().startsWith(QStringLiteral("late: Failed · ")),
+             qPrintable(m_window->statusBar()->currentMessage()));
     // Its row is bold until the operator selects it; the failures of the first scan are not.
     TaskFilterProxy *proxy = m_window->taskProxy();
     const auto bold = [proxy](const QString &id) {
