@@ -121,13 +121,16 @@ int listTasks(const oa::AgentPaths &paths, bool json)
                              QStringLiteral("STARTED"), QStringLiteral("DURATION"), QStringLiteral("SCRIPT"), QStringLiteral("DETAIL"),
                              QStringLiteral("REASON")}};
     for (const oa::TaskSummary &t : tasks) {
-        QString detail = t.message;
+        // An Interrupted or Invalid task's message is the scanner's explanation, which REASON
+        // shows already: DETAIL says only what else there is (the lock left behind).
+        const bool reasonIsMessage = t.state == oa::TaskState::Interrupted || t.state == oa::TaskState::Invalid;
+        QString detail = reasonIsMessage ? QString() : t.message;
         const QString holder = t.lock ? QStringLiteral("PID %1 on %2, %3 old").arg(t.lock->info.pid).arg(t.lock->info.hostName, age(t.lock->ageSeconds()))
                                       : QString();
         if (t.lock && t.lock->verdict == oa::LockVerdict::Unreadable)
             detail = QStringLiteral("unreadable lock (%1), %2 old").arg(t.lock->problem, age(t.lock->ageSeconds()));
-        else if (t.state == oa::TaskState::Interrupted && t.lock) // what happened first, then the lock left behind
-            detail = QStringLiteral("%1; orphaned lock: %2").arg(t.message, holder);
+        else if (t.state == oa::TaskState::Interrupted && t.lock)
+            detail = QStringLiteral("orphaned lock: %1").arg(holder);
         else if (t.lock)
             detail = holder;
         if (!t.runAsUser.isEmpty() && t.state == oa::TaskState::Running)
