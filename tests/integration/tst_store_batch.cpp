@@ -3,13 +3,15 @@
 // .pyc (what lies outside site-packages and test suites is not compiled, as when each folder was
 // compiled alone); and one bad wheel among several, refused while unpacking or failing to
 // compile, fails the set naming its file, with no folder published for it, while the good ones
-// are published complete and compiled (each is independent of the others) and staging is empty.
+// are published complete and compiled (each is independent of the others) and staging is empty;
+// a cancel while the batch compiles publishes nothing and frees every lock.
 #include "TestSupport.h"
 #include "WheelBuilder.h"
 
 #include "environment/CacheLayout.h"
 #include "environment/DistributionStore.h"
 #include "environment/PythonInterpreter.h"
+#include "process/ChildProcess.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -26,6 +28,7 @@ private slots:
     void severalWheelsAreStoredCompiled();
     void oneBadWheelAmongSeveral_data();
     void oneBadWheelAmongSeveral();
+    void cancelWhileCompilingPublishesNothing();
 
 private:
     PythonInterpreter m_python;
@@ -126,6 +129,24 @@ QByteArray checkBytecode(const QString &python, const QStringList &dirs)
     return process.readAllStandardOutput().trimmed();
 }
 
+// Asks for a stop as soon as a child runs (the batch's compileall), as a cancel request would.
+class CancelOnceChildRuns : public RunControl {
+public:
+    std::optional<StopRequest> check(qint64 processGroup) override
+    {
+        if (processGroup > 0)
+            m_asked = true;
+        if (!m_asked)
+            return std::nullopt;
+        return StopRequest{ErrorKind::Cancelled, QStringLiteral("cancelled by the test"), true};
+    }
+    qint64 graceMs() const override { return 0; }
+    bool asked() const { return m_asked; }
+
+private:
+    bool m_asked = false;
+};
+
 } // namespace
 
 void TestStoreBatch::initTestCase()
@@ -208,6 +229,24 @@ void TestStoreBatch::oneBadWheelAmongSeveral()
     QVERIFY(again.ok());
     for (const StoredDistribution &d : *again)
         QVERIFY(d.reused);
+}
+
+void TestStoreBatch::cancelWhileCompilingPublishesNothing()
+{
+    StoreFixture f;
+    QVERIFY(f.prepare());
+    const QList<PinnedWheel> set = goodWheels(f.wheels);
+    CancelOnceChildRuns control;
+    const auto stored = DistributionStore(f.layout, &control).ensureAll(set, m_python, f.log);
+    QVERIFY(control.asked());
+    QVERIFY(!stored.ok());
+    QCOMPARE(stored.error().kind, ErrorKind::Cancelled);
+    QVERIFY2(f.storeNames().isEmpty(), qPrintable(f.storeNames().join(u' '))); // unpacked, not compiled: not published
+    QVERIFY2(f.stagingNames().isEmpty(), qPrintable(f.stagingNames().join(u' ')));
+    for (const PinnedWheel &wheel : set) {
+        const auto lock = f.layout.folder().tryLock(f.layout.storeLockFile(wheel.sha256));
+        QVERIFY2(lock && lock->isValid(), qPrintable(wheel.name));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestStoreBatch)
