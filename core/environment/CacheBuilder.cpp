@@ -9,6 +9,7 @@
 #include "PythonEnvironment.h"
 #include "ResolvedSet.h"
 #include "StoreComposition.h"
+#include "TestSuites.h"
 #include "StorePlan.h"
 #include "fs/TreeOwnership.h"
 #include "wheel/WheelNames.h"
@@ -236,7 +237,7 @@ std::optional<Error> CacheBuilder::installWithPip(const EnvironmentKey &key, con
     //    A module that does not compile, or a full disk, fails the build: an entry is shared
     //    and immutable, so whatever is wrong with it now would be wrong for every user.
     if (auto stopped = run({python.executable, QStringLiteral("-I"), QStringLiteral("-m"), QStringLiteral("compileall"), QStringLiteral("-q"), QStringLiteral("-j"),
-                            QStringLiteral("0"), QStringLiteral("-x"), QStringLiteral("[/\\\\]tests?[/\\\\]"), site},
+                            QStringLiteral("0"), QStringLiteral("-x"), testSuitesBelow(site), site},
                            pipLog, exit))
         return stopped;
     if (!exit.succeeded())

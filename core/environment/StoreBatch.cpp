@@ -2,6 +2,7 @@
 
 #include "DistributionStore.h"
 #include "InstallReport.h"
+#include "TestSuites.h"
 #include "fs/FileProtection.h"
 #include "fs/FolderSize.h"
 #include "process/ChildProcess.h"
@@ -30,8 +31,6 @@ namespace oa {
 
 namespace {
 
-// Test suites inside packages are never imported, as in cache entries.
-const QString kTestsPattern = QStringLiteral("[/\\\\]tests?[/\\\\]");
 // Past this many unpacked bytes the build is compiled by a worker per core (compileall -j 0):
 // starting the pool costs more than a few small wheels' whole compile.
 constexpr qint64 kParallelCompileBytes = 4 * 1024 * 1024;
@@ -118,7 +117,7 @@ std::optional<Error> StoreBatch::runCompileall(const QString &dir, bool batchRoo
     // Compiled once, here: a published folder is immutable, so no user could write a .pyc. At
     // the interpreter's own optimization level (no -O: the level runs use) and default
     // invalidation mode, as before. One pool of a worker per core (-j 0) over everything at once.
-    QString exclude = kTestsPattern;
+    QString exclude = testSuitesBelow(dir); // never imported, as in cache entries
     if (batchRoot) // only what lies in a site-packages, as when each folder's was compiled alone
         exclude += QStringLiteral("|^(?!%1/[^/]+/lib/python[^/]+/site-packages/)").arg(QRegularExpression::escape(dir));
     ProcessSpec spec;

@@ -16,6 +16,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTest>
 
@@ -25,6 +26,7 @@ class TestStoreBatch : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase();
+    void severalWheelsAreStoredCompiled_data();
     void severalWheelsAreStoredCompiled();
     void oneBadWheelAmongSeveral_data();
     void oneBadWheelAmongSeveral();
@@ -52,8 +54,10 @@ PinnedWheel pin(const QString &path, const QString &name, const QString &version
 }
 
 struct StoreFixture {
+    // `cacheFolder`: where EnvCache lies below the agent folder.
+    explicit StoreFixture(const QString &cacheFolder = QStringLiteral("/EnvCache")) : layout(agent.base() + cacheFolder, agent.base()) {}
     oatest::Agent agent;
-    CacheLayout layout{agent.base() + QStringLiteral("/EnvCache"), agent.base()};
+    CacheLayout layout;
     QString wheels = agent.base() + QStringLiteral("/wheels");
     QString log = agent.base() + QStringLiteral("/store.log");
     bool prepare() { return layout.prepare() && QDir().mkpath(wheels); }
@@ -88,7 +92,8 @@ sys.dont_write_bytecode = True
 bad = []
 for prefix in sys.argv[1:]:
     for root, dirs, files in os.walk(prefix):
-        in_site = '/site-packages' in root
+        below = root[len(prefix):]  # what the store made: the folders above are the test's
+        in_site = '/site-packages' in below
         if '__pycache__' in dirs and not in_site:
             bad.append('compiled outside site-packages: ' + root)
         for name in files:
@@ -96,7 +101,7 @@ for prefix in sys.argv[1:]:
                 continue
             source = os.path.join(root, name)
             cached = importlib.util.cache_from_source(source)
-            if not in_site or '/tests/' in source:
+            if not in_site or '/tests/' in source[len(prefix):]:
                 if os.path.exists(cached):
                     bad.append('compiled: ' + source)
                 continue
@@ -157,9 +162,20 @@ void TestStoreBatch::initTestCase()
     m_python = *probed;
 }
 
+void TestStoreBatch::severalWheelsAreStoredCompiled_data()
+{
+    QTest::addColumn<QString>("cacheFolder");
+    QTest::newRow("the agent folder's EnvCache") << QStringLiteral("/EnvCache");
+    // compileall matches its -x pattern against whole paths: a test-suite pattern not anchored
+    // below site-packages excluded every file of a cache kept in a folder named tests.
+    QTest::newRow("a cache inside a folder named tests") << QStringLiteral("/tests/EnvCache");
+}
+
 void TestStoreBatch::severalWheelsAreStoredCompiled()
 {
-    StoreFixture f;
+    QFETCH(QString, cacheFolder);
+    StoreFixture f(cacheFolder);
+    QVERIFY(QDir().mkpath(f.agent.base() + QFileInfo(cacheFolder).path()));
     QVERIFY(f.prepare());
     const QList<PinnedWheel> set = goodWheels(f.wheels);
     DistributionStore store(f.layout);
