@@ -38,19 +38,9 @@ private:
 
 namespace {
 
-QString sha256Of(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    hash.addData(&file);
-    return QString::fromLatin1(hash.result().toHex());
-}
-
 PinnedWheel pin(const QString &path, const QString &name, const QString &version)
 {
-    return {name, version, sha256Of(path), path};
+    return {name, version, oatest::WheelBuilder::sha256Of(path), path};
 }
 
 struct StoreFixture {

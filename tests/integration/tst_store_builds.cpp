@@ -26,16 +26,6 @@ using namespace oatest;
 
 namespace {
 
-QString sha256Of(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    hash.addData(&file);
-    return QString::fromLatin1(hash.result().toHex());
-}
-
 QJsonObject pinned(const QString &version, const QString &sha256)
 {
     return {{QStringLiteral("version"), QStringLiteral("==") + version},
@@ -102,8 +92,8 @@ void TestStoreBuilds::initTestCase()
                 .write(m_wheels);
     m_dep = WheelBuilder(QStringLiteral("oa_sdep"), QStringLiteral("2.0")).file("oa_sdep/__init__.py", "V = 'dep'\n").write(m_wheels);
     QVERIFY(!m_app.isEmpty() && !m_dep.isEmpty());
-    m_lock = lockJson({{QStringLiteral("oa-sapp"), pinned(QStringLiteral("1.0"), sha256Of(m_app))},
-                       {QStringLiteral("oa-sdep"), pinned(QStringLiteral("2.0"), sha256Of(m_dep))}});
+    m_lock = lockJson({{QStringLiteral("oa-sapp"), pinned(QStringLiteral("1.0"), oatest::WheelBuilder::sha256Of(m_app))},
+                       {QStringLiteral("oa-sdep"), pinned(QStringLiteral("2.0"), oatest::WheelBuilder::sha256Of(m_dep))}});
 }
 
 Run TestStoreBuilds::run(const Agent &agent, const QString &id, const QByteArray &lock, const QString &pipRan, const QStringList &extra,
@@ -187,7 +177,7 @@ void TestStoreBuilds::unpinnedDependencyGoesToPip()
     // exit 4, as tst_require_hashes expects of the pip path).
     Agent agent;
     const QString pipRan = m_dir.path() + QStringLiteral("/pip-ran-unpinned.log");
-    const Run r = run(agent, QStringLiteral("unpinned"), lockJson({{QStringLiteral("oa-sapp"), pinned(QStringLiteral("1.0"), sha256Of(m_app))}}), pipRan);
+    const Run r = run(agent, QStringLiteral("unpinned"), lockJson({{QStringLiteral("oa-sapp"), pinned(QStringLiteral("1.0"), oatest::WheelBuilder::sha256Of(m_app))}}), pipRan);
     QCOMPARE(r.exitCode, 4);
     QVERIFY2(QFile::exists(pipRan), "pip did not run");
     QVERIFY(readFile(agent.taskFile(QStringLiteral("unpinned"), QStringLiteral("executor.log"))).contains("requires oa_sdep, which the set does not pin"));
@@ -231,9 +221,9 @@ void TestStoreBuilds::markersDecideWithoutPip()
         entry.insert(QStringLiteral("markers"), marker);
         return entry;
     };
-    const QByteArray lock = lockJson({{QStringLiteral("oa-sapp"), withMarker(pinned(QStringLiteral("1.0"), sha256Of(m_app)), QStringLiteral("python_version >= '3.7'"))},
-                                      {QStringLiteral("oa-sdep"), pinned(QStringLiteral("2.0"), sha256Of(m_dep))},
-                                      {QStringLiteral("oa-swin"), withMarker(pinned(QStringLiteral("1.0"), sha256Of(windowsOnly)), QStringLiteral("sys_platform == 'win32'"))}});
+    const QByteArray lock = lockJson({{QStringLiteral("oa-sapp"), withMarker(pinned(QStringLiteral("1.0"), oatest::WheelBuilder::sha256Of(m_app)), QStringLiteral("python_version >= '3.7'"))},
+                                      {QStringLiteral("oa-sdep"), pinned(QStringLiteral("2.0"), oatest::WheelBuilder::sha256Of(m_dep))},
+                                      {QStringLiteral("oa-swin"), withMarker(pinned(QStringLiteral("1.0"), oatest::WheelBuilder::sha256Of(windowsOnly)), QStringLiteral("sys_platform == 'win32'"))}});
     const QByteArray script = "import importlib.metadata as m, importlib.util, oa_sapp\n"
                               "print(m.version('oa_sapp'), oa_sapp.V, importlib.util.find_spec('oa_swin') is None)\n";
     const auto runLock = [&](const Agent &agent, const QString &pipRan, const QMap<QString, QString> &variables) {

@@ -37,20 +37,10 @@ using namespace oatest;
 
 namespace {
 
-QString sha256Of(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    hash.addData(&file);
-    return QString::fromLatin1(hash.result().toHex());
-}
-
 QJsonObject pinned(const QString &path, const QString &version)
 {
     return {{QStringLiteral("version"), QStringLiteral("==") + version},
-            {QStringLiteral("hashes"), QJsonArray{QStringLiteral("sha256:") + sha256Of(path)}}};
+            {QStringLiteral("hashes"), QJsonArray{QStringLiteral("sha256:") + oatest::WheelBuilder::sha256Of(path)}}};
 }
 
 QByteArray lockJson(const QJsonObject &defaults)
@@ -131,7 +121,7 @@ private:
         oa::PinnedWheel wheel;
         wheel.name = name;
         wheel.version = version;
-        wheel.sha256 = sha256Of(path);
+        wheel.sha256 = oatest::WheelBuilder::sha256Of(path);
         wheel.path = path;
         return wheel;
     }

@@ -95,6 +95,16 @@ WheelBuilder &WheelBuilder::declaredSize(const QByteArray &path, quint32 size)
     return *this;
 }
 
+QString WheelBuilder::sha256Of(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(&file);
+    return QString::fromLatin1(hash.result().toHex());
+}
+
 QByteArray WheelBuilder::recordHash(const QByteArray &content)
 {
     return "sha256=" + QCryptographicHash::hash(content, QCryptographicHash::Sha256).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals)

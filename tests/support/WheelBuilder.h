@@ -54,6 +54,9 @@ public:
 
     // "sha256=<urlsafe b64>,<size>" for `content`, as RECORD writes it.
     static QByteArray recordHash(const QByteArray &content);
+    // The lower-case hex sha256 of the file at `path`, as a hash-pinned set names a wheel; empty
+    // when it cannot be read.
+    static QString sha256Of(const QString &path);
 
 private:
     struct Member {
