@@ -117,7 +117,8 @@ QStringList CacheBuilder::installedDistributions(const QStringList &sitePackages
     QStringList found;
     for (const QString &site : sitePackages)
         for (const auto &[name, version] : distributionsIn(site))
-            found.append(name.toLower().replace(u'_', u'-') + QStringLiteral("==") + version);
+            if (canonicalProjectName(name) != QLatin1String("pip")) // as pip freeze leaves it out (CacheEntry::pipVersion)
+                found.append(name.toLower().replace(u'_', u'-') + QStringLiteral("==") + version);
     found.sort();
     return found;
 }
@@ -233,7 +234,7 @@ std::optional<Error> CacheBuilder::installWithPip(const EnvironmentKey &key, con
         return fail(ErrorKind::Install, changed);
     ProcessExit exit;
     // 2. Compile once, in parallel. Test suites inside packages are never imported, so they
-    //    are left out; so is pip (step 3), which only a script that installs something runs.
+    //    are left out.
     //    A module that does not compile, or a full disk, fails the build: an entry is shared
     //    and immutable, so whatever is wrong with it now would be wrong for every user.
     if (auto stopped = run({python.executable, QStringLiteral("-I"), QStringLiteral("-m"), QStringLiteral("compileall"), QStringLiteral("-q"), QStringLiteral("-j"),
@@ -249,10 +250,15 @@ Result<CacheBuilder::Composed> CacheBuilder::composeFromStore(const StorePlan &p
                                                               const QString &site, const QString &pipLog)
 {
     // 1. and 2. Each wheel unpacked, checked against its RECORD and compiled once, in the store
-    //    (or found there); the entry's site-packages gets one .pth naming their folders.
-    auto stored = store.ensureAll(plan.wheels, python, pipLog);
+    //    (or found there); the entry's site-packages gets one .pth naming their folders (step 3).
+    //    The executor's pip (step 3) goes into the same batch, compiled in the same pool, unless
+    //    the set has a pip of its own.
+    const bool withPip = m_pip && !namesPip(plan.wheels);
+    auto stored = store.ensureAll(withPip ? plan.wheels + QList<PinnedWheel>{m_pip->wheel} : plan.wheels, python, pipLog);
     if (!stored)
         return stored.error();
+    if (withPip)
+        stored.value().removeLast(); // step 3 finds it in the store
     const AgentFolder &folder = m_layout.folder();
     // The closure must be pinned, as pip's hash-checking mode demands: else the set is pip's.
     Composed result;
@@ -280,8 +286,8 @@ Result<CacheBuilder::Composed> CacheBuilder::composeFromStore(const StorePlan &p
                 return CacheLayout::unusable(QStringLiteral("cannot prepare %1").arg(bin), made.error());
             break;
         }
-    if (Status composed = StoreComposition::compose(folder, folder, *stored, site, bin, python.executable); !composed)
-        return composed.error();
+    if (Status copied = StoreComposition::copyScripts(folder, folder, *stored, bin, python.executable); !copied)
+        return copied.error();
     // What pip's installation report would say of the same wheels: each named by the task's
     // requirements file (requested), none a direct reference, taken from the wheel folder it
     // lies in, or from where the store took it when only the store has it.
@@ -321,6 +327,8 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
 
     // 0. A hash-pinned set whose every wheel is at hand is composed from the store: no pip.
     DistributionStore store(m_layout, m_control);
+    if (auto failed = locatePip(python, store))
+        return failBuild(*failed);
     const Result<StorePlan> plan = StorePlan::make(key, python, store);
     for (const QString &warning : store.takeWarnings())
         m_log.warning(lcVenv, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), warning}});
@@ -328,7 +336,7 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
         return failBuild(plan.error());
     Provenance provenance;
     QStringList sites{site};
-    QStringList storeFolders;
+    QList<StoredDistribution> composedSet; // the set's store folders, when the store installs it
     QString notFromStore = plan->notEligible;
     if (notFromStore.isEmpty()) {
         m_log.info(lcVenv, QStringLiteral("Building environment {EnvKey} for the cache from the store of distributions, without pip "
@@ -344,10 +352,7 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
             return failBuild(composed.error());
         notFromStore = composed->unpinned; // the stored wheels stay, for the next set that pins them all
         provenance.installed = composed->provenance;
-        for (const StoredDistribution &d : std::as_const(composed->stored)) {
-            sites.append(d.sitePackages);
-            storeFolders.append(d.folderName);
-        }
+        composedSet = composed->stored;
     }
     // A set the plan refused (not hash-pinned, or a pinned wheel not at hand): pip resolves it
     // and the store installs what pip chose, unless pip's settings could make it take something
@@ -362,10 +367,7 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
             return failBuild(resolved.error());
         notFromStore = *resolved;
         provenance.installed = composed.provenance;
-        for (const StoredDistribution &d : std::as_const(composed.stored)) {
-            sites.append(d.sitePackages);
-            storeFolders.append(d.folderName);
-        }
+        composedSet = composed.stored;
     }
     if (!notFromStore.isEmpty()) {
         provenance = {};
@@ -376,21 +378,24 @@ Result<CacheEntry> CacheBuilder::build(const EnvironmentKey &key, const PythonIn
         if (auto failed = installWithPip(key, python, requirements, requirementsFile, staging, site, pipLog, provenance))
             return failBuild(*failed);
     }
-    // 3. pip itself, from the interpreter's bundled wheel, so `python -m pip` works in the venv.
-    ProcessExit exit;
-    if (!python.bundledPipWheel.isEmpty() && folder.kindOf(site + QStringLiteral("/pip")) == AgentFolder::Kind::Missing) {
-        if (auto stopped = run({python.executable, QStringLiteral("-I"), QStringLiteral("-m"), QStringLiteral("zipfile"), QStringLiteral("-e"), python.bundledPipWheel, site},
-                               pipLog, exit))
-            return failBuild(*stopped);
-        if (!exit.succeeded())
-            return failBuild(stepFailed(QStringLiteral("unpacking pip from %1").arg(python.bundledPipWheel), exit, pipLog));
-    }
+    // 3. The executor's pip from the store, and the .pth naming the store folders.
+    const auto pip = composePip(store, python, site, pipLog, composedSet);
+    if (!pip)
+        return failBuild(pip.error());
     // 4. Record what was resolved, from the .dist-info folders (no second pip start), and
     //    complete the entry while it is still out of sight.
     CacheEntry entry = CacheEntryFile::make(digest, m_layout.entriesDir());
+    for (const StoredDistribution &d : std::as_const(composedSet)) {
+        sites.append(d.sitePackages);
+        entry.storeFolders.append(d.folderName);
+    }
+    if (*pip) {
+        entry.storeFolders.append((*pip)->folderName);
+        entry.pipVersion = (*pip)->version;
+        entry.pipSha256 = (*pip)->sha256;
+    }
     entry.freeze = installedDistributions(sites);
     entry.provenance = provenance;
-    entry.storeFolders = storeFolders;
     entry.inputs = key.describe();
     entry.sizeBytes = folderSize(staging);
     if (Status written = CacheEntryFile::write(folder, staging, entry, python.executable); !written)

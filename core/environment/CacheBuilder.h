@@ -7,6 +7,7 @@
 #include "InstallReport.h"
 #include "PythonInterpreter.h"
 #include "StoreFolder.h"
+#include "StoredPip.h"
 
 #include <QMap>
 #include <QString>
@@ -22,8 +23,10 @@ struct StoredDistribution;
 
 // Builds one cache entry. A set StorePlan finds wholly at hand (hash-pinned wheels in the wheel
 // folders or the store) is composed from the store of distributions, with no pip process: the
-// entry's site-packages holds one .pth naming the store folders. Otherwise pip installs into a staging folder, the packages are compiled once,
-// pip itself is unpacked, entry.json and COMPLETE are written, and one rename publishes it;
+// entry's site-packages holds one .pth naming the store folders. Otherwise pip installs into a
+// staging folder and the packages are compiled once. Either way the .pth also names the store
+// folder of the executor's pip (the interpreter's bundled wheel, stored and compiled once for
+// every entry), entry.json and COMPLETE are written, and one rename publishes it;
 // then it is made immutable. Anything that fails before the rename leaves nothing behind, and
 // nothing is ever published half built. Run only with the key's build lock held.
 class CacheBuilder {
@@ -83,6 +86,17 @@ private:
     // Local paths for the wheels of `set` that pip must download from the index.
     std::optional<Error> download(const PythonInterpreter &python, ResolvedSet &set, const QString &staging, const QString &work,
                                   const QString &pipLog, const std::optional<SandboxSpec> &sandbox);
+    // Step 3's first half (CacheBuilderPip.cpp): m_pip, the interpreter's bundled pip wheel
+    // (StoredPip::locate), or none when it has none; a wheel that cannot be read fails the build.
+    std::optional<Error> locatePip(const PythonInterpreter &python, DistributionStore &store);
+    // Step 3: the executor's pip in the store (stored now, unless composeFromStore stored it with
+    // the set's wheels), and the entry's openautomate-store.pth naming `composedSet` and then
+    // pip's folder. None when the set has a pip of its own (in `site`, or among `composedSet`)
+    // or the interpreter has no bundled wheel.
+    Result<std::optional<StoredDistribution>> composePip(DistributionStore &store, const PythonInterpreter &python, const QString &site,
+                                                         const QString &pipLog, const QList<StoredDistribution> &composedSet);
+    // Whether one of `wheels` is pip.
+    static bool namesPip(const QList<PinnedWheel> &wheels);
     // pip install of the set with `options`, as each step that resolves it runs it.
     static QStringList pipInstall(const PythonInterpreter &python, const QStringList &options, const QStringList &requirements,
                                   const QString &requirementsFile);
@@ -101,6 +115,7 @@ private:
     QString m_pipWorkingDirectory;
     QString m_pipHome; // every step's HOME: PythonEnvironment::isolatePip
     std::optional<SandboxSpec> m_pipSandbox;
+    std::optional<StoredPip::Located> m_pip; // locatePip()
 };
 
 } // namespace oa

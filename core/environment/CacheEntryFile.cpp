@@ -2,6 +2,7 @@
 
 #include "EnvironmentKey.h"
 #include "fs/JsonFile.h"
+#include "StoreFolder.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -26,13 +27,27 @@ const QString kInterpreter = QStringLiteral("Interpreter");
 const QString kProvenance = QStringLiteral("Provenance");
 const QString kProvenanceUnavailable = QStringLiteral("ProvenanceUnavailable");
 const QString kStoreFolders = QStringLiteral("StoreFolders");
+const QString kPip = QStringLiteral("Pip");
+const QString kVersion = QStringLiteral("Version");
+const QString kSha256 = QStringLiteral("Sha256");
 
 QString timestamp(const QDateTime &t)
 {
     return t.toUTC().toString(Qt::ISODateWithMs);
 }
 
+// pip's name in a freeze: "pip==23.0.1".
+bool isPip(const QString &pinned)
+{
+    return pinned.section(QStringLiteral("=="), 0, 0).trimmed().compare(QLatin1String("pip"), Qt::CaseInsensitive) == 0;
+}
+
 } // namespace
+
+QString CacheEntry::pipFolder() const
+{
+    return pipSha256.isEmpty() ? QString() : StoreFolder::nameFor(QStringLiteral("pip"), pipVersion, pipSha256);
+}
 
 QString CacheEntryFile::nameFor(const QString &key, const QDateTime &createdAt)
 {
@@ -74,6 +89,8 @@ Status CacheEntryFile::write(const AgentFolder &folder, const QString &buildDir,
         json.insert(kProvenanceUnavailable, entry.provenance.unavailable);
     if (!entry.storeFolders.isEmpty())
         json.insert(kStoreFolders, QJsonArray::fromStringList(entry.storeFolders));
+    if (!entry.pipSha256.isEmpty())
+        json.insert(kPip, QJsonObject{{kVersion, entry.pipVersion}, {kSha256, entry.pipSha256}});
     if (Status written = folder.writeAtomically(buildDir + u'/' + kMetadataFile, QJsonDocument(json).toJson()); !written)
         return written;
     return folder.writeAtomically(buildDir + u'/' + kCompleteFile, timestamp(entry.createdAt).toUtf8());
@@ -121,8 +138,11 @@ CacheEntryFile::Reading CacheEntryFile::read(const AgentFolder &folder, const QS
         return implausible(QStringLiteral("its %1 %2 is in the future").arg(kCreatedAt, created));
     if (const AgentFolder::Kind site = folder.kindOf(e.sitePackages); site != AgentFolder::Kind::Directory)
         return implausible(QStringLiteral("its %1 is %2, not a folder").arg(kSitePackages, AgentFolder::kindName(site)));
+    // An entry built before pip came from the store recorded its own unpacked pip: left out, as
+    // pip freeze leaves it out of a venv of the executor's own.
     for (const QJsonValue &v : json->value(kPipFreeze).toArray())
-        e.freeze.append(v.toString());
+        if (!isPip(v.toString()))
+            e.freeze.append(v.toString());
     e.inputs = json->value(kInputs).toString();
     if (json->contains(kProvenance))
         e.provenance.installed = Provenance::fromJson(json->value(kProvenance).toArray());
@@ -136,6 +156,15 @@ CacheEntryFile::Reading CacheEntryFile::read(const AgentFolder &folder, const QS
         if (storeFolder.isEmpty() || storeFolder.contains(u'/') || storeFolder.startsWith(u'.'))
             return implausible(QStringLiteral("its %1 names \"%2\", which is no store folder").arg(kStoreFolders, storeFolder));
         e.storeFolders.append(storeFolder);
+    }
+    if (json->contains(kPip)) {
+        static const QRegularExpression sha256(QRegularExpression::anchoredPattern(QStringLiteral("[0-9a-f]{64}")));
+        static const QRegularExpression version(QRegularExpression::anchoredPattern(QStringLiteral("[0-9A-Za-z.!+_-]{1,64}")));
+        const QJsonObject pip = json->value(kPip).toObject();
+        e.pipVersion = pip.value(kVersion).toString();
+        e.pipSha256 = pip.value(kSha256).toString();
+        if (!version.match(e.pipVersion).hasMatch() || !sha256.match(e.pipSha256).hasMatch() || !e.storeFolders.contains(e.pipFolder()))
+            return implausible(QStringLiteral("its %1 names no store folder among its %2").arg(kPip, kStoreFolders));
     }
     e.sizeBytes = json->value(kSizeBytes).toInteger();
     e.lastUsed = folder.modificationTime(usedMarkerOf(dir));

@@ -23,9 +23,20 @@ struct CacheEntry {
     QString inputs;         // EnvironmentKey::describe()
     QDateTime createdAt;
     qint64 sizeBytes = 0;
-    // Composed from the store of distributions: the store folders (names in store/) that its
-    // site-packages' .pth names; empty for an entry pip built.
+    // The store folders (names in store/) that its site-packages' .pth names: the set's, when
+    // it is composed from the store of distributions, and the executor's pip (below).
     QStringList storeFolders;
+    // The executor's pip: the interpreter's bundled wheel in the store, among storeFolders, so
+    // that `python -m pip` works in a venv that uses the entry. Empty when the set has a pip of
+    // its own, the interpreter has no bundled wheel, or the entry was built before pip came from
+    // the store (its pip is then unpacked in its site-packages). Never part of freeze or
+    // provenance: pip is the executor's tool, not a requirement (pip freeze leaves it out too).
+    QString pipVersion;
+    QString pipSha256;
+    // pip's store folder; empty without one.
+    QString pipFolder() const;
+    // Whether the set itself comes from the store (a folder other than pip's).
+    bool composedFromStore() const { return storeFolders.size() > (pipFolder().isEmpty() ? 0 : 1); }
     bool reused = false;    // false: this execution built it
     // For listings:
     QDateTime lastUsed;
@@ -57,7 +68,9 @@ public:
     // What is published at {entriesDir}/{name}: an entry that can be used, or why it cannot.
     // Only what a build writes is plausible: a real folder named {key}-{created ms}, with
     // COMPLETE and entry.json regular files, entry.json's Key and CreatedAt those of the name,
-    // CreatedAt not in the future (beyond kClockSkewSeconds), site-packages a real folder.
+    // CreatedAt not in the future (beyond kClockSkewSeconds), site-packages a real folder,
+    // StoreFolders plain names, and a Pip record naming a version and a sha256 whose folder is
+    // among them.
     struct Reading {
         std::optional<CacheEntry> entry;
         QString problem; // when there is no entry: why, or empty when nothing is there at all

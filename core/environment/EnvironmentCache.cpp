@@ -126,13 +126,16 @@ QString EnvironmentCache::storeProblem(const CacheEntry &entry) const
     // The store is untrusted input like the entries: each folder is read as DistributionStore
     // would read it before using it; an entry whose folder was tampered with is built again
     // (which moves the implausible folder aside and stores the wheel anew).
+    // The executor's pip is no distribution of the set: it is checked against the entry's Pip record.
     for (const QString &name : entry.storeFolders) {
         const auto named = std::find_if(entry.provenance.installed.cbegin(), entry.provenance.installed.cend(), [&](const InstalledDistribution &d) {
             return StoreFolder::nameFor(d.name, d.version, d.sha256) == name;
         });
-        if (named == entry.provenance.installed.cend())
+        const bool pip = named == entry.provenance.installed.cend() && name == entry.pipFolder();
+        if (named == entry.provenance.installed.cend() && !pip)
             return QStringLiteral("its store folder %1 is none of the distributions it records").arg(name);
-        const StoreFolder::Reading reading = StoreFolder::read(m_layout.folder(), m_layout.storeDir(), named->name, named->version, named->sha256);
+        const StoreFolder::Reading reading = pip ? StoreFolder::read(m_layout.folder(), m_layout.storeDir(), QStringLiteral("pip"), entry.pipVersion, entry.pipSha256)
+                                                 : StoreFolder::read(m_layout.folder(), m_layout.storeDir(), named->name, named->version, named->sha256);
         if (!reading.distribution)
             return QStringLiteral("its store folder %1 %2").arg(name, reading.problem.isEmpty() ? QStringLiteral("is gone") : QStringLiteral("is not usable: ") + reading.problem);
     }

@@ -23,6 +23,13 @@ Error composeFailure(const QString &what, const Error &cause)
     return failure;
 }
 
+Status shebangFor(const QString &venvPython)
+{
+    if (venvPython.contains(QRegularExpression(QStringLiteral("\\s"))))
+        return fail(ErrorKind::Environment, QStringLiteral("the venv's python %1 has white space in its path, which a #! line cannot hold").arg(venvPython));
+    return ok();
+}
+
 } // namespace
 
 QByteArray StoreComposition::pthLine(const QList<StoredDistribution> &distributions)
@@ -58,11 +65,27 @@ Status StoreComposition::compose(const AgentFolder &store, const AgentFolder &ve
                                  const QString &venvSitePackages, const QString &venvBin, const QString &venvPython,
                                  AgentFolder::Durability durability)
 {
-    if (venvPython.contains(QRegularExpression(QStringLiteral("\\s"))))
-        return fail(ErrorKind::Environment, QStringLiteral("the venv's python %1 has white space in its path, which a #! line cannot hold").arg(venvPython));
+    if (Status usable = shebangFor(venvPython); !usable)
+        return usable;
+    if (Status written = writePth(venv, distributions, venvSitePackages, durability); !written)
+        return written;
+    return copyScripts(store, venv, distributions, venvBin, venvPython);
+}
+
+Status StoreComposition::writePth(const AgentFolder &venv, const QList<StoredDistribution> &distributions, const QString &venvSitePackages,
+                                  AgentFolder::Durability durability)
+{
     const QString pth = venvSitePackages + u'/' + QLatin1String(kPthFile);
     if (Status written = venv.writeAtomically(pth, pthLine(distributions), nullptr, durability); !written)
         return composeFailure(QStringLiteral("cannot give the venv its packages"), written.error());
+    return ok();
+}
+
+Status StoreComposition::copyScripts(const AgentFolder &store, const AgentFolder &venv, const QList<StoredDistribution> &distributions,
+                                     const QString &venvBin, const QString &venvPython)
+{
+    if (Status usable = shebangFor(venvPython); !usable)
+        return usable;
     QStringList ours; // written here: a later distribution's script of the same name replaces it, as pip's would
     for (const StoredDistribution &d : distributions) {
         const QString bin = d.dir + QStringLiteral("/bin");

@@ -31,6 +31,13 @@ public:
                           const QString &venvSitePackages, const QString &venvBin, const QString &venvPython,
                           AgentFolder::Durability durability = AgentFolder::Durability::Flushed);
 
+    // compose()'s two halves: the .pth naming `distributions`, and their scripts. A cache entry
+    // names the executor's pip in its .pth but takes no scripts of it (CacheBuilder).
+    static Status writePth(const AgentFolder &venv, const QList<StoredDistribution> &distributions, const QString &venvSitePackages,
+                           AgentFolder::Durability durability = AgentFolder::Durability::Flushed);
+    static Status copyScripts(const AgentFolder &store, const AgentFolder &venv, const QList<StoredDistribution> &distributions,
+                              const QString &venvBin, const QString &venvPython);
+
     // The .pth line for `distributions`.
     static QByteArray pthLine(const QList<StoredDistribution> &distributions);
 

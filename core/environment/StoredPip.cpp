@@ -106,15 +106,42 @@ Result<StoredDistribution> StoredPip::ensure(const PinnedWheel &wheel, const Pyt
     return stored;
 }
 
-void StoredPip::remember(const PinnedWheel &wheel, const QString &fingerprint, QJsonObject known) const
+void StoredPip::remember(const CacheLayout &layout, const Located &located)
 {
+    if (located.recorded)
+        return;
     // Only the interpreters that still have this wheel matter; a handful of paths at most.
+    QJsonObject known = located.known;
     for (const QString &path : known.keys())
-        if (path != wheel.path && !QFileInfo::exists(path))
+        if (path != located.wheel.path && !QFileInfo::exists(path))
             known.remove(path);
-    known.insert(wheel.path, QJsonObject{{QStringLiteral("Fingerprint"), fingerprint}, {QStringLiteral("Sha256"), wheel.sha256}});
-    m_layout.folder().writeAtomically(m_layout.dir() + u'/' + QLatin1String(kHashesFile), QJsonDocument(known).toJson(QJsonDocument::Compact),
-                                      nullptr, AgentFolder::Durability::AtomicOnly);
+    known.insert(located.wheel.path, QJsonObject{{QStringLiteral("Fingerprint"), located.fingerprint}, {QStringLiteral("Sha256"), located.wheel.sha256}});
+    layout.folder().writeAtomically(layout.dir() + u'/' + QLatin1String(kHashesFile), QJsonDocument(known).toJson(QJsonDocument::Compact),
+                                    nullptr, AgentFolder::Durability::AtomicOnly);
+}
+
+Result<StoredPip::Located> StoredPip::locate(const CacheLayout &layout, const PythonInterpreter &python, DistributionStore &store)
+{
+    Located located;
+    // The executor's own file only: a run-as user's (or a link, a FIFO) is no record.
+    const auto read = layout.folder().readOwnFile(layout.dir() + u'/' + QLatin1String(kHashesFile), kMaxHashesBytes);
+    const auto parsed = read ? parseJsonObject(*read) : Result<QJsonObject>(read.error());
+    located.known = parsed ? parsed.value() : QJsonObject();
+    auto wheel = bundledWheel(python, &located.fingerprint, located.known);
+    if (!wheel)
+        return wheel.error();
+    const QJsonObject recorded = located.known.value(wheel->path).toObject();
+    if (recorded.value(QStringLiteral("Fingerprint")).toString() == located.fingerprint
+        && recorded.value(QStringLiteral("Sha256")).toString() == wheel->sha256) {
+        const std::optional<StoredDistribution> found = store.find(*wheel);
+        located.recorded = found && found->url == QUrl::fromLocalFile(wheel->path).toString(QUrl::FullyEncoded);
+        if (!located.recorded) // not stored from this file, or not stored: trust only the file itself
+            wheel = bundledWheel(python, &located.fingerprint);
+        if (!wheel)
+            return wheel.error();
+    }
+    located.wheel = *wheel;
+    return located;
 }
 
 Result<StoredDistribution> StoredPip::acquire(const PythonInterpreter &python, const QString &log, RunControl *control)
@@ -122,31 +149,16 @@ Result<StoredDistribution> StoredPip::acquire(const PythonInterpreter &python, c
     release();
     if (Status prepared = m_layout.prepare(&m_warnings); !prepared)
         return prepared.error();
-    // The executor's own file only: a run-as user's (or a link, a FIFO) is no record.
-    const QString hashes = m_layout.dir() + u'/' + QLatin1String(kHashesFile);
-    const auto read = m_layout.folder().readOwnFile(hashes, kMaxHashesBytes);
-    const auto parsed = read ? parseJsonObject(*read) : Result<QJsonObject>(read.error());
-    const QJsonObject known = parsed ? parsed.value() : QJsonObject();
-    QString fingerprint;
-    auto wheel = bundledWheel(python, &fingerprint, known);
-    if (!wheel)
-        return wheel.error();
-    const QJsonObject recorded = known.value(wheel->path).toObject();
-    bool fromRecord = recorded.value(QStringLiteral("Fingerprint")).toString() == fingerprint
-                      && recorded.value(QStringLiteral("Sha256")).toString() == wheel->sha256;
-    auto stored = ensure(*wheel, python, log, control);
-    if (stored && fromRecord && stored->url != QUrl::fromLocalFile(wheel->path).toString(QUrl::FullyEncoded)) {
-        // A folder of that sha256, but not stored from this file: trust only the file itself.
-        wheel = bundledWheel(python, &fingerprint);
-        if (!wheel)
-            return wheel.error();
-        fromRecord = false;
-        stored = ensure(*wheel, python, log, control);
-    }
+    DistributionStore lookup(m_layout, control);
+    const auto located = locate(m_layout, python, lookup);
+    m_warnings += lookup.takeWarnings();
+    if (!located)
+        return located.error();
+    // The lookup's answer is checked again by ensure(), after our marker: see the class comment.
+    auto stored = ensure(located->wheel, python, log, control);
     if (!stored)
         return stored.error();
-    if (!fromRecord)
-        remember(*wheel, fingerprint, known);
+    remember(m_layout, *located);
     m_stored = *stored;
     return *stored;
 }

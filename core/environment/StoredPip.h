@@ -47,14 +47,30 @@ public:
     // {cache}/bundled-pip.json: per bundled wheel path, the fingerprint and sha256 last hashed.
     static constexpr const char *kHashesFile = "bundled-pip.json";
 
-    // Marks the store folder of `python`'s bundled pip in use and finds it in the store, or
-    // stores the wheel now (its compile output appended to `log`, which may be empty: then it
-    // is dropped). Hashing the 2 MB wheel costs about 13 ms here, so a run whose wheel has the
-    // fingerprint recorded in kHashesFile takes the sha256 from there, and uses that store
-    // folder only when its marker says it was stored from this very file (a folder stored from
-    // a task's wheel named pip never qualifies); anything else is hashed again. ErrorKind::Environment when there is no bundled wheel; the store's errors
-    // (DistributionStore::ensure) otherwise, or the RunControl's stop. The marker is released on
-    // any failure.
+    // `python`'s bundled pip wheel with its sha256, for acquire() and for a cache entry's build
+    // (CacheBuilder), which stores it with the set's other wheels. Hashing the 2 MB wheel costs
+    // about 13 ms here, so the sha256 recorded in kHashesFile is taken while the file's
+    // fingerprint is unchanged, but only when `store` holds a plausible folder of that sha256
+    // whose marker says it was stored from this very file (a folder stored from a task's wheel
+    // named pip never qualifies): `recorded` is then true. Else the file is hashed now, and
+    // remember() records it once the wheel is stored. ErrorKind::Environment when there is no
+    // bundled wheel or it cannot be read.
+    struct Located {
+        PinnedWheel wheel;
+        QString fingerprint;
+        bool recorded = false;
+        QJsonObject known; // kHashesFile as read
+    };
+    static Result<Located> locate(const CacheLayout &layout, const PythonInterpreter &python, DistributionStore &store);
+    // Records a wheel locate() hashed, under its fingerprint; nothing for a recorded one. A
+    // failure only costs a hash next time.
+    static void remember(const CacheLayout &layout, const Located &located);
+
+    // Marks the store folder of `python`'s bundled pip (locate()) in use and finds it in the
+    // store, or stores the wheel now (its compile output appended to `log`, which may be empty:
+    // then it is dropped). ErrorKind::Environment when there is no bundled wheel; the store's
+    // errors (DistributionStore::ensure) otherwise, or the RunControl's stop. The marker is
+    // released on any failure.
     Result<StoredDistribution> acquire(const PythonInterpreter &python, const QString &log, RunControl *control);
 
     // Writes the venv's openautomate-store.pth naming the stored pip, and its scripts (pip,
@@ -74,8 +90,6 @@ public:
 
 private:
     Result<StoredDistribution> ensure(const PinnedWheel &wheel, const PythonInterpreter &python, const QString &log, RunControl *control);
-    // Records `wheel`'s sha256 under its fingerprint in kHashesFile; a failure only costs a hash.
-    void remember(const PinnedWheel &wheel, const QString &fingerprint, QJsonObject known) const;
 
     CacheLayout m_layout;
     QString m_executionId;

@@ -96,7 +96,7 @@ Status Executor::linkCachedEnvironment()
     m_record.cacheReused = entry->reused;
     // "from the store": composed from the store of distributions, with no pip (CacheBuilder).
     const QString use = (entry->reused ? QStringLiteral("reused") : QStringLiteral("built now"))
-                        + (entry->storeFolders.isEmpty() ? QString() : QStringLiteral(", from the store"));
+                        + (entry->composedFromStore() ? QStringLiteral(", from the store") : QString());
     m_log.info(lcVenv, QStringLiteral("Using cached environment {EnvEntry} ({CacheUse}); versions: {Packages}"),
                {{QStringLiteral("EnvEntry"), entry->name},
                 {QStringLiteral("CacheUse"), use},

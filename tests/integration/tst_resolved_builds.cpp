@@ -30,9 +30,11 @@ using namespace oatest;
 
 namespace {
 
+// The sets' store folders: the executor's pip, which every entry names (tst_stored_pip), left out.
 QStringList storeFolders(const Agent &agent)
 {
-    return QDir(agent.base() + QStringLiteral("/EnvCache/store")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    const QStringList all = QDir(agent.base() + QStringLiteral("/EnvCache/store")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    return all.filter(QRegularExpression(QStringLiteral("^(?!pip-)")));
 }
 
 QStringList entryStoreFolders(const Agent &agent, const QString &id)
@@ -40,7 +42,13 @@ QStringList entryStoreFolders(const Agent &agent, const QString &id)
     const QJsonObject cache = readJson(agent.taskFile(id, QStringLiteral("result.json"))).value(QStringLiteral("EnvironmentCache")).toObject();
     const QJsonObject entry = readJson(agent.base() + QStringLiteral("/EnvCache/entries/") + cache.value(QStringLiteral("Entry")).toString()
                                        + QStringLiteral("/entry.json"));
-    return entry.value(QStringLiteral("StoreFolders")).toVariant().toStringList();
+    const QStringList named = entry.value(QStringLiteral("StoreFolders")).toVariant().toStringList();
+    // Every entry names the executor's pip last, and only then; the set's folders are the others.
+    if (named.filter(QRegularExpression(QStringLiteral("^pip-"))) != QStringList{named.value(named.size() - 1)}) {
+        qWarning("the entry does not name the stored pip last: %s", qPrintable(named.join(u' ')));
+        return {QStringLiteral("(no stored pip)")};
+    }
+    return named.mid(0, named.size() - 1);
 }
 
 // The lines of executor.log about pip: what a failure shows.

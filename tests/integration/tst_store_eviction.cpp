@@ -183,7 +183,7 @@ void TestStoreEviction::listingCountsSetsAndSizes()
     runLock(agent, QStringLiteral("b"), m_lockB);
     const QJsonObject listing = toolJson(agent, {QStringLiteral("--env-cache")});
     const QJsonArray store = listing.value("Store").toArray();
-    QCOMPARE(store.size(), 3);
+    QCOMPARE(store.size(), 4); // the sets' three, and the executor's pip that every entry names
     QMap<QString, int> sets;
     qint64 total = 0;
     for (const QJsonValue &v : listing.value("Entries").toArray())
@@ -207,14 +207,15 @@ void TestStoreEviction::listingCountsSetsAndSizes()
         QCOMPARE(row.value("SizeBytes").toInteger(), bytes);
         total += bytes;
     }
-    QCOMPARE(sets, (QMap<QString, int>{{QStringLiteral("oa_eapp"), 1}, {QStringLiteral("oa_edep"), 2}, {QStringLiteral("oa_eother"), 1}}));
-    // Each file once: the composed entries hold a .pth and pip, the packages are the store's.
+    QCOMPARE(sets, (QMap<QString, int>{{QStringLiteral("oa_eapp"), 1}, {QStringLiteral("oa_edep"), 2}, {QStringLiteral("oa_eother"), 1},
+                                       {QStringLiteral("pip"), 2}}));
+    // Each file once: the composed entries hold a .pth, the packages and pip are the store's.
     QCOMPARE(listing.value("TotalBytes").toInteger(), total);
     const Run text = runExecutor({QStringLiteral("--base-dir"), agent.base(), QStringLiteral("--env-cache")});
-    QVERIFY2(text.out.contains("store: 3 distributions") && text.out.contains("oa_edep"), text.out.constData());
+    QVERIFY2(text.out.contains("store: 4 distributions") && text.out.contains("oa_edep"), text.out.constData());
     // The monitor's summary counts the store too.
     const oa::EnvironmentCache::Summary summary = oa::EnvironmentCache::summarize(agent.base() + QStringLiteral("/EnvCache"), agent.base());
-    QCOMPARE(summary.distributions, 3);
+    QCOMPARE(summary.distributions, 4);
     QCOMPARE(summary.bytes, total);
 }
 
@@ -234,12 +235,12 @@ void TestStoreEviction::pruneEvictsByAgeOfLastUse()
     // days ago and used an hour ago leaves folders last used an hour ago.
     runLock(agent, QStringLiteral("b"), m_lockB);
     const QMap<QString, QJsonObject> rows = storeRows(agent);
-    QCOMPARE(rows.size(), 3);
-    QStringList named; // oa-edep's and oa-eother's
+    QCOMPARE(rows.size(), 4);
+    QStringList named; // oa-edep's, oa-eother's and pip's
     for (const QJsonObject &row : rows)
         if (row.value("UsedBySets").toInt() == 1)
             named.append(row.value("Folder").toString());
-    QCOMPARE(named.size(), 2);
+    QCOMPARE(named.size(), 3);
     for (const QString &folder : std::as_const(named))
         QVERIFY(setLastUse(agent, folder, 3 * 86400));
     const QString entries = agent.base() + QStringLiteral("/EnvCache/entries");
@@ -257,7 +258,7 @@ void TestStoreEviction::pruneEvictsByAgeOfLastUse()
     QVERIFY(QDir(entries).entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());
     // Nothing names its folders now; last used an hour ago, they are younger than a day...
     toolJson(agent, {QStringLiteral("--prune-env-cache"), QStringLiteral("--env-cache-max-age"), QStringLiteral("1d")});
-    QCOMPARE(storeFolders(agent).size(), 3);
+    QCOMPARE(storeFolders(agent).size(), 4);
     // ...and older than half an hour.
     const QJsonObject byAge = toolJson(agent, {QStringLiteral("--prune-env-cache"), QStringLiteral("--env-cache-max-age"), QStringLiteral("1800")});
     named.sort();
@@ -310,15 +311,17 @@ void TestStoreEviction::foldersInUseSurvivePruneAndClear()
     const auto held = holder.ensure(pin(m_x, "oa-ex", "1.0"), m_python, agent.base() + QStringLiteral("/store.log"));
     QVERIFY(held.ok());
     const QMap<QString, QJsonObject> rows = storeRows(agent);
-    QCOMPARE(rows.size(), 4);
+    QCOMPARE(rows.size(), 5);
     QMap<QString, QString> folderOf;
     for (const QJsonObject &row : rows)
         folderOf.insert(row.value("Distribution").toString(), row.value("Folder").toString());
     const QString app = folderOf.value(QStringLiteral("oa_eapp"));
     const QString dep = folderOf.value(QStringLiteral("oa_edep"));
     const QString other = folderOf.value(QStringLiteral("oa_eother"));
-    QVERIFY(!app.isEmpty() && !dep.isEmpty() && !other.isEmpty());
+    const QString pip = folderOf.value(QStringLiteral("pip")); // named by both entries, one of them in use
+    QVERIFY(!app.isEmpty() && !dep.isEmpty() && !other.isEmpty() && !pip.isEmpty());
     QCOMPARE(rows.value(app).value("InUse").toBool(), true);
+    QCOMPARE(rows.value(pip).value("InUse").toBool(), true);
     QCOMPARE(rows.value(held->folderName).value("InUse").toBool(), true);
     QCOMPARE(rows.value(other).value("InUse").toBool(), false);
 
@@ -326,7 +329,7 @@ void TestStoreEviction::foldersInUseSurvivePruneAndClear()
     const QJsonObject pruned = toolJson(agent, {QStringLiteral("--prune-env-cache"), QStringLiteral("--env-cache-max-age"), QStringLiteral("0"),
                                                 QStringLiteral("--env-cache-max-size"), QStringLiteral("1")});
     QCOMPARE(removedStoreFolders(pruned), QStringList{other});
-    QStringList kept{app, dep, held->folderName};
+    QStringList kept{app, dep, pip, held->folderName};
     kept.sort();
     QCOMPARE(storeFolders(agent), kept);
     // A clear too, and it says what it kept.

@@ -4,7 +4,10 @@
 // holds no pip, yet the script's `python -m pip` works, and what it installs lands in the venv,
 // never in the store; the run marks the store folder in use while it lasts (so eviction leaves
 // it alone); as a run-as user and under bubblewrap too; and an interpreter with no bundled pip
-// wheel gets today's venv, said at INFO.
+// wheel gets today's venv, said at INFO. A cache entry names the same stored pip instead of
+// unpacking its own: `python -m pip` in a cached venv runs it, compiled, and installs into the
+// venv, leaving the entry and the store as they were; an entry built before, with pip unpacked
+// in it, still works.
 #include "RunAsFixture.h"
 #include "TestSupport.h"
 #include "ThrowawayUser.h"
@@ -15,6 +18,7 @@
 #include "environment/PythonInterpreter.h"
 #include "environment/StoredPip.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
@@ -81,6 +85,9 @@ private slots:
     void liveRunMarksStoreFolderInUse();
     void noBundledWheelKeepsTodaysVenv();
     void recordedHashOfAnotherFileIsNotUsed();
+    void cachedVenvUsesTheStoresPip_data();
+    void cachedVenvUsesTheStoresPip();
+    void entryWithItsOwnPipStillWorks();
 
 private:
     QTemporaryDir m_dir;
@@ -94,6 +101,8 @@ void TestStoredPip::initTestCase()
     m_wheels = m_dir.path() + QStringLiteral("/wheels");
     QVERIFY(QDir().mkpath(m_wheels));
     QVERIFY(!buildWheel(m_wheels, QStringLiteral("tinypkg"), QStringLiteral("1.0")).isEmpty());
+    // The cached tests' set: the script pip-installs tinypkg on top of it.
+    QVERIFY(!buildWheel(m_wheels, QStringLiteral("tinyreq"), QStringLiteral("1.0")).isEmpty());
     openToOthers(m_wheels);
 }
 
@@ -319,6 +328,142 @@ void TestStoredPip::recordedHashOfAnotherFileIsNotUsed()
     const QByteArray used = readFile(agent.taskFile(id, QStringLiteral("output.log"))).trimmed();
     QVERIFY2(QFileInfo(used).absolutePath() == realFolder, used.constData());
     QCOMPARE(readJson(hashes).value(bundled).toObject().value(QStringLiteral("Sha256")).toString(), trueSha);
+}
+
+void TestStoredPip::cachedVenvUsesTheStoresPip_data()
+{
+    QTest::addColumn<bool>("runAs"); // as a throwaway user, and the script under bubblewrap
+    QTest::newRow("root") << false;
+    QTest::newRow("run-as user under bubblewrap") << true;
+}
+
+void TestStoredPip::cachedVenvUsesTheStoresPip()
+{
+    // A cached set (tinyreq, resolved by pip and installed by the store) names the stored pip in
+    // its entry's .pth, where it used to unpack a copy of its own: the entry has no pip, the
+    // script's `python -m pip` is the store's (compiled: its .pyc are there), its `pip install`
+    // lands in the venv, and a second, warm run's install leaves the entry and the store as they
+    // were. Under bubblewrap the script sees pip's folder only because it is bound read-only
+    // with the entry's other store folders. PipFreeze leaves pip out, as a --no-env-cache run's.
+    QFETCH(bool, runAs);
+    std::unique_ptr<ThrowawayUser> user;
+    if (runAs) {
+        if (!QFileInfo(QStringLiteral("/usr/bin/bwrap")).isExecutable())
+            OA_SKIP_OR_FAIL("/usr/bin/bwrap is not installed (Debian's bubblewrap package; scripts/lib.sh installs it)");
+        user = std::make_unique<ThrowawayUser>();
+        if (!user->isValid())
+            OA_SKIP_OR_FAIL(user->why());
+    }
+    Agent agent;
+    const QString id = QStringLiteral("cached");
+    agent.makeScriptTask(id, pipScript(), QJsonObject{{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("tinyreq")}}});
+    QVERIFY(QDir().mkpath(agent.taskFile(id, QStringLiteral("wheels"))));
+    QVERIFY(QFile::copy(m_wheels + QStringLiteral("/tinypkg-1.0-py3-none-any.whl"), agent.taskFile(id, QStringLiteral("wheels/tinypkg-1.0-py3-none-any.whl"))));
+    QProcessEnvironment env = offlinePipEnvironment(m_wheels);
+    if (runAs) {
+        const QString conf = m_dir.path() + QStringLiteral("/sandbox.conf");
+        QVERIFY(writeFileBytes(conf, "[General]\nSandbox = bubblewrap\nNetwork = none\n"));
+        env.insert(QStringLiteral("OPENAUTOMATE_EXECUTOR_CONFIG"), conf);
+        openToOthers(agent.base());
+    }
+    const QStringList args = runAs ? runAsArgs(agent, id, user->name(), {QStringLiteral("--keep-venv")})
+                                   : executorArgs(agent, id, {QStringLiteral("--keep-venv"), QStringLiteral("--python"), kSystemPython});
+    const auto runOnce = [&] {
+        const Run run = runExecutor(args, env);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+    };
+    runOnce();
+    if (QTest::currentTestFailed())
+        return;
+    const QString cache = agent.base() + QStringLiteral("/EnvCache");
+    const QStringList entries = QDir(cache + QStringLiteral("/entries")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    QCOMPARE(entries.size(), 1);
+    const QString entry = cache + QStringLiteral("/entries/") + entries.first();
+    const QStringList stored = QDir(cache + QStringLiteral("/store")).entryList({QStringLiteral("pip-*")}, QDir::Dirs);
+    QCOMPARE(stored.size(), 1);
+    const QString pipFolder = cache + QStringLiteral("/store/") + stored.first();
+    // No pip of the entry's own; its entry.json names pip's folder among its store folders.
+    QVERIFY2(QDir(entry + QStringLiteral("/site-packages")).entryList({QStringLiteral("pip*")}).isEmpty(), qPrintable(tree(entry).join(u' ')));
+    const QJsonObject entryJson = readJson(entry + QStringLiteral("/entry.json"));
+    QVERIFY(entryJson.value(QStringLiteral("StoreFolders")).toArray().contains(stored.first()));
+    QVERIFY(readFile(entry + QStringLiteral("/site-packages/openautomate-store.pth")).contains(QFile::encodeName(pipFolder)));
+    QVERIFY(!QDir(sitePackagesOf(pipFolder) + QStringLiteral("/pip/__pycache__")).entryList({QStringLiteral("__init__.cpython-*.pyc")}).isEmpty());
+    const QStringList entryBefore = tree(entry);
+    const QStringList pipBefore = tree(pipFolder);
+    for (int round = 0; round < 2; ++round) {
+        if (round == 1) { // warm: the same entry, a fresh venv
+            runOnce();
+            if (QTest::currentTestFailed())
+                return;
+            QVERIFY(readFile(agent.taskFile(id, QStringLiteral("executor.log"))).contains("\"CacheUse\":\"reused, from the store\""));
+        }
+        const QJsonObject out = report(agent, id);
+        const QJsonObject version = out.value(QStringLiteral("version")).toObject();
+        QCOMPARE(version.value(QStringLiteral("code")).toInt(-1), 0);
+        QVERIFY2(version.value(QStringLiteral("out")).toString().contains(pipFolder), qPrintable(version.value(QStringLiteral("out")).toString()));
+        const QJsonObject install = out.value(QStringLiteral("install")).toObject();
+        QVERIFY2(install.value(QStringLiteral("code")).toInt(-1) == 0, qPrintable(install.value(QStringLiteral("err")).toString()));
+        const QString site = sitePackagesOf(agent.base() + QStringLiteral("/venvs/") + id);
+        QCOMPARE(QFileInfo(out.value(QStringLiteral("imported")).toString()).canonicalFilePath(),
+                 QFileInfo(site + QStringLiteral("/tinypkg/__init__.py")).canonicalFilePath());
+        QCOMPARE(out.value(QStringLiteral("freeze")).toObject().value(QStringLiteral("out")).toString(), QStringLiteral("tinypkg==1.0\ntinyreq==1.0\n"));
+        QCOMPARE(readJson(agent.taskFile(id, QStringLiteral("result.json"))).value(QStringLiteral("PipFreeze")).toArray(),
+                 (QJsonArray{QStringLiteral("tinyreq==1.0")}));
+        QCOMPARE(tree(entry), entryBefore);
+        QCOMPARE(tree(pipFolder), pipBefore);
+        QVERIFY(!tree(cache).join(u' ').contains(QLatin1String("tinypkg")));
+    }
+}
+
+void TestStoredPip::entryWithItsOwnPipStillWorks()
+{
+    // An entry an executor built before pip came from the store: pip unpacked in its
+    // site-packages, recorded in its PipFreeze, no Pip record and no store folders. Planted under
+    // the key a run computes, it is reused as it is: `python -m pip` is its own, and PipFreeze
+    // leaves pip out.
+    Agent agent;
+    const QString id = QStringLiteral("old");
+    agent.makeScriptTask(id, "import subprocess, sys, tinyreq\n"
+                             "print(subprocess.run([sys.executable, '-m', 'pip', '--version'], capture_output=True, text=True).stdout)\n",
+                         QJsonObject{{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("tinyreq")}}});
+    const QStringList args = executorArgs(agent, id, {QStringLiteral("--python"), kSystemPython});
+    const QProcessEnvironment env = offlinePipEnvironment(m_wheels);
+    QCOMPARE(runExecutor(args, env).exitCode, 0);
+    const QString cache = agent.base() + QStringLiteral("/EnvCache");
+    const QStringList built = QDir(cache + QStringLiteral("/entries")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    QCOMPARE(built.size(), 1);
+    QJsonObject json = readJson(cache + QStringLiteral("/entries/") + built.first() + QStringLiteral("/entry.json"));
+    QVERIFY(json.contains(QStringLiteral("Pip")));
+    QProcess clear;
+    clear.start(executorPath(), {QStringLiteral("--base-dir"), agent.base(), QStringLiteral("--clear-env-cache")});
+    QVERIFY(clear.waitForFinished(60000) && clear.exitCode() == 0);
+    QVERIFY(QDir(cache + QStringLiteral("/entries")).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot));
+
+    const auto probed = oa::PythonInterpreter::probe(kSystemPython);
+    QVERIFY(probed.ok() && !probed->bundledPipWheel.isEmpty());
+    const QString pipVersion = QFileInfo(probed->bundledPipWheel).fileName().section(u'-', 1, 1);
+    const qint64 created = QDateTime::currentMSecsSinceEpoch() - 1000;
+    const QString old = cache + QStringLiteral("/entries/") + json.value(QStringLiteral("Key")).toString() + u'-' + QString::number(created);
+    QVERIFY(QDir().mkpath(old + QStringLiteral("/site-packages")));
+    for (const QString &wheel : {m_wheels + QStringLiteral("/tinyreq-1.0-py3-none-any.whl"), probed->bundledPipWheel}) {
+        QProcess unzip;
+        unzip.start(kSystemPython, {QStringLiteral("-I"), QStringLiteral("-m"), QStringLiteral("zipfile"), QStringLiteral("-e"), wheel, old + QStringLiteral("/site-packages")});
+        QVERIFY(unzip.waitForFinished(60000) && unzip.exitCode() == 0);
+    }
+    json.remove(QStringLiteral("Pip"));
+    json.remove(QStringLiteral("StoreFolders"));
+    json.insert(QStringLiteral("CreatedAt"), QDateTime::fromMSecsSinceEpoch(created, Qt::UTC).toString(Qt::ISODateWithMs));
+    json.insert(QStringLiteral("PipFreeze"), QJsonArray{QStringLiteral("pip==") + pipVersion, QStringLiteral("tinyreq==1.0")});
+    QVERIFY(writeFileBytes(old + QStringLiteral("/entry.json"), QJsonDocument(json).toJson()));
+    QVERIFY(writeFileBytes(old + QStringLiteral("/COMPLETE"), "done"));
+
+    QCOMPARE(runExecutor(args, env).exitCode, 0);
+    const QByteArray log = readFile(agent.taskFile(id, QStringLiteral("executor.log")));
+    QVERIFY2(log.contains(QFile::encodeName(QFileInfo(old).fileName())) && log.contains("\"CacheUse\":\"reused\""), log.constData());
+    const QByteArray printed = readFile(agent.taskFile(id, QStringLiteral("output.log")));
+    QVERIFY2(printed.contains(QFile::encodeName(old + QStringLiteral("/site-packages/pip"))), printed.constData());
+    QCOMPARE(readJson(agent.taskFile(id, QStringLiteral("result.json"))).value(QStringLiteral("PipFreeze")).toArray(),
+             (QJsonArray{QStringLiteral("tinyreq==1.0")}));
 }
 
 QTEST_GUILESS_MAIN(TestStoredPip)
