@@ -102,14 +102,17 @@ void TestEnvironmentCacheAdmin::clearRemovesEverythingNotInUse()
 
     const QJsonObject cleared = toolJson(agent, QStringLiteral("--clear-env-cache"));
     // Each set is composed from the store (pip only resolves it): the idle set's store folder
-    // goes with its entry, the busy one's stays with its entry.
+    // goes with its entry, the busy one's stays with its entry, and so does the executor's pip,
+    // which both entries name.
     QStringList removed = cleared.value("Removed").toVariant().toStringList();
     const QStringList removedStore = removed.filter(QRegularExpression(QStringLiteral("^store/")));
     removed.removeIf([](const QString &name) { return name.startsWith(QLatin1String("store/")); });
     QCOMPARE(removed, QStringList{idle.first()});
     QCOMPARE(removedStore.size(), 1);
     QVERIFY2(removedStore.first().startsWith(QLatin1String("store/oa-other-3.0-")), qPrintable(removedStore.first()));
-    QCOMPARE(cleared.value("StoreKeptInUse").toArray().size(), 1);
+    const QStringList keptStore = cleared.value("StoreKeptInUse").toVariant().toStringList();
+    QCOMPARE(keptStore.size(), 2);
+    QCOMPARE(keptStore.filter(QRegularExpression(QStringLiteral("^pip-"))).size(), 1);
     QCOMPARE(cleared.value("KeptInUse").toArray(), QJsonArray{busyEntry});
     QCOMPARE(entryNames(agent), QStringList{busyEntry});
 
@@ -118,10 +121,10 @@ void TestEnvironmentCacheAdmin::clearRemovesEverythingNotInUse()
     go.close();
     QVERIFY(busy.waitForFinished(60000));
     QCOMPARE(busy.exitCode(), 0);
-    // The busy entry and its store folder.
+    // The busy entry, its store folder and pip's.
     const Run text = runExecutor({QStringLiteral("--base-dir"), agent.base(), QStringLiteral("--clear-env-cache")});
     QCOMPARE(text.exitCode, 0);
-    QVERIFY2(text.out.contains("removed " + busyEntry.toUtf8()) && text.out.contains("2 removed"), text.out.constData());
+    QVERIFY2(text.out.contains("removed " + busyEntry.toUtf8()) && text.out.contains("3 removed"), text.out.constData());
     QVERIFY(entryNames(agent).isEmpty());
     // Nothing immutable is left: the agent folder can now be removed like any other.
     rm.start(QStringLiteral("rm"), {QStringLiteral("-rf"), agent.base() + QStringLiteral("/EnvCache")});
