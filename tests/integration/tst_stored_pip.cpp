@@ -17,6 +17,8 @@
 #include "environment/InstallReport.h"
 #include "environment/PythonInterpreter.h"
 #include "environment/StoredPip.h"
+#include "fs/AgentFolder.h"
+#include "fs/FileProtection.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -88,6 +90,7 @@ private slots:
     void cachedVenvUsesTheStoresPip_data();
     void cachedVenvUsesTheStoresPip();
     void entryWithItsOwnPipStillWorks();
+    void tamperedPipFolderRebuildsTheEntry();
 
 private:
     QTemporaryDir m_dir;
@@ -464,6 +467,36 @@ void TestStoredPip::entryWithItsOwnPipStillWorks()
     QVERIFY2(printed.contains(QFile::encodeName(old + QStringLiteral("/site-packages/pip"))), printed.constData());
     QCOMPARE(readJson(agent.taskFile(id, QStringLiteral("result.json"))).value(QStringLiteral("PipFreeze")).toArray(),
              (QJsonArray{QStringLiteral("tinyreq==1.0")}));
+}
+
+void TestStoredPip::tamperedPipFolderRebuildsTheEntry()
+{
+    // The warm check reads the entry's pip folder as any store folder: made writable by others
+    // (as a script could leave it), the entry is ignored with a warning and built again, pip
+    // stored anew, and the script's `python -m pip` works.
+    Agent agent;
+    const QString id = QStringLiteral("tampered");
+    agent.makeScriptTask(id, "import subprocess, sys, tinyreq\n"
+                             "print(subprocess.run([sys.executable, '-m', 'pip', '--version'], capture_output=True, text=True).stdout)\n",
+                         QJsonObject{{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("tinyreq")}}});
+    const QStringList args = executorArgs(agent, id, {QStringLiteral("--python"), kSystemPython});
+    const QProcessEnvironment env = offlinePipEnvironment(m_wheels);
+    QCOMPARE(runExecutor(args, env).exitCode, 0);
+    const QString store = agent.base() + QStringLiteral("/EnvCache/store");
+    const QStringList stored = QDir(store).entryList({QStringLiteral("pip-*")}, QDir::Dirs);
+    QCOMPARE(stored.size(), 1);
+    const QString pipSite = sitePackagesOf(store + u'/' + stored.first());
+    oa::FileProtection::unprotectTree(oa::AgentFolder(agent.base()), store + u'/' + stored.first());
+    QVERIFY(QFile::setPermissions(pipSite, QFile::permissions(pipSite) | QFileDevice::WriteOther));
+
+    QCOMPARE(runExecutor(args, env).exitCode, 0);
+    const QJsonObject result = readJson(agent.taskFile(id, QStringLiteral("result.json")));
+    QCOMPARE(result.value(QStringLiteral("EnvironmentCache")).toObject().value(QStringLiteral("Reused")).toBool(), false);
+    const QString warnings = QString::fromUtf8(QJsonDocument(result.value(QStringLiteral("Warnings")).toArray()).toJson());
+    QVERIFY2(warnings.contains(QStringLiteral("its store folder ") + stored.first()), qPrintable(warnings));
+    QVERIFY(!(QFile::permissions(sitePackagesOf(store + u'/' + stored.first())) & QFileDevice::WriteOther));
+    const QByteArray printed = readFile(agent.taskFile(id, QStringLiteral("output.log")));
+    QVERIFY2(printed.contains(QFile::encodeName(store + u'/' + stored.first())), printed.constData());
 }
 
 QTEST_GUILESS_MAIN(TestStoredPip)
