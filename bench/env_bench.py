@@ -373,7 +373,10 @@ def main():
         checks.append(("hello executor / bare", r["hello-executor"] / r["hello-bare"], "<= 1.5, or <= 50 ms slower",
                        r["hello-executor"] / r["hello-bare"] <= 1.5 or r["hello-executor"] - r["hello-bare"] <= 0.050))
     load_after = os.getloadavg()
-    print(f"machine: {platform.platform()}, {os.cpu_count()} cores; python {platform.python_version()} at {python}; "
+    # The interpreter measured, not the one running this script.
+    target_version = subprocess.run([python, "-c", "import platform; print(platform.python_version())"],
+                                    stdout=subprocess.PIPE, text=True).stdout.strip()
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores; python {target_version} at {python}; "
           f"medians of {runs} runs ({many} for warm/floor and the stored sets' warm runs, {hellos} for hello)"
           f"{'; --quick' if args.quick else ''}{'; --only ' + ','.join(sorted(chosen)) if args.only else ''}")
     print(f"load average (1, 5, 15 min): before {' '.join(f'{x:.2f}' for x in load_before)}, "
