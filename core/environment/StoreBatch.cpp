@@ -1,5 +1,6 @@
 #include "StoreBatch.h"
 
+#include "base/ParallelMap.h"
 #include "DistributionStore.h"
 #include "InstallReport.h"
 #include "TestSuites.h"
@@ -12,12 +13,10 @@
 #include <QCoreApplication>
 #include <QRandomGenerator>
 #include <QRegularExpression>
-#include <QThread>
 #include <QUrl>
 
 #include <algorithm>
 #include <cstring>
-#include <atomic>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -199,23 +198,8 @@ QList<Result<StoredDistribution>> StoreBatch::build(const QList<PinnedWheel> &wh
 
     // Unpacked in parallel: each wheel has its own archive (libzip handle), installer and target,
     // and shares nothing writable with the others.
-    std::vector<std::optional<Result<StoredDistribution>>> outcomes(size_t(wheels.size()));
-    std::atomic<qsizetype> next{0};
-    const auto work = [&] {
-        for (qsizetype i = next++; i < wheels.size(); i = next++)
-            outcomes[size_t(i)].emplace(unpack(wheels.at(i), batch));
-    };
-    const qsizetype threads = std::min<qsizetype>(wheels.size(), std::max(1, QThread::idealThreadCount()));
-    std::vector<std::thread> workers;
-    for (qsizetype i = 1; i < threads; ++i)
-        workers.emplace_back(work);
-    work(); // this thread is one of them
-    for (std::thread &worker : workers)
-        worker.join();
-    QList<Result<StoredDistribution>> results;
-    results.reserve(wheels.size());
-    for (auto &outcome : outcomes)
-        results.append(std::move(*outcome));
+    QList<Result<StoredDistribution>> results =
+        parallelMap<Result<StoredDistribution>>(wheels.size(), 0, [&](qsizetype i) { return unpack(wheels.at(i), batch); });
 
     std::thread writeback;
     if (auto opened = folder.openDir(batch)) // O_NOFOLLOW from the cache's anchor

@@ -1,5 +1,6 @@
 #include "WheelInstaller.h"
 
+#include "base/ParallelMap.h"
 #include "StagingTree.h"
 #include "WheelInstallPlan.h"
 #include "WheelRecord.h"
@@ -10,12 +11,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
-#include <QThread>
 
 #include <algorithm>
-#include <atomic>
 #include <optional>
-#include <thread>
 #include <vector>
 
 namespace oa {
@@ -255,24 +253,8 @@ Result<InstalledWheel> WheelInstaller::install(const QString &wheelPath, const Q
 
 QList<Result<InstalledWheel>> WheelInstaller::installAll(const QList<WheelInstallJob> &jobs, int threads) const
 {
-    std::vector<std::optional<Result<InstalledWheel>>> outcomes(size_t(jobs.size()));
-    std::atomic<qsizetype> next{0};
-    const auto work = [&] {
-        for (qsizetype i = next++; i < jobs.size(); i = next++)
-            outcomes[size_t(i)].emplace(install(jobs.at(i).wheel, jobs.at(i).target));
-    };
-    const qsizetype count = std::min<qsizetype>(jobs.size(), threads > 0 ? threads : std::max(1, QThread::idealThreadCount()));
-    std::vector<std::thread> workers;
-    for (qsizetype i = 1; i < count; ++i)
-        workers.emplace_back(work);
-    work(); // this thread is one of them
-    for (std::thread &worker : workers)
-        worker.join();
-    QList<Result<InstalledWheel>> results;
-    results.reserve(jobs.size());
-    for (auto &outcome : outcomes)
-        results.append(std::move(*outcome));
-    return results;
+    return parallelMap<Result<InstalledWheel>>(jobs.size(), threads,
+                                               [&](qsizetype i) { return install(jobs.at(i).wheel, jobs.at(i).target); });
 }
 
 } // namespace oa
