@@ -75,6 +75,14 @@ QString sitePackagesOf(const QString &venv)
     return libs.isEmpty() ? QString() : venv + QStringLiteral("/lib/") + libs.first() + QStringLiteral("/site-packages");
 }
 
+// A task that needs tinyreq (a cache entry) and prints what `python -m pip --version` says.
+void makePipVersionTask(Agent &agent, const QString &id)
+{
+    agent.makeScriptTask(id, "import subprocess, sys, tinyreq\n"
+                             "print(subprocess.run([sys.executable, '-m', 'pip', '--version'], capture_output=True, text=True).stdout)\n",
+                         QJsonObject{{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("tinyreq")}}});
+}
+
 } // namespace
 
 class TestStoredPip : public QObject {
@@ -426,9 +434,7 @@ void TestStoredPip::entryWithItsOwnPipStillWorks()
     // leaves pip out.
     Agent agent;
     const QString id = QStringLiteral("old");
-    agent.makeScriptTask(id, "import subprocess, sys, tinyreq\n"
-                             "print(subprocess.run([sys.executable, '-m', 'pip', '--version'], capture_output=True, text=True).stdout)\n",
-                         QJsonObject{{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("tinyreq")}}});
+    makePipVersionTask(agent, id);
     const QStringList args = executorArgs(agent, id, {QStringLiteral("--python"), kSystemPython});
     const QProcessEnvironment env = offlinePipEnvironment(m_wheels);
     QCOMPARE(runExecutor(args, env).exitCode, 0);
@@ -476,9 +482,7 @@ void TestStoredPip::tamperedPipFolderRebuildsTheEntry()
     // stored anew, and the script's `python -m pip` works.
     Agent agent;
     const QString id = QStringLiteral("tampered");
-    agent.makeScriptTask(id, "import subprocess, sys, tinyreq\n"
-                             "print(subprocess.run([sys.executable, '-m', 'pip', '--version'], capture_output=True, text=True).stdout)\n",
-                         QJsonObject{{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("tinyreq")}}});
+    makePipVersionTask(agent, id);
     const QStringList args = executorArgs(agent, id, {QStringLiteral("--python"), kSystemPython});
     const QProcessEnvironment env = offlinePipEnvironment(m_wheels);
     QCOMPARE(runExecutor(args, env).exitCode, 0);
