@@ -7,10 +7,11 @@ OA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # translations, whose qtbase_de.qm the monitor embeds), Python's venv, help2man for the man
 # pages every build makes, the setuptools and wheel wheels that an offline sdist build with
 # setup.py needs (tst_run_as), ccache, which the build uses where it is installed, bubblewrap,
-# whose /usr/bin/bwrap Sandbox = bubblewrap runs task code under (tst_sandbox), and libzip, which
-# reads wheels (core/wheel/; found through pkg-config).
+# whose /usr/bin/bwrap Sandbox = bubblewrap runs task code under (tst_sandbox), libzip, which
+# reads wheels (core/wheel/; found through pkg-config), and OpenSSL's libcrypto, whose SHA-256
+# checks them (core/base/Digest).
 OA_PACKAGES=(
-    build-essential cmake ninja-build pkg-config git help2man libzip-dev
+    build-essential cmake ninja-build pkg-config git help2man libzip-dev libssl-dev
     qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-tools-dev-tools qt6-translations-l10n libgl-dev
     python3 python3-venv python3-pip python3-setuptools-whl python3-wheel-whl fonts-dejavu-core
     ccache bubblewrap

@@ -1,5 +1,6 @@
 #include "EnvironmentKey.h"
 
+#include "base/Digest.h"
 #include "fs/AgentFolder.h"
 #include "syntax/Requirement.h"
 
@@ -96,7 +97,7 @@ QByteArray fileSha256(const QString &path, qint64 *size)
     struct stat st;
     QByteArray digest;
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-        QCryptographicHash hash(QCryptographicHash::Sha256);
+        Digest hash(QCryptographicHash::Sha256);
         char block[64 * 1024];
         ssize_t n = 0;
         qint64 total = 0;

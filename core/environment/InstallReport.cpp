@@ -1,9 +1,9 @@
 #include "InstallReport.h"
 
+#include "base/Digest.h"
 #include "fs/AgentFolder.h"
 #include "fs/JsonFile.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -169,7 +169,7 @@ Provenance InstallReport::read(const AgentFolder &folder, const QString &reportF
 
 QString InstallReport::sha256OfOpenFile(int fd)
 {
-    QCryptographicHash hash(QCryptographicHash::Sha256);
+    Digest hash(QCryptographicHash::Sha256);
     QByteArray buffer(1024 * 1024, Qt::Uninitialized);
     for (;;) {
         const ssize_t n = ::read(fd, buffer.data(), size_t(buffer.size()));

@@ -2,9 +2,9 @@
 
 #include "WheelArchiveState.h"
 
+#include "base/Digest.h"
 #include "base/PrintableText.h"
 
-#include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
 #include <QSet>
@@ -242,7 +242,7 @@ Status WheelArchive::stream(const WheelMember &member, const Sink &sink) const
     const std::unique_ptr<zip_file_t, ZipFileCloser> file(zip_fopen_index(d->zip, member.index, 0));
     if (!file)
         return refusal(member.path, QStringLiteral("cannot be unpacked: %1").arg(QString::fromUtf8(zip_strerror(d->zip))));
-    QCryptographicHash hash(row && row->hasHash() ? row->algorithm : QCryptographicHash::Sha256);
+    Digest hash(row && row->hasHash() ? row->algorithm : QCryptographicHash::Sha256);
     QByteArray buffer(kChunk, Qt::Uninitialized);
     qint64 total = 0;
     for (;;) {
@@ -295,7 +295,7 @@ Status WheelArchive::verify() const
 
 Result<QByteArray> WheelArchive::fileSha256() const
 {
-    QCryptographicHash hash(QCryptographicHash::Sha256);
+    Digest hash(QCryptographicHash::Sha256);
     QByteArray buffer(kChunk, Qt::Uninitialized);
     for (off_t offset = 0;;) {
         const ssize_t n = ::pread(d->fd.get(), buffer.data(), size_t(buffer.size()), offset);

@@ -5,9 +5,9 @@
 #include "WheelInstallPlan.h"
 #include "WheelRecord.h"
 
+#include "base/Digest.h"
 #include "base/PrintableText.h"
 
-#include <QCryptographicHash>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -39,7 +39,7 @@ public:
         auto fd = m_tree.createFile(destination, mode);
         if (!fd)
             return fd.error();
-        QCryptographicHash hash(QCryptographicHash::Sha256);
+        Digest hash(QCryptographicHash::Sha256);
         const bool hashing = knownSha256.isEmpty();
         qint64 size = 0;
         const auto put = [&](const char *data, qsizetype length) -> Status {
