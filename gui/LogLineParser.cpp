@@ -1,5 +1,6 @@
 #include "LogLineParser.h"
 
+#include "base/LocalTime.h"
 #include "records/ExecutionLog.h"
 
 #include <QDateTime>
@@ -20,7 +21,7 @@ QString renderClef(const QJsonObject &event)
     const QString level = event.value(QStringLiteral("@l")).toString(QStringLiteral("Information"));
     const QDateTime t = QDateTime::fromString(event.value(QStringLiteral("@t")).toString(), Qt::ISODateWithMs);
     return QStringLiteral("%1 %2 [%3] %4")
-        .arg(t.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")), level.left(4).toUpper(),
+        .arg(oa::LocalTime::logTime(t), level.left(4).toUpper(),
              event.value(QStringLiteral("SourceContext")).toString(), rendered);
 }
 

@@ -56,6 +56,14 @@ QString timeOfDay(const QDateTime &when)
     return locale.toString(local.time(), withoutZone(locale.timeFormat(QLocale::LongFormat))) + u' ' + zone(local);
 }
 
+QString logTime(const QDateTime &when)
+{
+    if (!when.isValid())
+        return {};
+    const QDateTime local = when.toLocalTime();
+    return local.toString(QStringLiteral("HH:mm:ss.zzz")) + u' ' + zone(local);
+}
+
 QString longDateTime(const QDateTime &when)
 {
     if (!when.isValid())

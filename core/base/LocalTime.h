@@ -20,6 +20,10 @@ QString zone(const QDateTime &local);
 QString dateTime(const QDateTime &when, bool withSeconds = false);
 // The time of day alone, with seconds and the zone: "21:04:32 CET" (for today's rows of a table).
 QString timeOfDay(const QDateTime &when);
+// A log line's time: 24-hour, to the millisecond, with the zone ("21:04:32.595 CET"), whatever the
+// locale: the monitor's executor log view, set beside a script's own log lines (Python's logging
+// writes 24-hour local time with milliseconds).
+QString logTime(const QDateTime &when);
 // The locale's long format, with the zone: for tooltips.
 QString longDateTime(const QDateTime &when);
 // ISO 8601 in the local zone with its offset ("2026-12-06T21:04:32.595+01:00"): for JSON that a

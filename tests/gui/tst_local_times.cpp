@@ -1,11 +1,15 @@
 // Times with their zone, everywhere a person reads one (issue 23): under TZ=Europe/Berlin (set
 // before Qt reads the zone), oa::LocalTime writes the locale's format with a four-digit year and
 // the zone, and a real run's start shows in the monitor's table and in --list as the local time
-// the script's own log lines carry (Python's logging writes local time), with "CET" beside it.
+// the script's own log lines carry (Python's logging writes local time), with "CET" beside it, as
+// does every line of the monitor's Executor log tab.
 #include "LeftoverTableModel.h"
+#include "LogTabs.h"
+#include "LogView.h"
 #include "LockTableModel.h"
 #include "MainWindow.h"
 #include "MonitorFixture.h"
+#include "TaskDetailPane.h"
 #include "TaskTableModel.h"
 #include "TestSupport.h"
 #include "base/LocalTime.h"
@@ -78,6 +82,10 @@ void TestLocalTimes::formats()
     QCOMPARE(oa::LocalTime::dateTime(kSummer), QStringLiteral("7/1/2026 12:00 PM CEST"));
     QVERIFY2(oa::LocalTime::longDateTime(kWinter).endsWith(QStringLiteral("December 6, 2026 9:04:32 PM CET")),
              qPrintable(oa::LocalTime::longDateTime(kWinter)));
+    // A log line's time: 24-hour with milliseconds in every locale, and the zone.
+    QCOMPARE(oa::LocalTime::logTime(kWinter.addMSecs(595)), QStringLiteral("21:04:32.595 CET"));
+    QCOMPARE(oa::LocalTime::logTime(kSummer), QStringLiteral("12:00:00.000 CEST"));
+    QCOMPARE(oa::LocalTime::logTime(QDateTime()), QString());
     QCOMPARE(oa::LocalTime::isoWithOffset(kWinter), QStringLiteral("2026-12-06T21:04:32.000+01:00"));
     QCOMPARE(oa::LocalTime::dateTime(QDateTime()), QString());
     QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
@@ -163,6 +171,16 @@ void TestLocalTimes::realRunMatchesTheScriptsLog()
     QVERIFY2(tip.endsWith(QStringLiteral(" CET")) && tip.contains(QString::number(QDate::currentDate().year())), qPrintable(tip));
     QCOMPARE(model->index(model->rowOf(QStringLiteral("older")), TaskTableModel::StartedColumn).data().toString(),
              QStringLiteral("12/6/2026 9:04 PM CET"));
+
+    // The Executor log tab: each event's local time with its zone (it showed "21:04:32.595" alone).
+    window.selectTask(QStringLiteral("berlin"));
+    LogView *executorLog = window.detailPane()->logs()->view(LogTabs::Executor);
+    QTRY_VERIFY_WITH_TIMEOUT(executorLog->lineCount() > 3, 20000);
+    static const QRegularExpression stamped(QStringLiteral("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} CET [A-Z]{4} \\["));
+    const QStringList lines = executorLog->text().split(u'\n');
+    for (const QString &line : lines)
+        QVERIFY2(stamped.match(line).hasMatch(), qPrintable(line));
+    QVERIFY2(near(secondsOfDay(lines.first()), scriptTime), qPrintable(lines.first() + QStringLiteral(" / ") + logged));
 }
 
 int main(int argc, char **argv)
