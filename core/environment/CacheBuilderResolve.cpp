@@ -2,6 +2,7 @@
 // needed"): pip resolves, the store installs.
 #include "CacheBuilder.h"
 
+#include "BackgroundStore.h"
 #include "DistributionStore.h"
 #include "base/LoggingCategories.h"
 #include "records/ExecutionLog.h"
@@ -91,6 +92,12 @@ Result<QString> CacheBuilder::resolveIntoStore(const EnvironmentKey &key, const 
     if (sandbox)
         sandbox->writable.append(staging); // this build's own staging folder, never the cache's others
 
+    // The executor's pip is stored while pip resolves, on the core the resolver leaves idle
+    // (a cold build's biggest wheel to compile after pandas).
+    std::optional<BackgroundStore> pipAhead;
+    if (m_pip && !store.find(m_pip->wheel))
+        pipAhead.emplace(m_layout, python, QList<PinnedWheel>{m_pip->wheel}, pipLog);
+
     // 1. pip resolves with everything install() gives it (the same requirements, settings,
     //    isolation, user and sandbox), and installs nothing.
     const QString report = work + QStringLiteral("/pip-report.json");
@@ -134,7 +141,11 @@ Result<QString> CacheBuilder::resolveIntoStore(const EnvironmentKey &key, const 
     StorePlan plan;
     plan.wheels = set.wheels;
     plan.extras = QList<QStringList>(set.wheels.size()); // pip's closure: every dependency is in the set
+    // The set's wheels are stored while the pip store may still be compiling; the store waits
+    // for it only then, having tried the lock of each wheel (DistributionStore::ensureAll).
     auto done = composeFromStore(plan, store, python, site, pipLog);
+    for (const QString &warning : pipAhead ? pipAhead->finish() : QStringList())
+        m_log.warning(lcVenv, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), warning}});
     for (const QString &warning : store.takeWarnings())
         m_log.warning(lcVenv, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), warning}});
     if (!done)

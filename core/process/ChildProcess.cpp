@@ -3,6 +3,7 @@
 #include "base/LoggingCategories.h"
 #include "CgroupSpawn.h"
 #include "ChildConfinement.h"
+#include "LiveChildren.h"
 #include "ProcessGuardian.h"
 #include "ProcessTable.h"
 
@@ -224,6 +225,7 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
     // wait for); else QProcess, and the child migrates itself.
     CgroupSpawn direct;
     QProcess process;
+    std::unique_lock<std::mutex> starting = LiveChildren::instance().lockForStart();
     const CgroupSpawn::Start directStart = direct.start(spec, program, arguments, environment, confinement, &result);
     if (directStart == CgroupSpawn::Start::Failed)
         return result;
@@ -233,6 +235,7 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
     result.started = true;
     result.startedInCgroup = isDirect;
     result.pid = isDirect ? direct.pid() : process.processId();
+    LiveChildren::instance().add(result.pid, starting);
     ProcessGuardian::instance().watch(result.pid);
 
     // An event loop rather than waitForFinished(): the RunControl's tick runs in it (deadlines,
@@ -277,11 +280,14 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
     // left in it, ends with it. Not a leftover of the program's: give it a moment.
     if (spec.sandbox)
         waitUntilGone(result.pid, QDeadlineTimer(kSandboxTeardownMs), control);
-    result.othersAliveAtExit = int(ProcessTable::descendantsOf(QCoreApplication::applicationPid(), ProcessGuardian::instance().pid()).size());
+    result.othersAliveAtExit = int(ProcessTable::descendantsOf(QCoreApplication::applicationPid(),
+                                                               LiveChildren::instance().others(result.pid) << ProcessGuardian::instance().pid())
+                                       .size());
     // Whatever the child left in its group goes too: after a stop, at once; else gracefully.
     result.leftoversStopped = stopGroup(result.pid, result.stopped ? stopper.remainingGraceMs() : kLeftoverGraceMs,
                                         &result.survivors, control);
-    ProcessGuardian::instance().release();
+    ProcessGuardian::instance().release(result.pid);
+    LiveChildren::instance().remove(result.pid);
     return result;
 }
 

@@ -76,10 +76,13 @@ void killListed(const char *procsFile)
         for (int fd = 3; fd < 65536; ++fd)
             ::close(fd);
 
-    // Messages: a positive number is the process group to guard (0: none); a negative number
-    // -N announces N bytes: a kind ('K' a cgroup.kill file, 'P' a v1 cgroup.procs file) and its
-    // path (none: forget it).
-    qint64 guarded = 0;
+    // Messages: a positive number is a process group to guard, the same with kReleaseBit set one
+    // to guard no more, 0 none at all; a negative number -N announces N bytes: a kind ('K' a
+    // cgroup.kill file, 'P' a v1 cgroup.procs file) and its path (none: forget it). Groups are
+    // few: a build runs at most two children at once (pip's resolve, and the pip it stores).
+    static qint64 guarded[ProcessGuardian::kMaxGroups];
+    for (qint64 &group : guarded)
+        group = 0;
     static char cgroupKill[4096];
     static char cgroupProcs[4096];
     cgroupKill[0] = '\0';
@@ -100,8 +103,20 @@ void killListed(const char *procsFile)
         qint64 value = 0;
         if (!readFully(&value, sizeof value))
             break; // EOF: the executor closed the pipe, or died
-        if (value >= 0) {
-            guarded = value;
+        if (value == 0) {
+            for (qint64 &group : guarded)
+                group = 0;
+            continue;
+        }
+        if (value > 0) {
+            const bool release = (value & ProcessGuardian::kReleaseBit) != 0;
+            const qint64 group = value & ~ProcessGuardian::kReleaseBit;
+            for (qint64 &slot : guarded) {
+                if (release ? slot == group : slot == 0) {
+                    slot = release ? 0 : group;
+                    break;
+                }
+            }
             continue;
         }
         char kind = 0;
@@ -113,8 +128,9 @@ void killListed(const char *procsFile)
             break;
         path[length] = '\0';
     }
-    if (guarded > 1)
-        ::kill(-static_cast<pid_t>(guarded), SIGKILL);
+    for (const qint64 group : guarded)
+        if (group > 1)
+            ::kill(-static_cast<pid_t>(group), SIGKILL);
     if (cgroupKill[0] != '\0') {
         const int fd = ::open(cgroupKill, O_WRONLY | O_CLOEXEC);
         if (fd >= 0) {
@@ -131,6 +147,7 @@ void killListed(const char *procsFile)
 
 bool ProcessGuardian::ensureStarted()
 {
+    const std::lock_guard<std::mutex> started(m_startMutex); // children may start from two threads
     if (m_writeFd >= 0)
         return true;
     // A guardian that somebody killed must not take the executor with it through SIGPIPE.
@@ -172,10 +189,10 @@ void ProcessGuardian::watch(qint64 processGroup)
     send(processGroup);
 }
 
-void ProcessGuardian::release()
+void ProcessGuardian::release(qint64 processGroup)
 {
-    if (m_writeFd >= 0)
-        send(0);
+    if (m_writeFd >= 0 && processGroup > 0)
+        send(processGroup | kReleaseBit);
 }
 
 void ProcessGuardian::sendPath(char kind, const QByteArray &path)
@@ -236,7 +253,7 @@ bool ProcessGuardian::ensureStarted()
 }
 
 void ProcessGuardian::watch(qint64) { ensureStarted(); }
-void ProcessGuardian::release() {}
+void ProcessGuardian::release(qint64) {}
 void ProcessGuardian::watchCgroup(const QByteArray &) {}
 void ProcessGuardian::watchCgroupMembers(const QByteArray &) {}
 void ProcessGuardian::send(qint64) {}
@@ -247,7 +264,7 @@ ProcessGuardian::~ProcessGuardian() = default;
 
 bool ProcessGuardian::ensureStarted() { return false; }
 void ProcessGuardian::watch(qint64) {}
-void ProcessGuardian::release() {}
+void ProcessGuardian::release(qint64) {}
 void ProcessGuardian::watchCgroup(const QByteArray &) {}
 void ProcessGuardian::watchCgroupMembers(const QByteArray &) {}
 void ProcessGuardian::send(qint64) {}

@@ -2,6 +2,8 @@
 
 #include <QtGlobal>
 
+#include <mutex>
+
 namespace oa {
 
 // Makes sure that nothing the executor started outlives it, even when it is killed with
@@ -20,10 +22,15 @@ class ProcessGuardian {
 public:
     static ProcessGuardian &instance();
 
-    // Guard `processGroup` from now on (one at a time: the executor runs one child at a time).
+    // At most this many groups are guarded at once: a build runs pip's resolve beside the
+    // compile of the pip it stores (BackgroundStore); every other step runs one child at a time.
+    static constexpr int kMaxGroups = 8;
+    static constexpr qint64 kReleaseBit = qint64(1) << 62;
+
+    // Guard `processGroup` from now on, beside any other group it guards. Thread-safe.
     void watch(qint64 processGroup);
     // The group has been confirmed empty: stop guarding it.
-    void release();
+    void release(qint64 processGroup);
     // Also write "1" to this cgroup.kill file when the executor dies (empty: no cgroup).
     void watchCgroup(const QByteArray &cgroupKillFile);
     // Also SIGKILL every PID this cgroup.procs file lists when the executor dies, one by one: a
@@ -42,6 +49,7 @@ private:
     void send(qint64 value);
     void sendPath(char kind, const QByteArray &path);
 
+    std::mutex m_startMutex;
     int m_writeFd = -1;
     qint64 m_guardianPid = 0;
     void *m_job = nullptr; // Windows job handle

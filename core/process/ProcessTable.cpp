@@ -99,6 +99,11 @@ QList<ProcessTable::Entry> ProcessTable::snapshot()
 
 QList<ProcessTable::Entry> ProcessTable::descendantsOf(const QList<Entry> &table, qint64 root, qint64 exclude)
 {
+    return descendantsOf(table, root, QList<qint64>{exclude});
+}
+
+QList<ProcessTable::Entry> ProcessTable::descendantsOf(const QList<Entry> &table, qint64 root, const QList<qint64> &exclude)
+{
     QMultiHash<qint64, qsizetype> childrenOf;
     for (qsizetype i = 0; i < table.size(); ++i)
         childrenOf.insert(table.at(i).parent, i);
@@ -110,7 +115,7 @@ QList<ProcessTable::Entry> ProcessTable::descendantsOf(const QList<Entry> &table
         const qint64 parent = parents.takeLast();
         for (auto it = childrenOf.constFind(parent); it != childrenOf.cend() && it.key() == parent; ++it) {
             const Entry &child = table.at(*it);
-            if (child.pid == exclude || seen.contains(child.pid))
+            if (exclude.contains(child.pid) || seen.contains(child.pid))
                 continue;
             seen.insert(child.pid);
             found.append(child);
@@ -121,6 +126,11 @@ QList<ProcessTable::Entry> ProcessTable::descendantsOf(const QList<Entry> &table
 }
 
 QList<qint64> ProcessTable::descendantsOf(qint64 pid, qint64 exclude)
+{
+    return descendantsOf(pid, QList<qint64>{exclude});
+}
+
+QList<qint64> ProcessTable::descendantsOf(qint64 pid, const QList<qint64> &exclude)
 {
     QList<qint64> living;
     for (const Entry &entry : descendantsOf(snapshot(), pid, exclude))

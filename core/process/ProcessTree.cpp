@@ -1,5 +1,6 @@
 #include "ProcessTree.h"
 
+#include "LiveChildren.h"
 #include "ProcessGuardian.h"
 
 #include <QCoreApplication>
@@ -103,14 +104,13 @@ QList<qint64> ProcessTree::members(qint64 processGroup)
         for (const qint64 pid : m_v1->members())
             inCgroups.insert(pid);
     QSet<qint64> descendants;
-    for (const ProcessTable::Entry &entry : ProcessTable::descendantsOf(table, self, guardian)) {
+    // Another child that runs beside this one (LiveChildren) is no member of this tree.
+    for (const ProcessTable::Entry &entry : ProcessTable::descendantsOf(table, self, LiveChildren::instance().others(processGroup) << guardian)) {
         descendants.insert(entry.pid);
-#ifdef Q_OS_LINUX
-        // An orphan that died as the executor's child. Never the running child: Qt (forkfd) or
+        // An orphan that died as the executor's child. Never a running child: Qt (forkfd) or
         // CgroupSpawn (its pidfd) reaps it, and never waitpid(-1), which would take it from them.
         if (entry.dead() && entry.parent == self && entry.pid != processGroup)
-            ::waitpid(pid_t(entry.pid), nullptr, WNOHANG);
-#endif
+            LiveChildren::instance().reapUnlisted(entry.pid);
     }
     QList<qint64> living;
     for (const ProcessTable::Entry &entry : table) {
@@ -179,7 +179,7 @@ void ProcessTree::signal(qint64 processGroup, int signal)
     else if (m_v1)
         m_v1->signalAll(signal);
     const qint64 guardian = ProcessGuardian::instance().pid();
-    for (const qint64 pid : ProcessTable::descendantsOf(QCoreApplication::applicationPid(), guardian))
+    for (const qint64 pid : ProcessTable::descendantsOf(QCoreApplication::applicationPid(), LiveChildren::instance().others(processGroup) << guardian))
         ::kill(pid_t(pid), signal);
 #else
     Q_UNUSED(processGroup)

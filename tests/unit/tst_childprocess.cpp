@@ -1,4 +1,5 @@
 #include "process/ChildProcess.h"
+#include "process/LiveChildren.h"
 #include "process/ProcessTable.h"
 #include "TestSupport.h"
 
@@ -6,9 +7,14 @@
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTest>
 
+#include <memory>
+
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using oa::ChildProcess;
 using oa::ProcessSpec;
@@ -28,6 +34,8 @@ private slots:
     void argumentListTooLongIsRecognised();
     void joinsEveryCgroupListed();
     void descendantsFollowParentLinks();
+    void childrenOfTwoThreadsAreNotLeftovers();
+    void listedChildIsNotReapedByOthers();
 
 private:
     static ProcessSpec shell(const QString &script)
@@ -204,6 +212,52 @@ void TestChildProcess::descendantsFollowParentLinks()
     QVERIFY(!without.contains(grandchild.first()));
     ::kill(pid_t(grandchild.first()), SIGKILL);
     QVERIFY(shellProcess.waitForFinished());
+}
+
+// A build runs pip's resolver beside the compile of the pip it stores (BackgroundStore): each
+// child's run must end on its own, and neither counts the other's tree as its leftovers (pip's
+// report is not believed when something it started is left alive).
+void TestChildProcess::childrenOfTwoThreadsAreNotLeftovers()
+{
+    const QString started = m_tmp.filePath(QStringLiteral("two-threads.started"));
+    const QString release = m_tmp.filePath(QStringLiteral("two-threads.release"));
+    oa::ProcessExit background;
+    std::unique_ptr<QThread> thread(QThread::create([&] {
+        background = ChildProcess::run(shell(QStringLiteral("echo up > '%1'; while [ ! -e '%2' ]; do sleep 0.05; done").arg(started, release)));
+    }));
+    thread->start();
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(started), 30000);
+    const oa::ProcessExit foreground = ChildProcess::run(shell(QStringLiteral("true")));
+    QVERIFY(foreground.succeeded());
+    QCOMPARE(foreground.othersAliveAtExit, 0); // the other thread's shell (and its sleep) runs on
+    QCOMPARE(foreground.leftoversStopped, 0);
+    QVERIFY(!thread->isFinished());
+    QVERIFY(oatest::writeFileBytes(release, "go"));
+    QVERIFY(thread->wait(30000)); // its own event loop saw its child end
+    QVERIFY2(background.succeeded(), qPrintable(background.exitMessage()));
+    QCOMPARE(background.othersAliveAtExit, 0);
+}
+
+// ProcessTree reaps the executor's dead orphans, but never a child another thread's
+// ChildProcess waits for: reaped by somebody else, its exit would never reach that thread.
+void TestChildProcess::listedChildIsNotReapedByOthers()
+{
+    std::unique_lock<std::mutex> starting = oa::LiveChildren::instance().lockForStart();
+    const pid_t child = ::fork();
+    if (child == 0)
+        ::_exit(7);
+    QVERIFY(child > 0);
+    oa::LiveChildren::instance().add(child, starting);
+    siginfo_t info{};
+    // Dead, and still waitable (WNOWAIT leaves it so).
+    QVERIFY(::waitid(P_PID, id_t(child), &info, WEXITED | WNOWAIT) == 0);
+    oa::LiveChildren::instance().reapUnlisted(child);
+    info = {};
+    QCOMPARE(::waitid(P_PID, id_t(child), &info, WEXITED | WNOHANG | WNOWAIT), 0);
+    QCOMPARE(int(info.si_pid), int(child)); // still there for its own ChildProcess
+    oa::LiveChildren::instance().remove(child);
+    oa::LiveChildren::instance().reapUnlisted(child);
+    QCOMPARE(::waitid(P_PID, id_t(child), &info, WEXITED | WNOHANG), -1); // reaped now: ECHILD
 }
 
 QTEST_GUILESS_MAIN(TestChildProcess)
