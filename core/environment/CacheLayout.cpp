@@ -1,5 +1,6 @@
 #include "CacheLayout.h"
 
+#include "KeptVenvs.h"
 #include "process/ProcessTable.h"
 
 #include <QCoreApplication>
@@ -125,7 +126,7 @@ bool CacheLayout::isInUse(const QString &entryName) const
             return true;
         m_folder.removeFile(inUseDir() + u'/' + marker.name); // its executor died
     }
-    return false;
+    return KeptVenvs(m_folder, keptVenvsDir()).inUse().contains(entryName);
 }
 
 qint64 CacheLayout::stagingPid(const QString &name)

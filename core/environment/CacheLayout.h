@@ -27,6 +27,7 @@ namespace oa {
 //   staging/store.{pid}.{n}/                   a wheel being unpacked, or a store folder evicted
 //   store/{name}-{version}-{sha16}.used        its mtime is the store folder's last use (StoreUse)
 //   in-use/{store folder}@store-{n}.{pid}      a process that stores or composes from it now
+//   in-use/kept/{execution}.{hash}.json        a kept venv and what it uses while it exists (KeptVenvs)
 //
 // The scripts that use the cache may run as root, so nothing in it is trusted: every path is
 // walked with O_NOFOLLOW (AgentFolder), and a link anywhere below the cache folder is refused.
@@ -44,6 +45,7 @@ public:
     QString stagingDir() const { return m_dir + QStringLiteral("/staging"); }
     QString locksDir() const { return m_dir + QStringLiteral("/locks"); }
     QString inUseDir() const { return m_dir + QStringLiteral("/in-use"); }
+    QString keptVenvsDir() const { return inUseDir() + QStringLiteral("/kept"); }
     QString storeDir() const { return m_dir + QStringLiteral("/store"); }
     // "store-" and no dot: the pruner reads a lock's key up to the first dot, and removes the
     // lock file of a key with nothing left under that very lock, as it does for entries.
@@ -75,8 +77,9 @@ public:
     };
     Scan scan(const QString &prefix = QString()) const;
 
-    // Whether a live execution holds a marker for `entryName`. The markers of executions that
-    // died are removed on the way.
+    // Whether a live execution holds a marker for `entryName`, or a kept venv uses it
+    // (KeptVenvs). The markers of executions that died are removed on the way, and so are the
+    // records of kept venvs that are gone.
     bool isInUse(const QString &entryName) const;
 
     // The PID in a staging folder's name ({key}.{pid}.{n}, {entry}.{pid}.evicted) or a

@@ -1,5 +1,6 @@
 #include "StoreUse.h"
 
+#include "KeptVenvs.h"
 #include "fs/JsonFile.h"
 #include "process/ProcessTable.h"
 
@@ -81,7 +82,7 @@ QSet<QString> StoreUse::liveMarkers(const CacheLayout &layout)
         else
             layout.folder().removeFile(layout.inUseDir() + u'/' + marker.name); // its process died
     }
-    return live;
+    return live + KeptVenvs(layout.folder(), layout.keptVenvsDir()).inUse();
 }
 
 QHash<QString, int> StoreUse::namedByAnyEntry(const CacheLayout &layout)

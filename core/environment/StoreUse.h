@@ -18,7 +18,7 @@ namespace oa {
 struct StoreFolderUse {
     StoredDistribution distribution;
     int usedBySets = 0;  // the cache entries whose StoreFolders name it
-    bool marked = false; // a live process marked it (DistributionStore: a build, a run composed from the store)
+    bool marked = false; // a live process marked it (DistributionStore: a build, a run composed from the store), or a kept venv uses it
     bool inUse = false;  // marked, or named by an entry that an execution uses
     QDateTime lastUsed;  // the later of its stamp and the last use of every entry that names it
 };
@@ -29,7 +29,8 @@ struct StoreFolderUse {
 //  - a live process holds its marker in-use/{folder}@store-{n}.{pid}, taken by
 //    DistributionStore::ensure() before it even looks at the folder, and kept while that
 //    DistributionStore lives: by a build until its entry is published (the entry names it from
-//    then on), by a run whose own venv is composed from the store for as long as the run lasts.
+//    then on), by a run whose own venv is composed from the store for as long as the run lasts; or
+//  - a venv kept after its run names it, and that venv still exists (KeptVenvs).
 // Its last use is store/{folder}.used's modification time: set when DistributionStore hands the
 // folder out, and carried over from an entry's last use when the pruner evicts that entry.
 class StoreUse {
@@ -58,7 +59,8 @@ public:
     static QDateTime stampedUse(const OpenFolder &store, const QString &folderName);
 
 private:
-    // The names before '@' of the markers in in-use/ whose process lives.
+    // The names before '@' of the markers in in-use/ whose process lives, and the names kept
+    // venvs that still exist use (KeptVenvs).
     static QSet<QString> liveMarkers(const CacheLayout &layout);
     // How many entries name each store folder, from every entry.json in entries/ and in the
     // trash of live pruners.

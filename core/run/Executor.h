@@ -114,6 +114,10 @@ private:
     // A venv kept (KeepVirtualEnvironment) after a dynamic user's run becomes root's: no file
     // may keep an ID that is let go, and that the next execution may get.
     void reclaimKeptVenvFromDynamicUser();
+    // A kept venv names cache content through its .pth files (its entry, the entry's store
+    // folders, pip's store folder): recorded as in use for as long as the venv exists
+    // (KeptVenvs), before this run's own markers go, so that no prune evicts it meanwhile.
+    void keepCacheUseOfKeptVenv();
     // Sandbox = bubblewrap: the task's Network applied, bwrap probed (exit 5 when unusable),
     // result.json's Sandbox. Before any task code runs.
     Status prepareSandbox();

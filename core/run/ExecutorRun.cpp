@@ -1,9 +1,15 @@
 #include "Executor.h"
 
 #include "base/LoggingCategories.h"
+#include "environment/CacheLayout.h"
+#include "environment/EnvironmentCache.h"
+#include "environment/KeptVenvs.h"
 #include "environment/PythonEnvironment.h"
+#include "environment/StoredPip.h"
 #include "records/ErrorSummary.h"
 #include "ScriptRunner.h"
+
+#include <QFileInfo>
 
 // The Run and Cleanup stages: the script under containment, then the run's own folders removed
 // and a run-as user's task folder taken back.
@@ -96,12 +102,38 @@ void Executor::recordErrorSummary()
     m_log.info(lcExecutor, QStringLiteral("Reason: {ErrorSummary}"), {{QStringLiteral("ErrorSummary"), m_record.errorSummary}});
 }
 
+void Executor::keepCacheUseOfKeptVenv()
+{
+    QStringList names;
+    if (m_cache && !m_cacheEntryDir.isEmpty()) {
+        names.append(QFileInfo(m_cacheEntryDir).fileName());
+        for (const QString &folder : m_cache->storeFoldersInUse())
+            names.append(QFileInfo(folder).fileName());
+    }
+    if (m_storedPip && !m_storedPip->folder().isEmpty())
+        names.append(QFileInfo(m_storedPip->folder()).fileName());
+    if (names.isEmpty())
+        return;
+    const CacheLayout layout(cacheDir(), m_paths.baseDir());
+    const Status kept = KeptVenvs(layout.folder(), layout.keptVenvsDir()).keep(m_folders.venvDir(), m_options.executionId, names);
+    if (!kept) {
+        warn(QStringLiteral("the kept venv %1 uses %2 of the environment cache, which a prune may now remove: %3")
+                 .arg(m_folders.venvDir(), names.join(QStringLiteral(", ")), kept.error().message),
+             lcCleanup);
+        return;
+    }
+    m_log.info(lcCleanup, QStringLiteral("The kept venv keeps {CacheUses} of the environment cache in use for as long as it exists"),
+               {{QStringLiteral("CacheUses"), names.join(QStringLiteral(", "))}});
+}
+
 void Executor::cleanUp()
 {
+    const bool keepVenv = m_info && m_info->keepVirtualEnvironment;
+    if (m_folders.ownsVenv() && keepVenv)
+        keepCacheUseOfKeptVenv(); // while this run's markers still hold what it uses
     m_cache.reset(); // this execution no longer uses its cache entry
     m_storedPip.reset(); // nor pip's store folder
     stopDynamicUserProcesses(); // before its files are taken back: nothing of it may still write
-    const bool keepVenv = m_info && m_info->keepVirtualEnvironment;
     if (m_folders.ownsVenv() && keepVenv)
         m_log.info(lcCleanup, QStringLiteral("Keeping virtual environment {VenvPath}"), {{QStringLiteral("VenvPath"), m_folders.venvDir()}});
     warn(m_folders.remove(keepVenv), lcCleanup);

@@ -8,8 +8,7 @@
 // implausible folder (planted, writable by others, a file or link in store/) is removed; and
 // --clear-env-cache empties the store of every folder nothing needs, immutable files included;
 // and prunes racing runs that always rebuild never break one.
-#include "TestSupport.h"
-#include "WheelBuilder.h"
+#include "StoreCacheTools.h"
 
 #include "environment/CacheLayout.h"
 #include "environment/DistributionStore.h"
@@ -37,47 +36,6 @@ using namespace oatest;
 
 namespace {
 
-QJsonObject pinned(const QString &path, const QString &version)
-{
-    return {{QStringLiteral("version"), QStringLiteral("==") + version},
-            {QStringLiteral("hashes"), QJsonArray{QStringLiteral("sha256:") + oatest::WheelBuilder::sha256Of(path)}}};
-}
-
-QByteArray lockJson(const QJsonObject &defaults)
-{
-    return QJsonDocument(QJsonObject{{QStringLiteral("_meta"), QJsonObject{{QStringLiteral("pipfile-spec"), 6}}},
-                                     {QStringLiteral("default"), defaults}})
-        .toJson();
-}
-
-QString storeDir(const Agent &agent)
-{
-    return agent.base() + QStringLiteral("/EnvCache/store");
-}
-
-// The store's folders (not its stamps).
-QStringList storeFolders(const Agent &agent)
-{
-    return QDir(storeDir(agent)).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-}
-
-QJsonObject toolJson(const Agent &agent, const QStringList &tool)
-{
-    const Run run = runExecutor(QStringList{QStringLiteral("--base-dir"), agent.base(), QStringLiteral("--json")} + tool);
-    if (run.exitCode != 0)
-        qWarning("%s: %s", qPrintable(tool.join(u' ')), run.err.constData());
-    return QJsonDocument::fromJson(run.out).object();
-}
-
-// The Store rows of --env-cache --json, by folder name.
-QMap<QString, QJsonObject> storeRows(const Agent &agent)
-{
-    QMap<QString, QJsonObject> rows;
-    for (const QJsonValue &v : toolJson(agent, {QStringLiteral("--env-cache")}).value("Store").toArray())
-        rows.insert(v.toObject().value("Folder").toString(), v.toObject());
-    return rows;
-}
-
 // Sets a store folder's last use (its stamp's modification time) `secondsAgo` in the past.
 bool setLastUse(const Agent &agent, const QString &folder, qint64 secondsAgo)
 {
@@ -85,16 +43,6 @@ bool setLastUse(const Agent &agent, const QString &folder, qint64 secondsAgo)
     const qint64 when = QDateTime::currentSecsSinceEpoch() - secondsAgo;
     const struct timeval times[2] = {{when, 0}, {when, 0}};
     return ::utimes(stamp.constData(), times) == 0;
-}
-
-QStringList removedStoreFolders(const QJsonObject &report)
-{
-    QStringList removed;
-    for (const QJsonValue &v : report.value("Removed").toArray())
-        if (v.toString().startsWith(QLatin1String("store/")))
-            removed.append(v.toString().mid(6));
-    removed.sort();
-    return removed;
 }
 
 } // namespace
