@@ -28,6 +28,9 @@ struct PythonInterpreter;
 // and waits for them: nothing half stored is published.
 class BackgroundStore {
 public:
+    // The thread's nice value, and its children's.
+    static constexpr int kNice = 10;
+
     BackgroundStore(const CacheLayout &layout, const PythonInterpreter &python, const QList<PinnedWheel> &wheels, const QString &log);
     ~BackgroundStore();
     BackgroundStore(const BackgroundStore &) = delete;

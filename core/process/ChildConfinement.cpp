@@ -51,7 +51,7 @@ void ChildConfinement::applyInChild() const noexcept
     if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         ::_exit(kDropFailedExit);
     // After setuid(): a change of credentials clears the death signal.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL); // dies with the thread that started it (our main thread)
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL); // dies with the thread that started it (and waits for it)
     if (::getppid() != parent)          // the executor died before prctl took effect
         ::_exit(127);
 #endif

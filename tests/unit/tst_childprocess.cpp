@@ -36,6 +36,7 @@ private slots:
     void descendantsFollowParentLinks();
     void childrenOfTwoThreadsAreNotLeftovers();
     void listedChildIsNotReapedByOthers();
+    void guardianStopsTheGroupsOfTwoThreads();
 
 private:
     static ProcessSpec shell(const QString &script)
@@ -258,6 +259,26 @@ void TestChildProcess::listedChildIsNotReapedByOthers()
     oa::LiveChildren::instance().remove(child);
     oa::LiveChildren::instance().reapUnlisted(child);
     QCOMPARE(::waitid(P_PID, id_t(child), &info, WEXITED | WNOHANG), -1); // reaped now: ECHILD
+}
+
+// SIGKILL to a process whose two threads each run a child: the guardian stops both groups, not
+// only the one whose start it heard of last.
+void TestChildProcess::guardianStopsTheGroupsOfTwoThreads()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QProcess helper;
+    helper.start(QStringLiteral(OA_TWOCHILDREN_PATH), {dir.path()});
+    QVERIFY(helper.waitForStarted());
+    const QList<qint64> first = oatest::waitForPids(dir.filePath(QStringLiteral("sleep-1.pid")));
+    const QList<qint64> second = oatest::waitForPids(dir.filePath(QStringLiteral("sleep-2.pid")));
+    QCOMPARE(first.size(), 1);
+    QCOMPARE(second.size(), 1);
+    QVERIFY(oatest::isProcessAlive(first.first()) && oatest::isProcessAlive(second.first()));
+    ::kill(pid_t(helper.processId()), SIGKILL);
+    QVERIFY(helper.waitForFinished());
+    QTRY_VERIFY_WITH_TIMEOUT(!oatest::isProcessAlive(first.first()), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!oatest::isProcessAlive(second.first()), 10000);
 }
 
 QTEST_GUILESS_MAIN(TestChildProcess)
