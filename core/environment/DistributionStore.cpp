@@ -2,6 +2,7 @@
 
 #include "fs/FileProtection.h"
 #include "StoreBatch.h"
+#include "StoreBytecode.h"
 #include "StoreUse.h"
 #include "process/ChildProcess.h" // RunControl
 
@@ -95,7 +96,7 @@ Result<QList<StoredDistribution>> DistributionStore::ensureAll(const QList<Pinne
     // Each folder is marked before the first look: a pruner that moved it aside before this sees
     // it missing below and waits for the wheel's lock; one that moves it after finds the marker
     // when it checks for users again, and puts it back (StorePruner). Without the lock first: a
-    // stored wheel is only read.
+    // stored wheel that has this interpreter's bytecode is only read.
     QList<std::optional<StoredDistribution>> found(wheels.size());
     QList<qsizetype> missing;
     for (qsizetype i = 0; i < wheels.size(); ++i) {
@@ -103,11 +104,14 @@ Result<QList<StoredDistribution>> DistributionStore::ensureAll(const QList<Pinne
         if (Status marked = markInUse(StoreFolder::nameFor(wheel.name, wheel.version, wheel.sha256)); !marked)
             return marked.error();
         found[i] = StoreFolder::read(m_layout.folder(), m_layout.storeDir(), wheel.name, wheel.version, wheel.sha256).distribution;
-        if (!found[i])
+        if (!found[i] || StoreBytecode::lacks(*found[i], python)) {
+            found[i].reset();
             missing.append(i);
+        }
     }
-    // The missing ones are stored together, as many at a time as this process can lock. It never
-    // waits while it holds a lock (only try-locks, then builds what it holds), so two builds of
+    // The missing ones are stored together, as many at a time as this process can lock, and the
+    // stored ones without this interpreter's bytecode compiled for it together. It never waits
+    // while it holds a lock (only try-locks, then works on what it holds), so two builds of
     // overlapping sets cannot wait for each other; a wheel another process is storing is looked
     // at again once that one is done, and reused.
     QElapsedTimer waited;
@@ -115,6 +119,8 @@ Result<QList<StoredDistribution>> DistributionStore::ensureAll(const QList<Pinne
     while (!missing.isEmpty()) {
         QList<qsizetype> building;
         QList<PinnedWheel> batch;
+        QList<qsizetype> compiling;
+        QList<StoredDistribution> uncompiled;
         std::vector<UniqueFd> held;
         QList<qsizetype> waiting;
         for (qsizetype i : std::as_const(missing)) {
@@ -123,15 +129,30 @@ Result<QList<StoredDistribution>> DistributionStore::ensureAll(const QList<Pinne
             if (!taken)
                 return CacheLayout::unusable(QStringLiteral("cannot take the store lock of %1 %2").arg(wheel.name, wheel.version), taken.error());
             if (!taken->isValid()) { // a live holder: the kernel drops a dead one's flock
-                waiting.append(i);
+                // A folder with this interpreter's bytecode is used while the holder compiles it
+                // for another version; else the holder's work is waited for.
+                auto meanwhile = StoreFolder::read(m_layout.folder(), m_layout.storeDir(), wheel.name, wheel.version, wheel.sha256).distribution;
+                if (meanwhile && StoreBytecode::usableMeanwhile(*meanwhile, python))
+                    found[i] = meanwhile;
+                else
+                    waiting.append(i);
                 continue;
             }
-            // Under the lock: another process may have stored it meanwhile; an implausible folder
-            // is moved aside.
+            // Under the lock: another process may have stored or compiled it meanwhile; an
+            // implausible folder is moved aside, and so is one that may not be compiled in place.
             StoreFolder::Reading reading = StoreFolder::read(m_layout.folder(), m_layout.storeDir(), wheel.name, wheel.version, wheel.sha256);
-            if (reading.distribution) {
+            if (reading.distribution && !StoreBytecode::lacks(*reading.distribution, python)) {
                 found[i] = reading.distribution;
                 continue;
+            }
+            if (reading.distribution) {
+                reading.problem = StoreBytecode::unsafeContent(m_layout.folder(), reading.distribution->dir);
+                if (reading.problem.isEmpty()) {
+                    compiling.append(i);
+                    uncompiled.append(*reading.distribution);
+                    held.push_back(std::move(taken).value());
+                    continue;
+                }
             }
             if (!reading.problem.isEmpty())
                 if (Status evicted = evict(StoreFolder::nameFor(wheel.name, wheel.version, wheel.sha256), reading.problem); !evicted)
@@ -140,14 +161,25 @@ Result<QList<StoredDistribution>> DistributionStore::ensureAll(const QList<Pinne
             batch.append(wheel);
             held.push_back(std::move(taken).value());
         }
-        if (!batch.isEmpty()) {
-            const QList<Result<StoredDistribution>> built = StoreBatch(m_layout, m_control, python, log).build(batch);
-            held.clear(); // published or removed: the locks go
-            for (qsizetype b = 0; b < built.size(); ++b) // the first failure in the set's order
-                if (!built.at(b))
-                    return built.at(b).error();
-            for (qsizetype b = 0; b < built.size(); ++b)
-                found[building.at(b)] = built.at(b).value();
+        const QList<Result<StoredDistribution>> built = batch.isEmpty() ? QList<Result<StoredDistribution>>()
+                                                                        : StoreBatch(m_layout, m_control, python, log).build(batch);
+        const QList<Result<StoredDistribution>> compiled = uncompiled.isEmpty()
+                                                               ? QList<Result<StoredDistribution>>()
+                                                               : StoreBytecode(m_layout, m_control, python, log).add(uncompiled);
+        held.clear(); // published, compiled or removed: the locks go
+        // The first failure in the set's order.
+        QList<const Result<StoredDistribution> *> results(wheels.size(), nullptr);
+        for (qsizetype b = 0; b < built.size(); ++b)
+            results[building.at(b)] = &built.at(b);
+        for (qsizetype c = 0; c < compiled.size(); ++c)
+            results[compiling.at(c)] = &compiled.at(c);
+        for (const Result<StoredDistribution> *result : std::as_const(results))
+            if (result && !*result)
+                return result->error();
+        for (qsizetype i = 0; i < wheels.size(); ++i)
+            if (results.at(i))
+                found[i] = results.at(i)->value();
+        if (!batch.isEmpty() || !uncompiled.isEmpty()) {
             waited.restart();
         } else if (!waiting.isEmpty()) {
             if (m_control)

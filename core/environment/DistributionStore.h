@@ -31,7 +31,8 @@ struct PinnedWheel {
 // and immutable like cache entries (FileProtection). One lock per wheel (locks/store-{sha16}.lock,
 // an flock as the build locks are) makes a second build of the same wheel wait and reuse the
 // first's. A folder already in store/ is untrusted: used only when StoreFolder::read finds it
-// plausible, else moved out of sight, removed and built again.
+// plausible, else moved out of sight, removed and built again. A stored folder that lacks the
+// bytecode of the interpreter reusing it gets it under the same lock (StoreBytecode).
 class DistributionStore {
 public:
     // Waits for another process's unpack at most this long (the build wait of the cache).
@@ -53,14 +54,18 @@ public:
     // evicts it meanwhile (StoreUse). So keep this object for as long as a venv composed from
     // what it returned is used: a build until its entry is published (which names the folders
     // from then on), a run whose own venv is composed from the store until the run ends. Its
-    // last use (store/{folder}.used) is recorded as now. The compile step's output is appended
-    // to `log`. Fails with ErrorKind::Install naming the wheel file (a refused wheel, a RECORD
+    // last use (store/{folder}.used) is recorded as now. A stored folder without `python`'s
+    // bytecode (its marker does not list python's cache tag) is compiled for it first, under the
+    // wheel's lock; one whose content a build never publishes (a link, say) is stored again.
+    // The compile step's output is appended to `log`. Fails with ErrorKind::Install naming the wheel file (a refused wheel, a RECORD
     // mismatch, a sha256 that is not the pinned one, a compile failure) or the cache path; or
     // with the RunControl's stop.
     Result<StoredDistribution> ensure(const PinnedWheel &wheel, const PythonInterpreter &python, const QString &log);
     // ensure() for each, the results in the same order. The wheels not stored yet are stored
     // together (StoreBatch): unpacked in parallel and compiled by one compileall process, each
-    // published only complete and compiled. A wheel another process is storing is waited for
+    // published only complete and compiled; the stored ones that lack python's bytecode are
+    // compiled for it together too (StoreBytecode::add), while runs of the versions they have
+    // keep using them. A wheel another process is storing is waited for
     // without holding any lock, and reused. When one fails, the others of its batch are still
     // published (each is complete and independent), and the first failure in the set's order is
     // returned, naming its wheel file.

@@ -102,7 +102,9 @@ Result<PythonInterpreter> PythonInterpreter::probe(const QString &program, RunCo
         "    'platform_system': platform.system(), 'platform_version': platform.version(),\n"
         "    'python_full_version': platform.python_version(),\n"
         "    'platform_python_implementation': platform.python_implementation(),\n"
-        "    'python_version': '.'.join(platform.python_version_tuple()[:2]), 'sys_platform': sys.platform}))\n")};
+        "    'python_version': '.'.join(platform.python_version_tuple()[:2]), 'sys_platform': sys.platform}))\n"
+        // The name its .pyc files get (None where it writes none).
+        "print(sys.implementation.cache_tag or '')\n")};
     const ProcessExit exit = ChildProcess::run(spec, control);
     if (auto stopped = exit.stopError()) // a timeout or cancel while the interpreter answered (or hung)
         return *stopped;
@@ -123,9 +125,18 @@ Result<PythonInterpreter> PythonInterpreter::probe(const QString &program, RunCo
     if (interpreter.hasPip)
         interpreter.pipVersion = lines.value(4).trimmed();
     interpreter.markerEnvironment = markerEnvironmentFrom(QJsonDocument::fromJson(lines.value(5).toUtf8()).object(), interpreter.version);
+    if (const QString tag = lines.value(6).trimmed(); isCacheTag(tag))
+        interpreter.cacheTag = tag;
     if (interpreter.executable.isEmpty() || !QFileInfo(interpreter.executable).isExecutable())
         interpreter.executable = program; // embedded interpreters may not know their own path
     return interpreter;
+}
+
+bool PythonInterpreter::isCacheTag(const QString &tag)
+{
+    // Anchored at the true end; it becomes part of file names and of store markers.
+    static const QRegularExpression pattern(QRegularExpression::anchoredPattern(QStringLiteral("[a-z][a-z0-9_]{0,31}-[0-9]{1,8}")));
+    return pattern.match(tag).hasMatch();
 }
 
 QStringList PythonInterpreter::pipCommand() const
@@ -233,6 +244,13 @@ std::optional<PythonInterpreter> cachedProbe(const QJsonObject &cached, const QF
         return std::nullopt; // written before the probe asked for pip's version: probe again
     if (!cached.contains(QStringLiteral("MarkerEnvironment")))
         return std::nullopt; // written before the probe asked for the marker variables: probe again
+    if (!cached.contains(QStringLiteral("CacheTag")))
+        return std::nullopt; // written before the probe asked for the cache tag: probe again
+    p.cacheTag = cached.value(QStringLiteral("CacheTag")).toString();
+    if (!p.cacheTag.isEmpty() && !PythonInterpreter::isCacheTag(p.cacheTag)) {
+        *suspicious = QStringLiteral("its CacheTag \"%1\" is not a cache tag").arg(p.cacheTag);
+        return std::nullopt;
+    }
     // Empty when the probe could not tell them; anything else must be the whole, plausible set.
     const QJsonObject markers = cached.value(QStringLiteral("MarkerEnvironment")).toObject();
     p.markerEnvironment = markerEnvironmentFrom(markers, p.version);
@@ -275,7 +293,8 @@ Result<PythonInterpreter> probeCached(const QString &program, const QString &cac
                                                 {QStringLiteral("HasPip"), probed->hasPip},
                                                 {QStringLiteral("BundledPipWheel"), probed->bundledPipWheel},
                                                 {QStringLiteral("PipVersion"), probed->pipVersion},
-                                                {QStringLiteral("MarkerEnvironment"), markerEnvironmentJson(probed->markerEnvironment)}});
+                                                {QStringLiteral("MarkerEnvironment"), markerEnvironmentJson(probed->markerEnvironment)},
+                                                {QStringLiteral("CacheTag"), probed->cacheTag}});
         // The cache folder is the administrator's (it may be a link); the file in it is not: it is
         // replaced through the gatekeeper, never written through a planted link or FIFO. A probe
         // cache that cannot be saved only costs the next run a probe.

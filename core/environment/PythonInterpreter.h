@@ -20,6 +20,9 @@ struct PythonInterpreter {
     bool hasPip = false;        // `python -m pip` works: pip can install with --target
     QString bundledPipWheel;    // ensurepip's pip wheel (python3-venv ships it), or empty
     QString pipVersion;         // the version of `-m pip` (hasPip); empty when there is none
+    // sys.implementation.cache_tag ("cpython-312"): the name of its .pyc files in __pycache__,
+    // whose store folders need that bytecode (StoreBytecode). Empty when it writes none.
+    QString cacheTag;
     QStringList warnings;       // worth a log line: an interpreters.json entry that was ignored
     // PEP 508's marker variables (MarkerEvaluator::environmentNames()) as this interpreter's
     // `packaging` would give them to pip; empty when the probe could not say (markers then stay
@@ -45,6 +48,8 @@ struct PythonInterpreter {
 
     // Asks `program` for its real executable and version.
     static Result<PythonInterpreter> probe(const QString &program, RunControl *control = nullptr);
+    // Whether `tag` can be a cache tag: a short lower-case name, a dash, a version ("cpython-312").
+    static bool isCacheTag(const QString &tag);
 };
 
 } // namespace oa

@@ -3,6 +3,7 @@
 #include "base/ParallelMap.h"
 #include "DistributionStore.h"
 #include "InstallReport.h"
+#include "StoreBytecode.h"
 #include "TestSuites.h"
 #include "fs/FileProtection.h"
 #include "fs/FolderSize.h"
@@ -29,10 +30,6 @@
 namespace oa {
 
 namespace {
-
-// Past this many unpacked bytes the build is compiled by a worker per core (compileall -j 0):
-// starting the pool costs more than a few small wheels' whole compile.
-constexpr qint64 kParallelCompileBytes = 4 * 1024 * 1024;
 
 // Starts the disk writes of every file below the open folder `dirFd` (taken over), without
 // waiting for them. Publishing makes each file immutable, and ext4 writes a file's dirty pages
@@ -105,6 +102,8 @@ Result<StoredDistribution> StoreBatch::unpack(const PinnedWheel &wheel, const QS
     d.url = wheel.url.isEmpty() ? QUrl::fromLocalFile(wheel.path).toString(QUrl::FullyEncoded) : wheel.url;
     d.source = InstallReport::sourceOf(d.url);
     d.python = m_python.executable;
+    if (!m_python.cacheTag.isEmpty()) // the bytecode compile() writes
+        d.bytecode = {m_python.cacheTag};
     d.dir = m_layout.storeDir() + u'/' + d.folderName;
     d.sitePackages = d.dir + u'/' + installed->sitePackages;
     return d;
@@ -112,23 +111,12 @@ Result<StoredDistribution> StoreBatch::unpack(const PinnedWheel &wheel, const QS
 
 std::optional<Error> StoreBatch::runCompileall(const QString &dir, bool batchRoot, const QString &what, bool &stopped)
 {
-    const bool parallel = folderSize(dir) > kParallelCompileBytes;
-    // Compiled once, here: a published folder is immutable, so no user could write a .pyc. At
-    // the interpreter's own optimization level (no -O: the level runs use) and default
-    // invalidation mode, as before. One pool of a worker per core (-j 0) over everything at once.
+    // Compiled once, here: a published folder is immutable, so no user could write a .pyc (another
+    // interpreter version adds its own later: StoreBytecode). One pool over everything at once.
     QString exclude = testSuitesBelow(dir); // never imported, as in cache entries
     if (batchRoot) // only what lies in a site-packages, as when each folder's was compiled alone
         exclude += QStringLiteral("|^(?!%1/[^/]+/lib/python[^/]+/site-packages/)").arg(QRegularExpression::escape(dir));
-    ProcessSpec spec;
-    spec.program = m_python.executable;
-    spec.arguments = {QStringLiteral("-I"), QStringLiteral("-m"), QStringLiteral("compileall"), QStringLiteral("-q")};
-    if (parallel)
-        spec.arguments << QStringLiteral("-j") << QStringLiteral("0");
-    spec.arguments << QStringLiteral("-x") << exclude << dir;
-    spec.workingDirectory = QStringLiteral("/"); // never a folder a task could plant a module in
-    spec.environment.insert(QStringLiteral("PYTHONIOENCODING"), QStringLiteral("utf-8"));
-    spec.stdoutFile = m_log;
-    spec.appendOutput = true;
+    const ProcessSpec spec = StoreBytecode::compileCommand(m_python, {dir}, exclude, m_log);
     const ProcessExit exit = ChildProcess::run(spec, m_control);
     if (auto stop = exit.stopError()) {
         stopped = true;

@@ -3,8 +3,10 @@
 #include "fs/JsonFile.h"
 #include "fs/OpenFolder.h"
 #include "InstallReport.h"
+#include "PythonInterpreter.h"
 #include "wheel/DistInfoFiles.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -27,6 +29,8 @@ const QString kStoreSource = QStringLiteral("Source");
 const QString kStorePython = QStringLiteral("Python");
 const QString kStoreSitePackages = QStringLiteral("SitePackages");
 const QString kStoreSizeBytes = QStringLiteral("SizeBytes");
+const QString kStoreBytecode = QStringLiteral("Bytecode");
+const QString kStoreCompiling = QStringLiteral("Compiling");
 // A marker is a few hundred bytes; METADATA's headers come before its long description.
 constexpr qint64 kMaxMarkerBytes = 64 * 1024;
 constexpr qint64 kMaxStoredMetadataBytes = 16 * 1024 * 1024;
@@ -40,11 +44,13 @@ QString StoreFolder::nameFor(const QString &name, const QString &version, const 
 
 Status StoreFolder::writeMarker(const AgentFolder &folder, const QString &buildDir, const StoredDistribution &d)
 {
-    const QJsonObject json{{kStoreName, d.name},     {kStoreVersion, d.version},
+    QJsonObject json{{kStoreName, d.name},     {kStoreVersion, d.version},
                            {kStoreSha256, d.sha256}, {kStoreFile, d.file},
                            {kStoreUrl, d.url},       {kStoreSource, d.source},
                            {kStorePython, d.python}, {kStoreSitePackages, d.sitePackages.mid(d.dir.size() + 1)},
-                           {kStoreSizeBytes, d.sizeBytes}};
+                           {kStoreSizeBytes, d.sizeBytes}, {kStoreBytecode, QJsonArray::fromStringList(d.bytecode)}};
+    if (!d.compiling.isEmpty())
+        json.insert(kStoreCompiling, d.compiling);
     return folder.writeAtomically(buildDir + u'/' + QLatin1String(kMarkerFile), QJsonDocument(json).toJson());
 }
 
@@ -159,6 +165,19 @@ StoreFolder::Reading StoreFolder::read(const OpenFolder &store, const QString &n
     d.source = json->value(kStoreSource).toString();
     d.python = json->value(kStorePython).toString();
     d.sizeBytes = json->value(kStoreSizeBytes).toInteger();
+    // Cache tags only: they name files the next compile writes, and say what it may skip.
+    if (json->contains(kStoreBytecode) && !json->value(kStoreBytecode).isArray())
+        return implausible(QStringLiteral("its marker's %1 is not a list").arg(kStoreBytecode));
+    for (const QJsonValue &tag : json->value(kStoreBytecode).toArray()) {
+        if (!PythonInterpreter::isCacheTag(tag.toString()))
+            return implausible(QStringLiteral("its marker's %1 lists \"%2\", which is not a cache tag").arg(kStoreBytecode, tag.toString()));
+        d.bytecode.append(tag.toString());
+    }
+    if (json->contains(kStoreCompiling)) {
+        d.compiling = json->value(kStoreCompiling).toString();
+        if (!PythonInterpreter::isCacheTag(d.compiling))
+            return implausible(QStringLiteral("its marker's %1 \"%2\" is not a cache tag").arg(kStoreCompiling, d.compiling));
+    }
     d.reused = true;
     reading.distribution = d;
     return reading;

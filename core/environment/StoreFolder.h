@@ -5,6 +5,7 @@
 #include "base/Error.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -24,6 +25,13 @@ struct StoredDistribution {
     QString dir;          // store/{folderName}, absolute
     QString sitePackages; // {dir}/lib/pythonX.Y/site-packages, absolute
     qint64 sizeBytes = 0;
+    // The interpreters' cache tags ("cpython-311") whose .pyc files it holds: the one that
+    // stored it, then each that added its own (StoreBytecode). Empty in a folder stored before
+    // the marker said, which is then compiled again for its next user.
+    QStringList bytecode;
+    // Set while its protection is lifted to add `compiling`'s bytecode: a folder found so by a
+    // process that gets its lock was left so by one that died, and is compiled and protected again.
+    QString compiling;
     bool reused = false;  // false: this process unpacked it now
 };
 

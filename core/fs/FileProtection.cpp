@@ -5,6 +5,7 @@
 #include "AgentFolder.h"
 
 #include <QByteArray>
+#include <QFile>
 #include <QList>
 
 #include <cstring>
@@ -126,6 +127,22 @@ bool FileProtection::protectTree(const AgentFolder &folder, const QString &dir)
 void FileProtection::unprotectTree(const AgentFolder &folder, const QString &dir)
 {
     change(folder, dir, false);
+}
+
+bool FileProtection::unprotectFolder(const AgentFolder &folder, const QString &dir, const QStringList &names)
+{
+    auto opened = folder.openDir(dir); // O_NOFOLLOW from the base, as change() does
+    if (!opened)
+        return false;
+    const int fd = opened.value().get();
+    struct stat self;
+    if (::fstat(fd, &self) != 0)
+        return false;
+    bool done = setImmutable(fd, false);
+    ::fchmod(fd, protectedMode(self.st_mode, false) | 0111);
+    for (const QString &name : names)
+        done = changeFile(fd, QFile::encodeName(name).constData(), false) && done;
+    return done;
 }
 
 } // namespace oa

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 namespace oa {
 
@@ -22,6 +23,10 @@ public:
     static bool protectTree(const AgentFolder &folder, const QString &dir);
     // Undoes protectTree(), so that the tree can be deleted.
     static void unprotectTree(const AgentFolder &folder, const QString &dir);
+    // Undoes protectTree() for the folder `dir` itself and the regular files `names` directly in
+    // it, and nothing else: so that those files can be replaced while the rest stays immutable.
+    // Returns true when it could.
+    static bool unprotectFolder(const AgentFolder &folder, const QString &dir, const QStringList &names);
 };
 
 } // namespace oa
