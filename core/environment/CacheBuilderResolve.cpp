@@ -8,6 +8,7 @@
 #include "records/ExecutionLog.h"
 #include "fs/TreeOwnership.h"
 #include "ResolvedSet.h"
+#include "SdistWheelBuild.h"
 #include "StorePlan.h"
 
 #include <QFileInfo>
@@ -82,7 +83,7 @@ Result<QString> CacheBuilder::resolveIntoStore(const EnvironmentKey &key, const 
                 return CacheLayout::unusable(QStringLiteral("cannot prepare the build folder %1").arg(dir), given.error());
     }
     const auto cleanUp = [&]() -> std::optional<Error> {
-        for (const QString &dir : QStringList{work, build, staging + QStringLiteral("/wheels")})
+        for (const QString &dir : QStringList{work, build, staging + QStringLiteral("/wheels"), staging + QStringLiteral("/sdists")})
             if (Status removed = folder.removeTree(dir); !removed)
                 return CacheLayout::unusable(QStringLiteral("cannot remove the build folder %1").arg(dir), removed.error());
         folder.removeFile(staging + QStringLiteral("/download.txt"));
@@ -121,6 +122,16 @@ Result<QString> CacheBuilder::resolveIntoStore(const EnvironmentKey &key, const 
     if (set.needsDownload())
         if (auto failed = download(python, set, staging, work, pipLog, sandbox))
             return *failed;
+    // An sdist is built into a wheel by pip (as the build user, in the sandbox, into staging),
+    // unless the store holds one built from the same file already; then stored like any wheel.
+    if (!set.sdists.isEmpty()) {
+        const auto runPip = [&](const QStringList &arguments, ProcessExit &wheelExit) {
+            return run(python.pipCommand() + arguments, pipLog, wheelExit, m_buildAs, m_buildAs ? work : QString(), m_pipEnvironment,
+                       m_pipWorkingDirectory, sandbox);
+        };
+        if (auto failed = SdistWheelBuild(m_layout, staging, pipLog, m_buildAs).build(set, store, python, runPip))
+            return *failed;
+    }
 
     // 2. Every wheel the store does not hold yet is checked against the sha256 pip resolved it
     //    with before any is stored: a wheel folder whose file changed since pip read it (or a

@@ -15,6 +15,7 @@ ResolvedSet ResolvedSet::fromReport(const Provenance &report, const QStringList 
     ResolvedSet set;
     const auto refuse = [&set](const QString &why) {
         set.wheels.clear();
+        set.sdists.clear();
         set.notStorable = why;
         return set;
     };
@@ -32,26 +33,32 @@ ResolvedSet ResolvedSet::fromReport(const Provenance &report, const QStringList 
         if (d.file.isEmpty())
             return refuse(QStringLiteral("%1 is a project folder or a checkout (%2), which pip builds").arg(what, d.url));
         const auto wheel = WheelFileName::parse(d.file);
-        if (!wheel)
-            return refuse(QStringLiteral("%1 resolves to %2, a source distribution (no wheel), which pip builds").arg(what, d.file));
-        if (canonicalProjectName(wheel->name) != canonicalProjectName(d.name) || wheel->version != d.version)
+        const bool sdist = !wheel && isSdistName(d.file);
+        if (!wheel && !sdist)
+            return refuse(QStringLiteral("%1 resolves to %2, neither a wheel nor a source distribution the store builds "
+                                         "(.tar.gz or .zip), which pip installs")
+                              .arg(what, d.file));
+        if (wheel && (canonicalProjectName(wheel->name) != canonicalProjectName(d.name) || wheel->version != d.version))
             return refuse(QStringLiteral("%1 resolves to the wheel %2 of another name or version").arg(what, d.file));
+        // Where the file is: the same rules for a wheel and an sdist.
         const QUrl url(d.url);
-        PinnedWheel pinned{d.name, d.version, d.sha256, {}, d.url};
+        QString path;
         if (url.isLocalFile()) {
-            const QString path = QDir::cleanPath(url.toLocalFile());
+            path = QDir::cleanPath(url.toLocalFile());
             if (!folders.contains(QFileInfo(path).path()))
                 return refuse(QStringLiteral("%1 comes from %2, which is in no configured wheel folder").arg(what, path));
             if (d.sha256.isEmpty())
                 return refuse(QStringLiteral("the sha256 of %1 is not known").arg(path));
-            pinned.path = path;
         } else if (url.scheme() == QLatin1String("https") || url.scheme() == QLatin1String("http")) {
             if (d.sha256.isEmpty())
                 return refuse(QStringLiteral("pip's report gives no sha256 for %1 (%2), so a download could not be checked").arg(what, d.url));
         } else {
             return refuse(QStringLiteral("%1 comes from %2, which the store does not download").arg(what, d.url));
         }
-        set.wheels.append(pinned);
+        if (sdist)
+            set.sdists.append(ResolvedSdist{d.name, d.version, d.sha256, path, d.url, d.file});
+        else
+            set.wheels.append(PinnedWheel{d.name, d.version, d.sha256, path, d.url});
     }
     set.provenance = report.installed;
     return set;
@@ -69,6 +76,15 @@ QByteArray ResolvedSet::downloadRequirements() const
         if (w.path.isEmpty())
             text += QStringLiteral("%1==%2 --hash=sha256:%3\n").arg(canonicalProjectName(w.name), w.version, w.sha256).toUtf8();
     return text;
+}
+
+bool ResolvedSet::isSdistName(const QString &fileName)
+{
+    // The forms pip builds that PEP 625 and its predecessors name; no path, and a name before
+    // the extension.
+    if (fileName.contains(u'/') || fileName.startsWith(u'.'))
+        return false;
+    return fileName.endsWith(QLatin1String(".tar.gz")) || fileName.endsWith(QLatin1String(".zip"));
 }
 
 QString ResolvedSet::downloadedName(const PinnedWheel &wheel)

@@ -3,7 +3,8 @@
 // network. pip only resolves (pip install --dry-run --report: pip.log says "Would install" and
 // never "Successfully installed", which every pip install that installs prints), the store
 // installs what it chose; two overlapping sets share their common store folder; a set that
-// resolves to an sdist falls back to pip install and executor.log says why; a wheel folder
+// resolves to an sdist the store does not build (a .tar.bz2; the others: tst_sdist_store) falls
+// back to pip install and executor.log says why; a wheel folder
 // whose file changes between pip's resolution and the store is exit 6 naming the file, with
 // nothing stored. Provenance and PipFreeze are those pip's install records for the same set.
 #include "RunAsFixture.h"
@@ -166,12 +167,19 @@ void TestResolvedBuilds::overlappingSetsShareStoreFolders()
 
 void TestResolvedBuilds::sdistFallsBackToPipInstall()
 {
+    // An sdist the store does not build (a .tar.bz2, which pip still builds; a .tar.gz or .zip
+    // is built into a wheel and stored: tst_sdist_store) leaves the whole set to pip's install.
     QTemporaryDir other;
     const QString wheels = QFileInfo(other.path()).canonicalFilePath();
     QVERIFY(QFile::copy(m_wheels + QStringLiteral("/oa_rdep-2.0-py3-none-any.whl"), wheels + QStringLiteral("/oa_rdep-2.0-py3-none-any.whl")));
     QProcess make;
-    make.start(python(), {testDataDir() + QStringLiteral("/make_sdist.py"), wheels, QStringLiteral("oa-rsrc"), QStringLiteral("1.0")});
+    make.start(python(), {testDataDir() + QStringLiteral("/make_sdist.py"), other.path(), QStringLiteral("oa-rsrc"), QStringLiteral("1.0")});
     QVERIFY(make.waitForFinished(30000) && make.exitCode() == 0);
+    QProcess bz2;
+    bz2.start(python(), {QStringLiteral("-c"), QStringLiteral("import bz2, gzip, sys; open(sys.argv[2], 'wb').write(bz2.compress(gzip.open(sys.argv[1]).read()))"),
+                         other.path() + QStringLiteral("/oa_rsrc-1.0.tar.gz"), wheels + QStringLiteral("/oa_rsrc-1.0.tar.bz2")});
+    QVERIFY(bz2.waitForFinished(30000) && bz2.exitCode() == 0);
+    QVERIFY(QFile::remove(other.path() + QStringLiteral("/oa_rsrc-1.0.tar.gz")));
     Agent agent;
     const Run r = run(agent, QStringLiteral("sdist"), {QStringLiteral("oa-rsrc"), QStringLiteral("oa-rdep")},
                       "import oa_rsrc, oa_rdep\nprint(oa_rdep.V)\n", wheels);
@@ -179,7 +187,7 @@ void TestResolvedBuilds::sdistFallsBackToPipInstall()
     QCOMPARE(readFile(agent.taskFile(QStringLiteral("sdist"), QStringLiteral("output.log"))), QByteArray("dep\n"));
     const QByteArray log = readFile(agent.taskFile(QStringLiteral("sdist"), QStringLiteral("executor.log")));
     QVERIFY2(log.contains("pip builds it, not the store of distributions: {NotFromStore}")
-                 && log.contains("1.0.tar.gz, a source distribution (no wheel), which pip builds"),
+                 && log.contains("resolves to oa_rsrc-1.0.tar.bz2, neither a wheel nor a source distribution the store builds"),
              pipLines(log).constData());
     QVERIFY(readFile(agent.taskFile(QStringLiteral("sdist"), QStringLiteral("pip.log"))).contains("Successfully installed"));
     QVERIFY(entryStoreFolders(agent, QStringLiteral("sdist")).isEmpty());

@@ -101,6 +101,12 @@ void TestRunAsBuild::buildCodeRunsAsTheUser()
 
 namespace {
 
+// Python lines of a build backend that set `record` to the RECORD rows of `files` (path: bytes):
+// the store checks every file of a wheel against them, as the wheel spec asks.
+const QByteArray kRecordLines = "    import base64, hashlib\n"
+                                "    record = ''.join(p + ',sha256=' + base64.urlsafe_b64encode(hashlib.sha256(d).digest()).rstrip(b'=').decode()\n"
+                                "                     + ',' + str(len(d)) + '\\n' for p, d in files.items())\n";
+
 // An sdist whose in-tree build backend runs `plant` (Python, as the build user, with `build`
 // the folder pip installs into) before it builds its wheel.
 QString makeHostileSdist(const QString &dir, const QByteArray &plant)
@@ -121,11 +127,13 @@ QString makeHostileSdist(const QString &dir, const QByteArray &plant)
           "    build = os.path.join(os.path.dirname(os.environ['TMPDIR']), 'build')\n"
           + plant +
           "    n = 'oa_evil-1.0-py3-none-any.whl'\n"
+          "    files = {'oa_evil/__init__.py': b'',\n"
+          "             'oa_evil-1.0.dist-info/METADATA': b'Metadata-Version: 2.1\\nName: oa-evil\\nVersion: 1.0\\n',\n"
+          "             'oa_evil-1.0.dist-info/WHEEL': b'Wheel-Version: 1.0\\nGenerator: x\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n'}\n"
+          + kRecordLines +
           "    with zipfile.ZipFile(os.path.join(wd, n), 'w') as z:\n"
-          "        z.writestr('oa_evil/__init__.py', '')\n"
-          "        z.writestr('oa_evil-1.0.dist-info/METADATA', 'Metadata-Version: 2.1\\nName: oa-evil\\nVersion: 1.0\\n')\n"
-          "        z.writestr('oa_evil-1.0.dist-info/WHEEL', 'Wheel-Version: 1.0\\nGenerator: x\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n')\n"
-          "        z.writestr('oa_evil-1.0.dist-info/RECORD', '')\n"
+          "        for p, d in files.items(): z.writestr(p, d)\n"
+          "        z.writestr('oa_evil-1.0.dist-info/RECORD', record + 'oa_evil-1.0.dist-info/RECORD,,\\n')\n"
           "    return n\n");
     const QString wheels = dir + QStringLiteral("/wheels");
     QDir().mkpath(wheels);
@@ -143,7 +151,9 @@ void TestRunAsBuild::buildCodeCannotPlantLinksForRoot()
 {
     // Build code, as the user, leaves links in the folder pip installs into: a __pycache__
     // towards a root-only folder (root's compileall would write there) and a RECORD towards a
-    // root file (unpacking pip would overwrite it). The copy refuses them; nothing is published.
+    // root file (unpacking pip would overwrite it). Through pip's install (PIP_NO_BINARY keeps
+    // the store out), the copy refuses them and nothing is published; through the store (pip
+    // only builds the sdist's wheel), the folder is removed without a link being followed.
     QTemporaryDir victim;
     const QString precious = victim.path() + QStringLiteral("/precious");
     QFile file(precious);
@@ -158,12 +168,19 @@ void TestRunAsBuild::buildCodeCannotPlantLinksForRoot()
                                             "    os.makedirs(build + '/pip-23.0.1.dist-info')\n"
                                             "    os.symlink('" + QFile::encodeName(precious) + "', build + '/pip-23.0.1.dist-info/RECORD')\n");
     agent.makeScriptTask(QStringLiteral("evil"), "print('ran')\n", QJsonObject{{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-evil==1.0")}}});
-    const Run run = runExecutor(runAsArgs(agent, QStringLiteral("evil"), m_user.name()), offlinePipEnvironment(wheels));
+    QProcessEnvironment env = offlinePipEnvironment(wheels);
+    env.insert(QStringLiteral("PIP_NO_BINARY"), QStringLiteral(":none:"));
+    const Run run = runExecutor(runAsArgs(agent, QStringLiteral("evil"), m_user.name()), env);
     QCOMPARE(run.exitCode, 6);
     QVERIFY2(run.err.contains("which is a symbolic link"), run.err.constData());
     QCOMPARE(readFile(precious), QByteArray("root data\n"));
     QCOMPARE(QDir(victim.path()).entryList(QDir::Files), QStringList{QStringLiteral("precious")});
     QVERIFY(QDir(agent.base() + QStringLiteral("/EnvCache/entries")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());
+    agent.makeScriptTask(QStringLiteral("stored"), "print('ran')\n", QJsonObject{{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-evil==1.0")}}});
+    const Run stored = runExecutor(runAsArgs(agent, QStringLiteral("stored"), m_user.name()), offlinePipEnvironment(wheels));
+    QVERIFY2(stored.exitCode == 0, stored.err.constData());
+    QCOMPARE(readFile(precious), QByteArray("root data\n"));
+    QCOMPARE(QDir(victim.path()).entryList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot), QStringList{QStringLiteral("precious")});
 }
 
 QTEST_GUILESS_MAIN(TestRunAsBuild)

@@ -52,7 +52,7 @@ QString makeSeeingSdist(const QString &dir, const QString &base)
     writeFileBytes(src + QStringLiteral("/pyproject.toml"), "[build-system]\nrequires = []\nbuild-backend = \"backend\"\nbackend-path = [\".\"]\n");
     writeFileBytes(src + QStringLiteral("/PKG-INFO"), "Metadata-Version: 2.1\nName: oa-seen\nVersion: 1.0\n");
     writeFileBytes(src + QStringLiteral("/backend.py"),
-                   "import os, zipfile\n"
+                   "import base64, hashlib, os, zipfile\n"
                    "BASE = " + ('\'' + base.toUtf8() + '\'') + "\n"
                    "def get_requires_for_build_wheel(config_settings=None): return []\n"
                    "def build_wheel(wd, config_settings=None, metadata_directory=None):\n"
@@ -60,11 +60,15 @@ QString makeSeeingSdist(const QString &dir, const QString &base)
                    "            'other': os.path.exists(os.path.join(BASE, 'Tasks', 'other')),\n"
                    "            'processes': len([p for p in os.listdir('/proc') if p.isdigit()])}\n"
                    "    n = 'oa_seen-1.0-py3-none-any.whl'\n"
+                   "    files = {'oa_seen/__init__.py': ('SEEN = %r\\n' % (seen,)).encode(),\n"
+                   "             'oa_seen-1.0.dist-info/METADATA': b'Metadata-Version: 2.1\\nName: oa-seen\\nVersion: 1.0\\n',\n"
+                   "             'oa_seen-1.0.dist-info/WHEEL': b'Wheel-Version: 1.0\\nGenerator: x\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n'}\n"
+                   "    # Every file in RECORD: the store of distributions checks them all.\n"
+                   "    record = ''.join(p + ',sha256=' + base64.urlsafe_b64encode(hashlib.sha256(d).digest()).rstrip(b'=').decode()\n"
+                   "                     + ',' + str(len(d)) + '\\n' for p, d in files.items())\n"
                    "    with zipfile.ZipFile(os.path.join(wd, n), 'w') as z:\n"
-                   "        z.writestr('oa_seen/__init__.py', 'SEEN = %r\\n' % (seen,))\n"
-                   "        z.writestr('oa_seen-1.0.dist-info/METADATA', 'Metadata-Version: 2.1\\nName: oa-seen\\nVersion: 1.0\\n')\n"
-                   "        z.writestr('oa_seen-1.0.dist-info/WHEEL', 'Wheel-Version: 1.0\\nGenerator: x\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n')\n"
-                   "        z.writestr('oa_seen-1.0.dist-info/RECORD', '')\n"
+                   "        for p, d in files.items(): z.writestr(p, d)\n"
+                   "        z.writestr('oa_seen-1.0.dist-info/RECORD', record + 'oa_seen-1.0.dist-info/RECORD,,\\n')\n"
                    "    return n\n");
     const QString wheels = dir + QStringLiteral("/wheels");
     QDir().mkpath(wheels);

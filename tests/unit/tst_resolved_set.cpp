@@ -1,7 +1,8 @@
-// ResolvedSet (issue 22): which of pip's resolutions the store takes, and why it leaves the
-// others to pip's install. Pure: reports as pip writes them, parsed by InstallReport.
+// ResolvedSet (issue 22): which of pip's resolutions the store takes (wheels, and sdists it has
+// pip build into wheels), and why it leaves the others to pip's install. Pure: reports as pip writes them, parsed by InstallReport.
 #include "environment/InstallReport.h"
 #include "environment/ResolvedSet.h"
+#include "environment/SdistWheelBuild.h"
 
 #include <QTest>
 
@@ -30,6 +31,7 @@ class TestResolvedSet : public QObject {
     Q_OBJECT
 private slots:
     void wheelsAreTaken();
+    void sdistsAreTakenToBuild();
     void refused_data();
     void refused();
     void downloadRequirements();
@@ -52,12 +54,42 @@ void TestResolvedSet::wheelsAreTaken()
     QCOMPARE(ResolvedSet::downloadedName(set.wheels.at(1)), QStringLiteral("oa_dep-2.0-py3-none-any.whl"));
 }
 
+void TestResolvedSet::sdistsAreTakenToBuild()
+{
+    // A local sdist in a wheel folder and an index's with its sha256: to be built, then stored;
+    // the wheels beside them are taken as before.
+    Provenance report;
+    report.installed = {dist(QStringLiteral("oa-app"), QStringLiteral("1.0"), QStringLiteral("file:///srv/wheels/oa_app-1.0-py3-none-any.whl")),
+                        dist(QStringLiteral("oa-src"), QStringLiteral("1.0"), QStringLiteral("file:///srv/wheels/oa-src-1.0.tar.gz")),
+                        dist(QStringLiteral("oa-zip"), QStringLiteral("2.0"), QStringLiteral("https://files.example/p/oa_zip-2.0.zip"))};
+    const ResolvedSet set = ResolvedSet::fromReport(report, {QStringLiteral("/srv/wheels")});
+    QVERIFY2(set.notStorable.isEmpty(), qPrintable(set.notStorable));
+    QCOMPARE(set.wheels.size(), 1);
+    QCOMPARE(set.sdists.size(), 2);
+    QCOMPARE(set.sdists.at(0).path, QStringLiteral("/srv/wheels/oa-src-1.0.tar.gz"));
+    QCOMPARE(set.sdists.at(0).sha256, kSha);
+    QCOMPARE(set.sdists.at(0).file, QStringLiteral("oa-src-1.0.tar.gz"));
+    QVERIFY(set.sdists.at(1).path.isEmpty()); // pip fetches it from the index, checking its hash
+    QCOMPARE(set.sdists.at(1).url, QStringLiteral("https://files.example/p/oa_zip-2.0.zip"));
+    QVERIFY(!set.needsDownload()); // pip download takes wheels only; pip wheel fetches the sdist
+    QCOMPARE(set.provenance.size(), 3);
+    QCOMPARE(SdistWheelBuild::builtFromUrl(set.sdists.at(0)), QStringLiteral("file:///srv/wheels/oa-src-1.0.tar.gz#sha256=") + kSha);
+}
+
 void TestResolvedSet::refused_data()
 {
     QTest::addColumn<InstalledDistribution>("d");
     QTest::addColumn<QString>("reason");
-    QTest::newRow("sdist") << dist(QStringLiteral("oa-src"), QStringLiteral("1.0"), QStringLiteral("file:///srv/wheels/oa-src-1.0.tar.gz"))
-                           << QStringLiteral("a source distribution (no wheel), which pip builds");
+    QTest::newRow("another archive") << dist(QStringLiteral("oa-src"), QStringLiteral("1.0"), QStringLiteral("file:///srv/wheels/oa-src-1.0.tar.bz2"))
+                                     << QStringLiteral("neither a wheel nor a source distribution the store builds");
+    QTest::newRow("egg") << dist(QStringLiteral("oa-src"), QStringLiteral("1.0"), QStringLiteral("file:///srv/wheels/oa_src-1.0-py3.11.egg"))
+                         << QStringLiteral("neither a wheel nor a source distribution the store builds");
+    QTest::newRow("sdist outside the wheel folders")
+        << dist(QStringLiteral("oa-src"), QStringLiteral("1.0"), QStringLiteral("file:///home/task/oa-src-1.0.tar.gz"))
+        << QStringLiteral("which is in no configured wheel folder");
+    QTest::newRow("index sdist without sha256")
+        << dist(QStringLiteral("oa-src"), QStringLiteral("1.0"), QStringLiteral("https://index.example/oa-src-1.0.tar.gz"), QString())
+        << QStringLiteral("gives no sha256");
     QTest::newRow("direct reference")
         << dist(QStringLiteral("oa-app"), QStringLiteral("1.0"), QStringLiteral("file:///srv/wheels/oa_app-1.0-py3-none-any.whl"), kSha, true)
         << QStringLiteral("is a direct reference");
