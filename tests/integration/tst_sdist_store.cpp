@@ -6,8 +6,8 @@
 // the same sdist reuses its store folder without building it again; as a run-as user the build
 // code runs as that user and the store's files are the executor's; an index's sdist is fetched
 // by pip wheel itself, pinned by its sha256; an sdist changed after pip
-// resolved it, or a built wheel whose RECORD does not match, is exit 6 naming the file, with
-// nothing stored.
+// resolved it, a built wheel whose RECORD does not match, or a link build code leaves beside the
+// wheel, is exit 6 naming the file, with nothing stored.
 #include "RunAsFixture.h"
 #include "TestSupport.h"
 #include "ThrowawayUser.h"
@@ -83,6 +83,7 @@ private slots:
     void indexSdistIsFetchedByPipWheel();
     void sdistChangedAfterResolutionIsRefused();
     void builtWheelWithBadRecordIsRefused();
+    void linkInTheWheelFolderIsNeverFollowed();
 
 private:
     Run run(const Agent &agent, const QString &id, const QStringList &requirements, const QByteArray &script, const QString &hook);
@@ -259,41 +260,87 @@ void TestSdistStore::sdistChangedAfterResolutionIsRefused()
     QVERIFY(QDir(agent.base() + QStringLiteral("/EnvCache/entries")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());
 }
 
+namespace {
+
+// The sdist of `name` 1.0 (a module of the same name) in `dir`/wheels, whose in-tree backend
+// runs `plant` (Python, with `wd` pip's folder for the wheel) and writes a wheel whose RECORD
+// lists each file; `badHash` gives the module's row another hash. The wheel folder's path.
+QString makeBackendSdist(const QString &dir, const QByteArray &name, const QByteArray &plant, bool badHash)
+{
+    const QByteArray root = name + "-1.0";
+    const QString src = dir + QStringLiteral("/src/") + QString::fromLatin1(root);
+    QDir().mkpath(src);
+    writeFileBytes(src + QStringLiteral("/pyproject.toml"), "[build-system]\nrequires = []\nbuild-backend = \"backend\"\nbackend-path = [\".\"]\n");
+    writeFileBytes(src + QStringLiteral("/PKG-INFO"), "Metadata-Version: 2.1\nName: " + name + "\nVersion: 1.0\n");
+    writeFileBytes(src + QStringLiteral("/backend.py"),
+                   "import base64, hashlib, os, zipfile\n"
+                   "NAME = '" + name + "'\n"
+                   "def get_requires_for_build_wheel(config_settings=None): return []\n"
+                   "def build_wheel(wd, config_settings=None, metadata_directory=None):\n"
+                   + plant +
+                   "    info = NAME + '-1.0.dist-info'\n"
+                   "    files = {NAME + '/__init__.py': b'X = 1\\n',\n"
+                   "             info + '/METADATA': ('Metadata-Version: 2.1\\nName: ' + NAME + '\\nVersion: 1.0\\n').encode(),\n"
+                   "             info + '/WHEEL': b'Wheel-Version: 1.0\\nGenerator: x\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n'}\n"
+                   "    bad = " + (badHash ? "True" : "False") + "\n"
+                   "    digest = lambda p, d: base64.urlsafe_b64encode(hashlib.sha256(b'other' if bad and p.endswith('__init__.py') else d).digest())\n"
+                   "    record = ''.join(p + ',sha256=' + digest(p, d).rstrip(b'=').decode() + ',' + str(len(d)) + '\\n' for p, d in files.items())\n"
+                   "    n = NAME + '-1.0-py3-none-any.whl'\n"
+                   "    with zipfile.ZipFile(os.path.join(wd, n), 'w') as z:\n"
+                   "        for p, d in files.items(): z.writestr(p, d)\n"
+                   "        z.writestr(info + '/RECORD', record + info + '/RECORD,,\\n')\n"
+                   "    return n\n");
+    const QString wheels = dir + QStringLiteral("/wheels");
+    QDir().mkpath(wheels);
+    QProcess tar;
+    tar.start(QStringLiteral("tar"), {QStringLiteral("-C"), dir + QStringLiteral("/src"), QStringLiteral("-czf"),
+                                      wheels + u'/' + QString::fromLatin1(root) + QStringLiteral(".tar.gz"), QString::fromLatin1(root)});
+    if (!tar.waitForFinished(30000) || tar.exitCode() != 0)
+        return {};
+    return wheels;
+}
+
+} // namespace
+
 void TestSdistStore::builtWheelWithBadRecordIsRefused()
 {
     // Build code that writes a wheel whose RECORD gives another hash for one of its files: the
     // store's installer refuses it like any wheel, naming the wheel and the file.
     QTemporaryDir other;
-    const QString src = other.path() + QStringLiteral("/src/oa_srecord-1.0");
-    QVERIFY(QDir().mkpath(src));
-    writeFileBytes(src + QStringLiteral("/pyproject.toml"), "[build-system]\nrequires = []\nbuild-backend = \"backend\"\nbackend-path = [\".\"]\n");
-    writeFileBytes(src + QStringLiteral("/PKG-INFO"), "Metadata-Version: 2.1\nName: oa-srecord\nVersion: 1.0\n");
-    writeFileBytes(src + QStringLiteral("/backend.py"),
-                   "import base64, hashlib, os, zipfile\n"
-                   "def get_requires_for_build_wheel(config_settings=None): return []\n"
-                   "def build_wheel(wd, config_settings=None, metadata_directory=None):\n"
-                   "    n = 'oa_srecord-1.0-py3-none-any.whl'\n"
-                   "    files = {'oa_srecord/__init__.py': b'X = 1\\n',\n"
-                   "             'oa_srecord-1.0.dist-info/METADATA': b'Metadata-Version: 2.1\\nName: oa-srecord\\nVersion: 1.0\\n',\n"
-                   "             'oa_srecord-1.0.dist-info/WHEEL': b'Wheel-Version: 1.0\\nGenerator: x\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n'}\n"
-                   "    digest = lambda p, d: base64.urlsafe_b64encode(hashlib.sha256(b'other' if p.endswith('__init__.py') else d).digest())\n"
-                   "    record = ''.join(p + ',sha256=' + digest(p, d).rstrip(b'=').decode() + ',' + str(len(d)) + '\\n' for p, d in files.items())\n"
-                   "    with zipfile.ZipFile(os.path.join(wd, n), 'w') as z:\n"
-                   "        for p, d in files.items(): z.writestr(p, d)\n"
-                   "        z.writestr('oa_srecord-1.0.dist-info/RECORD', record + 'oa_srecord-1.0.dist-info/RECORD,,\\n')\n"
-                   "    return n\n");
-    const QString wheels = other.path() + QStringLiteral("/wheels");
-    QVERIFY(QDir().mkpath(wheels));
-    QProcess tar;
-    tar.start(QStringLiteral("tar"), {QStringLiteral("-C"), other.path() + QStringLiteral("/src"), QStringLiteral("-czf"),
-                                      wheels + QStringLiteral("/oa_srecord-1.0.tar.gz"), QStringLiteral("oa_srecord-1.0")});
-    QVERIFY(tar.waitForFinished(30000) && tar.exitCode() == 0);
+    const QString wheels = makeBackendSdist(other.path(), "oa_srecord", {}, true);
+    QVERIFY(!wheels.isEmpty());
     Agent agent;
     agent.makeScriptTask(QStringLiteral("record"), "print('ran')\n", {{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-srecord")}}});
     const Run r = runExecutor(executorArgs(agent, QStringLiteral("record")), offlinePipEnvironment(wheels));
     QCOMPARE(r.exitCode, 6);
     QVERIFY2(r.err.contains("oa_srecord-1.0-py3-none-any.whl") && r.err.contains("oa_srecord/__init__.py"), r.err.right(2000).constData());
     QVERIFY(storeFolders(agent, QStringLiteral("oa-srecord")).isEmpty());
+    QVERIFY(QDir(agent.base() + QStringLiteral("/EnvCache/entries")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());
+}
+
+void TestSdistStore::linkInTheWheelFolderIsNeverFollowed()
+{
+    // Build code that leaves, beside the wheel pip builds, a link named like another wheel of
+    // the same sdist towards a wheel elsewhere (found through pip's --wheel-dir argument): the
+    // link is refused by name, never opened, and nothing is stored.
+    QTemporaryDir other;
+    QVERIFY(QDir().mkpath(other.path() + QStringLiteral("/victim")));
+    const QString victim = WheelBuilder(QStringLiteral("oa_slink"), QStringLiteral("1.0")).file("oa_slink/__init__.py", "X = 'victim'\n").write(other.path() + QStringLiteral("/victim"));
+    QVERIFY(!victim.isEmpty());
+    const QString wheels = makeBackendSdist(other.path(), "oa_slink",
+                                            "    argv = open(f'/proc/{os.getppid()}/cmdline', 'rb').read().decode().split('\\0')\n"
+                                            "    if 'wheel' in argv:\n"
+                                            "        into = argv[argv.index('--wheel-dir') + 1]\n"
+                                            "        os.symlink('" + QFile::encodeName(victim) + "', os.path.join(into, 'oa_slink-1.0-py2-none-any.whl'))\n",
+                                            false);
+    QVERIFY(!wheels.isEmpty());
+    Agent agent;
+    agent.makeScriptTask(QStringLiteral("link"), "print('ran')\n", {{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-slink")}}});
+    const Run r = runExecutor(executorArgs(agent, QStringLiteral("link")), offlinePipEnvironment(wheels));
+    QCOMPARE(r.exitCode, 6);
+    QVERIFY2(r.err.contains("/oa_slink-1.0-py2-none-any.whl (a symbolic link), which is not the wheel of one of the sdists it built"),
+             r.err.right(2000).constData());
+    QVERIFY(storeFolders(agent, QStringLiteral("oa-slink")).isEmpty());
     QVERIFY(QDir(agent.base() + QStringLiteral("/EnvCache/entries")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());
 }
 
