@@ -1,6 +1,5 @@
 #include "AgentRefresher.h"
 
-#include "environment/EnvironmentCache.h"
 
 #include <QDir>
 #include <QtConcurrent/QtConcurrentRun>
@@ -55,7 +54,8 @@ FolderProblem FolderProblem::of(const QString &baseDir)
     return {};
 }
 
-AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers, const QString &cacheDir, oa::TaskRescanner *rescanner)
+AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers, const QString &cacheDir, oa::TaskRescanner *rescanner,
+                                   oa::CacheSummarizer *summarizer)
 {
     QElapsedTimer timer;
     timer.start();
@@ -68,7 +68,9 @@ AgentSnapshot AgentRefresher::scan(const QString &baseDir, bool withLeftovers, c
     oa::TaskRescanner::Snapshot read = (rescanner ? rescanner : &once)->refresh(paths);
     snapshot.tasks = std::move(read.tasks);
     snapshot.locks = std::move(read.locks);
-    const oa::EnvironmentCache::Summary cache = oa::EnvironmentCache::summarize(cacheDir.isEmpty() ? baseDir + QStringLiteral("/EnvCache") : cacheDir, baseDir);
+    oa::CacheSummarizer afresh;
+    const oa::EnvironmentCache::Summary cache =
+        (summarizer ? summarizer : &afresh)->summarize(cacheDir.isEmpty() ? baseDir + QStringLiteral("/EnvCache") : cacheDir, baseDir);
     snapshot.cacheEntries = cache.entries;
     snapshot.cacheDistributions = cache.distributions;
     snapshot.cacheBytes = cache.bytes;
@@ -128,7 +130,7 @@ void AgentRefresher::startScan()
         m_pending = true; // one more pass once this one is done
         return;
     }
-    m_future.setFuture(QtConcurrent::run(&AgentRefresher::scan, m_baseDir, m_leftoversWanted, m_cacheDir, m_rescanner.get()));
+    m_future.setFuture(QtConcurrent::run(&AgentRefresher::scan, m_baseDir, m_leftoversWanted, m_cacheDir, m_rescanner.get(), m_summarizer.get()));
 }
 
 void AgentRefresher::finished()

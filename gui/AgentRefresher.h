@@ -1,5 +1,6 @@
 #pragma once
 
+#include "tasks/CacheSummarizer.h"
 #include "tasks/Leftovers.h"
 #include "lock/LockInspector.h"
 #include "tasks/TaskRescanner.h"
@@ -59,10 +60,12 @@ public:
     void setCacheDir(const QString &cacheDir) { m_cacheDir = cacheDir; }
 
     // `rescanner`, when given, keeps the rows between scans and reads again only the task
-    // folders whose stamps changed (oa::TaskRescanner); without one, every folder is read.
+    // folders whose stamps changed (oa::TaskRescanner); without one, every folder is read. The
+    // same for the store folders the status line counts and `summarizer` (oa::CacheSummarizer).
     static AgentSnapshot scan(const QString &baseDir, bool withLeftovers, const QString &cacheDir = QString(),
-                              oa::TaskRescanner *rescanner = nullptr);
+                              oa::TaskRescanner *rescanner = nullptr, oa::CacheSummarizer *summarizer = nullptr);
     oa::TaskRescanner *rescanner() { return m_rescanner.get(); }
+    oa::CacheSummarizer *summarizer() { return m_summarizer.get(); }
 
 public slots:
     void refreshNow();
@@ -86,4 +89,6 @@ private:
     QFutureWatcher<AgentSnapshot> m_future;
     // Shared with the scan thread (it locks itself); the destructor waits for the scan before it goes.
     std::unique_ptr<oa::TaskRescanner> m_rescanner = std::make_unique<oa::TaskRescanner>();
+    // Used by the scan thread only (one scan at a time); starts afresh for another cache folder.
+    std::unique_ptr<oa::CacheSummarizer> m_summarizer = std::make_unique<oa::CacheSummarizer>();
 };

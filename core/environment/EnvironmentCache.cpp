@@ -60,27 +60,6 @@ void EnvironmentCache::warn(const QString &warning)
         m_warnings.append(warning);
 }
 
-EnvironmentCache::Summary EnvironmentCache::summarize(const QString &cacheDir, const QString &agentBase)
-{
-    Summary summary;
-    const CacheLayout layout(cacheDir, agentBase);
-    for (const CacheEntry &e : layout.scan().entries) {
-        ++summary.entries;
-        summary.bytes += e.sizeBytes;
-    }
-    QString unreadable;
-    const std::optional<OpenFolder> store = StoreFolder::openStore(layout.folder(), layout.storeDir(), unreadable);
-    for (const AgentFolder::Entry &item : store ? store->entries() : QList<AgentFolder::Entry>()) {
-        if (item.kind != AgentFolder::Kind::Directory)
-            continue;
-        if (const auto stored = StoreFolder::readPublished(*store, item.name).distribution) {
-            ++summary.distributions;
-            summary.bytes += stored->sizeBytes;
-        }
-    }
-    return summary;
-}
-
 Result<EnvironmentCache::PruneReport> EnvironmentCache::removeWith(PruneReport (CachePruner::*how)() const) const
 {
     QStringList replaced;

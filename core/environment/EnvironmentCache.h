@@ -84,17 +84,14 @@ public:
     };
     Listing list() const;
 
-    // Reads a cache folder without creating anything (for the monitor): how many complete
-    // entries and plausible store folders it holds, and their total size (each file once: a
-    // composed entry's packages are counted in the store).
+    // What a cache folder holds, read without creating anything (for the monitor,
+    // CacheSummarizer): how many complete entries and plausible store folders, and their total
+    // size (each file once: a composed entry's packages are counted in the store).
     struct Summary {
         int entries = 0;
         int distributions = 0;
         qint64 bytes = 0;
     };
-    // With `agentBase` (the cache inside an agent folder), nothing is read through a link
-    // anywhere below the base, EnvCache itself included.
-    static Summary summarize(const QString &cacheDir, const QString &agentBase = QString());
 
     using PruneReport = CachePruner::Report;
     // See CachePruner::prune(). Fails when the cache folder cannot be used at all.

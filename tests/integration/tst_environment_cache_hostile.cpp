@@ -1,6 +1,7 @@
 // The environment cache when its folder is broken, full, read-only or tampered with: the real
 // executor, a real pip, wheels built here, and filesystems mounted for the test.
 #include "environment/EnvironmentCache.h"
+#include "tasks/CacheSummarizer.h"
 #include "TestSupport.h"
 
 #include "fs/AgentFolder.h"
@@ -394,8 +395,8 @@ void TestEnvironmentCacheHostile::monitorSummaryNeverFollowsALinkedCache()
     Agent shown;
     QVERIFY(QFile::link(real.base() + QStringLiteral("/EnvCache"), shown.base() + QStringLiteral("/EnvCache")));
     const QString cacheDir = shown.base() + QStringLiteral("/EnvCache");
-    QCOMPARE(oa::EnvironmentCache::summarize(cacheDir).entries, 1); // a cache folder of its own may be a link
-    QCOMPARE(oa::EnvironmentCache::summarize(cacheDir, shown.base()).entries, 0);
+    QCOMPARE(oa::CacheSummarizer().summarize(cacheDir).entries, 1); // a cache folder of its own may be a link
+    QCOMPARE(oa::CacheSummarizer().summarize(cacheDir, shown.base()).entries, 0);
 }
 
 QTEST_GUILESS_MAIN(TestEnvironmentCacheHostile)

@@ -15,6 +15,7 @@
 #include "environment/EnvironmentCache.h"
 #include "environment/PythonInterpreter.h"
 #include "fs/FileProtection.h"
+#include "tasks/CacheSummarizer.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -162,7 +163,7 @@ void TestStoreEviction::listingCountsSetsAndSizes()
     const Run text = runExecutor({QStringLiteral("--base-dir"), agent.base(), QStringLiteral("--env-cache")});
     QVERIFY2(text.out.contains("store: 4 distributions") && text.out.contains("oa_edep"), text.out.constData());
     // The monitor's summary counts the store too.
-    const oa::EnvironmentCache::Summary summary = oa::EnvironmentCache::summarize(agent.base() + QStringLiteral("/EnvCache"), agent.base());
+    const oa::EnvironmentCache::Summary summary = oa::CacheSummarizer().summarize(agent.base() + QStringLiteral("/EnvCache"), agent.base());
     QCOMPARE(summary.distributions, 4);
     QCOMPARE(summary.bytes, total);
 }
