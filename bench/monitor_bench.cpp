@@ -5,10 +5,16 @@
 //     with its script, Requirements in execution.json) vs. the same process listing the folders
 //     only (`ls -f`'s work: one readdir of Tasks/, from a process start as heavy);
 //  4. the monitor's refresh of the same 10,000 tasks as 1. when nothing changed (TaskRescanner:
-//     a stamp per folder and record, nothing read) vs. its first refresh, which reads them all.
+//     a stamp per folder and record, nothing read) vs. its first refresh, which reads them all;
+//  5. the status line's count of a store of 400 distributions when nothing changed
+//     (CacheSummarizer: seven fstatat per folder, nothing read) vs. reading every folder's marker
+//     and METADATA, as each refresh did before.
 // Medians of several runs. Usage: oa-bench-monitor [WORKDIR] [RUNS] [EXECUTOR]
 #include "fs/AgentPaths.h"
+#include "environment/CacheLayout.h"
+#include "environment/StoreFolder.h"
 #include "fs/LogTail.h"
+#include "tasks/CacheSummarizer.h"
 #include "tasks/TaskRescanner.h"
 #include "tasks/TaskScanner.h"
 
@@ -83,6 +89,31 @@ void makePendingAgent(const QString &base, int count)
     }
 }
 
+// A store of `count` published folders as DistributionStore lays them out (a marker, METADATA, a
+// module), each the executor's and writable by nobody else; nothing to compile, nothing to unpack.
+void makeStore(const QString &cacheDir, const QString &python, int count)
+{
+    const oa::AgentFolder folder(cacheDir);
+    for (int i = 0; i < count; ++i) {
+        const QString name = QStringLiteral("oa_bench%1").arg(i);
+        const QString sha256 = QString::fromLatin1(QByteArray::number(1000000 + i).toHex().leftJustified(64, '0'));
+        oa::StoredDistribution d;
+        d.name = name;
+        d.version = QStringLiteral("1.0");
+        d.sha256 = sha256;
+        d.file = name + QStringLiteral("-1.0-py3-none-any.whl");
+        d.python = python;
+        d.dir = cacheDir + QStringLiteral("/store/") + oa::StoreFolder::nameFor(name, d.version, sha256);
+        d.sitePackages = d.dir + QStringLiteral("/lib/python3.11/site-packages");
+        d.sizeBytes = 4096;
+        const QString distInfo = d.sitePackages + u'/' + name + QStringLiteral("-1.0.dist-info");
+        QDir().mkpath(distInfo);
+        write(distInfo + QStringLiteral("/METADATA"), "Metadata-Version: 2.1\nName: " + name.toUtf8() + "\nVersion: 1.0\n\n" + QByteArray(2000, 'x'));
+        write(d.sitePackages + u'/' + name + QStringLiteral(".py"), QByteArray(4096, '#'));
+        oa::StoreFolder::writeMarker(folder, d.dir, d);
+    }
+}
+
 // Wall time of one run of `program args`, its output read whole (as a caller of --json does).
 void runProcess(const QString &program, const QStringList &args, qsizetype *outputBytes)
 {
@@ -124,6 +155,23 @@ int main(int argc, char *argv[])
     const double unchanged = medianMs(runs, [&] { seen = rescanner.refresh(paths).tasks.size(); });
     out << QStringLiteral("monitor refresh, %1 unchanged tasks: %2 ms   (%3 task folders read; baseline, its first refresh: %4 ms)\n")
                .arg(seen).arg(unchanged, 0, 'f', 1).arg(rescanner.reads() - readsBefore).arg(firstRefresh, 0, 'f', 1);
+    out.flush();
+
+    // The status line's count of the store: every folder read each time (a summarizer with
+    // nothing kept, as before) vs. an unchanged store once its stamps settled.
+    constexpr int kStored = 400;
+    const QString cache = tmp.path() + QStringLiteral("/EnvCache");
+    makeStore(cache, QStringLiteral("/usr/bin/python3"), kStored);
+    QThread::msleep(oa::CacheSummarizer::kSettleMs + 100);
+    int counted = 0;
+    const double readAll = medianMs(runs, [&] { counted = oa::CacheSummarizer().summarize(cache).distributions; });
+    oa::CacheSummarizer summarizer;
+    summarizer.summarize(cache);
+    const int storeReadsBefore = summarizer.reads();
+    const double unchangedStore = medianMs(runs, [&] { counted = summarizer.summarize(cache).distributions; });
+    out << QStringLiteral("status line, store of %1 distributions unchanged: %2 ms   (%3 folders read; baseline, reading every folder: %4 ms; ratio %5)\n")
+               .arg(counted).arg(unchangedStore, 0, 'f', 2).arg(summarizer.reads() - storeReadsBefore).arg(readAll, 0, 'f', 2)
+               .arg(unchangedStore / readAll, 0, 'f', 2);
     out.flush();
 
     if (args.size() > 3) {
