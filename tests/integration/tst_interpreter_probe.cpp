@@ -176,6 +176,8 @@ void TestInterpreterProbe::checkRealInterpreterUsed(const Agent &agent, const QS
     const QJsonObject entry = readJson(cacheFile(agent)).value(interpreterKey()).toObject();
     QCOMPARE(entry.value("Executable").toString(), real->executable);
     QCOMPARE(entry.value("Version").toString(), real->version);
+    QCOMPARE(entry.value("CacheTag").toString(), real->cacheTag); // what names the store's .pyc files
+    QVERIFY(real->cacheTag.startsWith(QLatin1String("cpython-")));
     QVERIFY(entry.value("ProbedAtMs").toInteger() <= QDateTime::currentMSecsSinceEpoch());
 }
 
@@ -195,6 +197,8 @@ void TestInterpreterProbe::plantedCacheEntryIgnored_data()
                                                        << "BundledPipWheel" << QString();
     // Its version decides whether pip is handed --report: a value that is no version is refused.
     QTest::newRow("PipVersion is not a version") << real << QString() << qint64(1000) << QString() << "PipVersion \"" << "99 --report /etc/x";
+    // It names files in the store's __pycache__ folders and is written into store markers.
+    QTest::newRow("CacheTag is not a cache tag") << real << QString() << qint64(1000) << QString() << "CacheTag \"" << QString();
 }
 
 void TestInterpreterProbe::plantedCacheEntryIgnored()
@@ -229,6 +233,15 @@ void TestInterpreterProbe::plantedCacheEntryIgnored()
     if (!pipVersion.isEmpty()) {
         planted.insert(QStringLiteral("HasPip"), true);
         planted.insert(QStringLiteral("PipVersion"), pipVersion);
+    }
+    if (warning.startsWith(QLatin1String("CacheTag"))) { // an entry right in all but its CacheTag
+        QJsonObject markers;
+        const auto real = oa::PythonInterpreter::probe(python());
+        QVERIFY(real.ok());
+        for (auto it = real->markerEnvironment.cbegin(); it != real->markerEnvironment.cend(); ++it)
+            markers.insert(it.key(), it.value());
+        planted.insert(QStringLiteral("MarkerEnvironment"), markers);
+        planted.insert(QStringLiteral("CacheTag"), QStringLiteral("cpython-311/../../../etc"));
     }
     QFile cache(cacheFile(agent));
     QVERIFY(cache.open(QIODevice::WriteOnly));
