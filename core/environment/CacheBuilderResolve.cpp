@@ -129,8 +129,12 @@ Result<QString> CacheBuilder::resolveIntoStore(const EnvironmentKey &key, const 
             return run(python.pipCommand() + arguments, pipLog, wheelExit, m_buildAs, m_buildAs ? work : QString(), m_pipEnvironment,
                        m_pipWorkingDirectory, sandbox);
         };
-        if (auto failed = SdistWheelBuild(m_layout, staging, pipLog, m_buildAs).build(set, store, python, runPip))
+        SdistWheelBuild sdists(m_layout, staging, pipLog, m_buildAs);
+        if (auto failed = sdists.build(set, store, python, runPip))
             return *failed;
+        m_log.info(lcVenv, QStringLiteral("Source distributions: built into wheels by pip now: {Built}; their wheels already in the store: {Reused}"),
+                   {{QStringLiteral("Built"), sdists.built().join(QStringLiteral(", "))},
+                    {QStringLiteral("Reused"), sdists.reused().join(QStringLiteral(", "))}});
     }
 
     // 2. Every wheel the store does not hold yet is checked against the sha256 pip resolved it

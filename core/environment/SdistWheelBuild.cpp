@@ -163,10 +163,12 @@ std::optional<Error> SdistWheelBuild::build(ResolvedSet &set, DistributionStore 
 {
     QList<ResolvedSdist> toBuild;
     for (const ResolvedSdist &sdist : std::as_const(set.sdists)) {
-        if (auto wheel = stored(sdist, store, python))
+        if (auto wheel = stored(sdist, store, python)) {
             set.wheels.append(*wheel);
-        else
+            m_reused.append(sdist.name + u' ' + sdist.version);
+        } else {
             toBuild.append(sdist);
+        }
     }
     set.sdists.clear();
     if (toBuild.isEmpty())
@@ -217,6 +219,8 @@ std::optional<Error> SdistWheelBuild::build(ResolvedSet &set, DistributionStore 
     if (!wheels)
         return wheels.error();
     set.wheels.append(*wheels);
+    for (const ResolvedSdist &sdist : std::as_const(toBuild))
+        m_built.append(sdist.name + u' ' + sdist.version);
     return std::nullopt;
 }
 

@@ -53,6 +53,10 @@ public:
     // ErrorKind::Install naming the file (a changed sdist, a wheel pip did not write or wrote of
     // another name), pip's failure, or the cache path.
     std::optional<Error> build(ResolvedSet &set, DistributionStore &store, const PythonInterpreter &python, const RunPip &runPip);
+    // After build(): "name version" of each sdist pip built now, and of each whose wheel the
+    // store held already, for executor.log.
+    QStringList built() const { return m_built; }
+    QStringList reused() const { return m_reused; }
 
     // The URL a wheel built from `sdist` is stored with: pip's URL with "#sha256=…" (PEP 503's
     // form), which names the very file it was built from.
@@ -74,6 +78,8 @@ private:
     QString m_staging;
     QString m_pipLog;
     std::shared_ptr<const ProcessCredentials> m_buildAs;
+    QStringList m_built;
+    QStringList m_reused;
 };
 
 } // namespace oa

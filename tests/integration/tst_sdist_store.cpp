@@ -128,7 +128,8 @@ void TestSdistStore::sdistIsBuiltIntoAStoredWheel()
     const QByteArray pipLog = readFile(agent.taskFile(QStringLiteral("a"), QStringLiteral("pip.log")));
     QVERIFY2(pipLog.contains("Successfully built oa-ssrc") && !pipLog.contains("Successfully installed"), pipLog.constData());
     const QByteArray log = readFile(agent.taskFile(QStringLiteral("a"), QStringLiteral("executor.log")));
-    QVERIFY2(!log.contains("pip builds it"), log.constData());
+    QVERIFY2(!log.contains("pip builds it") && log.contains("\"Built\":\"oa-ssrc 1.0\"") && log.contains("\"Reused\":\"\""),
+             log.constData());
     const QStringList folders = storeFolders(agent, QStringLiteral("oa-ssrc-1.0-"));
     QCOMPARE(folders.size(), 1);
     QCOMPARE(storeFolders(agent, QStringLiteral("oa-sdep-2.0-")).size(), 1);
@@ -155,6 +156,8 @@ void TestSdistStore::sdistIsBuiltIntoAStoredWheel()
                                                                                 "print(oa_ssrc.BUILT_BY_UID, 'dep', oa_ssrc.__file__, st.st_dev, st.st_ino)\n", hook);
     QVERIFY2(b.exitCode == 0, b.err.constData());
     QCOMPARE(readFile(seen), "install --dry-run 0\n");
+    QVERIFY(readFile(agent.taskFile(QStringLiteral("b"), QStringLiteral("executor.log")))
+                .contains("\"Reused\":\"oa-ssrc 1.0\""));
     QCOMPARE(readFile(agent.taskFile(QStringLiteral("b"), QStringLiteral("output.log"))), output);
     QCOMPARE(storeFolders(agent, QStringLiteral("oa-ssrc-1.0-")), folders);
 }
