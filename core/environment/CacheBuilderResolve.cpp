@@ -124,17 +124,19 @@ Result<QString> CacheBuilder::resolveIntoStore(const EnvironmentKey &key, const 
             return *failed;
     // An sdist is built into a wheel by pip (as the build user, in the sandbox, into staging),
     // unless the store holds one built from the same file already; then stored like any wheel.
+    // `sdists` holds their locks until the store has published the wheels, below.
+    std::optional<SdistWheelBuild> sdists;
     if (!set.sdists.isEmpty()) {
         const auto runPip = [&](const QStringList &arguments, ProcessExit &wheelExit) {
             return run(python.pipCommand() + arguments, pipLog, wheelExit, m_buildAs, m_buildAs ? work : QString(), m_pipEnvironment,
                        m_pipWorkingDirectory, sandbox);
         };
-        SdistWheelBuild sdists(m_layout, staging, pipLog, m_buildAs);
-        if (auto failed = sdists.build(set, store, python, runPip))
+        sdists.emplace(m_layout, staging, pipLog, m_buildAs, m_control, DistributionStore::kDefaultWaitMs);
+        if (auto failed = sdists->build(set, store, python, runPip))
             return *failed;
         m_log.info(lcVenv, QStringLiteral("Source distributions: built into wheels by pip now: {Built}; their wheels already in the store: {Reused}"),
-                   {{QStringLiteral("Built"), sdists.built().join(QStringLiteral(", "))},
-                    {QStringLiteral("Reused"), sdists.reused().join(QStringLiteral(", "))}});
+                   {{QStringLiteral("Built"), sdists->built().join(QStringLiteral(", "))},
+                    {QStringLiteral("Reused"), sdists->reused().join(QStringLiteral(", "))}});
     }
 
     // 2. Every wheel the store does not hold yet is checked against the sha256 pip resolved it

@@ -10,7 +10,9 @@
 #include "wheel/WheelNames.h"
 
 #include <QCryptographicHash>
+#include <QElapsedTimer>
 #include <QFileInfo>
+#include <QThread>
 #include <QUrl>
 
 #include <cerrno>
@@ -22,6 +24,9 @@ namespace oa {
 
 namespace {
 
+// How often another builder's sdist lock is tried again: a build takes seconds.
+constexpr unsigned long kLockWaitStepMs = 100;
+
 Error changedAfterResolve(const QString &path, const QString &sha256, const ResolvedSdist &sdist)
 {
     return fail(ErrorKind::Install, QStringLiteral("%1: hash mismatch: its sha256 is %2, but pip resolved %3 %4 with sha256 %5 "
@@ -32,9 +37,49 @@ Error changedAfterResolve(const QString &path, const QString &sha256, const Reso
 } // namespace
 
 SdistWheelBuild::SdistWheelBuild(const CacheLayout &layout, const QString &staging, const QString &pipLog,
-                                 std::shared_ptr<const ProcessCredentials> buildAs)
-    : m_layout(layout), m_staging(staging), m_pipLog(pipLog), m_buildAs(std::move(buildAs))
+                                 std::shared_ptr<const ProcessCredentials> buildAs, RunControl *control, qint64 waitMs)
+    : m_layout(layout), m_staging(staging), m_pipLog(pipLog), m_buildAs(std::move(buildAs)), m_control(control), m_waitMs(waitMs)
 {
+}
+
+std::optional<Error> SdistWheelBuild::lockAll(const QList<ResolvedSdist> &sdists)
+{
+    // Tried in one order, and none waited for while another is held: two builders of sets that
+    // share several new sdists cannot wait for each other. The pruner removes a lock file only
+    // under its lock, and a holder of a removed one takes the new one (AgentFolder::tryLock).
+    QStringList names;
+    for (const ResolvedSdist &sdist : sdists)
+        names.append(m_layout.lockFile(QStringLiteral("sdist-") + sdist.sha256.left(16)));
+    names.sort();
+    names.removeDuplicates();
+    QElapsedTimer waited;
+    waited.start();
+    for (;;) {
+        QString busy;
+        for (const QString &name : std::as_const(names)) {
+            auto taken = m_layout.folder().tryLock(name);
+            if (!taken) {
+                m_locks.clear();
+                return CacheLayout::unusable(QStringLiteral("cannot take the lock %1").arg(name), taken.error());
+            }
+            if (!taken->isValid()) { // a live builder: the kernel drops a dead one's flock
+                busy = name;
+                break;
+            }
+            m_locks.push_back(std::move(taken).value());
+        }
+        if (busy.isEmpty())
+            return std::nullopt;
+        m_locks.clear();
+        if (m_control)
+            if (auto stop = m_control->check(0))
+                return fail(stop->kind, stop->message);
+        if (waited.elapsed() > m_waitMs)
+            return fail(ErrorKind::Environment, QStringLiteral("waited %1 s for another execution to build the sdist that %2 locks")
+                                                    .arg(waited.elapsed() / 1000)
+                                                    .arg(busy));
+        QThread::msleep(kLockWaitStepMs);
+    }
 }
 
 QString SdistWheelBuild::builtFromUrl(const ResolvedSdist &sdist)
@@ -161,6 +206,9 @@ Error SdistWheelBuild::pipFailed(const ProcessExit &exit) const
 
 std::optional<Error> SdistWheelBuild::build(ResolvedSet &set, DistributionStore &store, const PythonInterpreter &python, const RunPip &runPip)
 {
+    if (auto failed = lockAll(set.sdists))
+        return failed;
+    // Under the locks: a builder that held one has stored its wheel by now.
     QList<ResolvedSdist> toBuild;
     for (const ResolvedSdist &sdist : std::as_const(set.sdists)) {
         if (auto wheel = stored(sdist, store, python)) {

@@ -2,6 +2,7 @@
 
 #include "CacheLayout.h"
 #include "base/Error.h"
+#include "fs/AgentFolder.h"
 #include "process/ChildProcess.h"
 
 #include <QString>
@@ -9,10 +10,12 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace oa {
 
 class DistributionStore;
+class RunControl;
 struct PythonInterpreter;
 struct PinnedWheel;
 struct ResolvedSdist;
@@ -21,6 +24,10 @@ struct ResolvedSet;
 // The sdists of a resolved set made into wheels for the store of distributions (issue 22: "An
 // sdist is still built into a wheel by pip, as the run-as user, into staging, and then stored
 // like any wheel").
+//
+// One builder of an sdist at a time: its lock (locks/sdist-<first 16 hex of its sha256>.lock) is
+// held from before the store is looked at until this object ends, after the caller's store
+// published the wheel; a second build of a set with the same new sdist waits and then reuses it.
 //
 // Reuse first: a wheel built from an sdist records where it came from in its store folder's
 // marker as the sdist's URL with "#sha256=<the sdist's sha256>" (builtFromUrl). Builds are
@@ -45,8 +52,10 @@ public:
     // pip.log: a stop (cancel, timeout) is an error, else `exit` says how pip ended.
     using RunPip = std::function<std::optional<Error>(const QStringList &arguments, ProcessExit &exit)>;
 
+    // Another builder's lock on an sdist is waited for at most `waitMs`, and `control` (may be
+    // null) can stop the wait.
     SdistWheelBuild(const CacheLayout &layout, const QString &staging, const QString &pipLog,
-                    std::shared_ptr<const ProcessCredentials> buildAs);
+                    std::shared_ptr<const ProcessCredentials> buildAs, RunControl *control, qint64 waitMs);
 
     // Moves each of set.sdists whose wheel the store holds already into set.wheels (marked in use
     // in `store`); builds the others with `runPip` and adds their wheels. Fails with
@@ -63,6 +72,8 @@ public:
     static QString builtFromUrl(const ResolvedSdist &sdist);
 
 private:
+    // Takes the lock of each of `sdists`, or of none while another builder holds one.
+    std::optional<Error> lockAll(const QList<ResolvedSdist> &sdists);
     // The wheel of `sdist` the store holds already, found by builtFromUrl among its folders of
     // that name and version; nullopt when there is none.
     std::optional<PinnedWheel> stored(const ResolvedSdist &sdist, DistributionStore &store, const PythonInterpreter &python) const;
@@ -78,6 +89,9 @@ private:
     QString m_staging;
     QString m_pipLog;
     std::shared_ptr<const ProcessCredentials> m_buildAs;
+    RunControl *m_control;
+    qint64 m_waitMs;
+    std::vector<UniqueFd> m_locks; // held until this object ends
     QStringList m_built;
     QStringList m_reused;
 };

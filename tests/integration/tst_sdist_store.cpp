@@ -7,7 +7,8 @@
 // code runs as that user and the store's files are the executor's; an index's sdist is fetched
 // by pip wheel itself, pinned by its sha256; an sdist changed after pip
 // resolved it, a built wheel whose RECORD does not match, or a link build code leaves beside the
-// wheel, is exit 6 naming the file, with nothing stored.
+// wheel, is exit 6 naming the file, with nothing stored; two executions at once whose sets share a
+// new sdist build it once.
 #include "RunAsFixture.h"
 #include "TestSupport.h"
 #include "ThrowawayUser.h"
@@ -24,6 +25,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
+
+#include <memory>
+#include <vector>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -84,6 +88,7 @@ private slots:
     void sdistChangedAfterResolutionIsRefused();
     void builtWheelWithBadRecordIsRefused();
     void linkInTheWheelFolderIsNeverFollowed();
+    void concurrentSetsBuildANewSdistOnce();
 
 private:
     Run run(const Agent &agent, const QString &id, const QStringList &requirements, const QByteArray &script, const QString &hook);
@@ -345,6 +350,55 @@ void TestSdistStore::linkInTheWheelFolderIsNeverFollowed()
              r.err.right(2000).constData());
     QVERIFY(storeFolders(agent, QStringLiteral("oa-slink")).isEmpty());
     QVERIFY(QDir(agent.base() + QStringLiteral("/EnvCache/entries")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());
+}
+
+void TestSdistStore::concurrentSetsBuildANewSdistOnce()
+{
+    // Two executions at once, with two sets that share a new sdist. Its build code waits until
+    // both resolvers are done (each records it as it exits), so that without the sdist's lock
+    // both would build it, each into a wheel of its own (different bytes, as builds are); with
+    // it, one builds and the other waits and uses the first's store folder.
+    QTemporaryDir other;
+    const QString resolved = other.path() + QStringLiteral("/resolved");
+    const QString builds = other.path() + QStringLiteral("/builds");
+    const QString wheels = makeBackendSdist(other.path(), "oa_sonce",
+                                            "    argv = open(f'/proc/{os.getppid()}/cmdline', 'rb').read().decode().split('\\0')\n"
+                                            "    if 'wheel' in argv:\n"
+                                            "        import time\n"
+                                            "        for _ in range(1200):\n"
+                                            "            if os.path.exists('" + QFile::encodeName(resolved) + "') and open('" + QFile::encodeName(resolved) + "').read().count('r') >= 2: break\n"
+                                            "            time.sleep(0.05)\n"
+                                            "        open('" + QFile::encodeName(builds) + "', 'a').write(str(time.time_ns()) + '\\n')\n",
+                                            false);
+    QVERIFY(!wheels.isEmpty());
+    QVERIFY(QFile::copy(m_wheels + QStringLiteral("/oa_sdep-2.0-py3-none-any.whl"), wheels + QStringLiteral("/oa_sdep-2.0-py3-none-any.whl")));
+    const QString hook = other.path() + QStringLiteral("/hook");
+    writeHook(hook, other.path() + QStringLiteral("/seen"),
+              "if '--dry-run' in sys.argv:\n"
+              "    import atexit\n"
+              "    atexit.register(lambda: open('" + QFile::encodeName(resolved) + "', 'a').write('r'))\n");
+    Agent agent;
+    QProcessEnvironment env = offlinePipEnvironment(wheels);
+    env.insert(QStringLiteral("PYTHONPATH"), hook);
+    const QList<std::pair<QString, QStringList>> sets{{QStringLiteral("one"), {QStringLiteral("oa-sonce")}},
+                                                      {QStringLiteral("two"), {QStringLiteral("oa-sonce"), QStringLiteral("oa-sdep")}}};
+    std::vector<std::unique_ptr<QProcess>> running;
+    for (const auto &[id, requirements] : sets) {
+        agent.makeScriptTask(id, "import oa_sonce, os\nst = os.stat(oa_sonce.__file__)\nprint(oa_sonce.__file__, st.st_ino)\n",
+                             {{QStringLiteral("Requirements"), QJsonArray::fromStringList(requirements)}});
+        running.push_back(std::make_unique<QProcess>());
+        running.back()->setProcessEnvironment(env);
+        running.back()->start(executorPath(), executorArgs(agent, id));
+    }
+    for (const auto &process : running) {
+        QVERIFY(process->waitForFinished(240000));
+        QVERIFY2(process->exitCode() == 0, process->readAllStandardError().right(2000).constData());
+    }
+    QCOMPARE(readFile(resolved), QByteArray("rr"));
+    QCOMPARE(readFile(builds).count('\n'), 1);
+    QCOMPARE(storeFolders(agent, QStringLiteral("oa-sonce-1.0-")).size(), 1);
+    QCOMPARE(readFile(agent.taskFile(QStringLiteral("one"), QStringLiteral("output.log"))),
+             readFile(agent.taskFile(QStringLiteral("two"), QStringLiteral("output.log"))));
 }
 
 QTEST_GUILESS_MAIN(TestSdistStore)
