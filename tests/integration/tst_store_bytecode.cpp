@@ -7,9 +7,14 @@
 // folder compiles nothing and leaves it as it was. Two builds of the other version at once both
 // succeed and compile it once. A folder with a planted link is not compiled in place (the link
 // is never followed) but stored again; one a compile left lifted (its marker says Compiling)
-// is compiled and protected again.
+// is compiled and protected again. A stop while it compiles leaves it protected, as it was.
 #include "TestSupport.h"
 #include "WheelBuilder.h"
+
+#include "environment/CacheLayout.h"
+#include "environment/DistributionStore.h"
+#include "environment/PythonInterpreter.h"
+#include "process/ChildProcess.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -128,6 +133,24 @@ QByteArray loadedFrom(const QString &python, const QString &site)
     return wrong.isEmpty() && fromPyc == 2 ? QByteArray("pyc") : wrong.join('\n') + " (from .pyc: " + QByteArray::number(fromPyc) + ')';
 }
 
+// Asks for a stop as soon as a child runs (the compile), as a cancel request would.
+class CancelOnceChildRuns : public oa::RunControl {
+public:
+    std::optional<oa::StopRequest> check(qint64 processGroup) override
+    {
+        if (processGroup > 0)
+            m_asked = true;
+        if (!m_asked)
+            return std::nullopt;
+        return oa::StopRequest{oa::ErrorKind::Cancelled, QStringLiteral("cancelled by the test"), true};
+    }
+    qint64 graceMs() const override { return 0; }
+    bool asked() const { return m_asked; }
+
+private:
+    bool m_asked = false;
+};
+
 } // namespace
 
 class TestStoreBytecode : public QObject {
@@ -138,6 +161,7 @@ private slots:
     void twoBuildsAtOnceCompileOnce();
     void plantedLinkIsNeverFollowed();
     void liftedFolderIsProtectedAgain();
+    void stopWhileCompilingLeavesItAsItWas();
 
 private:
     // Starts task `id` of `lock` with `python` in `agent`.
@@ -389,6 +413,46 @@ void TestStoreBytecode::liftedFolderIsProtectedAgain()
         QVERIFY2((QFileInfo(path).permissions() & (QFileDevice::WriteOwner | QFileDevice::WriteGroup | QFileDevice::WriteOther)) == 0, qPrintable(path));
     }
     QCOMPARE(pycFiles(dir, m_otherTag).size(), 0); // nothing compiled for a version nobody asked for
+}
+
+void TestStoreBytecode::stopWhileCompilingLeavesItAsItWas()
+{
+    // The store itself (DistributionStore), as a build drives it, with a run's cancel.
+    Agent agent;
+    oa::CacheLayout layout(agent.base() + QStringLiteral("/EnvCache"), agent.base());
+    QVERIFY(layout.prepare());
+    const auto system = oa::PythonInterpreter::probe(kSystemPython);
+    const auto other = oa::PythonInterpreter::probe(m_python);
+    QVERIFY(system.ok() && other.ok());
+    QCOMPARE(other->cacheTag, m_otherTag);
+    const oa::PinnedWheel wheel{QStringLiteral("oa-bc"), QStringLiteral("1.0"), WheelBuilder::sha256Of(m_bc), m_bc};
+    const QString log = agent.base() + QStringLiteral("/store.log");
+    QVERIFY(oa::DistributionStore(layout).ensure(wheel, *system, log).ok());
+    const QString dir = storeFolder(agent, m_bc);
+
+    CancelOnceChildRuns cancel;
+    const auto stopped = oa::DistributionStore(layout, &cancel).ensure(wheel, *other, log);
+    QVERIFY(cancel.asked());
+    QVERIFY(!stopped.ok());
+    QCOMPARE(stopped.error().kind, oa::ErrorKind::Cancelled);
+    const QJsonObject kept = marker(agent, m_bc);
+    QVERIFY(!kept.contains(QStringLiteral("Compiling")));
+    QCOMPARE(kept.value(QStringLiteral("Bytecode")).toArray(), QJsonArray{QStringLiteral("cpython-311")});
+    QDirIterator it(dir, QDir::AllEntries | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        QVERIFY2(flagsOf(path) != -1 && (flagsOf(path) & FS_IMMUTABLE_FL), qPrintable(path));
+    }
+    {
+        const auto lock = layout.folder().tryLock(layout.storeLockFile(wheel.sha256));
+        QVERIFY(lock && lock->isValid()); // released
+    }
+
+    // The next build of that version compiles it.
+    const auto again = oa::DistributionStore(layout).ensure(wheel, *other, log);
+    QVERIFY2(again.ok(), again.ok() ? "" : qPrintable(again.error().message));
+    QCOMPARE(again->bytecode, (QStringList{QStringLiteral("cpython-311"), m_otherTag}));
+    QCOMPARE(pycFiles(dir, m_otherTag).size(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestStoreBytecode)
