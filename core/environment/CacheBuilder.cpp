@@ -1,5 +1,6 @@
 #include "CacheBuilder.h"
 
+#include "BytecodeCompiler.h"
 #include "DistributionStore.h"
 #include "records/ExecutionLog.h"
 #include "fs/FileProtection.h"
@@ -237,9 +238,8 @@ std::optional<Error> CacheBuilder::installWithPip(const EnvironmentKey &key, con
     //    are left out.
     //    A module that does not compile, or a full disk, fails the build: an entry is shared
     //    and immutable, so whatever is wrong with it now would be wrong for every user.
-    if (auto stopped = run({python.executable, QStringLiteral("-I"), QStringLiteral("-m"), QStringLiteral("compileall"), QStringLiteral("-q"), QStringLiteral("-j"),
-                            QStringLiteral("0"), QStringLiteral("-x"), testSuitesBelow(site), site},
-                           pipLog, exit))
+    const ProcessSpec compile = BytecodeCompiler::command(python, {site}, testSuitesBelow(site), pipLog);
+    if (auto stopped = run(QStringList{compile.program} + compile.arguments, pipLog, exit))
         return stopped;
     if (!exit.succeeded())
         return stepFailed(QStringLiteral("compiling the installed packages"), exit, pipLog);

@@ -1,5 +1,6 @@
 #include "StoreBytecode.h"
 
+#include "BytecodeCompiler.h"
 #include "TestSuites.h"
 #include "fs/FileProtection.h"
 #include "fs/FolderSize.h"
@@ -108,29 +109,7 @@ QString StoreBytecode::unsafeContent(const AgentFolder &folder, const QString &d
 ProcessSpec StoreBytecode::compileCommand(const PythonInterpreter &python, const QStringList &dirs, const QString &exclude, const QString &log,
                                           const QString &announce)
 {
-    qint64 bytes = 0;
-    for (const QString &dir : dirs)
-        bytes += folderSize(dir);
-    ProcessSpec spec;
-    spec.program = python.executable;
-    spec.arguments = {QStringLiteral("-I")};
-    if (announce.isEmpty()) {
-        spec.arguments << QStringLiteral("-m") << QStringLiteral("compileall");
-    } else {
-        // compileall's own main() on the same arguments, after one line that says what it does.
-        spec.arguments << QStringLiteral("-c")
-                       << QStringLiteral("import sys, compileall\nprint(sys.argv.pop(1), flush=True)\nsys.exit(int(not compileall.main()))")
-                       << announce;
-    }
-    spec.arguments << QStringLiteral("-q");
-    if (bytes > kParallelCompileBytes) // one pool of a worker per core over everything at once
-        spec.arguments << QStringLiteral("-j") << QStringLiteral("0");
-    spec.arguments << QStringLiteral("-x") << exclude << dirs;
-    spec.workingDirectory = QStringLiteral("/"); // never a folder a task could plant a module in
-    spec.environment.insert(QStringLiteral("PYTHONIOENCODING"), QStringLiteral("utf-8"));
-    spec.stdoutFile = log;
-    spec.appendOutput = true;
-    return spec;
+    return BytecodeCompiler::command(python, dirs, exclude, log, announce);
 }
 
 std::optional<Error> StoreBytecode::compile(const QList<StoredDistribution> &folders, bool &stopped)

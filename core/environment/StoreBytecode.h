@@ -31,10 +31,6 @@ class RunControl;
 // new version reads, and leaves the sources and the other versions' files as they were.
 class StoreBytecode {
 public:
-    // Past this many unpacked bytes a compile runs a worker per core (compileall -j 0):
-    // starting the pool costs more than a few small wheels' whole compile.
-    static constexpr qint64 kParallelCompileBytes = 4 * 1024 * 1024;
-
     StoreBytecode(const CacheLayout &layout, RunControl *control, const PythonInterpreter &python, const QString &log);
 
     // True when `d` must be compiled for `python` before it is used: its marker does not list
@@ -60,10 +56,9 @@ public:
     // RunControl's stop. In every case each folder ends protected and without the lifted mark.
     QList<Result<StoredDistribution>> add(const QList<StoredDistribution> &folders);
 
-    // The compile command StoreBatch and add() run: `python -I -m compileall -q [-j 0] -x
-    // exclude dirs...` (the interpreter's own optimization level, the one runs load, and the
-    // default timestamp invalidation), from "/", its output appended to `log`. A non-empty
-    // `announce` is printed first, as one line of that output.
+    // The compile command StoreBatch and add() run (BytecodeCompiler: what `python -I -m
+    // compileall -q -x exclude dirs...` compiles, one pool over every folder), its output
+    // appended to `log`. A non-empty `announce` is printed first, as one line of that output.
     static ProcessSpec compileCommand(const PythonInterpreter &python, const QStringList &dirs, const QString &exclude, const QString &log,
                                       const QString &announce = {});
 

@@ -1,0 +1,67 @@
+#include "BytecodeCompiler.h"
+
+#include "PythonInterpreter.h"
+
+namespace oa {
+
+namespace {
+
+// argv: ANNOUNCE EXCLUDE ROOT... Python 3.6 and later.
+constexpr char kScript[] = R"PY(import os, py_compile, re, sys
+# argv: ANNOUNCE EXCLUDE ROOT...  (an empty ANNOUNCE prints nothing first)
+announce, exclude, roots = sys.argv[1], sys.argv[2], sys.argv[3:]
+if announce:
+    print(announce, flush=True)
+rx = re.compile(exclude) if exclude else None
+files, failed = [], False
+def walk(folder):
+    global failed
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as e:
+        print("Listing {!r}: {}".format(folder, e)); failed = True; return
+    for e in entries:
+        if e.is_dir(follow_symlinks=False):
+            if e.name != "__pycache__":
+                walk(e.path)
+        elif e.name.endswith(".py") and e.is_file(follow_symlinks=False) and not (rx and rx.search(e.path)):
+            files.append(e.path)
+for root in roots:
+    walk(root)
+def one(path):
+    try:
+        py_compile.compile(path, doraise=True)
+        return None
+    except py_compile.PyCompileError as e:
+        return "*** Error compiling {!r}...\n{}".format(path, e.msg)
+    except (SyntaxError, UnicodeError, OSError) as e:
+        return "*** Error compiling {!r}...\n{}: {}".format(path, e.__class__.__name__, e)
+workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+if workers > 1 and len(files) > 64:
+    import concurrent.futures, multiprocessing
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        errors = list(pool.map(one, files, chunksize=max(1, len(files) // (workers * 8))))
+else:
+    errors = [one(f) for f in files]
+for error in errors:
+    if error:
+        print(error); failed = True
+sys.exit(1 if failed else 0)
+)PY";
+
+} // namespace
+
+ProcessSpec BytecodeCompiler::command(const PythonInterpreter &python, const QStringList &roots, const QString &exclude, const QString &log,
+                                      const QString &announce)
+{
+    ProcessSpec spec;
+    spec.program = python.executable;
+    spec.arguments = QStringList{QStringLiteral("-I"), QStringLiteral("-c"), QString::fromLatin1(kScript), announce, exclude} + roots;
+    spec.workingDirectory = QStringLiteral("/");
+    spec.environment.insert(QStringLiteral("PYTHONIOENCODING"), QStringLiteral("utf-8"));
+    spec.stdoutFile = log;
+    spec.appendOutput = true;
+    return spec;
+}
+
+} // namespace oa
