@@ -195,11 +195,13 @@ QList<Result<StoredDistribution>> StoreBatch::build(const QList<PinnedWheel> &wh
     compile(batch, results);
     if (writeback.joinable())
         writeback.join();
-    for (auto &d : results)
-        if (d) {
-            const QString built = batch + u'/' + d->folderName;
-            d = publish(d.value(), built);
-        }
+    // Published in parallel too: making 6,000 files immutable is a system call each, and ext4
+    // waits there for whatever of the file is not on disk yet (about 0.1 s for the pandas
+    // workload, on one thread, between the compile and the run).
+    results = parallelMap<Result<StoredDistribution>>(results.size(), 0, [&](qsizetype i) -> Result<StoredDistribution> {
+        const Result<StoredDistribution> &d = results.at(i);
+        return d ? publish(d.value(), batch + u'/' + d->folderName) : d;
+    });
     // What was not published (a failed wheel, a stop) goes; nothing half built is ever published.
     folder.removeTree(batch);
     return results;
