@@ -7,7 +7,8 @@ namespace oa {
 namespace {
 
 // argv: ANNOUNCE EXCLUDE ROOT... Python 3.6 and later.
-constexpr char kScript[] = R"PY(import os, py_compile, re, sys
+constexpr char kScript[] = R"PY(# openautomate-compile (BytecodeCompiler)
+import importlib.util, os, py_compile, re, struct, sys
 # argv: ANNOUNCE EXCLUDE ROOT...  (an empty ANNOUNCE prints nothing first)
 announce, exclude, roots = sys.argv[1], sys.argv[2], sys.argv[3:]
 if announce:
@@ -28,7 +29,17 @@ def walk(folder):
             files.append(e.path)
 for root in roots:
     walk(root)
+magic = importlib.util.MAGIC_NUMBER
 def one(path):
+    try:
+        # Up to date already (a folder compiled again for another version): skipped, as
+        # compileall skips it, by the header a timestamp .pyc of this source has.
+        expect = struct.pack("<4sLL", magic, 0, int(os.stat(path).st_mtime) & 0xFFFFFFFF)
+        with open(importlib.util.cache_from_source(path), "rb") as cached:
+            if cached.read(12) == expect:
+                return None
+    except OSError:
+        pass
     try:
         py_compile.compile(path, doraise=True)
         return None

@@ -21,7 +21,8 @@ struct PythonInterpreter;
 // A worker per usable CPU above 64 files; below, the script compiles them itself, as starting
 // the pool would cost more. `exclude` is a regular expression searched in each file's path
 // (compileall's -x); a non-empty `announce` is printed first, as one line of the output, which
-// is appended to `log`. From "/": never a folder a task could plant a module in.
+// is appended to `log`. From "/": never a folder a task could plant a module in. The script's
+// first line is `# openautomate-compile (BytecodeCompiler)`, which names it in a process list.
 class BytecodeCompiler {
 public:
     static ProcessSpec command(const PythonInterpreter &python, const QStringList &roots, const QString &exclude, const QString &log,

@@ -9,7 +9,10 @@
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
+#include <QDateTime>
 #include <QTest>
+
+#include <sys/stat.h>
 
 using oa::BytecodeCompiler;
 using oa::ChildProcess;
@@ -87,10 +90,40 @@ private slots:
         QVERIFY(QFile::exists(pycOf(site + QStringLiteral("/pkg/m99.py"))));
     }
 
+    // What is up to date already is left as it is (compileall's rule: the .pyc's header names
+    // the source's modification time); a changed source is compiled again.
+    void upToDateIsSkipped()
+    {
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const QString site = tmp.filePath(QStringLiteral("site-packages"));
+        QVERIFY(write(site + QStringLiteral("/kept.py"), "x = 1\n"));
+        QVERIFY(write(site + QStringLiteral("/changed.py"), "x = 1\n"));
+        const QString log = tmp.filePath(QStringLiteral("compile.log"));
+        QVERIFY(ChildProcess::run(BytecodeCompiler::command(m_python, {site}, QString(), log)).succeeded());
+        const quint64 keptBefore = inode(pycOf(site + QStringLiteral("/kept.py")));
+        const quint64 changedBefore = inode(pycOf(site + QStringLiteral("/changed.py")));
+        QVERIFY(keptBefore != 0 && changedBefore != 0);
+        QFile changed(site + QStringLiteral("/changed.py"));
+        QVERIFY(changed.open(QIODevice::ReadWrite));
+        QVERIFY(changed.setFileTime(QDateTime::currentDateTime().addSecs(-3600), QFileDevice::FileModificationTime));
+        changed.close();
+        QVERIFY(ChildProcess::run(BytecodeCompiler::command(m_python, {site}, QString(), log)).succeeded());
+        // py_compile writes a new .pyc aside and renames it over the old one: a new inode.
+        QCOMPARE(inode(pycOf(site + QStringLiteral("/kept.py"))), keptBefore);
+        const quint64 changedAfter = inode(pycOf(site + QStringLiteral("/changed.py")));
+        QVERIFY(changedAfter != 0 && changedAfter != changedBefore);
+    }
+
 private:
     static bool write(const QString &path, const QByteArray &content)
     {
         return QDir().mkpath(QFileInfo(path).path()) && oatest::writeFileBytes(path, content);
+    }
+    static quint64 inode(const QString &path)
+    {
+        struct stat st {};
+        return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? quint64(st.st_ino) : 0;
     }
     QString pycOf(const QString &source) const
     {

@@ -190,14 +190,14 @@ void TestExecutionControl::cancelDuringVenvCreation()
     QTemporaryDir wheels;
     QVERIFY(!buildWheel(wheels.path(), QStringLiteral("oa-x"), QStringLiteral("1.0")).isEmpty());
     // The venv is written without pip, which comes from the store: on a new agent folder the
-    // interpreter's bundled pip wheel is stored first and compiled (`python -I -m compileall`),
+    // interpreter's bundled pip wheel is stored first and compiled (`python -I -c '# openautomate-compile …'`),
     // or, where the store cannot be used, unpacked into the venv (`python -I -m zipfile -e`). The
     // interpreter here is a wrapper that names itself as the executable when probed, and stops
     // in either step, recording its PID: the cancel comes while the venv is being made.
     QTemporaryDir dir;
     const QString wrapper = dir.filePath("python-wrapper.sh");
     QVERIFY(writeFileBytes(wrapper, QStringLiteral("#!/bin/bash\n"
-                                                   "if [ \"$1\" = -I ] && [ \"$2\" = -m ] && { [ \"$3\" = zipfile ] || [ \"$3\" = compileall ]; }; then\n"
+                                                   "if [ \"$1\" = -I ] && { { [ \"$2\" = -m ] && [ \"$3\" = zipfile ]; } || { [ \"$2\" = -c ] && [[ \"$3\" == '# openautomate-compile'* ]]; }; }; then\n"
                                                    "    echo $$ > '%1/unpacking.pid.tmp'; mv '%1/unpacking.pid.tmp' '%1/unpacking.pid'\n"
                                                    "    exec sleep 300\n"
                                                    "fi\n"

@@ -145,7 +145,7 @@ void TestRunAs::rootStepsIgnoreTheWorkingFolder()
     Agent agent;
     openToOthers(agent.base());
     QTemporaryDir cwd;
-    for (const char *module : {"compileall", "zipfile", "venv", "ensurepip"}) {
+    for (const char *module : {"compileall", "py_compile", "zipfile", "venv", "ensurepip"}) {
         QFile planted(cwd.path() + u'/' + QLatin1String(module) + QStringLiteral(".py"));
         QVERIFY(planted.open(QIODevice::WriteOnly));
         planted.write("import os\nopen(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'IMPORTED-' + __name__), 'w').write(str(os.getuid()))\n"
