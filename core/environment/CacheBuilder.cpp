@@ -127,10 +127,11 @@ QStringList CacheBuilder::installedDistributions(const QStringList &sitePackages
 void CacheBuilder::removeDeadBuilds(const QString &key)
 {
     // Nobody else builds this key now (we hold its lock): a builder's folder whose PID is dead
-    // is what it left when it died.
+    // is what it left when it died; so is a store batch of a dead PID (store.{pid}.{n}: wheels
+    // it was storing, pip's among them while pip resolved), whoever's key it was for.
     const AgentFolder &folder = m_layout.folder();
     for (const AgentFolder::Entry &stale : folder.list(m_layout.stagingDir())) {
-        if (stale.kind != AgentFolder::Kind::Directory || !stale.name.startsWith(key + u'.')
+        if (stale.kind != AgentFolder::Kind::Directory || !(stale.name.startsWith(key + u'.') || stale.name.startsWith(QLatin1String("store.")))
             || ProcessTable::isAlive(CacheLayout::stagingPid(stale.name)))
             continue;
         const QString dir = m_layout.stagingDir() + u'/' + stale.name;
