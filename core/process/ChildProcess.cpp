@@ -235,8 +235,10 @@ ProcessExit ChildProcess::run(const ProcessSpec &spec, RunControl *control)
     result.started = true;
     result.startedInCgroup = isDirect;
     result.pid = isDirect ? direct.pid() : process.processId();
-    LiveChildren::instance().add(result.pid, starting);
+    // The guardian first: once a child is listed, its group is guarded (oa-test-twochildren
+    // waits for both listings before it lets itself be killed).
     ProcessGuardian::instance().watch(result.pid);
+    LiveChildren::instance().add(result.pid, starting);
 
     // An event loop rather than waitForFinished(): the RunControl's tick runs in it (deadlines,
     // cancel requests, resource samples), and there is no 30 s default to forget about.

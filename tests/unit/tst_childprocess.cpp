@@ -274,6 +274,8 @@ void TestChildProcess::guardianStopsTheGroupsOfTwoThreads()
     const QList<qint64> second = oatest::waitForPids(dir.filePath(QStringLiteral("sleep-2.pid")));
     QCOMPARE(first.size(), 1);
     QCOMPARE(second.size(), 1);
+    // Both groups guarded: the helper says so once both children are listed (after the guardian).
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(dir.filePath(QStringLiteral("ready"))), 30000);
     QVERIFY(oatest::isProcessAlive(first.first()) && oatest::isProcessAlive(second.first()));
     ::kill(pid_t(helper.processId()), SIGKILL);
     QVERIFY(helper.waitForFinished());
