@@ -1,9 +1,9 @@
 #include "StoreBatch.h"
 
 #include "base/ParallelMap.h"
+#include "BytecodeCompiler.h"
 #include "DistributionStore.h"
 #include "InstallReport.h"
-#include "StoreBytecode.h"
 #include "TestSuites.h"
 #include "fs/FileProtection.h"
 #include "fs/FolderSize.h"
@@ -116,7 +116,7 @@ std::optional<Error> StoreBatch::runCompileall(const QString &dir, bool batchRoo
     QString exclude = testSuitesBelow(dir); // never imported, as in cache entries
     if (batchRoot) // only what lies in a site-packages, as when each folder's was compiled alone
         exclude += QStringLiteral("|^(?!%1/[^/]+/lib/python[^/]+/site-packages/)").arg(QRegularExpression::escape(dir));
-    const ProcessSpec spec = StoreBytecode::compileCommand(m_python, {dir}, exclude, m_log);
+    const ProcessSpec spec = BytecodeCompiler::command(m_python, {dir}, exclude, m_log);
     const ProcessExit exit = ChildProcess::run(spec, m_control);
     if (auto stop = exit.stopError()) {
         stopped = true;

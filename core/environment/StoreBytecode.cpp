@@ -106,12 +106,6 @@ QString StoreBytecode::unsafeContent(const AgentFolder &folder, const QString &d
     return unsafeBelow(opened.value().release(), dir);
 }
 
-ProcessSpec StoreBytecode::compileCommand(const PythonInterpreter &python, const QStringList &dirs, const QString &exclude, const QString &log,
-                                          const QString &announce)
-{
-    return BytecodeCompiler::command(python, dirs, exclude, log, announce);
-}
-
 std::optional<Error> StoreBytecode::compile(const QList<StoredDistribution> &folders, bool &stopped)
 {
     QStringList dirs;
@@ -125,7 +119,7 @@ std::optional<Error> StoreBytecode::compile(const QList<StoredDistribution> &fol
         files.append(d.file);
     }
     const QString announce = QStringLiteral("Compiling for %1 the store folders %2").arg(m_python.cacheTag, names.join(QStringLiteral(", ")));
-    const ProcessExit exit = ChildProcess::run(compileCommand(m_python, dirs, excludes.join(u'|'), m_log, announce), m_control);
+    const ProcessExit exit = ChildProcess::run(BytecodeCompiler::command(m_python, dirs, excludes.join(u'|'), m_log, announce), m_control);
     if (auto stop = exit.stopError()) {
         stopped = true;
         return *stop;

@@ -56,12 +56,6 @@ public:
     // RunControl's stop. In every case each folder ends protected and without the lifted mark.
     QList<Result<StoredDistribution>> add(const QList<StoredDistribution> &folders);
 
-    // The compile command StoreBatch and add() run (BytecodeCompiler: what `python -I -m
-    // compileall -q -x exclude dirs...` compiles, one pool over every folder), its output
-    // appended to `log`. A non-empty `announce` is printed first, as one line of that output.
-    static ProcessSpec compileCommand(const PythonInterpreter &python, const QStringList &dirs, const QString &exclude, const QString &log,
-                                      const QString &announce = {});
-
 private:
     // One compileall over the site-packages of `folders`; nullopt when it succeeded.
     std::optional<Error> compile(const QList<StoredDistribution> &folders, bool &stopped);

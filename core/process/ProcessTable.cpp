@@ -97,11 +97,6 @@ QList<ProcessTable::Entry> ProcessTable::snapshot()
     return table;
 }
 
-QList<ProcessTable::Entry> ProcessTable::descendantsOf(const QList<Entry> &table, qint64 root, qint64 exclude)
-{
-    return descendantsOf(table, root, QList<qint64>{exclude});
-}
-
 QList<ProcessTable::Entry> ProcessTable::descendantsOf(const QList<Entry> &table, qint64 root, const QList<qint64> &exclude)
 {
     QMultiHash<qint64, qsizetype> childrenOf;
@@ -123,11 +118,6 @@ QList<ProcessTable::Entry> ProcessTable::descendantsOf(const QList<Entry> &table
         }
     }
     return found;
-}
-
-QList<qint64> ProcessTable::descendantsOf(qint64 pid, qint64 exclude)
-{
-    return descendantsOf(pid, QList<qint64>{exclude});
 }
 
 QList<qint64> ProcessTable::descendantsOf(qint64 pid, const QList<qint64> &exclude)

@@ -24,12 +24,10 @@ public:
     // Every process, zombies included, read once.
     static QList<Entry> snapshot();
     // Every descendant of `root` in `table`, following parent links, zombies included (callers
-    // tell them apart with dead()); `exclude` and its own descendants are left out.
-    static QList<Entry> descendantsOf(const QList<Entry> &table, qint64 root, qint64 exclude = 0);
-    static QList<Entry> descendantsOf(const QList<Entry> &table, qint64 root, const QList<qint64> &exclude);
+    // tell them apart with dead()); each of `exclude` and its own descendants are left out.
+    static QList<Entry> descendantsOf(const QList<Entry> &table, qint64 root, const QList<qint64> &exclude = {});
     // The living descendants of `pid` now.
-    static QList<qint64> descendantsOf(qint64 pid, qint64 exclude = 0);
-    static QList<qint64> descendantsOf(qint64 pid, const QList<qint64> &exclude);
+    static QList<qint64> descendantsOf(qint64 pid, const QList<qint64> &exclude = {});
 
     static bool isAlive(qint64 pid);
     // Alive, and still the program `appName` names (QLockFile's test against a recycled PID).

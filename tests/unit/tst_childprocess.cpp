@@ -208,7 +208,7 @@ void TestChildProcess::descendantsFollowParentLinks()
     const QList<qint64> all = oa::ProcessTable::descendantsOf(self);
     QVERIFY(all.contains(shellProcess.processId()));
     QVERIFY(all.contains(grandchild.first()));
-    const QList<qint64> without = oa::ProcessTable::descendantsOf(self, shellProcess.processId());
+    const QList<qint64> without = oa::ProcessTable::descendantsOf(self, {shellProcess.processId()});
     QVERIFY(!without.contains(shellProcess.processId()));
     QVERIFY(!without.contains(grandchild.first()));
     ::kill(pid_t(grandchild.first()), SIGKILL);
