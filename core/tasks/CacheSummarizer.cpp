@@ -7,20 +7,8 @@
 #include <QMutexLocker>
 
 #include <algorithm>
-#include <ctime>
 
 namespace oa {
-
-namespace {
-
-qint64 nowNs()
-{
-    timespec now{};
-    ::clock_gettime(CLOCK_REALTIME, &now); // the clock file times are taken from
-    return qint64(now.tv_sec) * 1000000000 + now.tv_nsec;
-}
-
-} // namespace
 
 CacheSummarizer::Kept CacheSummarizer::read(const OpenFolder &store, const QByteArray &name, qint64 now)
 {
@@ -81,7 +69,7 @@ EnvironmentCache::Summary CacheSummarizer::summarize(const QString &cacheDir, co
     }
     // Read before any stamp, so that a stamp that is not older than the margin by this clock is
     // never trusted.
-    const qint64 now = nowNs();
+    const qint64 now = FileStamp::nowNs();
     // The listing and the kept folders are both sorted by name: walked side by side.
     const QList<OpenFolder::RawEntry> entries = store->rawEntries();
     std::vector<Kept> next;

@@ -2,9 +2,18 @@
 
 #include <QFile>
 
+#include <ctime>
+
 #include <fcntl.h>
 
 namespace oa {
+
+qint64 FileStamp::nowNs()
+{
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    return qint64(now.tv_sec) * 1000000000 + now.tv_nsec;
+}
 
 FileStamp FileStamp::of(const struct stat &st)
 {

@@ -23,6 +23,8 @@ struct FileStamp {
     static FileStamp of(const struct stat &st);
     // `relative` (below the open folder `dirFd`, no final link followed); missing: no stamp.
     static FileStamp at(int dirFd, const QByteArray &relative);
+    // Now, by the clock file times are taken from (CLOCK_REALTIME): what settledBefore() takes.
+    static qint64 nowNs();
     bool exists() const { return mtimeNs >= 0; }
     // Whether the file has not changed in the last `marginNs` before `nowNs`. File times come
     // from the kernel's coarse clock (a tick of 1 to 10 ms) and an in-place rewrite of the same

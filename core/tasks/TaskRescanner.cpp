@@ -6,20 +6,12 @@
 
 #include <algorithm>
 #include <vector>
-#include <ctime>
 
 #include <fcntl.h>
 
 namespace oa {
 
 namespace {
-
-qint64 nowNs()
-{
-    timespec now{};
-    ::clock_gettime(CLOCK_REALTIME, &now); // the clock file times are taken from
-    return qint64(now.tv_sec) * 1000000000 + now.tv_nsec;
-}
 
 FileStamp stampOf(int tasksFd, const QByteArray &path)
 {
@@ -106,7 +98,7 @@ TaskRescanner::Snapshot TaskRescanner::refresh(const AgentPaths &paths)
     }
     // Taken before any stamp, so that a stamp that is not older than the margin by this clock
     // is never trusted.
-    const qint64 now = nowNs();
+    const qint64 now = FileStamp::nowNs();
     // The listing and the kept rows are both sorted by name: walked side by side, no lookup.
     const QList<OpenFolder::RawEntry> entries = tasks->rawEntries();
     std::vector<Kept> next;
