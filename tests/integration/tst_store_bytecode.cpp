@@ -8,6 +8,7 @@
 // succeed and compile it once. A folder with a planted link is not compiled in place (the link
 // is never followed) but stored again; one a compile left lifted (its marker says Compiling)
 // is compiled and protected again. A stop while it compiles leaves it protected, as it was.
+#include "StoreCacheTools.h"
 #include "TestSupport.h"
 #include "WheelBuilder.h"
 
@@ -39,19 +40,6 @@ using namespace oatest;
 namespace {
 
 const QString kSystemPython = QStringLiteral("/usr/bin/python3.11");
-
-QJsonObject pinned(const QString &version, const QString &sha256)
-{
-    return {{QStringLiteral("version"), QStringLiteral("==") + version},
-            {QStringLiteral("hashes"), QJsonArray{QStringLiteral("sha256:") + sha256}}};
-}
-
-QByteArray lockJson(const QJsonObject &defaults)
-{
-    return QJsonDocument(QJsonObject{{QStringLiteral("_meta"), QJsonObject{{QStringLiteral("pipfile-spec"), 6}}},
-                                     {QStringLiteral("default"), defaults}})
-        .toJson();
-}
 
 // What the script's interpreter is, and that the stored package imports.
 const QByteArray kScript = "import sys, oa_bc, oa_bc.sub\n"
@@ -228,10 +216,10 @@ void TestStoreBytecode::initTestCase()
     m_other = WheelBuilder(QStringLiteral("oa_other"), QStringLiteral("1.0")).file("oa_other.py", "O = 1\n").write(m_wheels);
     m_third = WheelBuilder(QStringLiteral("oa_third"), QStringLiteral("1.0")).file("oa_third.py", "T = 3\n").write(m_wheels);
     QVERIFY(!m_bc.isEmpty() && !m_other.isEmpty() && !m_third.isEmpty());
-    const QJsonObject bc = pinned(QStringLiteral("1.0"), WheelBuilder::sha256Of(m_bc));
+    const QJsonObject bc = pinned(m_bc, QStringLiteral("1.0"));
     m_lock = lockJson({{QStringLiteral("oa-bc"), bc}});
-    m_lockTwo = lockJson({{QStringLiteral("oa-bc"), bc}, {QStringLiteral("oa-other"), pinned(QStringLiteral("1.0"), WheelBuilder::sha256Of(m_other))}});
-    m_lockThree = lockJson({{QStringLiteral("oa-bc"), bc}, {QStringLiteral("oa-third"), pinned(QStringLiteral("1.0"), WheelBuilder::sha256Of(m_third))}});
+    m_lockTwo = lockJson({{QStringLiteral("oa-bc"), bc}, {QStringLiteral("oa-other"), pinned(m_other, QStringLiteral("1.0"))}});
+    m_lockThree = lockJson({{QStringLiteral("oa-bc"), bc}, {QStringLiteral("oa-third"), pinned(m_third, QStringLiteral("1.0"))}});
 }
 
 void TestStoreBytecode::start(QProcess &process, const Agent &agent, const QString &id, const QByteArray &lock, const QString &python) const
