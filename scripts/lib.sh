@@ -8,13 +8,13 @@ OA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # pages every build makes, the setuptools and wheel wheels that an offline sdist build with
 # setup.py needs (tst_run_as), ccache, which the build uses where it is installed, bubblewrap,
 # whose /usr/bin/bwrap Sandbox = bubblewrap runs task code under (tst_sandbox), libzip, which
-# reads wheels (core/wheel/; found through pkg-config), and OpenSSL's libcrypto, whose SHA-256
-# checks them (core/base/Digest).
+# reads wheels (core/wheel/; found through pkg-config), OpenSSL's libcrypto, whose SHA-256
+# checks them (core/base/Digest), and lld, which links the build where it is installed.
 OA_PACKAGES=(
     build-essential cmake ninja-build pkg-config git help2man libzip-dev libssl-dev
     qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-tools-dev-tools qt6-translations-l10n libgl-dev
     python3 python3-venv python3-pip python3-setuptools-whl python3-wheel-whl fonts-dejavu-core
-    ccache bubblewrap
+    ccache bubblewrap lld
 )
 
 # What making and checking the Debian packages needs besides (scripts/package.sh and
