@@ -54,7 +54,7 @@ smoke_start=$SECONDS
 "$OA_ROOT/scripts/gui-smoke.sh" "$OA_ROOT/build-tests"
 pass_timer "GUI smoke test" "$smoke_start"
 
-# The libFuzzer harnesses (fuzz/), built with clang in build-fuzz, each run for 15 s; any
+# The libFuzzer harnesses (fuzz/), built with clang in build-fuzz, each run for 8-12 s; any
 # crash or oracle violation fails the run (clang is installed above: this never skips).
 if [ "${OA_SKIP_FUZZ:-0}" != "1" ]; then
     fuzz_start=$SECONDS
