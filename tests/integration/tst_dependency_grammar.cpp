@@ -84,6 +84,7 @@ private:
 
 void TestDependencyGrammar::initTestCase()
 {
+    Agent::seedStoredPip(true); // how pip gets into the store is not what this tests (tst_stored_pip)
     m_demo = buildWheel(m_wheels.path(), QStringLiteral("oa-demo"), QStringLiteral("1.0"));
     QVERIFY(!m_demo.isEmpty());
     QVERIFY(!buildWheel(m_wheels.path(), QStringLiteral("oa-demo"), QStringLiteral("2.0")).isEmpty());

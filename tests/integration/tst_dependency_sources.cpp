@@ -72,6 +72,7 @@ private:
 
 void TestDependencySources::initTestCase()
 {
+    Agent::seedStoredPip(true); // how pip gets into the store is not what this tests (tst_stored_pip)
     m_demo10 = buildWheel(m_wheels.path(), QStringLiteral("oa-demo"), QStringLiteral("1.0"));
     m_demo11 = buildWheel(m_wheels.path(), QStringLiteral("oa-demo"), QStringLiteral("1.1"));
     QVERIFY(!m_demo10.isEmpty() && !m_demo11.isEmpty());

@@ -93,6 +93,7 @@ private:
 
 void TestEnvironmentCacheHostile::initTestCase()
 {
+    Agent::seedStoredPip(true); // how pip gets into the store is tst_stored_pip's and tst_environment_cache's
     QVERIFY(!buildWheel(m_wheels.path(), QStringLiteral("oa-greeter"), QStringLiteral("1.0")).isEmpty());
     QVERIFY(!buildWheel(m_wheels.path(), QStringLiteral("oa-other"), QStringLiteral("3.0")).isEmpty());
     QProcess broken; // a module with a syntax error: pip installs it, compileall fails on it
@@ -146,7 +147,7 @@ void TestEnvironmentCacheHostile::unusableCacheWaitsForNobody()
     // PID 0": a build lock that cannot be taken at all is a failure, at once, that says why.
     QFETCH(QString, kind);
     QFETCH(QString, named);
-    Agent agent;
+    Agent agent(Agent::Seed::Nothing); // EnvCache itself is what this test plants
     QTemporaryDir scratch;
     QString cacheDir = agent.base() + QStringLiteral("/EnvCache");
     QStringList extra;
@@ -392,7 +393,7 @@ void TestEnvironmentCacheHostile::monitorSummaryNeverFollowsALinkedCache()
     Agent real;
     real.makeScriptTask(QStringLiteral("b"), "import oa_greeter\n", {{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-greeter")}}});
     QCOMPARE(run(real, QStringLiteral("b")).exitCode, 0);
-    Agent shown;
+    Agent shown(Agent::Seed::Nothing); // its EnvCache is the planted link
     QVERIFY(QFile::link(real.base() + QStringLiteral("/EnvCache"), shown.base() + QStringLiteral("/EnvCache")));
     const QString cacheDir = shown.base() + QStringLiteral("/EnvCache");
     QCOMPARE(oa::CacheSummarizer().summarize(cacheDir).entries, 1); // a cache folder of its own may be a link

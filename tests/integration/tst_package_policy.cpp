@@ -125,6 +125,7 @@ private:
 
 void TestPackagePolicy::initTestCase()
 {
+    Agent::seedStoredPip(true); // how pip gets into the store is not what this tests (tst_stored_pip)
     m_demo = buildWheel(m_wheels.path(), QStringLiteral("oa-demo"), QStringLiteral("1.0"));
     QTemporaryDir other;
     const QString built = buildWheel(other.path(), QStringLiteral("oa-demo"), QStringLiteral("2.0"));

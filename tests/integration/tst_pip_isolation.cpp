@@ -74,6 +74,7 @@ private:
 
 void TestPipIsolation::initTestCase()
 {
+    Agent::seedStoredPip(true); // how pip gets into the store is not what this tests (tst_stored_pip)
     if (!m_user.isValid())
         OA_SKIP_OR_FAIL(m_user.why());
     openToOthers(m_dir.path());

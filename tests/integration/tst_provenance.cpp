@@ -71,6 +71,7 @@ private:
 
 void TestProvenance::initTestCase()
 {
+    Agent::seedStoredPip(true); // how pip gets into the store is not what this tests (tst_stored_pip)
     m_wheels = QFileInfo(m_dir.path()).canonicalFilePath() + QStringLiteral("/wheels");
     m_demo10 = buildWheel(m_wheels, QStringLiteral("oa-demo"), QStringLiteral("1.0"), {QStringLiteral("oa-dep")});
     m_demo11 = buildWheel(m_wheels, QStringLiteral("oa-demo"), QStringLiteral("1.1"));

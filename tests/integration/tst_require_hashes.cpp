@@ -55,6 +55,7 @@ private:
 
 void TestRequireHashes::initTestCase()
 {
+    Agent::seedStoredPip(true); // how pip gets into the store is not what this tests (tst_stored_pip)
     m_demo = buildWheel(m_wheels.path(), QStringLiteral("oa-demo"), QStringLiteral("1.0"));
     m_app = buildWheel(m_wheels.path(), QStringLiteral("oa-app"), QStringLiteral("1.0"), {QStringLiteral("oa-dep==2.0")});
     m_dep = buildWheel(m_wheels.path(), QStringLiteral("oa-dep"), QStringLiteral("2.0"));

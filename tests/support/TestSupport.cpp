@@ -80,9 +80,11 @@ QProcessEnvironment offlinePipEnvironment(const QString &wheelDir)
     return env;
 }
 
-Agent::Agent() : m_base(QFileInfo(m_dir.path()).canonicalFilePath() + QStringLiteral("/agent"))
+Agent::Agent(Seed seed) : m_base(QFileInfo(m_dir.path()).canonicalFilePath() + QStringLiteral("/agent"))
 {
     QDir().mkpath(m_base + QStringLiteral("/Tasks"));
+    if (seed == Seed::AsSet)
+        seedStoredPipInto(m_base);
 }
 
 Agent::~Agent()

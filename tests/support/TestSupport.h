@@ -45,10 +45,23 @@ QString emptyConfigFile();
 // never applies.
 QProcessEnvironment cleanEnvironment();
 
+// Copies the stored pip's template into the agent folder `base` when Agent::seedStoredPip is on
+// (SeededPip.cpp); Agent's constructor calls it.
+void seedStoredPipInto(const QString &base);
+
 // An agent base folder in a QTemporaryDir, with helpers to lay out tasks.
 class Agent {
 public:
-    Agent();
+    // With seedStoredPip(true), every Agent made after it starts with the store folder of the
+    // executor's bundled pip in EnvCache/store, as an agent has it after its first run: its
+    // builds find pip there instead of storing it (about 0.8 s of CPU each: 1,000 files unpacked,
+    // 480 modules compiled). For tests that do not test how pip gets into the store; a test of
+    // that leaves it off (the default). The folder is copied from a template agent, made once per
+    // test process by a --no-env-cache hello world of the executor's default interpreter (a run
+    // with another interpreter stores its own pip, as without the seed). SeededPip.cpp.
+    static void seedStoredPip(bool on);
+    enum class Seed { AsSet, Nothing };
+    explicit Agent(Seed seed = Seed::AsSet);
     ~Agent(); // lifts the environment cache's immutable attributes, so the folder can go
     bool isValid() const { return m_dir.isValid(); }
     QString base() const { return m_base; }
