@@ -197,8 +197,9 @@ def main():
     sizes = {}
     # Each own-venv and cold sample's agent folder is kept until the end, as seed-naive keeps its
     # venvs: none pays for removing the one before. On a journal-less ext4 (this VM's), creating
-    # files within 30 s of deleting thousands costs more: the inode allocator skips the recently
-    # deleted ones (ext4's recently_deleted()), which once added 0.5 s of system time to a cold run.
+    # files within one to six minutes of deleting thousands costs more: the inode allocator skips
+    # the recently deleted ones (ext4's recently_deleted()), which once added 1.2 s of system time
+    # to a cold run (README, Environment benchmark).
     kept_agents = []
     floor_venv = os.path.join(work, "naive-0")
     # 1. seed-naive

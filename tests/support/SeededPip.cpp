@@ -42,7 +42,7 @@ void Agent::seedStoredPip(bool on)
     g_seed = on;
 }
 
-void seedStoredPipInto(const QString &base)
+void Agent::seedStoredPipInto(const QString &base)
 {
     if (!g_seed)
         return;

@@ -45,10 +45,6 @@ QString emptyConfigFile();
 // never applies.
 QProcessEnvironment cleanEnvironment();
 
-// Copies the stored pip's template into the agent folder `base` when Agent::seedStoredPip is on
-// (SeededPip.cpp); Agent's constructor calls it.
-void seedStoredPipInto(const QString &base);
-
 // An agent base folder in a QTemporaryDir, with helpers to lay out tasks.
 class Agent {
 public:
@@ -79,6 +75,9 @@ public:
     QStringList listing() const;
 
 private:
+    // Copies the stored pip's template into `base` when seedStoredPip is on (SeededPip.cpp).
+    static void seedStoredPipInto(const QString &base);
+
     QTemporaryDir m_dir;
     QString m_base;
 };
