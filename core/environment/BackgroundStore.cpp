@@ -1,6 +1,12 @@
 #include "BackgroundStore.h"
 
+#include "CacheLayout.h"
+#include "InstallReport.h"
 #include "PythonInterpreter.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QRandomGenerator>
 
 #ifdef Q_OS_LINUX
 #include <sys/resource.h>
@@ -8,36 +14,77 @@
 
 namespace oa {
 
-BackgroundStore::BackgroundStore(const CacheLayout &layout, const PythonInterpreter &python, const QList<PinnedWheel> &wheels, const QString &log)
-    : m_store(std::make_unique<DistributionStore>(layout, &m_relay))
+namespace {
+
+// The guesses with the sha256 of their files; one that cannot be read is left out. Each is read
+// again by the store, which unpacks only the very file whose hash it checks.
+QList<PinnedWheel> hashed(QList<PinnedWheel> guesses)
+{
+    QList<PinnedWheel> readable;
+    for (PinnedWheel &guess : guesses) {
+        const auto fd = AgentFolder(QFileInfo(guess.path).path()).openForReading(guess.path); // O_NOFOLLOW, no FIFO
+        if (!fd)
+            continue;
+        guess.sha256 = InstallReport::sha256OfOpenFile(fd->get());
+        if (!guess.sha256.isEmpty())
+            readable.append(guess);
+    }
+    return readable;
+}
+
+} // namespace
+
+BackgroundStore::BackgroundStore(const CacheLayout &layout, const PythonInterpreter &python, const std::optional<PinnedWheel> &pip,
+                                 const QList<PinnedWheel> &guesses, const QString &log)
+    : m_layout(layout),
+      m_yieldFlag(layout.stagingDir() + QStringLiteral("/yield.%1.%2").arg(QCoreApplication::applicationPid()).arg(QRandomGenerator::global()->generate())),
+      m_store(std::make_unique<DistributionStore>(layout, &m_relay))
 {
     // Copies: the thread must not read the caller's objects, which may change meanwhile.
-    m_thread.reset(QThread::create([store = m_store.get(), python, wheels, log] {
+    m_thread.reset(QThread::create([store = m_store.get(), python, pip, guesses, log, flag = m_yieldFlag] {
 #ifdef Q_OS_LINUX
         // Lower priority for this thread and every process it starts (on Linux the nice value is
         // a thread's, and children inherit it): the head start takes only the CPU the caller's
         // work leaves idle, and never slows the resolver it runs beside.
         ::setpriority(PRIO_PROCESS, 0, kNice);
 #endif
-        (void)store->ensureAll(wheels, python, log);
+        // 1. pip, unpacked and published at once (0.07 s), its bytecode left for step 3.
+        if (pip) {
+            store->setWithoutBytecode(true);
+            (void)store->ensureAll({*pip}, python, log);
+            store->setWithoutBytecode(false);
+        }
+        // 2. The guessed wheels, whole: the set needs them compiled.
+        if (const QList<PinnedWheel> wheels = hashed(guesses); !wheels.isEmpty())
+            (void)store->ensureAll(wheels, python, log);
+        // 3. pip's bytecode, in place, until the caller's own store starts.
+        if (pip && !QFileInfo::exists(flag)) {
+            store->setCompileYieldFlag(flag);
+            (void)store->ensureAll({*pip}, python, log);
+        }
     }));
     m_thread->start();
 }
 
 BackgroundStore::~BackgroundStore()
 {
-    if (m_thread) {
-        m_relay.stop = true;
-        m_thread->wait();
-    }
+    (void)finish();
+}
+
+void BackgroundStore::yieldCompile()
+{
+    // Only a folder's existence is looked at; a failure to make it costs time, nothing else.
+    (void)m_layout.folder().ensureDir(m_yieldFlag);
 }
 
 QStringList BackgroundStore::finish()
 {
     if (m_thread) {
+        m_relay.stop = true;
         m_thread->wait();
         m_thread.reset();
         m_warnings += m_store->takeWarnings();
+        m_layout.folder().removeTree(m_yieldFlag);
     }
     return std::exchange(m_warnings, {});
 }
@@ -46,7 +93,7 @@ std::optional<StopRequest> BackgroundStore::StopRelay::check(qint64)
 {
     if (!stop)
         return std::nullopt;
-    return StopRequest{ErrorKind::Cancelled, QStringLiteral("the build stopped before the store had its head start"), true};
+    return StopRequest{ErrorKind::Cancelled, QStringLiteral("the build no longer needed the store's head start"), true};
 }
 
 } // namespace oa

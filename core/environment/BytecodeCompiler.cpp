@@ -6,11 +6,12 @@ namespace oa {
 
 namespace {
 
-// argv: ANNOUNCE EXCLUDE ROOT... Python 3.6 and later.
+// argv: ANNOUNCE EXCLUDE YIELD ROOT... Python 3.6 and later.
 constexpr char kScript[] = R"PY(# openautomate-compile (BytecodeCompiler)
 import importlib.util, os, py_compile, re, struct, sys
-# argv: ANNOUNCE EXCLUDE ROOT...  (an empty ANNOUNCE prints nothing first)
-announce, exclude, roots = sys.argv[1], sys.argv[2], sys.argv[3:]
+# argv: ANNOUNCE EXCLUDE YIELD ROOT...  (an empty ANNOUNCE prints nothing first; once a
+# non-empty YIELD path exists, no further file is compiled and the exit status is 3)
+announce, exclude, yield_flag, roots = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 if announce:
     print(announce, flush=True)
 rx = re.compile(exclude) if exclude else None
@@ -30,7 +31,10 @@ def walk(folder):
 for root in roots:
     walk(root)
 magic = importlib.util.MAGIC_NUMBER
+YIELDED = 1
 def one(path):
+    if yield_flag and os.path.lexists(yield_flag):
+        return YIELDED
     try:
         # Up to date already (a folder compiled again for another version): skipped, as
         # compileall skips it, by the header a timestamp .pyc of this source has.
@@ -54,20 +58,24 @@ if workers > 1 and len(files) > 64:
         errors = list(pool.map(one, files, chunksize=max(1, len(files) // (workers * 8))))
 else:
     errors = [one(f) for f in files]
+yielded = errors.count(YIELDED)
 for error in errors:
-    if error:
+    if error and error != YIELDED:
         print(error); failed = True
+if yielded and not failed:
+    print("Stopped at the build's request: {} of {} files compiled; the folder's next user compiles the rest".format(len(files) - yielded, len(files)))
+    sys.exit(3)
 sys.exit(1 if failed else 0)
 )PY";
 
 } // namespace
 
 ProcessSpec BytecodeCompiler::command(const PythonInterpreter &python, const QStringList &roots, const QString &exclude, const QString &log,
-                                      const QString &announce)
+                                      const QString &announce, const QString &yieldFlag)
 {
     ProcessSpec spec;
     spec.program = python.executable;
-    spec.arguments = QStringList{QStringLiteral("-I"), QStringLiteral("-c"), QString::fromLatin1(kScript), announce, exclude} + roots;
+    spec.arguments = QStringList{QStringLiteral("-I"), QStringLiteral("-c"), QString::fromLatin1(kScript), announce, exclude, yieldFlag} + roots;
     spec.workingDirectory = QStringLiteral("/");
     spec.environment.insert(QStringLiteral("PYTHONIOENCODING"), QStringLiteral("utf-8"));
     spec.stdoutFile = log;

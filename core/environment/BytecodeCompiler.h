@@ -23,10 +23,17 @@ struct PythonInterpreter;
 // (compileall's -x); a non-empty `announce` is printed first, as one line of the output, which
 // is appended to `log`. From "/": never a folder a task could plant a module in. The script's
 // first line is `# openautomate-compile (BytecodeCompiler)`, which names it in a process list.
+//
+// A non-empty `yieldFlag` is a path the caller creates to have the compile stop early: each
+// worker looks for it before each file, and once it exists compiles no further file (the one it
+// is compiling is finished and written whole). The script then exits 3 (kYielded), having said
+// how many files it compiled; a failure seen before still exits 1.
 class BytecodeCompiler {
 public:
+    static constexpr int kYielded = 3;
+
     static ProcessSpec command(const PythonInterpreter &python, const QStringList &roots, const QString &exclude, const QString &log,
-                               const QString &announce = {});
+                               const QString &announce = {}, const QString &yieldFlag = {});
 };
 
 } // namespace oa

@@ -9,7 +9,9 @@
 #include "fs/TreeOwnership.h"
 #include "ResolvedSet.h"
 #include "SdistWheelBuild.h"
+#include "StoreBytecode.h"
 #include "StorePlan.h"
+#include "WheelGuess.h"
 
 #include <QFileInfo>
 
@@ -93,11 +95,24 @@ Result<QString> CacheBuilder::resolveIntoStore(const EnvironmentKey &key, const 
     if (sandbox)
         sandbox->writable.append(staging); // this build's own staging folder, never the cache's others
 
-    // The executor's pip is stored while pip resolves, on the core the resolver leaves idle
-    // (a cold build's biggest wheel to compile after pandas).
-    std::optional<BackgroundStore> pipAhead;
-    if (m_pip && !store.find(m_pip->wheel))
-        pipAhead.emplace(m_layout, python, QList<PinnedWheel>{m_pip->wheel}, pipLog);
+    // While pip resolves, one core is idle: the store takes ahead the executor's pip, if it lacks
+    // it or its bytecode, and the wheels pip is all but sure to pick (BackgroundStore).
+    std::optional<PinnedWheel> pipAhead;
+    if (m_pip)
+        if (const auto stored = store.find(m_pip->wheel); !stored || StoreBytecode::lacks(*stored, python))
+            pipAhead = m_pip->wheel;
+    const QList<PinnedWheel> guesses = WheelGuess::make(key, python);
+    std::optional<BackgroundStore> ahead;
+    if (pipAhead || !guesses.isEmpty()) {
+        if (!guesses.isEmpty()) {
+            QStringList files;
+            for (const PinnedWheel &guess : guesses)
+                files.append(QFileInfo(guess.path).fileName());
+            m_log.info(lcVenv, QStringLiteral("While pip resolves, the store takes ahead the wheels pinned with == that it will most likely pick: {Guesses}"),
+                       {{QStringLiteral("Guesses"), files.join(QStringLiteral(", "))}});
+        }
+        ahead.emplace(m_layout, python, pipAhead, guesses, pipLog);
+    }
 
     // 1. pip resolves with everything install() gives it (the same requirements, settings,
     //    isolation, user and sandbox), and installs nothing.
@@ -158,10 +173,17 @@ Result<QString> CacheBuilder::resolveIntoStore(const EnvironmentKey &key, const 
     StorePlan plan;
     plan.wheels = set.wheels;
     plan.extras = QList<QStringList>(set.wheels.size()); // pip's closure: every dependency is in the set
-    // The set's wheels are stored while the pip store may still be compiling; the store waits
-    // for it only then, having tried the lock of each wheel (DistributionStore::ensureAll).
+    // The set's wheels are stored while the head start may still be storing a guess; the store
+    // waits for that one only then, having tried the lock of each wheel (DistributionStore::
+    // ensureAll). From here on the set's own store needs both cores: pip's compile stops after
+    // the files it is compiling, and this venv takes pip with the bytecode it has.
+    if (ahead) {
+        ahead->yieldCompile();
+        if (m_pip)
+            store.acceptWithoutBytecode(m_pip->wheel.sha256);
+    }
     auto done = composeFromStore(plan, store, python, site, pipLog);
-    for (const QString &warning : pipAhead ? pipAhead->finish() : QStringList())
+    for (const QString &warning : ahead ? ahead->finish() : QStringList()) // stops a guess pip did not pick
         m_log.warning(lcVenv, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), warning}});
     for (const QString &warning : store.takeWarnings())
         m_log.warning(lcVenv, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), warning}});

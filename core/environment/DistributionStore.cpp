@@ -99,12 +99,18 @@ Result<QList<StoredDistribution>> DistributionStore::ensureAll(const QList<Pinne
     // stored wheel that has this interpreter's bytecode is only read.
     QList<std::optional<StoredDistribution>> found(wheels.size());
     QList<qsizetype> missing;
+    // Used as it is: it has python's bytecode, or the caller takes it without (and nobody has
+    // its protection lifted).
+    const auto usable = [&](const StoredDistribution &d, const PinnedWheel &wheel) {
+        return !StoreBytecode::lacks(d, python)
+               || (d.compiling.isEmpty() && (m_withoutBytecodeStoring || m_withoutBytecode.contains(wheel.sha256.toLower())));
+    };
     for (qsizetype i = 0; i < wheels.size(); ++i) {
         const PinnedWheel &wheel = wheels.at(i);
         if (Status marked = markInUse(StoreFolder::nameFor(wheel.name, wheel.version, wheel.sha256)); !marked)
             return marked.error();
         found[i] = StoreFolder::read(m_layout.folder(), m_layout.storeDir(), wheel.name, wheel.version, wheel.sha256).distribution;
-        if (!found[i] || StoreBytecode::lacks(*found[i], python)) {
+        if (!found[i] || !usable(*found[i], wheel)) {
             found[i].reset();
             missing.append(i);
         }
@@ -132,7 +138,7 @@ Result<QList<StoredDistribution>> DistributionStore::ensureAll(const QList<Pinne
                 // A folder with this interpreter's bytecode is used while the holder compiles it
                 // for another version; else the holder's work is waited for.
                 auto meanwhile = StoreFolder::read(m_layout.folder(), m_layout.storeDir(), wheel.name, wheel.version, wheel.sha256).distribution;
-                if (meanwhile && StoreBytecode::usableMeanwhile(*meanwhile, python))
+                if (meanwhile && (StoreBytecode::usableMeanwhile(*meanwhile, python) || usable(*meanwhile, wheel)))
                     found[i] = meanwhile;
                 else
                     waiting.append(i);
@@ -141,7 +147,7 @@ Result<QList<StoredDistribution>> DistributionStore::ensureAll(const QList<Pinne
             // Under the lock: another process may have stored or compiled it meanwhile; an
             // implausible folder is moved aside, and so is one that may not be compiled in place.
             StoreFolder::Reading reading = StoreFolder::read(m_layout.folder(), m_layout.storeDir(), wheel.name, wheel.version, wheel.sha256);
-            if (reading.distribution && !StoreBytecode::lacks(*reading.distribution, python)) {
+            if (reading.distribution && usable(*reading.distribution, wheel)) {
                 found[i] = reading.distribution;
                 continue;
             }
@@ -161,11 +167,18 @@ Result<QList<StoredDistribution>> DistributionStore::ensureAll(const QList<Pinne
             batch.append(wheel);
             held.push_back(std::move(taken).value());
         }
-        const QList<Result<StoredDistribution>> built = batch.isEmpty() ? QList<Result<StoredDistribution>>()
-                                                                        : StoreBatch(m_layout, m_control, python, log).build(batch);
-        const QList<Result<StoredDistribution>> compiled = uncompiled.isEmpty()
-                                                               ? QList<Result<StoredDistribution>>()
-                                                               : StoreBytecode(m_layout, m_control, python, log).add(uncompiled);
+        QList<Result<StoredDistribution>> built;
+        if (!batch.isEmpty()) {
+            StoreBatch storing(m_layout, m_control, python, log);
+            storing.setWithoutBytecode(m_withoutBytecodeStoring);
+            built = storing.build(batch);
+        }
+        QList<Result<StoredDistribution>> compiled;
+        if (!uncompiled.isEmpty()) {
+            StoreBytecode compiler(m_layout, m_control, python, log);
+            compiler.setYieldFlag(m_yieldFlag);
+            compiled = compiler.add(uncompiled);
+        }
         held.clear(); // published, compiled or removed: the locks go
         // The first failure in the set's order.
         QList<const Result<StoredDistribution> *> results(wheels.size(), nullptr);

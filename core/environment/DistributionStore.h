@@ -6,6 +6,7 @@
 #include "StoreFolder.h"
 
 #include <QList>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -75,6 +76,17 @@ public:
     // entry names them.
     void release();
 
+    // From now on the wheels this object stores are published without bytecode (StoreBatch::
+    // setWithoutBytecode), and stored folders without the interpreter's are used as they are.
+    void setWithoutBytecode(bool without) { m_withoutBytecodeStoring = without; }
+    // The bytecode this object adds to stored folders (StoreBytecode) stops once `path` exists.
+    void setCompileYieldFlag(const QString &path) { m_yieldFlag = path; }
+    // The stored folder of the wheel with this sha256 is used as it is even when it lacks the
+    // interpreter's bytecode (not while another process has its protection lifted): the cold
+    // build's own pip, stored without it while pip resolves (BackgroundStore). Its next user
+    // compiles it.
+    void acceptWithoutBytecode(const QString &sha256) { m_withoutBytecode.insert(sha256.toLower()); }
+
     // What was found wrong on the way (implausible folders moved aside), for executor.log and
     // result.json; taken once.
     QStringList takeWarnings() { return std::exchange(m_warnings, {}); }
@@ -92,6 +104,9 @@ private:
     QStringList m_warnings;
     QStringList m_markers; // our in-use markers, removed by release()
     QStringList m_marked;  // the folder names they mark
+    QString m_yieldFlag;
+    bool m_withoutBytecodeStoring = false;
+    QSet<QString> m_withoutBytecode; // sha256s
 };
 
 } // namespace oa

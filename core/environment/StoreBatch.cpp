@@ -103,7 +103,7 @@ Result<StoredDistribution> StoreBatch::unpack(const PinnedWheel &wheel, const QS
     d.url = wheel.url.isEmpty() ? QUrl::fromLocalFile(wheel.path).toString(QUrl::FullyEncoded) : wheel.url;
     d.source = InstallReport::sourceOf(d.url);
     d.python = m_python.executable;
-    if (!m_python.cacheTag.isEmpty()) // the bytecode compile() writes
+    if (!m_python.cacheTag.isEmpty() && !m_withoutBytecode) // the bytecode compile() writes
         d.bytecode = {m_python.cacheTag};
     d.dir = m_layout.storeDir() + u'/' + d.folderName;
     d.sitePackages = d.dir + u'/' + installed->sitePackages;
@@ -206,7 +206,8 @@ QList<Result<StoredDistribution>> StoreBatch::build(const QList<PinnedWheel> &wh
     std::thread writeback;
     if (auto opened = folder.openDir(batch)) // O_NOFOLLOW from the cache's anchor
         writeback = std::thread(startWriteback, opened.value().release());
-    compile(batch, results);
+    if (!m_withoutBytecode)
+        compile(batch, results);
     if (writeback.joinable())
         writeback.join();
     // Published in parallel too: making 6,000 files immutable is a system call each, and ext4

@@ -31,6 +31,12 @@ public:
     // One result per wheel, in the same order.
     QList<Result<StoredDistribution>> build(const QList<PinnedWheel> &wheels);
 
+    // Publishes the folders without compiling them, and so without the interpreter's cache tag:
+    // their next user compiles them (StoreBytecode). A cold build's pip, stored while pip
+    // resolves, leaves the core its resolver does not use to the wheels the set needs compiled
+    // (BackgroundStore).
+    void setWithoutBytecode(bool without) { m_withoutBytecode = without; }
+
 private:
     // Checks and unpacks one wheel into {batch}/{its store folder name}.
     Result<StoredDistribution> unpack(const PinnedWheel &wheel, const QString &batch) const;
@@ -48,6 +54,7 @@ private:
     RunControl *m_control;
     const PythonInterpreter &m_python;
     QString m_log;
+    bool m_withoutBytecode = false;
 };
 
 } // namespace oa

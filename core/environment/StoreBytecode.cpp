@@ -106,7 +106,7 @@ QString StoreBytecode::unsafeContent(const AgentFolder &folder, const QString &d
     return unsafeBelow(opened.value().release(), dir);
 }
 
-std::optional<Error> StoreBytecode::compile(const QList<StoredDistribution> &folders, bool &stopped)
+std::optional<Error> StoreBytecode::compile(const QList<StoredDistribution> &folders, bool &stopped, bool &yielded)
 {
     QStringList dirs;
     QStringList excludes;
@@ -119,10 +119,14 @@ std::optional<Error> StoreBytecode::compile(const QList<StoredDistribution> &fol
         files.append(d.file);
     }
     const QString announce = QStringLiteral("Compiling for %1 the store folders %2").arg(m_python.cacheTag, names.join(QStringLiteral(", ")));
-    const ProcessExit exit = ChildProcess::run(BytecodeCompiler::command(m_python, dirs, excludes.join(u'|'), m_log, announce), m_control);
+    const ProcessExit exit = ChildProcess::run(BytecodeCompiler::command(m_python, dirs, excludes.join(u'|'), m_log, announce, m_yieldFlag), m_control);
     if (auto stop = exit.stopError()) {
         stopped = true;
         return *stop;
+    }
+    if (!m_yieldFlag.isEmpty() && exit.started && exit.signal == 0 && exit.exitCode == BytecodeCompiler::kYielded) {
+        yielded = true; // what it compiled stays; the tag is not recorded, so the next user compiles the rest
+        return std::nullopt;
     }
     if (!exit.succeeded())
         return fail(ErrorKind::Install, QStringLiteral("compiling the stored %1 for %2 (%3) failed (%4); the output is in %5")
@@ -175,12 +179,13 @@ QList<Result<StoredDistribution>> StoreBytecode::add(const QList<StoredDistribut
     for (qsizetype i : std::as_const(compiling))
         batch.append(state.at(i));
     bool stopped = false;
-    const std::optional<Error> failed = batch.isEmpty() ? std::nullopt : compile(batch, stopped);
+    bool yielded = false;
+    const std::optional<Error> failed = batch.isEmpty() ? std::nullopt : compile(batch, stopped, yielded);
     QList<std::optional<Error>> failures(batch.size(), failed);
     if (failed && !stopped && batch.size() > 1) {
         // Each alone (what compiled already is skipped) to learn which failed.
         for (qsizetype k = 0; k < batch.size(); ++k) {
-            failures[k] = compile({batch.at(k)}, stopped);
+            failures[k] = compile({batch.at(k)}, stopped, yielded);
             if (stopped) { // nothing more is compiled, and nothing is recorded as compiled
                 failures.fill(failures.at(k));
                 break;
@@ -193,7 +198,8 @@ QList<Result<StoredDistribution>> StoreBytecode::add(const QList<StoredDistribut
             errors[compiling.at(k)] = failures.at(k);
             continue;
         }
-        d.bytecode.append(tag);
+        if (!yielded)
+            d.bytecode.append(tag);
         d.sizeBytes += qMax<qint64>(0, folderSize(d.dir) - before.at(compiling.at(k))); // what the pruner and listing count
     }
 

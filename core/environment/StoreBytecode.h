@@ -56,9 +56,14 @@ public:
     // RunControl's stop. In every case each folder ends protected and without the lifted mark.
     QList<Result<StoredDistribution>> add(const QList<StoredDistribution> &folders);
 
+    // Has add()'s compile stop once `path` exists (BytecodeCompiler's yield flag): the folders
+    // then keep the .pyc files written so far, protected again, without the tag, and their next
+    // user compiles the rest.
+    void setYieldFlag(const QString &path) { m_yieldFlag = path; }
+
 private:
     // One compileall over the site-packages of `folders`; nullopt when it succeeded.
-    std::optional<Error> compile(const QList<StoredDistribution> &folders, bool &stopped);
+    std::optional<Error> compile(const QList<StoredDistribution> &folders, bool &stopped, bool &yielded);
     // Writes the marker (`d` as it now is) and protects the folder again.
     Status settle(const StoredDistribution &d);
 
@@ -66,6 +71,7 @@ private:
     RunControl *m_control;
     const PythonInterpreter &m_python;
     QString m_log;
+    QString m_yieldFlag;
 };
 
 } // namespace oa

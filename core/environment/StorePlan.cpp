@@ -112,6 +112,29 @@ QList<StorePlan::Pin> StorePlan::readPins(const QByteArray &requirementsText, QS
     return pins;
 }
 
+LocalWheels::LocalWheels(const QStringList &folders, const PythonInterpreter &python)
+    : m_cpython(!QFileInfo(python.executable).fileName().contains(QLatin1String("pypy"))),
+      m_pythonVersion(python.version),
+      m_machine(m_cpython ? planMachine() : QString()),
+      m_glibc(QString::fromLatin1(gnu_get_libc_version()))
+{
+    for (const QString &folder : folders)
+        for (const QString &file : QDir(folder).entryList({QStringLiteral("*.whl")}, QDir::Files))
+            if (auto parsed = WheelFileName::parse(file))
+                m_wheels.append({folder + u'/' + file, *parsed});
+}
+
+QStringList LocalWheels::fitting(const QString &name, const QString &version) const
+{
+    const QString canonical = canonicalProjectName(name);
+    QStringList paths;
+    for (const auto &[path, wheel] : std::as_const(m_wheels))
+        if (canonicalProjectName(wheel.name) == canonical && wheel.version == version
+            && (m_cpython ? StorePlan::tagsFit(wheel.tags, m_pythonVersion, m_machine, m_glibc) : wheel.tags.endsWith(QLatin1String("-none-any"))))
+            paths.append(path);
+    return paths;
+}
+
 bool StorePlan::tagsFit(const QString &tags, const QString &pythonVersion, const QString &machine, const QString &glibc)
 {
     const QStringList parts = tags.split(u'-');
@@ -218,24 +241,9 @@ Result<StorePlan> StorePlan::make(const EnvironmentKey &key, const PythonInterpr
     const QList<Pin> pins = readPins(key.requirementsFile, &why, MarkerEvaluator(python.markerEnvironment), &plan.leftOut);
     if (!why.isEmpty())
         return notEligible(why);
-    // A CPython's tags only: another implementation's wheels are not told apart here.
-    const bool cpython = !QFileInfo(python.executable).fileName().contains(QLatin1String("pypy"));
-    const QString machine = cpython ? planMachine() : QString();
-    const QString glibc = QString::fromLatin1(gnu_get_libc_version());
-    const QStringList folders = key.configuredFindLinks();
-    QList<std::pair<QString, WheelFileName>> local; // every wheel in the folders, listed once
-    for (const QString &folder : folders)
-        for (const QString &file : QDir(folder).entryList({QStringLiteral("*.whl")}, QDir::Files))
-            if (auto parsed = WheelFileName::parse(file))
-                local.append({folder + u'/' + file, *parsed});
-
+    const LocalWheels local(key.configuredFindLinks(), python);
     for (const Pin &pin : pins) {
-        const QString name = canonicalProjectName(pin.name);
-        QStringList candidates;
-        for (const auto &[path, wheel] : std::as_const(local))
-            if (canonicalProjectName(wheel.name) == name && wheel.version == pin.version
-                && (cpython ? tagsFit(wheel.tags, python.version, machine, glibc) : wheel.tags.endsWith(QLatin1String("-none-any"))))
-                candidates.append(path);
+        const QStringList candidates = local.fitting(pin.name, pin.version);
         if (candidates.size() > 1) // pip would choose among them by tag and build: not done here
             return notEligible(QStringLiteral("%1 %2 has %3 wheels that fit").arg(pin.name, pin.version).arg(candidates.size()));
         if (candidates.size() == 1) {

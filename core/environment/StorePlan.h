@@ -5,12 +5,30 @@
 #include "EnvironmentKey.h"
 #include "PythonInterpreter.h"
 #include "syntax/MarkerEvaluator.h"
+#include "wheel/WheelNames.h"
 
 #include <QList>
 #include <QString>
 #include <QStringList>
 
 namespace oa {
+
+// The wheels in some wheel folders (the configured --find-links), listed once, and which of them
+// install on an interpreter. A CPython's tags only (StorePlan::tagsFit): for another
+// implementation only pure wheels fit.
+class LocalWheels {
+public:
+    LocalWheels(const QStringList &folders, const PythonInterpreter &python);
+    // The paths of the wheels of `name` (any spelling, PEP 503) at `version` whose tags fit.
+    QStringList fitting(const QString &name, const QString &version) const;
+
+private:
+    bool m_cpython;
+    QString m_pythonVersion;
+    QString m_machine;
+    QString m_glibc;
+    QList<std::pair<QString, WheelFileName>> m_wheels;
+};
 
 // Whether a set can be composed from the store of distributions with no pip process at all,
 // and from which wheels. Decided once, when a cache entry is about to be built, from what the

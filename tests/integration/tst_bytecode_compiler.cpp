@@ -90,6 +90,38 @@ private slots:
         QVERIFY(QFile::exists(pycOf(site + QStringLiteral("/pkg/m99.py"))));
     }
 
+    // Once the yield flag exists no further file is compiled, by the script or by a worker: exit
+    // 3 (kYielded), saying how many were. (A file that failed before the flag appeared still
+    // fails the step; one never compiled is judged by the folder's next compile.)
+    void stopsAtTheYieldFlag_data()
+    {
+        QTest::addColumn<int>("modules");
+        QTest::newRow("a few") << 5;
+        QTest::newRow("many (a pool of workers)") << 300;
+    }
+
+    void stopsAtTheYieldFlag()
+    {
+        QFETCH(int, modules);
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const QString site = tmp.filePath(QStringLiteral("site-packages"));
+        for (int i = 0; i < modules; ++i)
+            QVERIFY(write(QStringLiteral("%1/pkg/m%2.py").arg(site).arg(i), "x = 1\n"));
+        const QString flag = tmp.filePath(QStringLiteral("yield"));
+        const QString log = tmp.filePath(QStringLiteral("compile.log"));
+        QVERIFY(QDir().mkpath(flag));
+        const oa::ProcessExit exit = ChildProcess::run(BytecodeCompiler::command(m_python, {site}, QString(), log, QString(), flag));
+        QVERIFY(exit.started);
+        QCOMPARE(exit.exitCode, BytecodeCompiler::kYielded);
+        QCOMPARE(oatest::readFile(log), QStringLiteral("Stopped at the build's request: 0 of %1 files compiled; the folder's next user compiles the rest\n").arg(modules).toUtf8());
+        QVERIFY(!QDir(site + QStringLiteral("/pkg/__pycache__")).exists());
+        // Without the flag, the same folder compiles whole.
+        QVERIFY(QDir(flag).removeRecursively());
+        QVERIFY(ChildProcess::run(BytecodeCompiler::command(m_python, {site}, QString(), log, QString(), flag)).succeeded());
+        QVERIFY(QFile::exists(pycOf(site + QStringLiteral("/pkg/m0.py"))));
+    }
+
     // What is up to date already is left as it is (compileall's rule: the .pyc's header names
     // the source's modification time); a changed source is compiled again.
     void upToDateIsSkipped()

@@ -31,6 +31,7 @@ private slots:
     void optOutGivesTheUncachedBehaviour_data();
     void optOutGivesTheUncachedBehaviour();
     void failedBuildIsNotCached();
+    void pinnedWheelsAreStoredWhilePipResolves();
 
 private:
     QJsonObject result(const Agent &agent, const QString &id) const
@@ -297,6 +298,30 @@ void TestEnvironmentCache::failedBuildIsNotCached()
     QVERIFY(run.err.contains("requirement \"oa-missing\""));
     QVERIFY(entryNames(agent).isEmpty());
     QVERIFY(QDir(agent.base() + QStringLiteral("/EnvCache/staging")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());
+}
+
+void TestEnvironmentCache::pinnedWheelsAreStoredWhilePipResolves()
+{
+    // oa-report==2.0 is pinned and in the wheel folder: the store takes it ahead while pip
+    // resolves (WheelGuess, BackgroundStore); oa-greeter, its dependency, only pip names.
+    Agent agent;
+    agent.makeScriptTask(QStringLiteral("pinned"), "import oa_report, oa_greeter\nprint(oa_greeter.greet('p'))\n",
+                         {{QStringLiteral("Requirements"), QJsonArray{QStringLiteral("oa-report==2.0")}}});
+    const Run run = runExecutor(executorArgs(agent, QStringLiteral("pinned")), offlinePipEnvironment(m_wheels.path()));
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(readFile(agent.taskFile(QStringLiteral("pinned"), QStringLiteral("output.log"))), QByteArray("oa-greeter 1.0 greets p\n"));
+    const QByteArray log = readFile(agent.taskFile(QStringLiteral("pinned"), QStringLiteral("executor.log")));
+    QVERIFY2(log.contains("the store takes ahead") && log.contains("oa_report-2.0-py3-none-any.whl") && !log.contains("oa_greeter-1.0-py3"),
+             log.constData());
+    // The guess is the set's folder, compiled, and named by the entry like the rest.
+    const QStringList store = QDir(agent.base() + QStringLiteral("/EnvCache/store")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    const QStringList report = store.filter(QRegularExpression(QStringLiteral("^oa-report-2\\.0-")));
+    QCOMPARE(report.size(), 1);
+    const QJsonObject marker = QJsonDocument::fromJson(readFile(agent.base() + QStringLiteral("/EnvCache/store/") + report.first() + QStringLiteral("/stored.json"))).object();
+    QVERIFY2(!marker.value(QStringLiteral("Bytecode")).toArray().isEmpty(), qPrintable(report.first()));
+    const QJsonObject entry = QJsonDocument::fromJson(readFile(agent.base() + QStringLiteral("/EnvCache/entries/") + entryNames(agent).first() + QStringLiteral("/entry.json"))).object();
+    QVERIFY(entry.value(QStringLiteral("StoreFolders")).toVariant().toStringList().contains(report.first()));
+    QVERIFY(QDir(agent.base() + QStringLiteral("/EnvCache/staging")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).isEmpty()); // no yield flag left
 }
 
 QTEST_GUILESS_MAIN(TestEnvironmentCache)

@@ -4,10 +4,14 @@
 // compiled alone); and one bad wheel among several, refused while unpacking or failing to
 // compile, fails the set naming its file, with no folder published for it, while the good ones
 // are published complete and compiled (each is independent of the others) and staging is empty;
-// a cancel while the batch compiles publishes nothing and frees every lock.
+// a cancel while the batch compiles publishes nothing and frees every lock; folders stored
+// without bytecode are published untagged, a store that accepts one so uses it as it is, a
+// compile that yields leaves them so, and their next user compiles them; the background store
+// takes pip and the guessed wheels ahead of the caller's store.
 #include "TestSupport.h"
 #include "WheelBuilder.h"
 
+#include "environment/BackgroundStore.h"
 #include "environment/CacheLayout.h"
 #include "environment/DistributionStore.h"
 #include "environment/PythonInterpreter.h"
@@ -31,6 +35,8 @@ private slots:
     void oneBadWheelAmongSeveral_data();
     void oneBadWheelAmongSeveral();
     void cancelWhileCompilingPublishesNothing();
+    void storedWithoutBytecodeThenCompiledByItsNextUser();
+    void backgroundStoreTakesPipAndGuessesAhead();
 
 private:
     PythonInterpreter m_python;
@@ -253,6 +259,98 @@ void TestStoreBatch::cancelWhileCompilingPublishesNothing()
         const auto lock = f.layout.folder().tryLock(f.layout.storeLockFile(wheel.sha256));
         QVERIFY2(lock && lock->isValid(), qPrintable(wheel.name));
     }
+}
+
+void TestStoreBatch::storedWithoutBytecodeThenCompiledByItsNextUser()
+{
+    StoreFixture f;
+    QVERIFY(f.prepare());
+    const QList<PinnedWheel> set = goodWheels(f.wheels);
+    DistributionStore store(f.layout);
+    store.setWithoutBytecode(true);
+    const auto stored = store.ensureAll(set, m_python, f.log);
+    QVERIFY2(stored.ok(), qPrintable(stored.ok() ? QString() : stored.error().message));
+    QStringList dirs;
+    for (qsizetype i = 0; i < set.size(); ++i) {
+        QVERIFY2(stored->at(i).bytecode.isEmpty(), qPrintable(stored->at(i).bytecode.join(u' ')));
+        const auto read = StoreFolder::read(f.layout.folder(), f.layout.storeDir(), set.at(i).name, set.at(i).version, set.at(i).sha256).distribution;
+        QVERIFY2(read && read->bytecode.isEmpty() && read->compiling.isEmpty(), qPrintable(set.at(i).name)); // published, plausible, untagged
+        dirs.append(read->dir);
+    }
+    const QByteArray none = checkBytecode(m_python.executable, dirs);
+    QVERIFY2(none.contains("no .pyc: ") && none.contains("oa_plain.py") && !none.contains("stale"), none.constData());
+    QVERIFY(f.stagingNames().isEmpty());
+    store.release();
+
+    // A store told to accept one without bytecode uses it as it is; it compiles nothing.
+    DistributionStore taker(f.layout);
+    taker.acceptWithoutBytecode(set.at(2).sha256.toUpper());
+    const auto taken = taker.ensureAll({set.at(2)}, m_python, f.log);
+    QVERIFY(taken.ok());
+    QVERIFY(taken->first().reused);
+    QVERIFY(taken->first().bytecode.isEmpty());
+    QVERIFY(!QFileInfo::exists(taken->first().sitePackages + QStringLiteral("/__pycache__")));
+    taker.release();
+
+    // A compile that yields at once (its flag exists) leaves them so: protected, unmarked, untagged.
+    const QString flag = f.layout.stagingDir() + QStringLiteral("/yield.test");
+    QVERIFY(QDir().mkpath(flag));
+    DistributionStore yielding(f.layout);
+    yielding.setCompileYieldFlag(flag);
+    const auto yielded = yielding.ensureAll(set, m_python, f.log);
+    QVERIFY2(yielded.ok(), qPrintable(yielded.ok() ? QString() : yielded.error().message));
+    for (const StoredDistribution &d : *yielded) {
+        QVERIFY(d.bytecode.isEmpty());
+        const auto read = StoreFolder::read(f.layout.folder(), f.layout.storeDir(), d.name, d.version, d.sha256).distribution;
+        QVERIFY2(read && read->bytecode.isEmpty() && read->compiling.isEmpty(), qPrintable(d.name));
+        QVERIFY(!QFile(d.sitePackages + QStringLiteral("/new.py")).open(QIODevice::WriteOnly)); // immutable again
+    }
+    QVERIFY(oatest::readFile(f.log).contains("Stopped at the build's request: 0 of "));
+    yielding.release();
+
+    // Any other user compiles them (StoreBytecode) and records the tag.
+    const auto next = DistributionStore(f.layout).ensureAll(set, m_python, f.log);
+    QVERIFY2(next.ok(), qPrintable(next.ok() ? QString() : next.error().message));
+    for (const StoredDistribution &d : *next)
+        QCOMPARE(d.bytecode, QStringList{m_python.cacheTag});
+    QCOMPARE(checkBytecode(m_python.executable, dirs), QByteArray("ok"));
+}
+
+void TestStoreBatch::backgroundStoreTakesPipAndGuessesAhead()
+{
+    // A big wheel plays pip; two of the good wheels are the guesses, and a third file that is
+    // not a wheel is a guess that cannot be stored (the caller's own store would report it).
+    StoreFixture f;
+    QVERIFY(f.prepare());
+    oatest::WheelBuilder big(QStringLiteral("oa_big"), QStringLiteral("1.0"));
+    for (int i = 0; i < 400; ++i)
+        big.file(QStringLiteral("oa_big/m%1.py").arg(i).toUtf8(), QByteArray("X = ") + QByteArray::number(i) + "\n");
+    const PinnedWheel pip = pin(big.write(f.wheels), "oa-big", "1.0");
+    const QList<PinnedWheel> set = goodWheels(f.wheels);
+    QVERIFY(oatest::writeFileBytes(f.wheels + QStringLiteral("/oa_junk-1.0-py3-none-any.whl"), "not a zip"));
+    QList<PinnedWheel> guesses{set.at(0), set.at(2), {QStringLiteral("oa-junk"), QStringLiteral("1.0"), {}, f.wheels + QStringLiteral("/oa_junk-1.0-py3-none-any.whl")}};
+    for (PinnedWheel &guess : guesses)
+        guess.sha256.clear(); // the thread hashes them
+
+    BackgroundStore ahead(f.layout, m_python, pip, guesses, f.log);
+    ahead.yieldCompile(); // before pip's compile (step 3) can start: pip is left without bytecode
+    // Once the second guess is published (after pip and the first), the caller's own store
+    // reuses them, compiled.
+    QTRY_VERIFY_WITH_TIMEOUT(StoreFolder::read(f.layout.folder(), f.layout.storeDir(), set.at(2).name, set.at(2).version, set.at(2).sha256).distribution,
+                             60000);
+    DistributionStore caller(f.layout);
+    caller.acceptWithoutBytecode(pip.sha256);
+    const auto stored = caller.ensureAll({set.at(0), set.at(2), pip}, m_python, f.log);
+    QVERIFY2(stored.ok(), qPrintable(stored.ok() ? QString() : stored.error().message));
+    QVERIFY(stored->at(0).reused && stored->at(1).reused);
+    QCOMPARE(stored->at(0).bytecode, QStringList{m_python.cacheTag});
+    QCOMPARE(stored->at(1).bytecode, QStringList{m_python.cacheTag});
+    QVERIFY(stored->at(2).reused);
+    QVERIFY2(stored->at(2).bytecode.isEmpty(), qPrintable(stored->at(2).bytecode.join(u' ')));
+    QVERIFY(ahead.finish().isEmpty());
+    QVERIFY2(f.stagingNames().isEmpty(), qPrintable(f.stagingNames().join(u' '))); // the yield flag too
+    QVERIFY(f.storeNames().filter(QStringLiteral("oa-junk")).isEmpty());
+    QCOMPARE(checkBytecode(m_python.executable, {stored->at(0).dir, stored->at(1).dir}).contains("no .pyc"), false);
 }
 
 QTEST_GUILESS_MAIN(TestStoreBatch)

@@ -1,7 +1,13 @@
 // StorePlan's pieces, with no process: which requirements files are pins, which wheel tags an
-// interpreter surely takes, which declared dependencies leave a set's closure open.
+// interpreter surely takes, which declared dependencies leave a set's closure open; and which
+// wheels a set's resolve is all but sure to pick (WheelGuess).
 #include "environment/StorePlan.h"
+#include "environment/WheelGuess.h"
 
+#include <QDir>
+#include <QFile>
+#include <QProcessEnvironment>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace oa;
@@ -16,6 +22,7 @@ private slots:
     void tags_data();
     void tags();
     void closure();
+    void guesses();
 };
 
 namespace {
@@ -154,6 +161,55 @@ void TestStorePlan::closure()
              QStringLiteral("n ; python_version >= \"3\" and extra != \"e\""));
     // Malformed: unsure.
     QCOMPARE(StorePlan::unpinnedDependency("Requires-Dist: n ; python_version <\n", {}, {}, py311), QStringLiteral("n ; python_version <"));
+}
+
+void TestStorePlan::guesses()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    for (const char *name : {"oa_x-1.0-py3-none-any.whl", "oa_y-1.0-py3-none-any.whl", "oa_z-2.0-py3-none-any.whl",
+                             "oa_w-1.0-py3-none-any.whl", "oa_w-1.0-cp311-cp311-linux_x86_64.whl", "oa_v-1.0-cp310-cp310-linux_x86_64.whl",
+                             "oa_m-3.0-py3-none-any.whl", "oa_f-1.0-py3-none-any.whl"}) {
+        QFile file(dir.filePath(QString::fromLatin1(name)));
+        QVERIFY(file.open(QIODevice::WriteOnly)); // only the names are read
+    }
+    PythonInterpreter python;
+    python.executable = QStringLiteral("/usr/bin/python3.11");
+    python.version = QStringLiteral("3.11.2");
+    python.markerEnvironment = {{QStringLiteral("python_version"), QStringLiteral("3.11")}, {QStringLiteral("sys_platform"), QStringLiteral("linux")}};
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("PIP_FIND_LINKS"), dir.path());
+    const QStringList requirements{
+        QStringLiteral("OA.X[extra]==1.0"),                           // guessed
+        QStringLiteral("oa-y>=1.0"),                                  // not one version
+        QStringLiteral("oa-z==2.0 ; sys_platform == \"win32\""),     // pip ignores it here
+        QStringLiteral("oa-w==1.0"),                                  // two wheels fit: pip's choice
+        QStringLiteral("oa-v==1.0"),                                  // none fits CPython 3.11
+        QStringLiteral("oa-m==3.0 ; sys_platform == \"linux\""),     // its marker holds
+        QStringLiteral("oa-missing==1.0"),                            // no wheel at all
+        QStringLiteral("oa-f @ file:///x/oa_f-1.0-py3-none-any.whl"), // a direct reference
+    };
+    const auto paths = [](const QList<PinnedWheel> &wheels) {
+        QStringList names;
+        for (const PinnedWheel &wheel : wheels)
+            names.append(wheel.name + u' ' + wheel.version + u' ' + QFileInfo(wheel.path).fileName() + (wheel.sha256.isEmpty() ? "" : " hashed"));
+        return names;
+    };
+    const EnvironmentKey key = EnvironmentKey::build(python.executable, python.version, requirements, {}, env);
+    // The key holds the requirements normalized (PEP 503 names) and sorted.
+    QCOMPARE(paths(WheelGuess::make(key, python)),
+             (QStringList{QStringLiteral("oa-m 3.0 oa_m-3.0-py3-none-any.whl"), QStringLiteral("oa-x 1.0 oa_x-1.0-py3-none-any.whl")}));
+    // A requirements file's lines count too; each name once. An option line anywhere in it
+    // (--no-binary, -c, -f …) could change pip's choice: no guess then.
+    const EnvironmentKey file = EnvironmentKey::build(python.executable, python.version, {}, "oa-x==1.0\noa_x==1.0  # again\n", env);
+    QCOMPARE(paths(WheelGuess::make(file, python)), QStringList{QStringLiteral("oa-x 1.0 oa_x-1.0-py3-none-any.whl")});
+    const EnvironmentKey option = EnvironmentKey::build(python.executable, python.version, {}, "oa-x==1.0\n--no-binary oa-x\n", env);
+    QVERIFY(WheelGuess::make(option, python).isEmpty());
+    // No wheel folder, or pip settings that could change pip's choice: no guess.
+    QVERIFY(WheelGuess::make(EnvironmentKey::build(python.executable, python.version, requirements, {}, QProcessEnvironment()), python).isEmpty());
+    QProcessEnvironment noBinary = env;
+    noBinary.insert(QStringLiteral("PIP_NO_BINARY"), QStringLiteral(":all:"));
+    QVERIFY(WheelGuess::make(EnvironmentKey::build(python.executable, python.version, requirements, {}, noBinary), python).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestStorePlan)

@@ -1,0 +1,56 @@
+#include "WheelGuess.h"
+
+#include "StorePlan.h"
+#include "syntax/MarkerEvaluator.h"
+#include "syntax/Requirement.h"
+#include "syntax/RequirementsText.h"
+#include "wheel/WheelNames.h"
+
+#include <QRegularExpression>
+#include <QSet>
+
+namespace oa {
+
+QList<PinnedWheel> WheelGuess::make(const EnvironmentKey &key, const PythonInterpreter &python)
+{
+    if (!StorePlan::pipSettingsProblem(key).isEmpty())
+        return {};
+    QStringList lines = key.requirements;
+    for (const RequirementsText::Line &line : RequirementsText::parse(key.requirementsFile)) {
+        if (line.isOption()) // --no-binary, -c, -f, --index-url, -r …: pip may well choose otherwise
+            return {};
+        lines.append(line.text);
+    }
+    const QStringList folders = key.configuredFindLinks();
+    if (folders.isEmpty() || lines.isEmpty())
+        return {};
+
+    static const QRegularExpression exact(QRegularExpression::anchoredPattern(QStringLiteral("==([0-9A-Za-z.+!_-]+)")));
+    const MarkerEvaluator markers(python.markerEnvironment);
+    const LocalWheels local(folders, python);
+    QList<PinnedWheel> guesses;
+    QSet<QString> seen;
+    for (const QString &line : std::as_const(lines)) {
+        const auto parsed = Requirement::parse(line);
+        if (!parsed || parsed->isDirectReference() || parsed->name.isEmpty())
+            continue;
+        if (!parsed->marker.isEmpty()) {
+            const std::optional<bool> holds = markers.evaluate(parsed->marker, QString());
+            if (!holds || !*holds)
+                continue;
+        }
+        const auto version = exact.match(parsed->specifier);
+        if (!version.hasMatch())
+            continue;
+        const QString name = canonicalProjectName(parsed->name);
+        if (seen.contains(name))
+            continue;
+        seen.insert(name);
+        const QStringList paths = local.fitting(parsed->name, version.captured(1));
+        if (paths.size() == 1) // with two, pip chooses by tag priority and build number
+            guesses.append(PinnedWheel{parsed->name, version.captured(1), QString(), paths.first()});
+    }
+    return guesses;
+}
+
+} // namespace oa
