@@ -41,7 +41,7 @@ BackgroundStore::BackgroundStore(const CacheLayout &layout, const PythonInterpre
       m_store(std::make_unique<DistributionStore>(layout, &m_relay))
 {
     // Copies: the thread must not read the caller's objects, which may change meanwhile.
-    m_thread.reset(QThread::create([store = m_store.get(), python, pip, guesses, log, flag = m_yieldFlag] {
+    m_thread.reset(QThread::create([this, store = m_store.get(), python, pip, guesses, log, flag = m_yieldFlag] {
 #ifdef Q_OS_LINUX
         // Lower priority for this thread and every process it starts (on Linux the nice value is
         // a thread's, and children inherit it): the head start takes only the CPU the caller's
@@ -54,13 +54,25 @@ BackgroundStore::BackgroundStore(const CacheLayout &layout, const PythonInterpre
             (void)store->ensureAll({*pip}, python, log);
             store->setWithoutBytecode(false);
         }
-        // 2. The guessed wheels, whole: the set needs them compiled.
-        if (const QList<PinnedWheel> wheels = hashed(guesses); !wheels.isEmpty())
-            (void)store->ensureAll(wheels, python, log);
-        // 3. pip's bytecode, in place, until the caller's own store starts.
-        if (pip && !QFileInfo::exists(flag)) {
+        // 2. The guessed wheels, each whole (the set needs them compiled) and each alone, so that
+        //    the caller waits only for the one it needs and a stop comes between two.
+        for (const PinnedWheel &guess : guesses) {
+            if (m_relay.stop)
+                return;
+            const QList<PinnedWheel> wheel = hashed({guess});
+            if (wheel.isEmpty())
+                continue;
+            if (const auto stored = store->ensureAll(wheel, python, log); stored && !stored->first().reused)
+                m_storedAhead.append(stored->first().file);
+        }
+        // 3. pip's bytecode, in place, until the caller's own store starts. Never stopped by
+        //    the relay: killed between a .pyc's write and its rename, the compile would leave a
+        //    temporary file in a published folder; the yield flag stops it after that file.
+        if (pip && !m_relay.stop && !QFileInfo::exists(flag)) {
+            m_relay.inPlace = true;
             store->setCompileYieldFlag(flag);
             (void)store->ensureAll({*pip}, python, log);
+            m_relay.inPlace = false;
         }
     }));
     m_thread->start();
@@ -80,6 +92,7 @@ void BackgroundStore::yieldCompile()
 QStringList BackgroundStore::finish()
 {
     if (m_thread) {
+        yieldCompile();
         m_relay.stop = true;
         m_thread->wait();
         m_thread.reset();
@@ -89,9 +102,11 @@ QStringList BackgroundStore::finish()
     return std::exchange(m_warnings, {});
 }
 
-std::optional<StopRequest> BackgroundStore::StopRelay::check(qint64)
+std::optional<StopRequest> BackgroundStore::StopRelay::check(qint64 processGroup)
 {
-    if (!stop)
+    // Step 3's compile (a child, processGroup > 0) stops at the yield flag instead; a wait for
+    // pip's lock in step 3 (no child) stops at once.
+    if (!stop || (inPlace && processGroup > 0))
         return std::nullopt;
     return StopRequest{ErrorKind::Cancelled, QStringLiteral("the build no longer needed the store's head start"), true};
 }

@@ -185,6 +185,9 @@ Result<QString> CacheBuilder::resolveIntoStore(const EnvironmentKey &key, const 
     auto done = composeFromStore(plan, store, python, site, pipLog);
     for (const QString &warning : ahead ? ahead->finish() : QStringList()) // stops a guess pip did not pick
         m_log.warning(lcVenv, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), warning}});
+    if (ahead && !ahead->storedAhead().isEmpty())
+        m_log.info(lcVenv, QStringLiteral("Stored by the head start while pip resolved: {StoredAhead}"),
+                   {{QStringLiteral("StoredAhead"), ahead->storedAhead().join(QStringLiteral(", "))}});
     for (const QString &warning : store.takeWarnings())
         m_log.warning(lcVenv, QStringLiteral("{Warning}"), {{QStringLiteral("Warning"), warning}});
     if (!done)

@@ -25,6 +25,7 @@ namespace oa {
 //   store/{name}-{version}-{sha16}/            one wheel unpacked once, shared by composed venvs
 //   locks/store-{sha16}.lock                   one unpack per wheel (DistributionStore)
 //   staging/store.{pid}.{n}/                   a wheel being unpacked, or a store folder evicted
+//   staging/yield.{pid}.{n}/                   a build's store has started: its head start stops compiling (BackgroundStore)
 //   store/{name}-{version}-{sha16}.used        its mtime is the store folder's last use (StoreUse)
 //   in-use/{store folder}@store-{n}.{pid}      a process that stores or composes from it now
 //   in-use/kept/{execution}.{hash}.json        a kept venv and what it uses while it exists (KeptVenvs)

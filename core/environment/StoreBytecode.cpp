@@ -106,8 +106,9 @@ QString StoreBytecode::unsafeContent(const AgentFolder &folder, const QString &d
     return unsafeBelow(opened.value().release(), dir);
 }
 
-std::optional<Error> StoreBytecode::compile(const QList<StoredDistribution> &folders, bool &stopped, bool &yielded)
+std::optional<Error> StoreBytecode::compile(const QList<StoredDistribution> &folders, bool &stopped, bool &yielded, bool mayYield)
 {
+    const QString yieldFlag = mayYield ? m_yieldFlag : QString();
     QStringList dirs;
     QStringList excludes;
     QStringList names;
@@ -119,12 +120,12 @@ std::optional<Error> StoreBytecode::compile(const QList<StoredDistribution> &fol
         files.append(d.file);
     }
     const QString announce = QStringLiteral("Compiling for %1 the store folders %2").arg(m_python.cacheTag, names.join(QStringLiteral(", ")));
-    const ProcessExit exit = ChildProcess::run(BytecodeCompiler::command(m_python, dirs, excludes.join(u'|'), m_log, announce, m_yieldFlag), m_control);
+    const ProcessExit exit = ChildProcess::run(BytecodeCompiler::command(m_python, dirs, excludes.join(u'|'), m_log, announce, yieldFlag), m_control);
     if (auto stop = exit.stopError()) {
         stopped = true;
         return *stop;
     }
-    if (!m_yieldFlag.isEmpty() && exit.started && exit.signal == 0 && exit.exitCode == BytecodeCompiler::kYielded) {
+    if (!yieldFlag.isEmpty() && exit.started && exit.signal == 0 && exit.exitCode == BytecodeCompiler::kYielded) {
         yielded = true; // what it compiled stays; the tag is not recorded, so the next user compiles the rest
         return std::nullopt;
     }
@@ -180,12 +181,14 @@ QList<Result<StoredDistribution>> StoreBytecode::add(const QList<StoredDistribut
         batch.append(state.at(i));
     bool stopped = false;
     bool yielded = false;
-    const std::optional<Error> failed = batch.isEmpty() ? std::nullopt : compile(batch, stopped, yielded);
+    const std::optional<Error> failed = batch.isEmpty() ? std::nullopt : compile(batch, stopped, yielded, true);
     QList<std::optional<Error>> failures(batch.size(), failed);
     if (failed && !stopped && batch.size() > 1) {
-        // Each alone (what compiled already is skipped) to learn which failed.
+        // Each alone (what compiled already is skipped) to learn which failed; whole, without
+        // the yield flag, so that a failure is never hidden by a yield.
         for (qsizetype k = 0; k < batch.size(); ++k) {
-            failures[k] = compile({batch.at(k)}, stopped, yielded);
+            bool wholeAnyway = false; // never set: this compile does not look at the flag
+            failures[k] = compile({batch.at(k)}, stopped, wholeAnyway, false);
             if (stopped) { // nothing more is compiled, and nothing is recorded as compiled
                 failures.fill(failures.at(k));
                 break;
@@ -194,13 +197,14 @@ QList<Result<StoredDistribution>> StoreBytecode::add(const QList<StoredDistribut
     }
     for (qsizetype k = 0; k < compiling.size(); ++k) {
         StoredDistribution &d = state[compiling.at(k)];
+        // What the pruner and listing count: the .pyc files written stay, whatever happened.
+        d.sizeBytes += qMax<qint64>(0, folderSize(d.dir) - before.at(compiling.at(k)));
         if (failures.at(k)) {
             errors[compiling.at(k)] = failures.at(k);
             continue;
         }
         if (!yielded)
             d.bytecode.append(tag);
-        d.sizeBytes += qMax<qint64>(0, folderSize(d.dir) - before.at(compiling.at(k))); // what the pruner and listing count
     }
 
     QList<Result<StoredDistribution>> results;

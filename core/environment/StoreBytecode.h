@@ -62,8 +62,9 @@ public:
     void setYieldFlag(const QString &path) { m_yieldFlag = path; }
 
 private:
-    // One compileall over the site-packages of `folders`; nullopt when it succeeded.
-    std::optional<Error> compile(const QList<StoredDistribution> &folders, bool &stopped, bool &yielded);
+    // One compileall over the site-packages of `folders`; nullopt when it succeeded, or when it
+    // stopped at the yield flag (`yielded`; only when `mayYield`).
+    std::optional<Error> compile(const QList<StoredDistribution> &folders, bool &stopped, bool &yielded, bool mayYield);
     // Writes the marker (`d` as it now is) and protects the folder again.
     Status settle(const StoredDistribution &d);
 

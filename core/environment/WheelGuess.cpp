@@ -32,7 +32,8 @@ QList<PinnedWheel> WheelGuess::make(const EnvironmentKey &key, const PythonInter
     QSet<QString> seen;
     for (const QString &line : std::as_const(lines)) {
         const auto parsed = Requirement::parse(line);
-        if (!parsed || parsed->isDirectReference() || parsed->name.isEmpty())
+        // A line with its own hashes: pip takes only a file of those, which a guess need not be.
+        if (!parsed || parsed->isDirectReference() || parsed->name.isEmpty() || !parsed->hashes.isEmpty())
             continue;
         if (!parsed->marker.isEmpty()) {
             const std::optional<bool> holds = markers.evaluate(parsed->marker, QString());

@@ -10,8 +10,8 @@ namespace oa {
 
 // The wheels pip is all but sure to pick for a set that is not hash-pinned, known before it
 // resolves: for each requirement pinned to one version with == (execution.json Requirements,
-// the script's block, or a requirements file's lines; no direct reference, a marker only where
-// it holds for the interpreter), the one wheel in the configured wheel folders whose name,
+// the script's block, or a requirements file's lines; no direct reference, no --hash of its own,
+// a marker only where it holds for the interpreter), the one wheel in the configured wheel folders whose name,
 // version and tags fit the interpreter. A cold build stores them while pip resolves
 // (BackgroundStore), on the core pip's resolver leaves idle: pandas==1.5.3 was half of the
 // pandas workload's unpack and compile.

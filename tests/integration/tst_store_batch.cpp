@@ -15,10 +15,12 @@
 #include "environment/CacheLayout.h"
 #include "environment/DistributionStore.h"
 #include "environment/PythonInterpreter.h"
+#include "fs/FolderSize.h"
 #include "process/ChildProcess.h"
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
@@ -37,6 +39,8 @@ private slots:
     void cancelWhileCompilingPublishesNothing();
     void storedWithoutBytecodeThenCompiledByItsNextUser();
     void backgroundStoreTakesPipAndGuessesAhead();
+    void backgroundStoreCompilesPipUntilItYields_data();
+    void backgroundStoreCompilesPipUntilItYields();
 
 private:
     PythonInterpreter m_python;
@@ -348,9 +352,54 @@ void TestStoreBatch::backgroundStoreTakesPipAndGuessesAhead()
     QVERIFY(stored->at(2).reused);
     QVERIFY2(stored->at(2).bytecode.isEmpty(), qPrintable(stored->at(2).bytecode.join(u' ')));
     QVERIFY(ahead.finish().isEmpty());
+    QCOMPARE(ahead.storedAhead(), (QStringList{QFileInfo(set.at(0).path).fileName(), QFileInfo(set.at(2).path).fileName()}));
     QVERIFY2(f.stagingNames().isEmpty(), qPrintable(f.stagingNames().join(u' '))); // the yield flag too
     QVERIFY(f.storeNames().filter(QStringLiteral("oa-junk")).isEmpty());
     QCOMPARE(checkBytecode(m_python.executable, {stored->at(0).dir, stored->at(1).dir}).contains("no .pyc"), false);
+}
+
+void TestStoreBatch::backgroundStoreCompilesPipUntilItYields_data()
+{
+    QTest::addColumn<bool>("yieldMidway");
+    QTest::newRow("no guess, no yield: pip compiled whole (step 3)") << false;
+    QTest::newRow("the caller's store starts while pip compiles") << true;
+}
+
+void TestStoreBatch::backgroundStoreCompilesPipUntilItYields()
+{
+    QFETCH(bool, yieldMidway);
+    StoreFixture f;
+    QVERIFY(f.prepare());
+    oatest::WheelBuilder big(QStringLiteral("oa_big"), QStringLiteral("1.0"));
+    for (int i = 0; i < 3000; ++i) // long enough to be seen compiling
+        big.file(QStringLiteral("oa_big/m%1.py").arg(i).toUtf8(), "def f(x):\n    return [y * 2 for y in range(x) if y % 3]\n");
+    const PinnedWheel pip = pin(big.write(f.wheels), "oa-big", "1.0");
+    const auto marker = [&] {
+        return StoreFolder::read(f.layout.folder(), f.layout.storeDir(), pip.name, pip.version, pip.sha256).distribution;
+    };
+    BackgroundStore ahead(f.layout, m_python, pip, {}, f.log);
+    if (yieldMidway) {
+        // Step 3 has lifted the folder and is compiling it in place: the store starts now.
+        QTRY_VERIFY_WITH_TIMEOUT(marker() && !marker()->compiling.isEmpty(), 60000);
+        ahead.yieldCompile();
+    } else {
+        QTRY_VERIFY_WITH_TIMEOUT(marker() && marker()->bytecode == QStringList{m_python.cacheTag}, 120000);
+    }
+    QVERIFY(ahead.finish().isEmpty());
+    const auto d = marker();
+    QVERIFY(d);
+    QVERIFY(d->compiling.isEmpty());
+    // The .pyc files written are counted: SizeBytes is everything but the marker itself.
+    QCOMPARE(d->sizeBytes, oa::folderSize(d->dir) - QFileInfo(d->dir + QStringLiteral("/stored.json")).size());
+    QVERIFY(!QFile(d->sitePackages + QStringLiteral("/oa_big/new.py")).open(QIODevice::WriteOnly)); // protected again
+    const QByteArray log = oatest::readFile(f.log);
+    if (yieldMidway) {
+        // It stopped at the flag (or, on a fast machine, had just finished): never killed.
+        QVERIFY2(d->bytecode.isEmpty() == log.contains("Stopped at the build's request: "), log.constData());
+    }
+    QDirIterator temporaries(d->sitePackages, {QStringLiteral("*.pyc.*")}, QDir::Files, QDirIterator::Subdirectories);
+    QVERIFY2(!temporaries.hasNext(), qPrintable(temporaries.hasNext() ? temporaries.next() : QString()));
+    QVERIFY2(f.stagingNames().isEmpty(), qPrintable(f.stagingNames().join(u' ')));
 }
 
 QTEST_GUILESS_MAIN(TestStoreBatch)

@@ -89,7 +89,9 @@ Agent::Agent(Seed seed) : m_base(QFileInfo(m_dir.path()).canonicalFilePath() + Q
 
 Agent::~Agent()
 {
-    oa::FileProtection::unprotectTree(oa::AgentFolder(m_base), m_base + QStringLiteral("/EnvCache"));
+    // The whole agent folder: a test may keep its cache elsewhere in it (--env-cache-dir), and
+    // an immutable file left there would outlive the temporary folder.
+    oa::FileProtection::unprotectTree(oa::AgentFolder(m_base), m_base);
 }
 
 void Agent::makeTaskRaw(const QString &id, const QByteArray &executionJson, const QMap<QString, QByteArray> &files) const

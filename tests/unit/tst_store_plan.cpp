@@ -168,8 +168,8 @@ void TestStorePlan::guesses()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     for (const char *name : {"oa_x-1.0-py3-none-any.whl", "oa_y-1.0-py3-none-any.whl", "oa_z-2.0-py3-none-any.whl",
-                             "oa_w-1.0-py3-none-any.whl", "oa_w-1.0-cp311-cp311-linux_x86_64.whl", "oa_v-1.0-cp310-cp310-linux_x86_64.whl",
-                             "oa_m-3.0-py3-none-any.whl", "oa_f-1.0-py3-none-any.whl"}) {
+                             "oa_w-1.0-py3-none-any.whl", "oa_w-1.0-py2.py3-none-any.whl", "oa_v-1.0-cp310-cp310-linux_x86_64.whl",
+                             "oa_m-3.0-py3-none-any.whl", "oa_f-1.0-py3-none-any.whl", "oa_h-1.0-py3-none-any.whl"}) {
         QFile file(dir.filePath(QString::fromLatin1(name)));
         QVERIFY(file.open(QIODevice::WriteOnly)); // only the names are read
     }
@@ -179,6 +179,8 @@ void TestStorePlan::guesses()
     python.markerEnvironment = {{QStringLiteral("python_version"), QStringLiteral("3.11")}, {QStringLiteral("sys_platform"), QStringLiteral("linux")}};
     QProcessEnvironment env;
     env.insert(QStringLiteral("PIP_FIND_LINKS"), dir.path());
+    env.insert(QStringLiteral("HOME"), dir.path()); // no user pip.conf of the machine's
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path());
     const QStringList requirements{
         QStringLiteral("OA.X[extra]==1.0"),                           // guessed
         QStringLiteral("oa-y>=1.0"),                                  // not one version
@@ -189,6 +191,8 @@ void TestStorePlan::guesses()
         QStringLiteral("oa-missing==1.0"),                            // no wheel at all
         QStringLiteral("oa-f @ file:///x/oa_f-1.0-py3-none-any.whl"), // a direct reference
     };
+    // A line with its own --hash: pip takes only a file of those (a requirements file's line).
+    const QByteArray hashed = "oa-h==1.0 --hash=sha256:" + QByteArray(64, 'b') + "\n";
     const auto paths = [](const QList<PinnedWheel> &wheels) {
         QStringList names;
         for (const PinnedWheel &wheel : wheels)
@@ -205,6 +209,7 @@ void TestStorePlan::guesses()
     QCOMPARE(paths(WheelGuess::make(file, python)), QStringList{QStringLiteral("oa-x 1.0 oa_x-1.0-py3-none-any.whl")});
     const EnvironmentKey option = EnvironmentKey::build(python.executable, python.version, {}, "oa-x==1.0\n--no-binary oa-x\n", env);
     QVERIFY(WheelGuess::make(option, python).isEmpty());
+    QVERIFY(WheelGuess::make(EnvironmentKey::build(python.executable, python.version, {}, hashed, env), python).isEmpty());
     // No wheel folder, or pip settings that could change pip's choice: no guess.
     QVERIFY(WheelGuess::make(EnvironmentKey::build(python.executable, python.version, requirements, {}, QProcessEnvironment()), python).isEmpty());
     QProcessEnvironment noBinary = env;
