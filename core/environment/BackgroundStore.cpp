@@ -49,9 +49,10 @@ BackgroundStore::BackgroundStore(const CacheLayout &layout, const PythonInterpre
         ::setpriority(PRIO_PROCESS, 0, kNice);
 #endif
         // 1. pip, unpacked and published at once (0.07 s), its bytecode left for step 3.
+        bool pipStored = false;
         if (pip) {
             store->setWithoutBytecode(true);
-            (void)store->ensureAll({*pip}, python, log);
+            pipStored = store->ensureAll({*pip}, python, log).ok();
             store->setWithoutBytecode(false);
         }
         // 2. The guessed wheels, each whole (the set needs them compiled) and each alone, so that
@@ -68,7 +69,8 @@ BackgroundStore::BackgroundStore(const CacheLayout &layout, const PythonInterpre
         // 3. pip's bytecode, in place, until the caller's own store starts. Never stopped by
         //    the relay: killed between a .pyc's write and its rename, the compile would leave a
         //    temporary file in a published folder; the yield flag stops it after that file.
-        if (pip && !m_relay.stop && !QFileInfo::exists(flag)) {
+        //    Only on a folder step 1 found or stored: here a store of pip would compile it whole.
+        if (pipStored && !m_relay.stop && !QFileInfo::exists(flag)) {
             m_relay.inPlace = true;
             store->setCompileYieldFlag(flag);
             (void)store->ensureAll({*pip}, python, log);
