@@ -1,8 +1,8 @@
 #include "BackgroundStore.h"
 
 #include "CacheLayout.h"
-#include "InstallReport.h"
 #include "PythonInterpreter.h"
+#include "StorePlan.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -13,26 +13,6 @@
 #endif
 
 namespace oa {
-
-namespace {
-
-// The guesses with the sha256 of their files; one that cannot be read is left out. Each is read
-// again by the store, which unpacks only the very file whose hash it checks.
-QList<PinnedWheel> hashed(QList<PinnedWheel> guesses)
-{
-    QList<PinnedWheel> readable;
-    for (PinnedWheel &guess : guesses) {
-        const auto fd = AgentFolder(QFileInfo(guess.path).path()).openForReading(guess.path); // O_NOFOLLOW, no FIFO
-        if (!fd)
-            continue;
-        guess.sha256 = InstallReport::sha256OfOpenFile(fd->get());
-        if (!guess.sha256.isEmpty())
-            readable.append(guess);
-    }
-    return readable;
-}
-
-} // namespace
 
 BackgroundStore::BackgroundStore(const CacheLayout &layout, const PythonInterpreter &python, const std::optional<PinnedWheel> &pip,
                                  const QList<PinnedWheel> &guesses, const QString &log)
@@ -60,10 +40,12 @@ BackgroundStore::BackgroundStore(const CacheLayout &layout, const PythonInterpre
         for (const PinnedWheel &guess : guesses) {
             if (m_relay.stop)
                 return;
-            const QList<PinnedWheel> wheel = hashed({guess});
-            if (wheel.isEmpty())
+            // Hashed here, off the caller's thread; the store checks the very file it unpacks again.
+            PinnedWheel wheel = guess;
+            wheel.sha256 = LocalWheels::sha256Of(guess.path);
+            if (wheel.sha256.isEmpty()) // unreadable: the caller's own store reports it, if pip picks it
                 continue;
-            if (const auto stored = store->ensureAll(wheel, python, log); stored && !stored->first().reused)
+            if (const auto stored = store->ensureAll({wheel}, python, log); stored && !stored->first().reused)
                 m_storedAhead.append(stored->first().file);
         }
         // 3. pip's bytecode, in place, until the caller's own store starts. Never stopped by

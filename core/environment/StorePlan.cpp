@@ -33,15 +33,6 @@ QString planMachine()
 #endif
 }
 
-QString planSha256(const QString &folder, const QString &path)
-{
-    // Walked from the folder with O_NOFOLLOW, as InstallReport::fillMissingHashes reads a wheel.
-    const auto fd = AgentFolder(folder).openForReading(path);
-    if (!fd)
-        return {};
-    return InstallReport::sha256OfOpenFile(fd->get());
-}
-
 // The glibc version a manylinux tag needs, or null when the tag is no manylinux tag of `machine`.
 QVersionNumber planManylinux(const QString &platform, const QString &machine)
 {
@@ -67,7 +58,6 @@ QList<StorePlan::Pin> StorePlan::readPins(const QByteArray &requirementsText, QS
         *why = reason;
         return QList<Pin>();
     };
-    static const QRegularExpression exact(QRegularExpression::anchoredPattern(QStringLiteral("==([0-9A-Za-z.+!_-]+)")));
     for (const RequirementsText::Line &line : RequirementsText::parse(requirementsText)) {
         if (line.isOption())
             return refuse(QStringLiteral("line %1 is an option (%2)").arg(line.number).arg(line.text));
@@ -85,10 +75,10 @@ QList<StorePlan::Pin> StorePlan::readPins(const QByteArray &requirementsText, QS
                 return refuse(QStringLiteral("the marker of %1 (%2) is not decided here: %3").arg(parsed->name, parsed->marker, undecided));
             applies = *holds;
         }
-        const auto version = exact.match(parsed->specifier);
-        if (!version.hasMatch() || version.captured(1).endsWith(u'*'))
+        const QString version = exactVersion(parsed->specifier);
+        if (version.isEmpty())
             return refuse(QStringLiteral("%1 is not pinned to one version with == (%2)").arg(parsed->name, parsed->specifier));
-        Pin pin{parsed->name, version.captured(1), {}, {}};
+        Pin pin{parsed->name, version, {}, {}};
         for (const QString &extra : parsed->extras)
             pin.extras.append(canonicalProjectName(extra));
         for (const QString &hash : parsed->hashes)
@@ -122,6 +112,23 @@ LocalWheels::LocalWheels(const QStringList &folders, const PythonInterpreter &py
         for (const QString &file : QDir(folder).entryList({QStringLiteral("*.whl")}, QDir::Files))
             if (auto parsed = WheelFileName::parse(file))
                 m_wheels.append({folder + u'/' + file, *parsed});
+}
+
+QString LocalWheels::sha256Of(const QString &path)
+{
+    // Walked from the folder with O_NOFOLLOW, as InstallReport::fillMissingHashes reads a wheel.
+    const auto fd = AgentFolder(QFileInfo(path).path()).openForReading(path);
+    if (!fd)
+        return {};
+    return InstallReport::sha256OfOpenFile(fd->get());
+}
+
+QString StorePlan::exactVersion(const QString &specifier)
+{
+    // No wildcard ("==1.*") and no "===": the characters of a PEP 440 version only.
+    static const QRegularExpression exact(QRegularExpression::anchoredPattern(QStringLiteral("==([0-9A-Za-z.+!_-]+)")));
+    const auto match = exact.match(specifier);
+    return match.hasMatch() ? match.captured(1) : QString();
 }
 
 QStringList LocalWheels::fitting(const QString &name, const QString &version) const
@@ -248,7 +255,7 @@ Result<StorePlan> StorePlan::make(const EnvironmentKey &key, const PythonInterpr
             return notEligible(QStringLiteral("%1 %2 has %3 wheels that fit").arg(pin.name, pin.version).arg(candidates.size()));
         if (candidates.size() == 1) {
             const QString path = candidates.first();
-            const QString sha256 = planSha256(QFileInfo(path).path(), path);
+            const QString sha256 = LocalWheels::sha256Of(path);
             if (sha256.isEmpty())
                 return notEligible(QStringLiteral("%1 cannot be read").arg(path));
             if (!pin.sha256.contains(sha256))

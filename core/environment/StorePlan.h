@@ -21,6 +21,9 @@ public:
     LocalWheels(const QStringList &folders, const PythonInterpreter &python);
     // The paths of the wheels of `name` (any spelling, PEP 503) at `version` whose tags fit.
     QStringList fitting(const QString &name, const QString &version) const;
+    // The sha256 (lower-case hex) of a wheel file, read from its folder with O_NOFOLLOW; empty
+    // when it cannot be read as a regular file.
+    static QString sha256Of(const QString &path);
 
 private:
     bool m_cpython;
@@ -65,6 +68,9 @@ struct StorePlan {
     // Whether a wheel's tag triple ("py3-none-any", "cp311-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64")
     // installs on CPython `pythonVersion` ("3.11.2") on `machine` ("x86_64"; empty: pure wheels
     // only) with glibc `glibc` ("2.36"). Only tags pip surely accepts: anything unsure is false.
+    // The version a specifier pins with one "==" clause ("==1.5.3"), or empty (a range, a
+    // wildcard, "===").
+    static QString exactVersion(const QString &specifier);
     static bool tagsFit(const QString &tags, const QString &pythonVersion, const QString &machine, const QString &glibc);
     // The first dependency a distribution's METADATA (`metadata`, its headers) declares that the
     // set does not pin, where pip's hash-checking mode would refuse the set or pip would install

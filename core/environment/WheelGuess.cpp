@@ -6,7 +6,6 @@
 #include "syntax/RequirementsText.h"
 #include "wheel/WheelNames.h"
 
-#include <QRegularExpression>
 #include <QSet>
 
 namespace oa {
@@ -25,7 +24,6 @@ QList<PinnedWheel> WheelGuess::make(const EnvironmentKey &key, const PythonInter
     if (folders.isEmpty() || lines.isEmpty())
         return {};
 
-    static const QRegularExpression exact(QRegularExpression::anchoredPattern(QStringLiteral("==([0-9A-Za-z.+!_-]+)")));
     const MarkerEvaluator markers(python.markerEnvironment);
     const LocalWheels local(folders, python);
     QList<PinnedWheel> guesses;
@@ -40,16 +38,16 @@ QList<PinnedWheel> WheelGuess::make(const EnvironmentKey &key, const PythonInter
             if (!holds || !*holds)
                 continue;
         }
-        const auto version = exact.match(parsed->specifier);
-        if (!version.hasMatch())
+        const QString version = StorePlan::exactVersion(parsed->specifier);
+        if (version.isEmpty())
             continue;
         const QString name = canonicalProjectName(parsed->name);
         if (seen.contains(name))
             continue;
         seen.insert(name);
-        const QStringList paths = local.fitting(parsed->name, version.captured(1));
+        const QStringList paths = local.fitting(parsed->name, version);
         if (paths.size() == 1) // with two, pip chooses by tag priority and build number
-            guesses.append(PinnedWheel{parsed->name, version.captured(1), QString(), paths.first()});
+            guesses.append(PinnedWheel{parsed->name, version, QString(), paths.first()});
     }
     return guesses;
 }
